@@ -1,0 +1,126 @@
+# gonha — see README.md. Plain make; pkg-config for the libraries.
+#
+#   make deps      install the Debian packages the build and tests need
+#   make           build ./gonha (release, -O2)
+#   make check     debug build with AddressSanitizer + UBSan, run every test
+#   make run       build, make a demo ward if there is none, open gonha on it
+#   make bench     timings against the sqlite3 shell on the same data
+#   make fuzz      bounded fuzzing runs (clang libFuzzer)
+#   make install PREFIX=/usr/local
+
+PREFIX   ?= /usr/local
+BUILD    ?= build
+CC       ?= cc
+PKGS      = ncursesw sqlite3 libsodium uuid
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
+             -DLOCALEDIR='"$(PREFIX)/share/locale"' -DFORMSDIR='"$(PREFIX)/share/gonha/forms"' \
+             -MMD -MP
+LIBS      = $(PKG_LIBS) -lcsv -lunistring -lm
+
+# Debian packages: build, tests (pty + terminal emulator), run and bench.
+DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
+               libcsv-dev libunistring-dev libsodium-dev uuid-dev gettext \
+               libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time
+
+# Library: every layer except the command-line entry point.
+LIB_SRC  = $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ = $(BUILD)/src/cli/main.o
+
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+E2E_SRC    = $(wildcard tests/e2e/test_*.c)
+E2E_BIN    = $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
+TESTLIB    = $(BUILD)/tests/testlib.o
+E2ELIB     = $(BUILD)/tests/term.o
+
+PO_FILES = $(wildcard po/*.po)
+MO_FILES = $(PO_FILES:po/%.po=locale/%/LC_MESSAGES/gonha.mo)
+
+.PHONY: all deps check check-fast run bench fuzz install clean
+
+all: gonha $(MO_FILES)
+
+gonha: $(BUILD)/gonha
+	cp $< $@
+
+$(BUILD)/gonha: $(MAIN_OBJ) $(BUILD)/libgonha.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libgonha.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+locale/%/LC_MESSAGES/gonha.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# ---- dependencies -------------------------------------------------------
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; \
+	else echo "deps: installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+# ---- tests --------------------------------------------------------------
+# `make check` is the debug build: AddressSanitizer + UBSan, every test.
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+check: deps
+	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" check-fast
+
+check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
+	@ASAN_OPTIONS=detect_leaks=1 GONHA_BIN=$(BUILD)/gonha sh tests/run.sh $(UNIT_BIN) $(E2E_BIN)
+
+$(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(BUILD)/libgonha.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/e2e/%.c $(TESTLIB) $(E2ELIB) $(BUILD)/libgonha.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $^ $(LIBS) -lvterm -lutil
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -c -o $@ $<
+
+# ---- run ----------------------------------------------------------------
+DEMO_DB ?= demo/ward.db
+
+run: deps all
+	@if [ ! -f $(DEMO_DB) ]; then mkdir -p $(dir $(DEMO_DB)); \
+	  echo "run: making a demo ward in $(DEMO_DB)"; ./gonha demo --db $(DEMO_DB) || exit 1; fi
+	./gonha --db $(DEMO_DB)
+
+# ---- benchmark ----------------------------------------------------------
+bench: deps all
+	sh bench/run.sh
+
+# ---- fuzzing (clang + libFuzzer, bounded) --------------------------------
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+fuzz: deps
+	@sh tests/fuzz/run.sh $(FUZZ_SRC)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gonha/forms $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 gonha $(DESTDIR)$(PREFIX)/bin/gonha
+	cp -R forms/. $(DESTDIR)$(PREFIX)/share/gonha/forms/
+	@for mo in $(MO_FILES); do d=$(DESTDIR)$(PREFIX)/share/$$(dirname $$mo); install -d $$d; install -m 0644 $$mo $$d/; done
+	@if [ -f docs/gonha.1 ]; then install -m 0644 docs/gonha.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+
+clean:
+	rm -rf build gonha locale
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

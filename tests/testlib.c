@@ -1,0 +1,54 @@
+#include "testlib.h"
+#include "gonha/i18n.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+int gn_test_failed;
+static char tmpdir[256];
+
+static void remove_tmpdir(void)
+{
+	if (tmpdir[0] && !getenv("GONHA_KEEP_TMP")) {
+		char cmd[300];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tmpdir);
+	}
+}
+
+const char *gn_test_tmpdir(void)
+{
+	if (!tmpdir[0]) {
+		snprintf(tmpdir, sizeof tmpdir, "/tmp/gonha-test-XXXXXX");
+		if (!mkdtemp(tmpdir)) {
+			perror("mkdtemp");
+			exit(2);
+		}
+		atexit(remove_tmpdir);
+	}
+	return tmpdir;
+}
+
+int gn_test_main(int argc, char **argv, const gn_test *tests)
+{
+	int passed = 0, failed = 0;
+	/* Tests see the English msgids unless they ask otherwise. */
+	gn_i18n_init(getenv("GONHA_TEST_LANG") ? getenv("GONHA_TEST_LANG") : "en");
+	for (const gn_test *t = tests; t->name; t++) {
+		if (argc > 1 && !strstr(t->name, argv[1]))
+			continue;
+		gn_test_failed = 0;
+		t->fn();
+		if (gn_test_failed) {
+			failed++;
+			printf("FAIL %s\n", t->name);
+		} else {
+			passed++;
+			printf("PASS %s\n", t->name);
+		}
+		fflush(stdout);
+	}
+	printf("%s: %d passed, %d failed\n", argv[0], passed, failed);
+	return failed ? 1 : 0;
+}
