@@ -1,0 +1,49 @@
+/* Vietnamese text: NFC storage, folded search keys, display width, and
+ * keeping control characters out. Built on libunistring (normalisation,
+ * case mapping) and wcwidth; no hand-made Unicode tables. */
+#ifndef GONHA_TEXT_H
+#define GONHA_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gonha/status.h"
+
+typedef struct sqlite3 sqlite3;
+
+enum {
+	GN_TEXT_MULTILINE = 1 << 0, /* keep '\n' (notes); otherwise newlines and tabs become spaces */
+	GN_TEXT_KEEP_SPACES = 1 << 1, /* do not trim or collapse runs of spaces */
+};
+
+/* True if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
+bool gn_text_valid_utf8(const char *s, size_t len);
+
+/* Cleans user or file text for storage: must be valid UTF-8 (else
+ * GN_ERR_INVALID with a Vietnamese message), returned in NFC, with C0/C1
+ * control characters, DEL and whole terminal escape sequences (ESC [ ... ,
+ * ESC ] ... BEL/ST, ...) removed, leading/trailing white space trimmed and
+ * inner runs collapsed to one space. *out is malloc'd; caller frees. */
+gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_err *err);
+
+/* The search key of a name or address: lower case, no diacritics, đ/Đ -> d,
+ * white space collapsed. "Nguyễn Văn Á" (NFC or NFD) -> "nguyen van a".
+ * Input must be valid UTF-8 (invalid bytes are dropped). *out malloc'd. */
+gn_status gn_text_fold(const char *in, char **out);
+
+/* NFC of valid UTF-8, nothing else changed. *out malloc'd. */
+gn_status gn_text_nfc(const char *in, char **out);
+
+/* Columns the text takes on a terminal (wcwidth per character, combining
+ * marks 0, CJK 2; invalid bytes and control characters count as 1, as the
+ * U+FFFD they are drawn as). */
+int gn_text_width(const char *s);
+
+/* The number of bytes of s that fit in `cols` columns without splitting a
+ * character (or a character from its combining marks). */
+size_t gn_text_fit(const char *s, int cols);
+
+/* Registers SQL functions on a connection: gn_fold(text) -> folded key. */
+gn_status gn_text_register_sqlite(sqlite3 *db);
+
+#endif
