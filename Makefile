@@ -39,8 +39,10 @@ E2E_BIN    = $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 TESTLIB    = $(BUILD)/tests/testlib.o
 E2ELIB     = $(BUILD)/tests/term.o
 
-PO_FILES = $(wildcard po/*.po)
-MO_FILES = $(PO_FILES:po/%.po=locale/%/LC_MESSAGES/gonha.mo)
+# po/vi.po is the Vietnamese catalog; po/vi-*.po are fragments of it that
+# areas under way keep apart until they are folded in.
+VI_PO    = $(wildcard po/vi.po po/vi-*.po)
+MO_FILES = locale/vi/LC_MESSAGES/gonha.mo
 
 .PHONY: all deps check check-fast run bench fuzz install clean
 
@@ -60,9 +62,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-locale/%/LC_MESSAGES/gonha.mo: po/%.po
-	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+locale/vi/LC_MESSAGES/gonha.mo: $(VI_PO)
+	@mkdir -p $(dir $@) $(BUILD)
+	msgcat --use-first -o $(BUILD)/vi.po $^
+	msgfmt --check -o $@ $(BUILD)/vi.po
 
 # ---- dependencies -------------------------------------------------------
 deps:
@@ -121,6 +124,6 @@ install: all
 	@if [ -f docs/gonha.1 ]; then install -m 0644 docs/gonha.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 
 clean:
-	rm -rf build gonha locale
+	rm -rf build build-* gonha locale
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
