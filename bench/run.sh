@@ -1,0 +1,68 @@
+#!/bin/sh
+# make bench: timings and peak memory of gonha against the sqlite3 shell doing
+# the nearest equivalent work on the same data, in the same run, at three
+# sizes. Report ratios, not absolute times: the machines are shared.
+#
+# Each row: what, persons, gonha seconds, sqlite3 seconds, ratio, peak MB of
+# both. Later features add rows in the "rows" section below.
+set -eu
+cd "$(dirname "$0")/.."
+GONHA=${GONHA:-./gonha}
+OUT=bench/out
+mkdir -p "$OUT"
+SIZES=${BENCH_SIZES:-"small medium large"}
+
+# households per TDP x TDPs for about 20 thousand, 200 thousand, 2 million persons
+size_args() {
+	case $1 in
+	small)  echo "--tdps 10 --households 760" ;;
+	medium) echo "--tdps 40 --households 1900" ;;
+	large)  echo "--tdps 400 --households 1900" ;;
+	esac
+}
+
+# measure OUTFILE cmd...: runs the command, writes "seconds peak_kb"
+measure() {
+	out=$1; shift
+	/usr/bin/time -f "%e %M" -o "$out" "$@" >/dev/null 2>"$out.err" || {
+		echo "bench: failed: $*" >&2; cat "$out.err" >&2; exit 1; }
+}
+
+row() { # what persons g_file s_file
+	awk -v what="$1" -v persons="$2" -v g="$(cat "$3")" -v s="$(cat "$4")" 'BEGIN {
+		split(g, a, " "); split(s, b, " ");
+		ratio = (b[1] > 0) ? a[1] / b[1] : 0;
+		printf "%-34s %10s %9.2f %9.2f %7.2fx %9.1f %9.1f\n", what, persons, a[1], b[1], ratio, a[2] / 1024, b[2] / 1024 }'
+}
+
+printf "%-34s %10s %9s %9s %8s %9s %9s\n" "what" "persons" "gonha s" "sqlite3 s" "ratio" "gonha MB" "sqlite MB"
+for size in $SIZES; do
+	db=$OUT/$size.db
+	rm -f "$db" "$db-wal" "$db-shm"
+	measure "$OUT/demo.$size" env GONHA_NOW=2026-11-20T09:00:00Z "$GONHA" demo --db "$db" $(size_args "$size")
+	persons=$(sqlite3 "$db" "SELECT count(*) FROM person")
+
+	# Reference: the sqlite3 shell importing the same rows into the same schema.
+	ref=$OUT/$size.ref.db
+	rm -f "$ref" "$OUT/$size.household.csv" "$OUT/$size.person.csv"
+	sqlite3 -csv "$db" "SELECT * FROM household" > "$OUT/$size.household.csv"
+	sqlite3 -csv "$db" "SELECT * FROM person" > "$OUT/$size.person.csv"
+	sqlite3 "$db" .schema | grep -v '^CREATE TABLE sqlite_' > "$OUT/schema.sql"
+	sqlite3 "$ref" < "$OUT/schema.sql"
+	sqlite3 "$db" ".mode insert tdp" "SELECT * FROM tdp" | sqlite3 "$ref"
+	cat > "$OUT/import.sql" <<SQL
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -262144;
+.import --csv $OUT/$size.household.csv household
+.import --csv $OUT/$size.person.csv person
+SQL
+	measure "$OUT/ref.$size" sqlite3 "$ref" ".read $OUT/import.sql"
+	row "create demo ward vs .import" "$persons" "$OUT/demo.$size" "$OUT/ref.$size"
+	rm -f "$ref" "$OUT/$size.household.csv" "$OUT/$size.person.csv"
+
+	# ---- rows added by later features go here, using $db and $persons ----
+	for hook in bench/rows/*.sh; do
+		[ -f "$hook" ] && . "$hook"
+	done
+done

@@ -1,0 +1,63 @@
+/* Storage: one SQLite file per ward. Opening checks that the file is a gonha
+ * database of a version we understand before anything is written, then
+ * applies pending migrations in one transaction. Connections run in WAL mode
+ * with foreign keys on, synchronous=FULL and a busy timeout. */
+#ifndef GONHA_DB_H
+#define GONHA_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "gonha/status.h"
+
+/* The schema version this gonha writes (PRAGMA user_version). */
+int gn_db_latest_version(void);
+
+enum {
+	GN_DB_CREATE = 1 << 0,   /* make a new database; the file must not exist */
+	GN_DB_READONLY = 1 << 1, /* no migrations, no writes */
+};
+
+/* Opens (or with GN_DB_CREATE creates, mode 0600) a gonha database.
+ * Errors: GN_ERR_IO (missing/unwritable path), GN_ERR_NOT_GONHA,
+ * GN_ERR_VERSION (newer gonha), GN_ERR_DB. On error nothing is changed and
+ * *out is NULL. The caller owns *out and closes it with gn_db_close. */
+gn_status gn_db_open(const char *path, int flags, sqlite3 **out, gn_err *err);
+
+/* Opens a private in-memory database with the full schema (tests). */
+gn_status gn_db_open_memory(sqlite3 **out, gn_err *err);
+
+/* Applies migrations up to `version` only (tests of old schemas). */
+gn_status gn_db_migrate_to(sqlite3 *db, int version, gn_err *err);
+
+void gn_db_close(sqlite3 *db);
+
+/* The database path: the given one, else $GONHA_DB, else
+ * $XDG_DATA_HOME/gonha/ward.db (~/.local/share/gonha/ward.db). */
+const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize);
+
+/* Transactions: BEGIN IMMEDIATE so a writer waits for others up front. */
+gn_status gn_db_begin(sqlite3 *db, gn_err *err);
+gn_status gn_db_commit(sqlite3 *db, gn_err *err);
+void gn_db_rollback(sqlite3 *db);
+
+/* Runs SQL with no results. */
+gn_status gn_db_exec(sqlite3 *db, const char *sql, gn_err *err);
+
+/* Turns the connection's last SQLite error into a gn_err; returns
+ * GN_ERR_DB (or GN_ERR_BUSY, GN_ERR_CONFLICT for constraint failures). */
+gn_status gn_db_fail(sqlite3 *db, gn_err *err, const char *what);
+
+/* meta table: small key/value facts about the ward (ward_name, demo, ...).
+ * gn_db_meta_get returns a malloc'd copy or NULL. */
+gn_status gn_db_meta_set(sqlite3 *db, const char *key, const char *value, gn_err *err);
+char *gn_db_meta_get(sqlite3 *db, const char *key);
+
+/* Current UTC time as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" ($GONHA_NOW overrides,
+ * for tests and deterministic demos). */
+void gn_now_iso(char out[32]);
+
+/* A new random UUID (libuuid), lower case, 36 chars + NUL. */
+void gn_uuid_new(char out[37]);
+
+#endif

@@ -1,0 +1,74 @@
+/* Households and the persons in them: load, validate, save in one
+ * transaction with an audit record, remove (as a tombstone, recorded). */
+#ifndef GONHA_HOUSEHOLD_H
+#define GONHA_HOUSEHOLD_H
+
+#include <stddef.h>
+
+#include "gonha/session.h"
+
+/* Visit outcomes, as stored (the form's choice names). */
+#define GN_VISIT_NOT_VISITED "not_visited"
+#define GN_VISIT_DONE "done"
+#define GN_VISIT_REVISIT "revisit"
+#define GN_VISIT_REFUSED "refused"
+#define GN_VISIT_MOVED "moved"
+
+typedef struct gn_person {
+	char id[37];        /* "" for a member not saved yet */
+	char *full_name;    /* owned */
+	int birth_year;     /* 0 = not known */
+	char sex[8];        /* "male", "female" or "" */
+	char relation[12];  /* "head", "spouse", ... or "" */
+	char *cccd;         /* owned; NULL or "" = none */
+	char *answers;      /* owned JSON object of the other questions; NULL = {} */
+	long rev;
+} gn_person;
+
+typedef struct gn_household {
+	char id[37];        /* "" for a household not saved yet */
+	char tdp_id[37];
+	double walk_order;  /* 0 = put it at the end of its TDP's walk */
+	char *house_no, *alley, *street;       /* owned */
+	char visit_status[16];
+	char *visit_date;   /* owned, "YYYY-MM-DD" or NULL */
+	char *visited_by, *entered_by;         /* owned or NULL */
+	char *answers;      /* owned JSON object of the other questions; NULL = {} */
+	long rev;
+	char updated_at[32];
+	char updated_by[64];
+	gn_person *members; /* owned array of n_members */
+	size_t n_members;
+} gn_household;
+
+/* The year "now" (honours $GONHA_NOW), for ages and birth-year checks. */
+int gn_this_year(void);
+
+/* Checks one person on their own; err->field names the field. */
+gn_status gn_person_validate(const gn_person *p, int this_year, gn_err *err);
+
+/* Checks the household and all its members: addresses, visit, exactly one
+ * head, each member, no CCCD twice. err->field is "members[i].field" for a
+ * member's problem. */
+gn_status gn_household_validate(const gn_household *hh, int this_year, gn_err *err);
+
+/* Loads a household with its current members (in roster order). */
+gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_err *err);
+
+/* Saves a household and its roster in one transaction: cleans the text
+ * (NFC, no control characters), validates, inserts or updates, tombstones
+ * members no longer listed, and writes the audit log. On success the ids,
+ * revisions and walk_order of hh are filled in. On any error nothing is
+ * changed. */
+gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err);
+
+/* Removes a household and its members (tombstones), recorded in the audit. */
+gn_status gn_household_remove(gn_ctx *ctx, const char *id, gn_err *err);
+
+void gn_household_free(gn_household *hh);
+void gn_person_free(gn_person *p);
+
+/* Adds an empty member at the end of the roster; returns it or NULL. */
+gn_person *gn_household_add_member(gn_household *hh);
+
+#endif

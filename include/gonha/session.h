@@ -1,0 +1,59 @@
+/* The signed-in user and what they may touch. Every domain call takes a
+ * gn_ctx, so per-TDP scope is enforced below every screen and command. */
+#ifndef GONHA_SESSION_H
+#define GONHA_SESSION_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "gonha/status.h"
+
+typedef enum gn_role {
+	GN_ROLE_WARD_OFFICER = 0, /* everything, every TDP */
+	GN_ROLE_TDP_LEADER,       /* the TDPs assigned to them */
+	GN_ROLE_TECH_TEAM,        /* the TDPs assigned to them */
+} gn_role;
+
+typedef struct gn_user {
+	char id[37];
+	char login[64];
+	char display_name[128];
+	gn_role role;
+} gn_user;
+
+typedef struct gn_ctx {
+	sqlite3 *db;   /* borrowed: the caller opened it and closes it */
+	gn_user user;  /* who is signed in */
+} gn_ctx;
+
+const char *gn_role_name(gn_role role);           /* "ward_officer", ... */
+bool gn_role_from_name(const char *name, gn_role *out);
+const char *gn_role_label(gn_role role);          /* translated */
+
+/* Hashes a password with Argon2id (libsodium crypto_pwhash_str). out must
+ * hold crypto_pwhash_STRBYTES (128) bytes. */
+gn_status gn_password_hash(const char *password, char out[128], gn_err *err);
+
+/* Creates a user. tdp_codes: NULL-terminated list of TDP codes assigned
+ * (ignored for a ward officer). pwhash: an existing hash to reuse (the demo
+ * shares one hash), or NULL to hash password. `by` is the creator's login. */
+gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_name,
+                         gn_role role, const char *password, const char *pwhash,
+                         const char *const *tdp_codes, const char *by, gn_err *err);
+
+/* Checks login and password; on success fills ctx->user. A wrong login or
+ * password gives the same GN_ERR_DENIED message; a disabled user is refused. */
+gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_err *err);
+
+/* Scope. A ward officer may touch every TDP; others only theirs. */
+bool gn_scope_all(const gn_ctx *ctx);
+gn_status gn_scope_require_tdp(gn_ctx *ctx, const char *tdp_id, gn_err *err);
+gn_status gn_scope_require_officer(const gn_ctx *ctx, gn_err *err);
+
+/* Writes one audit record (call inside the change's transaction).
+ * changes: a JSON object {field: [old, new]} or NULL for {}. */
+gn_status gn_audit(gn_ctx *ctx, const char *action, const char *table_name,
+                   const char *record_id, const char *tdp_id, const char *changes,
+                   gn_err *err);
+
+#endif

@@ -1,0 +1,50 @@
+/* Internal to the command line: the command table and shared helpers.
+ * Commands print for the user (they are the outermost layer); everything
+ * they do goes through the same domain calls as the UI. */
+#ifndef GONHA_CLI_H
+#define GONHA_CLI_H
+
+#include <stdio.h>
+
+#include "gonha/session.h"
+
+typedef struct gn_cli {
+	const char *db_path;   /* from --db before the command, or NULL */
+	const char *lang;      /* from --lang, or NULL */
+} gn_cli;
+
+typedef struct gn_command {
+	const char *name;
+	int (*run)(gn_cli *cli, int argc, char **argv); /* argv[0] is the command name */
+	const char *synopsis;  /* untranslated usage line, e.g. "init --db FILE ..." */
+	const char *summary;   /* English msgid; shown translated */
+} gn_command;
+
+/* The exit codes: 0 ok, 1 the work found problems (check), 2 bad usage or
+ * refused input, 3 an error while working. */
+enum { GN_EXIT_OK = 0, GN_EXIT_PROBLEMS = 1, GN_EXIT_USAGE = 2, GN_EXIT_ERROR = 3 };
+
+/* Prints "gonha: <message>" on stderr as one line and returns an exit code
+ * fitting the status. */
+int gn_cli_fail(const gn_err *err);
+int gn_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Opens the database named by --db (command's or global), $GONHA_DB or the
+ * default path, and signs in from GONHA_USER/GONHA_PASSWORD or by asking on
+ * the terminal. On success ctx->db is open (close with gn_db_close). */
+int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx *ctx);
+
+/* Reads a line from the terminal, without echo if secret. Returns a
+ * malloc'd string or NULL when there is no terminal. */
+char *gn_cli_prompt(const char *question, int secret);
+
+/* Parses a whole decimal number in [lo, hi]. */
+int gn_cli_parse_int(const char *s, long lo, long hi, long *out);
+
+/* Commands. */
+int gn_cmd_init(gn_cli *cli, int argc, char **argv);
+int gn_cmd_demo(gn_cli *cli, int argc, char **argv);
+int gn_cmd_check(gn_cli *cli, int argc, char **argv);
+int gn_cmd_ui(gn_cli *cli);
+
+#endif

@@ -1,0 +1,195 @@
+/* gonha init, gonha demo, gonha check: making and checking ward databases. */
+#include "cli.h"
+#include "gonha/check.h"
+#include "gonha/db.h"
+#include "gonha/demo.h"
+#include "gonha/i18n.h"
+#include "gonha/ward.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OPT_DB = 1000, OPT_WARD, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_ADMIN, OPT_LANG };
+
+static const struct option ward_opts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "ward", required_argument, NULL, OPT_WARD },
+	{ "tdps", required_argument, NULL, OPT_TDPS },
+	{ "households", required_argument, NULL, OPT_HOUSEHOLDS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "admin", required_argument, NULL, OPT_ADMIN },
+	{ "lang", required_argument, NULL, OPT_LANG },
+	{ NULL, 0, NULL, 0 },
+};
+
+typedef struct ward_args {
+	const char *db, *ward, *admin;
+	long tdps, households, seed;
+} ward_args;
+
+/* Parses the options these commands share; `allowed` lists which apply. */
+static int parse_ward_args(gn_cli *cli, int argc, char **argv, const int *allowed, ward_args *a)
+{
+	int c;
+	opterr = 0;
+	a->db = cli->db_path;
+	while ((c = getopt_long(argc, argv, "", ward_opts, NULL)) != -1) {
+		bool ok = c == OPT_LANG;
+		for (const int *p = allowed; *p && !ok; p++)
+			ok = *p == c;
+		if (!ok)
+			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		switch (c) {
+		case OPT_DB: a->db = optarg; break;
+		case OPT_WARD: a->ward = optarg; break;
+		case OPT_ADMIN: a->admin = optarg; break;
+		case OPT_TDPS:
+			if (gn_cli_parse_int(optarg, 1, 999, &a->tdps))
+				return gn_cli_usage(_("--tdps takes a number from 1 to 999"));
+			break;
+		case OPT_HOUSEHOLDS:
+			if (gn_cli_parse_int(optarg, 0, 100000, &a->households))
+				return gn_cli_usage(_("--households takes a number from 0 to 100000"));
+			break;
+		case OPT_SEED:
+			if (gn_cli_parse_int(optarg, 0, LONG_MAX, &a->seed))
+				return gn_cli_usage(_("--seed takes a whole number"));
+			break;
+		}
+	}
+	if (optind < argc)
+		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[optind]);
+	return 0;
+}
+
+int gn_cmd_init(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DB, OPT_WARD, OPT_TDPS, OPT_ADMIN, 0 };
+	ward_args a = { .admin = "admin" };
+	int rc = parse_ward_args(cli, argc, argv, allowed, &a);
+	if (rc)
+		return rc;
+	if (!a.db)
+		return gn_cli_usage(_("init needs --db FILE"));
+	if (!a.ward || !*a.ward)
+		return gn_cli_usage(_("init needs --ward NAME"));
+	if (!a.tdps)
+		return gn_cli_usage(_("init needs --tdps N"));
+
+	char *password = getenv("GONHA_PASSWORD") ? strdup(getenv("GONHA_PASSWORD")) : NULL;
+	if (!password) {
+		password = gn_cli_prompt(_("Password for the ward officer: "), 1);
+		char *again = password ? gn_cli_prompt(_("The same password again: "), 1) : NULL;
+		if (password && (!again || strcmp(again, password) != 0)) {
+			free(again);
+			free(password);
+			return gn_cli_usage(_("the two passwords differ; nothing was created"));
+		}
+		free(again);
+	}
+	if (!password)
+		return gn_cli_usage(_("init needs the ward officer's password: run it in a terminal or set GONHA_PASSWORD"));
+	if (strlen(password) < 4) {
+		free(password);
+		return gn_cli_usage(_("the password must have at least 4 characters"));
+	}
+
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	gn_status st = gn_db_open(a.db, GN_DB_CREATE, &db, &err);
+	if (st == GN_OK)
+		st = gn_ward_init(db, a.ward, (int)a.tdps, a.admin, password, &err);
+	explicit_bzero(password, strlen(password));
+	free(password);
+	gn_db_close(db);
+	if (st != GN_OK) {
+		if (db)
+			unlink(a.db);
+		return gn_cli_fail(&err);
+	}
+	printf(_("Created the ward %s with %ld TDPs in %s; the ward officer signs in as %s.\n"),
+	       a.ward, a.tdps, a.db, a.admin);
+	return GN_EXIT_OK;
+}
+
+static void demo_progress(void *arg, long done, long total)
+{
+	(void)arg;
+	if (isatty(STDERR_FILENO) && total > 0) {
+		fprintf(stderr, "\r%s %ld/%ld", _("households"), done, total);
+		if (done == total)
+			fputc('\n', stderr);
+	}
+}
+
+int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DB, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_WARD, 0 };
+	gn_demo_options opt;
+	gn_demo_defaults(&opt);
+	ward_args a = { .tdps = opt.tdps, .households = opt.households, .seed = (long)opt.seed };
+	int rc = parse_ward_args(cli, argc, argv, allowed, &a);
+	if (rc)
+		return rc;
+	if (!a.db)
+		return gn_cli_usage(_("demo needs --db FILE"));
+	opt.tdps = (int)a.tdps;
+	opt.households = (int)a.households;
+	opt.seed = (uint64_t)a.seed;
+	if (a.ward)
+		opt.ward_name = a.ward;
+	opt.progress = demo_progress;
+
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	long households = 0, persons = 0;
+	gn_status st = gn_db_open(a.db, GN_DB_CREATE, &db, &err);
+	if (st != GN_OK)
+		return gn_cli_fail(&err);
+	st = gn_demo_build(db, &opt, &households, &persons, &err);
+	gn_db_close(db);
+	if (st != GN_OK) {
+		unlink(a.db);
+		return gn_cli_fail(&err);
+	}
+	printf(_("Demo ward in %s: %d TDPs, %ld households, %ld persons.\n"), a.db, opt.tdps, households, persons);
+	printf(_("Sign in as admin (ward officer) or tdp01, tdp02, ... (TDP leaders); the password is \"%s\".\n"),
+	       GN_DEMO_PASSWORD);
+	return GN_EXIT_OK;
+}
+
+static void print_problem(void *arg, const char *rule, const char *table, const char *id, const char *detail)
+{
+	(void)arg;
+	printf("%s\t%s\t%s\t%s\n", rule, table, id, detail);
+}
+
+int gn_cmd_check(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DB, 0 };
+	ward_args a = { 0 };
+	int rc = parse_ward_args(cli, argc, argv, allowed, &a);
+	if (rc)
+		return rc;
+	char path[PATH_MAX];
+	gn_db_resolve_path(a.db, path, sizeof path);
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	/* Read-only: checking never changes the file (nor migrates it). */
+	if (gn_db_open(path, GN_DB_READONLY, &db, &err) != GN_OK)
+		return gn_cli_fail(&err);
+	long problems = 0;
+	gn_status st = gn_check_run(db, print_problem, NULL, &problems, &err);
+	gn_db_close(db);
+	if (st != GN_OK)
+		return gn_cli_fail(&err);
+	if (problems) {
+		fprintf(stderr, _("gonha: %ld problems found in %s\n"), problems, path);
+		return GN_EXIT_PROBLEMS;
+	}
+	printf(_("%s: no problems found\n"), path);
+	return GN_EXIT_OK;
+}

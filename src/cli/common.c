@@ -1,0 +1,120 @@
+#include "cli.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+int gn_cli_fail(const gn_err *err)
+{
+	const char *msg = err->msg[0] ? err->msg : gn_status_str(err->status);
+	fprintf(stderr, "gonha: %s\n", msg);
+	switch (err->status) {
+	case GN_ERR_INVALID:
+	case GN_ERR_DENIED:
+	case GN_ERR_NOT_GONHA:
+	case GN_ERR_VERSION:
+	case GN_ERR_NOT_FOUND:
+	case GN_ERR_CONFLICT:
+		return GN_EXIT_USAGE;
+	default:
+		return GN_EXIT_ERROR;
+	}
+}
+
+int gn_cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("gonha: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return GN_EXIT_USAGE;
+}
+
+int gn_cli_parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *gn_cli_prompt(const char *question, int secret)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	FILE *tty = fdopen(fd, "r+");
+	if (!tty) {
+		close(fd);
+		return NULL;
+	}
+	struct termios old, quiet;
+	int restore = 0;
+	fputs(question, tty);
+	fflush(tty);
+	if (secret && tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, tty);
+	if (restore) {
+		tcsetattr(fd, TCSAFLUSH, &old);
+		fputc('\n', tty);
+	}
+	fclose(tty);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx *ctx)
+{
+	char path[PATH_MAX];
+	gn_err err = { 0 };
+	memset(ctx, 0, sizeof *ctx);
+	gn_db_resolve_path(db_opt ? db_opt : cli->db_path, path, sizeof path);
+	if (gn_db_open(path, db_flags, &ctx->db, &err) != GN_OK)
+		return gn_cli_fail(&err);
+
+	char *login = getenv("GONHA_USER") ? strdup(getenv("GONHA_USER")) : NULL;
+	char *password = getenv("GONHA_PASSWORD") ? strdup(getenv("GONHA_PASSWORD")) : NULL;
+	if (!login)
+		login = gn_cli_prompt(_("User name: "), 0);
+	if (login && !password)
+		password = gn_cli_prompt(_("Password: "), 1);
+	int rc = GN_EXIT_OK;
+	if (!login || !password) {
+		fprintf(stderr, "gonha: %s\n", _("sign-in needed: set GONHA_USER and GONHA_PASSWORD or run in a terminal"));
+		rc = GN_EXIT_USAGE;
+	} else if (gn_sign_in(ctx, login, password, &err) != GN_OK) {
+		rc = gn_cli_fail(&err);
+	}
+	if (password) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	free(login);
+	if (rc != GN_EXIT_OK) {
+		gn_db_close(ctx->db);
+		ctx->db = NULL;
+	}
+	return rc;
+}

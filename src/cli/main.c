@@ -1,0 +1,91 @@
+/* gonha's entry point: global options, then a command from the table (or
+ * the terminal UI when there is none). */
+#include "cli.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+#include "gonha/version.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const gn_command commands[] = {
+	{ "init", gn_cmd_init, "init --db FILE --ward NAME --tdps N",
+	  N_("a new, empty ward (asks for the ward officer's password)") },
+	{ "demo", gn_cmd_demo, "demo --db FILE [--tdps N] [--households N] [--seed N]",
+	  N_("a deterministic synthetic ward to try gonha (users admin, tdp01...; password demo)") },
+	{ "check", gn_cmd_check, "check --db FILE",
+	  N_("integrity and consistency of the database") },
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "%s\n\n", _("gonha: the door-to-door digital-literacy census (Bình dân học vụ số)"));
+	fprintf(out, "%s\n", _("Usage:"));
+	fprintf(out, "  gonha [--db FILE] [--lang vi|en]\n      %s\n", _("the terminal UI"));
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(out, "  gonha %s\n      %s\n", commands[i].synopsis, _(commands[i].summary));
+	fprintf(out, "  gonha --help | --version\n\n");
+	fprintf(out, "%s\n", _("The database is --db FILE, else $GONHA_DB, else ~/.local/share/gonha/ward.db."));
+	fprintf(out, "%s\n", _("Commands that read or change the census sign in with $GONHA_USER and $GONHA_PASSWORD, else they ask."));
+	fprintf(out, "%s\n", _("Exit status: 0 done, 1 problems found, 2 refused input, 3 error."));
+}
+
+/* Arguments must be UTF-8: they end up in the database and on screens. */
+static int check_args_utf8(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!gn_text_valid_utf8(argv[i], strlen(argv[i])))
+			return gn_cli_usage(_("argument %d is not valid UTF-8 text"), i);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	gn_cli cli = { 0 };
+
+	/* --lang must be known before anything is said. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			cli.lang = argv[i + 1];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			cli.lang = argv[i] + 7;
+	}
+	gn_i18n_init(cli.lang);
+	if (check_args_utf8(argc, argv))
+		return GN_EXIT_USAGE;
+
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': cli.db_path = optarg; break;
+		case 'l':
+			if (strcmp(optarg, "vi") != 0 && strcmp(optarg, "en") != 0)
+				return gn_cli_usage(_("--lang takes vi or en"));
+			break;
+		case 'h': print_help(stdout); return GN_EXIT_OK;
+		case 'V': printf("gonha %s\n", GONHA_VERSION); return GN_EXIT_OK;
+		default:
+			return gn_cli_usage(_("unknown option %s (see gonha --help)"), argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return gn_cmd_ui(&cli);
+	const char *name = argv[optind];
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(name, commands[i].name) == 0) {
+			int sub_argc = argc - optind;
+			char **sub_argv = argv + optind;
+			optind = 0; /* the command parses its own options from the start */
+			return commands[i].run(&cli, sub_argc, sub_argv);
+		}
+	return gn_cli_usage(_("unknown command %s (see gonha --help)"), name);
+}

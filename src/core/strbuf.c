@@ -1,0 +1,101 @@
+#include "gonha/strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool reserve(gn_strbuf *b, size_t extra)
+{
+	if (b->failed)
+		return false;
+	if (b->len + extra + 1 <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	char *s = realloc(b->s, cap);
+	if (!s) {
+		b->failed = true;
+		return false;
+	}
+	b->s = s;
+	b->cap = cap;
+	return true;
+}
+
+void gn_sb_addn(gn_strbuf *b, const char *s, size_t n)
+{
+	if (!reserve(b, n))
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void gn_sb_add(gn_strbuf *b, const char *s)
+{
+	gn_sb_addn(b, s, strlen(s));
+}
+
+void gn_sb_printf(gn_strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !reserve(b, (size_t)n)) {
+		b->failed = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void gn_sb_json_str(gn_strbuf *b, const char *s)
+{
+	if (!s) {
+		gn_sb_add(b, "null");
+		return;
+	}
+	gn_sb_add(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': gn_sb_add(b, "\\\""); break;
+		case '\\': gn_sb_add(b, "\\\\"); break;
+		case '\n': gn_sb_add(b, "\\n"); break;
+		case '\r': gn_sb_add(b, "\\r"); break;
+		case '\t': gn_sb_add(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				gn_sb_printf(b, "\\u%04x", *p);
+			else
+				gn_sb_addn(b, (const char *)p, 1);
+		}
+	}
+	gn_sb_add(b, "\"");
+}
+
+char *gn_sb_take(gn_strbuf *b)
+{
+	char *s = NULL;
+	if (!b->failed) {
+		s = b->s ? b->s : strdup("");
+		b->s = NULL;
+	}
+	gn_sb_free(b);
+	return s;
+}
+
+void gn_sb_free(gn_strbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+const char *gn_sb_str(const gn_strbuf *b)
+{
+	return b->s ? b->s : "";
+}

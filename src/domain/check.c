@@ -1,0 +1,143 @@
+#include "gonha/check.h"
+#include "gonha/cccd.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct checker {
+	sqlite3 *db;
+	gn_check_report_fn report;
+	void *arg;
+	long problems;
+} checker;
+
+static void problem(checker *c, const char *rule, const char *table, const char *id, const char *detail)
+{
+	c->problems++;
+	if (c->report)
+		c->report(c->arg, rule, table, id ? id : "", detail ? detail : "");
+}
+
+/* Runs a query whose rows are (table, record_id, detail) problems. */
+static gn_status rule_query(checker *c, const char *rule, const char *sql, const char *detail,
+                            const char *detail2, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(c->db, err, rule);
+	/* Messages are bound, never pasted into SQL: a translation may hold a quote. */
+	if (detail)
+		sqlite3_bind_text(st, 1, detail, -1, SQLITE_STATIC);
+	if (detail2)
+		sqlite3_bind_text(st, 2, detail2, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		problem(c, rule, (const char *)sqlite3_column_text(st, 0),
+		        (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2));
+	if (step != SQLITE_DONE)
+		rc = gn_db_fail(c->db, err, rule);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static gn_status check_integrity(checker *c, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(c->db, err, GN_RULE_INTEGRITY);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(st, 0);
+		if (msg && strcmp(msg, "ok") != 0)
+			problem(c, GN_RULE_INTEGRITY, "", "", msg);
+	}
+	if (step != SQLITE_DONE)
+		rc = gn_db_fail(c->db, err, GN_RULE_INTEGRITY);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Rules that need C: the CCCD check and NFC. One pass over the persons. */
+static gn_status check_persons(checker *c, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, cccd, birth_year, sex FROM person WHERE deleted = 0",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(c->db, err, GN_RULE_CCCD);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *cccd = (const char *)sqlite3_column_text(st, 2);
+		if (cccd) {
+			gn_err why = { 0 };
+			if (gn_cccd_validate(cccd, sqlite3_column_int(st, 3),
+			                     gn_sex_from_name((const char *)sqlite3_column_text(st, 4)), &why) != GN_OK)
+				problem(c, GN_RULE_CCCD, "person", id, why.msg);
+		}
+		char *nfc = NULL;
+		if (!name || !gn_text_valid_utf8(name, strlen(name)))
+			problem(c, GN_RULE_NFC, "person", id, _("the name is not valid UTF-8"));
+		else if (gn_text_nfc(name, &nfc) == GN_OK && strcmp(nfc, name) != 0)
+			problem(c, GN_RULE_NFC, "person", id, _("the name is not stored in NFC"));
+		free(nfc);
+	}
+	if (step != SQLITE_DONE)
+		rc = gn_db_fail(c->db, err, GN_RULE_CCCD);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+gn_status gn_check_run(sqlite3 *db, gn_check_report_fn report, void *arg, long *problems, gn_err *err)
+{
+	checker c = { db, report, arg, 0 };
+	gn_status st;
+
+	if ((st = check_integrity(&c, err)) != GN_OK)
+		goto out;
+	if ((st = rule_query(&c, GN_RULE_FOREIGN_KEY,
+	                     "SELECT \"table\", CAST(rowid AS TEXT), printf(?1, parent) "
+	                     "FROM pragma_foreign_key_check", _("refers to a missing %s row"), NULL, err)) != GN_OK)
+		goto out;
+	if ((st = rule_query(&c, GN_RULE_HOUSEHOLD_TDP,
+	                     "SELECT 'household', h.id, ?1 FROM household h "
+	                     "WHERE h.deleted = 0 AND NOT EXISTS (SELECT 1 FROM tdp WHERE tdp.id = h.tdp_id)",
+	                     _("the household belongs to no TDP"), NULL, err)) != GN_OK)
+		goto out;
+	if ((st = rule_query(&c, GN_RULE_PERSON_HOUSEHOLD,
+	                     "SELECT 'person', p.id, ?1 FROM person p WHERE p.deleted = 0 AND NOT EXISTS "
+	                     "(SELECT 1 FROM household h WHERE h.id = p.household_id AND h.deleted = 0)",
+	                     _("the person belongs to no household"), NULL, err)) != GN_OK)
+		goto out;
+	if ((st = rule_query(&c, GN_RULE_PERSON_TDP,
+	                     "SELECT 'person', p.id, ?1 FROM person p JOIN household h ON h.id = p.household_id "
+	                     "WHERE p.deleted = 0 AND p.tdp_id IS NOT h.tdp_id",
+	                     _("the person's TDP differs from the household's"), NULL, err)) != GN_OK)
+		goto out;
+	if ((st = rule_query(&c, GN_RULE_ONE_HEAD,
+	                     "SELECT 'household', household_id, printf(?1, heads) FROM ("
+	                     " SELECT household_id, sum(relation IS 'head') AS heads FROM person"
+	                     " WHERE deleted = 0 GROUP BY household_id) WHERE heads <> 1",
+	                     _("the household has %d heads (it must have exactly one)"), NULL, err)) != GN_OK)
+		goto out;
+	if ((st = rule_query(&c, GN_RULE_SEARCH_KEY,
+	                     "SELECT 'person', id, ?1 FROM person WHERE deleted = 0 AND name_key IS NOT gn_fold(full_name) "
+	                     "UNION ALL SELECT 'household', id, ?2 FROM household WHERE deleted = 0 AND "
+	                     "address_key IS NOT gn_fold(house_no || ' ' || alley || ' ' || street)",
+	                     _("the search key does not match the name"),
+	                     _("the search key does not match the address"), err)) != GN_OK)
+		goto out;
+	st = check_persons(&c, err);
+out:
+	if (problems)
+		*problems = c.problems;
+	return st;
+}

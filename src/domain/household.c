@@ -1,0 +1,659 @@
+#include "gonha/household.h"
+#include "gonha/cccd.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gn_this_year(void)
+{
+	char now[32];
+	gn_now_iso(now);
+	return atoi(now);
+}
+
+static bool is_one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+static const char *const visit_statuses[] = {
+	GN_VISIT_NOT_VISITED, GN_VISIT_DONE, GN_VISIT_REVISIT, GN_VISIT_REFUSED, GN_VISIT_MOVED, NULL
+};
+static const char *const relations[] = {
+	"head", "spouse", "child", "parent", "grandchild", "sibling", "other", NULL
+};
+
+/* YYYY-MM-DD, a real calendar date. */
+static bool valid_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return false;
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return false;
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] && !(m == 2 && d == 29 && !leap);
+}
+
+gn_status gn_person_validate(const gn_person *p, int this_year, gn_err *err)
+{
+	if (!p->full_name || !*p->full_name)
+		return gn_fail_field(err, GN_ERR_INVALID, "full_name", _("the full name is required"));
+	if (p->birth_year && (p->birth_year < 1900 || p->birth_year > this_year))
+		return gn_fail_field(err, GN_ERR_INVALID, "birth_year",
+		                     _("the birth year must be between 1900 and %d"), this_year);
+	if (p->sex[0] && gn_sex_from_name(p->sex) == GN_SEX_UNKNOWN)
+		return gn_fail_field(err, GN_ERR_INVALID, "sex", _("unknown sex '%s'"), p->sex);
+	if (p->relation[0] && !is_one_of(p->relation, relations))
+		return gn_fail_field(err, GN_ERR_INVALID, "relation",
+		                     _("unknown relation to the head '%s'"), p->relation);
+	if (p->cccd && *p->cccd)
+		return gn_cccd_validate(p->cccd, p->birth_year, gn_sex_from_name(p->sex), err);
+	return GN_OK;
+}
+
+gn_status gn_household_validate(const gn_household *hh, int this_year, gn_err *err)
+{
+	if (!is_one_of(hh->visit_status, visit_statuses))
+		return gn_fail_field(err, GN_ERR_INVALID, "visit_status",
+		                     _("unknown visit outcome '%s'"), hh->visit_status);
+	if (hh->visit_date && *hh->visit_date) {
+		if (!valid_date(hh->visit_date))
+			return gn_fail_field(err, GN_ERR_INVALID, "visit_date",
+			                     _("the visit date must be a real date written YYYY-MM-DD"));
+		if (atoi(hh->visit_date) > this_year)
+			return gn_fail_field(err, GN_ERR_INVALID, "visit_date",
+			                     _("the visit date is in the future"));
+	} else if (strcmp(hh->visit_status, GN_VISIT_NOT_VISITED) != 0) {
+		return gn_fail_field(err, GN_ERR_INVALID, "visit_date",
+		                     _("the visit date is required once the household was visited"));
+	}
+	size_t heads = 0;
+	for (size_t i = 0; i < hh->n_members; i++) {
+		const gn_person *p = &hh->members[i];
+		gn_status st = gn_person_validate(p, this_year, err);
+		if (st != GN_OK) {
+			if (err) {
+				char field[96];
+				snprintf(field, sizeof field, "members[%zu].%.40s", i, err->field);
+				snprintf(err->field, sizeof err->field, "%.63s", field);
+			}
+			return st;
+		}
+		if (strcmp(p->relation, "head") == 0)
+			heads++;
+		for (size_t j = 0; j < i && p->cccd && *p->cccd; j++)
+			if (hh->members[j].cccd && strcmp(hh->members[j].cccd, p->cccd) == 0) {
+				gn_fail_field(err, GN_ERR_INVALID, "cccd",
+				              _("member %zu has the same CCCD as member %zu"), i + 1, j + 1);
+				if (err)
+					snprintf(err->field, sizeof err->field, "members[%zu].cccd", i);
+				return GN_ERR_INVALID;
+			}
+	}
+	if (hh->n_members > 0 && heads != 1) {
+		gn_fail(err, GN_ERR_INVALID, heads == 0
+		        ? _("the household needs one head (chủ hộ): mark one member as head")
+		        : _("a household has exactly one head (chủ hộ); %zu members are marked head"),
+		        heads);
+		if (err)
+			snprintf(err->field, sizeof err->field, "relation");
+		return GN_ERR_INVALID;
+	}
+	return GN_OK;
+}
+
+/* Replaces *field with its cleaned (NFC, no controls) copy. */
+static gn_status clean_in_place(char **field, int flags, const char *name, gn_err *err)
+{
+	if (!*field)
+		return GN_OK;
+	char *clean = NULL;
+	gn_status st = gn_text_clean(*field, strlen(*field), flags, &clean, err);
+	if (st != GN_OK) {
+		if (err)
+			snprintf(err->field, sizeof err->field, "%s", name);
+		return st;
+	}
+	free(*field);
+	*field = clean;
+	return GN_OK;
+}
+
+static gn_status clean_household(gn_household *hh, gn_err *err)
+{
+	gn_status st = GN_OK;
+	if (!hh->house_no && !(hh->house_no = strdup("")))
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (!hh->alley && !(hh->alley = strdup("")))
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (!hh->street && !(hh->street = strdup("")))
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (!hh->visit_status[0])
+		snprintf(hh->visit_status, sizeof hh->visit_status, "%s", GN_VISIT_NOT_VISITED);
+	if ((st = clean_in_place(&hh->house_no, 0, "house_no", err)) ||
+	    (st = clean_in_place(&hh->alley, 0, "alley", err)) ||
+	    (st = clean_in_place(&hh->street, 0, "street", err)) ||
+	    (st = clean_in_place(&hh->visit_date, 0, "visit_date", err)) ||
+	    (st = clean_in_place(&hh->visited_by, 0, "visited_by", err)) ||
+	    (st = clean_in_place(&hh->answers, GN_TEXT_MULTILINE | GN_TEXT_KEEP_SPACES, "answers", err)))
+		return st;
+	for (size_t i = 0; i < hh->n_members; i++) {
+		gn_person *p = &hh->members[i];
+		if ((st = clean_in_place(&p->full_name, 0, "full_name", err)) ||
+		    (st = clean_in_place(&p->cccd, 0, "cccd", err)) ||
+		    (st = clean_in_place(&p->answers, GN_TEXT_MULTILINE | GN_TEXT_KEEP_SPACES, "answers", err)))
+			return st;
+	}
+	return GN_OK;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	memset(out, 0, sizeof *out);
+
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT id, tdp_id, walk_order, house_no, alley, street, visit_status, "
+	                       "visit_date, visited_by, entered_by, answers, rev, updated_at, updated_by "
+	                       "FROM household WHERE id = ?1 AND deleted = 0", -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(ctx->db, err, "household");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		rc = step == SQLITE_DONE ? gn_fail(err, GN_ERR_NOT_FOUND, _("the household no longer exists"))
+		                         : gn_db_fail(ctx->db, err, "household");
+		goto out;
+	}
+	copy_col(st, 1, out->tdp_id, sizeof out->tdp_id);
+	if ((rc = gn_scope_require_tdp(ctx, out->tdp_id, err)) != GN_OK)
+		goto out;
+	copy_col(st, 0, out->id, sizeof out->id);
+	out->walk_order = sqlite3_column_double(st, 2);
+	out->house_no = dup_col(st, 3);
+	out->alley = dup_col(st, 4);
+	out->street = dup_col(st, 5);
+	copy_col(st, 6, out->visit_status, sizeof out->visit_status);
+	out->visit_date = dup_col(st, 7);
+	out->visited_by = dup_col(st, 8);
+	out->entered_by = dup_col(st, 9);
+	out->answers = dup_col(st, 10);
+	out->rev = sqlite3_column_int64(st, 11);
+	copy_col(st, 12, out->updated_at, sizeof out->updated_at);
+	copy_col(st, 13, out->updated_by, sizeof out->updated_by);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT id, full_name, birth_year, sex, relation, cccd, answers, rev "
+	                       "FROM person WHERE household_id = ?1 AND deleted = 0 ORDER BY position, rowid",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(ctx->db, err, "person");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		gn_person *p = gn_household_add_member(out);
+		if (!p) {
+			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			goto out;
+		}
+		copy_col(st, 0, p->id, sizeof p->id);
+		p->full_name = dup_col(st, 1);
+		p->birth_year = sqlite3_column_int(st, 2);
+		copy_col(st, 3, p->sex, sizeof p->sex);
+		copy_col(st, 4, p->relation, sizeof p->relation);
+		p->cccd = dup_col(st, 5);
+		p->answers = dup_col(st, 6);
+		p->rev = sqlite3_column_int64(st, 7);
+	}
+	if (step != SQLITE_DONE)
+		rc = gn_db_fail(ctx->db, err, "person");
+out:
+	sqlite3_finalize(st);
+	if (rc != GN_OK)
+		gn_household_free(out);
+	return rc;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* A household (or person) row as one flat JSON object: its columns and its
+ * answers side by side, so that one diff gives the audit's old/new values. */
+#define HOUSEHOLD_FLAT \
+	"json_set(answers, '$.house_no', house_no, '$.alley', alley, '$.street', street, " \
+	"'$.visit_status', visit_status, '$.visit_date', visit_date, '$.visited_by', visited_by, " \
+	"'$.tdp_id', tdp_id)"
+#define PERSON_FLAT \
+	"json_set(answers, '$.full_name', full_name, '$.birth_year', birth_year, '$.sex', sex, " \
+	"'$.relation', relation, '$.cccd', cccd, '$.position', position)"
+
+/* {field: [old, new]} for every field that differs between two flat rows. */
+static gn_status json_diff(sqlite3 *db, const char *old_json, const char *new_json,
+                           char **out, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT json_group_object(k, json_array(o, n)) FROM ("
+	                       " SELECT coalesce(a.key, b.key) AS k, a.value AS o, b.value AS n"
+	                       " FROM json_each(?1) a FULL OUTER JOIN json_each(?2) b ON a.key = b.key"
+	                       " WHERE a.value IS NOT b.value ORDER BY k)", -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, "audit");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, old_json ? old_json : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, new_json ? new_json : "{}", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = gn_db_fail(db, err, "audit");
+		goto out;
+	}
+	*out = dup_col(st, 0);
+	if (!*out)
+		*out = strdup("{}");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Reads one flat row (or NULL if the record does not exist yet). */
+static gn_status read_flat(sqlite3 *db, const char *sql, const char *id, char **out, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "read");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = dup_col(st, 0);
+	else if (step != SQLITE_DONE)
+		rc = gn_db_fail(db, err, "read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static gn_status check_answers_object(sqlite3 *db, const char *json, const char *field, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+	if (sqlite3_prepare_v2(db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "answers");
+	sqlite3_bind_text(st, 1, json ? json : "{}", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ok = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!ok)
+		return gn_fail_field(err, GN_ERR_INVALID, field, _("the answers are not a JSON object"));
+	return GN_OK;
+}
+
+/* Writes the audit record of one row, if anything changed. */
+static gn_status audit_change(gn_ctx *ctx, const char *action, const char *table, const char *id,
+                              const char *tdp_id, const char *old_flat, const char *new_flat, gn_err *err)
+{
+	char *changes = NULL;
+	gn_status st = json_diff(ctx->db, old_flat, new_flat, &changes, err);
+	if (st == GN_OK && strcmp(changes, "{}") != 0)
+		st = gn_audit(ctx, action, table, id, tdp_id, changes, err);
+	free(changes);
+	return st;
+}
+
+static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *now, gn_err *err)
+{
+	sqlite3 *db = ctx->db;
+	sqlite3_stmt *st = NULL;
+	char *old_flat = NULL, *new_flat = NULL, *key = NULL;
+	gn_status rc = GN_OK;
+	bool is_new = !hh->id[0];
+	char old_tdp[37] = "";
+
+	if (!is_new) {
+		if ((rc = read_flat(db, "SELECT " HOUSEHOLD_FLAT " FROM household WHERE id = ?1 AND deleted = 0",
+		                    hh->id, &old_flat, err)) != GN_OK)
+			goto out;
+		if (!old_flat) {
+			rc = gn_fail(err, GN_ERR_NOT_FOUND, _("the household no longer exists"));
+			goto out;
+		}
+		/* Moving a household needs the right to both TDPs. */
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(db, "SELECT tdp_id FROM household WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(q, 1, hh->id, -1, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				copy_col(q, 0, old_tdp, sizeof old_tdp);
+		}
+		sqlite3_finalize(q);
+		if ((rc = gn_scope_require_tdp(ctx, old_tdp, err)) != GN_OK)
+			goto out;
+	} else {
+		gn_uuid_new(hh->id);
+	}
+	if (hh->walk_order <= 0) {
+		sqlite3_stmt *q = NULL;
+		hh->walk_order = 1;
+		if (sqlite3_prepare_v2(db, "SELECT coalesce(max(walk_order), 0) + 1 FROM household WHERE tdp_id = ?1",
+		                       -1, &q, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(q, 1, hh->tdp_id, -1, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				hh->walk_order = sqlite3_column_double(q, 0);
+		}
+		sqlite3_finalize(q);
+	}
+	{
+		char addr[1024];
+		snprintf(addr, sizeof addr, "%s %s %s", hh->house_no, hh->alley, hh->street);
+		if ((rc = gn_text_fold(addr, &key)) != GN_OK)
+			goto out;
+	}
+	if (!hh->entered_by || !*hh->entered_by) {
+		free(hh->entered_by);
+		hh->entered_by = strdup(ctx->user.login);
+	}
+	const char *sql = is_new
+		? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, "
+		  "visit_status, visit_date, visited_by, entered_by, answers, created_at, created_by, "
+		  "updated_at, updated_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14)"
+		: "UPDATE household SET tdp_id=?2, walk_order=?3, house_no=?4, alley=?5, street=?6, "
+		  "address_key=?7, visit_status=?8, visit_date=?9, visited_by=?10, entered_by=?11, "
+		  "answers=json(?12), updated_at=?13, updated_by=?14, rev=rev+1 WHERE id=?1";
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, "household");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, hh->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hh->tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 3, hh->walk_order);
+	sqlite3_bind_text(st, 4, hh->house_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, hh->alley, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, hh->street, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, hh->visit_status, -1, SQLITE_STATIC);
+	if (hh->visit_date && *hh->visit_date)
+		sqlite3_bind_text(st, 9, hh->visit_date, -1, SQLITE_STATIC);
+	if (hh->visited_by && *hh->visited_by)
+		sqlite3_bind_text(st, 10, hh->visited_by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, hh->entered_by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, hh->answers ? hh->answers : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, ctx->user.login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = gn_db_fail(db, err, "household");
+		goto out;
+	}
+	if ((rc = read_flat(db, "SELECT " HOUSEHOLD_FLAT " FROM household WHERE id = ?1", hh->id,
+	                    &new_flat, err)) != GN_OK)
+		goto out;
+	rc = audit_change(ctx, is_new ? "create" : "update", "household", hh->id, hh->tdp_id,
+	                  old_flat, new_flat, err);
+out:
+	sqlite3_finalize(st);
+	free(old_flat);
+	free(new_flat);
+	free(key);
+	return rc;
+}
+
+static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person *p, int position,
+                                 const char *now, gn_err *err)
+{
+	sqlite3 *db = ctx->db;
+	sqlite3_stmt *st = NULL;
+	char *old_flat = NULL, *new_flat = NULL, *key = NULL;
+	gn_status rc = GN_OK;
+	bool is_new = !p->id[0];
+
+	if (!is_new) {
+		if ((rc = read_flat(db, "SELECT " PERSON_FLAT " FROM person WHERE id = ?1 AND deleted = 0",
+		                    p->id, &old_flat, err)) != GN_OK)
+			goto out;
+		if (!old_flat) {
+			rc = gn_fail(err, GN_ERR_NOT_FOUND, _("a member of this household no longer exists"));
+			goto out;
+		}
+	} else {
+		gn_uuid_new(p->id);
+	}
+	if ((rc = gn_text_fold(p->full_name, &key)) != GN_OK)
+		goto out;
+	const char *sql = is_new
+		? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
+		  "sex, relation, cccd, answers, created_at, created_by, updated_at, updated_by) "
+		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,json(?11),?12,?13,?12,?13)"
+		: "UPDATE person SET household_id=?2, tdp_id=?3, position=?4, full_name=?5, name_key=?6, "
+		  "birth_year=?7, sex=?8, relation=?9, cccd=?10, answers=json(?11), updated_at=?12, "
+		  "updated_by=?13, rev=rev+1 WHERE id=?1 AND ("
+		  "household_id IS NOT ?2 OR tdp_id IS NOT ?3 OR position IS NOT ?4 OR full_name IS NOT ?5 OR "
+		  "birth_year IS NOT ?7 OR sex IS NOT ?8 OR relation IS NOT ?9 OR cccd IS NOT ?10 OR "
+		  "answers IS NOT json(?11))";
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, "person");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hh->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hh->tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, position);
+	sqlite3_bind_text(st, 5, p->full_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, key, -1, SQLITE_STATIC);
+	if (p->birth_year)
+		sqlite3_bind_int(st, 7, p->birth_year);
+	if (p->sex[0])
+		sqlite3_bind_text(st, 8, p->sex, -1, SQLITE_STATIC);
+	if (p->relation[0])
+		sqlite3_bind_text(st, 9, p->relation, -1, SQLITE_STATIC);
+	if (p->cccd && *p->cccd)
+		sqlite3_bind_text(st, 10, p->cccd, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, p->answers ? p->answers : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, ctx->user.login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = gn_db_fail(db, err, "person");
+		goto out;
+	}
+	if ((rc = read_flat(db, "SELECT " PERSON_FLAT " FROM person WHERE id = ?1", p->id, &new_flat, err)) != GN_OK)
+		goto out;
+	rc = audit_change(ctx, is_new ? "create" : "update", "person", p->id, hh->tdp_id, old_flat, new_flat, err);
+out:
+	sqlite3_finalize(st);
+	free(old_flat);
+	free(new_flat);
+	free(key);
+	return rc;
+}
+
+/* Tombstones the household's members that are not in hh->members. */
+static gn_status remove_dropped_members(gn_ctx *ctx, const gn_household *hh, const char *now, gn_err *err)
+{
+	sqlite3_stmt *sel = NULL, *del = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT id FROM person WHERE household_id = ?1 AND deleted = 0",
+	                       -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ctx->db, "UPDATE person SET deleted = 1, rev = rev + 1, updated_at = ?2, "
+	                       "updated_by = ?3 WHERE id = ?1", -1, &del, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(ctx->db, err, "person");
+		goto out;
+	}
+	sqlite3_bind_text(sel, 1, hh->id, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(sel, 0);
+		bool kept = false;
+		for (size_t i = 0; i < hh->n_members && !kept; i++)
+			kept = strcmp(hh->members[i].id, id) == 0;
+		if (kept)
+			continue;
+		sqlite3_bind_text(del, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(del, 2, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(del, 3, ctx->user.login, -1, SQLITE_STATIC);
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			rc = gn_db_fail(ctx->db, err, "person");
+			goto out;
+		}
+		sqlite3_reset(del);
+		if ((rc = gn_audit(ctx, "remove", "person", id, hh->tdp_id, NULL, err)) != GN_OK)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = gn_db_fail(ctx->db, err, "person");
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(del);
+	return rc;
+}
+
+gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err)
+{
+	gn_status st;
+	char now[32];
+
+	if ((st = gn_scope_require_tdp(ctx, hh->tdp_id, err)) != GN_OK)
+		return st;
+	if ((st = clean_household(hh, err)) != GN_OK)
+		return st;
+	if ((st = gn_household_validate(hh, gn_this_year(), err)) != GN_OK)
+		return st;
+	if ((st = check_answers_object(ctx->db, hh->answers, "answers", err)) != GN_OK)
+		return st;
+	for (size_t i = 0; i < hh->n_members; i++)
+		if ((st = check_answers_object(ctx->db, hh->members[i].answers, "answers", err)) != GN_OK)
+			return st;
+
+	/* Ids handed out inside a failed transaction must not stick. */
+	char saved_id[37];
+	snprintf(saved_id, sizeof saved_id, "%s", hh->id);
+	char (*member_ids)[37] = calloc(hh->n_members + 1, sizeof *member_ids);
+	if (!member_ids)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	for (size_t i = 0; i < hh->n_members; i++)
+		memcpy(member_ids[i], hh->members[i].id, 37);
+	double saved_walk = hh->walk_order;
+
+	gn_now_iso(now);
+	if ((st = gn_db_begin(ctx->db, err)) != GN_OK)
+		goto out;
+	st = save_household_row(ctx, hh, now, err);
+	for (size_t i = 0; i < hh->n_members && st == GN_OK; i++)
+		st = save_person_row(ctx, hh, &hh->members[i], (int)i + 1, now, err);
+	if (st == GN_OK)
+		st = remove_dropped_members(ctx, hh, now, err);
+	if (st == GN_OK)
+		st = gn_db_commit(ctx->db, err);
+	else
+		gn_db_rollback(ctx->db);
+	if (st != GN_OK) {
+		snprintf(hh->id, sizeof hh->id, "%s", saved_id);
+		for (size_t i = 0; i < hh->n_members; i++)
+			memcpy(hh->members[i].id, member_ids[i], 37);
+		hh->walk_order = saved_walk;
+	} else {
+		snprintf(hh->updated_at, sizeof hh->updated_at, "%s", now);
+		snprintf(hh->updated_by, sizeof hh->updated_by, "%s", ctx->user.login);
+	}
+out:
+	free(member_ids);
+	return st;
+}
+
+gn_status gn_household_remove(gn_ctx *ctx, const char *id, gn_err *err)
+{
+	gn_household hh;
+	gn_status st = gn_household_load(ctx, id, &hh, err);
+	if (st != GN_OK)
+		return st;
+	char now[32];
+	gn_now_iso(now);
+	if ((st = gn_db_begin(ctx->db, err)) != GN_OK)
+		goto out;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE household SET deleted = 1, rev = rev + 1, updated_at = ?2, "
+	                       "updated_by = ?3 WHERE id = ?1", -1, &q, NULL) != SQLITE_OK) {
+		st = gn_db_fail(ctx->db, err, "household");
+	} else {
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, ctx->user.login, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			st = gn_db_fail(ctx->db, err, "household");
+	}
+	sqlite3_finalize(q);
+	/* Removing the roster: save it empty, which tombstones every member. */
+	if (st == GN_OK) {
+		size_t n = hh.n_members;
+		hh.n_members = 0;
+		st = remove_dropped_members(ctx, &hh, now, err);
+		hh.n_members = n;
+	}
+	if (st == GN_OK)
+		st = gn_audit(ctx, "remove", "household", id, hh.tdp_id, NULL, err);
+	if (st == GN_OK)
+		st = gn_db_commit(ctx->db, err);
+	else
+		gn_db_rollback(ctx->db);
+out:
+	gn_household_free(&hh);
+	return st;
+}
+
+void gn_person_free(gn_person *p)
+{
+	free(p->full_name);
+	free(p->cccd);
+	free(p->answers);
+	memset(p, 0, sizeof *p);
+}
+
+void gn_household_free(gn_household *hh)
+{
+	free(hh->house_no);
+	free(hh->alley);
+	free(hh->street);
+	free(hh->visit_date);
+	free(hh->visited_by);
+	free(hh->entered_by);
+	free(hh->answers);
+	for (size_t i = 0; i < hh->n_members; i++)
+		gn_person_free(&hh->members[i]);
+	free(hh->members);
+	memset(hh, 0, sizeof *hh);
+}
+
+gn_person *gn_household_add_member(gn_household *hh)
+{
+	gn_person *bigger = realloc(hh->members, (hh->n_members + 1) * sizeof *bigger);
+	if (!bigger)
+		return NULL;
+	hh->members = bigger;
+	gn_person *p = &hh->members[hh->n_members++];
+	memset(p, 0, sizeof *p);
+	return p;
+}

@@ -1,0 +1,299 @@
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+#include "migrations.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+/* Marks the file as ours; checked before anything is written. */
+#define GONHA_APPLICATION_ID 0x676f6e68 /* "gonh" */
+
+int gn_db_latest_version(void)
+{
+	return gn_migration_count();
+}
+
+gn_status gn_db_fail(sqlite3 *db, gn_err *err, const char *what)
+{
+	int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+	const char *msg = db ? sqlite3_errmsg(db) : "no connection";
+	gn_status st = GN_ERR_DB;
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		st = GN_ERR_BUSY;
+	else if ((code & 0xff) == SQLITE_CONSTRAINT)
+		st = GN_ERR_CONFLICT;
+	else if ((code & 0xff) == SQLITE_NOTADB)
+		st = GN_ERR_NOT_GONHA;
+	else if ((code & 0xff) == SQLITE_FULL)
+		return gn_fail(err, GN_ERR_IO, _("%s: the disk is full; nothing was saved"), what);
+	return gn_fail(err, st, "%s: %s", what, msg);
+}
+
+gn_status gn_db_exec(sqlite3 *db, const char *sql, gn_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		gn_status st = gn_db_fail(db, err, _("database"));
+		sqlite3_free(msg);
+		return st;
+	}
+	return GN_OK;
+}
+
+gn_status gn_db_begin(sqlite3 *db, gn_err *err)
+{
+	return gn_db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+gn_status gn_db_commit(sqlite3 *db, gn_err *err)
+{
+	gn_status st = gn_db_exec(db, "COMMIT", err);
+	if (st != GN_OK)
+		gn_db_rollback(db);
+	return st;
+}
+
+void gn_db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+gn_status gn_db_migrate_to(sqlite3 *db, int target, gn_err *err)
+{
+	int version = 0;
+	if (pragma_int(db, "PRAGMA user_version", &version) != SQLITE_OK)
+		return gn_db_fail(db, err, _("reading the schema version"));
+	if (version >= target)
+		return GN_OK;
+	gn_status st = gn_db_begin(db, err);
+	if (st != GN_OK)
+		return st;
+	for (int v = version + 1; v <= target && st == GN_OK; v++) {
+		st = gn_db_exec(db, gn_migration_sql(v), err);
+		if (st == GN_OK) {
+			char sql[64];
+			snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+			st = gn_db_exec(db, sql, err);
+		}
+	}
+	if (st == GN_OK) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA application_id = %d", GONHA_APPLICATION_ID);
+		st = gn_db_exec(db, sql, err);
+	}
+	if (st != GN_OK) {
+		gn_db_rollback(db);
+		return st;
+	}
+	return gn_db_commit(db, err);
+}
+
+/* Per-connection settings and SQL functions every connection needs. */
+static gn_status configure(sqlite3 *db, int flags, gn_err *err)
+{
+	if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
+		return gn_db_fail(db, err, _("database"));
+	gn_status st = gn_db_exec(db, "PRAGMA foreign_keys = ON", err);
+	if (st == GN_OK && !(flags & GN_DB_READONLY))
+		st = gn_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err);
+	if (st == GN_OK)
+		st = gn_text_register_sqlite(db);
+	return st;
+}
+
+/* Is this an SQLite file that gonha made? Looks without writing anything. */
+static gn_status identify(sqlite3 *db, const char *path, gn_err *err)
+{
+	int app_id = 0, version = 0;
+	int rc = pragma_int(db, "PRAGMA application_id", &app_id);
+	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+		return gn_fail(err, GN_ERR_NOT_GONHA, _("%s is not a gonha database"), path);
+	if (rc != SQLITE_OK)
+		return gn_db_fail(db, err, path);
+	if (app_id != GONHA_APPLICATION_ID)
+		return gn_fail(err, GN_ERR_NOT_GONHA, _("%s is not a gonha database"), path);
+	if (pragma_int(db, "PRAGMA user_version", &version) != SQLITE_OK)
+		return gn_db_fail(db, err, path);
+	if (version > gn_db_latest_version())
+		return gn_fail(err, GN_ERR_VERSION,
+		               _("%s was made by a newer gonha (schema %d; this one knows up to %d): please update gonha"),
+		               path, version, gn_db_latest_version());
+	return GN_OK;
+}
+
+gn_status gn_db_open(const char *path, int flags, sqlite3 **out, gn_err *err)
+{
+	*out = NULL;
+	sqlite3 *db = NULL;
+	gn_status st = GN_OK;
+	int created = 0;
+
+	if (!path || !*path)
+		return gn_fail(err, GN_ERR_INVALID, _("no database file given"));
+	if (flags & GN_DB_CREATE) {
+		/* Create the file ourselves so it is private (0600) from the start. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			if (errno == EEXIST)
+				return gn_fail(err, GN_ERR_IO, _("%s already exists; it was left as it is"), path);
+			return gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), path, strerror(errno));
+		}
+		close(fd);
+		created = 1;
+	} else {
+		struct stat sb;
+		if (stat(path, &sb) != 0)
+			return gn_fail(err, GN_ERR_IO, _("cannot open %s: %s"), path, strerror(errno));
+		if (!S_ISREG(sb.st_mode))
+			return gn_fail(err, GN_ERR_IO, _("%s is not a regular file"), path);
+		if (sb.st_size == 0)
+			return gn_fail(err, GN_ERR_NOT_GONHA, _("%s is not a gonha database"), path);
+		if (access(path, (flags & GN_DB_READONLY) ? R_OK : R_OK | W_OK) != 0)
+			return gn_fail(err, GN_ERR_IO, _("cannot open %s: %s"), path, strerror(errno));
+	}
+
+	int oflags = (flags & GN_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		st = gn_fail(err, GN_ERR_IO, _("cannot open %s: %s"), path,
+		             db ? sqlite3_errmsg(db) : _("out of memory"));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	if (!created && (st = identify(db, path, err)) != GN_OK)
+		goto fail;
+	if ((st = configure(db, flags, err)) != GN_OK)
+		goto fail;
+	if (!(flags & GN_DB_READONLY) && (st = gn_db_migrate_to(db, gn_db_latest_version(), err)) != GN_OK)
+		goto fail;
+	*out = db;
+	return GN_OK;
+fail:
+	sqlite3_close(db);
+	if (created)
+		unlink(path);
+	return st;
+}
+
+gn_status gn_db_open_memory(sqlite3 **out, gn_err *err)
+{
+	sqlite3 *db = NULL;
+	*out = NULL;
+	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+	gn_status st = configure(db, 0, err);
+	if (st == GN_OK)
+		st = gn_db_migrate_to(db, gn_db_latest_version(), err);
+	if (st != GN_OK) {
+		sqlite3_close(db);
+		return st;
+	}
+	*out = db;
+	return GN_OK;
+}
+
+void gn_db_close(sqlite3 *db)
+{
+	if (!db)
+		return;
+	/* Every statement is finalised by its owner; if one was not, that is a
+	 * bug we want to see in tests rather than hide with close_v2. */
+	sqlite3_close(db);
+}
+
+const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize)
+{
+	if (given && *given) {
+		snprintf(buf, bufsize, "%s", given);
+		return buf;
+	}
+	const char *env = getenv("GONHA_DB");
+	if (env && *env) {
+		snprintf(buf, bufsize, "%s", env);
+		return buf;
+	}
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(buf, bufsize, "%s/gonha/ward.db", xdg);
+	else
+		snprintf(buf, bufsize, "%s/.local/share/gonha/ward.db", home && *home ? home : ".");
+	return buf;
+}
+
+gn_status gn_db_meta_set(sqlite3 *db, const char *key, const char *value, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+	                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, "meta");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = gn_db_fail(db, err, "meta");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+char *gn_db_meta_get(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	char *value = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			value = strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return value;
+}
+
+void gn_now_iso(char out[32])
+{
+	const char *fixed = getenv("GONHA_NOW");
+	if (fixed && *fixed) {
+		snprintf(out, 32, "%s", fixed);
+		return;
+	}
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void gn_uuid_new(char out[37])
+{
+	uuid_t u;
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, out);
+}

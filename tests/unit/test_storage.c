@@ -1,0 +1,174 @@
+/* Storage: opening, refusing what is not ours, migrations, file modes. */
+#include "testlib.h"
+#include "gonha/db.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *path_in_tmp(const char *name)
+{
+	static char buf[512];
+	snprintf(buf, sizeof buf, "%s/%s", gn_test_tmpdir(), name);
+	return buf;
+}
+
+static long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static void create_is_private_and_current(void)
+{
+	const char *path = path_in_tmp("new.db");
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_db_open(path, GN_DB_CREATE, &db, &err), GN_OK);
+	REQUIRE(db);
+	struct stat sb;
+	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	sqlite3_stmt *st = NULL;
+	CHECK(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_EQ_INT(sqlite3_column_int(st, 0), gn_db_latest_version());
+	sqlite3_finalize(st);
+	CHECK(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	CHECK(sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1);
+	sqlite3_finalize(st);
+	gn_db_close(db);
+	/* Creating over an existing file is refused and leaves it alone. */
+	long before = file_size(path);
+	CHECK_EQ_INT(gn_db_open(path, GN_DB_CREATE, &db, &err), GN_ERR_IO);
+	CHECK(db == NULL);
+	CHECK_EQ_INT(file_size(path), before);
+}
+
+static void missing_file_is_an_error(void)
+{
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_db_open(path_in_tmp("nope.db"), 0, &db, &err), GN_ERR_IO);
+	CHECK(strstr(err.msg, "nope.db") != NULL);
+	CHECK(access(path_in_tmp("nope.db"), F_OK) != 0);
+	CHECK_EQ_INT(gn_db_open("/nonexistent-dir/x.db", GN_DB_CREATE, &db, &err), GN_ERR_IO);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void other_files_are_refused_unchanged(void)
+{
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	const char *text = path_in_tmp("notes.txt");
+	write_file(text, "this is not a database, just some notes\n");
+	long size = file_size(text);
+	CHECK_EQ_INT(gn_db_open(text, 0, &db, &err), GN_ERR_NOT_GONHA);
+	CHECK_EQ_INT(file_size(text), size);
+	CHECK(access(path_in_tmp("notes.txt-wal"), F_OK) != 0);
+
+	/* An SQLite database of some other program. */
+	const char *other = path_in_tmp("other.db");
+	sqlite3 *raw = NULL;
+	CHECK(sqlite3_open(other, &raw) == SQLITE_OK);
+	CHECK(sqlite3_exec(raw, "CREATE TABLE t(x); INSERT INTO t VALUES (1)", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(raw);
+	size = file_size(other);
+	CHECK_EQ_INT(gn_db_open(other, 0, &db, &err), GN_ERR_NOT_GONHA);
+	CHECK_EQ_INT(file_size(other), size);
+
+	const char *empty = path_in_tmp("empty.db");
+	write_file(empty, "");
+	CHECK_EQ_INT(gn_db_open(empty, 0, &db, &err), GN_ERR_NOT_GONHA);
+	CHECK_EQ_INT(file_size(empty), 0);
+}
+
+static void newer_schema_is_refused_unchanged(void)
+{
+	const char *path = path_in_tmp("future.db");
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_db_open(path, GN_DB_CREATE, &db, &err), GN_OK);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", gn_db_latest_version() + 1);
+	CHECK_EQ_INT(gn_db_exec(db, sql, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db, "PRAGMA journal_mode = DELETE", &err), GN_OK);
+	gn_db_close(db);
+	long size = file_size(path);
+	CHECK_EQ_INT(gn_db_open(path, 0, &db, &err), GN_ERR_VERSION);
+	CHECK(strstr(err.msg, "newer") != NULL);
+	CHECK_EQ_INT(file_size(path), size);
+}
+
+/* A database made at schema 1 with data in it opens in this gonha with the
+ * data intact and the schema brought up to date. */
+static void migrates_from_first_version(void)
+{
+	const char *path = path_in_tmp("old.db");
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK_EQ_INT(gn_db_migrate_to(db, 1, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db,
+		"INSERT INTO tdp VALUES ('t1','01','Tổ dân phố 1','to dan pho 1',1,1,0,'2025-01-01T00:00:00Z','admin','2025-01-01T00:00:00Z','admin');"
+		"INSERT INTO household(id, tdp_id, walk_order, house_no, created_at, created_by, updated_at, updated_by) "
+		"VALUES ('h1','t1',1,'12','x','admin','x','admin');"
+		"INSERT INTO person(id, household_id, tdp_id, full_name, name_key, created_at, created_by, updated_at, updated_by) "
+		"VALUES ('p1','h1','t1','Nguyễn Văn A','nguyen van a','x','admin','x','admin');", &err), GN_OK);
+	sqlite3_close(db);
+
+	CHECK_EQ_INT(gn_db_open(path, 0, &db, &err), GN_OK);
+	REQUIRE(db);
+	sqlite3_stmt *st = NULL;
+	CHECK(sqlite3_prepare_v2(db, "SELECT p.full_name, h.house_no, (SELECT user_version FROM pragma_user_version) "
+	                         "FROM person p JOIN household h ON h.id = p.household_id", -1, &st, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(st, 0), "Nguyễn Văn A");
+	CHECK_STR((const char *)sqlite3_column_text(st, 1), "12");
+	CHECK_EQ_INT(sqlite3_column_int(st, 2), gn_db_latest_version());
+	sqlite3_finalize(st);
+	gn_db_close(db);
+}
+
+static void default_path_rule(void)
+{
+	char buf[512];
+	CHECK_STR(gn_db_resolve_path("given.db", buf, sizeof buf), "given.db");
+	setenv("GONHA_DB", "/tmp/env.db", 1);
+	CHECK_STR(gn_db_resolve_path(NULL, buf, sizeof buf), "/tmp/env.db");
+	unsetenv("GONHA_DB");
+	setenv("XDG_DATA_HOME", "/tmp/xdg", 1);
+	CHECK_STR(gn_db_resolve_path(NULL, buf, sizeof buf), "/tmp/xdg/gonha/ward.db");
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/to", 1);
+	CHECK_STR(gn_db_resolve_path(NULL, buf, sizeof buf), "/home/to/.local/share/gonha/ward.db");
+}
+
+static void meta_round_trip(void)
+{
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_db_open_memory(&db, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_meta_set(db, "ward_name", "Phường Vạn Xuân", &err), GN_OK);
+	char *v = gn_db_meta_get(db, "ward_name");
+	CHECK_STR(v, "Phường Vạn Xuân");
+	free(v);
+	CHECK(gn_db_meta_get(db, "absent") == NULL);
+	gn_db_close(db);
+}
+
+GN_TESTS(T(create_is_private_and_current), T(missing_file_is_an_error),
+         T(other_files_are_refused_unchanged), T(newer_schema_is_refused_unchanged),
+         T(migrates_from_first_version), T(default_path_rule), T(meta_round_trip))
