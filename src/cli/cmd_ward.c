@@ -178,8 +178,9 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 	gn_db_resolve_path(a.db, path, sizeof path);
 	sqlite3 *db = NULL;
 	gn_err err = { 0 };
-	/* Read-only: checking never changes the file (nor migrates it). */
-	if (gn_db_open(path, GN_DB_READONLY, &db, &err) != GN_OK)
+	/* Opening brings an older file up to date, as any gonha would; the
+	 * checks themselves only read. */
+	if (gn_db_open(path, 0, &db, &err) != GN_OK)
 		return gn_cli_fail(&err);
 	long problems = 0;
 	gn_status st = gn_check_run(db, print_problem, NULL, &problems, &err);
