@@ -62,6 +62,16 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# CCCD province codes: a C table generated from their single source, the CSV
+# (header skipped, CR stripped, a malformed code line fails the build).
+$(BUILD)/gen/cccd_provinces.h: data/cccd-province-codes.csv
+	@mkdir -p $(dir $@)
+	awk -F, 'NR > 1 { sub(/\r$$/, ""); if ($$0 == "") next; \
+	  if ($$1 !~ /^[0-9][0-9][0-9]$$/ || $$2 ~ /["\\]/) { print FILENAME ":" NR ": bad line" > "/dev/stderr"; exit 1 } \
+	  printf "{ \"%s\", \"%s\" },\n", $$1, $$2 }' $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/src/domain/cccd.o: $(BUILD)/gen/cccd_provinces.h
+$(BUILD)/src/domain/cccd.o: ALL_CFLAGS += -I$(BUILD)/gen
+
 locale/vi/LC_MESSAGES/gonha.mo: $(VI_PO)
 	@mkdir -p $(dir $@) $(BUILD)
 	msgcat --use-first -o $(BUILD)/vi.po $^
