@@ -204,6 +204,9 @@ static void escape_sequences_are_removed_whole(void)
 	a = clean("x\xc2\x9b" "31my", 0); /* C1 CSI */
 	CHECK_STR(a, "xy");
 	free(a);
+	a = clean("a\xc2\x9d" "0;title\xc2\x9c" "b\x1b_apc\x1b\\c", 0); /* C1 OSC, APC */
+	CHECK_STR(a, "abc");
+	free(a);
 	a = clean("end\x1b", 0);
 	CHECK_STR(a, "end");
 	free(a);
@@ -257,6 +260,47 @@ static void invalid_utf8_is_rejected(void)
 	}
 	CHECK(gn_text_valid_utf8(NAME_NFC, strlen(NAME_NFC)));
 	CHECK(gn_text_valid_utf8("\xf0\x9f\x98\x80", 4));
+}
+
+/* Arbitrary bytes: whatever comes out is valid UTF-8 without controls. */
+static void random_bytes_never_leak_controls(void)
+{
+	static const unsigned char alphabet[] = {
+		'a', ' ', '\t', '\n', '\r', 0x1b, '[', ']', '\\', 0x07, '0', ';', 'm',
+		0xc2, 0x9b, 0x9c, 0x9d, 0xcc, 0x81, 0xe1, 0xbb, 0x85, 0xc4, 0x91, 0xff, 0x80,
+	};
+	unsigned seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		char in[24];
+		size_t len = (size_t)(round % 23) + 1;
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = (char)alphabet[(seed >> 16) % sizeof alphabet];
+		}
+		in[len] = '\0';
+		char *out = NULL;
+		gn_err err = {0};
+		gn_status st = gn_text_clean(in, len, round % 4, &out, &err);
+		if (st == GN_OK) {
+			REQUIRE(out);
+			CHECK(gn_text_valid_utf8(out, strlen(out)));
+			for (const unsigned char *p = (const unsigned char *)out; *p; p++)
+				CHECK((*p >= 0x20 && *p != 0x7f) || (*p == '\n' && (round % 4) & GN_TEXT_MULTILINE));
+			CHECK(strstr(out, "\xc2\x9b") == NULL && strstr(out, "\xc2\x9d") == NULL);
+		} else {
+			CHECK_EQ_INT(st, GN_ERR_INVALID);
+			CHECK(!gn_text_valid_utf8(in, len));
+		}
+		free(out);
+		char *key = NULL;
+		CHECK_OK(gn_text_fold(in, &key));
+		CHECK(key && gn_text_valid_utf8(key, strlen(key)));
+		free(key);
+		CHECK(gn_text_fit(in, round % 9) <= strlen(in));
+		CHECK(gn_text_width(in) >= 0);
+		if (gn_test_failed)
+			return;
+	}
 }
 
 /* ---- width ------------------------------------------------------------- */
@@ -363,6 +407,7 @@ GN_TESTS(
 	T(escape_sequences_are_removed_whole),
 	T(spaces_newlines_and_tabs),
 	T(invalid_utf8_is_rejected),
+	T(random_bytes_never_leak_controls),
 	T(display_width),
 	T(fit_never_splits_a_character),
 	T(sql_gn_fold)
