@@ -63,13 +63,13 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The CCCD province table, generated from its one source.
+# CCCD province codes: a C table generated from their single source, the CSV
+# (header skipped, CR stripped, a malformed code line fails the build).
 $(BUILD)/gen/cccd_provinces.h: data/cccd-province-codes.csv
 	@mkdir -p $(dir $@)
-	awk -F, 'NR > 1 { gsub(/\r/, ""); if ($$1 != "") printf "\t{ \"%s\", \"%s\" },\n", $$1, $$2 }' $< > $@.body
-	{ echo '/* generated from data/cccd-province-codes.csv by the Makefile */'; \
-	  echo 'static const struct { const char *code; const char *name; } cccd_provinces[] = {'; \
-	  cat $@.body; echo '};'; } > $@ && rm -f $@.body
+	awk -F, 'NR > 1 { sub(/\r$$/, ""); if ($$0 == "") next; \
+	  if ($$1 !~ /^[0-9][0-9][0-9]$$/ || $$2 ~ /["\\]/) { print FILENAME ":" NR ": bad line" > "/dev/stderr"; exit 1 } \
+	  printf "{ \"%s\", \"%s\" },\n", $$1, $$2 }' $< > $@.tmp && mv $@.tmp $@
 $(BUILD)/src/domain/cccd.o: $(BUILD)/gen/cccd_provinces.h
 $(BUILD)/src/domain/cccd.o: ALL_CFLAGS += -I$(BUILD)/gen
 
@@ -96,7 +96,7 @@ check: deps
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" check-fast
 
 check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
-	@ASAN_OPTIONS=detect_leaks=1 GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh $(UNIT_BIN) $(E2E_BIN)
+	@ASAN_OPTIONS=detect_leaks=1 GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh $(UNIT_BIN) $(E2E_BIN) tests/i18n/test_catalog.sh
 
 $(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(BUILD)/libgonha.a
 	@mkdir -p $(dir $@)

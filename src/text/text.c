@@ -1,242 +1,511 @@
-/* Vietnamese text on libunistring: validation (u8_check), normalisation
- * (u8_normalize), case mapping (u8_tolower), general categories (marks), and
- * wcwidth for terminal columns. */
+/* Vietnamese text: validation, cleaning, NFC, folded search keys and display
+ * width. Unicode knowledge comes from libunistring and wcwidth only. */
 #include "gonha/text.h"
 #include "gonha/i18n.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+
 #include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
-#include <wchar.h>
+
+#define ESC 0x1B
+#define BEL 0x07
+#define DEL 0x7F
 
 bool gn_text_valid_utf8(const char *s, size_t len)
 {
+	if (!s)
+		return len == 0;
+	/* u8_check follows RFC 3629: overlongs, surrogates and code points
+	 * above U+10FFFF are all rejected. */
 	return u8_check((const uint8_t *)s, len) == NULL;
 }
 
-/* Normalises s[0..len) to `form`; *out is a NUL-terminated malloc'd copy. */
-static gn_status normalize(uninorm_t form, const uint8_t *s, size_t len, char **out)
+/* ---- growing byte buffer ---------------------------------------------- */
+
+typedef struct text_buf {
+	uint8_t *bytes;
+	size_t len, cap;
+} text_buf;
+
+static bool buf_reserve(text_buf *b, size_t extra)
 {
-	size_t n = 0;
-	uint8_t *r = u8_normalize(form, s, len, NULL, &n);
-	if (!r && len > 0)
-		return GN_ERR_NOMEM;
-	char *z = malloc(n + 1);
-	if (!z) {
-		free(r);
+	if (b->len + extra <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra)
+		cap *= 2;
+	uint8_t *grown = realloc(b->bytes, cap);
+	if (!grown)
+		return false;
+	b->bytes = grown;
+	b->cap = cap;
+	return true;
+}
+
+static bool buf_put_bytes(text_buf *b, const uint8_t *p, size_t n)
+{
+	if (!buf_reserve(b, n))
+		return false;
+	memcpy(b->bytes + b->len, p, n);
+	b->len += n;
+	return true;
+}
+
+static bool buf_put_byte(text_buf *b, uint8_t c)
+{
+	return buf_put_bytes(b, &c, 1);
+}
+
+/* NFC (or NFD) of s[0..n) as a NUL-terminated malloc'd string. */
+static gn_status normalize_to_cstr(uninorm_t form, const uint8_t *s, size_t n, char **out)
+{
+	size_t norm_len = 0;
+	uint8_t *norm = u8_normalize(form, s, n, NULL, &norm_len);
+	if (!norm)
+		return errno == ENOMEM ? GN_ERR_NOMEM : GN_ERR_INVALID;
+	/* u8_normalize does not terminate its result. */
+	char *str = realloc(norm, norm_len + 1);
+	if (!str) {
+		free(norm);
 		return GN_ERR_NOMEM;
 	}
-	if (n)
-		memcpy(z, r, n);
-	z[n] = '\0';
-	free(r);
-	*out = z;
+	str[norm_len] = '\0';
+	*out = str;
+	return GN_OK;
+}
+
+/* ---- cleaning ----------------------------------------------------------- */
+
+/* Skips the body of a CSI sequence (after ESC [ or U+009B): parameter and
+ * intermediate bytes, then one final byte. A byte that cannot be part of the
+ * sequence ends it without being swallowed, so text after a broken sequence
+ * survives. Returns the index after the sequence. */
+static size_t skip_csi(const uint8_t *s, size_t i, size_t len)
+{
+	while (i < len && s[i] >= 0x20 && s[i] <= 0x3F)
+		i++;
+	if (i < len && s[i] >= 0x40 && s[i] <= 0x7E)
+		i++;
+	return i;
+}
+
+/* Skips the body of a control string (OSC, DCS, SOS, PM, APC) up to and
+ * including its terminator: BEL, ESC \ or the C1 ST (U+009C). Unterminated
+ * strings run to the end, as a terminal would swallow them. */
+static size_t skip_control_string(const uint8_t *s, size_t i, size_t len)
+{
+	while (i < len) {
+		if (s[i] == BEL)
+			return i + 1;
+		if (s[i] == ESC)
+			return (i + 1 < len && s[i + 1] == '\\') ? i + 2 : i + 1;
+		if (s[i] == 0xC2 && i + 1 < len && s[i + 1] == 0x9C)
+			return i + 2;
+		i++;
+	}
+	return i;
+}
+
+/* Skips a whole escape sequence starting at ESC (s[i] == ESC). */
+static size_t skip_escape(const uint8_t *s, size_t i, size_t len)
+{
+	i++; /* ESC */
+	if (i >= len)
+		return i;
+	switch (s[i]) {
+	case '[':
+		return skip_csi(s, i + 1, len);
+	case ']': case 'P': case 'X': case '^': case '_':
+		return skip_control_string(s, i + 1, len);
+	default:
+		break;
+	}
+	/* nF sequences (ESC ( B and friends): intermediates, then a final. */
+	while (i < len && s[i] >= 0x20 && s[i] <= 0x2F)
+		i++;
+	if (i < len && s[i] >= 0x30 && s[i] <= 0x7E)
+		i++;
+	return i;
+}
+
+/* First pass of gn_text_clean: drops controls and escape sequences, maps
+ * tabs, newlines and (unless spaces are kept) other white space. */
+static bool strip_controls(const uint8_t *s, size_t len, int flags, text_buf *b)
+{
+	bool multiline = flags & GN_TEXT_MULTILINE;
+	bool keep_spaces = flags & GN_TEXT_KEEP_SPACES;
+	size_t i = 0;
+	while (i < len) {
+		uint8_t c = s[i];
+		if (c == ESC) {
+			i = skip_escape(s, i, len);
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			/* CRLF and lone CR (old Mac files) are one line break. */
+			i += (c == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+			if (!buf_put_byte(b, multiline ? '\n' : ' '))
+				return false;
+			continue;
+		}
+		if (c == '\t') {
+			i++;
+			if (!buf_put_byte(b, ' '))
+				return false;
+			continue;
+		}
+		if (c < 0x20 || c == DEL) {
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			i++;
+			if (!buf_put_byte(b, c))
+				return false;
+			continue;
+		}
+		ucs4_t uc;
+		int n = u8_mbtouc(&uc, s + i, len - i); /* input already checked */
+		if (uc >= 0x80 && uc <= 0x9F) {
+			/* C1 controls; CSI and the string introducers carry a body. */
+			if (uc == 0x9B)
+				i = skip_csi(s, i + n, len);
+			else if (uc == 0x9D || uc == 0x90 || uc == 0x98 || uc == 0x9E || uc == 0x9F)
+				i = skip_control_string(s, i + n, len);
+			else
+				i += n;
+			continue;
+		}
+		if (uc == 0x2028 || uc == 0x2029) {
+			i += n;
+			if (!buf_put_byte(b, multiline ? '\n' : ' '))
+				return false;
+			continue;
+		}
+		/* No-break and other Unicode spaces pasted from word processors
+		 * would otherwise make two equal names differ. */
+		if (!keep_spaces && uc_is_property_white_space(uc)) {
+			i += n;
+			if (!buf_put_byte(b, ' '))
+				return false;
+			continue;
+		}
+		if (!buf_put_bytes(b, s + i, n))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/* Second pass: trims the text, collapses runs of spaces to one and drops
+ * spaces next to line breaks. Works in place: the result is never longer. */
+static void collapse_spaces(text_buf *b)
+{
+	size_t w = 0;
+	bool pending_space = false;
+	for (size_t r = 0; r < b->len; r++) {
+		uint8_t c = b->bytes[r];
+		if (c == ' ') {
+			pending_space = true;
+			continue;
+		}
+		if (c == '\n') {
+			pending_space = false;
+			b->bytes[w++] = c;
+			continue;
+		}
+		if (pending_space && w > 0 && b->bytes[w - 1] != '\n')
+			b->bytes[w++] = ' ';
+		pending_space = false;
+		b->bytes[w++] = c;
+	}
+	/* Leading and trailing line breaks are white space too. */
+	while (w > 0 && b->bytes[w - 1] == '\n')
+		w--;
+	size_t lead = 0;
+	while (lead < w && b->bytes[lead] == '\n')
+		lead++;
+	memmove(b->bytes, b->bytes + lead, w - lead);
+	b->len = w - lead;
+}
+
+gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_err *err)
+{
+	*out = NULL;
+	if (!in)
+		len = 0;
+	const uint8_t *s = (const uint8_t *)in;
+	const uint8_t *bad = len ? u8_check(s, len) : NULL;
+	if (bad)
+		/* 1-based, as a person counts. */
+		return gn_fail(err, GN_ERR_INVALID, _("the text is not valid UTF-8 (byte %zu)"),
+		               (size_t)(bad - s) + 1);
+
+	text_buf b = {0};
+	if (!buf_reserve(&b, len + 1) || !strip_controls(s, len, flags, &b)) {
+		free(b.bytes);
+		return gn_fail(err, GN_ERR_NOMEM, "%s", gn_status_str(GN_ERR_NOMEM));
+	}
+	if (!(flags & GN_TEXT_KEEP_SPACES))
+		collapse_spaces(&b);
+
+	gn_status st;
+	if (b.len == 0) {
+		/* u8_normalize of nothing may return NULL; keep it simple. */
+		char *empty = malloc(1);
+		st = empty ? GN_OK : GN_ERR_NOMEM;
+		if (empty) {
+			empty[0] = '\0';
+			*out = empty;
+		}
+	} else {
+		st = normalize_to_cstr(UNINORM_NFC, b.bytes, b.len, out);
+	}
+	free(b.bytes);
+	if (st != GN_OK)
+		return gn_fail(err, st, "%s", gn_status_str(st));
 	return GN_OK;
 }
 
 gn_status gn_text_nfc(const char *in, char **out)
 {
 	*out = NULL;
-	return normalize(UNINORM_NFC, (const uint8_t *)in, strlen(in), out);
+	if (!in)
+		return GN_ERR_INVALID;
+	size_t len = strlen(in);
+	if (!gn_text_valid_utf8(in, len))
+		return GN_ERR_INVALID;
+	if (len == 0) {
+		*out = strdup("");
+		return *out ? GN_OK : GN_ERR_NOMEM;
+	}
+	return normalize_to_cstr(UNINORM_NFC, (const uint8_t *)in, len, out);
 }
 
-/* Length of a terminal escape sequence starting at s[0] == ESC (whole
- * sequence, so no fragment of it survives), bounded by end. */
-static size_t escape_length(const uint8_t *s, const uint8_t *end)
+/* ---- folding ------------------------------------------------------------ */
+
+/* Appends one character of a folded key: white space and controls become a
+ * single separating space (leading ones dropped). */
+static bool fold_put(text_buf *b, ucs4_t uc, const uint8_t *bytes, size_t n, bool *pending_space)
 {
-	const uint8_t *p = s + 1;
-	if (p >= end)
-		return 1;
-	if (*p == '[') { /* CSI: parameters and intermediates, then a final byte 0x40-0x7e */
-		for (p++; p < end; p++)
-			if (*p >= 0x40 && *p <= 0x7e)
-				return (size_t)(p - s) + 1;
-		return (size_t)(end - s);
+	if (uc < 0x20 || uc == DEL || (uc >= 0x80 && uc <= 0x9F) || uc_is_property_white_space(uc)) {
+		*pending_space = b->len > 0;
+		return true;
 	}
-	if (*p == ']' || *p == 'P' || *p == '_' || *p == '^' || *p == 'X') {
-		/* OSC, DCS, APC, PM, SOS: up to BEL or ESC \ */
-		for (p++; p < end; p++) {
-			if (*p == 0x07)
-				return (size_t)(p - s) + 1;
-			if (*p == 0x1b && p + 1 < end && p[1] == '\\')
-				return (size_t)(p - s) + 2;
-		}
-		return (size_t)(end - s);
+	if (*pending_space) {
+		*pending_space = false;
+		if (!buf_put_byte(b, ' '))
+			return false;
 	}
-	/* ESC followed by intermediates (0x20-0x2f) and one final byte. */
-	while (p < end && *p >= 0x20 && *p <= 0x2f)
-		p++;
-	return p < end ? (size_t)(p - s) + 1 : (size_t)(end - s);
+	return buf_put_bytes(b, bytes, n);
 }
 
-gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_err *err)
+/* ASCII needs no Unicode tables: lower case and collapse white space. */
+static bool fold_ascii(const uint8_t *s, size_t len, text_buf *b)
 {
-	const uint8_t *s = (const uint8_t *)in, *end = s + len;
-	const uint8_t *bad = u8_check(s, len);
-	*out = NULL;
-	if (bad)
-		return gn_fail(err, GN_ERR_INVALID, _("the text is not valid UTF-8 (byte %zu); save the file as UTF-8"),
-		               (size_t)(bad - s) + 1);
-	uint8_t *buf = malloc(len + 1);
-	if (!buf)
-		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-	size_t n = 0;
-	bool keep_spaces = flags & GN_TEXT_KEEP_SPACES;
-	while (s < end) {
-		ucs4_t c;
-		int k = u8_mbtouc(&c, s, (size_t)(end - s));
-		if (c == 0x1b) {
-			s += escape_length(s, end);
+	bool pending_space = false;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c - 'A' + 'a');
+		if (!fold_put(b, c, &c, 1, &pending_space))
+			return false;
+	}
+	return true;
+}
+
+/* Lower case in NFD, then every mark dropped and đ -> d. Case mapping comes
+ * first so that marks it introduces (İ -> i + U+0307) are dropped too. */
+static gn_status fold_unicode(const uint8_t *s, size_t len, text_buf *b)
+{
+	size_t lower_len = 0;
+	uint8_t *lower = u8_tolower(s, len, NULL, UNINORM_NFD, NULL, &lower_len);
+	if (!lower)
+		return errno == ENOMEM ? GN_ERR_NOMEM : GN_ERR_INVALID;
+	gn_status st = GN_OK;
+	bool pending_space = false;
+	bool non_ascii_left = false;
+	for (size_t i = 0; i < lower_len && st == GN_OK;) {
+		ucs4_t uc;
+		int n = u8_mbtouc(&uc, lower + i, lower_len - i);
+		const uint8_t *bytes = lower + i;
+		i += n;
+		if (uc_is_general_category(uc, UC_CATEGORY_M))
 			continue;
+		if (uc == 0x0111 || uc == 0x0110) { /* đ Đ: a letter of its own, not d + mark */
+			uc = 'd';
+			bytes = (const uint8_t *)"d";
+			n = 1;
 		}
-		if (c == '\n' && (flags & GN_TEXT_MULTILINE)) {
-			/* No trailing spaces before a line break. */
-			while (!keep_spaces && n > 0 && buf[n - 1] == ' ')
-				n--;
-			buf[n++] = '\n';
-		} else if (c == '\n' || c == '\t' || c == '\r' || c == 0x0b || c == 0x0c ||
-		           c == 0x85 || c == 0x2028 || c == 0x2029) {
-			if (c == '\r' && (flags & GN_TEXT_MULTILINE) && s + 1 < end && s[1] == '\n') {
-				s += k;
-				continue; /* CRLF -> LF */
-			}
-			if (keep_spaces || (n > 0 && buf[n - 1] != ' ' && buf[n - 1] != '\n'))
-				buf[n++] = ' ';
-		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-			/* C0, DEL, C1 controls: dropped. */
-		} else if (c == ' ' && !keep_spaces && (n == 0 || buf[n - 1] == ' ' || buf[n - 1] == '\n')) {
-			/* leading or repeated space */
-		} else {
-			memcpy(buf + n, s, (size_t)k);
-			n += (size_t)k;
-		}
-		s += k;
+		if (uc >= 0x80)
+			non_ascii_left = true;
+		if (!fold_put(b, uc, bytes, n, &pending_space))
+			st = GN_ERR_NOMEM;
 	}
-	while (!keep_spaces && n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\n'))
-		n--;
-	gn_status st = normalize(UNINORM_NFC, buf, n, out);
-	free(buf);
+	free(lower);
+	if (st != GN_OK || !non_ascii_left || b->len == 0)
+		return st;
+	/* Scripts without marks to drop (Hangul, say) were only decomposed:
+	 * put them back together so keys stay compact and comparable. */
+	char *nfc = NULL;
+	st = normalize_to_cstr(UNINORM_NFC, b->bytes, b->len, &nfc);
 	if (st != GN_OK)
-		return gn_fail(err, st, _("out of memory"));
+		return st;
+	free(b->bytes);
+	b->bytes = (uint8_t *)nfc;
+	b->len = strlen(nfc);
+	b->cap = b->len + 1;
 	return GN_OK;
 }
 
 gn_status gn_text_fold(const char *in, char **out)
 {
-	const uint8_t *s = (const uint8_t *)in;
-	size_t len = strlen(in), dn = 0;
 	*out = NULL;
-	/* NFD separates the marks; lower case in the same pass. */
-	uint8_t *d = u8_tolower(s, len, NULL, UNINORM_NFD, NULL, &dn);
-	if (!d && len > 0)
+	if (!in)
+		in = "";
+	const uint8_t *s = (const uint8_t *)in;
+	size_t len = strlen(in);
+
+	/* Invalid bytes are dropped, so a key can always be made. */
+	text_buf valid = {0};
+	bool ascii = true;
+	if (!buf_reserve(&valid, len + 1))
 		return GN_ERR_NOMEM;
-	char *o = malloc(dn + 1);
-	if (!o) {
-		free(d);
-		return GN_ERR_NOMEM;
-	}
-	size_t n = 0;
-	const uint8_t *p = d, *end = d + dn;
-	while (p < end) {
-		ucs4_t c;
-		int k = u8_mbtouc(&c, p, (size_t)(end - p));
-		if (c == 0xfffd && k == 1 && *p >= 0x80) {
-			/* invalid byte: dropped */
-		} else if (uc_is_general_category(c, UC_CATEGORY_M)) {
-			/* tone and vowel marks: dropped */
-		} else if (c == 0x0111 || c == 0x0110) {
-			o[n++] = 'd';
-		} else if (uc_is_space(c) || c < 0x20 || c == 0x7f) {
-			if (n > 0 && o[n - 1] != ' ')
-				o[n++] = ' ';
-		} else {
-			memcpy(o + n, p, (size_t)k);
-			n += (size_t)k;
+	for (size_t i = 0; i < len;) {
+		ucs4_t uc;
+		int n = u8_mbtoucr(&uc, s + i, len - i);
+		if (n < 0) {
+			i++;
+			continue;
 		}
-		p += k;
+		if (uc >= 0x80)
+			ascii = false;
+		buf_put_bytes(&valid, s + i, n); /* room reserved above */
+		i += n;
 	}
-	while (n > 0 && o[n - 1] == ' ')
-		n--;
-	o[n] = '\0';
-	free(d);
-	*out = o;
+
+	text_buf key = {0};
+	gn_status st = GN_OK;
+	if (!buf_reserve(&key, valid.len + 1))
+		st = GN_ERR_NOMEM;
+	else if (ascii)
+		st = fold_ascii(valid.bytes, valid.len, &key) ? GN_OK : GN_ERR_NOMEM;
+	else
+		st = fold_unicode(valid.bytes, valid.len, &key);
+	free(valid.bytes);
+	if (st == GN_OK && !buf_put_byte(&key, '\0'))
+		st = GN_ERR_NOMEM;
+	if (st != GN_OK) {
+		free(key.bytes);
+		return st;
+	}
+	*out = (char *)key.bytes;
 	return GN_OK;
 }
 
-/* Columns of one character as drawn: controls and invalid bytes become
- * U+FFFD (1 column); unknown widths count 1. */
-static int char_width(ucs4_t c)
+/* ---- display width ------------------------------------------------------ */
+
+/* Columns of one decoded character: what wcwidth says, and 1 for anything
+ * it cannot draw (controls, unassigned), which the UI shows as U+FFFD. */
+static int char_width(ucs4_t uc)
 {
-	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
-		return 1;
-	int w = wcwidth((wchar_t)c);
+	int w = wcwidth((wchar_t)uc);
 	return w < 0 ? 1 : w;
+}
+
+/* Decodes the next character of a NUL-terminated string: returns its length
+ * in bytes (1 for an invalid byte) and its width. */
+static int next_char(const uint8_t *s, size_t left, int *width)
+{
+	ucs4_t uc;
+	int n = u8_mbtoucr(&uc, s, left);
+	if (n < 0) {
+		*width = 1;
+		return 1;
+	}
+	*width = char_width(uc);
+	return n;
 }
 
 int gn_text_width(const char *s)
 {
+	if (!s)
+		return 0;
 	const uint8_t *p = (const uint8_t *)s;
-	const uint8_t *end = p + strlen(s);
+	size_t left = strlen(s);
 	int cols = 0;
-	while (p < end) {
-		ucs4_t c;
-		int k = u8_mbtouc(&c, p, (size_t)(end - p));
-		cols += char_width(c);
-		p += k;
+	while (left > 0) {
+		int w;
+		int n = next_char(p, left, &w);
+		cols += w;
+		p += n;
+		left -= (size_t)n;
 	}
 	return cols;
 }
 
 size_t gn_text_fit(const char *s, int cols)
 {
-	const uint8_t *p = (const uint8_t *)s, *start = p;
-	const uint8_t *end = p + strlen(s);
+	if (!s || cols <= 0)
+		return 0;
+	const uint8_t *p = (const uint8_t *)s;
+	size_t len = strlen(s), i = 0;
 	int used = 0;
-	while (p < end) {
-		ucs4_t c;
-		int k = u8_mbtouc(&c, p, (size_t)(end - p));
-		int w = char_width(c);
-		if (used + w > cols)
-			break;
-		used += w;
-		p += k;
-		/* Combining marks (width 0) stay with their base character. */
-		while (p < end) {
-			ucs4_t m;
-			int km = u8_mbtouc(&m, p, (size_t)(end - p));
-			if (m < 0x300 || char_width(m) != 0)
+	while (i < len) {
+		/* A cluster: one character and the zero-width ones after it
+		 * (combining marks), which must stay with it. */
+		int w;
+		size_t end = i + (size_t)next_char(p + i, len - i, &w);
+		int cluster = w;
+		while (end < len) {
+			ucs4_t uc;
+			int n = u8_mbtoucr(&uc, p + end, len - end);
+			if (n < 0 || char_width(uc) != 0)
 				break;
-			p += km;
+			end += (size_t)n;
 		}
+		if (used + cluster > cols)
+			break;
+		used += cluster;
+		i = end;
 	}
-	return (size_t)(p - start);
+	return i;
 }
 
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* ---- SQL functions ------------------------------------------------------ */
+
+static void sql_gn_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	const char *t = (const char *)sqlite3_value_text(argv[0]);
-	if (!t) {
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
 		sqlite3_result_null(ctx);
 		return;
 	}
-	char *folded = NULL;
-	if (gn_text_fold(t, &folded) != GN_OK) {
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	if (!text) { /* NULL here means SQLite ran out of memory */
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	sqlite3_result_text(ctx, folded, -1, free);
+	char *key = NULL;
+	if (gn_text_fold(text, &key) != GN_OK) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, key, -1, free);
 }
 
 gn_status gn_text_register_sqlite(sqlite3 *db)
 {
-	if (sqlite3_create_function(db, "gn_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-	                            NULL, sql_fold, NULL, NULL) != SQLITE_OK)
-		return GN_ERR_DB;
-	return GN_OK;
+	int rc = sqlite3_create_function_v2(db, "gn_fold", 1,
+	                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                                    NULL, sql_gn_fold, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? GN_OK : GN_ERR_DB;
 }
