@@ -176,11 +176,17 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 		return rc;
 	char path[PATH_MAX];
 	gn_db_resolve_path(a.db, path, sizeof path);
-	sqlite3 *db = NULL;
 	gn_err err = { 0 };
-	/* Read-only: checking never changes the file (nor migrates it). */
-	if (gn_db_open(path, GN_DB_READONLY, &db, &err) != GN_OK)
+	/* Read-only: checking never changes the file (nor migrates it). It reads
+	 * every TDP, so it is for a ward officer. */
+	gn_ctx ctx;
+	if ((rc = gn_cli_open_signed_in(cli, path, GN_DB_READONLY, &ctx)) != 0)
+		return rc;
+	sqlite3 *db = ctx.db;
+	if (gn_scope_require_officer(&ctx, &err) != GN_OK) {
+		gn_db_close(db);
 		return gn_cli_fail(&err);
+	}
 	long problems = 0;
 	gn_status st = gn_check_run(db, print_problem, NULL, &problems, &err);
 	gn_db_close(db);

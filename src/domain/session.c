@@ -269,7 +269,9 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 		long long wait = last + gn_sign_in_delay(failed) - t;
 		if (wait > 0) {
 			rc = gn_fail(err, GN_ERR_DENIED,
-			             _("too many wrong passwords for %s: wait %lld seconds, then try again"),
+			             ngettext("too many wrong passwords for %s: wait %lld second, then try again",
+			                      "too many wrong passwords for %s: wait %lld seconds, then try again",
+			                      (unsigned long)wait),
 			             login, wait);
 			goto out;
 		}
