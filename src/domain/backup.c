@@ -262,8 +262,20 @@ static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_wa
 
 	*out = NULL;
 	/* application_id, schema version not newer, a regular non-empty file. */
-	if ((st = gn_db_open(path, GN_DB_READONLY, &src, err)) != GN_OK)
+	if ((st = gn_db_open(path, GN_DB_READONLY, &src, err)) != GN_OK) {
+		/* A file whose header says SQLite and gonha (application_id, bytes
+		 * 68-71) but that SQLite cannot read is damaged, not a stranger. */
+		unsigned char head[100];
+		FILE *fp = st == GN_ERR_NOT_GONHA ? fopen(path, "rb") : NULL;
+		if (fp) {
+			if (fread(head, 1, sizeof head, fp) == sizeof head && memcmp(head, "SQLite format 3", 16) == 0 &&
+			    memcmp(head + 68, "gonh", 4) == 0)
+				st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
+				             _("the file cannot be read as a database"));
+			fclose(fp);
+		}
 		goto out;
+	}
 	if (sqlite3_prepare_v2(src, "PRAGMA integrity_check(1)", -1, &q, NULL) != SQLITE_OK) {
 		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
 		             sqlite3_errmsg(src));
@@ -339,6 +351,8 @@ gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bo
 	gn_now_iso(now);
 	stamp_from_iso(now, stamp);
 	snprintf(kept, sizeof kept, "%s.before-restore-%s", db_path, stamp);
+	for (int i = 2; access(kept, F_OK) == 0 && i < 100; i++)
+		snprintf(kept, sizeof kept, "%s.before-restore-%s-%d", db_path, stamp, i);
 	if ((st = copy_database(ctx->db, kept, err)) != GN_OK)
 		goto out;
 	if (kept_path && kept_size)
