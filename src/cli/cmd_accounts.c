@@ -424,7 +424,8 @@ int gn_cmd_restore(gn_cli *cli, int argc, char **argv)
 	if (st == GN_OK) {
 		printf(_("Restored %s from %s.\n"), path, a.from);
 		printf(_("The database as it was before is kept in %s.\n"), kept);
-	} else if (st == GN_ERR_CONFLICT) {
+	} else if (st == GN_ERR_CONFLICT && !a.other_ward && gn_restore_check(ctx.db, a.from, true, NULL) == GN_OK) {
+		/* The only thing wrong is whose ward it is. */
 		gn_db_close(ctx.db);
 		rc = gn_cli_fail(&err);
 		fprintf(stderr, "gonha: %s\n", _("to replace this ward's data with it anyway, add --other-ward"));

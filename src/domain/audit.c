@@ -225,7 +225,7 @@ gn_status gn_audit_export_csv(gn_ctx *ctx, const gn_audit_filter *filter, const 
 	if (!path || !*path)
 		return gn_fail_field(err, GN_ERR_INVALID, "out", _("no output file given"));
 	if (access(path, F_OK) == 0)
-		return gn_fail_field(err, GN_ERR_IO, "out", _("%s already exists; it was left as it is"), path);
+		return gn_fail_field(err, GN_ERR_CONFLICT, "out", _("%s already exists; it was left as it is"), path);
 	if (sqlite3_prepare_v2(ctx->db, AUDIT_COLUMNS AUDIT_WHERE " ORDER BY a.id", -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(ctx->db, err, "audit_log");
 	if ((rc = bind_filter(ctx, st, &f, tdp_id, err)) != GN_OK)

@@ -64,7 +64,7 @@ static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
 	gn_status st = GN_OK;
 
 	if (access(dest_path, F_OK) == 0)
-		return gn_fail(err, GN_ERR_IO, _("%s already exists; it was left as it is"), dest_path);
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), dest_path);
 	gn_private_part_path(dest_path, part, sizeof part);
 	FILE *fp = gn_private_create(part, err); /* mode 0600 before any data goes in */
 	if (!fp)

@@ -54,7 +54,7 @@ FILE *gn_private_create(const char *path, gn_err *err)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			gn_fail(err, GN_ERR_IO, _("%s already exists; it was left as it is"), path);
+			gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), path);
 		else
 			gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), path, strerror(errno));
 		return NULL;
@@ -86,7 +86,7 @@ gn_status gn_private_publish(const char *part_path, const char *final_path, gn_e
 	/* link() fails with EEXIST instead of replacing, unlike rename(). */
 	if (link(part_path, final_path) != 0) {
 		if (errno == EEXIST)
-			st = gn_fail(err, GN_ERR_IO, _("%s already exists; it was left as it is"), final_path);
+			st = gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), final_path);
 		else
 			st = gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), final_path, strerror(errno));
 	}

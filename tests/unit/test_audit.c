@@ -317,7 +317,7 @@ static void exports_csv_private_and_never_overwrites(void)
 	CHECK(strstr(buf, "\"admin\",\"create\",\"users\"") != NULL);
 	CHECK(strstr(buf, "\"{\"\"login\"\":[null,\"\"lan\"\"]") != NULL); /* quotes doubled */
 	/* A second export to the same name is refused; the file is unchanged. */
-	CHECK_EQ_INT(gn_audit_export_csv(&officer, &f, path, &rows, &err), GN_ERR_IO);
+	CHECK_EQ_INT(gn_audit_export_csv(&officer, &f, path, &rows, &err), GN_ERR_CONFLICT);
 	CHECK(strstr(err.msg, "already exists") != NULL);
 	CHECK(stat(path, &sb) == 0 && sb.st_size == (off_t)got);
 	teardown();

@@ -254,7 +254,7 @@ static void backup_and_restore_round_trip(void)
 	CHECK_EQ_INT(gn_backup_to_file(&ctx, backup, &err), GN_OK);
 	umask(old_mask);
 	CHECK_EQ_INT(mode_of(backup), 0600);
-	CHECK_EQ_INT(gn_backup_to_file(&ctx, backup, &err), GN_ERR_IO); /* never overwrites */
+	CHECK_EQ_INT(gn_backup_to_file(&ctx, backup, &err), GN_ERR_CONFLICT); /* never overwrites */
 	/* Changes after the backup ... */
 	save_family(&hh, "02");
 	gn_household_free(&hh);
