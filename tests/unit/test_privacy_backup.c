@@ -219,6 +219,12 @@ static void automatic_snapshots_rotate(void)
 	CHECK_EQ_INT(gn_backup_auto(ctx.db, db_path, true, &did, NULL, 0, &err), GN_OK);
 	CHECK(did);
 	CHECK_EQ_INT(count_snapshots(dir), 2);
+	/* Signing out makes one too, and forgets the user. */
+	setenv("GONHA_NOW", "2026-11-20T21:00:00Z", 1);
+	CHECK_EQ_INT(gn_sign_out(&ctx, db_path, made, sizeof made, &err), GN_OK);
+	CHECK(strstr(made, "/ward-20261120-210000.db") != NULL);
+	CHECK(ctx.user.login[0] == '\0');
+	CHECK_EQ_INT(count_snapshots(dir), 3);
 	/* Thirty days with three sign-outs each: the newest 14 are kept and one
 	 * per day for the 14 most recent days. */
 	for (int day = 1; day <= 30; day++)
