@@ -139,6 +139,10 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 
 	/* Overwrite what is deleted or replaced, so the old values do not stay
 	 * readable in free pages of the file. */
+	int secure_before = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA secure_delete", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		secure_before = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
 	if ((st = gn_db_exec(db, "PRAGMA secure_delete = ON", err)) != GN_OK)
 		return st;
 	gn_now_iso(now);
@@ -170,5 +174,8 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 		 * effort: another reader may keep part of it for a moment. */
 		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	}
+	/* Back to the connection's usual (faster) setting. */
+	if (!secure_before)
+		sqlite3_exec(db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
 	return st;
 }
