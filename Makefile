@@ -37,7 +37,7 @@ UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SRC    = $(wildcard tests/e2e/test_*.c)
 E2E_BIN    = $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 TESTLIB    = $(BUILD)/tests/testlib.o
-E2ELIB     = $(BUILD)/tests/term.o
+E2ELIB     = $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/term.c))
 
 # po/vi.po is the Vietnamese catalog; po/vi-*.po are fragments of it that
 # areas under way keep apart until they are folded in.
@@ -45,6 +45,7 @@ VI_PO    = $(wildcard po/vi.po po/vi-*.po)
 MO_FILES = locale/vi/LC_MESSAGES/gonha.mo
 
 .PHONY: all deps check check-fast run bench fuzz install clean
+.SECONDARY:
 
 all: gonha $(MO_FILES)
 
@@ -61,6 +62,16 @@ $(BUILD)/libgonha.a: $(LIB_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The CCCD province table, generated from its one source.
+$(BUILD)/gen/cccd_provinces.h: data/cccd-province-codes.csv
+	@mkdir -p $(dir $@)
+	awk -F, 'NR > 1 { gsub(/\r/, ""); if ($$1 != "") printf "\t{ \"%s\", \"%s\" },\n", $$1, $$2 }' $< > $@.body
+	{ echo '/* generated from data/cccd-province-codes.csv by the Makefile */'; \
+	  echo 'static const struct { const char *code; const char *name; } cccd_provinces[] = {'; \
+	  cat $@.body; echo '};'; } > $@ && rm -f $@.body
+$(BUILD)/src/domain/cccd.o: $(BUILD)/gen/cccd_provinces.h
+$(BUILD)/src/domain/cccd.o: ALL_CFLAGS += -I$(BUILD)/gen
 
 locale/vi/LC_MESSAGES/gonha.mo: $(VI_PO)
 	@mkdir -p $(dir $@) $(BUILD)
@@ -85,7 +96,7 @@ check: deps
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" check-fast
 
 check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
-	@ASAN_OPTIONS=detect_leaks=1 GONHA_BIN=$(BUILD)/gonha sh tests/run.sh $(UNIT_BIN) $(E2E_BIN)
+	@ASAN_OPTIONS=detect_leaks=1 GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh $(UNIT_BIN) $(E2E_BIN)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(BUILD)/libgonha.a
 	@mkdir -p $(dir $@)

@@ -159,7 +159,7 @@ gn_status gn_db_open(const char *path, int flags, sqlite3 **out, gn_err *err)
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			if (errno == EEXIST)
-				return gn_fail(err, GN_ERR_IO, _("%s already exists; it was left as it is"), path);
+				return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), path);
 			return gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), path, strerror(errno));
 		}
 		close(fd);

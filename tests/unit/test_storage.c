@@ -44,7 +44,7 @@ static void create_is_private_and_current(void)
 	gn_db_close(db);
 	/* Creating over an existing file is refused and leaves it alone. */
 	long before = file_size(path);
-	CHECK_EQ_INT(gn_db_open(path, GN_DB_CREATE, &db, &err), GN_ERR_IO);
+	CHECK_EQ_INT(gn_db_open(path, GN_DB_CREATE, &db, &err), GN_ERR_CONFLICT);
 	CHECK(db == NULL);
 	CHECK_EQ_INT(file_size(path), before);
 }

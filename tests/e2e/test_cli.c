@@ -1,0 +1,154 @@
+/* The headless commands of the foundation, run as a user would: the real
+ * binary, its exit status, its one-line messages, and files left alone. */
+#include "testlib.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *bin(void)
+{
+	const char *b = getenv("GONHA_BIN");
+	return b && *b ? b : "./gonha";
+}
+
+static char out_text[65536], err_text[65536];
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* Runs `gonha <args>` (a shell fragment) with extra environment; returns the
+ * exit status and fills out_text/err_text. */
+static int run(const char *env, const char *args)
+{
+	char cmd[8192], o[512], e[512];
+	snprintf(o, sizeof o, "%s/out.txt", gn_test_tmpdir());
+	snprintf(e, sizeof e, "%s/err.txt", gn_test_tmpdir());
+	snprintf(cmd, sizeof cmd, "cd '%s' && env GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=en %s '%s' %s </dev/null >'%s' 2>'%s'",
+	         gn_test_tmpdir(), env ? env : "", bin(), args, o, e);
+	int status = system(cmd);
+	slurp(o, out_text, sizeof out_text);
+	slurp(e, err_text, sizeof err_text);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static long size_of(const char *name)
+{
+	char path[512];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/%s", gn_test_tmpdir(), name);
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static void demo_then_check(void)
+{
+	CHECK_EQ_INT(run(NULL, "demo --db w.db --tdps 3 --households 30"), 0);
+	CHECK(strstr(out_text, "3 TDPs") != NULL);
+	CHECK_EQ_INT(run(NULL, "check --db w.db"), 0);
+	CHECK(strstr(out_text, "no problems") != NULL);
+	/* SQLite's own check agrees. */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s/w.db' 'PRAGMA integrity_check' | grep -qx ok", gn_test_tmpdir());
+	CHECK(system(cmd) == 0);
+	/* Vietnamese by default. */
+	CHECK_EQ_INT(run("GONHA_LANG=", "check --db w.db"), 0);
+	CHECK(strstr(out_text, "không có lỗi nào") != NULL);
+}
+
+static void check_reports_problems(void)
+{
+	CHECK_EQ_INT(run(NULL, "demo --db broken.db --tdps 2 --households 10"), 0);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s/broken.db' \"UPDATE person SET relation = 'head' WHERE relation = 'spouse'\"",
+	         gn_test_tmpdir());
+	CHECK(system(cmd) == 0);
+	CHECK_EQ_INT(run(NULL, "check --db broken.db"), 1);
+	CHECK(strstr(out_text, "one_head\thousehold\t") != NULL);
+	CHECK(strstr(err_text, "problems found") != NULL);
+}
+
+static void init_makes_an_empty_ward(void)
+{
+	CHECK_EQ_INT(run("GONHA_PASSWORD=s3cret", "init --db new.db --ward 'Phường Vạn Xuân' --tdps 12"), 0);
+	CHECK(strstr(out_text, "12 TDPs") != NULL);
+	CHECK_EQ_INT(run(NULL, "check --db new.db"), 0);
+	/* Again over the same file: refused, file unchanged. */
+	long size = size_of("new.db");
+	CHECK_EQ_INT(run("GONHA_PASSWORD=s3cret", "init --db new.db --ward X --tdps 2"), 2);
+	CHECK(strstr(err_text, "already exists") != NULL);
+	CHECK_EQ_INT(size_of("new.db"), size);
+	/* No password and no terminal: refused, nothing created. */
+	CHECK(run(NULL, "init --db nopw.db --ward X --tdps 2") != 0);
+	CHECK_EQ_INT(size_of("nopw.db"), -1);
+}
+
+static void bad_input_gets_one_line_and_changes_nothing(void)
+{
+	/* missing database */
+	CHECK(run(NULL, "check --db missing.db") != 0);
+	CHECK_EQ_INT(lines(err_text), 1);
+	CHECK(strstr(err_text, "missing.db") != NULL);
+	CHECK_EQ_INT(size_of("missing.db"), -1);
+	/* unwritable path */
+	CHECK(run(NULL, "demo --db /proc/nope/w.db") != 0);
+	CHECK_EQ_INT(lines(err_text), 1);
+	/* a file that is not a gonha database */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "printf 'ho ten,nam sinh\\nA,1990\\n' > '%s/list.csv'", gn_test_tmpdir());
+	CHECK(system(cmd) == 0);
+	long size = size_of("list.csv");
+	CHECK_EQ_INT(run(NULL, "check --db list.csv"), 2);
+	CHECK(strstr(err_text, "not a gonha database") != NULL);
+	CHECK_EQ_INT(lines(err_text), 1);
+	CHECK_EQ_INT(size_of("list.csv"), size);
+	CHECK_EQ_INT(size_of("list.csv-wal"), -1);
+	/* a database from a newer gonha */
+	CHECK_EQ_INT(run(NULL, "demo --db future.db --tdps 1 --households 1"), 0);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s/future.db' 'PRAGMA user_version = 999' 'PRAGMA journal_mode = DELETE' >/dev/null",
+	         gn_test_tmpdir());
+	CHECK(system(cmd) == 0);
+	size = size_of("future.db");
+	CHECK_EQ_INT(run(NULL, "check --db future.db"), 2);
+	CHECK(strstr(err_text, "newer gonha") != NULL);
+	CHECK_EQ_INT(size_of("future.db"), size);
+	/* invalid UTF-8 in an argument */
+	CHECK_EQ_INT(run("GONHA_PASSWORD=s3cret", "init --db bad.db --ward $(printf 'Ph\\260\\352ng') --tdps 2"), 2);
+	CHECK(strstr(err_text, "UTF-8") != NULL);
+	CHECK_EQ_INT(lines(err_text), 1);
+	CHECK_EQ_INT(size_of("bad.db"), -1);
+	/* unknown command and option */
+	CHECK_EQ_INT(run(NULL, "frobnicate"), 2);
+	CHECK_EQ_INT(run(NULL, "demo --db x.db --tdps many"), 2);
+	CHECK_EQ_INT(size_of("x.db"), -1);
+}
+
+static void help_and_version(void)
+{
+	CHECK_EQ_INT(run(NULL, "--help"), 0);
+	CHECK(strstr(out_text, "gonha demo --db FILE") != NULL);
+	CHECK(strstr(out_text, "gonha check --db FILE") != NULL);
+	CHECK_EQ_INT(run(NULL, "--version"), 0);
+	CHECK(strncmp(out_text, "gonha ", 6) == 0);
+	CHECK_EQ_INT(run(NULL, "--lang en --help"), 0);
+	CHECK(strstr(out_text, "Usage:") != NULL);
+	CHECK_EQ_INT(run(NULL, "--lang vi --help"), 0);
+	CHECK(strstr(out_text, "Cách dùng:") != NULL);
+}
+
+GN_TESTS(T(demo_then_check), T(check_reports_problems), T(init_makes_an_empty_ward),
+         T(bad_input_gets_one_line_and_changes_nothing), T(help_and_version))
