@@ -18,6 +18,7 @@ typedef struct sqlite3 sqlite3;
 #define GN_RULE_CCCD "cccd"                      /* CCCDs valid and consistent */
 #define GN_RULE_NFC "nfc"                        /* stored names are NFC */
 #define GN_RULE_SEARCH_KEY "search_key"          /* folded keys match the names */
+#define GN_RULE_COUNTERS "counters"              /* kept counts match a recount */
 
 typedef void (*gn_check_report_fn)(void *arg, const char *rule, const char *table,
                                    const char *record_id, const char *detail);

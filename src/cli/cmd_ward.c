@@ -177,10 +177,11 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 	char path[PATH_MAX];
 	gn_db_resolve_path(a.db, path, sizeof path);
 	gn_err err = { 0 };
-	/* Read-only: checking never changes the file (nor migrates it). It reads
-	 * every TDP, so it is for a ward officer. */
+	/* Opening brings an older file up to date, as any gonha would; the
+	 * checks themselves only read. They read every TDP, so they are for a
+	 * ward officer. */
 	gn_ctx ctx;
-	if ((rc = gn_cli_open_signed_in(cli, path, GN_DB_READONLY, &ctx)) != 0)
+	if ((rc = gn_cli_open_signed_in(cli, path, 0, &ctx)) != 0)
 		return rc;
 	sqlite3 *db = ctx.db;
 	if (gn_scope_require_officer(&ctx, &err) != GN_OK) {

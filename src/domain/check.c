@@ -135,6 +135,20 @@ gn_status gn_check_run(sqlite3 *db, gn_check_report_fn report, void *arg, long *
 	                     _("the search key does not match the name"),
 	                     _("the search key does not match the address"), err)) != GN_OK)
 		goto out;
+	if ((st = rule_query(&c, GN_RULE_COUNTERS,
+	                     "SELECT 'tdp_stats', t.id, ?1 FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
+	                     "WHERE (coalesce(s.listed, -1), s.not_visited, s.done, s.revisit, s.refused, s.moved) IS NOT "
+	                     "(SELECT count(*), count(*) FILTER (WHERE visit_status = 'not_visited'), "
+	                     " count(*) FILTER (WHERE visit_status = 'done'), count(*) FILTER (WHERE visit_status = 'revisit'), "
+	                     " count(*) FILTER (WHERE visit_status = 'refused'), count(*) FILTER (WHERE visit_status = 'moved') "
+	                     " FROM household h WHERE h.tdp_id = t.id AND h.deleted = 0) "
+	                     "UNION ALL SELECT 'tdp_indicator', c.tdp_id, printf(?2, b.name) FROM tdp_indicator c "
+	                     "JOIN indicator_bit b ON b.bit = c.bit WHERE (c.den, c.num) IS NOT "
+	                     "(SELECT count(*) FILTER (WHERE (p.ind_pop >> c.bit) & 1), count(*) FILTER (WHERE (p.ind_num >> c.bit) & 1) "
+	                     " FROM person p WHERE p.tdp_id = c.tdp_id AND p.deleted = 0)",
+	                     _("the household counts of this TDP do not match a recount"),
+	                     _("the kept count of indicator %s does not match a recount"), err)) != GN_OK)
+		goto out;
 	st = check_persons(&c, err);
 out:
 	if (problems)

@@ -140,9 +140,97 @@ static const char *const migration_1 =
 	"  PRIMARY KEY (form_id, version)"
 	") WITHOUT ROWID;";
 
+/* Coverage counters, so screens answer at once on a province-sized file.
+ * Households: per-TDP counts by visit outcome, kept by triggers (they work
+ * whoever writes, the sqlite3 shell included). Persons: each carries two
+ * bitmasks, bit i of ind_pop = "in indicator i's population", of ind_num =
+ * "counted in indicator i" (indicator_bit says which indicator bit i is);
+ * gonha computes them when it writes a person (the expressions come from
+ * forms/, so they cannot live in a trigger), and triggers add them up per
+ * TDP. While gonha recomputes every flag at once it sets meta
+ * 'counters_paused' and rebuilds the sums itself. */
+static const char *const migration_2 =
+	"CREATE TABLE tdp_stats ("
+	"  tdp_id      TEXT PRIMARY KEY REFERENCES tdp(id),"
+	"  listed      INTEGER NOT NULL DEFAULT 0,"
+	"  not_visited INTEGER NOT NULL DEFAULT 0,"
+	"  done        INTEGER NOT NULL DEFAULT 0,"
+	"  revisit     INTEGER NOT NULL DEFAULT 0,"
+	"  refused     INTEGER NOT NULL DEFAULT 0,"
+	"  moved       INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"INSERT INTO tdp_stats SELECT id, 0, 0, 0, 0, 0, 0 FROM tdp;"
+	"UPDATE tdp_stats SET (listed, not_visited, done, revisit, refused, moved) = ("
+	"  SELECT count(*), count(*) FILTER (WHERE visit_status = 'not_visited'),"
+	"  count(*) FILTER (WHERE visit_status = 'done'), count(*) FILTER (WHERE visit_status = 'revisit'),"
+	"  count(*) FILTER (WHERE visit_status = 'refused'), count(*) FILTER (WHERE visit_status = 'moved')"
+	"  FROM household h WHERE h.tdp_id = tdp_stats.tdp_id AND h.deleted = 0);"
+	"CREATE TRIGGER tdp_stats_new_tdp AFTER INSERT ON tdp BEGIN"
+	"  INSERT OR IGNORE INTO tdp_stats(tdp_id) VALUES (NEW.id);"
+	"END;"
+	"CREATE TRIGGER household_stats_insert AFTER INSERT ON household WHEN NEW.deleted = 0 BEGIN"
+	"  UPDATE tdp_stats SET listed = listed + 1,"
+	"    not_visited = not_visited + (NEW.visit_status = 'not_visited'), done = done + (NEW.visit_status = 'done'),"
+	"    revisit = revisit + (NEW.visit_status = 'revisit'), refused = refused + (NEW.visit_status = 'refused'),"
+	"    moved = moved + (NEW.visit_status = 'moved') WHERE tdp_id = NEW.tdp_id;"
+	"END;"
+	"CREATE TRIGGER household_stats_update AFTER UPDATE OF tdp_id, visit_status, deleted ON household BEGIN"
+	"  UPDATE tdp_stats SET listed = listed - 1,"
+	"    not_visited = not_visited - (OLD.visit_status = 'not_visited'), done = done - (OLD.visit_status = 'done'),"
+	"    revisit = revisit - (OLD.visit_status = 'revisit'), refused = refused - (OLD.visit_status = 'refused'),"
+	"    moved = moved - (OLD.visit_status = 'moved') WHERE tdp_id = OLD.tdp_id AND OLD.deleted = 0;"
+	"  UPDATE tdp_stats SET listed = listed + 1,"
+	"    not_visited = not_visited + (NEW.visit_status = 'not_visited'), done = done + (NEW.visit_status = 'done'),"
+	"    revisit = revisit + (NEW.visit_status = 'revisit'), refused = refused + (NEW.visit_status = 'refused'),"
+	"    moved = moved + (NEW.visit_status = 'moved') WHERE tdp_id = NEW.tdp_id AND NEW.deleted = 0;"
+	"END;"
+	"CREATE TRIGGER household_stats_delete AFTER DELETE ON household WHEN OLD.deleted = 0 BEGIN"
+	"  UPDATE tdp_stats SET listed = listed - 1,"
+	"    not_visited = not_visited - (OLD.visit_status = 'not_visited'), done = done - (OLD.visit_status = 'done'),"
+	"    revisit = revisit - (OLD.visit_status = 'revisit'), refused = refused - (OLD.visit_status = 'refused'),"
+	"    moved = moved - (OLD.visit_status = 'moved') WHERE tdp_id = OLD.tdp_id;"
+	"END;"
+	"CREATE INDEX household_status ON household(tdp_id, visit_status) WHERE deleted = 0;"
+
+	"ALTER TABLE person ADD COLUMN ind_pop INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE person ADD COLUMN ind_num INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE indicator_bit ("
+	"  bit  INTEGER PRIMARY KEY CHECK (bit BETWEEN 0 AND 62),"
+	"  name TEXT NOT NULL UNIQUE"
+	");"
+	"CREATE TABLE tdp_indicator ("
+	"  tdp_id TEXT NOT NULL REFERENCES tdp(id),"
+	"  bit    INTEGER NOT NULL,"
+	"  den    INTEGER NOT NULL DEFAULT 0,"
+	"  num    INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (tdp_id, bit)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER tdp_indicator_new_tdp AFTER INSERT ON tdp BEGIN"
+	"  INSERT OR IGNORE INTO tdp_indicator(tdp_id, bit) SELECT NEW.id, bit FROM indicator_bit;"
+	"END;"
+	"CREATE TRIGGER person_ind_insert AFTER INSERT ON person"
+	"  WHEN NEW.deleted = 0 AND (NEW.ind_pop <> 0 OR NEW.ind_num <> 0)"
+	"  AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'counters_paused') BEGIN"
+	"  UPDATE tdp_indicator SET den = den + ((NEW.ind_pop >> bit) & 1), num = num + ((NEW.ind_num >> bit) & 1)"
+	"    WHERE tdp_id = NEW.tdp_id;"
+	"END;"
+	"CREATE TRIGGER person_ind_update AFTER UPDATE OF ind_pop, ind_num, deleted, tdp_id ON person"
+	"  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'counters_paused') BEGIN"
+	"  UPDATE tdp_indicator SET den = den - ((OLD.ind_pop >> bit) & 1), num = num - ((OLD.ind_num >> bit) & 1)"
+	"    WHERE tdp_id = OLD.tdp_id AND OLD.deleted = 0;"
+	"  UPDATE tdp_indicator SET den = den + ((NEW.ind_pop >> bit) & 1), num = num + ((NEW.ind_num >> bit) & 1)"
+	"    WHERE tdp_id = NEW.tdp_id AND NEW.deleted = 0;"
+	"END;"
+	"CREATE TRIGGER person_ind_delete AFTER DELETE ON person"
+	"  WHEN OLD.deleted = 0 AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'counters_paused') BEGIN"
+	"  UPDATE tdp_indicator SET den = den - ((OLD.ind_pop >> bit) & 1), num = num - ((OLD.ind_num >> bit) & 1)"
+	"    WHERE tdp_id = OLD.tdp_id;"
+	"END;";
+
 static const char *const migrations[] = {
 	NULL, /* version 0: an empty file */
 	migration_1,
+	migration_2,
 };
 
 int gn_migration_count(void)

@@ -155,6 +155,7 @@ static void check_catches_each_rule(void)
 	            GN_RULE_HOUSEHOLD_TDP);
 	expect_rule("PRAGMA foreign_keys = OFF; UPDATE household SET tdp_id = 'gone' WHERE rowid = 1",
 	            GN_RULE_FOREIGN_KEY);
+	expect_rule("UPDATE tdp_stats SET done = done + 1", GN_RULE_COUNTERS);
 }
 
 GN_TESTS(T(demo_is_deterministic), T(demo_is_realistic), T(demo_names_are_nfc), T(check_catches_each_rule))

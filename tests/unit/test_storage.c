@@ -139,6 +139,12 @@ static void migrates_from_first_version(void)
 	CHECK_STR((const char *)sqlite3_column_text(st, 1), "12");
 	CHECK_EQ_INT(sqlite3_column_int(st, 2), gn_db_latest_version());
 	sqlite3_finalize(st);
+	/* Migration 2 counted the household that was already there. */
+	CHECK(sqlite3_prepare_v2(db, "SELECT listed, not_visited FROM tdp_stats WHERE tdp_id = 't1'", -1, &st, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_EQ_INT(sqlite3_column_int(st, 0), 1);
+	CHECK_EQ_INT(sqlite3_column_int(st, 1), 1);
+	sqlite3_finalize(st);
 	gn_db_close(db);
 }
 
