@@ -31,10 +31,13 @@ bool gn_role_from_name(const char *name, gn_role *out);
 const char *gn_role_label(gn_role role);          /* translated */
 
 /* Hashes a password with Argon2id (libsodium crypto_pwhash_str). out must
- * hold crypto_pwhash_STRBYTES (128) bytes. */
+ * hold crypto_pwhash_STRBYTES (128) bytes. The password is checked with
+ * gn_password_validate (users.h) and normalised to NFC first, so NFC and
+ * NFD typing of Vietnamese letters give the same password. */
 gn_status gn_password_hash(const char *password, char out[128], gn_err *err);
 
-/* Creates a user. tdp_codes: NULL-terminated list of TDP codes assigned
+/* Creates a user (no transaction, no audit: for gn_ward_init and the demo;
+ * the account screens use gn_user_add in users.h). tdp_codes: NULL-terminated list of TDP codes assigned
  * (ignored for a ward officer). pwhash: an existing hash to reuse (the demo
  * shares one hash), or NULL to hash password. `by` is the creator's login. */
 gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_name,
@@ -42,7 +45,13 @@ gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_nam
                          const char *const *tdp_codes, const char *by, gn_err *err);
 
 /* Checks login and password; on success fills ctx->user. A wrong login or
- * password gives the same GN_ERR_DENIED message; a disabled user is refused. */
+ * password gives the same GN_ERR_DENIED message; a disabled user is refused.
+ * After failed attempts the account must wait gn_sign_in_delay(failures)
+ * seconds (1, 2, 4 ... 60, from users.last_failed_at) before the password
+ * is even tried: until then GN_ERR_DENIED says how many seconds are left.
+ * The library never sleeps. A good sign-in clears the count. Empty login or
+ * password: GN_ERR_INVALID. On a read-only connection failures are not
+ * counted (the delay already earned still applies). */
 gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_err *err);
 
 /* Scope. A ward officer may touch every TDP; others only theirs. */

@@ -14,13 +14,18 @@ typedef struct gn_tdp {
 } gn_tdp;
 
 /* Sets up an empty ward in a freshly created database: the ward's name, n
- * TDPs coded 01..n, and the ward officer `admin_login`. One transaction. */
+ * TDPs coded 01..n, and the ward officer `admin_login`. One transaction.
+ * Also stores meta ward_id, a new UUID naming this ward (a restore refuses
+ * another ward's file, see backup.h). */
 gn_status gn_ward_init(sqlite3 *db, const char *ward_name, int n_tdps,
                        const char *admin_login, const char *admin_password,
                        gn_err *err);
 
-/* Adds one TDP (ward officer only). */
+/* Adds one TDP (ward officer only); audited with its code and name. */
 gn_status gn_tdp_create(gn_ctx *ctx, const char *code, const char *name, gn_tdp *out, gn_err *err);
+
+/* Renames a TDP (ward officer only); audited {"name": [old, new]}. */
+gn_status gn_tdp_rename(gn_ctx *ctx, const char *code_or_id, const char *name, gn_err *err);
 
 /* The TDPs the signed-in user may see, in the ward's order. *out is a
  * malloc'd array (caller frees), *n its length. */

@@ -176,12 +176,18 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 		return rc;
 	char path[PATH_MAX];
 	gn_db_resolve_path(a.db, path, sizeof path);
-	sqlite3 *db = NULL;
 	gn_err err = { 0 };
 	/* Opening brings an older file up to date, as any gonha would; the
-	 * checks themselves only read. */
-	if (gn_db_open(path, 0, &db, &err) != GN_OK)
+	 * checks themselves only read. They read every TDP, so they are for a
+	 * ward officer. */
+	gn_ctx ctx;
+	if ((rc = gn_cli_open_signed_in(cli, path, 0, &ctx)) != 0)
+		return rc;
+	sqlite3 *db = ctx.db;
+	if (gn_scope_require_officer(&ctx, &err) != GN_OK) {
+		gn_db_close(db);
 		return gn_cli_fail(&err);
+	}
 	long problems = 0;
 	gn_status st = gn_check_run(db, print_problem, NULL, &problems, &err);
 	gn_db_close(db);

@@ -15,7 +15,19 @@ static const gn_command commands[] = {
 	{ "demo", gn_cmd_demo, "demo --db FILE [--tdps N] [--households N] [--seed N]",
 	  N_("a deterministic synthetic ward to try gonha (users admin, tdp01...; password demo)") },
 	{ "check", gn_cmd_check, "check --db FILE",
-	  N_("integrity and consistency of the database") },
+	  N_("integrity and consistency of the database (ward officer)") },
+	{ "user", gn_cmd_user, "user add LOGIN --role ROLE [--name NAME] --tdp CODE[,CODE] | passwd [LOGIN] | list | disable LOGIN | enable LOGIN | assign LOGIN --tdp CODE[,CODE]",
+	  N_("accounts (ward officer; passwd for yourself); roles ward_officer, tdp_leader, tech_team; new passwords from $GONHA_NEW_PASSWORD or asked") },
+	{ "audit", gn_cmd_audit, "audit [--user U] [--since DATE] [--until DATE] [--tdp CODE] [--record ID] [--action A] [--out FILE.csv]",
+	  N_("the audit log: who changed what and when (ward officer)") },
+	{ "erase", gn_cmd_erase, "erase --person ID [--yes]",
+	  N_("erase a person's personal data on request; the log keeps that it happened (ward officer)") },
+	{ "config", gn_cmd_config, "config [--idle-lock MINUTES]",
+	  N_("show or set the settings: minutes before the screen locks (ward officer)") },
+	{ "backup", gn_cmd_backup, "backup [--out FILE]",
+	  N_("copy the database to FILE, or a snapshot beside it in DB.backups/ (ward officer)") },
+	{ "restore", gn_cmd_restore, "restore --from FILE [--other-ward]",
+	  N_("replace the database with a backup, after checking it; the current one is kept aside (ward officer)") },
 };
 
 static void print_help(FILE *out)

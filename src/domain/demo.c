@@ -467,6 +467,17 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 	    (st = gn_db_meta_set(db, "created_at", now, err)) != GN_OK ||
 	    (st = gn_db_meta_set(db, "demo", "1", err)) != GN_OK)
 		goto fail;
+	{
+		/* The ward's identity, the same for the same seed (see backup.h). */
+		char ward_id[37];
+		uint64_t hi = opt->seed * 0x9e3779b97f4a7c15ULL ^ 0x676f6e6861646d6fULL;
+		uint64_t lo = (opt->seed + 1) * 0xbf58476d1ce4e5b9ULL ^ 0x64656d6f77617264ULL;
+		snprintf(ward_id, sizeof ward_id, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(hi >> 32),
+		         (unsigned)(hi >> 16) & 0xffff, (unsigned)hi & 0xfff, (unsigned)(0x8000 | ((lo >> 48) & 0x3fff)),
+		         (unsigned long long)(lo & 0xffffffffffffULL));
+		if ((st = gn_db_meta_set(db, "ward_id", ward_id, err)) != GN_OK)
+			goto fail;
+	}
 	if ((st = gn_user_create(db, "admin", "Cán bộ phường (demo)", GN_ROLE_WARD_OFFICER, NULL, hash,
 	                         NULL, "admin", err)) != GN_OK)
 		goto fail;

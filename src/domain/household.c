@@ -440,6 +440,18 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 			rc = gn_fail(err, GN_ERR_NOT_FOUND, _("a member of this household no longer exists"));
 			goto out;
 		}
+		/* A member taken over from another household: that household's TDP
+		 * must be the user's too, or its people could be pulled into view. */
+		char from_tdp[37] = "";
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(db, "SELECT tdp_id FROM person WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				copy_col(q, 0, from_tdp, sizeof from_tdp);
+		}
+		sqlite3_finalize(q);
+		if ((rc = gn_scope_require_tdp(ctx, from_tdp, err)) != GN_OK)
+			goto out;
 	} else {
 		gn_uuid_new(p->id);
 	}

@@ -1,10 +1,14 @@
 #include "gonha/session.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
+#include "gonha/text.h"
+#include "gonha/users.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *gn_role_name(gn_role role)
 {
@@ -37,14 +41,131 @@ const char *gn_role_label(gn_role role)
 	return "";
 }
 
+gn_status gn_login_validate(const char *login, gn_err *err)
+{
+	size_t len = login ? strlen(login) : 0;
+	if (len < GN_LOGIN_MIN)
+		return gn_fail_field(err, GN_ERR_INVALID, "login", _("the user name is empty"));
+	if (len > GN_LOGIN_MAX)
+		return gn_fail_field(err, GN_ERR_INVALID, "login",
+		                     _("the user name is too long: at most %d characters"), GN_LOGIN_MAX);
+	/* The first character is a letter or digit so a user name never looks
+	 * like a command-line option or a spreadsheet formula. */
+	if (strspn(login, "abcdefghijklmnopqrstuvwxyz0123456789._-") != len || !strchr(
+	            "abcdefghijklmnopqrstuvwxyz0123456789", login[0]))
+		return gn_fail_field(err, GN_ERR_INVALID, "login",
+		                     _("a user name uses only small letters a-z without accents, digits, dot, "
+		                       "underscore and hyphen, and starts with a letter or digit"));
+	return GN_OK;
+}
+
+/* The password as it is hashed and verified: NFC, so that "mật khẩu" typed
+ * precomposed or with combining marks (Unikey can send either) is the same
+ * password. *out is malloc'd; the caller wipes and frees it. */
+static gn_status password_nfc(const char *password, char **out, gn_err *err)
+{
+	*out = NULL;
+	if (!password || !*password)
+		return gn_fail_field(err, GN_ERR_INVALID, "password", _("the password is empty"));
+	if (!gn_text_valid_utf8(password, strlen(password)))
+		return gn_fail_field(err, GN_ERR_INVALID, "password", _("the password is not valid UTF-8 text"));
+	if (gn_text_nfc(password, out) != GN_OK)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	return GN_OK;
+}
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}
+
+gn_status gn_password_validate(const char *password, gn_err *err)
+{
+	char *nfc = NULL;
+	gn_status st = password_nfc(password, &nfc, err);
+	if (st != GN_OK)
+		return st;
+	size_t len = strlen(nfc);
+	if (len < GN_PASSWORD_MIN)
+		st = gn_fail_field(err, GN_ERR_INVALID, "password",
+		                   _("the password is too short: at least %d characters"), GN_PASSWORD_MIN);
+	else if (len > GN_PASSWORD_MAX)
+		st = gn_fail_field(err, GN_ERR_INVALID, "password",
+		                   _("the password is too long: at most %d bytes (about %d Vietnamese letters)"),
+		                   GN_PASSWORD_MAX, GN_PASSWORD_MAX / 3);
+	wipe_free(nfc);
+	return st;
+}
+
 gn_status gn_password_hash(const char *password, char out[128], gn_err *err)
 {
+	char *nfc = NULL;
+	gn_status st;
 	if (sodium_init() < 0)
 		return gn_fail(err, GN_ERR_NOMEM, _("cannot start the password library"));
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	if ((st = gn_password_validate(password, err)) != GN_OK)
+		return st;
+	if ((st = password_nfc(password, &nfc, err)) != GN_OK)
+		return st;
+	if (crypto_pwhash_str(out, nfc, strlen(nfc), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return gn_fail(err, GN_ERR_NOMEM, _("out of memory while hashing the password"));
-	return GN_OK;
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory while hashing the password"));
+	wipe_free(nfc);
+	return st;
+}
+
+int gn_sign_in_delay(int failed_count)
+{
+	if (failed_count <= 0)
+		return 0;
+	if (failed_count > 7)
+		return GN_SIGN_IN_DELAY_MAX;
+	int delay = 1 << (failed_count - 1);
+	return delay < GN_SIGN_IN_DELAY_MAX ? delay : GN_SIGN_IN_DELAY_MAX;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" -> seconds since the epoch, or -1. */
+static long long iso_to_epoch(const char *iso)
+{
+	struct tm tm = { 0 };
+	if (!iso)
+		return -1;
+	const char *end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return -1;
+	return (long long)timegm(&tm);
+}
+
+/* Records one more failed sign-in, unless the connection is read-only
+ * (then the delay already earned still applies, but does not grow). */
+static void note_failure(sqlite3 *db, const char *user_id, const char *now)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_db_readonly(db, "main") == 1)
+		return;
+	if (sqlite3_prepare_v2(db, "UPDATE users SET failed_count = failed_count + 1, last_failed_at = ?2 "
+	                       "WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+}
+
+static void clear_failures(sqlite3 *db, const char *user_id)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_db_readonly(db, "main") == 1)
+		return;
+	if (sqlite3_prepare_v2(db, "UPDATE users SET failed_count = 0, last_failed_at = NULL "
+	                       "WHERE id = ?1 AND failed_count <> 0", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
 }
 
 gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_name,
@@ -55,6 +176,8 @@ gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_nam
 	sqlite3_stmt *ins = NULL, *assign = NULL;
 	gn_status st = GN_OK;
 
+	if ((st = gn_login_validate(login, err)) != GN_OK)
+		return st;
 	if (!pwhash) {
 		if ((st = gn_password_hash(password, hash, err)) != GN_OK)
 			return st;
@@ -112,14 +235,22 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 {
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
+	char now[32], user_id[37] = "", *nfc = NULL;
+
 	if (sodium_init() < 0)
 		return gn_fail(err, GN_ERR_NOMEM, _("cannot start the password library"));
-	if (sqlite3_prepare_v2(ctx->db, "SELECT id, login, display_name, role, pwhash, disabled "
-	                       "FROM users WHERE login = ?1", -1, &st, NULL) != SQLITE_OK) {
+	if (!login || !*login)
+		return gn_fail_field(err, GN_ERR_INVALID, "login", _("enter your user name"));
+	if (!password || !*password)
+		return gn_fail_field(err, GN_ERR_INVALID, "password", _("enter your password"));
+	gn_now_iso(now);
+	if (sqlite3_prepare_v2(ctx->db, "SELECT id, login, display_name, role, pwhash, disabled, "
+	                       "failed_count, last_failed_at FROM users WHERE login = ?1",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = gn_db_fail(ctx->db, err, "users");
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, login ? login : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	if (step != SQLITE_ROW) {
 		rc = step == SQLITE_DONE
@@ -127,9 +258,29 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 			: gn_db_fail(ctx->db, err, "users");
 		goto out;
 	}
+	snprintf(user_id, sizeof user_id, "%s", (const char *)sqlite3_column_text(st, 0));
+
+	/* The growing delay: refuse to even try the password until it is over,
+	 * so guessing costs time; the library never sleeps, it says how long. */
+	int failed = sqlite3_column_int(st, 6);
+	long long last = iso_to_epoch((const char *)sqlite3_column_text(st, 7));
+	long long t = iso_to_epoch(now);
+	if (failed > 0 && last >= 0 && t >= 0) {
+		long long wait = last + gn_sign_in_delay(failed) - t;
+		if (wait > 0) {
+			rc = gn_fail(err, GN_ERR_DENIED,
+			             ngettext("too many wrong passwords for %s: wait %lld second, then try again",
+			                      "too many wrong passwords for %s: wait %lld seconds, then try again",
+			                      (unsigned long)wait),
+			             login, wait);
+			goto out;
+		}
+	}
 	const char *hash = (const char *)sqlite3_column_text(st, 4);
-	if (!password || crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
+	if (password_nfc(password, &nfc, NULL) != GN_OK || strlen(nfc) > GN_PASSWORD_MAX ||
+	    !hash || crypto_pwhash_str_verify(hash, nfc, strlen(nfc)) != 0) {
 		rc = gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"));
+		note_failure(ctx->db, user_id, now);
 		goto out;
 	}
 	if (sqlite3_column_int(st, 5)) {
@@ -138,12 +289,18 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 	}
 	gn_user *u = &ctx->user;
 	memset(u, 0, sizeof *u);
-	snprintf(u->id, sizeof u->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	snprintf(u->id, sizeof u->id, "%s", user_id);
 	snprintf(u->login, sizeof u->login, "%s", (const char *)sqlite3_column_text(st, 1));
 	snprintf(u->display_name, sizeof u->display_name, "%s", (const char *)sqlite3_column_text(st, 2));
 	gn_role_from_name((const char *)sqlite3_column_text(st, 3), &u->role);
+	if (failed > 0) {
+		sqlite3_finalize(st);
+		st = NULL;
+		clear_failures(ctx->db, user_id);
+	}
 out:
 	sqlite3_finalize(st);
+	wipe_free(nfc);
 	return rc;
 }
 

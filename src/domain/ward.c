@@ -1,6 +1,7 @@
 #include "gonha/ward.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
+#include "gonha/strbuf.h"
 #include "gonha/text.h"
 
 #include <stdio.h>
@@ -80,6 +81,13 @@ gn_status gn_ward_init(sqlite3 *db, const char *ward_name, int n_tdps,
 		st = gn_db_meta_set(db, "ward_name", clean, err);
 	if (st == GN_OK)
 		st = gn_db_meta_set(db, "created_at", now, err);
+	if (st == GN_OK) {
+		/* Who this ward is, so a restore can tell its own backups from a
+		 * database copied from another ward. */
+		char ward_id[37];
+		gn_uuid_new(ward_id);
+		st = gn_db_meta_set(db, "ward_id", ward_id, err);
+	}
 	for (int i = 1; i <= n_tdps && st == GN_OK; i++) {
 		char code[16], name[64];
 		snprintf(code, sizeof code, "%02d", i);
@@ -113,12 +121,86 @@ gn_status gn_tdp_create(gn_ctx *ctx, const char *code, const char *name, gn_tdp 
 	    && sqlite3_step(q) == SQLITE_ROW)
 		order = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
-	st = insert_tdp(ctx->db, code, name, order, ctx->user.login, out, err);
+	gn_tdp made;
+	st = insert_tdp(ctx->db, code, name, order, ctx->user.login, &made, err);
+	if (st == GN_OK) {
+		gn_strbuf b = { 0 };
+		gn_sb_add(&b, "{\"code\":[null,");
+		gn_sb_json_str(&b, made.code);
+		gn_sb_add(&b, "],\"name\":[null,");
+		gn_sb_json_str(&b, made.name);
+		gn_sb_add(&b, "]}");
+		char *changes = gn_sb_take(&b);
+		st = changes ? gn_audit(ctx, "create", "tdp", made.id, made.id, changes, err)
+		             : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		free(changes);
+	}
 	if (st == GN_OK && out)
-		st = gn_audit(ctx, "create", "tdp", out->id, out->id, NULL, err);
+		*out = made;
 	if (st == GN_OK)
 		return gn_db_commit(ctx->db, err);
 	gn_db_rollback(ctx->db);
+	return st;
+}
+
+gn_status gn_tdp_rename(gn_ctx *ctx, const char *code_or_id, const char *name, gn_err *err)
+{
+	gn_tdp t;
+	char *clean = NULL, *key = NULL, *changes = NULL, now[32];
+	sqlite3_stmt *up = NULL;
+	gn_strbuf b = { 0 };
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	if ((st = gn_tdp_find(ctx, code_or_id, &t, err)) != GN_OK)
+		return st;
+	if ((st = gn_text_clean(name ? name : "", strlen(name ? name : ""), 0, &clean, err)) != GN_OK)
+		return st;
+	if (!*clean || strlen(clean) >= sizeof t.name) {
+		st = gn_fail_field(err, GN_ERR_INVALID, "name", *clean ? _("the TDP name is too long")
+		                                                       : _("the TDP needs a name"));
+		goto out;
+	}
+	if (strcmp(clean, t.name) == 0)
+		goto out;
+	if ((st = gn_text_fold(clean, &key)) != GN_OK)
+		goto out;
+	gn_sb_add(&b, "{\"name\":[");
+	gn_sb_json_str(&b, t.name);
+	gn_sb_add(&b, ",");
+	gn_sb_json_str(&b, clean);
+	gn_sb_add(&b, "]}");
+	if (!(changes = gn_sb_take(&b))) {
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	gn_now_iso(now);
+	if ((st = gn_db_begin(ctx->db, err)) != GN_OK)
+		goto out;
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE tdp SET name = ?2, name_key = ?3, rev = rev + 1, updated_at = ?4, "
+	                       "updated_by = ?5 WHERE id = ?1", -1, &up, NULL) != SQLITE_OK) {
+		st = gn_db_fail(ctx->db, err, "tdp");
+	} else {
+		sqlite3_bind_text(up, 1, t.id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 2, clean, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 3, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 4, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 5, ctx->user.login, -1, SQLITE_STATIC);
+		if (sqlite3_step(up) != SQLITE_DONE)
+			st = gn_db_fail(ctx->db, err, "tdp");
+	}
+	if (st == GN_OK)
+		st = gn_audit(ctx, "update", "tdp", t.id, t.id, changes, err);
+	if (st == GN_OK)
+		st = gn_db_commit(ctx->db, err);
+	else
+		gn_db_rollback(ctx->db);
+out:
+	sqlite3_finalize(up);
+	gn_sb_free(&b);
+	free(changes);
+	free(clean);
+	free(key);
 	return st;
 }
 

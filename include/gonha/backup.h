@@ -1,0 +1,57 @@
+/* Backups with the SQLite online backup API: automatic rotating snapshots
+ * beside the database, a backup to a named file, and a restore that checks
+ * the file first and keeps the current database aside.
+ *
+ * Snapshots live in "<db>.backups/" (mode 0700) as
+ * "ward-YYYYMMDD-HHMMSS.db" (mode 0600, UTC time of gn_now_iso). Rotation
+ * keeps the newest GN_BACKUP_KEEP snapshots and, besides, the newest
+ * snapshot of each of the GN_BACKUP_KEEP most recent days that have one. */
+#ifndef GONHA_BACKUP_H
+#define GONHA_BACKUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gonha/session.h"
+
+#define GN_BACKUP_KEEP 14
+
+/* The folder of automatic snapshots for a database: "<db_path>.backups". */
+void gn_backup_dir(const char *db_path, char *out, size_t size);
+
+/* Makes a snapshot of `db` (opened from db_path) if `force` or if the newest
+ * snapshot is more than a day old (or there is none), then rotates. Needs no
+ * sign-in: it runs at start-up and sign-out for whoever is there, and the
+ * folder is private. *made (optional) tells whether one was made;
+ * made_path (optional, made_size bytes) gets its path. */
+gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *made,
+                         char *made_path, size_t made_size, gn_err *err);
+
+/* Copies the whole database into a new file `out_path` (mode 0600; must not
+ * exist yet). Ward officer only: a backup holds every TDP's data. */
+gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err);
+
+/* The ward's identity (meta ward_id, a UUID set by gn_ward_init and the
+ * demo); malloc'd, or NULL for a database made before it existed. */
+char *gn_ward_id(sqlite3 *db);
+
+/* Checks that `path` can be restored into `db`, without changing either:
+ * it is an SQLite file gonha made (application_id and meta app),
+ * PRAGMA integrity_check says ok, its schema is not newer than this gonha's,
+ * and it belongs to the same ward (meta ward_id; for old files the ward
+ * name) unless allow_other_ward. Messages say which check failed. */
+gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward, gn_err *err);
+
+/* Restores `from_path` into the database `ctx->db` opened from db_path
+ * (ward officer only): gn_restore_check, then a copy of the current
+ * database is kept as "<db_path>.before-restore-YYYYMMDD-HHMMSS" (mode
+ * 0600), then the file's content replaces the database through the backup
+ * API in one step (all or nothing), and the schema is brought up to date.
+ * The restore is recorded in the restored database's audit log. kept_path
+ * (optional) gets the path of the copy kept aside. After a restore the
+ * signed-in user is the one of the restored data: the caller should sign
+ * in again. */
+gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path,
+                     bool allow_other_ward, char *kept_path, size_t kept_size, gn_err *err);
+
+#endif

@@ -1,0 +1,56 @@
+/* Personal data (Law 91/2025/QH15): CCCD masking for every list, report and
+ * export, private files, and erasing a person's data on request. See
+ * docs/privacy.md for the choices made. */
+#ifndef GONHA_PRIVACY_H
+#define GONHA_PRIVACY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "gonha/session.h"
+
+/* Where a CCCD is about to be shown. Only the person's own form shows it
+ * whole; everything else (lists, search results, reports, exports made
+ * without an explicit --with-cccd) shows "019******123". */
+typedef enum gn_cccd_view {
+	GN_CCCD_VIEW_LIST = 0,  /* lists, search, reports, ordinary exports */
+	GN_CCCD_VIEW_OWN_FORM,  /* the person's own form */
+	GN_CCCD_VIEW_EXPORT_WHOLE, /* an export the ward officer asked IDs for, on purpose */
+} gn_cccd_view;
+
+/* The text to show for a CCCD in that view: "" for none (NULL or ""),
+ * else the masked or whole number. out must hold 13 bytes. */
+void gn_cccd_for_view(const char *cccd, gn_cccd_view view, char out[13]);
+
+/* Registers gn_cccd_mask(text) on a connection, so SQL that feeds lists and
+ * exports can mask in the query: SELECT gn_cccd_mask(cccd) FROM person. */
+gn_status gn_privacy_register_sqlite(sqlite3 *db, gn_err *err);
+
+/* Creates a file for personal data (exports, backups, audit CSV) with mode
+ * 0600 whatever the umask. The file must not exist yet (O_EXCL): an export
+ * never overwrites something by accident. Returns a stream opened "w" or
+ * NULL with err filled. */
+FILE *gn_private_create(const char *path, gn_err *err);
+
+/* Writing a file whole or not at all: write to "<final>.part" (made with
+ * gn_private_create), then gn_private_publish gives it its final name
+ * without ever replacing an existing file (GN_ERR_IO if one appeared) and
+ * removes the .part file in every case. */
+void gn_private_part_path(const char *final_path, char *out, size_t size);
+gn_status gn_private_publish(const char *part_path, const char *final_path, gn_err *err);
+
+/* Erases a person's personal data on request (ward officer only), in one
+ * transaction: the name, birth year, sex, relation, CCCD and every answer
+ * are blanked and the record is tombstoned; drafts of the household and
+ * merge conflicts about the person are deleted; earlier audit entries of
+ * the person keep who/when/which fields but their old and new values are
+ * replaced by "(erased)"; and one audit entry "erase" records who erased
+ * which record id, when. Freed pages are overwritten (secure_delete) and
+ * the WAL is checkpointed so the old values do not linger in the file.
+ * Works on a person already removed (tombstoned) too. */
+gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err);
+
+/* What erased values are replaced with in the audit log. */
+#define GN_ERASED_VALUE "(erased)"
+
+#endif

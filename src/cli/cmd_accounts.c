@@ -1,0 +1,435 @@
+/* gonha user, audit, erase, config, backup, restore: accounts, the audit
+ * log, privacy and backups from the command line. Each signs in; the
+ * domain decides what the user may do. */
+#include "cli.h"
+#include "gonha/audit.h"
+#include "gonha/backup.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/privacy.h"
+#include "gonha/users.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_DB = 1000, OPT_ROLE, OPT_NAME, OPT_TDP, OPT_USER, OPT_SINCE, OPT_UNTIL, OPT_RECORD,
+	OPT_ACTION, OPT_OUT, OPT_PLAIN, OPT_PERSON, OPT_YES, OPT_IDLE, OPT_FROM, OPT_OTHER, OPT_LANG,
+	OPT_TABLE,
+};
+
+static const struct option acc_opts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "role", required_argument, NULL, OPT_ROLE },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "tdp", required_argument, NULL, OPT_TDP },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "action", required_argument, NULL, OPT_ACTION },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "person", required_argument, NULL, OPT_PERSON },
+	{ "yes", no_argument, NULL, OPT_YES },
+	{ "idle-lock", required_argument, NULL, OPT_IDLE },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "other-ward", no_argument, NULL, OPT_OTHER },
+	{ "lang", required_argument, NULL, OPT_LANG },
+	{ NULL, 0, NULL, 0 },
+};
+
+typedef struct acc_args {
+	const char *db, *role, *name, *tdp, *user, *since, *until, *record, *action, *table, *out,
+		*person, *idle, *from;
+	bool yes, other_ward;
+	int first_arg;  /* index of the first non-option argument */
+	int n_args;
+} acc_args;
+
+/* Parses options anywhere on the line; `allowed` lists those that apply.
+ * Positional arguments are moved to the end by getopt; first_arg tells
+ * where they start. */
+static int parse(gn_cli *cli, int argc, char **argv, const int *allowed, acc_args *a)
+{
+	int c;
+	opterr = 0;
+	memset(a, 0, sizeof *a);
+	a->db = cli->db_path;
+	while ((c = getopt_long(argc, argv, "", acc_opts, NULL)) != -1) {
+		bool ok = c == OPT_LANG || c == OPT_DB;
+		for (const int *p = allowed; *p && !ok; p++)
+			ok = *p == c;
+		if (!ok)
+			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		switch (c) {
+		case OPT_DB: a->db = optarg; break;
+		case OPT_ROLE: a->role = optarg; break;
+		case OPT_NAME: a->name = optarg; break;
+		case OPT_TDP: a->tdp = optarg; break;
+		case OPT_USER: a->user = optarg; break;
+		case OPT_SINCE: a->since = optarg; break;
+		case OPT_UNTIL: a->until = optarg; break;
+		case OPT_RECORD: a->record = optarg; break;
+		case OPT_ACTION: a->action = optarg; break;
+		case OPT_TABLE: a->table = optarg; break;
+		case OPT_OUT: a->out = optarg; break;
+		case OPT_PERSON: a->person = optarg; break;
+		case OPT_YES: a->yes = true; break;
+		case OPT_IDLE: a->idle = optarg; break;
+		case OPT_FROM: a->from = optarg; break;
+		case OPT_OTHER: a->other_ward = true; break;
+		}
+	}
+	a->first_arg = optind;
+	a->n_args = argc - optind;
+	return 0;
+}
+
+static int no_args(char **argv, const acc_args *a)
+{
+	if (a->n_args > 0)
+		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[a->first_arg]);
+	return 0;
+}
+
+/* The database path the command works on (for backups beside it). */
+static void db_path_of(gn_cli *cli, const acc_args *a, char path[PATH_MAX])
+{
+	gn_db_resolve_path(a->db ? a->db : cli->db_path, path, PATH_MAX);
+}
+
+/* A daily snapshot after a command changed something (never fails the
+ * command: the change is saved; the warning says the snapshot is not). */
+static void daily_snapshot(gn_ctx *ctx, gn_cli *cli, const acc_args *a)
+{
+	char path[PATH_MAX];
+	gn_err err = { 0 };
+	db_path_of(cli, a, path);
+	if (gn_backup_auto(ctx->db, path, false, NULL, NULL, 0, &err) != GN_OK)
+		fprintf(stderr, _("gonha: warning: the automatic backup was not made: %s\n"), err.msg);
+}
+
+/* A new password: $GONHA_NEW_PASSWORD, else asked twice on the terminal. */
+static char *new_password(void)
+{
+	const char *env = getenv("GONHA_NEW_PASSWORD");
+	if (env)
+		return strdup(env);
+	char *pw = gn_cli_prompt(_("New password: "), 1);
+	if (!pw)
+		return NULL;
+	char *again = gn_cli_prompt(_("The same password again: "), 1);
+	if (!again || strcmp(again, pw) != 0) {
+		fprintf(stderr, "gonha: %s\n", _("the two passwords differ; nothing was changed"));
+		if (again) {
+			explicit_bzero(again, strlen(again));
+			free(again);
+		}
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+		return NULL;
+	}
+	explicit_bzero(again, strlen(again));
+	free(again);
+	return pw;
+}
+
+static void wipe(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+static int finish(gn_ctx *ctx, gn_status st, gn_err *err)
+{
+	gn_db_close(ctx->db);
+	return st == GN_OK ? GN_EXIT_OK : gn_cli_fail(err);
+}
+
+/* ---- gonha user ---------------------------------------------------------- */
+
+static int user_list(gn_ctx *ctx)
+{
+	gn_user_info *users = NULL;
+	size_t n = 0;
+	gn_err err = { 0 };
+	gn_status st = gn_user_list(ctx, &users, &n, &err);
+	if (st == GN_OK) {
+		printf("%-20s %-14s %-10s %-20s %s\n", _("USER"), _("ROLE"), _("STATE"), _("TDPS"), _("NAME"));
+		for (size_t i = 0; i < n; i++) {
+			const gn_user_info *u = &users[i];
+			printf("%-20s %-14s %-10s %-20s %s\n", u->login, gn_role_name(u->role),
+			       u->disabled ? _("disabled") : _("active"),
+			       u->role == GN_ROLE_WARD_OFFICER ? _("(all)") : u->tdp_codes, u->display_name);
+		}
+	}
+	free(users);
+	return finish(ctx, st, &err);
+}
+
+int gn_cmd_user(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_ROLE, OPT_NAME, OPT_TDP, 0 };
+	acc_args a;
+	int rc = parse(cli, argc, argv, allowed, &a);
+	if (rc)
+		return rc;
+	if (a.n_args < 1)
+		return gn_cli_usage(_("user needs one of: add, passwd, list, disable, enable, assign (see gonha --help)"));
+	const char *sub = argv[a.first_arg];
+	const char *login = a.n_args > 1 ? argv[a.first_arg + 1] : NULL;
+	if (a.n_args > 2)
+		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[a.first_arg + 2]);
+	bool known = false;
+	static const char *const subs[] = { "add", "passwd", "list", "disable", "enable", "assign" };
+	for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
+		known = known || strcmp(sub, subs[i]) == 0;
+	if (!known)
+		return gn_cli_usage(_("user needs one of: add, passwd, list, disable, enable, assign (see gonha --help)"));
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "passwd") != 0 && !login)
+		return gn_cli_usage(_("user %s needs a user name"), sub);
+	if ((a.role || a.name) && strcmp(sub, "add") != 0)
+		return gn_cli_usage(_("--role and --name go with user add"));
+	if (a.tdp && strcmp(sub, "add") != 0 && strcmp(sub, "assign") != 0)
+		return gn_cli_usage(_("--tdp goes with user add and user assign"));
+
+	gn_ctx ctx;
+	if ((rc = gn_cli_open_signed_in(cli, a.db, 0, &ctx)) != 0)
+		return rc;
+	gn_err err = { 0 };
+	gn_status st = GN_OK;
+
+	if (strcmp(sub, "list") == 0)
+		return user_list(&ctx);
+	if (strcmp(sub, "add") == 0) {
+		gn_role role = GN_ROLE_TDP_LEADER;
+		if (a.role && !gn_role_from_name(a.role, &role)) {
+			gn_db_close(ctx.db);
+			return gn_cli_usage(_("--role takes ward_officer, tdp_leader or tech_team"));
+		}
+		/* Refuse before asking for a password that would be thrown away. */
+		if ((st = gn_scope_require_officer(&ctx, &err)) != GN_OK || (st = gn_login_validate(login, &err)) != GN_OK)
+			return finish(&ctx, st, &err);
+		char **codes = gn_tdp_codes_split(a.tdp);
+		char *pw = codes ? new_password() : NULL;
+		if (!pw) {
+			free(codes);
+			gn_db_close(ctx.db);
+			return codes ? gn_cli_usage(_("a new password is needed: run in a terminal or set GONHA_NEW_PASSWORD"))
+			             : GN_EXIT_ERROR;
+		}
+		st = gn_user_add(&ctx, login, a.name, role, pw, (const char *const *)codes, &err);
+		wipe(pw);
+		free(codes);
+		if (st == GN_OK)
+			printf(_("Added %s (%s).\n"), login, gn_role_label(role));
+	} else if (strcmp(sub, "passwd") == 0) {
+		bool self = !login || strcmp(login, ctx.user.login) == 0;
+		char *current = NULL;
+		if (self) {
+			/* The current password again: a signed-in terminal is not enough. */
+			const char *env = getenv("GONHA_PASSWORD");
+			current = env ? strdup(env) : gn_cli_prompt(_("Current password: "), 1);
+			if (!current) {
+				gn_db_close(ctx.db);
+				return gn_cli_usage(_("the current password is needed: run in a terminal or set GONHA_PASSWORD"));
+			}
+		} else if ((st = gn_scope_require_officer(&ctx, &err)) != GN_OK) {
+			return finish(&ctx, st, &err);
+		}
+		char *pw = new_password();
+		if (!pw) {
+			wipe(current);
+			gn_db_close(ctx.db);
+			return gn_cli_usage(_("a new password is needed: run in a terminal or set GONHA_NEW_PASSWORD"));
+		}
+		st = self ? gn_user_change_own_password(&ctx, current, pw, &err)
+		          : gn_user_reset_password(&ctx, login, pw, &err);
+		wipe(pw);
+		wipe(current);
+		if (st == GN_OK)
+			printf(_("The password of %s was changed.\n"), self ? ctx.user.login : login);
+	} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+		bool disable = strcmp(sub, "disable") == 0;
+		st = gn_user_set_disabled(&ctx, login, disable, &err);
+		if (st == GN_OK)
+			printf(disable ? _("%s can no longer sign in.\n") : _("%s can sign in again.\n"), login);
+	} else { /* assign */
+		if (!a.tdp) {
+			gn_db_close(ctx.db);
+			return gn_cli_usage(_("user assign needs --tdp CODE[,CODE...]"));
+		}
+		char **codes = gn_tdp_codes_split(a.tdp);
+		st = codes ? gn_user_assign(&ctx, login, (const char *const *)codes, &err)
+		           : gn_fail(&err, GN_ERR_NOMEM, _("out of memory"));
+		free(codes);
+		if (st == GN_OK)
+			printf(_("%s now works on TDP %s.\n"), login, a.tdp);
+	}
+	if (st == GN_OK)
+		daily_snapshot(&ctx, cli, &a);
+	return finish(&ctx, st, &err);
+}
+
+/* ---- gonha audit --------------------------------------------------------- */
+
+int gn_cmd_audit(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_USER, OPT_SINCE, OPT_UNTIL, OPT_RECORD, OPT_TDP, OPT_ACTION,
+	                               OPT_TABLE, OPT_OUT, 0 };
+	acc_args a;
+	int rc = parse(cli, argc, argv, allowed, &a);
+	if (rc || (rc = no_args(argv, &a)))
+		return rc;
+	gn_ctx ctx;
+	if ((rc = gn_cli_open_signed_in(cli, a.db, 0, &ctx)) != 0)
+		return rc;
+	gn_audit_filter f = {
+		.user_login = a.user, .record_id = a.record, .tdp = a.tdp, .since = a.since,
+		.until = a.until, .action = a.action, .table_name = a.table, .oldest_first = true,
+	};
+	gn_err err = { 0 };
+	gn_status st;
+	if (a.out) {
+		long rows = 0;
+		st = gn_audit_export_csv(&ctx, &f, a.out, &rows, &err);
+		if (st == GN_OK)
+			printf(_("Wrote %ld audit entries to %s.\n"), rows, a.out);
+		return finish(&ctx, st, &err);
+	}
+	gn_audit_entry *e = NULL;
+	size_t n = 0;
+	st = gn_audit_query(&ctx, &f, &e, &n, NULL, &err);
+	for (size_t i = 0; st == GN_OK && i < n; i++)
+		printf("%ld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e[i].id, e[i].at, e[i].user_login, e[i].action,
+		       e[i].table_name, e[i].record_id, e[i].tdp_code, e[i].changes);
+	gn_audit_entries_free(e, n);
+	return finish(&ctx, st, &err);
+}
+
+/* ---- gonha erase --------------------------------------------------------- */
+
+int gn_cmd_erase(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_PERSON, OPT_YES, 0 };
+	acc_args a;
+	int rc = parse(cli, argc, argv, allowed, &a);
+	if (rc || (rc = no_args(argv, &a)))
+		return rc;
+	if (!a.person || !*a.person)
+		return gn_cli_usage(_("erase needs --person ID"));
+	gn_ctx ctx;
+	if ((rc = gn_cli_open_signed_in(cli, a.db, 0, &ctx)) != 0)
+		return rc;
+	gn_err err = { 0 };
+	gn_status st = gn_scope_require_officer(&ctx, &err);
+	if (st != GN_OK)
+		return finish(&ctx, st, &err);
+	if (!a.yes) {
+		char question[256];
+		snprintf(question, sizeof question,
+		         _("Erase every personal detail of person %s for good? Type yes: "), a.person);
+		char *answer = gn_cli_prompt(question, 0);
+		bool yes = answer && (strcmp(answer, "yes") == 0 || strcmp(answer, "có") == 0);
+		free(answer);
+		if (!yes) {
+			gn_db_close(ctx.db);
+			return gn_cli_usage(_("nothing was erased (confirm in a terminal, or add --yes)"));
+		}
+	}
+	st = gn_person_erase(&ctx, a.person, &err);
+	if (st == GN_OK)
+		printf(_("The personal data of %s was erased; the audit log keeps that it happened.\n"), a.person);
+	return finish(&ctx, st, &err);
+}
+
+/* ---- gonha config -------------------------------------------------------- */
+
+int gn_cmd_config(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_IDLE, 0 };
+	acc_args a;
+	int rc = parse(cli, argc, argv, allowed, &a);
+	if (rc || (rc = no_args(argv, &a)))
+		return rc;
+	long minutes = 0;
+	if (a.idle && gn_cli_parse_int(a.idle, GN_IDLE_LOCK_MIN, GN_IDLE_LOCK_MAX, &minutes))
+		return gn_cli_usage(_("--idle-lock takes a number of minutes from %d to %d"), GN_IDLE_LOCK_MIN,
+		                    GN_IDLE_LOCK_MAX);
+	gn_ctx ctx;
+	if ((rc = gn_cli_open_signed_in(cli, a.db, 0, &ctx)) != 0)
+		return rc;
+	gn_err err = { 0 };
+	gn_status st = GN_OK;
+	if (a.idle) {
+		st = gn_idle_lock_set(&ctx, (int)minutes, &err);
+		if (st == GN_OK)
+			daily_snapshot(&ctx, cli, &a);
+	}
+	if (st == GN_OK)
+		printf("idle_lock_minutes=%d\n", gn_idle_lock_minutes(ctx.db));
+	return finish(&ctx, st, &err);
+}
+
+/* ---- gonha backup / restore ---------------------------------------------- */
+
+int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_OUT, 0 };
+	acc_args a;
+	int rc = parse(cli, argc, argv, allowed, &a);
+	if (rc || (rc = no_args(argv, &a)))
+		return rc;
+	gn_ctx ctx;
+	if ((rc = gn_cli_open_signed_in(cli, a.db, 0, &ctx)) != 0)
+		return rc;
+	gn_err err = { 0 };
+	gn_status st = gn_scope_require_officer(&ctx, &err);
+	if (st == GN_OK && a.out) {
+		st = gn_backup_to_file(&ctx, a.out, &err);
+		if (st == GN_OK)
+			printf(_("Backed up to %s.\n"), a.out);
+	} else if (st == GN_OK) {
+		char path[PATH_MAX], made[PATH_MAX + 64];
+		db_path_of(cli, &a, path);
+		st = gn_backup_auto(ctx.db, path, true, NULL, made, sizeof made, &err);
+		if (st == GN_OK)
+			printf(_("Backed up to %s.\n"), made[0] ? made : _("(a snapshot made this second)"));
+	}
+	return finish(&ctx, st, &err);
+}
+
+int gn_cmd_restore(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_FROM, OPT_OTHER, 0 };
+	acc_args a;
+	int rc = parse(cli, argc, argv, allowed, &a);
+	if (rc || (rc = no_args(argv, &a)))
+		return rc;
+	if (!a.from || !*a.from)
+		return gn_cli_usage(_("restore needs --from FILE"));
+	gn_ctx ctx;
+	if ((rc = gn_cli_open_signed_in(cli, a.db, 0, &ctx)) != 0)
+		return rc;
+	char path[PATH_MAX], kept[PATH_MAX + 64];
+	gn_err err = { 0 };
+	db_path_of(cli, &a, path);
+	gn_status st = gn_restore(&ctx, path, a.from, a.other_ward, kept, sizeof kept, &err);
+	if (st == GN_OK) {
+		printf(_("Restored %s from %s.\n"), path, a.from);
+		printf(_("The database as it was before is kept in %s.\n"), kept);
+	} else if (st == GN_ERR_CONFLICT && !a.other_ward && gn_restore_check(ctx.db, a.from, true, NULL) == GN_OK) {
+		/* The only thing wrong is whose ward it is. */
+		gn_db_close(ctx.db);
+		rc = gn_cli_fail(&err);
+		fprintf(stderr, "gonha: %s\n", _("to replace this ward's data with it anyway, add --other-ward"));
+		return rc;
+	}
+	return finish(&ctx, st, &err);
+}

@@ -1,0 +1,398 @@
+/* Backups through the SQLite online backup API (sqlite3_backup_*): a
+ * consistent copy of a live database, page by page, without stopping the
+ * people using it. Restores use the same API the other way round, which
+ * replaces the destination in one transaction: all or nothing. */
+#include "gonha/backup.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/privacy.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void gn_backup_dir(const char *db_path, char *out, size_t size)
+{
+	snprintf(out, size, "%s.backups", db_path);
+}
+
+char *gn_ward_id(sqlite3 *db)
+{
+	return gn_db_meta_get(db, "ward_id");
+}
+
+/* "2026-11-20T09:05:03Z" -> "20261120-090503". */
+static void stamp_from_iso(const char *iso, char out[16])
+{
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+	sscanf(iso, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s);
+	char buf[64];
+	snprintf(buf, sizeof buf, "%04u%02u%02u-%02u%02u%02u", (unsigned)y % 10000, (unsigned)mo % 100,
+	         (unsigned)d % 100, (unsigned)h % 100, (unsigned)mi % 100, (unsigned)s % 100);
+	snprintf(out, 16, "%.15s", buf);
+}
+
+static long long stamp_to_epoch(const char *stamp)
+{
+	struct tm tm = { 0 };
+	if (!strptime(stamp, "%Y%m%d-%H%M%S", &tm))
+		return -1;
+	return (long long)timegm(&tm);
+}
+
+static void remove_with_journal(const char *path)
+{
+	char side[PATH_MAX + 16];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-journal", path);
+	unlink(side);
+}
+
+/* Copies the live database `src` into a new private file at dest_path
+ * (which must not exist), written whole or not at all. */
+static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
+{
+	char part[PATH_MAX];
+	sqlite3 *dst = NULL;
+	gn_status st = GN_OK;
+
+	if (access(dest_path, F_OK) == 0)
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), dest_path);
+	gn_private_part_path(dest_path, part, sizeof part);
+	FILE *fp = gn_private_create(part, err); /* mode 0600 before any data goes in */
+	if (!fp)
+		return err ? err->status : GN_ERR_IO;
+	fclose(fp);
+	if (sqlite3_open_v2(part, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		st = gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), dest_path,
+		             dst ? sqlite3_errmsg(dst) : _("out of memory"));
+		goto out;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		st = gn_fail(err, GN_ERR_IO, _("cannot copy the database to %s: %s"), dest_path, sqlite3_errmsg(dst));
+		goto out;
+	}
+	int rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		st = rc == SQLITE_FULL
+			? gn_fail(err, GN_ERR_IO, _("%s: the disk is full; nothing was saved"), dest_path)
+			: gn_fail(err, GN_ERR_IO, _("cannot copy the database to %s: %s"), dest_path, sqlite3_errstr(rc));
+		goto out;
+	}
+	/* A backup is one self-contained file: no -wal or -shm beside it. */
+	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+		st = gn_db_fail(dst, err, dest_path);
+		goto out;
+	}
+out:
+	if (dst && sqlite3_close(dst) != SQLITE_OK && st == GN_OK)
+		st = gn_fail(err, GN_ERR_IO, _("cannot write %s"), dest_path);
+	if (st == GN_OK)
+		st = gn_private_publish(part, dest_path, err);
+	remove_with_journal(part);
+	return st;
+}
+
+gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err)
+{
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	if (!out_path || !*out_path)
+		return gn_fail_field(err, GN_ERR_INVALID, "out", _("no output file given"));
+	return copy_database(ctx->db, out_path, err);
+}
+
+/* ---- automatic snapshots ------------------------------------------------ */
+
+#define SNAP_PREFIX "ward-"
+#define SNAP_SUFFIX ".db"
+
+typedef struct snapshot_list {
+	char (*stamps)[16]; /* owned: "YYYYMMDD-HHMMSS", newest first */
+	size_t n;
+} snapshot_list;
+
+/* Is name "ward-YYYYMMDD-HHMMSS.db"? Copies the stamp. */
+static bool snapshot_name(const char *name, char stamp[16])
+{
+	size_t plen = strlen(SNAP_PREFIX), slen = strlen(SNAP_SUFFIX);
+	if (strlen(name) != plen + 15 + slen || strncmp(name, SNAP_PREFIX, plen) != 0 ||
+	    strcmp(name + plen + 15, SNAP_SUFFIX) != 0)
+		return false;
+	for (size_t i = 0; i < 15; i++) {
+		char c = name[plen + i];
+		if (i == 8 ? c != '-' : (c < '0' || c > '9'))
+			return false;
+	}
+	memcpy(stamp, name + plen, 15);
+	stamp[15] = '\0';
+	return true;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	return -strcmp((const char *)a, (const char *)b);
+}
+
+static gn_status list_snapshots(const char *dir, snapshot_list *out, gn_err *err)
+{
+	memset(out, 0, sizeof *out);
+	DIR *d = opendir(dir);
+	if (!d)
+		return gn_fail(err, GN_ERR_IO, _("cannot read the folder %s: %s"), dir, strerror(errno));
+	size_t cap = 0;
+	gn_status st = GN_OK;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char stamp[16];
+		if (!snapshot_name(e->d_name, stamp))
+			continue;
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			char (*bigger)[16] = realloc(out->stamps, ncap * sizeof *bigger);
+			if (!bigger) {
+				st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+				break;
+			}
+			out->stamps = bigger;
+			cap = ncap;
+		}
+		memcpy(out->stamps[out->n++], stamp, 16);
+	}
+	closedir(d);
+	if (st == GN_OK && out->n)
+		qsort(out->stamps, out->n, sizeof *out->stamps, newest_first);
+	return st;
+}
+
+/* Keeps the newest GN_BACKUP_KEEP snapshots and the newest one of each of
+ * the GN_BACKUP_KEEP most recent days; removes the others. */
+static void rotate(const char *dir, const snapshot_list *l)
+{
+	int days = 0;
+	char last_day[9] = "";
+	for (size_t i = 0; i < l->n; i++) {
+		bool first_of_day = strncmp(l->stamps[i], last_day, 8) != 0;
+		if (first_of_day) {
+			memcpy(last_day, l->stamps[i], 8);
+			days++;
+		}
+		if (i < GN_BACKUP_KEEP || (first_of_day && days <= GN_BACKUP_KEEP))
+			continue;
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof path, "%s/" SNAP_PREFIX "%s" SNAP_SUFFIX, dir, l->stamps[i]);
+		unlink(path);
+	}
+}
+
+/* Makes the folder (0700) or checks that it is one, and tightens its mode. */
+static gn_status private_dir(const char *dir, gn_err *err)
+{
+	struct stat sb;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return gn_fail(err, GN_ERR_IO, _("cannot create the folder %s: %s"), dir, strerror(errno));
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return gn_fail(err, GN_ERR_IO, _("%s is not a folder"), dir);
+	if ((sb.st_mode & 07777) != 0700 && chmod(dir, 0700) != 0)
+		return gn_fail(err, GN_ERR_IO, _("cannot make the folder %s private: %s"), dir, strerror(errno));
+	return GN_OK;
+}
+
+gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *made, char *made_path,
+                         size_t made_size, gn_err *err)
+{
+	char dir[PATH_MAX], now[32], stamp[16], path[PATH_MAX + 64];
+	snapshot_list l = { 0 };
+	gn_status st;
+
+	if (made)
+		*made = false;
+	if (made_path && made_size)
+		made_path[0] = '\0';
+	if (!db_path || !*db_path)
+		return gn_fail(err, GN_ERR_INVALID, _("no database file given"));
+	gn_backup_dir(db_path, dir, sizeof dir);
+	if ((st = private_dir(dir, err)) != GN_OK)
+		return st;
+	if ((st = list_snapshots(dir, &l, err)) != GN_OK)
+		goto out;
+	gn_now_iso(now);
+	stamp_from_iso(now, stamp);
+	if (l.n > 0) {
+		long long newest = stamp_to_epoch(l.stamps[0]), t = stamp_to_epoch(stamp);
+		/* One made this very second is as fresh as a new one would be. */
+		if (strcmp(l.stamps[0], stamp) == 0 || (!force && newest >= 0 && t >= 0 && t - newest < 24 * 3600))
+			goto out;
+	}
+	snprintf(path, sizeof path, "%s/" SNAP_PREFIX "%s" SNAP_SUFFIX, dir, stamp);
+	if ((st = copy_database(db, path, err)) != GN_OK)
+		goto out;
+	if (made)
+		*made = true;
+	if (made_path && made_size)
+		snprintf(made_path, made_size, "%s", path);
+	free(l.stamps);
+	if ((st = list_snapshots(dir, &l, err)) == GN_OK)
+		rotate(dir, &l);
+out:
+	free(l.stamps);
+	return st;
+}
+
+/* ---- restore ------------------------------------------------------------ */
+
+/* Opens a file to restore from, read-only, and checks it; *out is the open
+ * connection on success (the caller closes it). */
+static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_ward, sqlite3 **out, gn_err *err)
+{
+	sqlite3 *src = NULL;
+	sqlite3_stmt *q = NULL;
+	char *app = NULL, *mine = NULL, *theirs = NULL;
+	gn_status st;
+
+	*out = NULL;
+	/* application_id, schema version not newer, a regular non-empty file. */
+	if ((st = gn_db_open(path, GN_DB_READONLY, &src, err)) != GN_OK) {
+		/* A file whose header says SQLite and gonha (application_id, bytes
+		 * 68-71) but that SQLite cannot read is damaged, not a stranger. */
+		unsigned char head[100];
+		FILE *fp = st == GN_ERR_NOT_GONHA ? fopen(path, "rb") : NULL;
+		if (fp) {
+			if (fread(head, 1, sizeof head, fp) == sizeof head && memcmp(head, "SQLite format 3", 16) == 0 &&
+			    memcmp(head + 68, "gonh", 4) == 0)
+				st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
+				             _("the file cannot be read as a database"));
+			fclose(fp);
+		}
+		goto out;
+	}
+	if (sqlite3_prepare_v2(src, "PRAGMA integrity_check(1)", -1, &q, NULL) != SQLITE_OK) {
+		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
+		             sqlite3_errmsg(src));
+		goto out;
+	}
+	int step = sqlite3_step(q);
+	const char *verdict = step == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+	if (!verdict || strcmp(verdict, "ok") != 0) {
+		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
+		             verdict ? verdict : sqlite3_errmsg(src));
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	app = gn_db_meta_get(src, "app");
+	if (!app || strcmp(app, "gonha") != 0) {
+		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is not a gonha ward database; nothing was restored"), path);
+		goto out;
+	}
+	/* Same ward: by ward_id, or by name for files from before ward_id. */
+	mine = gn_ward_id(db);
+	theirs = gn_ward_id(src);
+	const char *key = "ward_id";
+	if (!mine || !theirs) {
+		free(mine);
+		free(theirs);
+		key = "ward_name";
+		mine = gn_db_meta_get(db, key);
+		theirs = gn_db_meta_get(src, key);
+	}
+	if (!allow_other_ward && mine && (!theirs || strcmp(mine, theirs) != 0)) {
+		char *their_name = gn_db_meta_get(src, "ward_name");
+		st = gn_fail(err, GN_ERR_CONFLICT,
+		             _("%s holds the data of another ward (%s); nothing was restored"), path,
+		             their_name ? their_name : "?");
+		free(their_name);
+		goto out;
+	}
+	*out = src;
+	src = NULL;
+out:
+	sqlite3_finalize(q);
+	gn_db_close(src);
+	free(app);
+	free(mine);
+	free(theirs);
+	return st;
+}
+
+gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward, gn_err *err)
+{
+	sqlite3 *src = NULL;
+	gn_status st = open_checked(db, path, allow_other_ward, &src, err);
+	gn_db_close(src);
+	return st;
+}
+
+gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bool allow_other_ward,
+                     char *kept_path, size_t kept_size, gn_err *err)
+{
+	sqlite3 *src = NULL;
+	char now[32], stamp[16], kept[PATH_MAX];
+	gn_status st;
+
+	if (kept_path && kept_size)
+		kept_path[0] = '\0';
+	if ((st = gn_scope_require_officer(ctx, err)) != GN_OK)
+		return st;
+	if (!from_path || !*from_path)
+		return gn_fail_field(err, GN_ERR_INVALID, "from", _("no file to restore from was given"));
+	if ((st = open_checked(ctx->db, from_path, allow_other_ward, &src, err)) != GN_OK)
+		return st;
+	gn_now_iso(now);
+	stamp_from_iso(now, stamp);
+	snprintf(kept, sizeof kept, "%s.before-restore-%s", db_path, stamp);
+	for (int i = 2; access(kept, F_OK) == 0 && i < 100; i++)
+		snprintf(kept, sizeof kept, "%s.before-restore-%s-%d", db_path, stamp, i);
+	if ((st = copy_database(ctx->db, kept, err)) != GN_OK)
+		goto out;
+	if (kept_path && kept_size)
+		snprintf(kept_path, kept_size, "%s", kept);
+
+	sqlite3_backup *b = sqlite3_backup_init(ctx->db, "main", src, "main");
+	if (!b) {
+		st = gn_fail(err, GN_ERR_IO, _("cannot restore from %s: %s; nothing was changed"), from_path,
+		             sqlite3_errmsg(ctx->db));
+		goto out;
+	}
+	int rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		st = gn_fail(err, GN_ERR_IO, _("cannot restore from %s: %s; nothing was changed"), from_path,
+		             sqlite3_errstr(rc));
+		goto out;
+	}
+	/* An older gonha's file: bring its schema up to date. */
+	if ((st = gn_db_migrate_to(ctx->db, gn_db_latest_version(), err)) != GN_OK)
+		goto out;
+	/* Recorded in the restored database, so its log tells where it came from. */
+	char changes[2 * PATH_MAX + 64] = "{}";
+	if ((st = gn_db_begin(ctx->db, err)) == GN_OK) {
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(ctx->db, "SELECT json_object('from', json_array(NULL, ?1), 'kept', "
+		                       "json_array(NULL, ?2))", -1, &q, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(q, 1, from_path, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 2, kept, -1, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				snprintf(changes, sizeof changes, "%s", (const char *)sqlite3_column_text(q, 0));
+		}
+		sqlite3_finalize(q);
+		st = gn_audit(ctx, "restore", "meta", "database", NULL, changes, err);
+		if (st == GN_OK)
+			st = gn_db_commit(ctx->db, err);
+		else
+			gn_db_rollback(ctx->db);
+	}
+out:
+	gn_db_close(src);
+	return st;
+}
