@@ -57,6 +57,11 @@ char *gn_db_meta_get(sqlite3 *db, const char *key);
  * for tests and deterministic demos). */
 void gn_now_iso(char out[32]);
 
+/* The date SQL's gn_today() returns on this connection ("YYYY-MM-DD"):
+ * `date`, or with NULL the current day again ($GONHA_NOW honoured). Reports
+ * "as of" a date set it; expressions about age read it. */
+gn_status gn_db_set_today(sqlite3 *db, const char *date, gn_err *err);
+
 /* A new random UUID (libuuid), lower case, 36 chars + NUL. */
 void gn_uuid_new(char out[37]);
 

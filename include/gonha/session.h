@@ -21,9 +21,14 @@ typedef struct gn_user {
 	gn_role role;
 } gn_user;
 
+struct gn_cov_set;
+
 typedef struct gn_ctx {
 	sqlite3 *db;   /* borrowed: the caller opened it and closes it */
 	gn_user user;  /* who is signed in */
+	/* borrowed, may be NULL: the loaded indicators, so that saving a
+	 * household also updates its persons' coverage bits */
+	const struct gn_cov_set *coverage;
 } gn_ctx;
 
 const char *gn_role_name(gn_role role);           /* "ward_officer", ... */

@@ -1,5 +1,6 @@
 #include "gonha/household.h"
 #include "gonha/cccd.h"
+#include "gonha/coverage.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
@@ -578,6 +579,8 @@ gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err)
 		st = save_person_row(ctx, hh, &hh->members[i], (int)i + 1, now, err);
 	if (st == GN_OK)
 		st = remove_dropped_members(ctx, hh, now, err);
+	if (st == GN_OK)
+		st = gn_cov_update_household(ctx->db, ctx->coverage, hh->id, err);
 	if (st == GN_OK)
 		st = gn_db_commit(ctx->db, err);
 	else

@@ -112,6 +112,42 @@ gn_status gn_db_migrate_to(sqlite3 *db, int target, gn_err *err)
 	return gn_db_commit(db, err);
 }
 
+/* gn_today(): the connection's "today", as set by gn_db_set_today. The
+ * date lives in the function's user data, replaced by re-registering. */
+static void sql_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	const char *fixed = sqlite3_user_data(ctx);
+	char now[32];
+	if (fixed) {
+		sqlite3_result_text(ctx, fixed, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	gn_now_iso(now);
+	now[10] = '\0';
+	sqlite3_result_text(ctx, now, -1, SQLITE_TRANSIENT);
+}
+
+gn_status gn_db_set_today(sqlite3 *db, const char *date, gn_err *err)
+{
+	char *copy = NULL;
+	if (date) {
+		int y, m, d;
+		char tail;
+		if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+		    d < 1 || d > 31)
+			return gn_fail(err, GN_ERR_INVALID, _("the date must be written YYYY-MM-DD"));
+		if (!(copy = strdup(date)))
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+	/* Not deterministic within a statement's meaning of "constant", but
+	 * the same for a whole statement, which is what age needs. */
+	if (sqlite3_create_function_v2(db, "gn_today", 0, SQLITE_UTF8, copy, sql_today, NULL, NULL, free) != SQLITE_OK)
+		return gn_db_fail(db, err, "gn_today");
+	return GN_OK;
+}
+
 /* Per-connection settings and SQL functions every connection needs. */
 static gn_status configure(sqlite3 *db, int flags, gn_err *err)
 {
@@ -122,6 +158,8 @@ static gn_status configure(sqlite3 *db, int flags, gn_err *err)
 		st = gn_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err);
 	if (st == GN_OK)
 		st = gn_text_register_sqlite(db);
+	if (st == GN_OK)
+		st = gn_db_set_today(db, NULL, err);
 	return st;
 }
 

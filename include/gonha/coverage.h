@@ -1,0 +1,112 @@
+/* Coverage: how far each TDP and the ward are from the plan's targets.
+ *
+ * An indicator is a population and a condition, both SQL expressions over
+ * one person row (columns of `person` and json_extract over its answers),
+ * as the forms engine translates them from indicators.csv. gonha keeps, on
+ * each person, a bit per indicator saying "in the population" and "counted"
+ * (person.ind_pop, person.ind_num); triggers add them up per TDP in
+ * tdp_indicator, and visit outcomes per TDP in tdp_stats. So the ward
+ * dashboard reads a few rows per TDP and a TDP's screen reads a handful,
+ * whatever the size of the file. The bits are recomputed in full when the
+ * indicators or the year change (ages move on 1 January). */
+#ifndef GONHA_COVERAGE_H
+#define GONHA_COVERAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gonha/session.h"
+
+#define GN_COV_MAX 62       /* bits available for indicators */
+#define GN_COV_TARGETS 16   /* years with a target, per indicator */
+
+typedef struct gn_cov_def {
+	char name[64];            /* stable: "c_basic_skills" */
+	char *label_vi, *label_en; /* owned */
+	char *population_sql;     /* owned: SQL over a person row */
+	char *condition_sql;      /* owned */
+	int n_targets;
+	int target_year[GN_COV_TARGETS];
+	double target_pct[GN_COV_TARGETS];
+	bool hidden;              /* counted but not an indicator of the plan (adults, needs help) */
+} gn_cov_def;
+
+typedef struct gn_cov_set {
+	gn_cov_def *defs;          /* owned, n of them; bit i is defs[i] */
+	size_t n;
+	char *flags_sql;           /* owned: "UPDATE person SET ind_pop = ..., ind_num = ... WHERE " */
+} gn_cov_set;
+
+/* Adds one indicator (copies the strings). Target years may be added with
+ * gn_cov_set_target. */
+gn_status gn_cov_add(gn_cov_set *set, const char *name, const char *label_vi, const char *label_en,
+                     const char *population_sql, const char *condition_sql, bool hidden, gn_err *err);
+gn_status gn_cov_set_target(gn_cov_set *set, const char *name, int year, double pct, gn_err *err);
+void gn_cov_free(gn_cov_set *set);
+
+/* Index of an indicator by name, or -1. */
+int gn_cov_find(const gn_cov_set *set, const char *name);
+
+/* The target for a year; false when that year has none (shown as "no
+ * target", never as 0%). */
+bool gn_cov_target(const gn_cov_def *def, int year, double *pct);
+
+/* Makes the stored bits and counters agree with this set of indicators and
+ * this year: compiles the expressions (an indicator whose expression fails
+ * is reported by name, nothing changed), and if the set or the year differs
+ * from the one the counters were built with, recomputes every person's bits
+ * and every TDP's sums in one transaction. */
+gn_status gn_cov_sync(sqlite3 *db, gn_cov_set *set, gn_err *err);
+
+/* Recomputes the bits of one household's persons (inside the caller's
+ * transaction); the triggers move the sums. */
+gn_status gn_cov_update_household(sqlite3 *db, const gn_cov_set *set, const char *household_id,
+                                  gn_err *err);
+
+typedef struct gn_cov_count {
+	long num, den;
+} gn_cov_count;
+
+typedef struct gn_cov_row {
+	char tdp_id[37];
+	char code[16];
+	char name[128];
+	long listed, not_visited, done, revisit, refused, moved;
+	gn_cov_count ind[GN_COV_MAX];
+} gn_cov_row;
+
+/* Percent as shown: false (shown "—") when the population is empty. */
+bool gn_cov_pct(gn_cov_count c, double *pct);
+
+/* People still missing to reach the target: ceil(target x den) - num, at
+ * least 0. -1 when there is no target or no population. */
+long gn_cov_gap(gn_cov_count c, bool has_target, double target_pct);
+
+/* One TDP's numbers (scope checked). */
+gn_status gn_cov_tdp(gn_ctx *ctx, const gn_cov_set *set, const char *tdp_id, gn_cov_row *out, gn_err *err);
+
+/* Every TDP the user may see, in the ward's order, plus their total (the
+ * whole ward for a ward officer). *rows is malloc'd. */
+gn_status gn_cov_ward(gn_ctx *ctx, const gn_cov_set *set, gn_cov_row **rows, size_t *n,
+                      gn_cov_row *total, gn_err *err);
+
+/* The same numbers computed afresh from the answers as of a date
+ * (YYYY-MM-DD; ages counted at that date's year), without the counters:
+ * for the quarterly report and for checking the counters. */
+gn_status gn_cov_ward_as_of(gn_ctx *ctx, const gn_cov_set *set, const char *date, gn_cov_row **rows,
+                            size_t *n, gn_cov_row *total, gn_err *err);
+
+/* The people of a TDP (or every visible TDP when tdp_id is NULL) who are in
+ * the indicator's population but not counted, in walking order. */
+typedef struct gn_cov_person {
+	const char *person_id, *full_name, *house_no, *alley, *street, *tdp_code;
+	int birth_year, age;
+	const char *answers; /* the person's answers JSON, to say what they lack */
+} gn_cov_person;
+
+typedef bool (*gn_cov_person_fn)(void *arg, const gn_cov_person *p); /* false stops */
+
+gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
+                         gn_cov_person_fn fn, void *arg, gn_err *err);
+
+#endif

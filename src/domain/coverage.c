@@ -1,0 +1,516 @@
+#include "gonha/coverage.h"
+#include "gonha/db.h"
+#include "gonha/household.h"
+#include "gonha/i18n.h"
+#include "gonha/strbuf.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+gn_status gn_cov_add(gn_cov_set *set, const char *name, const char *label_vi, const char *label_en,
+                     const char *population_sql, const char *condition_sql, bool hidden, gn_err *err)
+{
+	if (set->n >= GN_COV_MAX)
+		return gn_fail(err, GN_ERR_INVALID, _("too many indicators (at most %d)"), GN_COV_MAX);
+	if (!name || !*name || strlen(name) >= sizeof set->defs[0].name)
+		return gn_fail(err, GN_ERR_INVALID, _("an indicator needs a short name"));
+	if (gn_cov_find(set, name) >= 0)
+		return gn_fail(err, GN_ERR_INVALID, _("the indicator %s is defined twice"), name);
+	gn_cov_def *bigger = realloc(set->defs, (set->n + 1) * sizeof *bigger);
+	if (!bigger)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	set->defs = bigger;
+	gn_cov_def *d = &set->defs[set->n];
+	memset(d, 0, sizeof *d);
+	snprintf(d->name, sizeof d->name, "%s", name);
+	d->label_vi = dup_or_empty(label_vi);
+	d->label_en = dup_or_empty(label_en);
+	d->population_sql = dup_or_empty(population_sql);
+	d->condition_sql = dup_or_empty(condition_sql);
+	d->hidden = hidden;
+	set->n++;
+	if (!d->label_vi || !d->label_en || !d->population_sql || !d->condition_sql)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	return GN_OK;
+}
+
+gn_status gn_cov_set_target(gn_cov_set *set, const char *name, int year, double pct, gn_err *err)
+{
+	int i = gn_cov_find(set, name);
+	if (i < 0)
+		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no indicator %s"), name);
+	gn_cov_def *d = &set->defs[i];
+	if (d->n_targets >= GN_COV_TARGETS)
+		return gn_fail(err, GN_ERR_INVALID, _("too many target years for %s"), name);
+	if (pct < 0 || pct > 100)
+		return gn_fail(err, GN_ERR_INVALID, _("the target of %s for %d must be between 0 and 100"), name, year);
+	d->target_year[d->n_targets] = year;
+	d->target_pct[d->n_targets] = pct;
+	d->n_targets++;
+	return GN_OK;
+}
+
+void gn_cov_free(gn_cov_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->defs[i].label_vi);
+		free(set->defs[i].label_en);
+		free(set->defs[i].population_sql);
+		free(set->defs[i].condition_sql);
+	}
+	free(set->defs);
+	free(set->flags_sql);
+	memset(set, 0, sizeof *set);
+}
+
+int gn_cov_find(const gn_cov_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->defs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool gn_cov_target(const gn_cov_def *def, int year, double *pct)
+{
+	for (int i = 0; i < def->n_targets; i++)
+		if (def->target_year[i] == year) {
+			*pct = def->target_pct[i];
+			return true;
+		}
+	return false;
+}
+
+bool gn_cov_pct(gn_cov_count c, double *pct)
+{
+	if (c.den <= 0)
+		return false;
+	*pct = 100.0 * (double)c.num / (double)c.den;
+	return true;
+}
+
+long gn_cov_gap(gn_cov_count c, bool has_target, double target_pct)
+{
+	if (!has_target || c.den <= 0)
+		return -1;
+	/* The smallest whole number of people that reaches the target; the
+	 * epsilon keeps 90% of 10 at 9, not 10 after rounding error. */
+	long needed = (long)ceil(target_pct * (double)c.den / 100.0 - 1e-9);
+	return needed > c.num ? needed - c.num : 0;
+}
+
+/* ---- the bits ----------------------------------------------------------- */
+
+/* "CASE WHEN (pop) THEN 1 ELSE 0 END | ..." for every indicator. */
+static char *bits_expression(const gn_cov_set *set, bool numerator)
+{
+	gn_strbuf b = { 0 };
+	if (set->n == 0)
+		gn_sb_add(&b, "0");
+	for (size_t i = 0; i < set->n; i++) {
+		const gn_cov_def *d = &set->defs[i];
+		if (i)
+			gn_sb_add(&b, " | ");
+		if (numerator)
+			gn_sb_printf(&b, "(CASE WHEN coalesce((%s), 0) AND coalesce((%s), 0) THEN %lld ELSE 0 END)",
+			             d->population_sql, d->condition_sql, 1LL << i);
+		else
+			gn_sb_printf(&b, "(CASE WHEN coalesce((%s), 0) THEN %lld ELSE 0 END)", d->population_sql, 1LL << i);
+	}
+	return gn_sb_take(&b);
+}
+
+/* Tries each expression alone so a broken one is named. */
+static gn_status compile_each(sqlite3 *db, const gn_cov_set *set, gn_err *err)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const gn_cov_def *d = &set->defs[i];
+		const char *parts[2] = { d->population_sql, d->condition_sql };
+		for (int k = 0; k < 2; k++) {
+			char *sql = sqlite3_mprintf("SELECT coalesce((%s), 0) FROM person LIMIT 0", parts[k]);
+			sqlite3_stmt *st = NULL;
+			int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+			sqlite3_finalize(st);
+			sqlite3_free(sql);
+			if (rc != SQLITE_OK)
+				return gn_fail(err, GN_ERR_INVALID, _("indicator %s: its %s cannot be computed: %s"), d->name,
+				               k == 0 ? _("population") : _("condition"), sqlite3_errmsg(db));
+		}
+	}
+	return GN_OK;
+}
+
+/* FNV-1a over the year and every expression: tells when to recompute. */
+static void signature(const gn_cov_set *set, int year, char out[40])
+{
+	uint64_t h = 1469598103934665603ULL;
+	char y[16];
+	snprintf(y, sizeof y, "%d;", year);
+	const char *parts[3];
+	for (size_t i = 0; i <= set->n; i++) {
+		if (i == set->n) {
+			parts[0] = y; parts[1] = parts[2] = "";
+		} else {
+			parts[0] = set->defs[i].name;
+			parts[1] = set->defs[i].population_sql;
+			parts[2] = set->defs[i].condition_sql;
+		}
+		for (int k = 0; k < 3; k++) {
+			for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++) {
+				h ^= *p;
+				h *= 1099511628211ULL;
+			}
+			h ^= 0x1f;
+			h *= 1099511628211ULL;
+		}
+	}
+	snprintf(out, 40, "%d-%016llx", year, (unsigned long long)h);
+}
+
+static gn_status recompute_all(sqlite3 *db, const gn_cov_set *set, const char *sig, gn_err *err)
+{
+	gn_status st = gn_db_begin(db, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *ins = NULL;
+	char *update = NULL;
+	st = gn_db_meta_set(db, "counters_paused", "1", err);
+	if (st == GN_OK)
+		st = gn_db_exec(db, "DELETE FROM indicator_bit", err);
+	if (st == GN_OK && sqlite3_prepare_v2(db, "INSERT INTO indicator_bit(bit, name) VALUES (?1, ?2)", -1, &ins,
+	                                      NULL) != SQLITE_OK)
+		st = gn_db_fail(db, err, "indicator_bit");
+	for (size_t i = 0; i < set->n && st == GN_OK; i++) {
+		sqlite3_bind_int(ins, 1, (int)i);
+		sqlite3_bind_text(ins, 2, set->defs[i].name, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			st = gn_db_fail(db, err, "indicator_bit");
+		sqlite3_reset(ins);
+	}
+	if (st == GN_OK) {
+		update = sqlite3_mprintf("%s deleted = 0", set->flags_sql);
+		st = update ? gn_db_exec(db, update, err) : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+	if (st == GN_OK)
+		st = gn_db_exec(db,
+		                "UPDATE person SET ind_pop = 0, ind_num = 0 WHERE deleted = 1 AND (ind_pop <> 0 OR ind_num <> 0);"
+		                "DELETE FROM tdp_indicator;"
+		                "INSERT INTO tdp_indicator(tdp_id, bit, den, num) SELECT t.id, b.bit, 0, 0 FROM tdp t, indicator_bit b;"
+		                "CREATE TEMP TABLE cov_sums AS SELECT tdp_id, ind_pop, ind_num, count(*) AS n FROM person"
+		                "  WHERE deleted = 0 GROUP BY tdp_id, ind_pop, ind_num;"
+		                "UPDATE tdp_indicator SET"
+		                "  den = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
+		                "         AND (s.ind_pop >> tdp_indicator.bit) & 1),"
+		                "  num = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
+		                "         AND (s.ind_num >> tdp_indicator.bit) & 1);"
+		                "DROP TABLE temp.cov_sums;"
+		                "DELETE FROM meta WHERE key = 'counters_paused';", err);
+	if (st == GN_OK)
+		st = gn_db_meta_set(db, "coverage_signature", sig, err);
+	sqlite3_finalize(ins);
+	sqlite3_free(update);
+	if (st == GN_OK)
+		return gn_db_commit(db, err);
+	gn_db_rollback(db);
+	return st;
+}
+
+gn_status gn_cov_sync(sqlite3 *db, gn_cov_set *set, gn_err *err)
+{
+	gn_status st = compile_each(db, set, err);
+	if (st != GN_OK)
+		return st;
+	char *pop = bits_expression(set, false), *num = bits_expression(set, true);
+	free(set->flags_sql);
+	set->flags_sql = (pop && num) ? sqlite3_mprintf("UPDATE person SET ind_pop = %s, ind_num = %s WHERE", pop, num)
+	                              : NULL;
+	free(pop);
+	free(num);
+	if (!set->flags_sql)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	/* Keep it in our allocator so gn_cov_free can use free(). */
+	char *copy = strdup(set->flags_sql);
+	sqlite3_free(set->flags_sql);
+	set->flags_sql = copy;
+	if (!copy)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+
+	char sig[40];
+	signature(set, gn_this_year(), sig);
+	char *stored = gn_db_meta_get(db, "coverage_signature");
+	bool same = stored && strcmp(stored, sig) == 0;
+	free(stored);
+	return same ? GN_OK : recompute_all(db, set, sig, err);
+}
+
+gn_status gn_cov_update_household(sqlite3 *db, const gn_cov_set *set, const char *household_id, gn_err *err)
+{
+	if (!set || !set->flags_sql)
+		return GN_OK;
+	sqlite3_stmt *st = NULL;
+	char *sql = sqlite3_mprintf("%s household_id = ?1", set->flags_sql);
+	gn_status rc = GN_OK;
+	if (!sql)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, _("coverage"));
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, household_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = gn_db_fail(db, err, _("coverage"));
+out:
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	return rc;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static void copy_text(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+static void add_row(gn_cov_row *total, const gn_cov_row *r)
+{
+	total->listed += r->listed;
+	total->not_visited += r->not_visited;
+	total->done += r->done;
+	total->revisit += r->revisit;
+	total->refused += r->refused;
+	total->moved += r->moved;
+	for (int i = 0; i < GN_COV_MAX; i++) {
+		total->ind[i].num += r->ind[i].num;
+		total->ind[i].den += r->ind[i].den;
+	}
+}
+
+/* Reads tdp_stats + tdp_indicator for the TDPs the user may see (or one). */
+static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *only_tdp, gn_cov_row **rows,
+                               size_t *n, gn_err *err)
+{
+	sqlite3_stmt *st = NULL, *ind = NULL;
+	gn_status rc = GN_OK;
+	gn_cov_row *list = NULL;
+	size_t len = 0, cap = 0;
+	*rows = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT t.id, t.code, t.name, coalesce(s.listed, 0), coalesce(s.not_visited, 0), "
+	                       "coalesce(s.done, 0), coalesce(s.revisit, 0), coalesce(s.refused, 0), coalesce(s.moved, 0) "
+	                       "FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
+	                       "WHERE (?1 IS NULL OR t.id = ?1) AND "
+	                       "(?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3)) "
+	                       "ORDER BY t.sort_order, t.code", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ctx->db,
+	                       "SELECT c.num, c.den, b.name FROM tdp_indicator c JOIN indicator_bit b ON b.bit = c.bit "
+	                       "WHERE c.tdp_id = ?1", -1, &ind, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(ctx->db, err, _("coverage"));
+		goto out;
+	}
+	if (only_tdp)
+		sqlite3_bind_text(st, 1, only_tdp, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, gn_scope_all(ctx));
+	sqlite3_bind_text(st, 3, ctx->user.id, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			gn_cov_row *bigger = realloc(list, ncap * sizeof *bigger);
+			if (!bigger) {
+				rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+				goto out;
+			}
+			list = bigger;
+			cap = ncap;
+		}
+		gn_cov_row *r = &list[len++];
+		memset(r, 0, sizeof *r);
+		copy_text(st, 0, r->tdp_id, sizeof r->tdp_id);
+		copy_text(st, 1, r->code, sizeof r->code);
+		copy_text(st, 2, r->name, sizeof r->name);
+		r->listed = sqlite3_column_int64(st, 3);
+		r->not_visited = sqlite3_column_int64(st, 4);
+		r->done = sqlite3_column_int64(st, 5);
+		r->revisit = sqlite3_column_int64(st, 6);
+		r->refused = sqlite3_column_int64(st, 7);
+		r->moved = sqlite3_column_int64(st, 8);
+		sqlite3_bind_text(ind, 1, r->tdp_id, -1, SQLITE_STATIC);
+		while (sqlite3_step(ind) == SQLITE_ROW) {
+			int i = gn_cov_find(set, (const char *)sqlite3_column_text(ind, 2));
+			if (i >= 0) {
+				r->ind[i].num = sqlite3_column_int64(ind, 0);
+				r->ind[i].den = sqlite3_column_int64(ind, 1);
+			}
+		}
+		sqlite3_reset(ind);
+	}
+	if (step != SQLITE_DONE) {
+		rc = gn_db_fail(ctx->db, err, _("coverage"));
+		goto out;
+	}
+	*rows = list;
+	*n = len;
+	list = NULL;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ind);
+	free(list);
+	return rc;
+}
+
+gn_status gn_cov_tdp(gn_ctx *ctx, const gn_cov_set *set, const char *tdp_id, gn_cov_row *out, gn_err *err)
+{
+	gn_status st = gn_scope_require_tdp(ctx, tdp_id, err);
+	if (st != GN_OK)
+		return st;
+	gn_cov_row *rows = NULL;
+	size_t n = 0;
+	if ((st = read_counters(ctx, set, tdp_id, &rows, &n, err)) != GN_OK)
+		return st;
+	if (n == 0)
+		st = gn_fail(err, GN_ERR_NOT_FOUND, _("there is no TDP %s"), tdp_id);
+	else
+		*out = rows[0];
+	free(rows);
+	return st;
+}
+
+gn_status gn_cov_ward(gn_ctx *ctx, const gn_cov_set *set, gn_cov_row **rows, size_t *n, gn_cov_row *total,
+                      gn_err *err)
+{
+	gn_status st = read_counters(ctx, set, NULL, rows, n, err);
+	if (st != GN_OK)
+		return st;
+	memset(total, 0, sizeof *total);
+	snprintf(total->code, sizeof total->code, "%s", gn_scope_all(ctx) ? "*" : "");
+	snprintf(total->name, sizeof total->name, "%s", gn_scope_all(ctx) ? _("Whole ward") : _("Your TDPs"));
+	for (size_t i = 0; i < *n; i++)
+		add_row(total, &(*rows)[i]);
+	return GN_OK;
+}
+
+gn_status gn_cov_ward_as_of(gn_ctx *ctx, const gn_cov_set *set, const char *date, gn_cov_row **rows, size_t *n,
+                            gn_cov_row *total, gn_err *err)
+{
+	gn_status st;
+	sqlite3_stmt *q = NULL;
+	char *pop = NULL, *num = NULL, *sql = NULL;
+
+	/* The counters give the rows and the visit counts; the persons are
+	 * counted again with today() moved to the date. */
+	if ((st = gn_cov_ward(ctx, set, rows, n, total, err)) != GN_OK)
+		return st;
+	if ((st = gn_db_set_today(ctx->db, date, err)) != GN_OK)
+		goto out;
+	pop = bits_expression(set, false);
+	num = bits_expression(set, true);
+	sql = (pop && num) ? sqlite3_mprintf("SELECT tdp_id, %s AS p, %s AS q FROM person WHERE deleted = 0", pop, num)
+	                   : NULL;
+	if (!sql) {
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	char *grouped = sqlite3_mprintf("SELECT tdp_id, p, q, count(*) FROM (%s) GROUP BY tdp_id, p, q", sql);
+	sqlite3_free(sql);
+	sql = grouped;
+	if (!sql || sqlite3_prepare_v2(ctx->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		st = gn_db_fail(ctx->db, err, _("coverage"));
+		goto out;
+	}
+	memset(total->ind, 0, sizeof total->ind);
+	for (size_t r = 0; r < *n; r++)
+		memset((*rows)[r].ind, 0, sizeof (*rows)[r].ind);
+	int step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *tdp = (const char *)sqlite3_column_text(q, 0);
+		long long p = sqlite3_column_int64(q, 1), m = sqlite3_column_int64(q, 2);
+		long count = sqlite3_column_int64(q, 3);
+		for (size_t r = 0; r < *n; r++) {
+			if (strcmp((*rows)[r].tdp_id, tdp) != 0)
+				continue;
+			for (size_t i = 0; i < set->n; i++) {
+				long dp = ((p >> i) & 1) ? count : 0, dm = ((m >> i) & 1) ? count : 0;
+				(*rows)[r].ind[i].den += dp;
+				(*rows)[r].ind[i].num += dm;
+				total->ind[i].den += dp;
+				total->ind[i].num += dm;
+			}
+			break;
+		}
+	}
+	if (step != SQLITE_DONE)
+		st = gn_db_fail(ctx->db, err, _("coverage"));
+out:
+	sqlite3_finalize(q);
+	sqlite3_free(sql);
+	free(pop);
+	free(num);
+	gn_db_set_today(ctx->db, NULL, NULL);
+	if (st != GN_OK) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	return st;
+}
+
+gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
+                         gn_cov_person_fn fn, void *arg, gn_err *err)
+{
+	gn_status rc = GN_OK;
+	sqlite3_stmt *st = NULL;
+	if (indicator < 0 || (size_t)indicator >= set->n)
+		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no such indicator"));
+	if (tdp_id && (rc = gn_scope_require_tdp(ctx, tdp_id, err)) != GN_OK)
+		return rc;
+	/* The kept bits say who is missing: index on household walk order. */
+	long long bit = 1LL << indicator;
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT p.id, p.full_name, h.house_no, h.alley, h.street, t.code, p.birth_year, p.answers "
+	                       "FROM household h JOIN tdp t ON t.id = h.tdp_id "
+	                       "JOIN person p ON p.household_id = h.id AND p.deleted = 0 "
+	                       "WHERE h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
+	                       "AND (?2 IS NULL OR h.tdp_id = ?2) "
+	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
+	                       "ORDER BY t.sort_order, h.walk_order, p.position", -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(ctx->db, err, _("coverage"));
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, bit);
+	if (tdp_id)
+		sqlite3_bind_text(st, 2, tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, gn_scope_all(ctx));
+	sqlite3_bind_text(st, 4, ctx->user.id, -1, SQLITE_STATIC);
+	int step, year = gn_this_year();
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		gn_cov_person p = {
+			.person_id = (const char *)sqlite3_column_text(st, 0),
+			.full_name = (const char *)sqlite3_column_text(st, 1),
+			.house_no = (const char *)sqlite3_column_text(st, 2),
+			.alley = (const char *)sqlite3_column_text(st, 3),
+			.street = (const char *)sqlite3_column_text(st, 4),
+			.tdp_code = (const char *)sqlite3_column_text(st, 5),
+			.birth_year = sqlite3_column_int(st, 6),
+			.answers = (const char *)sqlite3_column_text(st, 7),
+		};
+		p.age = p.birth_year ? year - p.birth_year : -1;
+		if (!fn(arg, &p))
+			break;
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = gn_db_fail(ctx->db, err, _("coverage"));
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

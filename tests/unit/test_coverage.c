@@ -1,0 +1,286 @@
+/* Coverage numbers against a count made independently in the test. A small
+ * ward is built by hand; every number of every TDP is checked. */
+#include "testlib.h"
+#include "gonha/coverage.h"
+#include "gonha/db.h"
+#include "gonha/household.h"
+#include "gonha/ward.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The plan's indicators as the forms engine would translate them. */
+#define AGE "(CAST(substr(gn_today(), 1, 4) AS INTEGER) - birth_year)"
+#define YES(f) "(json_extract(answers, '$." f "') = 'yes')"
+#define SKILLS "(" YES("smartphone") " AND " YES("digital_safety") " AND (" YES("online_services") " OR " YES("cashless") "))"
+
+static void plan_indicators(gn_cov_set *set)
+{
+	gn_err err = { 0 };
+	gn_cov_add(set, "c_basic_skills", "Kỹ năng số cơ bản", "Basic digital skills", AGE " >= 18", SKILLS, false, &err);
+	gn_cov_add(set, "d_vneid_confirmed", "Xác nhận trên VNeID", "Confirmed on VNeID", AGE " >= 18",
+	           YES("vneid_confirmed"), false, &err);
+	gn_cov_add(set, "vneid_level2", "VNeID mức 2", "VNeID level 2", AGE " >= 16",
+	           "json_extract(answers, '$.vneid_level') = 'level2'", false, &err);
+	gn_cov_add(set, "bank_account", "Tài khoản số", "Digital bank account", AGE " >= 16", YES("bank_account"), false, &err);
+	gn_cov_set_target(set, "c_basic_skills", 2025, 90, &err);
+	gn_cov_set_target(set, "c_basic_skills", 2026, 100, &err);
+	gn_cov_set_target(set, "d_vneid_confirmed", 2026, 95, &err);
+	gn_cov_set_target(set, "vneid_level2", 2026, 100, &err);
+}
+
+/* The test's own record of who is where. */
+typedef struct who {
+	int tdp;        /* 1 or 2 */
+	int birth_year;
+	const char *answers;
+	const char *status;
+} who;
+
+static const who people[] = {
+	{ 1, 1980, "{\"smartphone\":\"yes\",\"digital_safety\":\"yes\",\"online_services\":\"yes\",\"vneid_confirmed\":\"yes\",\"vneid_level\":\"level2\",\"bank_account\":\"yes\"}", "done" },
+	{ 1, 1985, "{\"smartphone\":\"yes\",\"digital_safety\":\"no\",\"cashless\":\"yes\",\"vneid_level\":\"level1\"}", "done" },
+	{ 1, 2009, "{\"smartphone\":\"yes\",\"digital_safety\":\"yes\",\"cashless\":\"yes\",\"vneid_level\":\"level2\"}", "done" }, /* 17: not adult, 16+ */
+	{ 1, 2015, "{}", "done" },
+	{ 1, 1950, "{\"smartphone\":\"no\",\"vneid_level\":\"level2\",\"bank_account\":\"no\"}", "revisit" },
+	{ 2, 1990, "{\"smartphone\":\"yes\",\"digital_safety\":\"yes\",\"cashless\":\"yes\",\"vneid_confirmed\":\"yes\",\"bank_account\":\"yes\"}", "done" },
+	{ 2, 2008, "{\"smartphone\":\"yes\",\"digital_safety\":\"yes\",\"online_services\":\"yes\"}", "done" }, /* 18 in 2026 */
+	{ 2, 1970, "{}", "not_visited" },
+};
+#define N_PEOPLE (sizeof people / sizeof *people)
+
+static bool has(const char *answers, const char *key, const char *value)
+{
+	char pat[96];
+	snprintf(pat, sizeof pat, "\"%s\":\"%s\"", key, value);
+	return strstr(answers, pat) != NULL;
+}
+
+/* The independent count: plain C over the table above. */
+static void expected(int tdp, int year, const char *indicator, long *num, long *den)
+{
+	*num = *den = 0;
+	for (size_t i = 0; i < N_PEOPLE; i++) {
+		const who *w = &people[i];
+		if (tdp && w->tdp != tdp)
+			continue;
+		int age = year - w->birth_year;
+		bool in = false, counted = false;
+		if (strcmp(indicator, "c_basic_skills") == 0) {
+			in = age >= 18;
+			counted = has(w->answers, "smartphone", "yes") && has(w->answers, "digital_safety", "yes") &&
+			          (has(w->answers, "online_services", "yes") || has(w->answers, "cashless", "yes"));
+		} else if (strcmp(indicator, "d_vneid_confirmed") == 0) {
+			in = age >= 18;
+			counted = has(w->answers, "vneid_confirmed", "yes");
+		} else if (strcmp(indicator, "vneid_level2") == 0) {
+			in = age >= 16;
+			counted = has(w->answers, "vneid_level", "level2");
+		} else if (strcmp(indicator, "bank_account") == 0) {
+			in = age >= 16;
+			counted = has(w->answers, "bank_account", "yes");
+		}
+		*den += in;
+		*num += in && counted;
+	}
+}
+
+static gn_ctx ctx;
+static gn_cov_set set;
+static gn_tdp tdps[3];
+
+/* Two TDPs with the people above (one household per person, so the visit
+ * outcomes are theirs), and an empty third TDP. */
+static void build(void)
+{
+	gn_err err = { 0 };
+	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	memset(&ctx, 0, sizeof ctx);
+	memset(&set, 0, sizeof set);
+	if (gn_db_open_memory(&ctx.db, &err) || gn_ward_init(ctx.db, "Phường Thử", 3, "admin", "pw12", &err) ||
+	    gn_sign_in(&ctx, "admin", "pw12", &err)) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		exit(2);
+	}
+	gn_tdp_find(&ctx, "01", &tdps[0], &err);
+	gn_tdp_find(&ctx, "02", &tdps[1], &err);
+	gn_tdp_find(&ctx, "03", &tdps[2], &err);
+	plan_indicators(&set);
+	if (gn_cov_sync(ctx.db, &set, &err)) {
+		fprintf(stderr, "sync: %s\n", err.msg);
+		exit(2);
+	}
+	ctx.coverage = &set;
+	for (size_t i = 0; i < N_PEOPLE; i++) {
+		gn_household hh = { 0 };
+		snprintf(hh.tdp_id, sizeof hh.tdp_id, "%s", tdps[people[i].tdp - 1].id);
+		hh.house_no = strdup("1");
+		snprintf(hh.visit_status, sizeof hh.visit_status, "%s", people[i].status);
+		hh.visit_date = strcmp(people[i].status, "not_visited") ? strdup("2026-11-01") : NULL;
+		gn_person *p = gn_household_add_member(&hh);
+		p->full_name = strdup("Người Thử");
+		p->birth_year = people[i].birth_year;
+		snprintf(p->relation, sizeof p->relation, "head");
+		p->answers = strdup(people[i].answers);
+		if (gn_household_save(&ctx, &hh, &err)) {
+			fprintf(stderr, "save: %s (%s)\n", err.msg, err.field);
+			exit(2);
+		}
+		gn_household_free(&hh);
+	}
+}
+
+static void teardown(void)
+{
+	gn_db_close(ctx.db);
+	gn_cov_free(&set);
+}
+
+static void check_rows(const gn_cov_row *rows, size_t n, const gn_cov_row *total, int year)
+{
+	for (size_t r = 0; r < n; r++)
+		for (size_t i = 0; i < set.n; i++) {
+			long num, den;
+			expected((int)r + 1 <= 2 ? (int)r + 1 : 99, year, set.defs[i].name, &num, &den);
+			CHECK_EQ_INT(rows[r].ind[i].num, num);
+			CHECK_EQ_INT(rows[r].ind[i].den, den);
+		}
+	for (size_t i = 0; i < set.n; i++) {
+		long num, den;
+		expected(0, year, set.defs[i].name, &num, &den);
+		CHECK_EQ_INT(total->ind[i].num, num);
+		CHECK_EQ_INT(total->ind[i].den, den);
+	}
+}
+
+static void ward_numbers_match_an_independent_count(void)
+{
+	build();
+	gn_err err = { 0 };
+	gn_cov_row *rows = NULL, total;
+	size_t n = 0;
+	CHECK_OK(gn_cov_ward(&ctx, &set, &rows, &n, &total, &err));
+	REQUIRE(n == 3);
+	check_rows(rows, n, &total, 2026);
+	CHECK_EQ_INT(rows[0].listed, 5);
+	CHECK_EQ_INT(rows[0].done, 4);
+	CHECK_EQ_INT(rows[0].revisit, 1);
+	CHECK_EQ_INT(rows[1].not_visited, 1);
+	CHECK_EQ_INT(rows[2].listed, 0);
+	CHECK_EQ_INT(total.listed, 8);
+	free(rows);
+	/* The same from a fresh count as of the same date... */
+	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2026-11-20", &rows, &n, &total, &err));
+	check_rows(rows, n, &total, 2026);
+	free(rows);
+	/* ...and as of an earlier year, when some were younger. */
+	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2025-06-30", &rows, &n, &total, &err));
+	check_rows(rows, n, &total, 2025);
+	free(rows);
+	teardown();
+}
+
+static void counters_follow_edits_and_removals(void)
+{
+	build();
+	gn_err err = { 0 };
+	gn_cov_row row;
+	/* Find TDP 2's 1990 person and take away her skills. */
+	sqlite3_stmt *st = NULL;
+	char id[37] = "";
+	sqlite3_prepare_v2(ctx.db, "SELECT household_id FROM person WHERE birth_year = 1990", -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	gn_household hh;
+	REQUIRE(gn_household_load(&ctx, id, &hh, &err) == GN_OK);
+	free(hh.members[0].answers);
+	hh.members[0].answers = strdup("{\"smartphone\":\"no\"}");
+	CHECK_OK(gn_household_save(&ctx, &hh, &err));
+	gn_household_free(&hh);
+	CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[1].id, &row, &err));
+	CHECK_EQ_INT(row.ind[0].num, 1); /* only the 2008 one now */
+	CHECK_EQ_INT(row.ind[0].den, 3);
+	CHECK_OK(gn_household_remove(&ctx, id, &err));
+	CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[1].id, &row, &err));
+	CHECK_EQ_INT(row.ind[0].den, 2);
+	CHECK_EQ_INT(row.listed, 2);
+	teardown();
+}
+
+static void recomputes_when_the_year_turns(void)
+{
+	build();
+	gn_err err = { 0 };
+	gn_cov_row row;
+	CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[0].id, &row, &err));
+	CHECK_EQ_INT(row.ind[0].den, 3);
+	setenv("GONHA_NOW", "2027-01-02T08:00:00Z", 1);
+	CHECK_OK(gn_cov_sync(ctx.db, &set, &err)); /* the 2009 one turns 18 */
+	CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[0].id, &row, &err));
+	CHECK_EQ_INT(row.ind[0].den, 4);
+	teardown();
+}
+
+static void empty_tdp_and_missing_targets(void)
+{
+	build();
+	gn_err err = { 0 };
+	gn_cov_row row;
+	double pct = -1, target = -1;
+	CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[2].id, &row, &err));
+	CHECK(!gn_cov_pct(row.ind[0], &pct)); /* shown as "—", no division by zero */
+	CHECK(gn_cov_gap(row.ind[0], true, 100) == -1);
+	CHECK(!gn_cov_target(&set.defs[3], 2026, &target)); /* bank_account: no target */
+	CHECK(gn_cov_target(&set.defs[0], 2025, &target) && target == 90);
+	CHECK(!gn_cov_target(&set.defs[0], 2027, &target));
+	gn_cov_count c = { 9, 10 };
+	CHECK(gn_cov_pct(c, &pct) && fabs(pct - 90) < 1e-9);
+	CHECK_EQ_INT(gn_cov_gap(c, true, 90), 0);
+	CHECK_EQ_INT(gn_cov_gap(c, true, 95), 1);
+	gn_cov_count big = { 100, 137 };
+	CHECK_EQ_INT(gn_cov_gap(big, true, 100), 37);
+	teardown();
+}
+
+static void a_broken_indicator_is_named(void)
+{
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	gn_cov_set bad = { 0 };
+	CHECK_OK(gn_db_open_memory(&db, &err));
+	gn_cov_add(&bad, "ok_one", "", "", "1", "1", false, &err);
+	gn_cov_add(&bad, "broken", "", "", "birth_year >= 18", "no_such_function(answers)", false, &err);
+	CHECK_EQ_INT(gn_cov_sync(db, &bad, &err), GN_ERR_INVALID);
+	CHECK(strstr(err.msg, "broken") != NULL);
+	gn_cov_free(&bad);
+	gn_db_close(db);
+}
+
+typedef struct seen { int n; char names[8][64]; } seen;
+
+static bool collect(void *arg, const gn_cov_person *p)
+{
+	seen *s = arg;
+	if (s->n < 8)
+		snprintf(s->names[s->n], 64, "%d", p->birth_year);
+	s->n++;
+	return true;
+}
+
+static void missing_people_in_walking_order(void)
+{
+	build();
+	gn_err err = { 0 };
+	seen s = { 0 };
+	CHECK_OK(gn_cov_missing(&ctx, &set, 0, tdps[0].id, collect, &s, &err));
+	/* TDP 1 adults without the skills: 1985 (no safety), 1950 (no phone). */
+	CHECK_EQ_INT(s.n, 2);
+	CHECK_STR(s.names[0], "1985");
+	CHECK_STR(s.names[1], "1950");
+	teardown();
+}
+
+GN_TESTS(T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
+         T(recomputes_when_the_year_turns), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
+         T(missing_people_in_walking_order))
