@@ -1,0 +1,45 @@
+/* Drafts: what is being typed, kept in the `draft` table so that a killed
+ * terminal or a power cut loses at most the field under the cursor. One
+ * draft per (user, kind, record): the record's id, or a key made up for a
+ * record not saved yet. The household's draft is the whole household with
+ * its members as one JSON object (gn_household_to_json). */
+#ifndef GONHA_DRAFT_H
+#define GONHA_DRAFT_H
+
+#include "gonha/household.h"
+
+#define GN_DRAFT_HOUSEHOLD "household"
+
+typedef struct gn_draft {
+	char kind[16];
+	char record_id[48];
+	char tdp_id[37];
+	char updated_at[32];
+	char *data;            /* owned JSON */
+} gn_draft;
+
+/* Writes (inserts or replaces) the signed-in user's draft. Scope checked
+ * against tdp_id. Runs in its own small transaction unless one is open. */
+gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, const char *tdp_id,
+                       const char *data, gn_err *err);
+
+/* The user's most recent draft of that kind: GN_ERR_NOT_FOUND when none.
+ * A draft of a household saved after the draft was written is stale (the
+ * save went through, only the clean-up did not) and is dropped here. */
+gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *err);
+
+/* Removes the user's draft (no error if there was none). */
+gn_status gn_draft_delete(gn_ctx *ctx, const char *kind, const char *record_id, gn_err *err);
+
+void gn_draft_free(gn_draft *d);
+
+/* A household and its roster as one JSON object, and back (through the
+ * connection's JSON functions). *out malloc'd. */
+gn_status gn_household_to_json(const gn_household *hh, char **out, gn_err *err);
+gn_status gn_household_from_json(sqlite3 *db, const char *json, gn_household *out, gn_err *err);
+
+/* Saves the household (gn_household_save) and then deletes its draft. */
+gn_status gn_household_save_clearing_draft(gn_ctx *ctx, gn_household *hh, const char *draft_id,
+                                           gn_err *err);
+
+#endif

@@ -1,0 +1,254 @@
+#include "gonha/draft.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, const char *tdp_id,
+                       const char *data, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	gn_status rc = gn_scope_require_tdp(ctx, tdp_id, err);
+	if (rc != GN_OK)
+		return rc;
+	gn_now_iso(now);
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "INSERT INTO draft(user_login, kind, record_id, tdp_id, data, updated_at) "
+	                       "VALUES (?1, ?2, ?3, ?4, json(?5), ?6) ON CONFLICT (user_login, kind, record_id) "
+	                       "DO UPDATE SET tdp_id = excluded.tdp_id, data = excluded.data, "
+	                       "updated_at = excluded.updated_at", -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "draft");
+	sqlite3_bind_text(st, 1, ctx->user.login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, record_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, data, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = gn_db_fail(ctx->db, err, "draft");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+gn_status gn_draft_delete(gn_ctx *ctx, const char *kind, const char *record_id, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(ctx->db, "DELETE FROM draft WHERE user_login = ?1 AND kind = ?2 AND record_id = ?3",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "draft");
+	sqlite3_bind_text(st, 1, ctx->user.login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, record_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = gn_db_fail(ctx->db, err, "draft");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	memset(out, 0, sizeof *out);
+	/* Drafts of households saved since (updated_at later than the draft)
+	 * are stale: the save went through, only the clean-up did not. */
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT d.kind, d.record_id, d.tdp_id, d.updated_at, d.data, "
+	                       "(SELECT h.updated_at > d.updated_at OR h.deleted FROM household h WHERE h.id = d.record_id) "
+	                       "FROM draft d WHERE d.user_login = ?1 AND d.kind = ?2 "
+	                       "ORDER BY d.updated_at DESC, d.record_id", -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "draft");
+	sqlite3_bind_text(st, 1, ctx->user.login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 5))
+			continue;
+		copy_col(st, 0, out->kind, sizeof out->kind);
+		copy_col(st, 1, out->record_id, sizeof out->record_id);
+		copy_col(st, 2, out->tdp_id, sizeof out->tdp_id);
+		copy_col(st, 3, out->updated_at, sizeof out->updated_at);
+		if (!(out->data = dup_col(st, 4)))
+			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	rc = step == SQLITE_DONE ? gn_fail(err, GN_ERR_NOT_FOUND, _("there is no draft"))
+	                         : gn_db_fail(ctx->db, err, "draft");
+out:
+	sqlite3_finalize(st);
+	if (rc == GN_OK && gn_scope_require_tdp(ctx, out->tdp_id, NULL) != GN_OK) {
+		gn_draft_free(out);
+		rc = gn_fail(err, GN_ERR_NOT_FOUND, _("there is no draft"));
+	}
+	return rc;
+}
+
+void gn_draft_free(gn_draft *d)
+{
+	free(d->data);
+	memset(d, 0, sizeof *d);
+}
+
+/* ---- a household as JSON ------------------------------------------------ */
+
+/* Adds "key":value where value is a JSON object text (answers) or {}. The
+ * answers were checked as JSON when loaded or built with json_set. */
+static void add_object(gn_strbuf *b, const char *key, const char *json)
+{
+	gn_sb_printf(b, ",\"%s\":", key);
+	gn_sb_add(b, json && *json ? json : "{}");
+}
+
+gn_status gn_household_to_json(const gn_household *hh, char **out, gn_err *err)
+{
+	gn_strbuf b = { 0 };
+	gn_sb_add(&b, "{\"id\":");
+	gn_sb_json_str(&b, hh->id);
+	gn_sb_add(&b, ",\"tdp_id\":");
+	gn_sb_json_str(&b, hh->tdp_id);
+	gn_sb_printf(&b, ",\"walk_order\":%.17g", hh->walk_order);
+	gn_sb_add(&b, ",\"house_no\":");
+	gn_sb_json_str(&b, hh->house_no);
+	gn_sb_add(&b, ",\"alley\":");
+	gn_sb_json_str(&b, hh->alley);
+	gn_sb_add(&b, ",\"street\":");
+	gn_sb_json_str(&b, hh->street);
+	gn_sb_add(&b, ",\"visit_status\":");
+	gn_sb_json_str(&b, hh->visit_status);
+	gn_sb_add(&b, ",\"visit_date\":");
+	gn_sb_json_str(&b, hh->visit_date);
+	gn_sb_add(&b, ",\"visited_by\":");
+	gn_sb_json_str(&b, hh->visited_by);
+	gn_sb_add(&b, ",\"entered_by\":");
+	gn_sb_json_str(&b, hh->entered_by);
+	gn_sb_printf(&b, ",\"rev\":%ld", hh->rev);
+	add_object(&b, "answers", hh->answers);
+	gn_sb_add(&b, ",\"members\":[");
+	for (size_t i = 0; i < hh->n_members; i++) {
+		const gn_person *p = &hh->members[i];
+		gn_sb_add(&b, i ? ",{\"id\":" : "{\"id\":");
+		gn_sb_json_str(&b, p->id);
+		gn_sb_add(&b, ",\"full_name\":");
+		gn_sb_json_str(&b, p->full_name);
+		gn_sb_printf(&b, ",\"birth_year\":%d", p->birth_year);
+		gn_sb_add(&b, ",\"sex\":");
+		gn_sb_json_str(&b, p->sex);
+		gn_sb_add(&b, ",\"relation\":");
+		gn_sb_json_str(&b, p->relation);
+		gn_sb_add(&b, ",\"cccd\":");
+		gn_sb_json_str(&b, p->cccd);
+		gn_sb_printf(&b, ",\"rev\":%ld", p->rev);
+		add_object(&b, "answers", p->answers);
+		gn_sb_add(&b, "}");
+	}
+	gn_sb_add(&b, "]}");
+	*out = gn_sb_take(&b);
+	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+}
+
+static gn_status dup_text(sqlite3_stmt *st, int col, char **field, gn_err *err)
+{
+	free(*field);
+	*field = NULL;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return GN_OK;
+	*field = dup_col(st, col);
+	return *field ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+}
+
+gn_status gn_household_from_json(sqlite3 *db, const char *json, gn_household *out, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	memset(out, 0, sizeof *out);
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT json_extract(?1, '$.id'), json_extract(?1, '$.tdp_id'), "
+	                       "json_extract(?1, '$.walk_order'), json_extract(?1, '$.house_no'), "
+	                       "json_extract(?1, '$.alley'), json_extract(?1, '$.street'), "
+	                       "json_extract(?1, '$.visit_status'), json_extract(?1, '$.visit_date'), "
+	                       "json_extract(?1, '$.visited_by'), json_extract(?1, '$.entered_by'), "
+	                       "json_extract(?1, '$.rev'), json(coalesce(json_extract(?1, '$.answers'), '{}'))",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, "draft");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = gn_fail(err, GN_ERR_INVALID, _("the draft is damaged and cannot be read"));
+		goto out;
+	}
+	copy_col(st, 0, out->id, sizeof out->id);
+	copy_col(st, 1, out->tdp_id, sizeof out->tdp_id);
+	out->walk_order = sqlite3_column_double(st, 2);
+	copy_col(st, 6, out->visit_status, sizeof out->visit_status);
+	out->rev = sqlite3_column_int64(st, 10);
+	if ((rc = dup_text(st, 3, &out->house_no, err)) || (rc = dup_text(st, 4, &out->alley, err)) ||
+	    (rc = dup_text(st, 5, &out->street, err)) || (rc = dup_text(st, 7, &out->visit_date, err)) ||
+	    (rc = dup_text(st, 8, &out->visited_by, err)) || (rc = dup_text(st, 9, &out->entered_by, err)) ||
+	    (rc = dup_text(st, 11, &out->answers, err)))
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT json_extract(value, '$.id'), json_extract(value, '$.full_name'), "
+	                       "json_extract(value, '$.birth_year'), json_extract(value, '$.sex'), "
+	                       "json_extract(value, '$.relation'), json_extract(value, '$.cccd'), "
+	                       "json_extract(value, '$.rev'), json(coalesce(json_extract(value, '$.answers'), '{}')) "
+	                       "FROM json_each(?1, '$.members') ORDER BY key", -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, "draft");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		gn_person *p = gn_household_add_member(out);
+		if (!p) {
+			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			goto out;
+		}
+		copy_col(st, 0, p->id, sizeof p->id);
+		p->birth_year = sqlite3_column_int(st, 2);
+		copy_col(st, 3, p->sex, sizeof p->sex);
+		copy_col(st, 4, p->relation, sizeof p->relation);
+		p->rev = sqlite3_column_int64(st, 6);
+		if ((rc = dup_text(st, 1, &p->full_name, err)) || (rc = dup_text(st, 5, &p->cccd, err)) ||
+		    (rc = dup_text(st, 7, &p->answers, err)))
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = gn_fail(err, GN_ERR_INVALID, _("the draft is damaged and cannot be read"));
+out:
+	sqlite3_finalize(st);
+	if (rc != GN_OK)
+		gn_household_free(out);
+	return rc;
+}
+
+gn_status gn_household_save_clearing_draft(gn_ctx *ctx, gn_household *hh, const char *draft_id,
+                                           gn_err *err)
+{
+	gn_status rc = gn_household_save(ctx, hh, err);
+	if (rc != GN_OK || !draft_id || !*draft_id)
+		return rc;
+	/* The household is saved; a draft left behind by a failure here is
+	 * recognised as stale by gn_draft_latest (older than the record). */
+	gn_draft_delete(ctx, GN_DRAFT_HOUSEHOLD, draft_id, NULL);
+	return GN_OK;
+}

@@ -1,0 +1,348 @@
+#include "gonha/household_list.h"
+#include "gonha/db.h"
+#include "gonha/household.h"
+#include "gonha/i18n.h"
+#include "gonha/strbuf.h"
+#include "gonha/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A member "needs help" when their needs_help answer (a select_multiple,
+ * stored space-separated) is not empty. */
+#define NEEDS_HELP_SQL \
+	"EXISTS (SELECT 1 FROM person p WHERE p.household_id = h.id AND p.deleted = 0 AND " \
+	"coalesce(json_extract(p.answers, '$.needs_help'), '') NOT IN ('', '[]'))"
+
+/* Matches the start of any word: ' ' || key contains ' ' || query. */
+#define QUERY_SQL \
+	"(instr(' ' || h.address_key, ' ' || ?2) > 0 OR EXISTS (SELECT 1 FROM person p " \
+	"WHERE p.household_id = h.id AND p.deleted = 0 AND (instr(' ' || p.name_key, ' ' || ?2) > 0 " \
+	"OR (?3 AND substr(p.cccd, 1, length(?2)) = ?2))))"
+
+/* The WHERE clause shared by the list, its count and positions. Binds:
+ * ?1 tdp_id, ?2 folded query, ?3 query is all digits. */
+static void where_clause(gn_strbuf *b, gn_hh_filter filter, bool has_query)
+{
+	gn_sb_add(b, " FROM household h WHERE h.tdp_id = ?1 AND h.deleted = 0");
+	switch (filter) {
+	case GN_HH_NOT_VISITED: gn_sb_add(b, " AND h.visit_status = 'not_visited'"); break;
+	case GN_HH_REVISIT: gn_sb_add(b, " AND h.visit_status = 'revisit'"); break;
+	case GN_HH_NEEDS_HELP: gn_sb_add(b, " AND " NEEDS_HELP_SQL); break;
+	case GN_HH_ALL: break;
+	}
+	if (has_query)
+		gn_sb_add(b, " AND " QUERY_SQL);
+}
+
+/* The folded query, or NULL for none; *digits says whether it is a CCCD. */
+static gn_status fold_query(const char *query, char **folded, bool *digits, gn_err *err)
+{
+	*folded = NULL;
+	*digits = false;
+	if (!query || !*query)
+		return GN_OK;
+	if (gn_text_fold(query, folded) != GN_OK)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (!**folded) {
+		free(*folded);
+		*folded = NULL;
+		return GN_OK;
+	}
+	*digits = strspn(*folded, "0123456789") == strlen(*folded);
+	return GN_OK;
+}
+
+static gn_status prepare_list(gn_ctx *ctx, const char *select, const char *tail, const char *tdp_id,
+                              gn_hh_filter filter, const char *query, sqlite3_stmt **out, gn_err *err)
+{
+	gn_strbuf sql = { 0 };
+	char *folded = NULL;
+	bool digits;
+	gn_status rc;
+	*out = NULL;
+	if ((rc = gn_scope_require_tdp(ctx, tdp_id, err)) != GN_OK)
+		return rc;
+	if ((rc = fold_query(query, &folded, &digits, err)) != GN_OK)
+		return rc;
+	gn_sb_add(&sql, select);
+	where_clause(&sql, filter, folded != NULL);
+	gn_sb_add(&sql, tail);
+	if (sql.failed) {
+		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (sqlite3_prepare_v2(ctx->db, gn_sb_str(&sql), -1, out, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(ctx->db, err, "household");
+		goto out;
+	}
+	sqlite3_bind_text(*out, 1, tdp_id, -1, SQLITE_TRANSIENT);
+	if (folded)
+		sqlite3_bind_text(*out, 2, folded, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(*out, 3, digits);
+out:
+	gn_sb_free(&sql);
+	free(folded);
+	return rc;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+gn_status gn_hh_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *query,
+                     size_t offset, size_t limit, gn_hh_row **rows, size_t *n, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_hh_row *list = NULL; /* owned until handed to *rows */
+	size_t len = 0;
+	gn_status rc;
+	*rows = NULL;
+	*n = 0;
+	if (limit == 0)
+		return GN_OK;
+	rc = prepare_list(ctx,
+	                  "SELECT h.id, h.walk_order, h.house_no, h.alley, h.street, h.visit_status, "
+	                  "(SELECT p.full_name FROM person p WHERE p.household_id = h.id AND p.deleted = 0 "
+	                  " AND p.relation = 'head' ORDER BY p.position LIMIT 1), "
+	                  "(SELECT count(*) FROM person p WHERE p.household_id = h.id AND p.deleted = 0), "
+	                  NEEDS_HELP_SQL ", "
+	                  "CASE WHEN ?2 IS NULL THEN NULL ELSE (SELECT p.full_name FROM person p "
+	                  " WHERE p.household_id = h.id AND p.deleted = 0 AND p.relation IS NOT 'head' "
+	                  " AND instr(' ' || p.name_key, ' ' || ?2) > 0 ORDER BY p.position LIMIT 1) END",
+	                  " ORDER BY h.walk_order, h.id LIMIT ?4 OFFSET ?5", tdp_id, filter, query, &st, err);
+	if (rc != GN_OK)
+		goto out;
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)limit);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)offset);
+	list = calloc(limit < 1024 ? limit : 1024, sizeof *list);
+	size_t cap = limit < 1024 ? limit : 1024;
+	if (!list) {
+		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			gn_hh_row *bigger = realloc(list, cap * 2 * sizeof *bigger);
+			if (!bigger) {
+				rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+				goto out;
+			}
+			list = bigger;
+			cap *= 2;
+		}
+		gn_hh_row *r = &list[len++];
+		memset(r, 0, sizeof *r);
+		copy_col(st, 0, r->id, sizeof r->id);
+		r->walk_order = sqlite3_column_double(st, 1);
+		copy_col(st, 2, r->house_no, sizeof r->house_no);
+		copy_col(st, 3, r->alley, sizeof r->alley);
+		copy_col(st, 4, r->street, sizeof r->street);
+		copy_col(st, 5, r->visit_status, sizeof r->visit_status);
+		copy_col(st, 6, r->head_name, sizeof r->head_name);
+		r->n_members = sqlite3_column_int(st, 7);
+		r->needs_help = sqlite3_column_int(st, 8) != 0;
+		copy_col(st, 9, r->match_name, sizeof r->match_name);
+	}
+	if (step != SQLITE_DONE) {
+		rc = gn_db_fail(ctx->db, err, "household");
+		goto out;
+	}
+	*rows = list;
+	*n = len;
+	list = NULL;
+out:
+	sqlite3_finalize(st);
+	free(list);
+	return rc;
+}
+
+gn_status gn_hh_count(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *query,
+                      size_t *out, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	*out = 0;
+	gn_status rc = prepare_list(ctx, "SELECT count(*)", "", tdp_id, filter, query, &st, err);
+	if (rc != GN_OK)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = (size_t)sqlite3_column_int64(st, 0);
+	else
+		rc = gn_db_fail(ctx->db, err, "household");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* walk_order of a household, and its TDP. */
+static gn_status household_place(gn_ctx *ctx, const char *id, double *walk, char tdp_id[37], gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT walk_order, tdp_id FROM household WHERE id = ?1 AND deleted = 0",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "household");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*walk = sqlite3_column_double(st, 0);
+		copy_col(st, 1, tdp_id, 37);
+	} else {
+		rc = step == SQLITE_DONE ? gn_fail(err, GN_ERR_NOT_FOUND, _("the household no longer exists"))
+		                         : gn_db_fail(ctx->db, err, "household");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+gn_status gn_hh_position(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *query,
+                         const char *household_id, size_t *out, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	double walk;
+	char its_tdp[37];
+	gn_status rc = household_place(ctx, household_id, &walk, its_tdp, err);
+	if (rc != GN_OK)
+		return rc;
+	if (strcmp(its_tdp, tdp_id) != 0)
+		return gn_fail(err, GN_ERR_NOT_FOUND, _("the household no longer exists"));
+	rc = prepare_list(ctx, "SELECT count(*) FILTER (WHERE h.walk_order < ?6 OR (h.walk_order = ?6 AND h.id < ?7)), "
+	                  "count(*) FILTER (WHERE h.id = ?7)", "", tdp_id, filter, query, &st, err);
+	if (rc != GN_OK)
+		return rc;
+	sqlite3_bind_double(st, 6, walk);
+	sqlite3_bind_text(st, 7, household_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = gn_db_fail(ctx->db, err, "household");
+	else if (sqlite3_column_int(st, 1) == 0)
+		rc = gn_fail(err, GN_ERR_NOT_FOUND, _("the household is not in this list"));
+	else
+		*out = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+gn_status gn_hh_next(gn_ctx *ctx, const char *tdp_id, const char *household_id, char out_id[37],
+                     gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	double walk = -1e300;
+	char its_tdp[37];
+	gn_status rc;
+	out_id[0] = '\0';
+	if ((rc = gn_scope_require_tdp(ctx, tdp_id, err)) != GN_OK)
+		return rc;
+	if (household_id && *household_id &&
+	    (rc = household_place(ctx, household_id, &walk, its_tdp, err)) != GN_OK)
+		return rc;
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT id FROM household WHERE tdp_id = ?1 AND deleted = 0 AND "
+	                       "(walk_order > ?2 OR (walk_order = ?2 AND id > ?3)) ORDER BY walk_order, id LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "household");
+	sqlite3_bind_text(st, 1, tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 2, walk);
+	sqlite3_bind_text(st, 3, household_id ? household_id : "", -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		copy_col(st, 0, out_id, 37);
+	else if (step != SQLITE_DONE)
+		rc = gn_db_fail(ctx->db, err, "household");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static gn_status set_walk(gn_ctx *ctx, const char *id, const char *tdp_id, double from, double to,
+                          const char *now, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE household SET walk_order = ?2, rev = rev + 1, updated_at = ?3, "
+	                       "updated_by = ?4 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "household");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 2, to);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ctx->user.login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = gn_db_fail(ctx->db, err, "household");
+	sqlite3_finalize(st);
+	if (rc == GN_OK) {
+		char changes[128];
+		snprintf(changes, sizeof changes, "{\"walk_order\":[%.17g,%.17g]}", from, to);
+		rc = gn_audit(ctx, "move", "household", id, tdp_id, changes, err);
+	}
+	return rc;
+}
+
+gn_status gn_hh_move(gn_ctx *ctx, const char *household_id, int delta, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	double walk, other_walk = 0;
+	char tdp_id[37], other[37] = "", now[32];
+	gn_status rc = household_place(ctx, household_id, &walk, tdp_id, err);
+	if (rc != GN_OK)
+		return rc;
+	if ((rc = gn_scope_require_tdp(ctx, tdp_id, err)) != GN_OK)
+		return rc;
+	const char *sql = delta < 0
+		? "SELECT id, walk_order FROM household WHERE tdp_id = ?1 AND deleted = 0 AND "
+		  "(walk_order < ?2 OR (walk_order = ?2 AND id < ?3)) ORDER BY walk_order DESC, id DESC LIMIT 1"
+		: "SELECT id, walk_order FROM household WHERE tdp_id = ?1 AND deleted = 0 AND "
+		  "(walk_order > ?2 OR (walk_order = ?2 AND id > ?3)) ORDER BY walk_order, id LIMIT 1";
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "household");
+	sqlite3_bind_text(st, 1, tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 2, walk);
+	sqlite3_bind_text(st, 3, household_id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		copy_col(st, 0, other, sizeof other);
+		other_walk = sqlite3_column_double(st, 1);
+	} else if (step != SQLITE_DONE) {
+		rc = gn_db_fail(ctx->db, err, "household");
+	}
+	sqlite3_finalize(st);
+	if (rc != GN_OK)
+		return rc;
+	if (!other[0])
+		return gn_fail(err, GN_ERR_NOT_FOUND, delta < 0 ? _("this household is already first in the walk")
+		                                                : _("this household is already last in the walk"));
+	/* Two households with the same walk_order (merged from two PCs) get
+	 * distinct places, so the swap changes something. */
+	if (other_walk == walk)
+		other_walk = delta < 0 ? walk - 0.5 : walk + 0.5;
+	gn_now_iso(now);
+	if ((rc = gn_db_begin(ctx->db, err)) != GN_OK)
+		return rc;
+	rc = set_walk(ctx, household_id, tdp_id, walk, other_walk, now, err);
+	if (rc == GN_OK)
+		rc = set_walk(ctx, other, tdp_id, other_walk, walk, now, err);
+	if (rc == GN_OK)
+		rc = gn_db_commit(ctx->db, err);
+	else
+		gn_db_rollback(ctx->db);
+	return rc;
+}
+
+gn_status gn_tdp_person_count(gn_ctx *ctx, const char *tdp_id, long *out, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	*out = 0;
+	gn_status rc = gn_scope_require_tdp(ctx, tdp_id, err);
+	if (rc != GN_OK)
+		return rc;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT count(*) FROM person WHERE tdp_id = ?1 AND deleted = 0",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "person");
+	sqlite3_bind_text(st, 1, tdp_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else
+		rc = gn_db_fail(ctx->db, err, "person");
+	sqlite3_finalize(st);
+	return rc;
+}
