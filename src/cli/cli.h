@@ -46,6 +46,7 @@ int gn_cmd_init(gn_cli *cli, int argc, char **argv);
 int gn_cmd_demo(gn_cli *cli, int argc, char **argv);
 int gn_cmd_check(gn_cli *cli, int argc, char **argv);
 int gn_cmd_ui(gn_cli *cli);
+int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv);
 int gn_cmd_user(gn_cli *cli, int argc, char **argv);
 int gn_cmd_audit(gn_cli *cli, int argc, char **argv);
 int gn_cmd_erase(gn_cli *cli, int argc, char **argv);

@@ -26,6 +26,8 @@ static const gn_command commands[] = {
 	  N_("show or set the settings: minutes before the screen locks (ward officer)") },
 	{ "backup", gn_cmd_backup, "backup [--out FILE]",
 	  N_("copy the database to FILE, or a snapshot beside it in DB.backups/ (ward officer)") },
+	/* not in the help: timings of the screens for make bench */
+	{ "ui-bench", gn_cmd_ui_bench, "ui-bench --db FILE [--user LOGIN] [--rounds N]", NULL },
 	{ "restore", gn_cmd_restore, "restore --from FILE [--other-ward]",
 	  N_("replace the database with a backup, after checking it; the current one is kept aside (ward officer)") },
 };
@@ -36,7 +38,8 @@ static void print_help(FILE *out)
 	fprintf(out, "%s\n", _("Usage:"));
 	fprintf(out, "  gonha [--db FILE] [--lang vi|en]\n      %s\n", _("the terminal UI"));
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		fprintf(out, "  gonha %s\n      %s\n", commands[i].synopsis, _(commands[i].summary));
+		if (commands[i].summary)
+			fprintf(out, "  gonha %s\n      %s\n", commands[i].synopsis, _(commands[i].summary));
 	fprintf(out, "  gonha --help | --version\n\n");
 	fprintf(out, "%s\n", _("The database is --db FILE, else $GONHA_DB, else ~/.local/share/gonha/ward.db."));
 	fprintf(out, "%s\n", _("Commands that read or change the census sign in with $GONHA_USER and $GONHA_PASSWORD, else they ask."));

@@ -1,0 +1,15 @@
+/* The terminal UI (ncursesw). Only src/ui/ includes curses. */
+#ifndef GONHA_UI_H
+#define GONHA_UI_H
+
+/* Opens the database (errors as one line on stderr, before the screen is
+ * touched), then runs the UI until the user quits. Returns an exit code
+ * (0 ok, 3 error). */
+int gn_ui_run(const char *db_path);
+
+/* Renders each main screen headless (a curses screen on /dev/null) on the
+ * database, signed in as `login`, `rounds` times, and prints the time to
+ * the first screen and the milliseconds per screen on stdout. */
+int gn_ui_bench(const char *db_path, const char *login, int rounds);
+
+#endif

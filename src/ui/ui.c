@@ -1,0 +1,588 @@
+/* The terminal UI's frame: start-up (the database is opened before curses
+ * so its errors are one line on stderr), the stack of views, the main
+ * loop, key reading (resize, bracketed paste, stray escape sequences), safe
+ * drawing of any text, and the headless bench. */
+#include "ui.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+#include "gonha/ui.h"
+#include "gonha/ward.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <unistr.h>
+
+/* ---- drawing ------------------------------------------------------------ */
+
+/* Converts UTF-8 to what may be drawn: invalid bytes and controls become
+ * U+FFFD, characters past `cols` columns are cut. out holds cap wchar_t. */
+static size_t to_drawable(const char *utf8, int cols, wchar_t *out, size_t cap, int *used)
+{
+	const uint8_t *p = (const uint8_t *)utf8, *end = p + strlen(utf8);
+	size_t n = 0;
+	*used = 0;
+	while (p < end && n + 1 < cap) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, p, (size_t)(end - p));
+		wchar_t wc = (wchar_t)uc;
+		if (uc < 0x20 || (uc >= 0x7F && uc < 0xA0))
+			wc = 0xFFFD;
+		int w = wcwidth(wc);
+		if (w < 0) {
+			wc = 0xFFFD;
+			w = 1;
+		}
+		if (w == 0 && n == 0) { /* a mark with nothing to sit on */
+			p += len;
+			continue;
+		}
+		if (*used + w > cols)
+			break;
+		out[n++] = wc;
+		*used += w;
+		p += len;
+	}
+	out[n] = L'\0';
+	return n;
+}
+
+int ui_put(int y, int x, int cols, const char *utf8)
+{
+	if (!utf8 || cols <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return 0;
+	if (x + cols > COLS)
+		cols = COLS - x;
+	wchar_t buf[1024];
+	int used;
+	size_t n = to_drawable(utf8, cols, buf, sizeof buf / sizeof *buf, &used);
+	if (n)
+		mvaddnwstr(y, x, buf, (int)n);
+	return used;
+}
+
+void ui_put_pad(int y, int x, int cols, const char *utf8)
+{
+	int used = ui_put(y, x, cols, utf8);
+	for (int i = used; i < cols && x + i < COLS; i++)
+		mvaddch(y, x + i, ' ');
+}
+
+void ui_put_right(int y, int x_end, int cols, const char *utf8)
+{
+	int w = gn_text_width(utf8);
+	if (w > cols)
+		w = cols;
+	ui_put(y, x_end - w, w, utf8);
+}
+
+void ui_hline(int y, int x, int cols, const char *utf8_char)
+{
+	for (int i = 0; i < cols; i++)
+		ui_put(y, x + i, 1, utf8_char);
+}
+
+void ui_bar(int y, int x, int cols, long num, long den)
+{
+	int fill = den > 0 ? (int)((double)num * cols / (double)den + 0.5) : 0;
+	if (fill > cols)
+		fill = cols;
+	for (int i = 0; i < cols; i++)
+		ui_put(y, x + i, 1, i < fill ? "█" : "░");
+}
+
+void ui_title(ui_app *app, const char *left, const char *right)
+{
+	(void)app;
+	attron(A_REVERSE);
+	ui_put_pad(0, 0, COLS, "");
+	ui_put(0, 1, COLS - 2, left);
+	if (right) {
+		int w = gn_text_width(right);
+		if (w < COLS / 2)
+			ui_put(0, COLS - 1 - w, w, right);
+	}
+	attroff(A_REVERSE);
+}
+
+/* ---- the app ------------------------------------------------------------ */
+
+void ui_push(ui_app *app, ui_view *v)
+{
+	if (!v)
+		return;
+	v->app = app;
+	v->below = app->top;
+	app->top = v;
+	if (v->open)
+		v->open(v);
+}
+
+void ui_pop(ui_app *app)
+{
+	ui_view *v = app->top;
+	if (!v)
+		return;
+	app->top = v->below;
+	v->close(v);
+	if (app->top && app->top->open)
+		app->top->open(app->top);
+}
+
+void ui_status(ui_app *app, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(app->status, sizeof app->status, fmt, ap);
+	va_end(ap);
+	app->status_error = error;
+}
+
+void ui_status_err(ui_app *app, const gn_err *err)
+{
+	ui_status(app, true, "%s", err->msg[0] ? err->msg : gn_status_str(err->status));
+}
+
+static bool too_small(void)
+{
+	return LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS;
+}
+
+static void draw_too_small(void)
+{
+	char msg[256];
+	erase();
+	snprintf(msg, sizeof msg, _("The window is too small: gonha needs at least %d×%d (now %d×%d)."),
+	         UI_MIN_COLS, UI_MIN_ROWS, COLS, LINES);
+	/* wrapped by hand: the window may be very narrow */
+	const char *p = msg;
+	for (int y = 0; y < LINES && *p; y++) {
+		size_t fit = gn_text_fit(p, COLS);
+		if (fit == 0)
+			break;
+		char line[256];
+		snprintf(line, sizeof line, "%.*s", (int)fit, p);
+		ui_put(y, 0, COLS, line);
+		p += fit;
+	}
+	refresh();
+}
+
+void ui_draw_all(ui_app *app)
+{
+	if (too_small()) {
+		curs_set(0);
+		draw_too_small();
+		return;
+	}
+	erase();
+	curs_set(0);
+	/* The view draws and places the cursor; the status line and key bar
+	 * go around it, then the cursor goes back where the view put it. */
+	int cy = -1, cx = -1;
+	if (app->top) {
+		app->top->draw(app->top);
+		getyx(stdscr, cy, cx);
+	}
+	bool cursor_shown = app->top && app->top->kind != UV_HOME && app->top->kind != UV_TDP &&
+	                    app->top->kind != UV_HELP;
+	move(LINES - 2, 0);
+	clrtoeol();
+	if (app->status[0]) {
+		if (app->status_error)
+			attron(A_BOLD);
+		ui_put(LINES - 2, 1, COLS - 2, app->status);
+		attroff(A_BOLD);
+	}
+	ui_draw_keybar(app->top ? app->top->kind : 0);
+	if (cursor_shown && cy >= 0 && cy < LINES - 2) {
+		move(cy, cx);
+		curs_set(1);
+	}
+	refresh();
+}
+
+/* Swallows the rest of an escape sequence that curses did not know (a
+ * pasted one); returns true if it was the start or end of a bracketed
+ * paste. */
+static void swallow_escape(ui_app *app)
+{
+	char seq[32];
+	size_t n = 0;
+	wint_t wc;
+	int r;
+	nodelay(stdscr, TRUE);
+	r = get_wch(&wc);
+	if (r == OK && (wc == '[' || wc == ']' || wc == 'P' || wc == '_' || wc == '^' || wc == 'X')) {
+		int intro = (int)wc;
+		while ((r = get_wch(&wc)) != ERR) {
+			if (n + 1 < sizeof seq && r == OK && wc < 0x80)
+				seq[n++] = (char)wc;
+			if (intro == '[' && r == OK && wc >= 0x40 && wc <= 0x7E)
+				break;
+			if (intro != '[' && r == OK && (wc == 0x07 || wc == '\\'))
+				break;
+		}
+		seq[n] = '\0';
+		if (intro == '[' && strcmp(seq, "200~") == 0)
+			app->paste = true;
+		else if (intro == '[' && strcmp(seq, "201~") == 0)
+			app->paste = false;
+	}
+	nodelay(stdscr, FALSE);
+}
+
+int ui_read_key(ui_app *app)
+{
+	wint_t wc;
+	int r = get_wch(&wc);
+	if (r == ERR)
+		return 0;
+	if (r == KEY_CODE_YES) {
+		if (wc == KEY_RESIZE || wc == KEY_MOUSE)
+			return 0;
+		return UI_FN | (int)wc;
+	}
+	if (wc == 27) {
+		nodelay(stdscr, TRUE);
+		wint_t next;
+		int r2 = get_wch(&next);
+		nodelay(stdscr, FALSE);
+		if (r2 == ERR)
+			return 27; /* a real Esc */
+		unget_wch(next);
+		swallow_escape(app);
+		return 0;
+	}
+	if (app->paste && (wc == '\n' || wc == '\r' || wc == '\t'))
+		return ' ';
+	return (int)wc;
+}
+
+int ui_ask(ui_app *app, const char *question)
+{
+	ui_status(app, false, "%s", question);
+	int key;
+	do {
+		ui_draw_all(app);
+		key = ui_read_key(app);
+	} while (key == 0);
+	app->status[0] = '\0';
+	return key;
+}
+
+/* ---- the help screen ----------------------------------------------------- */
+
+typedef struct help_view {
+	ui_view v;
+	unsigned for_view;
+	int scroll;
+} help_view;
+
+static void help_draw(ui_view *v)
+{
+	help_view *h = (help_view *)v;
+	ui_title(v->app, _("Help: keys on this screen"), "gonha");
+	int y = 2 - h->scroll;
+	for (size_t i = 0; i < ui_action_count; i++) {
+		const ui_action_def *a = &ui_actions[i];
+		if (!(a->views & h->for_view))
+			continue;
+		if (y >= 2 && y < LINES - 2) {
+			char keys[64] = "";
+			size_t len = 0;
+			for (size_t k = 0; k < 4 && a->keys[k]; k++) {
+				int key = a->keys[k];
+				char one[24];
+				if (key & UI_FN) {
+					int code = key & ~UI_FN;
+					if (code >= KEY_F(1) && code <= KEY_F(12))
+						snprintf(one, sizeof one, "F%d", code - KEY_F(0));
+					else if (code == KEY_BTAB) snprintf(one, sizeof one, "Shift-Tab");
+					else if (code == KEY_UP) snprintf(one, sizeof one, "↑");
+					else if (code == KEY_DOWN) snprintf(one, sizeof one, "↓");
+					else if (code == KEY_LEFT) snprintf(one, sizeof one, "←");
+					else if (code == KEY_RIGHT) snprintf(one, sizeof one, "→");
+					else if (code == KEY_PPAGE) snprintf(one, sizeof one, "PgUp");
+					else if (code == KEY_NPAGE) snprintf(one, sizeof one, "PgDn");
+					else if (code == KEY_HOME) snprintf(one, sizeof one, "Home");
+					else if (code == KEY_END) snprintf(one, sizeof one, "End");
+					else if (code == KEY_IC) snprintf(one, sizeof one, "Ins");
+					else if (code == KEY_DC) snprintf(one, sizeof one, "Del");
+					else continue;
+				} else if (key == '\n') snprintf(one, sizeof one, "Enter");
+				else if (key == '\r' || key == KEY_ENTER) continue;
+				else if (key == '\t') snprintf(one, sizeof one, "Tab");
+				else if (key == 27) snprintf(one, sizeof one, "Esc");
+				else if (key == ' ') snprintf(one, sizeof one, "Space");
+				else if (key < 0x20) snprintf(one, sizeof one, "Ctrl-%c", key + '@');
+				else snprintf(one, sizeof one, "%c", key);
+				len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s", len ? " " : "", one);
+				if (len >= sizeof keys)
+					break;
+			}
+			attron(A_BOLD);
+			ui_put(y, 2, 24, keys);
+			attroff(A_BOLD);
+			ui_put(y, 27, COLS - 28, _(a->help));
+		}
+		y++;
+	}
+	move(LINES - 2, 0);
+}
+
+static bool help_key(ui_view *v, ui_action a, int key)
+{
+	help_view *h = (help_view *)v;
+	(void)key;
+	switch (a) {
+	case UA_UP: if (h->scroll > 0) h->scroll--; return true;
+	case UA_DOWN: h->scroll++; return true;
+	case UA_PAGE_UP: h->scroll = 0; return true;
+	case UA_HELP: ui_pop(v->app); return true;
+	default: break;
+	}
+	if (key == 'q') {
+		ui_pop(v->app);
+		return true;
+	}
+	return false;
+}
+
+static void help_close(ui_view *v) { free(v); }
+
+ui_view *ui_help_new(ui_app *app, unsigned for_view)
+{
+	help_view *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->v = (ui_view){ .kind = UV_HELP, .draw = help_draw, .handle_key = help_key, .close = help_close, .app = app };
+	h->for_view = for_view;
+	return &h->v;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+static void handle(ui_app *app, int key)
+{
+	ui_view *v = app->top;
+	if (too_small()) {
+		if (key == UI_CTRL('q') || key == UI_CTRL('c'))
+			app->quit = true;
+		return;
+	}
+	ui_action a = ui_action_for_key(v->kind, key);
+	if (v->handle_key(v, a, key))
+		return;
+	switch (a) {
+	case UA_HELP:
+		ui_push(app, ui_help_new(app, v->kind));
+		break;
+	case UA_BACK:
+		if (v->below)
+			ui_pop(app);
+		else if (v->kind == UV_HOME || v->kind == UV_SIGNIN)
+			app->quit = true;
+		break;
+	case UA_QUIT:
+		app->quit = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static void free_carry(ui_carry *c)
+{
+	free(c->alley);
+	free(c->street);
+	free(c->visit_date);
+	free(c->visited_by);
+	memset(c, 0, sizeof *c);
+}
+
+static void app_finish(ui_app *app)
+{
+	while (app->top) {
+		ui_view *v = app->top;
+		app->top = v->below;
+		v->close(v);
+	}
+	free_carry(&app->carry);
+	gn_cov_free(&app->cov);
+}
+
+static gn_status open_db(const char *db_path, sqlite3 **db, gn_err *err)
+{
+	char buf[4096];
+	const char *path = gn_db_resolve_path(db_path, buf, sizeof buf);
+	if (!path)
+		return gn_fail(err, GN_ERR_IO, _("no database path: use --db FILE or set GONHA_DB"));
+	return gn_db_open(path, 0, db, err);
+}
+
+int gn_ui_run(const char *db_path)
+{
+	gn_err err = { 0 };
+	sqlite3 *db = NULL;
+	if (open_db(db_path, &db, &err) != GN_OK) {
+		fprintf(stderr, "gonha: %s\n", err.msg);
+		return 3;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "gonha: %s\n", _("the screen needs a terminal; for scripts use the commands (see gonha --help)"));
+		gn_db_close(db);
+		return 2;
+	}
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		fprintf(stderr, "gonha: %s\n", _("this terminal cannot be used (check $TERM)"));
+		gn_db_close(db);
+		return 3;
+	}
+	set_term(scr);
+	raw(); /* Ctrl-S, Ctrl-Q and Ctrl-C reach us as keys */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(60);
+	/* Bracketed paste: a pasted text arrives marked, so its newlines stay in
+	 * the field instead of moving on. */
+	fputs("\033[?2004h", stdout);
+	fflush(stdout);
+
+	ui_app app = { .db = db };
+	app.ctx.db = db;
+	app.ctx.coverage = &app.cov;
+	ui_push(&app, ui_signin_new(&app));
+	while (!app.quit && app.top) {
+		ui_draw_all(&app);
+		int key = ui_read_key(&app);
+		if (key)
+			handle(&app, key);
+	}
+	app_finish(&app);
+	endwin();
+	fputs("\033[?2004l", stdout);
+	fflush(stdout);
+	delscreen(scr);
+	gn_db_close(db);
+	return 0;
+}
+
+/* ---- the headless bench --------------------------------------------------- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Draws the top view `rounds` times (reopening it each time, as coming
+ * back to it does) and returns ms per screen. */
+static double time_screen(ui_app *app, int rounds)
+{
+	double t0 = now_ms();
+	for (int i = 0; i < rounds; i++) {
+		if (app->top->open)
+			app->top->open(app->top);
+		ui_draw_all(app);
+	}
+	return (now_ms() - t0) / rounds;
+}
+
+static double time_keys(ui_app *app, const int *keys, size_t n)
+{
+	double t0 = now_ms();
+	for (size_t i = 0; i < n; i++) {
+		handle(app, keys[i]);
+		ui_draw_all(app);
+	}
+	return (now_ms() - t0) / (double)n;
+}
+
+int gn_ui_bench(const char *db_path, const char *login, int rounds)
+{
+	double t_start = now_ms();
+	gn_err err = { 0 };
+	sqlite3 *db = NULL;
+	int rc = 3;
+	FILE *out = NULL, *in = NULL;
+	SCREEN *scr = NULL;
+	gn_tdp *tdps = NULL;
+	size_t n_tdps = 0;
+	if (open_db(db_path, &db, &err) != GN_OK) {
+		fprintf(stderr, "gonha: %s\n", err.msg);
+		return 3;
+	}
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	if (!out || !in || !(scr = newterm("xterm-256color", out, in))) {
+		fprintf(stderr, "gonha: %s\n", _("cannot open a headless screen"));
+		goto done;
+	}
+	set_term(scr);
+	resize_term(24, 80);
+	ui_app app = { .db = db, .headless = true };
+	app.ctx.db = db;
+	app.ctx.coverage = &app.cov;
+	ui_push(&app, ui_signin_new(&app));
+	ui_draw_all(&app);
+	double t_first = now_ms() - t_start;
+
+	/* Sign in directly (Argon2id is slow on purpose, not a screen). */
+	if (gn_sign_in(&app.ctx, login, getenv("GONHA_PASSWORD") ? getenv("GONHA_PASSWORD") : "demo",
+	               &err) != GN_OK) {
+		fprintf(stderr, "gonha: %s\n", err.msg);
+		app_finish(&app);
+		goto done;
+	}
+	app.signed_in = true;
+	ui_pop(&app);
+	ui_push(&app, ui_home_new(&app));
+	double t_home = time_screen(&app, rounds);
+	if (gn_tdp_list(&app.ctx, &tdps, &n_tdps, &err) != GN_OK || n_tdps == 0) {
+		fprintf(stderr, "gonha: %s\n", n_tdps ? err.msg : _("there are no TDPs"));
+		app_finish(&app);
+		goto done;
+	}
+	ui_push(&app, ui_tdp_new(&app, tdps[n_tdps / 2].id));
+	double t_tdp = time_screen(&app, rounds);
+	static const int down[] = { UI_FN | KEY_DOWN, UI_FN | KEY_DOWN, UI_FN | KEY_NPAGE, UI_FN | KEY_UP,
+	                            UI_FN | KEY_NPAGE, UI_FN | KEY_NPAGE, UI_FN | KEY_PPAGE, UI_FN | KEY_END,
+	                            UI_FN | KEY_HOME, 'f', 'f', 'f', 'f' };
+	double t_keys = time_keys(&app, down, sizeof down / sizeof *down);
+	static const int search[] = { '/', 'n', 'g', 'u', 'y', 'e', 'n', ' ', 'v' };
+	double t_search = time_keys(&app, search, sizeof search / sizeof *search);
+	handle(&app, 27); /* clear the search */
+	handle(&app, '\r');
+	double t_household = time_screen(&app, rounds);
+	static const int fields[] = { '\t', '\t', '\t', '\t', UI_FN | KEY_BTAB, UI_FN | KEY_BTAB };
+	double t_fields = time_keys(&app, fields, sizeof fields / sizeof *fields);
+	printf("first screen (start-up)   %8.2f ms\n", t_first);
+	printf("home (TDPs)               %8.2f ms/screen\n", t_home);
+	printf("TDP (households)          %8.2f ms/screen\n", t_tdp);
+	printf("TDP key to redraw         %8.2f ms/key\n", t_keys);
+	printf("TDP search key to redraw  %8.2f ms/key\n", t_search);
+	printf("household form            %8.2f ms/screen\n", t_household);
+	printf("form key to redraw        %8.2f ms/key\n", t_fields);
+	app_finish(&app);
+	rc = 0;
+done:
+	free(tdps);
+	if (scr) {
+		endwin();
+		delscreen(scr);
+	}
+	if (out)
+		fclose(out);
+	if (in)
+		fclose(in);
+	gn_db_close(db);
+	return rc;
+}

@@ -1,0 +1,254 @@
+/* Internal to the terminal UI: the app, its stack of views, the action
+ * table, safe drawing, and the form screen's model. */
+#ifndef GONHA_UI_INTERNAL_H
+#define GONHA_UI_INTERNAL_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+#include "gonha/coverage.h"
+#include "gonha/editbuf.h"
+#include "gonha/household.h"
+#include "gonha/session.h"
+
+/* The smallest screen we draw on. */
+#define UI_MIN_ROWS 24
+#define UI_MIN_COLS 80
+
+/* ---- keys and actions --------------------------------------------------- */
+
+/* A key as one int: a character's code point, or a curses KEY_* code with
+ * UI_FN set (KEY_* values overlap code points such as 'ơ'). */
+#define UI_FN 0x40000000
+#define UI_CTRL(c) ((c) & 0x1f)
+
+typedef enum ui_action {
+	UA_NONE = 0,
+	UA_QUIT, UA_HELP, UA_BACK,
+	UA_UP, UA_DOWN, UA_PAGE_UP, UA_PAGE_DOWN, UA_FIRST, UA_LAST,
+	UA_OPEN, UA_ADD, UA_REMOVE, UA_MOVE_UP, UA_MOVE_DOWN, UA_FILTER, UA_SEARCH,
+	UA_NEXT_FIELD, UA_PREV_FIELD, UA_SAVE, UA_SAVE_NEXT, UA_SAVE_ADD_MEMBER,
+	UA_ADD_MEMBER, UA_REMOVE_MEMBER,
+} ui_action;
+
+/* The views, as bits: an action lists the views it works in. */
+enum {
+	UV_SIGNIN = 1 << 0,
+	UV_HOME = 1 << 1,
+	UV_TDP = 1 << 2,
+	UV_HOUSEHOLD = 1 << 3,
+	UV_PERSON = 1 << 4,
+	UV_HELP = 1 << 5,
+	UV_FORMS = UV_HOUSEHOLD | UV_PERSON,
+	UV_LISTS = UV_HOME | UV_TDP,
+	UV_ALL = 0xff,
+};
+
+typedef struct ui_action_def {
+	ui_action action;
+	const char *name;      /* stable, for the help screen: "save-next" */
+	int keys[4];           /* 0 ends the list */
+	const char *key_label; /* as shown: "^S", "Enter" */
+	const char *bar;       /* msgid of the key bar label, or NULL: help only */
+	const char *help;      /* msgid */
+	unsigned views;
+} ui_action_def;
+
+extern const ui_action_def ui_actions[];
+extern const size_t ui_action_count;
+
+/* The action a key does in a view, or UA_NONE. */
+ui_action ui_action_for_key(unsigned view, int key);
+
+/* The key bar (bottom line) of a view; the help screen's lines. */
+void ui_draw_keybar(unsigned view);
+
+/* ---- the app and its views ---------------------------------------------- */
+
+typedef struct ui_app ui_app;
+typedef struct ui_view ui_view;
+
+struct ui_view {
+	unsigned kind;                            /* UV_*: which actions apply */
+	void (*open)(ui_view *v);                 /* (re)load: on push and on coming back */
+	void (*draw)(ui_view *v);
+	bool (*handle_key)(ui_view *v, ui_action a, int key); /* true: handled */
+	void (*close)(ui_view *v);                /* frees the view */
+	ui_app *app;
+	ui_view *below;                           /* the view under it on the stack */
+};
+
+/* Values carried over to the next new household, as CSPro does. */
+typedef struct ui_carry {
+	char *alley, *street, *visit_date, *visited_by; /* owned or NULL */
+} ui_carry;
+
+struct ui_app {
+	sqlite3 *db;          /* borrowed */
+	gn_ctx ctx;
+	gn_cov_set cov;       /* the indicators (none until the forms load them) */
+	ui_view *top;
+	bool quit;
+	bool signed_in;
+	char status[GN_ERR_MSG_MAX];
+	bool status_error;
+	ui_carry carry;
+	bool paste;           /* inside a bracketed paste */
+	bool headless;        /* bench: no keyboard */
+};
+
+void ui_push(ui_app *app, ui_view *v);
+void ui_pop(ui_app *app);
+void ui_status(ui_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ui_status_err(ui_app *app, const gn_err *err);
+
+/* Draws the whole screen: the top view, the status line and the key bar,
+ * or the "too small" message. */
+void ui_draw_all(ui_app *app);
+
+/* Reads one key (resizes and bracketed pastes handled). Returns the key,
+ * or 0 for "nothing to do but redraw". */
+int ui_read_key(ui_app *app);
+
+/* Asks a question on the status line; returns the key pressed. */
+int ui_ask(ui_app *app, const char *question);
+
+/* ---- drawing ------------------------------------------------------------ */
+
+/* Draws UTF-8 text at (y, x) in at most `cols` columns: invalid bytes and
+ * control characters are drawn as U+FFFD, so nothing from the database
+ * reaches the terminal as a command. Returns the columns used. */
+int ui_put(int y, int x, int cols, const char *utf8);
+/* Same, padded with spaces to exactly `cols` columns. */
+void ui_put_pad(int y, int x, int cols, const char *utf8);
+/* Text right-aligned to end at column x_end (exclusive). */
+void ui_put_right(int y, int x_end, int cols, const char *utf8);
+void ui_hline(int y, int x, int cols, const char *utf8_char);
+/* A progress bar of `cols` columns for num over den. */
+void ui_bar(int y, int x, int cols, long num, long den);
+/* The title line. */
+void ui_title(ui_app *app, const char *left, const char *right);
+
+/* ---- the single-line input (ui_input.c) ---------------------------------- */
+
+/* Feeds one key to an editing buffer; true when it was an editing key. */
+bool ui_input_key(gn_editbuf *eb, int key);
+/* Draws the buffer in a field at (y, x) `cols` wide, masked with '*' if
+ * secret, and places the cursor there when focused. */
+void ui_input_draw(gn_editbuf *eb, int y, int x, int cols, bool secret, bool focused);
+
+/* ---- the form screen's model (ui_form.c) --------------------------------- */
+
+typedef enum uf_kind {
+	UF_TEXT, UF_INTEGER, UF_DECIMAL, UF_DATE, UF_SELECT_ONE, UF_SELECT_MULTIPLE,
+	UF_NOTE, UF_CALCULATE,
+} uf_kind;
+
+typedef struct uf_choice {
+	const char *name;
+	const char *label;   /* in the UI language */
+} uf_choice;
+
+typedef struct uf_field {
+	const char *name;
+	const char *label;   /* in the UI language */
+	const char *hint;    /* or NULL */
+	uf_kind kind;
+	const uf_choice *choices;
+	size_t n_choices;
+} uf_field;
+
+/* What the form screen needs from a form and the record it edits. The
+ * screen knows nothing else about forms: the forms engine (or the core
+ * form, ui_core_form.c) provides these. Values are text: choice names,
+ * space-separated for select_multiple, "" for none. */
+typedef struct uf_model uf_model;
+struct uf_model {
+	size_t (*n_fields)(uf_model *m);
+	const uf_field *(*field)(uf_model *m, size_t i);
+	const char *(*get)(uf_model *m, size_t i);          /* never NULL */
+	gn_status (*set)(uf_model *m, size_t i, const char *value, gn_err *err);
+	bool (*relevant)(uf_model *m, size_t i);
+	/* required + constraint of field i, with the form's message */
+	gn_status (*check)(uf_model *m, size_t i, gn_err *err);
+	/* the field named (err->field from a save), or (size_t)-1 */
+	size_t (*find)(uf_model *m, const char *name);
+};
+
+typedef struct ui_form {
+	uf_model *model;     /* borrowed */
+	size_t cur;          /* the field under the cursor */
+	size_t top;          /* first field shown */
+	gn_editbuf eb;       /* the current field's text while it is edited */
+	bool loaded;         /* eb holds field cur */
+	char msg[GN_ERR_MSG_MAX]; /* the form's message for field msg_field */
+	size_t msg_field;
+	bool has_msg;
+	unsigned edits;      /* keys that changed a value: the owner drafts every few */
+	bool stored;         /* a value was stored (a field left): the owner drafts */
+} ui_form;
+
+void ui_form_init(ui_form *f, uf_model *model);
+void ui_form_free(ui_form *f);
+/* Draws the fields in rows [y0, y1); the current one highlighted when
+ * focused. */
+void ui_form_draw(ui_form *f, int y0, int y1, bool focused);
+
+enum { UF_STAY = 0, UF_PAST_END, UF_BEFORE_START };
+/* Handles a key; *where says whether the cursor left the form. Returns true
+ * when the key was used. */
+bool ui_form_key(ui_form *f, ui_action a, int key, int *where);
+/* Stores what is being typed into the model and checks the current field.
+ * False (and the message shown) when the check fails. */
+bool ui_form_commit(ui_form *f);
+/* Puts the cursor on a field by name with a message (a failed save). */
+void ui_form_show_error(ui_form *f, const gn_err *err);
+/* Moves to the first / last relevant field. */
+void ui_form_first(ui_form *f);
+/* Relevant fields answered, and relevant fields in all. */
+void ui_form_progress(ui_form *f, size_t *answered, size_t *total);
+/* Checks every relevant field; on a failure, goes there with the message. */
+bool ui_form_check_all(ui_form *f);
+
+/* The core form: the household and person columns, until the forms engine
+ * provides the loaded form (ui_core_form.c). */
+uf_model *ui_household_model_new(ui_app *app, gn_household *hh);
+uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member);
+void ui_model_free(uf_model *m);
+
+/* ---- the views ----------------------------------------------------------- */
+
+ui_view *ui_signin_new(ui_app *app);
+ui_view *ui_home_new(ui_app *app);
+ui_view *ui_tdp_new(ui_app *app, const char *tdp_id);
+/* hh: taken over (a new household, a restored draft) or NULL to load id. */
+ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household_id, gn_household *hh,
+                          const char *draft_id);
+ui_view *ui_person_new(ui_app *app, ui_view *household, size_t member);
+ui_view *ui_help_new(ui_app *app, unsigned for_view);
+/* Shows a failed check in the person view (the cursor goes to the field). */
+void ui_person_show_error(ui_view *person, const gn_err *err);
+/* Puts the household view's cursor on roster line i. */
+void ui_household_roster_at(ui_view *household, size_t i);
+
+/* For the household and person views: the household being entered. */
+gn_household *ui_household_record(ui_view *household);
+void ui_household_touched(ui_view *household);   /* write the draft */
+/* Saves; then with next = true opens the next household in the walk. */
+bool ui_household_save(ui_view *household, bool next);
+void ui_household_add_member(ui_view *household);
+
+/* The TDP screen's per-TDP indicator columns on the home screen: the
+ * coverage screens add theirs here (ui_home.c). */
+typedef struct ui_home_column {
+	const char *header;  /* msgid */
+	int width;
+	void (*draw)(ui_app *app, const gn_cov_row *row, int y, int x, int width);
+} ui_home_column;
+
+#endif

@@ -1,0 +1,104 @@
+/* The one action table: key handling, the key bar and the help screen all
+ * read it, so they cannot disagree. Every action has a key that is not an
+ * F-key (letters in the lists, Ctrl-keys in the forms where letters are
+ * text). */
+#include "ui.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+
+#include <string.h>
+
+#define FN(k) (UI_FN | (k))
+
+const ui_action_def ui_actions[] = {
+	/* forms: Ctrl-keys, since letters are typed into the fields */
+	{ UA_SAVE_NEXT, "save-next", { UI_CTRL('n'), FN(KEY_F(3)) }, "^N",
+	  N_("Save, next"), N_("Save this household and go to the next one in walking order"), UV_FORMS },
+	{ UA_SAVE_ADD_MEMBER, "save-add-member", { UI_CTRL('t'), FN(KEY_F(4)) }, "^T",
+	  N_("Next person"), N_("Keep this person and add the next member (Thêm người tiếp theo)"), UV_PERSON },
+	{ UA_ADD_MEMBER, "add-member", { UI_CTRL('t'), FN(KEY_F(4)), FN(KEY_IC) }, "^T",
+	  N_("Add person"), N_("Add a member to this household"), UV_HOUSEHOLD },
+	{ UA_SAVE, "save", { UI_CTRL('s'), FN(KEY_F(2)) }, "^S",
+	  N_("Save"), N_("Save the household and its members (one transaction)"), UV_FORMS },
+	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) }, "^D",
+	  N_("Remove person"), N_("Remove the member under the cursor from the household"), UV_HOUSEHOLD },
+	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) }, "Enter",
+	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN },
+	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, "↓", NULL, N_("Next field"), UV_FORMS | UV_SIGNIN },
+	{ UA_PREV_FIELD, "previous-field", { FN(KEY_BTAB), FN(KEY_UP) }, "S-Tab",
+	  NULL, N_("Previous field (Shift-Tab or Up)"), UV_FORMS | UV_SIGNIN },
+
+	/* lists */
+	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) }, "Enter",
+	  N_("Open"), N_("Open the item under the cursor"), UV_LISTS },
+	{ UA_ADD, "add", { 'a', FN(KEY_IC) }, "a",
+	  N_("Add"), N_("Add a household after the last one of the walk"), UV_TDP },
+	{ UA_REMOVE, "remove", { 'd', FN(KEY_DC) }, "d",
+	  N_("Remove"), N_("Remove the household (asks first; recorded in the audit log)"), UV_TDP },
+	{ UA_MOVE_UP, "move-up", { '-', '<' }, "-",
+	  NULL, N_("Move the household one place earlier in the walk"), UV_TDP },
+	{ UA_MOVE_DOWN, "move-down", { '+', '=', '>' }, "+",
+	  N_("Move"), N_("Move the household one place later in the walk (- earlier)"), UV_TDP },
+	{ UA_FILTER, "filter", { 'f' }, "f",
+	  N_("Filter"), N_("Show all / not visited / revisit / needs help"), UV_TDP },
+	{ UA_SEARCH, "search", { '/', 's' }, "/",
+	  N_("Search"), N_("Search names, addresses and CCCD as you type (no accents needed)"), UV_TDP },
+	{ UA_UP, "up", { FN(KEY_UP), 'k' }, "↑", NULL, N_("Move up"), UV_LISTS | UV_HELP },
+	{ UA_DOWN, "down", { FN(KEY_DOWN), 'j' }, "↓", NULL, N_("Move down"), UV_LISTS | UV_HELP },
+	{ UA_PAGE_UP, "page-up", { FN(KEY_PPAGE), UI_CTRL('b') }, "PgUp", NULL, N_("Page up"), UV_LISTS | UV_HELP },
+	{ UA_PAGE_DOWN, "page-down", { FN(KEY_NPAGE), UI_CTRL('f'), ' ' }, "PgDn", NULL, N_("Page down"),
+	  UV_LISTS | UV_HELP },
+	{ UA_FIRST, "first", { FN(KEY_HOME), 'g' }, "Home", NULL, N_("Go to the first"), UV_LISTS },
+	{ UA_LAST, "last", { FN(KEY_END), 'G' }, "End", NULL, N_("Go to the last"), UV_LISTS },
+
+	/* everywhere */
+	{ UA_HELP, "help", { FN(KEY_F(1)), '?' }, "?",
+	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP },
+	{ UA_HELP, "help", { FN(KEY_F(1)), UI_CTRL('g') }, "F1",
+	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN },
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
+	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_LISTS | UV_HELP },
+	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_FORMS },
+	{ UA_QUIT, "quit", { 'q', UI_CTRL('q') }, "q",
+	  N_("Quit"), N_("Quit gonha"), UV_LISTS },
+	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') }, "^Q",
+	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS },
+};
+const size_t ui_action_count = sizeof ui_actions / sizeof *ui_actions;
+
+ui_action ui_action_for_key(unsigned view, int key)
+{
+	if (key == 0)
+		return UA_NONE;
+	for (size_t i = 0; i < ui_action_count; i++) {
+		if (!(ui_actions[i].views & view))
+			continue;
+		for (size_t k = 0; k < 4 && ui_actions[i].keys[k]; k++)
+			if (ui_actions[i].keys[k] == key)
+				return ui_actions[i].action;
+	}
+	return UA_NONE;
+}
+
+void ui_draw_keybar(unsigned view)
+{
+	int y = LINES - 1, x = 0;
+	attrset(A_NORMAL);
+	move(y, 0);
+	clrtoeol();
+	for (size_t i = 0; i < ui_action_count && x < COLS - 1; i++) {
+		const ui_action_def *a = &ui_actions[i];
+		if (!(a->views & view) || !a->bar)
+			continue;
+		const char *label = _(a->bar);
+		int need = gn_text_width(a->key_label) + 1 + gn_text_width(label);
+		if (x + need > COLS - 1)
+			break;
+		attron(A_REVERSE | A_BOLD);
+		x += ui_put(y, x, COLS - x, a->key_label);
+		attroff(A_REVERSE | A_BOLD);
+		x += ui_put(y, x, COLS - x, " ");
+		x += ui_put(y, x, COLS - x - 1, label);
+		x += ui_put(y, x, COLS - x, "  ");
+	}
+}

@@ -1,0 +1,396 @@
+/* The form screen: renders any form through its uf_model (labels and hints
+ * in the UI language, relevant fields only, calculations shown live),
+ * checks a field when the cursor leaves it and keeps the cursor there with
+ * the form's message, picks choices by their number in one keystroke
+ * (toggles them for select_multiple). */
+#include "ui.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LABEL_W 24
+
+static bool focusable(ui_form *f, size_t i)
+{
+	const uf_field *fd = f->model->field(f->model, i);
+	return fd->kind != UF_NOTE && fd->kind != UF_CALCULATE && f->model->relevant(f->model, i);
+}
+
+static bool is_text(const uf_field *fd)
+{
+	return fd->kind == UF_TEXT || fd->kind == UF_INTEGER || fd->kind == UF_DECIMAL || fd->kind == UF_DATE;
+}
+
+static void load(ui_form *f)
+{
+	if (f->loaded)
+		return;
+	gn_eb_set(&f->eb, f->model->get(f->model, f->cur));
+	f->loaded = true;
+}
+
+void ui_form_init(ui_form *f, uf_model *model)
+{
+	memset(f, 0, sizeof *f);
+	f->model = model;
+	gn_eb_init(&f->eb, 2000);
+	gn_eb_set(&f->eb, "");
+	ui_form_first(f);
+}
+
+void ui_form_free(ui_form *f)
+{
+	gn_eb_free(&f->eb);
+}
+
+void ui_form_first(ui_form *f)
+{
+	size_t n = f->model->n_fields(f->model);
+	f->cur = 0;
+	while (f->cur < n && !focusable(f, f->cur))
+		f->cur++;
+	if (f->cur >= n)
+		f->cur = 0;
+	f->loaded = false;
+	load(f);
+}
+
+static void set_msg(ui_form *f, const gn_err *err)
+{
+	snprintf(f->msg, sizeof f->msg, "%s", err->msg[0] ? err->msg : gn_status_str(err->status));
+	f->msg_field = f->cur;
+	f->has_msg = true;
+}
+
+bool ui_form_commit(ui_form *f)
+{
+	gn_err err = { 0 };
+	const uf_field *fd = f->model->field(f->model, f->cur);
+	if (is_text(fd) && f->loaded && f->eb.changed) {
+		if (f->model->set(f->model, f->cur, f->eb.text, &err) != GN_OK) {
+			set_msg(f, &err);
+			return false;
+		}
+		f->eb.changed = false;
+		f->stored = true;
+		f->loaded = false;
+		load(f); /* shows the stored (clean, NFC) value */
+	}
+	if (f->model->check(f->model, f->cur, &err) != GN_OK) {
+		set_msg(f, &err);
+		return false;
+	}
+	if (f->has_msg && f->msg_field == f->cur)
+		f->has_msg = false;
+	return true;
+}
+
+static void go(ui_form *f, size_t to)
+{
+	f->cur = to;
+	f->loaded = false;
+	load(f);
+}
+
+/* Moves to the next focusable field; false at the end. */
+static bool step(ui_form *f, int dir)
+{
+	size_t n = f->model->n_fields(f->model);
+	size_t i = f->cur;
+	for (;;) {
+		if (dir > 0 ? i + 1 >= n : i == 0)
+			return false;
+		i = dir > 0 ? i + 1 : i - 1;
+		if (focusable(f, i)) {
+			go(f, i);
+			return true;
+		}
+	}
+}
+
+/* Sets a choice field from a number key. */
+static void choose(ui_form *f, const uf_field *fd, int digit, int *where)
+{
+	gn_err err = { 0 };
+	if (digit < 1 || (size_t)digit > fd->n_choices)
+		return;
+	const char *name = fd->choices[digit - 1].name;
+	if (fd->kind == UF_SELECT_ONE) {
+		if (f->model->set(f->model, f->cur, name, &err) != GN_OK) {
+			set_msg(f, &err);
+			return;
+		}
+		f->stored = true;
+		f->edits++;
+		if (ui_form_commit(f) && !step(f, +1))
+			*where = UF_PAST_END;
+		return;
+	}
+	/* select_multiple: toggle the name in the space-separated list */
+	const char *now = f->model->get(f->model, f->cur);
+	char buf[1024] = "";
+	size_t len = 0;
+	bool had = false;
+	char *copy = strdup(now);
+	if (!copy)
+		return;
+	for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
+		if (strcmp(tok, name) == 0) {
+			had = true;
+			continue;
+		}
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "", tok);
+		if (len >= sizeof buf)
+			len = sizeof buf - 1;
+	}
+	free(copy);
+	if (!had)
+		snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "", name);
+	if (f->model->set(f->model, f->cur, buf, &err) != GN_OK)
+		set_msg(f, &err);
+	f->stored = true;
+	f->edits++;
+}
+
+bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
+{
+	*where = UF_STAY;
+	const uf_field *fd = f->model->field(f->model, f->cur);
+	if (a == UA_NEXT_FIELD) {
+		if (!ui_form_commit(f))
+			return true;
+		if (!step(f, +1))
+			*where = UF_PAST_END;
+		return true;
+	}
+	if (a == UA_PREV_FIELD) {
+		/* going back never blocks; the value is kept as typed */
+		gn_err err = { 0 };
+		if (is_text(fd) && f->eb.changed && f->model->set(f->model, f->cur, f->eb.text, &err) == GN_OK) {
+			f->eb.changed = false;
+			f->stored = true;
+		}
+		if (!step(f, -1))
+			*where = UF_BEFORE_START;
+		return true;
+	}
+	if (a != UA_NONE)
+		return false;
+	if (fd->kind == UF_SELECT_ONE || fd->kind == UF_SELECT_MULTIPLE) {
+		if (key >= '1' && key <= '9') {
+			choose(f, fd, key - '0', where);
+			return true;
+		}
+		if (key == ' ' && fd->kind == UF_SELECT_MULTIPLE)
+			return true;
+		if (key == 0x7F || key == UI_CTRL('h') || key == (UI_FN | KEY_BACKSPACE) || key == (UI_FN | KEY_DC) ||
+		    key == '0') {
+			gn_err err = { 0 };
+			f->model->set(f->model, f->cur, "", &err);
+			f->stored = true;
+			f->edits++;
+			return true;
+		}
+		return false;
+	}
+	if (is_text(fd)) {
+		load(f);
+		if (ui_input_key(&f->eb, key)) {
+			if (f->eb.changed)
+				f->edits++;
+			return true;
+		}
+	}
+	return false;
+}
+
+void ui_form_show_error(ui_form *f, const gn_err *err)
+{
+	size_t i = f->model->find(f->model, err->field);
+	if (i != (size_t)-1)
+		go(f, i);
+	set_msg(f, err);
+}
+
+bool ui_form_check_all(ui_form *f)
+{
+	if (!ui_form_commit(f))
+		return false;
+	size_t n = f->model->n_fields(f->model);
+	for (size_t i = 0; i < n; i++) {
+		gn_err err = { 0 };
+		if (!f->model->relevant(f->model, i))
+			continue;
+		if (f->model->check(f->model, i, &err) != GN_OK) {
+			go(f, i);
+			set_msg(f, &err);
+			return false;
+		}
+	}
+	return true;
+}
+
+void ui_form_progress(ui_form *f, size_t *answered, size_t *total)
+{
+	size_t n = f->model->n_fields(f->model);
+	*answered = *total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!focusable(f, i))
+			continue;
+		(*total)++;
+		const char *v = (i == f->cur && f->loaded) ? f->eb.text : f->model->get(f->model, i);
+		if (v && *v)
+			(*answered)++;
+	}
+}
+
+/* The label of a choice by name, for showing a stored value. */
+static void value_text(const uf_field *fd, const char *value, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (fd->kind != UF_SELECT_ONE && fd->kind != UF_SELECT_MULTIPLE) {
+		snprintf(out, size, "%s", value);
+		return;
+	}
+	size_t len = 0;
+	char *copy = strdup(value);
+	if (!copy)
+		return;
+	for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
+		const char *label = tok;
+		for (size_t c = 0; c < fd->n_choices; c++)
+			if (strcmp(fd->choices[c].name, tok) == 0)
+				label = fd->choices[c].label;
+		len += (size_t)snprintf(out + len, size - len, "%s%s", len ? ", " : "", label);
+		if (len >= size)
+			break;
+	}
+	free(copy);
+}
+
+/* Lines the choices of the current field take when laid out in `cols`. */
+static int draw_choices(const uf_field *fd, const char *value, int y, int x, int cols, bool draw)
+{
+	int line = 0, col = 0;
+	for (size_t c = 0; c < fd->n_choices; c++) {
+		char item[200];
+		bool on = false;
+		char pad[256];
+		snprintf(pad, sizeof pad, " %s ", value);
+		char needle[80];
+		snprintf(needle, sizeof needle, " %s ", fd->choices[c].name);
+		on = strstr(pad, needle) != NULL;
+		snprintf(item, sizeof item, "%zu %s%s", c + 1, fd->choices[c].label,
+		         fd->kind == UF_SELECT_MULTIPLE ? (on ? " [x]" : " [ ]") : "");
+		int w = gn_text_width(item) + 2;
+		if (col > 0 && col + w > cols) {
+			line++;
+			col = 0;
+		}
+		if (draw) {
+			if (on)
+				attron(A_BOLD);
+			ui_put(y + line, x + col, cols - col, item);
+			if (on)
+				attroff(A_BOLD);
+		}
+		col += w;
+	}
+	return line + 1;
+}
+
+/* Extra lines under the current field: its choices, then its message or
+ * hint. */
+static int extra_lines(ui_form *f, size_t i, int cols)
+{
+	const uf_field *fd = f->model->field(f->model, i);
+	int n = 0;
+	if (i == f->cur && (fd->kind == UF_SELECT_ONE || fd->kind == UF_SELECT_MULTIPLE))
+		n += draw_choices(fd, f->model->get(f->model, i), 0, 0, cols, false);
+	if (f->has_msg && f->msg_field == i)
+		n++;
+	else if (i == f->cur && fd->hint && *fd->hint)
+		n++;
+	return n;
+}
+
+void ui_form_draw(ui_form *f, int y0, int y1, bool focused)
+{
+	size_t n = f->model->n_fields(f->model);
+	int vx = 2 + LABEL_W + 1, vcols = COLS - vx - 2;
+	if (f->top > f->cur)
+		f->top = f->cur;
+	/* scroll until the current field and its extra lines fit */
+	for (;;) {
+		int lines = 0;
+		for (size_t i = f->top; i <= f->cur && i < n; i++)
+			if (f->model->relevant(f->model, i))
+				lines += 1 + extra_lines(f, i, vcols);
+		if (lines <= y1 - y0 || f->top >= f->cur)
+			break;
+		f->top++;
+	}
+	int y = y0, cursor_y = -1, cursor_x = -1;
+	for (size_t i = f->top; i < n && y < y1; i++) {
+		if (!f->model->relevant(f->model, i))
+			continue; /* hidden while not relevant */
+		const uf_field *fd = f->model->field(f->model, i);
+		bool here = focused && i == f->cur;
+		if (here)
+			attron(A_BOLD);
+		char label[300];
+		snprintf(label, sizeof label, "%s", fd->label);
+		ui_put(y, 2, LABEL_W, label);
+		if (here)
+			attroff(A_BOLD);
+		if (here && is_text(fd)) {
+			load(f);
+			attron(A_UNDERLINE);
+			ui_input_draw(&f->eb, y, vx, vcols, false, false);
+			attroff(A_UNDERLINE);
+			getyx(stdscr, cursor_y, cursor_x);
+			size_t shown;
+			int col = gn_eb_view(&f->eb, vcols, &shown);
+			cursor_y = y;
+			cursor_x = vx + col;
+		} else {
+			char value[1024];
+			value_text(fd, f->model->get(f->model, i), value, sizeof value);
+			if (here)
+				attron(A_REVERSE);
+			if (here)
+				ui_put_pad(y, vx, vcols < 30 ? vcols : 30, value);
+			else
+				ui_put(y, vx, vcols, value);
+			if (here) {
+				attroff(A_REVERSE);
+				cursor_y = y;
+				cursor_x = vx;
+			}
+		}
+		y++;
+		if (here && (fd->kind == UF_SELECT_ONE || fd->kind == UF_SELECT_MULTIPLE) && y < y1) {
+			attron(A_DIM);
+			y += draw_choices(fd, f->model->get(f->model, i), y, vx, vcols, true);
+			attroff(A_DIM);
+		}
+		if (y < y1 && f->has_msg && f->msg_field == i) {
+			attron(A_BOLD | A_STANDOUT);
+			char msg[GN_ERR_MSG_MAX + 8];
+			snprintf(msg, sizeof msg, "⚠ %s", f->msg);
+			ui_put(y, vx, vcols, msg);
+			attroff(A_BOLD | A_STANDOUT);
+			y++;
+		} else if (y < y1 && i == f->cur && fd->hint && *fd->hint) {
+			attron(A_DIM);
+			ui_put(y, vx, vcols, fd->hint);
+			attroff(A_DIM);
+			y++;
+		}
+	}
+	if (cursor_y >= 0)
+		move(cursor_y, cursor_x);
+}

@@ -1,0 +1,183 @@
+/* Home: the signed-in user's TDPs (a ward officer sees all), each with a
+ * bar of households visited over listed and its people. The numbers come
+ * from the kept counters (tdp_stats), so the screen answers at once; the
+ * people count is read only for the rows on screen. Per-TDP indicator
+ * columns plug in through home_columns[] below. */
+#include "ui.h"
+#include "gonha/household_list.h"
+#include "gonha/i18n.h"
+#include "gonha/ward.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct home_view {
+	ui_view v;
+	gn_cov_row *rows;    /* owned */
+	long *people;        /* owned, per row; -1 = not read yet */
+	size_t n;
+	gn_cov_row total;
+	size_t cur, top;
+	char *ward;          /* owned */
+} home_view;
+
+/* Visited: every outcome of an actual visit (done, refused, moved);
+ * "revisit" (nobody home) still waits for one. */
+static long visited(const gn_cov_row *r)
+{
+	return r->done + r->refused + r->moved;
+}
+
+static void draw_progress(ui_app *app, const gn_cov_row *r, int y, int x, int width)
+{
+	(void)app;
+	char n[48];
+	ui_bar(y, x, width - 12, visited(r), r->listed);
+	snprintf(n, sizeof n, "%ld/%ld", visited(r), r->listed);
+	ui_put_right(y, x + width, 11, n);
+}
+
+static void draw_revisits(ui_app *app, const gn_cov_row *r, int y, int x, int width)
+{
+	(void)app;
+	char n[32];
+	snprintf(n, sizeof n, "%ld", r->revisit);
+	ui_put_right(y, x + width, width, n);
+}
+
+/* The columns after the TDP's name. The coverage screens add their
+ * indicators here (each draws from the gn_cov_row of its TDP). */
+static const ui_home_column home_columns[] = {
+	{ N_("Visited / listed"), 32, draw_progress },
+	{ N_("Revisit"), 9, draw_revisits },
+};
+
+static void home_open(ui_view *v)
+{
+	home_view *h = (home_view *)v;
+	gn_err err = { 0 };
+	free(h->rows);
+	free(h->people);
+	h->rows = NULL;
+	h->people = NULL;
+	h->n = 0;
+	if (gn_cov_ward(&v->app->ctx, &v->app->cov, &h->rows, &h->n, &h->total, &err) != GN_OK) {
+		ui_status_err(v->app, &err);
+		return;
+	}
+	h->people = malloc((h->n + 1) * sizeof *h->people);
+	for (size_t i = 0; h->people && i < h->n; i++)
+		h->people[i] = -1;
+	if (h->cur >= h->n)
+		h->cur = h->n ? h->n - 1 : 0;
+}
+
+static void home_draw(ui_view *v)
+{
+	home_view *h = (home_view *)v;
+	ui_app *app = v->app;
+	char right[160];
+	snprintf(right, sizeof right, "%s · %s", app->ctx.user.login, app->ctx.user.display_name[0]
+	         ? app->ctx.user.display_name : gn_role_label(app->ctx.user.role));
+	ui_title(app, h->ward ? h->ward : "gonha", right);
+
+	int name_w = COLS - 2 - 8;
+	for (size_t c = 0; c < sizeof home_columns / sizeof *home_columns; c++)
+		name_w -= home_columns[c].width + 1;
+	if (name_w < 12)
+		name_w = 12;
+	attron(A_BOLD);
+	ui_put(1, 1, name_w, _("TDP"));
+	int x = 1 + name_w + 1;
+	for (size_t c = 0; c < sizeof home_columns / sizeof *home_columns; c++) {
+		ui_put(1, x, home_columns[c].width, _(home_columns[c].header));
+		x += home_columns[c].width + 1;
+	}
+	ui_put_right(1, COLS - 1, 8, _("People"));
+	attroff(A_BOLD);
+
+	/* the ward (or "your TDPs") first, then one line per TDP */
+	ui_put(2, 1, name_w, h->total.name);
+	x = 1 + name_w + 1;
+	for (size_t c = 0; c < sizeof home_columns / sizeof *home_columns; c++) {
+		home_columns[c].draw(app, &h->total, 2, x, home_columns[c].width);
+		x += home_columns[c].width + 1;
+	}
+	ui_hline(3, 1, COLS - 2, "─");
+
+	int rows = LINES - 2 - 4;
+	if (h->cur < h->top)
+		h->top = h->cur;
+	if (h->cur >= h->top + (size_t)rows)
+		h->top = h->cur - (size_t)rows + 1;
+	for (int i = 0; i < rows && h->top + (size_t)i < h->n; i++) {
+		size_t k = h->top + (size_t)i;
+		const gn_cov_row *r = &h->rows[k];
+		int y = 4 + i;
+		if (k == h->cur)
+			attron(A_REVERSE);
+		char name[200];
+		snprintf(name, sizeof name, "%s  %s", r->code, r->name);
+		ui_put_pad(y, 0, COLS, "");
+		ui_put(y, 1, name_w, name);
+		x = 1 + name_w + 1;
+		for (size_t c = 0; c < sizeof home_columns / sizeof *home_columns; c++) {
+			home_columns[c].draw(app, r, y, x, home_columns[c].width);
+			x += home_columns[c].width + 1;
+		}
+		if (h->people && h->people[k] < 0) {
+			gn_err err = { 0 };
+			if (gn_tdp_person_count(&app->ctx, r->tdp_id, &h->people[k], &err) != GN_OK)
+				h->people[k] = 0;
+		}
+		char n[32];
+		snprintf(n, sizeof n, "%ld", h->people ? h->people[k] : 0L);
+		ui_put_right(y, COLS - 1, 8, n);
+		if (k == h->cur)
+			attroff(A_REVERSE);
+	}
+	if (h->n == 0)
+		ui_put(5, 2, COLS - 4, _("No TDP is assigned to you yet; ask the ward officer."));
+}
+
+static bool home_key(ui_view *v, ui_action a, int key)
+{
+	home_view *h = (home_view *)v;
+	(void)key;
+	size_t page = LINES > 8 ? (size_t)LINES - 8 : 1;
+	switch (a) {
+	case UA_UP: if (h->cur > 0) h->cur--; return true;
+	case UA_DOWN: if (h->cur + 1 < h->n) h->cur++; return true;
+	case UA_PAGE_UP: h->cur = h->cur > page ? h->cur - page : 0; return true;
+	case UA_PAGE_DOWN: h->cur = h->cur + page < h->n ? h->cur + page : (h->n ? h->n - 1 : 0); return true;
+	case UA_FIRST: h->cur = 0; return true;
+	case UA_LAST: h->cur = h->n ? h->n - 1 : 0; return true;
+	case UA_OPEN:
+		if (h->n)
+			ui_push(v->app, ui_tdp_new(v->app, h->rows[h->cur].tdp_id));
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void home_close(ui_view *v)
+{
+	home_view *h = (home_view *)v;
+	free(h->rows);
+	free(h->people);
+	free(h->ward);
+	free(h);
+}
+
+ui_view *ui_home_new(ui_app *app)
+{
+	home_view *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->v = (ui_view){ .kind = UV_HOME, .open = home_open, .draw = home_draw, .handle_key = home_key,
+	                  .close = home_close, .app = app };
+	h->ward = gn_ward_name(app->db);
+	return &h->v;
+}

@@ -1,0 +1,416 @@
+/* A household: its form, then its members as a roster (add, edit, remove).
+ * Saving writes the household and its roster in one transaction; what is
+ * typed is kept as a draft on every field left and every few keys, so a
+ * killed terminal loses at most the field under the cursor. */
+#include "ui.h"
+#include "gonha/cccd.h"
+#include "gonha/db.h"
+#include "gonha/draft.h"
+#include "gonha/household_list.h"
+#include "gonha/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Keys typed between two draft writes while a field is being edited. */
+#define DRAFT_EVERY 6
+
+typedef struct household_view {
+	ui_view v;
+	gn_household hh;        /* owned */
+	char tdp_id[37];
+	char draft_id[48];
+	uf_model *model;        /* owned */
+	ui_form form;
+	bool on_roster;         /* the cursor is in the roster, not the form */
+	size_t member;          /* roster cursor; n_members = the "add" line */
+	size_t roster_top;
+	bool dirty;             /* changed since loaded or saved */
+	unsigned drafted_edits;
+} household_view;
+
+static household_view *hv_of(ui_view *v) { return (household_view *)v; }
+
+gn_household *ui_household_record(ui_view *v) { return &hv_of(v)->hh; }
+
+void ui_household_touched(ui_view *v)
+{
+	household_view *h = hv_of(v);
+	char *json = NULL;
+	gn_err err = { 0 };
+	h->dirty = true;
+	if (gn_household_to_json(&h->hh, &json, &err) != GN_OK ||
+	    gn_draft_put(&v->app->ctx, GN_DRAFT_HOUSEHOLD, h->draft_id, h->tdp_id, json, &err) != GN_OK)
+		ui_status(v->app, true, _("The draft could not be kept: %s"), err.msg);
+	free(json);
+}
+
+/* After keys in the form: a draft on every field left, and every few keys. */
+static void maybe_draft(household_view *h, ui_form *f)
+{
+	if (f->stored || f->edits >= h->drafted_edits + DRAFT_EVERY) {
+		/* what is typed in the field under the cursor goes in too */
+		if (f->loaded && f->eb.changed) {
+			gn_err err = { 0 };
+			f->model->set(f->model, f->cur, f->eb.text, &err);
+		}
+		f->stored = false;
+		h->drafted_edits = f->edits;
+		ui_household_touched(&h->v);
+	}
+}
+
+static void reset_form(household_view *h)
+{
+	ui_form_free(&h->form);
+	ui_model_free(h->model);
+	h->model = ui_household_model_new(h->v.app, &h->hh);
+	ui_form_init(&h->form, h->model);
+}
+
+void ui_household_roster_at(ui_view *v, size_t i)
+{
+	household_view *h = hv_of(v);
+	h->on_roster = true;
+	h->member = i <= h->hh.n_members ? i : h->hh.n_members;
+}
+
+static void household_open(ui_view *v)
+{
+	household_view *h = hv_of(v);
+	if (h->member > h->hh.n_members)
+		h->member = h->hh.n_members;
+}
+
+static const char *choice_label(const char *name, const char *const *names, const char *const *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return _(labels[i]);
+	return name;
+}
+
+static void draw_member(const gn_person *p, size_t i, int y)
+{
+	static const char *const rel[] = { "head", "spouse", "child", "parent", "grandchild", "sibling", "other" };
+	static const char *const rel_label[] = { N_("Head of household"), N_("Spouse"), N_("Child"), N_("Parent"),
+	                                         N_("Grandchild"), N_("Sibling"), N_("Other") };
+	char line[64];
+	snprintf(line, sizeof line, "%zu.", i + 1);
+	ui_put(y, 2, 4, line);
+	ui_put(y, 6, 30, p->full_name && *p->full_name ? p->full_name : _("(no name yet)"));
+	if (p->birth_year) {
+		snprintf(line, sizeof line, "%d", p->birth_year);
+		ui_put(y, 38, 5, line);
+	}
+	ui_put(y, 44, 4, strcmp(p->sex, "male") == 0 ? _("M") : strcmp(p->sex, "female") == 0 ? _("F") : "");
+	ui_put(y, 48, 18, p->relation[0] ? choice_label(p->relation, rel, rel_label, 7) : "");
+	if (p->cccd && *p->cccd) {
+		char masked[13];
+		gn_cccd_mask(p->cccd, masked);
+		ui_put(y, 67, COLS - 68, masked);
+	}
+}
+
+static void household_draw(ui_view *v)
+{
+	household_view *h = hv_of(v);
+	char left[300], right[120];
+	size_t answered, total;
+	ui_form_progress(&h->form, &answered, &total);
+	snprintf(left, sizeof left, "%s %s %s %s", h->hh.id[0] ? _("Household") : _("New household"),
+	         h->hh.house_no ? h->hh.house_no : "", h->hh.alley ? h->hh.alley : "", h->dirty ? _("(not saved)") : "");
+	snprintf(right, sizeof right, _("filled %zu/%zu · %zu people"), answered, total, h->hh.n_members);
+	ui_title(v->app, left, right);
+
+	int form_h = (LINES - 4) / 2;
+	int roster_y = 1 + form_h;
+	ui_form_draw(&h->form, 1, roster_y, !h->on_roster);
+	int cy, cx;
+	getyx(stdscr, cy, cx);
+
+	attron(A_BOLD);
+	char head[128];
+	snprintf(head, sizeof head, _("Members (%zu)"), h->hh.n_members);
+	ui_hline(roster_y, 0, COLS, "─");
+	ui_put(roster_y, 2, COLS - 4, head);
+	attroff(A_BOLD);
+	int rows = LINES - 2 - roster_y - 1;
+	size_t lines = h->hh.n_members + 1;
+	if (h->member < h->roster_top)
+		h->roster_top = h->member;
+	if (rows > 0 && h->member >= h->roster_top + (size_t)rows)
+		h->roster_top = h->member - (size_t)rows + 1;
+	for (int r = 0; r < rows && h->roster_top + (size_t)r < lines; r++) {
+		size_t i = h->roster_top + (size_t)r;
+		int y = roster_y + 1 + r;
+		bool here = h->on_roster && i == h->member;
+		if (here)
+			attron(A_REVERSE);
+		ui_put_pad(y, 0, COLS, "");
+		if (i < h->hh.n_members)
+			draw_member(&h->hh.members[i], i, y);
+		else
+			ui_put(y, 6, COLS - 8, _("+ Add a person (Enter or Ctrl-T)"));
+		if (here)
+			attroff(A_REVERSE);
+	}
+	if (!h->on_roster)
+		move(cy, cx);
+	else
+		move(roster_y + 1 + (int)(h->member - h->roster_top), 1);
+}
+
+void ui_household_add_member(ui_view *v)
+{
+	household_view *h = hv_of(v);
+	if (!gn_household_add_member(&h->hh)) {
+		ui_status(v->app, true, "%s", _("out of memory"));
+		return;
+	}
+	h->member = h->hh.n_members - 1;
+	h->on_roster = true;
+	/* the model points into the members array, which may have moved */
+	reset_form(h);
+	ui_push(v->app, ui_person_new(v->app, v, h->member));
+}
+
+static void remove_member(household_view *h)
+{
+	if (h->member >= h->hh.n_members)
+		return;
+	gn_person *p = &h->hh.members[h->member];
+	char q[GN_ERR_MSG_MAX];
+	snprintf(q, sizeof q, _("Remove %s from this household? y: remove, other key: keep"),
+	         p->full_name && *p->full_name ? p->full_name : _("(no name yet)"));
+	int key = ui_ask(h->v.app, q);
+	if (key != 'y' && key != 'c' && key != 'Y' && key != 'C')
+		return;
+	gn_person_free(p);
+	memmove(p, p + 1, (h->hh.n_members - h->member - 1) * sizeof *p);
+	h->hh.n_members--;
+	reset_form(h);
+	h->on_roster = true;
+	ui_household_touched(&h->v);
+	ui_status(h->v.app, false, "%s", _("Removed from the roster; Ctrl-S saves the household."));
+}
+
+static void set_carry(char **place, const char *value)
+{
+	free(*place);
+	*place = value && *value ? strdup(value) : NULL;
+}
+
+/* Opens the household view for the next household (or a new one). */
+static void go_next(household_view *h)
+{
+	ui_app *app = h->v.app;
+	char next[37], tdp[37];
+	gn_err err = { 0 };
+	snprintf(tdp, sizeof tdp, "%s", h->tdp_id);
+	if (gn_hh_next(&app->ctx, tdp, h->hh.id, next, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	ui_pop(app); /* h is gone from here on */
+	if (next[0])
+		ui_push(app, ui_household_new(app, tdp, next, NULL, NULL));
+	else {
+		ui_push(app, ui_household_new(app, tdp, NULL, NULL, NULL));
+		ui_status(app, false, "%s", _("That was the last household of the walk: here is a new one."));
+	}
+}
+
+bool ui_household_save(ui_view *v, bool next)
+{
+	household_view *h = hv_of(v);
+	ui_app *app = v->app;
+	gn_err err = { 0 };
+	/* every field of the household, then of each member, as on leaving it */
+	if (!ui_form_check_all(&h->form)) {
+		h->on_roster = false;
+		ui_status(app, true, "%s", _("Not saved: correct the field shown."));
+		return false;
+	}
+	for (size_t i = 0; i < h->hh.n_members; i++) {
+		uf_model *pm = ui_person_model_new(app, &h->hh, i);
+		size_t n = pm ? pm->n_fields(pm) : 0;
+		for (size_t f = 0; f < n; f++) {
+			if (!pm->relevant(pm, f) || pm->check(pm, f, &err) == GN_OK)
+				continue;
+			snprintf(err.field, sizeof err.field, "%s", pm->field(pm, f)->name);
+			ui_model_free(pm);
+			h->member = i;
+			h->on_roster = true;
+			ui_view *pv = ui_person_new(app, v, i);
+			ui_push(app, pv);
+			ui_person_show_error(pv, &err);
+			ui_status(app, true, _("Not saved: member %zu: %s"), i + 1, err.msg);
+			return false;
+		}
+		ui_model_free(pm);
+	}
+	bool was_new = !h->hh.id[0];
+	if (gn_household_save_clearing_draft(&app->ctx, &h->hh, h->draft_id, &err) != GN_OK) {
+		size_t i;
+		char rest[64];
+		if (sscanf(err.field, "members[%zu].%63s", &i, rest) == 2 && i < h->hh.n_members) {
+			h->member = i;
+			h->on_roster = true;
+			ui_view *pv = ui_person_new(app, v, i);
+			ui_push(app, pv);
+			ui_person_show_error(pv, &err);
+			ui_status(app, true, _("Not saved: member %zu: %s"), i + 1, err.msg);
+		} else if (strcmp(err.field, "relation") == 0) {
+			h->on_roster = true;
+			ui_status(app, true, _("Not saved: %s"), err.msg);
+		} else {
+			ui_form_show_error(&h->form, &err);
+			h->on_roster = false;
+			ui_status(app, true, _("Not saved: %s"), err.msg);
+		}
+		return false;
+	}
+	if (was_new)
+		snprintf(h->draft_id, sizeof h->draft_id, "%s", h->hh.id);
+	h->dirty = false;
+	ui_carry *c = &app->carry;
+	set_carry(&c->alley, h->hh.alley);
+	set_carry(&c->street, h->hh.street);
+	set_carry(&c->visit_date, h->hh.visit_date);
+	set_carry(&c->visited_by, h->hh.visited_by);
+	ui_status(app, false, _("Saved: household %s %s, %zu people."), h->hh.house_no ? h->hh.house_no : "",
+	          h->hh.alley ? h->hh.alley : "", h->hh.n_members);
+	if (next)
+		go_next(h);
+	return true;
+}
+
+static bool household_key(ui_view *v, ui_action a, int key)
+{
+	household_view *h = hv_of(v);
+	ui_app *app = v->app;
+	switch (a) {
+	case UA_SAVE:
+		ui_household_save(v, false);
+		return true;
+	case UA_SAVE_NEXT:
+		ui_household_save(v, true);
+		return true;
+	case UA_ADD_MEMBER:
+		if (!h->on_roster && !ui_form_commit(&h->form))
+			return true;
+		maybe_draft(h, &h->form);
+		ui_household_add_member(v);
+		return true;
+	case UA_BACK:
+		if (h->dirty || (h->form.loaded && h->form.eb.changed)) {
+			int k = ui_ask(app, _("This household is not saved. s: save, x: leave without saving, Esc: keep editing"));
+			if (k == 's' || k == 'l' || k == UI_CTRL('s')) {
+				if (ui_household_save(v, false))
+					ui_pop(app);
+			} else if (k == 'x' || k == 'b') {
+				gn_draft_delete(&app->ctx, GN_DRAFT_HOUSEHOLD, h->draft_id, NULL);
+				ui_pop(app);
+			}
+			return true;
+		}
+		ui_pop(app);
+		return true;
+	default:
+		break;
+	}
+	if (!h->on_roster) {
+		int where;
+		if (ui_form_key(&h->form, a, key, &where)) {
+			if (h->form.stored || h->form.edits)
+				h->dirty = true;
+			maybe_draft(h, &h->form);
+			if (where == UF_PAST_END) {
+				h->on_roster = true;
+				h->member = 0;
+			}
+			return true;
+		}
+		return a == UA_NONE; /* other text keys do nothing here */
+	}
+	/* the roster */
+	if (a == UA_REMOVE_MEMBER) {
+		remove_member(h);
+		return true;
+	}
+	if (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER)) {
+		if (h->member >= h->hh.n_members)
+			ui_household_add_member(v);
+		else
+			ui_push(app, ui_person_new(app, v, h->member));
+		return true;
+	}
+	if (key == (UI_FN | KEY_UP) || key == (UI_FN | KEY_BTAB)) {
+		if (h->member == 0)
+			h->on_roster = false;
+		else
+			h->member--;
+		return true;
+	}
+	if (key == (UI_FN | KEY_DOWN) || key == '\t') {
+		if (h->member < h->hh.n_members)
+			h->member++;
+		return true;
+	}
+	return a == UA_NONE;
+}
+
+static void household_close(ui_view *v)
+{
+	household_view *h = hv_of(v);
+	ui_form_free(&h->form);
+	ui_model_free(h->model);
+	gn_household_free(&h->hh);
+	free(h);
+}
+
+ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household_id, gn_household *hh,
+                          const char *draft_id)
+{
+	gn_err err = { 0 };
+	household_view *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->v = (ui_view){ .kind = UV_HOUSEHOLD, .open = household_open, .draw = household_draw,
+	                  .handle_key = household_key, .close = household_close, .app = app };
+	snprintf(h->tdp_id, sizeof h->tdp_id, "%s", tdp_id);
+	if (hh) {
+		h->hh = *hh; /* taken over */
+		memset(hh, 0, sizeof *hh);
+		h->dirty = true;
+	} else if (household_id) {
+		if (gn_household_load(&app->ctx, household_id, &h->hh, &err) != GN_OK) {
+			ui_status_err(app, &err);
+			free(h);
+			return NULL;
+		}
+	} else {
+		/* a new household, with what carries over from the last one */
+		snprintf(h->hh.tdp_id, sizeof h->hh.tdp_id, "%s", tdp_id);
+		snprintf(h->hh.visit_status, sizeof h->hh.visit_status, "%s", GN_VISIT_NOT_VISITED);
+		const ui_carry *c = &app->carry;
+		h->hh.alley = c->alley ? strdup(c->alley) : NULL;
+		h->hh.street = c->street ? strdup(c->street) : NULL;
+		h->hh.visit_date = c->visit_date ? strdup(c->visit_date) : NULL;
+		h->hh.visited_by = strdup(c->visited_by ? c->visited_by : app->ctx.user.login);
+	}
+	if (draft_id)
+		snprintf(h->draft_id, sizeof h->draft_id, "%s", draft_id);
+	else if (h->hh.id[0])
+		snprintf(h->draft_id, sizeof h->draft_id, "%s", h->hh.id);
+	else {
+		char uuid[37];
+		gn_uuid_new(uuid);
+		snprintf(h->draft_id, sizeof h->draft_id, "new-%s", uuid);
+	}
+	h->model = ui_household_model_new(app, &h->hh);
+	ui_form_init(&h->form, h->model);
+	return &h->v;
+}

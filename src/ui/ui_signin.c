@@ -1,0 +1,163 @@
+/* The sign-in screen: login and password (masked). On a demo ward it says
+ * the demo accounts. A wrong password says so and stays. After signing in,
+ * an unsaved draft is offered back. */
+#include "ui.h"
+#include "gonha/db.h"
+#include "gonha/draft.h"
+#include "gonha/i18n.h"
+#include "gonha/ward.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct signin_view {
+	ui_view v;
+	gn_editbuf login, password;
+	int focus; /* 0 login, 1 password */
+	bool demo;
+	char *ward;  /* owned */
+	char msg[GN_ERR_MSG_MAX];
+} signin_view;
+
+static void signin_draw(ui_view *v)
+{
+	signin_view *s = (signin_view *)v;
+	ui_title(v->app, _("gonha: door-to-door census (Bình dân học vụ số)"), s->ward);
+	int x = (COLS - 60) / 2, y = 4;
+	attron(A_BOLD);
+	ui_put(y, x, 60, _("Sign in"));
+	attroff(A_BOLD);
+	ui_put(y + 2, x, 20, _("User:"));
+	ui_put(y + 3, x, 20, _("Password:"));
+	if (s->demo) {
+		ui_put(y + 6, x, 60, _("This is a demo ward. Accounts: admin (ward officer),"));
+		ui_put(y + 7, x, 60, _("tdp01, tdp02 ... (TDP leaders); the password is: demo"));
+	}
+	if (s->msg[0]) {
+		attron(A_BOLD);
+		ui_put(y + 9, x, 60, s->msg);
+		attroff(A_BOLD);
+	}
+	ui_put(y + 11, x, 60, _("Enter: next / sign in   Ctrl-Q: quit"));
+	attron(A_UNDERLINE);
+	ui_input_draw(&s->password, y + 3, x + 20, 30, true, false);
+	ui_input_draw(&s->login, y + 2, x + 20, 30, false, false);
+	attroff(A_UNDERLINE);
+	/* the cursor last, where typing goes */
+	if (s->focus == 0)
+		ui_input_draw(&s->login, y + 2, x + 20, 30, false, true);
+	else
+		ui_input_draw(&s->password, y + 3, x + 20, 30, true, true);
+}
+
+/* After signing in: the home screen, and an unsaved draft offered back. */
+static void signed_in(signin_view *s)
+{
+	ui_app *app = s->v.app;
+	gn_draft d;
+	gn_err err = { 0 };
+	app->signed_in = true;
+	ui_pop(app); /* frees s */
+	ui_push(app, ui_home_new(app));
+	if (gn_draft_latest(&app->ctx, GN_DRAFT_HOUSEHOLD, &d, &err) != GN_OK)
+		return;
+	gn_household hh;
+	if (gn_household_from_json(app->db, d.data, &hh, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		gn_draft_free(&d);
+		return;
+	}
+	char q[GN_ERR_MSG_MAX];
+	const char *head = "";
+	for (size_t i = 0; i < hh.n_members; i++)
+		if (strcmp(hh.members[i].relation, "head") == 0 && hh.members[i].full_name)
+			head = hh.members[i].full_name;
+	snprintf(q, sizeof q, _("There is an unsaved draft (%s %s %s, %zu people, %.16s). Restore it? Enter: yes, x: discard, Esc: later"),
+	         hh.house_no ? hh.house_no : "", hh.alley ? hh.alley : "", head, hh.n_members, d.updated_at);
+	int key = ui_ask(app, q);
+	if (key == '\r' || key == '\n' || key == 'y' || key == 'c' || key == 'k') {
+		ui_push(app, ui_tdp_new(app, hh.tdp_id));
+		ui_push(app, ui_household_new(app, hh.tdp_id, NULL, &hh, d.record_id));
+		ui_status(app, false, "%s", _("The draft is back. Ctrl-S saves it."));
+	} else {
+		if (key == 'x')
+			gn_draft_delete(&app->ctx, GN_DRAFT_HOUSEHOLD, d.record_id, NULL);
+		gn_household_free(&hh);
+	}
+	gn_draft_free(&d);
+}
+
+static bool signin_key(ui_view *v, ui_action a, int key)
+{
+	signin_view *s = (signin_view *)v;
+	gn_err err = { 0 };
+	switch (a) {
+	case UA_NEXT_FIELD:
+		if (s->focus == 0 || !(key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER))) {
+			s->focus = !s->focus;
+			return true;
+		}
+		if (!s->login.len) {
+			s->focus = 0;
+			snprintf(s->msg, sizeof s->msg, "%s", _("Type your user name first."));
+			return true;
+		}
+		snprintf(s->msg, sizeof s->msg, "%s", _("Checking…"));
+		ui_draw_all(v->app);
+		if (gn_sign_in(&v->app->ctx, s->login.text, s->password.text ? s->password.text : "", &err) != GN_OK) {
+			snprintf(s->msg, sizeof s->msg, "%s", err.msg);
+			gn_eb_set(&s->password, "");
+			return true;
+		}
+		signed_in(s);
+		return true;
+	case UA_PREV_FIELD:
+		s->focus = 0;
+		return true;
+	case UA_BACK:
+		if (s->focus == 1) {
+			s->focus = 0;
+			return true;
+		}
+		return false;
+	default:
+		break;
+	}
+	if (a != UA_NONE)
+		return false;
+	if (ui_input_key(s->focus ? &s->password : &s->login, key)) {
+		s->msg[0] = '\0';
+		return true;
+	}
+	return false;
+}
+
+static void signin_close(ui_view *v)
+{
+	signin_view *s = (signin_view *)v;
+	gn_eb_free(&s->login);
+	/* the password does not linger in freed memory */
+	if (s->password.text)
+		memset(s->password.text, 0, s->password.cap);
+	gn_eb_free(&s->password);
+	free(s->ward);
+	free(s);
+}
+
+ui_view *ui_signin_new(ui_app *app)
+{
+	signin_view *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->v = (ui_view){ .kind = UV_SIGNIN, .draw = signin_draw, .handle_key = signin_key,
+	                  .close = signin_close, .app = app };
+	gn_eb_init(&s->login, 63);
+	gn_eb_init(&s->password, 256);
+	gn_eb_set(&s->login, "");
+	gn_eb_set(&s->password, "");
+	char *demo = gn_db_meta_get(app->db, "demo");
+	s->demo = demo && strcmp(demo, "1") == 0;
+	free(demo);
+	s->ward = gn_ward_name(app->db);
+	return &s->v;
+}

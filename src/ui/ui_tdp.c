@@ -1,0 +1,330 @@
+/* A TDP: its households in walking order, grouped by alley, each with its
+ * visit mark, head and member count; filters, search as you type, add,
+ * edit, move and remove. Only the rows on screen are read (a page at a
+ * time through gn_hh_list), whatever the size of the TDP. */
+#include "ui.h"
+#include "gonha/household_list.h"
+#include "gonha/text.h"
+#include "gonha/i18n.h"
+#include "gonha/ward.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tdp_view {
+	ui_view v;
+	gn_tdp tdp;
+	gn_cov_row stats;
+	gn_hh_filter filter;
+	gn_editbuf query;
+	bool searching;      /* typing goes into the search field */
+	size_t total;        /* households in the filtered list */
+	size_t cur, top;     /* absolute positions in the filtered list */
+	char cur_id[37];     /* the household under the cursor, kept across reloads */
+	gn_hh_row *rows;     /* owned: rows from `top` */
+	size_t n_rows;
+} tdp_view;
+
+static const char *filter_label(gn_hh_filter f)
+{
+	switch (f) {
+	case GN_HH_NOT_VISITED: return _("not visited");
+	case GN_HH_REVISIT: return _("revisit");
+	case GN_HH_NEEDS_HELP: return _("needs help");
+	case GN_HH_ALL: break;
+	}
+	return _("all");
+}
+
+/* The mark of a visit outcome, and its word in the legend. */
+static const char *status_mark(const char *status)
+{
+	if (strcmp(status, GN_VISIT_DONE) == 0) return "✓";
+	if (strcmp(status, GN_VISIT_REVISIT) == 0) return "↻";
+	if (strcmp(status, GN_VISIT_REFUSED) == 0) return "✗";
+	if (strcmp(status, GN_VISIT_MOVED) == 0) return "→";
+	return "·";
+}
+
+static void fetch(tdp_view *t, size_t from, size_t limit)
+{
+	gn_err err = { 0 };
+	free(t->rows);
+	t->rows = NULL;
+	t->n_rows = 0;
+	if (gn_hh_list(&t->v.app->ctx, t->tdp.id, t->filter, t->query.text, from, limit, &t->rows, &t->n_rows,
+	               &err) != GN_OK)
+		ui_status_err(t->v.app, &err);
+}
+
+/* Counts again (filter or search changed, or back from a household). */
+static void recount(tdp_view *t)
+{
+	gn_err err = { 0 };
+	if (gn_hh_count(&t->v.app->ctx, t->tdp.id, t->filter, t->query.text, &t->total, &err) != GN_OK) {
+		ui_status_err(t->v.app, &err);
+		t->total = 0;
+	}
+	if (t->cur >= t->total)
+		t->cur = t->total ? t->total - 1 : 0;
+}
+
+static void tdp_open(ui_view *v)
+{
+	tdp_view *t = (tdp_view *)v;
+	gn_err err = { 0 };
+	if (gn_cov_tdp(&v->app->ctx, &v->app->cov, t->tdp.id, &t->stats, &err) != GN_OK)
+		ui_status_err(v->app, &err);
+	recount(t);
+	/* stay on the household we were on, wherever it now is */
+	size_t pos;
+	if (t->cur_id[0] && gn_hh_position(&v->app->ctx, t->tdp.id, t->filter, t->query.text, t->cur_id, &pos,
+	                                   &err) == GN_OK)
+		t->cur = pos;
+}
+
+/* Lines rows [from, to) take: one each, plus a heading where the alley
+ * changes (and at the top). */
+static int lines_range(const tdp_view *t, size_t from, size_t to)
+{
+	int lines = 0;
+	for (size_t i = from; i < to && i < t->n_rows; i++) {
+		if (i == from || strcmp(t->rows[i].alley, t->rows[i - 1].alley) != 0 ||
+		    strcmp(t->rows[i].street, t->rows[i - 1].street) != 0)
+			lines++;
+		lines++;
+	}
+	return lines;
+}
+
+/* Reads the rows on screen, scrolled so the cursor's row fits. */
+static void layout(tdp_view *t, int avail)
+{
+	if (t->cur < t->top)
+		t->top = t->cur;
+	if (t->cur >= t->top + (size_t)avail)
+		t->top = t->cur + 1 - (size_t)avail;
+	fetch(t, t->top, (size_t)avail);
+	size_t drop = 0, upto = t->cur - t->top + 1;
+	while (drop + 1 < upto && lines_range(t, drop, upto) > avail)
+		drop++;
+	if (drop) {
+		t->top += drop;
+		fetch(t, t->top, (size_t)avail);
+	}
+}
+
+static void tdp_draw(ui_view *v)
+{
+	tdp_view *t = (tdp_view *)v;
+	char left[256], right[128];
+	snprintf(left, sizeof left, "%s (%s)", t->tdp.name, t->tdp.code);
+	snprintf(right, sizeof right, _("visited %ld/%ld"), t->stats.done + t->stats.refused + t->stats.moved,
+	         t->stats.listed);
+	ui_title(v->app, left, right);
+
+	/* line 1: filter, search, count */
+	char line[256];
+	snprintf(line, sizeof line, _("Filter: %s"), filter_label(t->filter));
+	int x = 1 + ui_put(1, 1, 30, line) + 3;
+	int sx = x + ui_put(1, x, 12, _("Search:")) + 1;
+	snprintf(line, sizeof line, _("%zu households"), t->total);
+	int cw = gn_text_width(line);
+	ui_put(1, COLS - 1 - cw, cw, line);
+	int search_w = COLS - 2 - cw - sx;
+	attron(A_UNDERLINE);
+	ui_input_draw(&t->query, 1, sx, search_w, false, false);
+	attroff(A_UNDERLINE);
+	/* line 2: the legend of the marks */
+	attron(A_DIM);
+	snprintf(line, sizeof line, "· %s  ✓ %s  ↻ %s  ✗ %s  → %s  ! %s", _("not visited"), _("done"),
+	         _("revisit"), _("refused"), _("moved away"), _("needs help"));
+	ui_put(2, 1, COLS - 2, line);
+	attroff(A_DIM);
+
+	int y0 = 3, avail = LINES - 2 - y0;
+	layout(t, avail);
+	int y = y0;
+	for (size_t i = 0; i < t->n_rows && y < y0 + avail; i++) {
+		const gn_hh_row *r = &t->rows[i];
+		if (i == 0 || strcmp(r->alley, t->rows[i - 1].alley) != 0 || strcmp(r->street, t->rows[i - 1].street) != 0) {
+			if (y + 1 >= y0 + avail)
+				break;
+			char head[300];
+			snprintf(head, sizeof head, "%s%s%s", r->alley[0] ? r->alley : _("(no alley)"),
+			         r->street[0] ? " · " : "", r->street);
+			attron(A_BOLD);
+			ui_put(y, 1, COLS - 2, head);
+			attroff(A_BOLD);
+			y++;
+		}
+		size_t k = t->top + i;
+		if (k == t->cur) {
+			attron(A_REVERSE);
+			snprintf(t->cur_id, sizeof t->cur_id, "%s", r->id);
+		}
+		ui_put_pad(y, 0, COLS, "");
+		ui_put(y, 2, 1, status_mark(r->visit_status));
+		ui_put(y, 4, 10, r->house_no[0] ? r->house_no : "—");
+		char who[400];
+		if (r->match_name[0])
+			snprintf(who, sizeof who, "%s  (%s)", r->head_name[0] ? r->head_name : _("(no head yet)"), r->match_name);
+		else
+			snprintf(who, sizeof who, "%s", r->head_name[0] ? r->head_name : _("(no head yet)"));
+		ui_put(y, 15, COLS - 15 - 16, who);
+		char n[48];
+		snprintf(n, sizeof n, _("%d people"), r->n_members);
+		ui_put_right(y, COLS - 4, 12, n);
+		if (r->needs_help)
+			ui_put(y, COLS - 2, 1, "!");
+		if (k == t->cur)
+			attroff(A_REVERSE);
+		y++;
+	}
+	if (t->total == 0)
+		ui_put(y0 + 1, 2, COLS - 4, t->query.len || t->filter != GN_HH_ALL
+		       ? _("Nothing matches. Esc clears the search, f changes the filter.")
+		       : _("No household yet: press a to add the first one."));
+	if (t->searching)
+		ui_input_draw(&t->query, 1, sx, search_w, false, true);
+}
+
+static void open_household(tdp_view *t, bool is_new)
+{
+	ui_app *app = t->v.app;
+	if (!is_new) {
+		if (t->total == 0 || !t->cur_id[0])
+			return;
+		ui_push(app, ui_household_new(app, t->tdp.id, t->cur_id, NULL, NULL));
+		return;
+	}
+	ui_push(app, ui_household_new(app, t->tdp.id, NULL, NULL, NULL));
+}
+
+static void remove_household(tdp_view *t)
+{
+	ui_app *app = t->v.app;
+	if (t->total == 0 || !t->cur_id[0])
+		return;
+	const gn_hh_row *r = t->cur >= t->top && t->cur - t->top < t->n_rows ? &t->rows[t->cur - t->top] : NULL;
+	char q[GN_ERR_MSG_MAX];
+	snprintf(q, sizeof q, _("Remove household %s %s (head: %s) and its members? The removal is recorded. y: remove, other key: keep"),
+	         r ? r->house_no : "", r ? r->alley : "", r && r->head_name[0] ? r->head_name : "—");
+	int key = ui_ask(app, q);
+	if (key != 'y' && key != 'c' && key != 'Y' && key != 'C') {
+		ui_status(app, false, "%s", _("Nothing removed."));
+		return;
+	}
+	gn_err err = { 0 };
+	if (gn_household_remove(&app->ctx, t->cur_id, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	t->cur_id[0] = '\0';
+	ui_status(app, false, "%s", _("Household removed (kept in the audit log)."));
+	tdp_open(&t->v);
+}
+
+static void move_household(tdp_view *t, int delta)
+{
+	gn_err err = { 0 };
+	if (!t->cur_id[0])
+		return;
+	if (gn_hh_move(&t->v.app->ctx, t->cur_id, delta, &err) != GN_OK) {
+		ui_status_err(t->v.app, &err);
+		return;
+	}
+	tdp_open(&t->v);
+}
+
+static void search_changed(tdp_view *t)
+{
+	t->cur = t->top = 0;
+	t->cur_id[0] = '\0';
+	recount(t);
+}
+
+static bool tdp_key(ui_view *v, ui_action a, int key)
+{
+	tdp_view *t = (tdp_view *)v;
+	size_t page = LINES > 10 ? (size_t)LINES - 10 : 1;
+	if (t->searching) {
+		if (key == 27 || (a == UA_BACK && key != (UI_FN | KEY_LEFT))) {
+			t->searching = false;
+			gn_eb_set(&t->query, "");
+			search_changed(t);
+			return true;
+		}
+		if (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER) || key == (UI_FN | KEY_DOWN)) {
+			t->searching = false;
+			return true;
+		}
+		if (ui_input_key(&t->query, key)) {
+			if (t->query.changed) {
+				t->query.changed = false;
+				search_changed(t);
+			}
+			return true;
+		}
+		return a == UA_NONE;
+	}
+	switch (a) {
+	case UA_UP: if (t->cur > 0) t->cur--; break;
+	case UA_DOWN: if (t->cur + 1 < t->total) t->cur++; break;
+	case UA_PAGE_UP: t->cur = t->cur > page ? t->cur - page : 0; break;
+	case UA_PAGE_DOWN: t->cur = t->cur + page < t->total ? t->cur + page : (t->total ? t->total - 1 : 0); break;
+	case UA_FIRST: t->cur = 0; break;
+	case UA_LAST: t->cur = t->total ? t->total - 1 : 0; break;
+	case UA_OPEN: open_household(t, false); return true;
+	case UA_ADD: open_household(t, true); return true;
+	case UA_REMOVE: remove_household(t); return true;
+	case UA_MOVE_UP: move_household(t, -1); return true;
+	case UA_MOVE_DOWN: move_household(t, +1); return true;
+	case UA_FILTER:
+		t->filter = (gn_hh_filter)((t->filter + 1) % 4);
+		search_changed(t);
+		ui_status(v->app, false, _("Showing: %s"), filter_label(t->filter));
+		return true;
+	case UA_SEARCH:
+		t->searching = true;
+		return true;
+	case UA_BACK:
+		if (t->query.len) {
+			gn_eb_set(&t->query, "");
+			search_changed(t);
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+	t->cur_id[0] = '\0'; /* the cursor moved: the drawing names the new one */
+	return true;
+}
+
+static void tdp_close(ui_view *v)
+{
+	tdp_view *t = (tdp_view *)v;
+	gn_eb_free(&t->query);
+	free(t->rows);
+	free(t);
+}
+
+ui_view *ui_tdp_new(ui_app *app, const char *tdp_id)
+{
+	gn_err err = { 0 };
+	tdp_view *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->v = (ui_view){ .kind = UV_TDP, .open = tdp_open, .draw = tdp_draw, .handle_key = tdp_key,
+	                  .close = tdp_close, .app = app };
+	gn_eb_init(&t->query, 120);
+	gn_eb_set(&t->query, "");
+	if (gn_tdp_find(&app->ctx, tdp_id, &t->tdp, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		tdp_close(&t->v);
+		return NULL;
+	}
+	return &t->v;
+}
