@@ -253,8 +253,9 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 	fprintf(out, "\n%s\n\n", _("I. DOOR-TO-DOOR PROGRESS (households)"));
 	progress_table(out, rows, n, &total);
 	int adults = gn_cov_find(set, "adults"), help = gn_cov_find(set, "needs_help");
+	fprintf(out, "\n");
 	if (adults >= 0)
-		fprintf(out, _("\nAdults (18 and over) counted: %ld\n"), total.ind[adults].den);
+		fprintf(out, _("Adults (18 and over) counted: %ld\n"), total.ind[adults].den);
 	if (help >= 0)
 		fprintf(out, _("People who asked for help: %ld\n"), total.ind[help].num);
 	fprintf(out, "\n%s\n", _("II. INDICATORS OF THE PLAN (section III)"));
