@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 xgettext --from-code=UTF-8 -k_ -kN_ --package-name=gonha -o po/gonha.pot $(ls src/*/*.c | sort)
 frags=$(ls po/vi-*.po 2>/dev/null || true)
 msgcat --use-first $frags po/vi.po -o po/vi.all.po
-msgmerge --quiet --no-fuzzy-matching --no-location po/vi.all.po po/gonha.pot -o po/vi.po
-msgattrib --no-obsolete --no-location -o po/vi.po po/vi.po
+msgmerge --quiet --no-wrap --no-fuzzy-matching --no-location po/vi.all.po po/gonha.pot -o po/vi.po
+msgattrib --no-wrap --no-obsolete --no-location -o po/vi.po po/vi.po
 # One canonical header, whichever file the merge took it from.
 awk 'BEGIN { print "# Vietnamese translation of gonha (the default UI language)."
 	print "msgid \"\""; print "msgstr \"\""

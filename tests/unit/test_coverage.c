@@ -5,6 +5,7 @@
 #include "gonha/db.h"
 #include "gonha/household.h"
 #include "gonha/ward.h"
+#include "gonha/report.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -281,6 +282,48 @@ static void missing_people_in_walking_order(void)
 	teardown();
 }
 
-GN_TESTS(T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
+/* The report carries the same numbers: CSV cells and the text's lines. */
+static void report_matches_the_count(void)
+{
+	build();
+	gn_err err = { 0 };
+	gn_cov_add(&set, "adults", "", "", AGE " >= 18", "1", true, &err);
+	CHECK_OK(gn_cov_sync(ctx.db, &set, &err));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	gn_report_options opt = { .format = GN_REPORT_CSV, .csv_plain = 1 };
+	CHECK_OK(gn_report_write(&ctx, &set, &opt, f, &err));
+	fclose(f);
+	long num, den;
+	expected(0, 2026, "c_basic_skills", &num, &den);
+	char line[512];
+	/* the ward total: 8 listed, 7 visited, 1 revisit, adults = c's population */
+	snprintf(line, sizeof line, "\"*\",\"Whole ward\",8,7,1,0,0,%ld,%ld,%ld,%.1f,100,", den, num, den,
+	         100.0 * (double)num / (double)den);
+	CHECK(strstr(buf, line) != NULL);
+	if (!strstr(buf, line))
+		fprintf(stderr, "  wanted %s  in:\n%s", line, buf);
+	CHECK(strncmp(buf, "tdp_code,tdp_name,households_listed,households_visited,revisits,refused,moved,adults,"
+	              "c_basic_skills_num,c_basic_skills_den,c_basic_skills_pct,c_basic_skills_target", 160) == 0);
+	/* bank_account has no target: an empty cell, not 0 */
+	CHECK(strstr(buf, "bank_account_target\n") != NULL);
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	opt.format = GN_REPORT_TEXT;
+	opt.as_of = "2026-11-20";
+	CHECK_OK(gn_report_write(&ctx, &set, &opt, f, &err));
+	fclose(f);
+	CHECK(strstr(buf, "Quarter 4 of 2026") != NULL);
+	CHECK(strstr(buf, "No target set for 2026") != NULL); /* bank account */
+	CHECK(strstr(buf, "TDP 3") != NULL);
+	CHECK(strstr(buf, "—") != NULL); /* the empty TDP */
+	free(buf);
+	teardown();
+}
+
+GN_TESTS(T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
          T(recomputes_when_the_year_turns), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
          T(missing_people_in_walking_order))

@@ -1,0 +1,35 @@
+/* The ward's quarterly report: door-to-door progress and every indicator
+ * per TDP and for the ward, against the year's targets; as readable text
+ * in the UI language (to print) or as CSV for Excel. The CSV has the
+ * columns of `gonha export --what coverage`. */
+#ifndef GONHA_REPORT_H
+#define GONHA_REPORT_H
+
+#include <stdio.h>
+
+#include "gonha/coverage.h"
+
+typedef enum gn_report_format {
+	GN_REPORT_TEXT = 0,
+	GN_REPORT_CSV,
+} gn_report_format;
+
+typedef struct gn_report_options {
+	gn_report_format format;
+	int year;             /* whose targets; 0 = the as-of date's year */
+	const char *as_of;    /* YYYY-MM-DD; NULL = today (counters used as kept) */
+	int csv_plain;        /* CSV without BOM, LF line ends */
+} gn_report_options;
+
+/* Writes the report for the TDPs the user may see (the whole ward for a
+ * ward officer). */
+gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, FILE *out,
+                          gn_err *err);
+
+/* Writes the coverage rows (each TDP, then the total) as CSV: tdp_code,
+ * tdp_name, households_listed, households_visited, revisits, refused,
+ * moved, adults, then per indicator <name>_num, _den, _pct, _target. */
+gn_status gn_report_coverage_csv(const gn_cov_set *set, const gn_cov_row *rows, size_t n,
+                                 const gn_cov_row *total, int year, int plain, FILE *out, gn_err *err);
+
+#endif
