@@ -15,15 +15,25 @@
 	"EXISTS (SELECT 1 FROM person p WHERE p.household_id = h.id AND p.deleted = 0 AND " \
 	"coalesce(json_extract(p.answers, '$.needs_help'), '') NOT IN ('', '[]'))"
 
-/* Matches the start of any word: ' ' || key contains ' ' || query. */
-#define QUERY_SQL \
-	"(instr(' ' || h.address_key, ' ' || ?2) > 0 OR EXISTS (SELECT 1 FROM person p " \
-	"WHERE p.household_id = h.id AND p.deleted = 0 AND (instr(' ' || p.name_key, ' ' || ?2) > 0 " \
-	"OR (?3 AND substr(p.cccd, 1, length(?2)) = ?2))))"
+/* The search: every word typed must match the start of a word of the
+ * same member's name, or of the address; all digits may also be the start
+ * of a CCCD. Words are bound from ?10 on. */
+#define MAX_WORDS 6
+
+static void query_clause(gn_strbuf *b, size_t n_words)
+{
+	gn_sb_add(b, " AND (");
+	for (size_t i = 0; i < n_words; i++)
+		gn_sb_printf(b, "%sinstr(' ' || h.address_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
+	gn_sb_add(b, ") OR EXISTS (SELECT 1 FROM person p WHERE p.household_id = h.id AND p.deleted = 0 AND (");
+	for (size_t i = 0; i < n_words; i++)
+		gn_sb_printf(b, "%sinstr(' ' || p.name_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
+	gn_sb_add(b, ") OR (?3 AND substr(p.cccd, 1, length(?2)) = ?2))))");
+}
 
 /* The WHERE clause shared by the list, its count and positions. Binds:
  * ?1 tdp_id, ?2 folded query, ?3 query is all digits. */
-static void where_clause(gn_strbuf *b, gn_hh_filter filter, bool has_query)
+static void where_clause(gn_strbuf *b, gn_hh_filter filter, size_t n_words)
 {
 	gn_sb_add(b, " FROM household h WHERE h.tdp_id = ?1 AND h.deleted = 0");
 	switch (filter) {
@@ -32,8 +42,8 @@ static void where_clause(gn_strbuf *b, gn_hh_filter filter, bool has_query)
 	case GN_HH_NEEDS_HELP: gn_sb_add(b, " AND " NEEDS_HELP_SQL); break;
 	case GN_HH_ALL: break;
 	}
-	if (has_query)
-		gn_sb_add(b, " AND " QUERY_SQL);
+	if (n_words)
+		query_clause(b, n_words);
 }
 
 /* The folded query, or NULL for none; *digits says whether it is a CCCD. */
@@ -66,8 +76,12 @@ static gn_status prepare_list(gn_ctx *ctx, const char *select, const char *tail,
 		return rc;
 	if ((rc = fold_query(query, &folded, &digits, err)) != GN_OK)
 		return rc;
+	char *words[MAX_WORDS];
+	size_t n_words = 0;
+	for (char *w = folded ? strtok(folded, " ") : NULL; w && n_words < MAX_WORDS; w = strtok(NULL, " "))
+		words[n_words++] = w;
 	gn_sb_add(&sql, select);
-	where_clause(&sql, filter, folded != NULL);
+	where_clause(&sql, filter, n_words);
 	gn_sb_add(&sql, tail);
 	if (sql.failed) {
 		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
@@ -78,9 +92,11 @@ static gn_status prepare_list(gn_ctx *ctx, const char *select, const char *tail,
 		goto out;
 	}
 	sqlite3_bind_text(*out, 1, tdp_id, -1, SQLITE_TRANSIENT);
-	if (folded)
-		sqlite3_bind_text(*out, 2, folded, -1, SQLITE_TRANSIENT);
+	if (n_words) /* ?2: the whole query (a CCCD has no spaces) */
+		sqlite3_bind_text(*out, 2, words[0], -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(*out, 3, digits);
+	for (size_t i = 0; i < n_words; i++)
+		sqlite3_bind_text(*out, 10 + (int)i, words[i], -1, SQLITE_TRANSIENT);
 out:
 	gn_sb_free(&sql);
 	free(folded);

@@ -206,34 +206,30 @@ void ui_draw_all(ui_app *app)
 	refresh();
 }
 
-/* Swallows the rest of an escape sequence that curses did not know (a
- * pasted one); returns true if it was the start or end of a bracketed
+/* Swallows the rest of an escape sequence curses did not know (a pasted
+ * one), introduced by `intro`; notes the start and end of a bracketed
  * paste. */
-static void swallow_escape(ui_app *app)
+static void swallow_escape(ui_app *app, int intro)
 {
 	char seq[32];
 	size_t n = 0;
 	wint_t wc;
 	int r;
 	nodelay(stdscr, TRUE);
-	r = get_wch(&wc);
-	if (r == OK && (wc == '[' || wc == ']' || wc == 'P' || wc == '_' || wc == '^' || wc == 'X')) {
-		int intro = (int)wc;
-		while ((r = get_wch(&wc)) != ERR) {
-			if (n + 1 < sizeof seq && r == OK && wc < 0x80)
-				seq[n++] = (char)wc;
-			if (intro == '[' && r == OK && wc >= 0x40 && wc <= 0x7E)
-				break;
-			if (intro != '[' && r == OK && (wc == 0x07 || wc == '\\'))
-				break;
-		}
-		seq[n] = '\0';
-		if (intro == '[' && strcmp(seq, "200~") == 0)
-			app->paste = true;
-		else if (intro == '[' && strcmp(seq, "201~") == 0)
-			app->paste = false;
+	while ((r = get_wch(&wc)) != ERR) {
+		if (n + 1 < sizeof seq && r == OK && wc < 0x80)
+			seq[n++] = (char)wc;
+		if ((intro == '[' || intro == 'O') && r == OK && wc >= 0x40 && wc <= 0x7E)
+			break;
+		if (intro != '[' && intro != 'O' && r == OK && (wc == 0x07 || wc == '\\'))
+			break;
 	}
+	seq[n] = '\0';
 	nodelay(stdscr, FALSE);
+	if (intro == '[' && strcmp(seq, "200~") == 0)
+		app->paste = true;
+	else if (intro == '[' && strcmp(seq, "201~") == 0)
+		app->paste = false;
 }
 
 int ui_read_key(ui_app *app)
@@ -248,15 +244,23 @@ int ui_read_key(ui_app *app)
 		return UI_FN | (int)wc;
 	}
 	if (wc == 27) {
+		/* A lone Esc, or Esc then a key typed quickly: Esc. Esc then an
+		 * introducer: a sequence curses did not know, swallowed whole. */
 		nodelay(stdscr, TRUE);
 		wint_t next;
 		int r2 = get_wch(&next);
 		nodelay(stdscr, FALSE);
 		if (r2 == ERR)
-			return 27; /* a real Esc */
-		unget_wch(next);
-		swallow_escape(app);
-		return 0;
+			return 27;
+		if (r2 == OK && next < 0x80 && strchr("[]P_^XO", (int)next)) {
+			swallow_escape(app, (int)next);
+			return 0;
+		}
+		if (r2 == KEY_CODE_YES)
+			ungetch((int)next);
+		else
+			unget_wch(next);
+		return 27;
 	}
 	if (app->paste && (wc == '\n' || wc == '\r' || wc == '\t'))
 		return ' ';

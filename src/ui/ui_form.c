@@ -302,17 +302,48 @@ static int draw_choices(const uf_field *fd, const char *value, int y, int x, int
 	return line + 1;
 }
 
+/* Draws text wrapped at spaces in `cols`, at most max_lines; returns the
+ * lines it takes. */
+static int wrapped(const char *text, int y, int x, int cols, int max_lines, bool draw)
+{
+	int lines = 0;
+	const char *p = text;
+	while (*p && lines < max_lines) {
+		size_t fit = gn_text_fit(p, cols);
+		if (fit == 0)
+			break;
+		if (p[fit] && lines + 1 < max_lines) {
+			size_t cut = fit;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut > 0)
+				fit = cut;
+		}
+		if (draw) {
+			char line[GN_ERR_MSG_MAX + 8];
+			snprintf(line, sizeof line, "%.*s", (int)fit, p);
+			ui_put(y + lines, x, cols, line);
+		}
+		lines++;
+		p += fit;
+		while (*p == ' ')
+			p++;
+	}
+	return lines ? lines : 1;
+}
+
 /* Extra lines under the current field: its choices, then its message or
  * hint. */
-static int extra_lines(ui_form *f, size_t i, int cols)
+static int extra_lines(ui_form *f, size_t i, int cols, bool focused)
 {
 	const uf_field *fd = f->model->field(f->model, i);
 	int n = 0;
-	if (i == f->cur && (fd->kind == UF_SELECT_ONE || fd->kind == UF_SELECT_MULTIPLE))
+	bool here = focused && i == f->cur;
+	if (here && (fd->kind == UF_SELECT_ONE || fd->kind == UF_SELECT_MULTIPLE))
 		n += draw_choices(fd, f->model->get(f->model, i), 0, 0, cols, false);
 	if (f->has_msg && f->msg_field == i)
-		n++;
-	else if (i == f->cur && fd->hint && *fd->hint)
+		n += wrapped(f->msg, 0, 0, cols, 3, false);
+	else if (here && fd->hint && *fd->hint)
 		n++;
 	return n;
 }
@@ -328,7 +359,7 @@ void ui_form_draw(ui_form *f, int y0, int y1, bool focused)
 		int lines = 0;
 		for (size_t i = f->top; i <= f->cur && i < n; i++)
 			if (f->model->relevant(f->model, i))
-				lines += 1 + extra_lines(f, i, vcols);
+				lines += 1 + extra_lines(f, i, vcols, focused);
 		if (lines <= y1 - y0 || f->top >= f->cur)
 			break;
 		f->top++;
@@ -381,10 +412,10 @@ void ui_form_draw(ui_form *f, int y0, int y1, bool focused)
 			attron(A_BOLD | A_STANDOUT);
 			char msg[GN_ERR_MSG_MAX + 8];
 			snprintf(msg, sizeof msg, "⚠ %s", f->msg);
-			ui_put(y, vx, vcols, msg);
+			int room = y1 - y < 3 ? y1 - y : 3;
+			y += wrapped(msg, y, vx, vcols, room, true);
 			attroff(A_BOLD | A_STANDOUT);
-			y++;
-		} else if (y < y1 && i == f->cur && fd->hint && *fd->hint) {
+		} else if (y < y1 && here && fd->hint && *fd->hint) {
 			attron(A_DIM);
 			ui_put(y, vx, vcols, fd->hint);
 			attroff(A_DIM);

@@ -77,7 +77,7 @@ static void home_draw(ui_view *v)
 {
 	home_view *h = (home_view *)v;
 	ui_app *app = v->app;
-	char right[160];
+	char right[256];
 	snprintf(right, sizeof right, "%s · %s", app->ctx.user.login, app->ctx.user.display_name[0]
 	         ? app->ctx.user.display_name : gn_role_label(app->ctx.user.role));
 	ui_title(app, h->ward ? h->ward : "gonha", right);

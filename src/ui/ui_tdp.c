@@ -118,7 +118,7 @@ static void layout(tdp_view *t, int avail)
 static void tdp_draw(ui_view *v)
 {
 	tdp_view *t = (tdp_view *)v;
-	char left[256], right[128];
+	char left[256], right[256];
 	snprintf(left, sizeof left, "%s (%s)", t->tdp.name, t->tdp.code);
 	snprintf(right, sizeof right, _("visited %ld/%ld"), t->stats.done + t->stats.refused + t->stats.moved,
 	         t->stats.listed);
