@@ -1,0 +1,239 @@
+/* The domain queries behind the entry screens: households of a TDP a page
+ * at a time with head and member count, filters, diacritic-insensitive
+ * search over names, addresses and CCCD, moving in the walk, scope, and
+ * drafts (a household as JSON and back, kept per user). */
+#include "testlib.h"
+#include "gonha/db.h"
+#include "gonha/draft.h"
+#include "gonha/household.h"
+#include "gonha/household_list.h"
+#include "gonha/ward.h"
+
+#include <stdlib.h>
+
+static gn_ctx ctx;
+static gn_tdp tdp1, tdp2;
+
+static void setup(void)
+{
+	gn_err err = { 0 };
+	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	memset(&ctx, 0, sizeof ctx);
+	if (gn_db_open_memory(&ctx.db, &err) != GN_OK ||
+	    gn_ward_init(ctx.db, "Phường Thử", 2, "admin", "secret1", &err) != GN_OK) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		exit(2);
+	}
+	const char *codes[] = { "01", NULL };
+	gn_user_create(ctx.db, "leader1", "Leader", GN_ROLE_TDP_LEADER, "pw-leader", NULL, codes, "admin", &err);
+	gn_sign_in(&ctx, "admin", "secret1", &err);
+	gn_tdp_find(&ctx, "01", &tdp1, &err);
+	gn_tdp_find(&ctx, "02", &tdp2, &err);
+}
+
+static void teardown(void)
+{
+	gn_db_close(ctx.db);
+	ctx.db = NULL;
+}
+
+static void add_person(gn_household *hh, const char *name, int year, const char *sex, const char *relation,
+                       const char *cccd, const char *answers)
+{
+	gn_person *p = gn_household_add_member(hh);
+	p->full_name = strdup(name);
+	p->birth_year = year;
+	snprintf(p->sex, sizeof p->sex, "%s", sex);
+	snprintf(p->relation, sizeof p->relation, "%s", relation);
+	p->cccd = cccd ? strdup(cccd) : NULL;
+	p->answers = answers ? strdup(answers) : NULL;
+}
+
+/* Saves a household; returns its id in id_out. */
+static void household(const char *tdp_id, const char *house, const char *alley, const char *status,
+                      const char *head, const char *second, const char *help, char id_out[37])
+{
+	gn_household hh;
+	gn_err err = { 0 };
+	memset(&hh, 0, sizeof hh);
+	snprintf(hh.tdp_id, sizeof hh.tdp_id, "%s", tdp_id);
+	hh.house_no = strdup(house);
+	hh.alley = strdup(alley);
+	hh.street = strdup("Lương Ngọc Quyến");
+	snprintf(hh.visit_status, sizeof hh.visit_status, "%s", status);
+	if (strcmp(status, "not_visited") != 0)
+		hh.visit_date = strdup("2026-11-18");
+	add_person(&hh, head, 1970, "male", "head", NULL, NULL);
+	if (second)
+		add_person(&hh, second, 1972, "female", "spouse", "019172000111", help);
+	if (gn_household_save(&ctx, &hh, &err) != GN_OK)
+		fprintf(stderr, "save: %s (%s)\n", err.msg, err.field);
+	snprintf(id_out, 37, "%s", hh.id);
+	gn_household_free(&hh);
+}
+
+static char ids[6][37];
+
+static void fill(void)
+{
+	household(tdp1.id, "1", "ngõ 45", "done", "Nguyễn Văn An", "Trần Thị Bình", "{\"needs_help\":\"vneid\"}", ids[0]);
+	household(tdp1.id, "3", "ngõ 45", "not_visited", "Lê Văn Cường", NULL, NULL, ids[1]);
+	household(tdp1.id, "5", "ngõ 47", "revisit", "Phạm Thị Dung", "Nguyễn Thị Hà", "{\"needs_help\":\"\"}", ids[2]);
+	household(tdp1.id, "7", "ngõ 47", "done", "Đỗ Văn Đức", NULL, NULL, ids[3]);
+	household(tdp2.id, "2", "ngõ 9", "done", "Nguyễn Văn Em", NULL, NULL, ids[4]);
+}
+
+static void lists_in_walking_order_with_heads(void)
+{
+	setup();
+	fill();
+	gn_hh_row *rows = NULL;
+	size_t n = 0, total = 0;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_hh_list(&ctx, tdp1.id, GN_HH_ALL, NULL, 0, 10, &rows, &n, &err), GN_OK);
+	REQUIRE(n == 4);
+	CHECK_STR(rows[0].house_no, "1");
+	CHECK_STR(rows[0].head_name, "Nguyễn Văn An");
+	CHECK_EQ_INT(rows[0].n_members, 2);
+	CHECK(rows[0].needs_help);
+	CHECK(!rows[2].needs_help); /* an empty needs_help answer is no need */
+	CHECK_STR(rows[3].alley, "ngõ 47");
+	free(rows);
+	/* a page */
+	CHECK_EQ_INT(gn_hh_list(&ctx, tdp1.id, GN_HH_ALL, NULL, 1, 2, &rows, &n, &err), GN_OK);
+	CHECK_EQ_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(rows[0].house_no, "3");
+		CHECK_STR(rows[1].house_no, "5");
+	}
+	free(rows);
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_NOT_VISITED, NULL, &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 1);
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_REVISIT, NULL, &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 1);
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_NEEDS_HELP, NULL, &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 1);
+	long people = 0;
+	CHECK_EQ_INT(gn_tdp_person_count(&ctx, tdp1.id, &people, &err), GN_OK);
+	CHECK_EQ_INT(people, 6);
+	teardown();
+}
+
+static void search_ignores_diacritics(void)
+{
+	setup();
+	fill();
+	gn_hh_row *rows = NULL;
+	size_t n = 0, total = 0;
+	gn_err err = { 0 };
+	/* "nguyen" finds the Nguyễn households of this TDP only, and says which
+	 * member matched when it is not the head */
+	CHECK_EQ_INT(gn_hh_list(&ctx, tdp1.id, GN_HH_ALL, "nguyen", 0, 10, &rows, &n, &err), GN_OK);
+	CHECK_EQ_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(rows[0].head_name, "Nguyễn Văn An");
+		CHECK_STR(rows[1].match_name, "Nguyễn Thị Hà");
+	}
+	free(rows);
+	/* every word, each the start of a word, typed in NFD with capitals */
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_ALL, "NGUYE\xcc\x82\xcc\x83N an", &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 1);
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_ALL, "guyen", &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 0);
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_ALL, "duc", &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 1);
+	/* addresses and CCCD */
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_ALL, "ngo 47", &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 2);
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_ALL, "019172", &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 2);
+	/* search and filter together */
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_REVISIT, "nguyen", &total, &err), GN_OK);
+	CHECK_EQ_INT(total, 1);
+	size_t pos = 99;
+	CHECK_EQ_INT(gn_hh_position(&ctx, tdp1.id, GN_HH_ALL, "nguyen", ids[2], &pos, &err), GN_OK);
+	CHECK_EQ_INT(pos, 1);
+	CHECK_EQ_INT(gn_hh_position(&ctx, tdp1.id, GN_HH_ALL, "nguyen", ids[1], &pos, &err), GN_ERR_NOT_FOUND);
+	teardown();
+}
+
+static void moves_in_the_walk_and_next(void)
+{
+	setup();
+	fill();
+	gn_err err = { 0 };
+	char next[37];
+	CHECK_EQ_INT(gn_hh_next(&ctx, tdp1.id, ids[0], next, &err), GN_OK);
+	CHECK_STR(next, ids[1]);
+	CHECK_EQ_INT(gn_hh_move(&ctx, ids[2], -1, &err), GN_OK);
+	size_t pos = 0;
+	CHECK_EQ_INT(gn_hh_position(&ctx, tdp1.id, GN_HH_ALL, NULL, ids[2], &pos, &err), GN_OK);
+	CHECK_EQ_INT(pos, 1);
+	CHECK_EQ_INT(gn_hh_next(&ctx, tdp1.id, ids[0], next, &err), GN_OK);
+	CHECK_STR(next, ids[2]);
+	CHECK_EQ_INT(gn_hh_move(&ctx, ids[0], -1, &err), GN_ERR_NOT_FOUND);
+	CHECK_EQ_INT(gn_hh_next(&ctx, tdp1.id, ids[3], next, &err), GN_OK);
+	CHECK_STR(next, "");
+	sqlite3_stmt *st = NULL;
+	sqlite3_prepare_v2(ctx.db, "SELECT count(*) FROM audit_log WHERE action = 'move'", -1, &st, NULL);
+	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 2);
+	sqlite3_finalize(st);
+	teardown();
+}
+
+static void scope_is_enforced(void)
+{
+	setup();
+	fill();
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_sign_in(&ctx, "leader1", "pw-leader", &err), GN_OK);
+	gn_hh_row *rows = NULL;
+	size_t n = 0;
+	CHECK_EQ_INT(gn_hh_list(&ctx, tdp2.id, GN_HH_ALL, NULL, 0, 10, &rows, &n, &err), GN_ERR_DENIED);
+	CHECK(rows == NULL);
+	CHECK_EQ_INT(gn_hh_move(&ctx, ids[4], -1, &err), GN_ERR_DENIED);
+	long people;
+	CHECK_EQ_INT(gn_tdp_person_count(&ctx, tdp2.id, &people, &err), GN_ERR_DENIED);
+	CHECK_EQ_INT(gn_draft_put(&ctx, GN_DRAFT_HOUSEHOLD, "new-x", tdp2.id, "{}", &err), GN_ERR_DENIED);
+	teardown();
+}
+
+static void drafts_round_trip(void)
+{
+	setup();
+	fill();
+	gn_err err = { 0 };
+	gn_household hh, back;
+	REQUIRE(gn_household_load(&ctx, ids[0], &hh, &err) == GN_OK);
+	free(hh.members[1].full_name);
+	hh.members[1].full_name = strdup("Trần Thị \"Bình\" \\ mới");
+	char *json = NULL;
+	REQUIRE(gn_household_to_json(&hh, &json, &err) == GN_OK);
+	CHECK_EQ_INT(gn_draft_put(&ctx, GN_DRAFT_HOUSEHOLD, hh.id, hh.tdp_id, json, &err), GN_OK);
+	gn_draft d;
+	REQUIRE(gn_draft_latest(&ctx, GN_DRAFT_HOUSEHOLD, &d, &err) == GN_OK);
+	CHECK_STR(d.record_id, ids[0]);
+	REQUIRE(gn_household_from_json(ctx.db, d.data, &back, &err) == GN_OK);
+	CHECK_STR(back.id, ids[0]);
+	CHECK_EQ_INT(back.n_members, 2);
+	CHECK_STR(back.members[1].full_name, "Trần Thị \"Bình\" \\ mới");
+	CHECK_STR(back.members[1].id, hh.members[1].id);
+	CHECK_STR(back.members[1].answers, "{\"needs_help\":\"vneid\"}");
+	CHECK_EQ_INT(back.members[1].birth_year, 1972);
+	CHECK_STR(back.alley, "ngõ 45");
+	/* saved afterwards: the draft is cleared in the same step */
+	CHECK_EQ_INT(gn_household_save_clearing_draft(&ctx, &back, d.record_id, &err), GN_OK);
+	gn_draft_free(&d);
+	CHECK_EQ_INT(gn_draft_latest(&ctx, GN_DRAFT_HOUSEHOLD, &d, &err), GN_ERR_NOT_FOUND);
+	/* another user never sees this user's draft */
+	CHECK_EQ_INT(gn_draft_put(&ctx, GN_DRAFT_HOUSEHOLD, "new-1", tdp1.id, json, &err), GN_OK);
+	CHECK_EQ_INT(gn_sign_in(&ctx, "leader1", "pw-leader", &err), GN_OK);
+	CHECK_EQ_INT(gn_draft_latest(&ctx, GN_DRAFT_HOUSEHOLD, &d, &err), GN_ERR_NOT_FOUND);
+	free(json);
+	gn_household_free(&hh);
+	gn_household_free(&back);
+	teardown();
+}
+
+GN_TESTS(T(lists_in_walking_order_with_heads), T(search_ignores_diacritics), T(moves_in_the_walk_and_next),
+         T(scope_is_enforced), T(drafts_round_trip))
