@@ -227,10 +227,16 @@ static const char *const migration_2 =
 	"    WHERE tdp_id = OLD.tdp_id;"
 	"END;";
 
+/* The entry screens: a TDP's people counted from an index alone (the home
+ * screen counts them for every TDP on screen). */
+static const char *const migration_3 =
+	"CREATE INDEX person_tdp_live ON person(tdp_id) WHERE deleted = 0;";
+
 static const char *const migrations[] = {
 	NULL, /* version 0: an empty file */
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 int gn_migration_count(void)

@@ -57,18 +57,28 @@ static void home_open(ui_view *v)
 {
 	home_view *h = (home_view *)v;
 	gn_err err = { 0 };
-	free(h->rows);
-	free(h->people);
-	h->rows = NULL;
-	h->people = NULL;
-	h->n = 0;
-	if (gn_cov_ward(&v->app->ctx, &v->app->cov, &h->rows, &h->n, &h->total, &err) != GN_OK) {
+	gn_cov_row *rows = NULL;
+	size_t n = 0;
+	if (gn_cov_ward(&v->app->ctx, &v->app->cov, &rows, &n, &h->total, &err) != GN_OK) {
 		ui_status_err(v->app, &err);
 		return;
 	}
-	h->people = malloc((h->n + 1) * sizeof *h->people);
-	for (size_t i = 0; h->people && i < h->n; i++)
-		h->people[i] = -1;
+	/* People counts already read stay, except the TDP just worked on: only
+	 * the rows on screen are ever counted. */
+	bool same = h->people && n == h->n;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(rows[i].tdp_id, h->rows[i].tdp_id) == 0;
+	if (!same) {
+		free(h->people);
+		h->people = malloc((n + 1) * sizeof *h->people);
+		for (size_t i = 0; h->people && i < n; i++)
+			h->people[i] = -1;
+	} else if (h->cur < n) {
+		h->people[h->cur] = -1;
+	}
+	free(h->rows);
+	h->rows = rows;
+	h->n = n;
 	if (h->cur >= h->n)
 		h->cur = h->n ? h->n - 1 : 0;
 }
