@@ -25,7 +25,9 @@ static void query_clause(gn_strbuf *b, size_t n_words)
 	gn_sb_add(b, " AND (");
 	for (size_t i = 0; i < n_words; i++)
 		gn_sb_printf(b, "%sinstr(' ' || h.address_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
-	gn_sb_add(b, ") OR EXISTS (SELECT 1 FROM person p WHERE p.household_id = h.id AND p.deleted = 0 AND (");
+	/* one pass over the TDP's people (index person_tdp_live), not one
+	 * look-up per household */
+	gn_sb_add(b, ") OR h.id IN (SELECT p.household_id FROM person p WHERE p.tdp_id = ?1 AND p.deleted = 0 AND (");
 	for (size_t i = 0; i < n_words; i++)
 		gn_sb_printf(b, "%sinstr(' ' || p.name_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
 	gn_sb_add(b, ") OR (?3 AND substr(p.cccd, 1, length(?2)) = ?2))))");
@@ -39,7 +41,10 @@ static void where_clause(gn_strbuf *b, gn_hh_filter filter, size_t n_words)
 	switch (filter) {
 	case GN_HH_NOT_VISITED: gn_sb_add(b, " AND h.visit_status = 'not_visited'"); break;
 	case GN_HH_REVISIT: gn_sb_add(b, " AND h.visit_status = 'revisit'"); break;
-	case GN_HH_NEEDS_HELP: gn_sb_add(b, " AND " NEEDS_HELP_SQL); break;
+	case GN_HH_NEEDS_HELP:
+		gn_sb_add(b, " AND h.id IN (SELECT p.household_id FROM person p WHERE p.tdp_id = ?1 AND p.deleted = 0 AND "
+		          "coalesce(json_extract(p.answers, '$.needs_help'), '') NOT IN ('', '[]'))");
+		break;
 	case GN_HH_ALL: break;
 	}
 	if (n_words)

@@ -193,9 +193,26 @@ void ui_draw_all(ui_app *app)
 	move(LINES - 2, 0);
 	clrtoeol();
 	if (app->status[0]) {
+		/* a long message (a question) takes the line above too */
+		size_t fit = gn_text_fit(app->status, COLS - 2);
+		int y = LINES - 2;
+		if (app->status[fit]) {
+			size_t cut = fit;
+			while (cut > 0 && app->status[cut] != ' ')
+				cut--;
+			if (cut > 0)
+				fit = cut;
+			y = LINES - 3;
+			move(y, 0);
+			clrtoeol();
+		}
 		if (app->status_error)
 			attron(A_BOLD);
-		ui_put(LINES - 2, 1, COLS - 2, app->status);
+		char first[GN_ERR_MSG_MAX];
+		snprintf(first, sizeof first, "%.*s", (int)fit, app->status);
+		ui_put(y, 1, COLS - 2, first);
+		if (y != LINES - 2)
+			ui_put(LINES - 2, 1, COLS - 2, app->status + fit + (app->status[fit] == ' '));
 		attroff(A_BOLD);
 	}
 	ui_draw_keybar(app->top ? app->top->kind : 0);
