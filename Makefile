@@ -47,7 +47,11 @@ MO_FILES = locale/vi/LC_MESSAGES/gonha.mo
 .PHONY: all deps check check-fast run bench fuzz install clean
 .SECONDARY:
 
-all: gonha $(MO_FILES)
+all: gonha $(MO_FILES) $(BUILD)/gonha.1
+
+# The man page comes from the command table, like --help.
+$(BUILD)/gonha.1: $(BUILD)/gonha
+	GONHA_LANG=en $(BUILD)/gonha --help-man > $@
 
 gonha: $(BUILD)/gonha
 	cp $< $@
@@ -132,7 +136,7 @@ install: all
 	install -m 0755 gonha $(DESTDIR)$(PREFIX)/bin/gonha
 	cp -R forms/. $(DESTDIR)$(PREFIX)/share/gonha/forms/
 	@for mo in $(MO_FILES); do d=$(DESTDIR)$(PREFIX)/share/$$(dirname $$mo); install -d $$d; install -m 0644 $$mo $$d/; done
-	@if [ -f docs/gonha.1 ]; then install -m 0644 docs/gonha.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+	install -m 0644 $(BUILD)/gonha.1 $(DESTDIR)$(PREFIX)/share/man/man1/gonha.1
 
 clean:
 	rm -rf build build-* gonha locale

@@ -46,6 +46,51 @@ static void print_help(FILE *out)
 	fprintf(out, "%s\n", _("Exit status: 0 done, 1 problems found, 2 refused input, 3 error."));
 }
 
+/* The man page, from the same table as --help (troff; `make` writes it to
+ * build/gonha.1 and `make install` installs it). */
+static void troff_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void print_man(FILE *out)
+{
+	fprintf(out, ".TH GONHA 1 \"%s\" \"gonha %s\" \"User Commands\"\n", "2026", GONHA_VERSION);
+	fprintf(out, ".SH NAME\ngonha \\- %s\n", _("the door-to-door digital-literacy census (Bình dân học vụ số)"));
+	fprintf(out, ".SH SYNOPSIS\n.B gonha\n[\\-\\-db FILE] [\\-\\-lang vi|en]\n");
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		fputs(".br\n.B gonha\n", out);
+		troff_text(out, commands[i].synopsis);
+		fputc('\n', out);
+	}
+	fputs(".SH DESCRIPTION\n", out);
+	troff_text(out, _("Without a command, gonha opens the terminal UI: sign in, then the TDPs, their households by alley, each household's form and members. F1 or ? lists the keys."));
+	fputs("\n.SH COMMANDS\n", out);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		fputs(".TP\n.B ", out);
+		troff_text(out, commands[i].synopsis);
+		fputc('\n', out);
+		troff_text(out, _(commands[i].summary));
+		fputc('\n', out);
+	}
+	fputs(".SH ENVIRONMENT\n.TP\n.B GONHA_DB\n", out);
+	troff_text(out, _("the database when --db is not given (else ~/.local/share/gonha/ward.db)"));
+	fputs("\n.TP\n.B GONHA_USER, GONHA_PASSWORD\n", out);
+	troff_text(out, _("sign-in for headless commands; without them gonha asks on the terminal"));
+	fputs("\n.TP\n.B GONHA_LANG\n", out);
+	troff_text(out, _("vi (the default) or en"));
+	fputs("\n.SH EXIT STATUS\n", out);
+	troff_text(out, _("Exit status: 0 done, 1 problems found, 2 refused input, 3 error."));
+	fputs("\n", out);
+}
+
 /* Arguments must be UTF-8: they end up in the database and on screens. */
 static int check_args_utf8(int argc, char **argv)
 {
@@ -75,6 +120,7 @@ int main(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "help-man", no_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -88,6 +134,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h': print_help(stdout); return GN_EXIT_OK;
 		case 'V': printf("gonha %s\n", GONHA_VERSION); return GN_EXIT_OK;
+		case 'M': print_man(stdout); return GN_EXIT_OK;
 		default:
 			return gn_cli_usage(_("unknown option %s (see gonha --help)"), argv[optind - 1]);
 		}

@@ -30,7 +30,7 @@ static void bind_catalog(void)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			const char *ups[] = { "", "/..", "/../..", "/../../.." };
+			const char *ups[] = { "", "/..", "/../..", "/../../..", "/../share" };
 			for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
 				char dir[PATH_MAX + 32], probe[PATH_MAX + 96];
 				snprintf(dir, sizeof dir, "%s%s/locale", exe, ups[i]);
