@@ -397,6 +397,7 @@ static void handle(ui_app *app, int key)
 		return;
 	}
 	ui_action a = ui_action_for_key(v->kind, key);
+	app->status[0] = '\0'; /* a message lasts until the next key */
 	if (v->handle_key(v, a, key))
 		return;
 	switch (a) {

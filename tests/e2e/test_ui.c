@@ -1,0 +1,472 @@
+/* The terminal UI end to end: the real binary on a pseudo-terminal (term.h),
+ * keys typed as a TDP leader would (Vietnamese as NFC and as NFD), the
+ * screen read back, and the database checked with plain SQL. */
+#include "testlib.h"
+#include "term.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
+#define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
+
+static const char *bin(void)
+{
+	const char *b = getenv("GONHA_BIN");
+	return b && *b ? b : "./gonha";
+}
+
+static char db[512];
+
+/* A fresh demo ward (2 TDPs of 20 households) in the test's directory. */
+static void make_demo(const char *name)
+{
+	char cmd[2048];
+	snprintf(db, sizeof db, "%s/%s", gn_test_tmpdir(), name);
+	snprintf(cmd, sizeof cmd, "GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 2 --households 20 >/dev/null 2>&1",
+	         bin(), db);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "demo failed: %s\n", cmd);
+		exit(2);
+	}
+}
+
+static gn_term *start(int rows, int cols, const char *lang)
+{
+	char *argv[] = { (char *)bin(), "--db", db, lang ? "--lang" : NULL, (char *)lang, NULL };
+	char *env[] = { "GONHA_NOW=2026-11-20T09:00:00Z", "GONHA_LANG=", NULL };
+	return gn_term_spawn(rows, cols, argv, env);
+}
+
+static int sign_in(gn_term *t, const char *user)
+{
+	if (gn_term_wait_for(t, "Tên đăng nhập:", GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, user);
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "demo");
+	gn_term_key(t, "Enter");
+	return gn_term_wait_for(t, "Tổ dân phố 1", GN_TERM_WAIT_MS);
+}
+
+static long query_int(const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		fprintf(stderr, "  query failed: %s: %s\n", sql, sqlite3_errmsg(h));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+/* The first row's text of a query, copied into out. */
+static const char *query_text(const char *sql, char *out, size_t size)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	out[0] = '\0';
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return out;
+}
+
+/* No line of the screen is wider than the terminal and the title and key
+ * bar are where they belong. */
+static void screen_intact(gn_term *t, const char *title_part)
+{
+	char *row0 = gn_term_row(t, 0);
+	CHECK(row0 && strstr(row0, title_part));
+	free(row0);
+	CHECK(gn_term_contains(t, "Trợ giúp"));
+}
+
+static void quit(gn_term *t)
+{
+	int status = -1;
+	gn_term_key(t, "C-q");
+	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	gn_term_free(t);
+}
+
+/* Sign in, open a TDP, add a household with three members (NFC and NFD),
+ * save, filter, search, edit, resize mid-edit, quit, restart, find it. */
+static void enters_a_household_end_to_end(void)
+{
+	make_demo("entry.db");
+	gn_term *t = start(24, 80, NULL);
+	REQUIRE(t);
+	WAIT(t, "Đây là phường mẫu");
+	REQUIRE(sign_in(t, "admin") == 0);
+	WAIT(t, "Tổ dân phố 2");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "20 hộ");
+
+	/* a new household, heads-down */
+	gn_term_type(t, "a");
+	REQUIRE_WAIT(t, "Hộ mới");
+	gn_term_type(t, "99");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "ngõ 12/ngách 3");                 /* NFC */
+	gn_term_key(t, "Tab");
+	gn_term_type(t, "Lu\xcc\x9bo\xcc\x9bng Ngo\xcc\xa3" "c Quye\xcc\x82\xcc\x81n"); /* NFD */
+	gn_term_key(t, "Enter");
+	WAIT(t, "Không có nhà, hẹn lại");                 /* the choices, by number */
+	gn_term_type(t, "2");
+	WAIT(t, "Ngày thăm");
+	gn_term_type(t, "20/11/2026");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");                          /* visited by: admin, carried */
+	WAIT(t, "+ Thêm người");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "người 1/1");
+	gn_term_type(t, "Nguyễn Văn Ấn");                 /* NFC */
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "1975");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "1");
+	gn_term_type(t, "1");
+	WAIT(t, "12 chữ số");
+	gn_term_type(t, "001075000123");
+	gn_term_key(t, "Enter");                          /* past the last field: the roster */
+	WAIT(t, "Thành viên (1)");
+	gn_term_key(t, "Enter");                          /* on "+ Thêm người" */
+	REQUIRE_WAIT(t, "người 2/2");
+	gn_term_type(t, "Tra\xcc\x82\xcc\x80n Thi\xcc\xa3 Hoa"); /* NFD */
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "1980");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "2");
+	gn_term_type(t, "2");
+	WAIT(t, "12 chữ số");
+	gn_term_key(t, "C-t");                            /* save and add another member */
+	REQUIRE_WAIT(t, "người 3/3");
+	WAIT(t, "Người tiếp theo");
+	gn_term_type(t, "Le\xcc\x82 Minh Kho\xcc\x82i");     /* NFD */
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "2015");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "1");
+	gn_term_type(t, "3");                             /* no CCCD under 14: skipped */
+	WAIT(t, "Thành viên (3)");
+	WAIT(t, "Lê Minh Khôi");
+	gn_term_key(t, "C-s");
+	REQUIRE_WAIT(t, "Đã lưu: hộ 99");
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE house_no = '99' AND deleted = 0"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM person p JOIN household h ON h.id = p.household_id "
+	                       "WHERE h.house_no = '99' AND p.deleted = 0"), 3);
+	/* NFD typing stored as NFC */
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM person WHERE full_name = 'Trần Thị Hoa'"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE street = 'Lương Ngọc Quyến' AND house_no = '99'"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM draft"), 0);
+
+	/* the list: 21 households; filters */
+	gn_term_key(t, "Esc");
+	REQUIRE_WAIT(t, "21 hộ");
+	gn_term_type(t, "f");
+	WAIT(t, "Lọc: chưa thăm");
+	gn_term_type(t, "f");
+	WAIT(t, "Lọc: hẹn lại");
+	gn_term_type(t, "f");
+	WAIT(t, "Lọc: cần hỗ trợ");
+	gn_term_type(t, "f");
+	WAIT(t, "Lọc: tất cả");
+	/* search without diacritics */
+	gn_term_type(t, "/");
+	gn_term_type(t, "nguyen");
+	WAIT(t, "Tìm: nguyen");
+	WAIT(t, "Nguyễn");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "le minh khoi");
+	WAIT(t, "(Lê Minh Khôi)");                       /* a member, not the head, matched */
+	WAIT(t, "1 hộ");
+	gn_term_key(t, "Enter");                          /* leave the search field */
+	gn_term_key(t, "Enter");                          /* open the household */
+	REQUIRE_WAIT(t, "Hộ 99 ngõ 12/ngách 3");
+
+	/* edit the house number, resizing in the middle of typing */
+	gn_term_key(t, "End");
+	gn_term_type(t, "B");
+	WAIT(t, "99B");
+	gn_term_resize(t, 30, 100);
+	WAIT(t, "99B");
+	screen_intact(t, "Hộ 99");
+	gn_term_resize(t, 24, 80);
+	WAIT(t, "99B");
+	gn_term_resize(t, 20, 70);
+	WAIT(t, "Cửa sổ quá nhỏ");
+	CHECK(!gn_term_contains(t, "Thành viên"));
+	gn_term_resize(t, 24, 80);
+	WAIT(t, "Thành viên (3)");
+	gn_term_type(t, "x");
+	WAIT(t, "99Bx");
+	gn_term_key(t, "Backspace");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "C-s");
+	REQUIRE_WAIT(t, "Đã lưu: hộ 99B");
+	quit(t);
+
+	/* restart: everything is there */
+	t = start(24, 80, NULL);
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "admin") == 0);
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "21 hộ");
+	gn_term_type(t, "/99b");
+	WAIT(t, "1 hộ");
+	WAIT(t, "Nguyễn Văn Ấn");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "Thành viên (3)");
+	WAIT(t, "Trần Thị Hoa");
+	WAIT(t, "Lê Minh Khôi");
+	WAIT(t, "001******123");                         /* the CCCD masked on screen */
+	quit(t);
+	char buf[256];
+	CHECK_STR(query_text("SELECT house_no FROM household WHERE street = 'Lương Ngọc Quyến' AND alley = 'ngõ 12/ngách 3'",
+	                     buf, sizeof buf), "99B");
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM person WHERE relation = 'head' AND household_id = "
+	                       "(SELECT id FROM household WHERE house_no = '99B')"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM audit_log WHERE table_name = 'household' AND action = 'update'"), 1);
+}
+
+/* A fingerprint of every saved household and person. */
+static void fingerprint(char *out, size_t size)
+{
+	query_text("SELECT (SELECT count(*) || ':' || total(rev) || ':' || group_concat(id || house_no || visit_status, ',') "
+	           "FROM household WHERE deleted = 0) || '/' || (SELECT count(*) || ':' || total(rev) || ':' || "
+	           "group_concat(id || full_name, ',') FROM person WHERE deleted = 0)", out, size);
+}
+
+/* SIGKILL in the middle of a household: saved data intact, check passes,
+ * the draft is offered back and can be saved. */
+static void survives_a_kill_and_offers_the_draft(void)
+{
+	static char before[1 << 16], after[1 << 16];
+	make_demo("kill.db");
+	fingerprint(before, sizeof before);
+	REQUIRE(before[0]);
+	gn_term *t = start(24, 80, NULL);
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "admin") == 0);
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "20 hộ");
+	gn_term_type(t, "a");
+	REQUIRE_WAIT(t, "Hộ mới");
+	gn_term_type(t, "77");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "ngõ 5");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "Hàng Bông");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "2");
+	gn_term_type(t, "20/11/2026");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "người 1/1");
+	gn_term_type(t, "Phạm Văn Bình");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "1960");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "1");
+	gn_term_type(t, "1");
+	REQUIRE_WAIT(t, "12 chữ số");
+	gn_term_type(t, "0010600");                       /* the field under the cursor: lost */
+	WAIT(t, "0010600");
+	CHECK_EQ_INT(gn_term_signal(t, SIGKILL), 0);
+	int status = 0;
+	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
+	CHECK(WIFSIGNALED(status));
+	gn_term_free(t);
+
+	fingerprint(after, sizeof after);
+	CHECK_STR(after, before);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM draft WHERE user_login = 'admin'"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM draft WHERE data LIKE '%Phạm Văn Bình%'"), 1);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "GONHA_USER=admin GONHA_PASSWORD=demo '%s' check --db '%s' >/dev/null 2>&1", bin(), db);
+	int rc = system(cmd);
+	CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+
+	t = start(24, 80, NULL);
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "admin") == 0);
+	REQUIRE_WAIT(t, "Có bản nháp chưa lưu");
+	WAIT(t, "Phạm Văn Bình, 1 người");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "Phạm Văn Bình");
+	WAIT(t, "Hàng Bông");
+	/* what was typed in the CCCD field came back too, and is checked */
+	gn_term_key(t, "C-s");
+	REQUIRE_WAIT(t, "Số CCCD phải có 12 chữ số");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "001060000777");
+	gn_term_key(t, "C-s");
+	REQUIRE_WAIT(t, "Đã lưu: hộ 77");
+	quit(t);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE house_no = '77' AND street = 'Hàng Bông'"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM person WHERE full_name = 'Phạm Văn Bình' AND birth_year = 1960"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM draft"), 0);
+	rc = system(cmd);
+	CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+}
+
+/* Each bad value is stopped at its field with the form's message; nothing
+ * is half-saved; pasted junk never reaches the screen. */
+static void stops_bad_input_at_the_field(void)
+{
+	static char before[1 << 16], after[1 << 16];
+	make_demo("bad.db");
+	fingerprint(before, sizeof before);
+	gn_term *t = start(24, 80, NULL);
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "admin") == 0);
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "20 hộ");
+	gn_term_type(t, "a");
+	REQUIRE_WAIT(t, "Hộ mới");
+	gn_term_type(t, "5");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "2");
+	WAIT(t, "Ngày thăm");
+	gn_term_key(t, "Enter");                          /* required, left empty */
+	WAIT(t, "Cần ngày thăm khi đã đến hộ");
+	gn_term_type(t, "20/11/2030");                    /* in the future */
+	gn_term_key(t, "Enter");
+	WAIT(t, "⚠");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "20/11/2026");
+	gn_term_key(t, "Enter");
+	WAIT(t, "Người đi thăm");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "người 1/1");
+	gn_term_key(t, "Enter");                          /* the name is required */
+	WAIT(t, "Cần nhập họ và tên.");
+	gn_term_type(t, "Đỗ Văn Hùng");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "19x5");                          /* letters in a number */
+	gn_term_key(t, "Enter");
+	WAIT(t, "Năm sinh phải là số");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "2030");                          /* a birth year in the future */
+	gn_term_key(t, "Enter");
+	WAIT(t, "Năm sinh phải từ 1900 đến 2026");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "1985");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "1");
+	gn_term_type(t, "1");
+	REQUIRE_WAIT(t, "12 chữ số");
+	gn_term_type(t, "001185000001");                  /* says female; he is male */
+	gn_term_key(t, "Enter");
+	WAIT(t, "Chữ số thứ 4 của CCCD (1)");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "001090000001");                  /* says born in 1990 */
+	gn_term_key(t, "Enter");
+	WAIT(t, "Chữ số thứ 5-6 của CCCD (90)");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "001085000001");
+	gn_term_key(t, "Enter");
+	WAIT(t, "Thành viên (1)");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "người 2/2");
+	gn_term_type(t, "Đỗ Thị Lan");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "1987");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "2");
+	gn_term_type(t, "1");                             /* a second head */
+	WAIT(t, "Hộ đã có chủ hộ (Đỗ Văn Hùng)");
+	gn_term_type(t, "2");                             /* spouse */
+	WAIT(t, "12 chữ số");
+
+	/* a long paste with newlines and escape sequences, bracketed as a
+	 * terminal sends it, then raw escape sequences typed into the field */
+	gn_term_key(t, "BTab");
+	gn_term_key(t, "BTab");
+	gn_term_key(t, "BTab");
+	gn_term_key(t, "BTab");
+	WAIT(t, "Có dấu, như trên căn cước");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "\x1b[200~Đỗ Thị\nLan dòng hai\r\n\x1b[31mđỏ\x1b[0m \x1b]0;TIEU-DE\x07"
+	                "rất dài rất dài rất dài rất dài rất dài rất dài rất dài rất dài rất dài rất dài "
+	                "rất dài rất dài rất dài rất dài rất dài rất dài rất dài CUỐI\x1b[201~");
+	WAIT(t, "CUỐI");
+	gn_term_type(t, "\x1b[2J\x1b[H\x1b[5;5HXX");
+	WAIT(t, "CUỐIXX");
+	screen_intact(t, "người 2/2");
+	CHECK(!gn_term_contains(t, "TIEU-DE"));
+	CHECK(!gn_term_contains(t, "[31m"));
+	CHECK(!gn_term_contains(t, "dòng hai\n"));
+	char *row = gn_term_row(t, 2);
+	CHECK(row && strstr(row, "Họ và tên"));
+	free(row);
+
+	/* leave without saving: nothing was written */
+	gn_term_key(t, "C-q");
+	int status = -1;
+	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
+	gn_term_free(t);
+	fingerprint(after, sizeof after);
+	CHECK_STR(after, before);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE house_no = '5' AND alley = ''"), 0);
+}
+
+/* A wrong password says so and stays; English on request; a TDP leader
+ * sees only their TDP. */
+static void signs_in_with_scope_and_language(void)
+{
+	make_demo("signin.db");
+	gn_term *t = start(24, 80, "en");
+	REQUIRE(t);
+	REQUIRE_WAIT(t, "This is a demo ward");
+	gn_term_type(t, "tdp02");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "wrong");
+	gn_term_key(t, "Enter");
+	WAIT(t, "wrong user name or password");
+	WAIT(t, "Password:");
+	gn_term_key(t, "C-q");
+	int status;
+	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
+	gn_term_free(t);
+
+	t = start(24, 80, NULL);
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "tdp01") == 0);
+	WAIT(t, "Số người");
+	CHECK(!gn_term_contains(t, "Tổ dân phố 2"));
+	gn_term_key(t, "F1");
+	WAIT(t, "Trợ giúp: các phím");
+	WAIT(t, "Mở dòng đang chọn");
+	gn_term_key(t, "Esc");
+	WAIT(t, "Số người");
+	gn_term_type(t, "q");
+	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
+	gn_term_free(t);
+
+	/* the database cannot be opened: one line on stderr, no screen */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "'%s' --db '%s/missing.db' </dev/null >/dev/null 2>'%s/err.txt'", bin(), gn_test_tmpdir(),
+	         gn_test_tmpdir());
+	int rc = system(cmd);
+	CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) != 0);
+}
+
+GN_TESTS(T(enters_a_household_end_to_end), T(survives_a_kill_and_offers_the_draft),
+         T(stops_bad_input_at_the_field), T(signs_in_with_scope_and_language))
