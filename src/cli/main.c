@@ -66,6 +66,8 @@ static void print_man(FILE *out)
 	fprintf(out, ".SH NAME\ngonha \\- %s\n", _("the door-to-door digital-literacy census (Bình dân học vụ số)"));
 	fprintf(out, ".SH SYNOPSIS\n.B gonha\n[\\-\\-db FILE] [\\-\\-lang vi|en]\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		if (!commands[i].summary)
+			continue;
 		fputs(".br\n.B gonha\n", out);
 		troff_text(out, commands[i].synopsis);
 		fputc('\n', out);
@@ -74,6 +76,8 @@ static void print_man(FILE *out)
 	troff_text(out, _("Without a command, gonha opens the terminal UI: sign in, then the TDPs, their households by alley, each household's form and members. F1 or ? lists the keys."));
 	fputs("\n.SH COMMANDS\n", out);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		if (!commands[i].summary)
+			continue; /* internal (ui-bench) */
 		fputs(".TP\n.B ", out);
 		troff_text(out, commands[i].synopsis);
 		fputc('\n', out);
