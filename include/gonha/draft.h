@@ -38,7 +38,8 @@ void gn_draft_free(gn_draft *d);
 gn_status gn_household_to_json(const gn_household *hh, char **out, gn_err *err);
 gn_status gn_household_from_json(sqlite3 *db, const char *json, gn_household *out, gn_err *err);
 
-/* Saves the household (gn_household_save) and then deletes its draft. */
+/* Saves the household (gn_household_save) and deletes the user's draft
+ * draft_id in the same transaction (kept if the save fails). */
 gn_status gn_household_save_clearing_draft(gn_ctx *ctx, gn_household *hh, const char *draft_id,
                                            gn_err *err);
 

@@ -244,11 +244,25 @@ out:
 gn_status gn_household_save_clearing_draft(gn_ctx *ctx, gn_household *hh, const char *draft_id,
                                            gn_err *err)
 {
-	gn_status rc = gn_household_save(ctx, hh, err);
-	if (rc != GN_OK || !draft_id || !*draft_id)
-		return rc;
-	/* The household is saved; a draft left behind by a failure here is
-	 * recognised as stale by gn_draft_latest (older than the record). */
-	gn_draft_delete(ctx, GN_DRAFT_HOUSEHOLD, draft_id, NULL);
-	return GN_OK;
+	if (!draft_id || !*draft_id)
+		return gn_household_save(ctx, hh, err);
+	/* The draft goes in the save's own transaction: temporary triggers on
+	 * this connection delete it when the household row is written, so a
+	 * failed save (rolled back) keeps it, and a crash can never leave both
+	 * a saved household and its draft. */
+	char *sql = sqlite3_mprintf(
+		"CREATE TEMP TRIGGER gn_draft_clear_insert AFTER INSERT ON main.household BEGIN "
+		"DELETE FROM draft WHERE user_login = %Q AND kind = %Q AND record_id = %Q; END;"
+		"CREATE TEMP TRIGGER gn_draft_clear_update AFTER UPDATE ON main.household BEGIN "
+		"DELETE FROM draft WHERE user_login = %Q AND kind = %Q AND record_id = %Q; END;",
+		ctx->user.login, GN_DRAFT_HOUSEHOLD, draft_id, ctx->user.login, GN_DRAFT_HOUSEHOLD, draft_id);
+	if (!sql)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	gn_status rc = gn_db_exec(ctx->db, sql, err);
+	sqlite3_free(sql);
+	if (rc == GN_OK)
+		rc = gn_household_save(ctx, hh, err);
+	gn_db_exec(ctx->db, "DROP TRIGGER IF EXISTS temp.gn_draft_clear_insert;"
+	           "DROP TRIGGER IF EXISTS temp.gn_draft_clear_update;", NULL);
+	return rc;
 }

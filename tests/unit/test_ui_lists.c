@@ -221,10 +221,30 @@ static void drafts_round_trip(void)
 	CHECK_STR(back.members[1].answers, "{\"needs_help\":\"vneid\"}");
 	CHECK_EQ_INT(back.members[1].birth_year, 1972);
 	CHECK_STR(back.alley, "ngõ 45");
-	/* saved afterwards: the draft is cleared in the same step */
+	/* a save that fails keeps the draft (its transaction rolled back) */
+	snprintf(back.members[1].relation, sizeof back.members[1].relation, "head");
+	CHECK_EQ_INT(gn_household_save_clearing_draft(&ctx, &back, d.record_id, &err), GN_ERR_INVALID);
+	gn_draft other;
+	CHECK_EQ_INT(gn_draft_latest(&ctx, GN_DRAFT_HOUSEHOLD, &other, &err), GN_OK);
+	gn_draft_free(&other);
+	snprintf(back.members[1].relation, sizeof back.members[1].relation, "spouse");
+	/* saved afterwards: the draft is cleared in the same transaction */
 	CHECK_EQ_INT(gn_household_save_clearing_draft(&ctx, &back, d.record_id, &err), GN_OK);
 	gn_draft_free(&d);
 	CHECK_EQ_INT(gn_draft_latest(&ctx, GN_DRAFT_HOUSEHOLD, &d, &err), GN_ERR_NOT_FOUND);
+	/* a new household's draft (a made-up key) goes when it is inserted */
+	CHECK_EQ_INT(gn_draft_put(&ctx, GN_DRAFT_HOUSEHOLD, "new-0", tdp1.id, json, &err), GN_OK);
+	gn_household fresh;
+	REQUIRE(gn_household_from_json(ctx.db, json, &fresh, &err) == GN_OK);
+	fresh.id[0] = '\0';
+	for (size_t i = 0; i < fresh.n_members; i++) {
+		fresh.members[i].id[0] = '\0';
+		free(fresh.members[i].cccd);
+		fresh.members[i].cccd = NULL;
+	}
+	CHECK_EQ_INT(gn_household_save_clearing_draft(&ctx, &fresh, "new-0", &err), GN_OK);
+	CHECK_EQ_INT(gn_draft_latest(&ctx, GN_DRAFT_HOUSEHOLD, &d, &err), GN_ERR_NOT_FOUND);
+	gn_household_free(&fresh);
 	/* another user never sees this user's draft */
 	CHECK_EQ_INT(gn_draft_put(&ctx, GN_DRAFT_HOUSEHOLD, "new-1", tdp1.id, json, &err), GN_OK);
 	CHECK_EQ_INT(gn_sign_in(&ctx, "leader1", "pw-leader", &err), GN_OK);
