@@ -3,6 +3,7 @@
  * search over names, addresses and CCCD, moving in the walk, scope, and
  * drafts (a household as JSON and back, kept per user). */
 #include "testlib.h"
+#include "gonha/answers.h"
 #include "gonha/db.h"
 #include "gonha/draft.h"
 #include "gonha/household.h"
@@ -255,5 +256,29 @@ static void drafts_round_trip(void)
 	teardown();
 }
 
-GN_TESTS(T(lists_in_walking_order_with_heads), T(search_ignores_diacritics), T(moves_in_the_walk_and_next),
+/* Setting the keys a form knows keeps every other key as it was. */
+static void answers_keep_unknown_keys(void)
+{
+	setup();
+	gn_err err = { 0 };
+	char *a = strdup("{\"future_question\":[1,2],\"smartphone\":\"no\",\"x\":{\"y\":1}}");
+	CHECK_EQ_INT(gn_answers_set(ctx.db, &a, "smartphone", "yes", GN_ANSWER_TEXT, &err), GN_OK);
+	CHECK_EQ_INT(gn_answers_set(ctx.db, &a, "birth.year", "1985", GN_ANSWER_NUMBER, &err), GN_OK);
+	CHECK_EQ_INT(gn_answers_set(ctx.db, &a, "x", NULL, GN_ANSWER_NONE, &err), GN_OK);
+	CHECK_STR(a, "{\"future_question\":[1,2],\"smartphone\":\"yes\",\"birth.year\":1985}");
+	char *v = gn_answers_get(ctx.db, a, "birth.year");
+	CHECK_STR(v, "1985");
+	free(v);
+	CHECK(gn_answers_get(ctx.db, a, "x") == NULL);
+	CHECK_EQ_INT(gn_answers_set(ctx.db, &a, "n", "not a number", GN_ANSWER_NUMBER, &err), GN_ERR_INVALID);
+	CHECK_EQ_INT(gn_answers_set(ctx.db, &a, "bad\"key", "1", GN_ANSWER_TEXT, &err), GN_ERR_INVALID);
+	free(a);
+	a = NULL;
+	CHECK_EQ_INT(gn_answers_set(ctx.db, &a, "phone", "0912", GN_ANSWER_TEXT, &err), GN_OK);
+	CHECK_STR(a, "{\"phone\":\"0912\"}");
+	free(a);
+	teardown();
+}
+
+GN_TESTS(T(answers_keep_unknown_keys), T(lists_in_walking_order_with_heads), T(search_ignores_diacritics), T(moves_in_the_walk_and_next),
          T(scope_is_enforced), T(drafts_round_trip))
