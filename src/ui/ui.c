@@ -7,6 +7,7 @@
 #include "gonha/i18n.h"
 #include "gonha/text.h"
 #include "gonha/ui.h"
+#include "gonha/users.h"
 #include "gonha/ward.h"
 
 #include <stdarg.h>
@@ -16,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <unistr.h>
+
+static double now_ms(void);
 
 /* ---- drawing ------------------------------------------------------------ */
 
@@ -256,8 +259,23 @@ int ui_read_key(ui_app *app)
 	if (r == ERR)
 		return 0;
 	if (r == KEY_CODE_YES) {
-		if (wc == KEY_RESIZE || wc == KEY_MOUSE)
+		if (wc == KEY_RESIZE)
 			return 0;
+		if (wc == KEY_MOUSE) {
+			MEVENT ev;
+			if (getmouse(&ev) != OK)
+				return 0;
+			if (ev.bstate & BUTTON4_PRESSED)
+				return UI_FN | KEY_UP;
+			if (ev.bstate & BUTTON5_PRESSED)
+				return UI_FN | KEY_DOWN;
+			if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED)))
+				return 0;
+			app->mouse_y = ev.y;
+			app->mouse_x = ev.x;
+			app->mouse_double = (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0;
+			return UI_MOUSE;
+		}
 		return UI_FN | (int)wc;
 	}
 	if (wc == 27) {
@@ -472,6 +490,7 @@ int gn_ui_run(const char *db_path)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(60);
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	/* Bracketed paste: a pasted text arrives marked, so its newlines stay in
 	 * the field instead of moving on. */
 	fputs("\033[?2004h", stdout);
@@ -481,11 +500,21 @@ int gn_ui_run(const char *db_path)
 	app.ctx.db = db;
 	app.ctx.coverage = &app.cov;
 	ui_push(&app, ui_signin_new(&app));
+	/* Idle lock: a shared office PC left alone does not stay open. Keys
+	 * are awaited at most a while, so the clock is looked at. */
+	int idle_minutes = gn_idle_lock_minutes(db);
+	double last_key = now_ms();
+	timeout(15000);
 	while (!app.quit && app.top) {
 		ui_draw_all(&app);
 		int key = ui_read_key(&app);
-		if (key)
+		if (key) {
+			last_key = now_ms();
 			handle(&app, key);
+		} else if (app.signed_in && now_ms() - last_key >= idle_minutes * 60000.0 &&
+		           !(app.top->kind == UV_SIGNIN)) {
+			ui_push(&app, ui_lock_new(&app, idle_minutes));
+		}
 	}
 	app_finish(&app);
 	endwin();

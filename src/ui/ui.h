@@ -26,6 +26,9 @@
  * UI_FN set (KEY_* values overlap code points such as 'ơ'). */
 #define UI_FN 0x40000000
 #define UI_CTRL(c) ((c) & 0x1f)
+/* A mouse click (optional; position in ui_app.mouse_y/x); the wheel comes
+ * as the Up and Down keys. */
+#define UI_MOUSE (UI_FN | KEY_MOUSE)
 
 typedef enum ui_action {
 	UA_NONE = 0,
@@ -99,6 +102,8 @@ struct ui_app {
 	bool status_error;
 	ui_carry carry;
 	bool paste;           /* inside a bracketed paste */
+	int mouse_y, mouse_x; /* where the last click (UI_MOUSE) was */
+	bool mouse_double;    /* it was a double click */
 	bool headless;        /* bench: no keyboard */
 };
 
@@ -224,6 +229,8 @@ void ui_model_free(uf_model *m);
 /* ---- the views ----------------------------------------------------------- */
 
 ui_view *ui_signin_new(ui_app *app);
+/* The idle lock: asks the signed-in user's password again. */
+ui_view *ui_lock_new(ui_app *app, int idle_minutes);
 ui_view *ui_home_new(ui_app *app);
 ui_view *ui_tdp_new(ui_app *app, const char *tdp_id);
 /* hh: taken over (a new household, a restored draft) or NULL to load id. */

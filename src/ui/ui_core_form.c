@@ -58,6 +58,18 @@ static void normalise_date(const char *in, char *out, size_t size)
 		snprintf(out, size, "%s", in);
 }
 
+/* "2026-11-20" -> "20/11/2026" for showing; other text kept. */
+static char *display_date(const char *iso)
+{
+	int y, mo, d;
+	char tail, buf[32];
+	if (iso && sscanf(iso, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) == 3) {
+		snprintf(buf, sizeof buf, "%02d/%02d/%04d", d, mo, y);
+		return strdup(buf);
+	}
+	return strdup(iso ? iso : "");
+}
+
 static bool whole_number(const char *s, long *out)
 {
 	char *end;
@@ -77,13 +89,19 @@ static gn_status core_set(uf_model *m, size_t i, const char *value, gn_err *err)
 	gn_status st = gn_text_clean(value, strlen(value), 0, &clean, err);
 	if (st != GN_OK)
 		return st;
+	/* dates are shown dd/mm/yyyy, as written in Vietnam, and stored ISO */
+	char stored[64];
 	if (c->fields[i].kind == UF_DATE) {
-		char norm[64];
-		normalise_date(clean, norm, sizeof norm);
-		free(clean);
-		clean = strdup(norm);
-		if (!clean)
+		normalise_date(clean, stored, sizeof stored);
+		char *shown = display_date(stored);
+		if (!shown) {
+			free(clean);
 			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		}
+		free(clean);
+		clean = shown;
+	} else {
+		snprintf(stored, sizeof stored, "%s", "");
 	}
 	free(c->values[i]);
 	c->values[i] = clean;
@@ -98,7 +116,7 @@ static gn_status core_set(uf_model *m, size_t i, const char *value, gn_err *err)
 		case HF_VISIT_STATUS:
 			snprintf(hh->visit_status, sizeof hh->visit_status, "%s", *clean ? clean : GN_VISIT_NOT_VISITED);
 			break;
-		case HF_VISIT_DATE: put_string(&hh->visit_date, clean); break;
+		case HF_VISIT_DATE: put_string(&hh->visit_date, stored); break;
 		case HF_VISITED_BY: put_string(&hh->visited_by, clean); break;
 		}
 		return GN_OK;
@@ -141,7 +159,7 @@ static gn_status check_household_field(core_model *c, size_t i, gn_err *err)
 		/* the domain's own date checks, on this field alone */
 		gn_household probe = { 0 };
 		snprintf(probe.visit_status, sizeof probe.visit_status, "%s", hh->visit_status);
-		probe.visit_date = (char *)v;
+		probe.visit_date = hh->visit_date;
 		if (gn_household_validate(&probe, gn_this_year(), err) != GN_OK)
 			return err ? err->status : GN_ERR_INVALID;
 	}
@@ -248,7 +266,7 @@ uf_model *ui_household_model_new(ui_app *app, gn_household *hh)
 	c->values[HF_ALLEY] = dup_or_empty(hh->alley);
 	c->values[HF_STREET] = dup_or_empty(hh->street);
 	c->values[HF_VISIT_STATUS] = dup_or_empty(hh->visit_status[0] ? hh->visit_status : GN_VISIT_NOT_VISITED);
-	c->values[HF_VISIT_DATE] = dup_or_empty(hh->visit_date);
+	c->values[HF_VISIT_DATE] = display_date(hh->visit_date);
 	c->values[HF_VISITED_BY] = dup_or_empty(hh->visited_by);
 	return &c->m;
 }

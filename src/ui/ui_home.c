@@ -163,6 +163,15 @@ static bool home_key(ui_view *v, ui_action a, int key)
 	case UA_PAGE_DOWN: h->cur = h->cur + page < h->n ? h->cur + page : (h->n ? h->n - 1 : 0); return true;
 	case UA_FIRST: h->cur = 0; return true;
 	case UA_LAST: h->cur = h->n ? h->n - 1 : 0; return true;
+	case UA_NONE:
+		if (key != UI_MOUSE)
+			return false;
+		if (v->app->mouse_y >= 4 && h->top + (size_t)(v->app->mouse_y - 4) < h->n) {
+			h->cur = h->top + (size_t)(v->app->mouse_y - 4);
+			if (v->app->mouse_double)
+				ui_push(v->app, ui_tdp_new(v->app, h->rows[h->cur].tdp_id));
+		}
+		return true;
 	case UA_OPEN:
 		if (h->n)
 			ui_push(v->app, ui_tdp_new(v->app, h->rows[h->cur].tdp_id));

@@ -26,6 +26,7 @@ typedef struct household_view {
 	bool on_roster;         /* the cursor is in the roster, not the form */
 	size_t member;          /* roster cursor; n_members = the "add" line */
 	size_t roster_top;
+	int roster_y;           /* the roster's heading line, as last drawn (mouse) */
 	bool dirty;             /* changed since loaded or saved */
 	unsigned drafted_edits;
 } household_view;
@@ -126,6 +127,7 @@ static void household_draw(ui_view *v)
 
 	int form_h = (LINES - 4) / 2;
 	int roster_y = 1 + form_h;
+	h->roster_y = roster_y;
 	ui_form_draw(&h->form, 1, roster_y, !h->on_roster);
 	int cy, cx;
 	getyx(stdscr, cy, cx);
@@ -321,6 +323,12 @@ static bool household_key(ui_view *v, ui_action a, int key)
 	default:
 		break;
 	}
+	if (!h->on_roster && key == UI_MOUSE) {
+		if (app->mouse_y > h->roster_y && ui_form_commit(&h->form))
+			h->on_roster = true;
+		else
+			return true;
+	}
 	if (!h->on_roster) {
 		int where;
 		if (ui_form_key(&h->form, a, key, &where)) {
@@ -336,6 +344,18 @@ static bool household_key(ui_view *v, ui_action a, int key)
 		return a == UA_NONE; /* other text keys do nothing here */
 	}
 	/* the roster */
+	if (key == UI_MOUSE) {
+		int line = app->mouse_y - h->roster_y - 1;
+		if (line >= 0 && h->roster_top + (size_t)line <= h->hh.n_members) {
+			h->member = h->roster_top + (size_t)line;
+			if (app->mouse_double)
+				key = '\r';
+			else
+				return true;
+		} else {
+			return true;
+		}
+	}
 	if (a == UA_REMOVE_MEMBER) {
 		remove_member(h);
 		return true;

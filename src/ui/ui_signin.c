@@ -15,6 +15,8 @@ typedef struct signin_view {
 	gn_editbuf login, password;
 	int focus; /* 0 login, 1 password */
 	bool demo;
+	bool lock;   /* the idle lock: only the signed-in user's password */
+	int idle_minutes;
 	char *ward;  /* owned */
 	char msg[GN_ERR_MSG_MAX];
 } signin_view;
@@ -24,6 +26,26 @@ static void signin_draw(ui_view *v)
 	signin_view *s = (signin_view *)v;
 	ui_title(v->app, _("gonha: door-to-door census (Bình dân học vụ số)"), s->ward);
 	int x = (COLS - 60) / 2, y = 4;
+	if (s->lock) {
+		char line[256];
+		attron(A_BOLD);
+		snprintf(line, sizeof line, _("Locked after %d minutes without use."), s->idle_minutes);
+		ui_put(y, x, 60, line);
+		attroff(A_BOLD);
+		snprintf(line, sizeof line, _("Type the password of %s to go on (Ctrl-Q quits; the draft is kept)."),
+		         v->app->ctx.user.login);
+		ui_put(y + 2, x, COLS - x - 1, line);
+		ui_put(y + 4, x, 20, _("Password:"));
+		if (s->msg[0]) {
+			attron(A_BOLD);
+			ui_put(y + 6, x, 60, s->msg);
+			attroff(A_BOLD);
+		}
+		attron(A_UNDERLINE);
+		ui_input_draw(&s->password, y + 4, x + 20, 30, true, true);
+		attroff(A_UNDERLINE);
+		return;
+	}
 	attron(A_BOLD);
 	ui_put(y, x, 60, _("Sign in"));
 	attroff(A_BOLD);
@@ -87,10 +109,37 @@ static void signed_in(signin_view *s)
 	gn_draft_free(&d);
 }
 
+/* The idle lock: the same user's password, checked on a copy of the
+ * session so a wrong one changes nothing underneath. */
+static bool lock_key(signin_view *s, ui_action a, int key)
+{
+	ui_app *app = s->v.app;
+	gn_err err = { 0 };
+	if (a == UA_QUIT) {
+		app->quit = true;
+		return true;
+	}
+	if (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER)) {
+		gn_ctx probe = app->ctx;
+		if (gn_sign_in(&probe, app->ctx.user.login, s->password.text, &err) != GN_OK) {
+			snprintf(s->msg, sizeof s->msg, "%s", err.msg);
+			gn_eb_set(&s->password, "");
+			return true;
+		}
+		ui_pop(app);
+		return true;
+	}
+	if (a == UA_NONE && ui_input_key(&s->password, key))
+		s->msg[0] = '\0';
+	return true; /* nothing else gets past the lock */
+}
+
 static bool signin_key(ui_view *v, ui_action a, int key)
 {
 	signin_view *s = (signin_view *)v;
 	gn_err err = { 0 };
+	if (s->lock)
+		return lock_key(s, a, key);
 	switch (a) {
 	case UA_NEXT_FIELD:
 		if (s->focus == 0 || !(key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER))) {
@@ -160,4 +209,16 @@ ui_view *ui_signin_new(ui_app *app)
 	free(demo);
 	s->ward = gn_ward_name(app->db);
 	return &s->v;
+}
+
+ui_view *ui_lock_new(ui_app *app, int idle_minutes)
+{
+	ui_view *v = ui_signin_new(app);
+	if (v) {
+		signin_view *s = (signin_view *)v;
+		s->lock = true;
+		s->focus = 1;
+		s->idle_minutes = idle_minutes;
+	}
+	return v;
 }

@@ -24,6 +24,7 @@ typedef struct tdp_view {
 	char cur_id[37];     /* the household under the cursor, kept across reloads */
 	gn_hh_row *rows;     /* owned: rows from `top` */
 	size_t n_rows;
+	int row_at[512];     /* screen line -> index in rows, -1 for none (mouse) */
 } tdp_view;
 
 static const char *filter_label(gn_hh_filter f)
@@ -145,6 +146,8 @@ static void tdp_draw(ui_view *v)
 
 	int y0 = 3, avail = LINES - 2 - y0;
 	layout(t, avail);
+	for (size_t i = 0; i < sizeof t->row_at / sizeof *t->row_at; i++)
+		t->row_at[i] = -1;
 	int y = y0;
 	for (size_t i = 0; i < t->n_rows && y < y0 + avail; i++) {
 		const gn_hh_row *r = &t->rows[i];
@@ -160,6 +163,8 @@ static void tdp_draw(ui_view *v)
 			y++;
 		}
 		size_t k = t->top + i;
+		if (y < (int)(sizeof t->row_at / sizeof *t->row_at))
+			t->row_at[y] = (int)i;
 		if (k == t->cur) {
 			attron(A_REVERSE);
 			snprintf(t->cur_id, sizeof t->cur_id, "%s", r->id);
@@ -268,6 +273,16 @@ static bool tdp_key(ui_view *v, ui_action a, int key)
 			return true;
 		}
 		return a == UA_NONE;
+	}
+	if (key == UI_MOUSE) {
+		int y = v->app->mouse_y;
+		if (y >= 0 && y < (int)(sizeof t->row_at / sizeof *t->row_at) && t->row_at[y] >= 0) {
+			t->cur = t->top + (size_t)t->row_at[y];
+			snprintf(t->cur_id, sizeof t->cur_id, "%s", t->rows[t->row_at[y]].id);
+			if (v->app->mouse_double)
+				open_household(t, false);
+		}
+		return true;
 	}
 	switch (a) {
 	case UA_UP: if (t->cur > 0) t->cur--; break;

@@ -169,6 +169,8 @@ static void enters_a_household_end_to_end(void)
 	/* NFD typing stored as NFC */
 	CHECK_EQ_INT(query_int("SELECT count(*) FROM person WHERE full_name = 'Trần Thị Hoa'"), 1);
 	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE street = 'Lương Ngọc Quyến' AND house_no = '99'"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE house_no = '99' AND visit_date = '2026-11-20' "
+	                       "AND visit_status = 'done' AND visited_by = 'admin'"), 1);
 	CHECK_EQ_INT(query_int("SELECT count(*) FROM draft"), 0);
 
 	/* the list: 21 households; filters */
