@@ -42,8 +42,9 @@ static void where_clause(gn_strbuf *b, gn_hh_filter filter, size_t n_words)
 	case GN_HH_NOT_VISITED: gn_sb_add(b, " AND h.visit_status = 'not_visited'"); break;
 	case GN_HH_REVISIT: gn_sb_add(b, " AND h.visit_status = 'revisit'"); break;
 	case GN_HH_NEEDS_HELP:
-		gn_sb_add(b, " AND h.id IN (SELECT p.household_id FROM person p WHERE p.tdp_id = ?1 AND p.deleted = 0 AND "
-		          "coalesce(json_extract(p.answers, '$.needs_help'), '') NOT IN ('', '[]'))");
+		/* word for word the condition of index person_needs_help (migration 3) */
+		gn_sb_add(b, " AND h.id IN (SELECT household_id FROM person WHERE tdp_id = ?1 AND deleted = 0 AND "
+		          "coalesce(json_extract(answers, '$.needs_help'), '') NOT IN ('', '[]'))");
 		break;
 	case GN_HH_ALL: break;
 	}

@@ -228,9 +228,13 @@ static const char *const migration_2 =
 	"END;";
 
 /* The entry screens: a TDP's people counted from an index alone (the home
- * screen counts them for every TDP on screen). */
+ * screen counts them for every TDP on screen), and the people who need
+ * help found without reading every answer (the "needs help" filter; the
+ * condition must stay word for word the one in household_list.c). */
 static const char *const migration_3 =
-	"CREATE INDEX person_tdp_live ON person(tdp_id) WHERE deleted = 0;";
+	"CREATE INDEX person_tdp_live ON person(tdp_id) WHERE deleted = 0;"
+	"CREATE INDEX person_needs_help ON person(tdp_id, household_id) WHERE deleted = 0 AND "
+	"coalesce(json_extract(answers, '$.needs_help'), '') NOT IN ('', '[]');";
 
 static const char *const migrations[] = {
 	NULL, /* version 0: an empty file */
