@@ -19,6 +19,7 @@ typedef struct gn_report_options {
 	int year;             /* whose targets; 0 = the as-of date's year */
 	const char *as_of;    /* YYYY-MM-DD; NULL = today (counters used as kept) */
 	int csv_plain;        /* CSV without BOM, LF line ends */
+	const char *tdp_code; /* only this TDP (scope checked), or NULL */
 } gn_report_options;
 
 /* Writes the report for the TDPs the user may see (the whole ward for a

@@ -47,6 +47,16 @@ int gn_cmd_demo(gn_cli *cli, int argc, char **argv);
 int gn_cmd_check(gn_cli *cli, int argc, char **argv);
 int gn_cmd_ui(gn_cli *cli);
 int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv);
+int gn_cmd_form(gn_cli *cli, int argc, char **argv);
+int gn_cmd_report(gn_cli *cli, int argc, char **argv);
+
+struct gn_census;
+/* gn_cli_open_signed_in, then the census form and its coverage counters;
+ * ctx->coverage points into *census. */
+int gn_cli_open_census(gn_cli *cli, const char *db_opt, gn_ctx *ctx, struct gn_census *census);
+
+struct gn_form_problems;
+void gn_cli_print_form_problems(const char *dir, const struct gn_form_problems *problems, FILE *out);
 int gn_cmd_user(gn_cli *cli, int argc, char **argv);
 int gn_cmd_audit(gn_cli *cli, int argc, char **argv);
 int gn_cmd_erase(gn_cli *cli, int argc, char **argv);

@@ -234,6 +234,20 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 		st = gn_cov_ward(ctx, set, &rows, &n, &total, err);
 	if (st != GN_OK)
 		return st;
+	if (opt->tdp_code) {
+		gn_tdp tdp;
+		if ((st = gn_tdp_find(ctx, opt->tdp_code, &tdp, err)) != GN_OK) {
+			free(rows);
+			return st;
+		}
+		size_t k = 0;
+		for (size_t r = 0; r < n; r++)
+			if (strcmp(rows[r].tdp_id, tdp.id) == 0)
+				rows[k++] = rows[r];
+		n = k;
+		if (n == 1)
+			total = rows[0];
+	}
 	int year = opt->year ? opt->year : atoi(as_of);
 
 	if (opt->format == GN_REPORT_CSV) {

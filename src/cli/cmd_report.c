@@ -1,0 +1,119 @@
+/* gonha report: the quarterly report, as text to print or CSV for Excel. */
+#include "cli.h"
+#include "gonha/census.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/privacy.h"
+#include "gonha/report.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Opens the db signed in and loads the census; prints a broken form's
+ * problems. */
+int gn_cli_open_census(gn_cli *cli, const char *db_opt, gn_ctx *ctx, gn_census *census)
+{
+	int rc = gn_cli_open_signed_in(cli, db_opt, 0, ctx);
+	if (rc)
+		return rc;
+	gn_form_problems problems = { 0 };
+	gn_err err = { 0 };
+	if (gn_census_load(ctx->db, NULL, census, &problems, &err) != GN_OK) {
+		char dir[PATH_MAX];
+		gn_cli_print_form_problems(gn_forms_dir(dir, sizeof dir), &problems, stderr);
+		gn_form_problems_free(&problems);
+		gn_db_close(ctx->db);
+		ctx->db = NULL;
+		return gn_cli_fail(&err);
+	}
+	gn_form_problems_free(&problems);
+	ctx->coverage = &census->coverage;
+	return 0;
+}
+
+int gn_cmd_report(gn_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "year", required_argument, NULL, 'y' },
+		{ "as-of", required_argument, NULL, 'a' }, { "format", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' }, { "tdp", required_argument, NULL, 't' },
+		{ "plain", no_argument, NULL, 'p' }, { "lang", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gn_report_options opt = { 0 };
+	const char *db_opt = NULL, *out_path = NULL;
+	long year = 0;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 'y':
+			if (gn_cli_parse_int(optarg, 2000, 2100, &year))
+				return gn_cli_usage(_("--year takes a year such as 2026"));
+			opt.year = (int)year;
+			break;
+		case 'a': opt.as_of = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				opt.format = GN_REPORT_TEXT;
+			else if (strcmp(optarg, "csv") == 0)
+				opt.format = GN_REPORT_CSV;
+			else
+				return gn_cli_usage(_("--format takes text or csv"));
+			break;
+		case 'o': out_path = optarg; break;
+		case 't': opt.tdp_code = optarg; break;
+		case 'p': opt.csv_plain = 1; break;
+		case 'l': break;
+		default:
+			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[optind]);
+	gn_err err = { 0 };
+	if (opt.as_of) {
+		sqlite3 *probe = NULL;
+		/* the date is checked before anybody signs in */
+		if (gn_db_open_memory(&probe, &err) == GN_OK && gn_db_set_today(probe, opt.as_of, &err) != GN_OK) {
+			gn_db_close(probe);
+			return gn_cli_fail(&err);
+		}
+		gn_db_close(probe);
+	}
+
+	gn_ctx ctx;
+	gn_census census;
+	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
+	if (rc)
+		return rc;
+	FILE *out = stdout;
+	char part[PATH_MAX];
+	if (out_path) {
+		gn_private_part_path(out_path, part, sizeof part);
+		if (!(out = gn_private_create(part, &err))) {
+			rc = gn_cli_fail(&err);
+			goto done;
+		}
+	}
+	gn_status st = gn_report_write(&ctx, &census.coverage, &opt, out, &err);
+	if (out_path) {
+		if (fclose(out) != 0 && st == GN_OK)
+			st = gn_fail(&err, GN_ERR_IO, _("could not write %s"), out_path);
+		if (st == GN_OK)
+			st = gn_private_publish(part, out_path, &err);
+		else
+			remove(part);
+	}
+	if (st != GN_OK)
+		rc = gn_cli_fail(&err);
+	else if (out_path)
+		fprintf(stderr, _("Report written to %s\n"), out_path);
+done:
+	gn_census_free(&census);
+	gn_db_close(ctx.db);
+	return rc;
+}

@@ -1,0 +1,839 @@
+/* Loading and checking a form, compiling its expressions, and evaluating
+ * them for one record being edited. */
+#include "gonha/form.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+#include "sheet.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef FORMSDIR
+#define FORMSDIR "/usr/local/share/gonha/forms"
+#endif
+
+/* ---- problems ----------------------------------------------------------- */
+
+static void add_problem(gn_form_problems *p, const char *file, int line, bool warning, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void add_problem(gn_form_problems *p, const char *file, int line, bool warning, const char *fmt, ...)
+{
+	if (!p)
+		return;
+	gn_form_problem *items = realloc(p->items, (p->n + 1) * sizeof *items);
+	if (!items)
+		return;
+	p->items = items;
+	gn_form_problem *x = &p->items[p->n++];
+	memset(x, 0, sizeof *x);
+	snprintf(x->file, sizeof x->file, "%s", file);
+	x->line = line;
+	x->warning = warning;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof x->msg, fmt, ap);
+	va_end(ap);
+	if (!warning)
+		p->errors++;
+}
+
+void gn_form_problems_free(gn_form_problems *p)
+{
+	free(p->items);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- SQL functions ------------------------------------------------------ */
+
+/* Is `choice` one of the space-separated names in `list`? */
+static bool in_list(const char *list, const char *choice)
+{
+	size_t n = strlen(choice);
+	if (!n)
+		return false;
+	for (const char *p = list; (p = strstr(p, choice)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+static void sql_selected(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *list = (const char *)sqlite3_value_text(argv[0]);
+	const char *choice = (const char *)sqlite3_value_text(argv[1]);
+	sqlite3_result_int(ctx, list && choice && in_list(list, choice));
+}
+
+static void sql_count_selected(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *list = (const char *)sqlite3_value_text(argv[0]);
+	int n = 0;
+	for (const char *p = list; p && *p;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		n++;
+		while (*p && *p != ' ')
+			p++;
+	}
+	sqlite3_result_int(ctx, n);
+}
+
+static void free_regex(void *p)
+{
+	regfree(p);
+	free(p);
+}
+
+/* POSIX extended regular expressions, compiled once per statement. */
+static void sql_regex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	const char *pattern = (const char *)sqlite3_value_text(argv[1]);
+	if (!pattern) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	regex_t *re = sqlite3_get_auxdata(ctx, 1);
+	if (!re) {
+		re = malloc(sizeof *re);
+		if (!re || regcomp(re, pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+			free(re);
+			sqlite3_result_error(ctx, "invalid regular expression", -1);
+			return;
+		}
+		sqlite3_set_auxdata(ctx, 1, re, free_regex);
+		re = sqlite3_get_auxdata(ctx, 1);
+		if (!re) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, regexec(re, text ? text : "", 0, NULL, 0) == 0);
+}
+
+gn_status gn_form_register_sqlite(sqlite3 *db, gn_err *err)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	if (sqlite3_create_function(db, "gn_selected", 2, flags, NULL, sql_selected, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "gn_count_selected", 1, flags, NULL, sql_count_selected, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "gn_regex", 2, flags, NULL, sql_regex, NULL, NULL) != SQLITE_OK)
+		return gn_fail(err, GN_ERR_DB, "%s", sqlite3_errmsg(db));
+	return GN_OK;
+}
+
+/* Expressions compile with no table in reach: only SELECT of values and the
+ * functions we know. */
+static int authorize(void *arg, int action, const char *a, const char *b, const char *c, const char *d)
+{
+	(void)arg; (void)a; (void)c; (void)d;
+	if (action == SQLITE_SELECT)
+		return SQLITE_OK;
+	if (action == SQLITE_FUNCTION) {
+		static const char *const allowed[] = {
+			"gn_selected", "gn_count_selected", "gn_regex", "gn_today", "length", "coalesce", "nullif",
+			"round", "substr", "strftime", NULL,
+		};
+		for (int i = 0; allowed[i]; i++)
+			if (b && strcmp(b, allowed[i]) == 0) /* SQLITE_FUNCTION: b is the name */
+				return SQLITE_OK;
+	}
+	return SQLITE_DENY;
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+int gn_form_find(const gn_form *form, const char *name)
+{
+	for (size_t i = 0; i < form->n_fields; i++)
+		if (form->fields[i].name && strcmp(form->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name)
+{
+	for (size_t i = 0; list && i < list->n; i++)
+		if (strcmp(list->items[i].name, name) == 0)
+			return &list->items[i];
+	return NULL;
+}
+
+static const char *pick(const char *vi, const char *en)
+{
+	bool want_vi = strcmp(gn_i18n_lang(), "vi") == 0;
+	const char *first = want_vi ? vi : en, *second = want_vi ? en : vi;
+	return first && *first ? first : second && *second ? second : "";
+}
+
+const char *gn_field_label(const gn_field *f) { return pick(f->label_vi, f->label_en); }
+const char *gn_field_hint(const gn_field *f) { return pick(f->hint_vi, f->hint_en); }
+const char *gn_choice_label(const gn_choice *c) { return pick(c->label_vi, c->label_en); }
+
+bool gn_field_is_question(const gn_field *f)
+{
+	return f->type != GN_FT_NOTE && f->type != GN_FT_BEGIN_GROUP && f->type != GN_FT_END_GROUP &&
+	       f->type != GN_FT_BEGIN_REPEAT && f->type != GN_FT_END_REPEAT;
+}
+
+const char *gn_forms_dir(char *buf, size_t size)
+{
+	const char *env = getenv("GONHA_FORMS");
+	if (env && *env) {
+		snprintf(buf, size, "%s", env);
+		return buf;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			static const char *const ups[] = { "/forms", "/../forms", "/../../forms", "/../../../forms",
+			                                     "/../share/gonha/forms" };
+			for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
+				char probe[PATH_MAX + 64];
+				snprintf(probe, sizeof probe, "%s%s/census/survey.csv", exe, ups[i]);
+				if (access(probe, R_OK) == 0) {
+					snprintf(probe, sizeof probe, "%s%s", exe, ups[i]);
+					if (!realpath(probe, buf))
+						snprintf(buf, size, "%s", probe);
+					return buf;
+				}
+			}
+		}
+	}
+	snprintf(buf, size, "%s", FORMSDIR);
+	return buf;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static char *dup_cell(const sheet *s, size_t r, int c)
+{
+	char *clean = NULL;
+	const char *cell = sheet_cell(s, r, c);
+	if (gn_text_clean(cell, strlen(cell), 0, &clean, NULL) != GN_OK)
+		return strdup("");
+	return clean;
+}
+
+/* A column by its XLSForm name, accepting "label" for "label::vi" etc. */
+static int column(const sheet *s, const char *name, const char *alias)
+{
+	int c = sheet_column(s, name);
+	return c >= 0 || !alias ? c : sheet_column(s, alias);
+}
+
+static const char *const survey_columns[] = {
+	"type", "name", "label::vi", "label::en", "label", "hint::vi", "hint::en", "hint", "required",
+	"required_message", "required_message::vi", "required_message::en", "constraint", "constraint_message",
+	"constraint_message::vi", "constraint_message::en", "relevant", "calculation", "default", "choice_filter",
+	"label::Vietnamese (vi)", "label::English (en)", "appearance", "read_only", NULL,
+};
+
+static void warn_unknown_columns(const sheet *s, const char *file, const char *const *known,
+                                 gn_form_problems *problems)
+{
+	if (s->n == 0)
+		return;
+	for (size_t i = 0; i < s->rows[0].n; i++) {
+		bool ok = false;
+		for (const char *const *k = known; *k && !ok; k++)
+			ok = strcmp(*k, s->rows[0].cells[i]) == 0;
+		if (!ok && s->rows[0].cells[i][0])
+			add_problem(problems, file, s->rows[0].line, true, _("column %s is not used by gonha; it is ignored"),
+			            s->rows[0].cells[i]);
+	}
+}
+
+static gn_status load_choices(gn_form *form, const sheet *s, gn_form_problems *problems)
+{
+	int c_list = column(s, "list_name", "list name"), c_name = sheet_column(s, "name");
+	int c_vi = column(s, "label::vi", "label"), c_en = sheet_column(s, "label::en");
+	if (c_list < 0 || c_name < 0) {
+		add_problem(problems, "choices.csv", 1, false, _("the header needs the columns list_name and name"));
+		return GN_OK;
+	}
+	for (size_t r = 1; r < s->n; r++) {
+		const char *list_name = sheet_cell(s, r, c_list), *name = sheet_cell(s, r, c_name);
+		if (!*list_name && !*name)
+			continue;
+		gn_choice_list *list = NULL;
+		for (size_t i = 0; i < form->n_lists; i++)
+			if (strcmp(form->lists[i].name, list_name) == 0)
+				list = &form->lists[i];
+		if (!list) {
+			gn_choice_list *lists = realloc(form->lists, (form->n_lists + 1) * sizeof *lists);
+			if (!lists)
+				return GN_ERR_NOMEM;
+			form->lists = lists;
+			list = &form->lists[form->n_lists++];
+			memset(list, 0, sizeof *list);
+			list->name = strdup(list_name);
+		}
+		if (gn_choice_find(list, name)) {
+			add_problem(problems, "choices.csv", s->rows[r].line, false, _("choice %s appears twice in list %s"),
+			            name, list_name);
+			continue;
+		}
+		gn_choice *items = realloc(list->items, (list->n + 1) * sizeof *items);
+		if (!items)
+			return GN_ERR_NOMEM;
+		list->items = items;
+		gn_choice *ch = &list->items[list->n++];
+		ch->name = strdup(name);
+		ch->label_vi = dup_cell(s, r, c_vi);
+		ch->label_en = dup_cell(s, r, c_en);
+		if (!*name || strchr(name, ' '))
+			add_problem(problems, "choices.csv", s->rows[r].line, false,
+			            _("a choice name must be one word (no spaces): '%s'"), name);
+		if (!*ch->label_vi && !*ch->label_en)
+			add_problem(problems, "choices.csv", s->rows[r].line, false, _("choice %s has no label"), name);
+	}
+	return GN_OK;
+}
+
+static const struct { const char *name; gn_field_type type; bool has_list; } types[] = {
+	{ "text", GN_FT_TEXT, false }, { "integer", GN_FT_INTEGER, false }, { "decimal", GN_FT_DECIMAL, false },
+	{ "date", GN_FT_DATE, false }, { "select_one", GN_FT_SELECT_ONE, true },
+	{ "select_multiple", GN_FT_SELECT_MULTIPLE, true }, { "note", GN_FT_NOTE, false },
+	{ "calculate", GN_FT_CALCULATE, false }, { "begin_group", GN_FT_BEGIN_GROUP, false },
+	{ "begin group", GN_FT_BEGIN_GROUP, false }, { "end_group", GN_FT_END_GROUP, false },
+	{ "end group", GN_FT_END_GROUP, false }, { "begin_repeat", GN_FT_BEGIN_REPEAT, false },
+	{ "begin repeat", GN_FT_BEGIN_REPEAT, false }, { "end_repeat", GN_FT_END_REPEAT, false },
+	{ "end repeat", GN_FT_END_REPEAT, false },
+};
+
+static gn_status load_survey(gn_form *form, const sheet *s, gn_form_problems *problems)
+{
+	int c_type = sheet_column(s, "type"), c_name = sheet_column(s, "name");
+	if (c_type < 0 || c_name < 0) {
+		add_problem(problems, "survey.csv", 1, false, _("the header needs the columns type and name"));
+		return GN_OK;
+	}
+	warn_unknown_columns(s, "survey.csv", survey_columns, problems);
+	int c_label_vi = column(s, "label::vi", "label"), c_label_en = sheet_column(s, "label::en");
+	int c_hint_vi = column(s, "hint::vi", "hint"), c_hint_en = sheet_column(s, "hint::en");
+	int c_req = sheet_column(s, "required");
+	int c_req_vi = column(s, "required_message::vi", "required_message"), c_req_en = sheet_column(s, "required_message::en");
+	int c_con = sheet_column(s, "constraint");
+	int c_con_vi = column(s, "constraint_message::vi", "constraint_message");
+	int c_con_en = sheet_column(s, "constraint_message::en");
+	int c_rel = sheet_column(s, "relevant"), c_calc = sheet_column(s, "calculation");
+	int c_def = sheet_column(s, "default"), c_filter = sheet_column(s, "choice_filter");
+
+	int open_groups[64], depth = 0, level = 0;
+	form->fields = calloc(s->n ? s->n : 1, sizeof *form->fields);
+	if (!form->fields)
+		return GN_ERR_NOMEM;
+	for (size_t r = 1; r < s->n; r++) {
+		int line = s->rows[r].line;
+		const char *type_cell = sheet_cell(s, r, c_type);
+		if (!*type_cell)
+			continue;
+		char type_word[64], list_name[128] = "";
+		if (sscanf(type_cell, "%63s %127s", type_word, list_name) < 1)
+			continue;
+		if (strncmp(type_cell, "begin ", 6) == 0 || strncmp(type_cell, "end ", 4) == 0)
+			snprintf(type_word, sizeof type_word, "%.63s", type_cell), list_name[0] = '\0';
+		size_t t;
+		for (t = 0; t < sizeof types / sizeof *types; t++)
+			if (strcmp(types[t].name, type_word) == 0)
+				break;
+		if (t == sizeof types / sizeof *types) {
+			add_problem(problems, "survey.csv", line, false, _("unknown type %s"), type_cell);
+			continue;
+		}
+		gn_field *f = &form->fields[form->n_fields++];
+		f->type = types[t].type;
+		f->line = line;
+		f->name = dup_cell(s, r, c_name);
+		f->label_vi = dup_cell(s, r, c_label_vi);
+		f->label_en = dup_cell(s, r, c_label_en);
+		f->hint_vi = dup_cell(s, r, c_hint_vi);
+		f->hint_en = dup_cell(s, r, c_hint_en);
+		f->required_src = dup_cell(s, r, c_req);
+		f->required_msg_vi = dup_cell(s, r, c_req_vi);
+		f->required_msg_en = dup_cell(s, r, c_req_en);
+		f->constraint_src = dup_cell(s, r, c_con);
+		f->constraint_msg_vi = dup_cell(s, r, c_con_vi);
+		f->constraint_msg_en = dup_cell(s, r, c_con_en);
+		f->relevant_src = dup_cell(s, r, c_rel);
+		f->calculation_src = dup_cell(s, r, c_calc);
+		f->default_value = dup_cell(s, r, c_def);
+		f->choice_filter_src = dup_cell(s, r, c_filter);
+		f->level = level;
+		if (types[t].has_list) {
+			for (size_t i = 0; i < form->n_lists; i++)
+				if (strcmp(form->lists[i].name, list_name) == 0)
+					f->list = &form->lists[i];
+			if (!*list_name)
+				add_problem(problems, "survey.csv", line, false, _("%s needs a list name (e.g. %s yes_no)"),
+				            type_word, type_word);
+			else if (!f->list)
+				add_problem(problems, "survey.csv", line, false, _("list %s is not in choices.csv"), list_name);
+		}
+		bool needs_name = f->type != GN_FT_END_GROUP && f->type != GN_FT_END_REPEAT;
+		if (needs_name && !*f->name)
+			add_problem(problems, "survey.csv", line, false, _("this row has no name"));
+		else if (needs_name && strspn(f->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+		                       strlen(f->name))
+			add_problem(problems, "survey.csv", line, false,
+			            _("the name %s may only have letters a-z, digits and _"), f->name);
+		else if (needs_name)
+			for (size_t i = 0; i + 1 < form->n_fields; i++)
+				if (form->fields[i].name && strcmp(form->fields[i].name, f->name) == 0) {
+					add_problem(problems, "survey.csv", line, false, _("the name %s is used twice (also on line %d)"),
+					            f->name, form->fields[i].line);
+					break;
+				}
+		bool needs_label = f->type != GN_FT_CALCULATE && f->type != GN_FT_END_GROUP &&
+		                   f->type != GN_FT_END_REPEAT && f->type != GN_FT_BEGIN_GROUP;
+		if (needs_label && !*f->label_vi && !*f->label_en)
+			add_problem(problems, "survey.csv", line, false, _("%s has no label"), f->name);
+		if (f->type == GN_FT_CALCULATE && !*f->calculation_src)
+			add_problem(problems, "survey.csv", line, false, _("the calculate %s has no calculation"), f->name);
+		f->required_always = strcmp(f->required_src, "yes") == 0 || strcmp(f->required_src, "true()") == 0 ||
+		                     strcmp(f->required_src, "TRUE") == 0;
+		if (f->type == GN_FT_BEGIN_GROUP || f->type == GN_FT_BEGIN_REPEAT) {
+			if (depth == 64) {
+				add_problem(problems, "survey.csv", line, false, _("groups are nested too deep"));
+				continue;
+			}
+			open_groups[depth++] = (int)form->n_fields - 1;
+			if (f->type == GN_FT_BEGIN_REPEAT) {
+				if (level > 0)
+					add_problem(problems, "survey.csv", line, false,
+					            _("a repeat inside a repeat is not supported by gonha"));
+				else if (form->repeat_name)
+					add_problem(problems, "survey.csv", line, false,
+					            _("gonha supports one repeat (the household's members); %s is a second one"), f->name);
+				else
+					form->repeat_name = strdup(f->name);
+				level = 1;
+			}
+		} else if (f->type == GN_FT_END_GROUP || f->type == GN_FT_END_REPEAT) {
+			gn_field_type want = f->type == GN_FT_END_GROUP ? GN_FT_BEGIN_GROUP : GN_FT_BEGIN_REPEAT;
+			if (depth == 0 || form->fields[open_groups[depth - 1]].type != want) {
+				add_problem(problems, "survey.csv", line, false, _("%s closes nothing that is open"), type_cell);
+			} else {
+				depth--;
+				if (want == GN_FT_BEGIN_REPEAT)
+					level = 0;
+			}
+			f->level = level;
+		}
+	}
+	while (depth > 0) {
+		const gn_field *open = &form->fields[open_groups[--depth]];
+		add_problem(problems, "survey.csv", open->line, false, _("%s %s is never closed"),
+		            open->type == GN_FT_BEGIN_REPEAT ? "begin_repeat" : "begin_group", open->name);
+	}
+	return GN_OK;
+}
+
+static gn_status load_settings(gn_form *form, const char *dir, gn_form_problems *problems)
+{
+	char path[PATH_MAX];
+	sheet s;
+	gn_err err = { 0 };
+	snprintf(path, sizeof path, "%s/settings.csv", dir);
+	gn_status st = sheet_read(path, &s, &err);
+	if (st == GN_ERR_NOT_FOUND) {
+		form->id = strdup("form");
+		form->version = strdup("1");
+		form->default_lang = strdup("vi");
+		add_problem(problems, "settings.csv", 0, true, _("no settings.csv: form id 'form', version 1"));
+		return GN_OK;
+	}
+	if (st != GN_OK) {
+		add_problem(problems, "settings.csv", 0, false, "%s", err.msg);
+		return GN_OK;
+	}
+	form->id = dup_cell(&s, 1, sheet_column(&s, "form_id"));
+	form->version = dup_cell(&s, 1, sheet_column(&s, "version"));
+	form->default_lang = dup_cell(&s, 1, sheet_column(&s, "default_language"));
+	if (!*form->id)
+		add_problem(problems, "settings.csv", 2, false, _("settings.csv needs a form_id"));
+	sheet_free(&s);
+	return GN_OK;
+}
+
+/* Compiles "SELECT <sql>" with no table in reach. */
+static gn_status compile(sqlite3 *db, const char *sql, sqlite3_stmt **out, gn_err *err)
+{
+	char *full = sqlite3_mprintf("SELECT %s", sql);
+	if (!full)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	sqlite3_set_authorizer(db, authorize, NULL);
+	int rc = sqlite3_prepare_v2(db, full, -1, out, NULL);
+	sqlite3_set_authorizer(db, NULL, NULL);
+	sqlite3_free(full);
+	if (rc != SQLITE_OK) {
+		*out = NULL;
+		return gn_fail(err, GN_ERR_INVALID, _("SQLite cannot run it: %s"), sqlite3_errmsg(db));
+	}
+	return GN_OK;
+}
+
+static void compile_field_expr(gn_form *form, int i, const char *src, const char *what, sqlite3_stmt **out,
+                               gn_form_problems *problems)
+{
+	if (!src || !*src)
+		return;
+	char *sql = NULL;
+	gn_err err = { 0 };
+	int self = form->fields[i].type == GN_FT_CALCULATE ? -1 : i;
+	if (gn_form_translate(form, src, self, NULL, NULL, &sql, &err) != GN_OK ||
+	    compile(form->db, sql, out, &err) != GN_OK)
+		add_problem(problems, "survey.csv", form->fields[i].line, false, _("%s of %s: %s"), what,
+		            form->fields[i].name, err.msg);
+	free(sql);
+}
+
+static void compile_all(gn_form *form, gn_form_problems *problems)
+{
+	for (size_t i = 0; i < form->n_fields; i++) {
+		gn_field *f = &form->fields[i];
+		compile_field_expr(form, (int)i, f->relevant_src, "relevant", &f->relevant, problems);
+		compile_field_expr(form, (int)i, f->constraint_src, "constraint", &f->constraint, problems);
+		if (!f->required_always && *f->required_src && strcmp(f->required_src, "no") != 0 &&
+		    strcmp(f->required_src, "false()") != 0)
+			compile_field_expr(form, (int)i, f->required_src, "required", &f->required, problems);
+		compile_field_expr(form, (int)i, f->calculation_src, "calculation", &f->calc, problems);
+		if (*f->choice_filter_src) {
+			char *sql = NULL;
+			gn_err err = { 0 };
+			if (gn_form_translate(form, f->choice_filter_src, (int)i, NULL, NULL, &sql, &err) != GN_OK)
+				add_problem(problems, "survey.csv", f->line, false, _("%s of %s: %s"), "choice_filter", f->name,
+				            err.msg);
+			free(sql);
+		}
+	}
+}
+
+gn_status gn_form_load(const char *dir, sqlite3 *db, gn_form **out, gn_form_problems *problems, gn_err *err)
+{
+	char path[PATH_MAX];
+	sheet survey = { 0 }, choices = { 0 };
+	gn_err e = { 0 };
+	gn_status st;
+	*out = NULL;
+	gn_form *form = calloc(1, sizeof *form);
+	if (!form)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	form->dir = strdup(dir);
+	form->db = db;
+	if ((st = gn_form_register_sqlite(db, err)) != GN_OK)
+		goto out;
+	load_settings(form, dir, problems);
+	snprintf(path, sizeof path, "%s/choices.csv", dir);
+	if ((st = sheet_read(path, &choices, &e)) == GN_OK)
+		load_choices(form, &choices, problems);
+	else if (st != GN_ERR_NOT_FOUND)
+		add_problem(problems, "choices.csv", 0, false, "%s", e.msg);
+	snprintf(path, sizeof path, "%s/survey.csv", dir);
+	if ((st = sheet_read(path, &survey, &e)) == GN_OK)
+		load_survey(form, &survey, problems);
+	else
+		add_problem(problems, "survey.csv", 0, false, "%s", e.msg);
+	st = GN_OK;
+	if (problems->errors == 0)
+		compile_all(form, problems);
+	if (problems->errors) {
+		st = gn_fail(err, GN_ERR_INVALID, _("the form in %s has %zu problems"), dir, problems->errors);
+		goto out;
+	}
+	*out = form;
+	form = NULL;
+out:
+	sheet_free(&survey);
+	sheet_free(&choices);
+	gn_form_free(form);
+	return st;
+}
+
+void gn_form_free(gn_form *form)
+{
+	if (!form)
+		return;
+	for (size_t i = 0; i < form->n_fields; i++) {
+		gn_field *f = &form->fields[i];
+		char *strings[] = { f->name, f->label_vi, f->label_en, f->hint_vi, f->hint_en, f->required_src,
+		                    f->required_msg_vi, f->required_msg_en, f->constraint_src, f->constraint_msg_vi,
+		                    f->constraint_msg_en, f->relevant_src, f->calculation_src, f->default_value,
+		                    f->choice_filter_src };
+		for (size_t k = 0; k < sizeof strings / sizeof *strings; k++)
+			free(strings[k]);
+		sqlite3_finalize(f->relevant);
+		sqlite3_finalize(f->constraint);
+		sqlite3_finalize(f->required);
+		sqlite3_finalize(f->calc);
+	}
+	for (size_t i = 0; i < form->n_lists; i++) {
+		for (size_t k = 0; k < form->lists[i].n; k++) {
+			free(form->lists[i].items[k].name);
+			free(form->lists[i].items[k].label_vi);
+			free(form->lists[i].items[k].label_en);
+		}
+		free(form->lists[i].items);
+		free(form->lists[i].name);
+	}
+	free(form->fields);
+	free(form->lists);
+	free(form->dir);
+	free(form->id);
+	free(form->version);
+	free(form->default_lang);
+	free(form->repeat_name);
+	free(form);
+}
+
+/* ---- evaluating --------------------------------------------------------- */
+
+/* Binds every parameter the statement uses from the record's values, typed
+ * by the field: numbers as numbers, empty as NULL. */
+static void bind_values(const gn_form *form, sqlite3_stmt *st, gn_form_values vals)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	int n = sqlite3_bind_parameter_count(st);
+	for (int p = 1; p <= n; p++) {
+		int index = p - 1; /* ?N is field N-1 */
+		if (index < 0 || (size_t)index >= form->n_fields)
+			continue;
+		const char *v = vals ? vals[index] : NULL;
+		if (!v || !*v)
+			continue;
+		const gn_field *f = &form->fields[index];
+		char *end;
+		if (f->type == GN_FT_INTEGER) {
+			long long x = strtoll(v, &end, 10);
+			if (!*end) {
+				sqlite3_bind_int64(st, p, x);
+				continue;
+			}
+		} else if (f->type == GN_FT_DECIMAL) {
+			double x = strtod(v, &end);
+			if (!*end) {
+				sqlite3_bind_double(st, p, x);
+				continue;
+			}
+		}
+		sqlite3_bind_text(st, p, v, -1, SQLITE_TRANSIENT);
+	}
+}
+
+/* -1: could not evaluate; else 0/1. */
+static int eval_bool(const gn_form *form, sqlite3_stmt *st, gn_form_values vals)
+{
+	bind_values(form, st, vals);
+	int result = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		result = sqlite3_column_type(st, 0) != SQLITE_NULL && sqlite3_column_double(st, 0) != 0.0;
+	sqlite3_reset(st);
+	return result;
+}
+
+bool gn_form_relevant(gn_form *form, size_t i, gn_form_values vals)
+{
+	const gn_field *f = &form->fields[i];
+	/* A field inside a non-relevant group is not relevant either. */
+	for (size_t g = 0; g < i; g++) {
+		const gn_field *open = &form->fields[g];
+		if ((open->type == GN_FT_BEGIN_GROUP || open->type == GN_FT_BEGIN_REPEAT) && open->relevant) {
+			int depth = 0;
+			bool inside = false;
+			for (size_t k = g + 1; k <= i; k++) {
+				gn_field_type t = form->fields[k].type;
+				if (t == GN_FT_BEGIN_GROUP || t == GN_FT_BEGIN_REPEAT)
+					depth++;
+				else if (t == GN_FT_END_GROUP || t == GN_FT_END_REPEAT) {
+					if (depth-- == 0)
+						break;
+				}
+				if (k == i)
+					inside = true;
+			}
+			if (inside && eval_bool(form, open->relevant, vals) == 0)
+				return false;
+		}
+	}
+	return !f->relevant || eval_bool(form, f->relevant, vals) != 0;
+}
+
+static const char *message(const char *vi, const char *en, const char *fallback)
+{
+	const char *m = pick(vi, en);
+	return *m ? m : fallback;
+}
+
+static bool valid_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return false;
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] && !(m == 2 && d == 29 && !leap);
+}
+
+gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_err *err)
+{
+	const gn_field *f = &form->fields[i];
+	const char *v = vals ? vals[i] : NULL;
+	bool empty = !v || !*v;
+	if (!gn_field_is_question(f) || f->type == GN_FT_CALCULATE || !gn_form_relevant(form, i, vals))
+		return GN_OK;
+	if (empty) {
+		bool required = f->required_always || (f->required && eval_bool(form, f->required, vals) == 1);
+		if (required)
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s",
+			                     message(f->required_msg_vi, f->required_msg_en, _("this question needs an answer")));
+		return GN_OK;
+	}
+	char *end;
+	switch (f->type) {
+	case GN_FT_INTEGER:
+		errno = 0;
+		(void)strtoll(v, &end, 10);
+		if (*end || end == v)
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a whole number (digits only)"));
+		break;
+	case GN_FT_DECIMAL:
+		(void)strtod(v, &end);
+		if (*end || end == v)
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a number, e.g. 12.5"));
+		break;
+	case GN_FT_DATE:
+		if (!valid_date(v))
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a real date as YYYY-MM-DD, e.g. 2026-03-31"));
+		break;
+	case GN_FT_SELECT_ONE:
+		if (!gn_choice_find(f->list, v))
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("'%s' is not one of the choices"), v);
+		break;
+	case GN_FT_SELECT_MULTIPLE: {
+		char *copy = strdup(v), *save = NULL;
+		gn_status st = GN_OK;
+		for (char *w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save))
+			if (!gn_choice_find(f->list, w)) {
+				st = gn_fail_field(err, GN_ERR_INVALID, f->name, _("'%s' is not one of the choices"), w);
+				break;
+			}
+		free(copy);
+		if (st != GN_OK)
+			return st;
+		break;
+	}
+	default:
+		break;
+	}
+	if (f->constraint && eval_bool(form, f->constraint, vals) != 1)
+		return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s",
+		                     message(f->constraint_msg_vi, f->constraint_msg_en, _("this answer is not allowed here")));
+	return GN_OK;
+}
+
+char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals)
+{
+	const gn_field *f = &form->fields[i];
+	if (!f->calc)
+		return NULL;
+	bind_values(form, f->calc, vals);
+	char *value = NULL;
+	if (sqlite3_step(f->calc) == SQLITE_ROW && sqlite3_column_type(f->calc, 0) != SQLITE_NULL)
+		value = strdup((const char *)sqlite3_column_text(f->calc, 0));
+	sqlite3_reset(f->calc);
+	return value;
+}
+
+/* ---- over stored rows ---------------------------------------------------- */
+
+gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *field, gn_strbuf *out, gn_err *err)
+{
+	(void)arg;
+	static const char *const core[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
+	if (field->level != 1)
+		return gn_fail(err, GN_ERR_INVALID, _("%s is a household question; an indicator counts persons"), field->name);
+	for (int i = 0; core[i]; i++)
+		if (strcmp(core[i], field->name) == 0) {
+			gn_sb_add(out, core[i]);
+			return GN_OK;
+		}
+	(void)form;
+	/* Names are [A-Za-z0-9_], checked at load: safe inside the path. */
+	gn_sb_printf(out, "json_extract(answers, '$.%s')", field->name);
+	return GN_OK;
+}
+
+gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_problems *problems, gn_err *err)
+{
+	char path[PATH_MAX];
+	sheet s;
+	gn_err e = { 0 };
+	snprintf(path, sizeof path, "%s/indicators.csv", form->dir);
+	gn_status st = sheet_read(path, &s, &e);
+	if (st == GN_ERR_NOT_FOUND)
+		return GN_OK; /* a form without indicators counts nothing */
+	if (st != GN_OK) {
+		add_problem(problems, "indicators.csv", 0, false, "%s", e.msg);
+		return gn_fail(err, st, "indicators.csv: %s", e.msg);
+	}
+	int c_name = sheet_column(&s, "name"), c_vi = column(&s, "label::vi", "label"), c_en = sheet_column(&s, "label::en");
+	int c_pop = sheet_column(&s, "population"), c_cond = sheet_column(&s, "condition");
+	int c_kind = sheet_column(&s, "kind");
+	size_t before = problems ? problems->errors : 0;
+	if (c_name < 0 || c_pop < 0 || c_cond < 0)
+		add_problem(problems, "indicators.csv", 1, false, _("the header needs the columns name, population and condition"));
+	for (size_t r = 1; r < s.n && c_name >= 0 && c_pop >= 0 && c_cond >= 0; r++) {
+		const char *name = sheet_cell(&s, r, c_name);
+		if (!*name)
+			continue;
+		char *pop = NULL, *cond = NULL;
+		gn_err why = { 0 };
+		if (gn_form_translate(form, sheet_cell(&s, r, c_pop), -1, gn_form_person_column, NULL, &pop, &why) != GN_OK) {
+			add_problem(problems, "indicators.csv", s.rows[r].line, false, _("population of %s: %s"), name, why.msg);
+		} else if (gn_form_translate(form, sheet_cell(&s, r, c_cond), -1, gn_form_person_column, NULL, &cond, &why) !=
+		           GN_OK) {
+			add_problem(problems, "indicators.csv", s.rows[r].line, false, _("condition of %s: %s"), name, why.msg);
+		} else if (gn_cov_add(set, name, sheet_cell(&s, r, c_vi), sheet_cell(&s, r, c_en), pop, cond,
+		                      strcmp(sheet_cell(&s, r, c_kind), "count") == 0, &why) != GN_OK) {
+			add_problem(problems, "indicators.csv", s.rows[r].line, false, "%s", why.msg);
+		} else {
+			/* target_YYYY columns; an empty cell is "no target" */
+			for (size_t c = 0; c < s.rows[0].n; c++) {
+				int year;
+				char tail;
+				const char *cell = sheet_cell(&s, r, (int)c);
+				if (sscanf(s.rows[0].cells[c], "target_%d%c", &year, &tail) != 1 || !*cell)
+					continue;
+				char *end;
+				double pct = strtod(cell, &end);
+				if (*end || gn_cov_set_target(set, name, year, pct, &why) != GN_OK)
+					add_problem(problems, "indicators.csv", s.rows[r].line, false,
+					            _("target_%d of %s must be a percent from 0 to 100"), year, name);
+			}
+		}
+		free(pop);
+		free(cond);
+	}
+	sheet_free(&s);
+	if (problems && problems->errors > before)
+		return gn_fail(err, GN_ERR_INVALID, _("indicators.csv has problems"));
+	return GN_OK;
+}
