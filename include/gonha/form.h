@@ -145,6 +145,15 @@ gn_status gn_form_translate(const gn_form *form, const char *expr, int self, gn_
 gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *field, gn_strbuf *out,
                                 gn_err *err);
 
+/* Answers are never lost when the form changes: they are kept by question
+ * name in each record's answers JSON, so a question dropped from the form
+ * keeps its stored answers (and exports still carry them). A question
+ * renamed is listed in forms/<dir>/renames.csv (version, level
+ * household|person, old_name, new_name); this moves the stored answers of
+ * every rename not applied yet, never over an answer already under the new
+ * name, and records the versions in form_version, in one transaction. */
+gn_status gn_form_migrate_answers(sqlite3 *db, const gn_form *form, gn_form_problems *problems, gn_err *err);
+
 /* Reads forms/<dir>/indicators.csv into a coverage set, translating each
  * population and condition over a person row. */
 gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_problems *problems, gn_err *err);

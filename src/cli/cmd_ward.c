@@ -1,5 +1,6 @@
 /* gonha init, gonha demo, gonha check: making and checking ward databases. */
 #include "cli.h"
+#include "gonha/census.h"
 #include "gonha/check.h"
 #include "gonha/db.h"
 #include "gonha/demo.h"
@@ -150,6 +151,16 @@ int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
 	if (st != GN_OK)
 		return gn_cli_fail(&err);
 	st = gn_demo_build(db, &opt, &households, &persons, &err);
+	/* Count the coverage now, so the first screen opens at once. */
+	gn_census census;
+	gn_form_problems problems = { 0 };
+	if (st == GN_OK && (st = gn_census_load(db, NULL, &census, &problems, &err)) == GN_OK)
+		gn_census_free(&census);
+	else if (problems.n) {
+		char dir[PATH_MAX];
+		gn_cli_print_form_problems(gn_forms_dir(dir, sizeof dir), &problems, stderr);
+	}
+	gn_form_problems_free(&problems);
 	gn_db_close(db);
 	if (st != GN_OK) {
 		unlink(a.db);

@@ -12,6 +12,8 @@ gn_status gn_census_load(sqlite3 *db, const char *name, gn_census *out, gn_form_
 	snprintf(dir, sizeof dir, "%s/%s", gn_forms_dir(base, sizeof base), name ? name : "census");
 	gn_status st = gn_form_load(dir, db, &out->form, problems, err);
 	if (st == GN_OK)
+		st = gn_form_migrate_answers(db, out->form, problems, err);
+	if (st == GN_OK)
 		st = gn_form_indicators(out->form, &out->coverage, problems, err);
 	if (st == GN_OK)
 		st = gn_cov_sync(db, &out->coverage, err);

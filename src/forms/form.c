@@ -1,6 +1,7 @@
 /* Loading and checking a form, compiling its expressions, and evaluating
  * them for one record being edited. */
 #include "gonha/form.h"
+#include "gonha/db.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
 #include "sheet.h"
@@ -836,4 +837,97 @@ gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_probl
 	if (problems && problems->errors > before)
 		return gn_fail(err, GN_ERR_INVALID, _("indicators.csv has problems"));
 	return GN_OK;
+}
+
+/* ---- answers across form versions ----------------------------------------- */
+
+gn_status gn_form_migrate_answers(sqlite3 *db, const gn_form *form, gn_form_problems *problems, gn_err *err)
+{
+	char path[PATH_MAX];
+	sheet s;
+	gn_err e = { 0 };
+	sqlite3_stmt *seen = NULL, *mark = NULL;
+	gn_status st;
+	snprintf(path, sizeof path, "%s/renames.csv", form->dir);
+	st = sheet_read(path, &s, &e);
+	if (st == GN_ERR_NOT_FOUND)
+		memset(&s, 0, sizeof s);
+	else if (st != GN_OK) {
+		add_problem(problems, "renames.csv", 0, false, "%s", e.msg);
+		return gn_fail(err, st, "renames.csv: %s", e.msg);
+	}
+	int c_ver = sheet_column(&s, "version"), c_level = sheet_column(&s, "level");
+	int c_old = sheet_column(&s, "old_name"), c_new = sheet_column(&s, "new_name");
+	if (s.n && (c_ver < 0 || c_level < 0 || c_old < 0 || c_new < 0)) {
+		add_problem(problems, "renames.csv", 1, false, _("the header needs version, level, old_name and new_name"));
+		sheet_free(&s);
+		return gn_fail(err, GN_ERR_INVALID, _("renames.csv has problems"));
+	}
+	if ((st = gn_db_begin(db, err)) != GN_OK)
+		goto out;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM form_version WHERE form_id = ?1 AND version = ?2", -1, &seen, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO form_version(form_id, version, applied_at) "
+	                       "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", -1, &mark, NULL)) {
+		st = gn_db_fail(db, err, "form_version");
+		goto rollback;
+	}
+	for (size_t r = 1; r < s.n; r++) {
+		const char *version = sheet_cell(&s, r, c_ver), *level = sheet_cell(&s, r, c_level);
+		const char *old_name = sheet_cell(&s, r, c_old), *new_name = sheet_cell(&s, r, c_new);
+		const char *table = strcmp(level, "household") == 0 ? "household" : strcmp(level, "person") == 0 ? "person" : NULL;
+		size_t ok_chars = strspn(old_name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		size_t ok_new = strspn(new_name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		if (!table || !*old_name || !*new_name || ok_chars != strlen(old_name) || ok_new != strlen(new_name)) {
+			add_problem(problems, "renames.csv", s.rows[r].line, false,
+			            _("a rename needs level household or person and two names of letters, digits and _"));
+			st = gn_fail(err, GN_ERR_INVALID, _("renames.csv has problems"));
+			goto rollback;
+		}
+		sqlite3_bind_text(seen, 1, form->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(seen, 2, version, -1, SQLITE_STATIC);
+		int applied = sqlite3_step(seen) == SQLITE_ROW;
+		sqlite3_reset(seen);
+		if (applied)
+			continue;
+		/* Move the key, never overwriting an answer already under the new name. */
+		char *sql = sqlite3_mprintf("UPDATE %s SET answers = json_set(json_remove(answers, '$.%s'), '$.%s', "
+		                            "json_extract(answers, '$.%s')) WHERE json_type(answers, '$.%s') IS NOT NULL "
+		                            "AND json_type(answers, '$.%s') IS NULL",
+		                            table, old_name, new_name, old_name, old_name, new_name);
+		st = sql ? gn_db_exec(db, sql, err) : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		sqlite3_free(sql);
+		if (st != GN_OK)
+			goto rollback;
+	}
+	/* Every version named in the file, and the current one, is now applied. */
+	for (size_t r = 0; r < s.n; r++) {
+		const char *version = r == 0 ? form->version : sheet_cell(&s, r, c_ver);
+		sqlite3_bind_text(mark, 1, form->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(mark, 2, version, -1, SQLITE_STATIC);
+		if (sqlite3_step(mark) != SQLITE_DONE) {
+			st = gn_db_fail(db, err, "form_version");
+			goto rollback;
+		}
+		sqlite3_reset(mark);
+	}
+	if (s.n == 0) {
+		sqlite3_bind_text(mark, 1, form->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(mark, 2, form->version, -1, SQLITE_STATIC);
+		if (sqlite3_step(mark) != SQLITE_DONE) {
+			st = gn_db_fail(db, err, "form_version");
+			goto rollback;
+		}
+	}
+	sqlite3_finalize(seen);
+	sqlite3_finalize(mark);
+	seen = mark = NULL;
+	st = gn_db_commit(db, err);
+	goto out;
+rollback:
+	sqlite3_finalize(seen);
+	sqlite3_finalize(mark);
+	gn_db_rollback(db);
+out:
+	sheet_free(&s);
+	return st;
 }

@@ -292,5 +292,54 @@ static void the_census_form_loads(void)
 	gn_db_close(db);
 }
 
-GN_TESTS(T(every_function_runs_in_sqlite), T(relevant_required_constraint), T(each_problem_is_named_with_its_line),
+static const char *answers_of(const char *id)
+{
+	static char buf[512];
+	sqlite3_stmt *st = NULL;
+	buf[0] = '\0';
+	sqlite3_prepare_v2(db, "SELECT answers FROM person WHERE id = ?1", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+/* A new version adds a question, drops one and renames one: every stored
+ * answer is still there, under its new name for the renamed one. */
+static void answers_survive_a_form_change(void)
+{
+	open_db();
+	gn_err err = { 0 };
+	CHECK_OK(gn_db_exec(db,
+		"INSERT INTO tdp VALUES ('t','01','T','t',1,1,0,'x','a','x','a');"
+		"INSERT INTO household(id, tdp_id, walk_order, created_at, created_by, updated_at, updated_by) VALUES ('h','t',1,'x','a','x','a');"
+		"INSERT INTO person(id, household_id, tdp_id, full_name, name_key, answers, created_at, created_by, updated_at, updated_by) VALUES"
+		" ('p1','h','t','A','a','{\"mobile\":\"0912345678\",\"old_q\":\"kept\"}','x','a','x','a'),"
+		" ('p2','h','t','B','b','{\"mobile\":\"0987654321\",\"phone\":\"already\"}','x','a','x','a');", &err));
+	gn_form_problems p;
+	const char *dir = make_form("v2", HEADER
+		"begin_repeat,members,Người,People,,,,,,\n"
+		"text,full_name,Tên,Name,,,,,,\n"
+		"text,phone,Điện thoại,Phone,,,,,,\n"
+		"text,new_q,Mới,New,,,,,,\n"
+		"end_repeat,,,,,,,,,\n", NULL);
+	write_file(dir, "settings.csv", "form_id,version,default_language\ncensus,2,vi\n");
+	write_file(dir, "renames.csv", "version,level,old_name,new_name\n2,person,mobile,phone\n");
+	gn_form *form = load(dir, &p);
+	REQUIRE(form);
+	CHECK_OK(gn_form_migrate_answers(db, form, &p, &err));
+	CHECK_STR(answers_of("p1"), "{\"old_q\":\"kept\",\"phone\":\"0912345678\"}");
+	/* never over an answer already under the new name */
+	CHECK_STR(answers_of("p2"), "{\"mobile\":\"0987654321\",\"phone\":\"already\"}");
+	/* applied once: running again changes nothing */
+	CHECK_OK(gn_db_exec(db, "UPDATE person SET answers = json_set(answers, '$.mobile', 'later') WHERE id = 'p1'", &err));
+	CHECK_OK(gn_form_migrate_answers(db, form, &p, &err));
+	CHECK_STR(answers_of("p1"), "{\"old_q\":\"kept\",\"phone\":\"0912345678\",\"mobile\":\"later\"}");
+	gn_form_free(form);
+	gn_form_problems_free(&p);
+	gn_db_close(db);
+}
+
+GN_TESTS(T(answers_survive_a_form_change), T(every_function_runs_in_sqlite), T(relevant_required_constraint), T(each_problem_is_named_with_its_line),
          T(expressions_cannot_reach_the_database), T(unknown_columns_are_warnings), T(the_census_form_loads))
