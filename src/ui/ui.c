@@ -3,6 +3,7 @@
  * loop, key reading (resize, bracketed paste, stray escape sequences), safe
  * drawing of any text, and the headless bench. */
 #include "ui.h"
+#include "gonha/census.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
@@ -499,6 +500,19 @@ int gn_ui_run(const char *db_path)
 	ui_app app = { .db = db };
 	app.ctx.db = db;
 	app.ctx.coverage = &app.cov;
+	/* The questionnaire's indicators, so that saving a household keeps
+	 * the coverage counters right. Without a loadable form the main
+	 * columns can still be entered; the screen says so. */
+	gn_census census;
+	gn_form_problems problems = { 0 };
+	gn_err form_err = { 0 };
+	bool have_census = gn_census_load(db, NULL, &census, &problems, &form_err) == GN_OK;
+	gn_form_problems_free(&problems);
+	if (have_census)
+		app.ctx.coverage = &census.coverage;
+	else
+		ui_status(&app, true, _("The questionnaire could not be loaded (%s); see gonha form check."),
+		          form_err.msg[0] ? form_err.msg : gn_status_str(form_err.status));
 	ui_push(&app, ui_signin_new(&app));
 	/* Idle lock: a shared office PC left alone does not stay open. Keys
 	 * are awaited at most a while, so the clock is looked at. */
@@ -517,6 +531,8 @@ int gn_ui_run(const char *db_path)
 		}
 	}
 	app_finish(&app);
+	if (have_census)
+		gn_census_free(&census);
 	endwin();
 	fputs("\033[?2004l", stdout);
 	fflush(stdout);
