@@ -49,6 +49,9 @@ int gn_cmd_ui(gn_cli *cli);
 int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv);
 int gn_cmd_form(gn_cli *cli, int argc, char **argv);
 int gn_cmd_report(gn_cli *cli, int argc, char **argv);
+int gn_cmd_export(gn_cli *cli, int argc, char **argv);
+int gn_cmd_import(gn_cli *cli, int argc, char **argv);
+int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv);
 
 struct gn_census;
 /* gn_cli_open_signed_in, then the census form and its coverage counters;

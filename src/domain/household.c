@@ -383,7 +383,8 @@ static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *n
 	const char *sql = is_new
 		? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, "
 		  "visit_status, visit_date, visited_by, entered_by, answers, created_at, created_by, "
-		  "updated_at, updated_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14)"
+		  "updated_at, updated_by, version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14,"
+		  "lower(hex(randomblob(8))))"
 		: "UPDATE household SET tdp_id=?2, walk_order=?3, house_no=?4, alley=?5, street=?6, "
 		  "address_key=?7, visit_status=?8, visit_date=?9, visited_by=?10, entered_by=?11, "
 		  "answers=json(?12), updated_at=?13, updated_by=?14, rev=rev+1 WHERE id=?1";
@@ -460,8 +461,8 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 		goto out;
 	const char *sql = is_new
 		? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
-		  "sex, relation, cccd, answers, created_at, created_by, updated_at, updated_by) "
-		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,json(?11),?12,?13,?12,?13)"
+		  "sex, relation, cccd, answers, created_at, created_by, updated_at, updated_by, version) "
+		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,json(?11),?12,?13,?12,?13,lower(hex(randomblob(8))))"
 		: "UPDATE person SET household_id=?2, tdp_id=?3, position=?4, full_name=?5, name_key=?6, "
 		  "birth_year=?7, sex=?8, relation=?9, cccd=?10, answers=json(?11), updated_at=?12, "
 		  "updated_by=?13, rev=rev+1 WHERE id=?1 AND ("

@@ -236,11 +236,53 @@ static const char *const migration_3 =
 	"CREATE INDEX person_needs_help ON person(tdp_id, household_id) WHERE deleted = 0 AND "
 	"coalesce(json_extract(answers, '$.needs_help'), '') NOT IN ('', '[]');";
 
+
+/* Merging files from several PCs (docs/exchange.md). Every household and
+ * person carries a version token, new at each change of its content, and
+ * base_version, the version it was made from when it last met another PC;
+ * version_local says the version was made here since then (so a second
+ * local edit keeps the base). Triggers keep them whoever writes. */
+static const char *const migration_4 =
+	"ALTER TABLE household ADD COLUMN version TEXT;"
+	"ALTER TABLE household ADD COLUMN base_version TEXT;"
+	"ALTER TABLE household ADD COLUMN version_local INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE person ADD COLUMN version TEXT;"
+	"ALTER TABLE person ADD COLUMN base_version TEXT;"
+	"ALTER TABLE person ADD COLUMN version_local INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE household SET version = lower(hex(randomblob(8)));"
+	"UPDATE person SET version = lower(hex(randomblob(8)));"
+	"CREATE TRIGGER household_version_new AFTER INSERT ON household WHEN NEW.version IS NULL BEGIN"
+	"  UPDATE household SET version = lower(hex(randomblob(8))) WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER person_version_new AFTER INSERT ON person WHEN NEW.version IS NULL BEGIN"
+	"  UPDATE person SET version = lower(hex(randomblob(8))) WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER household_version_change AFTER UPDATE ON household WHEN NEW.version IS OLD.version AND ("
+	"  NEW.tdp_id IS NOT OLD.tdp_id OR NEW.walk_order IS NOT OLD.walk_order OR NEW.house_no IS NOT OLD.house_no OR"
+	"  NEW.alley IS NOT OLD.alley OR NEW.street IS NOT OLD.street OR NEW.visit_status IS NOT OLD.visit_status OR"
+	"  NEW.visit_date IS NOT OLD.visit_date OR NEW.visited_by IS NOT OLD.visited_by OR"
+	"  NEW.answers IS NOT OLD.answers OR NEW.deleted IS NOT OLD.deleted) BEGIN"
+	"  UPDATE household SET version = lower(hex(randomblob(8))), version_local = 1,"
+	"    base_version = CASE WHEN OLD.version_local THEN OLD.base_version ELSE OLD.version END"
+	"  WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER person_version_change AFTER UPDATE ON person WHEN NEW.version IS OLD.version AND ("
+	"  NEW.household_id IS NOT OLD.household_id OR NEW.position IS NOT OLD.position OR"
+	"  NEW.full_name IS NOT OLD.full_name OR NEW.birth_year IS NOT OLD.birth_year OR NEW.sex IS NOT OLD.sex OR"
+	"  NEW.relation IS NOT OLD.relation OR NEW.cccd IS NOT OLD.cccd OR NEW.answers IS NOT OLD.answers OR"
+	"  NEW.deleted IS NOT OLD.deleted) BEGIN"
+	"  UPDATE person SET version = lower(hex(randomblob(8))), version_local = 1,"
+	"    base_version = CASE WHEN OLD.version_local THEN OLD.base_version ELSE OLD.version END"
+	"  WHERE id = NEW.id;"
+	"END;"
+	"CREATE INDEX merge_conflict_open ON merge_conflict(record_id) WHERE resolved_at IS NULL;";
+
 static const char *const migrations[] = {
 	NULL, /* version 0: an empty file */
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 int gn_migration_count(void)

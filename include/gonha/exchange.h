@@ -1,0 +1,105 @@
+/* CSV for the ward office: exports that open in Excel, imports that merge
+ * files from several PCs by UUID, and the household list template.
+ * docs/exchange.md explains the columns and the merge rules. */
+#ifndef GONHA_EXCHANGE_H
+#define GONHA_EXCHANGE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "gonha/census.h"
+#include "gonha/session.h"
+
+typedef enum gn_ex_what {
+	GN_EX_PERSONS = 0,
+	GN_EX_HOUSEHOLDS,
+	GN_EX_COVERAGE,
+} gn_ex_what;
+
+/* Called now and then with rows done and rows in all (0 = not known). */
+typedef void (*gn_ex_progress_fn)(void *arg, long done, long total);
+
+typedef struct gn_export_options {
+	gn_ex_what what;
+	const char *tdp_code;  /* only this TDP (scope checked), or NULL for all the user may see */
+	bool plain;            /* no BOM, LF line ends (default: BOM and CRLF, for Excel) */
+	bool with_ids;         /* whole CCCD numbers: ward officer only */
+	bool labels;           /* Vietnamese labels in the header and choice labels in cells */
+	int year;              /* coverage targets; 0 = this year */
+	gn_ex_progress_fn progress;
+	void *progress_arg;
+} gn_export_options;
+
+/* Writes the export to path (which must not exist: mode 0600, written to
+ * path.part and renamed when complete). *rows gets the data rows written. */
+gn_status gn_export(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
+                    long *rows, gn_err *err);
+
+/* Same to an open stream (tests, stdout). */
+gn_status gn_export_stream(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, FILE *out,
+                           long *rows, gn_err *err);
+
+/* One refused line of an import file. */
+typedef struct gn_ex_problem {
+	long line;
+	char *msg;   /* owned, translated */
+} gn_ex_problem;
+
+typedef enum gn_ex_kind {
+	GN_EXK_UNKNOWN = 0,
+	GN_EXK_PERSONS,
+	GN_EXK_HOUSEHOLDS,
+	GN_EXK_HOUSEHOLD_LIST,
+} gn_ex_kind;
+
+typedef struct gn_import_report {
+	gn_ex_kind kind;
+	long rows;        /* data rows read */
+	long added, updated, unchanged, kept_local, conflicts;
+	gn_ex_problem *problems; /* owned; the first GN_EX_MAX_PROBLEMS */
+	size_t n_problems;
+	long problems_total;
+} gn_import_report;
+
+#define GN_EX_MAX_PROBLEMS 200
+
+typedef struct gn_import_options {
+	bool dry_run;      /* check and count, change nothing */
+	bool take_incoming; /* resolving a conflict: the file's version replaces ours */
+	gn_ex_progress_fn progress;
+	void *progress_arg;
+} gn_import_options;
+
+/* Reads a gonha export (persons or households, either header style, with or
+ * without BOM, CRLF or LF, NFC or NFD) or a household list, and merges it in
+ * one transaction. Any refused row: every problem is in rep, nothing is
+ * changed, and the status is GN_ERR_INVALID. */
+gn_status gn_import(gn_ctx *ctx, const gn_census *census, const char *path, const gn_import_options *opt,
+                    gn_import_report *rep, gn_err *err);
+gn_status gn_import_buffer(gn_ctx *ctx, const gn_census *census, const char *data, size_t len,
+                           const gn_import_options *opt, gn_import_report *rep, gn_err *err);
+void gn_import_report_free(gn_import_report *rep);
+
+/* Merge conflicts still open, for a ward officer. */
+typedef struct gn_conflict {
+	long id;
+	char table_name[16];
+	char record_id[37];
+	char *local_data, *incoming_data;  /* owned JSON objects */
+	char source[256];
+	char detected_at[32];
+} gn_conflict;
+
+gn_status gn_conflicts_list(gn_ctx *ctx, gn_conflict **out, size_t *n, gn_err *err);
+void gn_conflicts_free(gn_conflict *c, size_t n);
+/* Resolves one: keep_incoming applies the incoming version (audited), else
+ * the local one stays. Ward officer only. */
+gn_status gn_conflict_resolve(gn_ctx *ctx, const gn_census *census, long id, bool keep_incoming, gn_err *err);
+
+/* Excel runs a cell starting with = + - @ tab or CR as a formula: such a
+ * cell, and one starting with ', is written with a leading ', and import
+ * takes exactly one leading ' away, so values survive the round trip. */
+bool gn_csv_needs_guard(const char *s);
+const char *gn_csv_unguard(const char *s);
+
+#endif

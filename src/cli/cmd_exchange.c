@@ -1,0 +1,210 @@
+/* gonha export, gonha import and gonha conflicts: CSV for the ward office. */
+#include "cli.h"
+#include "gonha/census.h"
+#include "gonha/db.h"
+#include "gonha/exchange.h"
+#include "gonha/i18n.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A bar on the terminal for long runs; nothing when stderr is not one. */
+static void progress(void *arg, long done, long total)
+{
+	(void)arg;
+	if (total > 0) {
+		int width = 30, filled = (int)(width * (double)done / (double)total);
+		if (filled > width)
+			filled = width;
+		fprintf(stderr, "\r[");
+		for (int i = 0; i < width; i++)
+			fputs(i < filled ? "#" : "-", stderr);
+		fprintf(stderr, "] %ld/%ld", done, total);
+	} else {
+		fprintf(stderr, _("\r%ld rows"), done);
+	}
+	fflush(stderr);
+}
+
+int gn_cmd_export(gn_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },  { "what", required_argument, NULL, 'w' },
+		{ "out", required_argument, NULL, 'o' }, { "tdp", required_argument, NULL, 't' },
+		{ "plain", no_argument, NULL, 'p' },     { "with-ids", no_argument, NULL, 'i' },
+		{ "labels", no_argument, NULL, 'l' },    { "year", required_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gn_export_options opt = { 0 };
+	const char *db_opt = NULL, *out_path = NULL, *what = NULL;
+	long year = 0;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 'w': what = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 't': opt.tdp_code = optarg; break;
+		case 'p': opt.plain = true; break;
+		case 'i': opt.with_ids = true; break;
+		case 'l': opt.labels = true; break;
+		case 'y':
+			if (gn_cli_parse_int(optarg, 2000, 2100, &year))
+				return gn_cli_usage(_("--year takes a year such as 2026"));
+			opt.year = (int)year;
+			break;
+		default:
+			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[optind]);
+	if (!what || (strcmp(what, "persons") && strcmp(what, "households") && strcmp(what, "coverage")))
+		return gn_cli_usage(_("--what takes persons, households or coverage"));
+	if (!out_path)
+		return gn_cli_usage(_("--out FILE is needed: where to write the CSV"));
+	opt.what = strcmp(what, "persons") == 0 ? GN_EX_PERSONS : strcmp(what, "households") == 0 ? GN_EX_HOUSEHOLDS
+	                                                                                          : GN_EX_COVERAGE;
+	if (isatty(STDERR_FILENO))
+		opt.progress = progress;
+
+	gn_ctx ctx;
+	gn_census census;
+	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
+	if (rc)
+		return rc;
+	gn_err err = { 0 };
+	long rows = 0;
+	if (gn_export(&ctx, &census, &opt, out_path, &rows, &err) != GN_OK) {
+		if (opt.progress)
+			fputc('\n', stderr);
+		rc = gn_cli_fail(&err);
+	} else {
+		if (opt.progress)
+			fputc('\n', stderr);
+		if (opt.what == GN_EX_COVERAGE)
+			fprintf(stderr, _("Coverage written to %s\n"), out_path);
+		else
+			fprintf(stderr, _("%ld rows written to %s\n"), rows, out_path);
+	}
+	gn_census_free(&census);
+	gn_db_close(ctx.db);
+	return rc;
+}
+
+int gn_cmd_import(gn_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gn_import_options opt = { 0 };
+	const char *db_opt = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 'n': opt.dry_run = true; break;
+		default:
+			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return gn_cli_usage(_("usage: gonha import FILE [--dry-run]"));
+	const char *path = argv[optind];
+	if (isatty(STDERR_FILENO))
+		opt.progress = progress;
+
+	gn_ctx ctx;
+	gn_census census;
+	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
+	if (rc)
+		return rc;
+	gn_err err = { 0 };
+	gn_import_report rep;
+	gn_status st = gn_import(&ctx, &census, path, &opt, &rep, &err);
+	if (opt.progress && rep.rows >= 65536)
+		fputc('\n', stderr);
+	for (size_t i = 0; i < rep.n_problems; i++)
+		fprintf(stderr, "%s:%ld: %s\n", path, rep.problems[i].line, rep.problems[i].msg);
+	if (rep.problems_total > (long)rep.n_problems)
+		fprintf(stderr, _("%s: ... and %ld more problems\n"), path, rep.problems_total - (long)rep.n_problems);
+	if (st != GN_OK) {
+		rc = gn_cli_fail(&err);
+	} else {
+		printf(opt.dry_run ? _("%s (dry run, nothing changed): %ld rows; would add %ld, update %ld, keep %ld of ours "
+		                       "as newer, leave %ld unchanged; %ld in conflict\n")
+		                   : _("%s: %ld rows; added %ld, updated %ld, kept %ld of ours as newer, %ld unchanged; "
+		                       "%ld in conflict\n"),
+		       path, rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
+		if (rep.conflicts)
+			printf(_("Conflicts keep both versions: a ward officer resolves them with gonha conflicts.\n"));
+	}
+	gn_import_report_free(&rep);
+	gn_census_free(&census);
+	gn_db_close(ctx.db);
+	return rc;
+}
+
+int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db_opt = NULL, *keep = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 'k': keep = optarg; break;
+		default:
+			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		}
+	}
+	long id = 0;
+	bool resolve = optind < argc && strcmp(argv[optind], "resolve") == 0;
+	if (resolve && (optind + 2 != argc || gn_cli_parse_int(argv[optind + 1], 1, 1L << 40, &id) || !keep ||
+	                (strcmp(keep, "local") && strcmp(keep, "incoming"))))
+		return gn_cli_usage(_("usage: gonha conflicts resolve N --keep local|incoming"));
+	if (!resolve && optind < argc)
+		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[optind]);
+
+	gn_ctx ctx;
+	gn_census census;
+	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
+	if (rc)
+		return rc;
+	gn_err err = { 0 };
+	if (resolve) {
+		if (gn_conflict_resolve(&ctx, &census, id, strcmp(keep, "incoming") == 0, &err) != GN_OK)
+			rc = gn_cli_fail(&err);
+		else
+			printf(_("Conflict %ld resolved: the %s version is kept.\n"), id,
+			       strcmp(keep, "incoming") == 0 ? _("incoming") : _("local"));
+	} else {
+		gn_conflict *list = NULL;
+		size_t n = 0;
+		if (gn_conflicts_list(&ctx, &list, &n, &err) != GN_OK) {
+			rc = gn_cli_fail(&err);
+		} else {
+			if (n == 0)
+				printf(_("No open conflicts.\n"));
+			for (size_t i = 0; i < n; i++)
+				printf("%ld\t%s\t%s\t%s\t%s\n  %s: %s\n  %s: %s\n", list[i].id, list[i].table_name, list[i].record_id,
+				       list[i].source, list[i].detected_at, _("local"), list[i].local_data, _("incoming"),
+				       list[i].incoming_data);
+		}
+		gn_conflicts_free(list, n);
+	}
+	gn_census_free(&census);
+	gn_db_close(ctx.db);
+	return rc;
+}

@@ -1,0 +1,207 @@
+/* The columns of the persons and households files (see columns.h). */
+#include "columns.h"
+#include "gonha/i18n.h"
+#include "gonha/strbuf.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct fixed_col {
+	const char *name;
+	const char *label_vi;
+	ex_col_kind kind;
+	const char *sql;
+} fixed_col;
+
+/* Columns before the form's own questions, and after them. Labels are the
+ * Vietnamese headers of --labels (the file's language, not the UI's). */
+static const fixed_col person_head[] = {
+	{ "person_id", "Mã người", EXC_ID, "p.id" },
+	{ "household_id", "Mã hộ", EXC_HOUSEHOLD, "p.household_id" },
+	{ "tdp_code", "Mã tổ dân phố", EXC_TDP_CODE, "t.code" },
+	{ "tdp_name", "Tên tổ dân phố", EXC_TDP_NAME, "t.name" },
+	{ "full_name", "Họ và tên", EXC_CORE, "p.full_name" },
+	{ "birth_year", "Năm sinh", EXC_CORE, "p.birth_year" },
+	{ "sex", "Giới tính", EXC_CORE, "p.sex" },
+	{ "relation", "Quan hệ với chủ hộ", EXC_CORE, "p.relation" },
+	{ "cccd", "Số CCCD", EXC_CORE, "p.cccd" },
+	{ NULL, NULL, 0, NULL },
+};
+static const fixed_col person_tail[] = {
+	{ "age", "Tuổi", EXC_DERIVED, "CAST(strftime('%Y', gn_today()) AS INTEGER) - p.birth_year" },
+	{ "other_answers", "Câu trả lời khác", EXC_OTHER, NULL },
+	{ "updated_at", "Sửa lúc", EXC_META, "p.updated_at" },
+	{ "updated_by", "Người sửa", EXC_META, "p.updated_by" },
+	{ "version", "Phiên bản", EXC_META, "p.version" },
+	{ "base_version", "Phiên bản gốc", EXC_META, "p.base_version" },
+	{ NULL, NULL, 0, NULL },
+};
+static const fixed_col household_head[] = {
+	{ "household_id", "Mã hộ", EXC_ID, "h.id" },
+	{ "tdp_code", "Mã tổ dân phố", EXC_TDP_CODE, "t.code" },
+	{ "tdp_name", "Tên tổ dân phố", EXC_TDP_NAME, "t.name" },
+	{ "walk_order", "Thứ tự đi", EXC_CORE, "h.walk_order" },
+	{ "house_no", "Số nhà", EXC_CORE, "h.house_no" },
+	{ "alley", "Ngõ/ngách", EXC_CORE, "h.alley" },
+	{ "street", "Đường/phố", EXC_CORE, "h.street" },
+	{ "visit_status", "Kết quả đến hộ", EXC_CORE, "h.visit_status" },
+	{ "visit_date", "Ngày đến hộ", EXC_CORE, "h.visit_date" },
+	{ "visited_by", "Người đi khảo sát", EXC_CORE, "h.visited_by" },
+	{ NULL, NULL, 0, NULL },
+};
+static const fixed_col household_tail[] = {
+	{ "other_answers", "Câu trả lời khác", EXC_OTHER, NULL },
+	{ "head_name", "Chủ hộ", EXC_DERIVED,
+	  "(SELECT full_name FROM person WHERE household_id = h.id AND relation = 'head' AND deleted = 0 LIMIT 1)" },
+	{ "member_count", "Số người", EXC_DERIVED,
+	  "(SELECT count(*) FROM person WHERE household_id = h.id AND deleted = 0)" },
+	{ "updated_at", "Sửa lúc", EXC_META, "h.updated_at" },
+	{ "updated_by", "Người sửa", EXC_META, "h.updated_by" },
+	{ "version", "Phiên bản", EXC_META, "h.version" },
+	{ "base_version", "Phiên bản gốc", EXC_META, "h.base_version" },
+	{ NULL, NULL, 0, NULL },
+};
+
+static bool in_fixed(const fixed_col *cols, const char *name)
+{
+	for (int i = 0; cols[i].name; i++)
+		if (strcmp(cols[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static gn_status add_col(ex_cols *c, const char *name, const char *label, ex_col_kind kind, const gn_field *field,
+                         char *sql, gn_err *err)
+{
+	ex_col *cols = realloc(c->cols, (c->n + 1) * sizeof *cols);
+	if (!cols || !sql) {
+		if (cols)
+			c->cols = cols;
+		free(sql);
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+	c->cols = cols;
+	c->cols[c->n++] = (ex_col){ name, label, kind, field, sql };
+	return GN_OK;
+}
+
+static const gn_field *find_field(const gn_form *form, const char *name)
+{
+	int k = form ? gn_form_find(form, name) : -1;
+	return k >= 0 ? &form->fields[k] : NULL;
+}
+
+static gn_status add_fixed(ex_cols *c, const gn_form *form, const fixed_col *cols, const char *alias, gn_err *err)
+{
+	for (int i = 0; cols[i].name; i++) {
+		const gn_field *f = cols[i].kind == EXC_CORE ? find_field(form, cols[i].name) : NULL;
+		char *sql;
+		if (cols[i].kind == EXC_OTHER)
+			sql = c->answer_keys ? sqlite3_mprintf("nullif(json_remove(%s.answers, %s), '{}')", alias, c->answer_keys)
+			                     : sqlite3_mprintf("nullif(%s.answers, '{}')", alias);
+		else
+			sql = sqlite3_mprintf("%s", cols[i].sql);
+		char *owned = sql ? strdup(sql) : NULL;
+		sqlite3_free(sql);
+		const char *label = f && f->label_vi && *f->label_vi ? f->label_vi : cols[i].label_vi;
+		gn_status st = add_col(c, cols[i].name, label, cols[i].kind, f, owned, err);
+		if (st != GN_OK)
+			return st;
+	}
+	return GN_OK;
+}
+
+gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->kind = kind;
+	bool persons = kind == GN_EXK_PERSONS;
+	const fixed_col *head = persons ? person_head : household_head;
+	const fixed_col *tail = persons ? person_tail : household_tail;
+	const char *alias = persons ? "p" : "h";
+	int level = persons ? 1 : 0;
+
+	/* the form's questions stored in answers, in survey order */
+	gn_strbuf keys = { 0 };
+	for (size_t i = 0; form && i < form->n_fields; i++) {
+		const gn_field *f = &form->fields[i];
+		if (f->level != level || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE || in_fixed(head, f->name) ||
+		    in_fixed(tail, f->name))
+			continue;
+		gn_sb_printf(&keys, "%s'$.%s'", keys.len ? ", " : "", f->name);
+	}
+	if (keys.failed) {
+		gn_sb_free(&keys);
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+	out->answer_keys = keys.len ? gn_sb_take(&keys) : NULL;
+	gn_sb_free(&keys);
+
+	gn_status st = add_fixed(out, form, head, alias, err);
+	for (size_t i = 0; st == GN_OK && form && i < form->n_fields; i++) {
+		const gn_field *f = &form->fields[i];
+		if (f->level != level || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE || in_fixed(head, f->name) ||
+		    in_fixed(tail, f->name))
+			continue;
+		/* Names are [A-Za-z0-9_] (checked at load): safe inside the path. */
+		char *sql = sqlite3_mprintf("json_extract(%s.answers, '$.%s')", alias, f->name);
+		char *owned = sql ? strdup(sql) : NULL;
+		sqlite3_free(sql);
+		st = add_col(out, f->name, f->label_vi && *f->label_vi ? f->label_vi : f->name, EXC_ANSWER, f, owned, err);
+	}
+	if (st == GN_OK)
+		st = add_fixed(out, form, tail, alias, err);
+	if (st != GN_OK)
+		ex_cols_free(out);
+	return st;
+}
+
+void ex_cols_free(ex_cols *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->cols[i].sql);
+	free(c->cols);
+	free(c->answer_keys);
+	memset(c, 0, sizeof *c);
+}
+
+int ex_cols_find(const ex_cols *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *ex_choice_label(const gn_field *f, const char *name)
+{
+	const gn_choice *c = f && f->list ? gn_choice_find(f->list, name) : NULL;
+	return c && c->label_vi && *c->label_vi ? c->label_vi : name;
+}
+
+const char *ex_choice_name(const gn_field *f, const char *cell)
+{
+	if (!f || !f->list)
+		return cell;
+	const gn_choice_list *l = f->list;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->items[i].name, cell) == 0)
+			return l->items[i].name;
+	for (size_t i = 0; i < l->n; i++)
+		if ((l->items[i].label_vi && strcmp(l->items[i].label_vi, cell) == 0) ||
+		    (l->items[i].label_en && strcmp(l->items[i].label_en, cell) == 0))
+			return l->items[i].name;
+	return NULL;
+}
+
+bool gn_csv_needs_guard(const char *s)
+{
+	return s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r' || *s == '\'');
+}
+
+const char *gn_csv_unguard(const char *s)
+{
+	return s && *s == '\'' ? s + 1 : s;
+}

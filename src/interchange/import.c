@@ -1,0 +1,1326 @@
+/* gonha import: gonha's own persons and households files merged by UUID,
+ * and a TDP's household list. Read as a stream with libcsv, one physical
+ * line at a time so each problem names its line; everything is applied in
+ * one transaction that is rolled back when any row is refused (or for
+ * --dry-run). The merge rules are in docs/exchange.md. */
+#include "columns.h"
+#include "gonha/cccd.h"
+#include "gonha/coverage.h"
+#include "gonha/db.h"
+#include "gonha/household.h"
+#include "gonha/i18n.h"
+#include "gonha/strbuf.h"
+#include "gonha/text.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+/* The household list template (docs/exchange.md). */
+enum { HL_TDP, HL_HOUSE, HL_ALLEY, HL_STREET, HL_HEAD, HL_YEAR, HL_SEX, HL_CCCD, HL_PHONE, HL_COUNT };
+static const struct {
+	const char *name, *label_vi;
+} list_cols[HL_COUNT] = {
+	{ "tdp_code", "Mã tổ dân phố" }, { "house_no", "Số nhà" },       { "alley", "Ngõ/ngách" },
+	{ "street", "Đường/phố" },       { "head_name", "Chủ hộ" },      { "head_birth_year", "Năm sinh chủ hộ" },
+	{ "head_sex", "Giới tính chủ hộ" }, { "head_cccd", "CCCD chủ hộ" }, { "phone", "Số điện thoại" },
+};
+
+typedef struct importer {
+	gn_ctx *ctx;
+	const gn_census *census;
+	const gn_import_options *opt;
+	gn_import_report *rep;
+	ex_cols cols;
+	int *map;            /* file column -> ex_cols index (or HL_ index), -1 = none */
+	size_t n_header;
+	int this_year;
+	/* the row being read */
+	char **cells;
+	size_t n_cells, cap_cells;
+	long line, row_line;
+	bool row_bad_utf8, row_nul;
+	bool header_done, fatal;
+	gn_status status;    /* a database or memory error stops everything */
+	gn_err *err;
+	const char *source;
+	/* statements, prepared once */
+	sqlite3_stmt *local, *ins, *upd, *conflict_seen, *conflict_add, *tdp_of, *hh_tdp, *touch, *pos;
+	sqlite3_stmt *hl_seen, *hl_walk;
+	char touch_table_ready;
+} importer;
+
+static void problem(importer *im, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(importer *im, long line, const char *fmt, ...)
+{
+	gn_import_report *rep = im->rep;
+	rep->problems_total++;
+	if (rep->n_problems >= GN_EX_MAX_PROBLEMS)
+		return;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	gn_ex_problem *p = realloc(rep->problems, (rep->n_problems + 1) * sizeof *p);
+	if (!p)
+		return;
+	rep->problems = p;
+	rep->problems[rep->n_problems].line = line;
+	rep->problems[rep->n_problems].msg = strdup(msg);
+	rep->n_problems++;
+}
+
+static void db_error(importer *im, const char *what)
+{
+	if (im->status == GN_OK)
+		im->status = gn_db_fail(im->ctx->db, im->err, what);
+	im->fatal = true;
+}
+
+/* ---- the header ----------------------------------------------------------- */
+
+static bool same_text(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static void read_header(importer *im)
+{
+	char **h = im->cells;
+	size_t n = im->n_cells;
+	bool has_person = false, has_household = false, has_head = false;
+	for (size_t i = 0; i < n; i++) {
+		has_person |= same_text(h[i], "person_id") || same_text(h[i], "Mã người");
+		has_household |= same_text(h[i], "household_id") || same_text(h[i], "Mã hộ");
+		has_head |= same_text(h[i], "head_name") || same_text(h[i], "Chủ hộ");
+	}
+	gn_ex_kind kind = has_person ? GN_EXK_PERSONS : has_household ? GN_EXK_HOUSEHOLDS
+	                : has_head ? GN_EXK_HOUSEHOLD_LIST : GN_EXK_UNKNOWN;
+	im->rep->kind = kind;
+	if (kind == GN_EXK_UNKNOWN) {
+		problem(im, im->row_line, _("this is not a gonha export nor a household list: the header needs person_id, "
+		                           "household_id, or tdp_code and head_name (see docs/exchange.md)"));
+		im->fatal = true;
+		return;
+	}
+	im->map = malloc((n ? n : 1) * sizeof *im->map);
+	if (!im->map) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+		return;
+	}
+	im->n_header = n;
+	if (kind != GN_EXK_HOUSEHOLD_LIST &&
+	    (im->status = ex_cols_build(im->census ? im->census->form : NULL, kind, &im->cols, im->err)) != GN_OK) {
+		im->fatal = true;
+		return;
+	}
+	int seen[HL_COUNT] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		im->map[i] = -1;
+		if (kind == GN_EXK_HOUSEHOLD_LIST) {
+			for (int k = 0; k < HL_COUNT; k++)
+				if (same_text(h[i], list_cols[k].name) || same_text(h[i], list_cols[k].label_vi))
+					im->map[i] = k;
+		} else {
+			for (size_t k = 0; k < im->cols.n; k++)
+				if (same_text(h[i], im->cols.cols[k].name) || same_text(h[i], im->cols.cols[k].label_vi))
+					im->map[i] = (int)k;
+		}
+		if (im->map[i] < 0 && *h[i])
+			problem(im, im->row_line, _("column \"%s\" is not a column of this kind of file"), h[i]);
+		else if (im->map[i] >= 0 && kind == GN_EXK_HOUSEHOLD_LIST && seen[im->map[i]]++)
+			problem(im, im->row_line, _("column \"%s\" appears twice"), h[i]);
+	}
+	if (kind == GN_EXK_HOUSEHOLD_LIST) {
+		if (!seen[HL_TDP] || !seen[HL_HEAD] || !seen[HL_STREET])
+			problem(im, im->row_line, _("a household list needs the columns tdp_code, street and head_name"));
+	} else {
+		static const char *const needed[] = { "person_id", "household_id", "tdp_code", "version", "updated_at", NULL };
+		for (int k = 0; needed[k]; k++) {
+			int c = ex_cols_find(&im->cols, needed[k]);
+			if (c < 0 || (kind == GN_EXK_HOUSEHOLDS && strcmp(needed[k], "person_id") == 0))
+				continue;
+			bool found = false;
+			for (size_t i = 0; i < n; i++)
+				found |= im->map[i] == c;
+			if (!found)
+				problem(im, im->row_line, _("the column %s is missing"), needed[k]);
+		}
+	}
+	if (im->rep->problems_total)
+		im->fatal = true;
+}
+
+/* ---- checks shared by the kinds ------------------------------------------ */
+
+static bool is_uuid(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	if (!*s)
+		return false;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*end || errno || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool valid_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1)
+		return false;
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (d > days[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+/* The TDP id of a code, and whether the user may change it. */
+static bool tdp_for_code(importer *im, const char *code, char id[37])
+{
+	sqlite3_stmt *q = im->tdp_of;
+	id[0] = '\0';
+	sqlite3_reset(q);
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(id, 37, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	if (!*id) {
+		problem(im, im->row_line, _("there is no TDP with code \"%s\" in this ward"), code);
+		return false;
+	}
+	gn_err e = { 0 };
+	if (gn_scope_require_tdp(im->ctx, id, &e) != GN_OK) {
+		problem(im, im->row_line, _("TDP %s is not yours: you may not import into it"), code);
+		return false;
+	}
+	return true;
+}
+
+/* The cleaned value of each known column (NFC, no controls, unguarded);
+ * NULL for an empty cell. */
+typedef struct row_values {
+	char **v;   /* owned; by ex_cols index (or HL_ index) */
+	size_t n;
+} row_values;
+
+static void row_values_free(row_values *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+static bool clean_row(importer *im, size_t n_targets, row_values *out)
+{
+	out->n = n_targets;
+	out->v = calloc(n_targets ? n_targets : 1, sizeof *out->v);
+	if (!out->v) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+		return false;
+	}
+	for (size_t i = 0; i < im->n_cells && i < im->n_header; i++) {
+		int t = im->map[i];
+		if (t < 0)
+			continue;
+		const char *raw = gn_csv_unguard(im->cells[i]);
+		int flags = 0;
+		if (im->rep->kind != GN_EXK_HOUSEHOLD_LIST) {
+			const ex_col *c = &im->cols.cols[t];
+			if (c->kind == EXC_ANSWER && c->field && c->field->type == GN_FT_TEXT)
+				flags = GN_TEXT_MULTILINE;
+			if (c->kind == EXC_OTHER)
+				flags = GN_TEXT_MULTILINE | GN_TEXT_KEEP_SPACES;
+		}
+		char *clean = NULL;
+		gn_err e = { 0 };
+		if (gn_text_clean(raw, strlen(raw), flags, &clean, &e) != GN_OK) {
+			problem(im, im->row_line, "%s", e.msg);
+			return false;
+		}
+		if (!*clean) {
+			free(clean);
+			clean = NULL;
+		}
+		free(out->v[t]);
+		out->v[t] = clean;
+	}
+	return true;
+}
+
+/* ---- merging a gonha export ---------------------------------------------- */
+
+static int col_of(const importer *im, const char *name)
+{
+	return ex_cols_find(&im->cols, name);
+}
+
+static const char *val(const importer *im, const row_values *r, const char *name)
+{
+	int c = col_of(im, name);
+	return c >= 0 ? r->v[c] : NULL;
+}
+
+/* Checks each value against its column; builds the answers JSON. */
+static bool check_record(importer *im, const row_values *r, gn_strbuf *answers)
+{
+	bool ok = true;
+	bool persons = im->rep->kind == GN_EXK_PERSONS;
+	const char *id = val(im, r, persons ? "person_id" : "household_id");
+	if (!id || !is_uuid(id)) {
+		problem(im, im->row_line, _("%s must be a gonha record id (a UUID)"), persons ? "person_id" : "household_id");
+		ok = false;
+	}
+	const char *version = val(im, r, "version");
+	if (!version || strlen(version) > 64) {
+		problem(im, im->row_line, _("version is empty: export the file again from gonha"));
+		ok = false;
+	}
+	if (!val(im, r, "updated_at")) {
+		problem(im, im->row_line, _("updated_at is empty"));
+		ok = false;
+	}
+	long year = 0;
+	if (persons) {
+		const char *hh = val(im, r, "household_id");
+		if (!hh || !is_uuid(hh)) {
+			problem(im, im->row_line, _("household_id must be a gonha record id (a UUID)"));
+			ok = false;
+		}
+		if (!val(im, r, "full_name")) {
+			problem(im, im->row_line, _("full_name is empty"));
+			ok = false;
+		}
+		const char *by = val(im, r, "birth_year");
+		if (by && !parse_int(by, 1900, im->this_year, &year)) {
+			problem(im, im->row_line, _("birth_year \"%s\" must be a year from 1900 to %d"), by, im->this_year);
+			ok = false;
+		}
+	} else {
+		const char *wo = val(im, r, "walk_order");
+		char *end = NULL;
+		if (wo && (strtod(wo, &end), *end)) {
+			problem(im, im->row_line, _("walk_order \"%s\" must be a number"), wo);
+			ok = false;
+		}
+		const char *vd = val(im, r, "visit_date");
+		if (vd && !valid_date(vd)) {
+			problem(im, im->row_line, _("visit_date \"%s\" must be a real date YYYY-MM-DD"), vd);
+			ok = false;
+		}
+		const char *vs = val(im, r, "visit_status");
+		static const char *const statuses[] = { "not_visited", "done", "revisit", "refused", "moved", NULL };
+		bool found = !vs;
+		for (int i = 0; vs && statuses[i]; i++)
+			found |= strcmp(vs, statuses[i]) == 0;
+		if (!found) {
+			int c = col_of(im, "visit_status");
+			const char *name = c >= 0 ? ex_choice_name(im->cols.cols[c].field, vs) : NULL;
+			if (name) {
+				free(r->v[c]);
+				r->v[c] = strdup(name);
+			} else {
+				problem(im, im->row_line, _("visit_status \"%s\" is not one of the choices"), vs);
+				ok = false;
+			}
+		}
+	}
+	/* choices of the core columns (sex, relation): names or labels */
+	static const char *const core_choices[] = { "sex", "relation", NULL };
+	for (int k = 0; persons && core_choices[k]; k++) {
+		int c = col_of(im, core_choices[k]);
+		if (c < 0 || !r->v[c])
+			continue;
+		const char *name = ex_choice_name(im->cols.cols[c].field, r->v[c]);
+		static const char *const sexes[] = { "male", "female", NULL };
+		static const char *const relations[] = { "head", "spouse", "child", "parent", "grandchild", "sibling", "other", NULL };
+		const char *const *allowed = k == 0 ? sexes : relations;
+		bool fine = false;
+		for (int i = 0; name && allowed[i]; i++)
+			fine |= strcmp(name, allowed[i]) == 0;
+		if (!fine) {
+			problem(im, im->row_line, _("%s \"%s\" is not one of the choices"), core_choices[k], r->v[c]);
+			ok = false;
+		} else {
+			char *copy = strdup(name);
+			free(r->v[c]);
+			r->v[c] = copy;
+		}
+	}
+	const char *cccd = persons ? val(im, r, "cccd") : NULL;
+	if (cccd && !strchr(cccd, '*')) {
+		const char *sex = val(im, r, "sex");
+		gn_err e = { 0 };
+		gn_sex s = !sex ? GN_SEX_UNKNOWN : strcmp(sex, "male") == 0 ? GN_SEX_MALE : GN_SEX_FEMALE;
+		if (gn_cccd_validate(cccd, (int)year, s, &e) != GN_OK) {
+			problem(im, im->row_line, _("cccd: %s"), e.msg);
+			ok = false;
+		}
+	}
+	/* the answers: other_answers first, then each question of the form */
+	const char *other = val(im, r, "other_answers");
+	if (other) {
+		sqlite3_stmt *q = NULL;
+		bool object = false;
+		if (sqlite3_prepare_v2(im->ctx->db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", -1, &q, NULL) ==
+		    SQLITE_OK) {
+			sqlite3_bind_text(q, 1, other, -1, SQLITE_STATIC);
+			object = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+		}
+		sqlite3_finalize(q);
+		if (!object) {
+			problem(im, im->row_line, _("other_answers must be a JSON object, as gonha exported it"));
+			ok = false;
+		}
+	}
+	gn_sb_add(answers, other && ok ? other : "{}");
+	/* strip the closing brace; members are appended, then it is put back */
+	while (answers->len && answers->s[answers->len - 1] != '}')
+		answers->len--;
+	if (answers->len)
+		answers->s[--answers->len] = '\0';
+	bool empty = true;
+	for (size_t i = 0; i < answers->len; i++)
+		if (answers->s[i] != '{' && answers->s[i] != ' ')
+			empty = false;
+	for (size_t k = 0; k < im->cols.n; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if (c->kind != EXC_ANSWER || !r->v[k])
+			continue;
+		const gn_field *f = c->field;
+		gn_strbuf value = { 0 };
+		bool fine = true;
+		if (f->type == GN_FT_SELECT_ONE) {
+			const char *name = ex_choice_name(f, r->v[k]);
+			if (name)
+				gn_sb_add(&value, name);
+			else
+				fine = false;
+		} else if (f->type == GN_FT_SELECT_MULTIPLE) {
+			/* names separated by spaces, or labels separated by ';' */
+			const char *sep = strchr(r->v[k], ';') ? ";" : " ";
+			char *copy = strdup(r->v[k]), *save = NULL;
+			for (char *t = copy ? strtok_r(copy, sep, &save) : NULL; t; t = strtok_r(NULL, sep, &save)) {
+				while (*t == ' ')
+					t++;
+				size_t l = strlen(t);
+				while (l && t[l - 1] == ' ')
+					t[--l] = '\0';
+				if (!*t)
+					continue;
+				const char *name = ex_choice_name(f, t);
+				if (!name) {
+					fine = false;
+					break;
+				}
+				gn_sb_printf(&value, "%s%s", value.len ? " " : "", name);
+			}
+			free(copy);
+		} else if (f->type == GN_FT_INTEGER) {
+			long v;
+			fine = parse_int(r->v[k], -1000000000L, 1000000000L, &v);
+			gn_sb_add(&value, r->v[k]);
+		} else if (f->type == GN_FT_DECIMAL) {
+			char *end;
+			strtod(r->v[k], &end);
+			fine = !*end;
+			gn_sb_add(&value, r->v[k]);
+		} else if (f->type == GN_FT_DATE) {
+			fine = valid_date(r->v[k]);
+			gn_sb_add(&value, r->v[k]);
+		} else {
+			gn_sb_add(&value, r->v[k]);
+		}
+		if (!fine) {
+			problem(im, im->row_line, _("%s: \"%s\" is not an answer this question takes"), c->name, r->v[k]);
+			ok = false;
+		} else {
+			gn_sb_add(answers, empty ? "" : ",");
+			gn_sb_json_str(answers, c->name);
+			gn_sb_add(answers, ":");
+			gn_sb_json_str(answers, gn_sb_str(&value));
+			empty = false;
+		}
+		gn_sb_free(&value);
+	}
+	gn_sb_add(answers, "}");
+	return ok;
+}
+
+static gn_status prepare(importer *im, sqlite3_stmt **st, const char *sql)
+{
+	if (*st)
+		return GN_OK;
+	if (sqlite3_prepare_v2(im->ctx->db, sql, -1, st, NULL) != SQLITE_OK) {
+		db_error(im, "import");
+		return im->status;
+	}
+	return GN_OK;
+}
+
+/* Reads the local row the way export writes it, for comparing. */
+static bool local_cells(importer *im, const char *id, bool persons, char ***out)
+{
+	if (!im->local) {
+		gn_strbuf sql = { 0 };
+		gn_sb_add(&sql, "SELECT ");
+		for (size_t i = 0; i < im->cols.n; i++)
+			gn_sb_printf(&sql, "%s%s", i ? ", " : "", im->cols.cols[i].sql);
+		gn_sb_printf(&sql, ", %s.version_local, %s.deleted", persons ? "p" : "h", persons ? "p" : "h");
+		gn_sb_add(&sql, persons ? " FROM person p JOIN household h ON h.id = p.household_id JOIN tdp t ON t.id = p.tdp_id"
+		                          " WHERE p.id = ?1"
+		                        : " FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE h.id = ?1");
+		gn_status st = prepare(im, &im->local, gn_sb_str(&sql));
+		gn_sb_free(&sql);
+		if (st != GN_OK)
+			return false;
+	}
+	sqlite3_reset(im->local);
+	sqlite3_bind_text(im->local, 1, id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(im->local);
+	if (rc == SQLITE_DONE) {
+		*out = NULL;
+		return true;
+	}
+	if (rc != SQLITE_ROW) {
+		db_error(im, "import");
+		return false;
+	}
+	size_t n = im->cols.n + 2;
+	char **cells = calloc(n, sizeof *cells);
+	if (!cells)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *t = sqlite3_column_text(im->local, (int)i);
+		cells[i] = t ? strdup((const char *)t) : NULL;
+	}
+	sqlite3_reset(im->local);
+	*out = cells;
+	return true;
+}
+
+static void free_cells(char **cells, size_t n)
+{
+	for (size_t i = 0; cells && i < n; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+static bool eq(const char *a, const char *b)
+{
+	return (!a || !*a) ? (!b || !*b) : (b && strcmp(a, b) == 0);
+}
+
+/* A JSON object {column: [local, incoming]} of what differs, for the audit
+ * and the conflict list. */
+static void diff_json(const importer *im, char **local, const row_values *r, gn_strbuf *b, bool all)
+{
+	gn_sb_add(b, "{");
+	bool first = true;
+	for (size_t k = 0; k < im->cols.n; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
+			continue;
+		const char *lv = local ? local[k] : NULL;
+		if (!all && eq(lv, r->v[k]))
+			continue;
+		gn_sb_add(b, first ? "" : ",");
+		first = false;
+		gn_sb_json_str(b, c->name);
+		gn_sb_add(b, ":[");
+		if (lv) gn_sb_json_str(b, lv); else gn_sb_add(b, "null");
+		gn_sb_add(b, ",");
+		if (r->v[k]) gn_sb_json_str(b, r->v[k]); else gn_sb_add(b, "null");
+		gn_sb_add(b, "]");
+	}
+	gn_sb_add(b, "}");
+}
+
+static void bind_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static bool touch(importer *im, const char *household_id)
+{
+	if (!im->touch_table_ready) {
+		if (gn_db_exec(im->ctx->db, "CREATE TEMP TABLE IF NOT EXISTS gn_import_touched(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+		               "DELETE FROM temp.gn_import_touched", im->err) != GN_OK) {
+			im->status = im->err->status;
+			im->fatal = true;
+			return false;
+		}
+		im->touch_table_ready = 1;
+	}
+	if (prepare(im, &im->touch, "INSERT OR IGNORE INTO temp.gn_import_touched(id) VALUES (?1)") != GN_OK)
+		return false;
+	sqlite3_reset(im->touch);
+	sqlite3_bind_text(im->touch, 1, household_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(im->touch) != SQLITE_DONE) {
+		db_error(im, "import");
+		return false;
+	}
+	sqlite3_reset(im->touch);
+	return true;
+}
+
+/* Inserts or overwrites the record with the incoming values. */
+static bool write_record(importer *im, const row_values *r, const char *answers, const char *tdp_id, bool insert,
+                         bool keep_version, char **local)
+{
+	bool persons = im->rep->kind == GN_EXK_PERSONS;
+	sqlite3 *db = im->ctx->db;
+	sqlite3_stmt **st = insert ? &im->ins : &im->upd;
+	const char *sql;
+	if (persons)
+		sql = insert
+			? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, relation, "
+			  "cccd, answers, created_at, created_by, updated_at, updated_by, version, base_version, version_local) "
+			  "VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM person WHERE household_id = ?2), "
+			  "?4, gn_fold(?4), ?5, ?6, ?7, ?8, json(?9), ?10, ?11, ?10, ?11, ?12, ?13, 0)"
+			: "UPDATE person SET household_id = ?2, tdp_id = ?3, full_name = ?4, name_key = gn_fold(?4), "
+			  "birth_year = ?5, sex = ?6, relation = ?7, cccd = ?8, answers = json(?9), updated_at = ?10, "
+			  "updated_by = ?11, version = coalesce(?12, version), base_version = CASE WHEN ?12 IS NULL "
+			  "THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local ELSE 0 END, "
+			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
+	else
+		sql = insert
+			? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, visit_status, "
+			  "visit_date, visited_by, entered_by, answers, created_at, created_by, updated_at, updated_by, version, "
+			  "base_version, version_local) VALUES (?1, ?2, coalesce(?3, (SELECT coalesce(max(walk_order), 0) + 1 "
+			  "FROM household WHERE tdp_id = ?2)), ?4, ?5, ?6, gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
+			  "coalesce(?7, 'not_visited'), ?8, ?9, ?14, json(?10), ?11, ?12, ?11, ?12, ?13, ?15, 0)"
+			: "UPDATE household SET tdp_id = ?2, walk_order = coalesce(?3, walk_order), house_no = ?4, alley = ?5, "
+			  "street = ?6, address_key = gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
+			  "visit_status = coalesce(?7, 'not_visited'), visit_date = ?8, visited_by = ?9, answers = json(?10), "
+			  "updated_at = ?11, updated_by = ?12, version = coalesce(?13, version), base_version = CASE WHEN ?13 IS "
+			  "NULL THEN base_version ELSE ?15 END, version_local = CASE WHEN ?13 IS NULL THEN version_local ELSE 0 END, "
+			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
+	if (prepare(im, st, sql) != GN_OK)
+		return false;
+	sqlite3_stmt *q = *st;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	const char *version = keep_version ? NULL : val(im, r, "version");
+	if (persons) {
+		const char *cccd = val(im, r, "cccd");
+		if (cccd && strchr(cccd, '*')) /* masked: keep what is stored */
+			cccd = local ? local[col_of(im, "cccd")] : NULL;
+		bind_or_null(q, 1, val(im, r, "person_id"));
+		bind_or_null(q, 2, val(im, r, "household_id"));
+		bind_or_null(q, 3, tdp_id);
+		bind_or_null(q, 4, val(im, r, "full_name"));
+		const char *by = val(im, r, "birth_year");
+		if (by)
+			sqlite3_bind_int(q, 5, atoi(by));
+		bind_or_null(q, 6, val(im, r, "sex"));
+		bind_or_null(q, 7, val(im, r, "relation"));
+		bind_or_null(q, 8, cccd);
+		bind_or_null(q, 9, answers);
+		bind_or_null(q, 10, val(im, r, "updated_at"));
+		bind_or_null(q, 11, val(im, r, "updated_by") ? val(im, r, "updated_by") : im->ctx->user.login);
+		bind_or_null(q, 12, version);
+		bind_or_null(q, 13, val(im, r, "base_version"));
+	} else {
+		bind_or_null(q, 1, val(im, r, "household_id"));
+		bind_or_null(q, 2, tdp_id);
+		const char *wo = val(im, r, "walk_order");
+		if (wo)
+			sqlite3_bind_double(q, 3, strtod(wo, NULL));
+		sqlite3_bind_text(q, 4, val(im, r, "house_no") ? val(im, r, "house_no") : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 5, val(im, r, "alley") ? val(im, r, "alley") : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 6, val(im, r, "street") ? val(im, r, "street") : "", -1, SQLITE_TRANSIENT);
+		bind_or_null(q, 7, val(im, r, "visit_status"));
+		bind_or_null(q, 8, val(im, r, "visit_date"));
+		bind_or_null(q, 9, val(im, r, "visited_by"));
+		bind_or_null(q, 10, answers);
+		bind_or_null(q, 11, val(im, r, "updated_at"));
+		bind_or_null(q, 12, val(im, r, "updated_by") ? val(im, r, "updated_by") : im->ctx->user.login);
+		bind_or_null(q, 13, version);
+		bind_or_null(q, 14, im->ctx->user.login);
+		bind_or_null(q, 15, val(im, r, "base_version"));
+	}
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		db_error(im, persons ? "person" : "household");
+		return false;
+	}
+	sqlite3_reset(q);
+	(void)db;
+	return touch(im, val(im, r, "household_id"));
+}
+
+static void audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
+                  const char *changes)
+{
+	gn_err e = { 0 };
+	if (gn_audit(im->ctx, action, table, id, tdp_id, changes, &e) != GN_OK) {
+		*im->err = e;
+		im->status = e.status;
+		im->fatal = true;
+	}
+}
+
+static void merge_record(importer *im)
+{
+	row_values r = { 0 };
+	gn_strbuf answers = { 0 }, diff = { 0 };
+	char **local = NULL;
+	bool persons = im->rep->kind == GN_EXK_PERSONS;
+	const char *table = persons ? "person" : "household";
+	if (!clean_row(im, im->cols.n, &r))
+		goto out;
+	if (!check_record(im, &r, &answers))
+		goto out;
+	if (answers.failed) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+		goto out;
+	}
+	/* the TDP: the one named must exist and be the user's; a person goes
+	 * with their household */
+	char tdp_id[37];
+	const char *code = val(im, &r, "tdp_code");
+	if (!code) {
+		problem(im, im->row_line, _("tdp_code is empty"));
+		goto out;
+	}
+	if (!tdp_for_code(im, code, tdp_id))
+		goto out;
+	if (persons) {
+		if (prepare(im, &im->hh_tdp, "SELECT tdp_id FROM household WHERE id = ?1 AND deleted = 0") != GN_OK)
+			goto out;
+		sqlite3_reset(im->hh_tdp);
+		sqlite3_bind_text(im->hh_tdp, 1, val(im, &r, "household_id"), -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(im->hh_tdp);
+		const char *hh_tdp = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(im->hh_tdp, 0) : NULL;
+		bool known = hh_tdp != NULL, same = hh_tdp && strcmp(hh_tdp, tdp_id) == 0;
+		sqlite3_reset(im->hh_tdp);
+		if (!known) {
+			problem(im, im->row_line, _("household %s is not in this database: import the households file first"),
+			        val(im, &r, "household_id"));
+			goto out;
+		}
+		if (!same) {
+			problem(im, im->row_line, _("the household of this person is not in TDP %s"), code);
+			goto out;
+		}
+	}
+	const char *id = val(im, &r, persons ? "person_id" : "household_id");
+	if (!local_cells(im, id, persons, &local))
+		goto out;
+	if (!local) {
+		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, true, false, NULL)) {
+			im->rep->added++;
+			audit(im, "import_add", table, id, tdp_id, "{}");
+		}
+		goto out;
+	}
+	/* the local record's tdp must be the user's too */
+	int c_code = col_of(im, "tdp_code");
+	char local_tdp[37];
+	if (strcmp(local[c_code] ? local[c_code] : "", code) != 0 && !tdp_for_code(im, local[c_code], local_tdp))
+		goto out;
+
+	size_t nc = im->cols.n;
+	const char *l_version = local[col_of(im, "version")], *l_base = local[col_of(im, "base_version")];
+	bool l_changed = local[nc] && atoi(local[nc]);
+	bool l_deleted = local[nc + 1] && atoi(local[nc + 1]);
+	const char *i_version = val(im, &r, "version"), *i_base = val(im, &r, "base_version");
+	/* same content? (a masked CCCD compares as masked) */
+	bool same = !l_deleted;
+	for (size_t k = 0; k < nc && same; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
+			continue;
+		const char *lv = local[k];
+		char masked[13];
+		if (persons && (int)k == col_of(im, "cccd") && r.v[k] && strchr(r.v[k], '*') && lv) {
+			gn_cccd_mask(lv, masked);
+			lv = masked;
+		}
+		same = eq(lv, r.v[k]);
+	}
+	enum { UNCHANGED, TAKE, TAKE_NEW_VERSION, KEEP, CONFLICT } what;
+	if (im->opt->take_incoming)
+		what = TAKE_NEW_VERSION;
+	else if (same)
+		what = UNCHANGED;
+	else if (eq(i_version, l_version))
+		what = TAKE_NEW_VERSION;           /* edited outside gonha (in Excel) */
+	else if (eq(i_base, l_version))
+		what = TAKE;                       /* the incoming was made from ours */
+	else if (eq(l_base, i_version))
+		what = KEEP;                       /* ours was made from the incoming */
+	else if (!l_changed)                   /* ours unchanged since it last met: the newer wins */
+		what = strcmp(val(im, &r, "updated_at"), local[col_of(im, "updated_at")] ? local[col_of(im, "updated_at")] : "") >= 0
+		       ? TAKE : KEEP;
+	else
+		what = CONFLICT;
+
+	switch (what) {
+	case UNCHANGED:
+		im->rep->unchanged++;
+		break;
+	case KEEP:
+		im->rep->kept_local++;
+		break;
+	case TAKE:
+	case TAKE_NEW_VERSION:
+		diff_json(im, local, &r, &diff, false);
+		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, false, what == TAKE_NEW_VERSION, local)) {
+			im->rep->updated++;
+			audit(im, "import_update", table, id, tdp_id, gn_sb_str(&diff));
+		}
+		break;
+	case CONFLICT: {
+		if (prepare(im, &im->conflict_seen, "SELECT 1 FROM merge_conflict WHERE record_id = ?1 AND resolved_at IS NULL "
+		                                    "AND json_extract(incoming_data, '$.version') IS ?2") != GN_OK ||
+		    prepare(im, &im->conflict_add, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
+		                                   "source, detected_at) VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))") != GN_OK)
+			goto out;
+		sqlite3_reset(im->conflict_seen);
+		sqlite3_bind_text(im->conflict_seen, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->conflict_seen, 2, i_version, -1, SQLITE_TRANSIENT);
+		bool seen = sqlite3_step(im->conflict_seen) == SQLITE_ROW;
+		sqlite3_reset(im->conflict_seen);
+		im->rep->conflicts++;
+		if (seen)
+			break;
+		gn_strbuf l = { 0 }, in = { 0 };
+		gn_sb_add(&l, "{");
+		gn_sb_add(&in, "{");
+		for (size_t k = 0; k < nc; k++) {
+			gn_sb_add(&l, k ? "," : "");
+			gn_sb_add(&in, k ? "," : "");
+			gn_sb_json_str(&l, im->cols.cols[k].name);
+			gn_sb_json_str(&in, im->cols.cols[k].name);
+			gn_sb_add(&l, ":");
+			gn_sb_add(&in, ":");
+			if (local[k]) gn_sb_json_str(&l, local[k]); else gn_sb_add(&l, "null");
+			if (r.v[k]) gn_sb_json_str(&in, r.v[k]); else gn_sb_add(&in, "null");
+		}
+		gn_sb_add(&l, "}");
+		gn_sb_add(&in, "}");
+		sqlite3_stmt *q = im->conflict_add;
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 3, gn_sb_str(&l), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 4, gn_sb_str(&in), -1, SQLITE_TRANSIENT);
+		bind_or_null(q, 5, im->source);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			db_error(im, "merge_conflict");
+		sqlite3_reset(q);
+		gn_sb_free(&l);
+		gn_sb_free(&in);
+		diff_json(im, local, &r, &diff, false);
+		audit(im, "import_conflict", table, id, tdp_id, gn_sb_str(&diff));
+		break;
+	}
+	}
+out:
+	free_cells(local, im->cols.n + 2);
+	row_values_free(&r);
+	gn_sb_free(&answers);
+	gn_sb_free(&diff);
+}
+
+/* ---- a household list ----------------------------------------------------- */
+
+static void list_row(importer *im)
+{
+	row_values r = { 0 };
+	if (!clean_row(im, HL_COUNT, &r))
+		goto out;
+	bool ok = true;
+	char tdp_id[37] = "";
+	if (!r.v[HL_TDP]) {
+		problem(im, im->row_line, _("tdp_code is empty"));
+		ok = false;
+	} else if (!tdp_for_code(im, r.v[HL_TDP], tdp_id)) {
+		ok = false;
+	}
+	if (!r.v[HL_HEAD]) {
+		problem(im, im->row_line, _("head_name is empty"));
+		ok = false;
+	}
+	if (!r.v[HL_STREET]) {
+		problem(im, im->row_line, _("street is empty"));
+		ok = false;
+	}
+	long year = 0;
+	if (r.v[HL_YEAR] && !parse_int(r.v[HL_YEAR], 1900, im->this_year, &year)) {
+		problem(im, im->row_line, _("head_birth_year \"%s\" must be a year from 1900 to %d"), r.v[HL_YEAR],
+		        im->this_year);
+		ok = false;
+	}
+	const char *sex = NULL;
+	if (r.v[HL_SEX]) {
+		const char *s = r.v[HL_SEX];
+		sex = strcmp(s, "male") == 0 || strcmp(s, "Nam") == 0 || strcmp(s, "nam") == 0 ? "male"
+		    : strcmp(s, "female") == 0 || strcmp(s, "Nữ") == 0 || strcmp(s, "nữ") == 0 ? "female" : NULL;
+		if (!sex) {
+			problem(im, im->row_line, _("head_sex \"%s\" must be Nam or Nữ (male or female)"), s);
+			ok = false;
+		}
+	}
+	if (r.v[HL_CCCD]) {
+		gn_err e = { 0 };
+		gn_sex s = !sex ? GN_SEX_UNKNOWN : strcmp(sex, "male") == 0 ? GN_SEX_MALE : GN_SEX_FEMALE;
+		if (gn_cccd_validate(r.v[HL_CCCD], (int)year, s, &e) != GN_OK) {
+			problem(im, im->row_line, _("head_cccd: %s"), e.msg);
+			ok = false;
+		}
+	}
+	if (r.v[HL_PHONE]) {
+		size_t n = strlen(r.v[HL_PHONE]);
+		if (n < 9 || n > 11 || strspn(r.v[HL_PHONE], "0123456789") != n) {
+			problem(im, im->row_line, _("phone \"%s\" must be 10 or 11 digits"), r.v[HL_PHONE]);
+			ok = false;
+		}
+	}
+	if (!ok)
+		goto out;
+	/* already listed (same address and head in that TDP): nothing to add */
+	if (prepare(im, &im->hl_seen, "SELECT 1 FROM household h JOIN person p ON p.household_id = h.id AND p.relation = 'head' "
+	                              "AND p.deleted = 0 WHERE h.tdp_id = ?1 AND h.deleted = 0 AND "
+	                              "h.address_key = gn_fold(?2 || ' ' || ?3 || ' ' || ?4) AND p.name_key = gn_fold(?5)") != GN_OK)
+		goto out;
+	sqlite3_stmt *q = im->hl_seen;
+	sqlite3_reset(q);
+	sqlite3_bind_text(q, 1, tdp_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, r.v[HL_HOUSE] ? r.v[HL_HOUSE] : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, r.v[HL_ALLEY] ? r.v[HL_ALLEY] : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, r.v[HL_STREET], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 5, r.v[HL_HEAD], -1, SQLITE_TRANSIENT);
+	bool seen = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_reset(q);
+	if (seen) {
+		im->rep->unchanged++;
+		goto out;
+	}
+	char hh_id[37], person_id[37], now[32];
+	gn_uuid_new(hh_id);
+	gn_uuid_new(person_id);
+	gn_now_iso(now);
+	gn_strbuf answers = { 0 };
+	gn_sb_add(&answers, "{");
+	if (r.v[HL_PHONE]) {
+		gn_sb_add(&answers, "\"phone\":");
+		gn_sb_json_str(&answers, r.v[HL_PHONE]);
+	}
+	gn_sb_add(&answers, "}");
+	sqlite3_stmt *h = NULL, *p = NULL;
+	bool fine = sqlite3_prepare_v2(im->ctx->db,
+	                               "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, "
+	                               "entered_by, answers, created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, "
+	                               "(SELECT coalesce(max(walk_order), 0) + 1 FROM household WHERE tdp_id = ?2), ?3, ?4, ?5, "
+	                               "gn_fold(?3 || ' ' || ?4 || ' ' || ?5), ?6, ?7, ?8, ?6, ?8, ?6)",
+	                               -1, &h, NULL) == SQLITE_OK &&
+	            sqlite3_prepare_v2(im->ctx->db,
+	                               "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
+	                               "sex, relation, cccd, created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, "
+	                               "0, ?4, gn_fold(?4), ?5, ?6, 'head', ?7, ?8, ?9, ?8, ?9)",
+	                               -1, &p, NULL) == SQLITE_OK;
+	if (fine) {
+		sqlite3_bind_text(h, 1, hh_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(h, 2, tdp_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(h, 3, r.v[HL_HOUSE] ? r.v[HL_HOUSE] : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(h, 4, r.v[HL_ALLEY] ? r.v[HL_ALLEY] : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(h, 5, r.v[HL_STREET], -1, SQLITE_STATIC);
+		sqlite3_bind_text(h, 6, im->ctx->user.login, -1, SQLITE_STATIC);
+		sqlite3_bind_text(h, 7, gn_sb_str(&answers), -1, SQLITE_STATIC);
+		sqlite3_bind_text(h, 8, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 1, person_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 2, hh_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 3, tdp_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 4, r.v[HL_HEAD], -1, SQLITE_STATIC);
+		if (year)
+			sqlite3_bind_int(p, 5, (int)year);
+		bind_or_null(p, 6, sex);
+		bind_or_null(p, 7, r.v[HL_CCCD]);
+		sqlite3_bind_text(p, 8, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 9, im->ctx->user.login, -1, SQLITE_STATIC);
+		fine = sqlite3_step(h) == SQLITE_DONE && sqlite3_step(p) == SQLITE_DONE;
+	}
+	if (!fine)
+		db_error(im, "household list");
+	sqlite3_finalize(h);
+	sqlite3_finalize(p);
+	gn_sb_free(&answers);
+	if (fine) {
+		im->rep->added++;
+		audit(im, "import_add", "household", hh_id, tdp_id, "{}");
+		touch(im, hh_id);
+	}
+out:
+	row_values_free(&r);
+}
+
+/* ---- reading the file ------------------------------------------------------ */
+
+static void on_field(void *data, size_t len, void *arg)
+{
+	importer *im = arg;
+	if (im->fatal)
+		return;
+	if (im->n_cells == 0)
+		im->row_line = im->line;
+	if (im->n_cells == im->cap_cells) {
+		size_t cap = im->cap_cells ? 2 * im->cap_cells : 32;
+		char **cells = realloc(im->cells, cap * sizeof *cells);
+		if (!cells) {
+			im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+			im->fatal = true;
+			return;
+		}
+		memset(cells + im->cap_cells, 0, (cap - im->cap_cells) * sizeof *cells);
+		im->cells = cells;
+		im->cap_cells = cap;
+	}
+	char *cell = malloc(len + 1);
+	if (!cell) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+		return;
+	}
+	if (len)
+		memcpy(cell, data, len);
+	cell[len] = '\0';
+	free(im->cells[im->n_cells]);
+	im->cells[im->n_cells++] = cell;
+}
+
+static void clear_row(importer *im)
+{
+	for (size_t i = 0; i < im->n_cells; i++) {
+		free(im->cells[i]);
+		im->cells[i] = NULL;
+	}
+	im->n_cells = 0;
+	im->row_bad_utf8 = im->row_nul = false;
+}
+
+static void on_row(int c, void *arg)
+{
+	(void)c;
+	importer *im = arg;
+	if (im->fatal) {
+		clear_row(im);
+		return;
+	}
+	if (im->n_cells == 0)
+		im->row_line = im->line;
+	/* a blank line is not a row */
+	if (im->n_cells == 1 && !*im->cells[0] && !im->row_bad_utf8 && !im->row_nul) {
+		clear_row(im);
+		return;
+	}
+	if (im->row_nul) {
+		problem(im, im->row_line, _("the line has a NUL byte: this is not a text CSV file"));
+	} else if (im->row_bad_utf8) {
+		problem(im, im->row_line, _("the text is not UTF-8 (perhaps TCVN3, VNI or Windows-1258): open the file in "
+		                           "Excel or LibreOffice and save it as \"CSV UTF-8\""));
+	} else if (!im->header_done) {
+		im->header_done = true;
+		read_header(im);
+	} else {
+		im->rep->rows++;
+		if (im->n_cells != im->n_header)
+			problem(im, im->row_line, _("the row has %zu cells but the header has %zu"), im->n_cells, im->n_header);
+		else if (im->rep->kind == GN_EXK_HOUSEHOLD_LIST)
+			list_row(im);
+		else
+			merge_record(im);
+		if (im->opt && im->opt->progress && im->rep->rows % 65536 == 0)
+			im->opt->progress(im->opt->progress_arg, im->rep->rows, 0);
+	}
+	clear_row(im);
+}
+
+typedef struct line_source {
+	FILE *f;
+	const char *data;
+	size_t len, pos;
+} line_source;
+
+/* The next physical line (with its '\n'), or NULL at the end. */
+static const char *next_line(line_source *src, char **buf, size_t *cap, size_t *n)
+{
+	if (src->f) {
+		ssize_t got = getline(buf, cap, src->f);
+		if (got < 0)
+			return NULL;
+		*n = (size_t)got;
+		return *buf;
+	}
+	if (src->pos >= src->len)
+		return NULL;
+	const char *start = src->data + src->pos;
+	const char *nl = memchr(start, '\n', src->len - src->pos);
+	*n = nl ? (size_t)(nl - start) + 1 : src->len - src->pos;
+	src->pos += *n;
+	return start;
+}
+
+static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, const char *source,
+                     const gn_import_options *opt, gn_import_report *rep, gn_err *err)
+{
+	static const gn_import_options defaults = { 0 };
+	if (!opt)
+		opt = &defaults;
+	memset(rep, 0, sizeof *rep);
+	importer im = { .ctx = ctx, .census = census, .opt = opt, .rep = rep, .err = err, .source = source,
+	                .this_year = gn_this_year(), .line = 1 };
+	struct csv_parser p;
+	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	gn_status st = gn_db_begin(ctx->db, err);
+	if (st != GN_OK) {
+		csv_free(&p);
+		return st;
+	}
+	if (sqlite3_prepare_v2(ctx->db, "SELECT id FROM tdp WHERE code = ?1", -1, &im.tdp_of, NULL) != SQLITE_OK)
+		db_error(&im, "tdp");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	const char *line;
+	while (!im.fatal && (line = next_line(src, &buf, &cap, &n)) != NULL) {
+		if (im.line == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			line += 3;
+			n -= 3;
+		}
+		if (memchr(line, '\0', n))
+			im.row_nul = true;
+		else if (u8_check((const uint8_t *)line, n))
+			im.row_bad_utf8 = true;
+		if (csv_parse(&p, line, n, on_field, on_row, &im) != n) {
+			problem(&im, im.line, _("the CSV is broken here: %s"), csv_strerror(csv_error(&p)));
+			im.fatal = true;
+		}
+		im.line++;
+	}
+	if (!im.fatal && csv_fini(&p, on_field, on_row, &im) != 0)
+		problem(&im, im.row_line ? im.row_line : im.line, _("a quoted cell is not closed before the end of the file"));
+	if (!im.fatal && !im.header_done && rep->problems_total == 0)
+		problem(&im, 1, _("the file is empty"));
+	clear_row(&im);
+	free(im.cells);
+	free(buf);
+	csv_free(&p);
+
+	/* the coverage bits of every person in a household touched */
+	if (im.status == GN_OK && rep->problems_total == 0 && im.touch_table_ready && ctx->coverage) {
+		const gn_cov_set *set = ctx->coverage;
+		if (set->flags_sql) {
+			char *sql = sqlite3_mprintf("%s household_id IN (SELECT id FROM temp.gn_import_touched)", set->flags_sql);
+			if (!sql || sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+				db_error(&im, "coverage");
+			sqlite3_free(sql);
+		}
+	}
+	sqlite3_stmt **stmts[] = { &im.local, &im.ins, &im.upd, &im.conflict_seen, &im.conflict_add, &im.tdp_of,
+		                       &im.hh_tdp, &im.touch, &im.pos, &im.hl_seen, &im.hl_walk };
+	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
+		sqlite3_finalize(*stmts[i]);
+	if (im.touch_table_ready)
+		sqlite3_exec(ctx->db, "DELETE FROM temp.gn_import_touched", NULL, NULL, NULL);
+	free(im.map);
+	ex_cols_free(&im.cols);
+
+	if (im.status != GN_OK) {
+		gn_db_rollback(ctx->db);
+		return im.status;
+	}
+	if (rep->problems_total) {
+		gn_db_rollback(ctx->db);
+		return gn_fail(err, GN_ERR_INVALID, _("%ld rows refused: nothing was imported"), rep->problems_total);
+	}
+	if (opt->dry_run) {
+		gn_db_rollback(ctx->db);
+		return GN_OK;
+	}
+	return gn_db_commit(ctx->db, err);
+}
+
+gn_status gn_import(gn_ctx *ctx, const gn_census *census, const char *path, const gn_import_options *opt,
+                    gn_import_report *rep, gn_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		memset(rep, 0, sizeof *rep);
+		return gn_fail(err, errno == ENOENT ? GN_ERR_NOT_FOUND : GN_ERR_IO, _("cannot open %s: %s"), path,
+		               strerror(errno));
+	}
+	line_source src = { .f = f };
+	const char *base = strrchr(path, '/');
+	gn_status st = run(ctx, census, &src, base ? base + 1 : path, opt, rep, err);
+	fclose(f);
+	return st;
+}
+
+gn_status gn_import_buffer(gn_ctx *ctx, const gn_census *census, const char *data, size_t len,
+                           const gn_import_options *opt, gn_import_report *rep, gn_err *err)
+{
+	line_source src = { .data = data, .len = len };
+	return run(ctx, census, &src, NULL, opt, rep, err);
+}
+
+void gn_import_report_free(gn_import_report *rep)
+{
+	for (size_t i = 0; i < rep->n_problems; i++)
+		free(rep->problems[i].msg);
+	free(rep->problems);
+	memset(rep, 0, sizeof *rep);
+}
+
+/* ---- conflicts -------------------------------------------------------------- */
+
+gn_status gn_conflicts_list(gn_ctx *ctx, gn_conflict **out, size_t *n, gn_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT id, table_name, record_id, local_data, incoming_data, coalesce(source, ''), "
+	                       "detected_at FROM merge_conflict WHERE resolved_at IS NULL ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "merge_conflict");
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gn_conflict *c = realloc(*out, (*n + 1) * sizeof *c);
+		if (!c) {
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			break;
+		}
+		*out = c;
+		c += *n;
+		memset(c, 0, sizeof *c);
+		c->id = sqlite3_column_int64(q, 0);
+		snprintf(c->table_name, sizeof c->table_name, "%s", (const char *)sqlite3_column_text(q, 1));
+		snprintf(c->record_id, sizeof c->record_id, "%s", (const char *)sqlite3_column_text(q, 2));
+		c->local_data = strdup((const char *)sqlite3_column_text(q, 3));
+		c->incoming_data = strdup((const char *)sqlite3_column_text(q, 4));
+		snprintf(c->source, sizeof c->source, "%s", (const char *)sqlite3_column_text(q, 5));
+		snprintf(c->detected_at, sizeof c->detected_at, "%s", (const char *)sqlite3_column_text(q, 6));
+		(*n)++;
+	}
+	if (st == GN_OK && rc != SQLITE_DONE)
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_finalize(q);
+	return st;
+}
+
+void gn_conflicts_free(gn_conflict *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].local_data);
+		free(c[i].incoming_data);
+	}
+	free(c);
+}
+
+/* The incoming version is applied by importing it as a one-row file made
+ * from the stored JSON, so it goes through the same checks and audit. */
+gn_status gn_conflict_resolve(gn_ctx *ctx, const gn_census *census, long id, bool keep_incoming, gn_err *err)
+{
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	char *incoming = NULL, table[16] = "", record[37] = "";
+	if (sqlite3_prepare_v2(ctx->db, "SELECT table_name, record_id, incoming_data FROM merge_conflict "
+	                       "WHERE id = ?1 AND resolved_at IS NULL", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(q, 0));
+		snprintf(record, sizeof record, "%s", (const char *)sqlite3_column_text(q, 1));
+		incoming = strdup((const char *)sqlite3_column_text(q, 2));
+	}
+	sqlite3_finalize(q);
+	if (!incoming)
+		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no open conflict number %ld"), id);
+	gn_strbuf csv = { 0 };
+	if (keep_incoming) {
+		/* header and one row from the JSON object, in its key order; the
+		 * version is left empty so the stored one moves on */
+		sqlite3_stmt *kv = NULL;
+		gn_strbuf head = { 0 }, row = { 0 };
+		if (sqlite3_prepare_v2(ctx->db, "SELECT key, value FROM json_each(?1)", -1, &kv, NULL) != SQLITE_OK) {
+			free(incoming);
+			return gn_db_fail(ctx->db, err, "merge_conflict");
+		}
+		sqlite3_bind_text(kv, 1, incoming, -1, SQLITE_STATIC);
+		while (sqlite3_step(kv) == SQLITE_ROW) {
+			const char *k = (const char *)sqlite3_column_text(kv, 0);
+			const char *v = (const char *)sqlite3_column_text(kv, 1);
+			gn_sb_printf(&head, "%s%s", head.len ? "," : "", k);
+			gn_sb_add(&row, row.len ? ",\"" : "\"");
+			for (const char *p = v ? v : ""; *p; p++)
+				gn_sb_add(&row, *p == '"' ? "\"\"" : (char[2]){ *p, 0 });
+			gn_sb_add(&row, "\"");
+		}
+		sqlite3_finalize(kv);
+		gn_sb_printf(&csv, "%s\n%s\n", gn_sb_str(&head), gn_sb_str(&row));
+		gn_sb_free(&head);
+		gn_sb_free(&row);
+	}
+	free(incoming);
+	if (keep_incoming) {
+		gn_import_report rep;
+		gn_import_options opt = { .take_incoming = true };
+		st = gn_import_buffer(ctx, census, gn_sb_str(&csv), csv.len, &opt, &rep, err);
+		if (st != GN_OK && rep.n_problems)
+			gn_fail(err, st, "%s", rep.problems[0].msg);
+		gn_import_report_free(&rep);
+	}
+	gn_sb_free(&csv);
+	if (st != GN_OK || (st = gn_db_begin(ctx->db, err)) != GN_OK)
+		return st;
+	sqlite3_stmt *u = NULL;
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE merge_conflict SET resolved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+	                       "resolved_by = ?2 WHERE id = ?1", -1, &u, NULL) != SQLITE_OK) {
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
+	} else {
+		sqlite3_bind_int64(u, 1, id);
+		sqlite3_bind_text(u, 2, ctx->user.login, -1, SQLITE_STATIC);
+		if (sqlite3_step(u) != SQLITE_DONE)
+			st = gn_db_fail(ctx->db, err, "merge_conflict");
+	}
+	sqlite3_finalize(u);
+	if (st == GN_OK)
+		st = gn_audit(ctx, keep_incoming ? "conflict_take_incoming" : "conflict_keep_local", table, record, NULL, "{}",
+		              err);
+	if (st == GN_OK)
+		return gn_db_commit(ctx->db, err);
+	gn_db_rollback(ctx->db);
+	return st;
+}
