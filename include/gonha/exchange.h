@@ -59,9 +59,11 @@ typedef struct gn_import_report {
 	gn_ex_problem *problems; /* owned; the first GN_EX_MAX_PROBLEMS */
 	size_t n_problems;
 	long problems_total;
+	long rows_refused;
 } gn_import_report;
 
 #define GN_EX_MAX_PROBLEMS 200
+#define GN_EX_MAX_CELL 16384 /* bytes in one cell: notes are short, a 1 MB cell is a broken file */
 
 typedef struct gn_import_options {
 	bool dry_run;      /* check and count, change nothing */

@@ -3,6 +3,7 @@
 #include "gonha/census.h"
 #include "gonha/db.h"
 #include "gonha/exchange.h"
+#include "gonha/household_list.h"
 #include "gonha/i18n.h"
 
 #include <getopt.h>
@@ -23,7 +24,7 @@ static void progress(void *arg, long done, long total)
 			fputs(i < filled ? "#" : "-", stderr);
 		fprintf(stderr, "] %ld/%ld", done, total);
 	} else {
-		fprintf(stderr, _("\r%ld rows"), done);
+		fprintf(stderr, "\r"); fprintf(stderr, _("%ld rows"), done);
 	}
 	fflush(stderr);
 }
@@ -205,6 +206,67 @@ int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv)
 		gn_conflicts_free(list, n);
 	}
 	gn_census_free(&census);
+	gn_db_close(ctx.db);
+	return rc;
+}
+
+/* gonha list: a TDP's households in walking order, through the same domain
+ * call as the TDP screen (scope checked there). */
+int gn_cmd_list(gn_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },     { "tdp", required_argument, NULL, 't' },
+		{ "filter", required_argument, NULL, 'f' }, { "search", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db_opt = NULL, *code = NULL, *query = NULL;
+	gn_hh_filter filter = GN_HH_ALL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_opt = optarg; break;
+		case 't': code = optarg; break;
+		case 's': query = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "all") == 0) filter = GN_HH_ALL;
+			else if (strcmp(optarg, "not_visited") == 0) filter = GN_HH_NOT_VISITED;
+			else if (strcmp(optarg, "revisit") == 0) filter = GN_HH_REVISIT;
+			else if (strcmp(optarg, "needs_help") == 0) filter = GN_HH_NEEDS_HELP;
+			else return gn_cli_usage(_("--filter takes all, not_visited, revisit or needs_help"));
+			break;
+		default:
+			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		}
+	}
+	if (!code || optind < argc)
+		return gn_cli_usage(_("usage: gonha list --tdp CODE [--filter F] [--search TEXT]"));
+	gn_ctx ctx;
+	int rc = gn_cli_open_signed_in(cli, db_opt, 0, &ctx);
+	if (rc)
+		return rc;
+	gn_err err = { 0 };
+	char tdp_id[37] = "";
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(ctx.db, "SELECT id FROM tdp WHERE code = ?1", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			snprintf(tdp_id, sizeof tdp_id, "%s", (const char *)sqlite3_column_text(q, 0));
+	}
+	sqlite3_finalize(q);
+	gn_hh_row *rows = NULL;
+	size_t n = 0;
+	if (!*tdp_id) {
+		gn_fail(&err, GN_ERR_NOT_FOUND, _("there is no TDP with code %s"), code);
+		rc = gn_cli_fail(&err);
+	} else if (gn_hh_list(&ctx, tdp_id, filter, query, 0, (size_t)-1 / 2, &rows, &n, &err) != GN_OK) {
+		rc = gn_cli_fail(&err);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\t%s\t%s\t%s\t%s\t%s\t%d\n", rows[i].id, rows[i].house_no, rows[i].alley, rows[i].street,
+			       rows[i].visit_status, rows[i].head_name, rows[i].n_members);
+	}
+	free(rows);
 	gn_db_close(ctx.db);
 	return rc;
 }

@@ -20,6 +20,8 @@ static const gn_command commands[] = {
 	  N_("CSV for Excel (UTF-8 with BOM, CRLF); --plain without BOM and with LF; CCCD masked unless a ward officer asks --with-ids") },
 	{ "import", gn_cmd_import, "import FILE --db FILE [--dry-run]",
 	  N_("merge a gonha export from another PC by record id, or add a TDP's household list; all or nothing") },
+	{ "list", gn_cmd_list, "list --db FILE --tdp CODE [--filter all|not_visited|revisit|needs_help] [--search TEXT]",
+	  N_("a TDP's households in walking order: id, house, alley, street, visit, head, members") },
 	{ "conflicts", gn_cmd_conflicts, "conflicts [resolve N --keep local|incoming]",
 	  N_("records changed on two PCs: list them, or keep one version (ward officer)") },
 	{ "form", gn_cmd_form, "form check DIR",

@@ -43,6 +43,8 @@ typedef struct importer {
 	char **cells;
 	size_t n_cells, cap_cells;
 	long line, row_line;
+	long row_start;
+	long last_refused_line;      /* the line the row being read started on */
 	bool row_bad_utf8, row_nul;
 	bool header_done, fatal;
 	gn_status status;    /* a database or memory error stops everything */
@@ -59,6 +61,10 @@ static void problem(importer *im, long line, const char *fmt, ...)
 {
 	gn_import_report *rep = im->rep;
 	rep->problems_total++;
+	if (line != im->last_refused_line) {
+		rep->rows_refused++;
+		im->last_refused_line = line;
+	}
 	if (rep->n_problems >= GN_EX_MAX_PROBLEMS)
 		return;
 	char msg[1024];
@@ -247,6 +253,11 @@ static bool clean_row(importer *im, size_t n_targets, row_values *out)
 		if (t < 0)
 			continue;
 		const char *raw = gn_csv_unguard(im->cells[i]);
+		if (strlen(raw) > GN_EX_MAX_CELL) {
+			problem(im, im->row_line, _("column %zu holds %zu bytes; a cell may hold at most %d"), i + 1, strlen(raw),
+			        GN_EX_MAX_CELL);
+			return false;
+		}
 		int flags = 0;
 		if (im->rep->kind != GN_EXK_HOUSEHOLD_LIST) {
 			const ex_col *c = &im->cols.cols[t];
@@ -422,7 +433,10 @@ static bool check_record(importer *im, const row_values *r, gn_strbuf *answers)
 		} else if (f->type == GN_FT_SELECT_MULTIPLE) {
 			/* names separated by spaces, or labels separated by ';' */
 			const char *sep = strchr(r->v[k], ';') ? ";" : " ";
-			char *copy = strdup(r->v[k]), *save = NULL;
+			const char *whole = ex_choice_name(f, r->v[k]);
+			char *copy = whole ? NULL : strdup(r->v[k]), *save = NULL;
+			if (whole)
+				gn_sb_add(&value, whole);
 			for (char *t = copy ? strtok_r(copy, sep, &save) : NULL; t; t = strtok_r(NULL, sep, &save)) {
 				while (*t == ' ')
 					t++;
@@ -991,7 +1005,7 @@ static void on_field(void *data, size_t len, void *arg)
 	if (im->fatal)
 		return;
 	if (im->n_cells == 0)
-		im->row_line = im->line;
+		im->row_line = im->row_start;
 	if (im->n_cells == im->cap_cells) {
 		size_t cap = im->cap_cells ? 2 * im->cap_cells : 32;
 		char **cells = realloc(im->cells, cap * sizeof *cells);
@@ -1036,7 +1050,8 @@ static void on_row(int c, void *arg)
 		return;
 	}
 	if (im->n_cells == 0)
-		im->row_line = im->line;
+		im->row_line = im->row_start;
+	im->row_start = im->line + 1; /* the next row starts after this line */
 	/* a blank line is not a row */
 	if (im->n_cells == 1 && !*im->cells[0] && !im->row_bad_utf8 && !im->row_nul) {
 		clear_row(im);
@@ -1097,7 +1112,8 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		opt = &defaults;
 	memset(rep, 0, sizeof *rep);
 	importer im = { .ctx = ctx, .census = census, .opt = opt, .rep = rep, .err = err, .source = source,
-	                .this_year = gn_this_year(), .line = 1 };
+	                .this_year = gn_this_year(), .line = 1,
+	                .row_start = 1 };
 	struct csv_parser p;
 	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
@@ -1127,7 +1143,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		im.line++;
 	}
 	if (!im.fatal && csv_fini(&p, on_field, on_row, &im) != 0)
-		problem(&im, im.row_line ? im.row_line : im.line, _("a quoted cell is not closed before the end of the file"));
+		problem(&im, im.row_start, _("a quoted cell is not closed before the end of the file"));
 	if (!im.fatal && !im.header_done && rep->problems_total == 0)
 		problem(&im, 1, _("the file is empty"));
 	clear_row(&im);
@@ -1160,7 +1176,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	}
 	if (rep->problems_total) {
 		gn_db_rollback(ctx->db);
-		return gn_fail(err, GN_ERR_INVALID, _("%ld rows refused: nothing was imported"), rep->problems_total);
+		return gn_fail(err, GN_ERR_INVALID, _("%ld rows refused: nothing was imported"), rep->rows_refused);
 	}
 	if (opt->dry_run) {
 		gn_db_rollback(ctx->db);

@@ -1,0 +1,430 @@
+/* gonha export / import / conflicts, run as the ward office would: the real
+ * binary on real files. Round trips byte for byte, merges of two PCs, a
+ * conflict kept and resolved, and every nasty file refused at its line
+ * with the database left exactly as it was. */
+#include "testlib.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static const char *bin(void)
+{
+	const char *b = getenv("GONHA_BIN");
+	return b && *b ? b : "./gonha";
+}
+
+static char out_text[1 << 16], err_text[1 << 16];
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* `gonha <args>` in the test folder as user (password demo). */
+static int run(const char *user, const char *args)
+{
+	char cmd[8192], o[512], e[512];
+	snprintf(o, sizeof o, "%s/out.txt", gn_test_tmpdir());
+	snprintf(e, sizeof e, "%s/err.txt", gn_test_tmpdir());
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && env GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=en GONHA_USER=%s GONHA_PASSWORD=demo "
+	         "GONHA_NEW_PASSWORD=demo '%s' %s </dev/null >'%s' 2>'%s'",
+	         gn_test_tmpdir(), user, bin(), args, o, e);
+	int status = system(cmd);
+	slurp(o, out_text, sizeof out_text);
+	slurp(e, err_text, sizeof err_text);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static char *path_of(const char *name)
+{
+	static char buf[4][512];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", gn_test_tmpdir(), name);
+	return buf[k];
+}
+
+static char *read_file(const char *name, size_t *len)
+{
+	FILE *f = fopen(path_of(name), "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *data = malloc((size_t)n + 1);
+	size_t got = fread(data, 1, (size_t)n, f);
+	data[got] = '\0';
+	fclose(f);
+	if (len)
+		*len = got;
+	return data;
+}
+
+static void write_file(const char *name, const char *data, size_t len)
+{
+	FILE *f = fopen(path_of(name), "wb");
+	fwrite(data, 1, len, f);
+	fclose(f);
+}
+
+static bool same_files(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = read_file(a, &la), *y = read_file(b, &lb);
+	bool same = x && y && la == lb && memcmp(x, y, la) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+/* One SQL answer from a database in the test folder, as text. */
+static char *sql1(const char *db, const char *sql)
+{
+	static char buf[4096];
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	buf[0] = '\0';
+	if (sqlite3_open_v2(path_of(db), &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0))
+		snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return buf;
+}
+
+/* Everything that could change, in one string. */
+static char *fingerprint(const char *db)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof buf, "%s",
+	         sql1(db, "SELECT (SELECT count(*) || ':' || total(rev) || ':' || group_concat(version) FROM "
+	                  "(SELECT rev, version FROM household ORDER BY id)) || '|' || (SELECT count(*) || ':' || total(rev) "
+	                  "|| ':' || group_concat(version) FROM (SELECT rev, version FROM person ORDER BY id)) || '|' || "
+	                  "(SELECT count(*) FROM audit_log) || '|' || (SELECT count(*) FROM merge_conflict)"));
+	return buf;
+}
+
+static void demo(const char *db)
+{
+	char args[512];
+	/* each test starts from an empty folder */
+	snprintf(args, sizeof args, "rm -rf '%s'/*", gn_test_tmpdir());
+	REQUIRE(system(args) == 0);
+	snprintf(args, sizeof args, "demo --db %s --tdps 3 --households 12 --seed 7", db);
+	REQUIRE(run("admin", args) == 0);
+}
+
+static void round_trip_is_byte_identical(void)
+{
+	demo("a.db");
+	CHECK_EQ_INT(run("admin", "export --db a.db --what households --out h1.csv --with-ids"), 0);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p1.csv --with-ids"), 0);
+	CHECK(strstr(err_text, "rows written to p1.csv") != NULL);
+	struct stat sb;
+	CHECK(stat(path_of("p1.csv"), &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	size_t len;
+	char *p1 = read_file("p1.csv", &len);
+	REQUIRE(p1);
+	CHECK(memcmp(p1, "\xef\xbb\xbfperson_id,household_id,tdp_code", 33) == 0); /* BOM, names */
+	CHECK(strstr(p1, "\r\n") != NULL);
+	free(p1);
+	CHECK_EQ_INT(run("admin", "--lang vi init --db b.db --ward 'Phường Vạn Xuân' --tdps 3"), 0);
+	CHECK_EQ_INT(run("admin", "import h1.csv --db b.db"), 0);
+	CHECK(strstr(out_text, "added 36") != NULL);
+	CHECK_EQ_INT(run("admin", "import p1.csv --db b.db"), 0);
+	CHECK_EQ_INT(run("admin", "export --db b.db --what households --out h2.csv --with-ids"), 0);
+	CHECK_EQ_INT(run("admin", "export --db b.db --what persons --out p2.csv --with-ids"), 0);
+	CHECK(same_files("h1.csv", "h2.csv"));
+	CHECK(same_files("p1.csv", "p2.csv"));
+	/* the same file twice changes nothing */
+	char before[4096];
+	snprintf(before, sizeof before, "%s", fingerprint("b.db"));
+	CHECK_EQ_INT(run("admin", "import p1.csv --db b.db"), 0);
+	CHECK(strstr(out_text, "added 0, updated 0") != NULL);
+	CHECK_STR(fingerprint("b.db"), before);
+	/* and the coverage of both agrees */
+	CHECK_EQ_INT(run("admin", "export --db a.db --what coverage --out c1.csv"), 0);
+	CHECK_EQ_INT(run("admin", "export --db b.db --what coverage --out c2.csv"), 0);
+	CHECK(same_files("c1.csv", "c2.csv"));
+	CHECK_EQ_INT(run("admin", "check --db b.db"), 0);
+	/* an export never replaces a file */
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p1.csv"), 2);
+}
+
+static void labels_plain_and_masked_files_come_back(void)
+{
+	demo("a.db");
+	CHECK_EQ_INT(run("admin", "export --db a.db --what households --out h.csv --plain"), 0);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p.csv --labels"), 0);
+	char *p = read_file("p.csv", NULL);
+	REQUIRE(p);
+	CHECK(strstr(p, "Họ và tên") != NULL && strstr(p, "Năm sinh") != NULL);
+	CHECK(strstr(p, ",Nam,") != NULL || strstr(p, ",Nữ,") != NULL);
+	CHECK(strstr(p, "******") != NULL); /* CCCD masked */
+	free(p);
+	char *h = read_file("h.csv", NULL);
+	REQUIRE(h);
+	CHECK(strncmp(h, "household_id,", 13) == 0 && !strstr(h, "\r\n"));
+	free(h);
+	CHECK_EQ_INT(run("admin", "--lang vi init --db b.db --ward 'Phường Vạn Xuân' --tdps 3"), 0);
+	CHECK_EQ_INT(run("admin", "import h.csv --db b.db"), 0);
+	CHECK_EQ_INT(run("admin", "import p.csv --db b.db"), 0);
+	/* same people, same answers; CCCD not carried by a masked file */
+	CHECK_STR(sql1("b.db", "SELECT count(*) FROM person WHERE cccd IS NOT NULL"), "0");
+	char a[4096];
+	snprintf(a, sizeof a, "%s", sql1("a.db", "SELECT group_concat(full_name || sex || relation || (SELECT json_group_object(key, value) FROM "
+	                                         "json_each(answers) WHERE value <> ''), '|') FROM "
+	                                         "(SELECT * FROM person ORDER BY id)"));
+	CHECK_STR(sql1("b.db", "SELECT group_concat(full_name || sex || relation || (SELECT json_group_object(key, value) FROM "
+	                                         "json_each(answers) WHERE value <> ''), '|') FROM "
+	                       "(SELECT * FROM person ORDER BY id)"), a);
+	/* a TDP leader may not ask for whole IDs */
+	CHECK_EQ_INT(run("tdp01", "export --db a.db --what persons --out ids.csv --with-ids"), 2);
+	CHECK(read_file("ids.csv", NULL) == NULL);
+	CHECK_EQ_INT(run("tdp01", "export --db a.db --what persons --out mine.csv"), 0);
+	char *mine = read_file("mine.csv", NULL);
+	REQUIRE(mine);
+	CHECK(strstr(mine, ",01,") != NULL && strstr(mine, ",02,") == NULL);
+	free(mine);
+	/* and may not import into another TDP: nothing changes */
+	char before[4096];
+	snprintf(before, sizeof before, "%s", fingerprint("a.db"));
+	CHECK_EQ_INT(run("tdp02", "import mine.csv --db a.db"), 2);
+	CHECK(strstr(err_text, "mine.csv:2: TDP 01 is not yours") != NULL);
+	CHECK_STR(fingerprint("a.db"), before);
+}
+
+/* Exports db's households, sets one cell of one household as Excel would,
+ * and imports the file back into db. */
+static void edit_cell(const char *db, const char *file, const char *id, const char *column, const char *value)
+{
+	char args[512];
+	remove(path_of(file));
+	snprintf(args, sizeof args, "export --db %s --what households --out %s --plain", db, file);
+	REQUIRE(run("admin", args) == 0);
+	char *data = read_file(file, NULL);
+	REQUIRE(data);
+	/* which cell: the header's column number */
+	int col = 0;
+	const char *c = strstr(data, column);
+	REQUIRE(c);
+	for (const char *p = data; p < c; p++)
+		col += *p == ',';
+	char *line = strstr(data, id);
+	REQUIRE(line);
+	char *start = line;
+	for (int k = 0; k < col; k++)
+		start = strchr(start, ',') + 1;
+	char *end = strchr(start, ',');
+	size_t n = (size_t)(start - data);
+	char out[1 << 16];
+	int len = snprintf(out, sizeof out, "%.*s%s%s", (int)n, data, value, end);
+	write_file(file, out, (size_t)len);
+	free(data);
+	snprintf(args, sizeof args, "import %s --db %s", file, db);
+	CHECK_EQ_INT(run("admin", args), 0);
+	CHECK(strstr(out_text, "updated 1") != NULL);
+}
+
+static void two_pcs_merge_and_a_conflict_is_kept(void)
+{
+	demo("a.db");
+	CHECK_EQ_INT(run("admin", "export --db a.db --what households --out h0.csv --with-ids"), 0);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p0.csv --with-ids"), 0);
+	CHECK_EQ_INT(run("admin", "--lang vi init --db b.db --ward 'Phường Vạn Xuân' --tdps 3"), 0);
+	CHECK_EQ_INT(run("admin", "import h0.csv --db b.db"), 0);
+	CHECK_EQ_INT(run("admin", "import p0.csv --db b.db"), 0);
+	/* PC a changes household 1 and 3, PC b household 2 and 3 */
+	char ids[3][37];
+	for (int i = 0; i < 3; i++) {
+		char q[256];
+		snprintf(q, sizeof q, "SELECT id FROM household ORDER BY id LIMIT 1 OFFSET %d", i);
+		snprintf(ids[i], sizeof ids[i], "%s", sql1("a.db", q));
+	}
+	/* edits made in Excel and imported back: the file's version is the
+	 * stored one, its content differs, so the edit is taken */
+	char sql[1024];
+	edit_cell("a.db", "ea.csv", ids[0], "house_no", "1A");
+	edit_cell("a.db", "ea.csv", ids[2], "house_no", "from a");
+	edit_cell("b.db", "eb.csv", ids[1], "street", "Phố B");
+	edit_cell("b.db", "eb.csv", ids[2], "house_no", "from b");
+	CHECK_EQ_INT(run("admin", "export --db a.db --what households --out ha.csv"), 0);
+	CHECK_EQ_INT(run("admin", "import ha.csv --db b.db --dry-run"), 0);
+	CHECK(strstr(out_text, "would add 0, update 1") != NULL);
+	CHECK_EQ_INT(run("admin", "import ha.csv --db b.db"), 0);
+	CHECK(strstr(out_text, "updated 1") != NULL && strstr(out_text, "1 in conflict") != NULL);
+	snprintf(sql, sizeof sql, "SELECT house_no FROM household WHERE id = '%s'", ids[0]);
+	CHECK_STR(sql1("b.db", sql), "1A");               /* a's change arrived */
+	snprintf(sql, sizeof sql, "SELECT street FROM household WHERE id = '%s'", ids[1]);
+	CHECK_STR(sql1("b.db", sql), "Phố B");            /* b's change stayed */
+	snprintf(sql, sizeof sql, "SELECT house_no FROM household WHERE id = '%s'", ids[2]);
+	CHECK_STR(sql1("b.db", sql), "from b");           /* the conflict: ours stays... */
+	snprintf(sql, sizeof sql, "SELECT json_extract(incoming_data, '$.house_no') FROM merge_conflict WHERE record_id = '%s'",
+	         ids[2]);
+	CHECK_STR(sql1("b.db", sql), "from a");           /* ...and theirs is kept */
+	/* the audit has the change with old and new values */
+	snprintf(sql, sizeof sql, "SELECT changes FROM audit_log WHERE record_id = '%s' AND action = 'import_update'", ids[0]);
+	CHECK(strstr(sql1("b.db", sql), "\"house_no\":[") != NULL);
+	/* the other way: b's change reaches a */
+	CHECK_EQ_INT(run("admin", "export --db b.db --what households --out hb.csv"), 0);
+	CHECK_EQ_INT(run("admin", "import hb.csv --db a.db"), 0);
+	snprintf(sql, sizeof sql, "SELECT street FROM household WHERE id = '%s'", ids[1]);
+	CHECK_STR(sql1("a.db", sql), "Phố B");
+	/* a ward officer resolves b's conflict, taking a's version */
+	CHECK_EQ_INT(run("tdp01", "conflicts --db b.db"), 2);
+	CHECK_EQ_INT(run("admin", "conflicts --db b.db"), 0);
+	CHECK(strstr(out_text, ids[2]) != NULL);
+	CHECK_EQ_INT(run("admin", "conflicts resolve 1 --keep incoming --db b.db"), 0);
+	snprintf(sql, sizeof sql, "SELECT house_no FROM household WHERE id = '%s'", ids[2]);
+	CHECK_STR(sql1("b.db", sql), "from a");
+	CHECK_EQ_INT(run("admin", "conflicts --db b.db"), 0);
+	CHECK(strstr(out_text, "No open conflicts") != NULL);
+	CHECK_EQ_INT(run("admin", "check --db b.db"), 0);
+}
+
+static void formula_cells_and_awkward_text_survive(void)
+{
+	demo("a.db");
+	sqlite3 *h;
+	REQUIRE(sqlite3_open(path_of("a.db"), &h) == SQLITE_OK);
+	CHECK(sqlite3_exec(h, "UPDATE person SET answers = json_set(answers, '$.notes', '=HYPERLINK(\"http://x\",\"y\")') "
+	                      "WHERE rowid = 1; UPDATE person SET answers = json_set(answers, '$.notes', "
+	                      "'she said \"hi\", then left' || char(10) || 'line two') WHERE rowid = 2;"
+	                      "UPDATE person SET answers = json_set(answers, '$.notes', '''quoted') WHERE rowid = 3;"
+	                      "UPDATE household SET house_no = '-5' WHERE rowid = 1",
+	                      NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what households --out h.csv --with-ids"), 0);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p.csv --with-ids"), 0);
+	char *p = read_file("p.csv", NULL);
+	REQUIRE(p);
+	CHECK(strstr(p, ",'=HYPERLINK") != NULL || strstr(p, ",\"'=HYPERLINK") != NULL);
+	CHECK(strstr(p, "\"she said \"\"hi\"\", then left\nline two\"") != NULL);
+	free(p);
+	char *hh = read_file("h.csv", NULL);
+	CHECK(hh && strstr(hh, ",'-5,") != NULL);
+	free(hh);
+	CHECK_EQ_INT(run("admin", "--lang vi init --db b.db --ward 'Phường Vạn Xuân' --tdps 3"), 0);
+	CHECK_EQ_INT(run("admin", "import h.csv --db b.db"), 0);
+	CHECK_EQ_INT(run("admin", "import p.csv --db b.db"), 0);
+	char a[8192];
+	snprintf(a, sizeof a, "%s", sql1("a.db", "SELECT group_concat(json_extract(answers, '$.notes'), '|') FROM person "
+	                                         "WHERE json_extract(answers, '$.notes') IS NOT NULL"));
+	CHECK_STR(sql1("b.db", "SELECT group_concat(json_extract(answers, '$.notes'), '|') FROM person "
+	                       "WHERE json_extract(answers, '$.notes') IS NOT NULL"), a);
+	CHECK_STR(sql1("b.db", "SELECT count(*) FROM household WHERE house_no = '-5'"), "1");
+}
+
+/* Each bad file: exit 2, the line named, the database untouched. */
+static void refused(const char *name, const char *data, size_t len, const char *says)
+{
+	char before[4096], args[512];
+	snprintf(before, sizeof before, "%s", fingerprint("a.db"));
+	write_file(name, data, len);
+	snprintf(args, sizeof args, "import %s --db a.db", name);
+	int rc = run("admin", args);
+	CHECK_EQ_INT(rc, 2);
+	if (!strstr(err_text, says)) {
+		fprintf(stderr, "  %s: expected \"%s\" in:\n%s\n", name, says, err_text);
+		gn_test_failed = 1;
+	}
+	CHECK_STR(fingerprint("a.db"), before);
+}
+
+static void nasty_files_are_refused_at_their_line(void)
+{
+	demo("a.db");
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p.csv --with-ids --plain"), 0);
+	size_t len;
+	char *good = read_file("p.csv", &len);
+	REQUIRE(good);
+	char *second = strchr(good, '\n') + 1;     /* the first data row */
+	char *third = strchr(second, '\n') + 1;
+	size_t head_len = (size_t)(second - good), row_len = (size_t)(third - second);
+	char buf[1 << 16];
+	int n;
+
+	refused("empty.csv", "", 0, "empty.csv:1: the file is empty");
+	/* header only: fine, nothing to do */
+	write_file("header.csv", good, head_len);
+	CHECK_EQ_INT(run("admin", "import header.csv --db a.db"), 0);
+	CHECK(strstr(out_text, "0 rows") != NULL);
+	/* a ragged row on line 3 */
+	n = snprintf(buf, sizeof buf, "%.*s%.*s%s\n", (int)head_len, good, (int)row_len, second, "a,b,c");
+	refused("ragged.csv", buf, (size_t)n, "ragged.csv:3: the row has 3 cells but the header has");
+	/* an unterminated quote at the end */
+	n = snprintf(buf, sizeof buf, "%.*s%.*s\"%s", (int)head_len, good, (int)row_len, second, "Nguyễn, no end");
+	refused("unterminated.csv", buf, (size_t)n, "unterminated.csv:3: a quoted cell is not closed");
+	/* a NUL byte in line 2 */
+	memcpy(buf, good, head_len + row_len);
+	buf[head_len + 40] = '\0';
+	refused("nul.csv", buf, head_len + row_len, "nul.csv:2: the line has a NUL byte");
+	/* TCVN3 (the old Vietnamese 8-bit encoding): "Nguyễn" is 4E 67 75 79 D5 6E */
+	n = snprintf(buf, sizeof buf, "tdp_code,street,head_name\n01,Ph\xe8 Hu\xa8,Ngu\xd5n V\xa8n A\n");
+	refused("tcvn3.csv", buf, (size_t)n, "tcvn3.csv:2: the text is not UTF-8 (perhaps TCVN3");
+	/* a 1 MB cell */
+	size_t big = 1 << 20;
+	char *huge = malloc(head_len + big + row_len + 64);
+	memcpy(huge, good, head_len);
+	memset(huge + head_len, 'x', big);       /* the person_id cell, 1 MB long */
+	const char *rest = strchr(second, ',');
+	memcpy(huge + head_len + big, rest, (size_t)(third - rest));
+	refused("huge.csv", huge, head_len + big + (size_t)(third - rest), "huge.csv:2: column 1 holds 1048576 bytes");
+	free(huge);
+	/* bad values: unknown TDP, bad CCCD, unknown choice, all reported at once */
+	char *row = strndup(second, row_len);
+	char *tdp = strstr(row, ",01,");
+	REQUIRE(tdp);
+	n = snprintf(buf, sizeof buf, "%.*s%.*s,99,%s", (int)head_len, good, (int)(tdp - row), row, tdp + 4);
+	/* line 3: a choice that does not exist */
+	char *sex = strstr(row, ",male,") ? strstr(row, ",male,") : strstr(row, ",female,");
+	REQUIRE(sex);
+	n += snprintf(buf + n, sizeof buf - (size_t)n, "%.*s,alien,%s", (int)(sex - row), row,
+	              strchr(sex + 1, ',') + 1);
+	refused("values.csv", buf, (size_t)n, "values.csv:2: there is no TDP with code \"99\"");
+	CHECK(strstr(err_text, "values.csv:3: sex \"alien\" is not one of the choices") != NULL);
+	CHECK(strstr(err_text, "2 rows refused: nothing was imported") != NULL);
+	free(row);
+	/* a CCCD that disagrees with the birth year */
+	const char *bad_list = "tdp_code,house_no,alley,street,head_name,head_birth_year,head_sex,head_cccd\n"
+	                       "01,5,ngõ 3,Lương Ngọc Quyến,Nguyễn Văn Bình,1970,Nam,001099000001\n";
+	refused("list-bad.csv", bad_list, strlen(bad_list), "list-bad.csv:2: head_cccd:");
+	/* not a gonha file at all */
+	refused("other.csv", "a,b\n1,2\n", 8, "other.csv:1: this is not a gonha export nor a household list");
+	free(good);
+}
+
+static void a_household_list_fills_the_walk(void)
+{
+	demo("a.db");
+	/* NFD "Nguyễn" as macOS or some keyboards write it, CRLF, BOM, labels */
+	const char *list = "\xef\xbb\xbftdp_code,Số nhà,alley,street,head_name,head_birth_year,head_sex,phone\r\n"
+	                   "02,101,ngõ 9,Lương Ngọc Quyến,Nguye\xcc\x82\xcc\x83n Văn Tâm,1961,Nam,0912345678\r\n"
+	                   "02,103,ngõ 9,Lương Ngọc Quyến,Trần Thị Hoa,,Nữ,\r\n";
+	write_file("list.csv", list, strlen(list));
+	CHECK_EQ_INT(run("admin", "import list.csv --db a.db"), 0);
+	CHECK(strstr(out_text, "added 2") != NULL);
+	CHECK_EQ_INT(run("admin", "import list.csv --db a.db"), 0);
+	CHECK(strstr(out_text, "added 0") != NULL && strstr(out_text, "2 unchanged") != NULL);
+	CHECK_STR(sql1("a.db", "SELECT count(*) FROM person WHERE full_name = 'Nguyễn Văn Tâm' AND relation = 'head'"), "1");
+	CHECK_EQ_INT(run("tdp02", "list --db a.db --tdp 02 --filter not_visited --search nguyen"), 0);
+	CHECK(strstr(out_text, "101\tngõ 9\tLương Ngọc Quyến\tnot_visited\tNguyễn Văn Tâm\t1") != NULL);
+	CHECK_EQ_INT(run("tdp01", "import list.csv --db a.db"), 2);
+	CHECK(strstr(err_text, "list.csv:2: TDP 02 is not yours") != NULL);
+	CHECK_EQ_INT(run("admin", "check --db a.db"), 0);
+}
+
+GN_TESTS(T(round_trip_is_byte_identical), T(labels_plain_and_masked_files_come_back),
+         T(two_pcs_merge_and_a_conflict_is_kept), T(formula_cells_and_awkward_text_survive),
+         T(nasty_files_are_refused_at_their_line), T(a_household_list_fills_the_walk))
