@@ -100,6 +100,9 @@ gn_status gn_password_validate(const char *password, gn_err *err)
 	return st;
 }
 
+#define GN_PWHASH_OPSLIMIT 2ULL
+#define GN_PWHASH_MEMLIMIT (19U * 1024U * 1024U)
+
 gn_status gn_password_hash(const char *password, char out[128], gn_err *err)
 {
 	char *nfc = NULL;
@@ -110,8 +113,11 @@ gn_status gn_password_hash(const char *password, char out[128], gn_err *err)
 		return st;
 	if ((st = password_nfc(password, &nfc, err)) != GN_OK)
 		return st;
-	if (crypto_pwhash_str(out, nfc, strlen(nfc), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	/* Argon2id with OWASP's m = 19 MiB, t = 2, p = 1: every command signs
+	 * in, and libsodium's "interactive" 64 MiB alone would put each one over
+	 * the 64 MB the streaming exports and imports must stay under. Hashes
+	 * made with other settings still verify (they carry their own). */
+	if (crypto_pwhash_str(out, nfc, strlen(nfc), GN_PWHASH_OPSLIMIT, GN_PWHASH_MEMLIMIT) != 0)
 		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory while hashing the password"));
 	wipe_free(nfc);
 	return st;

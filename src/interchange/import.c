@@ -1117,6 +1117,17 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	struct csv_parser p;
 	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	/* A bigger page cache for the one long transaction, so SQLite does not
+	 * spill dirty pages to the WAL again and again; bounded so that the
+	 * whole command stays under 64 MB. Put back afterwards. */
+	int old_cache = -2000;
+	{
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(ctx->db, "PRAGMA cache_size", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+			old_cache = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+		sqlite3_exec(ctx->db, "PRAGMA cache_size = -24576", NULL, NULL, NULL);
+	}
 	gn_status st = gn_db_begin(ctx->db, err);
 	if (st != GN_OK) {
 		csv_free(&p);
@@ -1169,6 +1180,12 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		sqlite3_exec(ctx->db, "DELETE FROM temp.gn_import_touched", NULL, NULL, NULL);
 	free(im.map);
 	ex_cols_free(&im.cols);
+	{
+		char *sql = sqlite3_mprintf("PRAGMA cache_size = %d", old_cache);
+		if (sql)
+			sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
+		sqlite3_free(sql);
+	}
 
 	if (im.status != GN_OK) {
 		gn_db_rollback(ctx->db);
