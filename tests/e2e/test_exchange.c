@@ -4,6 +4,7 @@
  * with the database left exactly as it was. */
 #include "testlib.h"
 
+#include <csv.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -425,6 +426,120 @@ static void a_household_list_fills_the_walk(void)
 	CHECK_EQ_INT(run("admin", "check --db a.db"), 0);
 }
 
+/* ---- the coverage numbers against a count made from the persons export ---- */
+
+typedef struct table {
+	char **cells; /* row-major */
+	size_t cols, rows, n, cap;
+} table;
+
+static void on_cell(void *data, size_t len, void *arg)
+{
+	table *t = arg;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->cells = realloc(t->cells, t->cap * sizeof *t->cells);
+	}
+	t->cells[t->n++] = strndup(data ? data : "", len);
+}
+
+static void on_end(int c, void *arg)
+{
+	(void)c;
+	table *t = arg;
+	if (t->rows == 0)
+		t->cols = t->n;
+	t->rows++;
+}
+
+static void read_table(const char *name, table *t)
+{
+	size_t len;
+	char *data = read_file(name, &len);
+	struct csv_parser p;
+	memset(t, 0, sizeof *t);
+	csv_init(&p, CSV_APPEND_NULL);
+	csv_parse(&p, data, len, on_cell, on_end, t);
+	csv_fini(&p, on_cell, on_end, t);
+	csv_free(&p);
+	free(data);
+}
+
+static const char *cell(const table *t, size_t row, const char *column)
+{
+	for (size_t c = 0; c < t->cols; c++)
+		if (strcmp(t->cells[c], column) == 0)
+			return t->cells[row * t->cols + c];
+	return "";
+}
+
+static void free_table(table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->cells[i]);
+	free(t->cells);
+}
+
+static bool yes(const table *t, size_t r, const char *column)
+{
+	return strcmp(cell(t, r, column), "yes") == 0;
+}
+
+static void coverage_agrees_with_the_persons_export(void)
+{
+	demo("a.db");
+	char args[256];
+	snprintf(args, sizeof args, "rm -f '%s'/a.db*", gn_test_tmpdir());
+	REQUIRE(system(args) == 0);
+	REQUIRE(run("admin", "demo --db a.db --tdps 4 --households 40 --seed 11") == 0);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p.csv --plain"), 0);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what coverage --out c.csv --plain"), 0);
+	table p, c;
+	read_table("p.csv", &p);
+	read_table("c.csv", &c);
+	REQUIRE(p.rows > 100 && c.rows == 6); /* header, 4 TDPs, the ward */
+	static const char *const names[] = { "c_basic_skills", "d_vneid_confirmed", "dd_enterprise_skills",
+		                                 "a_public_sector", "vneid_level2", "bank_account" };
+	for (size_t k = 0; k < 6; k++) {
+		for (size_t row = 1; row < c.rows; row++) {
+			const char *code = cell(&c, row, "tdp_code");
+			long num = 0, den = 0, adults = 0;
+			for (size_t r = 1; r < p.rows; r++) {
+				if (strcmp(code, "*") != 0 && strcmp(cell(&p, r, "tdp_code"), code) != 0)
+					continue;
+				int age = atoi(cell(&p, r, "age"));
+				const char *group = cell(&p, r, "group");
+				bool basic = yes(&p, r, "smartphone") && yes(&p, r, "digital_safety") &&
+				             (yes(&p, r, "online_services") || yes(&p, r, "cashless"));
+				bool in = false, counted = false;
+				adults += age >= 18;
+				switch (k) {
+				case 0: in = age >= 18; counted = basic; break;
+				case 1: in = age >= 18; counted = yes(&p, r, "vneid_confirmed"); break;
+				case 2: in = age >= 18 && strcmp(group, "enterprise_worker") == 0; counted = basic; break;
+				case 3:
+					in = age >= 18 && strcmp(group, "public_sector") == 0;
+					counted = yes(&p, r, "online_services") && strcmp(cell(&p, r, "vneid_level"), "level2") == 0;
+					break;
+				case 4: in = age >= 16; counted = strcmp(cell(&p, r, "vneid_level"), "level2") == 0; break;
+				case 5: in = age >= 16; counted = yes(&p, r, "bank_account"); break;
+				}
+				den += in;
+				num += in && counted;
+			}
+			char col[64];
+			snprintf(col, sizeof col, "%s_num", names[k]);
+			CHECK_EQ_INT(atol(cell(&c, row, col)), num);
+			snprintf(col, sizeof col, "%s_den", names[k]);
+			CHECK_EQ_INT(atol(cell(&c, row, col)), den);
+			CHECK_EQ_INT(atol(cell(&c, row, "adults")), adults);
+		}
+	}
+	free_table(&p);
+	free_table(&c);
+}
+
 GN_TESTS(T(round_trip_is_byte_identical), T(labels_plain_and_masked_files_come_back),
          T(two_pcs_merge_and_a_conflict_is_kept), T(formula_cells_and_awkward_text_survive),
-         T(nasty_files_are_refused_at_their_line), T(a_household_list_fills_the_walk))
+         T(nasty_files_are_refused_at_their_line), T(a_household_list_fills_the_walk),
+         T(coverage_agrees_with_the_persons_export))
