@@ -60,6 +60,11 @@ gn_status gn_cov_sync(sqlite3 *db, gn_cov_set *set, gn_err *err);
 
 /* Recomputes the bits of one household's persons (inside the caller's
  * transaction); the triggers move the sums. */
+/* The bits of every person matching `where` (SQL over person), then every
+ * TDP's sums recounted; for imports of many rows. Inside the caller's
+ * transaction. */
+gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *where, gn_err *err);
+
 gn_status gn_cov_update_household(sqlite3 *db, const gn_cov_set *set, const char *household_id,
                                   gn_err *err);
 

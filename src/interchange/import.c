@@ -52,7 +52,8 @@ typedef struct importer {
 	const char *source;
 	/* statements, prepared once */
 	sqlite3_stmt *local, *ins, *upd, *conflict_seen, *conflict_add, *tdp_of, *hh_tdp, *touch, *pos;
-	sqlite3_stmt *hl_seen, *hl_walk;
+	sqlite3_stmt *hl_seen, *hl_walk, *audit_ins;
+	char now[32];        /* one time for every audit entry of the file */
 	char touch_table_ready;
 } importer;
 
@@ -689,15 +690,26 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 	return touch(im, val(im, r, "household_id"));
 }
 
+/* The audit entry of one record, in the import's transaction: the same row
+ * gn_audit writes, with the statement prepared once for the whole file. */
 static void audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
                   const char *changes)
 {
-	gn_err e = { 0 };
-	if (gn_audit(im->ctx, action, table, id, tdp_id, changes, &e) != GN_OK) {
-		*im->err = e;
-		im->status = e.status;
-		im->fatal = true;
-	}
+	if (prepare(im, &im->audit_ins, "INSERT INTO audit_log(at, user_login, action, table_name, record_id, tdp_id, "
+	                                "changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, '{}'))") != GN_OK)
+		return;
+	sqlite3_stmt *q = im->audit_ins;
+	sqlite3_reset(q);
+	sqlite3_bind_text(q, 1, im->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, im->ctx->user.login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 6, tdp_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 7, changes, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		db_error(im, "audit_log");
+	sqlite3_reset(q);
 }
 
 static void merge_record(importer *im)
@@ -1133,6 +1145,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		csv_free(&p);
 		return st;
 	}
+	gn_now_iso(im.now);
 	if (sqlite3_prepare_v2(ctx->db, "SELECT id FROM tdp WHERE code = ?1", -1, &im.tdp_of, NULL) != SQLITE_OK)
 		db_error(&im, "tdp");
 	char *buf = NULL;
@@ -1164,16 +1177,16 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 
 	/* the coverage bits of every person in a household touched */
 	if (im.status == GN_OK && rep->problems_total == 0 && im.touch_table_ready && ctx->coverage) {
-		const gn_cov_set *set = ctx->coverage;
-		if (set->flags_sql) {
-			char *sql = sqlite3_mprintf("%s household_id IN (SELECT id FROM temp.gn_import_touched)", set->flags_sql);
-			if (!sql || sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-				db_error(&im, "coverage");
-			sqlite3_free(sql);
+		gn_err e = { 0 };
+		if (gn_cov_update_many(ctx->db, ctx->coverage, "household_id IN (SELECT id FROM temp.gn_import_touched)", &e) !=
+		    GN_OK) {
+			*err = e;
+			im.status = e.status;
 		}
 	}
 	sqlite3_stmt **stmts[] = { &im.local, &im.ins, &im.upd, &im.conflict_seen, &im.conflict_add, &im.tdp_of,
-		                       &im.hh_tdp, &im.touch, &im.pos, &im.hl_seen, &im.hl_walk };
+		                       &im.hh_tdp, &im.touch, &im.pos, &im.hl_seen, &im.hl_walk,
+		                       &im.audit_ins };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
 	if (im.touch_table_ready)
