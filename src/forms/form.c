@@ -316,6 +316,16 @@ static const struct { const char *name; gn_field_type type; bool has_list; } typ
 	{ "end group", GN_FT_END_GROUP, false }, { "begin_repeat", GN_FT_BEGIN_REPEAT, false },
 	{ "begin repeat", GN_FT_BEGIN_REPEAT, false }, { "end_repeat", GN_FT_END_REPEAT, false },
 	{ "end repeat", GN_FT_END_REPEAT, false },
+	/* pyxform's older names, still found in forms people share */
+	{ "string", GN_FT_TEXT, false }, { "int", GN_FT_INTEGER, false },
+};
+
+/* XLSForm types gonha knows but does not collect: a census of people
+ * records no places, media or times of day. */
+static const char *const unsupported_types[] = {
+	"geopoint", "geotrace", "geoshape", "image", "audio", "video", "file", "barcode", "time", "dateTime",
+	"datetime", "trigger", "acknowledge", "range", "rank", "start", "end", "today", "deviceid", "phonenumber",
+	"username", "email", "audit", "background-audio", "begin_loop", "begin loop", "hidden", NULL,
 };
 
 static gn_status load_survey(gn_form *form, const sheet *s, gn_form_problems *problems)
@@ -345,9 +355,30 @@ static gn_status load_survey(gn_form *form, const sheet *s, gn_form_problems *pr
 		const char *type_cell = sheet_cell(s, r, c_type);
 		if (!*type_cell)
 			continue;
-		char type_word[64], list_name[128] = "";
+		char type_word[64], list_name[128] = "", spelled[256];
+		/* "select one from L" and "select all that apply from L" are the
+		 * older spellings of select_one L and select_multiple L */
+		if (strncmp(type_cell, "select one from ", 16) == 0)
+			snprintf(spelled, sizeof spelled, "select_one %.200s", type_cell + 16), type_cell = spelled;
+		else if (strncmp(type_cell, "select all that apply from ", 27) == 0)
+			snprintf(spelled, sizeof spelled, "select_multiple %.200s", type_cell + 27), type_cell = spelled;
 		if (sscanf(type_cell, "%63s %127s", type_word, list_name) < 1)
 			continue;
+		if (strstr(type_cell, " or specify other") || strstr(type_cell, " or_other")) {
+			add_problem(problems, "survey.csv", line, false,
+			            _("%s: \"or specify other\" is not supported by gonha; add an \"other\" choice and a text "
+			              "question shown when it is picked"), type_cell);
+			continue;
+		}
+		bool unsupported = false;
+		for (int u = 0; unsupported_types[u]; u++)
+			unsupported |= strcmp(type_word, unsupported_types[u]) == 0;
+		if (unsupported) {
+			add_problem(problems, "survey.csv", line, false,
+			            _("the XLSForm type %s is not supported by gonha (it records no places, media or times of day)"),
+			            type_word);
+			continue;
+		}
 		if (strncmp(type_cell, "begin ", 6) == 0 || strncmp(type_cell, "end ", 4) == 0)
 			snprintf(type_word, sizeof type_word, "%.63s", type_cell), list_name[0] = '\0';
 		size_t t;

@@ -219,7 +219,7 @@ static void expect_problem(const char *survey, int line, const char *want)
 
 static void each_problem_is_named_with_its_line(void)
 {
-	expect_problem(HEADER "text,a,A,A,,,,,,\nbarcode,b,B,B,,,,,,\n", 3, "unknown type barcode");
+	expect_problem(HEADER "text,a,A,A,,,,,,\nbarcode,b,B,B,,,,,,\n", 3, "the XLSForm type barcode is not supported");
 	expect_problem(HEADER "select_one fruits,a,A,A,,,,,,\n", 2, "list fruits is not in choices.csv");
 	expect_problem(HEADER "text,a,A,A,,,,,,\ntext,a,A2,A2,,,,,,\n", 3, "used twice");
 	expect_problem(HEADER "text,a,A,A,,,,${nope} = 1,,\n", 2, "${nope} is not a question");
@@ -292,6 +292,29 @@ static void the_census_form_loads(void)
 	gn_db_close(db);
 }
 
+/* pyxform's own "widgets" sample (tests/forms/pyxform-widgets/README.md):
+ * what gonha supports loads, each type it does not is named at its line. */
+static void a_public_sample_form_names_what_gonha_lacks(void)
+{
+	open_db();
+	gn_form_problems p;
+	gn_form *form = load("tests/forms/pyxform-widgets", &p);
+	static const int lines[] = { 6, 9, 11, 12, 13, 14, 15, 17, 18 };
+	CHECK_EQ_INT(p.errors, 9);
+	size_t k = 0;
+	for (size_t i = 0; i < p.n; i++) {
+		if (p.items[i].warning)
+			continue;
+		CHECK(k < 9 && p.items[i].line == lines[k]);
+		CHECK(strstr(p.items[i].msg, "is not supported by gonha") != NULL);
+		k++;
+	}
+	CHECK(form == NULL); /* a form with errors is refused whole */
+	gn_form_free(form);
+	gn_form_problems_free(&p);
+	gn_db_close(db);
+}
+
 static const char *answers_of(const char *id)
 {
 	static char buf[512];
@@ -342,4 +365,5 @@ static void answers_survive_a_form_change(void)
 }
 
 GN_TESTS(T(answers_survive_a_form_change), T(every_function_runs_in_sqlite), T(relevant_required_constraint), T(each_problem_is_named_with_its_line),
-         T(expressions_cannot_reach_the_database), T(unknown_columns_are_warnings), T(the_census_form_loads))
+         T(expressions_cannot_reach_the_database), T(unknown_columns_are_warnings), T(the_census_form_loads),
+         T(a_public_sample_form_names_what_gonha_lacks))
