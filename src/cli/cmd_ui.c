@@ -1,15 +1,48 @@
 /* The terminal UI (no command), and its headless bench. */
 #include "cli.h"
 #include "gonha/i18n.h"
+#include "gonha/census.h"
+#include "gonha/db.h"
 #include "gonha/ui.h"
+
+#include <limits.h>
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A broken questionnaire never starts a half-working screen: its problems
+ * are printed as `gonha form check` prints them and gonha stops. */
+static int census_loads(gn_cli *cli)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	gn_err err = { 0 };
+	sqlite3 *db = NULL;
+	if (!gn_db_resolve_path(cli->db_path, path, sizeof path))
+		return 0; /* the screen says what is missing */
+	if (gn_db_open(path, 0, &db, &err) != GN_OK)
+		return gn_cli_fail(&err);
+	gn_census census;
+	gn_form_problems problems = { 0 };
+	int rc = 0;
+	if (gn_census_load(db, NULL, &census, &problems, &err) != GN_OK) {
+		char form_dir[PATH_MAX + 16];
+		snprintf(form_dir, sizeof form_dir, "%s/census", gn_forms_dir(dir, sizeof dir));
+		gn_cli_print_form_problems(form_dir, &problems, stderr);
+		fprintf(stderr, "gonha: %s\n", _("the questionnaire has problems: fix them (gonha form check) before starting"));
+		rc = GN_EXIT_USAGE;
+	} else {
+		gn_census_free(&census);
+	}
+	gn_form_problems_free(&problems);
+	gn_db_close(db);
+	return rc;
+}
+
 int gn_cmd_ui(gn_cli *cli)
 {
-	return gn_ui_run(cli->db_path);
+	int rc = census_loads(cli);
+	return rc ? rc : gn_ui_run(cli->db_path);
 }
 
 int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)

@@ -150,5 +150,33 @@ static void help_and_version(void)
 	CHECK(strstr(out_text, "Cách dùng:") != NULL);
 }
 
+/* A broken questionnaire: the screen never starts, the problems are printed
+ * with their file and line. */
+static void a_broken_form_never_starts_the_screen(void)
+{
+	char dir[512], path[600];
+	snprintf(dir, sizeof dir, "%s/badforms/census", gn_test_tmpdir());
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+	REQUIRE(system(cmd) == 0);
+	const char *files[][2] = {
+		{ "settings.csv", "form_id,version,default_language\ncensus,1,vi\n" },
+		{ "survey.csv", "type,name,label,relevant\ntext,a,A,\ntext,b,B,${nope} = 1\n" },
+		{ "choices.csv", "list_name,name,label\n" },
+	};
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i][0]);
+		FILE *f = fopen(path, "w");
+		REQUIRE(f);
+		fputs(files[i][1], f);
+		fclose(f);
+	}
+	CHECK_EQ_INT(run(NULL, "demo --db ui.db --tdps 1 --households 2"), 0);
+	CHECK_EQ_INT(run("GONHA_FORMS=badforms", "--db ui.db"), 2);
+	CHECK(strstr(err_text, "badforms/census/survey.csv:3: ") != NULL);
+	CHECK(strstr(err_text, "${nope} is not a question of this form") != NULL);
+	CHECK(strstr(err_text, "gonha form check") != NULL);
+}
+
 GN_TESTS(T(demo_then_check), T(check_reports_problems), T(init_makes_an_empty_ward),
-         T(bad_input_gets_one_line_and_changes_nothing), T(help_and_version))
+         T(bad_input_gets_one_line_and_changes_nothing), T(help_and_version), T(a_broken_form_never_starts_the_screen))
