@@ -192,8 +192,7 @@ void ui_draw_all(ui_app *app)
 		app->top->draw(app->top);
 		getyx(stdscr, cy, cx);
 	}
-	bool cursor_shown = app->top && app->top->kind != UV_HOME && app->top->kind != UV_TDP &&
-	                    app->top->kind != UV_HELP;
+	bool cursor_shown = app->top && !(app->top->kind & (UV_HOME | UV_TDP | UV_HELP | UV_COVS));
 	move(LINES - 2, 0);
 	clrtoeol();
 	if (app->status[0]) {
@@ -457,6 +456,16 @@ static void app_finish(ui_app *app)
 	gn_cov_free(&app->cov);
 }
 
+/* The app keeps the loaded indicators as its own (app->cov, freed by
+ * app_finish) and borrows the form for its labels. */
+static void adopt_census(ui_app *app, gn_census *census)
+{
+	app->cov = census->coverage;
+	memset(&census->coverage, 0, sizeof census->coverage);
+	app->form = census->form;
+	app->ctx.coverage = &app->cov;
+}
+
 static gn_status open_db(const char *db_path, sqlite3 **db, gn_err *err)
 {
 	char buf[4096];
@@ -509,7 +518,7 @@ int gn_ui_run(const char *db_path)
 	bool have_census = gn_census_load(db, NULL, &census, &problems, &form_err) == GN_OK;
 	gn_form_problems_free(&problems);
 	if (have_census)
-		app.ctx.coverage = &census.coverage;
+		adopt_census(&app, &census);
 	else
 		ui_status(&app, true, _("The questionnaire could not be loaded (%s); see gonha form check."),
 		          form_err.msg[0] ? form_err.msg : gn_status_str(form_err.status));
