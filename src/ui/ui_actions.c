@@ -47,7 +47,9 @@ const ui_action_def ui_actions[] = {
 	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER) }, "Enter",
 	  N_("Open"), N_("The coverage of the TDP under the cursor"), UV_DASH },
 	{ UA_COVERAGE, "coverage", { 'c' }, "c",
-	  N_("Coverage"), N_("The TDP's coverage: each indicator against this year's target"), UV_LISTS },
+	  N_("Coverage"), N_("The TDP's coverage: each indicator against this year's target"), UV_HOME },
+	{ UA_COVERAGE, "coverage", { 'c' }, "c",
+	  NULL, N_("The TDP's coverage: each indicator against this year's target"), UV_TDP },
 	{ UA_DASHBOARD, "dashboard", { 'w' }, "w",
 	  N_("Ward"), N_("The ward dashboard: every TDP's numbers and the total, sortable"), UV_HOME },
 

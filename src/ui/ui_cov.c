@@ -500,7 +500,7 @@ static void missing_draw(ui_view *v)
 	ui_title(app, left, right);
 	snprintf(line, sizeof line, _("%zu people not yet counted, in walking order"), m->list.n);
 	ui_put(1, 1, COLS - 2, line);
-	int wn = 4, wname = 22, wage = 4, waddr = 22;
+	int wn = 4, wname = 20, wage = 4, waddr = 19;
 	int xn = 1, xname = xn + wn + 1, xage = xname + wname + 1, xaddr = xage + wage + 1, xl = xaddr + waddr + 1;
 	attron(A_BOLD);
 	ui_put_right(2, xn + wn, wn, _("No."));
