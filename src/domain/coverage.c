@@ -674,9 +674,11 @@ gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, cons
 	                       "(SELECT %s FROM person WHERE person.rowid = p.rowid) FROM household h JOIN tdp t ON t.id = h.tdp_id "
 	                       "JOIN person p ON p.household_id = h.id AND p.deleted = 0 "
 	                       "WHERE h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
-	                       "AND (?2 IS NULL OR h.tdp_id = ?2) "
+	                       "%s"
 	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
-	                       "ORDER BY t.sort_order, h.walk_order, p.position", lacks) : NULL;
+	                       "ORDER BY t.sort_order, h.walk_order, p.position", lacks,
+	                       /* one TDP: by its index, not a scan of the ward */
+	                       tdp_id ? "AND h.tdp_id = ?2 AND p.tdp_id = ?2 " : "") : NULL;
 	if (!sql) {
 		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 		goto out;
