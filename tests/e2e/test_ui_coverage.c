@@ -84,6 +84,13 @@ static const char *query_text(const char *sql, char *out, size_t size)
 	return out;
 }
 
+/* What is awaited may be on screen before the rest of the same redraw:
+ * before reading a row, wait until the program has stopped writing. */
+static void settled(gn_term *t)
+{
+	CHECK_EQ_INT(gn_term_wait_quiet(t, 150, GN_TERM_WAIT_MS), 0);
+}
+
 static void quit(gn_term *t)
 {
 	int status = -1;
@@ -180,9 +187,11 @@ static void ward_dashboard_sorts(void)
 	long skilled = query_int("SELECT count(*) " PERSONS("") ADULT SKILLED);
 	snprintf(want, sizeof want, "%ld/%ld", skilled, adults);
 	WAIT(t, want);
+	settled(t);
 	char *row = gn_term_row(t, 3);
 	CHECK(row && strstr(row, "Toàn phường") && strstr(row, want));
 	free(row);
+	settled(t);
 	row = gn_term_row(t, 5);
 	CHECK(row && strncmp(row, " 01 ", 4) == 0);
 	free(row);
@@ -198,11 +207,13 @@ static void ward_dashboard_sorts(void)
 	const char *first = p1 >= p2 ? " 01 " : " 02 ", *second = p1 >= p2 ? " 02 " : " 01 ";
 	if (fabs(p1 - p2) < 1e-9) /* a tie keeps the ward's order */
 		first = " 01 ", second = " 02 ";
+	settled(t);
 	row = gn_term_row(t, 5);
 	CHECK(row && strncmp(row, first, 4) == 0);
 	free(row);
 	gn_term_type(t, "r");
 	REQUIRE_WAIT(t, "xếp: % ▲");
+	settled(t);
 	row = gn_term_row(t, 5);
 	if (fabs(p1 - p2) >= 1e-9)
 		CHECK(row && strncmp(row, second, 4) == 0);
@@ -243,6 +254,7 @@ static void missing_people_listed_and_exported(void)
 	/* the first in walking order */
 	query_text("SELECT p.full_name " PERSONS("01") ADULT " AND NOT coalesce((1" SKILLED "), 0) ORDER BY h.walk_order, p.position LIMIT 1",
 	           name, sizeof name);
+	settled(t);
 	char *row = gn_term_row(t, 3);
 	CHECK(row && strstr(row, name));
 	free(row);
