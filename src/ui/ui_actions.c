@@ -34,7 +34,7 @@ const ui_action_def ui_actions[] = {
 	{ UA_PREV_COL, "previous-indicator", { FN(KEY_LEFT), 'h', FN(KEY_BTAB) }, "←",
 	  NULL, N_("Show the previous indicator"), UV_DASH },
 	{ UA_SORT, "sort", { 'o' }, "o",
-	  N_("Sort"), N_("Sort by the next column (TDP, households, visited, revisit, refused, adults, reached, %, short)"),
+	  N_("Sort"), N_("Sort by the next column (the one underlined)"),
 	  UV_DASH },
 	{ UA_REVERSE, "reverse", { 'r' }, "r",
 	  N_("Reverse"), N_("Reverse the order"), UV_DASH },

@@ -19,6 +19,19 @@
 
 /* ---- shared ------------------------------------------------------------- */
 
+/* Text in at most cols columns, ending in "…" when it had to be cut. */
+static void put_cut(int y, int x, int cols, const char *s)
+{
+	if (cols <= 1 || gn_text_width(s) <= cols) {
+		ui_put(y, x, cols, s);
+		return;
+	}
+	char buf[1024];
+	size_t fit = gn_text_fit(s, cols - 1);
+	snprintf(buf, sizeof buf, "%.*s…", (int)(fit < sizeof buf - 4 ? fit : sizeof buf - 4), s);
+	ui_put(y, x, cols, buf);
+}
+
 static const char *ind_label(const gn_cov_def *d)
 {
 	const char *l = strcmp(gn_i18n_lang(), "vi") == 0 ? d->label_vi : d->label_en;
@@ -158,7 +171,7 @@ static void cov_draw(ui_view *v)
 			attron(A_REVERSE);
 		ui_put_pad(y, 0, COLS, "");
 		ui_put(y, 1, 1, sel ? "▸" : " ");
-		ui_put(y, 3, COLS - 3 - 24, ind_label(d));
+		put_cut(y, 3, COLS - 3 - 24, ind_label(d));
 		char nums[64], pct[32];
 		snprintf(nums, sizeof nums, "%ld/%ld", cnt.num, cnt.den);
 		fmt_pct(pct, sizeof pct, cnt);
@@ -239,6 +252,7 @@ typedef struct dash_view {
 	bool desc;
 	size_t cur, top;
 	char *ward;          /* owned */
+	int width[GN_COV_SORT_KEYS]; /* this drawing's column widths */
 } dash_view;
 
 /* The columns, in the order `o` cycles through them (gn_cov_sort_key). */
@@ -248,13 +262,13 @@ typedef struct dash_col {
 } dash_col;
 
 static const dash_col dash_cols[GN_COV_SORT_KEYS] = {
-	[GN_COV_BY_CODE] = { N_("TDP"), 15 },
+	[GN_COV_BY_CODE] = { N_("TDP"), 0 }, /* what is left */
 	[GN_COV_BY_LISTED] = { N_("Hh."), 5 },
 	[GN_COV_BY_VISITED_PCT] = { N_("Visited"), 7 },
 	[GN_COV_BY_REVISIT] = { N_("Revisit"), 7 },
 	[GN_COV_BY_REFUSED] = { N_("Refused"), 7 },
 	[GN_COV_BY_ADULTS] = { N_("Adults"), 6 },
-	[GN_COV_BY_NUM] = { N_("Reached"), 11 },
+	[GN_COV_BY_NUM] = { N_("Reached"), 9 },
 	[GN_COV_BY_PCT] = { N_("%"), 6 },
 	[GN_COV_BY_GAP] = { N_("Short"), 6 },
 };
@@ -326,9 +340,39 @@ static void dash_row(dash_view *d, const gn_cov_row *r, int y, bool is_total)
 		snprintf(buf[GN_COV_BY_GAP], sizeof buf[0], "%ld", gap);
 	int x = 1;
 	for (int k = 0; k < GN_COV_SORT_KEYS; k++) {
-		dash_cell(y, x, dash_cols[k].width, buf[k], k == GN_COV_BY_CODE);
-		x += dash_cols[k].width + 1;
+		if (k == GN_COV_BY_CODE)
+			put_cut(y, x, d->width[k], buf[k]);
+		else
+			dash_cell(y, x, d->width[k], buf[k], false);
+		x += d->width[k] + 1;
 	}
+}
+
+/* Column widths: the numbers as wide as the total's (the largest), the
+ * TDP's name takes what is left of the screen. */
+static void dash_widths(dash_view *d)
+{
+	const gn_cov_set *set = &d->v.app->cov;
+	int i = dash_indicator(d), used = 1;
+	for (int k = 0; k < GN_COV_SORT_KEYS; k++)
+		d->width[k] = dash_cols[k].width;
+	char buf[64];
+	gn_cov_count c = i >= 0 ? d->total.ind[i] : (gn_cov_count){ 0, 0 };
+	snprintf(buf, sizeof buf, "%ld/%ld", c.num, c.den);
+	if (gn_text_width(buf) > d->width[GN_COV_BY_NUM])
+		d->width[GN_COV_BY_NUM] = gn_text_width(buf);
+	snprintf(buf, sizeof buf, "%ld", d->total.listed);
+	if (gn_text_width(buf) > d->width[GN_COV_BY_LISTED])
+		d->width[GN_COV_BY_LISTED] = gn_text_width(buf);
+	int adults = gn_cov_find(set, "adults");
+	snprintf(buf, sizeof buf, "%ld", adults >= 0 ? d->total.ind[adults].den : 0L);
+	if (gn_text_width(buf) > d->width[GN_COV_BY_ADULTS])
+		d->width[GN_COV_BY_ADULTS] = gn_text_width(buf);
+	for (int k = 1; k < GN_COV_SORT_KEYS; k++)
+		used += d->width[k] + 1;
+	d->width[GN_COV_BY_CODE] = COLS - 1 - used - 1;
+	if (d->width[GN_COV_BY_CODE] < 8)
+		d->width[GN_COV_BY_CODE] = 8;
 }
 
 static void dash_draw(ui_view *v)
@@ -361,7 +405,8 @@ static void dash_draw(ui_view *v)
 		attron(A_BOLD);
 		int x = 1 + ui_put(1, 1, COLS, line);
 		int room = COLS - 1 - sw - 2 - x - ww - 3;
-		x += ui_put(1, x, room, ind_label(&set->defs[i]));
+		put_cut(1, x, room, ind_label(&set->defs[i]));
+		x += gn_text_width(ind_label(&set->defs[i])) < room ? gn_text_width(ind_label(&set->defs[i])) : room;
 		attroff(A_BOLD);
 		ui_put(1, x + 2, ww, what);
 	} else {
@@ -369,15 +414,16 @@ static void dash_draw(ui_view *v)
 	}
 
 	/* line 2: the headers, the sorted one marked */
+	dash_widths(d);
 	int x = 1;
 	attron(A_BOLD);
 	for (int k = 0; k < GN_COV_SORT_KEYS; k++) {
 		if (k == (int)d->sort)
 			attron(A_UNDERLINE);
-		dash_cell(2, x, dash_cols[k].width, _(dash_cols[k].header), k == GN_COV_BY_CODE);
+		dash_cell(2, x, d->width[k], _(dash_cols[k].header), k == GN_COV_BY_CODE);
 		if (k == (int)d->sort)
 			attroff(A_UNDERLINE);
-		x += dash_cols[k].width + 1;
+		x += d->width[k] + 1;
 	}
 	/* line 3: the total */
 	dash_row(d, &d->total, 3, true);
@@ -509,7 +555,7 @@ static void missing_draw(ui_view *v)
 	ui_put(2, xaddr, waddr, _("Address"));
 	ui_put(2, xl, COLS - xl - 1, _("Lacks"));
 	attroff(A_BOLD);
-	int y0 = 3, rows = LINES - 2 - y0;
+	int y0 = 3, rows = LINES - 3 - y0; /* the last line: the chosen person's needs in full */
 	if (m->cur < m->top)
 		m->top = m->cur;
 	if (m->cur >= m->top + (size_t)rows)
@@ -524,17 +570,26 @@ static void missing_draw(ui_view *v)
 		ui_put_pad(y, 0, COLS, "");
 		snprintf(buf, sizeof buf, "%zu", at + 1);
 		ui_put_right(y, xn + wn, wn, buf);
-		ui_put(y, xname, wname, it->full_name);
+		put_cut(y, xname, wname, it->full_name);
 		if (it->age >= 0) {
 			snprintf(buf, sizeof buf, "%d", it->age);
 			ui_put_right(y, xage + wage, wage, buf);
 		}
 		gn_todo_address(it, buf, sizeof buf);
-		ui_put(y, xaddr, waddr, buf);
+		put_cut(y, xaddr, waddr, buf);
 		gn_todo_lacks_text(app->form, it->lacks, buf, sizeof buf);
-		ui_put(y, xl, COLS - xl - 1, buf);
+		put_cut(y, xl, COLS - xl - 1, buf);
 		if (at == m->cur)
 			attroff(A_REVERSE);
+	}
+	if (m->cur < m->list.n) {
+		const gn_todo_item *it = &m->list.items[m->cur];
+		char lacks[1024], full[1300];
+		gn_todo_lacks_text(app->form, it->lacks, lacks, sizeof lacks);
+		snprintf(full, sizeof full, _("%s lacks: %s"), it->full_name, lacks[0] ? lacks : "—");
+		attron(A_DIM);
+		put_cut(LINES - 3, 1, COLS - 2, full);
+		attroff(A_DIM);
 	}
 	if (m->loaded && m->list.n == 0)
 		ui_put(y0 + 1, 2, COLS - 4, _("Everybody in the population is counted: nobody to visit for this one."));
