@@ -215,6 +215,38 @@ static void rule(FILE *f)
 	fputs("--------------------------------------------------------------------------------\n", f);
 }
 
+/* Writes prefix + text wrapped at `width` columns, continuation lines
+ * indented by `indent` spaces (a sheet is printed on paper). */
+static void wrapped(FILE *f, const char *prefix, const char *text, int indent, int width)
+{
+	fputs(prefix, f);
+	int col = gn_text_width(prefix);
+	bool line_start = true;
+	const char *p = text;
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		char word[512];
+		snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), p);
+		int w = gn_text_width(word);
+		if (!line_start && col + 1 + w > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			line_start = true;
+		}
+		if (!line_start) {
+			fputc(' ', f);
+			col++;
+		}
+		fputs(word, f);
+		col += w;
+		line_start = false;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 static void write_text(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form, const gn_todo_list *list,
                        FILE *f)
 {
@@ -225,7 +257,7 @@ static void write_text(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form, 
 	fprintf(f, "%s\n", ward ? ward : "");
 	free(ward);
 	fprintf(f, "%s\n", _("PEOPLE TO HELP (tech team's list)"));
-	fprintf(f, _("Indicator: %s\n"), indicator_label(d));
+	wrapped(f, _("Indicator: "), indicator_label(d), 4, 80);
 	if (list->tdp_id[0])
 		fprintf(f, "%s (%s)\n", list->tdp_name, list->tdp_code);
 	fprintf(f, _("As of %.10s, in walking order: %zu people\n"), now, list->n);
@@ -245,10 +277,10 @@ static void write_text(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form, 
 			fprintf(f, " · %s %s", _("TDP"), it->tdp_code);
 		fputc('\n', f);
 		if (lacks[0])
-			fprintf(f, _("         lacks: %s\n"), lacks);
+			wrapped(f, _("         lacks: "), lacks, 9, 80);
 	}
 	rule(f);
-	fprintf(f, "%s\n", _("Tick [x] when done; note the date and who helped, then update the household in gonha."));
+	wrapped(f, "", _("Tick [x] when done; note the date and who helped, then update the household in gonha."), 0, 80);
 }
 
 gn_status gn_todo_write(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form, const gn_todo_list *list,

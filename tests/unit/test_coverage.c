@@ -443,6 +443,25 @@ static void writes_the_to_do_list(void)
 	char part[4200];
 	gn_private_part_path(path, part, sizeof part);
 	CHECK(access(part, F_OK) != 0);
+	/* a long "lacks" is wrapped: a printed line stays within 80 columns */
+	free(list.items[0].lacks);
+	list.items[0].lacks = strdup("smartphone_with_a_very_long_name;digital_safety_with_a_very_long_name;"
+	                             "online_services_with_a_long_name/cashless_with_an_even_longer_name;");
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_OK(gn_todo_write(&ctx, &set, NULL, &list, GN_TODO_TEXT, f, &err));
+	fclose(f);
+	int longest = 0;
+	for (char *line = buf; line && *line;) {
+		char *end = strchr(line, '\n');
+		int w = end ? (int)(end - line) : (int)strlen(line);
+		if (w > longest && !strstr(line, "Người") && !strstr(line, "Phường"))
+			longest = w;
+		line = end ? end + 1 : NULL;
+	}
+	CHECK(longest <= 80);
+	CHECK(strstr(buf, "cashless_with_an_even_longer_name") != NULL);
+	free(buf);
 	gn_todo_list_free(&list);
 
 	/* scope: a TDP leader of 02 cannot list 01 */
