@@ -314,4 +314,34 @@ static void missing_people_listed_and_exported(void)
 	quit(t);
 }
 
-GN_TESTS(T(tdp_coverage_matches_a_plain_count), T(ward_dashboard_sorts), T(missing_people_listed_and_exported))
+/* The same list without the screen: gonha report --missing. */
+static void report_writes_the_missing_list_headless(void)
+{
+	make_demo("headless.db");
+	char out[1024], cmd[3072];
+	snprintf(out, sizeof out, "%s/missing-01.csv", gn_test_tmpdir());
+	snprintf(cmd, sizeof cmd, "GONHA_NOW=2026-11-20T09:00:00Z GONHA_USER=admin GONHA_PASSWORD=demo '%s' report --db '%s' "
+	         "--missing c_basic_skills --tdp 01 --format csv --out '%s' 2>/dev/null", bin(), db, out);
+	int rc = system(cmd);
+	CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+	struct stat sb;
+	REQUIRE(stat(out, &sb) == 0);
+	CHECK_EQ_INT(sb.st_mode & 0777, 0600);
+	FILE *f = fopen(out, "rb");
+	REQUIRE(f);
+	static char buf[1 << 20];
+	size_t len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	long lines = 0;
+	for (char *p = buf; (p = strstr(p, "\r\n")); p += 2)
+		lines++;
+	CHECK_EQ_INT(lines, query_int("SELECT count(*) " PERSONS("01") ADULT " AND NOT coalesce((1" SKILLED "), 0)") + 1);
+	/* a TDP leader of 01 may not list TDP 02 */
+	snprintf(cmd, sizeof cmd, "GONHA_USER=tdp01 GONHA_PASSWORD=demo '%s' report --db '%s' --missing c_basic_skills --tdp 02 "
+	         ">/dev/null 2>&1", bin(), db);
+	rc = system(cmd);
+	CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) != 0);
+}
+
+GN_TESTS(T(report_writes_the_missing_list_headless), T(tdp_coverage_matches_a_plain_count), T(ward_dashboard_sorts), T(missing_people_listed_and_exported))
