@@ -107,11 +107,42 @@ typedef struct gn_cov_person {
 	const char *person_id, *full_name, *house_no, *alley, *street, *tdp_code;
 	int birth_year, age;
 	const char *answers; /* the person's answers JSON, to say what they lack */
+	/* What they lack: the answers named by each part of the condition that
+	 * fails, parts separated by ';' and the answers of one part by '/'
+	 * ("smartphone;online_services/cashless"); "" when none can be named. */
+	const char *lacks;
 } gn_cov_person;
 
 typedef bool (*gn_cov_person_fn)(void *arg, const gn_cov_person *p); /* false stops */
 
 gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
                          gn_cov_person_fn fn, void *arg, gn_err *err);
+
+/* The SQL of gn_cov_person.lacks for one indicator, over a person row:
+ * the condition split at its top-level ANDs, each failing part naming the
+ * answers it reads. malloc'd; NULL when out of memory. */
+char *gn_cov_lacks_sql(const gn_cov_def *def);
+
+/* Sorting the dashboard's rows. The percentages sort an empty population
+ * ("—") below 0%; the gap sorts "no target" below 0. Ties keep the ward's
+ * order (by TDP code). */
+typedef enum gn_cov_sort_key {
+	GN_COV_BY_CODE = 0,
+	GN_COV_BY_LISTED,
+	GN_COV_BY_VISITED_PCT, /* visited (done, refused, moved) over listed */
+	GN_COV_BY_REVISIT,
+	GN_COV_BY_REFUSED,
+	GN_COV_BY_ADULTS,      /* the population of the hidden "adults" indicator */
+	GN_COV_BY_NUM,         /* the chosen indicator's numerator */
+	GN_COV_BY_PCT,         /* ... percent */
+	GN_COV_BY_GAP,         /* ... people short of this year's target */
+	GN_COV_SORT_KEYS
+} gn_cov_sort_key;
+
+/* The value a row sorts by (the same numbers the screens show). */
+double gn_cov_sort_value(const gn_cov_set *set, const gn_cov_row *r, gn_cov_sort_key key, int indicator,
+                         int year);
+void gn_cov_sort(const gn_cov_set *set, gn_cov_row *rows, size_t n, gn_cov_sort_key key, int indicator,
+                 int year, bool descending);
 
 #endif

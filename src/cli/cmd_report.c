@@ -5,6 +5,7 @@
 #include "gonha/i18n.h"
 #include "gonha/privacy.h"
 #include "gonha/report.h"
+#include "gonha/todo_sheet.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -33,6 +34,24 @@ int gn_cli_open_census(gn_cli *cli, const char *db_opt, gn_ctx *ctx, gn_census *
 	return 0;
 }
 
+/* --missing INDICATOR: the people not yet counted in it (the tech team's
+ * to-do list), as the screen writes it: CSV or a sheet to print. */
+static gn_status write_missing(gn_ctx *ctx, gn_census *census, const char *name, const gn_report_options *opt,
+                               FILE *out, gn_err *err)
+{
+	int i = gn_cov_find(&census->coverage, name);
+	if (i < 0)
+		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no indicator %s"), name);
+	gn_todo_list list;
+	gn_status st = gn_todo_load(ctx, &census->coverage, i, opt->tdp_code, &list, err);
+	if (st != GN_OK)
+		return st;
+	st = gn_todo_write(ctx, &census->coverage, census->form, &list,
+	                   opt->format == GN_REPORT_CSV ? GN_TODO_CSV : GN_TODO_TEXT, out, err);
+	gn_todo_list_free(&list);
+	return st;
+}
+
 int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -40,8 +59,10 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' }, { "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' }, { "tdp", required_argument, NULL, 't' },
 		{ "plain", no_argument, NULL, 'p' }, { "lang", required_argument, NULL, 'l' },
+		{ "missing", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *missing = NULL;
 	gn_report_options opt = { 0 };
 	const char *db_opt = NULL, *out_path = NULL;
 	long year = 0;
@@ -67,6 +88,7 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case 't': opt.tdp_code = optarg; break;
 		case 'p': opt.csv_plain = 1; break;
+		case 'm': missing = optarg; break;
 		case 'l': break;
 		default:
 			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
@@ -99,7 +121,8 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 			goto done;
 		}
 	}
-	gn_status st = gn_report_write(&ctx, &census.coverage, &opt, out, &err);
+	gn_status st = missing ? write_missing(&ctx, &census, missing, &opt, out, &err)
+	                       : gn_report_write(&ctx, &census.coverage, &opt, out, &err);
 	if (out_path) {
 		if (fclose(out) != 0 && st == GN_OK)
 			st = gn_fail(&err, GN_ERR_IO, _("could not write %s"), out_path);

@@ -4,11 +4,13 @@
 #include "gonha/i18n.h"
 #include "gonha/strbuf.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static char *dup_or_empty(const char *s)
 {
@@ -491,6 +493,196 @@ out:
 	return st;
 }
 
+/* ---- what a missing person lacks --------------------------------------- */
+
+static bool word_at(const char *p, const char *start, const char *w)
+{
+	size_t n = strlen(w);
+	if (strncasecmp(p, w, n) != 0)
+		return false;
+	bool before = p == start || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+	bool after = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+	return before && after;
+}
+
+/* Strips parentheses that wrap the whole of [*s, *e). */
+static void strip_parens(const char **s, const char **e)
+{
+	for (;;) {
+		while (*s < *e && isspace((unsigned char)**s))
+			(*s)++;
+		while (*e > *s && isspace((unsigned char)(*e)[-1]))
+			(*e)--;
+		if (*e - *s < 2 || **s != '(' || (*e)[-1] != ')')
+			return;
+		int depth = 0;
+		char quote = 0;
+		for (const char *p = *s; p < *e; p++) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+				continue;
+			}
+			if (*p == '\'' || *p == '"')
+				quote = *p;
+			else if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0 && p != *e - 1)
+				return; /* "(a) AND (b)" */
+		}
+		(*s)++;
+		(*e)--;
+	}
+}
+
+/* The answer names a part reads: json_extract(answers, '$.NAME'). */
+static void part_names(gn_strbuf *b, const char *s, const char *e)
+{
+	size_t start = b->len;
+	for (const char *p = s; p + 3 < e; p++) {
+		if (strncmp(p, "'$.", 3) != 0)
+			continue;
+		const char *n = p + 3, *q = n;
+		while (q < e && (isalnum((unsigned char)*q) || *q == '_'))
+			q++;
+		if (q == n || q >= e || *q != '\'')
+			continue;
+		/* once each */
+		char name[96];
+		snprintf(name, sizeof name, "%.*s", (int)(q - n), n);
+		bool dup = false;
+		for (const char *f = b->s ? b->s + start : NULL; f && *f;) {
+			size_t l = strcspn(f, "/");
+			if (l == strlen(name) && strncmp(f, name, l) == 0)
+				dup = true;
+			f += l + (f[l] == '/');
+		}
+		if (!dup)
+			gn_sb_printf(b, "%s%s", b->len > start ? "/" : "", name);
+		p = q;
+	}
+}
+
+char *gn_cov_lacks_sql(const gn_cov_def *def)
+{
+	const char *s = def->condition_sql, *e = s + strlen(s);
+	strip_parens(&s, &e);
+	gn_strbuf out = { 0 };
+	gn_sb_add(&out, "(''");
+	const char *part = s;
+	int depth = 0;
+	char quote = 0;
+	for (const char *p = s; p <= e; p++) {
+		bool cut = p == e;
+		if (!cut) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+				continue;
+			}
+			if (*p == '\'' || *p == '"')
+				quote = *p;
+			else if (*p == '(')
+				depth++;
+			else if (*p == ')')
+				depth--;
+			else if (depth == 0 && word_at(p, s, "AND"))
+				cut = true;
+		}
+		if (!cut)
+			continue;
+		const char *ps = part, *pe = p;
+		strip_parens(&ps, &pe);
+		gn_strbuf names = { 0 };
+		part_names(&names, ps, pe);
+		if (names.len) {
+			char *one = sqlite3_mprintf(" || (CASE WHEN coalesce((%.*s), 0) THEN '' ELSE '%q;' END)",
+			                            (int)(pe - ps), ps, names.s);
+			if (one)
+				gn_sb_add(&out, one);
+			else
+				out.failed = true;
+			sqlite3_free(one);
+		}
+		gn_sb_free(&names);
+		if (p < e)
+			p += 2; /* past "AND" */
+		part = p + 1;
+	}
+	gn_sb_add(&out, ")");
+	return gn_sb_take(&out);
+}
+
+/* ---- sorting the dashboard ---------------------------------------------- */
+
+double gn_cov_sort_value(const gn_cov_set *set, const gn_cov_row *r, gn_cov_sort_key key, int indicator,
+                         int year)
+{
+	gn_cov_count c = { 0, 0 };
+	if (indicator >= 0 && (size_t)indicator < set->n)
+		c = r->ind[indicator];
+	double pct, target;
+	switch (key) {
+	case GN_COV_BY_LISTED: return (double)r->listed;
+	case GN_COV_BY_VISITED_PCT: {
+		gn_cov_count v = { r->done + r->refused + r->moved, r->listed };
+		return gn_cov_pct(v, &pct) ? pct : -1;
+	}
+	case GN_COV_BY_REVISIT: return (double)r->revisit;
+	case GN_COV_BY_REFUSED: return (double)r->refused;
+	case GN_COV_BY_ADULTS: {
+		int a = gn_cov_find(set, "adults");
+		return a >= 0 ? (double)r->ind[a].den : 0;
+	}
+	case GN_COV_BY_NUM: return (double)c.num;
+	case GN_COV_BY_PCT: return gn_cov_pct(c, &pct) ? pct : -1;
+	case GN_COV_BY_GAP: {
+		bool has = indicator >= 0 && (size_t)indicator < set->n &&
+		           gn_cov_target(&set->defs[indicator], year, &target);
+		return (double)gn_cov_gap(c, has, has ? target : 0);
+	}
+	case GN_COV_BY_CODE:
+	case GN_COV_SORT_KEYS:
+		break;
+	}
+	return 0;
+}
+
+typedef struct sort_arg {
+	const gn_cov_set *set;
+	gn_cov_sort_key key;
+	int indicator, year;
+	bool desc;
+} sort_arg;
+
+static int cmp_rows(const void *a, const void *b, void *argp)
+{
+	const sort_arg *s = argp;
+	const gn_cov_row *x = a, *y = b;
+	int c = 0;
+	if (s->key != GN_COV_BY_CODE) {
+		double vx = gn_cov_sort_value(s->set, x, s->key, s->indicator, s->year);
+		double vy = gn_cov_sort_value(s->set, y, s->key, s->indicator, s->year);
+		c = vx < vy ? -1 : vx > vy ? 1 : 0;
+	}
+	if (c == 0) {
+		/* codes are numbers in most wards: "2" before "10" */
+		size_t lx = strlen(x->code), ly = strlen(y->code);
+		c = lx != ly ? (lx < ly ? -1 : 1) : strcmp(x->code, y->code);
+		if (s->key != GN_COV_BY_CODE)
+			return c; /* ties: the ward's order, whatever the direction */
+	}
+	return s->desc ? -c : c;
+}
+
+void gn_cov_sort(const gn_cov_set *set, gn_cov_row *rows, size_t n, gn_cov_sort_key key, int indicator,
+                 int year, bool descending)
+{
+	sort_arg a = { set, key, indicator, year, descending };
+	if (n > 1)
+		qsort_r(rows, n, sizeof *rows, cmp_rows, &a);
+}
+
 gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
                          gn_cov_person_fn fn, void *arg, gn_err *err)
 {
@@ -502,14 +694,22 @@ gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, cons
 		return rc;
 	/* The kept bits say who is missing: index on household walk order. */
 	long long bit = 1LL << indicator;
-	if (sqlite3_prepare_v2(ctx->db,
-	                       "SELECT p.id, p.full_name, h.house_no, h.alley, h.street, t.code, p.birth_year, p.answers "
-	                       "FROM household h JOIN tdp t ON t.id = h.tdp_id "
+	char *lacks = gn_cov_lacks_sql(&set->defs[indicator]);
+	char *sql = lacks ? sqlite3_mprintf(
+	                       "SELECT p.id, p.full_name, h.house_no, h.alley, h.street, t.code, p.birth_year, p.answers, "
+	                       "(SELECT %s FROM person WHERE person.rowid = p.rowid) FROM household h JOIN tdp t ON t.id = h.tdp_id "
 	                       "JOIN person p ON p.household_id = h.id AND p.deleted = 0 "
 	                       "WHERE h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
-	                       "AND (?2 IS NULL OR h.tdp_id = ?2) "
+	                       "%s"
 	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
-	                       "ORDER BY t.sort_order, h.walk_order, p.position", -1, &st, NULL) != SQLITE_OK) {
+	                       "ORDER BY t.sort_order, h.walk_order, p.position", lacks,
+	                       /* one TDP: by its index, not a scan of the ward */
+	                       tdp_id ? "AND h.tdp_id = ?2 AND p.tdp_id = ?2 " : "") : NULL;
+	if (!sql) {
+		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = gn_db_fail(ctx->db, err, _("coverage"));
 		goto out;
 	}
@@ -529,7 +729,10 @@ gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, cons
 			.tdp_code = (const char *)sqlite3_column_text(st, 5),
 			.birth_year = sqlite3_column_int(st, 6),
 			.answers = (const char *)sqlite3_column_text(st, 7),
+			.lacks = (const char *)sqlite3_column_text(st, 8),
 		};
+		if (!p.lacks)
+			p.lacks = "";
 		p.age = p.birth_year ? year - p.birth_year : -1;
 		if (!fn(arg, &p))
 			break;
@@ -538,5 +741,7 @@ gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, cons
 		rc = gn_db_fail(ctx->db, err, _("coverage"));
 out:
 	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	free(lacks);
 	return rc;
 }

@@ -192,8 +192,7 @@ void ui_draw_all(ui_app *app)
 		app->top->draw(app->top);
 		getyx(stdscr, cy, cx);
 	}
-	bool cursor_shown = app->top && app->top->kind != UV_HOME && app->top->kind != UV_TDP &&
-	                    app->top->kind != UV_HELP;
+	bool cursor_shown = app->top && !(app->top->kind & (UV_HOME | UV_TDP | UV_HELP | UV_COVS));
 	move(LINES - 2, 0);
 	clrtoeol();
 	if (app->status[0]) {
@@ -457,6 +456,16 @@ static void app_finish(ui_app *app)
 	gn_cov_free(&app->cov);
 }
 
+/* The app keeps the loaded indicators as its own (app->cov, freed by
+ * app_finish) and borrows the form for its labels. */
+static void adopt_census(ui_app *app, gn_census *census)
+{
+	app->cov = census->coverage;
+	memset(&census->coverage, 0, sizeof census->coverage);
+	app->form = census->form;
+	app->ctx.coverage = &app->cov;
+}
+
 static gn_status open_db(const char *db_path, sqlite3 **db, gn_err *err)
 {
 	char buf[4096];
@@ -509,7 +518,7 @@ int gn_ui_run(const char *db_path)
 	bool have_census = gn_census_load(db, NULL, &census, &problems, &form_err) == GN_OK;
 	gn_form_problems_free(&problems);
 	if (have_census)
-		app.ctx.coverage = &census.coverage;
+		adopt_census(&app, &census);
 	else
 		ui_status(&app, true, _("The questionnaire could not be loaded (%s); see gonha form check."),
 		          form_err.msg[0] ? form_err.msg : gn_status_str(form_err.status));
@@ -631,6 +640,29 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 	double t_household = time_screen(&app, rounds);
 	static const int fields[] = { '\t', '\t', '\t', '\t', UI_FN | KEY_BTAB, UI_FN | KEY_BTAB };
 	double t_fields = time_keys(&app, fields, sizeof fields / sizeof *fields);
+	/* The coverage screens, with the questionnaire's indicators (loading
+	 * it brings the counters up to date: slow once, after a demo). */
+	gn_census census;
+	gn_form_problems problems = { 0 };
+	double t0 = now_ms();
+	bool have_census = gn_census_load(db, NULL, &census, &problems, &err) == GN_OK;
+	gn_form_problems_free(&problems);
+	double t_census = now_ms() - t0, t_dash = -1, t_cov = -1, t_missing = -1;
+	if (have_census) {
+		adopt_census(&app, &census);
+		ui_push(&app, ui_dashboard_new(&app));
+		t_dash = time_screen(&app, rounds);
+		static const int sort[] = { 'o', 'o', 'o', 'r', UI_FN | KEY_RIGHT, UI_FN | KEY_RIGHT, 'o', 'r' };
+		time_keys(&app, sort, sizeof sort / sizeof *sort);
+		ui_push(&app, ui_cov_tdp_new(&app, tdps[n_tdps / 2].id));
+		t_cov = time_screen(&app, rounds);
+		/* the people missing from the first indicator: a whole TDP's list
+		 * is read on opening, so fewer rounds keep the whole run short */
+		handle(&app, '\r');
+		t_missing = time_screen(&app, rounds / 10 + 1);
+	} else {
+		fprintf(stderr, "gonha: %s\n", err.msg);
+	}
 	printf("first screen (start-up)   %8.2f ms\n", t_first);
 	printf("home (TDPs)               %8.2f ms/screen\n", t_home);
 	printf("TDP (households)          %8.2f ms/screen\n", t_tdp);
@@ -638,7 +670,13 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 	printf("TDP search key to redraw  %8.2f ms/key\n", t_search);
 	printf("household form            %8.2f ms/screen\n", t_household);
 	printf("form key to redraw        %8.2f ms/key\n", t_fields);
+	printf("questionnaire load        %8.2f ms\n", t_census);
+	printf("ward dashboard            %8.2f ms/screen\n", t_dash);
+	printf("TDP coverage              %8.2f ms/screen\n", t_cov);
+	printf("missing people list       %8.2f ms/screen\n", t_missing);
 	app_finish(&app);
+	if (have_census)
+		gn_census_free(&census);
 	rc = 0;
 done:
 	free(tdps);

@@ -37,6 +37,7 @@ typedef enum ui_action {
 	UA_OPEN, UA_ADD, UA_REMOVE, UA_MOVE_UP, UA_MOVE_DOWN, UA_FILTER, UA_SEARCH,
 	UA_NEXT_FIELD, UA_PREV_FIELD, UA_SAVE, UA_SAVE_NEXT, UA_SAVE_ADD_MEMBER,
 	UA_ADD_MEMBER, UA_REMOVE_MEMBER,
+	UA_COVERAGE, UA_DASHBOARD, UA_SORT, UA_REVERSE, UA_NEXT_COL, UA_PREV_COL, UA_EXPORT_CSV, UA_PRINT_SHEET,
 } ui_action;
 
 /* The views, as bits: an action lists the views it works in. */
@@ -47,9 +48,13 @@ enum {
 	UV_HOUSEHOLD = 1 << 3,
 	UV_PERSON = 1 << 4,
 	UV_HELP = 1 << 5,
+	UV_COV = 1 << 6,      /* a TDP's coverage */
+	UV_DASH = 1 << 7,     /* the ward dashboard */
+	UV_MISSING = 1 << 8,  /* the people missing from an indicator */
 	UV_FORMS = UV_HOUSEHOLD | UV_PERSON,
 	UV_LISTS = UV_HOME | UV_TDP,
-	UV_ALL = 0xff,
+	UV_COVS = UV_COV | UV_DASH | UV_MISSING,
+	UV_ALL = 0xffff,
 };
 
 typedef struct ui_action_def {
@@ -95,6 +100,7 @@ struct ui_app {
 	sqlite3 *db;          /* borrowed */
 	gn_ctx ctx;
 	gn_cov_set cov;       /* the indicators (none until the forms load them) */
+	const struct gn_form *form; /* borrowed, may be NULL: the questionnaire (labels) */
 	ui_view *top;
 	bool quit;
 	bool signed_in;
@@ -238,6 +244,11 @@ ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household
                           const char *draft_id);
 ui_view *ui_person_new(ui_app *app, ui_view *household, size_t member);
 ui_view *ui_help_new(ui_app *app, unsigned for_view);
+/* The coverage screens (ui_cov.c): a TDP's indicators against the targets,
+ * the ward dashboard, and the people missing from one indicator. */
+ui_view *ui_cov_tdp_new(ui_app *app, const char *tdp_id);
+ui_view *ui_dashboard_new(ui_app *app);
+ui_view *ui_missing_new(ui_app *app, const char *tdp_id, int indicator);
 /* Shows a failed check in the person view (the cursor goes to the field). */
 void ui_person_show_error(ui_view *person, const gn_err *err);
 /* Puts the household view's cursor on roster line i. */

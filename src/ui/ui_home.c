@@ -176,6 +176,13 @@ static bool home_key(ui_view *v, ui_action a, int key)
 		if (h->n)
 			ui_push(v->app, ui_tdp_new(v->app, h->rows[h->cur].tdp_id));
 		return true;
+	case UA_COVERAGE:
+		if (h->n)
+			ui_push(v->app, ui_cov_tdp_new(v->app, h->rows[h->cur].tdp_id));
+		return true;
+	case UA_DASHBOARD:
+		ui_push(v->app, ui_dashboard_new(v->app));
+		return true;
 	default:
 		return false;
 	}

@@ -304,6 +304,9 @@ static bool tdp_key(ui_view *v, ui_action a, int key)
 	case UA_SEARCH:
 		t->searching = true;
 		return true;
+	case UA_COVERAGE:
+		ui_push(v->app, ui_cov_tdp_new(v->app, t->tdp.id));
+		return true;
 	case UA_BACK:
 		if (t->query.len) {
 			gn_eb_set(&t->query, "");

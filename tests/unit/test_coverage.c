@@ -6,6 +6,12 @@
 #include "gonha/household.h"
 #include "gonha/ward.h"
 #include "gonha/report.h"
+#include "gonha/todo_sheet.h"
+
+#include "gonha/privacy.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -324,6 +330,158 @@ static void report_matches_the_count(void)
 	teardown();
 }
 
-GN_TESTS(T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
+typedef struct lacked { int n; char what[8][128]; } lacked;
+
+static bool collect_lacks(void *arg, const gn_cov_person *p)
+{
+	lacked *l = arg;
+	if (l->n < 8)
+		snprintf(l->what[l->n], 128, "%d:%s", p->birth_year, p->lacks);
+	l->n++;
+	return true;
+}
+
+/* What a missing person lacks: the failing parts of the condition. */
+static void says_what_each_person_lacks(void)
+{
+	build();
+	gn_err err = { 0 };
+	lacked l = { 0 };
+	CHECK_OK(gn_cov_missing(&ctx, &set, 0, NULL, collect_lacks, &l, &err));
+	/* c: 1985 lacks digital safety only; 1950 lacks phone, safety and
+	 * (online or cashless); 1970 (nothing answered) lacks all of it. */
+	REQUIRE(l.n == 3);
+	CHECK_STR(l.what[0], "1985:digital_safety;");
+	CHECK_STR(l.what[1], "1950:smartphone;digital_safety;online_services/cashless;");
+	CHECK_STR(l.what[2], "1970:smartphone;digital_safety;online_services/cashless;");
+	char text[256];
+	gn_todo_lacks_text(NULL, "smartphone;online_services/cashless;", text, sizeof text);
+	CHECK_STR(text, "smartphone; online_services or cashless");
+	/* the SQL itself: an AND inside a string or a function is not a cut */
+	gn_cov_def d = { .condition_sql = "(json_extract(answers, '$.a') = 'x AND y') AND (coalesce(json_extract(answers, '$.b'), 0) AND 1)" };
+	char *sql = gn_cov_lacks_sql(&d);
+	REQUIRE(sql);
+	CHECK(strstr(sql, "'a;'") != NULL);
+	CHECK(strstr(sql, "'b;'") != NULL);
+	CHECK(strstr(sql, "'x AND y'") != NULL);
+	free(sql);
+	teardown();
+}
+
+static void sorts_the_dashboard_by_any_column(void)
+{
+	build();
+	gn_err err = { 0 };
+	gn_cov_row *rows = NULL, total;
+	size_t n = 0;
+	CHECK_OK(gn_cov_ward(&ctx, &set, &rows, &n, &total, &err));
+	REQUIRE(n == 3);
+	/* c: TDP 1 1/3 (33%), TDP 2 2/3 (67%), TDP 3 empty ("—") */
+	gn_cov_sort(&set, rows, n, GN_COV_BY_PCT, 0, 2026, true);
+	CHECK_STR(rows[0].code, "02");
+	CHECK_STR(rows[1].code, "01");
+	CHECK_STR(rows[2].code, "03");
+	gn_cov_sort(&set, rows, n, GN_COV_BY_PCT, 0, 2026, false);
+	CHECK_STR(rows[0].code, "03");
+	CHECK_STR(rows[2].code, "02");
+	gn_cov_sort(&set, rows, n, GN_COV_BY_LISTED, 0, 2026, true); /* 5, 3, 0 */
+	CHECK_STR(rows[0].code, "01");
+	CHECK_STR(rows[1].code, "02");
+	/* the gap to 100%: TDP 1 short 2, TDP 2 short 1, TDP 3 none to count */
+	CHECK_EQ_INT(gn_cov_sort_value(&set, &rows[0], GN_COV_BY_GAP, 0, 2026), 2);
+	CHECK_EQ_INT(gn_cov_sort_value(&set, &rows[1], GN_COV_BY_GAP, 0, 2026), 1);
+	CHECK_EQ_INT(gn_cov_sort_value(&set, &rows[2], GN_COV_BY_GAP, 0, 2026), -1);
+	gn_cov_sort(&set, rows, n, GN_COV_BY_CODE, 0, 2026, true);
+	CHECK_STR(rows[0].code, "03");
+	CHECK_STR(rows[2].code, "01");
+	free(rows);
+	teardown();
+}
+
+/* The to-do list as CSV and as a sheet, and the file written for it. */
+static void writes_the_to_do_list(void)
+{
+	build();
+	gn_err err = { 0 };
+	gn_todo_list list;
+	CHECK_OK(gn_todo_load(&ctx, &set, 0, tdps[0].id, &list, &err));
+	REQUIRE(list.n == 2);
+	CHECK_STR(list.items[0].full_name, "Người Thử");
+	CHECK_EQ_INT(list.items[0].age, 41);
+	CHECK_STR(list.tdp_code, "01");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK_OK(gn_todo_write(&ctx, &set, NULL, &list, GN_TODO_CSV, f, &err));
+	fclose(f);
+	CHECK(strncmp(buf, "\xef\xbb\xbf\"no\",\"tdp_code\",\"full_name\"", 30) == 0);
+	CHECK(strstr(buf, "\"lacks_fields\"\r\n1,\"01\",\"Người Thử\",1985,41,\"1\",\"\",\"\",\"digital_safety\",\"digital_safety;\"\r\n") != NULL);
+	CHECK(strstr(buf, "\r\n2,\"01\",\"Người Thử\",1950,76,") != NULL);
+	CHECK(strstr(buf, "cccd") == NULL);
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_OK(gn_todo_write(&ctx, &set, NULL, &list, GN_TODO_TEXT, f, &err));
+	fclose(f);
+	CHECK(strstr(buf, "Basic digital skills") != NULL);
+	CHECK(strstr(buf, "2 people") != NULL);
+	CHECK(strstr(buf, "[ ]   1. Người Thử (41 years)") != NULL);
+	CHECK(strstr(buf, "lacks: smartphone; digital_safety; online_services or cashless") != NULL);
+	free(buf);
+
+	/* files: mode 0600, never replacing one; a second export gets -2 */
+	char path[4096], path2[4096];
+	CHECK_OK(gn_todo_export(&ctx, &set, NULL, &list, GN_TODO_CSV, gn_test_tmpdir(), path, sizeof path, &err));
+	CHECK(strstr(path, "/thieu-c_basic_skills-01-20261120-090000.csv") != NULL);
+	struct stat sb;
+	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	CHECK_OK(gn_todo_export(&ctx, &set, NULL, &list, GN_TODO_CSV, gn_test_tmpdir(), path2, sizeof path2, &err));
+	CHECK(strstr(path2, "-090000-2.csv") != NULL);
+	CHECK_OK(gn_todo_export(&ctx, &set, NULL, &list, GN_TODO_TEXT, gn_test_tmpdir(), path, sizeof path, &err));
+	CHECK(strstr(path, ".txt") != NULL);
+	char part[4200];
+	gn_private_part_path(path, part, sizeof part);
+	CHECK(access(part, F_OK) != 0);
+	/* a long "lacks" is wrapped: a printed line stays within 80 columns */
+	free(list.items[0].lacks);
+	list.items[0].lacks = strdup("smartphone_with_a_very_long_name;digital_safety_with_a_very_long_name;"
+	                             "online_services_with_a_long_name/cashless_with_an_even_longer_name;");
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_OK(gn_todo_write(&ctx, &set, NULL, &list, GN_TODO_TEXT, f, &err));
+	fclose(f);
+	int longest = 0;
+	for (char *line = buf; line && *line;) {
+		char *end = strchr(line, '\n');
+		int w = end ? (int)(end - line) : (int)strlen(line);
+		if (w > longest && !strstr(line, "Người") && !strstr(line, "Phường"))
+			longest = w;
+		line = end ? end + 1 : NULL;
+	}
+	CHECK(longest <= 80);
+	CHECK(strstr(buf, "cashless_with_an_even_longer_name") != NULL);
+	free(buf);
+	gn_todo_list_free(&list);
+
+	/* scope: a TDP leader of 02 cannot list 01 */
+	CHECK_OK(gn_user_create(ctx.db, "lead2", "Tổ trưởng 2", GN_ROLE_TDP_LEADER, "pw12pw12", NULL,
+	                        (const char *const[]){ "02", NULL }, "admin", &err));
+	gn_ctx lead = { .db = ctx.db, .coverage = &set };
+	CHECK_OK(gn_sign_in(&lead, "lead2", "pw12pw12", &err));
+	CHECK_EQ_INT(gn_todo_load(&lead, &set, 0, tdps[0].id, &list, &err), GN_ERR_DENIED);
+	CHECK_OK(gn_todo_load(&lead, &set, 0, NULL, &list, &err));
+	CHECK_EQ_INT(list.n, 1); /* the 1970 one of TDP 2 */
+	gn_todo_list_free(&list);
+	gn_cov_row *rows = NULL, total;
+	size_t n = 0;
+	CHECK_OK(gn_cov_ward(&lead, &set, &rows, &n, &total, &err));
+	CHECK_EQ_INT(n, 1);
+	free(rows);
+	teardown();
+}
+
+GN_TESTS(T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
+         T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
          T(recomputes_when_the_year_turns), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
          T(missing_people_in_walking_order))

@@ -1,0 +1,651 @@
+/* The coverage screens: a TDP's door-to-door progress and each indicator
+ * of the loaded questionnaire against this year's target (bar, target
+ * mark, people short); the ward dashboard (every TDP the user may see and
+ * their total, sortable, one indicator at a time so it fits 80 columns);
+ * and the people not yet counted in an indicator, in walking order, which
+ * the tech team writes out as CSV or as a sheet to carry. The numbers come
+ * from the kept counters (gn_cov_tdp, gn_cov_ward: scope checked there),
+ * the people from gn_todo_load. */
+#include "ui.h"
+#include "gonha/household.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+#include "gonha/todo_sheet.h"
+#include "gonha/ward.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- shared ------------------------------------------------------------- */
+
+/* Text in at most cols columns, ending in "…" when it had to be cut. */
+static void put_cut(int y, int x, int cols, const char *s)
+{
+	if (cols <= 1 || gn_text_width(s) <= cols) {
+		ui_put(y, x, cols, s);
+		return;
+	}
+	char buf[1024];
+	size_t fit = gn_text_fit(s, cols - 1);
+	snprintf(buf, sizeof buf, "%.*s…", (int)(fit < sizeof buf - 4 ? fit : sizeof buf - 4), s);
+	ui_put(y, x, cols, buf);
+}
+
+static const char *ind_label(const gn_cov_def *d)
+{
+	const char *l = strcmp(gn_i18n_lang(), "vi") == 0 ? d->label_vi : d->label_en;
+	return l && *l ? l : d->name;
+}
+
+/* "78,8%" in Vietnamese, "78.8%" in English; "—" for an empty population. */
+static void fmt_pct(char *buf, size_t size, gn_cov_count c)
+{
+	double pct;
+	if (!gn_cov_pct(c, &pct)) {
+		snprintf(buf, size, "—");
+		return;
+	}
+	snprintf(buf, size, "%.1f%%", pct);
+	if (strcmp(gn_i18n_lang(), "vi") == 0)
+		for (char *p = buf; *p; p++)
+			if (*p == '.')
+				*p = ',';
+}
+
+static void fmt_target(char *buf, size_t size, double target)
+{
+	snprintf(buf, size, "%g%%", target);
+	if (strcmp(gn_i18n_lang(), "vi") == 0)
+		for (char *p = buf; *p; p++)
+			if (*p == '.')
+				*p = ',';
+}
+
+/* The indicators of the plan (hidden ones are counts, not indicators). */
+static size_t plan_indicators(const gn_cov_set *set, int *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < set->n && n < cap; i++)
+		if (!set->defs[i].hidden)
+			out[n++] = (int)i;
+	return n;
+}
+
+static long visited(const gn_cov_row *r)
+{
+	return r->done + r->refused + r->moved;
+}
+
+/* A bar of num over den with the target marked "│" (no mark without one). */
+static void bar_with_target(int y, int x, int cols, gn_cov_count c, bool has_target, double target)
+{
+	ui_bar(y, x, cols, c.num, c.den);
+	if (!has_target)
+		return;
+	int at = (int)(target * cols / 100.0 + 0.5);
+	if (at < 1)
+		at = 1;
+	if (at > cols)
+		at = cols;
+	attron(A_BOLD);
+	ui_put(y, x + at - 1, 1, "┃");
+	attroff(A_BOLD);
+}
+
+/* ---- a TDP's coverage --------------------------------------------------- */
+
+typedef struct cov_view {
+	ui_view v;
+	gn_tdp tdp;
+	gn_cov_row row;
+	bool loaded;
+	int ind[GN_COV_MAX];
+	size_t n_ind;
+	size_t cur, top;
+} cov_view;
+
+static void cov_open(ui_view *v)
+{
+	cov_view *c = (cov_view *)v;
+	gn_err err = { 0 };
+	c->n_ind = plan_indicators(&v->app->cov, c->ind, GN_COV_MAX);
+	c->loaded = gn_cov_tdp(&v->app->ctx, &v->app->cov, c->tdp.id, &c->row, &err) == GN_OK;
+	if (!c->loaded)
+		ui_status_err(v->app, &err);
+	if (c->cur >= c->n_ind)
+		c->cur = c->n_ind ? c->n_ind - 1 : 0;
+}
+
+static void cov_draw(ui_view *v)
+{
+	cov_view *c = (cov_view *)v;
+	ui_app *app = v->app;
+	const gn_cov_set *set = &app->cov;
+	int year = gn_this_year();
+	char left[256], right[64], line[512];
+	snprintf(left, sizeof left, _("Coverage · %s (%s)"), c->tdp.name, c->tdp.code);
+	snprintf(right, sizeof right, _("targets of %d"), year);
+	ui_title(app, left, right);
+	if (!c->loaded)
+		return;
+	const gn_cov_row *r = &c->row;
+	snprintf(line, sizeof line, _("Households: %ld listed · %ld visited · %ld to revisit · %ld refused"),
+	         r->listed, visited(r), r->revisit, r->refused);
+	ui_put(1, 1, COLS - 2, line);
+	int adults = gn_cov_find(set, "adults"), help = gn_cov_find(set, "needs_help");
+	size_t len = 0;
+	line[0] = '\0';
+	if (adults >= 0)
+		len += (size_t)snprintf(line + len, sizeof line - len, _("Adults (18+) counted: %ld"), r->ind[adults].den);
+	if (help >= 0 && len + 8 < sizeof line) {
+		if (len)
+			len += (size_t)snprintf(line + len, sizeof line - len, " · ");
+		snprintf(line + len, sizeof line - len, _("need help: %ld"), r->ind[help].num);
+	}
+	ui_put(2, 1, COLS - 2, line);
+	ui_hline(3, 1, COLS - 2, "─");
+	if (c->n_ind == 0) {
+		ui_put(5, 2, COLS - 4, _("The questionnaire has no indicators (see forms/census/indicators.csv)."));
+		return;
+	}
+
+	int y0 = 4, per = 2, avail = (LINES - 3 - y0) / per; /* a line left for the hint */
+	if (avail < 1)
+		avail = 1;
+	if (c->cur < c->top)
+		c->top = c->cur;
+	if (c->cur >= c->top + (size_t)avail)
+		c->top = c->cur + 1 - (size_t)avail;
+	int bar_w = COLS / 2 - 4;
+	for (int k = 0; k < avail && c->top + (size_t)k < c->n_ind; k++) {
+		size_t pos = c->top + (size_t)k;
+		int i = c->ind[pos];
+		const gn_cov_def *d = &set->defs[i];
+		gn_cov_count cnt = r->ind[i];
+		double target = 0;
+		bool has_target = gn_cov_target(d, year, &target);
+		int y = y0 + k * per;
+		bool sel = pos == c->cur;
+		if (sel)
+			attron(A_REVERSE);
+		ui_put_pad(y, 0, COLS, "");
+		ui_put(y, 1, 1, sel ? "▸" : " ");
+		put_cut(y, 3, COLS - 3 - 24, ind_label(d));
+		char nums[64], pct[32];
+		snprintf(nums, sizeof nums, "%ld/%ld", cnt.num, cnt.den);
+		fmt_pct(pct, sizeof pct, cnt);
+		ui_put_right(y, COLS - 10, 14, nums);
+		ui_put_right(y, COLS - 1, 8, pct);
+		if (sel)
+			attroff(A_REVERSE);
+		bar_with_target(y + 1, 3, bar_w, cnt, has_target, target);
+		char tgt[32], what[200];
+		if (!has_target) {
+			snprintf(what, sizeof what, "%s", _("no target"));
+		} else {
+			long gap = gn_cov_gap(cnt, true, target);
+			fmt_target(tgt, sizeof tgt, target);
+			if (gap < 0)
+				snprintf(what, sizeof what, _("target %s · nobody in the population yet"), tgt);
+			else if (gap == 0)
+				snprintf(what, sizeof what, _("target %s · reached"), tgt);
+			else
+				snprintf(what, sizeof what, _("target %s · %ld people short"), tgt, gap);
+		}
+		ui_put(y + 1, 3 + bar_w + 2, COLS - (3 + bar_w + 2) - 1, what);
+	}
+	attron(A_DIM);
+	ui_put(LINES - 3, 1, COLS - 2, _("Enter: the people not yet counted in the indicator under the cursor."));
+	attroff(A_DIM);
+}
+
+static bool cov_key(ui_view *v, ui_action a, int key)
+{
+	cov_view *c = (cov_view *)v;
+	(void)key;
+	switch (a) {
+	case UA_UP: if (c->cur > 0) c->cur--; return true;
+	case UA_DOWN: if (c->cur + 1 < c->n_ind) c->cur++; return true;
+	case UA_PAGE_UP: case UA_FIRST: c->cur = 0; return true;
+	case UA_PAGE_DOWN: case UA_LAST: c->cur = c->n_ind ? c->n_ind - 1 : 0; return true;
+	case UA_OPEN:
+		if (c->n_ind)
+			ui_push(v->app, ui_missing_new(v->app, c->tdp.id, c->ind[c->cur]));
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void cov_close(ui_view *v)
+{
+	free(v);
+}
+
+ui_view *ui_cov_tdp_new(ui_app *app, const char *tdp_id)
+{
+	gn_err err = { 0 };
+	cov_view *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->v = (ui_view){ .kind = UV_COV, .open = cov_open, .draw = cov_draw, .handle_key = cov_key,
+	                  .close = cov_close, .app = app };
+	if (gn_tdp_find(&app->ctx, tdp_id, &c->tdp, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		free(c);
+		return NULL;
+	}
+	return &c->v;
+}
+
+/* ---- the ward dashboard ------------------------------------------------- */
+
+typedef struct dash_view {
+	ui_view v;
+	gn_cov_row *rows;    /* owned */
+	size_t n;
+	gn_cov_row total;
+	int ind[GN_COV_MAX];
+	size_t n_ind, chosen;
+	gn_cov_sort_key sort;
+	bool desc;
+	size_t cur, top;
+	char *ward;          /* owned */
+	int width[GN_COV_SORT_KEYS]; /* this drawing's column widths */
+} dash_view;
+
+/* The columns, in the order `o` cycles through them (gn_cov_sort_key). */
+typedef struct dash_col {
+	const char *header; /* msgid */
+	int width;
+} dash_col;
+
+static const dash_col dash_cols[GN_COV_SORT_KEYS] = {
+	[GN_COV_BY_CODE] = { N_("TDP"), 0 }, /* what is left */
+	[GN_COV_BY_LISTED] = { N_("Hh."), 5 },
+	[GN_COV_BY_VISITED_PCT] = { N_("Visited"), 7 },
+	[GN_COV_BY_REVISIT] = { N_("Revisit"), 7 },
+	[GN_COV_BY_REFUSED] = { N_("Refused"), 7 },
+	[GN_COV_BY_ADULTS] = { N_("Adults"), 6 },
+	[GN_COV_BY_NUM] = { N_("Reached"), 9 },
+	[GN_COV_BY_PCT] = { N_("%"), 6 },
+	[GN_COV_BY_GAP] = { N_("Short"), 6 },
+};
+
+static int dash_indicator(const dash_view *d)
+{
+	return d->n_ind ? d->ind[d->chosen] : -1;
+}
+
+static void dash_sort(dash_view *d)
+{
+	gn_cov_sort(&d->v.app->cov, d->rows, d->n, d->sort, dash_indicator(d), gn_this_year(), d->desc);
+}
+
+static void dash_open(ui_view *v)
+{
+	dash_view *d = (dash_view *)v;
+	gn_err err = { 0 };
+	gn_cov_row *rows = NULL;
+	size_t n = 0;
+	d->n_ind = plan_indicators(&v->app->cov, d->ind, GN_COV_MAX);
+	if (d->chosen >= d->n_ind)
+		d->chosen = 0;
+	if (gn_cov_ward(&v->app->ctx, &v->app->cov, &rows, &n, &d->total, &err) != GN_OK) {
+		ui_status_err(v->app, &err);
+		return;
+	}
+	free(d->rows);
+	d->rows = rows;
+	d->n = n;
+	dash_sort(d);
+	if (d->cur >= d->n)
+		d->cur = d->n ? d->n - 1 : 0;
+}
+
+static void dash_cell(int y, int x, int w, const char *s, bool left)
+{
+	if (left)
+		ui_put(y, x, w, s);
+	else
+		ui_put_right(y, x + w, w, s);
+}
+
+static void dash_row(dash_view *d, const gn_cov_row *r, int y, bool is_total)
+{
+	const gn_cov_set *set = &d->v.app->cov;
+	int i = dash_indicator(d), year = gn_this_year();
+	char buf[GN_COV_SORT_KEYS][160];
+	if (is_total)
+		snprintf(buf[GN_COV_BY_CODE], sizeof buf[0], "%s", r->name);
+	else
+		snprintf(buf[GN_COV_BY_CODE], sizeof buf[0], "%s %s", r->code, r->name);
+	snprintf(buf[GN_COV_BY_LISTED], sizeof buf[0], "%ld", r->listed);
+	gn_cov_count v = { visited(r), r->listed };
+	fmt_pct(buf[GN_COV_BY_VISITED_PCT], sizeof buf[0], v);
+	snprintf(buf[GN_COV_BY_REVISIT], sizeof buf[0], "%ld", r->revisit);
+	snprintf(buf[GN_COV_BY_REFUSED], sizeof buf[0], "%ld", r->refused);
+	int adults = gn_cov_find(set, "adults");
+	snprintf(buf[GN_COV_BY_ADULTS], sizeof buf[0], "%ld", adults >= 0 ? r->ind[adults].den : 0L);
+	gn_cov_count c = i >= 0 ? r->ind[i] : (gn_cov_count){ 0, 0 };
+	snprintf(buf[GN_COV_BY_NUM], sizeof buf[0], "%ld/%ld", c.num, c.den);
+	fmt_pct(buf[GN_COV_BY_PCT], sizeof buf[0], c);
+	double target = 0;
+	bool has = i >= 0 && gn_cov_target(&set->defs[i], year, &target);
+	long gap = gn_cov_gap(c, has, target);
+	if (gap < 0)
+		snprintf(buf[GN_COV_BY_GAP], sizeof buf[0], "—");
+	else
+		snprintf(buf[GN_COV_BY_GAP], sizeof buf[0], "%ld", gap);
+	int x = 1;
+	for (int k = 0; k < GN_COV_SORT_KEYS; k++) {
+		if (k == GN_COV_BY_CODE)
+			put_cut(y, x, d->width[k], buf[k]);
+		else
+			dash_cell(y, x, d->width[k], buf[k], false);
+		x += d->width[k] + 1;
+	}
+}
+
+/* Column widths: the numbers as wide as the total's (the largest), the
+ * TDP's name takes what is left of the screen. */
+static void dash_widths(dash_view *d)
+{
+	const gn_cov_set *set = &d->v.app->cov;
+	int i = dash_indicator(d), used = 1;
+	for (int k = 0; k < GN_COV_SORT_KEYS; k++)
+		d->width[k] = dash_cols[k].width;
+	char buf[64];
+	gn_cov_count c = i >= 0 ? d->total.ind[i] : (gn_cov_count){ 0, 0 };
+	snprintf(buf, sizeof buf, "%ld/%ld", c.num, c.den);
+	if (gn_text_width(buf) > d->width[GN_COV_BY_NUM])
+		d->width[GN_COV_BY_NUM] = gn_text_width(buf);
+	snprintf(buf, sizeof buf, "%ld", d->total.listed);
+	if (gn_text_width(buf) > d->width[GN_COV_BY_LISTED])
+		d->width[GN_COV_BY_LISTED] = gn_text_width(buf);
+	int adults = gn_cov_find(set, "adults");
+	snprintf(buf, sizeof buf, "%ld", adults >= 0 ? d->total.ind[adults].den : 0L);
+	if (gn_text_width(buf) > d->width[GN_COV_BY_ADULTS])
+		d->width[GN_COV_BY_ADULTS] = gn_text_width(buf);
+	for (int k = 1; k < GN_COV_SORT_KEYS; k++)
+		used += d->width[k] + 1;
+	d->width[GN_COV_BY_CODE] = COLS - 1 - used - 1;
+	if (d->width[GN_COV_BY_CODE] < 8)
+		d->width[GN_COV_BY_CODE] = 8;
+}
+
+static void dash_draw(ui_view *v)
+{
+	dash_view *d = (dash_view *)v;
+	ui_app *app = v->app;
+	const gn_cov_set *set = &app->cov;
+	int year = gn_this_year(), i = dash_indicator(d);
+	char left[256], right[64], line[512];
+	snprintf(left, sizeof left, _("Ward dashboard · %s"), d->ward ? d->ward : "gonha");
+	snprintf(right, sizeof right, _("targets of %d"), year);
+	ui_title(app, left, right);
+
+	/* line 1: the indicator shown (← →) and its target; the sort order */
+	char sorted[96];
+	snprintf(sorted, sizeof sorted, _("sort: %s %s"), _(dash_cols[d->sort].header), d->desc ? "▼" : "▲");
+	int sw = gn_text_width(sorted);
+	ui_put(1, COLS - 1 - sw, sw, sorted);
+	if (i >= 0) {
+		double target;
+		char tgt[32], what[96];
+		if (gn_cov_target(&set->defs[i], year, &target)) {
+			fmt_target(tgt, sizeof tgt, target);
+			snprintf(what, sizeof what, _("target %s"), tgt);
+		} else {
+			snprintf(what, sizeof what, "%s", _("no target"));
+		}
+		int ww = gn_text_width(what);
+		snprintf(line, sizeof line, "◂ %zu/%zu ▸ ", d->chosen + 1, d->n_ind);
+		attron(A_BOLD);
+		int x = 1 + ui_put(1, 1, COLS, line);
+		int room = COLS - 1 - sw - 2 - x - ww - 3;
+		put_cut(1, x, room, ind_label(&set->defs[i]));
+		x += gn_text_width(ind_label(&set->defs[i])) < room ? gn_text_width(ind_label(&set->defs[i])) : room;
+		attroff(A_BOLD);
+		ui_put(1, x + 2, ww, what);
+	} else {
+		ui_put(1, 1, COLS - sw - 3, _("The questionnaire has no indicators."));
+	}
+
+	/* line 2: the headers, the sorted one marked */
+	dash_widths(d);
+	int x = 1;
+	attron(A_BOLD);
+	for (int k = 0; k < GN_COV_SORT_KEYS; k++) {
+		if (k == (int)d->sort)
+			attron(A_UNDERLINE);
+		dash_cell(2, x, d->width[k], _(dash_cols[k].header), k == GN_COV_BY_CODE);
+		if (k == (int)d->sort)
+			attroff(A_UNDERLINE);
+		x += d->width[k] + 1;
+	}
+	/* line 3: the total */
+	dash_row(d, &d->total, 3, true);
+	attroff(A_BOLD);
+	ui_hline(4, 1, COLS - 2, "─");
+
+	int y0 = 5, rows = LINES - 2 - y0;
+	if (d->cur < d->top)
+		d->top = d->cur;
+	if (d->cur >= d->top + (size_t)rows)
+		d->top = d->cur - (size_t)rows + 1;
+	for (int k = 0; k < rows && d->top + (size_t)k < d->n; k++) {
+		size_t at = d->top + (size_t)k;
+		if (at == d->cur)
+			attron(A_REVERSE);
+		ui_put_pad(y0 + k, 0, COLS, "");
+		dash_row(d, &d->rows[at], y0 + k, false);
+		if (at == d->cur)
+			attroff(A_REVERSE);
+	}
+	if (d->n == 0)
+		ui_put(y0 + 1, 2, COLS - 4, _("No TDP is assigned to you yet; ask the ward officer."));
+}
+
+static bool dash_key(ui_view *v, ui_action a, int key)
+{
+	dash_view *d = (dash_view *)v;
+	size_t page = LINES > 8 ? (size_t)LINES - 8 : 1;
+	(void)key;
+	switch (a) {
+	case UA_UP: if (d->cur > 0) d->cur--; return true;
+	case UA_DOWN: if (d->cur + 1 < d->n) d->cur++; return true;
+	case UA_PAGE_UP: d->cur = d->cur > page ? d->cur - page : 0; return true;
+	case UA_PAGE_DOWN: d->cur = d->cur + page < d->n ? d->cur + page : (d->n ? d->n - 1 : 0); return true;
+	case UA_FIRST: d->cur = 0; return true;
+	case UA_LAST: d->cur = d->n ? d->n - 1 : 0; return true;
+	case UA_NEXT_COL:
+	case UA_PREV_COL:
+		if (d->n_ind) {
+			d->chosen = a == UA_NEXT_COL ? (d->chosen + 1) % d->n_ind : (d->chosen + d->n_ind - 1) % d->n_ind;
+			dash_sort(d);
+		}
+		return true;
+	case UA_SORT:
+		d->sort = (gn_cov_sort_key)((d->sort + 1) % GN_COV_SORT_KEYS);
+		/* the numbers read best largest first; names in order */
+		d->desc = d->sort != GN_COV_BY_CODE;
+		dash_sort(d);
+		ui_status(v->app, false, _("Sorted by %s"), _(dash_cols[d->sort].header));
+		return true;
+	case UA_REVERSE:
+		d->desc = !d->desc;
+		dash_sort(d);
+		return true;
+	case UA_OPEN:
+		if (d->n)
+			ui_push(v->app, ui_cov_tdp_new(v->app, d->rows[d->cur].tdp_id));
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void dash_close(ui_view *v)
+{
+	dash_view *d = (dash_view *)v;
+	free(d->rows);
+	free(d->ward);
+	free(d);
+}
+
+ui_view *ui_dashboard_new(ui_app *app)
+{
+	dash_view *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->v = (ui_view){ .kind = UV_DASH, .open = dash_open, .draw = dash_draw, .handle_key = dash_key,
+	                  .close = dash_close, .app = app };
+	d->ward = gn_ward_name(app->db);
+	return &d->v;
+}
+
+/* ---- the people missing from an indicator ------------------------------- */
+
+typedef struct missing_view {
+	ui_view v;
+	gn_todo_list list;
+	char tdp_id[37];
+	int indicator;
+	bool loaded;
+	size_t cur, top;
+} missing_view;
+
+static void missing_open(ui_view *v)
+{
+	missing_view *m = (missing_view *)v;
+	gn_err err = { 0 };
+	gn_todo_list_free(&m->list);
+	m->loaded = gn_todo_load(&v->app->ctx, &v->app->cov, m->indicator, m->tdp_id, &m->list, &err) == GN_OK;
+	if (!m->loaded)
+		ui_status_err(v->app, &err);
+	if (m->cur >= m->list.n)
+		m->cur = m->list.n ? m->list.n - 1 : 0;
+}
+
+static void missing_draw(ui_view *v)
+{
+	missing_view *m = (missing_view *)v;
+	ui_app *app = v->app;
+	const gn_cov_def *d = &app->cov.defs[m->indicator];
+	char left[256], right[160], line[256];
+	snprintf(right, sizeof right, "%s (%s)", m->list.tdp_name, m->list.tdp_code);
+	/* the indicator's label is cut to leave the TDP its room */
+	int room = COLS - 4 - gn_text_width(right);
+	snprintf(left, sizeof left, _("Not yet: %s"), ind_label(d));
+	if (room > 0 && gn_text_width(left) > room) {
+		size_t fit = gn_text_fit(left, room - 1);
+		snprintf(left + fit, sizeof left - fit, "…");
+	}
+	ui_title(app, left, right);
+	snprintf(line, sizeof line, _("%zu people not yet counted, in walking order"), m->list.n);
+	ui_put(1, 1, COLS - 2, line);
+	int wn = 4, wname = 20, wage = 4, waddr = 19;
+	int xn = 1, xname = xn + wn + 1, xage = xname + wname + 1, xaddr = xage + wage + 1, xl = xaddr + waddr + 1;
+	attron(A_BOLD);
+	ui_put_right(2, xn + wn, wn, _("No."));
+	ui_put(2, xname, wname, _("Full name"));
+	ui_put_right(2, xage + wage, wage, _("Age"));
+	ui_put(2, xaddr, waddr, _("Address"));
+	ui_put(2, xl, COLS - xl - 1, _("Lacks"));
+	attroff(A_BOLD);
+	int y0 = 3, rows = LINES - 3 - y0; /* the last line: the chosen person's needs in full */
+	if (m->cur < m->top)
+		m->top = m->cur;
+	if (m->cur >= m->top + (size_t)rows)
+		m->top = m->cur - (size_t)rows + 1;
+	for (int k = 0; k < rows && m->top + (size_t)k < m->list.n; k++) {
+		size_t at = m->top + (size_t)k;
+		const gn_todo_item *it = &m->list.items[at];
+		int y = y0 + k;
+		char buf[1024];
+		if (at == m->cur)
+			attron(A_REVERSE);
+		ui_put_pad(y, 0, COLS, "");
+		snprintf(buf, sizeof buf, "%zu", at + 1);
+		ui_put_right(y, xn + wn, wn, buf);
+		put_cut(y, xname, wname, it->full_name);
+		if (it->age >= 0) {
+			snprintf(buf, sizeof buf, "%d", it->age);
+			ui_put_right(y, xage + wage, wage, buf);
+		}
+		gn_todo_address(it, buf, sizeof buf);
+		put_cut(y, xaddr, waddr, buf);
+		gn_todo_lacks_text(app->form, it->lacks, buf, sizeof buf);
+		put_cut(y, xl, COLS - xl - 1, buf);
+		if (at == m->cur)
+			attroff(A_REVERSE);
+	}
+	if (m->cur < m->list.n) {
+		const gn_todo_item *it = &m->list.items[m->cur];
+		char lacks[1024], full[1300];
+		gn_todo_lacks_text(app->form, it->lacks, lacks, sizeof lacks);
+		snprintf(full, sizeof full, _("%s lacks: %s"), it->full_name, lacks[0] ? lacks : "—");
+		attron(A_DIM);
+		put_cut(LINES - 3, 1, COLS - 2, full);
+		attroff(A_DIM);
+	}
+	if (m->loaded && m->list.n == 0)
+		ui_put(y0 + 1, 2, COLS - 4, _("Everybody in the population is counted: nobody to visit for this one."));
+}
+
+static void missing_write(missing_view *m, gn_todo_format format)
+{
+	ui_app *app = m->v.app;
+	gn_err err = { 0 };
+	char path[4096];
+	const char *dir = getenv("GONHA_EXPORT_DIR");
+	if (gn_todo_export(&app->ctx, &app->cov, app->form, &m->list, format, dir, path, sizeof path, &err) !=
+	    GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	ui_status(app, false, format == GN_TODO_CSV ? _("Written (%zu people): %s") : _("Sheet written (%zu people): %s"),
+	          m->list.n, path);
+}
+
+static bool missing_key(ui_view *v, ui_action a, int key)
+{
+	missing_view *m = (missing_view *)v;
+	size_t page = LINES > 6 ? (size_t)LINES - 6 : 1, n = m->list.n;
+	(void)key;
+	switch (a) {
+	case UA_UP: if (m->cur > 0) m->cur--; return true;
+	case UA_DOWN: if (m->cur + 1 < n) m->cur++; return true;
+	case UA_PAGE_UP: m->cur = m->cur > page ? m->cur - page : 0; return true;
+	case UA_PAGE_DOWN: m->cur = m->cur + page < n ? m->cur + page : (n ? n - 1 : 0); return true;
+	case UA_FIRST: m->cur = 0; return true;
+	case UA_LAST: m->cur = n ? n - 1 : 0; return true;
+	case UA_EXPORT_CSV: if (m->loaded) missing_write(m, GN_TODO_CSV); return true;
+	case UA_PRINT_SHEET: if (m->loaded) missing_write(m, GN_TODO_TEXT); return true;
+	default:
+		return false;
+	}
+}
+
+static void missing_close(ui_view *v)
+{
+	missing_view *m = (missing_view *)v;
+	gn_todo_list_free(&m->list);
+	free(m);
+}
+
+ui_view *ui_missing_new(ui_app *app, const char *tdp_id, int indicator)
+{
+	if (indicator < 0 || (size_t)indicator >= app->cov.n)
+		return NULL;
+	missing_view *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->v = (ui_view){ .kind = UV_MISSING, .open = missing_open, .draw = missing_draw, .handle_key = missing_key,
+	                  .close = missing_close, .app = app };
+	snprintf(m->tdp_id, sizeof m->tdp_id, "%s", tdp_id);
+	m->indicator = indicator;
+	return &m->v;
+}
