@@ -120,8 +120,35 @@ int gn_term_type(gn_term *t, const char *s)
 	return 0;
 }
 
+/* Keys whose bytes depend on the modes the program set (cursor keys in
+ * "application" mode after curses' keypad(), ESC O A rather than ESC [ A):
+ * libvterm encodes them as a real terminal would. */
+static int vterm_key(gn_term *t, const char *name)
+{
+	static const struct { const char *name; VTermKey key; } vkeys[] = {
+		{ "Up", VTERM_KEY_UP }, { "Down", VTERM_KEY_DOWN }, { "Right", VTERM_KEY_RIGHT },
+		{ "Left", VTERM_KEY_LEFT }, { "Home", VTERM_KEY_HOME }, { "End", VTERM_KEY_END },
+		{ "PgUp", VTERM_KEY_PAGEUP }, { "PgDn", VTERM_KEY_PAGEDOWN }, { "Delete", VTERM_KEY_DEL },
+		{ "Insert", VTERM_KEY_INS }, { "BTab", VTERM_KEY_TAB },
+	};
+	for (size_t i = 0; i < sizeof vkeys / sizeof *vkeys; i++) {
+		if (strcmp(vkeys[i].name, name) != 0)
+			continue;
+		pump(t, 0); /* the modes the program set so far */
+		vterm_keyboard_key(t->vt, vkeys[i].key, strcmp(name, "BTab") == 0 ? VTERM_MOD_SHIFT : VTERM_MOD_NONE);
+		char buf[64];
+		size_t n = vterm_output_read(t->vt, buf, sizeof buf - 1);
+		buf[n] = '\0';
+		return gn_term_type(t, buf);
+	}
+	return 1; /* not one of them */
+}
+
 int gn_term_key(gn_term *t, const char *name)
 {
+	int r = vterm_key(t, name);
+	if (r <= 0)
+		return r;
 	static const struct { const char *name, *seq; } keys[] = {
 		{ "Enter", "\r" }, { "Tab", "\t" }, { "BTab", "\x1b[Z" }, { "Esc", "\x1b" },
 		{ "Up", "\x1b[A" }, { "Down", "\x1b[B" }, { "Right", "\x1b[C" }, { "Left", "\x1b[D" },

@@ -38,6 +38,7 @@ typedef enum ui_action {
 	UA_NEXT_FIELD, UA_PREV_FIELD, UA_SAVE, UA_SAVE_NEXT, UA_SAVE_ADD_MEMBER,
 	UA_ADD_MEMBER, UA_REMOVE_MEMBER,
 	UA_COVERAGE, UA_DASHBOARD, UA_SORT, UA_REVERSE, UA_NEXT_COL, UA_PREV_COL, UA_EXPORT_CSV, UA_PRINT_SHEET,
+	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
 } ui_action;
 
 /* The views, as bits: an action lists the views it works in. */
@@ -51,6 +52,8 @@ enum {
 	UV_COV = 1 << 6,      /* a TDP's coverage */
 	UV_DASH = 1 << 7,     /* the ward dashboard */
 	UV_MISSING = 1 << 8,  /* the people missing from an indicator */
+	UV_EXCHANGE = 1 << 12, /* CSV export and import */
+	UV_CONFLICTS = 1 << 13, /* merge conflicts, for a ward officer */
 	UV_FORMS = UV_HOUSEHOLD | UV_PERSON,
 	UV_LISTS = UV_HOME | UV_TDP,
 	UV_COVS = UV_COV | UV_DASH | UV_MISSING,
@@ -248,6 +251,8 @@ ui_view *ui_help_new(ui_app *app, unsigned for_view);
  * the ward dashboard, and the people missing from one indicator. */
 ui_view *ui_cov_tdp_new(ui_app *app, const char *tdp_id);
 ui_view *ui_dashboard_new(ui_app *app);
+ui_view *ui_exchange_new(ui_app *app);
+ui_view *ui_conflicts_new(ui_app *app);
 ui_view *ui_missing_new(ui_app *app, const char *tdp_id, int indicator);
 /* Shows a failed check in the person view (the cursor goes to the field). */
 void ui_person_show_error(ui_view *person, const gn_err *err);

@@ -53,6 +53,18 @@ const ui_action_def ui_actions[] = {
 	{ UA_DASHBOARD, "dashboard", { 'w' }, "w",
 	  N_("Ward"), N_("The ward dashboard: every TDP's numbers and the total, sortable"), UV_HOME },
 
+	/* CSV exchange: letters are typed into the file name, so arrows move */
+	{ UA_EXCHANGE, "exchange", { 'x' }, "x",
+	  N_("CSV"), N_("Export CSV for Excel, import another PC's file or a household list"), UV_HOME },
+	{ UA_OPEN, "run", { '\n', '\r', FN(KEY_ENTER) }, "Enter",
+	  N_("Run"), N_("Export to the file, or import it (checked first, then asked)"), UV_EXCHANGE },
+	{ UA_UP, "up", { FN(KEY_UP) }, "↑", NULL, N_("Move up"), UV_EXCHANGE },
+	{ UA_DOWN, "down", { FN(KEY_DOWN) }, "↓", NULL, N_("Move down"), UV_EXCHANGE },
+	{ UA_KEEP_LOCAL, "keep-local", { 'l' }, "l",
+	  N_("Keep ours"), N_("Keep this PC's version of the record"), UV_CONFLICTS },
+	{ UA_KEEP_INCOMING, "keep-incoming", { 'n' }, "n",
+	  N_("Keep file's"), N_("Keep the imported file's version of the record"), UV_CONFLICTS },
+
 	/* lists */
 	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) }, "Enter",
 	  N_("Open"), N_("Open the item under the cursor"), UV_LISTS },
@@ -68,8 +80,8 @@ const ui_action_def ui_actions[] = {
 	  N_("Filter"), N_("Show all / not visited / revisit / needs help"), UV_TDP },
 	{ UA_SEARCH, "search", { '/', 's' }, "/",
 	  N_("Search"), N_("Search names, addresses and CCCD as you type (no accents needed)"), UV_TDP },
-	{ UA_UP, "up", { FN(KEY_UP), 'k' }, "↑", NULL, N_("Move up"), UV_LISTS | UV_HELP | UV_COVS },
-	{ UA_DOWN, "down", { FN(KEY_DOWN), 'j' }, "↓", NULL, N_("Move down"), UV_LISTS | UV_HELP | UV_COVS },
+	{ UA_UP, "up", { FN(KEY_UP), 'k' }, "↑", NULL, N_("Move up"), UV_LISTS | UV_HELP | UV_COVS | UV_CONFLICTS },
+	{ UA_DOWN, "down", { FN(KEY_DOWN), 'j' }, "↓", NULL, N_("Move down"), UV_LISTS | UV_HELP | UV_COVS | UV_CONFLICTS },
 	{ UA_PAGE_UP, "page-up", { FN(KEY_PPAGE), UI_CTRL('b') }, "PgUp", NULL, N_("Page up"), UV_LISTS | UV_HELP | UV_COVS },
 	{ UA_PAGE_DOWN, "page-down", { FN(KEY_NPAGE), UI_CTRL('f'), ' ' }, "PgDn", NULL, N_("Page down"),
 	  UV_LISTS | UV_HELP | UV_COVS },
@@ -78,18 +90,19 @@ const ui_action_def ui_actions[] = {
 
 	/* everywhere */
 	{ UA_HELP, "help", { FN(KEY_F(1)), '?' }, "?",
-	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP | UV_COVS },
+	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP | UV_COVS | UV_CONFLICTS },
 	{ UA_HELP, "help", { FN(KEY_F(1)), UI_CTRL('g') }, "F1",
-	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN },
+	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN | UV_EXCHANGE },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
 	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_LISTS | UV_HELP },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc", N_("Back"), N_("Go back"), UV_COV | UV_MISSING },
-	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_DASH },
+	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_DASH | UV_EXCHANGE },
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc", N_("Back"), N_("Go back"), UV_CONFLICTS },
 	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_FORMS },
 	{ UA_QUIT, "quit", { 'q', UI_CTRL('q') }, "q",
-	  N_("Quit"), N_("Quit gonha"), UV_LISTS | UV_COVS },
+	  N_("Quit"), N_("Quit gonha"), UV_LISTS | UV_COVS | UV_CONFLICTS },
 	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') }, "^Q",
-	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS },
+	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS | UV_EXCHANGE },
 };
 const size_t ui_action_count = sizeof ui_actions / sizeof *ui_actions;
 

@@ -183,6 +183,9 @@ static bool home_key(ui_view *v, ui_action a, int key)
 	case UA_DASHBOARD:
 		ui_push(v->app, ui_dashboard_new(v->app));
 		return true;
+	case UA_EXCHANGE:
+		ui_push(v->app, ui_exchange_new(v->app));
+		return true;
 	default:
 		return false;
 	}

@@ -1,0 +1,424 @@
+/* CSV exchange from the screen: the same export, import and conflict calls
+ * as `gonha export`, `gonha import` and `gonha conflicts`. An import is
+ * always tried first as a dry run; its counts (or every refused line) are
+ * shown before anything changes. */
+#include "ui.h"
+#include "gonha/census.h"
+#include "gonha/db.h"
+#include "gonha/exchange.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+
+#include <libgen.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef enum xop {
+	XOP_PERSONS, XOP_PERSONS_IDS, XOP_HOUSEHOLDS, XOP_COVERAGE, XOP_IMPORT, XOP_CONFLICTS, XOP_COUNT,
+} xop;
+
+typedef struct exchange_view {
+	ui_view v;
+	int cur;
+	gn_editbuf path;
+	bool edited;          /* the user typed a path: keep it */
+	char **lines;         /* owned: the result of the last run */
+	size_t n_lines;
+	size_t conflicts;
+} exchange_view;
+
+static bool officer(const ui_app *app)
+{
+	return gn_scope_all(&app->ctx);
+}
+
+static bool op_shown(const ui_app *app, int op)
+{
+	return (op != XOP_PERSONS_IDS && op != XOP_CONFLICTS) || officer(app);
+}
+
+static const char *op_label(int op)
+{
+	switch (op) {
+	case XOP_PERSONS: return _("Export persons (CCCD masked)");
+	case XOP_PERSONS_IDS: return _("Export persons with whole CCCD numbers (ward officer)");
+	case XOP_HOUSEHOLDS: return _("Export households");
+	case XOP_COVERAGE: return _("Export coverage (the report's numbers)");
+	case XOP_IMPORT: return _("Import a file (another PC's export, or a household list)");
+	default: return _("Conflicts waiting for a ward officer");
+	}
+}
+
+static void clear_lines(exchange_view *x)
+{
+	for (size_t i = 0; i < x->n_lines; i++)
+		free(x->lines[i]);
+	free(x->lines);
+	x->lines = NULL;
+	x->n_lines = 0;
+}
+
+static void add_line(exchange_view *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_line(exchange_view *x, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	char **lines = realloc(x->lines, (x->n_lines + 1) * sizeof *lines);
+	if (!lines)
+		return;
+	x->lines = lines;
+	x->lines[x->n_lines++] = strdup(buf);
+}
+
+/* A default file name beside the database, with today's date. */
+static void default_path(exchange_view *x)
+{
+	if (x->edited || x->cur == XOP_IMPORT || x->cur == XOP_CONFLICTS) {
+		if (!x->edited && x->cur == XOP_IMPORT)
+			gn_eb_set(&x->path, "");
+		return;
+	}
+	const char *db = sqlite3_db_filename(x->v.app->db, "main");
+	char dir[PATH_MAX] = ".";
+	if (db && *db) {
+		char copy[PATH_MAX];
+		snprintf(copy, sizeof copy, "%s", db);
+		snprintf(dir, sizeof dir, "%s", dirname(copy));
+	}
+	char now[32], day[16];
+	gn_now_iso(now); /* honours GONHA_NOW, as every date gonha writes */
+	snprintf(day, sizeof day, "%.10s", now);
+	static const char *const names[] = { "nguoi", "nguoi-cccd", "ho", "do-phu" };
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/gonha-%s-%s.csv", dir, names[x->cur], day);
+	gn_eb_set(&x->path, path);
+}
+
+static size_t count_conflicts(ui_app *app)
+{
+	gn_conflict *list = NULL;
+	size_t n = 0;
+	gn_err err = { 0 };
+	if (officer(app) && gn_conflicts_list(&app->ctx, &list, &n, &err) == GN_OK)
+		gn_conflicts_free(list, n);
+	return n;
+}
+
+static void exchange_open(ui_view *v)
+{
+	exchange_view *x = (exchange_view *)v;
+	x->conflicts = count_conflicts(v->app);
+}
+
+static void exchange_draw(ui_view *v)
+{
+	exchange_view *x = (exchange_view *)v;
+	ui_app *app = v->app;
+	ui_title(app, _("Exchange CSV files"), _("for Excel and other PCs"));
+	int y = 2;
+	for (int op = 0; op < XOP_COUNT; op++) {
+		if (!op_shown(app, op))
+			continue;
+		char label[512];
+		if (op == XOP_CONFLICTS)
+			snprintf(label, sizeof label, "%s: %zu", op_label(op), x->conflicts);
+		else
+			snprintf(label, sizeof label, "%s", op_label(op));
+		if (op == x->cur)
+			attron(A_REVERSE);
+		ui_put_pad(y, 2, COLS - 4, label);
+		if (op == x->cur)
+			attroff(A_REVERSE);
+		y++;
+	}
+	y++;
+	int field_y = y;
+	const char *label = _("File: ");
+	int w = gn_text_width(label);
+	if (x->cur != XOP_CONFLICTS)
+		ui_put(y, 2, w, label);
+	y += 2;
+	/* results wrap: a refused line's reason is read whole */
+	for (size_t i = 0; i < x->n_lines && y < LINES - 2; i++) {
+		const char *p = x->lines[i];
+		do {
+			size_t fit = gn_text_width(p) > COLS - 4 ? gn_text_fit(p, COLS - 4) : strlen(p);
+			if (fit == 0)
+				fit = strlen(p);
+			char part[1024];
+			snprintf(part, sizeof part, "%.*s", (int)fit, p);
+			ui_put_pad(y++, 2, COLS - 4, part);
+			p += fit;
+			while (*p == ' ')
+				p++;
+		} while (*p && y < LINES - 2);
+	}
+	/* drawn last, so the terminal's cursor stays in the file field */
+	if (x->cur != XOP_CONFLICTS)
+		ui_input_draw(&x->path, field_y, 2 + w, COLS - 4 - w, false, true);
+}
+
+static gn_census borrowed_census(ui_app *app)
+{
+	gn_census c;
+	c.form = (gn_form *)app->form;
+	c.coverage = app->cov;
+	return c;
+}
+
+static void show_problems(exchange_view *x, const gn_import_report *rep, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < rep->n_problems; i++)
+		add_line(x, "%s:%ld: %s", base, rep->problems[i].line, rep->problems[i].msg);
+	if (rep->problems_total > (long)rep->n_problems)
+		add_line(x, _("... and %ld more problems"), rep->problems_total - (long)rep->n_problems);
+}
+
+static void run_export(exchange_view *x)
+{
+	ui_app *app = x->v.app;
+	gn_census census = borrowed_census(app);
+	gn_export_options opt = { 0 };
+	opt.what = x->cur == XOP_HOUSEHOLDS ? GN_EX_HOUSEHOLDS : x->cur == XOP_COVERAGE ? GN_EX_COVERAGE : GN_EX_PERSONS;
+	opt.with_ids = x->cur == XOP_PERSONS_IDS;
+	gn_err err = { 0 };
+	long rows = 0;
+	clear_lines(x);
+	if (!*x->path.text) {
+		ui_status(app, true, "%s", _("Type the name of the file to write"));
+		return;
+	}
+	if (gn_export(&app->ctx, &census, &opt, x->path.text, &rows, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	if (opt.what == GN_EX_COVERAGE)
+		ui_status(app, false, _("Coverage written to %s"), x->path.text);
+	else
+		ui_status(app, false, _("%ld rows written to %s"), rows, x->path.text);
+	add_line(x, _("Written: %s (only you can read it: it holds personal data)"), x->path.text);
+}
+
+static void run_import(exchange_view *x)
+{
+	ui_app *app = x->v.app;
+	gn_census census = borrowed_census(app);
+	gn_import_options opt = { .dry_run = true };
+	gn_import_report rep;
+	gn_err err = { 0 };
+	clear_lines(x);
+	if (!*x->path.text) {
+		ui_status(app, true, "%s", _("Type the name of the file to import"));
+		return;
+	}
+	gn_status st = gn_import(&app->ctx, &census, x->path.text, &opt, &rep, &err);
+	if (st != GN_OK) {
+		show_problems(x, &rep, x->path.text);
+		gn_import_report_free(&rep);
+		ui_status_err(app, &err);
+		return;
+	}
+	add_line(x, _("%ld rows: would add %ld, update %ld, keep %ld of ours as newer, leave %ld unchanged; %ld in conflict"),
+	         rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
+	gn_import_report_free(&rep);
+	ui_draw_all(app);
+	int key = ui_ask(app, _("Import it now? (y = yes, any other key = no)"));
+	if (key != 'y' && key != 'Y' && key != 'c' && key != 'C') {
+		ui_status(app, false, "%s", _("Nothing was imported"));
+		return;
+	}
+	opt.dry_run = false;
+	st = gn_import(&app->ctx, &census, x->path.text, &opt, &rep, &err);
+	clear_lines(x);
+	if (st != GN_OK) {
+		show_problems(x, &rep, x->path.text);
+		ui_status_err(app, &err);
+	} else {
+		add_line(x, _("%ld rows: added %ld, updated %ld, kept %ld of ours as newer, %ld unchanged; %ld in conflict"),
+		         rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
+		ui_status(app, false, "%s", _("Imported"));
+	}
+	gn_import_report_free(&rep);
+	x->conflicts = count_conflicts(app);
+}
+
+static void choose(exchange_view *x, int delta)
+{
+	ui_app *app = x->v.app;
+	int op = x->cur;
+	do
+		op += delta;
+	while (op >= 0 && op < XOP_COUNT && !op_shown(app, op));
+	if (op >= 0 && op < XOP_COUNT) {
+		x->cur = op;
+		default_path(x);
+		clear_lines(x);
+	}
+}
+
+static bool exchange_key(ui_view *v, ui_action a, int key)
+{
+	exchange_view *x = (exchange_view *)v;
+	switch (a) {
+	case UA_UP: choose(x, -1); return true;
+	case UA_DOWN: choose(x, 1); return true;
+	case UA_OPEN:
+		if (x->cur == XOP_IMPORT)
+			run_import(x);
+		else if (x->cur == XOP_CONFLICTS)
+			ui_push(v->app, ui_conflicts_new(v->app));
+		else
+			run_export(x);
+		return true;
+	default:
+		if (x->cur != XOP_CONFLICTS && ui_input_key(&x->path, key)) {
+			x->edited = true;
+			return true;
+		}
+		return false;
+	}
+}
+
+static void exchange_close(ui_view *v)
+{
+	exchange_view *x = (exchange_view *)v;
+	clear_lines(x);
+	gn_eb_free(&x->path);
+	free(x);
+}
+
+ui_view *ui_exchange_new(ui_app *app)
+{
+	exchange_view *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->v = (ui_view){ UV_EXCHANGE, exchange_open, exchange_draw, exchange_key, exchange_close, app, NULL };
+	gn_eb_init(&x->path, PATH_MAX - 1);
+	default_path(x);
+	return &x->v;
+}
+
+/* ---- the conflicts, for a ward officer --------------------------------------- */
+
+typedef struct conflicts_view {
+	ui_view v;
+	gn_conflict *list;   /* owned */
+	size_t n, cur;
+} conflicts_view;
+
+static void conflicts_open(ui_view *v)
+{
+	conflicts_view *c = (conflicts_view *)v;
+	gn_conflicts_free(c->list, c->n);
+	c->list = NULL;
+	c->n = 0;
+	gn_err err = { 0 };
+	if (gn_conflicts_list(&v->app->ctx, &c->list, &c->n, &err) != GN_OK)
+		ui_status_err(v->app, &err);
+	if (c->cur >= c->n)
+		c->cur = c->n ? c->n - 1 : 0;
+}
+
+/* The fields that differ, "name: ours → theirs", one per line. */
+static int draw_differences(ui_app *app, const gn_conflict *k, int y)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(app->db, "SELECT l.key, l.value, i.value FROM json_each(?1) l JOIN json_each(?2) i "
+	                       "ON i.key = l.key WHERE l.value IS NOT i.value AND l.key NOT IN ('version', 'base_version', "
+	                       "'updated_at', 'updated_by', 'age', 'member_count')", -1, &q, NULL) != SQLITE_OK)
+		return y;
+	sqlite3_bind_text(q, 1, k->local_data, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, k->incoming_data, -1, SQLITE_STATIC);
+	while (sqlite3_step(q) == SQLITE_ROW && y < LINES - 2) {
+		char line[1024];
+		const char *l = (const char *)sqlite3_column_text(q, 1), *i = (const char *)sqlite3_column_text(q, 2);
+		snprintf(line, sizeof line, "%s: %s → %s", (const char *)sqlite3_column_text(q, 0), l ? l : "—", i ? i : "—");
+		ui_put_pad(y++, 4, COLS - 6, line);
+	}
+	sqlite3_finalize(q);
+	return y;
+}
+
+static void conflicts_draw(ui_view *v)
+{
+	conflicts_view *c = (conflicts_view *)v;
+	ui_app *app = v->app;
+	char right[64];
+	snprintf(right, sizeof right, _("%zu waiting"), c->n);
+	ui_title(app, _("Conflicts: records changed on two PCs"), right);
+	if (!c->n) {
+		ui_put(2, 2, COLS - 4, _("No open conflicts."));
+		return;
+	}
+	int y = 2;
+	for (size_t i = 0; i < c->n && y < 10; i++, y++) {
+		char line[512];
+		snprintf(line, sizeof line, "%zu. %s %.8s…  %s  %s", i + 1,
+		         strcmp(c->list[i].table_name, "person") == 0 ? _("person") : _("household"), c->list[i].record_id,
+		         c->list[i].source, c->list[i].detected_at);
+		if (i == c->cur)
+			attron(A_REVERSE);
+		ui_put_pad(y, 2, COLS - 4, line);
+		if (i == c->cur)
+			attroff(A_REVERSE);
+	}
+	y++;
+	ui_put(y++, 2, COLS - 4, _("What differs (this PC → the file):"));
+	draw_differences(app, &c->list[c->cur], y);
+}
+
+static bool conflicts_key(ui_view *v, ui_action a, int key)
+{
+	(void)key;
+	conflicts_view *c = (conflicts_view *)v;
+	ui_app *app = v->app;
+	switch (a) {
+	case UA_UP: if (c->cur) c->cur--; return true;
+	case UA_DOWN: if (c->cur + 1 < c->n) c->cur++; return true;
+	case UA_KEEP_LOCAL:
+	case UA_KEEP_INCOMING: {
+		if (!c->n)
+			return true;
+		bool incoming = a == UA_KEEP_INCOMING;
+		int k = ui_ask(app, incoming ? _("Keep the file's version and replace this PC's? (y = yes)")
+		                             : _("Keep this PC's version and drop the file's? (y = yes)"));
+		if (k != 'y' && k != 'Y' && k != 'c' && k != 'C')
+			return true;
+		gn_census census = borrowed_census(app);
+		gn_err err = { 0 };
+		if (gn_conflict_resolve(&app->ctx, &census, c->list[c->cur].id, incoming, &err) != GN_OK)
+			ui_status_err(app, &err);
+		else
+			ui_status(app, false, "%s", incoming ? _("The file's version is kept") : _("This PC's version is kept"));
+		conflicts_open(v);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+static void conflicts_close(ui_view *v)
+{
+	conflicts_view *c = (conflicts_view *)v;
+	gn_conflicts_free(c->list, c->n);
+	free(c);
+}
+
+ui_view *ui_conflicts_new(ui_app *app)
+{
+	conflicts_view *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->v = (ui_view){ UV_CONFLICTS, conflicts_open, conflicts_draw, conflicts_key, conflicts_close, app, NULL };
+	return &c->v;
+}

@@ -1,0 +1,138 @@
+/* The CSV exchange screen end to end: the real binary on a pseudo-terminal,
+ * an export written from the screen, a bad file refused at its line with
+ * nothing changed, a household list checked, confirmed and imported. */
+#include "testlib.h"
+#include "term.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
+#define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
+
+static const char *bin(void)
+{
+	const char *b = getenv("GONHA_BIN");
+	return b && *b ? b : "./gonha";
+}
+
+static char db[512];
+
+static void make_demo(void)
+{
+	char cmd[2048];
+	snprintf(db, sizeof db, "%s/x.db", gn_test_tmpdir());
+	snprintf(cmd, sizeof cmd, "rm -f '%s'*; GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 2 --households 10 "
+	         ">/dev/null 2>&1", db, bin(), db);
+	if (system(cmd) != 0)
+		exit(2);
+}
+
+static gn_term *start_as(const char *user)
+{
+	char *argv[] = { (char *)bin(), "--db", db, NULL };
+	char *env[] = { "GONHA_NOW=2026-11-20T09:00:00Z", "GONHA_LANG=", NULL };
+	gn_term *t = gn_term_spawn(24, 80, argv, env);
+	if (!t || gn_term_wait_for(t, "Tên đăng nhập:", GN_TERM_WAIT_MS) != 0)
+		return t;
+	gn_term_type(t, user);
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "demo");
+	gn_term_key(t, "Enter");
+	gn_term_wait_for(t, "Tổ dân phố 1", GN_TERM_WAIT_MS);
+	return t;
+}
+
+static long households(void)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, "SELECT count(*) FROM household WHERE deleted = 0", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void export_and_import_from_the_screen(void)
+{
+	make_demo();
+	gn_term *t = start_as("admin");
+	REQUIRE(t);
+	gn_term_type(t, "x");
+	REQUIRE_WAIT(t, "Trao đổi tệp CSV");
+	WAIT(t, "Xuất danh sách người có số CCCD đầy đủ");
+	/* export persons to a file named here */
+	char out[600];
+	snprintf(out, sizeof out, "%s/nguoi.csv", gn_test_tmpdir());
+	remove(out);
+	gn_term_key(t, "C-u");
+	gn_term_type(t, out);
+	gn_term_key(t, "Enter");
+	WAIT(t, "Đã ghi");
+	struct stat sb;
+	CHECK(stat(out, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	FILE *f = fopen(out, "r");
+	char buf[4096] = "";
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	CHECK(strstr(buf, "person_id,household_id") != NULL && strstr(buf, "******") != NULL);
+
+	/* a TCVN3 file: refused at its line, nothing changed */
+	long before = households();
+	char bad[600], good[600];
+	snprintf(bad, sizeof bad, "%s/tcvn3.csv", gn_test_tmpdir());
+	write_file(bad, "tdp_code,street,head_name\n01,Ph\xe8 Hu\xa8,Ngu\xd5n V\xa8n A\n");
+	for (int i = 0; i < 4; i++)
+		gn_term_key(t, "Down");
+	WAIT(t, "Tệp: ");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, bad);
+	gn_term_key(t, "Enter");
+	WAIT(t, "tcvn3.csv:2: chữ không phải mã UTF-8");
+	CHECK_EQ_INT(households(), before);
+
+	/* a household list: checked, asked, imported */
+	snprintf(good, sizeof good, "%s/ds.csv", gn_test_tmpdir());
+	write_file(good, "tdp_code,house_no,alley,street,head_name,head_birth_year,head_sex\n"
+	                 "02,201,ngõ 12,Lương Ngọc Quyến,Đỗ Thị Hằng,1980,Nữ\n");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, good);
+	gn_term_key(t, "Enter");
+	WAIT(t, "sẽ thêm 1");
+	WAIT(t, "Nhập thật bây giờ?");
+	CHECK_EQ_INT(households(), before);
+	gn_term_type(t, "c");
+	WAIT(t, "đã thêm 1");
+	CHECK_EQ_INT(households(), before + 1);
+	gn_term_key(t, "Esc");
+	WAIT(t, "Tổ dân phố 1");
+	gn_term_key(t, "C-q");
+	gn_term_free(t);
+
+	/* a TDP leader is not offered whole CCCD numbers */
+	t = start_as("tdp01");
+	REQUIRE(t);
+	gn_term_type(t, "x");
+	REQUIRE_WAIT(t, "Trao đổi tệp CSV");
+	CHECK(!gn_term_contains(t, "CCCD đầy đủ"));
+	CHECK(!gn_term_contains(t, "Xung đột"));
+	gn_term_key(t, "C-q");
+	gn_term_free(t);
+}
+
+GN_TESTS(T(export_and_import_from_the_screen))
