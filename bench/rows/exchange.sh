@@ -20,7 +20,8 @@ SELECT p.id AS person_id, p.household_id, t.code AS tdp_code, t.name AS tdp_name
   nullif(json_remove(p.answers, '$.group', '$.smartphone', '$.vneid_level', '$.bank_account', '$.online_services',
     '$.cashless', '$.digital_safety', '$.course_done', '$.vneid_confirmed', '$.needs_help', '$.disability', '$.notes'),
     '{}') AS other_answers, p.updated_at, p.updated_by, p.version, p.base_version
-FROM person p JOIN household h ON h.id = p.household_id JOIN tdp t ON t.id = p.tdp_id
+FROM tdp t INDEXED BY tdp_order CROSS JOIN household h INDEXED BY household_walk ON h.tdp_id = t.id
+  CROSS JOIN person p INDEXED BY person_household ON p.household_id = h.id
 WHERE p.deleted = 0 AND h.deleted = 0 ORDER BY t.sort_order, h.walk_order, p.position;
 SQL
 measure "$OUT/exportref.$size" sh -c "sqlite3 '$db' < '$OUT/export.sql' > '$OUT/ref.persons.$size.csv'"

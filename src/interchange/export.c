@@ -120,10 +120,14 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 	gn_sb_add(&sql, "SELECT ");
 	for (size_t i = 0; i < cols.n; i++)
 		gn_sb_printf(&sql, "%s%s", i ? ", " : "", cols.cols[i].sql);
+	/* TDP, household, member, each by its index: rows come out in walking
+	 * order with only one TDP's rows ever sorted (memory stays flat) */
 	const char *where = persons
-		? " FROM person p JOIN household h ON h.id = p.household_id JOIN tdp t ON t.id = p.tdp_id"
+		? " FROM tdp t INDEXED BY tdp_order CROSS JOIN household h INDEXED BY household_walk ON h.tdp_id = t.id"
+		  " CROSS JOIN person p INDEXED BY person_household ON p.household_id = h.id"
 		  " WHERE p.deleted = 0 AND h.deleted = 0"
-		: " FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE h.deleted = 0";
+		: " FROM tdp t INDEXED BY tdp_order CROSS JOIN household h INDEXED BY household_walk ON h.tdp_id = t.id"
+		  " WHERE h.deleted = 0";
 	gn_sb_add(&sql, where);
 	gn_sb_add(&sql, " AND (?1 IS NULL OR t.code = ?1)"
 	                " AND (?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3))");

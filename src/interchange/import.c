@@ -1138,7 +1138,9 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		if (sqlite3_prepare_v2(ctx->db, "PRAGMA cache_size", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
 			old_cache = sqlite3_column_int(q, 0);
 		sqlite3_finalize(q);
-		sqlite3_exec(ctx->db, "PRAGMA cache_size = -24576", NULL, NULL, NULL);
+		/* statement journals in memory too: on disk they cost a write per
+		 * row (they hold one statement's undo, so they stay small) */
+		sqlite3_exec(ctx->db, "PRAGMA cache_size = -24576; PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	}
 	gn_status st = gn_db_begin(ctx->db, err);
 	if (st != GN_OK) {
@@ -1194,7 +1196,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	free(im.map);
 	ex_cols_free(&im.cols);
 	{
-		char *sql = sqlite3_mprintf("PRAGMA cache_size = %d", old_cache);
+		char *sql = sqlite3_mprintf("PRAGMA cache_size = %d; PRAGMA temp_store = DEFAULT", old_cache);
 		if (sql)
 			sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
 		sqlite3_free(sql);

@@ -153,9 +153,7 @@ static gn_status configure(sqlite3 *db, int flags, gn_err *err)
 {
 	if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
 		return gn_db_fail(db, err, _("database"));
-	/* temp_store: statement journals and temp tables in memory, not in a
-	 * file in /var/tmp written page by page (and holding personal data) */
-	gn_status st = gn_db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", err);
+	gn_status st = gn_db_exec(db, "PRAGMA foreign_keys = ON", err);
 	if (st == GN_OK && !(flags & GN_DB_READONLY))
 		st = gn_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err);
 	if (st == GN_OK)
