@@ -203,8 +203,9 @@ static bool valid_date(const char *s)
 	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
-/* The TDP id of a code, and whether the user may change it. */
-static bool tdp_for_code(importer *im, const char *code, char id[37])
+/* The TDP id of a code, and whether the user may change it; canonical (if
+ * not NULL) gets the code as stored. */
+static bool tdp_for_code_as(importer *im, const char *code, char id[37], char canonical[32])
 {
 	sqlite3_stmt *q = im->tdp_of;
 	id[0] = '\0';
@@ -213,6 +214,22 @@ static bool tdp_for_code(importer *im, const char *code, char id[37])
 	if (sqlite3_step(q) == SQLITE_ROW)
 		snprintf(id, 37, "%s", (const char *)sqlite3_column_text(q, 0));
 	sqlite3_reset(q);
+	if (!*id && *code && strspn(code, "0123456789") == strlen(code)) {
+		/* Excel and Calc read "01" as the number 1: match it without the zeros */
+		sqlite3_stmt *z = NULL;
+		if (sqlite3_prepare_v2(im->ctx->db, "SELECT id, code FROM tdp WHERE ltrim(code, '0') = ltrim(?1, '0')", -1, &z,
+		                       NULL) == SQLITE_OK) {
+			sqlite3_bind_text(z, 1, code, -1, SQLITE_STATIC);
+			if (sqlite3_step(z) == SQLITE_ROW && sqlite3_column_text(z, 0)) {
+				snprintf(id, 37, "%s", (const char *)sqlite3_column_text(z, 0));
+				if (canonical)
+					snprintf(canonical, 32, "%s", (const char *)sqlite3_column_text(z, 1));
+			}
+		}
+		sqlite3_finalize(z);
+	} else if (canonical) {
+		snprintf(canonical, 32, "%s", code);
+	}
 	if (!*id) {
 		problem(im, im->row_line, _("there is no TDP with code \"%s\" in this ward"), code);
 		return false;
@@ -223,6 +240,11 @@ static bool tdp_for_code(importer *im, const char *code, char id[37])
 		return false;
 	}
 	return true;
+}
+
+static bool tdp_for_code(importer *im, const char *code, char id[37])
+{
+	return tdp_for_code_as(im, code, id, NULL);
 }
 
 /* The cleaned value of each known column (NFC, no controls, unguarded);
@@ -383,6 +405,15 @@ static bool check_record(importer *im, const row_values *r, gn_strbuf *answers)
 		}
 	}
 	const char *cccd = persons ? val(im, r, "cccd") : NULL;
+	int c_cccd = persons ? col_of(im, "cccd") : -1;
+	if (cccd && strlen(cccd) < 12 && strlen(cccd) >= 9 && strspn(cccd, "0123456789") == strlen(cccd)) {
+		/* a spreadsheet dropped the leading zeros of the number: put them back */
+		char padded[13];
+		snprintf(padded, sizeof padded, "%012ld", atol(cccd));
+		free(r->v[c_cccd]);
+		r->v[c_cccd] = strdup(padded);
+		cccd = r->v[c_cccd];
+	}
 	if (cccd && !strchr(cccd, '*')) {
 		const char *sex = val(im, r, "sex");
 		gn_err e = { 0 };
@@ -736,8 +767,15 @@ static void merge_record(importer *im)
 		problem(im, im->row_line, _("tdp_code is empty"));
 		goto out;
 	}
-	if (!tdp_for_code(im, code, tdp_id))
+	char canonical[32] = "";
+	if (!tdp_for_code_as(im, code, tdp_id, canonical))
 		goto out;
+	if (*canonical && strcmp(canonical, code) != 0) {
+		int c = col_of(im, "tdp_code");
+		free(r.v[c]);
+		r.v[c] = strdup(canonical);
+		code = r.v[c];
+	}
 	if (persons) {
 		if (prepare(im, &im->hh_tdp, "SELECT tdp_id FROM household WHERE id = ?1 AND deleted = 0") != GN_OK)
 			goto out;
