@@ -177,6 +177,22 @@ static void signature(const gn_cov_set *set, int year, char out[40])
 	snprintf(out, 40, "%d-%016llx", year, (unsigned long long)h);
 }
 
+/* Every TDP's sums from the persons' bits, in one GROUP BY; then the
+ * per-row triggers run again. */
+static gn_status recount_sums(sqlite3 *db, gn_err *err)
+{
+	return gn_db_exec(db,
+	                  "CREATE TEMP TABLE cov_sums AS SELECT tdp_id, ind_pop, ind_num, count(*) AS n FROM person"
+	                  "  WHERE deleted = 0 GROUP BY tdp_id, ind_pop, ind_num;"
+	                  "UPDATE tdp_indicator SET"
+	                  "  den = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
+	                  "         AND (s.ind_pop >> tdp_indicator.bit) & 1),"
+	                  "  num = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
+	                  "         AND (s.ind_num >> tdp_indicator.bit) & 1);"
+	                  "DROP TABLE temp.cov_sums;"
+	                  "DELETE FROM meta WHERE key = 'counters_paused';", err);
+}
+
 static gn_status recompute_all(sqlite3 *db, const gn_cov_set *set, const char *sig, gn_err *err)
 {
 	gn_status st = gn_db_begin(db, err);
@@ -205,16 +221,10 @@ static gn_status recompute_all(sqlite3 *db, const gn_cov_set *set, const char *s
 		st = gn_db_exec(db,
 		                "UPDATE person SET ind_pop = 0, ind_num = 0 WHERE deleted = 1 AND (ind_pop <> 0 OR ind_num <> 0);"
 		                "DELETE FROM tdp_indicator;"
-		                "INSERT INTO tdp_indicator(tdp_id, bit, den, num) SELECT t.id, b.bit, 0, 0 FROM tdp t, indicator_bit b;"
-		                "CREATE TEMP TABLE cov_sums AS SELECT tdp_id, ind_pop, ind_num, count(*) AS n FROM person"
-		                "  WHERE deleted = 0 GROUP BY tdp_id, ind_pop, ind_num;"
-		                "UPDATE tdp_indicator SET"
-		                "  den = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
-		                "         AND (s.ind_pop >> tdp_indicator.bit) & 1),"
-		                "  num = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
-		                "         AND (s.ind_num >> tdp_indicator.bit) & 1);"
-		                "DROP TABLE temp.cov_sums;"
-		                "DELETE FROM meta WHERE key = 'counters_paused';", err);
+		                "INSERT INTO tdp_indicator(tdp_id, bit, den, num) SELECT t.id, b.bit, 0, 0 FROM tdp t, indicator_bit b;",
+		                err);
+	if (st == GN_OK)
+		st = recount_sums(db, err);
 	if (st == GN_OK)
 		st = gn_db_meta_set(db, "coverage_signature", sig, err);
 	sqlite3_finalize(ins);
@@ -237,16 +247,7 @@ gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *whe
 	if (st == GN_OK)
 		st = gn_db_exec(db, update, err);
 	if (st == GN_OK)
-		st = gn_db_exec(db,
-		                "CREATE TEMP TABLE cov_sums AS SELECT tdp_id, ind_pop, ind_num, count(*) AS n FROM person"
-		                "  WHERE deleted = 0 GROUP BY tdp_id, ind_pop, ind_num;"
-		                "UPDATE tdp_indicator SET"
-		                "  den = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
-		                "         AND (s.ind_pop >> tdp_indicator.bit) & 1),"
-		                "  num = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
-		                "         AND (s.ind_num >> tdp_indicator.bit) & 1);"
-		                "DROP TABLE temp.cov_sums;"
-		                "DELETE FROM meta WHERE key = 'counters_paused';", err);
+		st = recount_sums(db, err);
 	sqlite3_free(update);
 	return st;
 }
