@@ -508,9 +508,10 @@ int gn_ui_run(const char *db_path)
 	gn_err form_err = { 0 };
 	bool have_census = gn_census_load(db, NULL, &census, &problems, &form_err) == GN_OK;
 	gn_form_problems_free(&problems);
-	if (have_census)
+	if (have_census) {
 		app.ctx.coverage = &census.coverage;
-	else
+		app.census = &census; /* the form screens render its questions */
+	} else
 		ui_status(&app, true, _("The questionnaire could not be loaded (%s); see gonha form check."),
 		          form_err.msg[0] ? form_err.msg : gn_status_str(form_err.status));
 	ui_push(&app, ui_signin_new(&app));

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <wchar.h>
 
+#include "gonha/census.h"
 #include "gonha/coverage.h"
 #include "gonha/editbuf.h"
 #include "gonha/household.h"
@@ -95,6 +96,8 @@ struct ui_app {
 	sqlite3 *db;          /* borrowed */
 	gn_ctx ctx;
 	gn_cov_set cov;       /* the indicators (none until the forms load them) */
+	gn_census *census;    /* borrowed: the loaded questionnaire; NULL when it
+	                       * could not be loaded (the core form is used) */
 	ui_view *top;
 	bool quit;
 	bool signed_in;
@@ -152,6 +155,7 @@ void ui_input_draw(gn_editbuf *eb, int y, int x, int cols, bool secret, bool foc
 typedef enum uf_kind {
 	UF_TEXT, UF_INTEGER, UF_DECIMAL, UF_DATE, UF_SELECT_ONE, UF_SELECT_MULTIPLE,
 	UF_NOTE, UF_CALCULATE,
+	UF_HEADING,          /* a group's label */
 } uf_kind;
 
 typedef struct uf_choice {
@@ -183,6 +187,10 @@ struct uf_model {
 	gn_status (*check)(uf_model *m, size_t i, gn_err *err);
 	/* the field named (err->field from a save), or (size_t)-1 */
 	size_t (*find)(uf_model *m, const char *name);
+	/* before a save: answers of questions no longer relevant are dropped
+	 * (as ODK does), so a hidden answer is neither saved nor checked */
+	void (*prune)(uf_model *m);
+	void (*free)(uf_model *m);
 };
 
 typedef struct ui_form {
@@ -220,11 +228,28 @@ void ui_form_progress(ui_form *f, size_t *answered, size_t *total);
 /* Checks every relevant field; on a failure, goes there with the message. */
 bool ui_form_check_all(ui_form *f);
 
-/* The core form: the household and person columns, until the forms engine
- * provides the loaded form (ui_core_form.c). */
+/* The household form and the person form (member i of hh): the loaded
+ * questionnaire (ui_form_model.c), or the core form when it could not be
+ * loaded. The model reads and writes hh itself. */
 uf_model *ui_household_model_new(ui_app *app, gn_household *hh);
 uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member);
 void ui_model_free(uf_model *m);
+
+/* The core form: the household and person columns only (ui_core_form.c). */
+uf_model *ui_core_household_model_new(ui_app *app, gn_household *hh);
+uf_model *ui_core_person_model_new(ui_app *app, gn_household *hh, size_t member);
+
+/* The checks the domain makes on a core column beyond any form: the visit
+ * date, one head per household, the CCCD against birth year and sex and
+ * not twice in the household. member: the person, or (size_t)-1 for the
+ * household's own columns. value: the field's value as stored. */
+gn_status ui_domain_check(gn_household *hh, size_t member, const char *name, const char *value, gn_err *err);
+
+/* Dates are typed and shown dd/mm/yyyy, as written in Vietnam, and stored
+ * ISO: "20/11/2026" -> "2026-11-20" (other text kept as typed), and back
+ * (malloc'd). */
+void ui_date_iso(const char *typed, char *out, size_t size);
+char *ui_date_shown(const char *iso);
 
 /* ---- the views ----------------------------------------------------------- */
 
