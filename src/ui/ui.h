@@ -16,6 +16,7 @@
 #include "gonha/editbuf.h"
 #include "gonha/household.h"
 #include "gonha/session.h"
+#include "ui_model.h"
 
 /* The smallest screen we draw on. */
 #define UI_MIN_ROWS 24
@@ -150,48 +151,7 @@ bool ui_input_key(gn_editbuf *eb, int key);
  * secret, and places the cursor there when focused. */
 void ui_input_draw(gn_editbuf *eb, int y, int x, int cols, bool secret, bool focused);
 
-/* ---- the form screen's model (ui_form.c) --------------------------------- */
-
-typedef enum uf_kind {
-	UF_TEXT, UF_INTEGER, UF_DECIMAL, UF_DATE, UF_SELECT_ONE, UF_SELECT_MULTIPLE,
-	UF_NOTE, UF_CALCULATE,
-	UF_HEADING,          /* a group's label */
-} uf_kind;
-
-typedef struct uf_choice {
-	const char *name;
-	const char *label;   /* in the UI language */
-} uf_choice;
-
-typedef struct uf_field {
-	const char *name;
-	const char *label;   /* in the UI language */
-	const char *hint;    /* or NULL */
-	uf_kind kind;
-	const uf_choice *choices;
-	size_t n_choices;
-} uf_field;
-
-/* What the form screen needs from a form and the record it edits. The
- * screen knows nothing else about forms: the forms engine (or the core
- * form, ui_core_form.c) provides these. Values are text: choice names,
- * space-separated for select_multiple, "" for none. */
-typedef struct uf_model uf_model;
-struct uf_model {
-	size_t (*n_fields)(uf_model *m);
-	const uf_field *(*field)(uf_model *m, size_t i);
-	const char *(*get)(uf_model *m, size_t i);          /* never NULL */
-	gn_status (*set)(uf_model *m, size_t i, const char *value, gn_err *err);
-	bool (*relevant)(uf_model *m, size_t i);
-	/* required + constraint of field i, with the form's message */
-	gn_status (*check)(uf_model *m, size_t i, gn_err *err);
-	/* the field named (err->field from a save), or (size_t)-1 */
-	size_t (*find)(uf_model *m, const char *name);
-	/* before a save: answers of questions no longer relevant are dropped
-	 * (as ODK does), so a hidden answer is neither saved nor checked */
-	void (*prune)(uf_model *m);
-	void (*free)(uf_model *m);
-};
+/* ---- the form screen's model: ui_model.h ------------------------------- */
 
 typedef struct ui_form {
 	uf_model *model;     /* borrowed */
@@ -227,29 +187,6 @@ void ui_form_first(ui_form *f);
 void ui_form_progress(ui_form *f, size_t *answered, size_t *total);
 /* Checks every relevant field; on a failure, goes there with the message. */
 bool ui_form_check_all(ui_form *f);
-
-/* The household form and the person form (member i of hh): the loaded
- * questionnaire (ui_form_model.c), or the core form when it could not be
- * loaded. The model reads and writes hh itself. */
-uf_model *ui_household_model_new(ui_app *app, gn_household *hh);
-uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member);
-void ui_model_free(uf_model *m);
-
-/* The core form: the household and person columns only (ui_core_form.c). */
-uf_model *ui_core_household_model_new(ui_app *app, gn_household *hh);
-uf_model *ui_core_person_model_new(ui_app *app, gn_household *hh, size_t member);
-
-/* The checks the domain makes on a core column beyond any form: the visit
- * date, one head per household, the CCCD against birth year and sex and
- * not twice in the household. member: the person, or (size_t)-1 for the
- * household's own columns. value: the field's value as stored. */
-gn_status ui_domain_check(gn_household *hh, size_t member, const char *name, const char *value, gn_err *err);
-
-/* Dates are typed and shown dd/mm/yyyy, as written in Vietnam, and stored
- * ISO: "20/11/2026" -> "2026-11-20" (other text kept as typed), and back
- * (malloc'd). */
-void ui_date_iso(const char *typed, char *out, size_t size);
-char *ui_date_shown(const char *iso);
 
 /* ---- the views ----------------------------------------------------------- */
 

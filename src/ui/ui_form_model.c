@@ -29,7 +29,7 @@ typedef struct fm_field {
 
 typedef struct form_model {
 	uf_model m;
-	ui_app *app;
+	char login[64];       /* the signed-in user */
 	gn_form *form;        /* borrowed */
 	gn_household *hh;     /* borrowed */
 	size_t member;
@@ -37,6 +37,8 @@ typedef struct form_model {
 	fm_field *f;
 	size_t n;
 	char **vals;          /* per form field, as stored (ISO dates); owned */
+	const char **eval;    /* what expressions see: vals, but a number that
+	                       * does not parse as NULL (no age from "19x5") */
 } form_model;
 
 static form_model *self(uf_model *m) { return (form_model *)m; }
@@ -177,7 +179,27 @@ static size_t fm_n(uf_model *m) { return self(m)->n; }
 
 static const uf_field *fm_field_at(uf_model *m, size_t i) { return &self(m)->f[i].uf; }
 
-static gn_form_values values(form_model *c) { return (gn_form_values)c->vals; }
+static gn_form_values values(form_model *c) { return (gn_form_values)c->eval; }
+
+static bool number_ok(const gn_field *fd, const char *v)
+{
+	char *end;
+	if (!v || !*v)
+		return false;
+	if (fd->type == GN_FT_INTEGER)
+		(void)strtoll(v, &end, 10);
+	else if (fd->type == GN_FT_DECIMAL)
+		(void)strtod(v, &end);
+	else
+		return true;
+	return *end == '\0' && end != v;
+}
+
+static void set_eval(form_model *c, size_t k)
+{
+	const char *v = c->vals[k];
+	c->eval[k] = number_ok(&c->form->fields[k], v) ? v : NULL;
+}
 
 static const char *fm_get(uf_model *m, size_t i)
 {
@@ -220,6 +242,7 @@ static gn_status put(form_model *c, size_t i, const char *stored, gn_err *err)
 	}
 	free(c->vals[f->fi]);
 	c->vals[f->fi] = v;
+	set_eval(c, f->fi);
 	free(f->shown);
 	f->shown = shown;
 	return GN_OK;
@@ -273,7 +296,11 @@ static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 	/* dates are typed dd/mm/yyyy here, so say it that way */
 	if (fd->type == GN_FT_DATE && *v && !real_date(v))
 		return gn_fail_field(err, GN_ERR_INVALID, fd->name, "%s", _("Type a real date as dd/mm/yyyy, e.g. 20/11/2026."));
+	/* the field itself as typed (its type is checked), the others as
+	 * expressions see them */
+	c->eval[c->f[i].fi] = c->vals[c->f[i].fi];
 	gn_status st = gn_form_check_value(c->form, c->f[i].fi, values(c), err);
+	set_eval(c, c->f[i].fi);
 	if (st != GN_OK)
 		return st;
 	/* the domain's own checks of the core columns (CCCD, one head) */
@@ -330,6 +357,7 @@ static void fm_free(uf_model *m)
 		for (size_t i = 0; i < c->form->n_fields; i++)
 			free(c->vals[i]);
 	free(c->vals);
+	free(c->eval);
 	free(c);
 }
 
@@ -369,8 +397,8 @@ static bool on_level(const gn_field *fd, int level)
 static char *default_of(form_model *c, const gn_field *fd)
 {
 	const char *d = fd->default_value;
-	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->app && c->app->ctx.user.login[0])
-		return strdup(c->app->ctx.user.login); /* the signed-in user */
+	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->login[0])
+		return strdup(c->login); /* the signed-in user */
 	if (!d || !*d)
 		return NULL;
 	if (strcmp(d, "today()") == 0 || strcmp(d, "now()") == 0) {
@@ -388,21 +416,22 @@ static bool person_is_new(const gn_person *p)
 	       (!p->cccd || !*p->cccd) && (!p->answers || !*p->answers || strcmp(p->answers, "{}") == 0);
 }
 
-static uf_model *form_model_new(ui_app *app, gn_form *form, gn_household *hh, bool person, size_t member)
+uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member)
 {
 	form_model *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
 	c->m = (uf_model){ fm_n, fm_field_at, fm_get, fm_set, fm_relevant, fm_check, fm_find, fm_prune, fm_free };
-	c->app = app;
+	snprintf(c->login, sizeof c->login, "%s", login ? login : "");
 	c->form = form;
 	c->hh = hh;
 	c->person = person;
 	c->member = member;
 	int level = person ? 1 : 0;
 	c->vals = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->vals);
+	c->eval = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->eval);
 	c->f = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->f);
-	if (!c->vals || !c->f)
+	if (!c->vals || !c->eval || !c->f)
 		goto fail;
 	/* the values expressions see: the household's, and this member's */
 	for (size_t k = 0; k < form->n_fields; k++) {
@@ -415,6 +444,7 @@ static uf_model *form_model_new(ui_app *app, gn_form *form, gn_household *hh, bo
 			c->vals[k] = person_value(c, fd);
 		if ((fd->level == 0 || (person && fd->level == 1)) && !c->vals[k])
 			goto fail;
+		set_eval(c, k);
 	}
 	for (size_t k = 0; k < form->n_fields; k++) {
 		const gn_field *fd = &form->fields[k];
@@ -470,13 +500,14 @@ static gn_form *loaded_form(ui_app *app)
 uf_model *ui_household_model_new(ui_app *app, gn_household *hh)
 {
 	gn_form *form = loaded_form(app);
-	return form ? form_model_new(app, form, hh, false, 0) : ui_core_household_model_new(app, hh);
+	return form ? ui_form_model_new(form, app->ctx.user.login, hh, false, 0) : ui_core_household_model_new(app, hh);
 }
 
 uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member)
 {
 	gn_form *form = loaded_form(app);
-	return form ? form_model_new(app, form, hh, true, member) : ui_core_person_model_new(app, hh, member);
+	return form ? ui_form_model_new(form, app->ctx.user.login, hh, true, member)
+	            : ui_core_person_model_new(app, hh, member);
 }
 
 void ui_model_free(uf_model *m)
