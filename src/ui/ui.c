@@ -584,10 +584,16 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 	SCREEN *scr = NULL;
 	gn_tdp *tdps = NULL;
 	size_t n_tdps = 0;
+	gn_census census;
+	bool have_census = false;
 	if (open_db(db_path, &db, &err) != GN_OK) {
 		fprintf(stderr, "gonha: %s\n", err.msg);
 		return 3;
 	}
+	/* the questionnaire the form screens render, as gn_ui_run loads it */
+	gn_form_problems problems = { 0 };
+	have_census = gn_census_load(db, NULL, &census, &problems, &err) == GN_OK;
+	gn_form_problems_free(&problems);
 	out = fopen("/dev/null", "w");
 	in = fopen("/dev/null", "r");
 	if (!out || !in || !(scr = newterm("xterm-256color", out, in))) {
@@ -598,7 +604,8 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 	resize_term(24, 80);
 	ui_app app = { .db = db, .headless = true };
 	app.ctx.db = db;
-	app.ctx.coverage = &app.cov;
+	app.ctx.coverage = have_census ? &census.coverage : &app.cov;
+	app.census = have_census ? &census : NULL;
 	ui_push(&app, ui_signin_new(&app));
 	ui_draw_all(&app);
 	double t_first = now_ms() - t_start;
@@ -651,6 +658,8 @@ done:
 		fclose(out);
 	if (in)
 		fclose(in);
+	if (have_census)
+		gn_census_free(&census);
 	gn_db_close(db);
 	return rc;
 }

@@ -261,10 +261,14 @@ static void enters_a_household_end_to_end(void)
 	gn_term_key(t, "End");
 	gn_term_type(t, "B");
 	WAIT(t, "99B");
+	/* each resize waits for the redraw to end: two sizes in the same
+	 * instant race ncurses' SIGWINCH handling in slow (ASan) builds */
 	gn_term_resize(t, 30, 100);
+	gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS);
 	WAIT(t, "99B");
 	screen_intact(t, "Hộ 99");
 	gn_term_resize(t, 24, 80);
+	gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS);
 	WAIT(t, "99B");
 	gn_term_resize(t, 20, 70);
 	WAIT(t, "Cửa sổ quá nhỏ");
