@@ -208,15 +208,14 @@ static const char *fm_get(uf_model *m, size_t i)
 	if (f->uf.kind == UF_CALCULATE) {
 		/* live: recomputed from the values now */
 		char *now = gn_form_calculate(c->form, f->fi, values(c));
-		if (!now || (f->shown && strcmp(now, f->shown) == 0)) {
-			if (!now && f->shown && *f->shown) {
-				free(f->shown);
-				f->shown = strdup("");
-			}
-			free(now);
-		} else {
+		if (!now)
+			now = strdup("");
+		/* replaced only when it changed: what get returned stays valid */
+		if (now && (!f->shown || strcmp(now, f->shown) != 0)) {
 			free(f->shown);
 			f->shown = now;
+		} else {
+			free(now);
 		}
 	}
 	return f->shown ? f->shown : "";
