@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <wchar.h>
 
+#include "gonha/census.h"
 #include "gonha/coverage.h"
 #include "gonha/editbuf.h"
 #include "gonha/household.h"
 #include "gonha/session.h"
+#include "ui_model.h"
 
 /* The smallest screen we draw on. */
 #define UI_MIN_ROWS 24
@@ -104,6 +106,8 @@ struct ui_app {
 	gn_ctx ctx;
 	gn_cov_set cov;       /* the indicators (none until the forms load them) */
 	const struct gn_form *form; /* borrowed, may be NULL: the questionnaire (labels) */
+	gn_census *census;    /* borrowed: the loaded questionnaire (its indicators
+	                       * moved to cov); NULL when it could not be loaded */
 	ui_view *top;
 	bool quit;
 	bool signed_in;
@@ -156,43 +160,7 @@ bool ui_input_key(gn_editbuf *eb, int key);
  * secret, and places the cursor there when focused. */
 void ui_input_draw(gn_editbuf *eb, int y, int x, int cols, bool secret, bool focused);
 
-/* ---- the form screen's model (ui_form.c) --------------------------------- */
-
-typedef enum uf_kind {
-	UF_TEXT, UF_INTEGER, UF_DECIMAL, UF_DATE, UF_SELECT_ONE, UF_SELECT_MULTIPLE,
-	UF_NOTE, UF_CALCULATE,
-} uf_kind;
-
-typedef struct uf_choice {
-	const char *name;
-	const char *label;   /* in the UI language */
-} uf_choice;
-
-typedef struct uf_field {
-	const char *name;
-	const char *label;   /* in the UI language */
-	const char *hint;    /* or NULL */
-	uf_kind kind;
-	const uf_choice *choices;
-	size_t n_choices;
-} uf_field;
-
-/* What the form screen needs from a form and the record it edits. The
- * screen knows nothing else about forms: the forms engine (or the core
- * form, ui_core_form.c) provides these. Values are text: choice names,
- * space-separated for select_multiple, "" for none. */
-typedef struct uf_model uf_model;
-struct uf_model {
-	size_t (*n_fields)(uf_model *m);
-	const uf_field *(*field)(uf_model *m, size_t i);
-	const char *(*get)(uf_model *m, size_t i);          /* never NULL */
-	gn_status (*set)(uf_model *m, size_t i, const char *value, gn_err *err);
-	bool (*relevant)(uf_model *m, size_t i);
-	/* required + constraint of field i, with the form's message */
-	gn_status (*check)(uf_model *m, size_t i, gn_err *err);
-	/* the field named (err->field from a save), or (size_t)-1 */
-	size_t (*find)(uf_model *m, const char *name);
-};
+/* ---- the form screen's model: ui_model.h ------------------------------- */
 
 typedef struct ui_form {
 	uf_model *model;     /* borrowed */
@@ -228,12 +196,6 @@ void ui_form_first(ui_form *f);
 void ui_form_progress(ui_form *f, size_t *answered, size_t *total);
 /* Checks every relevant field; on a failure, goes there with the message. */
 bool ui_form_check_all(ui_form *f);
-
-/* The core form: the household and person columns, until the forms engine
- * provides the loaded form (ui_core_form.c). */
-uf_model *ui_household_model_new(ui_app *app, gn_household *hh);
-uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member);
-void ui_model_free(uf_model *m);
 
 /* ---- the views ----------------------------------------------------------- */
 

@@ -47,8 +47,7 @@ static void put_string(char **place, const char *v)
 	*place = strdup(v);
 }
 
-/* "20/11/2026" (as written in Vietnam) -> "2026-11-20"; other text kept. */
-static void normalise_date(const char *in, char *out, size_t size)
+void ui_date_iso(const char *in, char *out, size_t size)
 {
 	int d, mo, y;
 	char tail;
@@ -58,8 +57,7 @@ static void normalise_date(const char *in, char *out, size_t size)
 		snprintf(out, size, "%s", in);
 }
 
-/* "2026-11-20" -> "20/11/2026" for showing; other text kept. */
-static char *display_date(const char *iso)
+char *ui_date_shown(const char *iso)
 {
 	int y, mo, d;
 	char tail, buf[32];
@@ -92,8 +90,8 @@ static gn_status core_set(uf_model *m, size_t i, const char *value, gn_err *err)
 	/* dates are shown dd/mm/yyyy, as written in Vietnam, and stored ISO */
 	char stored[64];
 	if (c->fields[i].kind == UF_DATE) {
-		normalise_date(clean, stored, sizeof stored);
-		char *shown = display_date(stored);
+		ui_date_iso(clean, stored, sizeof stored);
+		char *shown = ui_date_shown(stored);
 		if (!shown) {
 			free(clean);
 			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
@@ -156,12 +154,7 @@ static gn_status check_household_field(core_model *c, size_t i, gn_err *err)
 	if (i == HF_VISIT_DATE) {
 		if (!*v)
 			return gn_fail(err, GN_ERR_INVALID, "%s", _("The visit date is required once the household was visited (dd/mm/yyyy)."));
-		/* the domain's own date checks, on this field alone */
-		gn_household probe = { 0 };
-		snprintf(probe.visit_status, sizeof probe.visit_status, "%s", hh->visit_status);
-		probe.visit_date = hh->visit_date;
-		if (gn_household_validate(&probe, gn_this_year(), err) != GN_OK)
-			return err ? err->status : GN_ERR_INVALID;
+		return ui_domain_check(hh, (size_t)-1, "visit_date", hh->visit_date ? hh->visit_date : "", err);
 	}
 	return GN_OK;
 }
@@ -169,7 +162,6 @@ static gn_status check_household_field(core_model *c, size_t i, gn_err *err)
 static gn_status check_person_field(core_model *c, size_t i, gn_err *err)
 {
 	const char *v = core_get(&c->m, i);
-	gn_person *p = person_of(c);
 	int year = gn_this_year();
 	long n;
 	switch (i) {
@@ -186,22 +178,41 @@ static gn_status check_person_field(core_model *c, size_t i, gn_err *err)
 			return gn_fail(err, GN_ERR_INVALID, _("The birth year must be between 1900 and %d."), year);
 		break;
 	case PF_RELATION:
-		if (strcmp(v, "head") == 0)
-			for (size_t k = 0; k < c->hh->n_members; k++)
-				if (k != c->member && strcmp(c->hh->members[k].relation, "head") == 0)
-					return gn_fail(err, GN_ERR_INVALID,
-					               _("The household already has a head (%s); a household has exactly one head."),
-					               c->hh->members[k].full_name ? c->hh->members[k].full_name : "");
-		break;
+		return ui_domain_check(c->hh, c->member, "relation", v, err);
 	case PF_CCCD:
-		if (!*v)
-			break;
-		if (gn_cccd_validate(v, p->birth_year, gn_sex_from_name(p->sex), err) != GN_OK)
+		return ui_domain_check(c->hh, c->member, "cccd", v, err);
+	}
+	return GN_OK;
+}
+
+gn_status ui_domain_check(gn_household *hh, size_t member, const char *name, const char *value, gn_err *err)
+{
+	if (member == (size_t)-1) {
+		if (strcmp(name, "visit_date") == 0 && *value) {
+			/* the domain's own date checks, on this field alone */
+			gn_household probe = { 0 };
+			snprintf(probe.visit_status, sizeof probe.visit_status, "%s", hh->visit_status);
+			probe.visit_date = (char *)value;
+			if (gn_household_validate(&probe, gn_this_year(), err) != GN_OK)
+				return err ? err->status : GN_ERR_INVALID;
+		}
+		return GN_OK;
+	}
+	if (member >= hh->n_members)
+		return GN_OK;
+	const gn_person *p = &hh->members[member];
+	if (strcmp(name, "relation") == 0 && strcmp(value, "head") == 0) {
+		for (size_t k = 0; k < hh->n_members; k++)
+			if (k != member && strcmp(hh->members[k].relation, "head") == 0)
+				return gn_fail(err, GN_ERR_INVALID,
+				               _("The household already has a head (%s); a household has exactly one head."),
+				               hh->members[k].full_name ? hh->members[k].full_name : "");
+	} else if (strcmp(name, "cccd") == 0 && *value) {
+		if (gn_cccd_validate(value, p->birth_year, gn_sex_from_name(p->sex), err) != GN_OK)
 			return GN_ERR_INVALID;
-		for (size_t k = 0; k < c->hh->n_members; k++)
-			if (k != c->member && c->hh->members[k].cccd && strcmp(c->hh->members[k].cccd, v) == 0)
+		for (size_t k = 0; k < hh->n_members; k++)
+			if (k != member && hh->members[k].cccd && strcmp(hh->members[k].cccd, value) == 0)
 				return gn_fail(err, GN_ERR_INVALID, _("Member %zu already has this CCCD."), k + 1);
-		break;
 	}
 	return GN_OK;
 }
@@ -232,12 +243,24 @@ static void field(core_model *c, size_t i, const char *name, const char *label, 
 	c->fields[i] = (uf_field){ name, label, hint, kind, choices, n_choices };
 }
 
+/* The core form asks every column: nothing to drop. */
+static void core_prune(uf_model *m) { (void)m; }
+
+static void core_free(uf_model *m)
+{
+	core_model *c = self(m);
+	for (size_t i = 0; i < sizeof c->values / sizeof *c->values; i++)
+		free(c->values[i]);
+	free(c);
+}
+
 static core_model *core_new(ui_app *app, gn_household *hh)
 {
 	core_model *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	c->m = (uf_model){ core_n, core_field, core_get, core_set, core_relevant, core_check, core_find };
+	c->m = (uf_model){ core_n, core_field, core_get, core_set, core_relevant, core_check, core_find, core_prune,
+	                   core_free };
 	c->app = app;
 	c->hh = hh;
 	return c;
@@ -245,7 +268,7 @@ static core_model *core_new(ui_app *app, gn_household *hh)
 
 static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
 
-uf_model *ui_household_model_new(ui_app *app, gn_household *hh)
+uf_model *ui_core_household_model_new(ui_app *app, gn_household *hh)
 {
 	core_model *c = core_new(app, hh);
 	if (!c)
@@ -266,12 +289,12 @@ uf_model *ui_household_model_new(ui_app *app, gn_household *hh)
 	c->values[HF_ALLEY] = dup_or_empty(hh->alley);
 	c->values[HF_STREET] = dup_or_empty(hh->street);
 	c->values[HF_VISIT_STATUS] = dup_or_empty(hh->visit_status[0] ? hh->visit_status : GN_VISIT_NOT_VISITED);
-	c->values[HF_VISIT_DATE] = display_date(hh->visit_date);
+	c->values[HF_VISIT_DATE] = ui_date_shown(hh->visit_date);
 	c->values[HF_VISITED_BY] = dup_or_empty(hh->visited_by);
 	return &c->m;
 }
 
-uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member)
+uf_model *ui_core_person_model_new(ui_app *app, gn_household *hh, size_t member)
 {
 	core_model *c = core_new(app, hh);
 	if (!c)
@@ -300,14 +323,4 @@ uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member)
 	c->values[PF_RELATION] = dup_or_empty(p->relation);
 	c->values[PF_CCCD] = dup_or_empty(p->cccd);
 	return &c->m;
-}
-
-void ui_model_free(uf_model *m)
-{
-	if (!m)
-		return;
-	core_model *c = self(m);
-	for (size_t i = 0; i < sizeof c->values / sizeof *c->values; i++)
-		free(c->values[i]);
-	free(c);
 }

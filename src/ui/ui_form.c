@@ -11,12 +11,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LABEL_W 24
+/* The labels' column: as wide as the longest label, within limits. */
+#define LABEL_MIN 16
+
+static int label_width(ui_form *f)
+{
+	size_t n = f->model->n_fields(f->model);
+	int w = LABEL_MIN, max = COLS / 2 - 3;
+	for (size_t i = 0; i < n; i++) {
+		const uf_field *fd = f->model->field(f->model, i);
+		if (fd->kind == UF_HEADING || fd->kind == UF_NOTE)
+			continue;
+		int lw = gn_text_width(fd->label) + 1;
+		if (lw > w)
+			w = lw;
+	}
+	return w < max ? w : max < LABEL_MIN ? LABEL_MIN : max;
+}
 
 static bool focusable(ui_form *f, size_t i)
 {
 	const uf_field *fd = f->model->field(f->model, i);
-	return fd->kind != UF_NOTE && fd->kind != UF_CALCULATE && f->model->relevant(f->model, i);
+	return fd->kind != UF_NOTE && fd->kind != UF_CALCULATE && fd->kind != UF_HEADING &&
+	       f->model->relevant(f->model, i);
 }
 
 static bool is_text(const uf_field *fd)
@@ -351,7 +368,8 @@ static int extra_lines(ui_form *f, size_t i, int cols, bool focused)
 void ui_form_draw(ui_form *f, int y0, int y1, bool focused)
 {
 	size_t n = f->model->n_fields(f->model);
-	int vx = 2 + LABEL_W + 1, vcols = COLS - vx - 2;
+	int label_w = label_width(f);
+	int vx = 2 + label_w + 1, vcols = COLS - vx - 2;
 	if (f->top > f->cur)
 		f->top = f->cur;
 	/* scroll until the current field and its extra lines fit */
@@ -370,11 +388,19 @@ void ui_form_draw(ui_form *f, int y0, int y1, bool focused)
 			continue; /* hidden while not relevant */
 		const uf_field *fd = f->model->field(f->model, i);
 		bool here = focused && i == f->cur;
+		if (fd->kind == UF_HEADING || fd->kind == UF_NOTE) {
+			/* a group's heading, or a note to the enumerator: the whole line */
+			attron(fd->kind == UF_HEADING ? A_BOLD : A_DIM);
+			ui_put(y, fd->kind == UF_HEADING ? 0 : 2, COLS - 4, fd->label);
+			attroff(fd->kind == UF_HEADING ? A_BOLD : A_DIM);
+			y++;
+			continue;
+		}
 		if (here)
 			attron(A_BOLD);
 		char label[300];
 		snprintf(label, sizeof label, "%s", fd->label);
-		ui_put(y, 2, LABEL_W, label);
+		ui_put(y, 2, label_w, label);
 		if (here)
 			attroff(A_BOLD);
 		if (here && is_text(fd)) {

@@ -229,6 +229,8 @@ bool ui_household_save(ui_view *v, bool next)
 	household_view *h = hv_of(v);
 	ui_app *app = v->app;
 	gn_err err = { 0 };
+	/* answers of questions no longer asked are not kept */
+	h->model->prune(h->model);
 	/* every field of the household, then of each member, as on leaving it */
 	if (!ui_form_check_all(&h->form)) {
 		h->on_roster = false;
@@ -237,6 +239,8 @@ bool ui_household_save(ui_view *v, bool next)
 	}
 	for (size_t i = 0; i < h->hh.n_members; i++) {
 		uf_model *pm = ui_person_model_new(app, &h->hh, i);
+		if (pm)
+			pm->prune(pm);
 		size_t n = pm ? pm->n_fields(pm) : 0;
 		for (size_t f = 0; f < n; f++) {
 			if (!pm->relevant(pm, f) || pm->check(pm, f, &err) == GN_OK)

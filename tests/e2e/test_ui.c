@@ -91,6 +91,21 @@ static void screen_intact(gn_term *t, const char *title_part)
 	CHECK(gn_term_contains(t, "Trợ giúp"));
 }
 
+/* Some line of the screen shows label and then value (once the program
+ * has finished drawing). */
+static bool line_shows(gn_term *t, const char *label, const char *value)
+{
+	gn_term_wait_quiet(t, 150, GN_TERM_WAIT_MS);
+	char *screen = gn_term_screen(t);
+	bool found = false;
+	for (char *line = screen ? strtok(screen, "\n") : NULL; line && !found; line = strtok(NULL, "\n")) {
+		char *l = strstr(line, label);
+		found = l && strstr(l + strlen(label), value);
+	}
+	free(screen);
+	return found;
+}
+
 static void quit(gn_term *t)
 {
 	int status = -1;
@@ -122,12 +137,17 @@ static void enters_a_household_end_to_end(void)
 	gn_term_key(t, "Tab");
 	gn_term_type(t, "Lu\xcc\x9bo\xcc\x9bng Ngo\xcc\xa3" "c Quye\xcc\x82\xcc\x81n"); /* NFD */
 	gn_term_key(t, "Enter");
-	WAIT(t, "Không có nhà, hẹn lại");                 /* the choices, by number */
+	WAIT(t, "Cần quay lại");                          /* the form's choices, by number */
+	WAIT(t, "Địa chỉ hộ");                            /* the form's group, as a heading */
 	gn_term_type(t, "2");
-	WAIT(t, "Ngày thăm");
+	WAIT(t, "Ngày đến hộ");
 	gn_term_type(t, "20/11/2026");
 	gn_term_key(t, "Enter");
+	WAIT(t, "Mặc định là người đang đăng nhập");     /* the form's hint */
 	gn_term_key(t, "Enter");                          /* visited by: admin, carried */
+	gn_term_key(t, "Enter");                          /* phone: optional */
+	WAIT(t, "Theo danh sách hộ nghèo");
+	gn_term_type(t, "2");                             /* poor household: no; the roster */
 	WAIT(t, "+ Thêm người");
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "người 1/1");
@@ -135,10 +155,34 @@ static void enters_a_household_end_to_end(void)
 	gn_term_key(t, "Enter");
 	gn_term_type(t, "1975");
 	gn_term_key(t, "Enter");
+	WAIT(t, "1 Nam  2 Nữ");
+	CHECK(line_shows(t, "Tuổi", "51"));               /* calculated live */
 	gn_term_type(t, "1");
 	gn_term_type(t, "1");
 	WAIT(t, "12 chữ số");
 	gn_term_type(t, "001075000123");
+	gn_term_key(t, "Enter");
+	WAIT(t, "Học sinh/sinh viên");
+	/* the rest of the questionnaire, one key per answer */
+	gn_term_type(t, "6");                             /* group: other resident */
+	WAIT(t, "Kỹ năng số: hỏi trực tiếp");              /* a note, shown, skipped */
+	gn_term_type(t, "1");                             /* smartphone: yes */
+	gn_term_type(t, "3");                             /* VNeID level 2 */
+	gn_term_type(t, "1");                             /* bank account */
+	gn_term_type(t, "1");                             /* online services */
+	gn_term_type(t, "2");                             /* cashless: no */
+	gn_term_type(t, "1");                             /* safety */
+	gn_term_type(t, "3");                             /* course completed: confirmed asked */
+	WAIT(t, "Đã được xác nhận hoàn thành");
+	gn_term_type(t, "1");
+	WAIT(t, "Chọn tất cả việc");                       /* needs help: several */
+	gn_term_type(t, "1");
+	gn_term_type(t, "7");
+	WAIT(t, "Dùng trí tuệ nhân tạo (AI) [x]");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "2");                             /* disability: no */
+	WAIT(t, "Không ghi thông tin nhạy cảm");
+	gn_term_type(t, "Hẹn chiều thứ Bảy");
 	gn_term_key(t, "Enter");                          /* past the last field: the roster */
 	WAIT(t, "Thành viên (1)");
 	gn_term_key(t, "Enter");                          /* on "+ Thêm người" */
@@ -155,10 +199,16 @@ static void enters_a_household_end_to_end(void)
 	WAIT(t, "Người tiếp theo");
 	gn_term_type(t, "Le\xcc\x82 Minh Kho\xcc\x82i");     /* NFD */
 	gn_term_key(t, "Enter");
-	gn_term_type(t, "2015");
+	gn_term_type(t, "2016");
 	gn_term_key(t, "Enter");
 	gn_term_type(t, "1");
 	gn_term_type(t, "3");                             /* no CCCD under 14: skipped */
+	WAIT(t, "Học sinh/sinh viên");
+	CHECK(line_shows(t, "Tuổi", "10"));
+	CHECK(!gn_term_contains(t, "Số CCCD"));            /* hidden, not only skipped */
+	CHECK(!gn_term_contains(t, "VNeID"));
+	gn_term_type(t, "2");                             /* student */
+	gn_term_key(t, "Esc");                            /* the rest unanswered: the roster */
 	WAIT(t, "Thành viên (3)");
 	WAIT(t, "Lê Minh Khôi");
 	gn_term_key(t, "C-s");
@@ -172,6 +222,16 @@ static void enters_a_household_end_to_end(void)
 	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE house_no = '99' AND visit_date = '2026-11-20' "
 	                       "AND visit_status = 'done' AND visited_by = 'admin'"), 1);
 	CHECK_EQ_INT(query_int("SELECT count(*) FROM draft"), 0);
+	/* the form's other questions in answers */
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM person WHERE full_name = 'Nguyễn Văn Ấn' AND "
+	                       "json_extract(answers, '$.smartphone') = 'yes' AND "
+	                       "json_extract(answers, '$.vneid_level') = 'level2' AND "
+	                       "json_extract(answers, '$.needs_help') = 'vneid ai' AND "
+	                       "json_extract(answers, '$.notes') = 'Hẹn chiều thứ Bảy'"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM person WHERE full_name = 'Lê Minh Khôi' AND cccd IS NULL OR cccd = '' "
+	                       "AND full_name = 'Lê Minh Khôi' AND json_extract(answers, '$.group') = 'student'"), 1);
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE house_no = '99' AND "
+	                       "json_extract(answers, '$.poor_household') = 'no'"), 1);
 
 	/* the list: 21 households; filters */
 	gn_term_key(t, "Esc");
@@ -201,10 +261,14 @@ static void enters_a_household_end_to_end(void)
 	gn_term_key(t, "End");
 	gn_term_type(t, "B");
 	WAIT(t, "99B");
+	/* each resize waits for the redraw to end: two sizes in the same
+	 * instant race ncurses' SIGWINCH handling in slow (ASan) builds */
 	gn_term_resize(t, 30, 100);
+	gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS);
 	WAIT(t, "99B");
 	screen_intact(t, "Hộ 99");
 	gn_term_resize(t, 24, 80);
+	gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS);
 	WAIT(t, "99B");
 	gn_term_resize(t, 20, 70);
 	WAIT(t, "Cửa sổ quá nhỏ");
@@ -234,6 +298,17 @@ static void enters_a_household_end_to_end(void)
 	WAIT(t, "Trần Thị Hoa");
 	WAIT(t, "Lê Minh Khôi");
 	WAIT(t, "001******123");                         /* the CCCD masked on screen */
+	/* through the household's questions to the roster, open the head */
+	for (int i = 0; i < 8; i++)
+		gn_term_key(t, "Tab");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "người 1/3");
+	WAIT(t, "Mức 2");
+	CHECK(line_shows(t, "Có dùng điện thoại thông minh", "Có"));
+	CHECK(line_shows(t, "Tài khoản định danh điện tử VNeID", "Mức 2"));
+	CHECK(line_shows(t, "Cần tổ công nghệ hỗ trợ", "Cài đặt/kích hoạt VNeID, Dùng trí"));
+	gn_term_key(t, "Esc");
+	WAIT(t, "Thành viên (3)");
 	quit(t);
 	char buf[256];
 	CHECK_STR(query_text("SELECT house_no FROM household WHERE street = 'Lương Ngọc Quyến' AND alley = 'ngõ 12/ngách 3'",
@@ -275,7 +350,9 @@ static void survives_a_kill_and_offers_the_draft(void)
 	gn_term_type(t, "2");
 	gn_term_type(t, "20/11/2026");
 	gn_term_key(t, "Enter");
-	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");                          /* visited by */
+	gn_term_key(t, "Enter");                          /* phone */
+	gn_term_key(t, "Enter");                          /* poor household: the roster */
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "người 1/1");
 	gn_term_type(t, "Phạm Văn Bình");
@@ -312,7 +389,7 @@ static void survives_a_kill_and_offers_the_draft(void)
 	WAIT(t, "Hàng Bông");
 	/* what was typed in the CCCD field came back too, and is checked */
 	gn_term_key(t, "C-s");
-	REQUIRE_WAIT(t, "Số CCCD phải có 12 chữ số");
+	REQUIRE_WAIT(t, "Số CCCD phải gồm đúng 12 chữ số"); /* the form's message */
 	gn_term_key(t, "C-u");
 	gn_term_type(t, "001060000777");
 	gn_term_key(t, "C-s");
@@ -342,32 +419,46 @@ static void stops_bad_input_at_the_field(void)
 	gn_term_type(t, "5");
 	gn_term_key(t, "Enter");
 	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");                          /* the street is required */
+	WAIT(t, "⚠ Cần ghi tên đường/phố");
+	gn_term_type(t, "Hàng Bông");
 	gn_term_key(t, "Enter");
 	gn_term_type(t, "2");
-	WAIT(t, "Ngày thăm");
-	gn_term_key(t, "Enter");                          /* required, left empty */
-	WAIT(t, "Cần ngày thăm khi đã đến hộ");
+	WAIT(t, "Ngày đến hộ");
+	gn_term_key(t, "Enter");                          /* required once visited, left empty */
+	WAIT(t, "Đã đến hộ thì cần ghi ngày đến");
 	gn_term_type(t, "20/11/2030");                    /* in the future */
 	gn_term_key(t, "Enter");
-	WAIT(t, "⚠");
+	WAIT(t, "Ngày đến hộ không được sau hôm nay");
+	gn_term_key(t, "C-u");
+	gn_term_type(t, "31/02/2026");                    /* no such day */
+	gn_term_key(t, "Enter");
+	WAIT(t, "Hãy gõ một ngày có thật dạng ngày/tháng/năm");
 	gn_term_key(t, "C-u");
 	gn_term_type(t, "20/11/2026");
 	gn_term_key(t, "Enter");
-	WAIT(t, "Người đi thăm");
+	WAIT(t, "Mặc định là người đang đăng nhập");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "12345");                         /* the form's regex */
+	gn_term_key(t, "Enter");
+	WAIT(t, "Số điện thoại gồm 10 hoặc 11 chữ số");
+	gn_term_key(t, "C-u");
+	gn_term_key(t, "Enter");                          /* optional: empty is fine */
 	gn_term_key(t, "Enter");
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "người 1/1");
 	gn_term_key(t, "Enter");                          /* the name is required */
-	WAIT(t, "Cần nhập họ và tên.");
+	WAIT(t, "Cần ghi họ và tên");
 	gn_term_type(t, "Đỗ Văn Hùng");
 	gn_term_key(t, "Enter");
 	gn_term_type(t, "19x5");                          /* letters in a number */
 	gn_term_key(t, "Enter");
-	WAIT(t, "Năm sinh phải là số");
+	WAIT(t, "hãy gõ một số nguyên (chỉ chữ số)");
+	CHECK(!line_shows(t, "Tuổi", "2"));               /* no age from "19x5" */
 	gn_term_key(t, "C-u");
 	gn_term_type(t, "2030");                          /* a birth year in the future */
 	gn_term_key(t, "Enter");
-	WAIT(t, "Năm sinh phải từ 1900 đến 2026");
+	WAIT(t, "Năm sinh phải từ 1900 đến năm nay");     /* the form's constraint message */
 	gn_term_key(t, "C-u");
 	gn_term_type(t, "1985");
 	gn_term_key(t, "Enter");
@@ -384,8 +475,8 @@ static void stops_bad_input_at_the_field(void)
 	gn_term_key(t, "C-u");
 	gn_term_type(t, "001085000001");
 	gn_term_key(t, "Enter");
-	WAIT(t, "Thành viên (1)");
-	gn_term_key(t, "Enter");
+	WAIT(t, "Học sinh/sinh viên");
+	gn_term_key(t, "C-t");                            /* keep him, the next person */
 	REQUIRE_WAIT(t, "người 2/2");
 	gn_term_type(t, "Đỗ Thị Lan");
 	gn_term_key(t, "Enter");
@@ -403,7 +494,7 @@ static void stops_bad_input_at_the_field(void)
 	gn_term_key(t, "BTab");
 	gn_term_key(t, "BTab");
 	gn_term_key(t, "BTab");
-	WAIT(t, "Có dấu, như trên căn cước");
+	WAIT(t, "Ghi đủ họ, tên đệm và tên, có dấu");
 	gn_term_key(t, "C-u");
 	gn_term_type(t, "\x1b[200~Đỗ Thị\nLan dòng hai\r\n\x1b[31mđỏ\x1b[0m \x1b]0;TIEU-DE\x07"
 	                "rất dài rất dài rất dài rất dài rất dài rất dài rất dài rất dài rất dài rất dài "

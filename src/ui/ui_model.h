@@ -1,0 +1,86 @@
+/* The form screen's model: what the form screen (ui_form.c) needs from a
+ * form and the record it edits, and the models there are: the loaded
+ * questionnaire (ui_form_model.c) and the core form (ui_core_form.c).
+ * Without curses, so that the models can be tested on their own. */
+#ifndef GONHA_UI_MODEL_H
+#define GONHA_UI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gonha/form.h"
+#include "gonha/household.h"
+#include "gonha/status.h"
+
+typedef struct ui_app ui_app;
+
+typedef enum uf_kind {
+	UF_TEXT, UF_INTEGER, UF_DECIMAL, UF_DATE, UF_SELECT_ONE, UF_SELECT_MULTIPLE,
+	UF_NOTE, UF_CALCULATE,
+	UF_HEADING,          /* a group's label */
+} uf_kind;
+
+typedef struct uf_choice {
+	const char *name;
+	const char *label;   /* in the UI language */
+} uf_choice;
+
+typedef struct uf_field {
+	const char *name;
+	const char *label;   /* in the UI language */
+	const char *hint;    /* or NULL */
+	uf_kind kind;
+	const uf_choice *choices;
+	size_t n_choices;
+} uf_field;
+
+/* What the form screen needs from a form and the record it edits. The
+ * screen knows nothing else about forms: the forms engine (or the core
+ * form, ui_core_form.c) provides these. Values are text: choice names,
+ * space-separated for select_multiple, "" for none. */
+typedef struct uf_model uf_model;
+struct uf_model {
+	size_t (*n_fields)(uf_model *m);
+	const uf_field *(*field)(uf_model *m, size_t i);
+	const char *(*get)(uf_model *m, size_t i);          /* never NULL */
+	gn_status (*set)(uf_model *m, size_t i, const char *value, gn_err *err);
+	bool (*relevant)(uf_model *m, size_t i);
+	/* required + constraint of field i, with the form's message */
+	gn_status (*check)(uf_model *m, size_t i, gn_err *err);
+	/* the field named (err->field from a save), or (size_t)-1 */
+	size_t (*find)(uf_model *m, const char *name);
+	/* before a save: answers of questions no longer relevant are dropped
+	 * (as ODK does), so a hidden answer is neither saved nor checked */
+	void (*prune)(uf_model *m);
+	void (*free)(uf_model *m);
+};
+
+/* The household form and the person form (member i of hh): the loaded
+ * questionnaire (ui_form_model.c), or the core form when it could not be
+ * loaded. The model reads and writes hh itself. */
+uf_model *ui_household_model_new(ui_app *app, gn_household *hh);
+uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member);
+void ui_model_free(uf_model *m);
+
+/* The core form: the household and person columns only (ui_core_form.c). */
+uf_model *ui_core_household_model_new(ui_app *app, gn_household *hh);
+uf_model *ui_core_person_model_new(ui_app *app, gn_household *hh, size_t member);
+
+/* The checks the domain makes on a core column beyond any form: the visit
+ * date, one head per household, the CCCD against birth year and sex and
+ * not twice in the household. member: the person, or (size_t)-1 for the
+ * household's own columns. value: the field's value as stored. */
+gn_status ui_domain_check(gn_household *hh, size_t member, const char *name, const char *value, gn_err *err);
+
+/* Dates are typed and shown dd/mm/yyyy, as written in Vietnam, and stored
+ * ISO: "20/11/2026" -> "2026-11-20" (other text kept as typed), and back
+ * (malloc'd). */
+void ui_date_iso(const char *typed, char *out, size_t size);
+char *ui_date_shown(const char *iso);
+
+/* The questionnaire's model on its own: the household form (person false)
+ * or the person form of member `member`. login: the signed-in user, the
+ * default of visited_by. */
+uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member);
+
+#endif
