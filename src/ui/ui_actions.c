@@ -32,10 +32,6 @@ const ui_action_def ui_actions[] = {
 	{ UA_BACK, "cancel", { 27 }, "Esc", N_("Cancel"), N_("Leave without changing anything"), UV_ACCFORM },
 
 	/* accounts and the audit log (ward officer) */
-	{ UA_USERS, "users", { 'u' }, "u",
-	  N_("Accounts"), N_("The user accounts: add, disable, reset a password, assign TDPs"), UV_HOME },
-	{ UA_AUDIT, "audit", { 'a' }, "a",
-	  N_("Audit"), N_("The audit log: who changed what, newest first"), UV_HOME },
 	{ UA_ADD, "add-user", { 'a', FN(KEY_IC) }, "a",
 	  N_("Add"), N_("Add an account"), UV_USERS },
 	{ UA_TOGGLE_DISABLED, "disable-user", { 'd', FN(KEY_DC) }, "d",
@@ -50,9 +46,6 @@ const ui_action_def ui_actions[] = {
 	  N_("Filter"), N_("Filter: user:NAME tdp:CODE action:ACTION date:YYYY-MM-DD (or FROM..TO)"), UV_AUDIT },
 	{ UA_EXPORT_CSV, "export-audit", { 'e' }, "e",
 	  N_("CSV"), N_("Write the filtered entries to a CSV file beside the database"), UV_AUDIT },
-	{ UA_SWITCH_USER, "switch-user", { 'x', UI_CTRL('l'), FN(KEY_F(2)) }, "x",
-	  N_("Sign out"), N_("Sign out so someone else can sign in (drafts are kept; a backup is made)"),
-	  UV_LISTS | UV_COVS | UV_ACCOUNTS },
 
 	/* coverage (before "open": → chooses the dashboard's indicator) */
 	{ UA_NEXT_COL, "next-indicator", { FN(KEY_RIGHT), 'l', '\t' }, "→",
@@ -81,7 +74,9 @@ const ui_action_def ui_actions[] = {
 
 	/* lists */
 	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) }, "Enter",
-	  N_("Open"), N_("Open the item under the cursor"), UV_LISTS },
+	  N_("Open"), N_("Open the item under the cursor"), UV_TDP },
+	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) }, "Enter",
+	  NULL, N_("Open the item under the cursor"), UV_HOME },
 	{ UA_ADD, "add", { 'a', FN(KEY_IC) }, "a",
 	  N_("Add"), N_("Add a household after the last one of the walk"), UV_TDP },
 	{ UA_REMOVE, "remove", { 'd', FN(KEY_DC) }, "d",
@@ -108,7 +103,9 @@ const ui_action_def ui_actions[] = {
 	{ UA_HELP, "help", { FN(KEY_F(1)), UI_CTRL('g') }, "F1",
 	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
-	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_LISTS | UV_HELP },
+	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_TDP | UV_HELP },
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
+	  NULL, N_("Go back (what is typed stays in the draft)"), UV_HOME },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc", N_("Back"), N_("Go back"), UV_COV | UV_MISSING | UV_ACCOUNTS },
 	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_DASH },
 	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_FORMS },
@@ -116,6 +113,15 @@ const ui_action_def ui_actions[] = {
 	  N_("Quit"), N_("Quit gonha"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
 	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') }, "^Q",
 	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS | UV_ACCFORM },
+
+	/* last on the key bar: a ward officer's screens, switching user */
+	{ UA_USERS, "users", { 'u' }, "u",
+	  N_("Accounts"), N_("The user accounts: add, disable, reset a password, assign TDPs"), UV_HOME },
+	{ UA_AUDIT, "audit", { 'a' }, "a",
+	  N_("Audit"), N_("The audit log: who changed what, newest first"), UV_HOME },
+	{ UA_SWITCH_USER, "switch-user", { 'x', UI_CTRL('l'), FN(KEY_F(2)) }, "x",
+	  N_("Sign out"), N_("Sign out so someone else can sign in (drafts are kept; a backup is made)"),
+	  UV_LISTS | UV_COVS | UV_ACCOUNTS },
 };
 const size_t ui_action_count = sizeof ui_actions / sizeof *ui_actions;
 
