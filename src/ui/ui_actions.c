@@ -33,7 +33,7 @@ const ui_action_def ui_actions[] = {
 
 	/* accounts and the audit log (ward officer) */
 	{ UA_ADD, "add-user", { 'a', FN(KEY_IC) }, "a",
-	  N_("Add"), N_("Add an account"), UV_USERS },
+	  N_("New"), N_("Add an account"), UV_USERS },
 	{ UA_TOGGLE_DISABLED, "disable-user", { 'd', FN(KEY_DC) }, "d",
 	  N_("Disable/enable"), N_("Disable the account under the cursor, or enable it again"), UV_USERS },
 	{ UA_RESET_PASSWORD, "reset-password", { 'p' }, "p",

@@ -10,6 +10,7 @@
 #include "gonha/i18n.h"
 #include "gonha/text.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,7 +258,7 @@ static void audit_draw(ui_view *v)
 	ui_put(2, xu, wu, _("User"));
 	ui_put(2, xc, wc, _("Action"));
 	ui_put(2, xt, wt, _("Table"));
-	ui_put(2, xd, wd, _("TDP"));
+	ui_put(2, xd, wd, _("TDP (code)"));
 	ui_put(2, xs, COLS - xs - 1, _("Changes"));
 	attroff(A_BOLD);
 	ui_hline(3, 1, COLS - 2, "─");
@@ -347,6 +348,10 @@ static void export_csv(audit_view *a)
 		*slash = '\0';
 	else
 		snprintf(dir, sizeof dir, ".");
+	/* the whole path on the screen: the user has to find the file */
+	char real[PATH_MAX];
+	if (realpath(dir, real))
+		snprintf(dir, sizeof dir, "%s", real);
 	gn_now_iso(now);
 	for (int i = 1; i < 1000; i++) {
 		if (i == 1)

@@ -281,7 +281,7 @@ static void draw_list(users_view *u)
 	char right[64];
 	snprintf(right, sizeof right, _("%zu accounts"), u->n);
 	ui_title(app, _("Accounts"), right);
-	const int wl = 14, wn = 24, wr = 16, wt = 14;
+	const int wl = 14, wn = 22, wr = 15, wt = 12;
 	const int xn = 1 + wl + 1, xr = xn + wn + 1, xt = xr + wr + 1, xs = xt + wt + 1;
 	attron(A_BOLD);
 	ui_put(1, 1, wl, _("User"));
@@ -339,12 +339,13 @@ static void draw_form(users_view *u)
 			int x = xf;
 			for (int i = 0; i < 3; i++) {
 				char one[96];
-				snprintf(one, sizeof one, "%d %s", i + 1, gn_role_label(roles[i]));
-				if (roles[i] == u->role)
+				bool chosen = roles[i] == u->role;
+				snprintf(one, sizeof one, chosen ? "[%d %s]" : " %d %s ", i + 1, gn_role_label(roles[i]));
+				if (chosen)
 					attron(A_REVERSE);
 				x += ui_put(y, x, COLS - x - 1, one);
 				attroff(A_REVERSE);
-				x += ui_put(y, x, COLS - x - 1, "  ");
+				x += ui_put(y, x, COLS - x - 1, " ");
 			}
 			if (f == u->focus)
 				cur_y = y;
