@@ -119,7 +119,7 @@ const ui_action_def ui_actions[] = {
 	  N_("Accounts"), N_("The user accounts: add, disable, reset a password, assign TDPs"), UV_HOME },
 	{ UA_AUDIT, "audit", { 'a' }, "a",
 	  N_("Audit"), N_("The audit log: who changed what, newest first"), UV_HOME },
-	{ UA_SWITCH_USER, "switch-user", { 'x', UI_CTRL('l'), FN(KEY_F(2)) }, "x",
+	{ UA_SWITCH_USER, "switch-user", { 'L', UI_CTRL('l'), FN(KEY_F(2)) }, "L",
 	  N_("Sign out"), N_("Sign out so someone else can sign in (drafts are kept; a backup is made)"),
 	  UV_LISTS | UV_COVS | UV_ACCOUNTS },
 };

@@ -165,8 +165,8 @@ static void officer_adds_a_user_then_switches_to_it(void)
 	snprintf(csv, sizeof csv, "%s/audit-2026-11-20.csv", gn_test_tmpdir());
 	CHECK(stat(csv, &sb) == 0 && (sb.st_mode & 0777) == 0600);
 
-	/* switch user: back to the sign-in screen, no restart */
-	gn_term_type(t, "x");
+	/* switch user (Shift-L): back to the sign-in screen, no restart */
+	gn_term_type(t, "L");
 	REQUIRE_WAIT(t, "Đã đăng xuất");
 	REQUIRE(sign_in(t, "lan", "matkhau1") == 0);
 	WAIT(t, "02  Tổ dân phố 2");
@@ -192,7 +192,7 @@ static void tdp_leader_is_refused(void)
 	gn_term *t = start();
 	REQUIRE(t);
 	REQUIRE(sign_in(t, "tdp01", "demo") == 0);
-	WAIT(t, "x Đăng xuất");
+	WAIT(t, "L Đăng xuất");
 	CHECK(!gn_term_contains(t, "Tài khoản"));
 	CHECK(!gn_term_contains(t, "Nhật ký"));
 	gn_term_type(t, "u");
