@@ -46,6 +46,22 @@ gn_status gn_audit_query(gn_ctx *ctx, const gn_audit_filter *filter, gn_audit_en
 
 void gn_audit_entries_free(gn_audit_entry *entries, size_t n);
 
+/* One field of an entry's changes, as text (a JSON null is ""; a number or
+ * an array is its JSON text). */
+typedef struct gn_audit_change {
+	char *field;
+	char *old_value;
+	char *new_value;
+} gn_audit_change;
+
+/* Splits an entry's changes ({field: [old, new]}) into fields, in the
+ * order they were written (SQLite's JSON functions do the parsing). A
+ * value that is not a pair is shown as the new value. Malformed JSON:
+ * GN_ERR_INVALID. Free with gn_audit_changes_free. */
+gn_status gn_audit_changes_parse(sqlite3 *db, const char *changes, gn_audit_change **out, size_t *n,
+                                 gn_err *err);
+void gn_audit_changes_free(gn_audit_change *changes, size_t n);
+
 /* Writes the matching entries (oldest first, ignoring offset/limit) as CSV
  * with a header row: id,at,user,action,table,record_id,tdp_code,changes.
  * The file is created with mode 0600 and must not exist yet. Ward officer

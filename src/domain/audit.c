@@ -180,6 +180,78 @@ out:
 	return rc;
 }
 
+static char *col_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return strdup(t ? (const char *)t : "");
+}
+
+void gn_audit_changes_free(gn_audit_change *changes, size_t n)
+{
+	for (size_t i = 0; changes && i < n; i++) {
+		free(changes[i].field);
+		free(changes[i].old_value);
+		free(changes[i].new_value);
+	}
+	free(changes);
+}
+
+gn_status gn_audit_changes_parse(sqlite3 *db, const char *changes, gn_audit_change **out, size_t *n,
+                                 gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_audit_change *list = NULL;
+	size_t len = 0, cap = 0;
+	gn_status rc = GN_OK;
+	*out = NULL;
+	*n = 0;
+	if (!changes || !*changes)
+		return GN_OK;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT key,"
+	                       " CASE WHEN type = 'array' AND json_array_length(value) = 2"
+	                       "  THEN json_extract(value, '$[0]') ELSE NULL END,"
+	                       " CASE WHEN type = 'array' AND json_array_length(value) = 2"
+	                       "  THEN json_extract(value, '$[1]') ELSE value END"
+	                       " FROM json_each(?1) WHERE json_valid(?1) ORDER BY id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "audit_log");
+	sqlite3_bind_text(st, 1, changes, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			gn_audit_change *bigger = realloc(list, ncap * sizeof *list);
+			if (!bigger) {
+				rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+				goto out;
+			}
+			list = bigger;
+			cap = ncap;
+		}
+		gn_audit_change *c = &list[len++];
+		c->field = col_dup(st, 0);
+		c->old_value = col_dup(st, 1);
+		c->new_value = col_dup(st, 2);
+		if (!c->field || !c->old_value || !c->new_value) {
+			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = gn_fail(err, GN_ERR_INVALID, _("the changes of this entry are not readable: %s"), sqlite3_errmsg(db));
+		goto out;
+	}
+	*out = list;
+	*n = len;
+	list = NULL;
+	len = 0;
+out:
+	sqlite3_finalize(st);
+	gn_audit_changes_free(list, len);
+	return rc;
+}
+
 void gn_audit_entries_free(gn_audit_entry *entries, size_t n)
 {
 	for (size_t i = 0; entries && i < n; i++)

@@ -192,7 +192,7 @@ void ui_draw_all(ui_app *app)
 		app->top->draw(app->top);
 		getyx(stdscr, cy, cx);
 	}
-	bool cursor_shown = app->top && !(app->top->kind & (UV_HOME | UV_TDP | UV_HELP | UV_COVS));
+	bool cursor_shown = app->top && !(app->top->kind & (UV_HOME | UV_TDP | UV_HELP | UV_COVS | UV_ACCOUNTS));
 	move(LINES - 2, 0);
 	clrtoeol();
 	if (app->status[0]) {
@@ -218,7 +218,7 @@ void ui_draw_all(ui_app *app)
 			ui_put(LINES - 2, 1, COLS - 2, app->status + fit + (app->status[fit] == ' '));
 		attroff(A_BOLD);
 	}
-	ui_draw_keybar(app->top ? app->top->kind : 0);
+	ui_draw_keybar(app->top ? app->top->kind : 0, ui_officer(app));
 	if (cursor_shown && cy >= 0 && cy < LINES - 2) {
 		move(cy, cx);
 		curs_set(1);
@@ -329,7 +329,7 @@ static void help_draw(ui_view *v)
 	int y = 2 - h->scroll;
 	for (size_t i = 0; i < ui_action_count; i++) {
 		const ui_action_def *a = &ui_actions[i];
-		if (!(a->views & h->for_view))
+		if (!(a->views & h->for_view) || (ui_action_officer_only(a->action) && !ui_officer(v->app)))
 			continue;
 		if (y >= 2 && y < LINES - 2) {
 			char keys[64] = "";
@@ -431,6 +431,10 @@ static void handle(ui_app *app, int key)
 	case UA_QUIT:
 		app->quit = true;
 		break;
+	case UA_SWITCH_USER:
+		if (app->signed_in)
+			ui_switch_user(app);
+		break;
 	default:
 		break;
 	}
@@ -445,13 +449,42 @@ static void free_carry(ui_carry *c)
 	memset(c, 0, sizeof *c);
 }
 
-static void app_finish(ui_app *app)
+static void close_all(ui_app *app)
 {
 	while (app->top) {
 		ui_view *v = app->top;
 		app->top = v->below;
 		v->close(v);
 	}
+}
+
+bool ui_officer(const ui_app *app)
+{
+	return app->signed_in && app->ctx.user.role == GN_ROLE_WARD_OFFICER;
+}
+
+void ui_switch_user(ui_app *app)
+{
+	gn_err err = { 0 };
+	char snapshot[4096] = "";
+	/* Only list screens offer this: every form below has its draft written
+	 * already (drafts live in the database, whoever signs in next). */
+	close_all(app);
+	free_carry(&app->carry); /* "visited by" was the one who leaves */
+	gn_status st = gn_sign_out(&app->ctx, app->db_path[0] ? app->db_path : NULL, snapshot, sizeof snapshot, &err);
+	app->signed_in = false;
+	ui_push(app, ui_signin_new(app));
+	if (st != GN_OK)
+		ui_status(app, true, _("Signed out, but the backup was not made: %s"), err.msg);
+	else if (snapshot[0])
+		ui_status(app, false, _("Signed out. Backup: %s"), snapshot);
+	else
+		ui_status(app, false, "%s", _("Signed out."));
+}
+
+static void app_finish(ui_app *app)
+{
+	close_all(app);
 	free_carry(&app->carry);
 	gn_cov_free(&app->cov);
 }
@@ -467,10 +500,9 @@ static void adopt_census(ui_app *app, gn_census *census)
 	app->ctx.coverage = &app->cov;
 }
 
-static gn_status open_db(const char *db_path, sqlite3 **db, gn_err *err)
+static gn_status open_db(const char *db_path, sqlite3 **db, char buf[4096], gn_err *err)
 {
-	char buf[4096];
-	const char *path = gn_db_resolve_path(db_path, buf, sizeof buf);
+	const char *path = gn_db_resolve_path(db_path, buf, 4096);
 	if (!path)
 		return gn_fail(err, GN_ERR_IO, _("no database path: use --db FILE or set GONHA_DB"));
 	return gn_db_open(path, 0, db, err);
@@ -480,7 +512,8 @@ int gn_ui_run(const char *db_path)
 {
 	gn_err err = { 0 };
 	sqlite3 *db = NULL;
-	if (open_db(db_path, &db, &err) != GN_OK) {
+	char path[4096] = "";
+	if (open_db(db_path, &db, path, &err) != GN_OK) {
 		fprintf(stderr, "gonha: %s\n", err.msg);
 		return 3;
 	}
@@ -508,6 +541,7 @@ int gn_ui_run(const char *db_path)
 	fflush(stdout);
 
 	ui_app app = { .db = db };
+	snprintf(app.db_path, sizeof app.db_path, "%s", path);
 	app.ctx.db = db;
 	app.ctx.coverage = &app.cov;
 	/* The questionnaire's indicators, so that saving a household keeps
@@ -539,6 +573,14 @@ int gn_ui_run(const char *db_path)
 		           !(app.top->kind == UV_SIGNIN)) {
 			ui_push(&app, ui_lock_new(&app, idle_minutes));
 		}
+	}
+	/* Quitting signs out too: the automatic snapshot (at least daily, and
+	 * whenever the last user leaves) is made here as on a switch. */
+	if (app.signed_in) {
+		gn_err out_err = { 0 };
+		char snapshot[4096] = "";
+		gn_sign_out(&app.ctx, app.db_path[0] ? app.db_path : NULL, snapshot, sizeof snapshot, &out_err);
+		app.signed_in = false;
 	}
 	app_finish(&app);
 	if (have_census)
@@ -595,7 +637,8 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 	size_t n_tdps = 0;
 	gn_census census;
 	bool have_census = false;
-	if (open_db(db_path, &db, &err) != GN_OK) {
+	char path[4096] = "";
+	if (open_db(db_path, &db, path, &err) != GN_OK) {
 		fprintf(stderr, "gonha: %s\n", err.msg);
 		return 3;
 	}

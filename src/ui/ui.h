@@ -41,6 +41,7 @@ typedef enum ui_action {
 	UA_ADD_MEMBER, UA_REMOVE_MEMBER,
 	UA_COVERAGE, UA_DASHBOARD, UA_SORT, UA_REVERSE, UA_NEXT_COL, UA_PREV_COL, UA_EXPORT_CSV, UA_PRINT_SHEET,
 	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
+	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 } ui_action;
 
 /* The views, as bits: an action lists the views it works in. */
@@ -56,6 +57,10 @@ enum {
 	UV_MISSING = 1 << 8,  /* the people missing from an indicator */
 	UV_EXCHANGE = 1 << 12, /* CSV export and import */
 	UV_CONFLICTS = 1 << 13, /* merge conflicts, for a ward officer */
+	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
+	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
+	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
+	UV_ACCOUNTS = UV_USERS | UV_AUDIT,
 	UV_FORMS = UV_HOUSEHOLD | UV_PERSON,
 	UV_LISTS = UV_HOME | UV_TDP,
 	UV_COVS = UV_COV | UV_DASH | UV_MISSING,
@@ -72,14 +77,18 @@ typedef struct ui_action_def {
 	unsigned views;
 } ui_action_def;
 
+/* Offered to a ward officer only (the domain refuses others anyway). */
+bool ui_action_officer_only(ui_action a);
+
 extern const ui_action_def ui_actions[];
 extern const size_t ui_action_count;
 
 /* The action a key does in a view, or UA_NONE. */
 ui_action ui_action_for_key(unsigned view, int key);
 
-/* The key bar (bottom line) of a view; the help screen's lines. */
-void ui_draw_keybar(unsigned view);
+/* The key bar (bottom line) of a view; officer: the signed-in user is a
+ * ward officer (the officer-only actions are shown). */
+void ui_draw_keybar(unsigned view, bool officer);
 
 /* ---- the app and its views ---------------------------------------------- */
 
@@ -118,12 +127,19 @@ struct ui_app {
 	int mouse_y, mouse_x; /* where the last click (UI_MOUSE) was */
 	bool mouse_double;    /* it was a double click */
 	bool headless;        /* bench: no keyboard */
+	char db_path[4096];   /* the database file (for the sign-out snapshot, exports beside it) */
 };
 
 void ui_push(ui_app *app, ui_view *v);
 void ui_pop(ui_app *app);
 void ui_status(ui_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_status_err(ui_app *app, const gn_err *err);
+
+/* Signs out (the sign-out snapshot is made; drafts stay in the database)
+ * and goes back to the sign-in screen, without a restart. */
+void ui_switch_user(ui_app *app);
+/* The signed-in user is a ward officer. */
+bool ui_officer(const ui_app *app);
 
 /* Draws the whole screen: the top view, the status line and the key bar,
  * or the "too small" message. */
@@ -216,6 +232,10 @@ ui_view *ui_dashboard_new(ui_app *app);
 ui_view *ui_exchange_new(ui_app *app);
 ui_view *ui_conflicts_new(ui_app *app);
 ui_view *ui_missing_new(ui_app *app, const char *tdp_id, int indicator);
+/* The accounts (ui_users.c) and the audit log (ui_audit.c), for a ward
+ * officer: NULL (and the refusal on the status line) for anyone else. */
+ui_view *ui_users_new(ui_app *app);
+ui_view *ui_audit_new(ui_app *app);
 /* Shows a failed check in the person view (the cursor goes to the field). */
 void ui_person_show_error(ui_view *person, const gn_err *err);
 /* Puts the household view's cursor on roster line i. */

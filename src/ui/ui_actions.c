@@ -23,10 +23,29 @@ const ui_action_def ui_actions[] = {
 	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) }, "^D",
 	  N_("Remove person"), N_("Remove the member under the cursor from the household"), UV_HOUSEHOLD },
 	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) }, "Enter",
-	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN },
-	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, "↓", NULL, N_("Next field"), UV_FORMS | UV_SIGNIN },
+	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM },
+	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, "↓", NULL, N_("Next field"), UV_FORMS | UV_SIGNIN | UV_ACCFORM },
 	{ UA_PREV_FIELD, "previous-field", { FN(KEY_BTAB), FN(KEY_UP) }, "S-Tab",
-	  NULL, N_("Previous field (Shift-Tab or Up)"), UV_FORMS | UV_SIGNIN },
+	  NULL, N_("Previous field (Shift-Tab or Up)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM },
+	{ UA_SAVE, "save-account", { UI_CTRL('s'), FN(KEY_F(2)) }, "^S",
+	  N_("Save"), N_("Save (Enter on the last field too); a wrong field changes nothing"), UV_ACCFORM },
+	{ UA_BACK, "cancel", { 27 }, "Esc", N_("Cancel"), N_("Leave without changing anything"), UV_ACCFORM },
+
+	/* accounts and the audit log (ward officer) */
+	{ UA_ADD, "add-user", { 'a', FN(KEY_IC) }, "a",
+	  N_("New"), N_("Add an account"), UV_USERS },
+	{ UA_TOGGLE_DISABLED, "disable-user", { 'd', FN(KEY_DC) }, "d",
+	  N_("Disable/enable"), N_("Disable the account under the cursor, or enable it again"), UV_USERS },
+	{ UA_RESET_PASSWORD, "reset-password", { 'p' }, "p",
+	  N_("Password"), N_("Set a new password for the account under the cursor"), UV_USERS },
+	{ UA_ASSIGN_TDP, "assign-tdp", { 't' }, "t",
+	  N_("TDPs"), N_("Change the TDPs of the account under the cursor"), UV_USERS },
+	{ UA_OPEN, "open-entry", { '\n', '\r', FN(KEY_ENTER) }, "Enter",
+	  N_("Details"), N_("The entry's changes, field by field (old → new)"), UV_AUDIT },
+	{ UA_FILTER, "filter-audit", { 'f', '/' }, "f",
+	  N_("Filter"), N_("Filter: user:NAME tdp:CODE action:ACTION date:YYYY-MM-DD (or FROM..TO)"), UV_AUDIT },
+	{ UA_EXPORT_CSV, "export-audit", { 'e' }, "e",
+	  N_("CSV"), N_("Write the filtered entries to a CSV file beside the database"), UV_AUDIT },
 
 	/* coverage (before "open": → chooses the dashboard's indicator) */
 	{ UA_NEXT_COL, "next-indicator", { FN(KEY_RIGHT), 'l', '\t' }, "→",
@@ -67,7 +86,9 @@ const ui_action_def ui_actions[] = {
 
 	/* lists */
 	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) }, "Enter",
-	  N_("Open"), N_("Open the item under the cursor"), UV_LISTS },
+	  N_("Open"), N_("Open the item under the cursor"), UV_TDP },
+	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) }, "Enter",
+	  NULL, N_("Open the item under the cursor"), UV_HOME },
 	{ UA_ADD, "add", { 'a', FN(KEY_IC) }, "a",
 	  N_("Add"), N_("Add a household after the last one of the walk"), UV_TDP },
 	{ UA_REMOVE, "remove", { 'd', FN(KEY_DC) }, "d",
@@ -80,31 +101,47 @@ const ui_action_def ui_actions[] = {
 	  N_("Filter"), N_("Show all / not visited / revisit / needs help"), UV_TDP },
 	{ UA_SEARCH, "search", { '/', 's' }, "/",
 	  N_("Search"), N_("Search names, addresses and CCCD as you type (no accents needed)"), UV_TDP },
-	{ UA_UP, "up", { FN(KEY_UP), 'k' }, "↑", NULL, N_("Move up"), UV_LISTS | UV_HELP | UV_COVS | UV_CONFLICTS },
-	{ UA_DOWN, "down", { FN(KEY_DOWN), 'j' }, "↓", NULL, N_("Move down"), UV_LISTS | UV_HELP | UV_COVS | UV_CONFLICTS },
-	{ UA_PAGE_UP, "page-up", { FN(KEY_PPAGE), UI_CTRL('b') }, "PgUp", NULL, N_("Page up"), UV_LISTS | UV_HELP | UV_COVS },
+	{ UA_UP, "up", { FN(KEY_UP), 'k' }, "↑", NULL, N_("Move up"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
+	{ UA_DOWN, "down", { FN(KEY_DOWN), 'j' }, "↓", NULL, N_("Move down"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
+	{ UA_PAGE_UP, "page-up", { FN(KEY_PPAGE), UI_CTRL('b') }, "PgUp", NULL, N_("Page up"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
 	{ UA_PAGE_DOWN, "page-down", { FN(KEY_NPAGE), UI_CTRL('f'), ' ' }, "PgDn", NULL, N_("Page down"),
-	  UV_LISTS | UV_HELP | UV_COVS },
-	{ UA_FIRST, "first", { FN(KEY_HOME), 'g' }, "Home", NULL, N_("Go to the first"), UV_LISTS | UV_COVS },
-	{ UA_LAST, "last", { FN(KEY_END), 'G' }, "End", NULL, N_("Go to the last"), UV_LISTS | UV_COVS },
+	  UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
+	{ UA_FIRST, "first", { FN(KEY_HOME), 'g' }, "Home", NULL, N_("Go to the first"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
+	{ UA_LAST, "last", { FN(KEY_END), 'G' }, "End", NULL, N_("Go to the last"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
 
 	/* everywhere */
 	{ UA_HELP, "help", { FN(KEY_F(1)), '?' }, "?",
-	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP | UV_COVS | UV_CONFLICTS },
+	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
 	{ UA_HELP, "help", { FN(KEY_F(1)), UI_CTRL('g') }, "F1",
-	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN | UV_EXCHANGE },
+	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_EXCHANGE },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
-	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_LISTS | UV_HELP },
-	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc", N_("Back"), N_("Go back"), UV_COV | UV_MISSING },
+	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_TDP | UV_HELP },
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
+	  NULL, N_("Go back (what is typed stays in the draft)"), UV_HOME },
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc", N_("Back"), N_("Go back"), UV_COV | UV_MISSING | UV_ACCOUNTS },
 	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_DASH | UV_EXCHANGE },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc", N_("Back"), N_("Go back"), UV_CONFLICTS },
 	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_FORMS },
 	{ UA_QUIT, "quit", { 'q', UI_CTRL('q') }, "q",
-	  N_("Quit"), N_("Quit gonha"), UV_LISTS | UV_COVS | UV_CONFLICTS },
+	  N_("Quit"), N_("Quit gonha"), UV_LISTS | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
 	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') }, "^Q",
-	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS | UV_EXCHANGE },
+	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS | UV_ACCFORM | UV_EXCHANGE },
+
+	/* last on the key bar: a ward officer's screens, switching user */
+	{ UA_USERS, "users", { 'u' }, "u",
+	  N_("Accounts"), N_("The user accounts: add, disable, reset a password, assign TDPs"), UV_HOME },
+	{ UA_AUDIT, "audit", { 'a' }, "a",
+	  N_("Audit"), N_("The audit log: who changed what, newest first"), UV_HOME },
+	{ UA_SWITCH_USER, "switch-user", { 'L', UI_CTRL('l'), FN(KEY_F(2)) }, "L",
+	  N_("Sign out"), N_("Sign out so someone else can sign in (drafts are kept; a backup is made)"),
+	  UV_LISTS | UV_COVS | UV_ACCOUNTS },
 };
 const size_t ui_action_count = sizeof ui_actions / sizeof *ui_actions;
+
+bool ui_action_officer_only(ui_action a)
+{
+	return a == UA_USERS || a == UA_AUDIT;
+}
 
 ui_action ui_action_for_key(unsigned view, int key)
 {
@@ -120,7 +157,7 @@ ui_action ui_action_for_key(unsigned view, int key)
 	return UA_NONE;
 }
 
-void ui_draw_keybar(unsigned view)
+void ui_draw_keybar(unsigned view, bool officer)
 {
 	int y = LINES - 1, x = 0;
 	attrset(A_NORMAL);
@@ -128,7 +165,7 @@ void ui_draw_keybar(unsigned view)
 	clrtoeol();
 	for (size_t i = 0; i < ui_action_count && x < COLS - 1; i++) {
 		const ui_action_def *a = &ui_actions[i];
-		if (!(a->views & view) || !a->bar)
+		if (!(a->views & view) || !a->bar || (ui_action_officer_only(a->action) && !officer))
 			continue;
 		const char *label = _(a->bar);
 		int need = gn_text_width(a->key_label) + 1 + gn_text_width(label);

@@ -186,6 +186,12 @@ static bool home_key(ui_view *v, ui_action a, int key)
 	case UA_EXCHANGE:
 		ui_push(v->app, ui_exchange_new(v->app));
 		return true;
+	case UA_USERS:
+		ui_push(v->app, ui_users_new(v->app));
+		return true;
+	case UA_AUDIT:
+		ui_push(v->app, ui_audit_new(v->app));
+		return true;
 	default:
 		return false;
 	}

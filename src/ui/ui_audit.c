@@ -1,0 +1,456 @@
+/* The audit log screen (ward officer): newest first, a page at a time
+ * (gn_audit_query with LIMIT/OFFSET, so the size of the log does not
+ * matter), filtered by a line typed as "user:lan tdp:01 action:create
+ * date:2026-11-20" (or FROM..TO); Enter shows one entry's changes field by
+ * field, and one key writes the filtered entries to a CSV beside the
+ * database (gn_audit_export_csv, as `gonha audit --out`). */
+#include "ui.h"
+#include "gonha/audit.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/text.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define AF_MAX 128
+
+typedef struct audit_criteria {
+	char user[AF_MAX], tdp[AF_MAX], action[AF_MAX], table[AF_MAX], since[AF_MAX], until[AF_MAX];
+} audit_criteria;
+
+typedef struct audit_view {
+	ui_view v;
+	audit_criteria crit;
+	gn_audit_entry *page;   /* owned: the entries from `offset` */
+	size_t n;
+	long offset, total, cur;
+	bool loaded;
+	gn_editbuf filter;      /* the filter line as typed */
+	char applied[256];      /* the filter line in force */
+	bool typing;            /* typing goes into the filter line */
+	char filter_msg[GN_ERR_MSG_MAX];
+	bool detail;            /* one entry's changes */
+	gn_audit_change *changes;
+	size_t n_changes;
+	int scroll;
+} audit_view;
+
+static int page_rows(void)
+{
+	int rows = LINES - 2 - 4;
+	return rows > 1 ? rows : 1;
+}
+
+static gn_audit_filter filter_of(const audit_criteria *c)
+{
+	return (gn_audit_filter){ .user_login = c->user, .tdp = c->tdp, .action = c->action,
+	                          .table_name = c->table, .since = c->since, .until = c->until };
+}
+
+static bool looks_like_date(const char *s)
+{
+	return s[0] >= '0' && s[0] <= '9' && (strchr(s, '-') || strstr(s, ".."));
+}
+
+static bool all_digits(const char *s)
+{
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static bool known_action(const char *s)
+{
+	static const char *const actions[] = { "create", "update", "remove", "erase", "assign",
+	                                       "disable", "enable", "password", "restore" };
+	for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
+		if (strcmp(s, actions[i]) == 0)
+			return true;
+	return false;
+}
+
+static void set_dates(audit_criteria *c, const char *v)
+{
+	const char *dots = strstr(v, "..");
+	if (!dots) {
+		snprintf(c->since, AF_MAX, "%s", v);
+		snprintf(c->until, AF_MAX, "%s", v);
+		return;
+	}
+	snprintf(c->since, AF_MAX, "%.*s", (int)(dots - v), v);
+	snprintf(c->until, AF_MAX, "%s", dots + 2);
+}
+
+/* "user:lan tdp:01 action:create date:2026-11-01..2026-11-20"; a word
+ * without a name is guessed: a date, a TDP code (digits), an action, else a
+ * user name. False with the message for a name it does not know. */
+static bool parse_filter(const char *line, audit_criteria *c, char *msg, size_t msg_size)
+{
+	memset(c, 0, sizeof *c);
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", line);
+	char *save = NULL;
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		char *sep = strpbrk(w, ":=");
+		const char *v = sep ? sep + 1 : w;
+		if (sep)
+			*sep = '\0';
+		const char *k = sep ? w : NULL;
+		if (!k) {
+			if (looks_like_date(v)) k = "date";
+			else if (all_digits(v)) k = "tdp";
+			else if (known_action(v)) k = "action";
+			else k = "user";
+		}
+		if (!strcmp(k, "user") || !strcmp(k, "u") || !strcmp(k, "người") || !strcmp(k, "nguoi"))
+			snprintf(c->user, AF_MAX, "%s", v);
+		else if (!strcmp(k, "tdp") || !strcmp(k, "t") || !strcmp(k, "tổ") || !strcmp(k, "to"))
+			snprintf(c->tdp, AF_MAX, "%s", v);
+		else if (!strcmp(k, "action") || !strcmp(k, "a") || !strcmp(k, "việc") || !strcmp(k, "viec"))
+			snprintf(c->action, AF_MAX, "%s", v);
+		else if (!strcmp(k, "table") || !strcmp(k, "bảng") || !strcmp(k, "bang"))
+			snprintf(c->table, AF_MAX, "%s", v);
+		else if (!strcmp(k, "date") || !strcmp(k, "d") || !strcmp(k, "ngày") || !strcmp(k, "ngay"))
+			set_dates(c, v);
+		else {
+			snprintf(msg, msg_size, _("%s: not a filter; use user:, tdp:, action:, table: or date:"), k);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Reads the page holding the cursor under the given criteria. */
+static gn_status fetch(audit_view *a, const audit_criteria *c, long cur, gn_err *err)
+{
+	long rows = page_rows();
+	gn_audit_filter f = filter_of(c);
+	f.offset = (cur / rows) * rows;
+	f.limit = rows;
+	gn_audit_entry *page = NULL;
+	size_t n = 0;
+	long total = 0;
+	gn_status st = gn_audit_query(&a->v.app->ctx, &f, &page, &n, &total, err);
+	if (st != GN_OK)
+		return st;
+	gn_audit_entries_free(a->page, a->n);
+	a->page = page;
+	a->n = n;
+	a->total = total;
+	a->offset = f.offset;
+	a->cur = cur;
+	a->loaded = true;
+	if (a->cur >= total && total > 0)
+		return fetch(a, c, total - 1, err);
+	if (total == 0)
+		a->cur = 0;
+	return GN_OK;
+}
+
+static void go_to(audit_view *a, long cur)
+{
+	gn_err err = { 0 };
+	if (cur < 0)
+		cur = 0;
+	if (a->loaded && cur >= a->offset && cur < a->offset + (long)a->n) {
+		a->cur = cur;
+		return;
+	}
+	if (fetch(a, &a->crit, cur, &err) != GN_OK)
+		ui_status_err(a->v.app, &err);
+}
+
+static void audit_open(ui_view *v)
+{
+	audit_view *a = (audit_view *)v;
+	gn_err err = { 0 };
+	if (fetch(a, &a->crit, a->cur, &err) != GN_OK)
+		ui_status_err(v->app, &err);
+}
+
+/* "login: → lan; role: → tdp_leader" for the list's last column. */
+static void summary(sqlite3 *db, const char *changes, char *out, size_t size)
+{
+	gn_audit_change *c = NULL;
+	size_t n = 0, len = 0;
+	gn_err err = { 0 };
+	out[0] = '\0';
+	if (gn_audit_changes_parse(db, changes, &c, &n, &err) != GN_OK) {
+		snprintf(out, size, "%s", changes);
+		return;
+	}
+	for (size_t i = 0; i < n && len < size; i++) {
+		int w = c[i].old_value[0]
+			? snprintf(out + len, size - len, "%s%s: %s → %s", i ? "; " : "", c[i].field, c[i].old_value, c[i].new_value)
+			: snprintf(out + len, size - len, "%s%s: %s", i ? "; " : "", c[i].field, c[i].new_value);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	gn_audit_changes_free(c, n);
+}
+
+static void draw_detail(audit_view *a)
+{
+	ui_app *app = a->v.app;
+	long k = a->cur - a->offset;
+	if (k < 0 || k >= (long)a->n)
+		return;
+	const gn_audit_entry *e = &a->page[k];
+	char title[128], line[512];
+	snprintf(title, sizeof title, _("Audit entry %ld"), e->id);
+	ui_title(app, title, _("Audit log"));
+	int y = 2;
+	snprintf(line, sizeof line, _("When (UTC): %s"), e->at);
+	ui_put(y++, 2, COLS - 3, line);
+	snprintf(line, sizeof line, _("Who: %s"), e->user_login);
+	ui_put(y++, 2, COLS - 3, line);
+	snprintf(line, sizeof line, _("What: %s %s %s"), e->action, e->table_name, e->record_id);
+	ui_put(y++, 2, COLS - 3, line);
+	snprintf(line, sizeof line, _("TDP: %s"), e->tdp_code[0] ? e->tdp_code : "—");
+	ui_put(y++, 2, COLS - 3, line);
+	y++;
+	attron(A_BOLD);
+	ui_put(y++, 2, COLS - 3, _("Field: old → new"));
+	attroff(A_BOLD);
+	if (a->n_changes == 0)
+		ui_put(y, 2, COLS - 3, _("(no values recorded)"));
+	for (size_t i = (size_t)a->scroll; i < a->n_changes && y < LINES - 3; i++, y++) {
+		snprintf(line, sizeof line, "%s: %s → %s", a->changes[i].field,
+		         a->changes[i].old_value[0] ? a->changes[i].old_value : "—", a->changes[i].new_value);
+		ui_put(y, 2, COLS - 3, line);
+	}
+}
+
+static void audit_draw(ui_view *v)
+{
+	audit_view *a = (audit_view *)v;
+	ui_app *app = v->app;
+	if (a->detail) {
+		draw_detail(a);
+		return;
+	}
+	long rows = page_rows();
+	char right[128];
+	long pages = a->total ? (a->total + rows - 1) / rows : 1;
+	snprintf(right, sizeof right, _("page %ld/%ld · %ld entries"), a->offset / rows + 1, pages, a->total);
+	ui_title(app, _("Audit log (newest first)"), right);
+
+	const char *label = _("Filter:");
+	int lw = gn_text_width(label);
+	ui_put(1, 1, lw, label);
+	if (a->typing) {
+		attron(A_UNDERLINE);
+		ui_input_draw(&a->filter, 1, lw + 2, COLS - lw - 4, false, false);
+		attroff(A_UNDERLINE);
+	} else {
+		ui_put(1, lw + 2, COLS - lw - 4, a->applied[0] ? a->applied : _("(none: f to filter)"));
+	}
+	const int wa = 16, wu = 12, wc = 9, wt = 9, wd = 4;
+	const int xu = 1 + wa + 1, xc = xu + wu + 1, xt = xc + wc + 1, xd = xt + wt + 1, xs = xd + wd + 1;
+	attron(A_BOLD);
+	ui_put(2, 1, wa, _("When (UTC)"));
+	ui_put(2, xu, wu, _("User"));
+	ui_put(2, xc, wc, _("Action"));
+	ui_put(2, xt, wt, _("Table"));
+	ui_put(2, xd, wd, _("TDP (code)"));
+	ui_put(2, xs, COLS - xs - 1, _("Changes"));
+	attroff(A_BOLD);
+	ui_hline(3, 1, COLS - 2, "─");
+	for (size_t i = 0; i < a->n && (long)i < rows; i++) {
+		const gn_audit_entry *e = &a->page[i];
+		int y = 4 + (int)i;
+		bool here = a->offset + (long)i == a->cur;
+		if (here)
+			attron(A_REVERSE);
+		char at[32], sum[1024];
+		snprintf(at, sizeof at, "%.10s %.5s", e->at, strlen(e->at) > 11 ? e->at + 11 : "");
+		ui_put_pad(y, 0, COLS, "");
+		ui_put(y, 1, wa, at);
+		ui_put(y, xu, wu, e->user_login);
+		ui_put(y, xc, wc, e->action);
+		ui_put(y, xt, wt, e->table_name);
+		ui_put(y, xd, wd, e->tdp_code);
+		summary(app->db, e->changes, sum, sizeof sum);
+		ui_put(y, xs, COLS - xs - 1, sum);
+		if (here)
+			attroff(A_REVERSE);
+	}
+	if (a->loaded && a->total == 0)
+		ui_put(5, 2, COLS - 4, _("No entry matches."));
+	if (a->typing) {
+		if (a->filter_msg[0]) {
+			attron(A_BOLD);
+			ui_put(LINES - 3, 1, COLS - 2, a->filter_msg);
+			attroff(A_BOLD);
+		} else {
+			ui_put(LINES - 3, 1, COLS - 2, _("user:NAME tdp:CODE action:create date:YYYY-MM-DD or FROM..TO; Enter: apply"));
+		}
+		ui_input_draw(&a->filter, 1, lw + 2, COLS - lw - 4, false, true);
+	}
+}
+
+static void close_detail(audit_view *a)
+{
+	gn_audit_changes_free(a->changes, a->n_changes);
+	a->changes = NULL;
+	a->n_changes = 0;
+	a->detail = false;
+	a->scroll = 0;
+}
+
+static void open_detail(audit_view *a)
+{
+	long k = a->cur - a->offset;
+	if (k < 0 || k >= (long)a->n)
+		return;
+	gn_err err = { 0 };
+	close_detail(a);
+	if (gn_audit_changes_parse(a->v.app->db, a->page[k].changes, &a->changes, &a->n_changes, &err) != GN_OK) {
+		ui_status_err(a->v.app, &err);
+		return;
+	}
+	a->detail = true;
+}
+
+static void apply_filter(audit_view *a)
+{
+	audit_criteria c;
+	gn_err err = { 0 };
+	a->filter_msg[0] = '\0';
+	if (!parse_filter(a->filter.text, &c, a->filter_msg, sizeof a->filter_msg))
+		return;
+	if (fetch(a, &c, 0, &err) != GN_OK) {
+		/* nothing changes: the list stays as it was */
+		snprintf(a->filter_msg, sizeof a->filter_msg, "%s", err.msg[0] ? err.msg : gn_status_str(err.status));
+		return;
+	}
+	a->crit = c;
+	snprintf(a->applied, sizeof a->applied, "%s", a->filter.text);
+	a->typing = false;
+	a->v.kind = UV_AUDIT;
+}
+
+/* The CSV goes beside the database: audit-YYYY-MM-DD.csv, or -2, -3 ...
+ * when one was written already that day (an export never replaces a file). */
+static void export_csv(audit_view *a)
+{
+	ui_app *app = a->v.app;
+	char dir[4096], now[32], path[4200];
+	snprintf(dir, sizeof dir, "%s", app->db_path[0] ? app->db_path : "./ward.db");
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	/* the whole path on the screen: the user has to find the file */
+	char real[PATH_MAX];
+	if (realpath(dir, real))
+		snprintf(dir, sizeof dir, "%s", real);
+	gn_now_iso(now);
+	for (int i = 1; i < 1000; i++) {
+		if (i == 1)
+			snprintf(path, sizeof path, "%s/audit-%.10s.csv", dir, now);
+		else
+			snprintf(path, sizeof path, "%s/audit-%.10s-%d.csv", dir, now, i);
+		if (access(path, F_OK) != 0)
+			break;
+	}
+	gn_audit_filter f = filter_of(&a->crit);
+	long rows = 0;
+	gn_err err = { 0 };
+	if (gn_audit_export_csv(&app->ctx, &f, path, &rows, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	ui_status(app, false, _("Wrote %ld audit entries to %s"), rows, path);
+}
+
+static bool audit_key(ui_view *v, ui_action act, int key)
+{
+	audit_view *a = (audit_view *)v;
+	if (a->typing) {
+		switch (act) {
+		case UA_NEXT_FIELD:
+		case UA_SAVE:
+			if (key == '\t' || key == (UI_FN | KEY_DOWN))
+				return true;
+			apply_filter(a);
+			return true;
+		case UA_BACK:
+			a->typing = false;
+			a->filter_msg[0] = '\0';
+			gn_eb_set(&a->filter, a->applied);
+			v->kind = UV_AUDIT;
+			return true;
+		case UA_NONE:
+			if (ui_input_key(&a->filter, key))
+				a->filter_msg[0] = '\0';
+			return true;
+		default:
+			return act == UA_PREV_FIELD;
+		}
+	}
+	if (a->detail) {
+		switch (act) {
+		case UA_BACK: close_detail(a); return true;
+		case UA_OPEN: close_detail(a); return true;
+		case UA_UP: if (a->scroll > 0) a->scroll--; return true;
+		case UA_DOWN: if ((size_t)a->scroll + 1 < a->n_changes) a->scroll++; return true;
+		case UA_SWITCH_USER: case UA_QUIT: case UA_HELP: close_detail(a); return false;
+		default: return true;
+		}
+	}
+	long rows = page_rows();
+	switch (act) {
+	case UA_UP: go_to(a, a->cur - 1); return true;
+	case UA_DOWN: if (a->cur + 1 < a->total) go_to(a, a->cur + 1); return true;
+	case UA_PAGE_UP: go_to(a, a->cur - rows); return true;
+	case UA_PAGE_DOWN: go_to(a, a->cur + rows < a->total ? a->cur + rows : a->total - 1); return true;
+	case UA_FIRST: go_to(a, 0); return true;
+	case UA_LAST: go_to(a, a->total - 1); return true;
+	case UA_OPEN: open_detail(a); return true;
+	case UA_FILTER:
+		a->typing = true;
+		v->kind = UV_ACCFORM;
+		return true;
+	case UA_EXPORT_CSV: export_csv(a); return true;
+	default: return false;
+	}
+}
+
+static void audit_close(ui_view *v)
+{
+	audit_view *a = (audit_view *)v;
+	close_detail(a);
+	gn_audit_entries_free(a->page, a->n);
+	gn_eb_free(&a->filter);
+	free(a);
+}
+
+ui_view *ui_audit_new(ui_app *app)
+{
+	/* The domain decides: anyone but a ward officer is refused here. */
+	gn_err err = { 0 };
+	gn_audit_entry *probe = NULL;
+	size_t n = 0;
+	gn_audit_filter f = { .limit = 1 };
+	if (gn_audit_query(&app->ctx, &f, &probe, &n, NULL, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return NULL;
+	}
+	gn_audit_entries_free(probe, n);
+	audit_view *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	a->v = (ui_view){ .kind = UV_AUDIT, .open = audit_open, .draw = audit_draw, .handle_key = audit_key,
+	                  .close = audit_close, .app = app };
+	gn_eb_init(&a->filter, 200);
+	gn_eb_set(&a->filter, "");
+	return &a->v;
+}
