@@ -173,7 +173,7 @@ static void enters_a_household_end_to_end(void)
 	gn_term_type(t, "2");                             /* cashless: no */
 	gn_term_type(t, "1");                             /* safety */
 	gn_term_type(t, "3");                             /* course completed: confirmed asked */
-	WAIT(t, "Đã được xác nhận hoàn thành");
+	WAIT(t, "Đã xác nhận hoàn thành");
 	gn_term_type(t, "1");
 	WAIT(t, "Chọn tất cả việc");                       /* needs help: several */
 	gn_term_type(t, "1");
