@@ -17,6 +17,13 @@ typedef struct csv_out {
 	int first;
 } csv_out;
 
+
+/* Visited: a visit that ended (done, refused, moved away); a household to
+ * revisit still waits for one, as on the screens. */
+static long visited(const gn_cov_row *r)
+{
+	return r->done + r->refused + r->moved;
+}
 static void csv_cell(csv_out *o, const char *s)
 {
 	if (!o->first)
@@ -69,7 +76,7 @@ static void csv_row(csv_out *o, const gn_cov_set *set, const gn_cov_row *r, int 
 	csv_cell(o, r->code);
 	csv_cell(o, r->name);
 	csv_num(o, r->listed);
-	csv_num(o, r->listed - r->not_visited);
+	csv_num(o, visited(r));
 	csv_num(o, r->revisit);
 	csv_num(o, r->refused);
 	csv_num(o, r->moved);
@@ -174,9 +181,9 @@ static void progress_table(FILE *f, const gn_cov_row *rows, size_t n, const gn_c
 		char pct[32];
 		if (i == n)
 			rule(f);
-		fmt_pct_of(pct, sizeof pct, r->listed - r->not_visited, r->listed);
+		fmt_pct_of(pct, sizeof pct, visited(r), r->listed);
 		pad(f, r->name, 22);
-		fprintf(f, "%9ld %9ld ", r->listed, r->listed - r->not_visited);
+		fprintf(f, "%9ld %9ld ", r->listed, visited(r));
 		pad(f, "", 8 - gn_text_width(pct));
 		fprintf(f, "%s %9ld %9ld %9ld\n", pct, r->revisit, r->refused, r->moved);
 	}

@@ -304,8 +304,8 @@ static void report_matches_the_count(void)
 	long num, den;
 	expected(0, 2026, "c_basic_skills", &num, &den);
 	char line[512];
-	/* the ward total: 8 listed, 7 visited, 1 revisit, adults = c's population */
-	snprintf(line, sizeof line, "\"*\",\"Whole ward\",8,7,1,0,0,%ld,%ld,%ld,%.1f,100,", den, num, den,
+	/* the ward total: 8 listed, 6 visited (done, refused, moved; the revisit waits), 1 revisit, adults = c's population */
+	snprintf(line, sizeof line, "\"*\",\"Whole ward\",8,6,1,0,0,%ld,%ld,%ld,%.1f,100,", den, num, den,
 	         100.0 * (double)num / (double)den);
 	CHECK(strstr(buf, line) != NULL);
 	if (!strstr(buf, line))
