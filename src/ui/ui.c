@@ -615,14 +615,31 @@ static double time_screen(ui_app *app, int rounds)
 	return (now_ms() - t0) / rounds;
 }
 
-static double time_keys(ui_app *app, const int *keys, size_t n)
+/* The mean time from a key to the redrawn screen; *slowest (optional) gets
+ * the slowest key's time and *which its index. */
+static double time_keys_max(ui_app *app, const int *keys, size_t n, double *slowest, size_t *which)
 {
-	double t0 = now_ms();
+	double t0 = now_ms(), worst = 0;
+	size_t worst_i = 0;
 	for (size_t i = 0; i < n; i++) {
+		double k0 = now_ms();
 		handle(app, keys[i]);
 		ui_draw_all(app);
+		if (now_ms() - k0 > worst) {
+			worst = now_ms() - k0;
+			worst_i = i;
+		}
 	}
+	if (slowest)
+		*slowest = worst;
+	if (which)
+		*which = worst_i;
 	return (now_ms() - t0) / (double)n;
+}
+
+static double time_keys(ui_app *app, const int *keys, size_t n)
+{
+	return time_keys_max(app, keys, n, NULL, NULL);
 }
 
 int gn_ui_bench(const char *db_path, const char *login, int rounds)
@@ -686,7 +703,9 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 	static const int down[] = { UI_FN | KEY_DOWN, UI_FN | KEY_DOWN, UI_FN | KEY_NPAGE, UI_FN | KEY_UP,
 	                            UI_FN | KEY_NPAGE, UI_FN | KEY_NPAGE, UI_FN | KEY_PPAGE, UI_FN | KEY_END,
 	                            UI_FN | KEY_HOME, 'f', 'f', 'f', 'f' };
-	double t_keys = time_keys(&app, down, sizeof down / sizeof *down);
+	double t_keys_max = 0;
+	size_t keys_max_at = 0;
+	double t_keys = time_keys_max(&app, down, sizeof down / sizeof *down, &t_keys_max, &keys_max_at);
 	static const int search[] = { '/', 'n', 'g', 'u', 'y', 'e', 'n', ' ', 'v' };
 	double t_search = time_keys(&app, search, sizeof search / sizeof *search);
 	handle(&app, 27); /* clear the search */
@@ -715,6 +734,7 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 	printf("home (TDPs)               %8.2f ms/screen\n", t_home);
 	printf("TDP (households)          %8.2f ms/screen\n", t_tdp);
 	printf("TDP key to redraw         %8.2f ms/key\n", t_keys);
+	printf("TDP slowest key (#%zu)     %8.2f ms\n", keys_max_at + 1, t_keys_max);
 	printf("TDP search key to redraw  %8.2f ms/key\n", t_search);
 	printf("household form            %8.2f ms/screen\n", t_household);
 	printf("form key to redraw        %8.2f ms/key\n", t_fields);
