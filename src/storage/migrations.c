@@ -282,6 +282,13 @@ static const char *const migration_4 =
 static const char *const migration_5 =
 	"CREATE INDEX tdp_order ON tdp(sort_order);";
 
+/* A TDP's list pages by (walk_order, id) straight from the index: no sort,
+ * so the rows skipped by OFFSET are never computed (End on a 1,900-household
+ * TDP went from 50 ms to a frame). */
+static const char *const migration_6 =
+	"DROP INDEX household_walk;"
+	"CREATE INDEX household_walk ON household(tdp_id, walk_order, id);";
+
 static const char *const migrations[] = {
 	NULL, /* version 0: an empty file */
 	migration_1,
@@ -289,6 +296,7 @@ static const char *const migrations[] = {
 	migration_3,
 	migration_4,
 	migration_5,
+	migration_6,
 };
 
 int gn_migration_count(void)
