@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistr.h>
 
 /* The household list template (docs/exchange.md). */
@@ -55,6 +56,9 @@ typedef struct importer {
 	sqlite3_stmt *hl_seen, *hl_walk, *audit_ins;
 	char now[32];        /* one time for every audit entry of the file */
 	char (*touched)[37]; /* owned: TDP ids whose people changed */
+	long long file_bytes; /* size of the file, 0 when not known */
+	char **dropped;      /* owned: CREATE INDEX statements to run again */
+	size_t n_dropped;
 	size_t n_touched;
 } importer;
 
@@ -95,6 +99,64 @@ static void db_error(importer *im, const char *what)
 static bool same_text(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
+}
+
+/* A big persons file into a ward with fewer people than it brings: the
+ * person indexes that only lists and searches use are dropped for the
+ * import and built again at the end, in the same transaction (a sorted
+ * build instead of a random insert per row and index). */
+#define BULK_BYTES (32LL * 1024 * 1024)
+#define BULK_BYTES_PER_PERSON 250
+
+static void maybe_bulk(importer *im)
+{
+	if (im->rep->kind != GN_EXK_PERSONS || im->file_bytes < BULK_BYTES || (im->opt && im->opt->dry_run))
+		return;
+	sqlite3_stmt *q = NULL;
+	long long have = 0;
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT count(*) FROM person", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		have = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (have * BULK_BYTES_PER_PERSON > im->file_bytes)
+		return;
+	/* person_household stays: members' positions and lookups use it */
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+	                       "tbl_name = 'person' AND sql IS NOT NULL AND name <> 'person_household'", -1, &q, NULL) !=
+	    SQLITE_OK) {
+		db_error(im, "import");
+		return;
+	}
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		char **more = realloc(im->dropped, (im->n_dropped + 2) * sizeof *more);
+		if (!more)
+			break;
+		im->dropped = more;
+		im->dropped[im->n_dropped++] = strdup((const char *)sqlite3_column_text(q, 1));
+		im->dropped[im->n_dropped++] = sqlite3_mprintf("DROP INDEX \"%w\"", (const char *)sqlite3_column_text(q, 0));
+	}
+	sqlite3_finalize(q);
+	for (size_t i = 1; i < im->n_dropped; i += 2)
+		if (sqlite3_exec(im->ctx->db, im->dropped[i], NULL, NULL, NULL) != SQLITE_OK) {
+			db_error(im, "import");
+			return;
+		}
+}
+
+/* Builds the dropped indexes again (before the coverage recount, which
+ * reads persons by TDP). */
+static void rebuild_indexes(importer *im)
+{
+	for (size_t i = 0; i < im->n_dropped; i += 2) {
+		if (im->status == GN_OK && im->rep->problems_total == 0 &&
+		    sqlite3_exec(im->ctx->db, im->dropped[i], NULL, NULL, NULL) != SQLITE_OK)
+			db_error(im, "import");
+		free(im->dropped[i]);
+		sqlite3_free(im->dropped[i + 1]);
+	}
+	free(im->dropped);
+	im->dropped = NULL;
+	im->n_dropped = 0;
 }
 
 static void read_header(importer *im)
@@ -163,6 +225,8 @@ static void read_header(importer *im)
 	}
 	if (im->rep->problems_total)
 		im->fatal = true;
+	else
+		maybe_bulk(im);
 }
 
 /* ---- checks shared by the kinds ------------------------------------------ */
@@ -1151,14 +1215,14 @@ static const char *next_line(line_source *src, char **buf, size_t *cap, size_t *
 }
 
 static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, const char *source,
-                     const gn_import_options *opt, gn_import_report *rep, gn_err *err)
+                     long long file_bytes, const gn_import_options *opt, gn_import_report *rep, gn_err *err)
 {
 	static const gn_import_options defaults = { 0 };
 	if (!opt)
 		opt = &defaults;
 	memset(rep, 0, sizeof *rep);
 	importer im = { .ctx = ctx, .census = census, .opt = opt, .rep = rep, .err = err, .source = source,
-	                .this_year = gn_this_year(), .line = 1,
+	                .this_year = gn_this_year(), .line = 1, .file_bytes = file_bytes,
 	                .row_start = 1 };
 	struct csv_parser p;
 	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
@@ -1211,6 +1275,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	free(buf);
 	csv_free(&p);
 
+	rebuild_indexes(&im);
 	/* the coverage bits of the people of every TDP touched, then the sums */
 	if (im.status == GN_OK && rep->problems_total == 0 && im.n_touched && ctx->coverage) {
 		gn_strbuf where = { 0 };
@@ -1267,8 +1332,10 @@ gn_status gn_import(gn_ctx *ctx, const gn_census *census, const char *path, cons
 		               strerror(errno));
 	}
 	line_source src = { .f = f };
+	struct stat sb;
+	long long bytes = fstat(fileno(f), &sb) == 0 ? (long long)sb.st_size : 0;
 	const char *base = strrchr(path, '/');
-	gn_status st = run(ctx, census, &src, base ? base + 1 : path, opt, rep, err);
+	gn_status st = run(ctx, census, &src, base ? base + 1 : path, bytes, opt, rep, err);
 	fclose(f);
 	return st;
 }
@@ -1277,7 +1344,7 @@ gn_status gn_import_buffer(gn_ctx *ctx, const gn_census *census, const char *dat
                            const gn_import_options *opt, gn_import_report *rep, gn_err *err)
 {
 	line_source src = { .data = data, .len = len };
-	return run(ctx, census, &src, NULL, opt, rep, err);
+	return run(ctx, census, &src, NULL, (long long)len, opt, rep, err);
 }
 
 void gn_import_report_free(gn_import_report *rep)
