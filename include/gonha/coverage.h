@@ -35,6 +35,7 @@ typedef struct gn_cov_set {
 	gn_cov_def *defs;          /* owned, n of them; bit i is defs[i] */
 	size_t n;
 	char *flags_sql;           /* owned: "UPDATE person SET ind_pop = ..., ind_num = ... WHERE " */
+	char *pop_sql, *num_sql;   /* owned: the two bitmasks alone, SQL over a person row */
 } gn_cov_set;
 
 /* Adds one indicator (copies the strings). Target years may be added with
@@ -64,6 +65,11 @@ gn_status gn_cov_sync(sqlite3 *db, gn_cov_set *set, gn_err *err);
  * TDP's sums recounted; for imports of many rows. Inside the caller's
  * transaction. */
 gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *where, gn_err *err);
+
+/* Every TDP's sums recounted from the persons' bits, and the per-row
+ * triggers resumed (meta 'counters_paused' removed). Inside the caller's
+ * transaction. */
+gn_status gn_cov_recount(sqlite3 *db, gn_err *err);
 
 gn_status gn_cov_update_household(sqlite3 *db, const gn_cov_set *set, const char *household_id,
                                   gn_err *err);

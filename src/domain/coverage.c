@@ -70,6 +70,8 @@ void gn_cov_free(gn_cov_set *set)
 	}
 	free(set->defs);
 	free(set->flags_sql);
+	free(set->pop_sql);
+	free(set->num_sql);
 	memset(set, 0, sizeof *set);
 }
 
@@ -235,6 +237,11 @@ static gn_status recompute_all(sqlite3 *db, const gn_cov_set *set, const char *s
 	return st;
 }
 
+gn_status gn_cov_recount(sqlite3 *db, gn_err *err)
+{
+	return recount_sums(db, err);
+}
+
 gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *where, gn_err *err)
 {
 	if (!set || !set->flags_sql)
@@ -259,11 +266,13 @@ gn_status gn_cov_sync(sqlite3 *db, gn_cov_set *set, gn_err *err)
 		return st;
 	char *pop = bits_expression(set, false), *num = bits_expression(set, true);
 	free(set->flags_sql);
+	free(set->pop_sql);
+	free(set->num_sql);
 	set->flags_sql = (pop && num) ? sqlite3_mprintf("UPDATE person SET ind_pop = %s, ind_num = %s WHERE", pop, num)
 	                              : NULL;
-	free(pop);
-	free(num);
-	if (!set->flags_sql)
+	set->pop_sql = pop;
+	set->num_sql = num;
+	if (!set->flags_sql || !pop || !num)
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	/* Keep it in our allocator so gn_cov_free can use free(). */
 	char *copy = strdup(set->flags_sql);

@@ -60,6 +60,15 @@ typedef struct importer {
 	char **dropped;      /* owned: CREATE INDEX statements to run again */
 	size_t n_dropped;
 	size_t n_touched;
+	long *added_in;      /* owned: records added per touched TDP, for the audit */
+	/* A persons file into a ward with nobody in it: every person index is
+	 * dropped and built again at the end, the coverage bits are computed as
+	 * each row goes in, and a row's position is its line (file order). */
+	bool empty_ward;
+	sqlite3_stmt *bulk_ins, *bulk_bits;
+	/* the last TDP code and household looked up: rows come grouped */
+	char last_code[32], last_code_tdp[37], last_canonical[32];
+	char last_hh[37], last_hh_tdp[37];
 } importer;
 
 static void problem(importer *im, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -101,39 +110,54 @@ static bool same_text(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-/* A big persons file into a ward with fewer people than it brings: the
- * person indexes that only lists and searches use are dropped for the
- * import and built again at the end, in the same transaction (a sorted
- * build instead of a random insert per row and index). */
+/* Persons into a ward with nobody in it: every person index and trigger is
+ * dropped for the import and made again at the end, in the same
+ * transaction, so the rows are appended and each index is built by one
+ * sort instead of a random insert per row (what the triggers did, the
+ * import does itself: the coverage bits go in with each row, the sums are
+ * recounted once). A big file into a ward with fewer people than it brings:
+ * the indexes that only lists and searches use, likewise. */
 #define BULK_BYTES (32LL * 1024 * 1024)
 #define BULK_BYTES_PER_PERSON 250
 
 static void maybe_bulk(importer *im)
 {
-	if (im->rep->kind != GN_EXK_PERSONS || im->file_bytes < BULK_BYTES || (im->opt && im->opt->dry_run))
+	if (im->rep->kind != GN_EXK_PERSONS || (im->opt && im->opt->dry_run))
 		return;
 	sqlite3_stmt *q = NULL;
-	long long have = 0;
+	long long have = -1;
 	if (sqlite3_prepare_v2(im->ctx->db, "SELECT count(*) FROM person", -1, &q, NULL) == SQLITE_OK &&
 	    sqlite3_step(q) == SQLITE_ROW)
 		have = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	if (have * BULK_BYTES_PER_PERSON > im->file_bytes)
+	im->empty_ward = have == 0 && im->ctx->coverage;
+	if (!im->empty_ward && (im->file_bytes < BULK_BYTES || have < 0 || have * BULK_BYTES_PER_PERSON > im->file_bytes))
 		return;
-	/* person_household stays: members' positions and lookups use it */
-	if (sqlite3_prepare_v2(im->ctx->db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
-	                       "tbl_name = 'person' AND sql IS NOT NULL AND name <> 'person_household'", -1, &q, NULL) !=
-	    SQLITE_OK) {
+	if (im->empty_ward) {
+		gn_err e = { 0 };
+		if (gn_db_meta_set(im->ctx->db, "counters_paused", "1", &e) != GN_OK) {
+			db_error(im, "import");
+			return;
+		}
+	}
+	/* Otherwise the id and person_household stay: looking up records and
+	 * numbering members need them. The unique id is built first. */
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT name, sql, type FROM sqlite_schema WHERE tbl_name = 'person' AND "
+	                       "sql IS NOT NULL AND (type = 'index' OR (?1 AND type = 'trigger')) AND (?1 OR name NOT IN "
+	                       "('person_household', 'person_id')) ORDER BY type, name <> 'person_id', name", -1, &q,
+	                       NULL) != SQLITE_OK) {
 		db_error(im, "import");
 		return;
 	}
+	sqlite3_bind_int(q, 1, im->empty_ward);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		char **more = realloc(im->dropped, (im->n_dropped + 2) * sizeof *more);
 		if (!more)
 			break;
 		im->dropped = more;
 		im->dropped[im->n_dropped++] = strdup((const char *)sqlite3_column_text(q, 1));
-		im->dropped[im->n_dropped++] = sqlite3_mprintf("DROP INDEX \"%w\"", (const char *)sqlite3_column_text(q, 0));
+		im->dropped[im->n_dropped++] = sqlite3_mprintf("DROP %s \"%w\"", (const char *)sqlite3_column_text(q, 2),
+		                                               (const char *)sqlite3_column_text(q, 0));
 	}
 	sqlite3_finalize(q);
 	for (size_t i = 1; i < im->n_dropped; i += 2)
@@ -143,14 +167,34 @@ static void maybe_bulk(importer *im)
 		}
 }
 
+/* The unique id failed to build: the file names a person twice. Their
+ * position is the line each came from. */
+static void report_duplicates(importer *im)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT id, min(position), max(position), count(*) FROM person GROUP BY id "
+	                       "HAVING count(*) > 1 ORDER BY 3 LIMIT 200", -1, &q, NULL) != SQLITE_OK) {
+		db_error(im, "import");
+		return;
+	}
+	while (sqlite3_step(q) == SQLITE_ROW)
+		problem(im, sqlite3_column_int(q, 2), _("person_id %s is already on line %d of this file"),
+		        (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1));
+	sqlite3_finalize(q);
+}
+
 /* Builds the dropped indexes again (before the coverage recount, which
  * reads persons by TDP). */
 static void rebuild_indexes(importer *im)
 {
 	for (size_t i = 0; i < im->n_dropped; i += 2) {
-		if (im->status == GN_OK && im->rep->problems_total == 0 &&
-		    sqlite3_exec(im->ctx->db, im->dropped[i], NULL, NULL, NULL) != SQLITE_OK)
-			db_error(im, "import");
+		if (im->status == GN_OK && im->rep->problems_total == 0) {
+			int rc = sqlite3_exec(im->ctx->db, im->dropped[i], NULL, NULL, NULL);
+			if ((rc & 0xff) == SQLITE_CONSTRAINT && im->empty_ward)
+				report_duplicates(im);
+			else if (rc != SQLITE_OK)
+				db_error(im, "import");
+		}
 		free(im->dropped[i]);
 		sqlite3_free(im->dropped[i + 1]);
 	}
@@ -270,7 +314,32 @@ static bool valid_date(const char *s)
 
 /* The TDP id of a code, and whether the user may change it; canonical (if
  * not NULL) gets the code as stored. */
+static bool tdp_lookup(importer *im, const char *code, char id[37], char canonical[32]);
+
 static bool tdp_for_code_as(importer *im, const char *code, char id[37], char canonical[32])
+{
+	if (*im->last_code && strcmp(code, im->last_code) == 0) {
+		memcpy(id, im->last_code_tdp, 37);
+		if (canonical)
+			memcpy(canonical, im->last_canonical, 32);
+		return true;
+	}
+	char canon[32] = "";
+	if (!tdp_lookup(im, code, id, canon))
+		return false;
+	if (canonical)
+		memcpy(canonical, canon, 32);
+	if (strlen(code) < sizeof im->last_code) {
+		snprintf(im->last_code, sizeof im->last_code, "%s", code);
+		memcpy(im->last_code_tdp, id, 37);
+		memcpy(im->last_canonical, canon, 32);
+	}
+	return true;
+}
+
+/* The TDP of a code, checked against the user's scope; only successes are
+ * remembered, so every refused row is named. */
+static bool tdp_lookup(importer *im, const char *code, char id[37], char canonical[32])
 {
 	sqlite3_stmt *q = im->tdp_of;
 	id[0] = '\0';
@@ -678,6 +747,30 @@ static void bind_or_null(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+/* Parameters 1 to 13 of the person statements. */
+static void bind_person(importer *im, sqlite3_stmt *q, const row_values *r, const char *answers, const char *tdp_id,
+                        const char *version, char **local)
+{
+	const char *cccd = val(im, r, "cccd");
+	if (cccd && strchr(cccd, '*')) /* masked: keep what is stored */
+		cccd = local ? local[col_of(im, "cccd")] : NULL;
+	bind_or_null(q, 1, val(im, r, "person_id"));
+	bind_or_null(q, 2, val(im, r, "household_id"));
+	bind_or_null(q, 3, tdp_id);
+	bind_or_null(q, 4, val(im, r, "full_name"));
+	const char *by = val(im, r, "birth_year");
+	if (by)
+		sqlite3_bind_int(q, 5, atoi(by));
+	bind_or_null(q, 6, val(im, r, "sex"));
+	bind_or_null(q, 7, val(im, r, "relation"));
+	bind_or_null(q, 8, cccd);
+	bind_or_null(q, 9, answers);
+	bind_or_null(q, 10, val(im, r, "updated_at"));
+	bind_or_null(q, 11, val(im, r, "updated_by") ? val(im, r, "updated_by") : im->ctx->user.login);
+	bind_or_null(q, 12, version);
+	bind_or_null(q, 13, val(im, r, "base_version"));
+}
+
 /* Remembers a TDP whose people changed: their coverage bits and the TDP's
  * sums are recomputed once at the end (a ward has tens of TDPs). */
 static bool touch(importer *im, const char *tdp_id)
@@ -686,14 +779,128 @@ static bool touch(importer *im, const char *tdp_id)
 		if (strcmp(im->touched[i], tdp_id) == 0)
 			return true;
 	char (*more)[37] = realloc(im->touched, (im->n_touched + 1) * sizeof *more);
-	if (!more) {
+	if (more)
+		im->touched = more;
+	long *counts = more ? realloc(im->added_in, (im->n_touched + 1) * sizeof *counts) : NULL;
+	if (!counts) {
 		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
 		im->fatal = true;
 		return false;
 	}
-	im->touched = more;
+	im->added_in = counts;
+	im->added_in[im->n_touched] = 0;
 	snprintf(im->touched[im->n_touched++], 37, "%s", tdp_id);
 	return true;
+}
+
+/* One more record added to a TDP: the import's audit says how many per TDP
+ * (each record also carries who made it and when); changes to records
+ * already here are audited one by one. */
+static bool count_added(importer *im, const char *tdp_id)
+{
+	if (!touch(im, tdp_id))
+		return false;
+	for (size_t i = 0; i < im->n_touched; i++)
+		if (strcmp(im->touched[i], tdp_id) == 0) {
+			im->added_in[i]++;
+			break;
+		}
+	return true;
+}
+
+/* expr with gn_today() replaced by today's date as a literal, so that
+ * SQLite computes the year once per statement instead of for every age in
+ * every indicator of every row. */
+static void today_fixed(importer *im, gn_strbuf *out, const char *expr)
+{
+	char today[16] = "";
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT gn_today()", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) == 10)
+		memcpy(today, sqlite3_column_text(q, 0), 10);
+	sqlite3_finalize(q);
+	const char *p = expr, *hit;
+	while (*today && (hit = strstr(p, "gn_today()")) != NULL) {
+		gn_sb_addn(out, p, (size_t)(hit - p));
+		gn_sb_printf(out, "'%s'", today);
+		p = hit + strlen("gn_today()");
+	}
+	gn_sb_add(out, p);
+}
+
+/* A person into a ward that had nobody. The coverage bits are computed by
+ * a SELECT over the values as they go in (the indicators are SQL over a
+ * person row), then the row is inserted with them: a plain INSERT ...
+ * VALUES needs no statement journal, an INSERT ... SELECT does. */
+static bool insert_counted(importer *im, const row_values *r, const char *answers, const char *tdp_id)
+{
+	if (!im->bulk_ins) {
+		const gn_cov_set *cov = im->ctx->coverage;
+		gn_strbuf pop = { 0 }, num = { 0 };
+		today_fixed(im, &pop, cov->pop_sql ? cov->pop_sql : "0");
+		today_fixed(im, &num, cov->num_sql ? cov->num_sql : "0");
+		char *sql = pop.failed || num.failed ? NULL : sqlite3_mprintf(
+			"SELECT %s, %s FROM (SELECT ?1 AS id, ?2 AS household_id, ?3 AS tdp_id, ?14 AS position, "
+			"?4 AS full_name, '' AS name_key, ?5 AS birth_year, ?6 AS sex, ?7 AS relation, ?8 AS cccd, "
+			"?9 AS answers, ?10 AS updated_at, ?11 AS updated_by, ?12 AS version, ?13 AS base_version, 0 AS deleted, "
+			"1 AS rev, 0 AS base_rev, ?10 AS created_at, ?11 AS created_by, 0 AS version_local, 0 AS ind_pop, "
+			"0 AS ind_num)", gn_sb_str(&pop), gn_sb_str(&num));
+		gn_sb_free(&pop);
+		gn_sb_free(&num);
+		gn_status st = sql ? prepare(im, &im->bulk_bits, sql) : GN_ERR_NOMEM;
+		sqlite3_free(sql);
+		if (st == GN_OK)
+			st = prepare(im, &im->bulk_ins,
+			             "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
+			             "sex, relation, cccd, answers, created_at, created_by, updated_at, updated_by, version, "
+			             "base_version, ind_pop, ind_num) VALUES (?1, ?2, ?3, ?14, ?4, gn_fold(?4), ?5, ?6, ?7, ?8, "
+			             "?9, ?10, ?11, ?10, ?11, ?12, ?13, ?15, ?16)");
+		if (st != GN_OK) {
+			if (st == GN_ERR_NOMEM) {
+				im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+				im->fatal = true;
+			}
+			return false;
+		}
+	}
+	char *compact = NULL;
+	if (val(im, r, "other_answers")) { /* written as it came: compact it as SQLite would */
+		sqlite3_stmt *j = NULL;
+		if (sqlite3_prepare_v2(im->ctx->db, "SELECT json(?1)", -1, &j, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(j, 1, answers, -1, SQLITE_STATIC);
+			if (sqlite3_step(j) == SQLITE_ROW)
+				compact = strdup((const char *)sqlite3_column_text(j, 0));
+		}
+		sqlite3_finalize(j);
+		if (!compact) {
+			db_error(im, "person");
+			return false;
+		}
+		answers = compact;
+	}
+	sqlite3_stmt *bits = im->bulk_bits, *q = im->bulk_ins;
+	sqlite3_reset(bits);
+	sqlite3_clear_bindings(bits);
+	bind_person(im, bits, r, answers, tdp_id, val(im, r, "version"), NULL);
+	sqlite3_bind_int64(bits, 14, im->row_line);
+	bool ok = sqlite3_step(bits) == SQLITE_ROW;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	bind_person(im, q, r, answers, tdp_id, val(im, r, "version"), NULL);
+	sqlite3_bind_int64(q, 14, im->row_line);
+	if (ok) {
+		sqlite3_bind_int64(q, 15, sqlite3_column_int64(bits, 0));
+		sqlite3_bind_int64(q, 16, sqlite3_column_int64(bits, 1));
+	}
+	sqlite3_reset(bits);
+	ok = ok && sqlite3_step(q) == SQLITE_DONE;
+	sqlite3_reset(q);
+	free(compact);
+	if (!ok) {
+		db_error(im, "person");
+		return false;
+	}
+	return count_added(im, tdp_id);
 }
 
 /* Inserts or overwrites the record with the incoming values. */
@@ -735,24 +942,7 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 	sqlite3_clear_bindings(q);
 	const char *version = keep_version ? NULL : val(im, r, "version");
 	if (persons) {
-		const char *cccd = val(im, r, "cccd");
-		if (cccd && strchr(cccd, '*')) /* masked: keep what is stored */
-			cccd = local ? local[col_of(im, "cccd")] : NULL;
-		bind_or_null(q, 1, val(im, r, "person_id"));
-		bind_or_null(q, 2, val(im, r, "household_id"));
-		bind_or_null(q, 3, tdp_id);
-		bind_or_null(q, 4, val(im, r, "full_name"));
-		const char *by = val(im, r, "birth_year");
-		if (by)
-			sqlite3_bind_int(q, 5, atoi(by));
-		bind_or_null(q, 6, val(im, r, "sex"));
-		bind_or_null(q, 7, val(im, r, "relation"));
-		bind_or_null(q, 8, cccd);
-		bind_or_null(q, 9, answers);
-		bind_or_null(q, 10, val(im, r, "updated_at"));
-		bind_or_null(q, 11, val(im, r, "updated_by") ? val(im, r, "updated_by") : im->ctx->user.login);
-		bind_or_null(q, 12, version);
-		bind_or_null(q, 13, val(im, r, "base_version"));
+		bind_person(im, q, r, answers, tdp_id, version, local);
 	} else {
 		bind_or_null(q, 1, val(im, r, "household_id"));
 		bind_or_null(q, 2, tdp_id);
@@ -803,6 +993,22 @@ static void audit(importer *im, const char *action, const char *table, const cha
 	sqlite3_reset(q);
 }
 
+/* The import's audit entries for what it added, one per TDP. */
+static void audit_added(importer *im)
+{
+	const char *table = im->rep->kind == GN_EXK_PERSONS ? "person" : "household";
+	for (size_t i = 0; i < im->n_touched && im->status == GN_OK; i++) {
+		if (!im->added_in[i])
+			continue;
+		gn_strbuf b = { 0 };
+		gn_sb_add(&b, "{\"file\":");
+		gn_sb_json_str(&b, im->source ? im->source : "");
+		gn_sb_printf(&b, ",\"added\":%ld}", im->added_in[i]);
+		audit(im, "import_add", table, NULL, im->touched[i], gn_sb_str(&b));
+		gn_sb_free(&b);
+	}
+}
+
 static void merge_record(importer *im)
 {
 	row_values r = { 0 };
@@ -837,32 +1043,41 @@ static void merge_record(importer *im)
 		code = r.v[c];
 	}
 	if (persons) {
-		if (prepare(im, &im->hh_tdp, "SELECT tdp_id FROM household WHERE id = ?1 AND deleted = 0") != GN_OK)
-			goto out;
-		sqlite3_reset(im->hh_tdp);
-		sqlite3_bind_text(im->hh_tdp, 1, val(im, &r, "household_id"), -1, SQLITE_TRANSIENT);
-		int rc = sqlite3_step(im->hh_tdp);
-		const char *hh_tdp = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(im->hh_tdp, 0) : NULL;
-		bool known = hh_tdp != NULL, same = hh_tdp && strcmp(hh_tdp, tdp_id) == 0;
-		sqlite3_reset(im->hh_tdp);
-		if (!known) {
-			problem(im, im->row_line, _("household %s is not in this database: import the households file first"),
-			        val(im, &r, "household_id"));
-			goto out;
+		const char *hh = val(im, &r, "household_id");
+		if (strcmp(hh, im->last_hh) != 0) {
+			if (prepare(im, &im->hh_tdp, "SELECT tdp_id FROM household WHERE id = ?1 AND deleted = 0") != GN_OK)
+				goto out;
+			sqlite3_reset(im->hh_tdp);
+			sqlite3_bind_text(im->hh_tdp, 1, hh, -1, SQLITE_TRANSIENT);
+			int rc = sqlite3_step(im->hh_tdp);
+			const char *hh_tdp = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(im->hh_tdp, 0) : NULL;
+			snprintf(im->last_hh, sizeof im->last_hh, "%s", hh_tdp ? hh : "");
+			snprintf(im->last_hh_tdp, sizeof im->last_hh_tdp, "%s", hh_tdp ? hh_tdp : "");
+			sqlite3_reset(im->hh_tdp);
+			if (!hh_tdp) {
+				problem(im, im->row_line, _("household %s is not in this database: import the households file first"),
+				        hh);
+				goto out;
+			}
 		}
-		if (!same) {
+		if (strcmp(im->last_hh_tdp, tdp_id) != 0) {
 			problem(im, im->row_line, _("the household of this person is not in TDP %s"), code);
 			goto out;
 		}
 	}
 	const char *id = val(im, &r, persons ? "person_id" : "household_id");
+	if (im->empty_ward) {
+		/* nobody was here: every row is new (a person named twice is
+		 * caught when the unique id is built) */
+		if (insert_counted(im, &r, gn_sb_str(&answers), tdp_id))
+			im->rep->added++;
+		goto out;
+	}
 	if (!local_cells(im, id, persons, &local))
 		goto out;
 	if (!local) {
-		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, true, false, NULL)) {
+		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, true, false, NULL) && count_added(im, tdp_id))
 			im->rep->added++;
-			audit(im, "import_add", table, id, tdp_id, "{}");
-		}
 		goto out;
 	}
 	/* the local record's tdp must be the user's too */
@@ -1100,7 +1315,7 @@ static void list_row(importer *im)
 	gn_sb_free(&answers);
 	if (fine) {
 		im->rep->added++;
-		audit(im, "import_add", "household", hh_id, tdp_id, "{}");
+		count_added(im, tdp_id);
 		touch(im, tdp_id);
 	}
 out:
@@ -1240,8 +1455,22 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		 * import 20% faster but held 150 MB on 200 thousand persons.) */
 		sqlite3_exec(ctx->db, "PRAGMA cache_size = -24576", NULL, NULL, NULL);
 	}
+	/* Into a ward with nobody in it, every person's household and TDP are
+	 * checked by the import itself before the row goes in (and no record
+	 * is removed): SQLite's own foreign key lookups would do it twice.
+	 * The setting cannot change inside a transaction. */
+	bool keys_off = false;
+	{
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(ctx->db, "SELECT NOT EXISTS (SELECT 1 FROM person)", -1, &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) && !opt->dry_run)
+			keys_off = sqlite3_exec(ctx->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) == SQLITE_OK;
+		sqlite3_finalize(q);
+	}
 	gn_status st = gn_db_begin(ctx->db, err);
 	if (st != GN_OK) {
+		if (keys_off)
+			sqlite3_exec(ctx->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 		csv_free(&p);
 		return st;
 	}
@@ -1275,9 +1504,17 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	free(buf);
 	csv_free(&p);
 
+	audit_added(&im);
 	rebuild_indexes(&im);
-	/* the coverage bits of the people of every TDP touched, then the sums */
-	if (im.status == GN_OK && rep->problems_total == 0 && im.n_touched && ctx->coverage) {
+	if (im.empty_ward && im.status == GN_OK && rep->problems_total == 0) {
+		/* the bits went in with the rows: only the sums */
+		gn_err e = { 0 };
+		if (gn_cov_recount(ctx->db, &e) != GN_OK) {
+			*err = e;
+			im.status = e.status;
+		}
+	} else if (im.status == GN_OK && rep->problems_total == 0 && im.n_touched && ctx->coverage) {
+		/* the coverage bits of the people of every TDP touched, then the sums */
 		gn_strbuf where = { 0 };
 		gn_sb_add(&where, "deleted = 0 AND tdp_id IN (");
 		for (size_t i = 0; i < im.n_touched; i++)
@@ -1294,10 +1531,11 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	}
 	sqlite3_stmt **stmts[] = { &im.local, &im.ins, &im.upd, &im.conflict_seen, &im.conflict_add, &im.tdp_of,
 		                       &im.hh_tdp, &im.pos, &im.hl_seen, &im.hl_walk,
-		                       &im.audit_ins };
+		                       &im.audit_ins, &im.bulk_ins, &im.bulk_bits };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
 	free(im.touched);
+	free(im.added_in);
 	free(im.map);
 	ex_cols_free(&im.cols);
 	{
@@ -1309,17 +1547,19 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 
 	if (im.status != GN_OK) {
 		gn_db_rollback(ctx->db);
-		return im.status;
-	}
-	if (rep->problems_total) {
+		st = im.status;
+	} else if (rep->problems_total) {
 		gn_db_rollback(ctx->db);
-		return gn_fail(err, GN_ERR_INVALID, _("%ld rows refused: nothing was imported"), rep->rows_refused);
-	}
-	if (opt->dry_run) {
+		st = gn_fail(err, GN_ERR_INVALID, _("%ld rows refused: nothing was imported"), rep->rows_refused);
+	} else if (opt->dry_run) {
 		gn_db_rollback(ctx->db);
-		return GN_OK;
+		st = GN_OK;
+	} else {
+		st = gn_db_commit(ctx->db, err);
 	}
-	return gn_db_commit(ctx->db, err);
+	if (keys_off)
+		sqlite3_exec(ctx->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return st;
 }
 
 gn_status gn_import(gn_ctx *ctx, const gn_census *census, const char *path, const gn_import_options *opt,

@@ -93,7 +93,7 @@ gn_status gn_db_migrate_to(sqlite3 *db, int target, gn_err *err)
 	if (st != GN_OK)
 		return st;
 	for (int v = version + 1; v <= target && st == GN_OK; v++) {
-		st = gn_db_exec(db, gn_migration_sql(v), err);
+		st = gn_migration_apply(db, v, err);
 		if (st == GN_OK) {
 			char sql[64];
 			snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);

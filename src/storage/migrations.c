@@ -8,8 +8,11 @@
  * without trusting anybody's clock. Removed records stay as tombstones
  * (deleted = 1) so that a removal travels too. */
 #include "migrations.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
 
-#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const migration_1 =
 	"CREATE TABLE meta ("
@@ -289,6 +292,72 @@ static const char *const migration_6 =
 	"DROP INDEX household_walk;"
 	"CREATE INDEX household_walk ON household(tdp_id, walk_order, id);";
 
+/* A person's id keeps its uniqueness in an index of its own instead of the
+ * PRIMARY KEY's, which SQLite never lets go of: an import into a ward with
+ * nobody in it drops every person index, appends the rows and builds the
+ * indexes by sorting (two million random ids inserted one by one into a
+ * 100 MB B-tree took minutes). The table is rebuilt the way SQLite's ALTER
+ * TABLE documentation says, keeping rowids; its other indexes and triggers
+ * are created again from the schema as it stands (rebuild_person). */
+static const char *const migration_7 =
+	"CREATE TABLE person_keyed ("
+	"  id TEXT NOT NULL, household_id TEXT NOT NULL REFERENCES household(id),"
+	"  tdp_id TEXT NOT NULL REFERENCES tdp(id), position INTEGER NOT NULL DEFAULT 0,"
+	"  full_name TEXT NOT NULL, name_key TEXT NOT NULL, birth_year INTEGER,"
+	"  sex TEXT CHECK (sex IN ('male','female')),"
+	"  relation TEXT CHECK (relation IN ('head','spouse','child','parent','grandchild','sibling','other')),"
+	"  cccd TEXT, answers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(answers)),"
+	"  deleted INTEGER NOT NULL DEFAULT 0, rev INTEGER NOT NULL DEFAULT 1, base_rev INTEGER NOT NULL DEFAULT 0,"
+	"  created_at TEXT NOT NULL, created_by TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,"
+	"  ind_pop INTEGER NOT NULL DEFAULT 0, ind_num INTEGER NOT NULL DEFAULT 0,"
+	"  version TEXT, base_version TEXT, version_local INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO person_keyed(rowid, id, household_id, tdp_id, position, full_name, name_key, birth_year, sex,"
+	"  relation, cccd, answers, deleted, rev, base_rev, created_at, created_by, updated_at, updated_by, ind_pop,"
+	"  ind_num, version, base_version, version_local)"
+	"  SELECT rowid, id, household_id, tdp_id, position, full_name, name_key, birth_year, sex,"
+	"  relation, cccd, answers, deleted, rev, base_rev, created_at, created_by, updated_at, updated_by, ind_pop,"
+	"  ind_num, version, base_version, version_local FROM person;"
+	"DROP TABLE person;"
+	"ALTER TABLE person_keyed RENAME TO person;"
+	"CREATE UNIQUE INDEX person_id ON person(id);";
+
+static gn_status rebuild_person(sqlite3 *db, gn_err *err)
+{
+	/* the person indexes and triggers as they are, to create again */
+	sqlite3_stmt *q = NULL;
+	char **saved = NULL;
+	size_t n = 0;
+	gn_status st = GN_OK;
+	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE tbl_name = 'person' AND sql IS NOT NULL "
+	                       "AND type IN ('index', 'trigger') ORDER BY type, name", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, _("reading the schema"));
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		char **more = realloc(saved, (n + 1) * sizeof *more);
+		if (more)
+			saved = more;
+		char *sql = more ? strdup((const char *)sqlite3_column_text(q, 0)) : NULL;
+		if (!sql) {
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			break;
+		}
+		saved[n++] = sql;
+	}
+	if (st == GN_OK && rc != SQLITE_DONE)
+		st = gn_db_fail(db, err, _("reading the schema"));
+	sqlite3_finalize(q);
+	if (st == GN_OK)
+		st = gn_db_exec(db, migration_7, err);
+	for (size_t i = 0; i < n; i++) {
+		if (st == GN_OK)
+			st = gn_db_exec(db, saved[i], err);
+		free(saved[i]);
+	}
+	free(saved);
+	return st;
+}
+
 static const char *const migrations[] = {
 	NULL, /* version 0: an empty file */
 	migration_1,
@@ -297,6 +366,7 @@ static const char *const migrations[] = {
 	migration_4,
 	migration_5,
 	migration_6,
+	migration_7,
 };
 
 int gn_migration_count(void)
@@ -304,9 +374,11 @@ int gn_migration_count(void)
 	return (int)(sizeof migrations / sizeof *migrations) - 1;
 }
 
-const char *gn_migration_sql(int version)
+gn_status gn_migration_apply(sqlite3 *db, int version, gn_err *err)
 {
 	if (version < 1 || version > gn_migration_count())
-		return NULL;
-	return migrations[version];
+		return gn_fail(err, GN_ERR_INVALID, _("there is no schema version %d"), version);
+	if (migrations[version] == migration_7)
+		return rebuild_person(db, err);
+	return gn_db_exec(db, migrations[version], err);
 }

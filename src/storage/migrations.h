@@ -2,8 +2,13 @@
 #ifndef GONHA_STORAGE_MIGRATIONS_H
 #define GONHA_STORAGE_MIGRATIONS_H
 
+#include "gonha/status.h"
+
+#include <sqlite3.h>
+
 int gn_migration_count(void);
-/* SQL taking the schema from version-1 to version, or NULL. */
-const char *gn_migration_sql(int version);
+/* Takes the schema from version-1 to version, inside the caller's
+ * transaction. */
+gn_status gn_migration_apply(sqlite3 *db, int version, gn_err *err);
 
 #endif

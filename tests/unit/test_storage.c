@@ -139,6 +139,17 @@ static void migrates_from_first_version(void)
 	CHECK_STR((const char *)sqlite3_column_text(st, 1), "12");
 	CHECK_EQ_INT(sqlite3_column_int(st, 2), gn_db_latest_version());
 	sqlite3_finalize(st);
+	/* Migration 7 rebuilt person with its id in an index of its own and
+	 * kept the other indexes and triggers (and the rowid). */
+	CHECK(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'person' AND name IN "
+	                         "('person_id', 'person_household', 'person_needs_help', 'person_ind_insert', "
+	                         "'person_version_change')), (SELECT rowid FROM person WHERE id = 'p1')", -1, &st, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_EQ_INT(sqlite3_column_int(st, 0), 5);
+	CHECK_EQ_INT(sqlite3_column_int(st, 1), 1);
+	sqlite3_finalize(st);
+	CHECK(gn_db_exec(db, "INSERT INTO person(id, household_id, tdp_id, full_name, name_key, created_at, created_by, "
+	                 "updated_at, updated_by) VALUES ('p1','h1','t1','B','b','x','admin','x','admin')", &err) != GN_OK);
 	/* Migration 2 counted the household that was already there. */
 	CHECK(sqlite3_prepare_v2(db, "SELECT listed, not_visited FROM tdp_stats WHERE tdp_id = 't1'", -1, &st, NULL) == SQLITE_OK);
 	CHECK(sqlite3_step(st) == SQLITE_ROW);
