@@ -39,4 +39,11 @@ refimp=$OUT/refimport.$size.db
 rm -f "$refimp"
 measure "$OUT/importref.$size" sqlite3 "$refimp" ".import --csv $xp person_csv"
 row "import persons vs sqlite3 .import" "$persons" "$OUT/import.$size" "$OUT/importref.$size"
+# The same .import into a table keyed by person_id, as a merge by UUID needs
+# at the least: what the key alone costs the shell.
+rm -f "$refimp"
+head -1 "$xp" | sed 's/^\xef\xbb\xbf//; s/\r$//; s/,/" TEXT, "/g; s/^/CREATE TABLE person_csv ("/; s/$/" TEXT, PRIMARY KEY (person_id));/' |
+	sqlite3 "$refimp"
+measure "$OUT/importkey.$size" sqlite3 "$refimp" ".import --csv --skip 1 $xp person_csv"
+row "import persons vs .import keyed" "$persons" "$OUT/import.$size" "$OUT/importkey.$size"
 rm -f "$xp" "$OUT/ref.persons.$size.csv" "$OUT/households.$size.csv" "$imp" "$imp-wal" "$imp-shm" "$refimp"

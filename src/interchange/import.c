@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,6 +70,9 @@ typedef struct importer {
 	/* the last TDP code and household looked up: rows come grouped */
 	char last_code[32], last_code_tdp[37], last_canonical[32];
 	char last_hh[37], last_hh_tdp[37];
+#define COL_MEMO 61
+	const char *memo_name[COL_MEMO];
+	int memo_col[COL_MEMO];
 } importer;
 
 static void problem(importer *im, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -234,6 +238,7 @@ static void read_header(importer *im)
 		im->fatal = true;
 		return;
 	}
+	memset(im->memo_name, 0, sizeof im->memo_name); /* the columns are known from here */
 	int seen[HL_COUNT] = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		im->map[i] = -1;
@@ -441,12 +446,19 @@ static bool clean_row(importer *im, size_t n_targets, row_values *out)
 
 /* ---- merging a gonha export ---------------------------------------------- */
 
-static int col_of(const importer *im, const char *name)
+/* The column of a name. The names asked for are the literals of this file,
+ * a few dozen times a row: remembered by address (a miss just looks again). */
+static int col_of(importer *im, const char *name)
 {
-	return ex_cols_find(&im->cols, name);
+	unsigned slot = (unsigned)(((uintptr_t)name >> 3) % COL_MEMO);
+	if (im->memo_name[slot] != name) {
+		im->memo_name[slot] = name;
+		im->memo_col[slot] = ex_cols_find(&im->cols, name);
+	}
+	return im->memo_col[slot];
 }
 
-static const char *val(const importer *im, const row_values *r, const char *name)
+static const char *val(importer *im, const row_values *r, const char *name)
 {
 	int c = col_of(im, name);
 	return c >= 0 ? r->v[c] : NULL;
@@ -716,7 +728,7 @@ static bool eq(const char *a, const char *b)
 
 /* A JSON object {column: [local, incoming]} of what differs, for the audit
  * and the conflict list. */
-static void diff_json(const importer *im, char **local, const row_values *r, gn_strbuf *b, bool all)
+static void diff_json(importer *im, char **local, const row_values *r, gn_strbuf *b, bool all)
 {
 	gn_sb_add(b, "{");
 	bool first = true;
@@ -1505,6 +1517,11 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	csv_free(&p);
 
 	audit_added(&im);
+	/* SQLite's sorter takes as much memory as the page cache again while it
+	 * builds an index: both smaller, to stay under 64 MB on a province */
+	if (im.n_dropped && sqlite3_exec(ctx->db, "PRAGMA cache_size = -16384", NULL, NULL, NULL) != SQLITE_OK) {
+		/* only a hint: the indexes are built with the cache as it was */
+	}
 	rebuild_indexes(&im);
 	if (im.empty_ward && im.status == GN_OK && rep->problems_total == 0) {
 		/* the bits went in with the rows: only the sums */
