@@ -71,6 +71,16 @@ gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *whe
  * transaction. */
 gn_status gn_cov_recount(sqlite3 *db, gn_err *err);
 
+/* Adds counts already known (by whoever wrote the persons with the per-row
+ * triggers paused) to one TDP's sums: den[i] and num[i] for bit i, i < n
+ * (64 at most). Inside the caller's transaction; gn_cov_resume afterwards. */
+gn_status gn_cov_add_sums(sqlite3 *db, const char *tdp_id, const long long *den, const long long *num, size_t n,
+                          gn_err *err);
+
+/* The per-row triggers resumed (meta 'counters_paused' removed) without a
+ * recount: the caller has added every sum. */
+gn_status gn_cov_resume(sqlite3 *db, gn_err *err);
+
 gn_status gn_cov_update_household(sqlite3 *db, const gn_cov_set *set, const char *household_id,
                                   gn_err *err);
 

@@ -242,6 +242,34 @@ gn_status gn_cov_recount(sqlite3 *db, gn_err *err)
 	return recount_sums(db, err);
 }
 
+gn_status gn_cov_add_sums(sqlite3 *db, const char *tdp_id, const long long *den, const long long *num, size_t n,
+                          gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "UPDATE tdp_indicator SET den = den + ?3, num = num + ?4 WHERE tdp_id = ?1 AND bit = ?2",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "tdp_indicator");
+	gn_status st = GN_OK;
+	for (size_t i = 0; i < n && i < 64 && st == GN_OK; i++) {
+		if (!den[i] && !num[i])
+			continue;
+		sqlite3_bind_text(q, 1, tdp_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 2, (int)i);
+		sqlite3_bind_int64(q, 3, den[i]);
+		sqlite3_bind_int64(q, 4, num[i]);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			st = gn_db_fail(db, err, "tdp_indicator");
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	return st;
+}
+
+gn_status gn_cov_resume(sqlite3 *db, gn_err *err)
+{
+	return gn_db_exec(db, "DELETE FROM meta WHERE key = 'counters_paused'", err);
+}
+
 gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *where, gn_err *err)
 {
 	if (!set || !set->flags_sql)

@@ -62,11 +62,16 @@ typedef struct importer {
 	size_t n_dropped;
 	size_t n_touched;
 	long *added_in;      /* owned: records added per touched TDP, for the audit */
+	/* owned, per touched TDP: the coverage bits of the persons added into a
+	 * ward with nobody in it, summed as they go in ([0] den, [1] num) */
+	long long (*bit_sums)[2][64];
+	size_t last_touched; /* rows come grouped by TDP: looked at first */
 	/* A persons file into a ward with nobody in it: every person index is
 	 * dropped and built again at the end, the coverage bits are computed as
 	 * each row goes in, and a row's position is its line (file order). */
 	bool empty_ward;
-	sqlite3_stmt *bulk_ins, *bulk_bits;
+	sqlite3_stmt *bulk_ins; /* BULK_ROWS persons at a time */
+	int bulk_pending;       /* rows bound into bulk_ins, not yet inserted */
 	/* the last TDP code and household looked up: rows come grouped */
 	char last_code[32], last_code_tdp[37], last_canonical[32];
 	char last_hh[37], last_hh_tdp[37];
@@ -759,50 +764,65 @@ static void bind_or_null(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* Parameters 1 to 13 of the person statements. */
-static void bind_person(importer *im, sqlite3_stmt *q, const row_values *r, const char *answers, const char *tdp_id,
-                        const char *version, char **local)
+/* Parameters base+1 to base+13 of the person statements. */
+static void bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_values *r, const char *answers,
+                           const char *tdp_id, const char *version, char **local)
 {
 	const char *cccd = val(im, r, "cccd");
 	if (cccd && strchr(cccd, '*')) /* masked: keep what is stored */
 		cccd = local ? local[col_of(im, "cccd")] : NULL;
-	bind_or_null(q, 1, val(im, r, "person_id"));
-	bind_or_null(q, 2, val(im, r, "household_id"));
-	bind_or_null(q, 3, tdp_id);
-	bind_or_null(q, 4, val(im, r, "full_name"));
+	bind_or_null(q, base + 1, val(im, r, "person_id"));
+	bind_or_null(q, base + 2, val(im, r, "household_id"));
+	bind_or_null(q, base + 3, tdp_id);
+	bind_or_null(q, base + 4, val(im, r, "full_name"));
 	const char *by = val(im, r, "birth_year");
 	if (by)
-		sqlite3_bind_int(q, 5, atoi(by));
-	bind_or_null(q, 6, val(im, r, "sex"));
-	bind_or_null(q, 7, val(im, r, "relation"));
-	bind_or_null(q, 8, cccd);
-	bind_or_null(q, 9, answers);
-	bind_or_null(q, 10, val(im, r, "updated_at"));
-	bind_or_null(q, 11, val(im, r, "updated_by") ? val(im, r, "updated_by") : im->ctx->user.login);
-	bind_or_null(q, 12, version);
-	bind_or_null(q, 13, val(im, r, "base_version"));
+		sqlite3_bind_int(q, base + 5, atoi(by));
+	bind_or_null(q, base + 6, val(im, r, "sex"));
+	bind_or_null(q, base + 7, val(im, r, "relation"));
+	bind_or_null(q, base + 8, cccd);
+	bind_or_null(q, base + 9, answers);
+	bind_or_null(q, base + 10, val(im, r, "updated_at"));
+	bind_or_null(q, base + 11, val(im, r, "updated_by") ? val(im, r, "updated_by") : im->ctx->user.login);
+	bind_or_null(q, base + 12, version);
+	bind_or_null(q, base + 13, val(im, r, "base_version"));
 }
 
-/* Remembers a TDP whose people changed: their coverage bits and the TDP's
- * sums are recomputed once at the end (a ward has tens of TDPs). */
-static bool touch(importer *im, const char *tdp_id)
+static void bind_person(importer *im, sqlite3_stmt *q, const row_values *r, const char *answers, const char *tdp_id,
+                        const char *version, char **local)
 {
+	bind_person_at(im, q, 0, r, answers, tdp_id, version, local);
+}
+
+/* The index of a TDP among those touched (whose people changed: their
+ * coverage bits and sums are made again at the end), added if new; -1 when
+ * out of memory. */
+static long touch(importer *im, const char *tdp_id)
+{
+	if (im->last_touched < im->n_touched && strcmp(im->touched[im->last_touched], tdp_id) == 0)
+		return (long)im->last_touched;
 	for (size_t i = 0; i < im->n_touched; i++)
 		if (strcmp(im->touched[i], tdp_id) == 0)
-			return true;
-	char (*more)[37] = realloc(im->touched, (im->n_touched + 1) * sizeof *more);
+			return (long)(im->last_touched = i);
+	size_t n = im->n_touched + 1;
+	char (*more)[37] = realloc(im->touched, n * sizeof *more);
 	if (more)
 		im->touched = more;
-	long *counts = more ? realloc(im->added_in, (im->n_touched + 1) * sizeof *counts) : NULL;
-	if (!counts) {
+	long *counts = more ? realloc(im->added_in, n * sizeof *counts) : NULL;
+	if (counts)
+		im->added_in = counts;
+	long long (*sums)[2][64] = counts ? realloc(im->bit_sums, n * sizeof *sums) : NULL;
+	if (!sums) {
 		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
 		im->fatal = true;
-		return false;
+		return -1;
 	}
-	im->added_in = counts;
+	im->bit_sums = sums;
 	im->added_in[im->n_touched] = 0;
-	snprintf(im->touched[im->n_touched++], 37, "%s", tdp_id);
-	return true;
+	memset(im->bit_sums[im->n_touched], 0, sizeof *sums);
+	snprintf(im->touched[im->n_touched], 37, "%s", tdp_id);
+	im->last_touched = im->n_touched++;
+	return (long)im->last_touched;
 }
 
 /* One more record added to a TDP: the import's audit says how many per TDP
@@ -810,13 +830,10 @@ static bool touch(importer *im, const char *tdp_id)
  * already here are audited one by one. */
 static bool count_added(importer *im, const char *tdp_id)
 {
-	if (!touch(im, tdp_id))
+	long i = touch(im, tdp_id);
+	if (i < 0)
 		return false;
-	for (size_t i = 0; i < im->n_touched; i++)
-		if (strcmp(im->touched[i], tdp_id) == 0) {
-			im->added_in[i]++;
-			break;
-		}
+	im->added_in[i]++;
 	return true;
 }
 
@@ -840,41 +857,87 @@ static void today_fixed(importer *im, gn_strbuf *out, const char *expr)
 	gn_sb_add(out, p);
 }
 
-/* A person into a ward that had nobody. The coverage bits are computed by
- * a SELECT over the values as they go in (the indicators are SQL over a
- * person row), then the row is inserted with them: a plain INSERT ...
- * VALUES needs no statement journal, an INSERT ... SELECT does. */
-static bool insert_counted(importer *im, const row_values *r, const char *answers, const char *tdp_id)
+/* Persons into a ward that had nobody, BULK_ROWS at a time: one INSERT ...
+ * SELECT over a VALUES list computes each row's coverage bits (the
+ * indicators are SQL over a person row) and hands them back with RETURNING
+ * to be summed per TDP. One statement for many rows: SQLite's work per
+ * statement (the year of today for every age, starting and ending the
+ * statement) is done once a batch instead of once a row. */
+#define BULK_ROWS 64
+#define BULK_PARAMS 14 /* bind_person's 13, then the position */
+
+static sqlite3_stmt *bulk_statement(importer *im)
 {
-	if (!im->bulk_ins) {
-		const gn_cov_set *cov = im->ctx->coverage;
-		gn_strbuf pop = { 0 }, num = { 0 };
-		today_fixed(im, &pop, cov->pop_sql ? cov->pop_sql : "0");
-		today_fixed(im, &num, cov->num_sql ? cov->num_sql : "0");
-		char *sql = pop.failed || num.failed ? NULL : sqlite3_mprintf(
-			"SELECT %s, %s FROM (SELECT ?1 AS id, ?2 AS household_id, ?3 AS tdp_id, ?14 AS position, "
-			"?4 AS full_name, '' AS name_key, ?5 AS birth_year, ?6 AS sex, ?7 AS relation, ?8 AS cccd, "
-			"?9 AS answers, ?10 AS updated_at, ?11 AS updated_by, ?12 AS version, ?13 AS base_version, 0 AS deleted, "
-			"1 AS rev, 0 AS base_rev, ?10 AS created_at, ?11 AS created_by, 0 AS version_local, 0 AS ind_pop, "
-			"0 AS ind_num)", gn_sb_str(&pop), gn_sb_str(&num));
-		gn_sb_free(&pop);
-		gn_sb_free(&num);
-		gn_status st = sql ? prepare(im, &im->bulk_bits, sql) : GN_ERR_NOMEM;
-		sqlite3_free(sql);
-		if (st == GN_OK)
-			st = prepare(im, &im->bulk_ins,
-			             "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
-			             "sex, relation, cccd, answers, created_at, created_by, updated_at, updated_by, version, "
-			             "base_version, ind_pop, ind_num) VALUES (?1, ?2, ?3, ?14, ?4, gn_fold(?4), ?5, ?6, ?7, ?8, "
-			             "?9, ?10, ?11, ?10, ?11, ?12, ?13, ?15, ?16)");
-		if (st != GN_OK) {
-			if (st == GN_ERR_NOMEM) {
-				im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
-				im->fatal = true;
-			}
-			return false;
+	const gn_cov_set *cov = im->ctx->coverage;
+	gn_strbuf pop = { 0 }, num = { 0 }, sql = { 0 };
+	today_fixed(im, &pop, cov->pop_sql ? cov->pop_sql : "0");
+	today_fixed(im, &num, cov->num_sql ? cov->num_sql : "0");
+	gn_sb_printf(&sql,
+	             "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, "
+	             "relation, cccd, answers, created_at, created_by, updated_at, updated_by, version, base_version, "
+	             "ind_pop, ind_num) SELECT id, household_id, tdp_id, position, full_name, gn_fold(full_name), "
+	             "birth_year, sex, relation, cccd, answers, updated_at, updated_by, updated_at, updated_by, version, "
+	             "base_version, %s, %s FROM (SELECT column1 AS id, column2 AS household_id, column3 AS tdp_id, "
+	             "column14 AS position, column4 AS full_name, '' AS name_key, column5 AS birth_year, column6 AS sex, "
+	             "column7 AS relation, column8 AS cccd, column9 AS answers, column10 AS updated_at, "
+	             "column11 AS updated_by, column12 AS version, column13 AS base_version, 0 AS deleted, 1 AS rev, "
+	             "0 AS base_rev, column10 AS created_at, column11 AS created_by, 0 AS version_local, 0 AS ind_pop, "
+	             "0 AS ind_num FROM (VALUES ",
+	             gn_sb_str(&pop), gn_sb_str(&num));
+	for (int i = 0; i < BULK_ROWS; i++) {
+		gn_sb_add(&sql, i ? ", (" : "(");
+		for (int k = 1; k <= BULK_PARAMS; k++)
+			gn_sb_printf(&sql, "%s?%d", k > 1 ? ", " : "", i * BULK_PARAMS + k);
+		gn_sb_add(&sql, ")");
+	}
+	gn_sb_add(&sql, ")) WHERE id IS NOT NULL RETURNING tdp_id, ind_pop, ind_num");
+	sqlite3_stmt *q = NULL;
+	if (pop.failed || num.failed || sql.failed) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+	} else if (sqlite3_prepare_v2(im->ctx->db, gn_sb_str(&sql), -1, &q, NULL) != SQLITE_OK) {
+		db_error(im, "person");
+	}
+	gn_sb_free(&pop);
+	gn_sb_free(&num);
+	gn_sb_free(&sql);
+	return q;
+}
+
+/* Inserts the rows bound so far, summing the bits each came back with. */
+static bool bulk_flush(importer *im)
+{
+	if (!im->bulk_pending)
+		return true;
+	/* the last batch may be short: the rows left unbound are NULLs, which
+	 * the statement leaves out */
+	sqlite3_stmt *q = im->bulk_ins;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long i = touch(im, (const char *)sqlite3_column_text(q, 0));
+		if (i < 0)
+			break;
+		unsigned long long pop = (unsigned long long)sqlite3_column_int64(q, 1),
+		                   num = (unsigned long long)sqlite3_column_int64(q, 2);
+		long long (*sums)[64] = im->bit_sums[i];
+		for (int b = 0; pop | num; b++, pop >>= 1, num >>= 1) {
+			sums[0][b] += (long long)(pop & 1);
+			sums[1][b] += (long long)(num & 1);
 		}
 	}
+	bool ok = rc == SQLITE_DONE;
+	if (!ok && !im->fatal)
+		db_error(im, "person");
+	sqlite3_reset(im->bulk_ins);
+	sqlite3_clear_bindings(im->bulk_ins);
+	im->bulk_pending = 0;
+	return ok;
+}
+
+static bool insert_counted(importer *im, const row_values *r, const char *answers, const char *tdp_id)
+{
+	if (!im->bulk_ins && !(im->bulk_ins = bulk_statement(im)))
+		return false;
 	char *compact = NULL;
 	if (val(im, r, "other_answers")) { /* written as it came: compact it as SQLite would */
 		sqlite3_stmt *j = NULL;
@@ -890,29 +953,13 @@ static bool insert_counted(importer *im, const row_values *r, const char *answer
 		}
 		answers = compact;
 	}
-	sqlite3_stmt *bits = im->bulk_bits, *q = im->bulk_ins;
-	sqlite3_reset(bits);
-	sqlite3_clear_bindings(bits);
-	bind_person(im, bits, r, answers, tdp_id, val(im, r, "version"), NULL);
-	sqlite3_bind_int64(bits, 14, im->row_line);
-	bool ok = sqlite3_step(bits) == SQLITE_ROW;
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	bind_person(im, q, r, answers, tdp_id, val(im, r, "version"), NULL);
-	sqlite3_bind_int64(q, 14, im->row_line);
-	if (ok) {
-		sqlite3_bind_int64(q, 15, sqlite3_column_int64(bits, 0));
-		sqlite3_bind_int64(q, 16, sqlite3_column_int64(bits, 1));
-	}
-	sqlite3_reset(bits);
-	ok = ok && sqlite3_step(q) == SQLITE_DONE;
-	sqlite3_reset(q);
+	int base = im->bulk_pending * BULK_PARAMS;
+	bind_person_at(im, im->bulk_ins, base, r, answers, tdp_id, val(im, r, "version"), NULL);
+	sqlite3_bind_int64(im->bulk_ins, base + BULK_PARAMS, im->row_line);
 	free(compact);
-	if (!ok) {
-		db_error(im, "person");
+	if (!count_added(im, tdp_id))
 		return false;
-	}
-	return count_added(im, tdp_id);
+	return ++im->bulk_pending < BULK_ROWS || bulk_flush(im);
 }
 
 /* Inserts or overwrites the record with the incoming values. */
@@ -980,7 +1027,7 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 	}
 	sqlite3_reset(q);
 	(void)db;
-	return touch(im, tdp_id);
+	return touch(im, tdp_id) >= 0;
 }
 
 /* The audit entry of one record, in the import's transaction: the same row
@@ -1328,7 +1375,6 @@ static void list_row(importer *im)
 	if (fine) {
 		im->rep->added++;
 		count_added(im, tdp_id);
-		touch(im, tdp_id);
 	}
 out:
 	row_values_free(&r);
@@ -1516,6 +1562,8 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	free(buf);
 	csv_free(&p);
 
+	if (im.bulk_pending && im.status == GN_OK && rep->problems_total == 0)
+		bulk_flush(&im);
 	audit_added(&im);
 	/* SQLite's sorter takes as much memory as the page cache again while it
 	 * builds an index: both smaller, to stay under 64 MB on a province */
@@ -1524,9 +1572,15 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	}
 	rebuild_indexes(&im);
 	if (im.empty_ward && im.status == GN_OK && rep->problems_total == 0) {
-		/* the bits went in with the rows: only the sums */
+		/* the bits went in with the rows and were summed as they went */
 		gn_err e = { 0 };
-		if (gn_cov_recount(ctx->db, &e) != GN_OK) {
+		gn_status cs = GN_OK;
+		for (size_t i = 0; i < im.n_touched && cs == GN_OK; i++)
+			cs = gn_cov_add_sums(ctx->db, im.touched[i], im.bit_sums[i][0], im.bit_sums[i][1],
+			                     ctx->coverage->n, &e);
+		if (cs == GN_OK)
+			cs = gn_cov_resume(ctx->db, &e);
+		if (cs != GN_OK) {
 			*err = e;
 			im.status = e.status;
 		}
@@ -1548,11 +1602,12 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	}
 	sqlite3_stmt **stmts[] = { &im.local, &im.ins, &im.upd, &im.conflict_seen, &im.conflict_add, &im.tdp_of,
 		                       &im.hh_tdp, &im.pos, &im.hl_seen, &im.hl_walk,
-		                       &im.audit_ins, &im.bulk_ins, &im.bulk_bits };
+		                       &im.audit_ins, &im.bulk_ins };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
 	free(im.touched);
 	free(im.added_in);
+	free(im.bit_sums);
 	free(im.map);
 	ex_cols_free(&im.cols);
 	{

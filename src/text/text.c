@@ -167,9 +167,13 @@ static bool strip_controls(const uint8_t *s, size_t len, int flags, text_buf *b)
 			continue;
 		}
 		if (c < 0x80) {
-			i++;
-			if (!buf_put_byte(b, c))
+			/* printable ASCII, most of a census: the whole run at once */
+			size_t run = i + 1;
+			while (run < len && s[run] >= 0x20 && s[run] < DEL)
+				run++;
+			if (!buf_put_bytes(b, s + i, run - i))
 				return false;
+			i = run;
 			continue;
 		}
 		ucs4_t uc;
@@ -266,8 +270,12 @@ gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_er
 	*out = NULL;
 	if (!in)
 		len = 0;
+	if (len == 0) { /* an empty cell, the most common kind */
+		*out = strdup("");
+		return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, "%s", gn_status_str(GN_ERR_NOMEM));
+	}
 	const uint8_t *s = (const uint8_t *)in;
-	const uint8_t *bad = len ? u8_check(s, len) : NULL;
+	const uint8_t *bad = u8_check(s, len);
 	if (bad)
 		/* 1-based, as a person counts. */
 		return gn_fail(err, GN_ERR_INVALID, _("the text is not valid UTF-8 (byte %zu)"),

@@ -230,6 +230,9 @@ static void a_ward_with_nobody_takes_a_file_in_one_go(void)
 	free(twice);
 	free(data);
 
+	/* more than one batch of rows, the last one short */
+	CHECK(atoi(sql1("a.db", "SELECT count(*) FROM person")) > 64);
+	CHECK(atoi(sql1("a.db", "SELECT count(*) FROM person")) % 64 != 0);
 	CHECK_EQ_INT(run("admin", "import p.csv --db b.db"), 0);
 	CHECK_STR(sql1("b.db", schema), names);
 	CHECK_STR(sql1("b.db", "SELECT count(*) FROM person"), sql1("a.db", "SELECT count(*) FROM person"));
@@ -237,6 +240,8 @@ static void a_ward_with_nobody_takes_a_file_in_one_go(void)
 	                       "ORDER BY tdp_id, bit)"),
 	          sql1("a.db", "SELECT group_concat(tdp_id || '=' || den || '/' || num) FROM (SELECT * FROM tdp_indicator "
 	                       "ORDER BY tdp_id, bit)"));
+	CHECK_STR(sql1("b.db", "SELECT sum(ind_pop) || ' ' || sum(ind_num) FROM person"),
+	          sql1("a.db", "SELECT sum(ind_pop) || ' ' || sum(ind_num) FROM person"));
 	CHECK_STR(sql1("b.db", "SELECT count(*) FROM meta WHERE key = 'counters_paused'"), "0");
 	snprintf(want, sizeof want, "3 %s p.csv", sql1("a.db", "SELECT count(*) FROM person")); /* one per TDP */
 	CHECK_STR(sql1("b.db", "SELECT count(*) || ' ' || sum(json_extract(changes, '$.added')) || ' ' || "

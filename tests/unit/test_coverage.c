@@ -229,6 +229,32 @@ static void recomputes_when_the_year_turns(void)
 	teardown();
 }
 
+/* What an import into an empty ward does: triggers paused, the sums it
+ * counted itself added, the triggers back. */
+static void sums_counted_elsewhere_are_added(void)
+{
+	build();
+	gn_err err = { 0 };
+	gn_cov_row before, after;
+	CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[0].id, &before, &err));
+	CHECK_OK(gn_db_meta_set(ctx.db, "counters_paused", "1", &err));
+	long long den[64] = { 0 }, num[64] = { 0 };
+	den[0] = 5;
+	num[0] = 2;
+	den[1] = 7;
+	CHECK_OK(gn_cov_add_sums(ctx.db, tdps[0].id, den, num, set.n, &err));
+	CHECK_OK(gn_cov_resume(ctx.db, &err));
+	CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[0].id, &after, &err));
+	CHECK_EQ_INT(after.ind[0].den, before.ind[0].den + 5);
+	CHECK_EQ_INT(after.ind[0].num, before.ind[0].num + 2);
+	CHECK_EQ_INT(after.ind[1].den, before.ind[1].den + 7);
+	CHECK_EQ_INT(after.ind[1].num, before.ind[1].num);
+	char *paused = gn_db_meta_get(ctx.db, "counters_paused");
+	CHECK(paused == NULL);
+	free(paused);
+	teardown();
+}
+
 static void empty_tdp_and_missing_targets(void)
 {
 	build();
@@ -483,5 +509,5 @@ static void writes_the_to_do_list(void)
 
 GN_TESTS(T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
          T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
-         T(recomputes_when_the_year_turns), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
+         T(recomputes_when_the_year_turns), T(sums_counted_elsewhere_are_added), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
          T(missing_people_in_walking_order))

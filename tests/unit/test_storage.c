@@ -150,6 +150,10 @@ static void migrates_from_first_version(void)
 	sqlite3_finalize(st);
 	CHECK(gn_db_exec(db, "INSERT INTO person(id, household_id, tdp_id, full_name, name_key, created_at, created_by, "
 	                 "updated_at, updated_by) VALUES ('p1','h1','t1','B','b','x','admin','x','admin')", &err) != GN_OK);
+	/* the relation is still one of the seven, or nothing */
+	CHECK(gn_db_exec(db, "UPDATE person SET relation = 'cousin' WHERE id = 'p1'", &err) != GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db, "UPDATE person SET relation = 'grandchild' WHERE id = 'p1'", &err), GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db, "UPDATE person SET relation = NULL WHERE id = 'p1'", &err), GN_OK);
 	/* Migration 2 counted the household that was already there. */
 	CHECK(sqlite3_prepare_v2(db, "SELECT listed, not_visited FROM tdp_stats WHERE tdp_id = 't1'", -1, &st, NULL) == SQLITE_OK);
 	CHECK(sqlite3_step(st) == SQLITE_ROW);

@@ -247,6 +247,13 @@ static void spaces_newlines_and_tabs(void)
 	a = clean(" \t\x1b[0m ", 0);
 	CHECK_STR(a, "");
 	free(a);
+	/* a run of plain ASCII stops at a control, a tab or a letter beyond */
+	a = clean("ab\x01" "cd\x7f" " e\tf\xc4\x91" "g h", 0);
+	CHECK_STR(a, "abcd e f\xc4\x91g h");
+	free(a);
+	a = clean("", 0);
+	CHECK_STR(a, "");
+	free(a);
 }
 
 static void invalid_utf8_is_rejected(void)
