@@ -6,6 +6,7 @@
 #define GONHA_DB_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gonha/status.h"
@@ -40,6 +41,15 @@ const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize);
 gn_status gn_db_begin(sqlite3 *db, gn_err *err);
 gn_status gn_db_commit(sqlite3 *db, gn_err *err);
 void gn_db_rollback(sqlite3 *db);
+
+/* A bulk load into empty tables is written once with a rollback journal
+ * (pages past the old end of the file need no journal) but twice with the
+ * WAL (the log, then the checkpoint). gn_db_journal_for_bulk switches the
+ * file to a rollback journal if no other connection has it open (SQLite
+ * refuses otherwise) and says whether it did; gn_db_journal_wal puts the
+ * WAL back (every open also does). Outside a transaction only. */
+bool gn_db_journal_for_bulk(sqlite3 *db);
+void gn_db_journal_wal(sqlite3 *db);
 
 /* Runs SQL with no results. */
 gn_status gn_db_exec(sqlite3 *db, const char *sql, gn_err *err);

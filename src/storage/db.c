@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,41 @@ gn_status gn_db_exec(sqlite3 *db, const char *sql, gn_err *err)
 		return st;
 	}
 	return GN_OK;
+}
+
+/* Sets the journal mode; true when SQLite reports the mode asked for. */
+static bool journal_mode(sqlite3 *db, const char *mode)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
+	sqlite3_stmt *q = NULL;
+	bool done = false;
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+		const char *now = (const char *)sqlite3_column_text(q, 0);
+		done = now && strcasecmp(now, mode) == 0;
+	}
+	sqlite3_finalize(q);
+	return done;
+}
+
+bool gn_db_journal_for_bulk(sqlite3 *db)
+{
+	/* only from the WAL: an in-memory database keeps its own */
+	sqlite3_stmt *q = NULL;
+	bool wal = false;
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+		const char *now = (const char *)sqlite3_column_text(q, 0);
+		wal = now && strcasecmp(now, "wal") == 0;
+	}
+	sqlite3_finalize(q);
+	return wal && journal_mode(db, "delete");
+}
+
+void gn_db_journal_wal(sqlite3 *db)
+{
+	/* if another connection opened the file meanwhile this fails, and the
+	 * next open of gonha sets the WAL again */
+	(void)journal_mode(db, "wal");
 }
 
 gn_status gn_db_begin(sqlite3 *db, gn_err *err)

@@ -240,6 +240,7 @@ static void a_ward_with_nobody_takes_a_file_in_one_go(void)
 	                       "ORDER BY tdp_id, bit)"),
 	          sql1("a.db", "SELECT group_concat(tdp_id || '=' || den || '/' || num) FROM (SELECT * FROM tdp_indicator "
 	                       "ORDER BY tdp_id, bit)"));
+	CHECK_STR(sql1("b.db", "PRAGMA journal_mode"), "wal"); /* back after the bulk load */
 	CHECK_STR(sql1("b.db", "SELECT sum(ind_pop) || ' ' || sum(ind_num) FROM person"),
 	          sql1("a.db", "SELECT sum(ind_pop) || ' ' || sum(ind_num) FROM person"));
 	CHECK_STR(sql1("b.db", "SELECT count(*) FROM meta WHERE key = 'counters_paused'"), "0");

@@ -190,6 +190,42 @@ static void meta_round_trip(void)
 	gn_db_close(db);
 }
 
-GN_TESTS(T(create_is_private_and_current), T(missing_file_is_an_error),
+static char *journal(sqlite3 *db)
+{
+	static char mode[16];
+	sqlite3_stmt *st = NULL;
+	mode[0] = '\0';
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return mode;
+}
+
+/* A bulk load leaves the WAL only when nobody else has the file open, and
+ * the WAL comes back; a database in memory keeps its journal. */
+static void bulk_journal_only_when_alone(void)
+{
+	const char *path = path_in_tmp("bulk.db");
+	unlink(path);
+	sqlite3 *a = NULL, *b = NULL, *m = NULL;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_db_open(path, GN_DB_CREATE, &a, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_open(path, 0, &b, &err), GN_OK);
+	REQUIRE(a && b);
+	CHECK(!gn_db_journal_for_bulk(a)); /* b has it open */
+	CHECK_STR(journal(a), "wal");
+	gn_db_close(b);
+	CHECK(gn_db_journal_for_bulk(a));
+	CHECK_STR(journal(a), "delete");
+	gn_db_journal_wal(a);
+	CHECK_STR(journal(a), "wal");
+	gn_db_close(a);
+	CHECK_EQ_INT(gn_db_open_memory(&m, &err), GN_OK);
+	CHECK(!gn_db_journal_for_bulk(m));
+	CHECK_STR(journal(m), "memory");
+	gn_db_close(m);
+}
+
+GN_TESTS(T(create_is_private_and_current), T(missing_file_is_an_error), T(bulk_journal_only_when_alone),
          T(other_files_are_refused_unchanged), T(newer_schema_is_refused_unchanged),
          T(migrates_from_first_version), T(default_path_rule), T(meta_round_trip))
