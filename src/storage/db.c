@@ -28,8 +28,10 @@ gn_status gn_db_fail(sqlite3 *db, gn_err *err, const char *what)
 	const char *msg = db ? sqlite3_errmsg(db) : "no connection";
 	gn_status st = GN_ERR_DB;
 	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-		st = GN_ERR_BUSY;
-	else if ((code & 0xff) == SQLITE_CONSTRAINT)
+		return gn_fail(err, GN_ERR_BUSY,
+		               _("%s: another gonha is writing to this file (a large import, say); try again in a moment"),
+		               what);
+	if ((code & 0xff) == SQLITE_CONSTRAINT)
 		st = GN_ERR_CONFLICT;
 	else if ((code & 0xff) == SQLITE_NOTADB)
 		st = GN_ERR_NOT_GONHA;
@@ -257,6 +259,11 @@ gn_status gn_db_open(const char *path, int flags, sqlite3 **out, gn_err *err)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
+	/* wait for a writer from the very first read (configure sets it too) */
+	if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK) {
+		st = gn_db_fail(db, err, path);
+		goto fail;
+	}
 	if (!created && (st = identify(db, path, err)) != GN_OK)
 		goto fail;
 	if ((st = configure(db, flags, err)) != GN_OK)

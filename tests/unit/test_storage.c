@@ -217,6 +217,13 @@ static void bulk_journal_only_when_alone(void)
 	gn_db_close(b);
 	CHECK(gn_db_journal_for_bulk(a));
 	CHECK_STR(journal(a), "delete");
+	/* while the bulk load writes, another gonha is told so, in words */
+	CHECK_EQ_INT(gn_db_exec(a, "BEGIN EXCLUSIVE", &err), GN_OK);
+	gn_err busy = { 0 };
+	CHECK_EQ_INT(gn_db_open(path, 0, &b, &busy), GN_ERR_BUSY);
+	CHECK(b == NULL);
+	CHECK(strstr(busy.msg, "another gonha is writing to this file") != NULL);
+	CHECK_EQ_INT(gn_db_exec(a, "COMMIT", &err), GN_OK);
 	gn_db_journal_wal(a);
 	CHECK_STR(journal(a), "wal");
 	gn_db_close(a);
