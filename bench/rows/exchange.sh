@@ -64,5 +64,5 @@ CREATE INDEX f_help ON person_csv(tdp_code, household_id) WHERE needs_help NOT I
 COMMIT;
 SQL
 measure "$OUT/importidx.$size" sqlite3 "$refimp" ".read $OUT/indexed.sql"
-row "import persons vs .import + indexes" "$persons" "$OUT/import.$size" "$OUT/importidx.$size"
+row "import persons vs .import+indexes" "$persons" "$OUT/import.$size" "$OUT/importidx.$size"
 rm -f "$OUT/indexed.sql" "$xp" "$OUT/ref.persons.$size.csv" "$OUT/households.$size.csv" "$imp" "$imp-wal" "$imp-shm" "$refimp"
