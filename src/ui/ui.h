@@ -128,6 +128,8 @@ struct ui_app {
 	bool mouse_double;    /* it was a double click */
 	bool headless;        /* bench: no keyboard */
 	char db_path[4096];   /* the database file (for the sign-out snapshot, exports beside it) */
+	bool people_changed;  /* an import or a resolved conflict changed people in any TDP: the
+	                       * home screen counts them all again */
 };
 
 void ui_push(ui_app *app, ui_view *v);

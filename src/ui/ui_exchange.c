@@ -246,6 +246,7 @@ static void run_import(exchange_view *x)
 		add_line(x, _("%ld rows: added %ld, updated %ld, kept %ld of ours as newer, %ld unchanged; %ld in conflict"),
 		         rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
 		ui_status(app, false, "%s", _("Imported"));
+		app->people_changed = true;
 	}
 	gn_import_report_free(&rep);
 	x->conflicts = count_conflicts(app);
@@ -397,8 +398,10 @@ static bool conflicts_key(ui_view *v, ui_action a, int key)
 		gn_err err = { 0 };
 		if (gn_conflict_resolve(&app->ctx, &census, c->list[c->cur].id, incoming, &err) != GN_OK)
 			ui_status_err(app, &err);
-		else
+		else {
 			ui_status(app, false, "%s", incoming ? _("The file's version is kept") : _("This PC's version is kept"));
+			app->people_changed = true;
+		}
 		conflicts_open(v);
 		return true;
 	}

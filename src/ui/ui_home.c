@@ -63,9 +63,11 @@ static void home_open(ui_view *v)
 		ui_status_err(v->app, &err);
 		return;
 	}
-	/* People counts already read stay, except the TDP just worked on: only
-	 * the rows on screen are ever counted. */
-	bool same = h->people && n == h->n;
+	/* People counts already read stay, except the TDP just worked on (or
+	 * all of them after an import): only the rows on screen are ever
+	 * counted. */
+	bool same = h->people && n == h->n && !v->app->people_changed;
+	v->app->people_changed = false;
 	for (size_t i = 0; same && i < n; i++)
 		same = strcmp(rows[i].tdp_id, h->rows[i].tdp_id) == 0;
 	if (!same) {

@@ -4,6 +4,7 @@
 #include "testlib.h"
 #include "term.h"
 
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ static void make_demo(void)
 {
 	char cmd[2048];
 	snprintf(db, sizeof db, "%s/x.db", gn_test_tmpdir());
-	snprintf(cmd, sizeof cmd, "rm -f '%s'*; GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 2 --households 10 "
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'*; GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 2 --households 10 "
 	         ">/dev/null 2>&1", db, bin(), db);
 	if (system(cmd) != 0)
 		exit(2);
@@ -135,4 +136,85 @@ static void export_and_import_from_the_screen(void)
 	gn_term_free(t);
 }
 
-GN_TESTS(T(export_and_import_from_the_screen))
+static long count_in(const char *path, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+/* The last number on a screen row (the home screen's people column). */
+static long last_number(gn_term *t, int row)
+{
+	char *line = gn_term_row(t, row);
+	long n = -1;
+	if (line) {
+		size_t len = strlen(line);
+		while (len && line[len - 1] == ' ')
+			len--;
+		size_t start = len;
+		while (start && line[start - 1] >= '0' && line[start - 1] <= '9')
+			start--;
+		if (start < len)
+			n = atol(line + start);
+		free(line);
+	}
+	return n;
+}
+
+/* A whole persons file into a ward that has its households and nobody yet,
+ * from the screen; back home, every TDP shows the people it now has. */
+static void home_counts_the_people_an_import_brought(void)
+{
+	make_demo();
+	char cmd[5 * 4096 + 1024], src[600], gonha[4096];
+	REQUIRE(realpath(bin(), gonha) != NULL); /* the commands run in the test's folder */
+	snprintf(src, sizeof src, "%s", db);
+	snprintf(db, sizeof db, "%s/empty.db", gn_test_tmpdir());
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && rm -f empty.db* h.csv p.csv && export GONHA_USER=admin GONHA_PASSWORD=demo "
+	         "GONHA_NEW_PASSWORD=demo GONHA_NOW=2026-11-20T09:00:00Z && "
+	         "'%s' export --db '%s' --what households --out h.csv --with-ids >/dev/null 2>&1 && "
+	         "'%s' export --db '%s' --what persons --out p.csv --with-ids >/dev/null 2>&1 && "
+	         "'%s' init --db empty.db --ward 'Phường Thử' --tdps 2 >/dev/null 2>&1 && "
+	         "'%s' import h.csv --db empty.db >/dev/null 2>&1",
+	         gn_test_tmpdir(), gonha, src, gonha, src, gonha, gonha);
+	REQUIRE(system(cmd) == 0);
+	long want1 = count_in(src, "SELECT count(*) FROM person p JOIN tdp t ON t.id = p.tdp_id WHERE t.code = '01'");
+	long want2 = count_in(src, "SELECT count(*) FROM person p JOIN tdp t ON t.id = p.tdp_id WHERE t.code = '02'");
+	REQUIRE(want1 > 0 && want2 > 0);
+
+	gn_term *t = start_as("admin");
+	REQUIRE(t);
+	gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS);
+	CHECK_EQ_INT(last_number(t, 4), 0); /* nobody yet, and the counts are kept */
+	CHECK_EQ_INT(last_number(t, 5), 0);
+	gn_term_type(t, "x");
+	REQUIRE_WAIT(t, "Trao đổi tệp CSV");
+	for (int i = 0; i < 4; i++)
+		gn_term_key(t, "Down");
+	WAIT(t, "Tệp: ");
+	char file[600];
+	snprintf(file, sizeof file, "%s/p.csv", gn_test_tmpdir());
+	gn_term_key(t, "C-u");
+	gn_term_type(t, file);
+	gn_term_key(t, "Enter");
+	WAIT(t, "Nhập thật bây giờ?");
+	gn_term_type(t, "c");
+	WAIT(t, "đã thêm");
+	gn_term_key(t, "Esc");
+	WAIT(t, "Tổ dân phố 2");
+	gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS);
+	CHECK_EQ_INT(last_number(t, 4), want1);
+	CHECK_EQ_INT(last_number(t, 5), want2);
+	gn_term_key(t, "C-q");
+	gn_term_free(t);
+}
+
+GN_TESTS(T(export_and_import_from_the_screen), T(home_counts_the_people_an_import_brought))
