@@ -420,8 +420,14 @@ static bool clean_row(importer *im, size_t n_targets, row_values *out)
 		if (t < 0)
 			continue;
 		const char *raw = gn_csv_unguard(im->cells[i]);
-		if (strlen(raw) > GN_EX_MAX_CELL) {
-			problem(im, im->row_line, _("column %zu holds %zu bytes; a cell may hold at most %d"), i + 1, strlen(raw),
+		size_t len = strlen(raw);
+		if (len == 0) { /* most answers of most people: nothing to clean */
+			free(out->v[t]);
+			out->v[t] = NULL;
+			continue;
+		}
+		if (len > GN_EX_MAX_CELL) {
+			problem(im, im->row_line, _("column %zu holds %zu bytes; a cell may hold at most %d"), i + 1, len,
 			        GN_EX_MAX_CELL);
 			return false;
 		}
@@ -435,7 +441,7 @@ static bool clean_row(importer *im, size_t n_targets, row_values *out)
 		}
 		char *clean = NULL;
 		gn_err e = { 0 };
-		if (gn_text_clean(raw, strlen(raw), flags, &clean, &e) != GN_OK) {
+		if (gn_text_clean(raw, len, flags, &clean, &e) != GN_OK) {
 			problem(im, im->row_line, "%s", e.msg);
 			return false;
 		}
