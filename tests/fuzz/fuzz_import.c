@@ -8,6 +8,8 @@
 #include "gonha/exchange.h"
 #include "gonha/i18n.h"
 
+#include "fuzz_ward.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!db) {
 		gn_err err = { 0 };
 		gn_form_problems problems = { 0 };
-		gn_i18n_init("en");
-		setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
-		gn_demo_options opt;
-		gn_demo_defaults(&opt);
-		opt.tdps = 2;
-		opt.households = 5;
-		long hh = 0, persons = 0;
-		if (gn_db_open_memory(&db, &err) != GN_OK || gn_demo_build(db, &opt, &hh, &persons, &err) != GN_OK ||
-		    gn_census_load(db, NULL, &census, &problems, &err) != GN_OK)
+		db = fuzz_demo_ward();
+		if (gn_census_load(db, NULL, &census, &problems, &err) != GN_OK)
 			abort();
 		gn_form_problems_free(&problems);
 		ctx.db = db;

@@ -13,6 +13,8 @@
 #include "gonha/exchange.h"
 #include "gonha/i18n.h"
 
+#include "fuzz_ward.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,15 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	gn_err err = { 0 };
 	if (!ward) {
-		gn_i18n_init("en");
-		setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
-		gn_demo_options opt;
-		gn_demo_defaults(&opt);
-		opt.tdps = 2;
-		opt.households = 5;
-		long hh = 0, persons = 0;
-		if (gn_db_open_memory(&ward, &err) != GN_OK || gn_demo_build(ward, &opt, &hh, &persons, &err) != GN_OK ||
-		    gn_db_exec(ward, "DELETE FROM person; DELETE FROM audit_log", &err) != GN_OK)
+		ward = fuzz_demo_ward();
+		if (gn_db_exec(ward, "DELETE FROM person; DELETE FROM audit_log", &err) != GN_OK)
 			abort();
 		ward_schema = text_of(ward, schema_sql);
 	}
