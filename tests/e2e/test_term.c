@@ -79,6 +79,8 @@ static void curses_wide_and_resize(void)
 	CHECK_EQ_INT(gn_term_wait_for(t, "Kích thước 100x30", GN_TERM_WAIT_MS), 0);
 	gn_term_resize(t, 20, 60);
 	CHECK_EQ_INT(gn_term_wait_for(t, "Kích thước 60x20", GN_TERM_WAIT_MS), 0);
+	/* the size line can come before the rest of the redraw: wait for it too */
+	CHECK_EQ_INT(gn_term_wait_for(t, "中文 Nguyễn", GN_TERM_WAIT_MS), 0);
 	char *row = gn_term_row(t, 2);
 	CHECK_STR(row, "中文 Nguyễn");
 	free(row);
