@@ -66,6 +66,8 @@ char *gn_db_meta_get(sqlite3 *db, const char *key);
 /* Current UTC time as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" ($GONHA_NOW overrides,
  * for tests and deterministic demos). */
 void gn_now_iso(char out[32]);
+/* Today's date, YYYY-MM-DD, from the same clock as gn_now_iso. */
+void gn_today_iso(char out[11]);
 
 /* The date SQL's gn_today() returns on this connection ("YYYY-MM-DD"):
  * `date`, or with NULL the current day again ($GONHA_NOW honoured). Reports

@@ -2,6 +2,7 @@
  * SQL statement with optional criteria, so there is no SQL built from
  * strings; paging with LIMIT/OFFSET. */
 #include "gonha/audit.h"
+#include "gonha/date.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
 #include "gonha/privacy.h"
@@ -27,15 +28,6 @@
 	"SELECT a.id, a.at, a.user_login, a.action, coalesce(a.table_name, ''), coalesce(a.record_id, ''), " \
 	"coalesce(a.tdp_id, ''), coalesce(t.code, ''), a.changes"
 
-/* YYYY-MM-DD with a month 1-12 and a day 1-31 (enough to compare dates). */
-static bool plausible_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
-	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-	       y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
 
 static const char *opt(const char *s)
 {
@@ -55,9 +47,9 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 static gn_status bind_filter(gn_ctx *ctx, sqlite3_stmt *st, const gn_audit_filter *f, char tdp_id[37],
                              gn_err *err)
 {
-	if (opt(f->since) && !plausible_date(f->since))
+	if (opt(f->since) && !gn_date_valid(f->since))
 		return gn_fail_field(err, GN_ERR_INVALID, "since", _("the date %s is not written YYYY-MM-DD"), f->since);
-	if (opt(f->until) && !plausible_date(f->until))
+	if (opt(f->until) && !gn_date_valid(f->until))
 		return gn_fail_field(err, GN_ERR_INVALID, "until", _("the date %s is not written YYYY-MM-DD"), f->until);
 	tdp_id[0] = '\0';
 	if (opt(f->tdp)) {

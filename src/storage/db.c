@@ -1,4 +1,5 @@
 #include "gonha/db.h"
+#include "gonha/date.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
 #include "migrations.h"
@@ -157,24 +158,20 @@ static void sql_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	(void)argc;
 	(void)argv;
 	const char *fixed = sqlite3_user_data(ctx);
-	char now[32];
+	char today[11];
 	if (fixed) {
 		sqlite3_result_text(ctx, fixed, -1, SQLITE_TRANSIENT);
 		return;
 	}
-	gn_now_iso(now);
-	now[10] = '\0';
-	sqlite3_result_text(ctx, now, -1, SQLITE_TRANSIENT);
+	gn_today_iso(today);
+	sqlite3_result_text(ctx, today, -1, SQLITE_TRANSIENT);
 }
 
 gn_status gn_db_set_today(sqlite3 *db, const char *date, gn_err *err)
 {
 	char *copy = NULL;
 	if (date) {
-		int y, m, d;
-		char tail;
-		if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-		    d < 1 || d > 31)
+		if (!gn_date_parse(date, NULL, NULL, NULL))
 			return gn_fail(err, GN_ERR_INVALID, _("the date must be written YYYY-MM-DD"));
 		if (!(copy = strdup(date)))
 			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
@@ -370,6 +367,13 @@ void gn_now_iso(char out[32])
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void gn_today_iso(char out[11])
+{
+	char now[32];
+	gn_now_iso(now);
+	snprintf(out, 11, "%.10s", now);
 }
 
 void gn_uuid_new(char out[37])
