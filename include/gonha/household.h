@@ -3,6 +3,7 @@
 #ifndef GONHA_HOUSEHOLD_H
 #define GONHA_HOUSEHOLD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gonha/session.h"
@@ -44,6 +45,16 @@ typedef struct gn_household {
 /* The year "now" (honours $GONHA_NOW), for ages and birth-year checks. */
 int gn_this_year(void);
 
+/* The core columns' value lists (the form's choices carry the same names;
+ * tests/unit/test_rules.c checks that they, the schema's CHECKs and the
+ * shipped form agree). */
+bool gn_visit_status_known(const char *s);
+bool gn_relation_known(const char *s);
+
+/* The domain's rules are valid-to-store rules: every value present is
+ * right. What a visit must have answered is the form's `required`
+ * (src/forms/validate.c). */
+
 /* Checks one person on their own; err->field names the field. */
 gn_status gn_person_validate(const gn_person *p, int this_year, gn_err *err);
 
@@ -51,6 +62,16 @@ gn_status gn_person_validate(const gn_person *p, int this_year, gn_err *err);
  * head, each member, no CCCD twice. err->field is "members[i].field" for a
  * member's problem. */
 gn_status gn_household_validate(const gn_household *hh, int this_year, gn_err *err);
+
+/* The visit outcome and date of a household (its roster aside). */
+gn_status gn_household_validate_visit(const gn_household *hh, gn_err *err);
+
+/* The domain's rule on one core column as the form screen leaves it: the
+ * visit date; one head per household; the CCCD against birth year and sex
+ * and not twice in the household. member: the person, or (size_t)-1 for
+ * the household's own columns; value: the field's value as stored. */
+gn_status gn_household_check_field(const gn_household *hh, size_t member, const char *name, const char *value,
+                                   gn_err *err);
 
 /* Loads a household with its current members (in roster order). */
 gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_err *err);

@@ -5,7 +5,11 @@
 /* Opens the database (errors as one line on stderr, before the screen is
  * touched), then runs the UI until the user quits. Returns an exit code
  * (0 ok, 3 error). */
-int gn_ui_run(const char *db_path);
+#include <sqlite3.h>
+
+#include "gonha/census.h"
+
+int gn_ui_run(const char *db_path, sqlite3 *db, gn_census *census);
 
 /* Renders each main screen headless (a curses screen on /dev/null) on the
  * database, signed in as `login`, `rounds` times, and prints the time to

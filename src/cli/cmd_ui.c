@@ -11,15 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A broken questionnaire never starts a half-working screen: its problems
- * are printed as `gonha form check` prints them and gonha stops. */
-static int census_loads(gn_cli *cli)
+/* The database and the questionnaire are opened once, here, and handed to
+ * the screens. A broken questionnaire never starts a half-working screen:
+ * its problems are printed as `gonha form check` prints them and gonha
+ * stops. */
+int gn_cmd_ui(gn_cli *cli)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
 	gn_err err = { 0 };
 	sqlite3 *db = NULL;
-	if (!gn_db_resolve_path(cli->db_path, path, sizeof path))
-		return 0; /* the screen says what is missing */
+	if (!gn_db_resolve_path(cli->db_path, path, sizeof path)) {
+		gn_fail(&err, GN_ERR_IO, _("no database path: use --db FILE or set GONHA_DB"));
+		return gn_cli_fail(&err);
+	}
 	if (gn_db_open(path, 0, &db, &err) != GN_OK)
 		return gn_cli_fail(&err);
 	gn_census census;
@@ -32,17 +36,12 @@ static int census_loads(gn_cli *cli)
 		fprintf(stderr, "gonha: %s\n", _("the questionnaire has problems: fix them (gonha form check) before starting"));
 		rc = GN_EXIT_USAGE;
 	} else {
+		rc = gn_ui_run(path, db, &census);
 		gn_census_free(&census);
 	}
 	gn_form_problems_free(&problems);
 	gn_db_close(db);
 	return rc;
-}
-
-int gn_cmd_ui(gn_cli *cli)
-{
-	int rc = census_loads(cli);
-	return rc ? rc : gn_ui_run(cli->db_path);
 }
 
 int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)

@@ -1,6 +1,7 @@
 #include "gonha/household.h"
 #include "gonha/cccd.h"
 #include "gonha/coverage.h"
+#include "gonha/date.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
@@ -31,57 +32,129 @@ static const char *const relations[] = {
 	"head", "spouse", "child", "parent", "grandchild", "sibling", "other", NULL
 };
 
-/* YYYY-MM-DD, a real calendar date. */
-static bool valid_date(const char *s)
+bool gn_visit_status_known(const char *s)
 {
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return false;
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= days[m - 1] && !(m == 2 && d == 29 && !leap);
+	return s && is_one_of(s, visit_statuses);
+}
+
+bool gn_relation_known(const char *s)
+{
+	return s && is_one_of(s, relations);
+}
+
+/* ---- the rules of the core columns, each written once ------------------ */
+
+/* The visit date: a real date from 1900 on, not after today, and needed
+ * once the household was visited. */
+static gn_status check_visit_date(const char *status, const char *date, gn_err *err)
+{
+	if (!date || !*date) {
+		if (status && *status && strcmp(status, GN_VISIT_NOT_VISITED) != 0)
+			return gn_fail_field(err, GN_ERR_INVALID, "visit_date",
+			                     _("the visit date is required once the household was visited"));
+		return GN_OK;
+	}
+	if (!gn_date_valid(date))
+		return gn_fail_field(err, GN_ERR_INVALID, "visit_date",
+		                     _("the visit date must be a real date from %d on, written YYYY-MM-DD"),
+		                     GN_DATE_MIN_YEAR);
+	char today[11];
+	gn_today_iso(today);
+	if (strcmp(date, today) > 0)
+		return gn_fail_field(err, GN_ERR_INVALID, "visit_date", _("the visit date is in the future"));
+	return GN_OK;
+}
+
+/* Another member than `member` who is the head, or -1. */
+static long other_head(const gn_household *hh, size_t member)
+{
+	for (size_t k = 0; k < hh->n_members; k++)
+		if (k != member && strcmp(hh->members[k].relation, "head") == 0)
+			return (long)k;
+	return -1;
+}
+
+/* Another member than `member` with this CCCD, or -1. */
+static long cccd_taken(const gn_household *hh, size_t member, const char *cccd)
+{
+	for (size_t k = 0; cccd && *cccd && k < hh->n_members; k++)
+		if (k != member && hh->members[k].cccd && strcmp(hh->members[k].cccd, cccd) == 0)
+			return (long)k;
+	return -1;
 }
 
 gn_status gn_person_validate(const gn_person *p, int this_year, gn_err *err)
 {
 	if (!p->full_name || !*p->full_name)
 		return gn_fail_field(err, GN_ERR_INVALID, "full_name", _("the full name is required"));
-	if (p->birth_year && (p->birth_year < 1900 || p->birth_year > this_year))
+	if (p->birth_year && (p->birth_year < GN_DATE_MIN_YEAR || p->birth_year > this_year))
 		return gn_fail_field(err, GN_ERR_INVALID, "birth_year",
-		                     _("the birth year must be between 1900 and %d"), this_year);
+		                     _("the birth year must be between %d and %d"), GN_DATE_MIN_YEAR, this_year);
 	if (p->sex[0] && gn_sex_from_name(p->sex) == GN_SEX_UNKNOWN)
 		return gn_fail_field(err, GN_ERR_INVALID, "sex", _("unknown sex '%s'"), p->sex);
-	if (p->relation[0] && !is_one_of(p->relation, relations))
+	if (p->relation[0] && !gn_relation_known(p->relation))
 		return gn_fail_field(err, GN_ERR_INVALID, "relation",
 		                     _("unknown relation to the head '%s'"), p->relation);
-	if (p->cccd && *p->cccd)
-		return gn_cccd_validate(p->cccd, p->birth_year, gn_sex_from_name(p->sex), err);
+	if (p->cccd && *p->cccd) {
+		gn_status st = gn_cccd_validate(p->cccd, p->birth_year, gn_sex_from_name(p->sex), err);
+		if (st != GN_OK && err)
+			snprintf(err->field, sizeof err->field, "cccd");
+		return st;
+	}
+	return GN_OK;
+}
+
+gn_status gn_household_validate_visit(const gn_household *hh, gn_err *err)
+{
+	if (!gn_visit_status_known(hh->visit_status))
+		return gn_fail_field(err, GN_ERR_INVALID, "visit_status",
+		                     _("unknown visit outcome '%s'"), hh->visit_status);
+	return check_visit_date(hh->visit_status, hh->visit_date, err);
+}
+
+gn_status gn_household_check_field(const gn_household *hh, size_t member, const char *name, const char *value,
+                                   gn_err *err)
+{
+	if (!value)
+		value = "";
+	if (member == (size_t)-1) {
+		if (strcmp(name, "visit_date") == 0 && *value)
+			return check_visit_date(hh->visit_status, value, err);
+		return GN_OK;
+	}
+	if (member >= hh->n_members)
+		return GN_OK;
+	const gn_person *p = &hh->members[member];
+	long k;
+	if (strcmp(name, "relation") == 0 && strcmp(value, "head") == 0 && (k = other_head(hh, member)) >= 0)
+		return gn_fail_field(err, GN_ERR_INVALID, name,
+		                     _("The household already has a head (%s); a household has exactly one head."),
+		                     hh->members[k].full_name ? hh->members[k].full_name : "");
+	if (strcmp(name, "cccd") == 0 && *value) {
+		if (gn_cccd_validate(value, p->birth_year, gn_sex_from_name(p->sex), err) != GN_OK) {
+			if (err)
+				snprintf(err->field, sizeof err->field, "%s", name);
+			return GN_ERR_INVALID;
+		}
+		if ((k = cccd_taken(hh, member, value)) >= 0)
+			return gn_fail_field(err, GN_ERR_INVALID, name, _("Member %zu already has this CCCD."), (size_t)k + 1);
+	}
 	return GN_OK;
 }
 
 gn_status gn_household_validate(const gn_household *hh, int this_year, gn_err *err)
 {
-	if (!is_one_of(hh->visit_status, visit_statuses))
-		return gn_fail_field(err, GN_ERR_INVALID, "visit_status",
-		                     _("unknown visit outcome '%s'"), hh->visit_status);
-	if (hh->visit_date && *hh->visit_date) {
-		if (!valid_date(hh->visit_date))
-			return gn_fail_field(err, GN_ERR_INVALID, "visit_date",
-			                     _("the visit date must be a real date written YYYY-MM-DD"));
-		if (atoi(hh->visit_date) > this_year)
-			return gn_fail_field(err, GN_ERR_INVALID, "visit_date",
-			                     _("the visit date is in the future"));
-	} else if (strcmp(hh->visit_status, GN_VISIT_NOT_VISITED) != 0) {
-		return gn_fail_field(err, GN_ERR_INVALID, "visit_date",
-		                     _("the visit date is required once the household was visited"));
-	}
+	gn_status st = gn_household_validate_visit(hh, err);
+	if (st != GN_OK)
+		return st;
 	size_t heads = 0;
 	for (size_t i = 0; i < hh->n_members; i++) {
 		const gn_person *p = &hh->members[i];
-		gn_status st = gn_person_validate(p, this_year, err);
+		st = gn_person_validate(p, this_year, err);
+		long k = st == GN_OK ? cccd_taken(hh, i, p->cccd) : -1;
+		if (st == GN_OK && k >= 0 && (size_t)k < i)
+			st = gn_fail_field(err, GN_ERR_INVALID, "cccd", _("member %zu has the same CCCD as member %zu"), i + 1,
+			                   (size_t)k + 1);
 		if (st != GN_OK) {
 			if (err) {
 				char field[96];
@@ -92,14 +165,6 @@ gn_status gn_household_validate(const gn_household *hh, int this_year, gn_err *e
 		}
 		if (strcmp(p->relation, "head") == 0)
 			heads++;
-		for (size_t j = 0; j < i && p->cccd && *p->cccd; j++)
-			if (hh->members[j].cccd && strcmp(hh->members[j].cccd, p->cccd) == 0) {
-				gn_fail_field(err, GN_ERR_INVALID, "cccd",
-				              _("member %zu has the same CCCD as member %zu"), i + 1, j + 1);
-				if (err)
-					snprintf(err->field, sizeof err->field, "members[%zu].cccd", i);
-				return GN_ERR_INVALID;
-			}
 	}
 	if (hh->n_members > 0 && heads != 1) {
 		gn_fail(err, GN_ERR_INVALID, heads == 0
@@ -383,8 +448,7 @@ static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *n
 	const char *sql = is_new
 		? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, "
 		  "visit_status, visit_date, visited_by, entered_by, answers, created_at, created_by, "
-		  "updated_at, updated_by, version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14,"
-		  "lower(hex(randomblob(8))))"
+		  "updated_at, updated_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14)"
 		: "UPDATE household SET tdp_id=?2, walk_order=?3, house_no=?4, alley=?5, street=?6, "
 		  "address_key=?7, visit_status=?8, visit_date=?9, visited_by=?10, entered_by=?11, "
 		  "answers=json(?12), updated_at=?13, updated_by=?14, rev=rev+1 WHERE id=?1";
@@ -461,8 +525,8 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 		goto out;
 	const char *sql = is_new
 		? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
-		  "sex, relation, cccd, answers, created_at, created_by, updated_at, updated_by, version) "
-		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,json(?11),?12,?13,?12,?13,lower(hex(randomblob(8))))"
+		  "sex, relation, cccd, answers, created_at, created_by, updated_at, updated_by) "
+		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,json(?11),?12,?13,?12,?13)" /* the version: by trigger */
 		: "UPDATE person SET household_id=?2, tdp_id=?3, position=?4, full_name=?5, name_key=?6, "
 		  "birth_year=?7, sex=?8, relation=?9, cccd=?10, answers=json(?11), updated_at=?12, "
 		  "updated_by=?13, rev=rev+1 WHERE id=?1 AND ("

@@ -508,24 +508,15 @@ static gn_status open_db(const char *db_path, sqlite3 **db, char buf[4096], gn_e
 	return gn_db_open(path, 0, db, err);
 }
 
-int gn_ui_run(const char *db_path)
+int gn_ui_run(const char *path, sqlite3 *db, gn_census *census)
 {
-	gn_err err = { 0 };
-	sqlite3 *db = NULL;
-	char path[4096] = "";
-	if (open_db(db_path, &db, path, &err) != GN_OK) {
-		fprintf(stderr, "gonha: %s\n", err.msg);
-		return 3;
-	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "gonha: %s\n", _("the screen needs a terminal; for scripts use the commands (see gonha --help)"));
-		gn_db_close(db);
 		return 2;
 	}
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		fprintf(stderr, "gonha: %s\n", _("this terminal cannot be used (check $TERM)"));
-		gn_db_close(db);
 		return 3;
 	}
 	set_term(scr);
@@ -544,19 +535,9 @@ int gn_ui_run(const char *db_path)
 	snprintf(app.db_path, sizeof app.db_path, "%s", path);
 	app.ctx.db = db;
 	app.ctx.coverage = &app.cov;
-	/* The questionnaire's indicators, so that saving a household keeps
-	 * the coverage counters right. Without a loadable form the main
-	 * columns can still be entered; the screen says so. */
-	gn_census census;
-	gn_form_problems problems = { 0 };
-	gn_err form_err = { 0 };
-	bool have_census = gn_census_load(db, NULL, &census, &problems, &form_err) == GN_OK;
-	gn_form_problems_free(&problems);
-	if (have_census)
-		adopt_census(&app, &census); /* the form screens render its questions */
-	else
-		ui_status(&app, true, _("The questionnaire could not be loaded (%s); see gonha form check."),
-		          form_err.msg[0] ? form_err.msg : gn_status_str(form_err.status));
+	/* the questionnaire the form screens render, and its indicators, so
+	 * that saving a household keeps the coverage counters right */
+	adopt_census(&app, census);
 	ui_push(&app, ui_signin_new(&app));
 	/* Idle lock: a shared office PC left alone does not stay open. Keys
 	 * are awaited at most a while, so the clock is looked at. */
@@ -583,13 +564,10 @@ int gn_ui_run(const char *db_path)
 		app.signed_in = false;
 	}
 	app_finish(&app);
-	if (have_census)
-		gn_census_free(&census);
 	endwin();
 	fputs("\033[?2004l", stdout);
 	fflush(stdout);
 	delscreen(scr);
-	gn_db_close(db);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
  * form version, another PC) are kept. */
 #include "ui.h"
 #include "gonha/answers.h"
+#include "gonha/date.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
@@ -227,7 +228,7 @@ static gn_status put(form_model *c, size_t i, const char *stored, gn_err *err)
 	fm_field *f = &c->f[i];
 	const gn_field *fd = &c->form->fields[f->fi];
 	char *v = strdup(stored);
-	char *shown = fd->type == GN_FT_DATE ? ui_date_shown(stored) : strdup(stored);
+	char *shown = fd->type == GN_FT_DATE ? gn_date_to_dmy(stored) : strdup(stored);
 	if (!v || !shown) {
 		free(v);
 		free(shown);
@@ -259,7 +260,7 @@ static gn_status fm_set(uf_model *m, size_t i, const char *value, gn_err *err)
 		return st;
 	if (fd->type == GN_FT_DATE) {
 		char iso[64];
-		ui_date_iso(clean, iso, sizeof iso);
+		gn_date_from_dmy(clean, iso, sizeof iso);
 		st = put(c, i, iso, err);
 	} else {
 		st = put(c, i, clean, err);
@@ -274,17 +275,6 @@ static bool fm_relevant(uf_model *m, size_t i)
 	return gn_form_relevant(c->form, c->f[i].fi, values(c));
 }
 
-static bool real_date(const char *s)
-{
-	int y, mo, d;
-	char tail;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3)
-		return false;
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return y >= 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] && !(mo == 2 && d == 29 && !leap);
-}
-
 static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 {
 	form_model *c = self(m);
@@ -293,7 +283,7 @@ static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 	if (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE || !fm_relevant(m, i))
 		return GN_OK;
 	/* dates are typed dd/mm/yyyy here, so say it that way */
-	if (fd->type == GN_FT_DATE && *v && !real_date(v))
+	if (fd->type == GN_FT_DATE && *v && !gn_date_valid(v))
 		return gn_fail_field(err, GN_ERR_INVALID, fd->name, "%s", _("Type a real date as dd/mm/yyyy, e.g. 20/11/2026."));
 	/* the field itself as typed (its type is checked), the others as
 	 * expressions see them */
@@ -304,7 +294,7 @@ static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 		return st;
 	/* the domain's own checks of the core columns (CCCD, one head) */
 	if (is_core(c->person ? person_core : hh_core, fd->name)) {
-		st = ui_domain_check(c->hh, c->person ? c->member : (size_t)-1, fd->name, v, err);
+		st = gn_household_check_field(c->hh, c->person ? c->member : (size_t)-1, fd->name, v, err);
 		if (st != GN_OK && err)
 			snprintf(err->field, sizeof err->field, "%s", fd->name);
 	}
@@ -465,7 +455,7 @@ uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, 
 			f->uf.n_choices = fd->list->n;
 		}
 		if (gn_field_is_question(fd) && fd->type != GN_FT_CALCULATE) {
-			f->shown = fd->type == GN_FT_DATE ? ui_date_shown(c->vals[k]) : strdup(c->vals[k]);
+			f->shown = fd->type == GN_FT_DATE ? gn_date_to_dmy(c->vals[k]) : strdup(c->vals[k]);
 			if (!f->shown)
 				goto fail;
 		}
@@ -499,14 +489,13 @@ static gn_form *loaded_form(ui_app *app)
 uf_model *ui_household_model_new(ui_app *app, gn_household *hh)
 {
 	gn_form *form = loaded_form(app);
-	return form ? ui_form_model_new(form, app->ctx.user.login, hh, false, 0) : ui_core_household_model_new(app, hh);
+	return form ? ui_form_model_new(form, app->ctx.user.login, hh, false, 0) : NULL;
 }
 
 uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member)
 {
 	gn_form *form = loaded_form(app);
-	return form ? ui_form_model_new(form, app->ctx.user.login, hh, true, member)
-	            : ui_core_person_model_new(app, hh, member);
+	return form ? ui_form_model_new(form, app->ctx.user.login, hh, true, member) : NULL;
 }
 
 void ui_model_free(uf_model *m)

@@ -56,27 +56,13 @@ struct uf_model {
 };
 
 /* The household form and the person form (member i of hh): the loaded
- * questionnaire (ui_form_model.c), or the core form when it could not be
- * loaded. The model reads and writes hh itself. */
+ * questionnaire (ui_form_model.c); NULL without one (gonha does not start
+ * the screens then). The model reads and writes hh itself. Dates are typed
+ * and shown dd/mm/yyyy (gonha/date.h). */
 uf_model *ui_household_model_new(ui_app *app, gn_household *hh);
 uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member);
 void ui_model_free(uf_model *m);
 
-/* The core form: the household and person columns only (ui_core_form.c). */
-uf_model *ui_core_household_model_new(ui_app *app, gn_household *hh);
-uf_model *ui_core_person_model_new(ui_app *app, gn_household *hh, size_t member);
-
-/* The checks the domain makes on a core column beyond any form: the visit
- * date, one head per household, the CCCD against birth year and sex and
- * not twice in the household. member: the person, or (size_t)-1 for the
- * household's own columns. value: the field's value as stored. */
-gn_status ui_domain_check(gn_household *hh, size_t member, const char *name, const char *value, gn_err *err);
-
-/* Dates are typed and shown dd/mm/yyyy, as written in Vietnam, and stored
- * ISO: "20/11/2026" -> "2026-11-20" (other text kept as typed), and back
- * (malloc'd). */
-void ui_date_iso(const char *typed, char *out, size_t size);
-char *ui_date_shown(const char *iso);
 
 /* The questionnaire's model on its own: the household form (person false)
  * or the person form of member `member`. login: the signed-in user, the
