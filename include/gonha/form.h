@@ -125,6 +125,16 @@ bool gn_form_relevant(gn_form *form, size_t i, gn_form_values vals);
  * plain one) in the UI language, with err->field = the field's name. */
 gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_err *err);
 
+/* The type of one value on its own (a whole number, a number, a real
+ * date, known choices); "" and NULL pass. The import checks each cell
+ * with it, the form screen through gn_form_check_value. */
+gn_status gn_form_check_type(const gn_field *f, const char *value, gn_err *err);
+
+/* The form's messages for a broken constraint and a missing answer, in the
+ * UI language (a plain one when the form has none). */
+const char *gn_field_constraint_message(const gn_field *f);
+const char *gn_field_required_message(const gn_field *f);
+
 /* A calculate field's value now (malloc'd text, NULL when empty). */
 char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals);
 

@@ -1,6 +1,7 @@
 /* Loading and checking a form, compiling its expressions, and evaluating
  * them for one record being edited. */
 #include "gonha/form.h"
+#include "gonha/date.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
@@ -713,15 +714,58 @@ static const char *message(const char *vi, const char *en, const char *fallback)
 	return *m ? m : fallback;
 }
 
-static bool valid_date(const char *s)
+const char *gn_field_constraint_message(const gn_field *f)
 {
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] && !(m == 2 && d == 29 && !leap);
+	return message(f->constraint_msg_vi, f->constraint_msg_en, _("this answer is not allowed here"));
+}
+
+const char *gn_field_required_message(const gn_field *f)
+{
+	return message(f->required_msg_vi, f->required_msg_en, _("this question needs an answer"));
+}
+
+gn_status gn_form_check_type(const gn_field *f, const char *v, gn_err *err)
+{
+	if (!v || !*v)
+		return GN_OK;
+	char *end;
+	switch (f->type) {
+	case GN_FT_INTEGER:
+		errno = 0;
+		(void)strtoll(v, &end, 10);
+		if (*end || end == v || errno)
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a whole number (digits only)"));
+		break;
+	case GN_FT_DECIMAL:
+		(void)strtod(v, &end);
+		if (*end || end == v)
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a number, e.g. 12.5"));
+		break;
+	case GN_FT_DATE:
+		if (!gn_date_valid(v))
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a real date as YYYY-MM-DD, e.g. 2026-03-31"));
+		break;
+	case GN_FT_SELECT_ONE:
+		if (!gn_choice_find(f->list, v))
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("'%s' is not one of the choices"), v);
+		break;
+	case GN_FT_SELECT_MULTIPLE: {
+		char *copy = strdup(v), *save = NULL;
+		if (!copy)
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		gn_status st = GN_OK;
+		for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			if (!gn_choice_find(f->list, w)) {
+				st = gn_fail_field(err, GN_ERR_INVALID, f->name, _("'%s' is not one of the choices"), w);
+				break;
+			}
+		free(copy);
+		return st;
+	}
+	default:
+		break;
+	}
+	return GN_OK;
 }
 
 gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_err *err)
@@ -734,50 +778,14 @@ gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_e
 	if (empty) {
 		bool required = f->required_always || (f->required && eval_bool(form, f->required, vals) == 1);
 		if (required)
-			return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s",
-			                     message(f->required_msg_vi, f->required_msg_en, _("this question needs an answer")));
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s", gn_field_required_message(f));
 		return GN_OK;
 	}
-	char *end;
-	switch (f->type) {
-	case GN_FT_INTEGER:
-		errno = 0;
-		(void)strtoll(v, &end, 10);
-		if (*end || end == v)
-			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a whole number (digits only)"));
-		break;
-	case GN_FT_DECIMAL:
-		(void)strtod(v, &end);
-		if (*end || end == v)
-			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a number, e.g. 12.5"));
-		break;
-	case GN_FT_DATE:
-		if (!valid_date(v))
-			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a real date as YYYY-MM-DD, e.g. 2026-03-31"));
-		break;
-	case GN_FT_SELECT_ONE:
-		if (!gn_choice_find(f->list, v))
-			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("'%s' is not one of the choices"), v);
-		break;
-	case GN_FT_SELECT_MULTIPLE: {
-		char *copy = strdup(v), *save = NULL;
-		gn_status st = GN_OK;
-		for (char *w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save))
-			if (!gn_choice_find(f->list, w)) {
-				st = gn_fail_field(err, GN_ERR_INVALID, f->name, _("'%s' is not one of the choices"), w);
-				break;
-			}
-		free(copy);
-		if (st != GN_OK)
-			return st;
-		break;
-	}
-	default:
-		break;
-	}
+	gn_status st = gn_form_check_type(f, v, err);
+	if (st != GN_OK)
+		return st;
 	if (f->constraint && eval_bool(form, f->constraint, vals) != 1)
-		return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s",
-		                     message(f->constraint_msg_vi, f->constraint_msg_en, _("this answer is not allowed here")));
+		return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s", gn_field_constraint_message(f));
 	return GN_OK;
 }
 
