@@ -60,6 +60,11 @@ typedef struct gn_import_report {
 	size_t n_problems;
 	long problems_total;
 	long rows_refused;
+	/* records taken that are valid but not complete as a visit yet (a
+	 * question the form requires is unanswered): the first by line */
+	long incomplete;
+	long incomplete_line;
+	char incomplete_field[64];
 } gn_import_report;
 
 #define GN_EX_MAX_PROBLEMS 200
@@ -68,6 +73,7 @@ typedef struct gn_import_report {
 typedef struct gn_import_options {
 	bool dry_run;      /* check and count, change nothing */
 	bool take_incoming; /* resolving a conflict: the file's version replaces ours */
+	long resolves_conflict; /* with take_incoming: the conflict marked resolved in the same transaction */
 	gn_ex_progress_fn progress;
 	void *progress_arg;
 } gn_import_options;

@@ -145,6 +145,10 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 		       path, rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
 		if (rep.conflicts)
 			printf(_("Conflicts keep both versions: a ward officer resolves them with gonha conflicts.\n"));
+		if (rep.incomplete)
+			printf(_("%ld answers that a finished visit needs are still empty (the first: line %ld, %s); the "
+			         "records are kept, to be completed on the round.\n"),
+			       rep.incomplete, rep.incomplete_line, rep.incomplete_field);
 	}
 	gn_import_report_free(&rep);
 	gn_census_free(&census);

@@ -4,6 +4,9 @@
  * one transaction that is rolled back when any row is refused (or for
  * --dry-run). The merge rules are in docs/exchange.md. */
 #include "columns.h"
+#include "spreadsheet.h"
+#include "gonha/date.h"
+#include "gonha/validate.h"
 #include "gonha/cccd.h"
 #include "gonha/coverage.h"
 #include "gonha/db.h"
@@ -49,6 +52,9 @@ typedef struct importer {
 	long last_refused_line;      /* the line the row being read started on */
 	bool row_bad_utf8, row_nul;
 	bool header_done, fatal;
+	bool decimal_comma;  /* the file is separated by ';' (a decimal-comma locale) */
+	bool token_mangled;  /* this row's version came back from a spreadsheet as a number */
+	sqlite3_stmt *written; /* remembers the line of each record written, for the form's rules */
 	gn_status status;    /* a database or memory error stops everything */
 	gn_err *err;
 	const char *source;
@@ -103,6 +109,17 @@ static void problem(importer *im, long line, const char *fmt, ...)
 	rep->problems[rep->n_problems].line = line;
 	rep->problems[rep->n_problems].msg = strdup(msg);
 	rep->n_problems++;
+}
+
+static void forget_problems(gn_import_report *rep)
+{
+	for (size_t i = 0; i < rep->n_problems; i++)
+		free(rep->problems[i].msg);
+	free(rep->problems);
+	rep->problems = NULL;
+	rep->n_problems = 0;
+	rep->problems_total = 0;
+	rep->rows_refused = 0;
 }
 
 static void db_error(importer *im, const char *what)
@@ -245,6 +262,7 @@ static void read_header(importer *im)
 	}
 	memset(im->memo_name, 0, sizeof im->memo_name); /* the columns are known from here */
 	int seen[HL_COUNT] = { 0 };
+	bool labels = false;
 	for (size_t i = 0; i < n; i++) {
 		im->map[i] = -1;
 		if (kind == GN_EXK_HOUSEHOLD_LIST) {
@@ -256,6 +274,8 @@ static void read_header(importer *im)
 				if (same_text(h[i], im->cols.cols[k].name) || same_text(h[i], im->cols.cols[k].label_vi))
 					im->map[i] = (int)k;
 		}
+		if (im->map[i] >= 0 && kind != GN_EXK_HOUSEHOLD_LIST && !same_text(h[i], im->cols.cols[im->map[i]].name))
+			labels = true;
 		if (im->map[i] < 0 && *h[i])
 			problem(im, im->row_line, _("column \"%s\" is not a column of this kind of file"), h[i]);
 		else if (im->map[i] >= 0 && kind == GN_EXK_HOUSEHOLD_LIST && seen[im->map[i]]++)
@@ -276,6 +296,14 @@ static void read_header(importer *im)
 			if (!found)
 				problem(im, im->row_line, _("the column %s is missing"), needed[k]);
 		}
+	}
+	if (labels) {
+		/* labels are for reading: "Có" or "Mức 2" and masked numbers back
+		 * in would only look like changes */
+		forget_problems(im->rep);
+		problem(im, im->row_line, _("this file was exported with --labels (Vietnamese headers and answers), for "
+		                           "reading in Excel; it cannot be imported. Import the same export made without "
+		                           "--labels"));
 	}
 	if (im->rep->problems_total)
 		im->fatal = true;
@@ -308,18 +336,6 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 		return false;
 	*out = v;
 	return true;
-}
-
-static bool valid_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1)
-		return false;
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (d > days[m - 1])
-		return false;
-	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
 /* The TDP id of a code, and whether the user may change it; canonical (if
@@ -475,8 +491,177 @@ static const char *val(importer *im, const row_values *r, const char *name)
 	return c >= 0 ? r->v[c] : NULL;
 }
 
-/* Checks each value against its column; builds the answers JSON. */
-static bool check_record(importer *im, const row_values *r, gn_strbuf *answers)
+/* A problem with one cell, named by its column. */
+static void cell_problem(importer *im, const char *column, const char *value, const char *why)
+{
+	if (value)
+		problem(im, im->row_line, "%s \"%s\": %s", column, value, why);
+	else
+		problem(im, im->row_line, "%s: %s", column, why);
+}
+
+static void replace_value(row_values *r, size_t k, char *value)
+{
+	free(r->v[k]);
+	r->v[k] = value;
+}
+
+/* The version tokens of the row: one a spreadsheet wrote as a number is
+ * the stored one if it rounds to it; else the row is marked, and the
+ * merge decides (nothing to decide when the content is the same). */
+static void restore_tokens(importer *im, row_values *r, char **local)
+{
+	im->token_mangled = false;
+	int c_version = col_of(im, "version"), c_base = col_of(im, "base_version");
+	int cols[2] = { c_version, c_base };
+	for (int i = 0; i < 2; i++) {
+		int k = cols[i];
+		if (k < 0 || !r->v[k] || !ex_sheet_exponent(r->v[k]))
+			continue;
+		const char *candidates[2] = { local ? local[c_version] : NULL, local && c_base >= 0 ? local[c_base] : NULL };
+		bool found = false;
+		for (int j = 0; j < 2 && !found; j++)
+			if (ex_sheet_same_token(candidates[j], r->v[k])) {
+				replace_value(r, (size_t)k, strdup(candidates[j]));
+				found = true;
+			}
+		if (!found)
+			im->token_mangled = true;
+	}
+}
+
+/* A select cell: choice names (space separated for several), or their
+ * labels (several joined by ';'), as names. NULL when a part is neither. */
+static char *choice_names(const gn_field *f, const char *cell)
+{
+	if (f->type == GN_FT_SELECT_ONE) {
+		const char *name = ex_choice_name(f, cell);
+		return name ? strdup(name) : NULL;
+	}
+	const char *whole = ex_choice_name(f, cell);
+	if (whole)
+		return strdup(whole);
+	const char *sep = strchr(cell, ';') ? ";" : " ";
+	gn_strbuf value = { 0 };
+	char *copy = strdup(cell), *save = NULL;
+	bool fine = copy != NULL;
+	for (char *t = copy ? strtok_r(copy, sep, &save) : NULL; t && fine; t = strtok_r(NULL, sep, &save)) {
+		while (*t == ' ')
+			t++;
+		size_t l = strlen(t);
+		while (l && t[l - 1] == ' ')
+			t[--l] = '\0';
+		if (!*t)
+			continue;
+		const char *name = ex_choice_name(f, t);
+		if (name)
+			gn_sb_printf(&value, "%s%s", value.len ? " " : "", name);
+		else
+			fine = false;
+	}
+	free(copy);
+	char *out = fine && !value.failed ? strdup(gn_sb_str(&value)) : NULL;
+	gn_sb_free(&value);
+	return out;
+}
+
+/* Each cell on its own: what a spreadsheet did is undone where that is
+ * certain and refused where it is not; choices become names; each value
+ * has its question's type. */
+static bool check_cells(importer *im, row_values *r, char **local)
+{
+	bool ok = true;
+	for (size_t k = 0; k < im->cols.n; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if (!r->v[k] || c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED)
+			continue;
+		char *undone = ex_sheet_restore(c, r->v[k], local ? local[k] : NULL, im->decimal_comma);
+		if (undone)
+			replace_value(r, k, undone);
+		const char *damage = ex_sheet_damage(c, r->v[k]);
+		if (damage) {
+			cell_problem(im, c->name, r->v[k], damage);
+			ok = false;
+			continue;
+		}
+		const gn_field *f = c->field;
+		if (!f) {
+			char *end;
+			if (strcmp(c->name, "walk_order") == 0 && (strtod(r->v[k], &end), *end)) {
+				cell_problem(im, c->name, r->v[k], _("must be a number"));
+				ok = false;
+			}
+			continue;
+		}
+		if (f->type == GN_FT_SELECT_ONE || f->type == GN_FT_SELECT_MULTIPLE) {
+			char *names = choice_names(f, r->v[k]);
+			if (!names) {
+				cell_problem(im, c->name, r->v[k], _("is not one of the choices"));
+				ok = false;
+				continue;
+			}
+			replace_value(r, k, names);
+		}
+		gn_err e = { 0 };
+		if (gn_form_check_type(f, r->v[k], &e) != GN_OK) {
+			cell_problem(im, c->name, r->v[k], e.msg);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* The record as a whole, by the domain's rules (the same a save from the
+ * screen meets): a person's year, sex, relation and CCCD; a household's
+ * visit outcome and date. */
+static bool check_domain(importer *im, const row_values *r, bool persons)
+{
+	gn_err e = { 0 };
+	gn_status st;
+	if (persons) {
+		gn_person p = { 0 };
+		const char *by = val(im, r, "birth_year");
+		long year = 0;
+		if (by && !parse_int(by, 0, 99999, &year)) {
+			cell_problem(im, "birth_year", by, _("type a whole number (digits only)"));
+			return false;
+		}
+		p.birth_year = (int)year;
+		p.full_name = (char *)val(im, r, "full_name");
+		snprintf(p.sex, sizeof p.sex, "%s", val(im, r, "sex") ? val(im, r, "sex") : "");
+		snprintf(p.relation, sizeof p.relation, "%s", val(im, r, "relation") ? val(im, r, "relation") : "");
+		p.cccd = (char *)val(im, r, "cccd");
+		if (val(im, r, "sex") && strlen(val(im, r, "sex")) >= sizeof p.sex)
+			snprintf(p.sex, sizeof p.sex, "?");
+		if (val(im, r, "relation") && strlen(val(im, r, "relation")) >= sizeof p.relation)
+			snprintf(p.relation, sizeof p.relation, "?");
+		st = gn_person_validate(&p, im->this_year, &e);
+	} else {
+		gn_household h = { 0 };
+		const char *vs = val(im, r, "visit_status");
+		snprintf(h.visit_status, sizeof h.visit_status, "%s", vs ? vs : GN_VISIT_NOT_VISITED);
+		if (vs && strlen(vs) >= sizeof h.visit_status)
+			snprintf(h.visit_status, sizeof h.visit_status, "?");
+		h.visit_date = (char *)val(im, r, "visit_date");
+		st = gn_household_validate_visit(&h, &e);
+	}
+	if (st == GN_OK)
+		return true;
+	if (st == GN_ERR_INVALID) {
+		const char *field = e.field[0] ? e.field : "";
+		cell_problem(im, field, *field ? val(im, r, field) : NULL, e.msg);
+	} else {
+		im->status = gn_fail(im->err, st, "%s", e.msg);
+		im->fatal = true;
+	}
+	return false;
+}
+
+/* Checks the row by the one validation path (cells, then the domain's
+ * rules; the form's constraints are checked over every row written, at
+ * the end of the file) and builds the answers JSON. local: the stored row,
+ * or NULL for a record not here. */
+static bool check_record(importer *im, row_values *r, char **local, gn_strbuf *answers)
 {
 	bool ok = true;
 	bool persons = im->rep->kind == GN_EXK_PERSONS;
@@ -494,92 +679,20 @@ static bool check_record(importer *im, const row_values *r, gn_strbuf *answers)
 		problem(im, im->row_line, _("updated_at is empty"));
 		ok = false;
 	}
-	long year = 0;
 	if (persons) {
 		const char *hh = val(im, r, "household_id");
 		if (!hh || !is_uuid(hh)) {
 			problem(im, im->row_line, _("household_id must be a gonha record id (a UUID)"));
 			ok = false;
 		}
-		if (!val(im, r, "full_name")) {
-			problem(im, im->row_line, _("full_name is empty"));
-			ok = false;
-		}
-		const char *by = val(im, r, "birth_year");
-		if (by && !parse_int(by, 1900, im->this_year, &year)) {
-			problem(im, im->row_line, _("birth_year \"%s\" must be a year from 1900 to %d"), by, im->this_year);
-			ok = false;
-		}
-	} else {
-		const char *wo = val(im, r, "walk_order");
-		char *end = NULL;
-		if (wo && (strtod(wo, &end), *end)) {
-			problem(im, im->row_line, _("walk_order \"%s\" must be a number"), wo);
-			ok = false;
-		}
-		const char *vd = val(im, r, "visit_date");
-		if (vd && !valid_date(vd)) {
-			problem(im, im->row_line, _("visit_date \"%s\" must be a real date YYYY-MM-DD"), vd);
-			ok = false;
-		}
-		const char *vs = val(im, r, "visit_status");
-		static const char *const statuses[] = { "not_visited", "done", "revisit", "refused", "moved", NULL };
-		bool found = !vs;
-		for (int i = 0; vs && statuses[i]; i++)
-			found |= strcmp(vs, statuses[i]) == 0;
-		if (!found) {
-			int c = col_of(im, "visit_status");
-			const char *name = c >= 0 ? ex_choice_name(im->cols.cols[c].field, vs) : NULL;
-			if (name) {
-				free(r->v[c]);
-				r->v[c] = strdup(name);
-			} else {
-				problem(im, im->row_line, _("visit_status \"%s\" is not one of the choices"), vs);
-				ok = false;
-			}
-		}
+		/* a masked CCCD never overwrites: it stands for the one stored */
+		int c_cccd = col_of(im, "cccd");
+		if (c_cccd >= 0 && r->v[c_cccd] && strchr(r->v[c_cccd], '*'))
+			replace_value(r, (size_t)c_cccd, local && local[c_cccd] ? strdup(local[c_cccd]) : NULL);
 	}
-	/* choices of the core columns (sex, relation): names or labels */
-	static const char *const core_choices[] = { "sex", "relation", NULL };
-	for (int k = 0; persons && core_choices[k]; k++) {
-		int c = col_of(im, core_choices[k]);
-		if (c < 0 || !r->v[c])
-			continue;
-		const char *name = ex_choice_name(im->cols.cols[c].field, r->v[c]);
-		static const char *const sexes[] = { "male", "female", NULL };
-		static const char *const relations[] = { "head", "spouse", "child", "parent", "grandchild", "sibling", "other", NULL };
-		const char *const *allowed = k == 0 ? sexes : relations;
-		bool fine = false;
-		for (int i = 0; name && allowed[i]; i++)
-			fine |= strcmp(name, allowed[i]) == 0;
-		if (!fine) {
-			problem(im, im->row_line, _("%s \"%s\" is not one of the choices"), core_choices[k], r->v[c]);
-			ok = false;
-		} else {
-			char *copy = strdup(name);
-			free(r->v[c]);
-			r->v[c] = copy;
-		}
-	}
-	const char *cccd = persons ? val(im, r, "cccd") : NULL;
-	int c_cccd = persons ? col_of(im, "cccd") : -1;
-	if (cccd && strlen(cccd) < 12 && strlen(cccd) >= 9 && strspn(cccd, "0123456789") == strlen(cccd)) {
-		/* a spreadsheet dropped the leading zeros of the number: put them back */
-		char padded[13];
-		snprintf(padded, sizeof padded, "%012ld", atol(cccd));
-		free(r->v[c_cccd]);
-		r->v[c_cccd] = strdup(padded);
-		cccd = r->v[c_cccd];
-	}
-	if (cccd && !strchr(cccd, '*')) {
-		const char *sex = val(im, r, "sex");
-		gn_err e = { 0 };
-		gn_sex s = !sex ? GN_SEX_UNKNOWN : strcmp(sex, "male") == 0 ? GN_SEX_MALE : GN_SEX_FEMALE;
-		if (gn_cccd_validate(cccd, (int)year, s, &e) != GN_OK) {
-			problem(im, im->row_line, _("cccd: %s"), e.msg);
-			ok = false;
-		}
-	}
+	restore_tokens(im, r, local);
+	ok = check_cells(im, r, local) && ok;
+	ok = ok && check_domain(im, r, persons);
 	/* the answers: other_answers first, then each question of the form */
 	const char *other = val(im, r, "other_answers");
 	if (other) {
@@ -610,64 +723,11 @@ static bool check_record(importer *im, const row_values *r, gn_strbuf *answers)
 		const ex_col *c = &im->cols.cols[k];
 		if (c->kind != EXC_ANSWER || !r->v[k])
 			continue;
-		const gn_field *f = c->field;
-		gn_strbuf value = { 0 };
-		bool fine = true;
-		if (f->type == GN_FT_SELECT_ONE) {
-			const char *name = ex_choice_name(f, r->v[k]);
-			if (name)
-				gn_sb_add(&value, name);
-			else
-				fine = false;
-		} else if (f->type == GN_FT_SELECT_MULTIPLE) {
-			/* names separated by spaces, or labels separated by ';' */
-			const char *sep = strchr(r->v[k], ';') ? ";" : " ";
-			const char *whole = ex_choice_name(f, r->v[k]);
-			char *copy = whole ? NULL : strdup(r->v[k]), *save = NULL;
-			if (whole)
-				gn_sb_add(&value, whole);
-			for (char *t = copy ? strtok_r(copy, sep, &save) : NULL; t; t = strtok_r(NULL, sep, &save)) {
-				while (*t == ' ')
-					t++;
-				size_t l = strlen(t);
-				while (l && t[l - 1] == ' ')
-					t[--l] = '\0';
-				if (!*t)
-					continue;
-				const char *name = ex_choice_name(f, t);
-				if (!name) {
-					fine = false;
-					break;
-				}
-				gn_sb_printf(&value, "%s%s", value.len ? " " : "", name);
-			}
-			free(copy);
-		} else if (f->type == GN_FT_INTEGER) {
-			long v;
-			fine = parse_int(r->v[k], -1000000000L, 1000000000L, &v);
-			gn_sb_add(&value, r->v[k]);
-		} else if (f->type == GN_FT_DECIMAL) {
-			char *end;
-			strtod(r->v[k], &end);
-			fine = !*end;
-			gn_sb_add(&value, r->v[k]);
-		} else if (f->type == GN_FT_DATE) {
-			fine = valid_date(r->v[k]);
-			gn_sb_add(&value, r->v[k]);
-		} else {
-			gn_sb_add(&value, r->v[k]);
-		}
-		if (!fine) {
-			problem(im, im->row_line, _("%s: \"%s\" is not an answer this question takes"), c->name, r->v[k]);
-			ok = false;
-		} else {
-			gn_sb_add(answers, empty ? "" : ",");
-			gn_sb_json_str(answers, c->name);
-			gn_sb_add(answers, ":");
-			gn_sb_json_str(answers, gn_sb_str(&value));
-			empty = false;
-		}
-		gn_sb_free(&value);
+		gn_sb_add(answers, empty ? "" : ",");
+		gn_sb_json_str(answers, c->name);
+		gn_sb_add(answers, ":");
+		gn_sb_json_str(answers, r->v[k]);
+		empty = false;
 	}
 	gn_sb_add(answers, "}");
 	return ok;
@@ -748,7 +808,7 @@ static void diff_json(importer *im, char **local, const row_values *r, gn_strbuf
 		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
 			continue;
 		const char *lv = local ? local[k] : NULL;
-		if (!all && eq(lv, r->v[k]))
+		if (!all && ex_sheet_same(c, lv, r->v[k]))
 			continue;
 		gn_sb_add(b, first ? "" : ",");
 		first = false;
@@ -968,6 +1028,23 @@ static bool insert_counted(importer *im, const row_values *r, const char *answer
 	return ++im->bulk_pending < BULK_ROWS || bulk_flush(im);
 }
 
+/* The line a record written came from, for the form's rules checked over
+ * every row written at the end of the file (check_form_rules). */
+static bool remember_written(importer *im, const char *id)
+{
+	if (prepare(im, &im->written, "INSERT OR REPLACE INTO temp.gn_import_rows(rid, line) VALUES (?1, ?2)") != GN_OK)
+		return false;
+	sqlite3_reset(im->written);
+	sqlite3_bind_text(im->written, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(im->written, 2, im->row_line);
+	if (sqlite3_step(im->written) != SQLITE_DONE) {
+		db_error(im, "import");
+		return false;
+	}
+	sqlite3_reset(im->written);
+	return true;
+}
+
 /* Inserts or overwrites the record with the incoming values. */
 static bool write_record(importer *im, const row_values *r, const char *answers, const char *tdp_id, bool insert,
                          bool keep_version, char **local)
@@ -993,10 +1070,10 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 			  "visit_date, visited_by, entered_by, answers, created_at, created_by, updated_at, updated_by, version, "
 			  "base_version, version_local) VALUES (?1, ?2, coalesce(?3, (SELECT coalesce(max(walk_order), 0) + 1 "
 			  "FROM household WHERE tdp_id = ?2)), ?4, ?5, ?6, gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
-			  "coalesce(?7, 'not_visited'), ?8, ?9, ?14, json(?10), ?11, ?12, ?11, ?12, ?13, ?15, 0)"
+			  "?7, ?8, ?9, ?14, json(?10), ?11, ?12, ?11, ?12, ?13, ?15, 0)"
 			: "UPDATE household SET tdp_id = ?2, walk_order = coalesce(?3, walk_order), house_no = ?4, alley = ?5, "
 			  "street = ?6, address_key = gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
-			  "visit_status = coalesce(?7, 'not_visited'), visit_date = ?8, visited_by = ?9, answers = json(?10), "
+			  "visit_status = ?7, visit_date = ?8, visited_by = ?9, answers = json(?10), "
 			  "updated_at = ?11, updated_by = ?12, version = coalesce(?13, version), base_version = CASE WHEN ?13 IS "
 			  "NULL THEN base_version ELSE ?15 END, version_local = CASE WHEN ?13 IS NULL THEN version_local ELSE 0 END, "
 			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
@@ -1017,7 +1094,8 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 		sqlite3_bind_text(q, 4, val(im, r, "house_no") ? val(im, r, "house_no") : "", -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(q, 5, val(im, r, "alley") ? val(im, r, "alley") : "", -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(q, 6, val(im, r, "street") ? val(im, r, "street") : "", -1, SQLITE_TRANSIENT);
-		bind_or_null(q, 7, val(im, r, "visit_status"));
+		sqlite3_bind_text(q, 7, val(im, r, "visit_status") ? val(im, r, "visit_status") : GN_VISIT_NOT_VISITED, -1,
+		                  SQLITE_TRANSIENT);
 		bind_or_null(q, 8, val(im, r, "visit_date"));
 		bind_or_null(q, 9, val(im, r, "visited_by"));
 		bind_or_null(q, 10, answers);
@@ -1033,7 +1111,7 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 	}
 	sqlite3_reset(q);
 	(void)db;
-	return touch(im, tdp_id) >= 0;
+	return remember_written(im, val(im, r, persons ? "person_id" : "household_id")) && touch(im, tdp_id) >= 0;
 }
 
 /* The audit entry of one record, in the import's transaction: the same row
@@ -1083,8 +1161,14 @@ static void merge_record(importer *im)
 	const char *table = persons ? "person" : "household";
 	if (!clean_row(im, im->cols.n, &r))
 		goto out;
-	if (!check_record(im, &r, &answers))
+	/* the stored record first: what a spreadsheet changed is told apart
+	 * from an edit by comparing with it */
+	const char *id = val(im, &r, persons ? "person_id" : "household_id");
+	if (!im->empty_ward && id && is_uuid(id) && !local_cells(im, id, persons, &local))
 		goto out;
+	if (!check_record(im, &r, local, &answers))
+		goto out;
+	id = val(im, &r, persons ? "person_id" : "household_id");
 	if (answers.failed) {
 		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
 		im->fatal = true;
@@ -1130,7 +1214,6 @@ static void merge_record(importer *im)
 			goto out;
 		}
 	}
-	const char *id = val(im, &r, persons ? "person_id" : "household_id");
 	if (im->empty_ward) {
 		/* nobody was here: every row is new (a person named twice is
 		 * caught when the unique id is built) */
@@ -1138,9 +1221,14 @@ static void merge_record(importer *im)
 			im->rep->added++;
 		goto out;
 	}
-	if (!local_cells(im, id, persons, &local))
-		goto out;
 	if (!local) {
+		if (im->token_mangled) {
+			/* a new record whose version a spreadsheet turned into a
+			 * number: it starts a version of its own here */
+			replace_value(&r, (size_t)col_of(im, "version"), NULL);
+			if (col_of(im, "base_version") >= 0)
+				replace_value(&r, (size_t)col_of(im, "base_version"), NULL);
+		}
 		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, true, false, NULL) && count_added(im, tdp_id))
 			im->rep->added++;
 		goto out;
@@ -1156,21 +1244,23 @@ static void merge_record(importer *im)
 	bool l_changed = local[nc] && atoi(local[nc]);
 	bool l_deleted = local[nc + 1] && atoi(local[nc + 1]);
 	const char *i_version = val(im, &r, "version"), *i_base = val(im, &r, "base_version");
-	/* same content? (a masked CCCD compares as masked) */
+	/* same content? (a masked CCCD stands for the stored one, numbers
+	 * compare as numbers) */
 	bool same = !l_deleted;
 	for (size_t k = 0; k < nc && same; k++) {
 		const ex_col *c = &im->cols.cols[k];
 		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
 			continue;
-		const char *lv = local[k];
-		char masked[13];
-		if (persons && (int)k == col_of(im, "cccd") && r.v[k] && strchr(r.v[k], '*') && lv) {
-			gn_cccd_mask(lv, masked);
-			lv = masked;
-		}
-		same = eq(lv, r.v[k]);
+		same = ex_sheet_same(c, local[k], r.v[k]);
 	}
 	enum { UNCHANGED, TAKE, TAKE_NEW_VERSION, KEEP, CONFLICT } what;
+	if (!same && im->token_mangled && !im->opt->take_incoming) {
+		problem(im, im->row_line, _("version \"%s\": the spreadsheet turned the version of this edited record into "
+		                           "a number, so gonha cannot tell which version it was edited from: export again, "
+		                           "keep the version column as Text (or use the XLSX export) and edit that file"),
+		        val(im, &r, "version"));
+		goto out;
+	}
 	if (im->opt->take_incoming)
 		what = TAKE_NEW_VERSION;
 	else if (same)
@@ -1278,34 +1368,58 @@ static void list_row(importer *im)
 		problem(im, im->row_line, _("street is empty"));
 		ok = false;
 	}
+	/* what a spreadsheet did, undone or named, as for an export; the
+	 * columns are those of the household and its head */
+	static const char *const as_column[HL_COUNT] = { "tdp_code", "house_no", "alley", "street", "full_name",
+		                                              "birth_year", "sex", "cccd", "phone" };
+	for (int k = 0; k < HL_COUNT; k++) {
+		if (!r.v[k])
+			continue;
+		ex_col c = { .name = as_column[k], .kind = k == HL_TDP ? EXC_TDP_CODE : EXC_CORE };
+		char *undone = ex_sheet_restore(&c, r.v[k], NULL, im->decimal_comma);
+		if (undone) {
+			free(r.v[k]);
+			r.v[k] = undone;
+		}
+		const char *damage = ex_sheet_damage(&c, r.v[k]);
+		if (damage) {
+			cell_problem(im, list_cols[k].name, r.v[k], damage);
+			ok = false;
+		}
+	}
 	long year = 0;
-	if (r.v[HL_YEAR] && !parse_int(r.v[HL_YEAR], 1900, im->this_year, &year)) {
-		problem(im, im->row_line, _("head_birth_year \"%s\" must be a year from 1900 to %d"), r.v[HL_YEAR],
-		        im->this_year);
+	if (r.v[HL_YEAR] && !parse_int(r.v[HL_YEAR], 0, 99999, &year)) {
+		cell_problem(im, list_cols[HL_YEAR].name, r.v[HL_YEAR], _("type a whole number (digits only)"));
 		ok = false;
 	}
 	const char *sex = NULL;
 	if (r.v[HL_SEX]) {
 		const char *s = r.v[HL_SEX];
-		sex = strcmp(s, "male") == 0 || strcmp(s, "Nam") == 0 || strcmp(s, "nam") == 0 ? "male"
-		    : strcmp(s, "female") == 0 || strcmp(s, "Nữ") == 0 || strcmp(s, "nữ") == 0 ? "female" : NULL;
-		if (!sex) {
-			problem(im, im->row_line, _("head_sex \"%s\" must be Nam or Nữ (male or female)"), s);
+		const gn_field *f = im->census && im->census->form && gn_form_find(im->census->form, "sex") >= 0
+		                    ? &im->census->form->fields[gn_form_find(im->census->form, "sex")] : NULL;
+		sex = f ? ex_choice_name(f, s) : s;
+		if (!sex && (strcmp(s, "nam") == 0 || strcmp(s, "nữ") == 0))
+			sex = strcmp(s, "nam") == 0 ? "male" : "female";
+		if (!sex || gn_sex_from_name(sex) == GN_SEX_UNKNOWN) {
+			cell_problem(im, list_cols[HL_SEX].name, s, _("must be Nam or Nữ (male or female)"));
 			ok = false;
+			sex = NULL;
 		}
 	}
-	if (r.v[HL_CCCD]) {
+	if (ok && r.v[HL_HEAD]) {
+		/* the head by the domain's rules, as a save from the screen */
+		gn_person head = { .full_name = r.v[HL_HEAD], .birth_year = (int)year, .cccd = r.v[HL_CCCD] };
+		snprintf(head.sex, sizeof head.sex, "%s", sex ? sex : "");
+		snprintf(head.relation, sizeof head.relation, "head");
 		gn_err e = { 0 };
-		gn_sex s = !sex ? GN_SEX_UNKNOWN : strcmp(sex, "male") == 0 ? GN_SEX_MALE : GN_SEX_FEMALE;
-		if (gn_cccd_validate(r.v[HL_CCCD], (int)year, s, &e) != GN_OK) {
-			problem(im, im->row_line, _("head_cccd: %s"), e.msg);
-			ok = false;
-		}
-	}
-	if (r.v[HL_PHONE]) {
-		size_t n = strlen(r.v[HL_PHONE]);
-		if (n < 9 || n > 11 || strspn(r.v[HL_PHONE], "0123456789") != n) {
-			problem(im, im->row_line, _("phone \"%s\" must be 10 or 11 digits"), r.v[HL_PHONE]);
+		if (gn_person_validate(&head, im->this_year, &e) != GN_OK) {
+			static const struct { const char *field; int col; } names[] = {
+				{ "full_name", HL_HEAD }, { "birth_year", HL_YEAR }, { "sex", HL_SEX }, { "cccd", HL_CCCD } };
+			int col = HL_HEAD;
+			for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+				if (strcmp(e.field, names[i].field) == 0)
+					col = names[i].col;
+			cell_problem(im, list_cols[col].name, r.v[col], e.msg);
 			ok = false;
 		}
 	}
@@ -1378,7 +1492,7 @@ static void list_row(importer *im)
 	sqlite3_finalize(h);
 	sqlite3_finalize(p);
 	gn_sb_free(&answers);
-	if (fine) {
+	if (fine && remember_written(im, hh_id) && remember_written(im, person_id)) {
 		im->rep->added++;
 		count_added(im, tdp_id);
 	}
@@ -1493,6 +1607,151 @@ static const char *next_line(line_source *src, char **buf, size_t *cap, size_t *
 	return start;
 }
 
+/* ---- a conflict resolved ----------------------------------------------------- */
+
+/* Marks conflict id resolved and audits it (with the record's TDP), inside
+ * the caller's transaction: for --keep incoming, the import's own, so that
+ * the record and its resolution are one change. */
+static gn_status mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	char table[16] = "", record[37] = "", tdp[37] = "";
+	gn_status st = GN_OK;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT c.table_name, c.record_id, coalesce((SELECT tdp_id FROM household WHERE "
+	                       "id = c.record_id), (SELECT tdp_id FROM person WHERE id = c.record_id), '') FROM "
+	                       "merge_conflict c WHERE c.id = ?1 AND c.resolved_at IS NULL", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(q, 0));
+		snprintf(record, sizeof record, "%s", (const char *)sqlite3_column_text(q, 1));
+		snprintf(tdp, sizeof tdp, "%s", (const char *)sqlite3_column_text(q, 2));
+	} else if (rc == SQLITE_DONE) {
+		st = gn_fail(err, GN_ERR_NOT_FOUND, _("there is no open conflict number %ld"), id);
+	} else {
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
+	}
+	sqlite3_finalize(q);
+	if (st != GN_OK)
+		return st;
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE merge_conflict SET resolved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+	                       "resolved_by = ?2 WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, ctx->user.login, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_finalize(q);
+	if (st == GN_OK)
+		st = gn_audit(ctx, keep_incoming ? "conflict_take_incoming" : "conflict_keep_local", table, record,
+		              *tdp ? tdp : NULL, "{}", err);
+	return st;
+}
+
+/* ---- the form's rules over every row written ------------------------------ */
+
+static void on_violation(void *arg, long long line, const char *record_id, const gn_field *f, gn_rule_kind kind,
+                         const char *value)
+{
+	(void)record_id;
+	importer *im = arg;
+	if (kind == GN_RULE_KIND_CONSTRAINT) {
+		if (value)
+			problem(im, (long)line, "%s \"%s\": %s", f->name, value, gn_field_constraint_message(f));
+		else
+			problem(im, (long)line, "%s: %s", f->name, gn_field_constraint_message(f));
+		return;
+	}
+	/* not complete as a visit yet: reported, not refused (a household list
+	 * comes before the round) */
+	gn_import_report *rep = im->rep;
+	if (rep->incomplete++ == 0 || line < rep->incomplete_line) {
+		rep->incomplete_line = (long)line;
+		snprintf(rep->incomplete_field, sizeof rep->incomplete_field, "%s", f->name);
+	}
+}
+
+/* Every constraint of the questionnaire over the rows this file wrote, in
+ * one query per level (the SQL the forms engine makes of each rule): a
+ * whole province checked in one scan, not a statement per cell. */
+static void check_form_rules(importer *im)
+{
+	const gn_form *form = im->census ? im->census->form : NULL;
+	if (!form || im->status != GN_OK)
+		return;
+	bool persons = im->rep->kind == GN_EXK_PERSONS, list = im->rep->kind == GN_EXK_HOUSEHOLD_LIST;
+	for (int level = 0; level <= 1; level++) {
+		if (!list && level != (persons ? 1 : 0))
+			continue;
+		const char *table = level ? "person" : "household";
+		char from[160];
+		gn_rule_rows rows = { .level = level, .required_too = true };
+		if (im->empty_ward) {
+			/* every person is from this file, at the position of its line */
+			rows.from = "person";
+			rows.key = "person.position";
+		} else {
+			snprintf(from, sizeof from, "temp.gn_import_rows JOIN %s ON %s.id = temp.gn_import_rows.rid", table,
+			         table);
+			rows.from = from;
+			rows.key = "temp.gn_import_rows.line";
+		}
+		gn_err e = { 0 };
+		if (gn_form_check_rows(form, im->ctx->db, &rows, on_violation, im, NULL, &e) != GN_OK) {
+			im->status = gn_fail(im->err, e.status, "%s", e.msg);
+			im->fatal = true;
+			return;
+		}
+	}
+}
+
+typedef struct numbered_problem {
+	gn_ex_problem p;
+	size_t order; /* as found: a row's own problems before the form's */
+} numbered_problem;
+
+static int by_line(const void *a, const void *b)
+{
+	const numbered_problem *x = a, *y = b;
+	if (x->p.line != y->p.line)
+		return x->p.line < y->p.line ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The problems in the order of the file's lines. */
+static void sort_problems(gn_import_report *rep)
+{
+	if (rep->n_problems < 2)
+		return;
+	numbered_problem *all = malloc(rep->n_problems * sizeof *all);
+	if (!all)
+		return; /* left in the order found */
+	for (size_t i = 0; i < rep->n_problems; i++)
+		all[i] = (numbered_problem){ rep->problems[i], i };
+	qsort(all, rep->n_problems, sizeof *all, by_line);
+	for (size_t i = 0; i < rep->n_problems; i++)
+		rep->problems[i] = all[i].p;
+	free(all);
+}
+
+/* The file's separator: ',' or, when the header has ';' and no ',' (Excel
+ * in a locale whose decimal mark is a comma), ';'. */
+static char separator_of(const char *line, size_t n)
+{
+	size_t commas = 0, semicolons = 0;
+	bool quoted = false;
+	for (size_t i = 0; i < n; i++) {
+		if (line[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && line[i] == ',')
+			commas++;
+		else if (!quoted && line[i] == ';')
+			semicolons++;
+	}
+	return semicolons && !commas ? ';' : ',';
+}
+
 static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, const char *source,
                      long long file_bytes, const gn_import_options *opt, gn_import_report *rep, gn_err *err)
 {
@@ -1546,6 +1805,10 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	gn_now_iso(im.now);
 	if (sqlite3_prepare_v2(ctx->db, "SELECT id FROM tdp WHERE code = ?1", -1, &im.tdp_of, NULL) != SQLITE_OK)
 		db_error(&im, "tdp");
+	/* the line of each record written, for the form's rules at the end */
+	if (sqlite3_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS gn_import_rows(rid TEXT PRIMARY KEY, line INTEGER) "
+	                 "WITHOUT ROWID; DELETE FROM temp.gn_import_rows", NULL, NULL, NULL) != SQLITE_OK)
+		db_error(&im, "import");
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
 	const char *line;
@@ -1553,6 +1816,10 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		if (im.line == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
 			line += 3;
 			n -= 3;
+		}
+		if (im.line == 1 && separator_of(line, n) == ';') {
+			csv_set_delim(&p, ';');
+			im.decimal_comma = true;
 		}
 		if (memchr(line, '\0', n))
 			im.row_nul = true;
@@ -1575,6 +1842,8 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 
 	if (im.bulk_pending && im.status == GN_OK && rep->problems_total == 0)
 		bulk_flush(&im);
+	check_form_rules(&im);
+	sort_problems(rep);
 	audit_added(&im);
 	/* SQLite's sorter takes as much memory as the page cache again while it
 	 * builds an index: both smaller, to stay under 64 MB on a province */
@@ -1613,7 +1882,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	}
 	sqlite3_stmt **stmts[] = { &im.local, &im.ins, &im.upd, &im.conflict_seen, &im.conflict_add, &im.tdp_of,
 		                       &im.hh_tdp, &im.pos, &im.hl_seen, &im.hl_walk,
-		                       &im.audit_ins, &im.bulk_ins };
+		                       &im.audit_ins, &im.bulk_ins, &im.written };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
 	free(im.touched);
@@ -1637,6 +1906,8 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	} else if (opt->dry_run) {
 		gn_db_rollback(ctx->db);
 		st = GN_OK;
+	} else if (opt->resolves_conflict && (st = mark_resolved(ctx, opt->resolves_conflict, true, err)) != GN_OK) {
+		gn_db_rollback(ctx->db);
 	} else {
 		st = gn_db_commit(ctx->db, err);
 	}
@@ -1735,19 +2006,21 @@ gn_status gn_conflict_resolve(gn_ctx *ctx, const gn_census *census, long id, boo
 	if (st != GN_OK)
 		return st;
 	sqlite3_stmt *q = NULL;
-	char *incoming = NULL, table[16] = "", record[37] = "";
-	if (sqlite3_prepare_v2(ctx->db, "SELECT table_name, record_id, incoming_data FROM merge_conflict "
-	                       "WHERE id = ?1 AND resolved_at IS NULL", -1, &q, NULL) != SQLITE_OK)
+	char *incoming = NULL;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT incoming_data FROM merge_conflict WHERE id = ?1 AND resolved_at IS NULL",
+	                       -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(ctx->db, err, "merge_conflict");
 	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(q, 0));
-		snprintf(record, sizeof record, "%s", (const char *)sqlite3_column_text(q, 1));
-		incoming = strdup((const char *)sqlite3_column_text(q, 2));
-	}
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && !(incoming = strdup((const char *)sqlite3_column_text(q, 0))))
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	else if (rc == SQLITE_DONE)
+		st = gn_fail(err, GN_ERR_NOT_FOUND, _("there is no open conflict number %ld"), id);
+	else if (rc != SQLITE_ROW)
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
 	sqlite3_finalize(q);
-	if (!incoming)
-		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no open conflict number %ld"), id);
+	if (st != GN_OK)
+		return st;
 	gn_strbuf csv = { 0 };
 	if (keep_incoming) {
 		/* header and one row from the JSON object, in its key order; the
@@ -1775,30 +2048,20 @@ gn_status gn_conflict_resolve(gn_ctx *ctx, const gn_census *census, long id, boo
 	}
 	free(incoming);
 	if (keep_incoming) {
+		/* the record and its resolution in the import's one transaction */
 		gn_import_report rep;
-		gn_import_options opt = { .take_incoming = true };
+		gn_import_options opt = { .take_incoming = true, .resolves_conflict = id };
 		st = gn_import_buffer(ctx, census, gn_sb_str(&csv), csv.len, &opt, &rep, err);
 		if (st != GN_OK && rep.n_problems)
 			gn_fail(err, st, "%s", rep.problems[0].msg);
 		gn_import_report_free(&rep);
+		gn_sb_free(&csv);
+		return st;
 	}
 	gn_sb_free(&csv);
-	if (st != GN_OK || (st = gn_db_begin(ctx->db, err)) != GN_OK)
+	if ((st = gn_db_begin(ctx->db, err)) != GN_OK)
 		return st;
-	sqlite3_stmt *u = NULL;
-	if (sqlite3_prepare_v2(ctx->db, "UPDATE merge_conflict SET resolved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
-	                       "resolved_by = ?2 WHERE id = ?1", -1, &u, NULL) != SQLITE_OK) {
-		st = gn_db_fail(ctx->db, err, "merge_conflict");
-	} else {
-		sqlite3_bind_int64(u, 1, id);
-		sqlite3_bind_text(u, 2, ctx->user.login, -1, SQLITE_STATIC);
-		if (sqlite3_step(u) != SQLITE_DONE)
-			st = gn_db_fail(ctx->db, err, "merge_conflict");
-	}
-	sqlite3_finalize(u);
-	if (st == GN_OK)
-		st = gn_audit(ctx, keep_incoming ? "conflict_take_incoming" : "conflict_keep_local", table, record, NULL, "{}",
-		              err);
+	st = mark_resolved(ctx, id, false, err);
 	if (st == GN_OK)
 		return gn_db_commit(ctx->db, err);
 	gn_db_rollback(ctx->db);
