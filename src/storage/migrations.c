@@ -325,6 +325,42 @@ static const char *const migration_7 =
 	"ALTER TABLE person_keyed RENAME TO person;"
 	"CREATE UNIQUE INDEX person_id ON person(id);";
 
+/* Version tokens that no spreadsheet reads as a number: an all-digit token
+ * came back from Calc as 9.0689548789226E+015, one like 90026665552e3822 as
+ * 1.79769313486232E+308. New tokens start with a letter ("v" and 16 hex
+ * digits); tokens already made keep their form, since other PCs know them
+ * by it (the import still recognises them when a spreadsheet rewrote
+ * them). The triggers are the one place tokens are made. */
+static const char *const migration_8 =
+	"DROP TRIGGER household_version_new;"
+	"DROP TRIGGER person_version_new;"
+	"DROP TRIGGER household_version_change;"
+	"DROP TRIGGER person_version_change;"
+	"CREATE TRIGGER household_version_new AFTER INSERT ON household WHEN NEW.version IS NULL BEGIN"
+	"  UPDATE household SET version = 'v' || lower(hex(randomblob(8))) WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER person_version_new AFTER INSERT ON person WHEN NEW.version IS NULL BEGIN"
+	"  UPDATE person SET version = 'v' || lower(hex(randomblob(8))) WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER household_version_change AFTER UPDATE ON household WHEN NEW.version IS OLD.version AND ("
+	"  NEW.tdp_id IS NOT OLD.tdp_id OR NEW.walk_order IS NOT OLD.walk_order OR NEW.house_no IS NOT OLD.house_no OR"
+	"  NEW.alley IS NOT OLD.alley OR NEW.street IS NOT OLD.street OR NEW.visit_status IS NOT OLD.visit_status OR"
+	"  NEW.visit_date IS NOT OLD.visit_date OR NEW.visited_by IS NOT OLD.visited_by OR"
+	"  NEW.answers IS NOT OLD.answers OR NEW.deleted IS NOT OLD.deleted) BEGIN"
+	"  UPDATE household SET version = 'v' || lower(hex(randomblob(8))), version_local = 1,"
+	"    base_version = CASE WHEN OLD.version_local THEN OLD.base_version ELSE OLD.version END"
+	"  WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER person_version_change AFTER UPDATE ON person WHEN NEW.version IS OLD.version AND ("
+	"  NEW.household_id IS NOT OLD.household_id OR NEW.position IS NOT OLD.position OR"
+	"  NEW.full_name IS NOT OLD.full_name OR NEW.birth_year IS NOT OLD.birth_year OR NEW.sex IS NOT OLD.sex OR"
+	"  NEW.relation IS NOT OLD.relation OR NEW.cccd IS NOT OLD.cccd OR NEW.answers IS NOT OLD.answers OR"
+	"  NEW.deleted IS NOT OLD.deleted) BEGIN"
+	"  UPDATE person SET version = 'v' || lower(hex(randomblob(8))), version_local = 1,"
+	"    base_version = CASE WHEN OLD.version_local THEN OLD.base_version ELSE OLD.version END"
+	"  WHERE id = NEW.id;"
+	"END;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -370,6 +406,7 @@ static const char *const migrations[] = {
 	migration_5,
 	migration_6,
 	migration_7,
+	migration_8,
 };
 
 int gn_migration_count(void)
