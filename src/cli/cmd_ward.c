@@ -5,6 +5,7 @@
 #include "gonha/db.h"
 #include "gonha/demo.h"
 #include "gonha/i18n.h"
+#include "gonha/validate.h"
 #include "gonha/ward.h"
 
 #include <getopt.h>
@@ -199,8 +200,22 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 		gn_db_close(db);
 		return gn_cli_fail(&err);
 	}
-	long problems = 0;
+	long problems = 0, against_form = 0;
 	gn_status st = gn_check_run(db, print_problem, NULL, &problems, &err);
+	/* the stored answers against the questionnaire's own rules */
+	gn_form *form = NULL;
+	gn_form_problems form_problems = { 0 };
+	char forms[PATH_MAX], dir[PATH_MAX + 16];
+	snprintf(dir, sizeof dir, "%s/census", gn_forms_dir(forms, sizeof forms));
+	if (st == GN_OK && gn_form_load(dir, db, &form, &form_problems, &err) != GN_OK) {
+		gn_cli_print_form_problems(dir, &form_problems, stderr);
+		st = err.status ? err.status : GN_ERR_INVALID;
+	}
+	if (st == GN_OK)
+		st = gn_form_check_stored(form, db, print_problem, NULL, &against_form, &err);
+	problems += against_form;
+	gn_form_free(form);
+	gn_form_problems_free(&form_problems);
 	gn_db_close(db);
 	if (st != GN_OK)
 		return gn_cli_fail(&err);

@@ -1,6 +1,7 @@
 #include "gonha/check.h"
 #include "gonha/cccd.h"
 #include "gonha/db.h"
+#include "gonha/household.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
 
@@ -64,24 +65,32 @@ static gn_status check_integrity(checker *c, gn_err *err)
 	return rc;
 }
 
-/* Rules that need C: the CCCD check and NFC. One pass over the persons. */
+/* The domain's rules of each stored record, the ones a save meets
+ * (gn_person_validate, gn_household_validate_visit), so that records that
+ * got in before a rule existed are found; and NFC. One pass per table. */
 static gn_status check_persons(checker *c, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
-	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, cccd, birth_year, sex FROM person WHERE deleted = 0",
+	int year = gn_this_year();
+	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, cccd, birth_year, sex, relation FROM person WHERE deleted = 0",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(c->db, err, GN_RULE_CCCD);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *cccd = (const char *)sqlite3_column_text(st, 2);
-		if (cccd) {
-			gn_err why = { 0 };
-			if (gn_cccd_validate(cccd, sqlite3_column_int(st, 3),
-			                     gn_sex_from_name((const char *)sqlite3_column_text(st, 4)), &why) != GN_OK)
-				problem(c, GN_RULE_CCCD, "person", id, why.msg);
+		const char *sex = (const char *)sqlite3_column_text(st, 4), *relation = (const char *)sqlite3_column_text(st, 5);
+		gn_person p = { .full_name = (char *)name, .birth_year = sqlite3_column_int(st, 3),
+		                .cccd = (char *)sqlite3_column_text(st, 2) };
+		snprintf(p.sex, sizeof p.sex, "%s", sex && strlen(sex) < sizeof p.sex ? sex : sex ? "?" : "");
+		snprintf(p.relation, sizeof p.relation, "%s",
+		         relation && strlen(relation) < sizeof p.relation ? relation : relation ? "?" : "");
+		gn_err why = { 0 };
+		if (gn_person_validate(&p, year, &why) != GN_OK) {
+			char detail[GN_ERR_MSG_MAX + 80];
+			snprintf(detail, sizeof detail, "%s: %s", why.field, why.msg);
+			problem(c, strcmp(why.field, "cccd") == 0 ? GN_RULE_CCCD : GN_RULE_VALUES, "person", id, detail);
 		}
 		char *nfc = NULL;
 		if (!name || !gn_text_valid_utf8(name, strlen(name)))
@@ -92,6 +101,32 @@ static gn_status check_persons(checker *c, gn_err *err)
 	}
 	if (step != SQLITE_DONE)
 		rc = gn_db_fail(c->db, err, GN_RULE_CCCD);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static gn_status check_households(checker *c, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(c->db, "SELECT id, visit_status, visit_date FROM household WHERE deleted = 0", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return gn_db_fail(c->db, err, GN_RULE_VALUES);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+		gn_household h = { .visit_date = (char *)sqlite3_column_text(st, 2) };
+		snprintf(h.visit_status, sizeof h.visit_status, "%s",
+		         status && strlen(status) < sizeof h.visit_status ? status : "?");
+		gn_err why = { 0 };
+		if (gn_household_validate_visit(&h, &why) != GN_OK) {
+			char detail[GN_ERR_MSG_MAX + 80];
+			snprintf(detail, sizeof detail, "%s: %s", why.field, why.msg);
+			problem(c, GN_RULE_VALUES, "household", (const char *)sqlite3_column_text(st, 0), detail);
+		}
+	}
+	if (step != SQLITE_DONE)
+		rc = gn_db_fail(c->db, err, GN_RULE_VALUES);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -149,7 +184,9 @@ gn_status gn_check_run(sqlite3 *db, gn_check_report_fn report, void *arg, long *
 	                     _("the household counts of this TDP do not match a recount"),
 	                     _("the kept count of indicator %s does not match a recount"), err)) != GN_OK)
 		goto out;
-	st = check_persons(&c, err);
+	if ((st = check_persons(&c, err)) != GN_OK)
+		goto out;
+	st = check_households(&c, err);
 out:
 	if (problems)
 		*problems = c.problems;
