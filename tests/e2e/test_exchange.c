@@ -269,7 +269,16 @@ static void labels_plain_and_masked_files_come_back(void)
 	free(h);
 	CHECK_EQ_INT(run("admin", "--lang vi init --db b.db --ward 'Phường Vạn Xuân' --tdps 3"), 0);
 	CHECK_EQ_INT(run("admin", "import h.csv --db b.db"), 0);
-	CHECK_EQ_INT(run("admin", "import p.csv --db b.db"), 0);
+	/* a labels file is for reading: refused whole, with what to import instead */
+	CHECK_EQ_INT(run("admin", "import p.csv --db b.db"), 2);
+	CHECK(strstr(err_text, "p.csv:1: this file was exported with --labels") != NULL);
+	CHECK(strstr(err_text, "Import the same export made without --labels") != NULL);
+	CHECK_STR(sql1("b.db", "SELECT count(*) FROM person"), "0");
+	CHECK_EQ_INT(run("admin", "import p.csv --db a.db"), 2); /* back into the ward it came from: nothing */
+	CHECK_STR(sql1("a.db", "SELECT count(*) FROM audit_log WHERE action LIKE 'import%'"), "0");
+	/* the same people in a machine file, CCCDs masked */
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out pm.csv"), 0);
+	CHECK_EQ_INT(run("admin", "import pm.csv --db b.db"), 0);
 	/* same people, same answers; CCCD not carried by a masked file */
 	CHECK_STR(sql1("b.db", "SELECT count(*) FROM person WHERE cccd IS NOT NULL"), "0");
 	char a[4096];
@@ -483,13 +492,13 @@ static void nasty_files_are_refused_at_their_line(void)
 	n += snprintf(buf + n, sizeof buf - (size_t)n, "%.*s,alien,%s", (int)(sex - row), row,
 	              strchr(sex + 1, ',') + 1);
 	refused("values.csv", buf, (size_t)n, "values.csv:2: there is no TDP with code \"99\"");
-	CHECK(strstr(err_text, "values.csv:3: sex \"alien\" is not one of the choices") != NULL);
+	CHECK(strstr(err_text, "values.csv:3: sex \"alien\": is not one of the choices") != NULL);
 	CHECK(strstr(err_text, "2 rows refused: nothing was imported") != NULL);
 	free(row);
 	/* a CCCD that disagrees with the birth year */
 	const char *bad_list = "tdp_code,house_no,alley,street,head_name,head_birth_year,head_sex,head_cccd\n"
 	                       "01,5,ngõ 3,Lương Ngọc Quyến,Nguyễn Văn Bình,1970,Nam,001099000001\n";
-	refused("list-bad.csv", bad_list, strlen(bad_list), "list-bad.csv:2: head_cccd:");
+	refused("list-bad.csv", bad_list, strlen(bad_list), "list-bad.csv:2: head_cccd \"001099000001\": ");
 	/* not a gonha file at all */
 	refused("other.csv", "a,b\n1,2\n", 8, "other.csv:1: this is not a gonha export nor a household list");
 	free(good);

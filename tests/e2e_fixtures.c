@@ -1,0 +1,213 @@
+/* Shared fixtures of the end-to-end tests (e2e_fixtures.h). */
+#include "e2e_fixtures.h"
+#include "testlib.h"
+
+#include <csv.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+char gn_e2e_out[1 << 16], gn_e2e_err[1 << 16];
+
+static const char *bin(void)
+{
+	const char *b = getenv("GONHA_BIN");
+	return b && *b ? b : "./gonha";
+}
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+int gn_e2e_run(const char *user, const char *args)
+{
+	char cmd[8192], o[512], e[512];
+	snprintf(o, sizeof o, "%s/out.txt", gn_test_tmpdir());
+	snprintf(e, sizeof e, "%s/err.txt", gn_test_tmpdir());
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && env GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=en GONHA_USER=%s GONHA_PASSWORD=demo "
+	         "GONHA_NEW_PASSWORD=demo '%s' %s </dev/null >'%s' 2>'%s'",
+	         gn_test_tmpdir(), user, bin(), args, o, e);
+	int status = system(cmd);
+	slurp(o, gn_e2e_out, sizeof gn_e2e_out);
+	slurp(e, gn_e2e_err, sizeof gn_e2e_err);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+const char *gn_e2e_path(const char *name)
+{
+	static char buf[4][512];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", gn_test_tmpdir(), name);
+	return buf[k];
+}
+
+char *gn_e2e_read(const char *name, size_t *len)
+{
+	FILE *f = fopen(gn_e2e_path(name), "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *data = malloc((size_t)n + 1);
+	size_t got = data ? fread(data, 1, (size_t)n, f) : 0;
+	if (data)
+		data[got] = '\0';
+	fclose(f);
+	if (len)
+		*len = got;
+	return data;
+}
+
+void gn_e2e_write(const char *name, const char *data, size_t len)
+{
+	FILE *f = fopen(gn_e2e_path(name), "wb");
+	if (!f)
+		return;
+	fwrite(data, 1, len, f);
+	fclose(f);
+}
+
+const char *gn_e2e_sql1(const char *db, const char *sql)
+{
+	static char buf[1 << 14];
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	buf[0] = '\0';
+	if (sqlite3_open_v2(gn_e2e_path(db), &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0))
+		snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return buf;
+}
+
+const char *gn_e2e_fingerprint(const char *db)
+{
+	static char buf[1 << 14];
+	snprintf(buf, sizeof buf, "%s",
+	         gn_e2e_sql1(db, "SELECT (SELECT count(*) || ':' || total(rev) || ':' || group_concat(version) FROM "
+	                         "(SELECT rev, version FROM household ORDER BY id)) || '|' || (SELECT count(*) || ':' || "
+	                         "total(rev) || ':' || group_concat(version) FROM (SELECT rev, version FROM person ORDER BY "
+	                         "id)) || '|' || (SELECT count(*) FROM audit_log) || '|' || "
+	                         "(SELECT count(*) FROM merge_conflict)"));
+	return buf;
+}
+
+bool gn_e2e_demo(const char *db)
+{
+	char args[512];
+	snprintf(args, sizeof args, "rm -rf '%s'/*", gn_test_tmpdir());
+	if (system(args) != 0)
+		return false;
+	snprintf(args, sizeof args, "demo --db %s --tdps 3 --households 12 --seed 7", db);
+	return gn_e2e_run("admin", args) == 0;
+}
+
+/* ---- CSV tables ---------------------------------------------------------- */
+
+static void on_cell(void *data, size_t len, void *arg)
+{
+	gn_csv_table *t = arg;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->cells = realloc(t->cells, t->cap * sizeof *t->cells);
+	}
+	t->cells[t->n++] = strndup(data ? data : "", len);
+}
+
+static void on_row_end(int c, void *arg)
+{
+	(void)c;
+	gn_csv_table *t = arg;
+	if (t->rows == 0)
+		t->cols = t->n;
+	t->rows++;
+}
+
+bool gn_csv_read(const char *name, gn_csv_table *t)
+{
+	memset(t, 0, sizeof *t);
+	size_t len;
+	char *data = gn_e2e_read(name, &len);
+	if (!data)
+		return false;
+	size_t skip = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	struct csv_parser p;
+	csv_init(&p, CSV_APPEND_NULL);
+	csv_parse(&p, data + skip, len - skip, on_cell, on_row_end, t);
+	csv_fini(&p, on_cell, on_row_end, t);
+	csv_free(&p);
+	free(data);
+	return t->cols > 0 && t->n == t->cols * t->rows;
+}
+
+int gn_csv_col(const gn_csv_table *t, const char *header)
+{
+	for (size_t c = 0; c < t->cols; c++)
+		if (strcmp(t->cells[c], header) == 0)
+			return (int)c;
+	return -1;
+}
+
+char *gn_csv_cell(gn_csv_table *t, size_t row, int col)
+{
+	return col >= 0 && row < t->rows ? t->cells[row * t->cols + (size_t)col] : NULL;
+}
+
+void gn_csv_set(gn_csv_table *t, size_t row, int col, const char *value)
+{
+	if (col < 0 || row >= t->rows)
+		return;
+	char *copy = strdup(value); /* value may be the cell itself */
+	free(t->cells[row * t->cols + (size_t)col]);
+	t->cells[row * t->cols + (size_t)col] = copy;
+}
+
+void gn_csv_write(const gn_csv_table *t, const char *name, char sep, bool quote_all, bool crlf, bool bom)
+{
+	FILE *f = fopen(gn_e2e_path(name), "wb");
+	if (!f)
+		return;
+	if (bom)
+		fputs("\xef\xbb\xbf", f);
+	for (size_t r = 0; r < t->rows; r++) {
+		for (size_t c = 0; c < t->cols; c++) {
+			const char *v = t->cells[r * t->cols + c];
+			if (c)
+				fputc(sep, f);
+			bool quote = quote_all || strchr(v, sep) || strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r');
+			if (!quote) {
+				fputs(v, f);
+				continue;
+			}
+			fputc('"', f);
+			for (const char *p = v; *p; p++) {
+				if (*p == '"')
+					fputc('"', f);
+				fputc(*p, f);
+			}
+			fputc('"', f);
+		}
+		fputs(crlf ? "\r\n" : "\n", f);
+	}
+	fclose(f);
+}
+
+void gn_csv_free(gn_csv_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,48 @@
+/* What the end-to-end tests of the headless commands share: the real
+ * binary run as a user in the test's folder, its output, files and SQL
+ * answers from that folder, and a CSV file taken apart and written back
+ * the way a spreadsheet would save it. */
+#ifndef GONHA_TESTS_E2E_FIXTURES_H
+#define GONHA_TESTS_E2E_FIXTURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* stdout and stderr of the last gn_e2e_run */
+extern char gn_e2e_out[1 << 16], gn_e2e_err[1 << 16];
+
+/* `gonha <args>` in the test folder as user (password demo), with
+ * GONHA_NOW fixed and English messages; returns the exit status. */
+int gn_e2e_run(const char *user, const char *args);
+
+/* A path in the test folder (four kept at a time). */
+const char *gn_e2e_path(const char *name);
+
+char *gn_e2e_read(const char *name, size_t *len); /* malloc'd, NUL-ended; NULL if missing */
+void gn_e2e_write(const char *name, const char *data, size_t len);
+
+/* One SQL answer from a database in the test folder, as text ("" when none). */
+const char *gn_e2e_sql1(const char *db, const char *sql);
+
+/* Every count and version that could change, in one string. */
+const char *gn_e2e_fingerprint(const char *db);
+
+/* A fresh test folder with a demo ward of 3 TDPs x 12 households. */
+bool gn_e2e_demo(const char *db);
+
+/* A CSV file as cells. */
+typedef struct gn_csv_table {
+	char **cells;    /* row-major, owned */
+	size_t cols, rows, n, cap;
+} gn_csv_table;
+
+bool gn_csv_read(const char *name, gn_csv_table *t); /* a BOM is skipped */
+int gn_csv_col(const gn_csv_table *t, const char *header);
+char *gn_csv_cell(gn_csv_table *t, size_t row, int col); /* row 0 is the header */
+void gn_csv_set(gn_csv_table *t, size_t row, int col, const char *value);
+/* Writes it back: sep ',' or ';', quote every cell or only where needed,
+ * CRLF or LF, with or without a BOM. */
+void gn_csv_write(const gn_csv_table *t, const char *name, char sep, bool quote_all, bool crlf, bool bom);
+void gn_csv_free(gn_csv_table *t);
+
+#endif
