@@ -214,8 +214,21 @@ static bool make_private(int fd)
 		return true;
 	int e = errno;
 	struct stat sb;
-	return (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS) && fstat(fd, &sb) == 0 &&
-	       sb.st_uid == geteuid();
+	bool no_modes = (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS) && fstat(fd, &sb) == 0 &&
+	                sb.st_uid == geteuid();
+	errno = e;
+	return no_modes;
+}
+
+static FILE *fdopen_private(int fd, const char *path, gn_err *err)
+{
+	FILE *fp = fdopen(fd, "w");
+	if (!fp) {
+		gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		gn_private_discard(path);
+		close(fd);
+	}
+	return fp;
 }
 
 FILE *gn_private_create(const char *path, gn_err *err)
@@ -245,6 +258,10 @@ FILE *gn_private_create(const char *path, gn_err *err)
 			unlink(path);
 			return NULL;
 		}
+		/* Only a .part is locked: it is given up or published soon; a file
+		 * created under its final name is nobody's leftover. */
+		if (!part)
+			return fdopen_private(fd, path, err);
 		bool locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
 		if (!locked && errno == EWOULDBLOCK) {
 			/* Another gonha took it for a leftover in the instant between
@@ -264,13 +281,7 @@ FILE *gn_private_create(const char *path, gn_err *err)
 			unlink(path);
 			return NULL;
 		}
-		FILE *fp = fdopen(fd, "w");
-		if (!fp) {
-			gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-			gn_private_discard(path);
-			close(fd);
-		}
-		return fp;
+		return fdopen_private(fd, path, err);
 	}
 	char final[PATH_MAX];
 	final_name(path, final, sizeof final);
