@@ -22,10 +22,12 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
              -MMD -MP
 LIBS      = $(PKG_LIBS) -lcsv -lunistring -lm
 
-# Debian packages: build, tests (pty + terminal emulator), run and bench.
+# Debian packages: build, tests (pty + terminal emulator; USB-stick
+# filesystems in image files: vfat, exFAT, also through FUSE), run and bench.
 DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                libcsv-dev libunistring-dev libsodium-dev uuid-dev gettext \
-               libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time
+               libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time \
+               dosfstools exfatprogs fusefat exfat-fuse
 
 # Library: every layer except the command-line entry point.
 LIB_SRC  = $(filter-out src/cli/main.c,$(wildcard src/*/*.c))

@@ -30,6 +30,13 @@ extern int gn_test_failed; /* set by CHECK in the running test */
 #define REQUIRE(cond) do { if (!(cond)) { gn_test_failed = 1; \
 	fprintf(stderr, "  %s:%d: REQUIRE(%s) failed\n", __FILE__, __LINE__, #cond); return; } } while (0)
 
+/* The running test cannot run on this machine (not root, no loop device,
+ * a tool missing): it prints "SKIP name: reason" instead of PASS and is not
+ * counted as passed. SKIP also returns from the test. A CHECK that failed
+ * before still makes it FAIL. */
+void gn_test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define SKIP(...) do { gn_test_skip(__VA_ARGS__); return; } while (0)
+
 int gn_test_main(int argc, char **argv, const gn_test *tests);
 
 /* A fresh temporary directory for the test (removed at exit unless

@@ -27,17 +27,49 @@ void gn_cccd_for_view(const char *cccd, gn_cccd_view view, char out[13]);
 gn_status gn_privacy_register_sqlite(sqlite3 *db, gn_err *err);
 
 /* Creates a file for personal data (exports, backups, audit CSV) with mode
- * 0600 whatever the umask. The file must not exist yet (O_EXCL): an export
- * never overwrites something by accident. Returns a stream opened "w" or
- * NULL with err filled. */
+ * 0600 whatever the umask (on a filesystem without Unix permissions, vfat or
+ * exFAT, the mode it was mounted with). The file must not exist yet
+ * (O_EXCL): an export never overwrites something by accident. Returns a
+ * stream opened "w" or NULL with err filled.
+ *
+ * A path ending in ".part" (gn_private_part_path) is locked (flock) while
+ * it is written, until gn_private_publish or gn_private_discard, even after
+ * fclose. If such a .part exists already, it is a leftover of a writer that
+ * died when nobody holds its lock: it is removed and the file created anew;
+ * if a live writer holds it, NULL with GN_ERR_BUSY ("another gonha is
+ * writing FILE"). Never waits. */
 FILE *gn_private_create(const char *path, gn_err *err);
 
 /* Writing a file whole or not at all: write to "<final>.part" (made with
- * gn_private_create), then gn_private_publish gives it its final name
- * without ever replacing an existing file (GN_ERR_IO if one appeared) and
- * removes the .part file in every case. */
+ * gn_private_create), then gn_private_publish syncs it to the disk and gives
+ * it its final name without ever replacing an existing file (GN_ERR_CONFLICT
+ * if one appeared) and removes the .part file in every case. It works on
+ * filesystems without hard links (vfat, exFAT): renameat2 RENAME_NOREPLACE,
+ * else link(), else an O_EXCL placeholder of its own that the file is moved
+ * over (docs/exchange.md). */
 void gn_private_part_path(const char *final_path, char *out, size_t size);
 gn_status gn_private_publish(const char *part_path, const char *final_path, gn_err *err);
+
+/* Gives up a .part file after a failed write: removes it and lets its lock
+ * go (a plain remove() works too; the lock is then let go at the next
+ * gn_private_create). */
+void gn_private_discard(const char *part_path);
+
+/* A .part at part_path that no live writer holds is removed (with a SQLite
+ * "-journal" beside it): GN_OK, also when there is none. GN_ERR_BUSY if a
+ * live writer holds it; GN_ERR_CONFLICT if it is not a regular file of this
+ * user's (left as it is). */
+gn_status gn_private_clear_stale(const char *part_path, gn_err *err);
+
+/* Removes the leftovers "<prefix>*.part" (and their journals) in dir that no
+ * live writer holds, for files whose names are never used twice (snapshots,
+ * to-do lists). Returns how many were removed. */
+int gn_private_sweep(const char *dir, const char *prefix);
+
+/* The message for a write that failed with errnum: "the disk is full;
+ * nothing was saved" for ENOSPC or EDQUOT, else the system's reason.
+ * Returns GN_ERR_IO. */
+gn_status gn_private_write_fail(gn_err *err, const char *path, int errnum);
 
 /* Erases a person's personal data on request (ward officer only), in one
  * transaction: the name, birth year, sex, relation, CCCD and every answer

@@ -129,7 +129,7 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		if (st == GN_OK)
 			st = gn_private_publish(part, out_path, &err);
 		else
-			remove(part);
+			gn_private_discard(part);
 	}
 	if (st != GN_OK)
 		rc = gn_cli_fail(&err);

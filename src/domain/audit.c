@@ -297,6 +297,7 @@ gn_status gn_audit_export_csv(gn_ctx *ctx, const gn_audit_filter *filter, const 
 	gn_private_part_path(path, part, sizeof part);
 	if (!(fp = gn_private_create(part, err))) {
 		rc = err ? err->status : GN_ERR_IO;
+		part[0] = '\0'; /* not this writer's to remove (another gonha may be writing it) */
 		goto out;
 	}
 	/* Excel opens UTF-8 CSV correctly only with a BOM; lines end in CRLF. */
@@ -325,13 +326,13 @@ gn_status gn_audit_export_csv(gn_ctx *ctx, const gn_audit_filter *filter, const 
 		goto out;
 	}
 	if (bad || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-		rc = gn_fail(err, GN_ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
+		rc = gn_private_write_fail(err, path, errno);
 		goto out;
 	}
 	int closed = fclose(fp);
 	fp = NULL;
 	if (closed != 0) {
-		rc = gn_fail(err, GN_ERR_IO, _("cannot write %s: %s"), path, strerror(errno));
+		rc = gn_private_write_fail(err, path, errno);
 		goto out;
 	}
 	if ((rc = gn_private_publish(part, path, err)) != GN_OK)
@@ -341,9 +342,9 @@ gn_status gn_audit_export_csv(gn_ctx *ctx, const gn_audit_filter *filter, const 
 out:
 	if (fp) {
 		fclose(fp);
-		unlink(part);
+		gn_private_discard(part);
 	} else if (rc != GN_OK && part[0]) {
-		unlink(part);
+		gn_private_discard(part);
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -47,14 +47,6 @@ static long long stamp_to_epoch(const char *stamp)
 	return (long long)timegm(&tm);
 }
 
-static void remove_with_journal(const char *path)
-{
-	char side[PATH_MAX + 16];
-	unlink(path);
-	snprintf(side, sizeof side, "%s-journal", path);
-	unlink(side);
-}
-
 /* Copies the live database `src` into a new private file at dest_path
  * (which must not exist), written whole or not at all. */
 static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
@@ -75,6 +67,13 @@ static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
 		             dst ? sqlite3_errmsg(dst) : _("out of memory"));
 		goto out;
 	}
+	/* No rollback journal: a copy cut short is thrown away whole, never
+	 * rolled back; and some USB-stick filesystems (FUSE vfat) cannot hold
+	 * one (they refuse writes past the end of a file). */
+	if (sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL, NULL) != SQLITE_OK) {
+		st = gn_db_fail(dst, err, dest_path);
+		goto out;
+	}
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
 	if (!b) {
 		st = gn_fail(err, GN_ERR_IO, _("cannot copy the database to %s: %s"), dest_path, sqlite3_errmsg(dst));
@@ -88,17 +87,31 @@ static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
 			: gn_fail(err, GN_ERR_IO, _("cannot copy the database to %s: %s"), dest_path, sqlite3_errstr(rc));
 		goto out;
 	}
-	/* A backup is one self-contained file: no -wal or -shm beside it. */
-	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+	/* A backup is one self-contained file: no -wal or -shm beside it. The
+	 * copied header says WAL (the ward's mode); leaving WAL on a
+	 * connection in exclusive mode needs no -shm (which FUSE vfat cannot
+	 * hold), and the in-memory journal no journal file. Whoever opens the
+	 * file later finds an ordinary rollback-journal database. */
+	if (sqlite3_exec(dst, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY", NULL, NULL,
+	                 NULL) != SQLITE_OK) {
 		st = gn_db_fail(dst, err, dest_path);
 		goto out;
 	}
 out:
 	if (dst && sqlite3_close(dst) != SQLITE_OK && st == GN_OK)
 		st = gn_fail(err, GN_ERR_IO, _("cannot write %s"), dest_path);
+	/* SQLite's files beside it first, while the .part name is still this
+	 * writer's (none is left after a clean close). */
+	static const char *const sides[] = { "-journal", "-wal", "-shm" };
+	for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
+		char side[PATH_MAX + 16];
+		snprintf(side, sizeof side, "%s%s", part, sides[i]);
+		unlink(side);
+	}
 	if (st == GN_OK)
-		st = gn_private_publish(part, dest_path, err);
-	remove_with_journal(part);
+		st = gn_private_publish(part, dest_path, err); /* removes the .part in every case */
+	else
+		gn_private_discard(part);
 	return st;
 }
 
@@ -224,6 +237,9 @@ gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *mad
 	gn_backup_dir(db_path, dir, sizeof dir);
 	if ((st = private_dir(dir, err)) != GN_OK)
 		return st;
+	/* A snapshot cut short (gonha killed, power cut) left a .part with the
+	 * whole ward in it; its name is never used again, so remove it here. */
+	gn_private_sweep(dir, SNAP_PREFIX);
 	if ((st = list_snapshots(dir, &l, err)) != GN_OK)
 		goto out;
 	gn_now_iso(now);
@@ -333,6 +349,23 @@ gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward,
 	return st;
 }
 
+/* The copies kept aside by restores cut short: DB.before-restore-*.part. */
+static void sweep_before_restore(const char *db_path)
+{
+	char dir[PATH_MAX], prefix[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", db_path);
+	char *slash = strrchr(dir, '/');
+	const char *base = slash ? slash + 1 : db_path;
+	snprintf(prefix, sizeof prefix, "%s.before-restore-", base);
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	gn_private_sweep(dir, prefix);
+}
+
 gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bool allow_other_ward,
                      char *kept_path, size_t kept_size, gn_err *err)
 {
@@ -348,6 +381,7 @@ gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bo
 		return gn_fail_field(err, GN_ERR_INVALID, "from", _("no file to restore from was given"));
 	if ((st = open_checked(ctx->db, from_path, allow_other_ward, &src, err)) != GN_OK)
 		return st;
+	sweep_before_restore(db_path);
 	gn_now_iso(now);
 	stamp_from_iso(now, stamp);
 	snprintf(kept, sizeof kept, "%s.before-restore-%s", db_path, stamp);

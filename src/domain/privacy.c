@@ -4,11 +4,16 @@
 #include "gonha/db.h"
 #include "gonha/i18n.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void gn_cccd_for_view(const char *cccd, gn_cccd_view view, char out[13])
@@ -49,30 +54,239 @@ gn_status gn_privacy_register_sqlite(sqlite3 *db, gn_err *err)
 	return GN_OK;
 }
 
-FILE *gn_private_create(const char *path, gn_err *err)
+/* ---- private files ------------------------------------------------------
+ *
+ * A file with personal data is written as FILE.part, created 0600 with
+ * O_EXCL, and given its name only when whole. While it is written its
+ * writer holds flock(LOCK_EX) on it, so a FILE.part that nobody holds is a
+ * leftover of a writer that died (kill -9, a crash, a power cut): the next
+ * writer removes it and starts again; one that is held belongs to a live
+ * writer and is left alone. Nobody ever waits for a lock (LOCK_NB).
+ *
+ * The lock is held through a duplicate descriptor kept here, so it outlives
+ * the caller's fclose() until gn_private_publish or gn_private_discard (a
+ * caller that removes the .part itself is noticed at the next call). */
+
+typedef struct held_part {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	char *path;
+} held_part;
+
+static held_part *held;
+static size_t n_held, cap_held;
+
+/* A writer that cannot lock (a filesystem without locks) is taken for dead
+ * when its .part has not changed for this long. */
+#define PART_STALE_SECONDS (15 * 60)
+
+static bool is_part_name(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t n = strlen(path);
+	return n > 5 && strcmp(path + n - 5, ".part") == 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+static void release_at(size_t i)
+{
+	close(held[i].fd);
+	free(held[i].path);
+	held[i] = held[--n_held];
+}
+
+/* The held entry for the file now at path, or -1. */
+static long find_held(const char *path)
+{
+	struct stat sb;
+	if (lstat(path, &sb) != 0)
+		return -1;
+	for (size_t i = 0; i < n_held; i++)
+		if (held[i].dev == sb.st_dev && held[i].ino == sb.st_ino && strcmp(held[i].path, path) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Lets go of the locks of .part files that are no longer there (removed by
+ * their caller after a failed write). */
+static void release_gone(void)
+{
+	for (size_t i = n_held; i-- > 0;) {
+		struct stat sb;
+		if (lstat(held[i].path, &sb) != 0 || held[i].dev != sb.st_dev || held[i].ino != sb.st_ino)
+			release_at(i);
+	}
+}
+
+static bool hold(int fd, const char *path, const struct stat *sb)
+{
+	if (n_held == cap_held) {
+		size_t ncap = cap_held ? cap_held * 2 : 4;
+		held_part *bigger = realloc(held, ncap * sizeof *bigger);
+		if (!bigger)
+			return false;
+		held = bigger;
+		cap_held = ncap;
+	}
+	char *copy = strdup(path);
+	int dup_fd = copy ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+	if (dup_fd < 0) {
+		free(copy);
+		return false;
+	}
+	held[n_held++] = (held_part){ .fd = dup_fd, .dev = sb->st_dev, .ino = sb->st_ino, .path = copy };
+	return true;
+}
+
+/* The name the user gave: path without ".part". */
+static void final_name(const char *part_path, char *out, size_t size)
+{
+	size_t n = strlen(part_path);
+	if (is_part_name(part_path))
+		n -= 5;
+	snprintf(out, size, "%.*s", (int)n, part_path);
+}
+
+gn_status gn_private_write_fail(gn_err *err, const char *path, int errnum)
+{
+	if (errnum == ENOSPC || errnum == EDQUOT)
+		return gn_fail(err, GN_ERR_IO, _("%s: the disk is full; nothing was saved"), path);
+	return gn_fail(err, GN_ERR_IO, _("cannot write %s: %s"), path, strerror(errnum));
+}
+
+/* What SQLite may keep beside a database it writes (a backup's .part). */
+static const char *const sqlite_sides[] = { "-journal", "-wal", "-shm" };
+
+gn_status gn_private_clear_stale(const char *part_path, gn_err *err)
+{
+	char final[PATH_MAX];
+	final_name(part_path, final, sizeof final);
+	/* O_NOFOLLOW: a link put there is nobody's leftover. */
+	int fd = open(part_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == EEXIST)
-			gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), path);
-		else
-			gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), path, strerror(errno));
-		return NULL;
+		if (errno == ENOENT)
+			return GN_OK;
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), part_path);
 	}
-	/* The umask may only take bits away, but be explicit anyway. */
-	if (fchmod(fd, 0600) != 0) {
-		gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return NULL;
+	gn_status st = GN_OK;
+	struct stat sb, now;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid()) {
+		st = gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), part_path);
+		goto out;
 	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK || time(NULL) - sb.st_mtime < PART_STALE_SECONDS) {
+			st = gn_fail(err, GN_ERR_BUSY, _("another gonha is writing %s; try again when it has finished"),
+			             final);
+			goto out;
+		}
+	}
+	/* Still the file under that name? Another gonha may have cleared it
+	 * meanwhile and be writing its own: then there is nothing to do here. */
+	if (lstat(part_path, &now) != 0 || !same_file(&sb, &now))
+		goto out;
+	if (unlink(part_path) != 0 && errno != ENOENT) {
+		st = gn_fail(err, GN_ERR_IO, _("cannot remove the unfinished %s: %s"), part_path, strerror(errno));
+		goto out;
+	}
+	/* A backup's SQLite files beside it are as stale as it is. */
+	for (size_t i = 0; i < sizeof sqlite_sides / sizeof *sqlite_sides; i++) {
+		char side[PATH_MAX + 16];
+		snprintf(side, sizeof side, "%s%s", part_path, sqlite_sides[i]);
+		if (lstat(side, &now) == 0 && S_ISREG(now.st_mode) && now.st_uid == geteuid())
+			unlink(side);
+	}
+out:
+	close(fd);
+	return st;
+}
+
+/* 0600 whatever the umask. A filesystem without Unix permissions (vfat,
+ * exFAT: a USB stick) refuses the owner a mode it cannot hold; the file
+ * then has the mode the stick was mounted with, as every file on it. */
+static bool make_private(int fd)
+{
+	if (fchmod(fd, 0600) == 0)
+		return true;
+	int e = errno;
+	struct stat sb;
+	bool no_modes = (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS) && fstat(fd, &sb) == 0 &&
+	                sb.st_uid == geteuid();
+	errno = e;
+	return no_modes;
+}
+
+static FILE *fdopen_private(int fd, const char *path, gn_err *err)
+{
 	FILE *fp = fdopen(fd, "w");
 	if (!fp) {
 		gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		gn_private_discard(path);
 		close(fd);
-		unlink(path);
 	}
 	return fp;
+}
+
+FILE *gn_private_create(const char *path, gn_err *err)
+{
+	bool part = is_part_name(path);
+	release_gone();
+	for (int attempt = 0; attempt < 8; attempt++) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			if (errno == EEXIST && part) {
+				/* a leftover of a writer that died, or a live writer's */
+				if (gn_private_clear_stale(path, err) != GN_OK)
+					return NULL;
+				continue;
+			}
+			if (errno == EEXIST)
+				gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), path);
+			else if (errno == ENOSPC || errno == EDQUOT)
+				gn_private_write_fail(err, path, errno);
+			else
+				gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), path, strerror(errno));
+			return NULL;
+		}
+		if (!make_private(fd)) {
+			gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), path, strerror(errno));
+			close(fd);
+			unlink(path);
+			return NULL;
+		}
+		/* Only a .part is locked: it is given up or published soon; a file
+		 * created under its final name is nobody's leftover. */
+		if (!part)
+			return fdopen_private(fd, path, err);
+		bool locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+		if (!locked && errno == EWOULDBLOCK) {
+			/* Another gonha took it for a leftover in the instant between
+			 * creating and locking: it removes it; start again. */
+			close(fd);
+			continue;
+		}
+		/* Locked, or on a filesystem without locks. Still ours? (see above) */
+		struct stat sb, now;
+		if (fstat(fd, &sb) != 0 || lstat(path, &now) != 0 || !same_file(&sb, &now)) {
+			close(fd);
+			continue;
+		}
+		if (locked && !hold(fd, path, &sb)) {
+			gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			close(fd);
+			unlink(path);
+			return NULL;
+		}
+		return fdopen_private(fd, path, err);
+	}
+	char final[PATH_MAX];
+	final_name(path, final, sizeof final);
+	gn_fail(err, GN_ERR_BUSY, _("another gonha is writing %s; try again when it has finished"), final);
+	return NULL;
 }
 
 void gn_private_part_path(const char *final_path, char *out, size_t size)
@@ -80,17 +294,174 @@ void gn_private_part_path(const char *final_path, char *out, size_t size)
 	snprintf(out, size, "%s.part", final_path);
 }
 
+void gn_private_discard(const char *part_path)
+{
+	long h = find_held(part_path);
+	unlink(part_path);
+	if (h >= 0)
+		release_at((size_t)h);
+	release_gone();
+}
+
+int gn_private_sweep(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int removed = 0;
+	size_t plen = strlen(prefix);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+			continue;
+		struct stat sb;
+		if (n > plen + 5 && strcmp(e->d_name + n - 5, ".part") == 0) {
+			if (gn_private_clear_stale(path, NULL) == GN_OK && lstat(path, &sb) != 0)
+				removed++;
+		} else {
+			/* SQLite's file beside a .part already gone */
+			for (size_t i = 0; i < sizeof sqlite_sides / sizeof *sqlite_sides; i++) {
+				size_t sl = 5 + strlen(sqlite_sides[i]), pl = strlen(path);
+				char part[PATH_MAX];
+				if (n <= plen + sl || strncmp(e->d_name + n - sl, ".part", 5) != 0 ||
+				    strcmp(e->d_name + n - sl + 5, sqlite_sides[i]) != 0)
+					continue;
+				snprintf(part, sizeof part, "%.*s", (int)(pl - (sl - 5)), path);
+				if (lstat(part, &sb) != 0 && errno == ENOENT && lstat(path, &sb) == 0 &&
+				    S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && unlink(path) == 0)
+					removed++;
+			}
+		}
+	}
+	closedir(d);
+	return removed;
+}
+
+/* errno of renameat2 when the filesystem does not know the flag. */
+static bool flag_refused(int e)
+{
+	return e == EINVAL || e == ENOSYS || e == ENOTSUP || e == EOPNOTSUPP;
+}
+
+/* errno of link() on a filesystem without hard links (vfat, exFAT). */
+static bool link_refused(int e)
+{
+	return e == EPERM || e == ENOSYS || e == ENOTSUP || e == EOPNOTSUPP || e == EMLINK;
+}
+
+static gn_status publish_fail(gn_err *err, const char *final_path, int e)
+{
+	if (e == EEXIST || e == ENOTEMPTY)
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), final_path);
+	if (e == ENOSPC || e == EDQUOT)
+		return gn_private_write_fail(err, final_path, e);
+	return gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), final_path, strerror(e));
+}
+
+/* Gives part_path the name final_path if nothing has it. *moved tells
+ * that the .part name is gone (renamed) rather than linked. */
+static gn_status put_in_place(const char *part_path, const char *final_path, bool *moved, gn_err *err)
+{
+	/* GONHA_TEST_PUBLISH=link or placeholder: the way a filesystem without
+	 * the flag, or without links too, is served, on any filesystem (tests) */
+	const char *force = getenv("GONHA_TEST_PUBLISH");
+	int way = !force ? 0 : strcmp(force, "link") == 0 ? 1 : strcmp(force, "placeholder") == 0 ? 2 : 0;
+	*moved = false;
+	if (way == 0) {
+		/* The kernel refuses with EEXIST instead of replacing: ext4, xfs,
+		 * btrfs, tmpfs, vfat, exfat, ntfs3 ... */
+		if (renameat2(AT_FDCWD, part_path, AT_FDCWD, final_path, RENAME_NOREPLACE) == 0) {
+			*moved = true;
+			return GN_OK;
+		}
+		if (!flag_refused(errno))
+			return publish_fail(err, final_path, errno);
+	}
+	if (way <= 1) {
+		/* Older FUSE and network filesystems: link() fails with EEXIST. */
+		if (link(part_path, final_path) == 0)
+			return GN_OK;
+		if (!link_refused(errno))
+			return publish_fail(err, final_path, errno);
+	}
+	/* Neither (a USB stick through FUSE, say): take the name with an empty
+	 * file of our own (O_EXCL), then move the whole file over it. Only this
+	 * placeholder can be replaced, never a file somebody else made. */
+	int fd = open(final_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return publish_fail(err, final_path, errno);
+	struct stat mine, now;
+	bool have = fstat(fd, &mine) == 0;
+	close(fd);
+	if (rename(part_path, final_path) == 0) {
+		*moved = true;
+		return GN_OK;
+	}
+	int e = errno;
+	bool still_mine = have && lstat(final_path, &now) == 0 && same_file(&mine, &now);
+	if (still_mine && (e == EEXIST || e == ENOTEMPTY || e == EPERM || e == EACCES)) {
+		/* a filesystem that will not rename over a file: it cannot replace
+		 * one either, so the plain rename cannot lose anything */
+		if (unlink(final_path) == 0) {
+			if (rename(part_path, final_path) == 0) {
+				*moved = true;
+				return GN_OK;
+			}
+			e = errno;
+			still_mine = false;
+		}
+	}
+	if (still_mine)
+		unlink(final_path);
+	return publish_fail(err, final_path, e);
+}
+
+/* Best effort: the new name itself on the disk too. */
+static void sync_dir_of(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 gn_status gn_private_publish(const char *part_path, const char *final_path, gn_err *err)
 {
 	gn_status st = GN_OK;
-	/* link() fails with EEXIST instead of replacing, unlike rename(). */
-	if (link(part_path, final_path) != 0) {
-		if (errno == EEXIST)
-			st = gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), final_path);
-		else
-			st = gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), final_path, strerror(errno));
-	}
-	unlink(part_path);
+	long h = find_held(part_path);
+	/* On the disk before it has its name, so that a USB stick pulled out
+	 * afterwards holds it whole; and a write the disk refuses late (full,
+	 * failing) is found here, not by the person who opens the file. */
+	int fd = h >= 0 ? held[h].fd : open(part_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP &&
+	    errno != EOPNOTSUPP)
+		st = gn_private_write_fail(err, final_path, errno);
+	if (fd >= 0 && h < 0)
+		close(fd);
+	bool moved = false;
+	if (st == GN_OK)
+		st = put_in_place(part_path, final_path, &moved, err);
+	if (st == GN_OK)
+		sync_dir_of(final_path);
+	/* Renamed, the .part name is free and may already be another writer's. */
+	if (!moved)
+		unlink(part_path);
+	if (h >= 0)
+		release_at((size_t)h); /* its lock goes with it */
 	return st;
 }
 

@@ -311,6 +311,9 @@ gn_status gn_todo_export(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form
 	const char *code = list->tdp_id[0] ? list->tdp_code : "all";
 	char path[PATH_MAX], part[PATH_MAX + 8];
 	gn_err local = { 0 };
+	/* Lists cut short (gonha killed) left .part files under names that are
+	 * never used again: remove those nobody is writing. */
+	gn_private_sweep(dir && *dir ? dir : ".", "thieu-");
 	for (int n = 1; n < 100; n++) {
 		char suffix[8] = "";
 		if (n > 1)
@@ -324,7 +327,7 @@ gn_status gn_todo_export(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form
 		gn_private_part_path(path, part, sizeof part);
 		FILE *f = gn_private_create(part, &local);
 		if (!f) {
-			if (local.status == GN_ERR_CONFLICT)
+			if (local.status == GN_ERR_CONFLICT || local.status == GN_ERR_BUSY)
 				continue; /* another export at the same second */
 			if (err)
 				*err = local;
@@ -334,7 +337,7 @@ gn_status gn_todo_export(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form
 		if (fclose(f) != 0 && st == GN_OK)
 			st = gn_fail(err, GN_ERR_IO, _("could not write %s"), path);
 		if (st != GN_OK) {
-			remove(part);
+			gn_private_discard(part);
 			return st;
 		}
 		if ((st = gn_private_publish(part, path, err)) != GN_OK)
