@@ -516,7 +516,7 @@ static void restore_tokens(importer *im, row_values *r, char **local)
 	int cols[2] = { c_version, c_base };
 	for (int i = 0; i < 2; i++) {
 		int k = cols[i];
-		if (k < 0 || !r->v[k] || !ex_sheet_exponent(r->v[k]))
+		if (k < 0 || !r->v[k])
 			continue;
 		const char *candidates[2] = { local ? local[c_version] : NULL, local && c_base >= 0 ? local[c_base] : NULL };
 		bool found = false;
@@ -525,7 +525,7 @@ static void restore_tokens(importer *im, row_values *r, char **local)
 				replace_value(r, (size_t)k, strdup(candidates[j]));
 				found = true;
 			}
-		if (!found)
+		if (!found && ex_sheet_exponent(r->v[k]))
 			im->token_mangled = true;
 	}
 }
@@ -578,7 +578,7 @@ static bool check_cells(importer *im, row_values *r, char **local)
 		char *undone = ex_sheet_restore(c, r->v[k], local ? local[k] : NULL, im->decimal_comma);
 		if (undone)
 			replace_value(r, k, undone);
-		const char *damage = ex_sheet_damage(c, r->v[k]);
+		const char *damage = ex_sheet_damage(c, r->v[k], local ? local[k] : NULL, im->decimal_comma);
 		if (damage) {
 			cell_problem(im, c->name, r->v[k], damage);
 			ok = false;
@@ -1381,7 +1381,7 @@ static void list_row(importer *im)
 			free(r.v[k]);
 			r.v[k] = undone;
 		}
-		const char *damage = ex_sheet_damage(&c, r.v[k]);
+		const char *damage = ex_sheet_damage(&c, r.v[k], NULL, im->decimal_comma);
 		if (damage) {
 			cell_problem(im, list_cols[k].name, r.v[k], damage);
 			ok = false;

@@ -118,10 +118,19 @@ static bool is_text_column(const ex_col *c)
 	return !is_number_column(c) && !is_date_column(c) && c->kind != EXC_META;
 }
 
-const char *ex_sheet_damage(const ex_col *c, const char *cell)
+const char *ex_sheet_damage(const ex_col *c, const char *cell, const char *local, bool decimal_comma)
 {
-	if (!cell || !*cell)
+	if (!cell || !*cell || (local && strcmp(cell, local) == 0))
 		return NULL;
+	if (decimal_comma && local && is_text_column(c) && strchr(local, ',')) {
+		/* "1,2" read as the number 1.2 where the decimal mark is a comma */
+		char *dot = strdup(local);
+		bool same = dot && (*strchr(dot, ',') = '.', strcmp(dot, cell) == 0);
+		free(dot);
+		if (same)
+			return _("the spreadsheet read this text as a number with a decimal comma and wrote it with a "
+			         "point: format the column as Text and save again");
+	}
 	if (is_text_column(c) && ex_sheet_exponent(cell))
 		return _("the spreadsheet turned this number into exponent form and its last digits are lost: open the "
 		         "file with this column as Text (or import the XLSX export) and save it again");
@@ -214,23 +223,57 @@ bool ex_sheet_same(const ex_col *c, const char *local, const char *cell)
 	return is_number_column(c) && is_number(local, &a) && is_number(cell, &b) && a == b;
 }
 
+/* A token a spreadsheet can read as a number: digits, or digits 'e'
+ * digits (gonha's tokens before schema version 8 were 16 hex digits). */
+static bool numeric_token(const char *s)
+{
+	const char *p = s;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == s)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		const char *q = ++p;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p == q)
+			return false;
+	}
+	return *p == '\0';
+}
+
 bool ex_sheet_same_token(const char *local, const char *cell)
 {
-	if (!local || !cell || !all_digits(local) || !ex_sheet_exponent(cell))
+	if (!local || !cell || !numeric_token(local) || strcmp(local, cell) == 0)
 		return false;
-	/* the spreadsheet kept 15 significant digits at best: the token is the
-	 * stored one when it rounds to what the cell shows */
-	char *comma = strdup(cell), *p;
-	if (!comma)
+	bool digits = all_digits(cell);
+	if (!digits && !ex_sheet_exponent(cell))
 		return false;
-	if ((p = strchr(comma, ',')) != NULL)
+	char *dot = strdup(cell), *p;
+	if (!dot)
+		return false;
+	if ((p = strchr(dot, ',')) != NULL)
 		*p = '.';
-	double shown = strtod(comma, NULL), stored = strtod(local, NULL);
-	free(comma);
-	const char *e = strpbrk(cell, "eE");
-	const char *dot = strpbrk(cell, ".,");
-	int decimals = dot && dot < e ? (int)(e - dot - 1) : 0;
-	int exponent = atoi(e + 1);
-	double unit = pow(10.0, exponent - decimals);
+	double shown = strtod(dot, NULL), stored = strtod(local, NULL);
+	free(dot);
+	if (!isfinite(stored)) /* beyond a double: Calc writes the largest one */
+		return strncmp(cell, "1.79769313486232E+308", 21) == 0 || strncmp(cell, "1,79769313486232E+308", 21) == 0;
+	/* the digits the cell still has: they must be the stored token's,
+	 * rounded (Calc keeps 15 significant digits, Excel 6 in exponent form) */
+	double unit;
+	if (digits) {
+		size_t n = strlen(cell), trailing = 0;
+		if (n != strlen(local) || n <= 15)
+			return false;
+		for (size_t i = n; i > 0 && cell[i - 1] == '0'; i--)
+			trailing++;
+		if (trailing < n - 15)
+			return false;
+		unit = pow(10.0, (double)(n - 15));
+	} else {
+		const char *e = strpbrk(cell, "eE"), *sep = strpbrk(cell, ".,");
+		int decimals = sep && sep < e ? (int)(e - sep - 1) : 0;
+		unit = pow(10.0, atoi(e + 1) - decimals);
+	}
 	return fabs(stored - shown) <= unit / 2 * (1 + 1e-9);
 }

@@ -14,8 +14,9 @@ bool ex_sheet_exponent(const char *cell);
 
 /* What a spreadsheet did to this cell of column c that cannot be undone
  * for certain, as a translated message (the column and the value are
- * named by the caller), or NULL when the cell is fine. */
-const char *ex_sheet_damage(const ex_col *c, const char *cell);
+ * named by the caller), or NULL when the cell is fine. local: the value
+ * stored (NULL for a new record); decimal_comma: the file is ';'-separated. */
+const char *ex_sheet_damage(const ex_col *c, const char *cell, const char *local, bool decimal_comma);
 
 /* The cell as gonha wrote it, when a spreadsheet changed it in a way that
  * is certain to undo: leading zeros dropped from digits (given the value
@@ -30,8 +31,9 @@ char *ex_sheet_restore(const ex_col *c, const char *cell, const char *local, boo
 bool ex_sheet_same(const ex_col *c, const char *local, const char *cell);
 
 /* Is a version token the one stored, though a spreadsheet wrote it as a
- * number (an all-digit token "9068954878922600" read back as
- * "9.0689548789226E+015")? */
+ * number? An all-digit token read back as "9.0689548789226E+015",
+ * "9.06895E+15" or "8499253764802550" (15 digits kept), one like
+ * "90026665552e3822" as "1.79769313486232E+308". */
 bool ex_sheet_same_token(const char *local, const char *cell);
 
 #endif

@@ -132,6 +132,12 @@ static void what_spreadsheets_do(void)
 	CHECK(ex_sheet_same_token("9068954878922600", "9.0689548789226E+015"));
 	CHECK(!ex_sheet_same_token("9068954878932600", "9.0689548789226E+015"));
 	CHECK(!ex_sheet_same_token("v068954878922600", "9.0689548789226E+015"));
+	CHECK(ex_sheet_same_token("9068954878922605", "9,0689548789226E+015")); /* Calc in Vietnamese */
+	CHECK(ex_sheet_same_token("9068954878922605", "9.06895E+15"));          /* Excel */
+	CHECK(ex_sheet_same_token("8499253764802547", "8499253764802550"));     /* 15 digits kept */
+	CHECK(!ex_sheet_same_token("8499253764802547", "8499253764802560"));
+	CHECK(ex_sheet_same_token("90026665552e3822", "1.79769313486232E+308")); /* beyond a double */
+	CHECK(ex_sheet_same_token("12345678901234e5", "1.2345678901234E+018"));
 	char *r = ex_sheet_restore(&phone, "470986282", NULL, false);
 	CHECK_STR(r, "0470986282");
 	free(r);
@@ -147,10 +153,13 @@ static void what_spreadsheets_do(void)
 	CHECK_STR(r, "2.5");
 	free(r);
 	CHECK(ex_sheet_same(&walk, "1.0", "1") && !ex_sheet_same(&walk, "1.0", "2") && !ex_sheet_same(&note, "1.0", "1"));
-	CHECK(ex_sheet_damage(&house, "03/12/2026") && ex_sheet_damage(&house, "12-Mar") && ex_sheet_damage(&house, "2026-03-12"));
-	CHECK(!ex_sheet_damage(&house, "12/3") && !ex_sheet_damage(&house, "5-7") && !ex_sheet_damage(&house, "12A"));
-	CHECK(ex_sheet_damage(&cccd, "1.23457E+11") && ex_sheet_damage(&phone, "9.12345678E+08"));
-	CHECK(!ex_sheet_damage(&note, "xin chào"));
+	CHECK(ex_sheet_damage(&house, "03/12/2026", NULL, false) && ex_sheet_damage(&house, "12-Mar", "12/3", false) && ex_sheet_damage(&house, "12/03/26", "12/3", false));
+	CHECK(!ex_sheet_damage(&house, "12/3", NULL, false) && !ex_sheet_damage(&house, "5-7", NULL, false) &&
+	      !ex_sheet_damage(&house, "12A", NULL, false));
+	CHECK(!ex_sheet_damage(&house, "2/9/2026", "2/9/2026", false)); /* stored so: not the spreadsheet's doing */
+	CHECK(ex_sheet_damage(&house, "1.2", "1,2", true) && !ex_sheet_damage(&house, "1.2", "1,2", false));
+	CHECK(ex_sheet_damage(&cccd, "1.23457E+11", NULL, false) && ex_sheet_damage(&phone, "9.12345678E+08", NULL, false));
+	CHECK(!ex_sheet_damage(&note, "xin chào", NULL, false));
 }
 
 static int found_constraint, found_required;
