@@ -58,6 +58,12 @@ gn_status gn_db_exec(sqlite3 *db, const char *sql, gn_err *err);
  * GN_ERR_DB (or GN_ERR_BUSY, GN_ERR_CONFLICT for constraint failures). */
 gn_status gn_db_fail(sqlite3 *db, gn_err *err, const char *what);
 
+/* A statement prepared once per connection and kept until gn_db_close
+ * (reset and cleared at each call): for statements run very often, like
+ * the audit's INSERT during an import. sql must be a string literal. The
+ * caller must not finalise it. */
+gn_status gn_db_prepare_cached(sqlite3 *db, const char *sql, sqlite3_stmt **out, gn_err *err);
+
 /* meta table: small key/value facts about the ward (ward_name, demo, ...).
  * gn_db_meta_get returns a malloc'd copy or NULL. */
 gn_status gn_db_meta_set(sqlite3 *db, const char *key, const char *value, gn_err *err);

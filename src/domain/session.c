@@ -349,16 +349,14 @@ gn_status gn_audit(gn_ctx *ctx, const char *action, const char *table_name,
                    const char *record_id, const char *tdp_id, const char *changes,
                    gn_err *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL; /* the connection's, prepared once */
 	gn_status rc = GN_OK;
 	char now[32];
 	gn_now_iso(now);
-	if (sqlite3_prepare_v2(ctx->db, "INSERT INTO audit_log(at, user_login, action, table_name, "
-	                       "record_id, tdp_id, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, '{}'))",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = gn_db_fail(ctx->db, err, "audit_log");
-		goto out;
-	}
+	if (gn_db_prepare_cached(ctx->db, "INSERT INTO audit_log(at, user_login, action, table_name, "
+	                         "record_id, tdp_id, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, '{}'))",
+	                         &st, err) != GN_OK)
+		return err ? err->status : GN_ERR_DB;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ctx->user.login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
@@ -368,7 +366,6 @@ gn_status gn_audit(gn_ctx *ctx, const char *action, const char *table_name,
 	sqlite3_bind_text(st, 7, changes, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = gn_db_fail(ctx->db, err, "audit_log");
-out:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }

@@ -295,10 +295,54 @@ gn_status gn_db_open_memory(sqlite3 **out, gn_err *err)
 	return GN_OK;
 }
 
+/* Statements prepared once per connection (gn_db_prepare_cached), owned
+ * here and finalised by gn_db_close. A handful: the audit's INSERT. */
+#define CACHED_MAX 16
+static struct {
+	sqlite3 *db;
+	const char *sql; /* the caller's literal: compared by address, then text */
+	sqlite3_stmt *st;
+} cached[CACHED_MAX];
+
+gn_status gn_db_prepare_cached(sqlite3 *db, const char *sql, sqlite3_stmt **out, gn_err *err)
+{
+	int free_slot = -1;
+	for (int i = 0; i < CACHED_MAX; i++) {
+		if (cached[i].db == db && (cached[i].sql == sql || strcmp(cached[i].sql, sql) == 0)) {
+			sqlite3_reset(cached[i].st);
+			sqlite3_clear_bindings(cached[i].st);
+			*out = cached[i].st;
+			return GN_OK;
+		}
+		if (!cached[i].db && free_slot < 0)
+			free_slot = i;
+	}
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return gn_db_fail(db, err, _("database"));
+	}
+	if (free_slot >= 0) {
+		cached[free_slot].db = db;
+		cached[free_slot].sql = sql;
+		cached[free_slot].st = *out;
+	} else {
+		/* never happens with the few callers; the statement then lives
+		 * until the connection's close finalises it below */
+	}
+	return GN_OK;
+}
+
 void gn_db_close(sqlite3 *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < CACHED_MAX; i++)
+		if (cached[i].db == db) {
+			sqlite3_finalize(cached[i].st);
+			cached[i].db = NULL;
+			cached[i].st = NULL;
+			cached[i].sql = NULL;
+		}
 	/* Every statement is finalised by its owner; if one was not, that is a
 	 * bug we want to see in tests rather than hide with close_v2. */
 	sqlite3_close(db);

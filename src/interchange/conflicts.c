@@ -1,0 +1,166 @@
+/* Merge conflicts: records changed on two PCs, both versions kept for a
+ * ward officer, who keeps one (docs/exchange.md). */
+#include "import.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+#include "gonha/session.h"
+#include "gonha/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Marks conflict id resolved and audits it (with the record's TDP), inside
+ * the caller's transaction: for --keep incoming, the import's own, so that
+ * the record and its resolution are one change. */
+gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	char table[16] = "", record[37] = "", tdp[37] = "";
+	gn_status st = GN_OK;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT c.table_name, c.record_id, coalesce((SELECT tdp_id FROM household WHERE "
+	                       "id = c.record_id), (SELECT tdp_id FROM person WHERE id = c.record_id), '') FROM "
+	                       "merge_conflict c WHERE c.id = ?1 AND c.resolved_at IS NULL", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(q, 0));
+		snprintf(record, sizeof record, "%s", (const char *)sqlite3_column_text(q, 1));
+		snprintf(tdp, sizeof tdp, "%s", (const char *)sqlite3_column_text(q, 2));
+	} else if (rc == SQLITE_DONE) {
+		st = gn_fail(err, GN_ERR_NOT_FOUND, _("there is no open conflict number %ld"), id);
+	} else {
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
+	}
+	sqlite3_finalize(q);
+	if (st != GN_OK)
+		return st;
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE merge_conflict SET resolved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+	                       "resolved_by = ?2 WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, ctx->user.login, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_finalize(q);
+	if (st == GN_OK)
+		st = gn_audit(ctx, keep_incoming ? "conflict_take_incoming" : "conflict_keep_local", table, record,
+		              *tdp ? tdp : NULL, "{}", err);
+	return st;
+}
+
+gn_status gn_conflicts_list(gn_ctx *ctx, gn_conflict **out, size_t *n, gn_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT id, table_name, record_id, local_data, incoming_data, coalesce(source, ''), "
+	                       "detected_at FROM merge_conflict WHERE resolved_at IS NULL ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "merge_conflict");
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gn_conflict *c = realloc(*out, (*n + 1) * sizeof *c);
+		if (!c) {
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			break;
+		}
+		*out = c;
+		c += *n;
+		memset(c, 0, sizeof *c);
+		c->id = sqlite3_column_int64(q, 0);
+		snprintf(c->table_name, sizeof c->table_name, "%s", (const char *)sqlite3_column_text(q, 1));
+		snprintf(c->record_id, sizeof c->record_id, "%s", (const char *)sqlite3_column_text(q, 2));
+		c->local_data = strdup((const char *)sqlite3_column_text(q, 3));
+		c->incoming_data = strdup((const char *)sqlite3_column_text(q, 4));
+		snprintf(c->source, sizeof c->source, "%s", (const char *)sqlite3_column_text(q, 5));
+		snprintf(c->detected_at, sizeof c->detected_at, "%s", (const char *)sqlite3_column_text(q, 6));
+		(*n)++;
+	}
+	if (st == GN_OK && rc != SQLITE_DONE)
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_finalize(q);
+	return st;
+}
+
+void gn_conflicts_free(gn_conflict *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].local_data);
+		free(c[i].incoming_data);
+	}
+	free(c);
+}
+
+/* The incoming version is applied by importing it as a one-row file made
+ * from the stored JSON, so it goes through the same checks and audit. */
+gn_status gn_conflict_resolve(gn_ctx *ctx, const gn_census *census, long id, bool keep_incoming, gn_err *err)
+{
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	char *incoming = NULL;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT incoming_data FROM merge_conflict WHERE id = ?1 AND resolved_at IS NULL",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && !(incoming = strdup((const char *)sqlite3_column_text(q, 0))))
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	else if (rc == SQLITE_DONE)
+		st = gn_fail(err, GN_ERR_NOT_FOUND, _("there is no open conflict number %ld"), id);
+	else if (rc != SQLITE_ROW)
+		st = gn_db_fail(ctx->db, err, "merge_conflict");
+	sqlite3_finalize(q);
+	if (st != GN_OK)
+		return st;
+	gn_strbuf csv = { 0 };
+	if (keep_incoming) {
+		/* header and one row from the JSON object, in its key order; the
+		 * version is left empty so the stored one moves on */
+		sqlite3_stmt *kv = NULL;
+		gn_strbuf head = { 0 }, row = { 0 };
+		if (sqlite3_prepare_v2(ctx->db, "SELECT key, value FROM json_each(?1)", -1, &kv, NULL) != SQLITE_OK) {
+			free(incoming);
+			return gn_db_fail(ctx->db, err, "merge_conflict");
+		}
+		sqlite3_bind_text(kv, 1, incoming, -1, SQLITE_STATIC);
+		while (sqlite3_step(kv) == SQLITE_ROW) {
+			const char *k = (const char *)sqlite3_column_text(kv, 0);
+			const char *v = (const char *)sqlite3_column_text(kv, 1);
+			gn_sb_printf(&head, "%s%s", head.len ? "," : "", k);
+			gn_sb_add(&row, row.len ? ",\"" : "\"");
+			for (const char *p = v ? v : ""; *p; p++)
+				gn_sb_add(&row, *p == '"' ? "\"\"" : (char[2]){ *p, 0 });
+			gn_sb_add(&row, "\"");
+		}
+		sqlite3_finalize(kv);
+		gn_sb_printf(&csv, "%s\n%s\n", gn_sb_str(&head), gn_sb_str(&row));
+		gn_sb_free(&head);
+		gn_sb_free(&row);
+	}
+	free(incoming);
+	if (keep_incoming) {
+		/* the record and its resolution in the import's one transaction */
+		gn_import_report rep;
+		gn_import_options opt = { .take_incoming = true, .resolves_conflict = id };
+		st = gn_import_buffer(ctx, census, gn_sb_str(&csv), csv.len, &opt, &rep, err);
+		if (st != GN_OK && rep.n_problems)
+			gn_fail(err, st, "%s", rep.problems[0].msg);
+		gn_import_report_free(&rep);
+		gn_sb_free(&csv);
+		return st;
+	}
+	gn_sb_free(&csv);
+	if ((st = gn_db_begin(ctx->db, err)) != GN_OK)
+		return st;
+	st = imp_mark_resolved(ctx, id, false, err);
+	if (st == GN_OK)
+		return gn_db_commit(ctx->db, err);
+	gn_db_rollback(ctx->db);
+	return st;
+}

@@ -1,0 +1,126 @@
+/* Internal to the import (src/interchange/import*.c, conflicts.c): the
+ * state of one file being read, and what the parts share. By concern:
+ *   import.c        reading the CSV, the header, the driver (one transaction)
+ *   import_check.c  the one validation path applied to a row, the form's
+ *                   rules over the rows written, TDP lookups
+ *   import_merge.c  merging a gonha export by UUID (docs/exchange.md)
+ *   import_bulk.c   persons into a ward with nobody in it
+ *   import_list.c   a TDP's household list
+ *   conflicts.c     merge conflicts listed and resolved */
+#ifndef GONHA_INTERCHANGE_IMPORT_H
+#define GONHA_INTERCHANGE_IMPORT_H
+
+#include "columns.h"
+#include "gonha/exchange.h"
+#include "gonha/strbuf.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+/* The household list template (docs/exchange.md). */
+enum { HL_TDP, HL_HOUSE, HL_ALLEY, HL_STREET, HL_HEAD, HL_YEAR, HL_SEX, HL_CCCD, HL_PHONE, HL_COUNT };
+typedef struct imp_list_col {
+	const char *name, *label_vi;
+} imp_list_col;
+extern const imp_list_col imp_list_cols[HL_COUNT];
+
+/* The position of each column gonha reads by name in the row, resolved
+ * once from the header (id: the record's own id, person_id or
+ * household_id). */
+typedef struct imp_colidx {
+	int id, person_id, household_id, tdp_code, full_name, birth_year, sex, relation, cccd, other_answers, updated_at, updated_by, version, base_version, walk_order, house_no, alley, street, visit_status, visit_date, visited_by; /* -1: not in the file */
+} imp_colidx;
+
+typedef struct importer {
+	gn_ctx *ctx;
+	const gn_census *census;
+	const gn_import_options *opt;
+	gn_import_report *rep;
+	ex_cols cols;
+	int *map;            /* file column -> ex_cols index (or HL_ index), -1 = none */
+	size_t n_header;
+	int this_year;
+	/* the row being read */
+	char **cells;
+	size_t n_cells, cap_cells;
+	long line, row_line;
+	long row_start;
+	long last_refused_line;      /* the line the row being read started on */
+	bool row_bad_utf8, row_nul;
+	bool header_done, fatal;
+	bool decimal_comma;  /* the file is separated by ';' (a decimal-comma locale) */
+	bool token_mangled;  /* this row's version came back from a spreadsheet as a number */
+	sqlite3_stmt *written; /* remembers the line of each record written, for the form's rules */
+	gn_status status;    /* a database or memory error stops everything */
+	gn_err *err;
+	const char *source;
+	/* statements, prepared once */
+	sqlite3_stmt *local, *ins, *upd, *conflict_seen, *conflict_add, *tdp_of, *hh_tdp, *pos;
+	sqlite3_stmt *hl_seen, *hl_walk;
+	char (*touched)[37]; /* owned: TDP ids whose people changed */
+	long long file_bytes; /* size of the file, 0 when not known */
+	char **dropped;      /* owned: CREATE INDEX statements to run again */
+	size_t n_dropped;
+	size_t n_touched;
+	long *added_in;      /* owned: records added per touched TDP, for the audit */
+	/* owned, per touched TDP: the coverage bits of the persons added into a
+	 * ward with nobody in it, summed as they go in ([0] den, [1] num) */
+	long long (*bit_sums)[2][64];
+	size_t last_touched; /* rows come grouped by TDP: looked at first */
+	/* A persons file into a ward with nobody in it: every person index is
+	 * dropped and built again at the end, the coverage bits are computed as
+	 * each row goes in, and a row's position is its line (file order). */
+	bool empty_ward;
+	sqlite3_stmt *bulk_ins; /* BULK_ROWS persons at a time */
+	int bulk_pending;       /* rows bound into bulk_ins, not yet inserted */
+	/* the last TDP code and household looked up: rows come grouped */
+	char last_code[32], last_code_tdp[37], last_canonical[32];
+	char last_hh[37], last_hh_tdp[37];
+	imp_colidx ci;        /* the columns this file has, found once from its header */
+} importer;
+
+/* The cleaned value of each known column (NFC, no controls, unguarded);
+ * NULL for an empty cell. */
+typedef struct row_values {
+	char **v;   /* owned; by ex_cols index (or HL_ index) */
+	size_t n;
+} row_values;
+
+static inline const char *imp_val(const row_values *r, int col)
+{
+	return col >= 0 && (size_t)col < r->n ? r->v[col] : NULL;
+}
+
+/* The value of a column named at run time (a field a message names). */
+const char *imp_val_named(importer *im, const row_values *r, const char *name);
+void imp_colidx_resolve(const ex_cols *cols, imp_colidx *ci);
+
+bool imp_clean_row(importer *im, size_t n_targets, row_values *out);
+void imp_db_error(importer *im, const char *what);
+bool imp_is_uuid(const char *s);
+bool imp_parse_int(const char *s, long lo, long hi, long *out);
+void imp_problem(importer *im, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void imp_row_values_free(row_values *r);
+void imp_cell_problem(importer *im, const char *column, const char *value, const char *why);
+void imp_check_form_rules(importer *im);
+bool imp_check_record(importer *im, row_values *r, char **local, gn_strbuf *answers);
+void imp_replace_value(row_values *r, size_t k, char *value);
+bool imp_tdp_for_code(importer *im, const char *code, char id[37]);
+bool imp_tdp_for_code_as(importer *im, const char *code, char id[37], char canonical[32]);
+bool imp_bulk_flush(importer *im);
+bool imp_insert_counted(importer *im, const row_values *r, const char *answers, const char *tdp_id);
+void imp_maybe_bulk(importer *im);
+void imp_rebuild_indexes(importer *im);
+void imp_audit_added(importer *im);
+void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v);
+void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_values *r, const char *answers,
+                           const char *tdp_id, const char *version, char **local);
+bool imp_count_added(importer *im, const char *tdp_id);
+void imp_merge_record(importer *im);
+gn_status imp_prepare(importer *im, sqlite3_stmt **st, const char *sql);
+bool imp_remember_written(importer *im, const char *id);
+long imp_touch(importer *im, const char *tdp_id);
+void imp_list_row(importer *im);
+gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *err);
+
+#endif

@@ -1,0 +1,228 @@
+/* Persons into a ward with nobody in it, the fast path (docs/exchange.md,
+ * "A ward with nobody in it"). */
+#include "import.h"
+#include "gonha/coverage.h"
+#include "gonha/db.h"
+#include "gonha/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Persons into a ward with nobody in it: every person index and trigger is
+ * dropped for the import and made again at the end, in the same
+ * transaction, so the rows are appended and each index is built by one
+ * sort instead of a random insert per row (what the triggers did, the
+ * import does itself: the coverage bits go in with each row, the sums are
+ * recounted once). A big file into a ward with fewer people than it brings:
+ * the indexes that only lists and searches use, likewise. */
+#define BULK_BYTES (32LL * 1024 * 1024)
+#define BULK_BYTES_PER_PERSON 250
+
+void imp_maybe_bulk(importer *im)
+{
+	if (im->rep->kind != GN_EXK_PERSONS || (im->opt && im->opt->dry_run))
+		return;
+	sqlite3_stmt *q = NULL;
+	long long have = -1;
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT count(*) FROM person", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		have = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	im->empty_ward = have == 0 && im->ctx->coverage;
+	if (!im->empty_ward && (im->file_bytes < BULK_BYTES || have < 0 || have * BULK_BYTES_PER_PERSON > im->file_bytes))
+		return;
+	if (im->empty_ward) {
+		gn_err e = { 0 };
+		if (gn_db_meta_set(im->ctx->db, "counters_paused", "1", &e) != GN_OK) {
+			imp_db_error(im, "import");
+			return;
+		}
+	}
+	/* Otherwise the id and person_household stay: looking up records and
+	 * numbering members need them. The unique id is built first. */
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT name, sql, type FROM sqlite_schema WHERE tbl_name = 'person' AND "
+	                       "sql IS NOT NULL AND (type = 'index' OR (?1 AND type = 'trigger')) AND (?1 OR name NOT IN "
+	                       "('person_household', 'person_id')) ORDER BY type, name <> 'person_id', name", -1, &q,
+	                       NULL) != SQLITE_OK) {
+		imp_db_error(im, "import");
+		return;
+	}
+	sqlite3_bind_int(q, 1, im->empty_ward);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		char **more = realloc(im->dropped, (im->n_dropped + 2) * sizeof *more);
+		if (!more)
+			break;
+		im->dropped = more;
+		im->dropped[im->n_dropped++] = strdup((const char *)sqlite3_column_text(q, 1));
+		im->dropped[im->n_dropped++] = sqlite3_mprintf("DROP %s \"%w\"", (const char *)sqlite3_column_text(q, 2),
+		                                               (const char *)sqlite3_column_text(q, 0));
+	}
+	sqlite3_finalize(q);
+	for (size_t i = 1; i < im->n_dropped; i += 2)
+		if (sqlite3_exec(im->ctx->db, im->dropped[i], NULL, NULL, NULL) != SQLITE_OK) {
+			imp_db_error(im, "import");
+			return;
+		}
+}
+
+/* The unique id failed to build: the file names a person twice. Their
+ * position is the line each came from. */
+static void report_duplicates(importer *im)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT id, min(position), max(position), count(*) FROM person GROUP BY id "
+	                       "HAVING count(*) > 1 ORDER BY 3 LIMIT 200", -1, &q, NULL) != SQLITE_OK) {
+		imp_db_error(im, "import");
+		return;
+	}
+	while (sqlite3_step(q) == SQLITE_ROW)
+		imp_problem(im, sqlite3_column_int(q, 2), _("person_id %s is already on line %d of this file"),
+		        (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1));
+	sqlite3_finalize(q);
+}
+
+/* Builds the dropped indexes again (before the coverage recount, which
+ * reads persons by TDP). */
+void imp_rebuild_indexes(importer *im)
+{
+	for (size_t i = 0; i < im->n_dropped; i += 2) {
+		if (im->status == GN_OK && im->rep->problems_total == 0) {
+			int rc = sqlite3_exec(im->ctx->db, im->dropped[i], NULL, NULL, NULL);
+			if ((rc & 0xff) == SQLITE_CONSTRAINT && im->empty_ward)
+				report_duplicates(im);
+			else if (rc != SQLITE_OK)
+				imp_db_error(im, "import");
+		}
+		free(im->dropped[i]);
+		sqlite3_free(im->dropped[i + 1]);
+	}
+	free(im->dropped);
+	im->dropped = NULL;
+	im->n_dropped = 0;
+}
+
+/* expr with gn_today() replaced by today's date as a literal, so that
+ * SQLite computes the year once per statement instead of for every age in
+ * every indicator of every row. */
+static void today_fixed(importer *im, gn_strbuf *out, const char *expr)
+{
+	char today[16] = "";
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(im->ctx->db, "SELECT gn_today()", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) == 10)
+		memcpy(today, sqlite3_column_text(q, 0), 10);
+	sqlite3_finalize(q);
+	const char *p = expr, *hit;
+	while (*today && (hit = strstr(p, "gn_today()")) != NULL) {
+		gn_sb_addn(out, p, (size_t)(hit - p));
+		gn_sb_printf(out, "'%s'", today);
+		p = hit + strlen("gn_today()");
+	}
+	gn_sb_add(out, p);
+}
+
+/* Persons into a ward that had nobody, BULK_ROWS at a time: one INSERT ...
+ * SELECT over a VALUES list computes each row's coverage bits (the
+ * indicators are SQL over a person row) and hands them back with RETURNING
+ * to be summed per TDP. One statement for many rows: SQLite's work per
+ * statement (the year of today for every age, starting and ending the
+ * statement) is done once a batch instead of once a row. */
+#define BULK_ROWS 64
+#define BULK_PARAMS 14 /* bind_person's 13, then the position */
+
+static sqlite3_stmt *bulk_statement(importer *im)
+{
+	const gn_cov_set *cov = im->ctx->coverage;
+	gn_strbuf pop = { 0 }, num = { 0 }, sql = { 0 };
+	today_fixed(im, &pop, cov->pop_sql ? cov->pop_sql : "0");
+	today_fixed(im, &num, cov->num_sql ? cov->num_sql : "0");
+	gn_sb_printf(&sql,
+	             "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, "
+	             "relation, cccd, answers, created_at, created_by, updated_at, updated_by, version, base_version, "
+	             "ind_pop, ind_num) SELECT id, household_id, tdp_id, position, full_name, gn_fold(full_name), "
+	             "birth_year, sex, relation, cccd, answers, updated_at, updated_by, updated_at, updated_by, version, "
+	             "base_version, %s, %s FROM (SELECT column1 AS id, column2 AS household_id, column3 AS tdp_id, "
+	             "column14 AS position, column4 AS full_name, '' AS name_key, column5 AS birth_year, column6 AS sex, "
+	             "column7 AS relation, column8 AS cccd, column9 AS answers, column10 AS updated_at, "
+	             "column11 AS updated_by, column12 AS version, column13 AS base_version, 0 AS deleted, 1 AS rev, "
+	             "0 AS base_rev, column10 AS created_at, column11 AS created_by, 0 AS version_local, 0 AS ind_pop, "
+	             "0 AS ind_num FROM (VALUES ",
+	             gn_sb_str(&pop), gn_sb_str(&num));
+	for (int i = 0; i < BULK_ROWS; i++) {
+		gn_sb_add(&sql, i ? ", (" : "(");
+		for (int k = 1; k <= BULK_PARAMS; k++)
+			gn_sb_printf(&sql, "%s?%d", k > 1 ? ", " : "", i * BULK_PARAMS + k);
+		gn_sb_add(&sql, ")");
+	}
+	gn_sb_add(&sql, ")) WHERE id IS NOT NULL RETURNING tdp_id, ind_pop, ind_num");
+	sqlite3_stmt *q = NULL;
+	if (pop.failed || num.failed || sql.failed) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+	} else if (sqlite3_prepare_v2(im->ctx->db, gn_sb_str(&sql), -1, &q, NULL) != SQLITE_OK) {
+		imp_db_error(im, "person");
+	}
+	gn_sb_free(&pop);
+	gn_sb_free(&num);
+	gn_sb_free(&sql);
+	return q;
+}
+
+/* Inserts the rows bound so far, summing the bits each came back with. */
+bool imp_bulk_flush(importer *im)
+{
+	if (!im->bulk_pending)
+		return true;
+	/* the last batch may be short: the rows left unbound are NULLs, which
+	 * the statement leaves out */
+	sqlite3_stmt *q = im->bulk_ins;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long i = imp_touch(im, (const char *)sqlite3_column_text(q, 0));
+		if (i < 0)
+			break;
+		unsigned long long pop = (unsigned long long)sqlite3_column_int64(q, 1),
+		                   num = (unsigned long long)sqlite3_column_int64(q, 2);
+		long long (*sums)[64] = im->bit_sums[i];
+		for (int b = 0; pop | num; b++, pop >>= 1, num >>= 1) {
+			sums[0][b] += (long long)(pop & 1);
+			sums[1][b] += (long long)(num & 1);
+		}
+	}
+	bool ok = rc == SQLITE_DONE;
+	if (!ok && !im->fatal)
+		imp_db_error(im, "person");
+	sqlite3_reset(im->bulk_ins);
+	sqlite3_clear_bindings(im->bulk_ins);
+	im->bulk_pending = 0;
+	return ok;
+}
+
+bool imp_insert_counted(importer *im, const row_values *r, const char *answers, const char *tdp_id)
+{
+	if (!im->bulk_ins && !(im->bulk_ins = bulk_statement(im)))
+		return false;
+	char *compact = NULL;
+	if (imp_val(r, im->ci.other_answers)) { /* written as it came: compact it as SQLite would */
+		sqlite3_stmt *j = NULL;
+		if (sqlite3_prepare_v2(im->ctx->db, "SELECT json(?1)", -1, &j, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(j, 1, answers, -1, SQLITE_STATIC);
+			if (sqlite3_step(j) == SQLITE_ROW)
+				compact = strdup((const char *)sqlite3_column_text(j, 0));
+		}
+		sqlite3_finalize(j);
+		if (!compact) {
+			imp_db_error(im, "person");
+			return false;
+		}
+		answers = compact;
+	}
+	int base = im->bulk_pending * BULK_PARAMS;
+	imp_bind_person_at(im, im->bulk_ins, base, r, answers, tdp_id, imp_val(r, im->ci.version), NULL);
+	sqlite3_bind_int64(im->bulk_ins, base + BULK_PARAMS, im->row_line);
+	free(compact);
+	if (!imp_count_added(im, tdp_id))
+		return false;
+	return ++im->bulk_pending < BULK_ROWS || imp_bulk_flush(im);
+}

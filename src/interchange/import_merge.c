@@ -1,0 +1,489 @@
+/* Merging a gonha export by UUID: each record compared with the stored
+ * one, then added, taken, kept or stored as a conflict (docs/exchange.md). */
+#include "import.h"
+#include "spreadsheet.h"
+#include "gonha/household.h"
+#include "gonha/i18n.h"
+#include "gonha/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+gn_status imp_prepare(importer *im, sqlite3_stmt **st, const char *sql)
+{
+	if (*st)
+		return GN_OK;
+	if (sqlite3_prepare_v2(im->ctx->db, sql, -1, st, NULL) != SQLITE_OK) {
+		imp_db_error(im, "import");
+		return im->status;
+	}
+	return GN_OK;
+}
+
+/* Reads the local row the way export writes it, for comparing. */
+static bool local_cells(importer *im, const char *id, bool persons, char ***out)
+{
+	if (!im->local) {
+		gn_strbuf sql = { 0 };
+		gn_sb_add(&sql, "SELECT ");
+		for (size_t i = 0; i < im->cols.n; i++)
+			gn_sb_printf(&sql, "%s%s", i ? ", " : "", im->cols.cols[i].sql);
+		gn_sb_printf(&sql, ", %s.version_local, %s.deleted", persons ? "p" : "h", persons ? "p" : "h");
+		gn_sb_add(&sql, persons ? " FROM person p JOIN household h ON h.id = p.household_id JOIN tdp t ON t.id = p.tdp_id"
+		                          " WHERE p.id = ?1"
+		                        : " FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE h.id = ?1");
+		gn_status st = imp_prepare(im, &im->local, gn_sb_str(&sql));
+		gn_sb_free(&sql);
+		if (st != GN_OK)
+			return false;
+	}
+	sqlite3_reset(im->local);
+	sqlite3_bind_text(im->local, 1, id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(im->local);
+	if (rc == SQLITE_DONE) {
+		*out = NULL;
+		return true;
+	}
+	if (rc != SQLITE_ROW) {
+		imp_db_error(im, "import");
+		return false;
+	}
+	size_t n = im->cols.n + 2;
+	char **cells = calloc(n, sizeof *cells);
+	if (!cells)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *t = sqlite3_column_text(im->local, (int)i);
+		cells[i] = t ? strdup((const char *)t) : NULL;
+	}
+	sqlite3_reset(im->local);
+	*out = cells;
+	return true;
+}
+
+static void free_cells(char **cells, size_t n)
+{
+	for (size_t i = 0; cells && i < n; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+static bool eq(const char *a, const char *b)
+{
+	return (!a || !*a) ? (!b || !*b) : (b && strcmp(a, b) == 0);
+}
+
+/* A JSON object {column: [local, incoming]} of what differs, for the audit
+ * and the conflict list. */
+static void diff_json(importer *im, char **local, const row_values *r, gn_strbuf *b, bool all)
+{
+	gn_sb_add(b, "{");
+	bool first = true;
+	for (size_t k = 0; k < im->cols.n; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
+			continue;
+		const char *lv = local ? local[k] : NULL;
+		if (!all && ex_sheet_same(c, lv, r->v[k]))
+			continue;
+		gn_sb_add(b, first ? "" : ",");
+		first = false;
+		gn_sb_json_str(b, c->name);
+		gn_sb_add(b, ":[");
+		if (lv) gn_sb_json_str(b, lv); else gn_sb_add(b, "null");
+		gn_sb_add(b, ",");
+		if (r->v[k]) gn_sb_json_str(b, r->v[k]); else gn_sb_add(b, "null");
+		gn_sb_add(b, "]");
+	}
+	gn_sb_add(b, "}");
+}
+
+void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Parameters base+1 to base+13 of the person statements. */
+void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_values *r, const char *answers,
+                           const char *tdp_id, const char *version, char **local)
+{
+	const char *cccd = imp_val(r, im->ci.cccd);
+	if (cccd && strchr(cccd, '*')) /* masked: keep what is stored */
+		cccd = local ? local[im->ci.cccd] : NULL;
+	imp_bind_or_null(q, base + 1, imp_val(r, im->ci.person_id));
+	imp_bind_or_null(q, base + 2, imp_val(r, im->ci.household_id));
+	imp_bind_or_null(q, base + 3, tdp_id);
+	imp_bind_or_null(q, base + 4, imp_val(r, im->ci.full_name));
+	const char *by = imp_val(r, im->ci.birth_year);
+	if (by)
+		sqlite3_bind_int(q, base + 5, atoi(by));
+	imp_bind_or_null(q, base + 6, imp_val(r, im->ci.sex));
+	imp_bind_or_null(q, base + 7, imp_val(r, im->ci.relation));
+	imp_bind_or_null(q, base + 8, cccd);
+	imp_bind_or_null(q, base + 9, answers);
+	imp_bind_or_null(q, base + 10, imp_val(r, im->ci.updated_at));
+	imp_bind_or_null(q, base + 11, imp_val(r, im->ci.updated_by) ? imp_val(r, im->ci.updated_by) : im->ctx->user.login);
+	imp_bind_or_null(q, base + 12, version);
+	imp_bind_or_null(q, base + 13, imp_val(r, im->ci.base_version));
+}
+
+static void bind_person(importer *im, sqlite3_stmt *q, const row_values *r, const char *answers, const char *tdp_id,
+                        const char *version, char **local)
+{
+	imp_bind_person_at(im, q, 0, r, answers, tdp_id, version, local);
+}
+
+/* The index of a TDP among those touched (whose people changed: their
+ * coverage bits and sums are made again at the end), added if new; -1 when
+ * out of memory. */
+long imp_touch(importer *im, const char *tdp_id)
+{
+	if (im->last_touched < im->n_touched && strcmp(im->touched[im->last_touched], tdp_id) == 0)
+		return (long)im->last_touched;
+	for (size_t i = 0; i < im->n_touched; i++)
+		if (strcmp(im->touched[i], tdp_id) == 0)
+			return (long)(im->last_touched = i);
+	size_t n = im->n_touched + 1;
+	char (*more)[37] = realloc(im->touched, n * sizeof *more);
+	if (more)
+		im->touched = more;
+	long *counts = more ? realloc(im->added_in, n * sizeof *counts) : NULL;
+	if (counts)
+		im->added_in = counts;
+	long long (*sums)[2][64] = counts ? realloc(im->bit_sums, n * sizeof *sums) : NULL;
+	if (!sums) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+		return -1;
+	}
+	im->bit_sums = sums;
+	im->added_in[im->n_touched] = 0;
+	memset(im->bit_sums[im->n_touched], 0, sizeof *sums);
+	snprintf(im->touched[im->n_touched], 37, "%s", tdp_id);
+	im->last_touched = im->n_touched++;
+	return (long)im->last_touched;
+}
+
+/* One more record added to a TDP: the import's audit says how many per TDP
+ * (each record also carries who made it and when); changes to records
+ * already here are audited one by one. */
+bool imp_count_added(importer *im, const char *tdp_id)
+{
+	long i = imp_touch(im, tdp_id);
+	if (i < 0)
+		return false;
+	im->added_in[i]++;
+	return true;
+}
+
+/* The line a record written came from, for the form's rules checked over
+ * every row written at the end of the file (check_form_rules). */
+bool imp_remember_written(importer *im, const char *id)
+{
+	if (imp_prepare(im, &im->written, "INSERT OR REPLACE INTO temp.gn_import_rows(rid, line) VALUES (?1, ?2)") != GN_OK)
+		return false;
+	sqlite3_reset(im->written);
+	sqlite3_bind_text(im->written, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(im->written, 2, im->row_line);
+	if (sqlite3_step(im->written) != SQLITE_DONE) {
+		imp_db_error(im, "import");
+		return false;
+	}
+	sqlite3_reset(im->written);
+	return true;
+}
+
+/* Inserts or overwrites the record with the incoming values. */
+static bool write_record(importer *im, const row_values *r, const char *answers, const char *tdp_id, bool insert,
+                         bool keep_version, char **local)
+{
+	bool persons = im->rep->kind == GN_EXK_PERSONS;
+	sqlite3 *db = im->ctx->db;
+	sqlite3_stmt **st = insert ? &im->ins : &im->upd;
+	const char *sql;
+	if (persons)
+		sql = insert
+			? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, relation, "
+			  "cccd, answers, created_at, created_by, updated_at, updated_by, version, base_version, version_local) "
+			  "VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM person WHERE household_id = ?2), "
+			  "?4, gn_fold(?4), ?5, ?6, ?7, ?8, json(?9), ?10, ?11, ?10, ?11, ?12, ?13, 0)"
+			: "UPDATE person SET household_id = ?2, tdp_id = ?3, full_name = ?4, name_key = gn_fold(?4), "
+			  "birth_year = ?5, sex = ?6, relation = ?7, cccd = ?8, answers = json(?9), updated_at = ?10, "
+			  "updated_by = ?11, version = coalesce(?12, version), base_version = CASE WHEN ?12 IS NULL "
+			  "THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local ELSE 0 END, "
+			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
+	else
+		sql = insert
+			? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, visit_status, "
+			  "visit_date, visited_by, entered_by, answers, created_at, created_by, updated_at, updated_by, version, "
+			  "base_version, version_local) VALUES (?1, ?2, coalesce(?3, (SELECT coalesce(max(walk_order), 0) + 1 "
+			  "FROM household WHERE tdp_id = ?2)), ?4, ?5, ?6, gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
+			  "?7, ?8, ?9, ?14, json(?10), ?11, ?12, ?11, ?12, ?13, ?15, 0)"
+			: "UPDATE household SET tdp_id = ?2, walk_order = coalesce(?3, walk_order), house_no = ?4, alley = ?5, "
+			  "street = ?6, address_key = gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
+			  "visit_status = ?7, visit_date = ?8, visited_by = ?9, answers = json(?10), "
+			  "updated_at = ?11, updated_by = ?12, version = coalesce(?13, version), base_version = CASE WHEN ?13 IS "
+			  "NULL THEN base_version ELSE ?15 END, version_local = CASE WHEN ?13 IS NULL THEN version_local ELSE 0 END, "
+			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
+	if (imp_prepare(im, st, sql) != GN_OK)
+		return false;
+	sqlite3_stmt *q = *st;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	const char *version = keep_version ? NULL : imp_val(r, im->ci.version);
+	if (persons) {
+		bind_person(im, q, r, answers, tdp_id, version, local);
+	} else {
+		imp_bind_or_null(q, 1, imp_val(r, im->ci.household_id));
+		imp_bind_or_null(q, 2, tdp_id);
+		const char *wo = imp_val(r, im->ci.walk_order);
+		if (wo)
+			sqlite3_bind_double(q, 3, strtod(wo, NULL));
+		sqlite3_bind_text(q, 4, imp_val(r, im->ci.house_no) ? imp_val(r, im->ci.house_no) : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 5, imp_val(r, im->ci.alley) ? imp_val(r, im->ci.alley) : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 6, imp_val(r, im->ci.street) ? imp_val(r, im->ci.street) : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 7, imp_val(r, im->ci.visit_status) ? imp_val(r, im->ci.visit_status) : GN_VISIT_NOT_VISITED, -1,
+		                  SQLITE_TRANSIENT);
+		imp_bind_or_null(q, 8, imp_val(r, im->ci.visit_date));
+		imp_bind_or_null(q, 9, imp_val(r, im->ci.visited_by));
+		imp_bind_or_null(q, 10, answers);
+		imp_bind_or_null(q, 11, imp_val(r, im->ci.updated_at));
+		imp_bind_or_null(q, 12, imp_val(r, im->ci.updated_by) ? imp_val(r, im->ci.updated_by) : im->ctx->user.login);
+		imp_bind_or_null(q, 13, version);
+		imp_bind_or_null(q, 14, im->ctx->user.login);
+		imp_bind_or_null(q, 15, imp_val(r, im->ci.base_version));
+	}
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		imp_db_error(im, persons ? "person" : "household");
+		return false;
+	}
+	sqlite3_reset(q);
+	(void)db;
+	return imp_remember_written(im, imp_val(r, im->ci.id)) && imp_touch(im, tdp_id) >= 0;
+}
+
+/* The audit entry of one record, in the import's transaction, written as
+ * every audit entry is (gn_audit, its statement prepared once). */
+static void audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
+                  const char *changes)
+{
+	gn_err e = { 0 };
+	if (im->status == GN_OK && gn_audit(im->ctx, action, table, id, tdp_id, changes, &e) != GN_OK) {
+		*im->err = e;
+		im->status = e.status;
+		im->fatal = true;
+	}
+}
+
+/* The import's audit entries for what it added, one per TDP. */
+void imp_audit_added(importer *im)
+{
+	const char *table = im->rep->kind == GN_EXK_PERSONS ? "person" : "household";
+	for (size_t i = 0; i < im->n_touched && im->status == GN_OK; i++) {
+		if (!im->added_in[i])
+			continue;
+		gn_strbuf b = { 0 };
+		gn_sb_add(&b, "{\"file\":");
+		gn_sb_json_str(&b, im->source ? im->source : "");
+		gn_sb_printf(&b, ",\"added\":%ld}", im->added_in[i]);
+		audit(im, "import_add", table, NULL, im->touched[i], gn_sb_str(&b));
+		gn_sb_free(&b);
+	}
+}
+
+void imp_merge_record(importer *im)
+{
+	row_values r = { 0 };
+	gn_strbuf answers = { 0 }, diff = { 0 };
+	char **local = NULL;
+	bool persons = im->rep->kind == GN_EXK_PERSONS;
+	const char *table = persons ? "person" : "household";
+	if (!imp_clean_row(im, im->cols.n, &r))
+		goto out;
+	/* the stored record first: what a spreadsheet changed is told apart
+	 * from an edit by comparing with it */
+	const char *id = imp_val(&r, im->ci.id);
+	if (!im->empty_ward && id && imp_is_uuid(id) && !local_cells(im, id, persons, &local))
+		goto out;
+	if (!imp_check_record(im, &r, local, &answers))
+		goto out;
+	id = imp_val(&r, im->ci.id);
+	if (answers.failed) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+		goto out;
+	}
+	/* the TDP: the one named must exist and be the user's; a person goes
+	 * with their household */
+	char tdp_id[37];
+	const char *code = imp_val(&r, im->ci.tdp_code);
+	if (!code) {
+		imp_problem(im, im->row_line, _("tdp_code is empty"));
+		goto out;
+	}
+	char canonical[32] = "";
+	if (!imp_tdp_for_code_as(im, code, tdp_id, canonical))
+		goto out;
+	if (*canonical && strcmp(canonical, code) != 0) {
+		int c = im->ci.tdp_code;
+		free(r.v[c]);
+		r.v[c] = strdup(canonical);
+		code = r.v[c];
+	}
+	if (persons) {
+		const char *hh = imp_val(&r, im->ci.household_id);
+		if (strcmp(hh, im->last_hh) != 0) {
+			if (imp_prepare(im, &im->hh_tdp, "SELECT tdp_id FROM household WHERE id = ?1 AND deleted = 0") != GN_OK)
+				goto out;
+			sqlite3_reset(im->hh_tdp);
+			sqlite3_bind_text(im->hh_tdp, 1, hh, -1, SQLITE_TRANSIENT);
+			int rc = sqlite3_step(im->hh_tdp);
+			const char *hh_tdp = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(im->hh_tdp, 0) : NULL;
+			snprintf(im->last_hh, sizeof im->last_hh, "%s", hh_tdp ? hh : "");
+			snprintf(im->last_hh_tdp, sizeof im->last_hh_tdp, "%s", hh_tdp ? hh_tdp : "");
+			sqlite3_reset(im->hh_tdp);
+			if (!hh_tdp) {
+				imp_problem(im, im->row_line, _("household %s is not in this database: import the households file first"),
+				        hh);
+				goto out;
+			}
+		}
+		if (strcmp(im->last_hh_tdp, tdp_id) != 0) {
+			imp_problem(im, im->row_line, _("the household of this person is not in TDP %s"), code);
+			goto out;
+		}
+	}
+	if (im->empty_ward) {
+		/* nobody was here: every row is new (a person named twice is
+		 * caught when the unique id is built) */
+		if (imp_insert_counted(im, &r, gn_sb_str(&answers), tdp_id))
+			im->rep->added++;
+		goto out;
+	}
+	if (!local) {
+		if (im->token_mangled) {
+			/* a new record whose version a spreadsheet turned into a
+			 * number: it starts a version of its own here */
+			imp_replace_value(&r, (size_t)im->ci.version, NULL);
+			if (im->ci.base_version >= 0)
+				imp_replace_value(&r, (size_t)im->ci.base_version, NULL);
+		}
+		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, true, false, NULL) && imp_count_added(im, tdp_id))
+			im->rep->added++;
+		goto out;
+	}
+	/* the local record's tdp must be the user's too */
+	int c_code = im->ci.tdp_code;
+	char local_tdp[37];
+	if (strcmp(local[c_code] ? local[c_code] : "", code) != 0 && !imp_tdp_for_code(im, local[c_code], local_tdp))
+		goto out;
+
+	size_t nc = im->cols.n;
+	const char *l_version = local[im->ci.version], *l_base = local[im->ci.base_version];
+	bool l_changed = local[nc] && atoi(local[nc]);
+	bool l_deleted = local[nc + 1] && atoi(local[nc + 1]);
+	const char *i_version = imp_val(&r, im->ci.version), *i_base = imp_val(&r, im->ci.base_version);
+	/* same content? (a masked CCCD stands for the stored one, numbers
+	 * compare as numbers) */
+	bool same = !l_deleted;
+	for (size_t k = 0; k < nc && same; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
+			continue;
+		same = ex_sheet_same(c, local[k], r.v[k]);
+	}
+	enum { UNCHANGED, TAKE, TAKE_NEW_VERSION, KEEP, CONFLICT } what;
+	if (!same && im->token_mangled && !im->opt->take_incoming) {
+		imp_problem(im, im->row_line, _("version \"%s\": the spreadsheet turned the version of this edited record into "
+		                           "a number, so gonha cannot tell which version it was edited from: export again, "
+		                           "keep the version column as Text (or use the XLSX export) and edit that file"),
+		        imp_val(&r, im->ci.version));
+		goto out;
+	}
+	if (im->opt->take_incoming)
+		what = TAKE_NEW_VERSION;
+	else if (same)
+		what = UNCHANGED;
+	else if (eq(i_version, l_version))
+		what = TAKE_NEW_VERSION;           /* edited outside gonha (in Excel) */
+	else if (eq(i_base, l_version))
+		what = TAKE;                       /* the incoming was made from ours */
+	else if (eq(l_base, i_version))
+		what = KEEP;                       /* ours was made from the incoming */
+	else if (!l_changed)                   /* ours unchanged since it last met: the newer wins */
+		what = strcmp(imp_val(&r, im->ci.updated_at), local[im->ci.updated_at] ? local[im->ci.updated_at] : "") >= 0
+		       ? TAKE : KEEP;
+	else
+		what = CONFLICT;
+
+	switch (what) {
+	case UNCHANGED:
+		im->rep->unchanged++;
+		break;
+	case KEEP:
+		im->rep->kept_local++;
+		break;
+	case TAKE:
+	case TAKE_NEW_VERSION:
+		diff_json(im, local, &r, &diff, false);
+		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, false, what == TAKE_NEW_VERSION, local)) {
+			im->rep->updated++;
+			audit(im, "import_update", table, id, tdp_id, gn_sb_str(&diff));
+		}
+		break;
+	case CONFLICT: {
+		if (imp_prepare(im, &im->conflict_seen, "SELECT 1 FROM merge_conflict WHERE record_id = ?1 AND resolved_at IS NULL "
+		                                    "AND json_extract(incoming_data, '$.version') IS ?2") != GN_OK ||
+		    imp_prepare(im, &im->conflict_add, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
+		                                   "source, detected_at) VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))") != GN_OK)
+			goto out;
+		sqlite3_reset(im->conflict_seen);
+		sqlite3_bind_text(im->conflict_seen, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(im->conflict_seen, 2, i_version, -1, SQLITE_TRANSIENT);
+		bool seen = sqlite3_step(im->conflict_seen) == SQLITE_ROW;
+		sqlite3_reset(im->conflict_seen);
+		im->rep->conflicts++;
+		if (seen)
+			break;
+		gn_strbuf l = { 0 }, in = { 0 };
+		gn_sb_add(&l, "{");
+		gn_sb_add(&in, "{");
+		for (size_t k = 0; k < nc; k++) {
+			gn_sb_add(&l, k ? "," : "");
+			gn_sb_add(&in, k ? "," : "");
+			gn_sb_json_str(&l, im->cols.cols[k].name);
+			gn_sb_json_str(&in, im->cols.cols[k].name);
+			gn_sb_add(&l, ":");
+			gn_sb_add(&in, ":");
+			if (local[k]) gn_sb_json_str(&l, local[k]); else gn_sb_add(&l, "null");
+			if (r.v[k]) gn_sb_json_str(&in, r.v[k]); else gn_sb_add(&in, "null");
+		}
+		gn_sb_add(&l, "}");
+		gn_sb_add(&in, "}");
+		sqlite3_stmt *q = im->conflict_add;
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 3, gn_sb_str(&l), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 4, gn_sb_str(&in), -1, SQLITE_TRANSIENT);
+		imp_bind_or_null(q, 5, im->source);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			imp_db_error(im, "merge_conflict");
+		sqlite3_reset(q);
+		gn_sb_free(&l);
+		gn_sb_free(&in);
+		diff_json(im, local, &r, &diff, false);
+		audit(im, "import_conflict", table, id, tdp_id, gn_sb_str(&diff));
+		break;
+	}
+	}
+out:
+	free_cells(local, im->cols.n + 2);
+	imp_row_values_free(&r);
+	gn_sb_free(&answers);
+	gn_sb_free(&diff);
+}
