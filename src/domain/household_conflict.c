@@ -655,16 +655,45 @@ static gn_status store_conflict(gn_ctx *ctx, const char *table, const char *id, 
 	return rc;
 }
 
+static gn_status keep_conflict(gn_ctx *ctx, const gn_household *typed, const gn_hh_conflict *c,
+                              const char *draft_id, size_t *stored, gn_err *err);
+
+/* The user's version kept is what they would save with every field they
+ * changed (whatever was chosen on the screen) and the database's changes
+ * elsewhere: the ward officer taking it reverts nobody's work. */
 gn_status gn_household_keep_conflict(gn_ctx *ctx, const gn_household *typed, const gn_hh_conflict *c,
                                      const char *draft_id, size_t *stored, gn_err *err)
 {
 	*stored = 0;
-	sqlite3 *db = ctx->db;
 	gn_status rc = gn_scope_require_tdp(ctx, typed->tdp_id, err);
 	if (rc != GN_OK)
 		return rc;
 	if (!typed->id[0] || !c->now.id[0])
 		return gn_fail(err, GN_ERR_INVALID, _("only a saved household can be kept as a conflict"));
+	gn_hh_conflict mine = *c; /* the same changes (borrowed), every typed field kept */
+	mine.changes = c->n ? malloc(c->n * sizeof *mine.changes) : NULL;
+	if (c->n && !mine.changes)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	for (size_t i = 0; i < c->n; i++) {
+		mine.changes[i] = c->changes[i];
+		if (c->changes[i].kind == GN_CHANGE_FIELD)
+			mine.changes[i].mine = !c->changes[i].opened_known || !eq(c->changes[i].typed, c->changes[i].opened);
+	}
+	gn_household version;
+	rc = gn_household_merge(ctx, typed, &mine, &version, err);
+	free(mine.changes);
+	if (rc != GN_OK)
+		return rc;
+	rc = keep_conflict(ctx, &version, c, draft_id, stored, err);
+	gn_household_free(&version);
+	return rc;
+}
+
+static gn_status keep_conflict(gn_ctx *ctx, const gn_household *typed, const gn_hh_conflict *c,
+                              const char *draft_id, size_t *stored, gn_err *err)
+{
+	sqlite3 *db = ctx->db;
+	gn_status rc = GN_OK;
 	char code[32] = "", now_iso[32], source[160];
 	gn_now_iso(now_iso);
 	snprintf(source, sizeof source, _("not saved in gonha by %s"), ctx->user.login);
