@@ -78,11 +78,19 @@ gn_status gn_household_check_current(gn_ctx *ctx, const gn_household *hh, gn_err
 		const gn_person *p = &hh->members[i];
 		if (!p->id[0] || find_member(base, p->id))
 			continue;
-		if (sqlite3_prepare_v2(db, "SELECT rev FROM person WHERE id = ?1 AND deleted = 0", -1, &q, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, "SELECT rev, tdp_id FROM person WHERE id = ?1 AND deleted = 0", -1, &q, NULL) !=
+		    SQLITE_OK)
 			return gn_db_fail(db, err, "person");
 		sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
-		stale = sqlite3_step(q) != SQLITE_ROW || sqlite3_column_int64(q, 0) != p->rev;
+		bool found = sqlite3_step(q) == SQLITE_ROW;
+		char tdp[37] = "";
+		if (found && sqlite3_column_text(q, 1))
+			snprintf(tdp, sizeof tdp, "%s", (const char *)sqlite3_column_text(q, 1));
+		stale = !found || sqlite3_column_int64(q, 0) != p->rev;
 		sqlite3_finalize(q);
+		/* someone else's TDP: refused as such, before telling anything about it */
+		if (found && (rc = gn_scope_require_tdp(ctx, tdp, err)) != GN_OK)
+			return rc;
 	}
 	if (stale)
 		return gn_fail(err, GN_ERR_STALE, "%s", stale_msg());

@@ -18,11 +18,11 @@ const ui_action_def ui_actions[] = {
 	{ UA_TAKE_DATABASE, "take-database", { 'd', FN(KEY_LEFT) }, "d",
 	  N_("Database's"), N_("On this line take the value now in the database (←)"), UV_STALE },
 	{ UA_SAVE, "save-again", { UI_CTRL('s'), FN(KEY_F(2)) }, "^S",
-	  N_("Save"), N_("Save again with these choices (checked again against the database)"), UV_STALE },
+	  N_("Save"), N_("Save again with these choices"), UV_STALE },
 	{ UA_KEEP_BOTH, "keep-both", { 'k' }, "k",
-	  N_("Keep both"), N_("Keep your version as a conflict for the ward officer; the database's stays"), UV_STALE },
+	  N_("Keep both"), N_("Keep both: yours for the ward officer to decide"), UV_STALE },
 	{ UA_BACK, "back-to-form", { 27 }, "Esc",
-	  N_("Back"), N_("Back to the form: nothing saved, nothing you typed lost"), UV_STALE },
+	  N_("Back"), N_("Back to the form; nothing you typed is lost"), UV_STALE },
 
 	/* forms: Ctrl-keys, since letters are typed into the fields */
 	{ UA_SAVE_NEXT, "save-next", { UI_CTRL('n'), FN(KEY_F(3)) }, "^N",
