@@ -258,8 +258,9 @@ void ui_household_replace(ui_view *household, gn_household *hh, bool dirty);
 /* The key of the household view's draft. */
 const char *ui_household_draft_id(ui_view *household);
 /* The differences of a save that met the household changed elsewhere
- * (ui_stale.c); c taken over. */
-ui_view *ui_stale_new(ui_app *app, ui_view *household, gn_hh_conflict *c);
+ * (ui_stale.c); c taken over; next: saving again goes on to the next
+ * household, as the save asked. */
+ui_view *ui_stale_new(ui_app *app, ui_view *household, gn_hh_conflict *c, bool next);
 
 /* The TDP screen's per-TDP indicator columns on the home screen: the
  * coverage screens add theirs here (ui_home.c). */

@@ -276,7 +276,7 @@ static bool met_changed_elsewhere(household_view *h, bool next)
 		h->merging = false;
 		return ok;
 	}
-	ui_push(app, ui_stale_new(app, &h->v, &c));
+	ui_push(app, ui_stale_new(app, &h->v, &c, next));
 	ui_status(app, true, "%s", _("Not saved: this household was changed elsewhere since you opened it."));
 	return false;
 }

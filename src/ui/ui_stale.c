@@ -28,6 +28,7 @@ typedef struct stale_view {
 	size_t n_lines;
 	size_t cur;           /* a line with a change */
 	size_t top;
+	bool next;            /* the save was "save, next": so is the save again */
 } stale_view;
 
 static stale_view *sv_of(ui_view *v) { return (stale_view *)v; }
@@ -259,13 +260,14 @@ static bool stale_key(ui_view *v, ui_action a, int key)
 		gn_household merged;
 		gn_err err = { 0 };
 		ui_view *hv = s->household;
+		bool next = s->next;
 		if (gn_household_merge(&app->ctx, ui_household_record(hv), &s->c, &merged, &err) != GN_OK) {
 			ui_status_err(app, &err);
 			return true;
 		}
 		ui_pop(app); /* s is gone */
 		ui_household_replace(hv, &merged, true);
-		ui_household_save(hv, false);
+		ui_household_save(hv, next);
 		return true;
 	}
 	case UA_KEEP_BOTH: {
@@ -315,7 +317,7 @@ static void stale_close(ui_view *v)
 	free(s);
 }
 
-ui_view *ui_stale_new(ui_app *app, ui_view *household, gn_hh_conflict *c)
+ui_view *ui_stale_new(ui_app *app, ui_view *household, gn_hh_conflict *c, bool next)
 {
 	stale_view *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -324,6 +326,7 @@ ui_view *ui_stale_new(ui_app *app, ui_view *household, gn_hh_conflict *c)
 	}
 	s->v = (ui_view){ .kind = UV_STALE, .draw = stale_draw, .handle_key = stale_key, .close = stale_close, .app = app };
 	s->household = household;
+	s->next = next;
 	s->c = *c; /* taken over */
 	memset(c, 0, sizeof *c);
 	build_lines(s);
