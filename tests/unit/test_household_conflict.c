@@ -370,6 +370,58 @@ static void a_resumed_draft_is_checked(void)
 	teardown();
 }
 
+/* Nothing changed in the database since it was opened: saved, twice in
+ * a row, with nothing asked. */
+static void nothing_changed_in_the_database_saves(void)
+{
+	setup();
+	gn_err err = { 0 };
+	gn_household mine;
+	REQUIRE(gn_household_load(&ctx, hh_id, &mine, &err) == GN_OK);
+	set(&mine.street, "Hoàng Văn Thụ");
+	gn_person_free(&mine.members[2]);
+	mine.n_members = 2;
+	add_person(&mine, "Nguyễn Văn Cả", 1950, "male", "parent");
+	CHECK_OK(gn_household_check_current(&ctx, &mine, &err));
+	CHECK_OK(gn_household_save(&ctx, &mine, &err));
+	set(&mine.members[2].full_name, "Nguyễn Văn Cải");
+	CHECK_OK(gn_household_save(&ctx, &mine, &err));
+	CHECK_EQ_INT(count("SELECT count(*) FROM person WHERE deleted = 0 AND full_name = 'Nguyễn Văn Cải'"), 1);
+	CHECK_EQ_INT(count("SELECT count(*) FROM person WHERE deleted = 0"), 3);
+	CHECK_EQ_INT(count("SELECT count(*) FROM household WHERE street = 'Hoàng Văn Thụ'"), 1);
+	CHECK_EQ_INT(count("SELECT count(*) FROM merge_conflict"), 0);
+	gn_household_free(&mine);
+	teardown();
+}
+
+/* A member removed here that was changed elsewhere meanwhile: asked; the
+ * database's choice keeps the member with the other side's change. */
+static void removed_here_changed_there(void)
+{
+	setup();
+	gn_err err = { 0 };
+	gn_household mine;
+	REQUIRE(gn_household_load(&ctx, hh_id, &mine, &err) == GN_OK);
+	exec("UPDATE person SET birth_year = 2011, rev = rev + 1 WHERE relation = 'child'");
+	gn_person_free(&mine.members[2]);
+	mine.n_members = 2;
+	CHECK_EQ_INT(gn_household_save(&ctx, &mine, &err), GN_ERR_STALE);
+	gn_hh_conflict c;
+	REQUIRE(gn_household_conflict(&ctx, &mine, &c, &err) == GN_OK);
+	REQUIRE(c.n == 1);
+	CHECK_EQ_INT(c.changes[0].kind, GN_CHANGE_MEMBER_DROPPED);
+	CHECK(c.changes[0].mine);
+	c.changes[0].mine = false;
+	gn_household merged;
+	REQUIRE(gn_household_merge(&ctx, &mine, &c, &merged, &err) == GN_OK);
+	CHECK_OK(gn_household_save(&ctx, &merged, &err));
+	CHECK_EQ_INT(count("SELECT count(*) FROM person WHERE deleted = 0 AND birth_year = 2011"), 1);
+	gn_household_free(&merged);
+	gn_hh_conflict_free(&c);
+	gn_household_free(&mine);
+	teardown();
+}
+
 GN_TESTS(T(a_save_over_a_changed_household_is_refused), T(both_changed_the_field_the_user_chooses),
          T(roster_changes_elsewhere_are_seen), T(a_change_with_nothing_different), T(kept_for_the_ward_officer),
-         T(a_resumed_draft_is_checked))
+         T(a_resumed_draft_is_checked), T(nothing_changed_in_the_database_saves), T(removed_here_changed_there))
