@@ -24,8 +24,10 @@ gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, con
                        const char *data, gn_err *err);
 
 /* The user's most recent draft of that kind: GN_ERR_NOT_FOUND when none.
- * A draft of a household saved after the draft was written is stale (the
- * save went through, only the clean-up did not) and is dropped here. */
+ * A draft of a household removed since, or written since with everything
+ * the draft has (the save went through, only the clean-up did not), is
+ * stale and skipped. A draft of a household changed elsewhere since is
+ * returned: its save is checked against what it was opened from. */
 gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *err);
 
 /* Removes the user's draft (no error if there was none). */
@@ -34,7 +36,8 @@ gn_status gn_draft_delete(gn_ctx *ctx, const char *kind, const char *record_id, 
 void gn_draft_free(gn_draft *d);
 
 /* A household and its roster as one JSON object, and back (through the
- * connection's JSON functions). *out malloc'd. */
+ * connection's JSON functions), with what it was opened from ("opened",
+ * revisions included) when hh->opened is set. *out malloc'd. */
 gn_status gn_household_to_json(const gn_household *hh, char **out, gn_err *err);
 gn_status gn_household_from_json(sqlite3 *db, const char *json, gn_household *out, gn_err *err);
 

@@ -40,6 +40,10 @@ typedef struct gn_household {
 	char updated_by[64];
 	gn_person *members; /* owned array of n_members */
 	size_t n_members;
+	/* owned: the household as it was read (gn_household_load) or last
+	 * saved, with its revisions; a save checks that the database still
+	 * has it (see household_conflict.h). NULL for a new household. */
+	struct gn_household *opened;
 } gn_household;
 
 /* The year "now" (honours $GONHA_NOW), for ages and birth-year checks. */
@@ -79,14 +83,19 @@ gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_e
 /* Saves a household and its roster in one transaction: cleans the text
  * (NFC, no control characters), validates, inserts or updates, tombstones
  * members no longer listed, and writes the audit log. On success the ids,
- * revisions and walk_order of hh are filled in. On any error nothing is
- * changed. */
+ * revisions and walk_order of hh are filled in and hh->opened becomes a
+ * copy of what was saved. On any error nothing is changed.
+ * GN_ERR_STALE (nothing written) when the household, one of its members or
+ * its roster changed in the database since hh->opened was read (an import,
+ * another PC's merge, a second gonha): gn_household_conflict tells what. */
 gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err);
 
 /* Removes a household and its members (tombstones), recorded in the audit. */
 gn_status gn_household_remove(gn_ctx *ctx, const char *id, gn_err *err);
 
 void gn_household_free(gn_household *hh);
+/* A deep copy (opened included). */
+gn_status gn_household_copy(const gn_household *from, gn_household *to, gn_err *err);
 void gn_person_free(gn_person *p);
 
 /* Adds an empty member at the end of the roster; returns it or NULL. */

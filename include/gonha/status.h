@@ -19,6 +19,7 @@ typedef enum gn_status {
 	GN_ERR_VERSION,    /* database made by a newer gonha */
 	GN_ERR_NOT_GONHA,  /* the file is not a gonha database */
 	GN_ERR_BUSY,       /* another process holds the database too long */
+	GN_ERR_STALE,      /* the record changed in the database since it was opened */
 } gn_status;
 
 #define GN_ERR_MSG_MAX 512

@@ -22,6 +22,7 @@ int gn_cli_fail(const gn_err *err)
 	case GN_ERR_VERSION:
 	case GN_ERR_NOT_FOUND:
 	case GN_ERR_CONFLICT:
+	case GN_ERR_STALE:
 		return GN_EXIT_USAGE;
 	default:
 		return GN_EXIT_ERROR;

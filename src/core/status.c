@@ -60,6 +60,7 @@ const char *gn_status_str(gn_status status)
 	case GN_ERR_VERSION: return _("the database was made by a newer gonha");
 	case GN_ERR_NOT_GONHA: return _("not a gonha database");
 	case GN_ERR_BUSY: return _("the database is busy");
+	case GN_ERR_STALE: return _("changed elsewhere since it was opened");
 	}
 	return _("unknown error");
 }

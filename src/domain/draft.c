@@ -1,5 +1,6 @@
 #include "gonha/draft.h"
 #include "gonha/db.h"
+#include "gonha/household_conflict.h"
 #include "gonha/i18n.h"
 #include "gonha/strbuf.h"
 
@@ -62,16 +63,36 @@ gn_status gn_draft_delete(gn_ctx *ctx, const char *kind, const char *record_id, 
 	return rc;
 }
 
+/* The household in the database has everything the draft has. */
+static bool draft_saved_already(gn_ctx *ctx, const char *record_id, const char *data)
+{
+	gn_household draft, now;
+	if (!record_id || !data || gn_household_from_json(ctx->db, data, &draft, NULL) != GN_OK)
+		return false;
+	bool same = false;
+	if (gn_household_load(ctx, record_id, &now, NULL) == GN_OK) {
+		same = gn_household_same_content(ctx->db, &draft, &now);
+		gn_household_free(&now);
+	}
+	gn_household_free(&draft);
+	return same;
+}
+
 gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
 	memset(out, 0, sizeof *out);
-	/* Drafts of households saved since (updated_at later than the draft)
-	 * are stale: the save went through, only the clean-up did not. */
+	/* A draft of a household removed since is dropped. One of a household
+	 * changed since (updated_at later than the draft) is stale only when
+	 * it holds nothing the database does not: the save went through, only
+	 * the clean-up did not. Otherwise the household was changed elsewhere
+	 * (an import, another PC): the draft is kept, and its save goes
+	 * through the conflict check. */
 	if (sqlite3_prepare_v2(ctx->db,
 	                       "SELECT d.kind, d.record_id, d.tdp_id, d.updated_at, d.data, "
-	                       "(SELECT h.updated_at > d.updated_at OR h.deleted FROM household h WHERE h.id = d.record_id) "
+	                       "(SELECT h.deleted FROM household h WHERE h.id = d.record_id), "
+	                       "(SELECT h.updated_at > d.updated_at FROM household h WHERE h.id = d.record_id) "
 	                       "FROM draft d WHERE d.user_login = ?1 AND d.kind = ?2 "
 	                       "ORDER BY d.updated_at DESC, d.record_id", -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(ctx->db, err, "draft");
@@ -80,6 +101,9 @@ gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int(st, 5))
+			continue;
+		if (sqlite3_column_int(st, 6) && draft_saved_already(ctx, (const char *)sqlite3_column_text(st, 1),
+		                                                     (const char *)sqlite3_column_text(st, 4)))
 			continue;
 		copy_col(st, 0, out->kind, sizeof out->kind);
 		copy_col(st, 1, out->record_id, sizeof out->record_id);
@@ -116,9 +140,27 @@ static void add_object(gn_strbuf *b, const char *key, const char *json)
 	gn_sb_add(b, json && *json ? json : "{}");
 }
 
+static void add_household(gn_strbuf *b, const gn_household *hh);
+
+/* The household, and what it was opened from (with its revisions: a
+ * draft resumed later is saved only over that version). */
 gn_status gn_household_to_json(const gn_household *hh, char **out, gn_err *err)
 {
 	gn_strbuf b = { 0 };
+	add_household(&b, hh);
+	if (hh->opened && b.len && !b.failed) {
+		b.s[--b.len] = '\0'; /* the closing brace */
+		gn_sb_add(&b, ",\"opened\":");
+		add_household(&b, hh->opened);
+		gn_sb_add(&b, "}");
+	}
+	*out = gn_sb_take(&b);
+	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+}
+
+static void add_household(gn_strbuf *bp, const gn_household *hh)
+{
+	gn_strbuf b = *bp;
 	gn_sb_add(&b, "{\"id\":");
 	gn_sb_json_str(&b, hh->id);
 	gn_sb_add(&b, ",\"tdp_id\":");
@@ -159,8 +201,7 @@ gn_status gn_household_to_json(const gn_household *hh, char **out, gn_err *err)
 		gn_sb_add(&b, "}");
 	}
 	gn_sb_add(&b, "]}");
-	*out = gn_sb_take(&b);
-	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	*bp = b;
 }
 
 static gn_status dup_text(sqlite3_stmt *st, int col, char **field, gn_err *err)
@@ -234,6 +275,28 @@ gn_status gn_household_from_json(sqlite3 *db, const char *json, gn_household *ou
 	}
 	if (step != SQLITE_DONE)
 		rc = gn_fail(err, GN_ERR_INVALID, _("the draft is damaged and cannot be read"));
+	sqlite3_finalize(st);
+	st = NULL;
+	/* what the draft was started from (drafts of older gonhas have none) */
+	if (rc == GN_OK && sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$.opened')", -1, &st, NULL) != SQLITE_OK)
+		rc = gn_db_fail(db, err, "draft");
+	if (rc == GN_OK) {
+		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
+			char *opened = dup_col(st, 0);
+			if (!opened || !(out->opened = calloc(1, sizeof *out->opened)))
+				rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			else if ((rc = gn_household_from_json(db, opened, out->opened, err)) != GN_OK) {
+				free(out->opened);
+				out->opened = NULL;
+			} else if (out->opened->opened) { /* one level only */
+				gn_household_free(out->opened->opened);
+				free(out->opened->opened);
+				out->opened->opened = NULL;
+			}
+			free(opened);
+		}
+	}
 out:
 	sqlite3_finalize(st);
 	if (rc != GN_OK)

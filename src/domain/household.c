@@ -1,5 +1,6 @@
 #include "gonha/household.h"
 #include "gonha/cccd.h"
+#include "gonha/household_conflict.h"
 #include "gonha/coverage.h"
 #include "gonha/date.h"
 #include "gonha/db.h"
@@ -237,6 +238,28 @@ static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
 	snprintf(buf, size, "%s", t ? (const char *)t : "");
 }
 
+/* hh->opened := a copy of hh as it is now. */
+static gn_status set_opened(gn_household *hh, gn_err *err)
+{
+	gn_household *copy = calloc(1, sizeof *copy);
+	if (!copy)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	gn_household *keep = hh->opened;
+	hh->opened = NULL;
+	gn_status st = gn_household_copy(hh, copy, err);
+	hh->opened = keep;
+	if (st != GN_OK) {
+		free(copy);
+		return st;
+	}
+	if (hh->opened) {
+		gn_household_free(hh->opened);
+		free(hh->opened);
+	}
+	hh->opened = copy;
+	return GN_OK;
+}
+
 gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -301,6 +324,9 @@ gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_e
 	}
 	if (step != SQLITE_DONE)
 		rc = gn_db_fail(ctx->db, err, "person");
+	/* what was read, for the save to check against */
+	if (rc == GN_OK)
+		rc = set_opened(out, err);
 out:
 	sqlite3_finalize(st);
 	if (rc != GN_OK)
@@ -609,6 +635,8 @@ out:
 	return rc;
 }
 
+static gn_status read_revs(sqlite3 *db, const gn_household *hh, long *revs, gn_err *err);
+
 gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err)
 {
 	gn_status st;
@@ -636,16 +664,27 @@ gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err)
 		memcpy(member_ids[i], hh->members[i].id, 37);
 	double saved_walk = hh->walk_order;
 
+	long *revs = calloc(hh->n_members + 1, sizeof *revs); /* [0]: the household's, then each member's */
+	if (!revs) {
+		free(member_ids);
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+
 	gn_now_iso(now);
 	if ((st = gn_db_begin(ctx->db, err)) != GN_OK)
 		goto out;
-	st = save_household_row(ctx, hh, now, err);
+	/* no lost update: only over the version it was opened from */
+	st = gn_household_check_current(ctx, hh, err);
+	if (st == GN_OK)
+		st = save_household_row(ctx, hh, now, err);
 	for (size_t i = 0; i < hh->n_members && st == GN_OK; i++)
 		st = save_person_row(ctx, hh, &hh->members[i], (int)i + 1, now, err);
 	if (st == GN_OK)
 		st = remove_dropped_members(ctx, hh, now, err);
 	if (st == GN_OK)
 		st = gn_cov_update_household(ctx->db, ctx->coverage, hh->id, err);
+	if (st == GN_OK)
+		st = read_revs(ctx->db, hh, revs, err);
 	if (st == GN_OK)
 		st = gn_db_commit(ctx->db, err);
 	else
@@ -658,10 +697,47 @@ gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err)
 	} else {
 		snprintf(hh->updated_at, sizeof hh->updated_at, "%s", now);
 		snprintf(hh->updated_by, sizeof hh->updated_by, "%s", ctx->user.login);
+		hh->rev = revs[0];
+		for (size_t i = 0; i < hh->n_members; i++)
+			hh->members[i].rev = revs[i + 1];
+		/* the next save checks against what was saved now; without the
+		 * copy (out of memory) it checks the revisions alone */
+		if (set_opened(hh, NULL) != GN_OK && hh->opened) {
+			gn_household_free(hh->opened);
+			free(hh->opened);
+			hh->opened = NULL;
+		}
 	}
 out:
 	free(member_ids);
+	free(revs);
 	return st;
+}
+
+/* The revisions of the household and each member, as just written. */
+static gn_status read_revs(sqlite3 *db, const gn_household *hh, long *revs, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(db, "SELECT rev FROM household WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "household");
+	for (size_t i = 0; i <= hh->n_members && rc == GN_OK; i++) {
+		if (i == 1) {
+			sqlite3_finalize(q);
+			q = NULL;
+			if (sqlite3_prepare_v2(db, "SELECT rev FROM person WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+				return gn_db_fail(db, err, "person");
+		}
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, i ? hh->members[i - 1].id : hh->id, -1, SQLITE_STATIC);
+		int step = sqlite3_step(q);
+		if (step == SQLITE_ROW)
+			revs[i] = sqlite3_column_int64(q, 0);
+		else
+			rc = gn_db_fail(db, err, i ? "person" : "household");
+	}
+	sqlite3_finalize(q);
+	return rc;
 }
 
 gn_status gn_household_remove(gn_ctx *ctx, const char *id, gn_err *err)
@@ -714,6 +790,10 @@ void gn_person_free(gn_person *p)
 
 void gn_household_free(gn_household *hh)
 {
+	if (hh->opened) {
+		gn_household_free(hh->opened);
+		free(hh->opened);
+	}
 	free(hh->house_no);
 	free(hh->alley);
 	free(hh->street);
@@ -736,4 +816,56 @@ gn_person *gn_household_add_member(gn_household *hh)
 	gn_person *p = &hh->members[hh->n_members++];
 	memset(p, 0, sizeof *p);
 	return p;
+}
+
+static gn_status dup_or_null(const char *from, char **to)
+{
+	*to = NULL;
+	if (from && !(*to = strdup(from)))
+		return GN_ERR_NOMEM;
+	return GN_OK;
+}
+
+gn_status gn_household_copy(const gn_household *from, gn_household *to, gn_err *err)
+{
+	memset(to, 0, sizeof *to);
+	memcpy(to->id, from->id, sizeof to->id);
+	memcpy(to->tdp_id, from->tdp_id, sizeof to->tdp_id);
+	to->walk_order = from->walk_order;
+	memcpy(to->visit_status, from->visit_status, sizeof to->visit_status);
+	to->rev = from->rev;
+	memcpy(to->updated_at, from->updated_at, sizeof to->updated_at);
+	memcpy(to->updated_by, from->updated_by, sizeof to->updated_by);
+	bool ok = !dup_or_null(from->house_no, &to->house_no) && !dup_or_null(from->alley, &to->alley) &&
+	          !dup_or_null(from->street, &to->street) && !dup_or_null(from->visit_date, &to->visit_date) &&
+	          !dup_or_null(from->visited_by, &to->visited_by) && !dup_or_null(from->entered_by, &to->entered_by) &&
+	          !dup_or_null(from->answers, &to->answers);
+	for (size_t i = 0; ok && i < from->n_members; i++) {
+		const gn_person *f = &from->members[i];
+		gn_person *p = gn_household_add_member(to);
+		if (!p) {
+			ok = false;
+			break;
+		}
+		memcpy(p->id, f->id, sizeof p->id);
+		p->birth_year = f->birth_year;
+		memcpy(p->sex, f->sex, sizeof p->sex);
+		memcpy(p->relation, f->relation, sizeof p->relation);
+		p->rev = f->rev;
+		ok = !dup_or_null(f->full_name, &p->full_name) && !dup_or_null(f->cccd, &p->cccd) &&
+		     !dup_or_null(f->answers, &p->answers);
+	}
+	if (ok && from->opened) {
+		to->opened = calloc(1, sizeof *to->opened);
+		ok = to->opened && gn_household_copy(from->opened, to->opened, NULL) == GN_OK;
+		if (!ok) {
+			free(to->opened);
+			to->opened = NULL;
+		}
+	}
+	if (!ok) {
+		gn_household_free(to);
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+	return GN_OK;
 }

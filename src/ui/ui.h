@@ -15,6 +15,7 @@
 #include "gonha/coverage.h"
 #include "gonha/editbuf.h"
 #include "gonha/household.h"
+#include "gonha/household_conflict.h"
 #include "gonha/session.h"
 #include "ui_model.h"
 
@@ -42,6 +43,7 @@ typedef enum ui_action {
 	UA_COVERAGE, UA_DASHBOARD, UA_SORT, UA_REVERSE, UA_NEXT_COL, UA_PREV_COL, UA_EXPORT_CSV, UA_PRINT_SHEET,
 	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
+	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
 } ui_action;
 
 /* The views, as bits: an action lists the views it works in. */
@@ -57,6 +59,7 @@ enum {
 	UV_MISSING = 1 << 8,  /* the people missing from an indicator */
 	UV_EXCHANGE = 1 << 12, /* CSV export and import */
 	UV_CONFLICTS = 1 << 13, /* merge conflicts, for a ward officer */
+	UV_STALE = 1 << 14,   /* a save met a household changed elsewhere: the differences */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
@@ -249,6 +252,15 @@ void ui_household_touched(ui_view *household);   /* write the draft */
 /* Saves; then with next = true opens the next household in the walk. */
 bool ui_household_save(ui_view *household, bool next);
 void ui_household_add_member(ui_view *household);
+/* Puts hh (taken over) in the household view in place of what it had, the
+ * form rebuilt; dirty: it is not saved yet (and goes in the draft). */
+void ui_household_replace(ui_view *household, gn_household *hh, bool dirty);
+/* The key of the household view's draft. */
+const char *ui_household_draft_id(ui_view *household);
+/* The differences of a save that met the household changed elsewhere
+ * (ui_stale.c); c taken over; next: saving again goes on to the next
+ * household, as the save asked. */
+ui_view *ui_stale_new(ui_app *app, ui_view *household, gn_hh_conflict *c, bool next);
 
 /* The TDP screen's per-TDP indicator columns on the home screen: the
  * coverage screens add theirs here (ui_home.c). */

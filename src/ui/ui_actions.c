@@ -11,6 +11,19 @@
 #define FN(k) (UI_FN | (k))
 
 const ui_action_def ui_actions[] = {
+	/* a save that met the household changed elsewhere: nothing is typed
+	 * on that screen, so letters; Enter and Tab move on as in the forms */
+	{ UA_TAKE_MINE, "keep-mine", { 'm', FN(KEY_RIGHT) }, "m",
+	  N_("Mine"), N_("On this line keep what you typed (→)"), UV_STALE },
+	{ UA_TAKE_DATABASE, "take-database", { 'd', FN(KEY_LEFT) }, "d",
+	  N_("Database's"), N_("On this line take the value now in the database (←)"), UV_STALE },
+	{ UA_SAVE, "save-again", { UI_CTRL('s'), FN(KEY_F(2)) }, "^S",
+	  N_("Save"), N_("Save again with these choices"), UV_STALE },
+	{ UA_KEEP_BOTH, "keep-both", { 'k' }, "k",
+	  N_("Keep both"), N_("Keep both: yours for the ward officer to decide"), UV_STALE },
+	{ UA_BACK, "back-to-form", { 27 }, "Esc",
+	  N_("Back"), N_("Back to the form; nothing you typed is lost"), UV_STALE },
+
 	/* forms: Ctrl-keys, since letters are typed into the fields */
 	{ UA_SAVE_NEXT, "save-next", { UI_CTRL('n'), FN(KEY_F(3)) }, "^N",
 	  N_("Save, next"), N_("Save this household and go to the next one in walking order"), UV_FORMS },
@@ -23,10 +36,10 @@ const ui_action_def ui_actions[] = {
 	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) }, "^D",
 	  N_("Remove person"), N_("Remove the member under the cursor from the household"), UV_HOUSEHOLD },
 	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) }, "Enter",
-	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM },
-	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, "↓", NULL, N_("Next field"), UV_FORMS | UV_SIGNIN | UV_ACCFORM },
+	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
+	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, "↓", NULL, N_("Next field"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
 	{ UA_PREV_FIELD, "previous-field", { FN(KEY_BTAB), FN(KEY_UP) }, "S-Tab",
-	  NULL, N_("Previous field (Shift-Tab or Up)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM },
+	  NULL, N_("Previous field (Shift-Tab or Up)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
 	{ UA_SAVE, "save-account", { UI_CTRL('s'), FN(KEY_F(2)) }, "^S",
 	  N_("Save"), N_("Save (Enter on the last field too); a wrong field changes nothing"), UV_ACCFORM },
 	{ UA_BACK, "cancel", { 27 }, "Esc", N_("Cancel"), N_("Leave without changing anything"), UV_ACCFORM },
@@ -111,7 +124,7 @@ const ui_action_def ui_actions[] = {
 
 	/* everywhere */
 	{ UA_HELP, "help", { FN(KEY_F(1)), '?' }, "?",
-	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
+	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS | UV_STALE },
 	{ UA_HELP, "help", { FN(KEY_F(1)), UI_CTRL('g') }, "F1",
 	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_EXCHANGE },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
@@ -125,7 +138,7 @@ const ui_action_def ui_actions[] = {
 	{ UA_QUIT, "quit", { 'q', UI_CTRL('q') }, "q",
 	  N_("Quit"), N_("Quit gonha"), UV_LISTS | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
 	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') }, "^Q",
-	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS | UV_ACCFORM | UV_EXCHANGE },
+	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS | UV_ACCFORM | UV_EXCHANGE | UV_STALE },
 
 	/* last on the key bar: a ward officer's screens, switching user */
 	{ UA_USERS, "users", { 'u' }, "u",

@@ -28,10 +28,12 @@ typedef struct household_view {
 	size_t roster_top;
 	int roster_y;           /* the roster's heading line, as last drawn (mouse) */
 	bool dirty;             /* changed since loaded or saved */
+	bool merging;           /* saving again after a change elsewhere */
 	unsigned drafted_edits;
 } household_view;
 
 static household_view *hv_of(ui_view *v) { return (household_view *)v; }
+static bool met_changed_elsewhere(household_view *h, bool next);
 
 gn_household *ui_household_record(ui_view *v) { return &hv_of(v)->hh; }
 
@@ -224,6 +226,61 @@ static void go_next(household_view *h)
 	}
 }
 
+void ui_household_replace(ui_view *v, gn_household *hh, bool dirty)
+{
+	household_view *h = hv_of(v);
+	ui_form_free(&h->form);
+	ui_model_free(h->model);
+	gn_household_free(&h->hh);
+	h->hh = *hh; /* taken over */
+	memset(hh, 0, sizeof *hh);
+	h->model = ui_household_model_new(v->app, &h->hh);
+	ui_form_init(&h->form, h->model);
+	if (h->member > h->hh.n_members)
+		h->member = h->hh.n_members;
+	h->dirty = dirty;
+	if (dirty)
+		ui_household_touched(v);
+}
+
+const char *ui_household_draft_id(ui_view *v)
+{
+	return hv_of(v)->draft_id;
+}
+
+/* The save met the household changed elsewhere since it was opened:
+ * what is typed stays (in the form and the draft) and the differences are
+ * shown. When nothing differs (only the revisions moved), the database's
+ * version with what was typed goes in at once. */
+static bool met_changed_elsewhere(household_view *h, bool next)
+{
+	ui_app *app = h->v.app;
+	gn_err err = { 0 };
+	gn_hh_conflict c;
+	ui_household_touched(&h->v);
+	if (gn_household_conflict(&app->ctx, &h->hh, &c, &err) != GN_OK) {
+		ui_status(app, true, _("Not saved: %s"), err.msg);
+		return false;
+	}
+	if (c.n == 0 && !h->merging) {
+		gn_household merged;
+		gn_status st = gn_household_merge(&app->ctx, &h->hh, &c, &merged, &err);
+		gn_hh_conflict_free(&c);
+		if (st != GN_OK) {
+			ui_status(app, true, _("Not saved: %s"), err.msg);
+			return false;
+		}
+		ui_household_replace(&h->v, &merged, true);
+		h->merging = true;
+		bool ok = ui_household_save(&h->v, next);
+		h->merging = false;
+		return ok;
+	}
+	ui_push(app, ui_stale_new(app, &h->v, &c, next));
+	ui_status(app, true, "%s", _("Not saved: this household was changed elsewhere since you opened it."));
+	return false;
+}
+
 bool ui_household_save(ui_view *v, bool next)
 {
 	household_view *h = hv_of(v);
@@ -258,7 +315,10 @@ bool ui_household_save(ui_view *v, bool next)
 		ui_model_free(pm);
 	}
 	bool was_new = !h->hh.id[0];
-	if (gn_household_save_clearing_draft(&app->ctx, &h->hh, h->draft_id, &err) != GN_OK) {
+	gn_status st = gn_household_save_clearing_draft(&app->ctx, &h->hh, h->draft_id, &err);
+	if (st == GN_ERR_STALE)
+		return met_changed_elsewhere(h, next);
+	if (st != GN_OK) {
 		size_t i;
 		char rest[64];
 		if (sscanf(err.field, "members[%zu].%63s", &i, rest) == 2 && i < h->hh.n_members) {

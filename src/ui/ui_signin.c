@@ -99,8 +99,15 @@ static void signed_in(signin_view *s)
 	int key = ui_ask(app, q);
 	if (key == '\r' || key == '\n' || key == 'y' || key == 'c' || key == 'k') {
 		ui_push(app, ui_tdp_new(app, hh.tdp_id));
+		/* a draft of a household changed elsewhere since it was started:
+		 * told now; its save shows the differences */
+		bool changed = gn_household_check_current(&app->ctx, &hh, NULL) == GN_ERR_STALE;
 		ui_push(app, ui_household_new(app, hh.tdp_id, NULL, &hh, d.record_id));
-		ui_status(app, false, "%s", _("The draft is back. Ctrl-S saves it."));
+		if (changed)
+			ui_status(app, true, "%s", _("The draft is back, but this household was changed elsewhere since the draft "
+			                             "was started: Ctrl-S shows what changed beside what you typed."));
+		else
+			ui_status(app, false, "%s", _("The draft is back. Ctrl-S saves it."));
 	} else {
 		if (key == 'x')
 			gn_draft_delete(&app->ctx, GN_DRAFT_HOUSEHOLD, d.record_id, NULL);
