@@ -6,6 +6,7 @@
  * conflict for the ward officer. Nothing typed is thrown away: Esc goes
  * back to the form with everything as it was typed. */
 #include "ui.h"
+#include "gonha/date.h"
 #include "gonha/household_conflict.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
@@ -41,7 +42,7 @@ static char *shown(uf_model *m, const char *name, const char *value)
 	size_t i = m ? m->find(m, name) : (size_t)-1;
 	const uf_field *f = i != (size_t)-1 ? m->field(m, i) : NULL;
 	if (f && f->kind == UF_DATE)
-		return ui_date_shown(value);
+		return gn_date_to_dmy(value);
 	if (f && (f->kind == UF_SELECT_ONE || f->kind == UF_SELECT_MULTIPLE)) {
 		char out[512] = "";
 		size_t len = 0;
