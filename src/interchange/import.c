@@ -384,6 +384,139 @@ static char separator_of(const char *line, size_t n)
 	return semicolons && !commas ? ';' : ',';
 }
 
+/* The connection set for one long import, and put back afterwards. */
+typedef struct import_settings {
+	int old_cache;
+	bool keys_off, journal_switched;
+} import_settings;
+
+static void settings_for_import(sqlite3 *db, bool dry_run, import_settings *set)
+{
+	set->old_cache = -2000;
+	/* A bigger page cache for the one long transaction, so SQLite does not
+	 * spill dirty pages to the WAL again and again; bounded so that the
+	 * whole command stays under 64 MB. (Statement journals stay in temp
+	 * files: in memory they made the import 20% faster but held 150 MB on
+	 * 200 thousand persons.) */
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		set->old_cache = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_exec(db, "PRAGMA cache_size = -24576", NULL, NULL, NULL); /* a hint: fine without */
+	/* Into a ward with nobody in it, every person's household and TDP are
+	 * checked by the import itself before the row goes in (and no record
+	 * is removed): SQLite's own foreign key lookups would do it twice.
+	 * The setting cannot change inside a transaction. */
+	set->keys_off = false;
+	q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT NOT EXISTS (SELECT 1 FROM person)", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) && !dry_run)
+		set->keys_off = sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_finalize(q);
+	/* ... and each page the import adds is written once, not to the WAL
+	 * and again by the checkpoint (two million persons: 64 s to 54 s) */
+	set->journal_switched = set->keys_off && gn_db_journal_for_bulk(db);
+}
+
+static void settings_back(sqlite3 *db, const import_settings *set)
+{
+	char *sql = sqlite3_mprintf("PRAGMA cache_size = %d", set->old_cache);
+	if (sql)
+		sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_free(sql);
+	if (set->keys_off)
+		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (set->journal_switched)
+		gn_db_journal_wal(db);
+}
+
+/* Every line of the file through libcsv, each row handled as it ends. */
+static void read_lines(importer *im, line_source *src)
+{
+	struct csv_parser p;
+	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+		return;
+	}
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	const char *line;
+	while (!im->fatal && (line = next_line(src, &buf, &cap, &n)) != NULL) {
+		if (im->line == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			line += 3;
+			n -= 3;
+		}
+		if (im->line == 1 && separator_of(line, n) == ';') {
+			csv_set_delim(&p, ';');
+			im->decimal_comma = true;
+		}
+		if (memchr(line, '\0', n))
+			im->row_nul = true;
+		else if (u8_check((const uint8_t *)line, n))
+			im->row_bad_utf8 = true;
+		if (csv_parse(&p, line, n, on_field, on_row, im) != n) {
+			imp_problem(im, im->line, _("the CSV is broken here: %s"), csv_strerror(csv_error(&p)));
+			im->fatal = true;
+		}
+		im->line++;
+	}
+	if (!im->fatal && csv_fini(&p, on_field, on_row, im) != 0)
+		imp_problem(im, im->row_start, _("a quoted cell is not closed before the end of the file"));
+	if (!im->fatal && !im->header_done && im->rep->problems_total == 0)
+		imp_problem(im, 1, _("the file is empty"));
+	clear_row(im);
+	free(im->cells);
+	im->cells = NULL;
+	free(buf);
+	csv_free(&p);
+}
+
+/* The coverage counters of every TDP the file touched. */
+static void recount_touched(importer *im)
+{
+	gn_ctx *ctx = im->ctx;
+	gn_err e = { 0 };
+	gn_status cs = GN_OK;
+	if (im->status != GN_OK || im->rep->problems_total != 0)
+		return;
+	if (im->empty_ward) {
+		/* the bits went in with the rows and were summed as they went */
+		for (size_t i = 0; i < im->n_touched && cs == GN_OK; i++)
+			cs = gn_cov_add_sums(ctx->db, im->touched[i], im->bit_sums[i][0], im->bit_sums[i][1],
+			                     ctx->coverage->n, &e);
+		if (cs == GN_OK)
+			cs = gn_cov_resume(ctx->db, &e);
+	} else if (im->n_touched && ctx->coverage) {
+		/* the coverage bits of the people of every TDP touched, then the sums */
+		gn_strbuf where = { 0 };
+		gn_sb_add(&where, "deleted = 0 AND tdp_id IN (");
+		for (size_t i = 0; i < im->n_touched; i++)
+			gn_sb_printf(&where, "%s'%s'", i ? "," : "", im->touched[i]); /* UUIDs: hex and dashes only */
+		gn_sb_add(&where, ")");
+		cs = where.failed ? gn_fail(&e, GN_ERR_NOMEM, _("out of memory"))
+		                  : gn_cov_update_many(ctx->db, ctx->coverage, gn_sb_str(&where), &e);
+		gn_sb_free(&where);
+	}
+	if (cs != GN_OK) {
+		*im->err = e;
+		im->status = e.status;
+	}
+}
+
+static void importer_free(importer *im)
+{
+	sqlite3_stmt **stmts[] = { &im->local, &im->ins, &im->upd, &im->conflict_seen, &im->conflict_add, &im->tdp_of,
+		                       &im->hh_tdp, &im->pos, &im->hl_seen, &im->hl_walk, &im->bulk_ins, &im->written };
+	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
+		sqlite3_finalize(*stmts[i]);
+	free(im->touched);
+	free(im->added_in);
+	free(im->bit_sums);
+	free(im->map);
+	ex_cols_free(&im->cols);
+}
+
 static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, const char *source,
                      long long file_bytes, const gn_import_options *opt, gn_import_report *rep, gn_err *err)
 {
@@ -394,44 +527,11 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	importer im = { .ctx = ctx, .census = census, .opt = opt, .rep = rep, .err = err, .source = source,
 	                .this_year = gn_this_year(), .line = 1, .file_bytes = file_bytes,
 	                .row_start = 1 };
-	struct csv_parser p;
-	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
-		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-	/* A bigger page cache for the one long transaction, so SQLite does not
-	 * spill dirty pages to the WAL again and again; bounded so that the
-	 * whole command stays under 64 MB. Put back afterwards. */
-	int old_cache = -2000;
-	{
-		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(ctx->db, "PRAGMA cache_size", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-			old_cache = sqlite3_column_int(q, 0);
-		sqlite3_finalize(q);
-		/* (Statement journals stay in temp files: in memory they made the
-		 * import 20% faster but held 150 MB on 200 thousand persons.) */
-		sqlite3_exec(ctx->db, "PRAGMA cache_size = -24576", NULL, NULL, NULL);
-	}
-	/* Into a ward with nobody in it, every person's household and TDP are
-	 * checked by the import itself before the row goes in (and no record
-	 * is removed): SQLite's own foreign key lookups would do it twice.
-	 * The setting cannot change inside a transaction. */
-	bool keys_off = false;
-	{
-		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(ctx->db, "SELECT NOT EXISTS (SELECT 1 FROM person)", -1, &q, NULL) == SQLITE_OK &&
-		    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) && !opt->dry_run)
-			keys_off = sqlite3_exec(ctx->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) == SQLITE_OK;
-		sqlite3_finalize(q);
-	}
-	/* ... and each page the import adds is written once, not to the WAL
-	 * and again by the checkpoint (two million persons: 64 s to 54 s) */
-	bool journal_switched = keys_off && gn_db_journal_for_bulk(ctx->db);
+	import_settings set;
+	settings_for_import(ctx->db, opt->dry_run, &set);
 	gn_status st = gn_db_begin(ctx->db, err);
 	if (st != GN_OK) {
-		if (keys_off)
-			sqlite3_exec(ctx->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
-		if (journal_switched)
-			gn_db_journal_wal(ctx->db);
-		csv_free(&p);
+		settings_back(ctx->db, &set);
 		return st;
 	}
 	if (sqlite3_prepare_v2(ctx->db, "SELECT id FROM tdp WHERE code = ?1", -1, &im.tdp_of, NULL) != SQLITE_OK)
@@ -440,37 +540,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	if (sqlite3_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS gn_import_rows(rid TEXT PRIMARY KEY, line INTEGER) "
 	                 "WITHOUT ROWID; DELETE FROM temp.gn_import_rows", NULL, NULL, NULL) != SQLITE_OK)
 		imp_db_error(&im, "import");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	const char *line;
-	while (!im.fatal && (line = next_line(src, &buf, &cap, &n)) != NULL) {
-		if (im.line == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
-			line += 3;
-			n -= 3;
-		}
-		if (im.line == 1 && separator_of(line, n) == ';') {
-			csv_set_delim(&p, ';');
-			im.decimal_comma = true;
-		}
-		if (memchr(line, '\0', n))
-			im.row_nul = true;
-		else if (u8_check((const uint8_t *)line, n))
-			im.row_bad_utf8 = true;
-		if (csv_parse(&p, line, n, on_field, on_row, &im) != n) {
-			imp_problem(&im, im.line, _("the CSV is broken here: %s"), csv_strerror(csv_error(&p)));
-			im.fatal = true;
-		}
-		im.line++;
-	}
-	if (!im.fatal && csv_fini(&p, on_field, on_row, &im) != 0)
-		imp_problem(&im, im.row_start, _("a quoted cell is not closed before the end of the file"));
-	if (!im.fatal && !im.header_done && rep->problems_total == 0)
-		imp_problem(&im, 1, _("the file is empty"));
-	clear_row(&im);
-	free(im.cells);
-	free(buf);
-	csv_free(&p);
-
+	read_lines(&im, src);
 	if (im.bulk_pending && im.status == GN_OK && rep->problems_total == 0)
 		imp_bulk_flush(&im);
 	imp_check_form_rules(&im);
@@ -482,52 +552,8 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		/* only a hint: the indexes are built with the cache as it was */
 	}
 	imp_rebuild_indexes(&im);
-	if (im.empty_ward && im.status == GN_OK && rep->problems_total == 0) {
-		/* the bits went in with the rows and were summed as they went */
-		gn_err e = { 0 };
-		gn_status cs = GN_OK;
-		for (size_t i = 0; i < im.n_touched && cs == GN_OK; i++)
-			cs = gn_cov_add_sums(ctx->db, im.touched[i], im.bit_sums[i][0], im.bit_sums[i][1],
-			                     ctx->coverage->n, &e);
-		if (cs == GN_OK)
-			cs = gn_cov_resume(ctx->db, &e);
-		if (cs != GN_OK) {
-			*err = e;
-			im.status = e.status;
-		}
-	} else if (im.status == GN_OK && rep->problems_total == 0 && im.n_touched && ctx->coverage) {
-		/* the coverage bits of the people of every TDP touched, then the sums */
-		gn_strbuf where = { 0 };
-		gn_sb_add(&where, "deleted = 0 AND tdp_id IN (");
-		for (size_t i = 0; i < im.n_touched; i++)
-			gn_sb_printf(&where, "%s'%s'", i ? "," : "", im.touched[i]); /* UUIDs: hex and dashes only */
-		gn_sb_add(&where, ")");
-		gn_err e = { 0 };
-		if (where.failed) {
-			im.status = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-		} else if (gn_cov_update_many(ctx->db, ctx->coverage, gn_sb_str(&where), &e) != GN_OK) {
-			*err = e;
-			im.status = e.status;
-		}
-		gn_sb_free(&where);
-	}
-	sqlite3_stmt **stmts[] = { &im.local, &im.ins, &im.upd, &im.conflict_seen, &im.conflict_add, &im.tdp_of,
-		                       &im.hh_tdp, &im.pos, &im.hl_seen, &im.hl_walk,
-		                       &im.bulk_ins, &im.written };
-	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
-		sqlite3_finalize(*stmts[i]);
-	free(im.touched);
-	free(im.added_in);
-	free(im.bit_sums);
-	free(im.map);
-	ex_cols_free(&im.cols);
-	{
-		char *sql = sqlite3_mprintf("PRAGMA cache_size = %d", old_cache);
-		if (sql)
-			sqlite3_exec(ctx->db, sql, NULL, NULL, NULL);
-		sqlite3_free(sql);
-	}
-
+	recount_touched(&im);
+	importer_free(&im);
 	if (im.status != GN_OK) {
 		gn_db_rollback(ctx->db);
 		st = im.status;
@@ -542,10 +568,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	} else {
 		st = gn_db_commit(ctx->db, err);
 	}
-	if (keys_off)
-		sqlite3_exec(ctx->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
-	if (journal_switched)
-		gn_db_journal_wal(ctx->db);
+	settings_back(ctx->db, &set);
 	return st;
 }
 

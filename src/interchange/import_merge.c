@@ -295,6 +295,155 @@ void imp_audit_added(importer *im)
 	}
 }
 
+/* The TDP a row names, which must exist and be the user's (its code as
+ * stored put back in the row); a person goes with their household. */
+static bool row_tdp(importer *im, row_values *r, bool persons, char tdp_id[37])
+{
+	const char *code = imp_val(r, im->ci.tdp_code);
+	if (!code) {
+		imp_problem(im, im->row_line, _("tdp_code is empty"));
+		return false;
+	}
+	char canonical[32] = "";
+	if (!imp_tdp_for_code_as(im, code, tdp_id, canonical))
+		return false;
+	if (*canonical && strcmp(canonical, code) != 0) {
+		imp_replace_value(r, (size_t)im->ci.tdp_code, strdup(canonical));
+		code = imp_val(r, im->ci.tdp_code);
+	}
+	if (!persons)
+		return true;
+	const char *hh = imp_val(r, im->ci.household_id);
+	if (strcmp(hh, im->last_hh) != 0) {
+		if (imp_prepare(im, &im->hh_tdp, "SELECT tdp_id FROM household WHERE id = ?1 AND deleted = 0") != GN_OK)
+			return false;
+		sqlite3_reset(im->hh_tdp);
+		sqlite3_bind_text(im->hh_tdp, 1, hh, -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(im->hh_tdp);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			imp_db_error(im, "household");
+			return false;
+		}
+		const char *hh_tdp = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(im->hh_tdp, 0) : NULL;
+		snprintf(im->last_hh, sizeof im->last_hh, "%s", hh_tdp ? hh : "");
+		snprintf(im->last_hh_tdp, sizeof im->last_hh_tdp, "%s", hh_tdp ? hh_tdp : "");
+		sqlite3_reset(im->hh_tdp);
+		if (!hh_tdp) {
+			imp_problem(im, im->row_line, _("household %s is not in this database: import the households file first"),
+			            hh);
+			return false;
+		}
+	}
+	if (strcmp(im->last_hh_tdp, tdp_id) != 0) {
+		imp_problem(im, im->row_line, _("the household of this person is not in TDP %s"), code);
+		return false;
+	}
+	return true;
+}
+
+typedef enum merge_decision { UNCHANGED, TAKE, TAKE_NEW_VERSION, KEEP, CONFLICT, REFUSED } merge_decision;
+
+/* The merge rules of docs/exchange.md, on the stored cells (local, with
+ * version_local and deleted after the columns) and the incoming row. */
+static merge_decision decide(importer *im, const row_values *r, char **local)
+{
+	size_t nc = im->cols.n;
+	const char *l_version = local[im->ci.version], *l_base = local[im->ci.base_version];
+	bool l_changed = local[nc] && atoi(local[nc]);
+	bool l_deleted = local[nc + 1] && atoi(local[nc + 1]);
+	const char *i_version = imp_val(r, im->ci.version), *i_base = imp_val(r, im->ci.base_version);
+	/* same content? (a masked CCCD stands for the stored one, numbers
+	 * compare as numbers) */
+	bool same = !l_deleted;
+	for (size_t k = 0; k < nc && same; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
+			continue;
+		same = ex_sheet_same(c, local[k], r->v[k]);
+	}
+	if (!same && im->token_mangled && !im->opt->take_incoming) {
+		imp_problem(im, im->row_line, _("version \"%s\": the spreadsheet turned the version of this edited record into "
+		                               "a number, so gonha cannot tell which version it was edited from: export again, "
+		                               "keep the version column as Text (or use the XLSX export) and edit that file"),
+		            i_version);
+		return REFUSED;
+	}
+	if (im->opt->take_incoming)
+		return TAKE_NEW_VERSION;
+	if (same)
+		return UNCHANGED;
+	if (eq(i_version, l_version))
+		return TAKE_NEW_VERSION; /* edited outside gonha (in Excel) */
+	if (eq(i_base, l_version))
+		return TAKE; /* the incoming was made from ours */
+	if (eq(l_base, i_version))
+		return KEEP; /* ours was made from the incoming */
+	if (!l_changed) { /* ours unchanged since it last met: the newer wins */
+		const char *l_at = local[im->ci.updated_at];
+		return strcmp(imp_val(r, im->ci.updated_at), l_at ? l_at : "") >= 0 ? TAKE : KEEP;
+	}
+	return CONFLICT;
+}
+
+/* {column: value} of a whole row, for the conflict list. */
+static void row_json(importer *im, char *const *cells, gn_strbuf *b)
+{
+	gn_sb_add(b, "{");
+	for (size_t k = 0; k < im->cols.n; k++) {
+		gn_sb_add(b, k ? "," : "");
+		gn_sb_json_str(b, im->cols.cols[k].name);
+		gn_sb_add(b, ":");
+		if (cells[k])
+			gn_sb_json_str(b, cells[k]);
+		else
+			gn_sb_add(b, "null");
+	}
+	gn_sb_add(b, "}");
+}
+
+/* Changed on both sides: ours stays, theirs is kept beside it for a ward
+ * officer (once per incoming version). */
+static void keep_conflict(importer *im, const row_values *r, char **local, const char *table, const char *tdp_id)
+{
+	const char *id = imp_val(r, im->ci.id);
+	if (imp_prepare(im, &im->conflict_seen, "SELECT 1 FROM merge_conflict WHERE record_id = ?1 AND resolved_at IS NULL "
+	                                        "AND json_extract(incoming_data, '$.version') IS ?2") != GN_OK ||
+	    imp_prepare(im, &im->conflict_add, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
+	                                       "source, detected_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+	                                       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))") != GN_OK)
+		return;
+	sqlite3_reset(im->conflict_seen);
+	sqlite3_bind_text(im->conflict_seen, 1, id, -1, SQLITE_TRANSIENT);
+	imp_bind_or_null(im->conflict_seen, 2, imp_val(r, im->ci.version));
+	int rc = sqlite3_step(im->conflict_seen);
+	sqlite3_reset(im->conflict_seen);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		imp_db_error(im, "merge_conflict");
+		return;
+	}
+	im->rep->conflicts++;
+	if (rc == SQLITE_ROW)
+		return; /* this version is already kept */
+	gn_strbuf l = { 0 }, in = { 0 }, diff = { 0 };
+	row_json(im, local, &l);
+	row_json(im, r->v, &in);
+	sqlite3_stmt *q = im->conflict_add;
+	sqlite3_reset(q);
+	sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, gn_sb_str(&l), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, gn_sb_str(&in), -1, SQLITE_TRANSIENT);
+	imp_bind_or_null(q, 5, im->source);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		imp_db_error(im, "merge_conflict");
+	sqlite3_reset(q);
+	diff_json(im, local, r, &diff, false);
+	audit(im, "import_conflict", table, id, tdp_id, gn_sb_str(&diff));
+	gn_sb_free(&l);
+	gn_sb_free(&in);
+	gn_sb_free(&diff);
+}
+
 void imp_merge_record(importer *im)
 {
 	row_values r = { 0 };
@@ -302,6 +451,7 @@ void imp_merge_record(importer *im)
 	char **local = NULL;
 	bool persons = im->rep->kind == GN_EXK_PERSONS;
 	const char *table = persons ? "person" : "household";
+	char tdp_id[37];
 	if (!imp_clean_row(im, im->cols.n, &r))
 		goto out;
 	/* the stored record first: what a spreadsheet changed is told apart
@@ -311,52 +461,14 @@ void imp_merge_record(importer *im)
 		goto out;
 	if (!imp_check_record(im, &r, local, &answers))
 		goto out;
-	id = imp_val(&r, im->ci.id);
 	if (answers.failed) {
 		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
 		im->fatal = true;
 		goto out;
 	}
-	/* the TDP: the one named must exist and be the user's; a person goes
-	 * with their household */
-	char tdp_id[37];
-	const char *code = imp_val(&r, im->ci.tdp_code);
-	if (!code) {
-		imp_problem(im, im->row_line, _("tdp_code is empty"));
+	if (!row_tdp(im, &r, persons, tdp_id))
 		goto out;
-	}
-	char canonical[32] = "";
-	if (!imp_tdp_for_code_as(im, code, tdp_id, canonical))
-		goto out;
-	if (*canonical && strcmp(canonical, code) != 0) {
-		int c = im->ci.tdp_code;
-		free(r.v[c]);
-		r.v[c] = strdup(canonical);
-		code = r.v[c];
-	}
-	if (persons) {
-		const char *hh = imp_val(&r, im->ci.household_id);
-		if (strcmp(hh, im->last_hh) != 0) {
-			if (imp_prepare(im, &im->hh_tdp, "SELECT tdp_id FROM household WHERE id = ?1 AND deleted = 0") != GN_OK)
-				goto out;
-			sqlite3_reset(im->hh_tdp);
-			sqlite3_bind_text(im->hh_tdp, 1, hh, -1, SQLITE_TRANSIENT);
-			int rc = sqlite3_step(im->hh_tdp);
-			const char *hh_tdp = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(im->hh_tdp, 0) : NULL;
-			snprintf(im->last_hh, sizeof im->last_hh, "%s", hh_tdp ? hh : "");
-			snprintf(im->last_hh_tdp, sizeof im->last_hh_tdp, "%s", hh_tdp ? hh_tdp : "");
-			sqlite3_reset(im->hh_tdp);
-			if (!hh_tdp) {
-				imp_problem(im, im->row_line, _("household %s is not in this database: import the households file first"),
-				        hh);
-				goto out;
-			}
-		}
-		if (strcmp(im->last_hh_tdp, tdp_id) != 0) {
-			imp_problem(im, im->row_line, _("the household of this person is not in TDP %s"), code);
-			goto out;
-		}
-	}
+	id = imp_val(&r, im->ci.id);
 	if (im->empty_ward) {
 		/* nobody was here: every row is new (a person named twice is
 		 * caught when the unique id is built) */
@@ -377,109 +489,23 @@ void imp_merge_record(importer *im)
 		goto out;
 	}
 	/* the local record's tdp must be the user's too */
-	int c_code = im->ci.tdp_code;
+	const char *l_code = local[im->ci.tdp_code];
 	char local_tdp[37];
-	if (strcmp(local[c_code] ? local[c_code] : "", code) != 0 && !imp_tdp_for_code(im, local[c_code], local_tdp))
+	if (strcmp(l_code ? l_code : "", imp_val(&r, im->ci.tdp_code)) != 0 && !imp_tdp_for_code(im, l_code, local_tdp))
 		goto out;
-
-	size_t nc = im->cols.n;
-	const char *l_version = local[im->ci.version], *l_base = local[im->ci.base_version];
-	bool l_changed = local[nc] && atoi(local[nc]);
-	bool l_deleted = local[nc + 1] && atoi(local[nc + 1]);
-	const char *i_version = imp_val(&r, im->ci.version), *i_base = imp_val(&r, im->ci.base_version);
-	/* same content? (a masked CCCD stands for the stored one, numbers
-	 * compare as numbers) */
-	bool same = !l_deleted;
-	for (size_t k = 0; k < nc && same; k++) {
-		const ex_col *c = &im->cols.cols[k];
-		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
-			continue;
-		same = ex_sheet_same(c, local[k], r.v[k]);
-	}
-	enum { UNCHANGED, TAKE, TAKE_NEW_VERSION, KEEP, CONFLICT } what;
-	if (!same && im->token_mangled && !im->opt->take_incoming) {
-		imp_problem(im, im->row_line, _("version \"%s\": the spreadsheet turned the version of this edited record into "
-		                           "a number, so gonha cannot tell which version it was edited from: export again, "
-		                           "keep the version column as Text (or use the XLSX export) and edit that file"),
-		        imp_val(&r, im->ci.version));
-		goto out;
-	}
-	if (im->opt->take_incoming)
-		what = TAKE_NEW_VERSION;
-	else if (same)
-		what = UNCHANGED;
-	else if (eq(i_version, l_version))
-		what = TAKE_NEW_VERSION;           /* edited outside gonha (in Excel) */
-	else if (eq(i_base, l_version))
-		what = TAKE;                       /* the incoming was made from ours */
-	else if (eq(l_base, i_version))
-		what = KEEP;                       /* ours was made from the incoming */
-	else if (!l_changed)                   /* ours unchanged since it last met: the newer wins */
-		what = strcmp(imp_val(&r, im->ci.updated_at), local[im->ci.updated_at] ? local[im->ci.updated_at] : "") >= 0
-		       ? TAKE : KEEP;
-	else
-		what = CONFLICT;
-
-	switch (what) {
-	case UNCHANGED:
+	merge_decision what = decide(im, &r, local);
+	if (what == UNCHANGED) {
 		im->rep->unchanged++;
-		break;
-	case KEEP:
+	} else if (what == KEEP) {
 		im->rep->kept_local++;
-		break;
-	case TAKE:
-	case TAKE_NEW_VERSION:
+	} else if (what == TAKE || what == TAKE_NEW_VERSION) {
 		diff_json(im, local, &r, &diff, false);
 		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, false, what == TAKE_NEW_VERSION, local)) {
 			im->rep->updated++;
 			audit(im, "import_update", table, id, tdp_id, gn_sb_str(&diff));
 		}
-		break;
-	case CONFLICT: {
-		if (imp_prepare(im, &im->conflict_seen, "SELECT 1 FROM merge_conflict WHERE record_id = ?1 AND resolved_at IS NULL "
-		                                    "AND json_extract(incoming_data, '$.version') IS ?2") != GN_OK ||
-		    imp_prepare(im, &im->conflict_add, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
-		                                   "source, detected_at) VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))") != GN_OK)
-			goto out;
-		sqlite3_reset(im->conflict_seen);
-		sqlite3_bind_text(im->conflict_seen, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(im->conflict_seen, 2, i_version, -1, SQLITE_TRANSIENT);
-		bool seen = sqlite3_step(im->conflict_seen) == SQLITE_ROW;
-		sqlite3_reset(im->conflict_seen);
-		im->rep->conflicts++;
-		if (seen)
-			break;
-		gn_strbuf l = { 0 }, in = { 0 };
-		gn_sb_add(&l, "{");
-		gn_sb_add(&in, "{");
-		for (size_t k = 0; k < nc; k++) {
-			gn_sb_add(&l, k ? "," : "");
-			gn_sb_add(&in, k ? "," : "");
-			gn_sb_json_str(&l, im->cols.cols[k].name);
-			gn_sb_json_str(&in, im->cols.cols[k].name);
-			gn_sb_add(&l, ":");
-			gn_sb_add(&in, ":");
-			if (local[k]) gn_sb_json_str(&l, local[k]); else gn_sb_add(&l, "null");
-			if (r.v[k]) gn_sb_json_str(&in, r.v[k]); else gn_sb_add(&in, "null");
-		}
-		gn_sb_add(&l, "}");
-		gn_sb_add(&in, "}");
-		sqlite3_stmt *q = im->conflict_add;
-		sqlite3_reset(q);
-		sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(q, 3, gn_sb_str(&l), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(q, 4, gn_sb_str(&in), -1, SQLITE_TRANSIENT);
-		imp_bind_or_null(q, 5, im->source);
-		if (sqlite3_step(q) != SQLITE_DONE)
-			imp_db_error(im, "merge_conflict");
-		sqlite3_reset(q);
-		gn_sb_free(&l);
-		gn_sb_free(&in);
-		diff_json(im, local, &r, &diff, false);
-		audit(im, "import_conflict", table, id, tdp_id, gn_sb_str(&diff));
-		break;
-	}
+	} else if (what == CONFLICT) {
+		keep_conflict(im, &r, local, table, tdp_id);
 	}
 out:
 	free_cells(local, im->cols.n + 2);
