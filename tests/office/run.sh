@@ -41,7 +41,11 @@ fail() {
 	failed=$((failed + 1))
 }
 skip() { echo "SKIP $1: $2"; skipped=$((skipped + 1)); }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+T0=$(date +%s)
+finish() {
+	echo "  (check-office: $(( $(date +%s) - T0 )) s)"
+	echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?
+}
 die() { echo "FAIL office-setup"; printf '  %s\n' "$@"; failed=$((failed + 1)); finish; }
 
 [ -x "$GONHA" ] || die "no gonha at $GONHA (make first)"
@@ -340,9 +344,10 @@ done
 H01=$(rows_of "$W/in/h01.csv"); P01=$(rows_of "$W/in/p01.csv")
 HALL=$(rows_of "$W/in/hall.csv"); PALL=$(rows_of "$W/in/pall.csv")
 
-# edit FILE OUT AWK-PROGRAM: the program sees the column numbers in c["name"]
-# (header read without its BOM and CR) and may change $i; prints the damaged
-# line numbers (print > "/dev/stderr" is not needed: it writes OUT.lines).
+# edit IN OUT AWK-PROGRAM: copies IN to OUT through the program, which finds
+# each column's number in c["name"] (from the header, without BOM and CR) and
+# changes cells ($c["house_no"] = ...). Line ends are kept. The numbers of the
+# lines it changed (the damaged lines) go to OUT.lines.
 edit() { # IN OUT PROGRAM
 	awk -F, -v OFS=, -v lines="$2.lines" '
 	NR == 1 { h = $0; sub(/^\357\273\277/, "", h); sub(/\r$/, "", h)
