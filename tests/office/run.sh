@@ -241,6 +241,29 @@ export_to "$W/base/demo.db" persons "$W/in/persons.csv" || die "export persons f
 H_ROWS=$(rows_of "$W/snap/demo/h.csv"); P_ROWS=$(rows_of "$W/snap/demo/p.csv")
 PHONES=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "phone") c = i; next } c && $c != "" { n++ } END { print n + 0 }' "$W/snap/demo/h.csv")
 
+# The odd ward: the demo ward with house numbers 12/3 and 5-7 in TDP 01.
+copy_ward "$W/base/demo.db" "$W/base/odd.db"
+export_to "$W/base/odd.db" households "$W/in/odd-edit.csv" --plain --tdp 01 || die "export for the odd ward failed"
+awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "house_no") c = i }
+	NR == 3 { $c = "12/3" } NR == 5 { $c = "5-7" } { print }' "$W/in/odd-edit.csv" >"$W/in/odd-edit2.csv"
+"$GONHA" import "$W/in/odd-edit2.csv" --db "$W/base/odd.db" >"$W/base/odd.log" 2>&1 ||
+	die "could not set the house numbers 12/3 and 5-7" "$(head -n 3 "$W/base/odd.log")"
+prepare_base odd "$W/base/odd.db" || die "could not snapshot the odd ward"
+
+# Excel's files are made from what gonha writes for Excel (BOM, CRLF), TDP 01
+# (a TDP leader's file; under 200 rows, so every refused line is printed).
+export_to "$W/base/odd.db" households "$W/in/h01.csv" --tdp 01 || die "export households --tdp 01 failed"
+export_to "$W/base/odd.db" persons "$W/in/p01.csv" --tdp 01 --with-ids || die "export persons --tdp 01 failed"
+export_to "$W/base/odd.db" households "$W/in/hall.csv" || die "export households failed"
+export_to "$W/base/odd.db" persons "$W/in/pall.csv" || die "export persons failed"
+for f in h01 p01 hall pall; do
+	grep -q '"' "$W/in/$f.csv" && die "$f.csv has quoted cells; the fixture scripts split on commas"
+done
+H01=$(rows_of "$W/in/h01.csv"); P01=$(rows_of "$W/in/p01.csv")
+HALL=$(rows_of "$W/in/hall.csv"); PALL=$(rows_of "$W/in/pall.csv")
+# the line of 12/3 in the TDP 01 file (Calc makes it a date in xlsx and vi)
+LINE_12_3=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "house_no") c = i; next } $c == "12/3" { print NR }' "$W/in/h01.csv")
+
 # One round trip: MODE IN OUTDIR. Each soffice gets its own profile and runs in
 # the foreground until it has written its file.
 EXPORT="csv:Text - txt - csv (StarCalc)"
@@ -287,6 +310,7 @@ if command -v "$SOFFICE" >/dev/null 2>&1; then
 	# the conversions, JOBS at a time
 	set --
 	for m in $MODES; do for w in households persons; do set -- "$@" "$m:$w"; done; done
+	set -- "$@" xlsx:h01 vi:h01
 	running=0
 	for job in "$@"; do
 		m=${job%%:*}; w=${job#*:}
@@ -318,31 +342,20 @@ if command -v "$SOFFICE" >/dev/null 2>&1; then
 			else fail "calc-$m-phones" "$1 phones after the import ($PHONES before), $2 without their leading 0 (e.g. ${3:-})"; fi
 		fi
 	done
+	# the odd ward's TDP 01 with 12/3 (a date after Calc) and 5-7 (kept)
+	for m in xlsx vi; do
+		if [ "$(cat "$W/calc-$m-h01.rc" 2>/dev/null)" != 0 ]; then
+			fail "calc-$m-house-no-date" "the conversion failed:" "$(tail -n 5 "$W/calc/$m/h01.log" 2>/dev/null)"
+		else
+			check_undone_or_refused "calc-$m-house-no-date" "$W/calc/$m/h01.csv" odd "$W/base/odd.pristine.db" "$H01" either house_no $LINE_12_3
+		fi
+	done
 else
 	skip "calc" "soffice not found (make deps-office installs LibreOffice Calc)"
 fi
 
 # ---- part 2: what Excel does -------------------------------------------------
-# The odd ward: the demo ward with house numbers 12/3 and 5-7 in TDP 01.
-copy_ward "$W/base/demo.db" "$W/base/odd.db"
-export_to "$W/base/odd.db" households "$W/in/odd-edit.csv" --plain --tdp 01 || die "export for the odd ward failed"
-awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "house_no") c = i }
-	NR == 3 { $c = "12/3" } NR == 5 { $c = "5-7" } { print }' "$W/in/odd-edit.csv" >"$W/in/odd-edit2.csv"
-"$GONHA" import "$W/in/odd-edit2.csv" --db "$W/base/odd.db" >"$W/base/odd.log" 2>&1 ||
-	die "could not set the house numbers 12/3 and 5-7" "$(head -n 3 "$W/base/odd.log")"
-prepare_base odd "$W/base/odd.db" || die "could not snapshot the odd ward"
-
-# Excel's files are made from what gonha writes for Excel (BOM, CRLF), TDP 01
-# (a TDP leader's file; under 200 rows, so every refused line is printed).
-export_to "$W/base/odd.db" households "$W/in/h01.csv" --tdp 01 || die "export households --tdp 01 failed"
-export_to "$W/base/odd.db" persons "$W/in/p01.csv" --tdp 01 --with-ids || die "export persons --tdp 01 failed"
-export_to "$W/base/odd.db" households "$W/in/hall.csv" || die "export households failed"
-export_to "$W/base/odd.db" persons "$W/in/pall.csv" || die "export persons failed"
-for f in h01 p01 hall pall; do
-	grep -q '"' "$W/in/$f.csv" && die "$f.csv has quoted cells; the fixture scripts split on commas"
-done
-H01=$(rows_of "$W/in/h01.csv"); P01=$(rows_of "$W/in/p01.csv")
-HALL=$(rows_of "$W/in/hall.csv"); PALL=$(rows_of "$W/in/pall.csv")
+# (the wards and exports these files are made from are made above)
 
 # edit IN OUT AWK-PROGRAM: copies IN to OUT through the program, which finds
 # each column's number in c["name"] (from the header, without BOM and CR) and
