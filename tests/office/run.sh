@@ -46,7 +46,7 @@ finish() {
 	echo "  (check-office: $(( $(date +%s) - T0 )) s)"
 	echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?
 }
-die() { echo "FAIL office-setup"; printf '  %s\n' "$@"; failed=$((failed + 1)); finish; }
+die() { fail office-setup "$@"; finish; }
 
 [ -x "$GONHA" ] || die "no gonha at $GONHA (make first)"
 for t in sqlite3 iconv awk cmp timeout; do
