@@ -3,6 +3,8 @@
 #   make deps      install the Debian packages the build and tests need
 #   make           build ./gonha (release, -O2)
 #   make check     debug build with AddressSanitizer + UBSan, run every test
+#   make check-office  exports through LibreOffice Calc and back, Excel's files
+#                  (installs LibreOffice Calc: make deps-office; docs/testing.md)
 #   make run       build, make a demo ward if there is none, open gonha on it
 #   make bench     timings against the sqlite3 shell on the same data
 #   make fuzz      bounded fuzzing runs (clang libFuzzer)
@@ -29,6 +31,9 @@ DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time \
                dosfstools exfatprogs fusefat exfat-fuse
 
+# Only for `make check-office` (298 MB installed): not a build dependency.
+OFFICE_PACKAGES = libreoffice-calc-nogui
+
 # Library: every layer except the command-line entry point.
 LIB_SRC  = $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -46,7 +51,7 @@ E2ELIB     = $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/term.c tes
 VI_PO    = $(wildcard po/vi.po po/vi-*.po)
 MO_FILES = locale/vi/LC_MESSAGES/gonha.mo
 
-.PHONY: all deps check check-fast run bench fuzz install clean
+.PHONY: all deps deps-office check check-fast check-office run bench fuzz install clean
 .SECONDARY:
 
 all: gonha $(MO_FILES) $(BUILD)/gonha.1
@@ -85,14 +90,20 @@ locale/vi/LC_MESSAGES/gonha.mo: $(VI_PO)
 	msgfmt --check -o $@ $(BUILD)/vi.po
 
 # ---- dependencies -------------------------------------------------------
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# $(call apt_install,TARGET,PACKAGES): install those of PACKAGES not installed.
+apt_install = missing=""; for p in $(2); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
-	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; \
-	else echo "deps: installing Debian packages:$$missing"; \
+	if [ -z "$$missing" ]; then echo "$(1): all Debian packages present"; \
+	else echo "$(1): installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+deps:
+	@$(call apt_install,deps,$(DEB_PACKAGES))
+
+deps-office:
+	@$(call apt_install,deps-office,$(OFFICE_PACKAGES))
 
 # ---- tests --------------------------------------------------------------
 # `make check` is the debug build: AddressSanitizer + UBSan, every test.
@@ -103,6 +114,11 @@ check: deps
 
 check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
 	@ASAN_OPTIONS=detect_leaks=1 GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh $(UNIT_BIN) $(E2E_BIN) tests/i18n/test_catalog.sh
+
+# LibreOffice Calc round trips and Excel-shaped files, imported back
+# (tests/office/run.sh; docs/testing.md). Not part of `make check`.
+check-office: deps-office $(BUILD)/gonha
+	@GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/office/run.sh
 
 $(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(BUILD)/libgonha.a
 	@mkdir -p $(dir $@)
