@@ -31,7 +31,7 @@ gn_status gn_db_open_memory(sqlite3 **out, gn_err *err);
 /* Applies migrations up to `version` only (tests of old schemas). */
 gn_status gn_db_migrate_to(sqlite3 *db, int version, gn_err *err);
 
-void gn_db_close(sqlite3 *db);
+gn_status gn_db_close(sqlite3 *db); /* GN_ERR_DB if a statement was left open (a bug) */
 
 /* The database path: the given one, else $GONHA_DB, else
  * $XDG_DATA_HOME/gonha/ward.db (~/.local/share/gonha/ward.db). */

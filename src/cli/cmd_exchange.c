@@ -252,15 +252,20 @@ int gn_cmd_list(gn_cli *cli, int argc, char **argv)
 	gn_err err = { 0 };
 	char tdp_id[37] = "";
 	sqlite3_stmt *q = NULL;
+	int step = SQLITE_ERROR;
 	if (sqlite3_prepare_v2(ctx.db, "SELECT id FROM tdp WHERE code = ?1", -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) == SQLITE_ROW)
+		if ((step = sqlite3_step(q)) == SQLITE_ROW)
 			snprintf(tdp_id, sizeof tdp_id, "%s", (const char *)sqlite3_column_text(q, 0));
 	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		gn_db_fail(ctx.db, &err, "tdp"); /* a damaged file is not "no such TDP" */
 	sqlite3_finalize(q);
 	gn_hh_row *rows = NULL;
 	size_t n = 0;
-	if (!*tdp_id) {
+	if (err.status != GN_OK) {
+		rc = gn_cli_fail(&err);
+	} else if (!*tdp_id) {
 		gn_fail(&err, GN_ERR_NOT_FOUND, _("there is no TDP with code %s"), code);
 		rc = gn_cli_fail(&err);
 	} else if (gn_hh_list(&ctx, tdp_id, filter, query, 0, (size_t)-1 / 2, &rows, &n, &err) != GN_OK) {

@@ -375,6 +375,22 @@ out:
 	return rc;
 }
 
+/* The one value a query with one parameter gives, as text ("" when it
+ * gives no row); a database error is reported as what it is. */
+static gn_status one_value(sqlite3 *db, const char *sql, const char *param, char *out, size_t size, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "household");
+	sqlite3_bind_text(q, 1, param, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		copy_col(q, 0, out, size);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? GN_OK : gn_db_fail(db, err, "household");
+}
+
 /* Reads one flat row (or NULL if the record does not exist yet). */
 static gn_status read_flat(sqlite3 *db, const char *sql, const char *id, char **out, gn_err *err)
 {
@@ -400,8 +416,14 @@ static gn_status check_answers_object(sqlite3 *db, const char *json, const char 
 	if (sqlite3_prepare_v2(db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(db, err, "answers");
 	sqlite3_bind_text(st, 1, json ? json : "{}", -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
 		ok = sqlite3_column_int(st, 0);
+	if (rc != SQLITE_ROW) {
+		gn_status failed = gn_db_fail(db, err, "answers");
+		sqlite3_finalize(st);
+		return failed;
+	}
 	sqlite3_finalize(st);
 	if (!ok)
 		return gn_fail_field(err, GN_ERR_INVALID, field, _("the answers are not a JSON object"));
@@ -438,28 +460,19 @@ static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *n
 			goto out;
 		}
 		/* Moving a household needs the right to both TDPs. */
-		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(db, "SELECT tdp_id FROM household WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(q, 1, hh->id, -1, SQLITE_STATIC);
-			if (sqlite3_step(q) == SQLITE_ROW)
-				copy_col(q, 0, old_tdp, sizeof old_tdp);
-		}
-		sqlite3_finalize(q);
-		if ((rc = gn_scope_require_tdp(ctx, old_tdp, err)) != GN_OK)
+		if ((rc = one_value(db, "SELECT tdp_id FROM household WHERE id = ?1", hh->id, old_tdp, sizeof old_tdp,
+		                    err)) != GN_OK ||
+		    (rc = gn_scope_require_tdp(ctx, old_tdp, err)) != GN_OK)
 			goto out;
 	} else {
 		gn_uuid_new(hh->id);
 	}
 	if (hh->walk_order <= 0) {
-		sqlite3_stmt *q = NULL;
-		hh->walk_order = 1;
-		if (sqlite3_prepare_v2(db, "SELECT coalesce(max(walk_order), 0) + 1 FROM household WHERE tdp_id = ?1",
-		                       -1, &q, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(q, 1, hh->tdp_id, -1, SQLITE_STATIC);
-			if (sqlite3_step(q) == SQLITE_ROW)
-				hh->walk_order = sqlite3_column_double(q, 0);
-		}
-		sqlite3_finalize(q);
+		char next[64];
+		if ((rc = one_value(db, "SELECT coalesce(max(walk_order), 0) + 1 FROM household WHERE tdp_id = ?1",
+		                    hh->tdp_id, next, sizeof next, err)) != GN_OK)
+			goto out;
+		hh->walk_order = *next ? atof(next) : 1;
 	}
 	{
 		char addr[1024];
@@ -535,14 +548,9 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 		/* A member taken over from another household: that household's TDP
 		 * must be the user's too, or its people could be pulled into view. */
 		char from_tdp[37] = "";
-		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(db, "SELECT tdp_id FROM person WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
-			if (sqlite3_step(q) == SQLITE_ROW)
-				copy_col(q, 0, from_tdp, sizeof from_tdp);
-		}
-		sqlite3_finalize(q);
-		if ((rc = gn_scope_require_tdp(ctx, from_tdp, err)) != GN_OK)
+		if ((rc = one_value(db, "SELECT tdp_id FROM person WHERE id = ?1", p->id, from_tdp, sizeof from_tdp,
+		                    err)) != GN_OK ||
+		    (rc = gn_scope_require_tdp(ctx, from_tdp, err)) != GN_OK)
 			goto out;
 	} else {
 		gn_uuid_new(p->id);

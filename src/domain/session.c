@@ -147,31 +147,37 @@ static long long iso_to_epoch(const char *iso)
 
 /* Records one more failed sign-in, unless the connection is read-only
  * (then the delay already earned still applies, but does not grow). */
-static void note_failure(sqlite3 *db, const char *user_id, const char *now)
+static gn_status note_failure(sqlite3 *db, const char *user_id, const char *now, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_db_readonly(db, "main") == 1)
-		return;
+		return GN_OK;
+	gn_status rc = GN_OK;
 	if (sqlite3_prepare_v2(db, "UPDATE users SET failed_count = failed_count + 1, last_failed_at = ?2 "
-	                       "WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-	}
+	                       "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "users");
+	sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = gn_db_fail(db, err, "users");
 	sqlite3_finalize(st);
+	return rc;
 }
 
-static void clear_failures(sqlite3 *db, const char *user_id)
+static gn_status clear_failures(sqlite3 *db, const char *user_id, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_db_readonly(db, "main") == 1)
-		return;
+		return GN_OK;
+	gn_status rc = GN_OK;
 	if (sqlite3_prepare_v2(db, "UPDATE users SET failed_count = 0, last_failed_at = NULL "
-	                       "WHERE id = ?1 AND failed_count <> 0", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-	}
+	                       "WHERE id = ?1 AND failed_count <> 0", -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "users");
+	sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = gn_db_fail(db, err, "users");
 	sqlite3_finalize(st);
+	return rc;
 }
 
 gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_name,
@@ -285,8 +291,10 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 	const char *hash = (const char *)sqlite3_column_text(st, 4);
 	if (password_nfc(password, &nfc, NULL) != GN_OK || strlen(nfc) > GN_PASSWORD_MAX ||
 	    !hash || crypto_pwhash_str_verify(hash, nfc, strlen(nfc)) != 0) {
-		rc = gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"));
-		note_failure(ctx->db, user_id, now);
+		/* a failure that cannot be counted is not a plain refusal: the
+		 * delay would never grow */
+		if ((rc = note_failure(ctx->db, user_id, now, err)) == GN_OK)
+			rc = gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"));
 		goto out;
 	}
 	if (sqlite3_column_int(st, 5)) {
@@ -302,7 +310,8 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 	if (failed > 0) {
 		sqlite3_finalize(st);
 		st = NULL;
-		clear_failures(ctx->db, user_id);
+		if ((rc = clear_failures(ctx->db, user_id, err)) != GN_OK)
+			memset(u, 0, sizeof *u); /* not signed in */
 	}
 out:
 	sqlite3_finalize(st);

@@ -332,10 +332,10 @@ gn_status gn_db_prepare_cached(sqlite3 *db, const char *sql, sqlite3_stmt **out,
 	return GN_OK;
 }
 
-void gn_db_close(sqlite3 *db)
+gn_status gn_db_close(sqlite3 *db)
 {
 	if (!db)
-		return;
+		return GN_OK;
 	for (int i = 0; i < CACHED_MAX; i++)
 		if (cached[i].db == db) {
 			sqlite3_finalize(cached[i].st);
@@ -345,7 +345,13 @@ void gn_db_close(sqlite3 *db)
 		}
 	/* Every statement is finalised by its owner; if one was not, that is a
 	 * bug we want to see in tests rather than hide with close_v2. */
+	if (sqlite3_close(db) == SQLITE_OK)
+		return GN_OK;
+	/* a statement left open is a bug; close anyway, and say so */
+	for (sqlite3_stmt *st; (st = sqlite3_next_stmt(db, NULL)) != NULL;)
+		sqlite3_finalize(st);
 	sqlite3_close(db);
+	return GN_ERR_DB;
 }
 
 const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize)
