@@ -507,7 +507,8 @@ static void recount_touched(importer *im)
 static void importer_free(importer *im)
 {
 	sqlite3_stmt **stmts[] = { &im->local, &im->ins, &im->upd, &im->conflict_seen, &im->conflict_add, &im->tdp_of,
-		                       &im->hh_tdp, &im->pos, &im->hl_seen, &im->hl_walk, &im->bulk_ins, &im->written };
+		                       &im->hh_tdp, &im->hl_seen, &im->hl_household, &im->hl_head,
+		                       &im->bulk_ins, &im->written };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
 	free(im->touched);

@@ -55,8 +55,8 @@ typedef struct importer {
 	gn_err *err;
 	const char *source;
 	/* statements, prepared once */
-	sqlite3_stmt *local, *ins, *upd, *conflict_seen, *conflict_add, *tdp_of, *hh_tdp, *pos;
-	sqlite3_stmt *hl_seen, *hl_walk;
+	sqlite3_stmt *local, *ins, *upd, *conflict_seen, *conflict_add, *tdp_of, *hh_tdp;
+	sqlite3_stmt *hl_seen, *hl_household, *hl_head;
 	char (*touched)[37]; /* owned: TDP ids whose people changed */
 	long long file_bytes; /* size of the file, 0 when not known */
 	char **dropped;      /* owned: CREATE INDEX statements to run again */
