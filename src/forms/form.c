@@ -5,7 +5,7 @@
 #include "gonha/db.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
-#include "sheet.h"
+#include "form_internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -22,10 +22,7 @@
 
 /* ---- problems ----------------------------------------------------------- */
 
-static void add_problem(gn_form_problems *p, const char *file, int line, bool warning, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void add_problem(gn_form_problems *p, const char *file, int line, bool warning, const char *fmt, ...)
+void form_problem(gn_form_problems *p, const char *file, int line, bool warning, const char *fmt, ...)
 {
 	if (!p)
 		return;
@@ -221,290 +218,6 @@ const char *gn_forms_dir(char *buf, size_t size)
 	return buf;
 }
 
-/* ---- loading ------------------------------------------------------------ */
-
-static char *dup_cell(const sheet *s, size_t r, int c)
-{
-	char *clean = NULL;
-	const char *cell = sheet_cell(s, r, c);
-	if (gn_text_clean(cell, strlen(cell), 0, &clean, NULL) != GN_OK)
-		return strdup("");
-	return clean;
-}
-
-/* A column by its XLSForm name, accepting "label" for "label::vi" etc. */
-static int column(const sheet *s, const char *name, const char *alias)
-{
-	int c = sheet_column(s, name);
-	return c >= 0 || !alias ? c : sheet_column(s, alias);
-}
-
-static const char *const survey_columns[] = {
-	"type", "name", "label::vi", "label::en", "label", "hint::vi", "hint::en", "hint", "required",
-	"required_message", "required_message::vi", "required_message::en", "constraint", "constraint_message",
-	"constraint_message::vi", "constraint_message::en", "relevant", "calculation", "default", "choice_filter",
-	"label::Vietnamese (vi)", "label::English (en)", "appearance", "read_only", NULL,
-};
-
-static void warn_unknown_columns(const sheet *s, const char *file, const char *const *known,
-                                 gn_form_problems *problems)
-{
-	if (s->n == 0)
-		return;
-	for (size_t i = 0; i < s->rows[0].n; i++) {
-		bool ok = false;
-		for (const char *const *k = known; *k && !ok; k++)
-			ok = strcmp(*k, s->rows[0].cells[i]) == 0;
-		if (!ok && s->rows[0].cells[i][0])
-			add_problem(problems, file, s->rows[0].line, true, _("column %s is not used by gonha; it is ignored"),
-			            s->rows[0].cells[i]);
-	}
-}
-
-static gn_status load_choices(gn_form *form, const sheet *s, gn_form_problems *problems)
-{
-	int c_list = column(s, "list_name", "list name"), c_name = sheet_column(s, "name");
-	int c_vi = column(s, "label::vi", "label"), c_en = sheet_column(s, "label::en");
-	if (c_list < 0 || c_name < 0) {
-		add_problem(problems, "choices.csv", 1, false, _("the header needs the columns list_name and name"));
-		return GN_OK;
-	}
-	for (size_t r = 1; r < s->n; r++) {
-		const char *list_name = sheet_cell(s, r, c_list), *name = sheet_cell(s, r, c_name);
-		if (!*list_name && !*name)
-			continue;
-		gn_choice_list *list = NULL;
-		for (size_t i = 0; i < form->n_lists; i++)
-			if (strcmp(form->lists[i].name, list_name) == 0)
-				list = &form->lists[i];
-		if (!list) {
-			gn_choice_list *lists = realloc(form->lists, (form->n_lists + 1) * sizeof *lists);
-			if (!lists)
-				return GN_ERR_NOMEM;
-			form->lists = lists;
-			list = &form->lists[form->n_lists++];
-			memset(list, 0, sizeof *list);
-			list->name = strdup(list_name);
-		}
-		if (gn_choice_find(list, name)) {
-			add_problem(problems, "choices.csv", s->rows[r].line, false, _("choice %s appears twice in list %s"),
-			            name, list_name);
-			continue;
-		}
-		gn_choice *items = realloc(list->items, (list->n + 1) * sizeof *items);
-		if (!items)
-			return GN_ERR_NOMEM;
-		list->items = items;
-		gn_choice *ch = &list->items[list->n++];
-		ch->name = strdup(name);
-		ch->label_vi = dup_cell(s, r, c_vi);
-		ch->label_en = dup_cell(s, r, c_en);
-		if (!*name || strchr(name, ' '))
-			add_problem(problems, "choices.csv", s->rows[r].line, false,
-			            _("a choice name must be one word (no spaces): '%s'"), name);
-		if (!*ch->label_vi && !*ch->label_en)
-			add_problem(problems, "choices.csv", s->rows[r].line, false, _("choice %s has no label"), name);
-	}
-	return GN_OK;
-}
-
-static const struct { const char *name; gn_field_type type; bool has_list; } types[] = {
-	{ "text", GN_FT_TEXT, false }, { "integer", GN_FT_INTEGER, false }, { "decimal", GN_FT_DECIMAL, false },
-	{ "date", GN_FT_DATE, false }, { "select_one", GN_FT_SELECT_ONE, true },
-	{ "select_multiple", GN_FT_SELECT_MULTIPLE, true }, { "note", GN_FT_NOTE, false },
-	{ "calculate", GN_FT_CALCULATE, false }, { "begin_group", GN_FT_BEGIN_GROUP, false },
-	{ "begin group", GN_FT_BEGIN_GROUP, false }, { "end_group", GN_FT_END_GROUP, false },
-	{ "end group", GN_FT_END_GROUP, false }, { "begin_repeat", GN_FT_BEGIN_REPEAT, false },
-	{ "begin repeat", GN_FT_BEGIN_REPEAT, false }, { "end_repeat", GN_FT_END_REPEAT, false },
-	{ "end repeat", GN_FT_END_REPEAT, false },
-	/* pyxform's older names, still found in forms people share */
-	{ "string", GN_FT_TEXT, false }, { "int", GN_FT_INTEGER, false },
-};
-
-/* XLSForm types gonha knows but does not collect: a census of people
- * records no places, media or times of day. */
-static const char *const unsupported_types[] = {
-	"geopoint", "geotrace", "geoshape", "image", "audio", "video", "file", "barcode", "time", "dateTime",
-	"datetime", "trigger", "acknowledge", "range", "rank", "start", "end", "today", "deviceid", "phonenumber",
-	"username", "email", "audit", "background-audio", "begin_loop", "begin loop", "hidden", NULL,
-};
-
-static gn_status load_survey(gn_form *form, const sheet *s, gn_form_problems *problems)
-{
-	int c_type = sheet_column(s, "type"), c_name = sheet_column(s, "name");
-	if (c_type < 0 || c_name < 0) {
-		add_problem(problems, "survey.csv", 1, false, _("the header needs the columns type and name"));
-		return GN_OK;
-	}
-	warn_unknown_columns(s, "survey.csv", survey_columns, problems);
-	int c_label_vi = column(s, "label::vi", "label"), c_label_en = sheet_column(s, "label::en");
-	int c_hint_vi = column(s, "hint::vi", "hint"), c_hint_en = sheet_column(s, "hint::en");
-	int c_req = sheet_column(s, "required");
-	int c_req_vi = column(s, "required_message::vi", "required_message"), c_req_en = sheet_column(s, "required_message::en");
-	int c_con = sheet_column(s, "constraint");
-	int c_con_vi = column(s, "constraint_message::vi", "constraint_message");
-	int c_con_en = sheet_column(s, "constraint_message::en");
-	int c_rel = sheet_column(s, "relevant"), c_calc = sheet_column(s, "calculation");
-	int c_def = sheet_column(s, "default"), c_filter = sheet_column(s, "choice_filter");
-
-	int open_groups[64], depth = 0, level = 0;
-	form->fields = calloc(s->n ? s->n : 1, sizeof *form->fields);
-	if (!form->fields)
-		return GN_ERR_NOMEM;
-	for (size_t r = 1; r < s->n; r++) {
-		int line = s->rows[r].line;
-		const char *type_cell = sheet_cell(s, r, c_type);
-		if (!*type_cell)
-			continue;
-		char type_word[64], list_name[128] = "", spelled[256];
-		/* "select one from L" and "select all that apply from L" are the
-		 * older spellings of select_one L and select_multiple L */
-		if (strncmp(type_cell, "select one from ", 16) == 0)
-			snprintf(spelled, sizeof spelled, "select_one %.200s", type_cell + 16), type_cell = spelled;
-		else if (strncmp(type_cell, "select all that apply from ", 27) == 0)
-			snprintf(spelled, sizeof spelled, "select_multiple %.200s", type_cell + 27), type_cell = spelled;
-		if (sscanf(type_cell, "%63s %127s", type_word, list_name) < 1)
-			continue;
-		if (strstr(type_cell, " or specify other") || strstr(type_cell, " or_other")) {
-			add_problem(problems, "survey.csv", line, false,
-			            _("%s: \"or specify other\" is not supported by gonha; add an \"other\" choice and a text "
-			              "question shown when it is picked"), type_cell);
-			continue;
-		}
-		bool unsupported = false;
-		for (int u = 0; unsupported_types[u]; u++)
-			unsupported |= strcmp(type_word, unsupported_types[u]) == 0;
-		if (unsupported) {
-			add_problem(problems, "survey.csv", line, false,
-			            _("the XLSForm type %s is not supported by gonha (it records no places, media or times of day)"),
-			            type_word);
-			continue;
-		}
-		if (strncmp(type_cell, "begin ", 6) == 0 || strncmp(type_cell, "end ", 4) == 0)
-			snprintf(type_word, sizeof type_word, "%.63s", type_cell), list_name[0] = '\0';
-		size_t t;
-		for (t = 0; t < sizeof types / sizeof *types; t++)
-			if (strcmp(types[t].name, type_word) == 0)
-				break;
-		if (t == sizeof types / sizeof *types) {
-			add_problem(problems, "survey.csv", line, false, _("unknown type %s"), type_cell);
-			continue;
-		}
-		gn_field *f = &form->fields[form->n_fields++];
-		f->type = types[t].type;
-		f->line = line;
-		f->name = dup_cell(s, r, c_name);
-		f->label_vi = dup_cell(s, r, c_label_vi);
-		f->label_en = dup_cell(s, r, c_label_en);
-		f->hint_vi = dup_cell(s, r, c_hint_vi);
-		f->hint_en = dup_cell(s, r, c_hint_en);
-		f->required_src = dup_cell(s, r, c_req);
-		f->required_msg_vi = dup_cell(s, r, c_req_vi);
-		f->required_msg_en = dup_cell(s, r, c_req_en);
-		f->constraint_src = dup_cell(s, r, c_con);
-		f->constraint_msg_vi = dup_cell(s, r, c_con_vi);
-		f->constraint_msg_en = dup_cell(s, r, c_con_en);
-		f->relevant_src = dup_cell(s, r, c_rel);
-		f->calculation_src = dup_cell(s, r, c_calc);
-		f->default_value = dup_cell(s, r, c_def);
-		f->choice_filter_src = dup_cell(s, r, c_filter);
-		f->level = level;
-		if (types[t].has_list) {
-			for (size_t i = 0; i < form->n_lists; i++)
-				if (strcmp(form->lists[i].name, list_name) == 0)
-					f->list = &form->lists[i];
-			if (!*list_name)
-				add_problem(problems, "survey.csv", line, false, _("%s needs a list name (e.g. %s yes_no)"),
-				            type_word, type_word);
-			else if (!f->list)
-				add_problem(problems, "survey.csv", line, false, _("list %s is not in choices.csv"), list_name);
-		}
-		bool needs_name = f->type != GN_FT_END_GROUP && f->type != GN_FT_END_REPEAT;
-		if (needs_name && !*f->name)
-			add_problem(problems, "survey.csv", line, false, _("this row has no name"));
-		else if (needs_name && strspn(f->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
-		                       strlen(f->name))
-			add_problem(problems, "survey.csv", line, false,
-			            _("the name %s may only have letters a-z, digits and _"), f->name);
-		else if (needs_name)
-			for (size_t i = 0; i + 1 < form->n_fields; i++)
-				if (form->fields[i].name && strcmp(form->fields[i].name, f->name) == 0) {
-					add_problem(problems, "survey.csv", line, false, _("the name %s is used twice (also on line %d)"),
-					            f->name, form->fields[i].line);
-					break;
-				}
-		bool needs_label = f->type != GN_FT_CALCULATE && f->type != GN_FT_END_GROUP &&
-		                   f->type != GN_FT_END_REPEAT && f->type != GN_FT_BEGIN_GROUP;
-		if (needs_label && !*f->label_vi && !*f->label_en)
-			add_problem(problems, "survey.csv", line, false, _("%s has no label"), f->name);
-		if (f->type == GN_FT_CALCULATE && !*f->calculation_src)
-			add_problem(problems, "survey.csv", line, false, _("the calculate %s has no calculation"), f->name);
-		f->required_always = strcmp(f->required_src, "yes") == 0 || strcmp(f->required_src, "true()") == 0 ||
-		                     strcmp(f->required_src, "TRUE") == 0;
-		if (f->type == GN_FT_BEGIN_GROUP || f->type == GN_FT_BEGIN_REPEAT) {
-			if (depth == 64) {
-				add_problem(problems, "survey.csv", line, false, _("groups are nested too deep"));
-				continue;
-			}
-			open_groups[depth++] = (int)form->n_fields - 1;
-			if (f->type == GN_FT_BEGIN_REPEAT) {
-				if (level > 0)
-					add_problem(problems, "survey.csv", line, false,
-					            _("a repeat inside a repeat is not supported by gonha"));
-				else if (form->repeat_name)
-					add_problem(problems, "survey.csv", line, false,
-					            _("gonha supports one repeat (the household's members); %s is a second one"), f->name);
-				else
-					form->repeat_name = strdup(f->name);
-				level = 1;
-			}
-		} else if (f->type == GN_FT_END_GROUP || f->type == GN_FT_END_REPEAT) {
-			gn_field_type want = f->type == GN_FT_END_GROUP ? GN_FT_BEGIN_GROUP : GN_FT_BEGIN_REPEAT;
-			if (depth == 0 || form->fields[open_groups[depth - 1]].type != want) {
-				add_problem(problems, "survey.csv", line, false, _("%s closes nothing that is open"), type_cell);
-			} else {
-				depth--;
-				if (want == GN_FT_BEGIN_REPEAT)
-					level = 0;
-			}
-			f->level = level;
-		}
-	}
-	while (depth > 0) {
-		const gn_field *open = &form->fields[open_groups[--depth]];
-		add_problem(problems, "survey.csv", open->line, false, _("%s %s is never closed"),
-		            open->type == GN_FT_BEGIN_REPEAT ? "begin_repeat" : "begin_group", open->name);
-	}
-	return GN_OK;
-}
-
-static gn_status load_settings(gn_form *form, const char *dir, gn_form_problems *problems)
-{
-	char path[PATH_MAX];
-	sheet s;
-	gn_err err = { 0 };
-	snprintf(path, sizeof path, "%s/settings.csv", dir);
-	gn_status st = sheet_read(path, &s, &err);
-	if (st == GN_ERR_NOT_FOUND) {
-		form->id = strdup("form");
-		form->version = strdup("1");
-		form->default_lang = strdup("vi");
-		add_problem(problems, "settings.csv", 0, true, _("no settings.csv: form id 'form', version 1"));
-		return GN_OK;
-	}
-	if (st != GN_OK) {
-		add_problem(problems, "settings.csv", 0, false, "%s", err.msg);
-		return GN_OK;
-	}
-	form->id = dup_cell(&s, 1, sheet_column(&s, "form_id"));
-	form->version = dup_cell(&s, 1, sheet_column(&s, "version"));
-	form->default_lang = dup_cell(&s, 1, sheet_column(&s, "default_language"));
-	if (!*form->id)
-		add_problem(problems, "settings.csv", 2, false, _("settings.csv needs a form_id"));
-	sheet_free(&s);
-	return GN_OK;
-}
-
 /* Compiles "SELECT <sql>" with no table in reach. */
 static gn_status compile(sqlite3 *db, const char *sql, sqlite3_stmt **out, gn_err *err)
 {
@@ -532,7 +245,7 @@ static void compile_field_expr(gn_form *form, int i, const char *src, const char
 	int self = form->fields[i].type == GN_FT_CALCULATE ? -1 : i;
 	if (gn_form_translate(form, src, self, NULL, NULL, &sql, &err) != GN_OK ||
 	    compile(form->db, sql, out, &err) != GN_OK)
-		add_problem(problems, "survey.csv", form->fields[i].line, false, _("%s of %s: %s"), what,
+		form_problem(problems, "survey.csv", form->fields[i].line, false, _("%s of %s: %s"), what,
 		            form->fields[i].name, err.msg);
 	free(sql);
 }
@@ -551,7 +264,7 @@ static void compile_all(gn_form *form, gn_form_problems *problems)
 			char *sql = NULL;
 			gn_err err = { 0 };
 			if (gn_form_translate(form, f->choice_filter_src, (int)i, NULL, NULL, &sql, &err) != GN_OK)
-				add_problem(problems, "survey.csv", f->line, false, _("%s of %s: %s"), "choice_filter", f->name,
+				form_problem(problems, "survey.csv", f->line, false, _("%s of %s: %s"), "choice_filter", f->name,
 				            err.msg);
 			free(sql);
 		}
@@ -572,17 +285,17 @@ gn_status gn_form_load(const char *dir, sqlite3 *db, gn_form **out, gn_form_prob
 	form->db = db;
 	if ((st = gn_form_register_sqlite(db, err)) != GN_OK)
 		goto out;
-	load_settings(form, dir, problems);
+	form_load_settings(form, dir, problems);
 	snprintf(path, sizeof path, "%s/choices.csv", dir);
 	if ((st = sheet_read(path, &choices, &e)) == GN_OK)
-		load_choices(form, &choices, problems);
+		form_load_choices(form, &choices, problems);
 	else if (st != GN_ERR_NOT_FOUND)
-		add_problem(problems, "choices.csv", 0, false, "%s", e.msg);
+		form_problem(problems, "choices.csv", 0, false, "%s", e.msg);
 	snprintf(path, sizeof path, "%s/survey.csv", dir);
 	if ((st = sheet_read(path, &survey, &e)) == GN_OK)
-		load_survey(form, &survey, problems);
+		form_load_survey(form, &survey, problems);
 	else
-		add_problem(problems, "survey.csv", 0, false, "%s", e.msg);
+		form_problem(problems, "survey.csv", 0, false, "%s", e.msg);
 	st = GN_OK;
 	if (problems->errors == 0)
 		compile_all(form, problems);
@@ -831,15 +544,15 @@ gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_probl
 	if (st == GN_ERR_NOT_FOUND)
 		return GN_OK; /* a form without indicators counts nothing */
 	if (st != GN_OK) {
-		add_problem(problems, "indicators.csv", 0, false, "%s", e.msg);
+		form_problem(problems, "indicators.csv", 0, false, "%s", e.msg);
 		return gn_fail(err, st, "indicators.csv: %s", e.msg);
 	}
-	int c_name = sheet_column(&s, "name"), c_vi = column(&s, "label::vi", "label"), c_en = sheet_column(&s, "label::en");
+	int c_name = sheet_column(&s, "name"), c_vi = form_column(&s, "label::vi", "label"), c_en = sheet_column(&s, "label::en");
 	int c_pop = sheet_column(&s, "population"), c_cond = sheet_column(&s, "condition");
 	int c_kind = sheet_column(&s, "kind");
 	size_t before = problems ? problems->errors : 0;
 	if (c_name < 0 || c_pop < 0 || c_cond < 0)
-		add_problem(problems, "indicators.csv", 1, false, _("the header needs the columns name, population and condition"));
+		form_problem(problems, "indicators.csv", 1, false, _("the header needs the columns name, population and condition"));
 	for (size_t r = 1; r < s.n && c_name >= 0 && c_pop >= 0 && c_cond >= 0; r++) {
 		const char *name = sheet_cell(&s, r, c_name);
 		if (!*name)
@@ -847,13 +560,13 @@ gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_probl
 		char *pop = NULL, *cond = NULL;
 		gn_err why = { 0 };
 		if (gn_form_translate(form, sheet_cell(&s, r, c_pop), -1, gn_form_person_column, NULL, &pop, &why) != GN_OK) {
-			add_problem(problems, "indicators.csv", s.rows[r].line, false, _("population of %s: %s"), name, why.msg);
+			form_problem(problems, "indicators.csv", s.rows[r].line, false, _("population of %s: %s"), name, why.msg);
 		} else if (gn_form_translate(form, sheet_cell(&s, r, c_cond), -1, gn_form_person_column, NULL, &cond, &why) !=
 		           GN_OK) {
-			add_problem(problems, "indicators.csv", s.rows[r].line, false, _("condition of %s: %s"), name, why.msg);
+			form_problem(problems, "indicators.csv", s.rows[r].line, false, _("condition of %s: %s"), name, why.msg);
 		} else if (gn_cov_add(set, name, sheet_cell(&s, r, c_vi), sheet_cell(&s, r, c_en), pop, cond,
 		                      strcmp(sheet_cell(&s, r, c_kind), "count") == 0, &why) != GN_OK) {
-			add_problem(problems, "indicators.csv", s.rows[r].line, false, "%s", why.msg);
+			form_problem(problems, "indicators.csv", s.rows[r].line, false, "%s", why.msg);
 		} else {
 			/* target_YYYY columns; an empty cell is "no target" */
 			for (size_t c = 0; c < s.rows[0].n; c++) {
@@ -865,7 +578,7 @@ gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_probl
 				char *end;
 				double pct = strtod(cell, &end);
 				if (*end || gn_cov_set_target(set, name, year, pct, &why) != GN_OK)
-					add_problem(problems, "indicators.csv", s.rows[r].line, false,
+					form_problem(problems, "indicators.csv", s.rows[r].line, false,
 					            _("target_%d of %s must be a percent from 0 to 100"), year, name);
 			}
 		}
@@ -892,13 +605,13 @@ gn_status gn_form_migrate_answers(sqlite3 *db, const gn_form *form, gn_form_prob
 	if (st == GN_ERR_NOT_FOUND)
 		memset(&s, 0, sizeof s);
 	else if (st != GN_OK) {
-		add_problem(problems, "renames.csv", 0, false, "%s", e.msg);
+		form_problem(problems, "renames.csv", 0, false, "%s", e.msg);
 		return gn_fail(err, st, "renames.csv: %s", e.msg);
 	}
 	int c_ver = sheet_column(&s, "version"), c_level = sheet_column(&s, "level");
 	int c_old = sheet_column(&s, "old_name"), c_new = sheet_column(&s, "new_name");
 	if (s.n && (c_ver < 0 || c_level < 0 || c_old < 0 || c_new < 0)) {
-		add_problem(problems, "renames.csv", 1, false, _("the header needs version, level, old_name and new_name"));
+		form_problem(problems, "renames.csv", 1, false, _("the header needs version, level, old_name and new_name"));
 		sheet_free(&s);
 		return gn_fail(err, GN_ERR_INVALID, _("renames.csv has problems"));
 	}
@@ -917,7 +630,7 @@ gn_status gn_form_migrate_answers(sqlite3 *db, const gn_form *form, gn_form_prob
 		size_t ok_chars = strspn(old_name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 		size_t ok_new = strspn(new_name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 		if (!table || !*old_name || !*new_name || ok_chars != strlen(old_name) || ok_new != strlen(new_name)) {
-			add_problem(problems, "renames.csv", s.rows[r].line, false,
+			form_problem(problems, "renames.csv", s.rows[r].line, false,
 			            _("a rename needs level household or person and two names of letters, digits and _"));
 			st = gn_fail(err, GN_ERR_INVALID, _("renames.csv has problems"));
 			goto rollback;
