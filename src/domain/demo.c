@@ -253,12 +253,82 @@ static gn_status step_done(sqlite3 *db, sqlite3_stmt *st, gn_err *err)
 	return rc == SQLITE_DONE ? GN_OK : gn_db_fail(db, err, "demo");
 }
 
+/* A visit outcome in the proportions of a round half done. */
+static const char *pick_status(rng *r)
+{
+	int x = below(r, 100);
+	return x < 70 ? GN_VISIT_DONE : x < 84 ? GN_VISIT_NOT_VISITED : x < 92 ? GN_VISIT_REVISIT
+	     : x < 96 ? GN_VISIT_REFUSED : GN_VISIT_MOVED;
+}
+
+/* The household's row, as the demo writes it (a brand-new file). */
+static gn_status insert_household(sqlite3 *db, demo_stmts *s, const gn_household *hh, const char *hh_id,
+                                  const char *tdp_id, int index, const char *address_key, const char *answers,
+                                  const char *leader, gn_err *err)
+{
+	char now[32];
+	gn_now_iso(now);
+	bool visited = hh->visit_date != NULL;
+	sqlite3_stmt *q = s->household;
+	sqlite3_bind_text(q, 1, hh_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_double(q, 3, index + 1);
+	sqlite3_bind_text(q, 4, hh->house_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, hh->alley, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, hh->street, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, address_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, hh->visit_status, -1, SQLITE_STATIC);
+	if (visited) {
+		sqlite3_bind_text(q, 9, hh->visit_date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 10, leader, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(q, 11, leader, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 12, answers, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 13, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 14, leader, -1, SQLITE_STATIC);
+	return step_done(db, q, err);
+}
+
+/* Its members' rows, in roster order. */
+static gn_status insert_members(sqlite3 *db, demo_stmts *s, rng *r, const gn_household *hh, const char *hh_id,
+                                const char *tdp_id, char **person_answers, const char *leader, gn_err *err)
+{
+	char now[32];
+	gn_now_iso(now);
+	gn_status st = GN_OK;
+	for (size_t i = 0; i < hh->n_members && st == GN_OK; i++) {
+		const gn_person *p = &hh->members[i];
+		char id[37], *name_key = NULL;
+		demo_uuid(r, id);
+		if ((st = gn_text_fold(p->full_name, &name_key)) != GN_OK)
+			return st;
+		sqlite3_stmt *q = s->person;
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, hh_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, tdp_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 4, (int)i + 1);
+		sqlite3_bind_text(q, 5, p->full_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 6, name_key, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 7, p->birth_year);
+		sqlite3_bind_text(q, 8, p->sex, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 9, p->relation, -1, SQLITE_STATIC);
+		if (p->cccd)
+			sqlite3_bind_text(q, 10, p->cccd, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 11, person_answers[i] ? person_answers[i] : "{}", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 12, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 13, leader, -1, SQLITE_STATIC);
+		st = step_done(db, q, err);
+		free(name_key);
+	}
+	return st;
+}
+
 /* One household with its members: plan, validate like a save, insert. */
 static gn_status make_household(sqlite3 *db, demo_stmts *s, rng *r, const char *tdp_id, int tdp_no,
                                 int index, int this_year, const char *leader, long *persons, gn_err *err)
 {
 	gn_status st = GN_OK;
-	char hh_id[37], house_no[16], alley[64], key_src[256], visit_date[11], now[32];
+	char hh_id[37], house_no[16], alley[64], key_src[256], visit_date[11];
 	char *address_key = NULL;
 	member_plan plan[8];
 	gn_household hh = { 0 };
@@ -276,9 +346,7 @@ static gn_status make_household(sqlite3 *db, demo_stmts *s, rng *r, const char *
 	if ((st = gn_text_fold(key_src, &address_key)) != GN_OK)
 		goto out;
 
-	int x = below(r, 100);
-	const char *status = x < 70 ? GN_VISIT_DONE : x < 84 ? GN_VISIT_NOT_VISITED
-	                   : x < 92 ? GN_VISIT_REVISIT : x < 96 ? GN_VISIT_REFUSED : GN_VISIT_MOVED;
+	const char *status = pick_status(r);
 	bool visited = strcmp(status, GN_VISIT_NOT_VISITED) != 0;
 	bool surveyed = strcmp(status, GN_VISIT_DONE) == 0 || strcmp(status, GN_VISIT_REVISIT) == 0;
 	date_back(between(r, 1, 80), visit_date);
@@ -336,54 +404,11 @@ static gn_status make_household(sqlite3 *db, demo_stmts *s, rng *r, const char *
 	} else {
 		gn_sb_add(&answers, "{}");
 	}
-	gn_now_iso(now);
 	demo_uuid(r, hh_id);
-	sqlite3_stmt *q = s->household;
-	sqlite3_bind_text(q, 1, hh_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, tdp_id, -1, SQLITE_STATIC);
-	sqlite3_bind_double(q, 3, index + 1);
-	sqlite3_bind_text(q, 4, house_no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, alley, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, street, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 7, address_key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 8, status, -1, SQLITE_STATIC);
-	if (visited) {
-		sqlite3_bind_text(q, 9, visit_date, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 10, leader, -1, SQLITE_STATIC);
-	}
-	sqlite3_bind_text(q, 11, leader, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 12, gn_sb_str(&answers), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 13, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 14, leader, -1, SQLITE_STATIC);
-	if ((st = step_done(db, q, err)) != GN_OK)
+	if ((st = insert_household(db, s, &hh, hh_id, tdp_id, index, address_key, gn_sb_str(&answers), leader, err)) !=
+	        GN_OK ||
+	    (st = insert_members(db, s, r, &hh, hh_id, tdp_id, person_answers, leader, err)) != GN_OK)
 		goto free_out;
-
-	for (int i = 0; i < n; i++) {
-		gn_person *p = &hh.members[i];
-		char id[37], *name_key = NULL;
-		demo_uuid(r, id);
-		if ((st = gn_text_fold(p->full_name, &name_key)) != GN_OK)
-			goto free_out;
-		q = s->person;
-		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, hh_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, tdp_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 4, i + 1);
-		sqlite3_bind_text(q, 5, p->full_name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 6, name_key, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 7, p->birth_year);
-		sqlite3_bind_text(q, 8, p->sex, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 9, p->relation, -1, SQLITE_STATIC);
-		if (p->cccd)
-			sqlite3_bind_text(q, 10, p->cccd, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 11, person_answers[i] ? person_answers[i] : "{}", -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 12, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 13, leader, -1, SQLITE_STATIC);
-		st = step_done(db, q, err);
-		free(name_key);
-		if (st != GN_OK)
-			goto free_out;
-	}
 	*persons += n;
 free_out:
 	for (int i = 0; person_answers && i < n; i++)
