@@ -11,7 +11,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = ncursesw sqlite3 libsodium uuid
+PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -25,7 +25,8 @@ LIBS      = $(PKG_LIBS) -lcsv -lunistring -lm
 # Debian packages: build, tests (pty + terminal emulator), run and bench.
 DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                libcsv-dev libunistring-dev libsodium-dev uuid-dev gettext \
-               libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time
+               libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time \
+               libxlsxwriter-dev libzip-dev libexpat1-dev
 
 # Library: every layer except the command-line entry point.
 LIB_SRC  = $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
