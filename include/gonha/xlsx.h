@@ -54,7 +54,7 @@ typedef struct gn_xlsx_limits {
 	size_t cell_bytes;
 } gn_xlsx_limits;
 
-/* Defaults: parts of 4 GB, shared strings of 512 MB, a ratio of 1000,
+/* Defaults: parts of 16 GB, shared strings of 512 MB, a ratio of 1000,
  * cells of 32,767 characters. */
 void gn_xlsx_default_limits(gn_xlsx_limits *l);
 

@@ -40,7 +40,7 @@ struct gn_xlsx {
 
 void gn_xlsx_default_limits(gn_xlsx_limits *l)
 {
-	l->part_bytes = 4ULL << 30;
+	l->part_bytes = 16ULL << 30; /* a full sheet of a wide form; read as a stream */
 	l->shared_bytes = 512ULL << 20;
 	l->ratio = 1000;
 	l->cell_bytes = 32767 * 4;
@@ -215,11 +215,13 @@ static gn_status parse_part(gn_xlsx *x, const char *name, bool missing_ok, part_
 			break;
 		}
 		total += (unsigned long long)got;
-		if (total > limit) { /* the size in the zip can lie */
+		/* the sizes in the zip can lie: counted as read */
+		if (total > limit || (total > RATIO_FROM && (sb.valid & ZIP_STAT_COMP_SIZE) &&
+		                      total / (sb.comp_size + 1) > x->lim.ratio)) {
 			st = gn_fail(err, GN_ERR_INVALID,
 			             _("the workbook's part %s unpacks to more than %llu bytes: refused (a damaged file or a zip "
 			               "bomb)"),
-			             name, limit);
+			             name, total - 1);
 			break;
 		}
 		if (XML_Parse(p, buf, (int)got, got == 0) != XML_STATUS_OK) {
