@@ -278,6 +278,33 @@ static void limits_hold(void)
 	CHECK(strstr(err.msg, "zip bomb") != NULL);
 	CHECK_EQ_INT(g.rows, 0);
 	gn_xlsx_close(x);
+	/* a part that compresses far more than XML does: refused by its ratio */
+	{
+		size_t huge = 70 << 20;
+		char *z = malloc(huge + 64);
+		REQUIRE(z);
+		strcpy(z, "<worksheet><sheetData>");
+		memset(z + strlen(z), ' ', huge);
+		strcpy(z + huge, "</sheetData></worksheet>");
+		part ratio[sizeof book / sizeof *book];
+		memcpy(ratio, book, sizeof book);
+		for (int i = 0; ratio[i].name; i++)
+			if (strcmp(ratio[i].name, "xl/worksheets/sheet1.xml") == 0)
+				ratio[i].data = z;
+		make_zip("ratio.xlsx", ratio);
+		free(z);
+		gn_xlsx_default_limits(&lim);
+		lim.ratio = 100;
+		REQUIRE(gn_xlsx_open(path_in_tmp("ratio.xlsx"), &lim, &x, &err) == GN_OK);
+		CHECK(gn_xlsx_read_sheet(x, 1, collect, &g, &err) == GN_ERR_INVALID);
+		CHECK(strstr(err.msg, "zip bomb") != NULL);
+		gn_xlsx_close(x);
+		lim.ratio = 1000000; /* the same part is read when the ratio is allowed */
+		REQUIRE(gn_xlsx_open(path_in_tmp("ratio.xlsx"), &lim, &x, &err) == GN_OK);
+		CHECK(gn_xlsx_read_sheet(x, 1, collect, &g, &err) == GN_OK);
+		gn_xlsx_close(x);
+		remove(path_in_tmp("ratio.xlsx"));
+	}
 	/* within the part limit, the cell is still too long for a spreadsheet */
 	REQUIRE(gn_xlsx_open(path_in_tmp("bomb.xlsx"), NULL, &x, &err) == GN_OK);
 	CHECK(gn_xlsx_read_sheet(x, 1, collect, &g, &err) == GN_ERR_INVALID);
