@@ -1,5 +1,6 @@
-/* CSV for the ward office: exports that open in Excel, imports that merge
- * files from several PCs by UUID, and the household list template.
+/* CSV (and XLSX) for the ward office: exports that open in Excel, imports
+ * that merge files from several PCs by UUID, and the household list
+ * template.
  * docs/exchange.md explains the columns and the merge rules. */
 #ifndef GONHA_EXCHANGE_H
 #define GONHA_EXCHANGE_H

@@ -1,4 +1,5 @@
-/* gonha export, gonha import and gonha conflicts: CSV for the ward office. */
+/* gonha export, gonha import and gonha conflicts: CSV and XLSX for the ward
+ * office. */
 #include "cli.h"
 #include "gonha/census.h"
 #include "gonha/db.h"

@@ -68,6 +68,8 @@ typedef struct conv {
 	char *buf;
 	size_t cap;
 	int n_sheets_used;
+	const gn_import_options *opt;
+	long rows;            /* rows written, for the progress bar */
 } conv;
 
 static size_t used_cells(const gn_xlsx_row *r)
@@ -215,6 +217,8 @@ static gn_status on_row(void *arg, const gn_xlsx_row *r, gn_err *err)
 	}
 	putc('\n', c->out);
 	c->line += 1 + breaks;
+	if (++c->rows % 65536 == 0 && c->opt->progress)
+		c->opt->progress(c->opt->progress_arg, c->rows, 0); /* reading the workbook */
 	return ferror(c->out) ? gn_fail(err, GN_ERR_IO, _("could not write a temporary file: %s"), strerror(errno))
 	                      : GN_OK;
 }
@@ -263,7 +267,7 @@ gn_status gn_import_xlsx(gn_ctx *ctx, const gn_census *census, const char *path,
 	if (!opt)
 		opt = &defaults;
 	memset(rep, 0, sizeof *rep);
-	conv c = { .first = true, .line = 1 };
+	conv c = { .first = true, .line = 1, .opt = opt };
 	gn_status st = gn_xlsx_open(path, NULL, &c.x, err);
 	if (st != GN_OK)
 		return st;
