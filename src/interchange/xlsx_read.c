@@ -205,11 +205,18 @@ static gn_status parse_part(gn_xlsx *x, const char *name, bool missing_ok, part_
 	XML_SetElementHandler(p, start, end);
 	XML_SetCharacterDataHandler(p, text);
 	XML_SetStartDoctypeDeclHandler(p, no_doctype);
-	static char buf[1 << 16];
+	/* per call: a row callback may read another sheet */
+	enum { CHUNK = 1 << 16 };
+	char *buf = malloc(CHUNK);
+	if (!buf) {
+		XML_ParserFree(p);
+		zip_fclose(zf);
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
 	unsigned long long total = 0;
 	gn_status st = GN_OK;
 	for (;;) {
-		zip_int64_t got = zip_fread(zf, buf, sizeof buf);
+		zip_int64_t got = zip_fread(zf, buf, CHUNK);
 		if (got < 0) {
 			st = gn_fail(err, GN_ERR_INVALID, _("the workbook is damaged: %s"), zip_file_strerror(zf));
 			break;
@@ -239,6 +246,7 @@ static gn_status parse_part(gn_xlsx *x, const char *name, bool missing_ok, part_
 		if (got == 0)
 			break;
 	}
+	free(buf);
 	XML_ParserFree(p);
 	zip_fclose(zf);
 	return st;
