@@ -209,6 +209,36 @@ static void a_callback_stops_the_reading(void)
 	gn_xlsx_close(x);
 }
 
+typedef struct nested {
+	gn_xlsx *x;
+	got inner;
+	int outer_rows;
+} nested;
+
+static gn_status read_other(void *arg, const gn_xlsx_row *r, gn_err *err)
+{
+	nested *n = arg;
+	n->outer_rows++;
+	if (r->row != 3)
+		return GN_OK;
+	memset(&n->inner, 0, sizeof n->inner);
+	return gn_xlsx_read_sheet(n->x, 0, collect, &n->inner, err);
+}
+
+/* The forms read a choices sheet while they read the survey sheet. */
+static void a_sheet_is_read_while_another_is(void)
+{
+	make_zip("book.xlsx", book);
+	nested n = { 0 };
+	gn_err err = { 0 };
+	REQUIRE(gn_xlsx_open(path_in_tmp("book.xlsx"), NULL, &n.x, &err) == GN_OK);
+	CHECK(gn_xlsx_read_sheet(n.x, 1, read_other, &n, &err) == GN_OK);
+	CHECK_EQ_INT(n.outer_rows, 3);
+	CHECK_EQ_INT(n.inner.rows, 1);
+	CHECK_STR(n.inner.text[0][1], "a<b");
+	gn_xlsx_close(n.x);
+}
+
 static void files_that_are_not_workbooks(void)
 {
 	gn_xlsx *x = NULL;
@@ -312,4 +342,4 @@ static void limits_hold(void)
 	gn_xlsx_close(x);
 }
 
-GN_TESTS(T(sheets_rows_and_cells), T(a_callback_stops_the_reading), T(files_that_are_not_workbooks), T(limits_hold))
+GN_TESTS(T(sheets_rows_and_cells), T(a_callback_stops_the_reading), T(a_sheet_is_read_while_another_is), T(files_that_are_not_workbooks), T(limits_hold))
