@@ -13,7 +13,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = ncursesw sqlite3 libsodium uuid
+PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -29,7 +29,8 @@ LIBS      = $(PKG_LIBS) -lcsv -lunistring -lm
 DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                libcsv-dev libunistring-dev libsodium-dev uuid-dev gettext \
                libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time \
-               dosfstools exfatprogs fusefat exfat-fuse
+               dosfstools exfatprogs fusefat exfat-fuse \
+               libxlsxwriter-dev libzip-dev libexpat1-dev
 
 # Only for `make check-office` (298 MB installed): not a build dependency.
 OFFICE_PACKAGES = libreoffice-calc-nogui
@@ -118,7 +119,7 @@ check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
 # LibreOffice Calc round trips and Excel-shaped files, imported back
 # (tests/office/run.sh; docs/testing.md). Not part of `make check`.
 check-office: deps-office $(BUILD)/gonha
-	@GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/office/run.sh
+	@GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh tests/office/run.sh tests/office/test_xlsx.sh
 
 $(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(BUILD)/libgonha.a
 	@mkdir -p $(dir $@)

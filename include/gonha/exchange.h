@@ -1,5 +1,6 @@
-/* CSV for the ward office: exports that open in Excel, imports that merge
- * files from several PCs by UUID, and the household list template.
+/* CSV (and XLSX) for the ward office: exports that open in Excel, imports
+ * that merge files from several PCs by UUID, and the household list
+ * template.
  * docs/exchange.md explains the columns and the merge rules. */
 #ifndef GONHA_EXCHANGE_H
 #define GONHA_EXCHANGE_H
@@ -16,6 +17,14 @@ typedef enum gn_ex_what {
 	GN_EX_COVERAGE,
 } gn_ex_what;
 
+typedef enum gn_ex_format {
+	GN_EXF_CSV = 0,
+	GN_EXF_XLSX,   /* a workbook for Excel: text cells stay text (see docs/exchange.md) */
+} gn_ex_format;
+
+/* Rows in one sheet of a workbook, the header included (Excel's limit). */
+#define GN_XLSX_MAX_ROWS 1048576L
+
 /* Called now and then with rows done and rows in all (0 = not known). */
 typedef void (*gn_ex_progress_fn)(void *arg, long done, long total);
 
@@ -28,14 +37,18 @@ typedef struct gn_export_options {
 	int year;              /* coverage targets; 0 = this year */
 	gn_ex_progress_fn progress;
 	void *progress_arg;
+	gn_ex_format format;   /* CSV (default) or XLSX (src/interchange/sink.c) */
+	long sheet_rows;       /* XLSX: rows per sheet with its header; 0 = Excel's 1,048,576 */
 } gn_export_options;
 
 /* Writes the export to path (which must not exist: mode 0600, written to
- * path.part and renamed when complete). *rows gets the data rows written. */
+ * path.part and renamed when complete). *rows gets the data rows written.
+ * GN_EXF_XLSX: a workbook; persons past a sheet's rows continue on further
+ * sheets (header repeated) and a sheet "Ghi chú" says so. */
 gn_status gn_export(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
                     long *rows, gn_err *err);
 
-/* Same to an open stream (tests, stdout). */
+/* Same to an open stream (tests, stdout); CSV only. */
 gn_status gn_export_stream(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, FILE *out,
                            long *rows, gn_err *err);
 

@@ -12,6 +12,7 @@
 typedef enum gn_report_format {
 	GN_REPORT_TEXT = 0,
 	GN_REPORT_CSV,
+	GN_REPORT_XLSX,  /* the coverage table as a workbook: gn_report_write_xlsx */
 } gn_report_format;
 
 typedef struct gn_report_options {
@@ -26,6 +27,11 @@ typedef struct gn_report_options {
  * ward officer). */
 gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, FILE *out,
                           gn_err *err);
+
+/* The coverage table (the CSV's rows, Vietnamese headers) as an XLSX
+ * workbook at path: 0600, written whole or not at all. */
+gn_status gn_report_write_xlsx(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, const char *path,
+                               gn_err *err);
 
 /* Writes the coverage rows (each TDP, then the total) as CSV: tdp_code,
  * tdp_name, households_listed, households_visited, revisits, refused,

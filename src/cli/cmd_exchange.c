@@ -1,14 +1,17 @@
-/* gonha export, gonha import and gonha conflicts: CSV for the ward office. */
+/* gonha export, gonha import and gonha conflicts: CSV and XLSX for the ward
+ * office. */
 #include "cli.h"
 #include "gonha/census.h"
 #include "gonha/db.h"
 #include "gonha/exchange.h"
 #include "gonha/household_list.h"
 #include "gonha/i18n.h"
+#include "gonha/xlsx.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* A bar on the terminal for long runs; nothing when stderr is not one. */
@@ -36,11 +39,12 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' }, { "tdp", required_argument, NULL, 't' },
 		{ "plain", no_argument, NULL, 'p' },     { "with-ids", no_argument, NULL, 'i' },
 		{ "labels", no_argument, NULL, 'l' },    { "year", required_argument, NULL, 'y' },
+		{ "format", required_argument, NULL, 'f' }, { "sheet-rows", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	gn_export_options opt = { 0 };
-	const char *db_opt = NULL, *out_path = NULL, *what = NULL;
-	long year = 0;
+	const char *db_opt = NULL, *out_path = NULL, *what = NULL, *format = NULL;
+	long year = 0, sheet_rows = 0;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -57,12 +61,24 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 				return gn_cli_usage(_("--year takes a year such as 2026"));
 			opt.year = (int)year;
 			break;
+		case 'f': format = optarg; break;
+		case 'r':
+			if (gn_cli_parse_int(optarg, 2, GN_XLSX_MAX_ROWS, &sheet_rows))
+				return gn_cli_usage(_("--sheet-rows takes a number from 2 to 1048576"));
+			opt.sheet_rows = sheet_rows;
+			break;
 		default:
 			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[optind]);
+	if (format && strcmp(format, "csv") && strcmp(format, "xlsx"))
+		return gn_cli_usage(_("--format takes csv or xlsx"));
+	/* a name ending in .xlsx asks for a workbook */
+	size_t out_len = out_path ? strlen(out_path) : 0;
+	if (format ? strcmp(format, "xlsx") == 0 : out_len > 5 && strcasecmp(out_path + out_len - 5, ".xlsx") == 0)
+		opt.format = GN_EXF_XLSX;
 	if (!what || (strcmp(what, "persons") && strcmp(what, "households") && strcmp(what, "coverage")))
 		return gn_cli_usage(_("--what takes persons, households or coverage"));
 	if (!out_path)
@@ -128,7 +144,7 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 		return rc;
 	gn_err err = { 0 };
 	gn_import_report rep;
-	gn_status st = gn_import(&ctx, &census, path, &opt, &rep, &err);
+	gn_status st = gn_import_file(&ctx, &census, path, &opt, &rep, &err);
 	if (opt.progress && rep.rows >= 65536)
 		fputc('\n', stderr);
 	for (size_t i = 0; i < rep.n_problems; i++)

@@ -82,8 +82,10 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 				opt.format = GN_REPORT_TEXT;
 			else if (strcmp(optarg, "csv") == 0)
 				opt.format = GN_REPORT_CSV;
+			else if (strcmp(optarg, "xlsx") == 0)
+				opt.format = GN_REPORT_XLSX;
 			else
-				return gn_cli_usage(_("--format takes text or csv"));
+				return gn_cli_usage(_("--format takes text, csv or xlsx"));
 			break;
 		case 'o': out_path = optarg; break;
 		case 't': opt.tdp_code = optarg; break;
@@ -107,11 +109,22 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		gn_db_close(probe);
 	}
 
+	if (opt.format == GN_REPORT_XLSX && (!out_path || missing))
+		return gn_cli_usage(missing ? _("--missing writes text or csv, not xlsx")
+		                            : _("a workbook is written to a file: give --out FILE.xlsx"));
+
 	gn_ctx ctx;
 	gn_census census;
 	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
 	if (rc)
 		return rc;
+	if (opt.format == GN_REPORT_XLSX) {
+		if (gn_report_write_xlsx(&ctx, &census.coverage, &opt, out_path, &err) != GN_OK)
+			rc = gn_cli_fail(&err);
+		else
+			fprintf(stderr, _("Report written to %s\n"), out_path);
+		goto done;
+	}
 	FILE *out = stdout;
 	char part[PATH_MAX];
 	if (out_path) {

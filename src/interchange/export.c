@@ -1,8 +1,9 @@
-/* gonha export: persons, households and coverage as CSV for Excel.
- * Streams one row at a time (memory does not grow with the ward), quotes
- * with libcsv, and writes personal data only to 0600 files renamed into
- * place when complete. */
+/* gonha export: persons, households and coverage as CSV or XLSX for Excel.
+ * One producer of rows feeds either sink (sink.c). Streams one row at a
+ * time (memory does not grow with the ward) and writes personal data only
+ * to 0600 files renamed into place when complete. */
 #include "columns.h"
+#include "sink.h"
 #include "gonha/cccd.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
@@ -10,79 +11,10 @@
 #include "gonha/report.h"
 #include "gonha/strbuf.h"
 
-#include <csv.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct writer {
-	FILE *out;
-	bool plain;
-	char *buf;       /* owned: quoting scratch */
-	size_t cap;
-	bool first;      /* no cell written yet on this row */
-} writer;
-
-static bool needs_quotes(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			return true;
-	return false;
-}
-
-/* One cell: guarded against formulas, quoted by libcsv when it must be. */
-static bool put_cell(writer *w, const char *s)
-{
-	if (!s)
-		s = "";
-	if (!w->first)
-		putc(',', w->out);
-	w->first = false;
-	size_t n = strlen(s);
-	bool guard = gn_csv_needs_guard(s);
-	if (!guard && !needs_quotes(s, n))
-		return fwrite(s, 1, n, w->out) == n;
-	size_t need = 2 * (n + 1) + 2;
-	if (need > w->cap) {
-		char *bigger = realloc(w->buf, need);
-		if (!bigger)
-			return false;
-		w->buf = bigger;
-		w->cap = need;
-	}
-	size_t m = 0;
-	char *tmp = NULL; /* "'" + s, only when guarded */
-	const char *text = s;
-	if (guard) {
-		tmp = malloc(n + 2);
-		if (!tmp)
-			return false;
-		tmp[0] = '\'';
-		memcpy(tmp + 1, s, n + 1);
-		text = tmp;
-		n++;
-	}
-	if (needs_quotes(text, n)) {
-		m = csv_write2(w->buf, w->cap, text, n, CSV_QUOTE);
-		if (m > w->cap) {
-			free(tmp);
-			return false;
-		}
-		fwrite(w->buf, 1, m, w->out);
-	} else {
-		fwrite(text, 1, n, w->out);
-	}
-	free(tmp);
-	return !ferror(w->out);
-}
-
-static void end_row(writer *w)
-{
-	fputs(w->plain ? "\n" : "\r\n", w->out);
-	w->first = true;
-}
 
 /* Cells of select_multiple answers in labels mode: "Nhãn 1; Nhãn 2". */
 static void multi_labels(const gn_field *f, const char *value, gn_strbuf *b)
@@ -103,13 +35,26 @@ static void multi_labels(const gn_field *f, const char *value, gn_strbuf *b)
 	}
 }
 
-static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, FILE *out,
+/* Numbers in a workbook: years, ages, counts and the form's integer and
+ * decimal answers; every other column (IDs, CCCD, phone, version, TDP
+ * code, walk order "1.0") is text. */
+static bool number_column(const ex_col *c)
+{
+	if (c->kind == EXC_DERIVED)
+		return strcmp(c->name, "age") == 0 || strcmp(c->name, "member_count") == 0;
+	if (strcmp(c->name, "birth_year") == 0)
+		return true;
+	return c->field && (c->kind == EXC_ANSWER || c->kind == EXC_CORE) &&
+	       (c->field->type == GN_FT_INTEGER || c->field->type == GN_FT_DECIMAL);
+}
+
+static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, ex_sink *w,
                                 long *rows, gn_err *err)
 {
 	bool persons = opt->what == GN_EX_PERSONS;
 	ex_cols cols;
 	sqlite3_stmt *st = NULL, *count = NULL;
-	writer w = { .out = out, .plain = opt->plain, .first = true };
+	ex_sink_col *heads = NULL;
 	gn_strbuf sql = { 0 }, cell = { 0 };
 	gn_status rc = ex_cols_build(census ? census->form : NULL, persons ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS, &cols,
 	                             err);
@@ -163,11 +108,16 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 			total = sqlite3_column_int64(count, 0);
 	}
 
-	if (!opt->plain)
-		fputs("\xef\xbb\xbf", out);
-	for (size_t i = 0; i < cols.n; i++)
-		put_cell(&w, opt->labels ? cols.cols[i].label_vi : cols.cols[i].name);
-	end_row(&w);
+	if (!(heads = calloc(cols.n ? cols.n : 1, sizeof *heads))) {
+		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	for (size_t i = 0; i < cols.n; i++) {
+		heads[i].header = opt->labels ? cols.cols[i].label_vi : cols.cols[i].name;
+		heads[i].number = number_column(&cols.cols[i]);
+	}
+	if ((rc = ex_sink_columns(w, heads, cols.n, err)) != GN_OK)
+		goto out;
 
 	long n = 0;
 	int step;
@@ -179,27 +129,28 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 			if ((int)i == cccd_col) {
 				char shown[13];
 				gn_cccd_for_view(v, view, shown);
-				put_cell(&w, shown);
+				ex_sink_text(w, shown);
 			} else if (opt->labels && v && f && f->type == GN_FT_SELECT_ONE) {
-				put_cell(&w, ex_choice_label(f, v));
+				ex_sink_text(w, ex_choice_label(f, v));
 			} else if (opt->labels && v && f && f->type == GN_FT_SELECT_MULTIPLE) {
 				cell.len = 0;
 				if (cell.s)
 					cell.s[0] = '\0';
 				multi_labels(f, v, &cell);
-				put_cell(&w, gn_sb_str(&cell));
+				ex_sink_text(w, gn_sb_str(&cell));
+			} else if (heads[i].number) {
+				ex_sink_num(w, v);
 			} else {
-				put_cell(&w, v);
+				ex_sink_text(w, v);
 			}
 		}
-		end_row(&w);
+		if ((rc = ex_sink_end_row(w, err)) != GN_OK)
+			goto out;
 		if (++n % 65536 == 0 && opt->progress)
 			opt->progress(opt->progress_arg, n, total);
 	}
 	if (step != SQLITE_DONE)
 		rc = gn_db_fail(ctx->db, err, "export");
-	else if (ferror(out))
-		rc = gn_fail(err, GN_ERR_IO, _("could not write the export"));
 	if (opt->progress)
 		opt->progress(opt->progress_arg, n, total ? total : n);
 	*rows = n;
@@ -208,18 +159,14 @@ out:
 	sqlite3_finalize(count);
 	gn_sb_free(&sql);
 	gn_sb_free(&cell);
-	free(w.buf);
+	free(heads);
 	ex_cols_free(&cols);
 	return rc;
 }
 
-gn_status gn_export_stream(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, FILE *out,
-                           long *rows, gn_err *err)
+/* Who may export what: whole CCCDs for a ward officer, a TDP of the user's. */
+static gn_status export_allowed(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, gn_err *err)
 {
-	long dummy;
-	if (!rows)
-		rows = &dummy;
-	*rows = 0;
 	if (opt->with_ids && opt->what != GN_EX_COVERAGE) {
 		gn_status st = gn_scope_require_officer(ctx, err);
 		if (st != GN_OK)
@@ -241,19 +188,70 @@ gn_status gn_export_stream(gn_ctx *ctx, const gn_census *census, const gn_export
 		if (st != GN_OK)
 			return st;
 	}
+	if (opt->what == GN_EX_COVERAGE && !census)
+		return gn_fail(err, GN_ERR_INVALID, _("the coverage export needs the census form"));
+	return GN_OK;
+}
+
+gn_status gn_export_stream(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, FILE *out,
+                           long *rows, gn_err *err)
+{
+	long dummy;
+	if (!rows)
+		rows = &dummy;
+	*rows = 0;
+	gn_status st = export_allowed(ctx, census, opt, err);
+	if (st != GN_OK)
+		return st;
 	if (opt->what == GN_EX_COVERAGE) {
-		if (!census)
-			return gn_fail(err, GN_ERR_INVALID, _("the coverage export needs the census form"));
 		gn_report_options ro = { .format = GN_REPORT_CSV, .year = opt->year, .csv_plain = opt->plain,
 		                         .tdp_code = opt->tdp_code };
 		return gn_report_write(ctx, &census->coverage, &ro, out, err);
 	}
-	return export_records(ctx, census, opt, out, rows, err);
+	if (!opt->plain)
+		fputs("\xef\xbb\xbf", out); /* BOM: Excel reads UTF-8 */
+	ex_sink w;
+	ex_sink_csv(&w, out, opt->plain, false);
+	st = export_records(ctx, census, opt, &w, rows, err);
+	ex_sink_close(&w, st == GN_OK, err);
+	if (st == GN_OK && ferror(out))
+		st = gn_fail(err, GN_ERR_IO, _("could not write the export"));
+	return st;
+}
+
+typedef struct xlsx_job {
+	gn_ctx *ctx;
+	const gn_census *census;
+	const gn_export_options *opt;
+	long *rows;
+} xlsx_job;
+
+static gn_status fill_xlsx(void *arg, ex_sink *s, gn_err *err)
+{
+	xlsx_job *j = arg;
+	if (j->opt->what == GN_EX_COVERAGE) {
+		gn_report_options ro = { .format = GN_REPORT_XLSX, .year = j->opt->year, .tdp_code = j->opt->tdp_code };
+		return ex_report_coverage(j->ctx, &j->census->coverage, &ro, j->opt->labels, s, err);
+	}
+	return export_records(j->ctx, j->census, j->opt, s, j->rows, err);
 }
 
 gn_status gn_export(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
                     long *rows, gn_err *err)
 {
+	long dummy;
+	if (!rows)
+		rows = &dummy;
+	*rows = 0;
+	if (opt->format == GN_EXF_XLSX) {
+		gn_status st = export_allowed(ctx, census, opt, err);
+		if (st != GN_OK)
+			return st;
+		/* sheet names are in the file's language, like the labels */
+		const char *sheet = opt->what == GN_EX_PERSONS ? "Nhân khẩu" : opt->what == GN_EX_HOUSEHOLDS ? "Hộ" : "Tiến độ";
+		xlsx_job j = { ctx, census, opt, rows };
+		return ex_write_xlsx(path, sheet, opt->sheet_rows, fill_xlsx, &j, err);
+	}
 	char part[PATH_MAX];
 	gn_private_part_path(path, part, sizeof part);
 	FILE *out = gn_private_create(part, err);

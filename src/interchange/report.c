@@ -1,68 +1,21 @@
 #include "gonha/report.h"
+#include "sink.h"
 #include "gonha/db.h"
 #include "gonha/household.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
 #include "gonha/ward.h"
 
-#include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- CSV ---------------------------------------------------------------- */
-
-typedef struct csv_out {
-	FILE *f;
-	const char *eol;
-	int first;
-} csv_out;
-
+/* ---- CSV and XLSX ------------------------------------------------------- */
 
 /* Visited: a visit that ended (done, refused, moved away); a household to
  * revisit still waits for one, as on the screens. */
 static long visited(const gn_cov_row *r)
 {
 	return r->done + r->refused + r->moved;
-}
-static void csv_cell(csv_out *o, const char *s)
-{
-	if (!o->first)
-		fputc(',', o->f);
-	o->first = 0;
-	/* Excel must not run a cell as a formula. */
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		char *guarded = malloc(strlen(s) + 2);
-		if (guarded) {
-			guarded[0] = '\'';
-			strcpy(guarded + 1, s);
-			csv_fwrite(o->f, guarded, strlen(guarded));
-			free(guarded);
-			return;
-		}
-	}
-	csv_fwrite(o->f, s, strlen(s));
-}
-
-static void csv_num(csv_out *o, long v)
-{
-	if (!o->first)
-		fputc(',', o->f);
-	o->first = 0;
-	fprintf(o->f, "%ld", v);
-}
-
-static void csv_raw(csv_out *o, const char *s)
-{
-	if (!o->first)
-		fputc(',', o->f);
-	o->first = 0;
-	fputs(s, o->f);
-}
-
-static void csv_end(csv_out *o)
-{
-	fputs(o->eol, o->f);
-	o->first = 1;
 }
 
 static long adults_of(const gn_cov_set *set, const gn_cov_row *r)
@@ -71,65 +24,109 @@ static long adults_of(const gn_cov_set *set, const gn_cov_row *r)
 	return i >= 0 ? r->ind[i].den : -1;
 }
 
-static void csv_row(csv_out *o, const gn_cov_set *set, const gn_cov_row *r, int year)
+static void sink_long(ex_sink *s, long v)
 {
-	csv_cell(o, r->code);
-	csv_cell(o, r->name);
-	csv_num(o, r->listed);
-	csv_num(o, visited(r));
-	csv_num(o, r->revisit);
-	csv_num(o, r->refused);
-	csv_num(o, r->moved);
+	char buf[32];
+	snprintf(buf, sizeof buf, "%ld", v);
+	ex_sink_num(s, buf);
+}
+
+static gn_status sink_row(ex_sink *s, const gn_cov_set *set, const gn_cov_row *r, int year, gn_err *err)
+{
+	ex_sink_text(s, r->code);
+	ex_sink_text(s, r->name);
+	sink_long(s, r->listed);
+	sink_long(s, visited(r));
+	sink_long(s, r->revisit);
+	sink_long(s, r->refused);
+	sink_long(s, r->moved);
 	long adults = adults_of(set, r);
 	if (adults >= 0)
-		csv_num(o, adults);
+		sink_long(s, adults);
 	else
-		csv_raw(o, "");
+		ex_sink_num(s, "");
 	for (size_t i = 0; i < set->n; i++) {
 		if (set->defs[i].hidden)
 			continue;
 		double pct, target;
 		char buf[32] = "";
-		csv_num(o, r->ind[i].num);
-		csv_num(o, r->ind[i].den);
+		sink_long(s, r->ind[i].num);
+		sink_long(s, r->ind[i].den);
 		if (gn_cov_pct(r->ind[i], &pct))
 			snprintf(buf, sizeof buf, "%.1f", pct);
-		csv_raw(o, buf);
+		ex_sink_num(s, buf);
 		buf[0] = '\0';
 		if (gn_cov_target(&set->defs[i], year, &target))
 			snprintf(buf, sizeof buf, "%g", target);
-		csv_raw(o, buf);
+		ex_sink_num(s, buf);
 	}
-	csv_end(o);
+	return ex_sink_end_row(s, err);
+}
+
+/* The coverage table: each TDP, then the total. labels: Vietnamese headers
+ * (the file's language) instead of the column names. */
+static gn_status coverage_rows(ex_sink *s, const gn_cov_set *set, const gn_cov_row *rows, size_t n,
+                               const gn_cov_row *total, int year, bool labels, gn_err *err)
+{
+	static const char *const fixed[] = { "tdp_code", "tdp_name", "households_listed", "households_visited",
+	                                     "revisits", "refused", "moved", "adults" };
+	static const char *const fixed_vi[] = { "Mã tổ dân phố", "Tên tổ dân phố", "Số hộ trong danh sách",
+	                                        "Số hộ đã đến", "Cần đến lại", "Từ chối", "Đã chuyển đi",
+	                                        "Người từ 18 tuổi" };
+	static const char *const suffix[] = { "num", "den", "pct", "target" };
+	static const char *const suffix_vi[] = { "đạt", "trong số", "%", "chỉ tiêu %" };
+	size_t nf = sizeof fixed / sizeof *fixed, nc = nf;
+	for (size_t i = 0; i < set->n; i++)
+		nc += set->defs[i].hidden ? 0 : 4;
+	ex_sink_col *cols = calloc(nc, sizeof *cols);
+	char (*names)[160] = calloc(nc, sizeof *names);
+	if (!cols || !names) {
+		free(cols);
+		free(names);
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+	for (size_t i = 0; i < nf; i++) {
+		cols[i].header = labels ? fixed_vi[i] : fixed[i];
+		cols[i].number = i >= 2;
+	}
+	size_t k = nf;
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->defs[i].hidden)
+			continue;
+		const gn_cov_def *d = &set->defs[i];
+		for (int j = 0; j < 4; j++, k++) {
+			if (labels)
+				snprintf(names[k], sizeof names[k], "%s: %s", d->label_vi && *d->label_vi ? d->label_vi : d->name,
+				         suffix_vi[j]);
+			else
+				snprintf(names[k], sizeof names[k], "%s_%s", d->name, suffix[j]);
+			cols[k].header = names[k];
+			cols[k].number = true;
+			cols[k].pct = j >= 2;
+		}
+	}
+	gn_status st = ex_sink_columns(s, cols, nc, err);
+	for (size_t r = 0; st == GN_OK && r < n; r++)
+		st = sink_row(s, set, &rows[r], year, err);
+	if (st == GN_OK)
+		st = sink_row(s, set, total, year, err);
+	free(cols);
+	free(names);
+	return st;
 }
 
 gn_status gn_report_coverage_csv(const gn_cov_set *set, const gn_cov_row *rows, size_t n,
                                  const gn_cov_row *total, int year, int plain, FILE *out, gn_err *err)
 {
-	csv_out o = { out, plain ? "\n" : "\r\n", 1 };
 	if (!plain)
 		fputs("\xef\xbb\xbf", out); /* BOM: Excel reads UTF-8 */
-	static const char *const fixed[] = { "tdp_code", "tdp_name", "households_listed", "households_visited",
-	                                     "revisits", "refused", "moved", "adults" };
-	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
-		csv_raw(&o, fixed[i]);
-	for (size_t i = 0; i < set->n; i++) {
-		if (set->defs[i].hidden)
-			continue;
-		static const char *const suffix[] = { "num", "den", "pct", "target" };
-		for (int k = 0; k < 4; k++) {
-			char col[96];
-			snprintf(col, sizeof col, "%s_%s", set->defs[i].name, suffix[k]);
-			csv_raw(&o, col);
-		}
-	}
-	csv_end(&o);
-	for (size_t r = 0; r < n; r++)
-		csv_row(&o, set, &rows[r], year);
-	csv_row(&o, set, total, year);
-	if (ferror(out))
+	ex_sink s;
+	ex_sink_csv(&s, out, plain, true);
+	gn_status st = coverage_rows(&s, set, rows, n, total, year, false, err);
+	ex_sink_close(&s, st == GN_OK, err);
+	if (st == GN_OK && ferror(out))
 		return gn_fail(err, GN_ERR_IO, _("could not write the report"));
-	return GN_OK;
+	return st;
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -225,16 +222,13 @@ static void indicator_table(FILE *f, const gn_cov_set *set, size_t i, const gn_c
 	}
 }
 
-gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, FILE *out,
-                          gn_err *err)
+/* The rows of the TDPs the user may see (only opt->tdp_code's if set). */
+static gn_status load_rows(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, const char *as_of,
+                           gn_cov_row **rows_out, size_t *n_out, gn_cov_row *total_out, gn_err *err)
 {
 	gn_cov_row *rows = NULL, total;
 	size_t n = 0;
 	gn_status st;
-	char today[32];
-	gn_now_iso(today);
-	today[10] = '\0';
-	const char *as_of = opt->as_of ? opt->as_of : today;
 	if (opt->as_of)
 		st = gn_cov_ward_as_of(ctx, set, as_of, &rows, &n, &total, err);
 	else
@@ -255,6 +249,63 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 		if (n == 1)
 			total = rows[0];
 	}
+	*rows_out = rows;
+	*n_out = n;
+	*total_out = total;
+	return GN_OK;
+}
+
+gn_status ex_report_coverage(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, bool labels,
+                             ex_sink *s, gn_err *err)
+{
+	gn_cov_row *rows = NULL, total;
+	size_t n = 0;
+	char today[32];
+	gn_now_iso(today);
+	today[10] = '\0';
+	const char *as_of = opt->as_of ? opt->as_of : today;
+	gn_status st = load_rows(ctx, set, opt, as_of, &rows, &n, &total, err);
+	if (st != GN_OK)
+		return st;
+	int year = opt->year ? opt->year : atoi(as_of);
+	st = coverage_rows(s, set, rows, n, &total, year, labels, err);
+	free(rows);
+	return st;
+}
+
+typedef struct report_job {
+	gn_ctx *ctx;
+	const gn_cov_set *set;
+	const gn_report_options *opt;
+} report_job;
+
+static gn_status fill_report(void *arg, ex_sink *s, gn_err *err)
+{
+	report_job *j = arg;
+	return ex_report_coverage(j->ctx, j->set, j->opt, true, s, err);
+}
+
+gn_status gn_report_write_xlsx(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, const char *path,
+                               gn_err *err)
+{
+	report_job j = { ctx, set, opt };
+	return ex_write_xlsx(path, "Tiến độ", 0, fill_report, &j, err);
+}
+
+gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, FILE *out,
+                          gn_err *err)
+{
+	gn_cov_row *rows = NULL, total;
+	size_t n = 0;
+	char today[32];
+	gn_now_iso(today);
+	today[10] = '\0';
+	const char *as_of = opt->as_of ? opt->as_of : today;
+	if (opt->format == GN_REPORT_XLSX)
+		return gn_fail(err, GN_ERR_INVALID, _("a workbook is written to a file: give --out FILE.xlsx"));
+	gn_status st = load_rows(ctx, set, opt, as_of, &rows, &n, &total, err);
+	if (st != GN_OK)
+		return st;
 	int year = opt->year ? opt->year : atoi(as_of);
 
 	if (opt->format == GN_REPORT_CSV) {

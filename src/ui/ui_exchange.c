@@ -8,6 +8,7 @@
 #include "gonha/exchange.h"
 #include "gonha/i18n.h"
 #include "gonha/text.h"
+#include "gonha/xlsx.h"
 
 #include <libgen.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 typedef enum xop {
@@ -97,7 +99,8 @@ static void default_path(exchange_view *x)
 	snprintf(day, sizeof day, "%.10s", now);
 	static const char *const names[] = { "nguoi", "nguoi-cccd", "ho", "do-phu" };
 	char path[PATH_MAX + 64];
-	snprintf(path, sizeof path, "%s/gonha-%s-%s.csv", dir, names[x->cur], day);
+	/* a workbook for the ward office by default; .csv for machines */
+	snprintf(path, sizeof path, "%s/gonha-%s-%s.xlsx", dir, names[x->cur], day);
 	gn_eb_set(&x->path, path);
 }
 
@@ -144,6 +147,14 @@ static void exchange_draw(ui_view *v)
 	int w = gn_text_width(label);
 	if (x->cur != XOP_CONFLICTS)
 		ui_put(y, 2, w, label);
+	if (x->cur != XOP_CONFLICTS && x->n_lines == 0) {
+		attron(A_DIM);
+		ui_put_pad(y + 1, 2, COLS - 4,
+		           x->cur == XOP_IMPORT ? _("A CSV file or an Excel workbook (.xlsx)")
+		                                : _("A name ending in .xlsx writes an Excel workbook; .csv a CSV for other "
+		                                    "programs"));
+		attroff(A_DIM);
+	}
 	y += 2;
 	/* results wrap: a refused line's reason is read whole */
 	for (size_t i = 0; i < x->n_lines && y < LINES - 2; i++) {
@@ -190,6 +201,9 @@ static void run_export(exchange_view *x)
 	gn_export_options opt = { 0 };
 	opt.what = x->cur == XOP_HOUSEHOLDS ? GN_EX_HOUSEHOLDS : x->cur == XOP_COVERAGE ? GN_EX_COVERAGE : GN_EX_PERSONS;
 	opt.with_ids = x->cur == XOP_PERSONS_IDS;
+	size_t len = strlen(x->path.text);
+	if (len > 5 && strcasecmp(x->path.text + len - 5, ".xlsx") == 0)
+		opt.format = GN_EXF_XLSX;
 	gn_err err = { 0 };
 	long rows = 0;
 	clear_lines(x);
@@ -220,7 +234,7 @@ static void run_import(exchange_view *x)
 		ui_status(app, true, "%s", _("Type the name of the file to import"));
 		return;
 	}
-	gn_status st = gn_import(&app->ctx, &census, x->path.text, &opt, &rep, &err);
+	gn_status st = gn_import_file(&app->ctx, &census, x->path.text, &opt, &rep, &err);
 	if (st != GN_OK) {
 		show_problems(x, &rep, x->path.text);
 		gn_import_report_free(&rep);
@@ -237,7 +251,7 @@ static void run_import(exchange_view *x)
 		return;
 	}
 	opt.dry_run = false;
-	st = gn_import(&app->ctx, &census, x->path.text, &opt, &rep, &err);
+	st = gn_import_file(&app->ctx, &census, x->path.text, &opt, &rep, &err);
 	clear_lines(x);
 	if (st != GN_OK) {
 		show_problems(x, &rep, x->path.text);

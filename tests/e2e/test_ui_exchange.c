@@ -75,6 +75,7 @@ static void export_and_import_from_the_screen(void)
 	gn_term_type(t, "x");
 	REQUIRE_WAIT(t, "Trao đổi tệp CSV");
 	WAIT(t, "Xuất danh sách người có số CCCD đầy đủ");
+	WAIT(t, "Tên tệp đuôi .xlsx"); /* a workbook is offered first */
 	/* export persons to a file named here */
 	char out[600];
 	snprintf(out, sizeof out, "%s/nguoi.csv", gn_test_tmpdir());
@@ -92,6 +93,20 @@ static void export_and_import_from_the_screen(void)
 	if (f)
 		fclose(f);
 	CHECK(strstr(buf, "person_id,household_id") != NULL && strstr(buf, "******") != NULL);
+	/* a name ending in .xlsx writes a workbook */
+	char xout[600];
+	snprintf(xout, sizeof xout, "%s/nguoi.xlsx", gn_test_tmpdir());
+	remove(xout);
+	gn_term_key(t, "C-u");
+	gn_term_type(t, xout);
+	gn_term_key(t, "Enter");
+	WAIT(t, "nguoi.xlsx (");
+	CHECK(stat(xout, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	f = fopen(xout, "rb");
+	n = f ? fread(buf, 1, 4, f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(n == 4 && memcmp(buf, "PK\3\4", 4) == 0);
 
 	/* a TCVN3 file: refused at its line, nothing changed */
 	long before = households();
@@ -120,6 +135,14 @@ static void export_and_import_from_the_screen(void)
 	gn_term_type(t, "c");
 	WAIT(t, "đã thêm 1");
 	CHECK_EQ_INT(households(), before + 1);
+	/* the workbook written above comes back in with nothing to change */
+	gn_term_key(t, "C-u");
+	gn_term_type(t, xout);
+	gn_term_key(t, "Enter");
+	WAIT(t, "sẽ thêm 0, cập nhật 0");
+	WAIT(t, "Nhập thật bây giờ?");
+	gn_term_type(t, "n");
+	WAIT(t, "Chưa nhập gì");
 	gn_term_key(t, "Esc");
 	WAIT(t, "Tổ dân phố 1");
 	gn_term_key(t, "C-q");
