@@ -11,7 +11,7 @@
 
 char gn_e2e_out[1 << 16], gn_e2e_err[1 << 16];
 
-static const char *bin(void)
+const char *gn_e2e_bin(void)
 {
 	const char *b = getenv("GONHA_BIN");
 	return b && *b ? b : "./gonha";
@@ -26,26 +26,44 @@ static void slurp(const char *path, char *buf, size_t size)
 		fclose(f);
 }
 
-int gn_e2e_run(const char *user, const char *args)
+int gn_e2e_run_env(const char *env, const char *args)
 {
 	char cmd[8192], o[512], e[512];
-	snprintf(o, sizeof o, "%s/out.txt", gn_test_tmpdir());
-	snprintf(e, sizeof e, "%s/err.txt", gn_test_tmpdir());
+	const char *dir = gn_test_tmpdir();
+	snprintf(o, sizeof o, "%s/out.txt", dir);
+	snprintf(e, sizeof e, "%s/err.txt", dir);
 	snprintf(cmd, sizeof cmd,
-	         "cd '%s' && env GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=en GONHA_USER=%s GONHA_PASSWORD=demo "
-	         "GONHA_NEW_PASSWORD=demo '%s' %s </dev/null >'%s' 2>'%s'",
-	         gn_test_tmpdir(), user, bin(), args, o, e);
+	         "cd '%s' && mkdir -p tmp && env TMPDIR='%s/tmp' GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=en %s '%s' %s "
+	         "</dev/null >'%s' 2>'%s'",
+	         dir, dir, env ? env : "", gn_e2e_bin(), args, o, e);
 	int status = system(cmd);
 	slurp(o, gn_e2e_out, sizeof gn_e2e_out);
 	slurp(e, gn_e2e_err, sizeof gn_e2e_err);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+int gn_e2e_run(const char *user, const char *args)
+{
+	char env[256];
+	snprintf(env, sizeof env, "GONHA_USER=%s GONHA_PASSWORD=demo GONHA_NEW_PASSWORD=demo", user);
+	return gn_e2e_run_env(env, args);
+}
+
+bool gn_e2e_same_files(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = gn_e2e_read(a, &la), *y = gn_e2e_read(b, &lb);
+	bool same = x && y && la == lb && memcmp(x, y, la) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
 const char *gn_e2e_path(const char *name)
 {
-	static char buf[4][512];
+	static char buf[8][1024];
 	static int k;
-	k = (k + 1) % 4;
+	k = (k + 1) % 8;
 	snprintf(buf[k], sizeof buf[k], "%s/%s", gn_test_tmpdir(), name);
 	return buf[k];
 }

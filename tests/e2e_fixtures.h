@@ -11,15 +11,22 @@
 /* stdout and stderr of the last gn_e2e_run */
 extern char gn_e2e_out[1 << 16], gn_e2e_err[1 << 16];
 
-/* `gonha <args>` in the test folder as user (password demo), with
- * GONHA_NOW fixed and English messages; returns the exit status. */
+/* The binary under test: $GONHA_BIN, else ./gonha. */
+const char *gn_e2e_bin(void);
+
+/* `gonha <args>` (a shell fragment) in the test folder with GONHA_NOW
+ * fixed, English messages, TMPDIR a folder of its own there, and env
+ * (more NAME=value words, later ones winning); returns the exit status. */
+int gn_e2e_run_env(const char *env, const char *args);
+/* The same signed in as user (password demo). */
 int gn_e2e_run(const char *user, const char *args);
 
-/* A path in the test folder (four kept at a time). */
+/* A path in the test folder (eight kept at a time). */
 const char *gn_e2e_path(const char *name);
 
 char *gn_e2e_read(const char *name, size_t *len); /* malloc'd, NUL-ended; NULL if missing */
 void gn_e2e_write(const char *name, const char *data, size_t len);
+bool gn_e2e_same_files(const char *a, const char *b);
 
 /* One SQL answer from a database in the test folder, as text ("" when none). */
 const char *gn_e2e_sql1(const char *db, const char *sql);

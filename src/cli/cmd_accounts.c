@@ -173,6 +173,67 @@ static int user_list(gn_ctx *ctx)
 	return finish(ctx, st, &err);
 }
 
+/* user add LOGIN: the password asked after every other check, so none is
+ * thrown away. Returns an exit status when it stops early (-1 otherwise,
+ * with *st set). */
+static int user_add(gn_ctx *ctx, const acc_args *a, const char *login, gn_status *st, gn_err *err)
+{
+	gn_role role = GN_ROLE_TDP_LEADER;
+	if (a->role && !gn_role_from_name(a->role, &role)) {
+		gn_db_close(ctx->db);
+		return gn_cli_usage(_("--role takes ward_officer, tdp_leader or tech_team"));
+	}
+	/* Refuse before asking for a password that would be thrown away. */
+	if ((*st = gn_scope_require_officer(ctx, err)) != GN_OK || (*st = gn_login_validate(login, err)) != GN_OK)
+		return finish(ctx, *st, err);
+	char **codes = gn_tdp_codes_split(a->tdp);
+	char *pw = codes ? new_password() : NULL;
+	if (!pw) {
+		free(codes);
+		gn_db_close(ctx->db);
+		return codes ? gn_cli_usage(_("a new password is needed: run in a terminal or set GONHA_NEW_PASSWORD"))
+		             : GN_EXIT_ERROR;
+	}
+	*st = gn_user_add(ctx, login, a->name, role, pw, (const char *const *)codes, err);
+	wipe(pw);
+	free(codes);
+	if (*st == GN_OK)
+		printf(_("Added %s (%s).\n"), login, gn_role_label(role));
+	return -1;
+}
+
+/* user passwd [LOGIN]: one's own (the current password again) or, for a
+ * ward officer, another's. Same returns as user_add. */
+static int user_passwd(gn_ctx *ctx, const char *login, gn_status *st, gn_err *err)
+{
+	bool self = !login || strcmp(login, ctx->user.login) == 0;
+	char *current = NULL;
+	if (self) {
+		/* The current password again: a signed-in terminal is not enough. */
+		const char *env = getenv("GONHA_PASSWORD");
+		current = env ? strdup(env) : gn_cli_prompt(_("Current password: "), 1);
+		if (!current) {
+			gn_db_close(ctx->db);
+			return gn_cli_usage(_("the current password is needed: run in a terminal or set GONHA_PASSWORD"));
+		}
+	} else if ((*st = gn_scope_require_officer(ctx, err)) != GN_OK) {
+		return finish(ctx, *st, err);
+	}
+	char *pw = new_password();
+	if (!pw) {
+		wipe(current);
+		gn_db_close(ctx->db);
+		return gn_cli_usage(_("a new password is needed: run in a terminal or set GONHA_NEW_PASSWORD"));
+	}
+	*st = self ? gn_user_change_own_password(ctx, current, pw, err)
+	          : gn_user_reset_password(ctx, login, pw, err);
+	wipe(pw);
+	wipe(current);
+	if (*st == GN_OK)
+		printf(_("The password of %s was changed.\n"), self ? ctx->user.login : login);
+	return -1;
+}
+
 int gn_cmd_user(gn_cli *cli, int argc, char **argv)
 {
 	static const int allowed[] = { OPT_ROLE, OPT_NAME, OPT_TDP, 0 };
@@ -207,54 +268,13 @@ int gn_cmd_user(gn_cli *cli, int argc, char **argv)
 
 	if (strcmp(sub, "list") == 0)
 		return user_list(&ctx);
+	int early = -1;
 	if (strcmp(sub, "add") == 0) {
-		gn_role role = GN_ROLE_TDP_LEADER;
-		if (a.role && !gn_role_from_name(a.role, &role)) {
-			gn_db_close(ctx.db);
-			return gn_cli_usage(_("--role takes ward_officer, tdp_leader or tech_team"));
-		}
-		/* Refuse before asking for a password that would be thrown away. */
-		if ((st = gn_scope_require_officer(&ctx, &err)) != GN_OK || (st = gn_login_validate(login, &err)) != GN_OK)
-			return finish(&ctx, st, &err);
-		char **codes = gn_tdp_codes_split(a.tdp);
-		char *pw = codes ? new_password() : NULL;
-		if (!pw) {
-			free(codes);
-			gn_db_close(ctx.db);
-			return codes ? gn_cli_usage(_("a new password is needed: run in a terminal or set GONHA_NEW_PASSWORD"))
-			             : GN_EXIT_ERROR;
-		}
-		st = gn_user_add(&ctx, login, a.name, role, pw, (const char *const *)codes, &err);
-		wipe(pw);
-		free(codes);
-		if (st == GN_OK)
-			printf(_("Added %s (%s).\n"), login, gn_role_label(role));
+		if ((early = user_add(&ctx, &a, login, &st, &err)) >= 0)
+			return early;
 	} else if (strcmp(sub, "passwd") == 0) {
-		bool self = !login || strcmp(login, ctx.user.login) == 0;
-		char *current = NULL;
-		if (self) {
-			/* The current password again: a signed-in terminal is not enough. */
-			const char *env = getenv("GONHA_PASSWORD");
-			current = env ? strdup(env) : gn_cli_prompt(_("Current password: "), 1);
-			if (!current) {
-				gn_db_close(ctx.db);
-				return gn_cli_usage(_("the current password is needed: run in a terminal or set GONHA_PASSWORD"));
-			}
-		} else if ((st = gn_scope_require_officer(&ctx, &err)) != GN_OK) {
-			return finish(&ctx, st, &err);
-		}
-		char *pw = new_password();
-		if (!pw) {
-			wipe(current);
-			gn_db_close(ctx.db);
-			return gn_cli_usage(_("a new password is needed: run in a terminal or set GONHA_NEW_PASSWORD"));
-		}
-		st = self ? gn_user_change_own_password(&ctx, current, pw, &err)
-		          : gn_user_reset_password(&ctx, login, pw, &err);
-		wipe(pw);
-		wipe(current);
-		if (st == GN_OK)
-			printf(_("The password of %s was changed.\n"), self ? ctx.user.login : login);
+		if ((early = user_passwd(&ctx, login, &st, &err)) >= 0)
+			return early;
 	} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
 		bool disable = strcmp(sub, "disable") == 0;
 		st = gn_user_set_disabled(&ctx, login, disable, &err);

@@ -7,6 +7,7 @@
 #include "gonha/report.h"
 #include "gonha/todo_sheet.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -49,6 +50,33 @@ static gn_status write_missing(gn_ctx *ctx, gn_census *census, const char *name,
 	st = gn_todo_write(ctx, &census->coverage, census->form, &list,
 	                   opt->format == GN_REPORT_CSV ? GN_TODO_CSV : GN_TODO_TEXT, out, err);
 	gn_todo_list_free(&list);
+	return st;
+}
+
+/* The text or CSV report (or the not-yet-counted list) to stdout, or to
+ * out_path whole or not at all. */
+static gn_status write_report(gn_ctx *ctx, gn_census *census, const char *missing, const gn_report_options *opt,
+                              const char *out_path, gn_err *err)
+{
+	FILE *out = stdout;
+	char part[PATH_MAX];
+	if (out_path) {
+		gn_private_part_path(out_path, part, sizeof part);
+		if (!(out = gn_private_create(part, err)))
+			return err->status ? err->status : GN_ERR_IO;
+	}
+	gn_status st = missing ? write_missing(ctx, census, missing, opt, out, err)
+	                       : gn_report_write(ctx, &census->coverage, opt, out, err);
+	if (!out_path)
+		return st;
+	int write_errno = ferror(out) ? errno : 0;
+	if (fclose(out) != 0 && !write_errno)
+		write_errno = errno;
+	if (st == GN_OK && write_errno)
+		st = gn_private_write_fail(err, out_path, write_errno);
+	if (st == GN_OK)
+		return gn_private_publish(part, out_path, err);
+	gn_private_discard(part);
 	return st;
 }
 
@@ -125,25 +153,7 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 			fprintf(stderr, _("Report written to %s\n"), out_path);
 		goto done;
 	}
-	FILE *out = stdout;
-	char part[PATH_MAX];
-	if (out_path) {
-		gn_private_part_path(out_path, part, sizeof part);
-		if (!(out = gn_private_create(part, &err))) {
-			rc = gn_cli_fail(&err);
-			goto done;
-		}
-	}
-	gn_status st = missing ? write_missing(&ctx, &census, missing, &opt, out, &err)
-	                       : gn_report_write(&ctx, &census.coverage, &opt, out, &err);
-	if (out_path) {
-		if (fclose(out) != 0 && st == GN_OK)
-			st = gn_fail(&err, GN_ERR_IO, _("could not write %s"), out_path);
-		if (st == GN_OK)
-			st = gn_private_publish(part, out_path, &err);
-		else
-			gn_private_discard(part);
-	}
+	gn_status st = write_report(&ctx, &census, missing, &opt, out_path, &err);
 	if (st != GN_OK)
 		rc = gn_cli_fail(&err);
 	else if (out_path)

@@ -11,6 +11,7 @@
 #include "gonha/report.h"
 #include "gonha/strbuf.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,12 +49,59 @@ static bool number_column(const ex_col *c)
 	       (c->field->type == GN_FT_INTEGER || c->field->type == GN_FT_DECIMAL);
 }
 
+/* How many rows the export will have, for the progress shown. */
+static gn_status count_rows(gn_ctx *ctx, const gn_export_options *opt, bool persons, long *total, gn_err *err)
+{
+	const char *csql = persons ? "SELECT count(*) FROM person p JOIN tdp t ON t.id = p.tdp_id WHERE p.deleted = 0"
+	                             " AND (?1 IS NULL OR t.code = ?1)"
+	                             " AND (?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3))"
+	                           : "SELECT count(*) FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE h.deleted = 0"
+	                             " AND (?1 IS NULL OR t.code = ?1)"
+	                             " AND (?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3))";
+	sqlite3_stmt *count = NULL;
+	if (sqlite3_prepare_v2(ctx->db, csql, -1, &count, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "export");
+	sqlite3_bind_text(count, 1, opt->tdp_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(count, 2, gn_scope_all(ctx));
+	sqlite3_bind_text(count, 3, ctx->user.id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(count);
+	if (rc == SQLITE_ROW)
+		*total = sqlite3_column_int64(count, 0);
+	sqlite3_finalize(count);
+	return rc == SQLITE_ROW ? GN_OK : gn_db_fail(ctx->db, err, "export");
+}
+
+/* One cell as the export shows it: the CCCD masked unless asked for whole,
+ * choice labels in a labels file, numbers as numbers. */
+static void put_cell(ex_sink *w, const gn_export_options *opt, const ex_col *c, bool number, bool is_cccd,
+                     gn_cccd_view view, const char *v, gn_strbuf *cell)
+{
+	const gn_field *f = c->field;
+	if (is_cccd) {
+		char shown[13];
+		gn_cccd_for_view(v, view, shown);
+		ex_sink_text(w, shown);
+	} else if (opt->labels && v && f && f->type == GN_FT_SELECT_ONE) {
+		ex_sink_text(w, ex_choice_label(f, v));
+	} else if (opt->labels && v && f && f->type == GN_FT_SELECT_MULTIPLE) {
+		cell->len = 0;
+		if (cell->s)
+			cell->s[0] = '\0';
+		multi_labels(f, v, cell);
+		ex_sink_text(w, gn_sb_str(cell));
+	} else if (number) {
+		ex_sink_num(w, v);
+	} else {
+		ex_sink_text(w, v);
+	}
+}
+
 static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, ex_sink *w,
                                 long *rows, gn_err *err)
 {
 	bool persons = opt->what == GN_EX_PERSONS;
 	ex_cols cols;
-	sqlite3_stmt *st = NULL, *count = NULL;
+	sqlite3_stmt *st = NULL;
 	ex_sink_col *heads = NULL;
 	gn_strbuf sql = { 0 }, cell = { 0 };
 	gn_status rc = ex_cols_build(census ? census->form : NULL, persons ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS, &cols,
@@ -90,23 +138,8 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 	sqlite3_bind_text(st, 3, ctx->user.id, -1, SQLITE_STATIC);
 
 	long total = 0;
-	if (opt->progress) {
-		const char *csql = persons ? "SELECT count(*) FROM person p JOIN tdp t ON t.id = p.tdp_id WHERE p.deleted = 0"
-		                             " AND (?1 IS NULL OR t.code = ?1)"
-		                             " AND (?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3))"
-		                           : "SELECT count(*) FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE h.deleted = 0"
-		                             " AND (?1 IS NULL OR t.code = ?1)"
-		                             " AND (?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3))";
-		if (sqlite3_prepare_v2(ctx->db, csql, -1, &count, NULL) != SQLITE_OK) {
-			rc = gn_db_fail(ctx->db, err, "export");
-			goto out;
-		}
-		sqlite3_bind_text(count, 1, opt->tdp_code, -1, SQLITE_STATIC);
-		sqlite3_bind_int(count, 2, gn_scope_all(ctx));
-		sqlite3_bind_text(count, 3, ctx->user.id, -1, SQLITE_STATIC);
-		if (sqlite3_step(count) == SQLITE_ROW)
-			total = sqlite3_column_int64(count, 0);
-	}
+	if (opt->progress && (rc = count_rows(ctx, opt, persons, &total, err)) != GN_OK)
+		goto out;
 
 	if (!(heads = calloc(cols.n ? cols.n : 1, sizeof *heads))) {
 		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
@@ -123,27 +156,9 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 	int step;
 	gn_cccd_view view = opt->with_ids ? GN_CCCD_VIEW_EXPORT_WHOLE : GN_CCCD_VIEW_LIST;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (size_t i = 0; i < cols.n; i++) {
-			const char *v = (const char *)sqlite3_column_text(st, (int)i);
-			const gn_field *f = cols.cols[i].field;
-			if ((int)i == cccd_col) {
-				char shown[13];
-				gn_cccd_for_view(v, view, shown);
-				ex_sink_text(w, shown);
-			} else if (opt->labels && v && f && f->type == GN_FT_SELECT_ONE) {
-				ex_sink_text(w, ex_choice_label(f, v));
-			} else if (opt->labels && v && f && f->type == GN_FT_SELECT_MULTIPLE) {
-				cell.len = 0;
-				if (cell.s)
-					cell.s[0] = '\0';
-				multi_labels(f, v, &cell);
-				ex_sink_text(w, gn_sb_str(&cell));
-			} else if (heads[i].number) {
-				ex_sink_num(w, v);
-			} else {
-				ex_sink_text(w, v);
-			}
-		}
+		for (size_t i = 0; i < cols.n; i++)
+			put_cell(w, opt, &cols.cols[i], heads[i].number, (int)i == cccd_col, view,
+			         (const char *)sqlite3_column_text(st, (int)i), &cell);
 		if ((rc = ex_sink_end_row(w, err)) != GN_OK)
 			goto out;
 		if (++n % 65536 == 0 && opt->progress)
@@ -156,7 +171,6 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 	*rows = n;
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(count);
 	gn_sb_free(&sql);
 	gn_sb_free(&cell);
 	free(heads);
@@ -261,10 +275,13 @@ gn_status gn_export(gn_ctx *ctx, const gn_census *census, const gn_export_option
 	static char iobuf[1 << 16];
 	setvbuf(out, iobuf, _IOFBF, sizeof iobuf);
 	gn_status st = gn_export_stream(ctx, census, opt, out, rows, err);
-	if (fclose(out) != 0 && st == GN_OK)
-		st = gn_fail(err, GN_ERR_IO, _("could not write %s"), path);
+	int write_errno = ferror(out) ? errno : 0;
+	if (fclose(out) != 0 && !write_errno)
+		write_errno = errno;
+	if (st == GN_OK && write_errno) /* a full disk says so */
+		st = gn_private_write_fail(err, path, write_errno);
 	if (st == GN_OK)
 		return gn_private_publish(part, path, err);
-	remove(part);
+	gn_private_discard(part);
 	return st;
 }

@@ -458,7 +458,7 @@ gn_status ex_write_xlsx(const char *path, const char *sheet, long sheet_rows, ex
 	if (!f)
 		return err && err->status ? err->status : GN_ERR_IO;
 	if (fclose(f) != 0) {
-		remove(part);
+		gn_private_discard(part);
 		return gn_fail(err, GN_ERR_IO, _("could not write %s"), path);
 	}
 	ex_sink s;
@@ -471,6 +471,6 @@ gn_status ex_write_xlsx(const char *path, const char *sheet, long sheet_rows, ex
 	}
 	if (st == GN_OK)
 		return gn_private_publish(part, path, err);
-	remove(part);
+	gn_private_discard(part);
 	return st;
 }

@@ -1,5 +1,6 @@
 /* The headless commands of the foundation, run as a user would: the real
  * binary, its exit status, its one-line messages, and files left alone. */
+#include "e2e_fixtures.h"
 #include "testlib.h"
 
 #include <stdlib.h>
@@ -7,37 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char out_text[65536], err_text[65536];
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
-/* Runs `gonha <args>` (a shell fragment) with extra environment; returns the
- * exit status and fills out_text/err_text. */
-static int run(const char *env, const char *args)
-{
-	char cmd[8192], o[512], e[512];
-	snprintf(o, sizeof o, "%s/out.txt", gn_test_tmpdir());
-	snprintf(e, sizeof e, "%s/err.txt", gn_test_tmpdir());
-	snprintf(cmd, sizeof cmd, "cd '%s' && env GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=en %s '%s' %s </dev/null >'%s' 2>'%s'",
-	         gn_test_tmpdir(), env ? env : "", bin(), args, o, e);
-	int status = system(cmd);
-	slurp(o, out_text, sizeof out_text);
-	slurp(e, err_text, sizeof err_text);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
+#define run gn_e2e_run_env
+#define out_text gn_e2e_out
+#define err_text gn_e2e_err
+#define bin gn_e2e_bin
 
 static int lines(const char *s)
 {

@@ -2,6 +2,7 @@
  * binary on real files. Round trips byte for byte, merges of two PCs, a
  * conflict kept and resolved, and every nasty file refused at its line
  * with the database left exactly as it was. */
+#include "e2e_fixtures.h"
 #include "testlib.h"
 
 #include <csv.h>
@@ -12,119 +13,16 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char out_text[1 << 16], err_text[1 << 16];
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
-/* `gonha <args>` in the test folder as user (password demo). */
-static int run(const char *user, const char *args)
-{
-	char cmd[8192], o[512], e[512];
-	snprintf(o, sizeof o, "%s/out.txt", gn_test_tmpdir());
-	snprintf(e, sizeof e, "%s/err.txt", gn_test_tmpdir());
-	snprintf(cmd, sizeof cmd,
-	         "cd '%s' && env GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=en GONHA_USER=%s GONHA_PASSWORD=demo "
-	         "GONHA_NEW_PASSWORD=demo '%s' %s </dev/null >'%s' 2>'%s'",
-	         gn_test_tmpdir(), user, bin(), args, o, e);
-	int status = system(cmd);
-	slurp(o, out_text, sizeof out_text);
-	slurp(e, err_text, sizeof err_text);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-static char *path_of(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", gn_test_tmpdir(), name);
-	return buf[k];
-}
-
-static char *read_file(const char *name, size_t *len)
-{
-	FILE *f = fopen(path_of(name), "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *data = malloc((size_t)n + 1);
-	size_t got = fread(data, 1, (size_t)n, f);
-	data[got] = '\0';
-	fclose(f);
-	if (len)
-		*len = got;
-	return data;
-}
-
-static void write_file(const char *name, const char *data, size_t len)
-{
-	FILE *f = fopen(path_of(name), "wb");
-	fwrite(data, 1, len, f);
-	fclose(f);
-}
-
-static bool same_files(const char *a, const char *b)
-{
-	size_t la, lb;
-	char *x = read_file(a, &la), *y = read_file(b, &lb);
-	bool same = x && y && la == lb && memcmp(x, y, la) == 0;
-	free(x);
-	free(y);
-	return same;
-}
-
-/* One SQL answer from a database in the test folder, as text. */
-static char *sql1(const char *db, const char *sql)
-{
-	static char buf[4096];
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	buf[0] = '\0';
-	if (sqlite3_open_v2(path_of(db), &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_text(st, 0))
-		snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return buf;
-}
-
-/* Everything that could change, in one string. */
-static char *fingerprint(const char *db)
-{
-	static char buf[4096];
-	snprintf(buf, sizeof buf, "%s",
-	         sql1(db, "SELECT (SELECT count(*) || ':' || total(rev) || ':' || group_concat(version) FROM "
-	                  "(SELECT rev, version FROM household ORDER BY id)) || '|' || (SELECT count(*) || ':' || total(rev) "
-	                  "|| ':' || group_concat(version) FROM (SELECT rev, version FROM person ORDER BY id)) || '|' || "
-	                  "(SELECT count(*) FROM audit_log) || '|' || (SELECT count(*) FROM merge_conflict)"));
-	return buf;
-}
-
-static void demo(const char *db)
-{
-	char args[512];
-	/* each test starts from an empty folder */
-	snprintf(args, sizeof args, "rm -rf '%s'/*", gn_test_tmpdir());
-	REQUIRE(system(args) == 0);
-	snprintf(args, sizeof args, "demo --db %s --tdps 3 --households 12 --seed 7", db);
-	REQUIRE(run("admin", args) == 0);
-}
+#define run gn_e2e_run
+#define out_text gn_e2e_out
+#define err_text gn_e2e_err
+#define path_of gn_e2e_path
+#define read_file gn_e2e_read
+#define write_file gn_e2e_write
+#define same_files gn_e2e_same_files
+#define sql1 gn_e2e_sql1
+#define fingerprint gn_e2e_fingerprint
+#define demo(db) REQUIRE(gn_e2e_demo(db))
 
 static void round_trip_is_byte_identical(void)
 {
@@ -171,7 +69,7 @@ static void round_trip_is_byte_identical(void)
 		CHECK(strstr(out_text, "would add 0, update 0") != NULL);
 	}
 	/* the same file twice changes nothing */
-	char before[4096];
+	char before[1 << 14];
 	snprintf(before, sizeof before, "%s", fingerprint("b.db"));
 	CHECK_EQ_INT(run("admin", "import p1.csv --db b.db"), 0);
 	CHECK(strstr(out_text, "added 0, updated 0") != NULL);
@@ -202,7 +100,7 @@ static void a_ward_with_nobody_takes_a_file_in_one_go(void)
 	char names[1024];
 	snprintf(names, sizeof names, "%s", sql1("b.db", schema));
 	CHECK(strstr(names, "person_id") && strstr(names, "person_ind_insert") && strstr(names, "person_name_key"));
-	char before[4096];
+	char before[1 << 14];
 	snprintf(before, sizeof before, "%s", fingerprint("b.db"));
 
 	/* the third person again at the end of the file */
@@ -281,7 +179,7 @@ static void labels_plain_and_masked_files_come_back(void)
 	CHECK_EQ_INT(run("admin", "import pm.csv --db b.db"), 0);
 	/* same people, same answers; CCCD not carried by a masked file */
 	CHECK_STR(sql1("b.db", "SELECT count(*) FROM person WHERE cccd IS NOT NULL"), "0");
-	char a[4096];
+	char a[1 << 14];
 	snprintf(a, sizeof a, "%s", sql1("a.db", "SELECT group_concat(full_name || sex || relation || (SELECT json_group_object(key, value) FROM "
 	                                         "json_each(answers) WHERE value <> ''), '|') FROM "
 	                                         "(SELECT * FROM person ORDER BY id)"));
@@ -297,7 +195,7 @@ static void labels_plain_and_masked_files_come_back(void)
 	CHECK(strstr(mine, ",01,") != NULL && strstr(mine, ",02,") == NULL);
 	free(mine);
 	/* and may not import into another TDP: nothing changes */
-	char before[4096];
+	char before[1 << 14];
 	snprintf(before, sizeof before, "%s", fingerprint("a.db"));
 	CHECK_EQ_INT(run("tdp02", "import mine.csv --db a.db"), 2);
 	CHECK(strstr(err_text, "mine.csv:2: TDP 01 is not yours") != NULL);
@@ -428,7 +326,7 @@ static void formula_cells_and_awkward_text_survive(void)
 /* Each bad file: exit 2, the line named, the database untouched. */
 static void refused(const char *name, const char *data, size_t len, const char *says)
 {
-	char before[4096], args[512];
+	char before[1 << 14], args[512];
 	snprintf(before, sizeof before, "%s", fingerprint("a.db"));
 	write_file(name, data, len);
 	snprintf(args, sizeof args, "import %s --db a.db", name);

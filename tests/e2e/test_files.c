@@ -5,6 +5,7 @@
  * export and a backup written straight to a USB-stick filesystem (vfat,
  * exFAT, in an image file) arrive whole. Mounting needs root and a loop
  * device or FUSE: where it cannot be done, the test says SKIP and why. */
+#include "e2e_fixtures.h"
 #include "testlib.h"
 
 #include <dirent.h>
@@ -21,52 +22,20 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char out_text[1 << 16], err_text[1 << 16];
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
-static char *path_of(const char *name)
-{
-	static char buf[8][1024];
-	static int k;
-	k = (k + 1) % 8;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", gn_test_tmpdir(), name);
-	return buf[k];
-}
+#define out_text gn_e2e_out
+#define err_text gn_e2e_err
+#define path_of gn_e2e_path
+#define bin gn_e2e_bin
 
 /* `gonha <args>` in the test folder as admin, messages in lang. */
 static int run_in(const char *lang, const char *args)
 {
-	char cmd[8192], o[1024], e[1024];
-	snprintf(o, sizeof o, "%s/out.txt", gn_test_tmpdir());
-	snprintf(e, sizeof e, "%s/err.txt", gn_test_tmpdir());
-	snprintf(cmd, sizeof cmd,
-	         "cd '%s' && env GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=%s GONHA_USER=admin GONHA_PASSWORD=demo "
-	         "'%s' %s </dev/null >'%s' 2>'%s'",
-	         gn_test_tmpdir(), lang, bin(), args, o, e);
-	int status = system(cmd);
-	slurp(o, out_text, sizeof out_text);
-	slurp(e, err_text, sizeof err_text);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	char env[128];
+	snprintf(env, sizeof env, "GONHA_LANG=%s GONHA_USER=admin GONHA_PASSWORD=demo", lang);
+	return gn_e2e_run_env(env, args);
 }
 
-static int run(const char *args)
-{
-	return run_in("en", args);
-}
+#define run(args) run_in("en", args)
 
 /* A shell command, quiet; its exit status. */
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -352,7 +321,7 @@ static void an_export_to_a_full_disk_fails_whole(void)
 	if (geteuid() != 0)
 		SKIP("mounting a 64 KB tmpfs needs root");
 	demo("a.db", 60); /* persons with ids: several times 64 KB */
-	char *disk = path_of("tiny");
+	const char *disk = path_of("tiny");
 	REQUIRE(mkdir(disk, 0755) == 0);
 	if (sh("mount -t tmpfs -o size=64k gonha-test '%s' 2>/dev/null", disk) != 0)
 		SKIP("cannot mount a tmpfs here");
@@ -504,8 +473,9 @@ static bool make_stick(stick *s, const char *fs, const char *how, char *reason, 
 		snprintf(out, sizeof out, "%s", path_of("loop.txt"));
 		snprintf(cmd, sizeof cmd, "losetup -f --show '%s' > '%s' 2>/dev/null", s->img, out);
 		char dev[64] = "";
-		if (system(cmd) == 0)
-			slurp(out, dev, sizeof dev);
+		char *got = system(cmd) == 0 ? gn_e2e_read("loop.txt", NULL) : NULL;
+		snprintf(dev, sizeof dev, "%s", got ? got : "");
+		free(got);
 		dev[strcspn(dev, "\n")] = '\0';
 		if (!dev[0]) {
 			snprintf(reason, rsize, "no loop device for the exFAT image");

@@ -4,6 +4,7 @@
  * temporary folder is gone afterwards, persons past a sheet's rows go on
  * further sheets with a note, and workbooks come back in as "unchanged";
  * a cell a spreadsheet made a date is refused at its sheet row. */
+#include "e2e_fixtures.h"
 #include "testlib.h"
 #include "gonha/xlsx.h"
 
@@ -17,89 +18,14 @@
 #include <sys/wait.h>
 #include <zip.h>
 
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char out_text[1 << 16], err_text[1 << 16];
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
-static char *path_of(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", gn_test_tmpdir(), name);
-	return buf[k];
-}
-
-/* `gonha <args>` in the test folder as admin, TMPDIR a folder of its own. */
-static int run(const char *args)
-{
-	char cmd[8192], o[512], e[512];
-	snprintf(o, sizeof o, "%s/out.txt", gn_test_tmpdir());
-	snprintf(e, sizeof e, "%s/err.txt", gn_test_tmpdir());
-	snprintf(cmd, sizeof cmd,
-	         "cd '%s' && mkdir -p tmp && env TMPDIR='%s/tmp' GONHA_NOW=2026-11-20T09:00:00Z GONHA_LANG=en "
-	         "GONHA_USER=admin GONHA_PASSWORD=demo GONHA_NEW_PASSWORD=demo '%s' %s </dev/null >'%s' 2>'%s'",
-	         gn_test_tmpdir(), gn_test_tmpdir(), bin(), args, o, e);
-	int status = system(cmd);
-	slurp(o, out_text, sizeof out_text);
-	slurp(e, err_text, sizeof err_text);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-static char *sql1(const char *db, const char *sql)
-{
-	static char buf[4096];
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	buf[0] = '\0';
-	if (sqlite3_open_v2(path_of(db), &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_text(st, 0))
-		snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return buf;
-}
-
-static char *fingerprint(const char *db)
-{
-	static char buf[4096];
-	snprintf(buf, sizeof buf, "%s",
-	         sql1(db, "SELECT (SELECT count(*) || ':' || total(rev) || ':' || group_concat(version) FROM "
-	                  "(SELECT rev, version FROM household ORDER BY id)) || '|' || (SELECT count(*) || ':' || total(rev) "
-	                  "|| ':' || group_concat(version) FROM (SELECT rev, version FROM person ORDER BY id)) || '|' || "
-	                  "(SELECT count(*) FROM audit_log) || '|' || (SELECT count(*) FROM merge_conflict)"));
-	return buf;
-}
-
-static bool same_files(const char *a, const char *b)
-{
-	char cmd[1200];
-	snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", path_of(a), path_of(b));
-	return system(cmd) == 0;
-}
-
-static void demo(const char *db)
-{
-	char args[512];
-	snprintf(args, sizeof args, "rm -rf '%s'/*", gn_test_tmpdir());
-	REQUIRE(system(args) == 0);
-	snprintf(args, sizeof args, "demo --db %s --tdps 3 --households 12 --seed 7", db);
-	REQUIRE(run(args) == 0);
-}
+#define run(args) gn_e2e_run("admin", args)
+#define out_text gn_e2e_out
+#define err_text gn_e2e_err
+#define path_of gn_e2e_path
+#define same_files gn_e2e_same_files
+#define sql1 gn_e2e_sql1
+#define fingerprint gn_e2e_fingerprint
+#define demo(db) REQUIRE(gn_e2e_demo(db))
 
 static int files_in(const char *dir)
 {
@@ -321,7 +247,7 @@ static void persons_and_households_as_workbooks(void)
 	free_table(&xl);
 
 	/* back into the same ward: nothing changes */
-	char before[4096];
+	char before[1 << 14];
 	snprintf(before, sizeof before, "%s", fingerprint("a.db"));
 	CHECK_EQ_INT(run("import h.xl --db a.db"), 0);
 	CHECK(strstr(out_text, "36 rows; added 0, updated 0, kept 0 of ours as newer, 36 unchanged") != NULL);
@@ -435,7 +361,7 @@ static void persons_go_on_further_sheets(void)
 	for (int k = 0; k < 3; k++)
 		free_table(&s[k]);
 
-	char before[4096];
+	char before[1 << 14];
 	snprintf(before, sizeof before, "%s", fingerprint("a.db"));
 	CHECK_EQ_INT(run("import m.xlsx --db a.db"), 0);
 	CHECK(strstr(out_text, "108 rows; added 0, updated 0, kept 0 of ours as newer, 108 unchanged") != NULL);
@@ -507,7 +433,7 @@ static void dates_a_spreadsheet_made_are_refused_at_their_row(void)
 	REQUIRE(edit_part("m.xlsx", "xl/worksheets/sheet2.xml", old, repl));
 	char want[128];
 	snprintf(want, sizeof want, "m.xlsx:%zu: sheet Nhân khẩu (2): ", bad + 1);
-	char before[4096];
+	char before[1 << 14];
 	snprintf(before, sizeof before, "%s", fingerprint("a.db"));
 	CHECK_EQ_INT(run("import m.xlsx --db a.db"), 2);
 	CHECK(strstr(err_text, "m.xlsx:5: sheet Nhân khẩu (2): column full_name: the spreadsheet made this cell a date "
