@@ -64,6 +64,12 @@ gn_status gn_db_fail(sqlite3 *db, gn_err *err, const char *what);
  * caller must not finalise it. */
 gn_status gn_db_prepare_cached(sqlite3 *db, const char *sql, sqlite3_stmt **out, gn_err *err);
 
+/* A column of the current row as text: copied into buf ("" for NULL);
+ * malloc'd (NULL for NULL, or "" with _empty). */
+void gn_db_col_copy(sqlite3_stmt *st, int col, char *buf, size_t size);
+char *gn_db_col_dup(sqlite3_stmt *st, int col);
+char *gn_db_col_dup_empty(sqlite3_stmt *st, int col);
+
 /* meta table: small key/value facts about the ward (ward_name, demo, ...).
  * gn_db_meta_get returns a malloc'd copy or NULL. */
 gn_status gn_db_meta_set(sqlite3 *db, const char *key, const char *value, gn_err *err);

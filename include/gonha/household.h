@@ -77,6 +77,10 @@ gn_status gn_household_validate_visit(const gn_household *hh, gn_err *err);
 gn_status gn_household_check_field(const gn_household *hh, size_t member, const char *name, const char *value,
                                    gn_err *err);
 
+/* The same person: every core column and the same answers (an empty
+ * answer counting as none, keys in any order). */
+bool gn_person_same(sqlite3 *db, const gn_person *a, const gn_person *b);
+
 /* Loads a household with its current members (in roster order). */
 gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_err *err);
 

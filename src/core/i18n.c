@@ -1,4 +1,5 @@
 #include "gonha/i18n.h"
+#include "gonha/paths.h"
 
 #include <langinfo.h>
 #include <limits.h>
@@ -23,25 +24,12 @@ static void bind_catalog(void)
 		bindtextdomain("gonha", env);
 		return;
 	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			const char *ups[] = { "", "/..", "/../..", "/../../..", "/../share" };
-			for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
-				char dir[PATH_MAX + 32], probe[PATH_MAX + 96];
-				snprintf(dir, sizeof dir, "%s%s/locale", exe, ups[i]);
-				snprintf(probe, sizeof probe, "%s/vi/LC_MESSAGES/gonha.mo", dir);
-				if (access(probe, R_OK) == 0) {
-					char real[PATH_MAX];
-					bindtextdomain("gonha", realpath(dir, real) ? real : dir);
-					return;
-				}
-			}
-		}
+	static const char *const ups[] = { "/locale", "/../locale", "/../../locale", "/../../../locale",
+		                                 "/../share/locale" };
+	char dir[PATH_MAX];
+	if (gn_beside_binary(ups, sizeof ups / sizeof *ups, "vi/LC_MESSAGES/gonha.mo", dir, sizeof dir)) {
+		bindtextdomain("gonha", dir);
+		return;
 	}
 	bindtextdomain("gonha", LOCALEDIR);
 }

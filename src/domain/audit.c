@@ -74,23 +74,17 @@ static gn_status bind_filter(gn_ctx *ctx, sqlite3_stmt *st, const gn_audit_filte
 	return GN_OK;
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(buf, size, "%s", t ? (const char *)t : "");
-}
-
 static void row_to_entry(sqlite3_stmt *st, gn_audit_entry *e)
 {
 	memset(e, 0, sizeof *e);
 	e->id = (long)sqlite3_column_int64(st, 0);
-	copy_col(st, 1, e->at, sizeof e->at);
-	copy_col(st, 2, e->user_login, sizeof e->user_login);
-	copy_col(st, 3, e->action, sizeof e->action);
-	copy_col(st, 4, e->table_name, sizeof e->table_name);
-	copy_col(st, 5, e->record_id, sizeof e->record_id);
-	copy_col(st, 6, e->tdp_id, sizeof e->tdp_id);
-	copy_col(st, 7, e->tdp_code, sizeof e->tdp_code);
+	gn_db_col_copy(st, 1, e->at, sizeof e->at);
+	gn_db_col_copy(st, 2, e->user_login, sizeof e->user_login);
+	gn_db_col_copy(st, 3, e->action, sizeof e->action);
+	gn_db_col_copy(st, 4, e->table_name, sizeof e->table_name);
+	gn_db_col_copy(st, 5, e->record_id, sizeof e->record_id);
+	gn_db_col_copy(st, 6, e->tdp_id, sizeof e->tdp_id);
+	gn_db_col_copy(st, 7, e->tdp_code, sizeof e->tdp_code);
 	const unsigned char *c = sqlite3_column_text(st, 8);
 	e->changes = strdup(c ? (const char *)c : "{}");
 }
@@ -172,12 +166,6 @@ out:
 	return rc;
 }
 
-static char *col_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return strdup(t ? (const char *)t : "");
-}
-
 void gn_audit_changes_free(gn_audit_change *changes, size_t n)
 {
 	for (size_t i = 0; changes && i < n; i++) {
@@ -222,9 +210,9 @@ gn_status gn_audit_changes_parse(sqlite3 *db, const char *changes, gn_audit_chan
 			cap = ncap;
 		}
 		gn_audit_change *c = &list[len++];
-		c->field = col_dup(st, 0);
-		c->old_value = col_dup(st, 1);
-		c->new_value = col_dup(st, 2);
+		c->field = gn_db_col_dup_empty(st, 0);
+		c->old_value = gn_db_col_dup_empty(st, 1);
+		c->new_value = gn_db_col_dup_empty(st, 2);
 		if (!c->field || !c->old_value || !c->new_value) {
 			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 			goto out;

@@ -341,12 +341,6 @@ out:
 
 /* ---- reading ------------------------------------------------------------ */
 
-static void copy_text(sqlite3_stmt *st, int col, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(buf, size, "%s", t ? (const char *)t : "");
-}
-
 static void add_row(gn_cov_row *total, const gn_cov_row *r)
 {
 	total->listed += r->listed;
@@ -402,9 +396,9 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 		}
 		gn_cov_row *r = &list[len++];
 		memset(r, 0, sizeof *r);
-		copy_text(st, 0, r->tdp_id, sizeof r->tdp_id);
-		copy_text(st, 1, r->code, sizeof r->code);
-		copy_text(st, 2, r->name, sizeof r->name);
+		gn_db_col_copy(st, 0, r->tdp_id, sizeof r->tdp_id);
+		gn_db_col_copy(st, 1, r->code, sizeof r->code);
+		gn_db_col_copy(st, 2, r->name, sizeof r->name);
 		r->listed = sqlite3_column_int64(st, 3);
 		r->not_visited = sqlite3_column_int64(st, 4);
 		r->done = sqlite3_column_int64(st, 5);

@@ -8,18 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(buf, size, "%s", t ? (const char *)t : "");
-}
-
-static char *dup_col(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? strdup((const char *)t) : NULL;
-}
-
 gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, const char *tdp_id,
                        const char *data, gn_err *err)
 {
@@ -105,11 +93,11 @@ gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *
 		if (sqlite3_column_int(st, 6) && draft_saved_already(ctx, (const char *)sqlite3_column_text(st, 1),
 		                                                     (const char *)sqlite3_column_text(st, 4)))
 			continue;
-		copy_col(st, 0, out->kind, sizeof out->kind);
-		copy_col(st, 1, out->record_id, sizeof out->record_id);
-		copy_col(st, 2, out->tdp_id, sizeof out->tdp_id);
-		copy_col(st, 3, out->updated_at, sizeof out->updated_at);
-		if (!(out->data = dup_col(st, 4)))
+		gn_db_col_copy(st, 0, out->kind, sizeof out->kind);
+		gn_db_col_copy(st, 1, out->record_id, sizeof out->record_id);
+		gn_db_col_copy(st, 2, out->tdp_id, sizeof out->tdp_id);
+		gn_db_col_copy(st, 3, out->updated_at, sizeof out->updated_at);
+		if (!(out->data = gn_db_col_dup(st, 4)))
 			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 		goto out;
 	}
@@ -210,7 +198,7 @@ static gn_status dup_text(sqlite3_stmt *st, int col, char **field, gn_err *err)
 	*field = NULL;
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
 		return GN_OK;
-	*field = dup_col(st, col);
+	*field = gn_db_col_dup(st, col);
 	return *field ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 }
 
@@ -235,10 +223,10 @@ gn_status gn_household_from_json(sqlite3 *db, const char *json, gn_household *ou
 		rc = gn_fail(err, GN_ERR_INVALID, _("the draft is damaged and cannot be read"));
 		goto out;
 	}
-	copy_col(st, 0, out->id, sizeof out->id);
-	copy_col(st, 1, out->tdp_id, sizeof out->tdp_id);
+	gn_db_col_copy(st, 0, out->id, sizeof out->id);
+	gn_db_col_copy(st, 1, out->tdp_id, sizeof out->tdp_id);
 	out->walk_order = sqlite3_column_double(st, 2);
-	copy_col(st, 6, out->visit_status, sizeof out->visit_status);
+	gn_db_col_copy(st, 6, out->visit_status, sizeof out->visit_status);
 	out->rev = sqlite3_column_int64(st, 10);
 	if ((rc = dup_text(st, 3, &out->house_no, err)) || (rc = dup_text(st, 4, &out->alley, err)) ||
 	    (rc = dup_text(st, 5, &out->street, err)) || (rc = dup_text(st, 7, &out->visit_date, err)) ||
@@ -264,10 +252,10 @@ gn_status gn_household_from_json(sqlite3 *db, const char *json, gn_household *ou
 			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 			goto out;
 		}
-		copy_col(st, 0, p->id, sizeof p->id);
+		gn_db_col_copy(st, 0, p->id, sizeof p->id);
 		p->birth_year = sqlite3_column_int(st, 2);
-		copy_col(st, 3, p->sex, sizeof p->sex);
-		copy_col(st, 4, p->relation, sizeof p->relation);
+		gn_db_col_copy(st, 3, p->sex, sizeof p->sex);
+		gn_db_col_copy(st, 4, p->relation, sizeof p->relation);
 		p->rev = sqlite3_column_int64(st, 6);
 		if ((rc = dup_text(st, 1, &p->full_name, err)) || (rc = dup_text(st, 5, &p->cccd, err)) ||
 		    (rc = dup_text(st, 7, &p->answers, err)))
@@ -283,7 +271,7 @@ gn_status gn_household_from_json(sqlite3 *db, const char *json, gn_household *ou
 	if (rc == GN_OK) {
 		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
-			char *opened = dup_col(st, 0);
+			char *opened = gn_db_col_dup(st, 0);
 			if (!opened || !(out->opened = calloc(1, sizeof *out->opened)))
 				rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 			else if ((rc = gn_household_from_json(db, opened, out->opened, err)) != GN_OK) {

@@ -226,18 +226,6 @@ static gn_status clean_household(gn_household *hh, gn_err *err)
 
 /* ---- reading ------------------------------------------------------------ */
 
-static char *dup_col(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? strdup((const char *)t) : NULL;
-}
-
-static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(buf, size, "%s", t ? (const char *)t : "");
-}
-
 /* hh->opened := a copy of hh as it is now. */
 static gn_status set_opened(gn_household *hh, gn_err *err)
 {
@@ -280,22 +268,22 @@ gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_e
 		                         : gn_db_fail(ctx->db, err, "household");
 		goto out;
 	}
-	copy_col(st, 1, out->tdp_id, sizeof out->tdp_id);
+	gn_db_col_copy(st, 1, out->tdp_id, sizeof out->tdp_id);
 	if ((rc = gn_scope_require_tdp(ctx, out->tdp_id, err)) != GN_OK)
 		goto out;
-	copy_col(st, 0, out->id, sizeof out->id);
+	gn_db_col_copy(st, 0, out->id, sizeof out->id);
 	out->walk_order = sqlite3_column_double(st, 2);
-	out->house_no = dup_col(st, 3);
-	out->alley = dup_col(st, 4);
-	out->street = dup_col(st, 5);
-	copy_col(st, 6, out->visit_status, sizeof out->visit_status);
-	out->visit_date = dup_col(st, 7);
-	out->visited_by = dup_col(st, 8);
-	out->entered_by = dup_col(st, 9);
-	out->answers = dup_col(st, 10);
+	out->house_no = gn_db_col_dup(st, 3);
+	out->alley = gn_db_col_dup(st, 4);
+	out->street = gn_db_col_dup(st, 5);
+	gn_db_col_copy(st, 6, out->visit_status, sizeof out->visit_status);
+	out->visit_date = gn_db_col_dup(st, 7);
+	out->visited_by = gn_db_col_dup(st, 8);
+	out->entered_by = gn_db_col_dup(st, 9);
+	out->answers = gn_db_col_dup(st, 10);
 	out->rev = sqlite3_column_int64(st, 11);
-	copy_col(st, 12, out->updated_at, sizeof out->updated_at);
-	copy_col(st, 13, out->updated_by, sizeof out->updated_by);
+	gn_db_col_copy(st, 12, out->updated_at, sizeof out->updated_at);
+	gn_db_col_copy(st, 13, out->updated_by, sizeof out->updated_by);
 	sqlite3_finalize(st);
 	st = NULL;
 
@@ -313,13 +301,13 @@ gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_e
 			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 			goto out;
 		}
-		copy_col(st, 0, p->id, sizeof p->id);
-		p->full_name = dup_col(st, 1);
+		gn_db_col_copy(st, 0, p->id, sizeof p->id);
+		p->full_name = gn_db_col_dup(st, 1);
 		p->birth_year = sqlite3_column_int(st, 2);
-		copy_col(st, 3, p->sex, sizeof p->sex);
-		copy_col(st, 4, p->relation, sizeof p->relation);
-		p->cccd = dup_col(st, 5);
-		p->answers = dup_col(st, 6);
+		gn_db_col_copy(st, 3, p->sex, sizeof p->sex);
+		gn_db_col_copy(st, 4, p->relation, sizeof p->relation);
+		p->cccd = gn_db_col_dup(st, 5);
+		p->answers = gn_db_col_dup(st, 6);
 		p->rev = sqlite3_column_int64(st, 7);
 	}
 	if (step != SQLITE_DONE)
@@ -367,7 +355,7 @@ static gn_status json_diff(sqlite3 *db, const char *old_json, const char *new_js
 		rc = gn_db_fail(db, err, "audit");
 		goto out;
 	}
-	*out = dup_col(st, 0);
+	*out = gn_db_col_dup(st, 0);
 	if (!*out)
 		*out = strdup("{}");
 out:
@@ -386,7 +374,7 @@ static gn_status one_value(sqlite3 *db, const char *sql, const char *param, char
 	sqlite3_bind_text(q, 1, param, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		copy_col(q, 0, out, size);
+		gn_db_col_copy(q, 0, out, size);
 	sqlite3_finalize(q);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? GN_OK : gn_db_fail(db, err, "household");
 }
@@ -402,7 +390,7 @@ static gn_status read_flat(sqlite3 *db, const char *sql, const char *id, char **
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
-		*out = dup_col(st, 0);
+		*out = gn_db_col_dup(st, 0);
 	else if (step != SQLITE_DONE)
 		rc = gn_db_fail(db, err, "read");
 	sqlite3_finalize(st);

@@ -197,7 +197,7 @@ static bool same_answers(sqlite3 *db, const char *a, const char *b)
 	return same;
 }
 
-static bool same_person(sqlite3 *db, const gn_person *a, const gn_person *b)
+bool gn_person_same(sqlite3 *db, const gn_person *a, const gn_person *b)
 {
 	for (int i = 0; person_fields[i]; i++) {
 		char *x = person_get(a, person_fields[i]), *y = person_get(b, person_fields[i]);
@@ -228,7 +228,7 @@ bool gn_household_same_content(sqlite3 *db, const gn_household *a, const gn_hous
 	if (!same_household_row(db, a, b) || a->n_members != b->n_members)
 		return false;
 	for (size_t i = 0; i < a->n_members; i++)
-		if (!same_person(db, &a->members[i], &b->members[i]))
+		if (!gn_person_same(db, &a->members[i], &b->members[i]))
 			return false;
 	return true;
 }
@@ -366,7 +366,7 @@ gn_status gn_household_conflict(gn_ctx *ctx, const gn_household *typed, gn_hh_co
 		else
 			rc = add_change(out, GN_CHANGE_MEMBER_REMOVED, t->id, t->full_name, "", false,
 			                b ? b->full_name : NULL, NULL, t->full_name, b != NULL,
-			                b ? !same_person(ctx->db, b, t) : true, err);
+			                b ? !gn_person_same(ctx->db, b, t) : true, err);
 	}
 	/* the members in the database that were not typed */
 	for (size_t i = 0; i < now->n_members && rc == GN_OK; i++) {
@@ -731,7 +731,7 @@ static gn_status keep_conflict(gn_ctx *ctx, const gn_household *typed, const gn_
 	for (size_t i = 0; i < typed->n_members && rc == GN_OK; i++) {
 		const gn_person *t = &typed->members[i];
 		const gn_person *n = find_member(&c->now, t->id);
-		if (n && same_person(db, t, n))
+		if (n && gn_person_same(db, t, n))
 			continue;
 		char id[37];
 		memset(&local, 0, sizeof local);

@@ -109,12 +109,6 @@ out:
 	return rc;
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(buf, size, "%s", t ? (const char *)t : "");
-}
-
 gn_status gn_hh_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *query,
                      size_t offset, size_t limit, gn_hh_row **rows, size_t *n, gn_err *err)
 {
@@ -159,16 +153,16 @@ gn_status gn_hh_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const
 		}
 		gn_hh_row *r = &list[len++];
 		memset(r, 0, sizeof *r);
-		copy_col(st, 0, r->id, sizeof r->id);
+		gn_db_col_copy(st, 0, r->id, sizeof r->id);
 		r->walk_order = sqlite3_column_double(st, 1);
-		copy_col(st, 2, r->house_no, sizeof r->house_no);
-		copy_col(st, 3, r->alley, sizeof r->alley);
-		copy_col(st, 4, r->street, sizeof r->street);
-		copy_col(st, 5, r->visit_status, sizeof r->visit_status);
-		copy_col(st, 6, r->head_name, sizeof r->head_name);
+		gn_db_col_copy(st, 2, r->house_no, sizeof r->house_no);
+		gn_db_col_copy(st, 3, r->alley, sizeof r->alley);
+		gn_db_col_copy(st, 4, r->street, sizeof r->street);
+		gn_db_col_copy(st, 5, r->visit_status, sizeof r->visit_status);
+		gn_db_col_copy(st, 6, r->head_name, sizeof r->head_name);
 		r->n_members = sqlite3_column_int(st, 7);
 		r->needs_help = sqlite3_column_int(st, 8) != 0;
-		copy_col(st, 9, r->match_name, sizeof r->match_name);
+		gn_db_col_copy(st, 9, r->match_name, sizeof r->match_name);
 	}
 	if (step != SQLITE_DONE) {
 		rc = gn_db_fail(ctx->db, err, "household");
@@ -211,7 +205,7 @@ static gn_status household_place(gn_ctx *ctx, const char *id, double *walk, char
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		*walk = sqlite3_column_double(st, 0);
-		copy_col(st, 1, tdp_id, 37);
+		gn_db_col_copy(st, 1, tdp_id, 37);
 	} else {
 		rc = step == SQLITE_DONE ? gn_fail(err, GN_ERR_NOT_FOUND, _("the household no longer exists"))
 		                         : gn_db_fail(ctx->db, err, "household");
@@ -270,7 +264,7 @@ gn_status gn_hh_next(gn_ctx *ctx, const char *tdp_id, const char *household_id, 
 	sqlite3_bind_text(st, 3, household_id ? household_id : "", -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
-		copy_col(st, 0, out_id, 37);
+		gn_db_col_copy(st, 0, out_id, 37);
 	else if (step != SQLITE_DONE)
 		rc = gn_db_fail(ctx->db, err, "household");
 	sqlite3_finalize(st);
@@ -322,7 +316,7 @@ gn_status gn_hh_move(gn_ctx *ctx, const char *household_id, int delta, gn_err *e
 	sqlite3_bind_text(st, 3, household_id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		copy_col(st, 0, other, sizeof other);
+		gn_db_col_copy(st, 0, other, sizeof other);
 		other_walk = sqlite3_column_double(st, 1);
 	} else if (step != SQLITE_DONE) {
 		rc = gn_db_fail(ctx->db, err, "household");

@@ -4,6 +4,7 @@
 #include "gonha/date.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
+#include "gonha/paths.h"
 #include "gonha/text.h"
 #include "form_internal.h"
 
@@ -193,27 +194,10 @@ const char *gn_forms_dir(char *buf, size_t size)
 		snprintf(buf, size, "%s", env);
 		return buf;
 	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			static const char *const ups[] = { "/forms", "/../forms", "/../../forms", "/../../../forms",
-			                                     "/../share/gonha/forms" };
-			for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
-				char probe[PATH_MAX + 64];
-				snprintf(probe, sizeof probe, "%s%s/census/survey.csv", exe, ups[i]);
-				if (access(probe, R_OK) == 0) {
-					snprintf(probe, sizeof probe, "%s%s", exe, ups[i]);
-					if (!realpath(probe, buf))
-						snprintf(buf, size, "%s", probe);
-					return buf;
-				}
-			}
-		}
-	}
+	static const char *const ups[] = { "/forms", "/../forms", "/../../forms", "/../../../forms",
+		                                 "/../share/gonha/forms" };
+	if (gn_beside_binary(ups, sizeof ups / sizeof *ups, "census/survey.csv", buf, size))
+		return buf;
 	snprintf(buf, size, "%s", FORMSDIR);
 	return buf;
 }

@@ -26,34 +26,6 @@ static gn_person *member(person_view *p)
 	return &ui_household_record(p->household)->members[p->member];
 }
 
-static bool same_text(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-/* The same answers, an empty answer counting as none (leaving an empty
- * field removes its key). */
-static bool same_answers(sqlite3 *db, const char *a, const char *b)
-{
-	sqlite3_stmt *q = NULL;
-	bool same = false;
-	if (sqlite3_prepare_v2(db, "SELECT (SELECT json_group_object(key, value) FROM json_each(coalesce(?1, '{}')) "
-	                       "WHERE value <> '') IS (SELECT json_group_object(key, value) FROM json_each(coalesce(?2, '{}')) "
-	                       "WHERE value <> '')", -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
-		same = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
-	}
-	sqlite3_finalize(q);
-	return same;
-}
-
-static bool same_person(sqlite3 *db, const gn_person *a, const gn_person *b)
-{
-	return same_text(a->full_name, b->full_name) && a->birth_year == b->birth_year && same_text(a->sex, b->sex) &&
-	       same_text(a->relation, b->relation) && same_text(a->cccd, b->cccd) && same_answers(db, a->answers, b->answers);
-}
-
 static void copy_person(gn_person *to, const gn_person *from)
 {
 	*to = *from;
@@ -155,7 +127,7 @@ static bool person_key(ui_view *v, ui_action a, int key)
 			return true;
 		}
 		/* only looked at: the household is not marked changed */
-		if (!same_person(app->db, member(p), &p->orig))
+		if (!gn_person_same(app->db, member(p), &p->orig))
 			ui_household_touched(hv);
 		ui_pop(app);
 		return true;
