@@ -113,6 +113,17 @@ typedef struct gn_conflict {
 
 gn_status gn_conflicts_list(gn_ctx *ctx, gn_conflict **out, size_t *n, gn_err *err);
 void gn_conflicts_free(gn_conflict *c, size_t n);
+/* What differs between the two versions of a conflict, column by column
+ * as the export names them (bookkeeping columns, such as versions and
+ * who changed it when, are not differences). label: the question's label
+ * in the UI language, else the column name. */
+typedef struct gn_conflict_field {
+	char *name, *label, *local, *incoming; /* owned; local/incoming NULL when empty */
+} gn_conflict_field;
+gn_status gn_conflict_differences(const gn_census *census, sqlite3 *db, const gn_conflict *c, gn_conflict_field **out,
+                                  size_t *n, gn_err *err);
+void gn_conflict_fields_free(gn_conflict_field *f, size_t n);
+
 /* Resolves one: keep_incoming applies the incoming version (audited), else
  * the local one stays. Ward officer only. */
 gn_status gn_conflict_resolve(gn_ctx *ctx, const gn_census *census, long id, bool keep_incoming, gn_err *err);

@@ -164,3 +164,67 @@ gn_status gn_conflict_resolve(gn_ctx *ctx, const gn_census *census, long id, boo
 	gn_db_rollback(ctx->db);
 	return st;
 }
+
+void gn_conflict_fields_free(gn_conflict_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].label);
+		free(f[i].local);
+		free(f[i].incoming);
+	}
+	free(f);
+}
+
+gn_status gn_conflict_differences(const gn_census *census, sqlite3 *db, const gn_conflict *c, gn_conflict_field **out,
+                                  size_t *n, gn_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	ex_cols cols;
+	gn_ex_kind kind = strcmp(c->table_name, "person") == 0 ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS;
+	gn_status st = ex_cols_build(census ? census->form : NULL, kind, &cols, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$.\"' || ?3 || '\"'), json_extract(?2, '$.\"' || ?3 || '\"')",
+	                       -1, &q, NULL) != SQLITE_OK) {
+		st = gn_db_fail(db, err, "merge_conflict");
+		goto out;
+	}
+	for (size_t k = 0; k < cols.n && st == GN_OK; k++) {
+		const ex_col *col = &cols.cols[k];
+		if (col->kind == EXC_META || col->kind == EXC_DERIVED || col->kind == EXC_TDP_NAME)
+			continue;
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, c->local_data, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, c->incoming_data, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, col->name, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			st = gn_db_fail(db, err, "merge_conflict");
+			break;
+		}
+		const char *l = (const char *)sqlite3_column_text(q, 0), *i = (const char *)sqlite3_column_text(q, 1);
+		if (strcmp(l ? l : "", i ? i : "") == 0)
+			continue;
+		gn_conflict_field *more = realloc(*out, (*n + 1) * sizeof *more);
+		if (!more) {
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			break;
+		}
+		*out = more;
+		const char *label = col->field ? gn_field_label(col->field) : col->name;
+		more[*n] = (gn_conflict_field){ strdup(col->name), strdup(label && *label ? label : col->name),
+			                            l && *l ? strdup(l) : NULL, i && *i ? strdup(i) : NULL };
+		(*n)++;
+	}
+out:
+	sqlite3_finalize(q);
+	ex_cols_free(&cols);
+	if (st != GN_OK) {
+		gn_conflict_fields_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return st;
+}

@@ -343,23 +343,23 @@ static void conflicts_open(ui_view *v)
 		c->cur = c->n ? c->n - 1 : 0;
 }
 
-/* The fields that differ, "name: ours → theirs", one per line. */
+/* The fields that differ, "label: ours → theirs", one per line. */
 static int draw_differences(ui_app *app, const gn_conflict *k, int y)
 {
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(app->db, "SELECT l.key, l.value, i.value FROM json_each(?1) l JOIN json_each(?2) i "
-	                       "ON i.key = l.key WHERE l.value IS NOT i.value AND l.key NOT IN ('version', 'base_version', "
-	                       "'updated_at', 'updated_by', 'age', 'member_count')", -1, &q, NULL) != SQLITE_OK)
+	gn_conflict_field *f = NULL;
+	size_t n = 0;
+	gn_err err = { 0 };
+	if (gn_conflict_differences(app->census, app->db, k, &f, &n, &err) != GN_OK) {
+		ui_status_err(app, &err);
 		return y;
-	sqlite3_bind_text(q, 1, k->local_data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, k->incoming_data, -1, SQLITE_STATIC);
-	while (sqlite3_step(q) == SQLITE_ROW && y < LINES - 2) {
+	}
+	for (size_t i = 0; i < n && y < LINES - 2; i++) {
 		char line[1024];
-		const char *l = (const char *)sqlite3_column_text(q, 1), *i = (const char *)sqlite3_column_text(q, 2);
-		snprintf(line, sizeof line, "%s: %s → %s", (const char *)sqlite3_column_text(q, 0), l ? l : "—", i ? i : "—");
+		snprintf(line, sizeof line, "%s: %s → %s", f[i].label, f[i].local ? f[i].local : "—",
+		         f[i].incoming ? f[i].incoming : "—");
 		ui_put_pad(y++, 4, COLS - 6, line);
 	}
-	sqlite3_finalize(q);
+	gn_conflict_fields_free(f, n);
 	return y;
 }
 
