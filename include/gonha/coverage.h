@@ -25,6 +25,7 @@ typedef struct gn_cov_def {
 	char *label_vi, *label_en; /* owned */
 	char *population_sql;     /* owned: SQL over a person row */
 	char *condition_sql;      /* owned */
+	char *lacks_sql;          /* owned, may be NULL: what a person lacks ("a;b/c;"), made by the forms engine */
 	int n_targets;
 	int target_year[GN_COV_TARGETS];
 	double target_pct[GN_COV_TARGETS];
@@ -43,6 +44,10 @@ typedef struct gn_cov_set {
 gn_status gn_cov_add(gn_cov_set *set, const char *name, const char *label_vi, const char *label_en,
                      const char *population_sql, const char *condition_sql, bool hidden, gn_err *err);
 gn_status gn_cov_set_target(gn_cov_set *set, const char *name, int year, double pct, gn_err *err);
+/* SQL over a person row giving what they lack of the indicator's
+ * condition, each failing part's questions then ';' (the forms engine
+ * makes it from the condition's parts: gn_form_indicators). */
+gn_status gn_cov_set_lacks(gn_cov_set *set, const char *name, const char *lacks_sql, gn_err *err);
 void gn_cov_free(gn_cov_set *set);
 
 /* Index of an indicator by name, or -1. */

@@ -151,6 +151,11 @@ typedef gn_status (*gn_form_ref_fn)(void *arg, const gn_form *form, const gn_fie
 gn_status gn_form_translate(const gn_form *form, const char *expr, int self, gn_form_ref_fn ref, void *arg,
                             char **sql, gn_err *err);
 
+/* The parts of an expression joined by a top-level "and" (parentheses
+ * around the whole dropped), each as its source text (malloc'd array of
+ * malloc'd strings): "${a} = 'yes' and (${b} or ${c})" gives two. */
+gn_status gn_form_conjuncts(const char *expr, char ***parts, size_t *n, gn_err *err);
+
 /* The mapping of a person row: core columns, answers JSON for the rest. */
 gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *field, gn_strbuf *out,
                                 gn_err *err);

@@ -60,9 +60,23 @@ gn_status gn_cov_set_target(gn_cov_set *set, const char *name, int year, double 
 	return GN_OK;
 }
 
+gn_status gn_cov_set_lacks(gn_cov_set *set, const char *name, const char *lacks_sql, gn_err *err)
+{
+	int i = gn_cov_find(set, name);
+	if (i < 0)
+		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no indicator %s"), name);
+	char *copy = lacks_sql ? strdup(lacks_sql) : NULL;
+	if (lacks_sql && !copy)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	free(set->defs[i].lacks_sql);
+	set->defs[i].lacks_sql = copy;
+	return GN_OK;
+}
+
 void gn_cov_free(gn_cov_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
+		free(set->defs[i].lacks_sql);
 		free(set->defs[i].label_vi);
 		free(set->defs[i].label_en);
 		free(set->defs[i].population_sql);
@@ -527,122 +541,10 @@ out:
 
 /* ---- what a missing person lacks --------------------------------------- */
 
-static bool word_at(const char *p, const char *start, const char *w)
-{
-	size_t n = strlen(w);
-	if (strncasecmp(p, w, n) != 0)
-		return false;
-	bool before = p == start || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
-	bool after = !(isalnum((unsigned char)p[n]) || p[n] == '_');
-	return before && after;
-}
-
-/* Strips parentheses that wrap the whole of [*s, *e). */
-static void strip_parens(const char **s, const char **e)
-{
-	for (;;) {
-		while (*s < *e && isspace((unsigned char)**s))
-			(*s)++;
-		while (*e > *s && isspace((unsigned char)(*e)[-1]))
-			(*e)--;
-		if (*e - *s < 2 || **s != '(' || (*e)[-1] != ')')
-			return;
-		int depth = 0;
-		char quote = 0;
-		for (const char *p = *s; p < *e; p++) {
-			if (quote) {
-				if (*p == quote)
-					quote = 0;
-				continue;
-			}
-			if (*p == '\'' || *p == '"')
-				quote = *p;
-			else if (*p == '(')
-				depth++;
-			else if (*p == ')' && --depth == 0 && p != *e - 1)
-				return; /* "(a) AND (b)" */
-		}
-		(*s)++;
-		(*e)--;
-	}
-}
-
-/* The answer names a part reads: json_extract(answers, '$.NAME'). */
-static void part_names(gn_strbuf *b, const char *s, const char *e)
-{
-	size_t start = b->len;
-	for (const char *p = s; p + 3 < e; p++) {
-		if (strncmp(p, "'$.", 3) != 0)
-			continue;
-		const char *n = p + 3, *q = n;
-		while (q < e && (isalnum((unsigned char)*q) || *q == '_'))
-			q++;
-		if (q == n || q >= e || *q != '\'')
-			continue;
-		/* once each */
-		char name[96];
-		snprintf(name, sizeof name, "%.*s", (int)(q - n), n);
-		bool dup = false;
-		for (const char *f = b->s ? b->s + start : NULL; f && *f;) {
-			size_t l = strcspn(f, "/");
-			if (l == strlen(name) && strncmp(f, name, l) == 0)
-				dup = true;
-			f += l + (f[l] == '/');
-		}
-		if (!dup)
-			gn_sb_printf(b, "%s%s", b->len > start ? "/" : "", name);
-		p = q;
-	}
-}
-
 char *gn_cov_lacks_sql(const gn_cov_def *def)
 {
-	const char *s = def->condition_sql, *e = s + strlen(s);
-	strip_parens(&s, &e);
-	gn_strbuf out = { 0 };
-	gn_sb_add(&out, "(''");
-	const char *part = s;
-	int depth = 0;
-	char quote = 0;
-	for (const char *p = s; p <= e; p++) {
-		bool cut = p == e;
-		if (!cut) {
-			if (quote) {
-				if (*p == quote)
-					quote = 0;
-				continue;
-			}
-			if (*p == '\'' || *p == '"')
-				quote = *p;
-			else if (*p == '(')
-				depth++;
-			else if (*p == ')')
-				depth--;
-			else if (depth == 0 && word_at(p, s, "AND"))
-				cut = true;
-		}
-		if (!cut)
-			continue;
-		const char *ps = part, *pe = p;
-		strip_parens(&ps, &pe);
-		gn_strbuf names = { 0 };
-		part_names(&names, ps, pe);
-		if (names.len) {
-			char *one = sqlite3_mprintf(" || (CASE WHEN coalesce((%.*s), 0) THEN '' ELSE '%q;' END)",
-			                            (int)(pe - ps), ps, names.s);
-			if (one)
-				gn_sb_add(&out, one);
-			else
-				out.failed = true;
-			sqlite3_free(one);
-		}
-		gn_sb_free(&names);
-		if (p < e)
-			p += 2; /* past "AND" */
-		part = p + 1;
-	}
-	gn_sb_add(&out, ")");
-	return gn_sb_take(&out);
+	/* without the forms engine's parts, nothing is named */
+	return strdup(def->lacks_sql ? def->lacks_sql : "''");
 }
 
 /* ---- sorting the dashboard ---------------------------------------------- */

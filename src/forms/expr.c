@@ -459,3 +459,63 @@ gn_status gn_form_translate(const gn_form *form, const char *expr, int self, gn_
 	*sql = gn_sb_take(&out);
 	return *sql ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 }
+
+gn_status gn_form_conjuncts(const char *expr, char ***parts, size_t *n, gn_err *err)
+{
+	*parts = NULL;
+	*n = 0;
+	/* the tokens, with their place in the source */
+	parser ps = { .src = expr, .p = expr, .err = err, .st = GN_OK };
+	tok *toks = NULL;
+	size_t nt = 0;
+	for (next(&ps); ps.cur.kind != T_END; next(&ps)) {
+		tok *more = realloc(toks, (nt + 1) * sizeof *more);
+		if (!more) {
+			free(toks);
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		}
+		toks = more;
+		toks[nt++] = ps.cur;
+		if (ps.cur.kind == T_BAD)
+			break;
+	}
+	size_t first = 0, last = nt; /* [first, last) */
+	/* "(a and b)": the parentheses around the whole are not a part */
+	while (last - first >= 2 && toks[first].kind == T_LP && toks[last - 1].kind == T_RP) {
+		int depth = 0;
+		size_t k;
+		for (k = first; k < last; k++) {
+			depth += toks[k].kind == T_LP ? 1 : toks[k].kind == T_RP ? -1 : 0;
+			if (depth == 0)
+				break;
+		}
+		if (k != last - 1)
+			break;
+		first++;
+		last--;
+	}
+	gn_status st = GN_OK;
+	int depth = 0;
+	size_t start = first;
+	for (size_t k = first; k <= last && st == GN_OK; k++) {
+		bool cut = k == last || (depth == 0 && is_word(&toks[k], "and"));
+		if (k < last)
+			depth += toks[k].kind == T_LP ? 1 : toks[k].kind == T_RP ? -1 : 0;
+		if (!cut)
+			continue;
+		if (k > start) {
+			const char *from = toks[start].start, *to = toks[k - 1].start + toks[k - 1].len;
+			char **more = realloc(*parts, (*n + 1) * sizeof *more);
+			char *part = more ? strndup(from, (size_t)(to - from)) : NULL;
+			if (more)
+				*parts = more;
+			if (!part)
+				st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			else
+				(*parts)[(*n)++] = part;
+		}
+		start = k + 1;
+	}
+	free(toks);
+	return st;
+}

@@ -518,6 +518,70 @@ gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *
 	return GN_OK;
 }
 
+/* The questions a part of a condition reads that are answers (not core
+ * columns), "a/b", for saying what a person lacks. */
+typedef struct read_names {
+	gn_strbuf names;
+} read_names;
+
+static gn_status note_answer_read(void *arg, const gn_form *form, const gn_field *f, gn_strbuf *out, gn_err *err)
+{
+	read_names *r = arg;
+	static const char *const core[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
+	bool is_core = false;
+	for (int i = 0; core[i]; i++)
+		is_core |= strcmp(core[i], f->name) == 0;
+	if (!is_core) {
+		bool seen = false;
+		const char *p = r->names.s ? r->names.s : "";
+		while (*p && !seen) {
+			size_t l = strcspn(p, "/");
+			seen = l == strlen(f->name) && strncmp(p, f->name, l) == 0;
+			p += l + (p[l] == '/');
+		}
+		if (!seen)
+			gn_sb_printf(&r->names, "%s%s", r->names.len ? "/" : "", f->name);
+	}
+	return gn_form_person_column(NULL, form, f, out, err);
+}
+
+/* SQL giving what a person lacks of a condition: for each part of it (its
+ * top-level "and"s) that is false, the answers it reads and ';'. */
+static gn_status lacks_sql(const gn_form *form, const char *condition, char **out, gn_err *err)
+{
+	char **parts = NULL;
+	size_t n = 0;
+	*out = NULL;
+	gn_status st = gn_form_conjuncts(condition, &parts, &n, err);
+	gn_strbuf sql = { 0 };
+	gn_sb_add(&sql, "(''");
+	for (size_t i = 0; i < n && st == GN_OK; i++) {
+		read_names r = { { 0 } };
+		char *part = NULL;
+		st = gn_form_translate(form, parts[i], -1, note_answer_read, &r, &part, err);
+		if (st == GN_OK && r.names.len) {
+			char *one = sqlite3_mprintf(" || (CASE WHEN coalesce(%s, 0) THEN '' ELSE '%q;' END)", part, r.names.s);
+			if (one)
+				gn_sb_add(&sql, one);
+			else
+				sql.failed = true;
+			sqlite3_free(one);
+		}
+		free(part);
+		gn_sb_free(&r.names);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(parts[i]);
+	free(parts);
+	gn_sb_add(&sql, ")");
+	if (st == GN_OK && sql.failed)
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (st == GN_OK)
+		*out = gn_sb_take(&sql);
+	gn_sb_free(&sql);
+	return st;
+}
+
 gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_problems *problems, gn_err *err)
 {
 	char path[PATH_MAX];
@@ -541,7 +605,7 @@ gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_probl
 		const char *name = sheet_cell(&s, r, c_name);
 		if (!*name)
 			continue;
-		char *pop = NULL, *cond = NULL;
+		char *pop = NULL, *cond = NULL, *lacks = NULL;
 		gn_err why = { 0 };
 		if (gn_form_translate(form, sheet_cell(&s, r, c_pop), -1, gn_form_person_column, NULL, &pop, &why) != GN_OK) {
 			form_problem(problems, "indicators.csv", s.rows[r].line, false, _("population of %s: %s"), name, why.msg);
@@ -549,7 +613,9 @@ gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_probl
 		           GN_OK) {
 			form_problem(problems, "indicators.csv", s.rows[r].line, false, _("condition of %s: %s"), name, why.msg);
 		} else if (gn_cov_add(set, name, sheet_cell(&s, r, c_vi), sheet_cell(&s, r, c_en), pop, cond,
-		                      strcmp(sheet_cell(&s, r, c_kind), "count") == 0, &why) != GN_OK) {
+		                      strcmp(sheet_cell(&s, r, c_kind), "count") == 0, &why) != GN_OK ||
+		           (lacks_sql(form, sheet_cell(&s, r, c_cond), &lacks, &why) != GN_OK ||
+		            gn_cov_set_lacks(set, name, lacks, &why) != GN_OK)) {
 			form_problem(problems, "indicators.csv", s.rows[r].line, false, "%s", why.msg);
 		} else {
 			/* target_YYYY columns; an empty cell is "no target" */
@@ -568,6 +634,7 @@ gn_status gn_form_indicators(const gn_form *form, gn_cov_set *set, gn_form_probl
 		}
 		free(pop);
 		free(cond);
+		free(lacks);
 	}
 	sheet_free(&s);
 	if (problems && problems->errors > before)

@@ -25,6 +25,13 @@ static void plan_indicators(gn_cov_set *set)
 {
 	gn_err err = { 0 };
 	gn_cov_add(set, "c_basic_skills", "Kỹ năng số cơ bản", "Basic digital skills", AGE " >= 18", SKILLS, false, &err);
+	/* what a person lacks, as the forms engine makes it from the parts of
+	 * the XLSForm condition (test_form: conjuncts_say_what_is_lacking) */
+	gn_cov_set_lacks(set, "c_basic_skills",
+	                 "('' || (CASE WHEN coalesce(" YES("smartphone") ", 0) THEN '' ELSE 'smartphone;' END)"
+	                 " || (CASE WHEN coalesce(" YES("digital_safety") ", 0) THEN '' ELSE 'digital_safety;' END)"
+	                 " || (CASE WHEN coalesce((" YES("online_services") " OR " YES("cashless") "), 0) THEN '' "
+	                 "ELSE 'online_services/cashless;' END))", &err);
 	gn_cov_add(set, "d_vneid_confirmed", "Xác nhận trên VNeID", "Confirmed on VNeID", AGE " >= 18",
 	           YES("vneid_confirmed"), false, &err);
 	gn_cov_add(set, "vneid_level2", "VNeID mức 2", "VNeID level 2", AGE " >= 16",
@@ -383,13 +390,10 @@ static void says_what_each_person_lacks(void)
 	char text[256];
 	gn_todo_lacks_text(NULL, "smartphone;online_services/cashless;", text, sizeof text);
 	CHECK_STR(text, "smartphone; online_services or cashless");
-	/* the SQL itself: an AND inside a string or a function is not a cut */
-	gn_cov_def d = { .condition_sql = "(json_extract(answers, '$.a') = 'x AND y') AND (coalesce(json_extract(answers, '$.b'), 0) AND 1)" };
+	/* an indicator the forms engine said nothing about names nothing */
+	gn_cov_def d = { .condition_sql = "1" };
 	char *sql = gn_cov_lacks_sql(&d);
-	REQUIRE(sql);
-	CHECK(strstr(sql, "'a;'") != NULL);
-	CHECK(strstr(sql, "'b;'") != NULL);
-	CHECK(strstr(sql, "'x AND y'") != NULL);
+	CHECK_STR(sql, "''");
 	free(sql);
 	teardown();
 }

@@ -364,6 +364,48 @@ static void answers_survive_a_form_change(void)
 	gn_db_close(db);
 }
 
-GN_TESTS(T(answers_survive_a_form_change), T(every_function_runs_in_sqlite), T(relevant_required_constraint), T(each_problem_is_named_with_its_line),
+/* What a person lacks comes from the parts of the XLSForm condition, not
+ * from the SQL it became: "and" inside a string, a function or
+ * parentheses is not a cut; parentheses around the whole are dropped. */
+static void conjuncts_say_what_is_lacking(void)
+{
+	char **parts = NULL;
+	size_t n = 0;
+	gn_err err = { 0 };
+	CHECK_OK(gn_form_conjuncts("(${a} = 'x and y' and (${b} or ${c}) and selected(${d}, 'e'))", &parts, &n, &err));
+	REQUIRE(n == 3);
+	CHECK_STR(parts[0], "${a} = 'x and y'");
+	CHECK_STR(parts[1], "(${b} or ${c})");
+	CHECK_STR(parts[2], "selected(${d}, 'e')");
+	for (size_t i = 0; i < n; i++)
+		free(parts[i]);
+	free(parts);
+	CHECK_OK(gn_form_conjuncts("(${a}) or (${b})", &parts, &n, &err));
+	CHECK_EQ_INT(n, 1);
+	for (size_t i = 0; i < n; i++)
+		free(parts[i]);
+	free(parts);
+	/* the shipped census: indicator c names what each part reads */
+	open_db();
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/census", gn_forms_dir((char[512]){ 0 }, 512));
+	gn_form *form = NULL;
+	gn_form_problems problems = { 0 };
+	REQUIRE(gn_form_load(dir, db, &form, &problems, &err) == GN_OK);
+	gn_cov_set set = { 0 };
+	REQUIRE(gn_form_indicators(form, &set, &problems, &err) == GN_OK);
+	int c = gn_cov_find(&set, "c_basic_skills");
+	REQUIRE(c >= 0);
+	char *lacks = gn_cov_lacks_sql(&set.defs[c]);
+	CHECK(lacks && strstr(lacks, "'smartphone;'") && strstr(lacks, "'digital_safety;'") &&
+	      strstr(lacks, "'online_services/cashless;'"));
+	free(lacks);
+	gn_cov_free(&set);
+	gn_form_free(form);
+	gn_form_problems_free(&problems);
+	gn_db_close(db);
+}
+
+GN_TESTS(T(conjuncts_say_what_is_lacking), T(answers_survive_a_form_change), T(every_function_runs_in_sqlite), T(relevant_required_constraint), T(each_problem_is_named_with_its_line),
          T(expressions_cannot_reach_the_database), T(unknown_columns_are_warnings), T(the_census_form_loads),
          T(a_public_sample_form_names_what_gonha_lacks))
