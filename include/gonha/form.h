@@ -68,6 +68,7 @@ typedef struct gn_form {
 	size_t n_lists;
 	char *repeat_name;           /* the household's members repeat ("members") */
 	sqlite3 *db;                 /* borrowed: the statements belong to it */
+	gn_err eval_error;           /* the last expression SQLite could not run (status GN_OK: none) */
 } gn_form;
 
 /* One problem found while loading or checking a form. */
@@ -117,7 +118,9 @@ bool gn_field_is_question(const gn_field *f);
  * household's fields and, while a member is edited, that member's. */
 typedef const char *const *gn_form_values;
 
-/* Is field i shown? (relevant; true when it has none) */
+/* Is field i shown? (relevant; true when it has none, and when it cannot
+ * be evaluated: an answer it needs is empty, or SQLite failed, which is
+ * kept in form->eval_error so that the screen can say so) */
 bool gn_form_relevant(gn_form *form, size_t i, gn_form_values vals);
 
 /* Checks the value of field i: type (a number, a real date, a known

@@ -367,13 +367,17 @@ static void bind_values(const gn_form *form, sqlite3_stmt *st, gn_form_values va
 	}
 }
 
-/* -1: could not evaluate; else 0/1. */
+/* 1 true, 0 false, -1 empty (an answer it needs is missing), -2 SQLite
+ * failed (the message kept in form->eval_error for the caller to show). */
 static int eval_bool(const gn_form *form, sqlite3_stmt *st, gn_form_values vals)
 {
 	bind_values(form, st, vals);
-	int result = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		result = sqlite3_column_type(st, 0) != SQLITE_NULL && sqlite3_column_double(st, 0) != 0.0;
+	int result = -2;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		result = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 0) != 0.0;
+	else
+		gn_db_fail(form->db, (gn_err *)&form->eval_error, "form");
 	sqlite3_reset(st);
 	return result;
 }
@@ -473,7 +477,10 @@ gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_e
 	if (!gn_field_is_question(f) || f->type == GN_FT_CALCULATE || !gn_form_relevant(form, i, vals))
 		return GN_OK;
 	if (empty) {
-		bool required = f->required_always || (f->required && eval_bool(form, f->required, vals) == 1);
+		int req = f->required ? eval_bool(form, f->required, vals) : 0;
+		if (req == -2)
+			return gn_fail_field(err, form->eval_error.status, f->name, "%s", form->eval_error.msg);
+		bool required = f->required_always || req == 1;
 		if (required)
 			return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s", gn_field_required_message(f));
 		return GN_OK;
@@ -481,7 +488,10 @@ gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_e
 	gn_status st = gn_form_check_type(f, v, err);
 	if (st != GN_OK)
 		return st;
-	if (f->constraint && eval_bool(form, f->constraint, vals) != 1)
+	int ok = f->constraint ? eval_bool(form, f->constraint, vals) : 1;
+	if (ok == -2) /* not the answer's fault: say what went wrong */
+		return gn_fail_field(err, form->eval_error.status, f->name, "%s", form->eval_error.msg);
+	if (ok != 1)
 		return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s", gn_field_constraint_message(f));
 	return GN_OK;
 }

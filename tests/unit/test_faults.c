@@ -277,5 +277,32 @@ static void a_failed_sign_in_that_cannot_be_counted_says_so(void)
 	teardown();
 }
 
+/* An expression of the form that SQLite cannot run is not "this answer
+ * is not allowed" nor "hidden": the check says what failed, and the
+ * relevance that could not be known shows the field and keeps the error. */
+static void a_form_expression_that_cannot_run_says_so(void)
+{
+	setup();
+	gn_form *form = census.form;
+	int phone = gn_form_find(form, "phone"), date = gn_form_find(form, "visit_date");
+	int status = gn_form_find(form, "visit_status");
+	REQUIRE(phone >= 0 && date >= 0 && status >= 0);
+	const char **vals = calloc(form->n_fields, sizeof *vals);
+	REQUIRE(vals);
+	vals[phone] = "0912345678";
+	vals[status] = "done";
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_form_check_value(form, (size_t)phone, vals, &err), GN_OK);
+	sqlite3_progress_handler(ctx.db, 1, interrupt, NULL);
+	CHECK_EQ_INT(gn_form_check_value(form, (size_t)phone, vals, &err), GN_ERR_DB);
+	CHECK(strstr(err.msg, "interrupt") != NULL);
+	gn_err_clear(&form->eval_error);
+	CHECK(gn_form_relevant(form, (size_t)date, vals));
+	CHECK_EQ_INT(form->eval_error.status, GN_ERR_DB);
+	sqlite3_progress_handler(ctx.db, 0, NULL, NULL);
+	free(vals);
+	teardown();
+}
+
 GN_TESTS(T(a_refused_prepare_is_a_database_error), T(an_interrupted_step_is_a_database_error),
-         T(a_failed_sign_in_that_cannot_be_counted_says_so))
+         T(a_failed_sign_in_that_cannot_be_counted_says_so), T(a_form_expression_that_cannot_run_says_so))
