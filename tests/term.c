@@ -304,6 +304,33 @@ int gn_term_wait_gone(gn_term *t, const char *text, int timeout_ms)
 	return wait_until(t, text, false, timeout_ms);
 }
 
+static bool row_is(gn_term *t, int row, const char *text)
+{
+	char *r = gn_term_row(t, row);
+	bool same = r && strcmp(r, text) == 0;
+	free(r);
+	return same;
+}
+
+int gn_term_wait_row(gn_term *t, int row, const char *text, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		if (row_is(t, row, text))
+			return 0;
+		long long left = deadline - now_ms();
+		if (left <= 0 || pump(t, (int)(left < 200 ? left : 200)) < 0) {
+			while (pump(t, 0) > 0)
+				;
+			if (row_is(t, row, text))
+				return 0;
+			fprintf(stderr, "  waited %d ms for row %d to be \"%s\"; the screen:\n", timeout_ms, row, text);
+			gn_term_dump(t, stderr);
+			return -1;
+		}
+	}
+}
+
 int gn_term_wait_quiet(gn_term *t, int quiet_ms, int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;

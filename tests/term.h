@@ -35,6 +35,9 @@ int gn_term_wait_for(gn_term *t, const char *text, int timeout_ms);
 
 /* Until the screen no longer contains text. */
 int gn_term_wait_gone(gn_term *t, const char *text, int timeout_ms);
+/* Until row `row` (0-based, trailing blanks dropped) is exactly text: the
+ * whole line, not a piece of it somewhere, so a stale copy cannot match. */
+int gn_term_wait_row(gn_term *t, int row, const char *text, int timeout_ms);
 
 /* Until the program has written nothing for quiet_ms (to assert that
  * something does NOT appear); -1 if it never goes quiet in timeout_ms. */
