@@ -146,7 +146,7 @@ static sqlite3_stmt *bulk_statement(importer *im)
 	             "column14 AS position, column4 AS full_name, '' AS name_key, column5 AS birth_year, column6 AS sex, "
 	             "column7 AS relation, column8 AS cccd, column9 AS answers, column10 AS updated_at, "
 	             "column11 AS updated_by, column12 AS version, column13 AS base_version, 0 AS deleted, 1 AS rev, "
-	             "0 AS base_rev, column10 AS created_at, column11 AS created_by, 0 AS version_local, 0 AS ind_pop, "
+	             "column10 AS created_at, column11 AS created_by, 0 AS version_local, 0 AS ind_pop, "
 	             "0 AS ind_num FROM (VALUES ",
 	             gn_sb_str(&pop), gn_sb_str(&num));
 	for (int i = 0; i < BULK_ROWS; i++) {
