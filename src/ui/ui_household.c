@@ -86,19 +86,19 @@ static void household_open(ui_view *v)
 		h->member = h->hh.n_members;
 }
 
-static const char *choice_label(const char *name, const char *const *names, const char *const *labels, size_t n)
+/* The label of a member's answer to a choice question of the loaded form
+ * (the relation), in the UI language; the stored name when the form does
+ * not have it. */
+static const char *choice_label(const gn_form *form, const char *field, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(name, names[i]) == 0)
-			return _(labels[i]);
-	return name;
+	int k = form ? gn_form_find(form, field) : -1;
+	const gn_choice *c = k >= 0 && form->fields[k].list ? gn_choice_find(form->fields[k].list, name) : NULL;
+	const char *label = c ? gn_choice_label(c) : NULL;
+	return label && *label ? label : name;
 }
 
-static void draw_member(const gn_person *p, size_t i, int y)
+static void draw_member(const gn_form *form, const gn_person *p, size_t i, int y)
 {
-	static const char *const rel[] = { "head", "spouse", "child", "parent", "grandchild", "sibling", "other" };
-	static const char *const rel_label[] = { N_("Head of household"), N_("Spouse"), N_("Child"), N_("Parent"),
-	                                         N_("Grandchild"), N_("Sibling"), N_("Other") };
 	char line[64];
 	snprintf(line, sizeof line, "%zu.", i + 1);
 	ui_put(y, 2, 4, line);
@@ -108,7 +108,7 @@ static void draw_member(const gn_person *p, size_t i, int y)
 		ui_put(y, 38, 5, line);
 	}
 	ui_put(y, 44, 4, strcmp(p->sex, "male") == 0 ? _("M") : strcmp(p->sex, "female") == 0 ? _("F") : "");
-	ui_put(y, 48, 18, p->relation[0] ? choice_label(p->relation, rel, rel_label, 7) : "");
+	ui_put(y, 48, 18, p->relation[0] ? choice_label(form, "relation", p->relation) : "");
 	if (p->cccd && *p->cccd) {
 		char masked[13];
 		gn_cccd_mask(p->cccd, masked);
@@ -154,7 +154,7 @@ static void household_draw(ui_view *v)
 			attron(A_REVERSE);
 		ui_put_pad(y, 0, COLS, "");
 		if (i < h->hh.n_members)
-			draw_member(&h->hh.members[i], i, y);
+			draw_member(h->v.app->form, &h->hh.members[i], i, y);
 		else
 			ui_put(y, 6, COLS - 8, _("+ Add a person (Enter or Ctrl-T)"));
 		if (here)
