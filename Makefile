@@ -107,11 +107,13 @@ deps-office:
 	@$(call apt_install,deps-office,$(OFFICE_PACKAGES))
 
 # ---- tests --------------------------------------------------------------
+# Files are compiled in parallel, one job per core.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make check` is the debug build: AddressSanitizer + UBSan, every test.
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 check: deps
-	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="$(SAN_FLAGS)" check-fast
+	$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan CFLAGS="$(SAN_FLAGS)" check-fast
 
 check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
 	@ASAN_OPTIONS=detect_leaks=1 GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh $(UNIT_BIN) $(E2E_BIN) tests/i18n/test_catalog.sh
