@@ -99,13 +99,17 @@ static int lines_range(const tdp_view *t, size_t from, size_t to)
 }
 
 /* Reads the rows on screen, scrolled so the cursor's row fits with the
- * alleys' headings above it. */
+ * alleys' headings above it, and, when the list ends on this screen, so
+ * that the last household is drawn (the widget counts a line a row). */
 static void layout(tdp_view *t, int avail)
 {
 	ui_list_layout(&t->list, (size_t)avail);
 	fetch(t, t->list.top, (size_t)avail);
-	size_t drop = 0, upto = t->list.cur - t->list.top + 1;
-	while (drop + 1 < upto && lines_range(t, drop, upto) > avail)
+	size_t cur = t->list.cur - t->list.top, upto = cur + 1;
+	if (t->list.top + t->n_rows >= t->list.n)
+		upto = t->n_rows;
+	size_t drop = 0;
+	while (drop < cur && drop + 1 < upto && lines_range(t, drop, upto) > avail)
 		drop++;
 	if (drop) {
 		t->list.top += drop;
