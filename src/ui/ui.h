@@ -167,7 +167,9 @@ void ui_draw_all(ui_app *app);
  * or 0 for "nothing to do but redraw". */
 int ui_read_key(ui_app *app);
 
-/* Asks a question on the status line; returns the key pressed. */
+/* Asks a question on the status line; returns the key pressed. Yes/no
+ * questions go through ui_confirm, which adds the keys and reads them by
+ * the one rule. */
 int ui_ask(ui_app *app, const char *question);
 
 /* ---- confirmations (ui_confirm.c) ---------------------------------------- */
