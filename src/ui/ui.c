@@ -319,73 +319,51 @@ int ui_ask(ui_app *app, const char *question)
 typedef struct help_view {
 	ui_view v;
 	unsigned for_view;
-	int scroll;
+	ui_list text;        /* the help's lines: scrolled, no cursor */
 } help_view;
+
+static bool help_shown(const help_view *h, const ui_action_def *a)
+{
+	return (a->views & h->for_view) && !(ui_action_officer_only(a->action) && !ui_officer(h->v.app));
+}
 
 static void help_draw(ui_view *v)
 {
 	help_view *h = (help_view *)v;
 	ui_title(v->app, _("Help: keys on this screen"), "gonha");
-	int y = 2 - h->scroll;
+	size_t n = 0;
+	for (size_t i = 0; i < ui_action_count; i++)
+		n += help_shown(h, &ui_actions[i]);
+	int y0 = 2, lines = LINES - 2 - y0;
+	ui_list_set_count(&h->text, n);
+	ui_list_layout(&h->text, lines > 0 ? (size_t)lines : 1);
+	size_t line = 0;
 	for (size_t i = 0; i < ui_action_count; i++) {
 		const ui_action_def *a = &ui_actions[i];
-		if (!(a->views & h->for_view) || (ui_action_officer_only(a->action) && !ui_officer(v->app)))
+		if (!help_shown(h, a))
 			continue;
-		if (y >= 2 && y < LINES - 2) {
+		if (ui_list_visible(&h->text, line)) {
+			int y = y0 + (int)(line - h->text.top);
 			char keys[64] = "";
 			size_t len = 0;
-			for (size_t k = 0; k < 4 && a->keys[k]; k++) {
-				int key = a->keys[k];
+			for (size_t k = 0; k < 4 && a->keys[k] && len < sizeof keys; k++) {
 				char one[24];
-				if (key & UI_FN) {
-					int code = key & ~UI_FN;
-					if (code >= KEY_F(1) && code <= KEY_F(12))
-						snprintf(one, sizeof one, "F%d", code - KEY_F(0));
-					else if (code == KEY_BTAB) snprintf(one, sizeof one, "Shift-Tab");
-					else if (code == KEY_UP) snprintf(one, sizeof one, "↑");
-					else if (code == KEY_DOWN) snprintf(one, sizeof one, "↓");
-					else if (code == KEY_LEFT) snprintf(one, sizeof one, "←");
-					else if (code == KEY_RIGHT) snprintf(one, sizeof one, "→");
-					else if (code == KEY_PPAGE) snprintf(one, sizeof one, "PgUp");
-					else if (code == KEY_NPAGE) snprintf(one, sizeof one, "PgDn");
-					else if (code == KEY_HOME) snprintf(one, sizeof one, "Home");
-					else if (code == KEY_END) snprintf(one, sizeof one, "End");
-					else if (code == KEY_IC) snprintf(one, sizeof one, "Ins");
-					else if (code == KEY_DC) snprintf(one, sizeof one, "Del");
-					else continue;
-				} else if (key == '\n') snprintf(one, sizeof one, "Enter");
-				else if (key == '\r' || key == KEY_ENTER) continue;
-				else if (key == '\t') snprintf(one, sizeof one, "Tab");
-				else if (key == 27) snprintf(one, sizeof one, "Esc");
-				else if (key == ' ') snprintf(one, sizeof one, "Space");
-				else if (key < 0x20) snprintf(one, sizeof one, "Ctrl-%c", key + '@');
-				else snprintf(one, sizeof one, "%c", key);
-				len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s", len ? " " : "", one);
-				if (len >= sizeof keys)
-					break;
+				if (*ui_key_name(a->keys[k], true, one, sizeof one))
+					len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s", len ? " " : "", one);
 			}
 			attron(A_BOLD);
 			ui_put(y, 2, 24, keys);
 			attroff(A_BOLD);
 			ui_put(y, 27, COLS - 28, _(a->help));
 		}
-		y++;
+		line++;
 	}
 	move(LINES - 2, 0);
 }
 
 static bool help_key(ui_view *v, ui_action a, int key)
 {
-	help_view *h = (help_view *)v;
-	(void)key;
-	switch (a) {
-	case UA_UP: if (h->scroll > 0) h->scroll--; return true;
-	case UA_DOWN: h->scroll++; return true;
-	case UA_PAGE_UP: h->scroll = 0; return true;
-	case UA_HELP: ui_pop(v->app); return true;
-	default: break;
-	}
-	if (key == 'q') {
+	if (a == UA_HELP || key == 'q') {
 		ui_pop(v->app);
 		return true;
 	}
@@ -401,6 +379,8 @@ ui_view *ui_help_new(ui_app *app, unsigned for_view)
 		return NULL;
 	h->v = (ui_view){ .kind = UV_HELP, .draw = help_draw, .handle_key = help_key, .close = help_close, .app = app };
 	h->for_view = for_view;
+	h->text.scroll = true;
+	h->v.list = &h->text;
 	return &h->v;
 }
 
@@ -418,6 +398,13 @@ static void handle(ui_app *app, int key)
 	app->status[0] = '\0'; /* a message lasts until the next key */
 	if (v->handle_key(v, a, key))
 		return;
+	/* Generic movement, once for every list: the view said how many rows
+	 * it has and how many it draws (ui_list). */
+	ui_move m;
+	if (v->list && ui_action_move(a, &m)) {
+		ui_list_move(v->list, m);
+		return;
+	}
 	switch (a) {
 	case UA_HELP:
 		ui_push(app, ui_help_new(app, v->kind));

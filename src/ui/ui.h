@@ -17,6 +17,7 @@
 #include "gonha/household.h"
 #include "gonha/household_conflict.h"
 #include "gonha/session.h"
+#include "ui_list.h"
 #include "ui_model.h"
 
 /* The smallest screen we draw on. */
@@ -73,8 +74,7 @@ enum {
 typedef struct ui_action_def {
 	ui_action action;
 	const char *name;      /* stable, for the help screen: "save-next" */
-	int keys[4];           /* 0 ends the list */
-	const char *key_label; /* as shown: "^S", "Enter" */
+	int keys[4];           /* 0 ends the list; the key bar shows the first (ui_key_name) */
 	const char *bar;       /* msgid of the key bar label, or NULL: help only */
 	const char *help;      /* msgid */
 	unsigned views;
@@ -93,6 +93,17 @@ ui_action ui_action_for_key(unsigned view, int key);
  * ward officer (the officer-only actions are shown). */
 void ui_draw_keybar(unsigned view, bool officer);
 
+/* The one name of a key, for the key bar, the help screen and the prompts:
+ * "^S", "Enter", "Esc", "↑", "PgDn", "F1", "a"; spelled: as the help screen
+ * writes it out ("Ctrl-S", "Shift-Tab"). "" for a key shown under another
+ * name ('\r' and the keypad's Enter are Enter) or one without a name.
+ * Returns buf. */
+const char *ui_key_name(int key, bool spelled, char *buf, size_t size);
+
+/* The movement an action is (Up, Down, PgUp, PgDn, Home, End); false for
+ * any other action. */
+bool ui_action_move(ui_action a, ui_move *m);
+
 /* ---- the app and its views ---------------------------------------------- */
 
 typedef struct ui_app ui_app;
@@ -106,6 +117,8 @@ struct ui_view {
 	void (*close)(ui_view *v);                /* frees the view */
 	ui_app *app;
 	ui_view *below;                           /* the view under it on the stack */
+	ui_list *list;                            /* the list the movement keys move (the
+	                                           * main loop does it), or NULL */
 };
 
 /* Values carried over to the next new household, as CSPro does. */
@@ -154,8 +167,45 @@ void ui_draw_all(ui_app *app);
  * or 0 for "nothing to do but redraw". */
 int ui_read_key(ui_app *app);
 
-/* Asks a question on the status line; returns the key pressed. */
+/* Asks a question on the status line; returns the key pressed. Yes/no
+ * questions go through ui_confirm, which adds the keys and reads them by
+ * the one rule. */
 int ui_ask(ui_app *app, const char *question);
+
+/* ---- confirmations (ui_confirm.c) ---------------------------------------- */
+
+/* Every yes/no question follows one rule, in Vietnamese and in English:
+ *   yes:    c C (có) y Y, and Enter where the prompt allows it (enter_yes:
+ *           only where yes loses nothing and can be undone);
+ *   no:     k K (không) n N, and Esc unless Esc has an answer of its own;
+ *   cancel: Esc, when the prompt has a third answer for it;
+ *   other:  one more named key, when the prompt has one;
+ *   any other key: the safe answer (cancel when there is one, else no).
+ * The keys are shown after the question: "[c/y: remove · k/n/Esc: keep]". */
+typedef enum ui_answer { UI_NO = 0, UI_YES, UI_CANCEL, UI_OTHER } ui_answer;
+
+typedef struct ui_prompt {
+	const char *yes;     /* what yes does, translated ("remove"); NULL: "yes" */
+	const char *no;      /* what no does; NULL: "no" */
+	const char *cancel;  /* what Esc does when it is not no ("keep editing"), or NULL */
+	const char *other;   /* what other_key does, or NULL */
+	int other_key;       /* not one of the yes/no keys */
+	bool enter_yes;      /* Enter is yes too */
+} ui_prompt;
+
+/* The answer a key gives (the rule above). */
+ui_answer ui_answer_for_key(const ui_prompt *p, int key);
+/* The keys of a prompt as shown after its question. Returns buf. */
+const char *ui_prompt_keys(const ui_prompt *p, char *buf, size_t size);
+/* Asks question (translated, without keys: they are added) on the status
+ * line and returns the answer. */
+ui_answer ui_confirm(ui_app *app, const char *question, const ui_prompt *p);
+
+/* ---- where files for people go ------------------------------------------- */
+
+/* The folder the screens write files to (exports, the audit CSV, the lists
+ * to carry): gn_output_dir for this database. */
+void ui_output_dir(const ui_app *app, char *out, size_t size);
 
 /* ---- drawing ------------------------------------------------------------ */
 

@@ -6,146 +6,148 @@
 #include "gonha/i18n.h"
 #include "gonha/text.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistr.h>
 
 #define FN(k) (UI_FN | (k))
 
 const ui_action_def ui_actions[] = {
 	/* a save that met the household changed elsewhere: nothing is typed
 	 * on that screen, so letters; Enter and Tab move on as in the forms */
-	{ UA_TAKE_MINE, "keep-mine", { 'm', FN(KEY_RIGHT) }, "m",
+	{ UA_TAKE_MINE, "keep-mine", { 'm', FN(KEY_RIGHT) },
 	  N_("Mine"), N_("On this line keep what you typed (→)"), UV_STALE },
-	{ UA_TAKE_DATABASE, "take-database", { 'd', FN(KEY_LEFT) }, "d",
+	{ UA_TAKE_DATABASE, "take-database", { 'd', FN(KEY_LEFT) },
 	  N_("Database's"), N_("On this line take the value now in the database (←)"), UV_STALE },
-	{ UA_SAVE, "save-again", { UI_CTRL('s'), FN(KEY_F(2)) }, "^S",
+	{ UA_SAVE, "save-again", { UI_CTRL('s'), FN(KEY_F(2)) },
 	  N_("Save"), N_("Save again with these choices"), UV_STALE },
-	{ UA_KEEP_BOTH, "keep-both", { 'k' }, "k",
+	{ UA_KEEP_BOTH, "keep-both", { 'k' },
 	  N_("Keep both"), N_("Keep both: yours for the ward officer to decide"), UV_STALE },
-	{ UA_BACK, "back-to-form", { 27 }, "Esc",
+	{ UA_BACK, "back-to-form", { 27 },
 	  N_("Back"), N_("Back to the form; nothing you typed is lost"), UV_STALE },
 
 	/* forms: Ctrl-keys, since letters are typed into the fields */
-	{ UA_SAVE_NEXT, "save-next", { UI_CTRL('n'), FN(KEY_F(3)) }, "^N",
+	{ UA_SAVE_NEXT, "save-next", { UI_CTRL('n'), FN(KEY_F(3)) },
 	  N_("Save, next"), N_("Save this household and go to the next one in walking order"), UV_FORMS },
-	{ UA_SAVE_ADD_MEMBER, "save-add-member", { UI_CTRL('t'), FN(KEY_F(4)) }, "^T",
+	{ UA_SAVE_ADD_MEMBER, "save-add-member", { UI_CTRL('t'), FN(KEY_F(4)) },
 	  N_("Next person"), N_("Keep this person and add the next member (Thêm người tiếp theo)"), UV_PERSON },
-	{ UA_ADD_MEMBER, "add-member", { UI_CTRL('t'), FN(KEY_F(4)), FN(KEY_IC) }, "^T",
+	{ UA_ADD_MEMBER, "add-member", { UI_CTRL('t'), FN(KEY_F(4)), FN(KEY_IC) },
 	  N_("Add person"), N_("Add a member to this household"), UV_HOUSEHOLD },
-	{ UA_SAVE, "save", { UI_CTRL('s'), FN(KEY_F(2)) }, "^S",
+	{ UA_SAVE, "save", { UI_CTRL('s'), FN(KEY_F(2)) },
 	  N_("Save"), N_("Save the household and its members (one transaction)"), UV_FORMS },
-	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) }, "^D",
+	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) },
 	  N_("Remove person"), N_("Remove the member under the cursor from the household"), UV_HOUSEHOLD },
-	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) }, "Enter",
+	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) },
 	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
-	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, "↓", NULL, N_("Next field"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
-	{ UA_PREV_FIELD, "previous-field", { FN(KEY_BTAB), FN(KEY_UP) }, "S-Tab",
+	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, NULL, N_("Next field"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
+	{ UA_PREV_FIELD, "previous-field", { FN(KEY_BTAB), FN(KEY_UP) },
 	  NULL, N_("Previous field (Shift-Tab or Up)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
-	{ UA_SAVE, "save-account", { UI_CTRL('s'), FN(KEY_F(2)) }, "^S",
+	{ UA_SAVE, "save-account", { UI_CTRL('s'), FN(KEY_F(2)) },
 	  N_("Save"), N_("Save (Enter on the last field too); a wrong field changes nothing"), UV_ACCFORM },
-	{ UA_BACK, "cancel", { 27 }, "Esc", N_("Cancel"), N_("Leave without changing anything"), UV_ACCFORM },
+	{ UA_BACK, "cancel", { 27 }, N_("Cancel"), N_("Leave without changing anything"), UV_ACCFORM },
 
 	/* accounts and the audit log (ward officer) */
-	{ UA_ADD, "add-user", { 'a', FN(KEY_IC) }, "a",
+	{ UA_ADD, "add-user", { 'a', FN(KEY_IC) },
 	  N_("New"), N_("Add an account"), UV_USERS },
-	{ UA_TOGGLE_DISABLED, "disable-user", { 'd', FN(KEY_DC) }, "d",
+	{ UA_TOGGLE_DISABLED, "disable-user", { 'd', FN(KEY_DC) },
 	  N_("Disable/enable"), N_("Disable the account under the cursor, or enable it again"), UV_USERS },
-	{ UA_RESET_PASSWORD, "reset-password", { 'p' }, "p",
+	{ UA_RESET_PASSWORD, "reset-password", { 'p' },
 	  N_("Password"), N_("Set a new password for the account under the cursor"), UV_USERS },
-	{ UA_ASSIGN_TDP, "assign-tdp", { 't' }, "t",
+	{ UA_ASSIGN_TDP, "assign-tdp", { 't' },
 	  N_("TDPs"), N_("Change the TDPs of the account under the cursor"), UV_USERS },
-	{ UA_OPEN, "open-entry", { '\n', '\r', FN(KEY_ENTER) }, "Enter",
+	{ UA_OPEN, "open-entry", { '\n', '\r', FN(KEY_ENTER) },
 	  N_("Details"), N_("The entry's changes, field by field (old → new)"), UV_AUDIT },
-	{ UA_FILTER, "filter-audit", { 'f', '/' }, "f",
+	{ UA_FILTER, "filter-audit", { 'f', '/' },
 	  N_("Filter"), N_("Filter: user:NAME tdp:CODE action:ACTION date:YYYY-MM-DD (or FROM..TO)"), UV_AUDIT },
-	{ UA_EXPORT_CSV, "export-audit", { 'e' }, "e",
+	{ UA_EXPORT_CSV, "export-audit", { 'e' },
 	  N_("CSV"), N_("Write the filtered entries to a CSV file beside the database"), UV_AUDIT },
 
 	/* coverage (before "open": → chooses the dashboard's indicator) */
-	{ UA_NEXT_COL, "next-indicator", { FN(KEY_RIGHT), 'l', '\t' }, "→",
+	{ UA_NEXT_COL, "next-indicator", { FN(KEY_RIGHT), 'l', '\t' },
 	  NULL, N_("Show the next indicator (← the previous one)"), UV_DASH },
-	{ UA_PREV_COL, "previous-indicator", { FN(KEY_LEFT), 'h', FN(KEY_BTAB) }, "←",
+	{ UA_PREV_COL, "previous-indicator", { FN(KEY_LEFT), 'h', FN(KEY_BTAB) },
 	  NULL, N_("Show the previous indicator"), UV_DASH },
-	{ UA_SORT, "sort", { 'o' }, "o",
+	{ UA_SORT, "sort", { 'o' },
 	  N_("Sort"), N_("Sort by the next column (the one underlined)"),
 	  UV_DASH },
-	{ UA_REVERSE, "reverse", { 'r' }, "r",
+	{ UA_REVERSE, "reverse", { 'r' },
 	  N_("Reverse"), N_("Reverse the order"), UV_DASH },
-	{ UA_EXPORT_CSV, "export-csv", { 'e' }, "e",
+	{ UA_EXPORT_CSV, "export-csv", { 'e' },
 	  N_("CSV"), N_("Write this list as a CSV file for Excel (no CCCD)"), UV_MISSING },
-	{ UA_PRINT_SHEET, "print-sheet", { 'p' }, "p",
+	{ UA_PRINT_SHEET, "print-sheet", { 'p' },
 	  N_("Sheet"), N_("Write this list as a text sheet to print and carry"), UV_MISSING },
-	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER) }, "Enter",
+	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER) },
 	  N_("People"), N_("The people not yet counted in this indicator, in walking order"), UV_COV },
-	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER) }, "Enter",
+	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER) },
 	  N_("Open"), N_("The coverage of the TDP under the cursor"), UV_DASH },
-	{ UA_COVERAGE, "coverage", { 'c' }, "c",
+	{ UA_COVERAGE, "coverage", { 'c' },
 	  N_("Coverage"), N_("The TDP's coverage: each indicator against this year's target"), UV_HOME },
-	{ UA_COVERAGE, "coverage", { 'c' }, "c",
+	{ UA_COVERAGE, "coverage", { 'c' },
 	  NULL, N_("The TDP's coverage: each indicator against this year's target"), UV_TDP },
-	{ UA_DASHBOARD, "dashboard", { 'w' }, "w",
+	{ UA_DASHBOARD, "dashboard", { 'w' },
 	  N_("Ward"), N_("The ward dashboard: every TDP's numbers and the total, sortable"), UV_HOME },
 
 	/* CSV exchange: letters are typed into the file name, so arrows move */
-	{ UA_EXCHANGE, "exchange", { 'x' }, "x",
+	{ UA_EXCHANGE, "exchange", { 'x' },
 	  N_("CSV"), N_("Export CSV for Excel, import another PC's file or a household list"), UV_HOME },
-	{ UA_OPEN, "run", { '\n', '\r', FN(KEY_ENTER) }, "Enter",
+	{ UA_OPEN, "run", { '\n', '\r', FN(KEY_ENTER) },
 	  N_("Run"), N_("Export to the file, or import it (checked first, then asked)"), UV_EXCHANGE },
-	{ UA_UP, "up", { FN(KEY_UP) }, "↑", NULL, N_("Move up"), UV_EXCHANGE },
-	{ UA_DOWN, "down", { FN(KEY_DOWN) }, "↓", NULL, N_("Move down"), UV_EXCHANGE },
-	{ UA_KEEP_LOCAL, "keep-local", { 'l' }, "l",
+	{ UA_UP, "up", { FN(KEY_UP) }, NULL, N_("Move up"), UV_EXCHANGE },
+	{ UA_DOWN, "down", { FN(KEY_DOWN) }, NULL, N_("Move down"), UV_EXCHANGE },
+	{ UA_KEEP_LOCAL, "keep-local", { 'l' },
 	  N_("Keep ours"), N_("Keep this PC's version of the record"), UV_CONFLICTS },
-	{ UA_KEEP_INCOMING, "keep-incoming", { 'n' }, "n",
+	{ UA_KEEP_INCOMING, "keep-incoming", { 'n' },
 	  N_("Keep file's"), N_("Keep the imported file's version of the record"), UV_CONFLICTS },
 
 	/* lists */
-	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) }, "Enter",
+	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) },
 	  N_("Open"), N_("Open the item under the cursor"), UV_TDP },
-	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) }, "Enter",
+	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER), FN(KEY_RIGHT) },
 	  NULL, N_("Open the item under the cursor"), UV_HOME },
-	{ UA_ADD, "add", { 'a', FN(KEY_IC) }, "a",
+	{ UA_ADD, "add", { 'a', FN(KEY_IC) },
 	  N_("Add"), N_("Add a household after the last one of the walk"), UV_TDP },
-	{ UA_REMOVE, "remove", { 'd', FN(KEY_DC) }, "d",
+	{ UA_REMOVE, "remove", { 'd', FN(KEY_DC) },
 	  N_("Remove"), N_("Remove the household (asks first; recorded in the audit log)"), UV_TDP },
-	{ UA_MOVE_UP, "move-up", { '-', '<' }, "-",
+	{ UA_MOVE_UP, "move-up", { '-', '<' },
 	  NULL, N_("Move the household one place earlier in the walk"), UV_TDP },
-	{ UA_MOVE_DOWN, "move-down", { '+', '=', '>' }, "+",
+	{ UA_MOVE_DOWN, "move-down", { '+', '=', '>' },
 	  N_("Move"), N_("Move the household one place later in the walk (- earlier)"), UV_TDP },
-	{ UA_FILTER, "filter", { 'f' }, "f",
+	{ UA_FILTER, "filter", { 'f' },
 	  N_("Filter"), N_("Show all / not visited / revisit / needs help"), UV_TDP },
-	{ UA_SEARCH, "search", { '/', 's' }, "/",
+	{ UA_SEARCH, "search", { '/', 's' },
 	  N_("Search"), N_("Search names, addresses and CCCD as you type (no accents needed)"), UV_TDP },
-	{ UA_UP, "up", { FN(KEY_UP), 'k' }, "↑", NULL, N_("Move up"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
-	{ UA_DOWN, "down", { FN(KEY_DOWN), 'j' }, "↓", NULL, N_("Move down"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
-	{ UA_PAGE_UP, "page-up", { FN(KEY_PPAGE), UI_CTRL('b') }, "PgUp", NULL, N_("Page up"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
-	{ UA_PAGE_DOWN, "page-down", { FN(KEY_NPAGE), UI_CTRL('f'), ' ' }, "PgDn", NULL, N_("Page down"),
+	{ UA_UP, "up", { FN(KEY_UP), 'k' }, NULL, N_("Move up"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
+	{ UA_DOWN, "down", { FN(KEY_DOWN), 'j' }, NULL, N_("Move down"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
+	{ UA_PAGE_UP, "page-up", { FN(KEY_PPAGE), UI_CTRL('b') }, NULL, N_("Page up"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
+	{ UA_PAGE_DOWN, "page-down", { FN(KEY_NPAGE), UI_CTRL('f'), ' ' }, NULL, N_("Page down"),
 	  UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
-	{ UA_FIRST, "first", { FN(KEY_HOME), 'g' }, "Home", NULL, N_("Go to the first"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
-	{ UA_LAST, "last", { FN(KEY_END), 'G' }, "End", NULL, N_("Go to the last"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
+	{ UA_FIRST, "first", { FN(KEY_HOME), 'g' }, NULL, N_("Go to the first"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
+	{ UA_LAST, "last", { FN(KEY_END), 'G' }, NULL, N_("Go to the last"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
 
 	/* everywhere */
-	{ UA_HELP, "help", { FN(KEY_F(1)), '?' }, "?",
+	{ UA_HELP, "help", { '?', FN(KEY_F(1)) },
 	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS | UV_STALE },
-	{ UA_HELP, "help", { FN(KEY_F(1)), UI_CTRL('g') }, "F1",
+	{ UA_HELP, "help", { FN(KEY_F(1)), UI_CTRL('g') },
 	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_EXCHANGE },
-	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) },
 	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_TDP | UV_HELP },
-	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc",
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) },
 	  NULL, N_("Go back (what is typed stays in the draft)"), UV_HOME },
-	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc", N_("Back"), N_("Go back"), UV_COV | UV_MISSING | UV_ACCOUNTS },
-	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_DASH | UV_EXCHANGE },
-	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, "Esc", N_("Back"), N_("Go back"), UV_CONFLICTS },
-	{ UA_BACK, "back", { 27 }, "Esc", N_("Back"), N_("Go back"), UV_FORMS },
-	{ UA_QUIT, "quit", { 'q', UI_CTRL('q') }, "q",
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, N_("Back"), N_("Go back"), UV_COV | UV_MISSING | UV_ACCOUNTS },
+	{ UA_BACK, "back", { 27 }, N_("Back"), N_("Go back"), UV_DASH | UV_EXCHANGE },
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, N_("Back"), N_("Go back"), UV_CONFLICTS },
+	{ UA_BACK, "back", { 27 }, N_("Back"), N_("Go back"), UV_FORMS },
+	{ UA_QUIT, "quit", { 'q', UI_CTRL('q') },
 	  N_("Quit"), N_("Quit gonha"), UV_LISTS | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
-	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') }, "^Q",
+	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') },
 	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS | UV_ACCFORM | UV_EXCHANGE | UV_STALE },
 
 	/* last on the key bar: a ward officer's screens, switching user */
-	{ UA_USERS, "users", { 'u' }, "u",
+	{ UA_USERS, "users", { 'u' },
 	  N_("Accounts"), N_("The user accounts: add, disable, reset a password, assign TDPs"), UV_HOME },
-	{ UA_AUDIT, "audit", { 'a' }, "a",
+	{ UA_AUDIT, "audit", { 'a' },
 	  N_("Audit"), N_("The audit log: who changed what, newest first"), UV_HOME },
-	{ UA_SWITCH_USER, "switch-user", { 'L', UI_CTRL('l'), FN(KEY_F(2)) }, "L",
+	{ UA_SWITCH_USER, "switch-user", { 'L', UI_CTRL('l'), FN(KEY_F(2)) },
 	  N_("Sign out"), N_("Sign out so someone else can sign in (drafts are kept; a backup is made)"),
 	  UV_LISTS | UV_COVS | UV_ACCOUNTS },
 };
@@ -170,6 +172,61 @@ ui_action ui_action_for_key(unsigned view, int key)
 	return UA_NONE;
 }
 
+const char *ui_key_name(int key, bool spelled, char *buf, size_t size)
+{
+	static const struct { int code; const char *name, *spelled; } fn[] = {
+		{ KEY_BTAB, "S-Tab", "Shift-Tab" }, { KEY_UP, "↑", "↑" }, { KEY_DOWN, "↓", "↓" },
+		{ KEY_LEFT, "←", "←" }, { KEY_RIGHT, "→", "→" }, { KEY_PPAGE, "PgUp", "PgUp" },
+		{ KEY_NPAGE, "PgDn", "PgDn" }, { KEY_HOME, "Home", "Home" }, { KEY_END, "End", "End" },
+		{ KEY_IC, "Ins", "Ins" }, { KEY_DC, "Del", "Del" }, { KEY_BACKSPACE, "Backspace", "Backspace" },
+	};
+	const char *name = "";
+	char one[8];
+	if (size == 0)
+		return buf;
+	if (key & UI_FN) {
+		int code = key & ~UI_FN;
+		if (code >= KEY_F(1) && code <= KEY_F(12)) {
+			snprintf(buf, size, "F%d", code - KEY_F(0));
+			return buf;
+		}
+		for (size_t i = 0; i < sizeof fn / sizeof *fn; i++)
+			if (fn[i].code == code)
+				name = spelled ? fn[i].spelled : fn[i].name;
+		/* the keypad's Enter is Enter, named once */
+	} else if (key == '\n') {
+		name = "Enter";
+	} else if (key == 27) {
+		name = "Esc";
+	} else if (key == '\t') {
+		name = "Tab";
+	} else if (key == ' ') {
+		name = "Space";
+	} else if (key > 0 && key < 0x20 && key != '\r') {
+		snprintf(buf, size, spelled ? "Ctrl-%c" : "^%c", key + '@');
+		return buf;
+	} else if (key > ' ' && key != 0x7f && key < 0x110000) {
+		int w = u8_uctomb((uint8_t *)one, (ucs4_t)key, (int)sizeof one - 1);
+		one[w > 0 ? w : 0] = '\0';
+		name = one;
+	}
+	snprintf(buf, size, "%s", name);
+	return buf;
+}
+
+bool ui_action_move(ui_action a, ui_move *m)
+{
+	switch (a) {
+	case UA_UP: *m = UL_UP; return true;
+	case UA_DOWN: *m = UL_DOWN; return true;
+	case UA_PAGE_UP: *m = UL_PAGE_UP; return true;
+	case UA_PAGE_DOWN: *m = UL_PAGE_DOWN; return true;
+	case UA_FIRST: *m = UL_FIRST; return true;
+	case UA_LAST: *m = UL_LAST; return true;
+	default: return false;
+	}
+}
+
 void ui_draw_keybar(unsigned view, bool officer)
 {
 	int y = LINES - 1, x = 0;
@@ -181,11 +238,13 @@ void ui_draw_keybar(unsigned view, bool officer)
 		if (!(a->views & view) || !a->bar || (ui_action_officer_only(a->action) && !officer))
 			continue;
 		const char *label = _(a->bar);
-		int need = gn_text_width(a->key_label) + 1 + gn_text_width(label);
+		char key[24];
+		ui_key_name(a->keys[0], false, key, sizeof key);
+		int need = gn_text_width(key) + 1 + gn_text_width(label);
 		if (x + need > COLS - 1)
 			break;
 		attron(A_REVERSE | A_BOLD);
-		x += ui_put(y, x, COLS - x, a->key_label);
+		x += ui_put(y, x, COLS - x, key);
 		attroff(A_REVERSE | A_BOLD);
 		x += ui_put(y, x, COLS - x, " ");
 		x += ui_put(y, x, COLS - x - 1, label);

@@ -8,13 +8,13 @@
 #include "gonha/audit.h"
 #include "gonha/db.h"
 #include "gonha/i18n.h"
+#include "gonha/outdir.h"
 #include "gonha/text.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define AF_MAX 128
 
@@ -27,7 +27,8 @@ typedef struct audit_view {
 	audit_criteria crit;
 	gn_audit_entry *page;   /* owned: the entries from `offset` */
 	size_t n;
-	long offset, total, cur;
+	long offset, limit;     /* the entries page holds: from offset, as many as limit asked */
+	ui_list list;           /* over every entry that matches */
 	bool loaded;
 	gn_editbuf filter;      /* the filter line as typed */
 	char applied[256];      /* the filter line in force */
@@ -36,7 +37,7 @@ typedef struct audit_view {
 	bool detail;            /* one entry's changes */
 	gn_audit_change *changes;
 	size_t n_changes;
-	int scroll;
+	ui_list lines;          /* the changes' lines, scrolled */
 } audit_view;
 
 static int page_rows(void)
@@ -125,13 +126,13 @@ static bool parse_filter(const char *line, audit_criteria *c, char *msg, size_t 
 	return true;
 }
 
-/* Reads the page holding the cursor under the given criteria. */
-static gn_status fetch(audit_view *a, const audit_criteria *c, long cur, gn_err *err)
+/* Reads the entries from `from` that a screen holds, under the given
+ * criteria; the list learns how many match. */
+static gn_status fetch(audit_view *a, const audit_criteria *c, long from, gn_err *err)
 {
-	long rows = page_rows();
 	gn_audit_filter f = filter_of(c);
-	f.offset = (cur / rows) * rows;
-	f.limit = rows;
+	f.offset = from;
+	f.limit = page_rows();
 	gn_audit_entry *page = NULL;
 	size_t n = 0;
 	long total = 0;
@@ -141,36 +142,33 @@ static gn_status fetch(audit_view *a, const audit_criteria *c, long cur, gn_err 
 	gn_audit_entries_free(a->page, a->n);
 	a->page = page;
 	a->n = n;
-	a->total = total;
 	a->offset = f.offset;
-	a->cur = cur;
+	a->limit = f.limit;
 	a->loaded = true;
-	if (a->cur >= total && total > 0)
-		return fetch(a, c, total - 1, err);
-	if (total == 0)
-		a->cur = 0;
+	ui_list_set_count(&a->list, total > 0 ? (size_t)total : 0);
 	return GN_OK;
 }
 
-static void go_to(audit_view *a, long cur)
+/* Before drawing: the entries on screen are the ones read (the log may
+ * have grown, the window changed size). */
+static void fill(audit_view *a)
 {
 	gn_err err = { 0 };
-	if (cur < 0)
-		cur = 0;
-	if (a->loaded && cur >= a->offset && cur < a->offset + (long)a->n) {
-		a->cur = cur;
-		return;
+	for (int tries = 0; tries < 2; tries++) {
+		ui_list_layout(&a->list, (size_t)page_rows());
+		if (a->loaded && a->offset == (long)a->list.top && a->limit == page_rows())
+			return;
+		if (fetch(a, &a->crit, (long)a->list.top, &err) != GN_OK) {
+			ui_status_err(a->v.app, &err);
+			return;
+		}
 	}
-	if (fetch(a, &a->crit, cur, &err) != GN_OK)
-		ui_status_err(a->v.app, &err);
 }
 
 static void audit_open(ui_view *v)
 {
 	audit_view *a = (audit_view *)v;
-	gn_err err = { 0 };
-	if (fetch(a, &a->crit, a->cur, &err) != GN_OK)
-		ui_status_err(v->app, &err);
+	a->loaded = false; /* read again on drawing */
 }
 
 /* "login: → lan; role: → tdp_leader" for the list's last column. */
@@ -198,7 +196,7 @@ static void summary(sqlite3 *db, const char *changes, char *out, size_t size)
 static void draw_detail(audit_view *a)
 {
 	ui_app *app = a->v.app;
-	long k = a->cur - a->offset;
+	long k = (long)a->list.cur - a->offset;
 	if (k < 0 || k >= (long)a->n)
 		return;
 	const gn_audit_entry *e = &a->page[k];
@@ -220,7 +218,9 @@ static void draw_detail(audit_view *a)
 	attroff(A_BOLD);
 	if (a->n_changes == 0)
 		ui_put(y, 2, COLS - 3, _("(no values recorded)"));
-	for (size_t i = (size_t)a->scroll; i < a->n_changes && y < LINES - 3; i++, y++) {
+	ui_list_set_count(&a->lines, a->n_changes);
+	ui_list_layout(&a->lines, (size_t)(LINES - 3 - y > 1 ? LINES - 3 - y : 1));
+	for (size_t i = a->lines.top; ui_list_visible(&a->lines, i); i++, y++) {
 		snprintf(line, sizeof line, "%s: %s → %s", a->changes[i].field,
 		         a->changes[i].old_value[0] ? a->changes[i].old_value : "—", a->changes[i].new_value);
 		ui_put(y, 2, COLS - 3, line);
@@ -235,10 +235,11 @@ static void audit_draw(ui_view *v)
 		draw_detail(a);
 		return;
 	}
-	long rows = page_rows();
+	fill(a);
+	long rows = page_rows(), total = (long)a->list.n;
 	char right[128];
-	long pages = a->total ? (a->total + rows - 1) / rows : 1;
-	snprintf(right, sizeof right, _("page %ld/%ld · %ld entries"), a->offset / rows + 1, pages, a->total);
+	long pages = total ? (total + rows - 1) / rows : 1;
+	snprintf(right, sizeof right, _("page %ld/%ld · %ld entries"), (long)a->list.cur / rows + 1, pages, total);
 	ui_title(app, _("Audit log (newest first)"), right);
 
 	const char *label = _("Filter:");
@@ -262,10 +263,10 @@ static void audit_draw(ui_view *v)
 	ui_put(2, xs, COLS - xs - 1, _("Changes"));
 	attroff(A_BOLD);
 	ui_hline(3, 1, COLS - 2, "─");
-	for (size_t i = 0; i < a->n && (long)i < rows; i++) {
+	for (size_t i = 0; i < a->n && ui_list_visible(&a->list, (size_t)a->offset + i); i++) {
 		const gn_audit_entry *e = &a->page[i];
 		int y = 4 + (int)i;
-		bool here = a->offset + (long)i == a->cur;
+		bool here = (size_t)a->offset + i == a->list.cur;
 		if (here)
 			attron(A_REVERSE);
 		char at[32], sum[1024];
@@ -281,7 +282,7 @@ static void audit_draw(ui_view *v)
 		if (here)
 			attroff(A_REVERSE);
 	}
-	if (a->loaded && a->total == 0)
+	if (a->loaded && total == 0)
 		ui_put(5, 2, COLS - 4, _("No entry matches."));
 	if (a->typing) {
 		if (a->filter_msg[0]) {
@@ -301,12 +302,12 @@ static void close_detail(audit_view *a)
 	a->changes = NULL;
 	a->n_changes = 0;
 	a->detail = false;
-	a->scroll = 0;
+	a->v.list = &a->list;
 }
 
 static void open_detail(audit_view *a)
 {
-	long k = a->cur - a->offset;
+	long k = (long)a->list.cur - a->offset;
 	if (k < 0 || k >= (long)a->n)
 		return;
 	gn_err err = { 0 };
@@ -316,6 +317,8 @@ static void open_detail(audit_view *a)
 		return;
 	}
 	a->detail = true;
+	a->lines = (ui_list){ .scroll = true };
+	a->v.list = &a->lines;
 }
 
 static void apply_filter(audit_view *a)
@@ -331,39 +334,29 @@ static void apply_filter(audit_view *a)
 		return;
 	}
 	a->crit = c;
+	a->list.cur = a->list.top = 0;
 	snprintf(a->applied, sizeof a->applied, "%s", a->filter.text);
 	a->typing = false;
 	a->v.kind = UV_AUDIT;
 }
 
-/* The CSV goes beside the database: audit-YYYY-MM-DD.csv, or -2, -3 ...
- * when one was written already that day (an export never replaces a file). */
+/* The CSV goes where the screens' files go (gn_output_path):
+ * audit-YYYY-MM-DD.csv, or -2, -3 ... when one was written already that day
+ * (an export never replaces a file). */
 static void export_csv(audit_view *a)
 {
 	ui_app *app = a->v.app;
-	char dir[4096], now[32], path[4200];
-	snprintf(dir, sizeof dir, "%s", app->db_path[0] ? app->db_path : "./ward.db");
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof dir, ".");
-	/* the whole path on the screen: the user has to find the file */
-	char real[PATH_MAX];
-	if (realpath(dir, real))
-		snprintf(dir, sizeof dir, "%s", real);
+	char now[32], stem[32], dir[PATH_MAX], path[PATH_MAX + 64];
+	gn_err err = { 0 };
 	gn_now_iso(now);
-	for (int i = 1; i < 1000; i++) {
-		if (i == 1)
-			snprintf(path, sizeof path, "%s/audit-%.10s.csv", dir, now);
-		else
-			snprintf(path, sizeof path, "%s/audit-%.10s-%d.csv", dir, now, i);
-		if (access(path, F_OK) != 0)
-			break;
+	snprintf(stem, sizeof stem, "audit-%.10s", now);
+	ui_output_dir(app, dir, sizeof dir);
+	if (gn_output_path(dir, stem, "csv", path, sizeof path, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
 	}
 	gn_audit_filter f = filter_of(&a->crit);
 	long rows = 0;
-	gn_err err = { 0 };
 	if (gn_audit_export_csv(&app->ctx, &f, path, &rows, &err) != GN_OK) {
 		ui_status_err(app, &err);
 		return;
@@ -396,24 +389,16 @@ static bool audit_key(ui_view *v, ui_action act, int key)
 			return act == UA_PREV_FIELD;
 		}
 	}
+	ui_move m;
 	if (a->detail) {
 		switch (act) {
 		case UA_BACK: close_detail(a); return true;
 		case UA_OPEN: close_detail(a); return true;
-		case UA_UP: if (a->scroll > 0) a->scroll--; return true;
-		case UA_DOWN: if ((size_t)a->scroll + 1 < a->n_changes) a->scroll++; return true;
 		case UA_SWITCH_USER: case UA_QUIT: case UA_HELP: close_detail(a); return false;
-		default: return true;
+		default: return !ui_action_move(act, &m); /* the lines scroll */
 		}
 	}
-	long rows = page_rows();
 	switch (act) {
-	case UA_UP: go_to(a, a->cur - 1); return true;
-	case UA_DOWN: if (a->cur + 1 < a->total) go_to(a, a->cur + 1); return true;
-	case UA_PAGE_UP: go_to(a, a->cur - rows); return true;
-	case UA_PAGE_DOWN: go_to(a, a->cur + rows < a->total ? a->cur + rows : a->total - 1); return true;
-	case UA_FIRST: go_to(a, 0); return true;
-	case UA_LAST: go_to(a, a->total - 1); return true;
 	case UA_OPEN: open_detail(a); return true;
 	case UA_FILTER:
 		a->typing = true;
@@ -450,6 +435,7 @@ ui_view *ui_audit_new(ui_app *app)
 		return NULL;
 	a->v = (ui_view){ .kind = UV_AUDIT, .open = audit_open, .draw = audit_draw, .handle_key = audit_key,
 	                  .close = audit_close, .app = app };
+	a->v.list = &a->list;
 	gn_eb_init(&a->filter, 200);
 	gn_eb_set(&a->filter, "");
 	return &a->v;

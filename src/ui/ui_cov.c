@@ -102,7 +102,7 @@ typedef struct cov_view {
 	bool loaded;
 	int ind[GN_COV_MAX];
 	size_t n_ind;
-	size_t cur, top;
+	ui_list list;        /* over ind, two lines each */
 } cov_view;
 
 static void cov_open(ui_view *v)
@@ -113,8 +113,7 @@ static void cov_open(ui_view *v)
 	c->loaded = gn_cov_tdp(&v->app->ctx, &v->app->cov, c->tdp.id, &c->row, &err) == GN_OK;
 	if (!c->loaded)
 		ui_status_err(v->app, &err);
-	if (c->cur >= c->n_ind)
-		c->cur = c->n_ind ? c->n_ind - 1 : 0;
+	ui_list_set_count(&c->list, c->n_ind);
 }
 
 static void cov_draw(ui_view *v)
@@ -151,22 +150,17 @@ static void cov_draw(ui_view *v)
 	}
 
 	int y0 = 4, per = 2, avail = (LINES - 3 - y0) / per; /* a line left for the hint */
-	if (avail < 1)
-		avail = 1;
-	if (c->cur < c->top)
-		c->top = c->cur;
-	if (c->cur >= c->top + (size_t)avail)
-		c->top = c->cur + 1 - (size_t)avail;
+	ui_list_layout(&c->list, avail > 0 ? (size_t)avail : 1);
 	int bar_w = COLS / 2 - 4;
-	for (int k = 0; k < avail && c->top + (size_t)k < c->n_ind; k++) {
-		size_t pos = c->top + (size_t)k;
+	for (size_t pos = c->list.top; ui_list_visible(&c->list, pos); pos++) {
+		int k = (int)(pos - c->list.top);
 		int i = c->ind[pos];
 		const gn_cov_def *d = &set->defs[i];
 		gn_cov_count cnt = r->ind[i];
 		double target = 0;
 		bool has_target = gn_cov_target(d, year, &target);
 		int y = y0 + k * per;
-		bool sel = pos == c->cur;
+		bool sel = pos == c->list.cur;
 		if (sel)
 			attron(A_REVERSE);
 		ui_put_pad(y, 0, COLS, "");
@@ -205,13 +199,9 @@ static bool cov_key(ui_view *v, ui_action a, int key)
 	cov_view *c = (cov_view *)v;
 	(void)key;
 	switch (a) {
-	case UA_UP: if (c->cur > 0) c->cur--; return true;
-	case UA_DOWN: if (c->cur + 1 < c->n_ind) c->cur++; return true;
-	case UA_PAGE_UP: case UA_FIRST: c->cur = 0; return true;
-	case UA_PAGE_DOWN: case UA_LAST: c->cur = c->n_ind ? c->n_ind - 1 : 0; return true;
 	case UA_OPEN:
 		if (c->n_ind)
-			ui_push(v->app, ui_missing_new(v->app, c->tdp.id, c->ind[c->cur]));
+			ui_push(v->app, ui_missing_new(v->app, c->tdp.id, c->ind[c->list.cur]));
 		return true;
 	default:
 		return false;
@@ -230,7 +220,7 @@ ui_view *ui_cov_tdp_new(ui_app *app, const char *tdp_id)
 	if (!c)
 		return NULL;
 	c->v = (ui_view){ .kind = UV_COV, .open = cov_open, .draw = cov_draw, .handle_key = cov_key,
-	                  .close = cov_close, .app = app };
+	                  .close = cov_close, .app = app, .list = &c->list };
 	if (gn_tdp_find(&app->ctx, tdp_id, &c->tdp, &err) != GN_OK) {
 		ui_status_err(app, &err);
 		free(c);
@@ -250,7 +240,7 @@ typedef struct dash_view {
 	size_t n_ind, chosen;
 	gn_cov_sort_key sort;
 	bool desc;
-	size_t cur, top;
+	ui_list list;        /* over rows */
 	char *ward;          /* owned */
 	int width[GN_COV_SORT_KEYS]; /* this drawing's column widths */
 } dash_view;
@@ -300,8 +290,7 @@ static void dash_open(ui_view *v)
 	d->rows = rows;
 	d->n = n;
 	dash_sort(d);
-	if (d->cur >= d->n)
-		d->cur = d->n ? d->n - 1 : 0;
+	ui_list_set_count(&d->list, n);
 }
 
 static void dash_cell(int y, int x, int w, const char *s, bool left)
@@ -430,18 +419,15 @@ static void dash_draw(ui_view *v)
 	attroff(A_BOLD);
 	ui_hline(4, 1, COLS - 2, "─");
 
-	int y0 = 5, rows = LINES - 2 - y0;
-	if (d->cur < d->top)
-		d->top = d->cur;
-	if (d->cur >= d->top + (size_t)rows)
-		d->top = d->cur - (size_t)rows + 1;
-	for (int k = 0; k < rows && d->top + (size_t)k < d->n; k++) {
-		size_t at = d->top + (size_t)k;
-		if (at == d->cur)
+	int y0 = 5;
+	ui_list_layout(&d->list, (size_t)(LINES - 2 - y0));
+	for (size_t at = d->list.top; ui_list_visible(&d->list, at); at++) {
+		int y = y0 + (int)(at - d->list.top);
+		if (at == d->list.cur)
 			attron(A_REVERSE);
-		ui_put_pad(y0 + k, 0, COLS, "");
-		dash_row(d, &d->rows[at], y0 + k, false);
-		if (at == d->cur)
+		ui_put_pad(y, 0, COLS, "");
+		dash_row(d, &d->rows[at], y, false);
+		if (at == d->list.cur)
 			attroff(A_REVERSE);
 	}
 	if (d->n == 0)
@@ -451,15 +437,8 @@ static void dash_draw(ui_view *v)
 static bool dash_key(ui_view *v, ui_action a, int key)
 {
 	dash_view *d = (dash_view *)v;
-	size_t page = LINES > 8 ? (size_t)LINES - 8 : 1;
 	(void)key;
 	switch (a) {
-	case UA_UP: if (d->cur > 0) d->cur--; return true;
-	case UA_DOWN: if (d->cur + 1 < d->n) d->cur++; return true;
-	case UA_PAGE_UP: d->cur = d->cur > page ? d->cur - page : 0; return true;
-	case UA_PAGE_DOWN: d->cur = d->cur + page < d->n ? d->cur + page : (d->n ? d->n - 1 : 0); return true;
-	case UA_FIRST: d->cur = 0; return true;
-	case UA_LAST: d->cur = d->n ? d->n - 1 : 0; return true;
 	case UA_NEXT_COL:
 	case UA_PREV_COL:
 		if (d->n_ind) {
@@ -480,7 +459,7 @@ static bool dash_key(ui_view *v, ui_action a, int key)
 		return true;
 	case UA_OPEN:
 		if (d->n)
-			ui_push(v->app, ui_cov_tdp_new(v->app, d->rows[d->cur].tdp_id));
+			ui_push(v->app, ui_cov_tdp_new(v->app, d->rows[d->list.cur].tdp_id));
 		return true;
 	default:
 		return false;
@@ -501,7 +480,7 @@ ui_view *ui_dashboard_new(ui_app *app)
 	if (!d)
 		return NULL;
 	d->v = (ui_view){ .kind = UV_DASH, .open = dash_open, .draw = dash_draw, .handle_key = dash_key,
-	                  .close = dash_close, .app = app };
+	                  .close = dash_close, .app = app, .list = &d->list };
 	d->ward = gn_ward_name(app->db);
 	return &d->v;
 }
@@ -514,7 +493,7 @@ typedef struct missing_view {
 	char tdp_id[37];
 	int indicator;
 	bool loaded;
-	size_t cur, top;
+	ui_list rows;        /* over list.items */
 } missing_view;
 
 static void missing_open(ui_view *v)
@@ -525,8 +504,7 @@ static void missing_open(ui_view *v)
 	m->loaded = gn_todo_load(&v->app->ctx, &v->app->cov, m->indicator, m->tdp_id, &m->list, &err) == GN_OK;
 	if (!m->loaded)
 		ui_status_err(v->app, &err);
-	if (m->cur >= m->list.n)
-		m->cur = m->list.n ? m->list.n - 1 : 0;
+	ui_list_set_count(&m->rows, m->list.n);
 }
 
 static void missing_draw(ui_view *v)
@@ -555,17 +533,13 @@ static void missing_draw(ui_view *v)
 	ui_put(2, xaddr, waddr, _("Address"));
 	ui_put(2, xl, COLS - xl - 1, _("Lacks"));
 	attroff(A_BOLD);
-	int y0 = 3, rows = LINES - 3 - y0; /* the last line: the chosen person's needs in full */
-	if (m->cur < m->top)
-		m->top = m->cur;
-	if (m->cur >= m->top + (size_t)rows)
-		m->top = m->cur - (size_t)rows + 1;
-	for (int k = 0; k < rows && m->top + (size_t)k < m->list.n; k++) {
-		size_t at = m->top + (size_t)k;
+	int y0 = 3; /* the last line: the chosen person's needs in full */
+	ui_list_layout(&m->rows, (size_t)(LINES - 3 - y0));
+	for (size_t at = m->rows.top; ui_list_visible(&m->rows, at); at++) {
 		const gn_todo_item *it = &m->list.items[at];
-		int y = y0 + k;
+		int y = y0 + (int)(at - m->rows.top);
 		char buf[1024];
-		if (at == m->cur)
+		if (at == m->rows.cur)
 			attron(A_REVERSE);
 		ui_put_pad(y, 0, COLS, "");
 		snprintf(buf, sizeof buf, "%zu", at + 1);
@@ -579,11 +553,11 @@ static void missing_draw(ui_view *v)
 		put_cut(y, xaddr, waddr, buf);
 		gn_todo_lacks_text(app->form, it->lacks, buf, sizeof buf);
 		put_cut(y, xl, COLS - xl - 1, buf);
-		if (at == m->cur)
+		if (at == m->rows.cur)
 			attroff(A_REVERSE);
 	}
-	if (m->cur < m->list.n) {
-		const gn_todo_item *it = &m->list.items[m->cur];
+	if (m->rows.cur < m->list.n) {
+		const gn_todo_item *it = &m->list.items[m->rows.cur];
 		char lacks[1024], full[1300];
 		gn_todo_lacks_text(app->form, it->lacks, lacks, sizeof lacks);
 		snprintf(full, sizeof full, _("%s lacks: %s"), it->full_name, lacks[0] ? lacks : "—");
@@ -599,8 +573,8 @@ static void missing_write(missing_view *m, gn_todo_format format)
 {
 	ui_app *app = m->v.app;
 	gn_err err = { 0 };
-	char path[4096];
-	const char *dir = getenv("GONHA_EXPORT_DIR");
+	char path[4096], dir[4096];
+	ui_output_dir(app, dir, sizeof dir);
 	if (gn_todo_export(&app->ctx, &app->cov, app->form, &m->list, format, dir, path, sizeof path, &err) !=
 	    GN_OK) {
 		ui_status_err(app, &err);
@@ -613,15 +587,8 @@ static void missing_write(missing_view *m, gn_todo_format format)
 static bool missing_key(ui_view *v, ui_action a, int key)
 {
 	missing_view *m = (missing_view *)v;
-	size_t page = LINES > 6 ? (size_t)LINES - 6 : 1, n = m->list.n;
 	(void)key;
 	switch (a) {
-	case UA_UP: if (m->cur > 0) m->cur--; return true;
-	case UA_DOWN: if (m->cur + 1 < n) m->cur++; return true;
-	case UA_PAGE_UP: m->cur = m->cur > page ? m->cur - page : 0; return true;
-	case UA_PAGE_DOWN: m->cur = m->cur + page < n ? m->cur + page : (n ? n - 1 : 0); return true;
-	case UA_FIRST: m->cur = 0; return true;
-	case UA_LAST: m->cur = n ? n - 1 : 0; return true;
 	case UA_EXPORT_CSV: if (m->loaded) missing_write(m, GN_TODO_CSV); return true;
 	case UA_PRINT_SHEET: if (m->loaded) missing_write(m, GN_TODO_TEXT); return true;
 	default:
@@ -644,7 +611,7 @@ ui_view *ui_missing_new(ui_app *app, const char *tdp_id, int indicator)
 	if (!m)
 		return NULL;
 	m->v = (ui_view){ .kind = UV_MISSING, .open = missing_open, .draw = missing_draw, .handle_key = missing_key,
-	                  .close = missing_close, .app = app };
+	                  .close = missing_close, .app = app, .list = &m->rows };
 	snprintf(m->tdp_id, sizeof m->tdp_id, "%s", tdp_id);
 	m->indicator = indicator;
 	return &m->v;

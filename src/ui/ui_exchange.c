@@ -10,7 +10,6 @@
 #include "gonha/text.h"
 #include "gonha/xlsx.h"
 
-#include <libgen.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -87,13 +86,8 @@ static void default_path(exchange_view *x)
 			gn_eb_set(&x->path, "");
 		return;
 	}
-	const char *db = sqlite3_db_filename(x->v.app->db, "main");
-	char dir[PATH_MAX] = ".";
-	if (db && *db) {
-		char copy[PATH_MAX];
-		snprintf(copy, sizeof copy, "%s", db);
-		snprintf(dir, sizeof dir, "%s", dirname(copy));
-	}
+	char dir[PATH_MAX];
+	ui_output_dir(x->v.app, dir, sizeof dir);
 	char now[32], day[16];
 	gn_now_iso(now); /* honours GONHA_NOW, as every date gonha writes */
 	snprintf(day, sizeof day, "%.10s", now);
@@ -245,8 +239,8 @@ static void run_import(exchange_view *x)
 	         rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
 	gn_import_report_free(&rep);
 	ui_draw_all(app);
-	int key = ui_ask(app, _("Import it now? (y = yes, any other key = no)"));
-	if (key != 'y' && key != 'Y' && key != 'c' && key != 'C') {
+	ui_prompt p = { .yes = _("import") };
+	if (ui_confirm(app, _("Import it now?"), &p) != UI_YES) {
 		ui_status(app, false, "%s", _("Nothing was imported"));
 		return;
 	}
@@ -316,7 +310,7 @@ ui_view *ui_exchange_new(ui_app *app)
 	exchange_view *x = calloc(1, sizeof *x);
 	if (!x)
 		return NULL;
-	x->v = (ui_view){ UV_EXCHANGE, exchange_open, exchange_draw, exchange_key, exchange_close, app, NULL };
+	x->v = (ui_view){ UV_EXCHANGE, exchange_open, exchange_draw, exchange_key, exchange_close, app, NULL, NULL };
 	gn_eb_init(&x->path, PATH_MAX - 1);
 	default_path(x);
 	return &x->v;
@@ -327,7 +321,8 @@ ui_view *ui_exchange_new(ui_app *app)
 typedef struct conflicts_view {
 	ui_view v;
 	gn_conflict *list;   /* owned */
-	size_t n, cur;
+	size_t n;
+	ui_list rows;        /* over list */
 } conflicts_view;
 
 static void conflicts_open(ui_view *v)
@@ -339,8 +334,7 @@ static void conflicts_open(ui_view *v)
 	gn_err err = { 0 };
 	if (gn_conflicts_list(&v->app->ctx, &c->list, &c->n, &err) != GN_OK)
 		ui_status_err(v->app, &err);
-	if (c->cur >= c->n)
-		c->cur = c->n ? c->n - 1 : 0;
+	ui_list_set_count(&c->rows, c->n);
 }
 
 /* The fields that differ, "label: ours → theirs", one per line. */
@@ -375,20 +369,21 @@ static void conflicts_draw(ui_view *v)
 		return;
 	}
 	int y = 2;
-	for (size_t i = 0; i < c->n && y < 10; i++, y++) {
+	ui_list_layout(&c->rows, 8); /* the differences below */
+	for (size_t i = c->rows.top; ui_list_visible(&c->rows, i); i++, y++) {
 		char line[512];
 		snprintf(line, sizeof line, "%zu. %s %.8s…  %s  %s", i + 1,
 		         strcmp(c->list[i].table_name, "person") == 0 ? _("person") : _("household"), c->list[i].record_id,
 		         c->list[i].source, c->list[i].detected_at);
-		if (i == c->cur)
+		if (i == c->rows.cur)
 			attron(A_REVERSE);
 		ui_put_pad(y, 2, COLS - 4, line);
-		if (i == c->cur)
+		if (i == c->rows.cur)
 			attroff(A_REVERSE);
 	}
 	y++;
 	ui_put(y++, 2, COLS - 4, _("What differs (this PC → the file):"));
-	draw_differences(app, &c->list[c->cur], y);
+	draw_differences(app, &c->list[c->rows.cur], y);
 }
 
 static bool conflicts_key(ui_view *v, ui_action a, int key)
@@ -397,20 +392,18 @@ static bool conflicts_key(ui_view *v, ui_action a, int key)
 	conflicts_view *c = (conflicts_view *)v;
 	ui_app *app = v->app;
 	switch (a) {
-	case UA_UP: if (c->cur) c->cur--; return true;
-	case UA_DOWN: if (c->cur + 1 < c->n) c->cur++; return true;
 	case UA_KEEP_LOCAL:
 	case UA_KEEP_INCOMING: {
 		if (!c->n)
 			return true;
 		bool incoming = a == UA_KEEP_INCOMING;
-		int k = ui_ask(app, incoming ? _("Keep the file's version and replace this PC's? (y = yes)")
-		                             : _("Keep this PC's version and drop the file's? (y = yes)"));
-		if (k != 'y' && k != 'Y' && k != 'c' && k != 'C')
+		ui_prompt p = { 0 };
+		if (ui_confirm(app, incoming ? _("Keep the file's version and replace this PC's?")
+		                             : _("Keep this PC's version and drop the file's?"), &p) != UI_YES)
 			return true;
 		gn_census census = borrowed_census(app);
 		gn_err err = { 0 };
-		if (gn_conflict_resolve(&app->ctx, &census, c->list[c->cur].id, incoming, &err) != GN_OK)
+		if (gn_conflict_resolve(&app->ctx, &census, c->list[c->rows.cur].id, incoming, &err) != GN_OK)
 			ui_status_err(app, &err);
 		else {
 			ui_status(app, false, "%s", incoming ? _("The file's version is kept") : _("This PC's version is kept"));
@@ -436,6 +429,7 @@ ui_view *ui_conflicts_new(ui_app *app)
 	conflicts_view *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	c->v = (ui_view){ UV_CONFLICTS, conflicts_open, conflicts_draw, conflicts_key, conflicts_close, app, NULL };
+	c->v = (ui_view){ UV_CONFLICTS, conflicts_open, conflicts_draw, conflicts_key, conflicts_close, app, NULL,
+	                  &c->rows };
 	return &c->v;
 }

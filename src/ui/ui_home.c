@@ -18,7 +18,7 @@ typedef struct home_view {
 	long *people;        /* owned, per row; -1 = not read yet */
 	size_t n;
 	gn_cov_row total;
-	size_t cur, top;
+	ui_list list;        /* over rows */
 	char *ward;          /* owned */
 } home_view;
 
@@ -75,14 +75,13 @@ static void home_open(ui_view *v)
 		h->people = malloc((n + 1) * sizeof *h->people);
 		for (size_t i = 0; h->people && i < n; i++)
 			h->people[i] = -1;
-	} else if (h->cur < n) {
-		h->people[h->cur] = -1;
+	} else if (h->list.cur < n) {
+		h->people[h->list.cur] = -1;
 	}
 	free(h->rows);
 	h->rows = rows;
 	h->n = n;
-	if (h->cur >= h->n)
-		h->cur = h->n ? h->n - 1 : 0;
+	ui_list_set_count(&h->list, n);
 }
 
 static void home_draw(ui_view *v)
@@ -118,16 +117,12 @@ static void home_draw(ui_view *v)
 	}
 	ui_hline(3, 1, COLS - 2, "─");
 
-	int rows = LINES - 2 - 4;
-	if (h->cur < h->top)
-		h->top = h->cur;
-	if (h->cur >= h->top + (size_t)rows)
-		h->top = h->cur - (size_t)rows + 1;
-	for (int i = 0; i < rows && h->top + (size_t)i < h->n; i++) {
-		size_t k = h->top + (size_t)i;
+	ui_list_layout(&h->list, (size_t)(LINES - 2 - 4));
+	for (size_t k = h->list.top; ui_list_visible(&h->list, k); k++) {
 		const gn_cov_row *r = &h->rows[k];
-		int y = 4 + i;
-		if (k == h->cur)
+		int y = 4 + (int)(k - h->list.top);
+		bool here = k == h->list.cur;
+		if (here)
 			attron(A_REVERSE);
 		char name[200];
 		snprintf(name, sizeof name, "%s  %s", r->code, r->name);
@@ -146,7 +141,7 @@ static void home_draw(ui_view *v)
 		char n[32];
 		snprintf(n, sizeof n, "%ld", h->people ? h->people[k] : 0L);
 		ui_put_right(y, COLS - 1, 8, n);
-		if (k == h->cur)
+		if (here)
 			attroff(A_REVERSE);
 	}
 	if (h->n == 0)
@@ -156,31 +151,24 @@ static void home_draw(ui_view *v)
 static bool home_key(ui_view *v, ui_action a, int key)
 {
 	home_view *h = (home_view *)v;
-	(void)key;
-	size_t page = LINES > 8 ? (size_t)LINES - 8 : 1;
+	size_t at;
 	switch (a) {
-	case UA_UP: if (h->cur > 0) h->cur--; return true;
-	case UA_DOWN: if (h->cur + 1 < h->n) h->cur++; return true;
-	case UA_PAGE_UP: h->cur = h->cur > page ? h->cur - page : 0; return true;
-	case UA_PAGE_DOWN: h->cur = h->cur + page < h->n ? h->cur + page : (h->n ? h->n - 1 : 0); return true;
-	case UA_FIRST: h->cur = 0; return true;
-	case UA_LAST: h->cur = h->n ? h->n - 1 : 0; return true;
 	case UA_NONE:
 		if (key != UI_MOUSE)
 			return false;
-		if (v->app->mouse_y >= 4 && h->top + (size_t)(v->app->mouse_y - 4) < h->n) {
-			h->cur = h->top + (size_t)(v->app->mouse_y - 4);
+		if ((at = ui_list_row_at(&h->list, v->app->mouse_y - 4)) != (size_t)-1) {
+			ui_list_set_cursor(&h->list, at);
 			if (v->app->mouse_double)
-				ui_push(v->app, ui_tdp_new(v->app, h->rows[h->cur].tdp_id));
+				ui_push(v->app, ui_tdp_new(v->app, h->rows[at].tdp_id));
 		}
 		return true;
 	case UA_OPEN:
 		if (h->n)
-			ui_push(v->app, ui_tdp_new(v->app, h->rows[h->cur].tdp_id));
+			ui_push(v->app, ui_tdp_new(v->app, h->rows[h->list.cur].tdp_id));
 		return true;
 	case UA_COVERAGE:
 		if (h->n)
-			ui_push(v->app, ui_cov_tdp_new(v->app, h->rows[h->cur].tdp_id));
+			ui_push(v->app, ui_cov_tdp_new(v->app, h->rows[h->list.cur].tdp_id));
 		return true;
 	case UA_DASHBOARD:
 		ui_push(v->app, ui_dashboard_new(v->app));
@@ -215,6 +203,7 @@ ui_view *ui_home_new(ui_app *app)
 		return NULL;
 	h->v = (ui_view){ .kind = UV_HOME, .open = home_open, .draw = home_draw, .handle_key = home_key,
 	                  .close = home_close, .app = app };
+	h->v.list = &h->list;
 	h->ward = gn_ward_name(app->db);
 	return &h->v;
 }

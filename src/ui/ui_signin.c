@@ -94,10 +94,13 @@ static void signed_in(signin_view *s)
 	for (size_t i = 0; i < hh.n_members; i++)
 		if (strcmp(hh.members[i].relation, "head") == 0 && hh.members[i].full_name)
 			head = hh.members[i].full_name;
-	snprintf(q, sizeof q, _("There is an unsaved draft (%s %s %s, %zu people, %.16s). Restore it? Enter: yes, x: discard, Esc: later"),
+	snprintf(q, sizeof q, _("There is an unsaved draft (%s %s %s, %zu people, %.16s). Restore it?"),
 	         hh.house_no ? hh.house_no : "", hh.alley ? hh.alley : "", head, hh.n_members, d.updated_at);
-	int key = ui_ask(app, q);
-	if (key == '\r' || key == '\n' || key == 'y' || key == 'c' || key == 'k') {
+	/* no keeps the draft for later; discarding it is a key of its own */
+	ui_prompt p = { .yes = _("restore"), .no = _("later"), .other = _("discard"), .other_key = 'x',
+	                .enter_yes = true };
+	ui_answer ans = ui_confirm(app, q, &p);
+	if (ans == UI_YES) {
 		ui_push(app, ui_tdp_new(app, hh.tdp_id));
 		/* a draft of a household changed elsewhere since it was started:
 		 * told now; its save shows the differences */
@@ -109,7 +112,7 @@ static void signed_in(signin_view *s)
 		else
 			ui_status(app, false, "%s", _("The draft is back. Ctrl-S saves it."));
 	} else {
-		if (key == 'x')
+		if (ans == UI_OTHER)
 			gn_draft_delete(&app->ctx, GN_DRAFT_HOUSEHOLD, d.record_id, NULL);
 		gn_household_free(&hh);
 	}

@@ -27,8 +27,7 @@ typedef struct stale_view {
 	gn_hh_conflict c;     /* owned */
 	stale_line *lines;    /* owned */
 	size_t n_lines;
-	size_t cur;           /* a line with a change */
-	size_t top;
+	ui_list list;         /* over lines; the cursor on a line with a change */
 	bool next;            /* the save was "save, next": so is the save again */
 } stale_view;
 
@@ -176,14 +175,16 @@ static void stale_draw(ui_view *v)
 	int rows = LINES - 3 - y; /* the row above the status line: when opened */
 	if (rows < 1)
 		rows = 1;
-	if (s->cur < s->top)
-		s->top = s->cur > 0 && s->lines[s->cur - 1].change == (size_t)-1 ? s->cur - 1 : s->cur;
-	if (s->cur >= s->top + (size_t)rows)
-		s->top = s->cur - (size_t)rows + 1;
+	ui_list *list = &s->list;
+	/* going up onto a group's first line shows its heading too */
+	if (list->cur < list->top)
+		list->top = list->cur > 0 && s->lines[list->cur - 1].change == (size_t)-1 ? list->cur - 1 : list->cur;
+	ui_list_set_count(list, s->n_lines);
+	ui_list_layout(list, (size_t)rows);
 	int cur_y = y;
-	for (int r = 0; r < rows && s->top + (size_t)r < s->n_lines; r++) {
-		const stale_line *l = &s->lines[s->top + (size_t)r];
-		int ly = y + r;
+	for (size_t at = list->top; ui_list_visible(list, at); at++) {
+		const stale_line *l = &s->lines[at];
+		int ly = y + (int)(at - list->top);
 		if (l->change == (size_t)-1) {
 			attron(A_BOLD);
 			ui_put(ly, 1, COLS - 2, l->label);
@@ -191,7 +192,7 @@ static void stale_draw(ui_view *v)
 			continue;
 		}
 		const gn_change *ch = &s->c.changes[l->change];
-		bool here = s->top + (size_t)r == s->cur;
+		bool here = at == list->cur;
 		if (here) {
 			cur_y = ly;
 			attron(A_REVERSE);
@@ -212,8 +213,8 @@ static void stale_draw(ui_view *v)
 		if (here)
 			attroff(A_REVERSE);
 	}
-	if (s->cur < s->n_lines && s->lines[s->cur].change != (size_t)-1) {
-		const stale_line *l = &s->lines[s->cur];
+	if (list->cur < s->n_lines && s->lines[list->cur].change != (size_t)-1) {
+		const stale_line *l = &s->lines[list->cur];
 		const gn_change *ch = &s->c.changes[l->change];
 		char when[700];
 		snprintf(when, sizeof when, _("When you opened it: %s"), ch->opened_known ? l->opened : _("(not known)"));
@@ -224,11 +225,11 @@ static void stale_draw(ui_view *v)
 
 static void step(stale_view *s, int dir)
 {
-	size_t i = s->cur;
+	size_t i = s->list.cur;
 	while (dir > 0 ? i + 1 < s->n_lines : i > 0) {
 		i = dir > 0 ? i + 1 : i - 1;
 		if (s->lines[i].change != (size_t)-1) {
-			s->cur = i;
+			s->list.cur = i;
 			return;
 		}
 	}
@@ -239,8 +240,8 @@ static bool stale_key(ui_view *v, ui_action a, int key)
 	(void)key;
 	stale_view *s = sv_of(v);
 	ui_app *app = v->app;
-	gn_change *ch = s->cur < s->n_lines && s->lines[s->cur].change != (size_t)-1
-	              ? &s->c.changes[s->lines[s->cur].change] : NULL;
+	size_t cur = s->list.cur;
+	gn_change *ch = cur < s->n_lines && s->lines[cur].change != (size_t)-1 ? &s->c.changes[s->lines[cur].change] : NULL;
 	switch (a) {
 	case UA_UP:
 	case UA_PREV_FIELD:
@@ -272,9 +273,9 @@ static bool stale_key(ui_view *v, ui_action a, int key)
 		return true;
 	}
 	case UA_KEEP_BOTH: {
-		int k = ui_ask(app, _("Keep your version as a conflict for the ward officer and show the database's? "
-		                      "y: yes, other key: no"));
-		if (k != 'y' && k != 'Y' && k != 'c' && k != 'C')
+		ui_prompt p = { 0 };
+		if (ui_confirm(app, _("Keep your version as a conflict for the ward officer and show the database's?"),
+		               &p) != UI_YES)
 			return true;
 		gn_err err = { 0 };
 		size_t stored = 0;
@@ -331,7 +332,10 @@ ui_view *ui_stale_new(ui_app *app, ui_view *household, gn_hh_conflict *c, bool n
 	s->c = *c; /* taken over */
 	memset(c, 0, sizeof *c);
 	build_lines(s);
-	for (s->cur = 0; s->cur < s->n_lines && s->lines[s->cur].change == (size_t)-1; s->cur++)
-		;
+	size_t first = 0;
+	while (first < s->n_lines && s->lines[first].change == (size_t)-1)
+		first++;
+	ui_list_set_count(&s->list, s->n_lines);
+	ui_list_set_cursor(&s->list, first);
 	return &s->v;
 }

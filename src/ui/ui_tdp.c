@@ -19,8 +19,7 @@ typedef struct tdp_view {
 	gn_hh_filter filter;
 	gn_editbuf query;
 	bool searching;      /* typing goes into the search field */
-	size_t total;        /* households in the filtered list */
-	size_t cur, top;     /* absolute positions in the filtered list */
+	ui_list list;        /* over the filtered list: n households, absolute positions */
 	char cur_id[37];     /* the household under the cursor, kept across reloads */
 	gn_hh_row *rows;     /* owned: rows from `top` */
 	size_t n_rows;
@@ -63,12 +62,12 @@ static void fetch(tdp_view *t, size_t from, size_t limit)
 static void recount(tdp_view *t)
 {
 	gn_err err = { 0 };
-	if (gn_hh_count(&t->v.app->ctx, t->tdp.id, t->filter, t->query.text, &t->total, &err) != GN_OK) {
+	size_t total = 0;
+	if (gn_hh_count(&t->v.app->ctx, t->tdp.id, t->filter, t->query.text, &total, &err) != GN_OK) {
 		ui_status_err(t->v.app, &err);
-		t->total = 0;
+		total = 0;
 	}
-	if (t->cur >= t->total)
-		t->cur = t->total ? t->total - 1 : 0;
+	ui_list_set_count(&t->list, total);
 }
 
 static void tdp_open(ui_view *v)
@@ -82,7 +81,7 @@ static void tdp_open(ui_view *v)
 	size_t pos;
 	if (t->cur_id[0] && gn_hh_position(&v->app->ctx, t->tdp.id, t->filter, t->query.text, t->cur_id, &pos,
 	                                   &err) == GN_OK)
-		t->cur = pos;
+		ui_list_set_cursor(&t->list, pos);
 }
 
 /* Lines rows [from, to) take: one each, plus a heading where the alley
@@ -99,20 +98,22 @@ static int lines_range(const tdp_view *t, size_t from, size_t to)
 	return lines;
 }
 
-/* Reads the rows on screen, scrolled so the cursor's row fits. */
+/* Reads the rows on screen, scrolled so the cursor's row fits with the
+ * alleys' headings above it, and, when the list ends on this screen, so
+ * that the last household is drawn (the widget counts a line a row). */
 static void layout(tdp_view *t, int avail)
 {
-	if (t->cur < t->top)
-		t->top = t->cur;
-	if (t->cur >= t->top + (size_t)avail)
-		t->top = t->cur + 1 - (size_t)avail;
-	fetch(t, t->top, (size_t)avail);
-	size_t drop = 0, upto = t->cur - t->top + 1;
-	while (drop + 1 < upto && lines_range(t, drop, upto) > avail)
+	ui_list_layout(&t->list, (size_t)avail);
+	fetch(t, t->list.top, (size_t)avail);
+	size_t cur = t->list.cur - t->list.top, upto = cur + 1;
+	if (t->list.top + t->n_rows >= t->list.n)
+		upto = t->n_rows;
+	size_t drop = 0;
+	while (drop < cur && drop + 1 < upto && lines_range(t, drop, upto) > avail)
 		drop++;
 	if (drop) {
-		t->top += drop;
-		fetch(t, t->top, (size_t)avail);
+		t->list.top += drop;
+		fetch(t, t->list.top, (size_t)avail);
 	}
 }
 
@@ -130,7 +131,7 @@ static void tdp_draw(ui_view *v)
 	snprintf(line, sizeof line, _("Filter: %s"), filter_label(t->filter));
 	int x = 1 + ui_put(1, 1, 30, line) + 3;
 	int sx = x + ui_put(1, x, 12, _("Search:")) + 1;
-	snprintf(line, sizeof line, _("%zu households"), t->total);
+	snprintf(line, sizeof line, _("%zu households"), t->list.n);
 	int cw = gn_text_width(line);
 	ui_put(1, COLS - 1 - cw, cw, line);
 	int search_w = COLS - 2 - cw - sx;
@@ -149,6 +150,8 @@ static void tdp_draw(ui_view *v)
 	for (size_t i = 0; i < sizeof t->row_at / sizeof *t->row_at; i++)
 		t->row_at[i] = -1;
 	int y = y0;
+	size_t drawn = 0;
+	t->cur_id[0] = '\0'; /* named again below: the row under the cursor is always drawn */
 	for (size_t i = 0; i < t->n_rows && y < y0 + avail; i++) {
 		const gn_hh_row *r = &t->rows[i];
 		if (i == 0 || strcmp(r->alley, t->rows[i - 1].alley) != 0 || strcmp(r->street, t->rows[i - 1].street) != 0) {
@@ -162,10 +165,10 @@ static void tdp_draw(ui_view *v)
 			attroff(A_BOLD);
 			y++;
 		}
-		size_t k = t->top + i;
+		size_t k = t->list.top + i;
 		if (y < (int)(sizeof t->row_at / sizeof *t->row_at))
 			t->row_at[y] = (int)i;
-		if (k == t->cur) {
+		if (k == t->list.cur) {
 			attron(A_REVERSE);
 			snprintf(t->cur_id, sizeof t->cur_id, "%s", r->id);
 		}
@@ -183,11 +186,13 @@ static void tdp_draw(ui_view *v)
 		ui_put_right(y, COLS - 4, 12, n);
 		if (r->needs_help)
 			ui_put(y, COLS - 2, 1, "!");
-		if (k == t->cur)
+		if (k == t->list.cur)
 			attroff(A_REVERSE);
 		y++;
+		drawn++;
 	}
-	if (t->total == 0)
+	ui_list_drawn(&t->list, drawn); /* headings took lines: a page is what is shown */
+	if (t->list.n == 0)
 		ui_put(y0 + 1, 2, COLS - 4, t->query.len || t->filter != GN_HH_ALL
 		       ? _("Nothing matches. Esc clears the search, f changes the filter.")
 		       : _("No household yet: press a to add the first one."));
@@ -199,7 +204,7 @@ static void open_household(tdp_view *t, bool is_new)
 {
 	ui_app *app = t->v.app;
 	if (!is_new) {
-		if (t->total == 0 || !t->cur_id[0])
+		if (t->list.n == 0 || !t->cur_id[0])
 			return;
 		ui_push(app, ui_household_new(app, t->tdp.id, t->cur_id, NULL, NULL));
 		return;
@@ -210,14 +215,15 @@ static void open_household(tdp_view *t, bool is_new)
 static void remove_household(tdp_view *t)
 {
 	ui_app *app = t->v.app;
-	if (t->total == 0 || !t->cur_id[0])
+	if (t->list.n == 0 || !t->cur_id[0])
 		return;
-	const gn_hh_row *r = t->cur >= t->top && t->cur - t->top < t->n_rows ? &t->rows[t->cur - t->top] : NULL;
+	const ui_list *l = &t->list;
+	const gn_hh_row *r = l->cur >= l->top && l->cur - l->top < t->n_rows ? &t->rows[l->cur - l->top] : NULL;
 	char q[GN_ERR_MSG_MAX];
-	snprintf(q, sizeof q, _("Remove household %s %s (head: %s) and its members? The removal is recorded. y: remove, other key: keep"),
+	snprintf(q, sizeof q, _("Remove household %s %s (head: %s) and its members? The removal is recorded."),
 	         r ? r->house_no : "", r ? r->alley : "", r && r->head_name[0] ? r->head_name : "—");
-	int key = ui_ask(app, q);
-	if (key != 'y' && key != 'c' && key != 'Y' && key != 'C') {
+	ui_prompt p = { .yes = _("remove"), .no = _("keep") };
+	if (ui_confirm(app, q, &p) != UI_YES) {
 		ui_status(app, false, "%s", _("Nothing removed."));
 		return;
 	}
@@ -245,7 +251,7 @@ static void move_household(tdp_view *t, int delta)
 
 static void search_changed(tdp_view *t)
 {
-	t->cur = t->top = 0;
+	t->list.cur = t->list.top = 0;
 	t->cur_id[0] = '\0';
 	recount(t);
 }
@@ -253,7 +259,6 @@ static void search_changed(tdp_view *t)
 static bool tdp_key(ui_view *v, ui_action a, int key)
 {
 	tdp_view *t = (tdp_view *)v;
-	size_t page = LINES > 10 ? (size_t)LINES - 10 : 1;
 	if (t->searching) {
 		if (key == 27 || (a == UA_BACK && key != (UI_FN | KEY_LEFT))) {
 			t->searching = false;
@@ -277,7 +282,7 @@ static bool tdp_key(ui_view *v, ui_action a, int key)
 	if (key == UI_MOUSE) {
 		int y = v->app->mouse_y;
 		if (y >= 0 && y < (int)(sizeof t->row_at / sizeof *t->row_at) && t->row_at[y] >= 0) {
-			t->cur = t->top + (size_t)t->row_at[y];
+			ui_list_set_cursor(&t->list, t->list.top + (size_t)t->row_at[y]);
 			snprintf(t->cur_id, sizeof t->cur_id, "%s", t->rows[t->row_at[y]].id);
 			if (v->app->mouse_double)
 				open_household(t, false);
@@ -285,12 +290,6 @@ static bool tdp_key(ui_view *v, ui_action a, int key)
 		return true;
 	}
 	switch (a) {
-	case UA_UP: if (t->cur > 0) t->cur--; break;
-	case UA_DOWN: if (t->cur + 1 < t->total) t->cur++; break;
-	case UA_PAGE_UP: t->cur = t->cur > page ? t->cur - page : 0; break;
-	case UA_PAGE_DOWN: t->cur = t->cur + page < t->total ? t->cur + page : (t->total ? t->total - 1 : 0); break;
-	case UA_FIRST: t->cur = 0; break;
-	case UA_LAST: t->cur = t->total ? t->total - 1 : 0; break;
 	case UA_OPEN: open_household(t, false); return true;
 	case UA_ADD: open_household(t, true); return true;
 	case UA_REMOVE: remove_household(t); return true;
@@ -317,8 +316,6 @@ static bool tdp_key(ui_view *v, ui_action a, int key)
 	default:
 		return false;
 	}
-	t->cur_id[0] = '\0'; /* the cursor moved: the drawing names the new one */
-	return true;
 }
 
 static void tdp_close(ui_view *v)
@@ -337,6 +334,7 @@ ui_view *ui_tdp_new(ui_app *app, const char *tdp_id)
 		return NULL;
 	t->v = (ui_view){ .kind = UV_TDP, .open = tdp_open, .draw = tdp_draw, .handle_key = tdp_key,
 	                  .close = tdp_close, .app = app };
+	t->v.list = &t->list;
 	gn_eb_init(&t->query, 120);
 	gn_eb_set(&t->query, "");
 	if (gn_tdp_find(&app->ctx, tdp_id, &t->tdp, &err) != GN_OK) {

@@ -19,7 +19,8 @@ enum { F_LOGIN, F_NAME, F_ROLE, F_TDPS, F_PW1, F_PW2, F_COUNT };
 typedef struct users_view {
 	ui_view v;
 	gn_user_info *users;  /* owned */
-	size_t n, cur, top;
+	size_t n;
+	ui_list list;         /* over users */
 	users_mode mode;
 	gn_editbuf eb[F_COUNT]; /* F_ROLE has none in use */
 	gn_role role;
@@ -85,11 +86,10 @@ static void reload(users_view *u, const char *select_login)
 	free(u->users);
 	u->users = list;
 	u->n = n;
+	ui_list_set_count(&u->list, n);
 	for (size_t i = 0; select_login && i < n; i++)
 		if (strcmp(list[i].login, select_login) == 0)
-			u->cur = i;
-	if (u->cur >= u->n)
-		u->cur = u->n ? u->n - 1 : 0;
+			ui_list_set_cursor(&u->list, i);
 }
 
 static void users_open(ui_view *v)
@@ -110,10 +110,11 @@ static void start_form(users_view *u, users_mode mode)
 	wipe_passwords(u);
 	u->role = GN_ROLE_TDP_LEADER;
 	u->focus = fields_of(mode)[0];
-	if (mode != UM_ADD && u->cur < u->n) {
-		snprintf(u->target, sizeof u->target, "%s", u->users[u->cur].login);
+	u->v.list = NULL; /* the arrows move between fields */
+	if (mode != UM_ADD && u->list.cur < u->n) {
+		snprintf(u->target, sizeof u->target, "%s", u->users[u->list.cur].login);
 		if (mode == UM_ASSIGN)
-			gn_eb_set(&u->eb[F_TDPS], u->users[u->cur].tdp_codes);
+			gn_eb_set(&u->eb[F_TDPS], u->users[u->list.cur].tdp_codes);
 	}
 }
 
@@ -122,6 +123,7 @@ static void end_form(users_view *u)
 	wipe_passwords(u);
 	u->mode = UM_LIST;
 	u->v.kind = UV_USERS;
+	u->v.list = &u->list;
 	u->msg[0] = '\0';
 	u->msg_field = -1;
 }
@@ -254,16 +256,17 @@ static bool move_focus(users_view *u, int dir)
 static void toggle_disabled(users_view *u)
 {
 	ui_app *app = u->v.app;
-	if (u->cur >= u->n)
+	if (u->list.cur >= u->n)
 		return;
-	gn_user_info *who = &u->users[u->cur];
+	gn_user_info *who = &u->users[u->list.cur];
 	char q[GN_ERR_MSG_MAX], login[GN_LOGIN_MAX + 1];
 	bool disable = !who->disabled;
 	snprintf(login, sizeof login, "%s", who->login);
 	if (disable) {
-		snprintf(q, sizeof q, _("Disable %s? They can no longer sign in. Enter: yes, Esc: no"), login);
-		int key = ui_ask(app, q);
-		if (!(key == '\r' || key == '\n' || key == 'y' || key == 'c'))
+		snprintf(q, sizeof q, _("Disable %s? They can no longer sign in."), login);
+		/* Enter too: an account disabled is enabled again with the same key */
+		ui_prompt p = { .yes = _("disable"), .enter_yes = true };
+		if (ui_confirm(app, q, &p) != UI_YES)
 			return;
 	}
 	gn_err err = { 0 };
@@ -291,16 +294,11 @@ static void draw_list(users_view *u)
 	ui_put(1, xs, COLS - xs - 1, _("State"));
 	attroff(A_BOLD);
 	ui_hline(2, 1, COLS - 2, "─");
-	int rows = LINES - 2 - 3 - 1;
-	if (u->cur < u->top)
-		u->top = u->cur;
-	if (rows > 0 && u->cur >= u->top + (size_t)rows)
-		u->top = u->cur - (size_t)rows + 1;
-	for (int i = 0; i < rows && u->top + (size_t)i < u->n; i++) {
-		size_t k = u->top + (size_t)i;
+	ui_list_layout(&u->list, (size_t)(LINES - 2 - 3 - 1));
+	for (size_t k = u->list.top; ui_list_visible(&u->list, k); k++) {
 		const gn_user_info *r = &u->users[k];
-		int y = 3 + i;
-		if (k == u->cur)
+		int y = 3 + (int)(k - u->list.top);
+		if (k == u->list.cur)
 			attron(A_REVERSE);
 		ui_put_pad(y, 0, COLS, "");
 		ui_put(y, 1, wl, r->login);
@@ -308,7 +306,7 @@ static void draw_list(users_view *u)
 		ui_put(y, xr, wr, gn_role_label(r->role));
 		ui_put(y, xt, wt, r->role == GN_ROLE_WARD_OFFICER ? _("(all)") : r->tdp_codes);
 		ui_put(y, xs, COLS - xs - 1, r->disabled ? _("disabled") : _("active"));
-		if (k == u->cur)
+		if (k == u->list.cur)
 			attroff(A_REVERSE);
 	}
 }
@@ -437,23 +435,17 @@ static bool users_key(ui_view *v, ui_action a, int key)
 	users_view *u = (users_view *)v;
 	if (u->mode != UM_LIST)
 		return form_key(u, a, key);
-	size_t page = LINES > 8 ? (size_t)LINES - 8 : 1;
+	size_t cur = u->list.cur;
 	switch (a) {
-	case UA_UP: if (u->cur > 0) u->cur--; return true;
-	case UA_DOWN: if (u->cur + 1 < u->n) u->cur++; return true;
-	case UA_PAGE_UP: u->cur = u->cur > page ? u->cur - page : 0; return true;
-	case UA_PAGE_DOWN: u->cur = u->cur + page < u->n ? u->cur + page : (u->n ? u->n - 1 : 0); return true;
-	case UA_FIRST: u->cur = 0; return true;
-	case UA_LAST: u->cur = u->n ? u->n - 1 : 0; return true;
 	case UA_ADD: start_form(u, UM_ADD); return true;
 	case UA_RESET_PASSWORD:
-		if (u->cur < u->n)
+		if (cur < u->n)
 			start_form(u, UM_PASSWORD);
 		return true;
 	case UA_ASSIGN_TDP:
-		if (u->cur < u->n && u->users[u->cur].role == GN_ROLE_WARD_OFFICER)
+		if (cur < u->n && u->users[cur].role == GN_ROLE_WARD_OFFICER)
 			ui_status(v->app, true, "%s", _("A ward officer already sees every TDP."));
-		else if (u->cur < u->n)
+		else if (cur < u->n)
 			start_form(u, UM_ASSIGN);
 		return true;
 	case UA_TOGGLE_DISABLED:
@@ -502,6 +494,8 @@ ui_view *ui_users_new(ui_app *app)
 		gn_eb_set(&u->eb[f], "");
 	u->users = list;
 	u->n = n;
+	ui_list_set_count(&u->list, n);
+	u->v.list = &u->list;
 	u->msg_field = -1;
 	return &u->v;
 }

@@ -1,8 +1,11 @@
-/* The domain queries behind the entry screens: households of a TDP a page
- * at a time with head and member count, filters, diacritic-insensitive
- * search over names, addresses and CCCD, moving in the walk, scope, and
- * drafts (a household as JSON and back, kept per user). */
+/* The list screens: the one list widget (cursor, first row drawn, paging
+ * by the rows drawn, resizes, short lists, scrolled text), and the domain
+ * queries behind the entry screens: households of a TDP a page at a time
+ * with head and member count, filters, diacritic-insensitive search over
+ * names, addresses and CCCD, moving in the walk, scope, and drafts (a
+ * household as JSON and back, kept per user). */
 #include "testlib.h"
+#include "../../src/ui/ui_list.h"
 #include "gonha/answers.h"
 #include "gonha/db.h"
 #include "gonha/draft.h"
@@ -11,6 +14,213 @@
 #include "gonha/ward.h"
 
 #include <stdlib.h>
+
+/* ---- the list widget ------------------------------------------------------ */
+
+#define NONE ((size_t)-1)
+
+/* A page down shows the rows after the last one drawn, a page up the rows
+ * before the first: no row is skipped or shown twice, and the cursor moves
+ * by as many rows as are drawn (the copies paged by LINES-8 while drawing
+ * LINES-6 rows). */
+static void list_pages_by_the_rows_drawn(void)
+{
+	ui_list l = { 0 };
+	ui_list_set_count(&l, 100);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(ui_list_page(&l), 18);
+	ui_list_move(&l, UL_PAGE_DOWN);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(l.cur, 18);
+	CHECK_EQ_INT(l.top, 18);
+	ui_list_move(&l, UL_DOWN);
+	ui_list_move(&l, UL_PAGE_DOWN);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(l.cur, 37);
+	CHECK_EQ_INT(l.top, 36);
+	ui_list_move(&l, UL_PAGE_UP);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(l.cur, 19);
+	CHECK_EQ_INT(l.top, 18);
+	/* the last page ends at the last row, the cursor on it */
+	for (int i = 0; i < 10; i++) {
+		ui_list_move(&l, UL_PAGE_DOWN);
+		ui_list_layout(&l, 18);
+		CHECK(ui_list_visible(&l, l.cur));
+		CHECK(l.top + 18 <= 100);
+	}
+	CHECK_EQ_INT(l.cur, 99);
+	CHECK_EQ_INT(l.top, 82);
+	ui_list_move(&l, UL_PAGE_DOWN);
+	CHECK_EQ_INT(l.cur, 99);
+	CHECK_EQ_INT(l.top, 82);
+	ui_list_move(&l, UL_FIRST);
+	CHECK_EQ_INT(l.cur, 0);
+	CHECK_EQ_INT(l.top, 0);
+	ui_list_move(&l, UL_PAGE_UP);
+	CHECK_EQ_INT(l.cur, 0);
+	CHECK_EQ_INT(l.top, 0);
+	ui_list_move(&l, UL_LAST);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(l.cur, 99);
+	CHECK_EQ_INT(l.top, 82);
+	/* Down past the last line drawn scrolls by one */
+	ui_list_move(&l, UL_FIRST);
+	for (int i = 0; i < 18; i++)
+		ui_list_move(&l, UL_DOWN);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(l.cur, 18);
+	CHECK_EQ_INT(l.top, 1);
+	/* and Up above the first one */
+	for (int i = 0; i < 18; i++)
+		ui_list_move(&l, UL_UP);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(l.cur, 0);
+	CHECK_EQ_INT(l.top, 0);
+}
+
+/* Fewer lines after a resize: the cursor stays on screen and a page is the
+ * new number of lines; more lines: no empty line at the bottom while rows
+ * above could fill it. */
+static void list_survives_a_resize(void)
+{
+	ui_list l = { 0 };
+	ui_list_set_count(&l, 100);
+	ui_list_layout(&l, 18);
+	ui_list_move(&l, UL_LAST);
+	ui_list_layout(&l, 10);
+	CHECK_EQ_INT(l.cur, 99);
+	CHECK_EQ_INT(l.top, 90);
+	ui_list_set_cursor(&l, 50);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(l.top, 50);
+	l.top = 40;                 /* the cursor on the 11th line of 18 */
+	ui_list_layout(&l, 5);      /* now five lines */
+	CHECK_EQ_INT(l.cur, 50);
+	CHECK_EQ_INT(l.top, 46);
+	CHECK(ui_list_visible(&l, 50));
+	CHECK(!ui_list_visible(&l, 51));
+	ui_list_move(&l, UL_PAGE_DOWN);
+	CHECK_EQ_INT(l.cur, 55);
+	CHECK_EQ_INT(l.top, 51);
+	ui_list_layout(&l, 0);      /* no room at all: one row still */
+	CHECK(ui_list_visible(&l, l.cur));
+	CHECK_EQ_INT(ui_list_page(&l), 1);
+	/* a taller window after the end was reached */
+	ui_list m = { 0 };
+	ui_list_set_count(&m, 30);
+	ui_list_layout(&m, 10);
+	ui_list_move(&m, UL_LAST);
+	ui_list_layout(&m, 10);
+	CHECK_EQ_INT(m.top, 20);
+	ui_list_layout(&m, 18);
+	CHECK_EQ_INT(m.top, 12);
+	CHECK_EQ_INT(m.cur, 29);
+}
+
+/* A list shorter than a page, an empty one, one that shrinks. */
+static void list_shorter_than_a_page(void)
+{
+	ui_list l = { 0 };
+	ui_list_set_count(&l, 5);
+	ui_list_layout(&l, 18);
+	ui_list_move(&l, UL_PAGE_DOWN);
+	CHECK_EQ_INT(l.cur, 4);
+	CHECK_EQ_INT(l.top, 0);
+	ui_list_move(&l, UL_DOWN);
+	CHECK_EQ_INT(l.cur, 4);
+	ui_list_move(&l, UL_PAGE_UP);
+	CHECK_EQ_INT(l.cur, 0);
+	ui_list_move(&l, UL_LAST);
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(l.cur, 4);
+	CHECK_EQ_INT(l.top, 0);
+	/* a click: the line's row, nothing below the last row */
+	CHECK_EQ_INT(ui_list_row_at(&l, 2), 2);
+	CHECK_EQ_INT(ui_list_row_at(&l, 5), NONE);
+	CHECK_EQ_INT(ui_list_row_at(&l, -1), NONE);
+	/* empty */
+	ui_list e = { 0 };
+	ui_list_layout(&e, 18);
+	for (ui_move m = UL_UP; m <= UL_LAST; m++) {
+		ui_list_move(&e, m);
+		CHECK_EQ_INT(e.cur, 0);
+		CHECK_EQ_INT(e.top, 0);
+	}
+	CHECK(!ui_list_visible(&e, 0));
+	CHECK_EQ_INT(ui_list_row_at(&e, 0), NONE);
+	/* a long list filtered down to a few: the cursor on the last one left,
+	 * all of them drawn */
+	ui_list f = { 0 };
+	ui_list_set_count(&f, 100);
+	ui_list_layout(&f, 18);
+	ui_list_set_cursor(&f, 60);
+	ui_list_layout(&f, 18);
+	ui_list_set_count(&f, 7);
+	ui_list_layout(&f, 18);
+	CHECK_EQ_INT(f.cur, 6);
+	CHECK_EQ_INT(f.top, 0);
+	ui_list_set_cursor(&f, 99);
+	CHECK_EQ_INT(f.cur, 6);
+}
+
+/* A view whose rows do not each take a line (the TDP's alley headings)
+ * tells the widget how many it drew: a page is that many, and a click
+ * beyond them finds no row. */
+static void list_pages_by_what_a_view_drew(void)
+{
+	ui_list l = { 0 };
+	ui_list_set_count(&l, 100);
+	ui_list_layout(&l, 18);
+	ui_list_drawn(&l, 13);
+	CHECK_EQ_INT(ui_list_page(&l), 13);
+	CHECK(ui_list_visible(&l, 12));
+	CHECK(!ui_list_visible(&l, 13));
+	CHECK_EQ_INT(ui_list_row_at(&l, 13), NONE);
+	ui_list_move(&l, UL_PAGE_DOWN);
+	CHECK_EQ_INT(l.cur, 13);
+	CHECK_EQ_INT(l.top, 13);
+	/* the next drawing says again */
+	ui_list_layout(&l, 18);
+	CHECK_EQ_INT(ui_list_page(&l), 18);
+	ui_list_drawn(&l, 18);
+	CHECK_EQ_INT(ui_list_page(&l), 18);
+}
+
+/* Text without a cursor (help, an audit entry's changes): the keys move the
+ * text, never past its end. */
+static void list_scrolls_text(void)
+{
+	ui_list l = { .scroll = true };
+	ui_list_set_count(&l, 40);
+	ui_list_layout(&l, 18);
+	for (int i = 0; i < 3; i++)
+		ui_list_move(&l, UL_DOWN);
+	CHECK_EQ_INT(l.top, 3);
+	ui_list_move(&l, UL_LAST);
+	CHECK_EQ_INT(l.top, 22);
+	ui_list_move(&l, UL_DOWN);
+	CHECK_EQ_INT(l.top, 22);
+	ui_list_move(&l, UL_PAGE_DOWN);
+	CHECK_EQ_INT(l.top, 22);
+	ui_list_move(&l, UL_PAGE_UP);
+	CHECK_EQ_INT(l.top, 4);
+	ui_list_move(&l, UL_PAGE_UP);
+	CHECK_EQ_INT(l.top, 0);
+	ui_list_move(&l, UL_UP);
+	CHECK_EQ_INT(l.top, 0);
+	ui_list_move(&l, UL_LAST);
+	ui_list_layout(&l, 30);     /* a taller window: the end comes up */
+	CHECK_EQ_INT(l.top, 10);
+	ui_list s = { .scroll = true };
+	ui_list_set_count(&s, 10);
+	ui_list_layout(&s, 18);
+	ui_list_move(&s, UL_DOWN);
+	ui_list_move(&s, UL_PAGE_DOWN);
+	CHECK_EQ_INT(s.top, 0);
+}
+
+/* ---- the domain queries -------------------------------------------------- */
 
 static gn_ctx ctx;
 static gn_tdp tdp1, tdp2;
@@ -280,5 +490,7 @@ static void answers_keep_unknown_keys(void)
 	teardown();
 }
 
-GN_TESTS(T(answers_keep_unknown_keys), T(lists_in_walking_order_with_heads), T(search_ignores_diacritics), T(moves_in_the_walk_and_next),
+GN_TESTS(T(list_pages_by_the_rows_drawn), T(list_survives_a_resize), T(list_shorter_than_a_page),
+         T(list_pages_by_what_a_view_drew), T(list_scrolls_text),
+         T(answers_keep_unknown_keys), T(lists_in_walking_order_with_heads), T(search_ignores_diacritics), T(moves_in_the_walk_and_next),
          T(scope_is_enforced), T(drafts_round_trip))
