@@ -186,10 +186,9 @@ static void remove_member(household_view *h)
 		return;
 	gn_person *p = &h->hh.members[h->member];
 	char q[GN_ERR_MSG_MAX];
-	snprintf(q, sizeof q, _("Remove %s from this household? y: remove, other key: keep"),
+	snprintf(q, sizeof q, _("Remove %s from this household?"),
 	         p->full_name && *p->full_name ? p->full_name : _("(no name yet)"));
-	int key = ui_ask(h->v.app, q);
-	if (key != 'y' && key != 'c' && key != 'Y' && key != 'C')
+	if (ui_confirm(h->v.app, q, &(ui_prompt){ .yes = _("remove"), .no = _("keep") }) != UI_YES)
 		return;
 	gn_person_free(p);
 	memmove(p, p + 1, (h->hh.n_members - h->member - 1) * sizeof *p);
@@ -372,11 +371,14 @@ static bool household_key(ui_view *v, ui_action a, int key)
 		return true;
 	case UA_BACK:
 		if (h->dirty || (h->form.loaded && h->form.eb.changed)) {
-			int k = ui_ask(app, _("This household is not saved. s: save, x: leave without saving, Esc: keep editing"));
-			if (k == 's' || k == 'l' || k == UI_CTRL('s')) {
+			/* only x throws the typing away; every other key keeps it */
+			ui_prompt p = { .yes = _("save"), .no = _("keep editing"), .other = _("leave without saving"),
+				            .other_key = 'x' };
+			ui_answer a2 = ui_confirm(app, _("This household is not saved."), &p);
+			if (a2 == UI_YES) {
 				if (ui_household_save(v, false))
 					ui_pop(app);
-			} else if (k == 'x' || k == 'b') {
+			} else if (a2 == UI_OTHER) {
 				gn_draft_delete(&app->ctx, GN_DRAFT_HOUSEHOLD, h->draft_id, NULL);
 				ui_pop(app);
 			}
