@@ -1,6 +1,6 @@
 /* The XLSX reader (see include/gonha/xlsx.h): libzip opens the container,
  * expat parses each XML part as it is inflated, 64 KB at a time. */
-#include "gonha/xlsx.h"
+#include "xlsx_internal.h"
 #include "gonha/i18n.h"
 
 #include <errno.h>
@@ -10,33 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
-
-#define MAX_COLS 16384L   /* XFD */
-#define MAX_ROWS 1048576L
-#define MAX_SHEETS 4096
-#define RATIO_FROM (64ULL << 20)
-
-typedef struct sheet_ref {
-	char *name;
-	char *part;  /* "xl/worksheets/sheet1.xml" */
-	char *rid;
-} sheet_ref;
-
-struct gn_xlsx {
-	zip_t *zip;
-	char *path;
-	gn_xlsx_limits lim;
-	sheet_ref *sheets;
-	size_t n_sheets;
-	/* shared strings: one buffer, offsets into it */
-	char *sst;
-	size_t sst_len, sst_cap;
-	size_t *sst_off;
-	size_t n_sst, sst_slots;
-	/* styles: per cellXfs index, is it a date format */
-	bool *xf_date;
-	size_t n_xf;
-};
 
 void gn_xlsx_default_limits(gn_xlsx_limits *l)
 {
@@ -59,13 +32,8 @@ bool gn_xlsx_is_zip(const char *path)
 
 /* ---- text buffers ----------------------------------------------------------- */
 
-typedef struct tbuf {
-	char *s;
-	size_t len, cap;
-	bool failed;
-} tbuf;
 
-static void tb_add(tbuf *b, const char *s, size_t n)
+void xl_tb_add(tbuf *b, const char *s, size_t n)
 {
 	if (b->failed)
 		return;
@@ -89,7 +57,7 @@ static void tb_add(tbuf *b, const char *s, size_t n)
 /* OOXML escapes characters XML cannot hold as _xHHHH_ (ST_Xstring); a
  * literal "_x" that looks like one is written _x005F_x.... Decoded in
  * place (the UTF-8 is never longer than the escape). */
-static size_t decode_xstring(char *s, size_t n)
+size_t xl_decode_xstring(char *s, size_t n)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
@@ -129,28 +97,22 @@ static size_t decode_xstring(char *s, size_t n)
 /* ---- reading one part --------------------------------------------------------- */
 
 /* The local name of an expat name made with a ' ' namespace separator. */
-static const char *local(const char *name)
+const char *xl_local(const char *name)
 {
 	const char *sp = strrchr(name, ' ');
 	return sp ? sp + 1 : name;
 }
 
-static const char *attr(const char **atts, const char *name)
+const char *xl_attr(const char **atts, const char *name)
 {
 	for (int i = 0; atts[i]; i += 2)
-		if (strcmp(local(atts[i]), name) == 0 && (!strchr(atts[i], ' ') || strcmp(name, "id") == 0))
+		if (strcmp(xl_local(atts[i]), name) == 0 && (!strchr(atts[i], ' ') || strcmp(name, "id") == 0))
 			return atts[i + 1];
 	return NULL;
 }
 
-typedef struct part_ctx {
-	XML_Parser p;
-	gn_status st;     /* set by handlers to stop */
-	gn_err *err;
-	const char *part;
-} part_ctx;
 
-static void stop(part_ctx *pc, gn_status st)
+void xl_stop(part_ctx *pc, gn_status st)
 {
 	if (pc->st == GN_OK)
 		pc->st = st;
@@ -161,7 +123,7 @@ static void XMLCALL no_doctype(void *ud, const XML_Char *name, const XML_Char *s
 {
 	(void)name, (void)sys, (void)pub, (void)internal;
 	part_ctx *pc = ud;
-	stop(pc, gn_fail(pc->err, GN_ERR_INVALID, _("the workbook is damaged: %s has a DTD, which an XLSX never has"),
+	xl_stop(pc, gn_fail(pc->err, GN_ERR_INVALID, _("the workbook is damaged: %s has a DTD, which an XLSX never has"),
 	                 pc->part));
 }
 
@@ -172,7 +134,7 @@ static zip_int64_t find_entry(gn_xlsx *x, const char *name)
 
 /* Parses part name with the handlers, the user data ud starting with a
  * part_ctx. missing_ok: a part that is not there is not an error. */
-static gn_status parse_part(gn_xlsx *x, const char *name, bool missing_ok, part_ctx *pc,
+gn_status xl_parse_part(gn_xlsx *x, const char *name, bool missing_ok, part_ctx *pc,
                             XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
                             unsigned long long limit, gn_err *err)
 {
@@ -267,21 +229,21 @@ typedef struct rels_ctx {
 static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	rels_ctx *c = ud;
-	if (strcmp(local(name), "Relationship") != 0)
+	if (strcmp(xl_local(name), "Relationship") != 0)
 		return;
-	const char *id = attr(atts, "Id"), *type = attr(atts, "Type"), *target = attr(atts, "Target");
+	const char *id = xl_attr(atts, "Id"), *type = xl_attr(atts, "Type"), *target = xl_attr(atts, "Target");
 	if (!id || !type || !target)
 		return;
 	rel *r = c->n < 100000 ? realloc(c->r, (c->n + 1) * sizeof *r) : NULL;
 	if (!r) {
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
+		xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
 		return;
 	}
 	c->r = r;
 	r[c->n] = (rel){ strdup(id), strdup(type), strdup(target) };
 	if (!r[c->n].id || !r[c->n].type || !r[c->n].target) {
 		free(r[c->n].id), free(r[c->n].type), free(r[c->n].target);
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
+		xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
 		return;
 	}
 	c->n++;
@@ -336,7 +298,7 @@ static gn_status read_rels(gn_xlsx *x, const char *part, rels_ctx *c, gn_err *er
 	size_t dir = slash ? (size_t)(slash - part) + 1 : 0;
 	char name[1024];
 	snprintf(name, sizeof name, "%.*s_rels/%s.rels", (int)dir, part, part + dir);
-	return parse_part(x, name, true, &c->pc, rels_start, ignore_end, ignore_text, 16ULL << 20, err);
+	return xl_parse_part(x, name, true, &c->pc, rels_start, ignore_end, ignore_text, 16ULL << 20, err);
 }
 
 static const rel *rel_of_type(const rels_ctx *c, const char *suffix)
@@ -358,22 +320,22 @@ typedef struct book_ctx {
 static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	book_ctx *c = ud;
-	if (strcmp(local(name), "sheet") != 0)
+	if (strcmp(xl_local(name), "sheet") != 0)
 		return;
-	const char *sname = attr(atts, "name"), *rid = attr(atts, "id");
+	const char *sname = xl_attr(atts, "name"), *rid = xl_attr(atts, "id");
 	gn_xlsx *x = c->x;
 	if (!sname || !rid)
 		return;
 	sheet_ref *s = x->n_sheets < MAX_SHEETS ? realloc(x->sheets, (x->n_sheets + 1) * sizeof *s) : NULL;
 	if (!s) {
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID, _("the workbook has too many sheets")));
+		xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID, _("the workbook has too many sheets")));
 		return;
 	}
 	x->sheets = s;
 	s[x->n_sheets] = (sheet_ref){ strdup(sname), NULL, strdup(rid) };
 	if (!s[x->n_sheets].name || !s[x->n_sheets].rid) {
 		free(s[x->n_sheets].name), free(s[x->n_sheets].rid);
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
+		xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
 		return;
 	}
 	x->n_sheets++;
@@ -393,7 +355,7 @@ static void sst_grow(sst_ctx *c, const char *s, size_t n)
 {
 	gn_xlsx *x = c->x;
 	if (x->sst_len + n + 1 > x->lim.shared_bytes) {
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID,
+		xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID,
 		                     _("the workbook's shared strings are larger than %llu bytes: refused"),
 		                     x->lim.shared_bytes));
 		return;
@@ -404,7 +366,7 @@ static void sst_grow(sst_ctx *c, const char *s, size_t n)
 			cap *= 2;
 		char *bigger = realloc(x->sst, cap);
 		if (!bigger) {
-			stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
+			xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
 			return;
 		}
 		x->sst = bigger;
@@ -418,7 +380,7 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
 {
 	(void)atts;
 	sst_ctx *c = ud;
-	const char *l = local(name);
+	const char *l = xl_local(name);
 	if (strcmp(l, "si") == 0) {
 		c->in_si = true;
 		c->start = c->x->sst_len;
@@ -433,7 +395,7 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 {
 	sst_ctx *c = ud;
 	gn_xlsx *x = c->x;
-	const char *l = local(name);
+	const char *l = xl_local(name);
 	if (strcmp(l, "rPh") == 0 && c->in_rph) {
 		c->in_rph--;
 	} else if (strcmp(l, "t") == 0 && c->in_t) {
@@ -445,13 +407,13 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 			return;
 		x->sst_len--; /* the NUL stays, not counted */
 		x->sst[x->sst_len] = '\0';
-		size_t n = decode_xstring(x->sst + c->start, x->sst_len - c->start);
+		size_t n = xl_decode_xstring(x->sst + c->start, x->sst_len - c->start);
 		x->sst_len = c->start + n + 1;
 		if (x->n_sst == x->sst_slots) {
 			size_t slots = x->sst_slots ? 2 * x->sst_slots : 1024;
 			size_t *bigger = realloc(x->sst_off, slots * sizeof *bigger);
 			if (!bigger) {
-				stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
+				xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
 				return;
 			}
 			x->sst_off = bigger;
@@ -521,14 +483,14 @@ static bool builtin_date(long id)
 static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	styles_ctx *c = ud;
-	const char *l = local(name);
+	const char *l = xl_local(name);
 	if (strcmp(l, "numFmt") == 0) {
-		const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
+		const char *id = xl_attr(atts, "numFmtId"), *code = xl_attr(atts, "formatCode");
 		if (!id || !code || c->n_fmts >= 65536)
 			return;
 		fmt *f = realloc(c->fmts, (c->n_fmts + 1) * sizeof *f);
 		if (!f) {
-			stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
+			xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
 			return;
 		}
 		c->fmts = f;
@@ -536,12 +498,12 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
 	} else if (strcmp(l, "cellXfs") == 0) {
 		c->in_xfs = true;
 	} else if (strcmp(l, "xf") == 0 && c->in_xfs) {
-		const char *id = attr(atts, "numFmtId");
+		const char *id = xl_attr(atts, "numFmtId");
 		if (c->n_xf >= 65536)
 			return;
 		long *f = realloc(c->xf_fmt, (c->n_xf + 1) * sizeof *f);
 		if (!f) {
-			stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
+			xl_stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
 			return;
 		}
 		c->xf_fmt = f;
@@ -552,7 +514,7 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
 static void XMLCALL styles_end(void *ud, const XML_Char *name)
 {
 	styles_ctx *c = ud;
-	if (strcmp(local(name), "cellXfs") == 0)
+	if (strcmp(xl_local(name), "cellXfs") == 0)
 		c->in_xfs = false;
 }
 
@@ -612,7 +574,7 @@ gn_status gn_xlsx_open(const char *path, const gn_xlsx_limits *limits, gn_xlsx *
 	rels_free(&top);
 	book_ctx bc = { .x = x };
 	if (st == GN_OK)
-		st = parse_part(x, book, false, &bc.pc, book_start, ignore_end, ignore_text, 64ULL << 20, err);
+		st = xl_parse_part(x, book, false, &bc.pc, book_start, ignore_end, ignore_text, 64ULL << 20, err);
 	rels_ctx br;
 	memset(&br, 0, sizeof br);
 	if (st == GN_OK)
@@ -633,7 +595,7 @@ gn_status gn_xlsx_open(const char *path, const gn_xlsx_limits *limits, gn_xlsx *
 		char *part = r ? resolve(book, r->target) : NULL;
 		sst_ctx sc = { .x = x };
 		if (part)
-			st = parse_part(x, part, true, &sc.pc, sst_start, sst_end, sst_text, x->lim.shared_bytes * 4 + (1 << 20),
+			st = xl_parse_part(x, part, true, &sc.pc, sst_start, sst_end, sst_text, x->lim.shared_bytes * 4 + (1 << 20),
 			                err);
 		free(part);
 	}
@@ -642,7 +604,7 @@ gn_status gn_xlsx_open(const char *path, const gn_xlsx_limits *limits, gn_xlsx *
 		char *part = r ? resolve(book, r->target) : NULL;
 		styles_ctx sc = { .x = x };
 		if (part)
-			st = parse_part(x, part, true, &sc.pc, styles_start, styles_end, ignore_text, 64ULL << 20, err);
+			st = xl_parse_part(x, part, true, &sc.pc, styles_start, styles_end, ignore_text, 64ULL << 20, err);
 		free(part);
 		if (st == GN_OK && sc.n_xf) {
 			if (!(x->xf_date = calloc(sc.n_xf, sizeof *x->xf_date)))
@@ -687,250 +649,3 @@ int gn_xlsx_sheet_find(const gn_xlsx *x, const char *name)
 	return -1;
 }
 
-/* ---- a sheet's rows ------------------------------------------------------------------------ */
-
-typedef struct rcell {
-	size_t off, len;
-	gn_xlsx_kind kind;
-	bool date;
-} rcell;
-
-typedef struct sheet_ctx {
-	part_ctx pc;
-	gn_xlsx *x;
-	gn_xlsx_row_fn fn;
-	void *arg;
-	bool in_data, in_row, in_cell, in_v, in_is;
-	int in_t, in_rph;
-	long row, last_row;
-	long col;         /* of the cell being read, 0-based */
-	char type[12];
-	long style;
-	tbuf text;        /* every cell text of the row, NUL after each */
-	size_t cell_start;
-	bool has_v, has_is;
-	rcell *cells;
-	size_t n_cells, cap_cells;
-	gn_xlsx_cell *out;
-	size_t cap_out;
-} sheet_ctx;
-
-/* "AB12" -> column 27 (0-based 27), row 12; false if not a reference. */
-static bool cell_ref(const char *r, long *col, long *row)
-{
-	long c = 0, n = 0;
-	const char *p = r;
-	while (*p >= 'A' && *p <= 'Z' && c <= MAX_COLS)
-		c = c * 26 + (*p++ - 'A' + 1);
-	while (*p >= '0' && *p <= '9' && n <= MAX_ROWS)
-		n = n * 10 + (*p++ - '0');
-	if (*p || c == 0)
-		return false;
-	*col = c - 1;
-	*row = n;
-	return true;
-}
-
-static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
-{
-	sheet_ctx *c = ud;
-	const char *l = local(name);
-	if (strcmp(l, "sheetData") == 0) {
-		c->in_data = true;
-	} else if (!c->in_data) {
-		return;
-	} else if (strcmp(l, "row") == 0) {
-		const char *r = attr(atts, "r");
-		long row = r ? atol(r) : c->last_row + 1;
-		if (row <= c->last_row || row > MAX_ROWS) {
-			stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID, _("the workbook is damaged: row %ld of %s is out of order"),
-			                     row, c->pc.part));
-			return;
-		}
-		c->in_row = true;
-		c->row = row;
-		c->n_cells = 0;
-		c->text.len = 0;
-	} else if (strcmp(l, "c") == 0 && c->in_row) {
-		const char *r = attr(atts, "r"), *t = attr(atts, "t"), *s = attr(atts, "s");
-		long col = (long)c->n_cells, row = c->row;
-		if (r && (!cell_ref(r, &col, &row) || row != c->row || col >= MAX_COLS || col < (long)c->n_cells)) {
-			stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID, _("the workbook is damaged: cell %s is out of place"), r));
-			return;
-		}
-		c->in_cell = true;
-		c->col = col;
-		snprintf(c->type, sizeof c->type, "%s", t ? t : "n");
-		c->style = s ? atol(s) : 0;
-		c->has_v = c->has_is = false;
-		c->cell_start = c->text.len;
-	} else if (c->in_cell && strcmp(l, "v") == 0) {
-		c->in_v = true;
-		c->has_v = true;
-	} else if (c->in_cell && strcmp(l, "is") == 0) {
-		c->in_is = true;
-		c->has_is = true;
-	} else if (c->in_is && strcmp(l, "rPh") == 0) {
-		c->in_rph++;
-	} else if (c->in_is && strcmp(l, "t") == 0) {
-		c->in_t++;
-	}
-}
-
-static bool add_cell(sheet_ctx *c, rcell cell)
-{
-	if (c->n_cells == c->cap_cells) {
-		size_t cap = c->cap_cells ? 2 * c->cap_cells : 64;
-		rcell *bigger = realloc(c->cells, cap * sizeof *bigger);
-		if (!bigger)
-			return false;
-		c->cells = bigger;
-		c->cap_cells = cap;
-	}
-	c->cells[c->n_cells++] = cell;
-	return true;
-}
-
-static void end_cell(sheet_ctx *c)
-{
-	gn_xlsx *x = c->x;
-	/* empty cells before this one */
-	while ((long)c->n_cells < c->col)
-		if (!add_cell(c, (rcell){ 0 })) {
-			stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
-			return;
-		}
-	size_t len = c->text.len - c->cell_start;
-	char *s = c->text.s ? c->text.s + c->cell_start : NULL;
-	rcell cell = { c->cell_start, len, GN_XLSX_EMPTY, false };
-	const char *t = c->type;
-	if (strcmp(t, "s") == 0) {
-		char *end;
-		unsigned long k = s && len ? strtoul(s, &end, 10) : 0;
-		if (!s || !len || *end || k >= x->n_sst) {
-			stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID, _("the workbook is damaged: a cell of %s names a shared "
-			                                                  "string that is not there"),
-			                     c->pc.part));
-			return;
-		}
-		const char *str = x->sst + x->sst_off[k];
-		c->text.len = c->cell_start;
-		tb_add(&c->text, str, strlen(str));
-		cell.len = strlen(str);
-		cell.kind = cell.len ? GN_XLSX_TEXT : GN_XLSX_EMPTY;
-	} else if (strcmp(t, "inlineStr") == 0) {
-		cell.len = len ? decode_xstring(s, len) : 0;
-		c->text.len = c->cell_start + cell.len;
-		cell.kind = cell.len ? GN_XLSX_TEXT : GN_XLSX_EMPTY;
-	} else if (strcmp(t, "b") == 0) {
-		bool on = s && len && s[0] == '1';
-		c->text.len = c->cell_start;
-		if (c->has_v)
-			tb_add(&c->text, on ? "TRUE" : "FALSE", on ? 4 : 5);
-		cell.len = c->text.len - c->cell_start;
-		cell.kind = cell.len ? GN_XLSX_BOOL : GN_XLSX_EMPTY;
-	} else if (strcmp(t, "e") == 0) {
-		cell.kind = len ? GN_XLSX_ERROR : GN_XLSX_EMPTY;
-	} else if (strcmp(t, "str") == 0) {
-		cell.len = len ? decode_xstring(s, len) : 0;
-		c->text.len = c->cell_start + cell.len;
-		cell.kind = cell.len ? GN_XLSX_TEXT : GN_XLSX_EMPTY;
-	} else if (strcmp(t, "d") == 0) {
-		cell.kind = len ? GN_XLSX_TEXT : GN_XLSX_EMPTY;
-		cell.date = len > 0;
-	} else { /* "n" */
-		cell.kind = len ? GN_XLSX_NUMBER : GN_XLSX_EMPTY;
-		cell.date = len && c->style >= 0 && (size_t)c->style < x->n_xf && x->xf_date[c->style];
-	}
-	if (cell.len > x->lim.cell_bytes) {
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID,
-		                     _("row %ld of the workbook has a cell longer than a spreadsheet allows"), c->row));
-		return;
-	}
-	tb_add(&c->text, "", 1); /* the NUL after the cell */
-	if (c->text.failed || !add_cell(c, cell))
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
-}
-
-static void XMLCALL sheet_end(void *ud, const XML_Char *name)
-{
-	sheet_ctx *c = ud;
-	const char *l = local(name);
-	if (!c->in_data)
-		return;
-	if (strcmp(l, "sheetData") == 0) {
-		c->in_data = false;
-	} else if (strcmp(l, "v") == 0) {
-		c->in_v = false;
-	} else if (strcmp(l, "rPh") == 0 && c->in_rph) {
-		c->in_rph--;
-	} else if (strcmp(l, "t") == 0 && c->in_t) {
-		c->in_t--;
-	} else if (strcmp(l, "is") == 0) {
-		c->in_is = false;
-	} else if (strcmp(l, "c") == 0 && c->in_cell) {
-		c->in_cell = false;
-		end_cell(c);
-	} else if (strcmp(l, "row") == 0 && c->in_row) {
-		c->in_row = false;
-		c->last_row = c->row;
-		if (c->pc.st != GN_OK)
-			return;
-		if (c->n_cells > c->cap_out) {
-			gn_xlsx_cell *bigger = realloc(c->out, c->n_cells * sizeof *bigger);
-			if (!bigger) {
-				stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
-				return;
-			}
-			c->out = bigger;
-			c->cap_out = c->n_cells;
-		}
-		for (size_t i = 0; i < c->n_cells; i++) {
-			rcell *r = &c->cells[i];
-			c->out[i] = (gn_xlsx_cell){ r->kind == GN_XLSX_EMPTY || !c->text.s ? "" : c->text.s + r->off, r->len,
-				                        r->kind, r->date };
-			if (r->kind == GN_XLSX_EMPTY)
-				c->out[i].len = 0;
-		}
-		gn_xlsx_row row = { c->row, c->out, c->n_cells };
-		gn_status st = c->fn(c->arg, &row, c->pc.err);
-		if (st != GN_OK)
-			stop(&c->pc, st);
-	}
-}
-
-static void XMLCALL sheet_text(void *ud, const XML_Char *s, int len)
-{
-	sheet_ctx *c = ud;
-	if (!c->in_cell || !(c->in_v || (c->in_is && c->in_t && !c->in_rph)))
-		return;
-	if (c->text.len - c->cell_start + (size_t)len > c->x->lim.cell_bytes + 8) {
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_INVALID,
-		                     _("row %ld of the workbook has a cell longer than a spreadsheet allows"), c->row));
-		return;
-	}
-	tb_add(&c->text, s, (size_t)len);
-	if (c->text.failed)
-		stop(&c->pc, gn_fail(c->pc.err, GN_ERR_NOMEM, _("out of memory")));
-}
-
-gn_status gn_xlsx_read_sheet(gn_xlsx *x, size_t sheet, gn_xlsx_row_fn fn, void *arg, gn_err *err)
-{
-	if (sheet >= x->n_sheets)
-		return gn_fail(err, GN_ERR_NOT_FOUND, _("the workbook has no sheet %zu"), sheet + 1);
-	sheet_ctx c = { .x = x, .fn = fn, .arg = arg };
-	gn_status st = parse_part(x, x->sheets[sheet].part, false, &c.pc, sheet_start, sheet_end, sheet_text,
-	                          x->lim.part_bytes, err);
-	free(c.text.s);
-	free(c.cells);
-	free(c.out);
-	return st;
-}
-
-gn_status gn_xlsx_read_sheet_named(gn_xlsx *x, const char *name, gn_xlsx_row_fn fn, void *arg, gn_err *err)
-{
-	int i = gn_xlsx_sheet_find(x, name);
-	if (i < 0)
-		return gn_fail(err, GN_ERR_NOT_FOUND, _("the workbook has no sheet %s"), name);
-	return gn_xlsx_read_sheet(x, (size_t)i, fn, arg, err);
-}
