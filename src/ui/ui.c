@@ -607,6 +607,61 @@ static double time_keys(ui_app *app, const int *keys, size_t n)
 	return time_keys_max(app, keys, n, NULL, NULL);
 }
 
+/* What the bench measures, in ms. */
+typedef struct bench_times {
+	double first, home, tdp, keys, keys_max, search, household, fields, census, dash, cov, missing;
+	size_t keys_max_at;
+} bench_times;
+
+/* A TDP opened, walked with keys and searched; a household opened and its
+ * fields walked; the coverage screens (with the questionnaire). */
+static void bench_walk(ui_app *app, const char *tdp_id, int rounds, bool have_census, bench_times *t)
+{
+	ui_push(app, ui_tdp_new(app, tdp_id));
+	t->tdp = time_screen(app, rounds);
+	static const int down[] = { UI_FN | KEY_DOWN, UI_FN | KEY_DOWN, UI_FN | KEY_NPAGE, UI_FN | KEY_UP,
+	                            UI_FN | KEY_NPAGE, UI_FN | KEY_NPAGE, UI_FN | KEY_PPAGE, UI_FN | KEY_END,
+	                            UI_FN | KEY_HOME, 'f', 'f', 'f', 'f' };
+	t->keys = time_keys_max(app, down, sizeof down / sizeof *down, &t->keys_max, &t->keys_max_at);
+	static const int search[] = { '/', 'n', 'g', 'u', 'y', 'e', 'n', ' ', 'v' };
+	t->search = time_keys(app, search, sizeof search / sizeof *search);
+	handle(app, 27); /* clear the search */
+	handle(app, '\r');
+	t->household = time_screen(app, rounds);
+	static const int fields[] = { '\t', '\t', '\t', '\t', UI_FN | KEY_BTAB, UI_FN | KEY_BTAB };
+	t->fields = time_keys(app, fields, sizeof fields / sizeof *fields);
+	if (!have_census)
+		return;
+	/* The coverage screens, with the questionnaire's indicators (loaded
+	 * first: it brings the counters up to date, slow once after a demo). */
+	ui_push(app, ui_dashboard_new(app));
+	t->dash = time_screen(app, rounds);
+	static const int sort[] = { 'o', 'o', 'o', 'r', UI_FN | KEY_RIGHT, UI_FN | KEY_RIGHT, 'o', 'r' };
+	time_keys(app, sort, sizeof sort / sizeof *sort);
+	ui_push(app, ui_cov_tdp_new(app, tdp_id));
+	t->cov = time_screen(app, rounds);
+	/* the people missing from the first indicator: a whole TDP's list is
+	 * read on opening, so fewer rounds keep the whole run short */
+	handle(app, '\r');
+	t->missing = time_screen(app, rounds / 10 + 1);
+}
+
+static void bench_print(const bench_times *t)
+{
+	printf("first screen (start-up)   %8.2f ms\n", t->first);
+	printf("home (TDPs)               %8.2f ms/screen\n", t->home);
+	printf("TDP (households)          %8.2f ms/screen\n", t->tdp);
+	printf("TDP key to redraw         %8.2f ms/key\n", t->keys);
+	printf("TDP slowest key (#%zu)     %8.2f ms\n", t->keys_max_at + 1, t->keys_max);
+	printf("TDP search key to redraw  %8.2f ms/key\n", t->search);
+	printf("household form            %8.2f ms/screen\n", t->household);
+	printf("form key to redraw        %8.2f ms/key\n", t->fields);
+	printf("questionnaire load        %8.2f ms\n", t->census);
+	printf("ward dashboard            %8.2f ms/screen\n", t->dash);
+	printf("TDP coverage              %8.2f ms/screen\n", t->cov);
+	printf("missing people list       %8.2f ms/screen\n", t->missing);
+}
+
 int gn_ui_bench(const char *db_path, const char *login, int rounds)
 {
 	double t_start = now_ms();
@@ -663,50 +718,11 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 		app_finish(&app);
 		goto done;
 	}
-	ui_push(&app, ui_tdp_new(&app, tdps[n_tdps / 2].id));
-	double t_tdp = time_screen(&app, rounds);
-	static const int down[] = { UI_FN | KEY_DOWN, UI_FN | KEY_DOWN, UI_FN | KEY_NPAGE, UI_FN | KEY_UP,
-	                            UI_FN | KEY_NPAGE, UI_FN | KEY_NPAGE, UI_FN | KEY_PPAGE, UI_FN | KEY_END,
-	                            UI_FN | KEY_HOME, 'f', 'f', 'f', 'f' };
-	double t_keys_max = 0;
-	size_t keys_max_at = 0;
-	double t_keys = time_keys_max(&app, down, sizeof down / sizeof *down, &t_keys_max, &keys_max_at);
-	static const int search[] = { '/', 'n', 'g', 'u', 'y', 'e', 'n', ' ', 'v' };
-	double t_search = time_keys(&app, search, sizeof search / sizeof *search);
-	handle(&app, 27); /* clear the search */
-	handle(&app, '\r');
-	double t_household = time_screen(&app, rounds);
-	static const int fields[] = { '\t', '\t', '\t', '\t', UI_FN | KEY_BTAB, UI_FN | KEY_BTAB };
-	double t_fields = time_keys(&app, fields, sizeof fields / sizeof *fields);
-	/* The coverage screens, with the questionnaire's indicators (loaded
-	 * above: it brings the counters up to date, slow once after a demo). */
-	double t_dash = -1, t_cov = -1, t_missing = -1;
-	if (have_census) {
-		ui_push(&app, ui_dashboard_new(&app));
-		t_dash = time_screen(&app, rounds);
-		static const int sort[] = { 'o', 'o', 'o', 'r', UI_FN | KEY_RIGHT, UI_FN | KEY_RIGHT, 'o', 'r' };
-		time_keys(&app, sort, sizeof sort / sizeof *sort);
-		ui_push(&app, ui_cov_tdp_new(&app, tdps[n_tdps / 2].id));
-		t_cov = time_screen(&app, rounds);
-		/* the people missing from the first indicator: a whole TDP's list
-		 * is read on opening, so fewer rounds keep the whole run short */
-		handle(&app, '\r');
-		t_missing = time_screen(&app, rounds / 10 + 1);
-	} else {
+	bench_times bt = { .first = t_first, .home = t_home, .census = t_census, .dash = -1, .cov = -1, .missing = -1 };
+	bench_walk(&app, tdps[n_tdps / 2].id, rounds, have_census, &bt);
+	if (!have_census)
 		fprintf(stderr, "gonha: %s\n", err.msg);
-	}
-	printf("first screen (start-up)   %8.2f ms\n", t_first);
-	printf("home (TDPs)               %8.2f ms/screen\n", t_home);
-	printf("TDP (households)          %8.2f ms/screen\n", t_tdp);
-	printf("TDP key to redraw         %8.2f ms/key\n", t_keys);
-	printf("TDP slowest key (#%zu)     %8.2f ms\n", keys_max_at + 1, t_keys_max);
-	printf("TDP search key to redraw  %8.2f ms/key\n", t_search);
-	printf("household form            %8.2f ms/screen\n", t_household);
-	printf("form key to redraw        %8.2f ms/key\n", t_fields);
-	printf("questionnaire load        %8.2f ms\n", t_census);
-	printf("ward dashboard            %8.2f ms/screen\n", t_dash);
-	printf("TDP coverage              %8.2f ms/screen\n", t_cov);
-	printf("missing people list       %8.2f ms/screen\n", t_missing);
+	bench_print(&bt);
 	app_finish(&app);
 	rc = 0;
 done:
