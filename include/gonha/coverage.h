@@ -93,6 +93,10 @@ typedef struct gn_cov_count {
 	long num, den;
 } gn_cov_count;
 
+/* A share as people read it: "80,5%" in Vietnamese, "80.5%" in English;
+ * "—" when the population is empty. Arguments as snprintf's (buf, size). */
+void gn_cov_pct_text(char *buf, size_t size, gn_cov_count c);
+
 typedef struct gn_cov_row {
 	char tdp_id[37];
 	char code[16];

@@ -679,3 +679,17 @@ out:
 	free(lacks);
 	return rc;
 }
+
+void gn_cov_pct_text(char *buf, size_t size, gn_cov_count c)
+{
+	double pct;
+	if (!gn_cov_pct(c, &pct)) {
+		snprintf(buf, size, "—");
+		return;
+	}
+	snprintf(buf, size, "%.1f%%", pct);
+	if (strcmp(gn_i18n_lang(), "vi") == 0)
+		for (char *p = buf; *p; p++)
+			if (*p == '.')
+				*p = ',';
+}

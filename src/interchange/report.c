@@ -142,25 +142,10 @@ static void pad(FILE *f, const char *s, int cols)
 		fputc(' ', f);
 }
 
-/* "80,5%" in Vietnamese, "80.5%" in English; "—" when there is nobody. */
-static void fmt_pct(char *buf, size_t size, gn_cov_count c)
-{
-	double pct;
-	if (!gn_cov_pct(c, &pct)) {
-		snprintf(buf, size, "—");
-		return;
-	}
-	snprintf(buf, size, "%.1f%%", pct);
-	if (strcmp(gn_i18n_lang(), "vi") == 0)
-		for (char *p = buf; *p; p++)
-			if (*p == '.')
-				*p = ',';
-}
-
 static void fmt_pct_of(char *buf, size_t size, long num, long den)
 {
 	gn_cov_count c = { num, den };
-	fmt_pct(buf, size, c);
+	gn_cov_pct_text(buf, size, c);
 }
 
 static void rule(FILE *f)
@@ -206,7 +191,7 @@ static void indicator_table(FILE *f, const gn_cov_set *set, size_t i, const gn_c
 		char pct[32], gap[32];
 		if (r == n)
 			rule(f);
-		fmt_pct(pct, sizeof pct, row->ind[i]);
+		gn_cov_pct_text(pct, sizeof pct, row->ind[i]);
 		long g = gn_cov_gap(row->ind[i], has_target, has_target ? target : 0);
 		if (g < 0)
 			snprintf(gap, sizeof gap, "—");

@@ -386,7 +386,7 @@ ui_view *ui_help_new(ui_app *app, unsigned for_view)
 
 /* ---- the loop ------------------------------------------------------------ */
 
-static void handle(ui_app *app, int key)
+static void handle_key(ui_app *app, int key)
 {
 	ui_view *v = app->top;
 	if (too_small()) {
@@ -424,6 +424,18 @@ static void handle(ui_app *app, int key)
 		break;
 	default:
 		break;
+	}
+}
+
+/* A key, then anything the questionnaire could not evaluate while the
+ * screens used it (gn_form_relevant keeps it): said, not folded away. */
+static void handle(ui_app *app, int key)
+{
+	handle_key(app, key);
+	gn_form *form = app->census ? app->census->form : NULL;
+	if (form && form->eval_error.status != GN_OK) {
+		ui_status_err(app, &form->eval_error);
+		gn_err_clear(&form->eval_error);
 	}
 }
 

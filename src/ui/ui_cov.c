@@ -38,21 +38,6 @@ static const char *ind_label(const gn_cov_def *d)
 	return l && *l ? l : d->name;
 }
 
-/* "78,8%" in Vietnamese, "78.8%" in English; "—" for an empty population. */
-static void fmt_pct(char *buf, size_t size, gn_cov_count c)
-{
-	double pct;
-	if (!gn_cov_pct(c, &pct)) {
-		snprintf(buf, size, "—");
-		return;
-	}
-	snprintf(buf, size, "%.1f%%", pct);
-	if (strcmp(gn_i18n_lang(), "vi") == 0)
-		for (char *p = buf; *p; p++)
-			if (*p == '.')
-				*p = ',';
-}
-
 static void fmt_target(char *buf, size_t size, double target)
 {
 	snprintf(buf, size, "%g%%", target);
@@ -168,7 +153,7 @@ static void cov_draw(ui_view *v)
 		put_cut(y, 3, COLS - 3 - 24, ind_label(d));
 		char nums[64], pct[32];
 		snprintf(nums, sizeof nums, "%ld/%ld", cnt.num, cnt.den);
-		fmt_pct(pct, sizeof pct, cnt);
+		gn_cov_pct_text(pct, sizeof pct, cnt);
 		ui_put_right(y, COLS - 10, 14, nums);
 		ui_put_right(y, COLS - 1, 8, pct);
 		if (sel)
@@ -312,14 +297,14 @@ static void dash_row(dash_view *d, const gn_cov_row *r, int y, bool is_total)
 		snprintf(buf[GN_COV_BY_CODE], sizeof buf[0], "%s %s", r->code, r->name);
 	snprintf(buf[GN_COV_BY_LISTED], sizeof buf[0], "%ld", r->listed);
 	gn_cov_count v = { visited(r), r->listed };
-	fmt_pct(buf[GN_COV_BY_VISITED_PCT], sizeof buf[0], v);
+	gn_cov_pct_text(buf[GN_COV_BY_VISITED_PCT], sizeof buf[0], v);
 	snprintf(buf[GN_COV_BY_REVISIT], sizeof buf[0], "%ld", r->revisit);
 	snprintf(buf[GN_COV_BY_REFUSED], sizeof buf[0], "%ld", r->refused);
 	int adults = gn_cov_find(set, "adults");
 	snprintf(buf[GN_COV_BY_ADULTS], sizeof buf[0], "%ld", adults >= 0 ? r->ind[adults].den : 0L);
 	gn_cov_count c = i >= 0 ? r->ind[i] : (gn_cov_count){ 0, 0 };
 	snprintf(buf[GN_COV_BY_NUM], sizeof buf[0], "%ld/%ld", c.num, c.den);
-	fmt_pct(buf[GN_COV_BY_PCT], sizeof buf[0], c);
+	gn_cov_pct_text(buf[GN_COV_BY_PCT], sizeof buf[0], c);
 	double target = 0;
 	bool has = i >= 0 && gn_cov_target(&set->defs[i], year, &target);
 	long gap = gn_cov_gap(c, has, target);
