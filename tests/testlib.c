@@ -1,5 +1,5 @@
 #include "testlib.h"
-#include "gonha/i18n.h"
+#include "gonha/core/i18n.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 typedef struct gn_cli {
 	const char *db_path;   /* from --db before the command, or NULL */

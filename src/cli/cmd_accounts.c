@@ -2,12 +2,12 @@
  * log, privacy and backups from the command line. Each signs in; the
  * domain decides what the user may do. */
 #include "cli.h"
-#include "gonha/audit.h"
-#include "gonha/backup.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/privacy.h"
-#include "gonha/users.h"
+#include "gonha/domain/audit.h"
+#include "gonha/domain/backup.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/privacy.h"
+#include "gonha/domain/users.h"
 
 #include <getopt.h>
 #include <limits.h>

@@ -1,12 +1,12 @@
 /* gonha export, gonha import and gonha conflicts: CSV and XLSX for the ward
  * office. */
 #include "cli.h"
-#include "gonha/census.h"
-#include "gonha/db.h"
-#include "gonha/exchange.h"
-#include "gonha/household_list.h"
-#include "gonha/i18n.h"
-#include "gonha/xlsx.h"
+#include "gonha/forms/census.h"
+#include "gonha/storage/db.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/domain/household_list.h"
+#include "gonha/core/i18n.h"
+#include "gonha/interchange/xlsx.h"
 
 #include <getopt.h>
 #include <stdlib.h>

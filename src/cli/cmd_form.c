@@ -1,9 +1,9 @@
 /* gonha form check DIR: validates a questionnaire like the XLSForm tools,
  * one line per problem, "DIR/file:line: message". */
 #include "cli.h"
-#include "gonha/db.h"
-#include "gonha/form.h"
-#include "gonha/i18n.h"
+#include "gonha/storage/db.h"
+#include "gonha/forms/form.h"
+#include "gonha/core/i18n.h"
 
 #include <string.h>
 

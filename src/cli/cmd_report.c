@@ -1,11 +1,11 @@
 /* gonha report: the quarterly report, as text to print or CSV for Excel. */
 #include "cli.h"
-#include "gonha/census.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/privacy.h"
-#include "gonha/report.h"
-#include "gonha/todo_sheet.h"
+#include "gonha/forms/census.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/privacy.h"
+#include "gonha/interchange/report.h"
+#include "gonha/interchange/todo_sheet.h"
 
 #include <errno.h>
 #include <getopt.h>

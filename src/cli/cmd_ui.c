@@ -1,9 +1,9 @@
 /* The terminal UI (no command), and its headless bench. */
 #include "cli.h"
-#include "gonha/i18n.h"
-#include "gonha/census.h"
-#include "gonha/db.h"
-#include "gonha/ui.h"
+#include "gonha/core/i18n.h"
+#include "gonha/forms/census.h"
+#include "gonha/storage/db.h"
+#include "gonha/ui/ui.h"
 
 #include <limits.h>
 

@@ -1,12 +1,12 @@
 /* gonha init, gonha demo, gonha check: making and checking ward databases. */
 #include "cli.h"
-#include "gonha/census.h"
-#include "gonha/check.h"
-#include "gonha/db.h"
-#include "gonha/demo.h"
-#include "gonha/i18n.h"
-#include "gonha/validate.h"
-#include "gonha/ward.h"
+#include "gonha/forms/census.h"
+#include "gonha/domain/check.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/demo.h"
+#include "gonha/core/i18n.h"
+#include "gonha/forms/validate.h"
+#include "gonha/domain/ward.h"
 
 #include <getopt.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 #include "cli.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 /* gonha's entry point: global options, then a command from the table (or
  * the terminal UI when there is none). */
 #include "cli.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
-#include "gonha/version.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
+#include "gonha/core/version.h"
 
 #include <getopt.h>
 #include <stdlib.h>

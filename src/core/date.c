@@ -1,5 +1,5 @@
-/* Calendar dates: the one parser (include/gonha/date.h). */
-#include "gonha/date.h"
+/* Calendar dates: the one parser (include/gonha/core/date.h). */
+#include "gonha/core/date.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-#include "gonha/i18n.h"
-#include "gonha/paths.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/paths.h"
 
 #include <langinfo.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
-/* Where the files gonha writes for people go (gonha/outdir.h). */
-#include "gonha/outdir.h"
-#include "gonha/i18n.h"
+/* Where the files gonha writes for people go (gonha/core/outdir.h). */
+#include "gonha/core/outdir.h"
+#include "gonha/core/i18n.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* Files found beside the running binary (gonha/paths.h). */
-#include "gonha/paths.h"
+/* Files found beside the running binary (gonha/core/paths.h). */
+#include "gonha/core/paths.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-#include "gonha/status.h"
-#include "gonha/i18n.h"
+#include "gonha/core/status.h"
+#include "gonha/core/i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>

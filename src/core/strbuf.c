@@ -1,4 +1,4 @@
-#include "gonha/strbuf.h"
+#include "gonha/core/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
-#include "gonha/answers.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
+#include "gonha/domain/answers.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 /* Browsing, filtering and exporting the audit log (ward officer only). One
  * SQL statement with optional criteria, so there is no SQL built from
  * strings; paging with LIMIT/OFFSET. */
-#include "gonha/audit.h"
-#include "gonha/date.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/privacy.h"
+#include "gonha/domain/audit.h"
+#include "gonha/core/date.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/privacy.h"
 
 #include <csv.h>
 #include <errno.h>

@@ -2,10 +2,10 @@
  * consistent copy of a live database, page by page, without stopping the
  * people using it. Restores use the same API the other way round, which
  * replaces the destination in one transaction: all or nothing. */
-#include "gonha/backup.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/privacy.h"
+#include "gonha/domain/backup.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/privacy.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* CCCD numbers: structure checks against the birth year and sex, masking,
  * and making consistent numbers for the demo ward. */
-#include "gonha/cccd.h"
-#include "gonha/i18n.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/core/i18n.h"
 
 #include <stdbool.h>
 #include <stdio.h>

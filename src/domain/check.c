@@ -1,9 +1,9 @@
-#include "gonha/check.h"
-#include "gonha/cccd.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/domain/check.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

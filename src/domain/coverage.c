@@ -1,8 +1,8 @@
-#include "gonha/coverage.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/strbuf.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
 
 #include <ctype.h>
 #include <math.h>

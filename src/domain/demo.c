@@ -3,14 +3,14 @@
  * the current year, the visit dates back from today). It writes rows
  * directly with prepared statements, checking each household with the same
  * validation as a save, because a benchmark ward has two million people. */
-#include "gonha/demo.h"
-#include "gonha/cccd.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/session.h"
-#include "gonha/strbuf.h"
-#include "gonha/text.h"
+#include "gonha/domain/demo.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/session.h"
+#include "gonha/core/strbuf.h"
+#include "gonha/text/text.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
-#include "gonha/draft.h"
-#include "gonha/db.h"
-#include "gonha/household_conflict.h"
-#include "gonha/i18n.h"
-#include "gonha/strbuf.h"
+#include "gonha/domain/draft.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household_conflict.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
-#include "gonha/household.h"
-#include "gonha/cccd.h"
-#include "gonha/household_conflict.h"
-#include "gonha/coverage.h"
-#include "gonha/date.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/domain/household_conflict.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/core/date.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,10 +2,10 @@
  * household as it was opened, what differs when it does not, and the two
  * ways out: merge the choices and save again, or keep both for a ward
  * officer. */
-#include "gonha/household_conflict.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/strbuf.h"
+#include "gonha/domain/household_conflict.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
-#include "gonha/household_list.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/strbuf.h"
-#include "gonha/text.h"
+#include "gonha/domain/household_list.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
+#include "gonha/text/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Personal data: CCCD masking, private files, erasure on request. */
-#include "gonha/privacy.h"
-#include "gonha/cccd.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
+#include "gonha/domain/privacy.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
 
 #include <dirent.h>
 #include <errno.h>

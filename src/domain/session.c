@@ -1,8 +1,8 @@
-#include "gonha/session.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
-#include "gonha/users.h"
+#include "gonha/domain/session.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
+#include "gonha/domain/users.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -2,12 +2,12 @@
  * lock setting and signing out. Each change and its audit record share one
  * transaction. Passwords are hashed before the transaction starts, so the
  * (deliberately slow) Argon2id never holds the write lock. */
-#include "gonha/users.h"
-#include "gonha/backup.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/strbuf.h"
-#include "gonha/text.h"
+#include "gonha/domain/users.h"
+#include "gonha/domain/backup.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
+#include "gonha/text/text.h"
 
 #include <sodium.h>
 #include <stdio.h>

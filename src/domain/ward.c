@@ -1,8 +1,8 @@
-#include "gonha/ward.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/strbuf.h"
-#include "gonha/text.h"
+#include "gonha/domain/ward.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
+#include "gonha/text/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-#include "gonha/census.h"
-#include "gonha/i18n.h"
+#include "gonha/forms/census.h"
+#include "gonha/core/i18n.h"
 
 #include <limits.h>
 #include <stdio.h>

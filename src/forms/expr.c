@@ -6,8 +6,8 @@
  *
  * Precedence (XPath 1.0): or < and < = != < < <= > >= < + - < * div mod <
  * unary - < primary. */
-#include "gonha/form.h"
-#include "gonha/i18n.h"
+#include "gonha/forms/form.h"
+#include "gonha/core/i18n.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
 /* Loading and checking a form, compiling its expressions, and evaluating
  * them for one record being edited. */
-#include "gonha/form.h"
-#include "gonha/date.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/paths.h"
-#include "gonha/text.h"
+#include "gonha/forms/form.h"
+#include "gonha/core/date.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/paths.h"
+#include "gonha/text/text.h"
 #include "form_internal.h"
 
 #include <errno.h>

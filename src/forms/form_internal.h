@@ -2,7 +2,7 @@
 #ifndef GONHA_FORMS_INTERNAL_H
 #define GONHA_FORMS_INTERNAL_H
 
-#include "gonha/form.h"
+#include "gonha/forms/form.h"
 #include "sheet.h"
 
 /* One problem of the form being loaded (p may be NULL). */

@@ -2,8 +2,8 @@
  * settings.csv) into a gn_form, checking each row as the XLSForm tools do.
  * Expressions are compiled afterwards, in form.c. */
 #include "form_internal.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 #include "sheet.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <stdint.h>
 #include <unistr.h>

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 typedef struct sheet_row {
 	char **cells;   /* owned, NUL-terminated UTF-8 */

@@ -1,4 +1,4 @@
-/* The form's rules over stored rows, set-based (include/gonha/validate.h).
+/* The form's rules over stored rows, set-based (include/gonha/forms/validate.h).
  *
  * For every question of the level with a constraint or a required, the
  * forms engine translates the XLSForm expressions into SQL over the row
@@ -12,9 +12,9 @@
  *   - required is asked of a relevant question with no answer.
  * Each rule is one bit of a mask computed per row, so a whole file or ward
  * is checked by one scan. */
-#include "gonha/validate.h"
-#include "gonha/i18n.h"
-#include "gonha/strbuf.h"
+#include "gonha/forms/validate.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

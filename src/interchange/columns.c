@@ -1,7 +1,7 @@
 /* The columns of the persons and households files (see columns.h). */
 #include "columns.h"
-#include "gonha/i18n.h"
-#include "gonha/strbuf.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>

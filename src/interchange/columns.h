@@ -4,8 +4,8 @@
 #ifndef GONHA_INTERCHANGE_COLUMNS_H
 #define GONHA_INTERCHANGE_COLUMNS_H
 
-#include "gonha/exchange.h"
-#include "gonha/form.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/forms/form.h"
 
 typedef enum ex_col_kind {
 	EXC_ID = 0,     /* person_id / household_id: the record's UUID */

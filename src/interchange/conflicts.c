@@ -1,10 +1,10 @@
 /* Merge conflicts: records changed on two PCs, both versions kept for a
  * ward officer, who keeps one (docs/exchange.md). */
 #include "import.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/session.h"
-#include "gonha/strbuf.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/session.h"
+#include "gonha/core/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,12 +4,12 @@
  * to 0600 files renamed into place when complete. */
 #include "columns.h"
 #include "sink.h"
-#include "gonha/cccd.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/privacy.h"
-#include "gonha/report.h"
-#include "gonha/strbuf.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/privacy.h"
+#include "gonha/interchange/report.h"
+#include "gonha/core/strbuf.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -5,10 +5,10 @@
  * --dry-run). The parts are listed in import.h; the merge rules are in
  * docs/exchange.md. */
 #include "import.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <csv.h>
 #include <ctype.h>

@@ -11,8 +11,8 @@
 #define GONHA_INTERCHANGE_IMPORT_H
 
 #include "columns.h"
-#include "gonha/exchange.h"
-#include "gonha/strbuf.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/core/strbuf.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>

@@ -1,9 +1,9 @@
 /* Persons into a ward with nobody in it, the fast path (docs/exchange.md,
  * "A ward with nobody in it"). */
 #include "import.h"
-#include "gonha/coverage.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,10 +4,10 @@
  * the TDP a code names. */
 #include "import.h"
 #include "spreadsheet.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/session.h"
-#include "gonha/validate.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/session.h"
+#include "gonha/forms/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,10 +2,10 @@
  * household not visited yet, with its head, checked as a save is. */
 #include "import.h"
 #include "spreadsheet.h"
-#include "gonha/cccd.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

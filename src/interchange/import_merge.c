@@ -2,9 +2,9 @@
  * one, then added, taken, kept or stored as a conflict (docs/exchange.md). */
 #include "import.h"
 #include "spreadsheet.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/session.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
-#include "gonha/report.h"
+#include "gonha/interchange/report.h"
 #include "sink.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
-#include "gonha/ward.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Export rows into CSV or an XLSX workbook (see sink.h). */
 #include "sink.h"
-#include "gonha/i18n.h"
-#include "gonha/privacy.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/privacy.h"
 
 #include <csv.h>
 #include <dirent.h>

@@ -9,8 +9,8 @@
 #ifndef GONHA_INTERCHANGE_SINK_H
 #define GONHA_INTERCHANGE_SINK_H
 
-#include "gonha/exchange.h"
-#include "gonha/report.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/interchange/report.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* What spreadsheets do to CSV cells (spreadsheet.h). Each rule names the
  * columns it is about; every rule is about what is certain. */
 #include "spreadsheet.h"
-#include "gonha/date.h"
-#include "gonha/i18n.h"
+#include "gonha/core/date.h"
+#include "gonha/core/i18n.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -1,11 +1,11 @@
 /* The people missing from an indicator, as a list, a CSV file and a
- * printable sheet. See include/gonha/todo_sheet.h. */
-#include "gonha/todo_sheet.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/privacy.h"
-#include "gonha/text.h"
-#include "gonha/ward.h"
+ * printable sheet. See include/gonha/interchange/todo_sheet.h. */
+#include "gonha/interchange/todo_sheet.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/privacy.h"
+#include "gonha/text/text.h"
+#include "gonha/domain/ward.h"
 
 #include <csv.h>
 #include <errno.h>

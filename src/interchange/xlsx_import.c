@@ -25,9 +25,9 @@
  *   gn_import as well, so that every problem of the file is reported at
  *   once, and nothing is changed. The serial number is what the CSV line
  *   carries (docs/exchange.md). */
-#include "gonha/i18n.h"
-#include "gonha/privacy.h"
-#include "gonha/xlsx.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/privacy.h"
+#include "gonha/interchange/xlsx.h"
 
 #include <csv.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
 #ifndef GONHA_INTERCHANGE_XLSX_INTERNAL_H
 #define GONHA_INTERCHANGE_XLSX_INTERNAL_H
 
-#include "gonha/xlsx.h"
+#include "gonha/interchange/xlsx.h"
 
 #include <expat.h>
 #include <stdbool.h>

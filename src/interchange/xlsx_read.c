@@ -1,7 +1,7 @@
-/* The XLSX reader (see include/gonha/xlsx.h): libzip opens the container,
+/* The XLSX reader (see include/gonha/interchange/xlsx.h): libzip opens the container,
  * expat parses each XML part as it is inflated, 64 KB at a time. */
 #include "xlsx_internal.h"
-#include "gonha/i18n.h"
+#include "gonha/core/i18n.h"
 
 #include <errno.h>
 #include <expat.h>

@@ -1,6 +1,6 @@
 /* The XLSX reader: a sheet's rows, streamed (see xlsx_internal.h). */
 #include "xlsx_internal.h"
-#include "gonha/i18n.h"
+#include "gonha/core/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

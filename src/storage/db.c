@@ -1,7 +1,7 @@
-#include "gonha/db.h"
-#include "gonha/date.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/date.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 #include "migrations.h"
 
 #include <errno.h>

@@ -8,8 +8,8 @@
  * without trusting anybody's clock. Removed records stay as tombstones
  * (deleted = 1) so that a removal travels too. */
 #include "migrations.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #ifndef GONHA_STORAGE_MIGRATIONS_H
 #define GONHA_STORAGE_MIGRATIONS_H
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 #include <sqlite3.h>
 

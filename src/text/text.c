@@ -1,7 +1,7 @@
 /* Vietnamese text: validation, cleaning, NFC, folded search keys and display
  * width. Unicode knowledge comes from libunistring and wcwidth only. */
-#include "gonha/text.h"
-#include "gonha/i18n.h"
+#include "gonha/text/text.h"
+#include "gonha/core/i18n.h"
 
 #include <errno.h>
 #include <sqlite3.h>

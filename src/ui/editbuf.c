@@ -1,7 +1,7 @@
 /* The text input's buffer (see editbuf.h). Grapheme boundaries come from
  * libunistring (u8_grapheme_next/prev), widths from gn_text_width. */
-#include "gonha/editbuf.h"
-#include "gonha/text.h"
+#include "gonha/ui/editbuf.h"
+#include "gonha/text/text.h"
 
 #include <stdlib.h>
 #include <string.h>

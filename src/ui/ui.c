@@ -3,13 +3,13 @@
  * loop, key reading (resize, bracketed paste, stray escape sequences), safe
  * drawing of any text, and the headless bench. */
 #include "ui.h"
-#include "gonha/census.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
-#include "gonha/ui.h"
-#include "gonha/users.h"
-#include "gonha/ward.h"
+#include "gonha/forms/census.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
+#include "gonha/ui/ui.h"
+#include "gonha/domain/users.h"
+#include "gonha/domain/ward.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -11,12 +11,12 @@
 #include <stddef.h>
 #include <wchar.h>
 
-#include "gonha/census.h"
-#include "gonha/coverage.h"
-#include "gonha/editbuf.h"
-#include "gonha/household.h"
-#include "gonha/household_conflict.h"
-#include "gonha/session.h"
+#include "gonha/forms/census.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/ui/editbuf.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/household_conflict.h"
+#include "gonha/domain/session.h"
 #include "ui_list.h"
 #include "ui_model.h"
 

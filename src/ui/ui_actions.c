@@ -3,8 +3,8 @@
  * F-key (letters in the lists, Ctrl-keys in the forms where letters are
  * text). */
 #include "ui.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,11 +5,11 @@
  * field, and one key writes the filtered entries to a CSV beside the
  * database (gn_audit_export_csv, as `gonha audit --out`). */
 #include "ui.h"
-#include "gonha/audit.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/outdir.h"
-#include "gonha/text.h"
+#include "gonha/domain/audit.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/outdir.h"
+#include "gonha/text/text.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* The one confirmation rule (ui.h: ui_answer) and the one place the
  * screens' files go. */
 #include "ui.h"
-#include "gonha/i18n.h"
-#include "gonha/outdir.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/outdir.h"
 
 #include <stdio.h>
 #include <string.h>

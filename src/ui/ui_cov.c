@@ -7,11 +7,11 @@
  * from the kept counters (gn_cov_tdp, gn_cov_ward: scope checked there),
  * the people from gn_todo_load. */
 #include "ui.h"
-#include "gonha/household.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
-#include "gonha/todo_sheet.h"
-#include "gonha/ward.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
+#include "gonha/interchange/todo_sheet.h"
+#include "gonha/domain/ward.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,12 +3,12 @@
  * always tried first as a dry run; its counts (or every refused line) are
  * shown before anything changes. */
 #include "ui.h"
-#include "gonha/census.h"
-#include "gonha/db.h"
-#include "gonha/exchange.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
-#include "gonha/xlsx.h"
+#include "gonha/forms/census.h"
+#include "gonha/storage/db.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
+#include "gonha/interchange/xlsx.h"
 
 #include <stdarg.h>
 #include <limits.h>

@@ -4,8 +4,8 @@
  * the form's message, picks choices by their number in one keystroke
  * (toggles them for select_multiple). */
 #include "ui.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

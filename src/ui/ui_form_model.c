@@ -10,11 +10,11 @@
  * removed one key at a time so that keys this form does not know (another
  * form version, another PC) are kept. */
 #include "ui.h"
-#include "gonha/answers.h"
-#include "gonha/date.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/domain/answers.h"
+#include "gonha/core/date.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -4,9 +4,9 @@
  * people count is read only for the rows on screen. Per-TDP indicator
  * columns plug in through home_columns[] below. */
 #include "ui.h"
-#include "gonha/household_list.h"
-#include "gonha/i18n.h"
-#include "gonha/ward.h"
+#include "gonha/domain/household_list.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/ward.h"
 
 #include <stdio.h>
 #include <stdlib.h>

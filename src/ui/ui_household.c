@@ -3,11 +3,11 @@
  * typed is kept as a draft on every field left and every few keys, so a
  * killed terminal loses at most the field under the cursor. */
 #include "ui.h"
-#include "gonha/cccd.h"
-#include "gonha/db.h"
-#include "gonha/draft.h"
-#include "gonha/household_list.h"
-#include "gonha/i18n.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/draft.h"
+#include "gonha/domain/household_list.h"
+#include "gonha/core/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

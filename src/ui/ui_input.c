@@ -2,7 +2,7 @@
  * which keeps controls out and moves by character), and drawing it inside
  * its field, scrolled so the cursor stays visible. */
 #include "ui.h"
-#include "gonha/text.h"
+#include "gonha/text/text.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/form.h"
-#include "gonha/household.h"
-#include "gonha/status.h"
+#include "gonha/forms/form.h"
+#include "gonha/domain/household.h"
+#include "gonha/core/status.h"
 
 typedef struct ui_app ui_app;
 
@@ -58,7 +58,7 @@ struct uf_model {
 /* The household form and the person form (member i of hh): the loaded
  * questionnaire (ui_form_model.c); NULL without one (gonha does not start
  * the screens then). The model reads and writes hh itself. Dates are typed
- * and shown dd/mm/yyyy (gonha/date.h). */
+ * and shown dd/mm/yyyy (gonha/core/date.h). */
 uf_model *ui_household_model_new(ui_app *app, gn_household *hh);
 uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member);
 void ui_model_free(uf_model *m);

@@ -3,7 +3,7 @@
  * Ctrl-N save the whole household. Esc goes back to the roster once the
  * person's fields pass their checks; a second Esc drops the changes. */
 #include "ui.h"
-#include "gonha/i18n.h"
+#include "gonha/core/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>

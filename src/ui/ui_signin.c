@@ -2,10 +2,10 @@
  * the demo accounts. A wrong password says so and stays. After signing in,
  * an unsaved draft is offered back. */
 #include "ui.h"
-#include "gonha/db.h"
-#include "gonha/draft.h"
-#include "gonha/i18n.h"
-#include "gonha/ward.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/draft.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,10 +6,10 @@
  * conflict for the ward officer. Nothing typed is thrown away: Esc goes
  * back to the form with everything as it was typed. */
 #include "ui.h"
-#include "gonha/date.h"
-#include "gonha/household_conflict.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/core/date.h"
+#include "gonha/domain/household_conflict.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,10 +3,10 @@
  * edit, move and remove. Only the rows on screen are read (a page at a
  * time through gn_hh_list), whatever the size of the TDP. */
 #include "ui.h"
-#include "gonha/household_list.h"
-#include "gonha/text.h"
-#include "gonha/i18n.h"
-#include "gonha/ward.h"
+#include "gonha/domain/household_list.h"
+#include "gonha/text/text.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/ward.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,9 +5,9 @@
  * the same screen (the view's kind becomes UV_ACCFORM, so letters are
  * text); a wrong field shows its message under it and nothing changes. */
 #include "ui.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
-#include "gonha/users.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
+#include "gonha/domain/users.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * command, sign-in refusals, the growing delay, file modes, backup and
  * restore, and bad input. */
 #include "testlib.h"
-#include "gonha/db.h"
+#include "gonha/storage/db.h"
 
 #include <fcntl.h>
 #include <stdbool.h>

@@ -6,7 +6,7 @@
  * a cell a spreadsheet made a date is refused at its sheet row. */
 #include "e2e_fixtures.h"
 #include "testlib.h"
-#include "gonha/xlsx.h"
+#include "gonha/interchange/xlsx.h"
 
 #include <csv.h>
 #include <dirent.h>

@@ -1,9 +1,9 @@
 /* libFuzzer target: an arbitrary survey sheet through the CSV reader, the
  * form checks and the expression translator, then SQLite compiling what it
  * produced. Run by `make fuzz`. */
-#include "gonha/db.h"
-#include "gonha/form.h"
-#include "gonha/i18n.h"
+#include "gonha/storage/db.h"
+#include "gonha/forms/form.h"
+#include "gonha/core/i18n.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,11 +2,11 @@
  * small demo ward, as a dry run (so every input meets the same database).
  * Whatever the bytes, the import must return a status and a report, never
  * crash, leak or leave a transaction open. Run by `make fuzz`. */
-#include "gonha/census.h"
-#include "gonha/db.h"
-#include "gonha/demo.h"
-#include "gonha/exchange.h"
-#include "gonha/i18n.h"
+#include "gonha/forms/census.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/demo.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/core/i18n.h"
 
 #include "fuzz_ward.h"
 

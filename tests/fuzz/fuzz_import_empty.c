@@ -6,12 +6,12 @@
  * - an accepted one leaves a database `gonha check` finds no fault in, with
  *   every index and trigger back and foreign keys on;
  * - no transaction is left open. Run by `make fuzz`. */
-#include "gonha/census.h"
-#include "gonha/check.h"
-#include "gonha/db.h"
-#include "gonha/demo.h"
-#include "gonha/exchange.h"
-#include "gonha/i18n.h"
+#include "gonha/forms/census.h"
+#include "gonha/domain/check.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/demo.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/core/i18n.h"
 
 #include "fuzz_ward.h"
 

@@ -3,9 +3,9 @@
 #ifndef GONHA_FUZZ_WARD_H
 #define GONHA_FUZZ_WARD_H
 
-#include "gonha/db.h"
-#include "gonha/demo.h"
-#include "gonha/i18n.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/demo.h"
+#include "gonha/core/i18n.h"
 
 #include <stdlib.h>
 

@@ -4,8 +4,8 @@
  * (so the fuzzer works on the XML rather than on zip checksums). Every
  * sheet is read; nothing may crash, leak or read out of bounds, and each
  * cell's length must match its text. Run by `make fuzz`. */
-#include "gonha/i18n.h"
-#include "gonha/xlsx.h"
+#include "gonha/core/i18n.h"
+#include "gonha/interchange/xlsx.h"
 
 #include <stdint.h>
 #include <stdio.h>

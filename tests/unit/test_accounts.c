@@ -2,11 +2,11 @@
  * Vietnamese passwords typed NFC or NFD), account management with its
  * audit, the idle-lock setting, and TDP scope in the domain layer. */
 #include "testlib.h"
-#include "gonha/audit.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/users.h"
-#include "gonha/ward.h"
+#include "gonha/domain/audit.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/users.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 

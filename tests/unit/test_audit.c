@@ -2,11 +2,11 @@
  * compared one by one with the log's old/new values; filters, paging and
  * the CSV export (mode 0600, never overwriting). */
 #include "testlib.h"
-#include "gonha/audit.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/users.h"
-#include "gonha/ward.h"
+#include "gonha/domain/audit.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/users.h"
+#include "gonha/domain/ward.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #include "testlib.h"
-#include "gonha/cccd.h"
-#include "gonha/i18n.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/core/i18n.h"
 
 #include <stdlib.h>
 #include <unistd.h>

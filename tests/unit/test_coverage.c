@@ -1,14 +1,14 @@
 /* Coverage numbers against a count made independently in the test. A small
  * ward is built by hand; every number of every TDP is checked. */
 #include "testlib.h"
-#include "gonha/coverage.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/ward.h"
-#include "gonha/report.h"
-#include "gonha/todo_sheet.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/ward.h"
+#include "gonha/interchange/report.h"
+#include "gonha/interchange/todo_sheet.h"
 
-#include "gonha/privacy.h"
+#include "gonha/domain/privacy.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

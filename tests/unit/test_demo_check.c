@@ -1,10 +1,10 @@
 /* The demo ward is deterministic and consistent; `check` catches each
  * inconsistency it names. */
 #include "testlib.h"
-#include "gonha/check.h"
-#include "gonha/db.h"
-#include "gonha/demo.h"
-#include "gonha/text.h"
+#include "gonha/domain/check.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/demo.h"
+#include "gonha/text/text.h"
 
 #include <stdlib.h>
 

@@ -4,18 +4,18 @@
  * domain module's calls must then report a database error as what it is,
  * never as "not found", "no such TDP", "wrong password" or success. */
 #include "testlib.h"
-#include "gonha/audit.h"
-#include "gonha/census.h"
-#include "gonha/check.h"
-#include "gonha/coverage.h"
-#include "gonha/db.h"
-#include "gonha/draft.h"
-#include "gonha/exchange.h"
-#include "gonha/household.h"
-#include "gonha/household_list.h"
-#include "gonha/session.h"
-#include "gonha/users.h"
-#include "gonha/ward.h"
+#include "gonha/domain/audit.h"
+#include "gonha/forms/census.h"
+#include "gonha/domain/check.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/draft.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/household_list.h"
+#include "gonha/domain/session.h"
+#include "gonha/domain/users.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 #include <string.h>

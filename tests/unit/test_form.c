@@ -2,8 +2,8 @@
  * SQL that SQLite runs, each problem `form check` names, and the shipped
  * census form. */
 #include "testlib.h"
-#include "gonha/db.h"
-#include "gonha/form.h"
+#include "gonha/storage/db.h"
+#include "gonha/forms/form.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

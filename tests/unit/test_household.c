@@ -1,9 +1,9 @@
 /* Households and persons: validation, saving in one transaction, audit,
  * scope, removal. Against an in-memory database. */
 #include "testlib.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/ward.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 

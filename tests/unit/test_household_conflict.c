@@ -3,12 +3,12 @@
  * differences as data; the choices merge and save; or both are kept as a
  * merge conflict. Against an in-memory database. */
 #include "testlib.h"
-#include "gonha/db.h"
-#include "gonha/draft.h"
-#include "gonha/exchange.h"
-#include "gonha/household.h"
-#include "gonha/household_conflict.h"
-#include "gonha/ward.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/draft.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/household_conflict.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 

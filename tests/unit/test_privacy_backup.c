@@ -3,14 +3,14 @@
  * and restore round trip, and restores that must be refused with nothing
  * changed (damaged file, not gonha, another ward). File modes checked. */
 #include "testlib.h"
-#include "gonha/audit.h"
-#include "gonha/backup.h"
-#include "gonha/db.h"
-#include "gonha/demo.h"
-#include "gonha/household.h"
-#include "gonha/privacy.h"
-#include "gonha/users.h"
-#include "gonha/ward.h"
+#include "gonha/domain/audit.h"
+#include "gonha/domain/backup.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/demo.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/privacy.h"
+#include "gonha/domain/users.h"
+#include "gonha/domain/ward.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  * never replaces a file in any of its three ways, and the sweeps of
  * snapshot folders remove only leftovers. */
 #include "testlib.h"
-#include "gonha/privacy.h"
+#include "gonha/domain/privacy.h"
 
 #include <errno.h>
 #include <signal.h>

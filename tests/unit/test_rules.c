@@ -4,14 +4,14 @@
  * stored rows with the meaning the form screen gives them. */
 #include "testlib.h"
 #include "../../src/interchange/spreadsheet.h"
-#include "gonha/cccd.h"
-#include "gonha/census.h"
-#include "gonha/date.h"
-#include "gonha/db.h"
-#include "gonha/household.h"
-#include "gonha/session.h"
-#include "gonha/validate.h"
-#include "gonha/ward.h"
+#include "gonha/domain/cccd.h"
+#include "gonha/forms/census.h"
+#include "gonha/core/date.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/session.h"
+#include "gonha/forms/validate.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 #include <string.h>

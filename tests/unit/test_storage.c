@@ -1,6 +1,6 @@
 /* Storage: opening, refusing what is not ours, migrations, file modes. */
 #include "testlib.h"
-#include "gonha/db.h"
+#include "gonha/storage/db.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 #include "testlib.h"
-#include "gonha/text.h"
+#include "gonha/text/text.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* The text input's editing buffer: NFC and NFD Vietnamese, cursor by
  * character, widths and scrolling, and pasted controls kept out. */
 #include "testlib.h"
-#include "gonha/editbuf.h"
-#include "gonha/i18n.h"
-#include "gonha/text.h"
+#include "gonha/ui/editbuf.h"
+#include "gonha/core/i18n.h"
+#include "gonha/text/text.h"
 
 #include <stdlib.h>
 

@@ -5,11 +5,11 @@
  * checks (one head, CCCD against birth year and sex). */
 #include "testlib.h"
 #include "../../src/ui/ui_model.h"
-#include "gonha/answers.h"
-#include "gonha/census.h"
-#include "gonha/db.h"
-#include "gonha/i18n.h"
-#include "gonha/ward.h"
+#include "gonha/domain/answers.h"
+#include "gonha/forms/census.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 

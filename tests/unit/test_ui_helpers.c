@@ -4,8 +4,8 @@
  * No screen is started: these are plain functions. */
 #include "testlib.h"
 #include "../../src/ui/ui.h"
-#include "gonha/i18n.h"
-#include "gonha/outdir.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/outdir.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -6,12 +6,12 @@
  * household as JSON and back, kept per user). */
 #include "testlib.h"
 #include "../../src/ui/ui_list.h"
-#include "gonha/answers.h"
-#include "gonha/db.h"
-#include "gonha/draft.h"
-#include "gonha/household.h"
-#include "gonha/household_list.h"
-#include "gonha/ward.h"
+#include "gonha/domain/answers.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/draft.h"
+#include "gonha/domain/household.h"
+#include "gonha/domain/household_list.h"
+#include "gonha/domain/ward.h"
 
 #include <stdlib.h>
 

@@ -5,7 +5,7 @@
  * XML, escapes; and files that are not a workbook, a missing sheet, a DTD,
  * a part over the limits. */
 #include "testlib.h"
-#include "gonha/xlsx.h"
+#include "gonha/interchange/xlsx.h"
 
 #include <stdlib.h>
 #include <string.h>

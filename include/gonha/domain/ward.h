@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 typedef struct gn_tdp {
 	char id[37];

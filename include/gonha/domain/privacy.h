@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 /* Where a CCCD is about to be shown. Only the person's own form shows it
  * whole; everything else (lists, search results, reports, exports made

@@ -8,8 +8,8 @@
 
 #include <stdio.h>
 
-#include "gonha/coverage.h"
-#include "gonha/form.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/forms/form.h"
 
 typedef struct gn_todo_item {
 	char *person_id, *full_name, *house_no, *alley, *street, *tdp_code;

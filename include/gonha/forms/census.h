@@ -4,8 +4,8 @@
 #ifndef GONHA_CENSUS_H
 #define GONHA_CENSUS_H
 
-#include "gonha/coverage.h"
-#include "gonha/form.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/forms/form.h"
 
 typedef struct gn_census {
 	gn_form *form;        /* owned */

@@ -7,7 +7,7 @@
  * (0 ok, 3 error). */
 #include <sqlite3.h>
 
-#include "gonha/census.h"
+#include "gonha/forms/census.h"
 
 int gn_ui_run(const char *db_path, sqlite3 *db, gn_census *census);
 

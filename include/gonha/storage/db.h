@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 /* The schema version this gonha writes (PRAGMA user_version). */
 int gn_db_latest_version(void);

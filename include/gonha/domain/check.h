@@ -4,7 +4,7 @@
 #ifndef GONHA_CHECK_H
 #define GONHA_CHECK_H
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 typedef struct sqlite3 sqlite3;
 

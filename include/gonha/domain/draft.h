@@ -6,7 +6,7 @@
 #ifndef GONHA_DRAFT_H
 #define GONHA_DRAFT_H
 
-#include "gonha/household.h"
+#include "gonha/domain/household.h"
 
 #define GN_DRAFT_HOUSEHOLD "household"
 

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 typedef struct sqlite3 sqlite3;
 

@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 typedef enum gn_answer_type {
 	GN_ANSWER_TEXT = 0,   /* stored as a JSON string */

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "gonha/coverage.h"
+#include "gonha/domain/coverage.h"
 
 typedef enum gn_report_format {
 	GN_REPORT_TEXT = 0,

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 /* User names: 1..32 characters of a-z 0-9 . _ - (so they are easy to type
  * on any keyboard layout and safe in file names and logs). */

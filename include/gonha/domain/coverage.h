@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 #define GN_COV_MAX 62       /* bits available for indicators */
 #define GN_COV_TARGETS 16   /* years with a target, per indicator */

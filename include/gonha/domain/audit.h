@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 /* Every criterion is optional (NULL or "" = any). Dates are "YYYY-MM-DD"
  * and both ends are included. */

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 /* Visit outcomes, as stored (the form's choice names). */
 #define GN_VISIT_NOT_VISITED "not_visited"

@@ -15,9 +15,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/coverage.h"
-#include "gonha/status.h"
-#include "gonha/strbuf.h"
+#include "gonha/domain/coverage.h"
+#include "gonha/core/status.h"
+#include "gonha/core/strbuf.h"
 
 typedef enum gn_field_type {
 	GN_FT_TEXT = 0,

@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/exchange.h"
-#include "gonha/status.h"
+#include "gonha/interchange/exchange.h"
+#include "gonha/core/status.h"
 
 typedef struct gn_xlsx gn_xlsx;
 

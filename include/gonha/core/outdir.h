@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 /* The folder: $GONHA_EXPORT_DIR when it is set (a USB stick, a shared
  * folder), else the folder of the database db_path (NULL or "" for none:

@@ -12,8 +12,8 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#include "gonha/check.h"
-#include "gonha/form.h"
+#include "gonha/domain/check.h"
+#include "gonha/forms/form.h"
 
 typedef enum gn_rule_kind {
 	GN_RULE_KIND_CONSTRAINT = 0, /* a value present breaks the form's constraint: not valid to store */

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/household.h"
+#include "gonha/domain/household.h"
 
 typedef enum gn_change_kind {
 	GN_CHANGE_FIELD,          /* a field changed in the database (and differs from what was typed) */

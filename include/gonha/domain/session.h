@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 typedef enum gn_role {
 	GN_ROLE_WARD_OFFICER = 0, /* everything, every TDP */

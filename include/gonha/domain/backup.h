@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 #define GN_BACKUP_KEEP 14
 

@@ -6,7 +6,7 @@
 #ifndef GONHA_CCCD_H
 #define GONHA_CCCD_H
 
-#include "gonha/status.h"
+#include "gonha/core/status.h"
 
 typedef enum gn_sex {
 	GN_SEX_UNKNOWN = 0,

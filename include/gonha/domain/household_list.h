@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "gonha/session.h"
+#include "gonha/domain/session.h"
 
 typedef enum gn_hh_filter {
 	GN_HH_ALL = 0,

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "gonha/census.h"
-#include "gonha/session.h"
+#include "gonha/forms/census.h"
+#include "gonha/domain/session.h"
 
 typedef enum gn_ex_what {
 	GN_EX_PERSONS = 0,
