@@ -45,7 +45,7 @@ UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SRC    = $(wildcard tests/e2e/test_*.c)
 E2E_BIN    = $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 TESTLIB    = $(BUILD)/tests/testlib.o
-E2ELIB     = $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/term.c tests/e2e_fixtures.c))
+E2ELIB     = $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/term.c tests/e2e_fixtures.c tests/ui_fixtures.c))
 
 # po/vi.po is the Vietnamese catalog; po/vi-*.po are fragments of it that
 # areas under way keep apart until they are folded in.

@@ -2,6 +2,8 @@
  * keys typed as a TDP leader would (Vietnamese as NFC and as NFD), the
  * screen read back, and the database checked with plain SQL. */
 #include "testlib.h"
+#include "e2e_fixtures.h"
+#include "ui_fixtures.h"
 #include "term.h"
 
 #include <signal.h>
@@ -9,77 +11,17 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#define bin gn_e2e_bin
+#define db gn_ui_db()
+#define make_demo(name) gn_ui_demo(name, 2, 20) /* 2 TDPs of 20 households */
+#define start(rows, cols, lang) gn_ui_start(rows, cols, lang, NULL)
+#define sign_in(t, user) gn_ui_sign_in(t, user, "demo", "Tổ dân phố 1")
+#define query_int gn_ui_query_int
+#define query_text gn_ui_query_text
+#define quit gn_ui_quit
+
 #define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
 #define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
-
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char db[512];
-
-/* A fresh demo ward (2 TDPs of 20 households) in the test's directory. */
-static void make_demo(const char *name)
-{
-	char cmd[2048];
-	snprintf(db, sizeof db, "%s/%s", gn_test_tmpdir(), name);
-	snprintf(cmd, sizeof cmd, "GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 2 --households 20 >/dev/null 2>&1",
-	         bin(), db);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "demo failed: %s\n", cmd);
-		exit(2);
-	}
-}
-
-static gn_term *start(int rows, int cols, const char *lang)
-{
-	char *argv[] = { (char *)bin(), "--db", db, lang ? "--lang" : NULL, (char *)lang, NULL };
-	char *env[] = { "GONHA_NOW=2026-11-20T09:00:00Z", "GONHA_LANG=", NULL };
-	return gn_term_spawn(rows, cols, argv, env);
-}
-
-static int sign_in(gn_term *t, const char *user)
-{
-	if (gn_term_wait_for(t, "Tên đăng nhập:", GN_TERM_WAIT_MS) != 0)
-		return -1;
-	gn_term_type(t, user);
-	gn_term_key(t, "Enter");
-	gn_term_type(t, "demo");
-	gn_term_key(t, "Enter");
-	return gn_term_wait_for(t, "Tổ dân phố 1", GN_TERM_WAIT_MS);
-}
-
-static long query_int(const char *sql)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	long n = -1;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		fprintf(stderr, "  query failed: %s: %s\n", sql, sqlite3_errmsg(h));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return n;
-}
-
-/* The first row's text of a query, copied into out. */
-static const char *query_text(const char *sql, char *out, size_t size)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	out[0] = '\0';
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_text(st, 0))
-		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return out;
-}
 
 /* The title on the first row and the key bar on the last: a line drawn
  * wider than the terminal wraps and pushes them off their rows. */
@@ -112,15 +54,6 @@ static bool line_shows(gn_term *t, const char *label, const char *value)
 	}
 	free(screen);
 	return found;
-}
-
-static void quit(gn_term *t)
-{
-	int status = -1;
-	gn_term_key(t, "C-q");
-	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	gn_term_free(t);
 }
 
 /* Sign in, open a TDP, add a household with three members (NFC and NFD),

@@ -2,6 +2,8 @@
  * the real binary on a pseudo-terminal (term.h) over a small demo ward; the
  * database is checked with plain SQL. Every wait is for screen text. */
 #include "testlib.h"
+#include "e2e_fixtures.h"
+#include "ui_fixtures.h"
 #include "term.h"
 
 #include <sqlite3.h>
@@ -9,74 +11,23 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
-#define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
-
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char db[512];
-
-/* A fresh demo ward (2 TDPs of 20 households) in the test's directory. */
-static void make_demo(const char *name)
-{
-	char cmd[2048];
-	snprintf(db, sizeof db, "%s/%s", gn_test_tmpdir(), name);
-	snprintf(cmd, sizeof cmd, "GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 2 --households 20 >/dev/null 2>&1",
-	         bin(), db);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "demo failed: %s\n", cmd);
-		exit(2);
-	}
-}
-
-static gn_term *start(void)
-{
-	char *argv[] = { (char *)bin(), "--db", db, NULL };
-	char *env[] = { "GONHA_NOW=2026-11-20T09:00:00Z", "GONHA_LANG=", NULL };
-	return gn_term_spawn(24, 80, argv, env);
-}
+#define bin gn_e2e_bin
+#define db gn_ui_db()
+#define make_demo(name) gn_ui_demo(name, 2, 20)
+#define start() gn_ui_start(24, 80, NULL, NULL)
+#define query_int gn_ui_query_int
+#define quit gn_ui_quit
 
 /* Signs in and waits for the home screen's title: "login · ...". */
 static int sign_in(gn_term *t, const char *user, const char *password)
 {
 	char title[128];
-	if (gn_term_wait_for(t, "Tên đăng nhập:", GN_TERM_WAIT_MS) != 0)
-		return -1;
-	gn_term_type(t, user);
-	gn_term_key(t, "Enter");
-	gn_term_type(t, password);
-	gn_term_key(t, "Enter");
 	snprintf(title, sizeof title, "%s · ", user);
-	return gn_term_wait_for(t, title, GN_TERM_WAIT_MS);
+	return gn_ui_sign_in(t, user, password, title);
 }
 
-static long query_int(const char *sql)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	long n = -1;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		fprintf(stderr, "  query failed: %s: %s\n", sql, sqlite3_errmsg(h));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return n;
-}
-
-static void quit(gn_term *t)
-{
-	int status = -1;
-	gn_term_key(t, "C-q");
-	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	gn_term_free(t);
-}
+#define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
+#define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
 
 /* The ward officer adds a user (after every kind of bad input, which
  * changes nothing), sees it in the list and its creation in the audit log,

@@ -2,6 +2,8 @@
  * an export written from the screen, a bad file refused at its line with
  * nothing changed, a household list checked, confirmed and imported. */
 #include "testlib.h"
+#include "e2e_fixtures.h"
+#include "ui_fixtures.h"
 #include "term.h"
 
 #include <limits.h>
@@ -10,41 +12,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
-#define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
-
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char db[512];
-
-static void make_demo(void)
-{
-	char cmd[2048];
-	snprintf(db, sizeof db, "%s/x.db", gn_test_tmpdir());
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'*; GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 2 --households 10 "
-	         ">/dev/null 2>&1", db, bin(), db);
-	if (system(cmd) != 0)
-		exit(2);
-}
+#define bin gn_e2e_bin
+#define db gn_ui_db()
+#define make_demo() gn_ui_demo("x.db", 2, 10)
 
 static gn_term *start_as(const char *user)
 {
-	char *argv[] = { (char *)bin(), "--db", db, NULL };
-	char *env[] = { "GONHA_NOW=2026-11-20T09:00:00Z", "GONHA_LANG=", NULL };
-	gn_term *t = gn_term_spawn(24, 80, argv, env);
-	if (!t || gn_term_wait_for(t, "Tên đăng nhập:", GN_TERM_WAIT_MS) != 0)
-		return t;
-	gn_term_type(t, user);
-	gn_term_key(t, "Enter");
-	gn_term_type(t, "demo");
-	gn_term_key(t, "Enter");
-	gn_term_wait_for(t, "Tổ dân phố 1", GN_TERM_WAIT_MS);
+	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
+	if (t)
+		gn_ui_sign_in(t, user, "demo", "Tổ dân phố 1");
 	return t;
 }
+
+#define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
+#define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
 
 static long households(void)
 {
@@ -199,7 +180,9 @@ static void home_counts_the_people_an_import_brought(void)
 	char cmd[5 * 4096 + 1024], src[600], gonha[4096];
 	REQUIRE(realpath(bin(), gonha) != NULL); /* the commands run in the test's folder */
 	snprintf(src, sizeof src, "%s", db);
-	snprintf(db, sizeof db, "%s/empty.db", gn_test_tmpdir());
+	char empty[600];
+	snprintf(empty, sizeof empty, "%s/empty.db", gn_test_tmpdir());
+	gn_ui_set_db(empty);
 	snprintf(cmd, sizeof cmd,
 	         "cd '%s' && rm -f empty.db* h.csv p.csv && export GONHA_USER=admin GONHA_PASSWORD=demo "
 	         "GONHA_NEW_PASSWORD=demo GONHA_NOW=2026-11-20T09:00:00Z && "

@@ -5,6 +5,8 @@
  * and the user's changes are in the database. The same for a draft kept
  * across a kill and resumed after the import. */
 #include "testlib.h"
+#include "e2e_fixtures.h"
+#include "ui_fixtures.h"
 #include "term.h"
 
 #include <signal.h>
@@ -13,46 +15,15 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#define bin gn_e2e_bin
+#define db gn_ui_db()
+#define make_demo(name) gn_ui_demo(name, 2, 20)
+#define start() gn_ui_start(24, 80, NULL, NULL)
+#define sign_in(t) gn_ui_sign_in(t, "admin", "demo", "Tổ dân phố 1")
+#define quit gn_ui_quit
+
 #define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
 #define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
-
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char db[512];
-
-static void make_demo(const char *name)
-{
-	char cmd[2048];
-	snprintf(db, sizeof db, "%s/%s", gn_test_tmpdir(), name);
-	snprintf(cmd, sizeof cmd, "rm -f '%s'*; GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 2 "
-	         "--households 20 >/dev/null 2>&1", db, bin(), db);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "demo failed: %s\n", cmd);
-		exit(2);
-	}
-}
-
-static gn_term *start(void)
-{
-	char *argv[] = { (char *)bin(), "--db", db, NULL };
-	char *env[] = { "GONHA_NOW=2026-11-20T09:00:00Z", "GONHA_LANG=", NULL };
-	return gn_term_spawn(24, 80, argv, env);
-}
-
-static int sign_in(gn_term *t)
-{
-	if (gn_term_wait_for(t, "Tên đăng nhập:", GN_TERM_WAIT_MS) != 0)
-		return -1;
-	gn_term_type(t, "admin");
-	gn_term_key(t, "Enter");
-	gn_term_type(t, "demo");
-	gn_term_key(t, "Enter");
-	return gn_term_wait_for(t, "Tổ dân phố 1", GN_TERM_WAIT_MS);
-}
 
 static long query_int(const char *fmt, const char *arg)
 {
@@ -205,15 +176,6 @@ static void household_at(int n, char id[37], char house[64], char street[128])
 	q = sqlite3_mprintf(sql, "h.street");
 	query_text(q, street, 128);
 	sqlite3_free(q);
-}
-
-static void quit(gn_term *t)
-{
-	int status = -1;
-	gn_term_key(t, "C-q");
-	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	gn_term_free(t);
 }
 
 /* The line of the screen that holds text (the first), or "". */

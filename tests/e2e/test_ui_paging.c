@@ -5,6 +5,8 @@
  * shown and one rule for them. The household under the cursor is read from
  * the removal question, which names it. */
 #include "testlib.h"
+#include "e2e_fixtures.h"
+#include "ui_fixtures.h"
 #include "term.h"
 
 #include <sqlite3.h>
@@ -12,49 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define bin gn_e2e_bin
+#define db gn_ui_db()
+#define make_demo() gn_ui_demo("paging.db", 1, N_HH)
+#define start() gn_ui_start(24, 80, NULL, NULL)
+#define sign_in(t) gn_ui_sign_in(t, "admin", "demo", "Tổ dân phố 1")
+
 #define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
 #define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
 
-static const char *bin(void)
-{
-	const char *b = getenv("GONHA_BIN");
-	return b && *b ? b : "./gonha";
-}
-
-static char db[512];
 static int lines = 24; /* the terminal's, as last resized */
 
 #define N_HH 60
-
-static void make_demo(void)
-{
-	char cmd[2048];
-	snprintf(db, sizeof db, "%s/paging.db", gn_test_tmpdir());
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'*; GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps 1 "
-	         "--households %d >/dev/null 2>&1", db, bin(), db, N_HH);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "demo failed: %s\n", cmd);
-		exit(2);
-	}
-}
-
-static gn_term *start(void)
-{
-	char *argv[] = { (char *)bin(), "--db", db, NULL };
-	char *env[] = { "GONHA_NOW=2026-11-20T09:00:00Z", "GONHA_LANG=", NULL };
-	return gn_term_spawn(24, 80, argv, env);
-}
-
-static int sign_in(gn_term *t)
-{
-	if (gn_term_wait_for(t, "Tên đăng nhập:", GN_TERM_WAIT_MS) != 0)
-		return -1;
-	gn_term_type(t, "admin");
-	gn_term_key(t, "Enter");
-	gn_term_type(t, "demo");
-	gn_term_key(t, "Enter");
-	return gn_term_wait_for(t, "Tổ dân phố 1", GN_TERM_WAIT_MS);
-}
 
 /* The households in walking order as the screen names them: "house|head". */
 static char walk[N_HH + 8][200];

@@ -1,0 +1,91 @@
+/* Shared fixtures of the terminal UI's end-to-end tests (ui_fixtures.h). */
+#include "ui_fixtures.h"
+#include "e2e_fixtures.h"
+#include "testlib.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static char db[512];
+
+const char *gn_ui_demo(const char *name, int tdps, int households)
+{
+	char cmd[2048];
+	snprintf(db, sizeof db, "%s/%s", gn_test_tmpdir(), name);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'*; GONHA_NOW=2026-11-20T09:00:00Z '%s' demo --db '%s' --tdps %d "
+	         "--households %d >/dev/null 2>&1", db, gn_e2e_bin(), db, tdps, households);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "demo failed: %s\n", cmd);
+		exit(2);
+	}
+	return db;
+}
+
+const char *gn_ui_db(void)
+{
+	return db;
+}
+
+void gn_ui_set_db(const char *path)
+{
+	snprintf(db, sizeof db, "%s", path);
+}
+
+gn_term *gn_ui_start(int rows, int cols, const char *lang, const char *extra_env)
+{
+	char *argv[] = { (char *)gn_e2e_bin(), "--db", db, lang ? "--lang" : NULL, (char *)lang, NULL };
+	char *env[] = { "GONHA_NOW=2026-11-20T09:00:00Z", "GONHA_LANG=", (char *)extra_env, NULL };
+	return gn_term_spawn(rows, cols, argv, env);
+}
+
+int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char *then)
+{
+	if (gn_term_wait_for(t, "Tên đăng nhập:", GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, user);
+	gn_term_key(t, "Enter");
+	gn_term_type(t, password);
+	gn_term_key(t, "Enter");
+	return gn_term_wait_for(t, then, GN_TERM_WAIT_MS);
+}
+
+long gn_ui_query_int(const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		fprintf(stderr, "  query failed: %s: %s\n", sql, sqlite3_errmsg(h));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+const char *gn_ui_query_text(const char *sql, char *out, size_t size)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	out[0] = '\0';
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return out;
+}
+
+void gn_ui_quit(gn_term *t)
+{
+	int status = -1;
+	gn_term_key(t, "C-q");
+	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	gn_term_free(t);
+}

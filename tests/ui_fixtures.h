@@ -1,0 +1,33 @@
+/* What the end-to-end tests of the terminal UI share: a demo ward in the
+ * test's folder, gonha started on it on a pseudo-terminal (tests/term.h),
+ * signing in as a person would, answers read from the ward's file, and
+ * quitting. */
+#ifndef GONHA_TESTS_UI_FIXTURES_H
+#define GONHA_TESTS_UI_FIXTURES_H
+
+#include <stddef.h>
+
+#include "term.h"
+
+/* The ward's file: a fresh demo of tdps x households made in the test's
+ * folder as name (GONHA_NOW fixed). The test stops (exit 2) if it fails. */
+const char *gn_ui_demo(const char *name, int tdps, int households);
+const char *gn_ui_db(void);
+/* Another file of the test folder (made by the test) as the ward's. */
+void gn_ui_set_db(const char *path);
+
+/* gonha --db (the ward) on a rows x cols terminal; lang NULL for the
+ * default (Vietnamese); extra: one more NAME=value or NULL. */
+gn_term *gn_ui_start(int rows, int cols, const char *lang, const char *extra_env);
+
+/* Types user and password on the sign-in screen and waits for then. */
+int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char *then);
+
+/* One answer from the ward's file (-1 / "" when there is none). */
+long gn_ui_query_int(const char *sql);
+const char *gn_ui_query_text(const char *sql, char *out, size_t size);
+
+/* Ctrl-Q, and gonha exits with 0 (checked); frees t. */
+void gn_ui_quit(gn_term *t);
+
+#endif
