@@ -45,6 +45,7 @@ UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_SRC    = $(wildcard tests/e2e/test_*.c)
 E2E_BIN    = $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 TESTLIB    = $(BUILD)/tests/testlib.o
+UNITLIB    = $(BUILD)/tests/unit_fixtures.o
 E2ELIB     = $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/term.c tests/e2e_fixtures.c tests/ui_fixtures.c))
 
 # po/vi.po is the Vietnamese catalog; po/vi-*.po are fragments of it that
@@ -123,7 +124,7 @@ check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
 check-office: deps-office $(BUILD)/gonha
 	@GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh tests/office/run.sh tests/office/test_xlsx.sh
 
-$(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(BUILD)/libgonha.a
+$(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(UNITLIB) $(BUILD)/libgonha.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $^ $(LIBS)
 

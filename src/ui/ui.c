@@ -539,10 +539,12 @@ int gn_ui_run(const char *path, sqlite3 *db, gn_census *census)
 	adopt_census(&app, census);
 	ui_push(&app, ui_signin_new(&app));
 	/* Idle lock: a shared office PC left alone does not stay open. Keys
-	 * are awaited at most a while, so the clock is looked at. */
+	 * are awaited at most a second, so the clock is looked at; and a
+	 * resize whose signal came just before curses began to wait (it then
+	 * waits on, unaware) is seen within that second, not at the next key. */
 	int idle_minutes = gn_idle_lock_minutes(db);
 	double last_key = now_ms();
-	timeout(15000);
+	timeout(1000);
 	while (!app.quit && app.top) {
 		ui_draw_all(&app);
 		int key = ui_read_key(&app);

@@ -21,6 +21,7 @@
 #define start() gn_ui_start(24, 80, NULL, NULL)
 #define sign_in(t) gn_ui_sign_in(t, "admin", "demo", "Tổ dân phố 1")
 #define quit gn_ui_quit
+#define query_text gn_ui_query_text
 
 #define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
 #define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
@@ -40,19 +41,6 @@ static long query_int(const char *fmt, const char *arg)
 	sqlite3_close(h);
 	sqlite3_free(sql);
 	return n;
-}
-
-static void query_text(const char *sql, char *out, size_t size)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	out[0] = '\0';
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_text(st, 0))
-		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
 }
 
 /* ---- a households export, edited as in a spreadsheet ----------------------- */

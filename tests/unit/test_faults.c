@@ -4,6 +4,7 @@
  * domain module's calls must then report a database error as what it is,
  * never as "not found", "no such TDP", "wrong password" or success. */
 #include "testlib.h"
+#include "unit_fixtures.h"
 #include "gonha/domain/audit.h"
 #include "gonha/forms/census.h"
 #include "gonha/domain/check.h"
@@ -27,17 +28,7 @@ static char tdp_id[37], household_id[37];
 static void setup(void)
 {
 	gn_err err = { 0 };
-	gn_form_problems problems = { 0 };
-	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
-	memset(&ctx, 0, sizeof ctx);
-	if (gn_db_open_memory(&ctx.db, &err) != GN_OK || gn_ward_init(ctx.db, "Phường Thử", 2, "admin", "secret1", &err) != GN_OK ||
-	    gn_sign_in(&ctx, "admin", "secret1", &err) != GN_OK ||
-	    gn_census_load(ctx.db, NULL, &census, &problems, &err) != GN_OK) {
-		fprintf(stderr, "setup: %s\n", err.msg);
-		exit(2);
-	}
-	gn_form_problems_free(&problems);
-	ctx.coverage = &census.coverage;
+	gn_unit_ward(&ctx, 2, &census);
 	gn_tdp *tdps = NULL;
 	size_t n = 0;
 	if (gn_tdp_list(&ctx, &tdps, &n, &err) != GN_OK || n < 1)
@@ -61,8 +52,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	gn_census_free(&census);
-	gn_db_close(ctx.db);
+	gn_unit_ward_free(&ctx, &census);
 }
 
 /* ---- the operations, one per domain module ------------------------------- */

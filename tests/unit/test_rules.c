@@ -3,6 +3,7 @@
  * what spreadsheets do to cells; the form's rules run set-based over
  * stored rows with the meaning the form screen gives them. */
 #include "testlib.h"
+#include "unit_fixtures.h"
 #include "../../src/interchange/spreadsheet.h"
 #include "gonha/domain/cccd.h"
 #include "gonha/forms/census.h"
@@ -21,24 +22,12 @@ static gn_census census;
 
 static void setup(void)
 {
-	gn_err err = { 0 };
-	gn_form_problems problems = { 0 };
-	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
-	memset(&ctx, 0, sizeof ctx);
-	if (gn_db_open_memory(&ctx.db, &err) != GN_OK || gn_ward_init(ctx.db, "Phường Thử", 1, "admin", "secret1", &err) != GN_OK ||
-	    gn_sign_in(&ctx, "admin", "secret1", &err) != GN_OK ||
-	    gn_census_load(ctx.db, NULL, &census, &problems, &err) != GN_OK) {
-		fprintf(stderr, "setup: %s\n", err.msg);
-		exit(2);
-	}
-	gn_form_problems_free(&problems);
-	ctx.coverage = &census.coverage;
+	gn_unit_ward(&ctx, 1, &census);
 }
 
 static void teardown(void)
 {
-	gn_census_free(&census);
-	gn_db_close(ctx.db);
+	gn_unit_ward_free(&ctx, &census);
 }
 
 static const gn_choice_list *list_of(const char *field)

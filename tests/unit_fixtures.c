@@ -1,0 +1,34 @@
+/* Shared fixtures of the unit tests (unit_fixtures.h). */
+#include "unit_fixtures.h"
+#include "gonha/storage/db.h"
+#include "gonha/domain/ward.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gn_unit_ward(gn_ctx *ctx, int tdps, gn_census *census)
+{
+	gn_err err = { 0 };
+	gn_form_problems problems = { 0 };
+	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	memset(ctx, 0, sizeof *ctx);
+	if (gn_db_open_memory(&ctx->db, &err) != GN_OK ||
+	    gn_ward_init(ctx->db, "Phường Thử", tdps, "admin", "secret1", &err) != GN_OK ||
+	    gn_sign_in(ctx, "admin", "secret1", &err) != GN_OK ||
+	    (census && gn_census_load(ctx->db, NULL, census, &problems, &err) != GN_OK)) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		exit(2);
+	}
+	gn_form_problems_free(&problems);
+	if (census)
+		ctx->coverage = &census->coverage;
+}
+
+void gn_unit_ward_free(gn_ctx *ctx, gn_census *census)
+{
+	if (census)
+		gn_census_free(census);
+	gn_db_close(ctx->db);
+	ctx->db = NULL;
+}
