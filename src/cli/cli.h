@@ -4,6 +4,7 @@
 #ifndef GONHA_CLI_H
 #define GONHA_CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "gonha/domain/session.h"
@@ -26,6 +27,9 @@ enum { GN_EXIT_OK = 0, GN_EXIT_PROBLEMS = 1, GN_EXIT_USAGE = 2, GN_EXIT_ERROR = 
 
 /* Prints "gonha: <message>" on stderr as one line and returns an exit code
  * fitting the status. */
+/* printf to f through gn_text_safe (see common.c). */
+void gn_cli_print(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gn_cli_vprint(FILE *f, const char *fmt, va_list ap);
 int gn_cli_fail(const gn_err *err);
 int gn_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

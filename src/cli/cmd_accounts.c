@@ -99,7 +99,8 @@ static int no_args(char **argv, const acc_args *a)
 /* The database path the command works on (for backups beside it). */
 static void db_path_of(gn_cli *cli, const acc_args *a, char path[PATH_MAX])
 {
-	gn_db_resolve_path(a->db ? a->db : cli->db_path, path, PATH_MAX);
+	if (!gn_db_resolve_path(a->db ? a->db : cli->db_path, path, PATH_MAX))
+		path[0] = '\0'; /* too long: the open has refused it already */
 }
 
 /* A daily snapshot after a command changed something (never fails the
@@ -110,7 +111,7 @@ static void daily_snapshot(gn_ctx *ctx, gn_cli *cli, const acc_args *a)
 	gn_err err = { 0 };
 	db_path_of(cli, a, path);
 	if (gn_backup_auto(ctx->db, path, false, NULL, NULL, 0, &err) != GN_OK)
-		fprintf(stderr, _("gonha: warning: the automatic backup was not made: %s\n"), err.msg);
+		gn_cli_print(stderr, _("gonha: warning: the automatic backup was not made: %s\n"), err.msg);
 }
 
 /* A new password: $GONHA_NEW_PASSWORD, else asked twice on the terminal. */
@@ -124,7 +125,7 @@ static char *new_password(void)
 		return NULL;
 	char *again = gn_cli_prompt(_("The same password again: "), 1);
 	if (!again || strcmp(again, pw) != 0) {
-		fprintf(stderr, "gonha: %s\n", _("the two passwords differ; nothing was changed"));
+		gn_cli_print(stderr, "gonha: %s\n", _("the two passwords differ; nothing was changed"));
 		if (again) {
 			explicit_bzero(again, strlen(again));
 			free(again);
@@ -161,10 +162,10 @@ static int user_list(gn_ctx *ctx)
 	gn_err err = { 0 };
 	gn_status st = gn_user_list(ctx, &users, &n, &err);
 	if (st == GN_OK) {
-		printf("%-20s %-14s %-10s %-20s %s\n", _("USER"), _("ROLE"), _("STATE"), _("TDPS"), _("NAME"));
+		gn_cli_print(stdout, "%-20s %-14s %-10s %-20s %s\n", _("USER"), _("ROLE"), _("STATE"), _("TDPS"), _("NAME"));
 		for (size_t i = 0; i < n; i++) {
 			const gn_user_info *u = &users[i];
-			printf("%-20s %-14s %-10s %-20s %s\n", u->login, gn_role_name(u->role),
+			gn_cli_print(stdout, "%-20s %-14s %-10s %-20s %s\n", u->login, gn_role_name(u->role),
 			       u->disabled ? _("disabled") : _("active"),
 			       u->role == GN_ROLE_WARD_OFFICER ? _("(all)") : u->tdp_codes, u->display_name);
 		}
@@ -198,7 +199,7 @@ static int user_add(gn_ctx *ctx, const acc_args *a, const char *login, gn_status
 	wipe(pw);
 	free(codes);
 	if (*st == GN_OK)
-		printf(_("Added %s (%s).\n"), login, gn_role_label(role));
+		gn_cli_print(stdout, _("Added %s (%s).\n"), login, gn_role_label(role));
 	return -1;
 }
 
@@ -230,7 +231,7 @@ static int user_passwd(gn_ctx *ctx, const char *login, gn_status *st, gn_err *er
 	wipe(pw);
 	wipe(current);
 	if (*st == GN_OK)
-		printf(_("The password of %s was changed.\n"), self ? ctx->user.login : login);
+		gn_cli_print(stdout, _("The password of %s was changed.\n"), self ? ctx->user.login : login);
 	return -1;
 }
 
@@ -279,7 +280,7 @@ int gn_cmd_user(gn_cli *cli, int argc, char **argv)
 		bool disable = strcmp(sub, "disable") == 0;
 		st = gn_user_set_disabled(&ctx, login, disable, &err);
 		if (st == GN_OK)
-			printf(disable ? _("%s can no longer sign in.\n") : _("%s can sign in again.\n"), login);
+			gn_cli_print(stdout, disable ? _("%s can no longer sign in.\n") : _("%s can sign in again.\n"), login);
 	} else { /* assign */
 		if (!a.tdp) {
 			gn_db_close(ctx.db);
@@ -290,7 +291,7 @@ int gn_cmd_user(gn_cli *cli, int argc, char **argv)
 		           : gn_fail(&err, GN_ERR_NOMEM, _("out of memory"));
 		free(codes);
 		if (st == GN_OK)
-			printf(_("%s now works on TDP %s.\n"), login, a.tdp);
+			gn_cli_print(stdout, _("%s now works on TDP %s.\n"), login, a.tdp);
 	}
 	if (st == GN_OK)
 		daily_snapshot(&ctx, cli, &a);
@@ -320,14 +321,14 @@ int gn_cmd_audit(gn_cli *cli, int argc, char **argv)
 		long rows = 0;
 		st = gn_audit_export_csv(&ctx, &f, a.out, &rows, &err);
 		if (st == GN_OK)
-			printf(_("Wrote %ld audit entries to %s.\n"), rows, a.out);
+			gn_cli_print(stdout, _("Wrote %ld audit entries to %s.\n"), rows, a.out);
 		return finish(&ctx, st, &err);
 	}
 	gn_audit_entry *e = NULL;
 	size_t n = 0;
 	st = gn_audit_query(&ctx, &f, &e, &n, NULL, &err);
 	for (size_t i = 0; st == GN_OK && i < n; i++)
-		printf("%ld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e[i].id, e[i].at, e[i].user_login, e[i].action,
+		gn_cli_print(stdout, "%ld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e[i].id, e[i].at, e[i].user_login, e[i].action,
 		       e[i].table_name, e[i].record_id, e[i].tdp_code, e[i].changes);
 	gn_audit_entries_free(e, n);
 	return finish(&ctx, st, &err);
@@ -365,7 +366,7 @@ int gn_cmd_erase(gn_cli *cli, int argc, char **argv)
 	}
 	st = gn_person_erase(&ctx, a.person, &err);
 	if (st == GN_OK)
-		printf(_("The personal data of %s was erased; the audit log keeps that it happened.\n"), a.person);
+		gn_cli_print(stdout, _("The personal data of %s was erased; the audit log keeps that it happened.\n"), a.person);
 	return finish(&ctx, st, &err);
 }
 
@@ -393,7 +394,7 @@ int gn_cmd_config(gn_cli *cli, int argc, char **argv)
 			daily_snapshot(&ctx, cli, &a);
 	}
 	if (st == GN_OK)
-		printf("idle_lock_minutes=%d\n", gn_idle_lock_minutes(ctx.db));
+		gn_cli_print(stdout, "idle_lock_minutes=%d\n", gn_idle_lock_minutes(ctx.db));
 	return finish(&ctx, st, &err);
 }
 
@@ -414,13 +415,13 @@ int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
 	if (st == GN_OK && a.out) {
 		st = gn_backup_to_file(&ctx, a.out, &err);
 		if (st == GN_OK)
-			printf(_("Backed up to %s.\n"), a.out);
+			gn_cli_print(stdout, _("Backed up to %s.\n"), a.out);
 	} else if (st == GN_OK) {
 		char path[PATH_MAX], made[PATH_MAX + 64];
 		db_path_of(cli, &a, path);
 		st = gn_backup_auto(ctx.db, path, true, NULL, made, sizeof made, &err);
 		if (st == GN_OK)
-			printf(_("Backed up to %s.\n"), made[0] ? made : _("(a snapshot made this second)"));
+			gn_cli_print(stdout, _("Backed up to %s.\n"), made[0] ? made : _("(a snapshot made this second)"));
 	}
 	return finish(&ctx, st, &err);
 }
@@ -442,13 +443,13 @@ int gn_cmd_restore(gn_cli *cli, int argc, char **argv)
 	db_path_of(cli, &a, path);
 	gn_status st = gn_restore(&ctx, path, a.from, a.other_ward, kept, sizeof kept, &err);
 	if (st == GN_OK) {
-		printf(_("Restored %s from %s.\n"), path, a.from);
-		printf(_("The database as it was before is kept in %s.\n"), kept);
+		gn_cli_print(stdout, _("Restored %s from %s.\n"), path, a.from);
+		gn_cli_print(stdout, _("The database as it was before is kept in %s.\n"), kept);
 	} else if (st == GN_ERR_CONFLICT && !a.other_ward && gn_restore_check(ctx.db, a.from, true, NULL) == GN_OK) {
 		/* The only thing wrong is whose ward it is. */
 		gn_db_close(ctx.db);
 		rc = gn_cli_fail(&err);
-		fprintf(stderr, "gonha: %s\n", _("to replace this ward's data with it anyway, add --other-ward"));
+		gn_cli_print(stderr, "gonha: %s\n", _("to replace this ward's data with it anyway, add --other-ward"));
 		return rc;
 	}
 	return finish(&ctx, st, &err);

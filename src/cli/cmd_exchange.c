@@ -25,7 +25,7 @@ static void progress(void *arg, long done, long total)
 		fprintf(stderr, "\r[");
 		for (int i = 0; i < width; i++)
 			fputs(i < filled ? "#" : "-", stderr);
-		fprintf(stderr, "] %ld/%ld", done, total);
+		gn_cli_print(stderr, "] %ld/%ld", done, total);
 	} else {
 		fprintf(stderr, "\r"); fprintf(stderr, _("%ld rows"), done);
 	}
@@ -103,9 +103,9 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 		if (opt.progress)
 			fputc('\n', stderr);
 		if (opt.what == GN_EX_COVERAGE)
-			fprintf(stderr, _("Coverage written to %s\n"), out_path);
+			gn_cli_print(stderr, _("Coverage written to %s\n"), out_path);
 		else
-			fprintf(stderr, _("%ld rows written to %s\n"), rows, out_path);
+			gn_cli_print(stderr, _("%ld rows written to %s\n"), rows, out_path);
 	}
 	gn_census_free(&census);
 	gn_db_close(ctx.db);
@@ -148,21 +148,21 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 	if (opt.progress && rep.rows >= 65536)
 		fputc('\n', stderr);
 	for (size_t i = 0; i < rep.n_problems; i++)
-		fprintf(stderr, "%s:%ld: %s\n", path, rep.problems[i].line, rep.problems[i].msg);
+		gn_cli_print(stderr, "%s:%ld: %s\n", path, rep.problems[i].line, rep.problems[i].msg);
 	if (rep.problems_total > (long)rep.n_problems)
-		fprintf(stderr, _("%s: ... and %ld more problems\n"), path, rep.problems_total - (long)rep.n_problems);
+		gn_cli_print(stderr, _("%s: ... and %ld more problems\n"), path, rep.problems_total - (long)rep.n_problems);
 	if (st != GN_OK) {
 		rc = gn_cli_fail(&err);
 	} else {
-		printf(opt.dry_run ? _("%s (dry run, nothing changed): %ld rows; would add %ld, update %ld, keep %ld of ours "
+		gn_cli_print(stdout, opt.dry_run ? _("%s (dry run, nothing changed): %ld rows; would add %ld, update %ld, keep %ld of ours "
 		                       "as newer, leave %ld unchanged; %ld in conflict\n")
 		                   : _("%s: %ld rows; added %ld, updated %ld, kept %ld of ours as newer, %ld unchanged; "
 		                       "%ld in conflict\n"),
 		       path, rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
 		if (rep.conflicts)
-			printf(_("Conflicts keep both versions: a ward officer resolves them with gonha conflicts.\n"));
+			gn_cli_print(stdout, _("Conflicts keep both versions: a ward officer resolves them with gonha conflicts.\n"));
 		if (rep.incomplete)
-			printf(_("%ld answers that a finished visit needs are still empty (the first: line %ld, %s); the "
+			gn_cli_print(stdout, _("%ld answers that a finished visit needs are still empty (the first: line %ld, %s); the "
 			         "records are kept, to be completed on the round.\n"),
 			       rep.incomplete, rep.incomplete_line, rep.incomplete_field);
 	}
@@ -208,7 +208,7 @@ int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv)
 		if (gn_conflict_resolve(&ctx, &census, id, strcmp(keep, "incoming") == 0, &err) != GN_OK)
 			rc = gn_cli_fail(&err);
 		else
-			printf(_("Conflict %ld resolved: the %s version is kept.\n"), id,
+			gn_cli_print(stdout, _("Conflict %ld resolved: the %s version is kept.\n"), id,
 			       strcmp(keep, "incoming") == 0 ? _("incoming") : _("local"));
 	} else {
 		gn_conflict *list = NULL;
@@ -217,9 +217,9 @@ int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv)
 			rc = gn_cli_fail(&err);
 		} else {
 			if (n == 0)
-				printf(_("No open conflicts.\n"));
+				gn_cli_print(stdout, _("No open conflicts.\n"));
 			for (size_t i = 0; i < n; i++)
-				printf("%ld\t%s\t%s\t%s\t%s\n  %s: %s\n  %s: %s\n", list[i].id, list[i].table_name, list[i].record_id,
+				gn_cli_print(stdout, "%ld\t%s\t%s\t%s\t%s\n  %s: %s\n  %s: %s\n", list[i].id, list[i].table_name, list[i].record_id,
 				       list[i].source, list[i].detected_at, _("local"), list[i].local_data, _("incoming"),
 				       list[i].incoming_data);
 		}
@@ -288,7 +288,7 @@ int gn_cmd_list(gn_cli *cli, int argc, char **argv)
 		rc = gn_cli_fail(&err);
 	} else {
 		for (size_t i = 0; i < n; i++)
-			printf("%s\t%s\t%s\t%s\t%s\t%s\t%d\n", rows[i].id, rows[i].house_no, rows[i].alley, rows[i].street,
+			gn_cli_print(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", rows[i].id, rows[i].house_no, rows[i].alley, rows[i].street,
 			       rows[i].visit_status, rows[i].head_name, rows[i].n_members);
 	}
 	free(rows);

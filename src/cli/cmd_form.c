@@ -12,9 +12,9 @@ void gn_cli_print_form_problems(const char *dir, const gn_form_problems *problem
 	for (size_t i = 0; i < problems->n; i++) {
 		const gn_form_problem *p = &problems->items[i];
 		if (p->line)
-			fprintf(out, "%s/%s:%d: %s%s\n", dir, p->file, p->line, p->warning ? _("warning: ") : "", p->msg);
+			gn_cli_print(out, "%s/%s:%d: %s%s\n", dir, p->file, p->line, p->warning ? _("warning: ") : "", p->msg);
 		else
-			fprintf(out, "%s/%s: %s%s\n", dir, p->file, p->warning ? _("warning: ") : "", p->msg);
+			gn_cli_print(out, "%s/%s: %s%s\n", dir, p->file, p->warning ? _("warning: ") : "", p->msg);
 	}
 }
 
@@ -39,7 +39,7 @@ int gn_cmd_form(gn_cli *cli, int argc, char **argv)
 	gn_cli_print_form_problems(dir, &problems, stderr);
 	int rc = GN_EXIT_OK;
 	if (problems.errors) {
-		fprintf(stderr, _("gonha: %zu problems in the form %s\n"), problems.errors, dir);
+		gn_cli_print(stderr, _("gonha: %zu problems in the form %s\n"), problems.errors, dir);
 		rc = GN_EXIT_USAGE;
 	} else if (st != GN_OK) {
 		rc = gn_cli_fail(&err);
@@ -47,7 +47,7 @@ int gn_cmd_form(gn_cli *cli, int argc, char **argv)
 		size_t questions = 0;
 		for (size_t i = 0; i < form->n_fields; i++)
 			questions += gn_field_is_question(&form->fields[i]);
-		printf(_("%s: form %s version %s, %zu questions, %zu indicators: no problems\n"), dir, form->id,
+		gn_cli_print(stdout, _("%s: form %s version %s, %zu questions, %zu indicators: no problems\n"), dir, form->id,
 		       form->version, questions, set.n);
 	}
 	gn_cov_free(&set);

@@ -150,14 +150,14 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		if (gn_report_write_xlsx(&ctx, &census.coverage, &opt, out_path, &err) != GN_OK)
 			rc = gn_cli_fail(&err);
 		else
-			fprintf(stderr, _("Report written to %s\n"), out_path);
+			gn_cli_print(stderr, _("Report written to %s\n"), out_path);
 		goto done;
 	}
 	gn_status st = write_report(&ctx, &census, missing, &opt, out_path, &err);
 	if (st != GN_OK)
 		rc = gn_cli_fail(&err);
 	else if (out_path)
-		fprintf(stderr, _("Report written to %s\n"), out_path);
+		gn_cli_print(stderr, _("Report written to %s\n"), out_path);
 done:
 	gn_census_free(&census);
 	gn_db_close(ctx.db);

@@ -20,10 +20,8 @@ int gn_cmd_ui(gn_cli *cli)
 	char path[PATH_MAX], dir[PATH_MAX];
 	gn_err err = { 0 };
 	sqlite3 *db = NULL;
-	if (!gn_db_resolve_path(cli->db_path, path, sizeof path)) {
-		gn_fail(&err, GN_ERR_IO, _("no database path: use --db FILE or set GONHA_DB"));
+	if (gn_db_path(cli->db_path, path, sizeof path, &err) != GN_OK)
 		return gn_cli_fail(&err);
-	}
 	if (gn_db_open(path, 0, &db, &err) != GN_OK)
 		return gn_cli_fail(&err);
 	gn_census census;
@@ -33,7 +31,7 @@ int gn_cmd_ui(gn_cli *cli)
 		char form_dir[PATH_MAX + 16];
 		snprintf(form_dir, sizeof form_dir, "%s/census", gn_forms_dir(dir, sizeof dir));
 		gn_cli_print_form_problems(form_dir, &problems, stderr);
-		fprintf(stderr, "gonha: %s\n", _("the questionnaire has problems: fix them (gonha form check) before starting"));
+		gn_cli_print(stderr, "gonha: %s\n", _("the questionnaire has problems: fix them (gonha form check) before starting"));
 		rc = GN_EXIT_USAGE;
 	} else {
 		rc = gn_ui_run(path, db, &census);

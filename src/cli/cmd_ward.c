@@ -112,7 +112,7 @@ int gn_cmd_init(gn_cli *cli, int argc, char **argv)
 			unlink(a.db);
 		return gn_cli_fail(&err);
 	}
-	printf(_("Created the ward %s with %ld TDPs in %s; the ward officer signs in as %s.\n"),
+	gn_cli_print(stdout, _("Created the ward %s with %ld TDPs in %s; the ward officer signs in as %s.\n"),
 	       a.ward, a.tdps, a.db, a.admin);
 	return GN_EXIT_OK;
 }
@@ -167,8 +167,8 @@ int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
 		unlink(a.db);
 		return gn_cli_fail(&err);
 	}
-	printf(_("Demo ward in %s: %d TDPs, %ld households, %ld persons.\n"), a.db, opt.tdps, households, persons);
-	printf(_("Sign in as admin (ward officer) or tdp01, tdp02, ... (TDP leaders); the password is \"%s\".\n"),
+	gn_cli_print(stdout, _("Demo ward in %s: %d TDPs, %ld households, %ld persons.\n"), a.db, opt.tdps, households, persons);
+	gn_cli_print(stdout, _("Sign in as admin (ward officer) or tdp01, tdp02, ... (TDP leaders); the password is \"%s\".\n"),
 	       GN_DEMO_PASSWORD);
 	return GN_EXIT_OK;
 }
@@ -176,7 +176,7 @@ int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
 static void print_problem(void *arg, const char *rule, const char *table, const char *id, const char *detail)
 {
 	(void)arg;
-	printf("%s\t%s\t%s\t%s\n", rule, table, id, detail);
+	gn_cli_print(stdout, "%s\t%s\t%s\t%s\n", rule, table, id, detail);
 }
 
 int gn_cmd_check(gn_cli *cli, int argc, char **argv)
@@ -187,8 +187,9 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	char path[PATH_MAX];
-	gn_db_resolve_path(a.db, path, sizeof path);
 	gn_err err = { 0 };
+	if (gn_db_path(a.db, path, sizeof path, &err) != GN_OK)
+		return gn_cli_fail(&err);
 	/* Opening brings an older file up to date, as any gonha would; the
 	 * checks themselves only read. They read every TDP, so they are for a
 	 * ward officer. */
@@ -220,9 +221,9 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 	if (st != GN_OK)
 		return gn_cli_fail(&err);
 	if (problems) {
-		fprintf(stderr, _("gonha: %ld problems found in %s\n"), problems, path);
+		gn_cli_print(stderr, _("gonha: %ld problems found in %s\n"), problems, path);
 		return GN_EXIT_PROBLEMS;
 	}
-	printf(_("%s: no problems found\n"), path);
+	gn_cli_print(stdout, _("%s: no problems found\n"), path);
 	return GN_EXIT_OK;
 }

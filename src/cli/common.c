@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "gonha/text/text.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 
@@ -11,10 +12,36 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* Everything a command prints that may hold text from outside (a file's
+ * cell, an argument, the database) is shown through gn_text_safe: no
+ * escape sequence or control character reaches the terminal. */
+void gn_cli_vprint(FILE *f, const char *fmt, va_list ap)
+{
+	char *text = NULL;
+	if (vasprintf(&text, fmt, ap) < 0 || !text)
+		return;
+	size_t size = strlen(text) * 3 + 4; /* an invalid byte may become U+FFFD */
+	char *safe = malloc(size);
+	if (safe) {
+		gn_text_safe(text, safe, size);
+		fputs(safe, f);
+	}
+	free(safe);
+	free(text);
+}
+
+void gn_cli_print(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gn_cli_vprint(f, fmt, ap);
+	va_end(ap);
+}
+
 int gn_cli_fail(const gn_err *err)
 {
 	const char *msg = err->msg[0] ? err->msg : gn_status_str(err->status);
-	fprintf(stderr, "gonha: %s\n", msg);
+	gn_cli_print(stderr, "gonha: %s\n", msg);
 	switch (err->status) {
 	case GN_ERR_INVALID:
 	case GN_ERR_DENIED:
@@ -34,7 +61,7 @@ int gn_cli_usage(const char *fmt, ...)
 	va_list ap;
 	fputs("gonha: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	gn_cli_vprint(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return GN_EXIT_USAGE;
@@ -91,8 +118,8 @@ int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx 
 	char path[PATH_MAX];
 	gn_err err = { 0 };
 	memset(ctx, 0, sizeof *ctx);
-	gn_db_resolve_path(db_opt ? db_opt : cli->db_path, path, sizeof path);
-	if (gn_db_open(path, db_flags, &ctx->db, &err) != GN_OK)
+	if (gn_db_path(db_opt ? db_opt : cli->db_path, path, sizeof path, &err) != GN_OK ||
+	    gn_db_open(path, db_flags, &ctx->db, &err) != GN_OK)
 		return gn_cli_fail(&err);
 
 	char *login = getenv("GONHA_USER") ? strdup(getenv("GONHA_USER")) : NULL;
@@ -103,7 +130,7 @@ int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx 
 		password = gn_cli_prompt(_("Password: "), 1);
 	int rc = GN_EXIT_OK;
 	if (!login || !password) {
-		fprintf(stderr, "gonha: %s\n", _("sign-in needed: set GONHA_USER and GONHA_PASSWORD or run in a terminal"));
+		gn_cli_print(stderr, "gonha: %s\n", _("sign-in needed: set GONHA_USER and GONHA_PASSWORD or run in a terminal"));
 		rc = GN_EXIT_USAGE;
 	} else if (gn_sign_in(ctx, login, password, &err) != GN_OK) {
 		rc = gn_cli_fail(&err);

@@ -356,22 +356,28 @@ gn_status gn_db_close(sqlite3 *db)
 
 const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize)
 {
-	if (given && *given) {
-		snprintf(buf, bufsize, "%s", given);
-		return buf;
-	}
+	int n;
 	const char *env = getenv("GONHA_DB");
-	if (env && *env) {
-		snprintf(buf, bufsize, "%s", env);
-		return buf;
-	}
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(buf, bufsize, "%s/gonha/ward.db", xdg);
+	if (given && *given)
+		n = snprintf(buf, bufsize, "%s", given);
+	else if (env && *env)
+		n = snprintf(buf, bufsize, "%s", env);
+	else if (xdg && *xdg)
+		n = snprintf(buf, bufsize, "%s/gonha/ward.db", xdg);
 	else
-		snprintf(buf, bufsize, "%s/.local/share/gonha/ward.db", home && *home ? home : ".");
-	return buf;
+		n = snprintf(buf, bufsize, "%s/.local/share/gonha/ward.db", home && *home ? home : ".");
+	/* a path cut short names another file: refused, never truncated */
+	return n >= 0 && (size_t)n < bufsize ? buf : NULL;
+}
+
+gn_status gn_db_path(const char *given, char *buf, size_t bufsize, gn_err *err)
+{
+	if (gn_db_resolve_path(given, buf, bufsize))
+		return GN_OK;
+	return gn_fail(err, GN_ERR_INVALID, _("the database path is too long (at most %zu bytes): use a shorter one"),
+	               bufsize - 1);
 }
 
 gn_status gn_db_meta_set(sqlite3 *db, const char *key, const char *value, gn_err *err)

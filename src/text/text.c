@@ -18,6 +18,7 @@
 #define ESC 0x1B
 #define BEL 0x07
 #define DEL 0x7F
+#define KEEP_TABS (1 << 8) /* internal to gn_text_safe: listings keep their columns */
 
 bool gn_text_valid_utf8(const char *s, size_t len)
 {
@@ -158,7 +159,7 @@ static bool strip_controls(const uint8_t *s, size_t len, int flags, text_buf *b)
 		}
 		if (c == '\t') {
 			i++;
-			if (!buf_put_byte(b, ' '))
+			if (!buf_put_byte(b, (flags & KEEP_TABS) ? '\t' : ' '))
 				return false;
 			continue;
 		}
@@ -309,6 +310,43 @@ gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_er
 	if (st != GN_OK)
 		return gn_fail(err, st, "%s", gn_status_str(st));
 	return GN_OK;
+}
+
+void gn_text_safe(const char *in, char *out, size_t size)
+{
+	if (!size)
+		return;
+	out[0] = '\0';
+	if (!in)
+		return;
+	/* invalid bytes become U+FFFD, as a terminal would draw them */
+	size_t len = strlen(in);
+	text_buf valid = { 0 }, clean = { 0 };
+	const uint8_t *s = (const uint8_t *)in;
+	bool ok = buf_reserve(&valid, len + 1);
+	for (size_t i = 0; ok && i < len;) {
+		ucs4_t uc;
+		int n = u8_mbtouc(&uc, s + i, len - i);
+		if (uc == 0xFFFD && !(n == 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] == 0xBD))
+			ok = buf_put_bytes(&valid, (const uint8_t *)"\xef\xbf\xbd", 3);
+		else
+			ok = buf_put_bytes(&valid, s + i, (size_t)n);
+		i += (size_t)(n > 0 ? n : 1);
+	}
+	/* then the cleaning every stored text gets: no control characters, no
+	 * escape sequences; line breaks, tabs and spaces as they were */
+	ok = ok && buf_reserve(&clean, valid.len + 1) &&
+	     strip_controls(valid.bytes, valid.len, GN_TEXT_MULTILINE | GN_TEXT_KEEP_SPACES | KEEP_TABS, &clean);
+	if (ok) {
+		size_t n = clean.len < size - 1 ? clean.len : size - 1;
+		/* never cut a character in two */
+		while (n > 0 && n < clean.len && (clean.bytes[n] & 0xC0) == 0x80)
+			n--;
+		memcpy(out, clean.bytes, n);
+		out[n] = '\0';
+	}
+	free(valid.bytes);
+	free(clean.bytes);
 }
 
 gn_status gn_text_nfc(const char *in, char **out)

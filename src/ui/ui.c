@@ -501,10 +501,8 @@ static void adopt_census(ui_app *app, gn_census *census)
 
 static gn_status open_db(const char *db_path, sqlite3 **db, char buf[4096], gn_err *err)
 {
-	const char *path = gn_db_resolve_path(db_path, buf, 4096);
-	if (!path)
-		return gn_fail(err, GN_ERR_IO, _("no database path: use --db FILE or set GONHA_DB"));
-	return gn_db_open(path, 0, db, err);
+	gn_status st = gn_db_path(db_path, buf, 4096, err);
+	return st == GN_OK ? gn_db_open(buf, 0, db, err) : st;
 }
 
 int gn_ui_run(const char *path, sqlite3 *db, gn_census *census)

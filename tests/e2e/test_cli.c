@@ -152,5 +152,48 @@ static void a_broken_form_never_starts_the_screen(void)
 	CHECK(strstr(err_text, "gonha form check") != NULL);
 }
 
-GN_TESTS(T(demo_then_check), T(check_reports_problems), T(init_makes_an_empty_ward),
+/* Text from outside reaches the terminal cleaned (no escape sequence, no
+ * control character): a CSV header cell, an argument, what the database
+ * holds. Found in the output: the text around them, not the ESC. */
+static void outside_text_never_drives_the_terminal(void)
+{
+	CHECK_EQ_INT(run(NULL, "demo --db evil.db --tdps 2 --households 5"), 0);
+	const char *admin = "GONHA_USER=admin GONHA_PASSWORD=demo";
+	char csv[512];
+	snprintf(csv, sizeof csv, "%s/evil.csv", gn_test_tmpdir());
+	FILE *f = fopen(csv, "wb");
+	REQUIRE(f);
+	fputs("person_id,x\033]0;pwned\007\033[2Jy\n1,2\n", f);
+	fclose(f);
+	CHECK_EQ_INT(run(admin, "import evil.csv --db evil.db"), 2);
+	CHECK(strstr(err_text, "xy") != NULL && !strchr(err_text, '\033') && !strchr(err_text, '\007'));
+	CHECK_EQ_INT(run(admin, "list --db evil.db --tdp \"$(printf 'A\\033[2JB')\""), 2);
+	CHECK(strstr(err_text, "AB") != NULL && !strchr(err_text, '\033'));
+	/* what a restored database holds */
+	char sql[512];
+	snprintf(sql, sizeof sql, "sqlite3 '%s/evil.db' \"UPDATE household SET street = 'Phố' || char(27) || ']0;x' || "
+	         "char(7) || 'Mới' WHERE rowid = 1\"", gn_test_tmpdir());
+	REQUIRE(system(sql) == 0);
+	CHECK_EQ_INT(run(admin, "list --db evil.db --tdp 01"), 0);
+	CHECK(strstr(out_text, "PhốMới") != NULL && !strchr(out_text, '\033') && !strchr(out_text, '\007'));
+	CHECK(strchr(out_text, '\t') != NULL); /* the columns stay */
+}
+
+/* A --db path longer than the system takes is refused, never cut into the
+ * name of another (existing) file that would then be opened and changed. */
+static void a_path_too_long_is_refused(void)
+{
+	CHECK_EQ_INT(run(NULL, "demo --db long.db --tdps 1 --households 2"), 0);
+	char args[8192], dir[5000];
+	memset(dir, 'a', 4200);
+	dir[4200] = '\0';
+	/* cut at PATH_MAX, this would have been ".../long.db" */
+	snprintf(args, sizeof args, "check --db ./%s/../../long.db", dir);
+	long before = size_of("long.db");
+	CHECK(run("GONHA_USER=admin GONHA_PASSWORD=demo", args) != 0);
+	CHECK(strstr(err_text, "too long") != NULL);
+	CHECK_EQ_INT(size_of("long.db"), before);
+}
+
+GN_TESTS(T(outside_text_never_drives_the_terminal), T(a_path_too_long_is_refused), T(demo_then_check), T(check_reports_problems), T(init_makes_an_empty_ward),
          T(bad_input_gets_one_line_and_changes_nothing), T(help_and_version), T(a_broken_form_never_starts_the_screen))

@@ -36,6 +36,9 @@ gn_status gn_db_close(sqlite3 *db); /* GN_ERR_DB if a statement was left open (a
 /* The database path: the given one, else $GONHA_DB, else
  * $XDG_DATA_HOME/gonha/ward.db (~/.local/share/gonha/ward.db). */
 const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize);
+/* The same as a status: a path that does not fit in buf is refused with a
+ * message (NULL above), never cut to name another file. */
+gn_status gn_db_path(const char *given, char *buf, size_t bufsize, gn_err *err);
 
 /* Transactions: BEGIN IMMEDIATE so a writer waits for others up front. */
 gn_status gn_db_begin(sqlite3 *db, gn_err *err);

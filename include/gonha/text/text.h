@@ -31,6 +31,14 @@ gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_er
  * Input must be valid UTF-8 (invalid bytes are dropped). *out malloc'd. */
 gn_status gn_text_fold(const char *in, char **out);
 
+/* Text from outside (a file, an argument, the database) made safe to
+ * show on a terminal, by the same cleaning as stored text: invalid UTF-8
+ * as U+FFFD, control characters and escape sequences removed; line breaks,
+ * tabs and spaces kept. Writes at most size bytes, never cutting a
+ * character; never fails (out of memory: ""). Every message gonha prints
+ * goes through it (gn_cli_print). */
+void gn_text_safe(const char *in, char *out, size_t size);
+
 /* NFC of valid UTF-8, nothing else changed. *out malloc'd. */
 gn_status gn_text_nfc(const char *in, char **out);
 
