@@ -145,39 +145,162 @@ static long long iso_to_epoch(const char *iso)
 	return (long long)timegm(&tm);
 }
 
-/* Records one more failed sign-in, unless the connection is read-only
- * (then the delay already earned still applies, but does not grow). */
-static gn_status note_failure(sqlite3 *db, const char *user_id, const char *now, gn_err *err)
+/* A hash of gonha's own parameters that no password matches: an unknown
+ * name is checked against it, so that it costs the same time as a known
+ * one and cannot be told apart by the clock. */
+static const char dummy_hash[] =
+	"$argon2id$v=19$m=19456,t=2,p=1$EZ32mjuu/vM3N2h9dr4XVw$8zzBSfCjBj8kkwlaZUrCw1q/SnBjYks8PAqbLB5TJz8";
+
+/* The counter of a name tried that is no account: a keyed hash of the
+ * name (key in meta), never the name itself, since people type passwords
+ * into that field. */
+static gn_status name_mac(sqlite3 *db, const char *login, char hex[33], gn_err *err)
+{
+	char *key_hex = gn_db_meta_get(db, "signin_key");
+	unsigned char key[crypto_generichash_KEYBYTES];
+	gn_status st = GN_OK;
+	if (!key_hex || strlen(key_hex) != 2 * sizeof key) {
+		free(key_hex);
+		randombytes_buf(key, sizeof key);
+		char made[2 * sizeof key + 1];
+		sodium_bin2hex(made, sizeof made, key, sizeof key);
+		/* a read-only look (nothing is counted there) keeps it in memory */
+		if (sqlite3_db_readonly(db, "main") != 1 && (st = gn_db_meta_set(db, "signin_key", made, err)) != GN_OK)
+			return st;
+	} else {
+		sodium_hex2bin(key, sizeof key, key_hex, strlen(key_hex), NULL, NULL, NULL);
+		free(key_hex);
+	}
+	unsigned char mac[16];
+	crypto_generichash(mac, sizeof mac, (const unsigned char *)login, strlen(login), key, sizeof key);
+	sodium_bin2hex(hex, 33, mac, sizeof mac);
+	sodium_memzero(key, sizeof key);
+	return GN_OK;
+}
+
+/* What the counted sign-in needs of the name tried. */
+typedef struct attempt {
+	bool known;
+	char user_id[37], login[64], display_name[128], role[32];
+	char *hash;    /* owned */
+	bool disabled;
+	char mac[33];  /* for a name that is no account */
+	long long wait; /* seconds still to wait; 0: may try */
+} attempt;
+
+static gn_status step_one(sqlite3 *db, const char *sql, const char *a1, const char *a2, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_db_readonly(db, "main") == 1)
-		return GN_OK;
-	gn_status rc = GN_OK;
-	if (sqlite3_prepare_v2(db, "UPDATE users SET failed_count = failed_count + 1, last_failed_at = ?2 "
-	                       "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(db, err, "users");
-	sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = gn_db_fail(db, err, "users");
+	sqlite3_bind_text(st, 1, a1, -1, SQLITE_STATIC);
+	if (a2)
+		sqlite3_bind_text(st, 2, a2, -1, SQLITE_STATIC);
+	gn_status rc = sqlite3_step(st) == SQLITE_DONE ? GN_OK : gn_db_fail(db, err, "users");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static gn_status clear_failures(sqlite3 *db, const char *user_id, gn_err *err)
+/* In one short transaction, before any password is checked: the name's
+ * account (or its counter), whether its delay is still running, and this
+ * attempt counted up front. So attempts made at once are counted one after
+ * another and only one gets past a running delay; no write lock is held
+ * while Argon2 runs. */
+static gn_status count_attempt(sqlite3 *db, const char *login, const char *now, attempt *a, gn_err *err)
 {
+	bool writable = sqlite3_db_readonly(db, "main") != 1;
+	gn_status rc = writable ? gn_db_begin(db, err) : GN_OK;
+	if (rc != GN_OK)
+		return rc;
 	sqlite3_stmt *st = NULL;
+	int failed = 0;
+	const char *last = NULL;
+	char last_buf[32] = "";
+	if (sqlite3_prepare_v2(db, "SELECT id, login, display_name, role, pwhash, disabled, failed_count, last_failed_at "
+	                       "FROM users WHERE login = ?1", -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, "users");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		a->known = true;
+		gn_db_col_copy(st, 0, a->user_id, sizeof a->user_id);
+		gn_db_col_copy(st, 1, a->login, sizeof a->login);
+		gn_db_col_copy(st, 2, a->display_name, sizeof a->display_name);
+		gn_db_col_copy(st, 3, a->role, sizeof a->role);
+		a->hash = gn_db_col_dup(st, 4);
+		a->disabled = sqlite3_column_int(st, 5) != 0;
+		failed = sqlite3_column_int(st, 6);
+		gn_db_col_copy(st, 7, last_buf, sizeof last_buf);
+	} else if (step != SQLITE_DONE) {
+		rc = gn_db_fail(db, err, "users");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!a->known) {
+		if ((rc = name_mac(db, login, a->mac, err)) != GN_OK)
+			goto out;
+		if (sqlite3_prepare_v2(db, "SELECT failed_count, last_failed_at FROM signin_throttle WHERE name_mac = ?1", -1,
+		                       &st, NULL) != SQLITE_OK) {
+			rc = gn_db_fail(db, err, "signin_throttle");
+			goto out;
+		}
+		sqlite3_bind_text(st, 1, a->mac, -1, SQLITE_STATIC);
+		if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			failed = sqlite3_column_int(st, 0);
+			gn_db_col_copy(st, 1, last_buf, sizeof last_buf);
+		} else if (step != SQLITE_DONE) {
+			rc = gn_db_fail(db, err, "signin_throttle");
+			goto out;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	last = last_buf[0] ? last_buf : NULL;
+	long long t = iso_to_epoch(now), l = iso_to_epoch(last);
+	long long delay = gn_sign_in_delay(failed);
+	if (failed > 0 && l >= 0 && t >= 0 && l + delay - t > 0) {
+		/* refused, not counted; a clock set back never makes it longer */
+		a->wait = l + delay - t < delay ? l + delay - t : delay;
+		goto out;
+	}
+	if (writable && !a->known && t >= 0) {
+		/* counters of names tried more than a day ago are not needed */
+		char day_ago[32];
+		time_t cut = (time_t)(t - 86400);
+		struct tm tm;
+		gmtime_r(&cut, &tm);
+		strftime(day_ago, sizeof day_ago, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if ((rc = step_one(db, "DELETE FROM signin_throttle WHERE last_failed_at < ?1", day_ago, NULL, err)) != GN_OK)
+			goto out;
+	}
+	if (writable)
+		rc = a->known ? step_one(db, "UPDATE users SET failed_count = failed_count + 1, last_failed_at = ?2 WHERE id = ?1",
+		                         a->user_id, now, err)
+		              : step_one(db, "INSERT INTO signin_throttle(name_mac, failed_count, last_failed_at) VALUES (?1, 1, ?2) "
+		                         "ON CONFLICT(name_mac) DO UPDATE SET failed_count = failed_count + 1, "
+		                         "last_failed_at = excluded.last_failed_at", a->mac, now, err);
+out:
+	sqlite3_finalize(st);
+	if (writable) {
+		if (rc == GN_OK)
+			rc = gn_db_commit(db, err);
+		else
+			gn_db_rollback(db);
+	}
+	return rc;
+}
+
+/* The right password: the count goes back to nothing (a failure to write
+ * it fails the sign-in: closed, not open). */
+static gn_status clear_attempts(sqlite3 *db, const attempt *a, gn_err *err)
+{
 	if (sqlite3_db_readonly(db, "main") == 1)
 		return GN_OK;
-	gn_status rc = GN_OK;
-	if (sqlite3_prepare_v2(db, "UPDATE users SET failed_count = 0, last_failed_at = NULL "
-	                       "WHERE id = ?1 AND failed_count <> 0", -1, &st, NULL) != SQLITE_OK)
-		return gn_db_fail(db, err, "users");
-	sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = gn_db_fail(db, err, "users");
-	sqlite3_finalize(st);
-	return rc;
+	return step_one(db, "UPDATE users SET failed_count = 0, last_failed_at = NULL WHERE id = ?1 AND failed_count <> 0",
+	                a->user_id, NULL, err);
 }
 
 gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_name,
@@ -245,10 +368,7 @@ out:
 
 gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	gn_status rc = GN_OK;
-	char now[32], user_id[37] = "", *nfc = NULL;
-
+	char now[32], *nfc = NULL;
 	if (sodium_init() < 0)
 		return gn_fail(err, GN_ERR_NOMEM, _("cannot start the password library"));
 	if (!login || !*login)
@@ -256,65 +376,42 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 	if (!password || !*password)
 		return gn_fail_field(err, GN_ERR_INVALID, "password", _("enter your password"));
 	gn_now_iso(now);
-	if (sqlite3_prepare_v2(ctx->db, "SELECT id, login, display_name, role, pwhash, disabled, "
-	                       "failed_count, last_failed_at FROM users WHERE login = ?1",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = gn_db_fail(ctx->db, err, "users");
+	attempt a = { 0 };
+	gn_status rc = count_attempt(ctx->db, login, now, &a, err);
+	if (rc != GN_OK)
+		goto out;
+	if (a.wait > 0) {
+		/* the same words whether or not the name is an account */
+		rc = gn_fail(err, GN_ERR_DENIED,
+		             ngettext("too many wrong attempts with this name: wait %lld second, then try again",
+		                      "too many wrong attempts with this name: wait %lld seconds, then try again",
+		                      (unsigned long)a.wait),
+		             a.wait);
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	if (step != SQLITE_ROW) {
-		rc = step == SQLITE_DONE
-			? gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"))
-			: gn_db_fail(ctx->db, err, "users");
+	/* Argon2 for every name, a known one's hash or one no password matches */
+	bool nfc_ok = password_nfc(password, &nfc, NULL) == GN_OK && strlen(nfc) <= GN_PASSWORD_MAX;
+	const char *hash = a.known && a.hash ? a.hash : dummy_hash;
+	bool right = crypto_pwhash_str_verify(hash, nfc_ok ? nfc : "", nfc_ok ? strlen(nfc) : 0) == 0 && nfc_ok &&
+	             a.known && a.hash;
+	if (!right) {
+		rc = gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"));
 		goto out;
 	}
-	snprintf(user_id, sizeof user_id, "%s", (const char *)sqlite3_column_text(st, 0));
-
-	/* The growing delay: refuse to even try the password until it is over,
-	 * so guessing costs time; the library never sleeps, it says how long. */
-	int failed = sqlite3_column_int(st, 6);
-	long long last = iso_to_epoch((const char *)sqlite3_column_text(st, 7));
-	long long t = iso_to_epoch(now);
-	if (failed > 0 && last >= 0 && t >= 0) {
-		long long wait = last + gn_sign_in_delay(failed) - t;
-		if (wait > 0) {
-			rc = gn_fail(err, GN_ERR_DENIED,
-			             ngettext("too many wrong passwords for %s: wait %lld second, then try again",
-			                      "too many wrong passwords for %s: wait %lld seconds, then try again",
-			                      (unsigned long)wait),
-			             login, wait);
-			goto out;
-		}
-	}
-	const char *hash = (const char *)sqlite3_column_text(st, 4);
-	if (password_nfc(password, &nfc, NULL) != GN_OK || strlen(nfc) > GN_PASSWORD_MAX ||
-	    !hash || crypto_pwhash_str_verify(hash, nfc, strlen(nfc)) != 0) {
-		/* a failure that cannot be counted is not a plain refusal: the
-		 * delay would never grow */
-		if ((rc = note_failure(ctx->db, user_id, now, err)) == GN_OK)
-			rc = gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"));
-		goto out;
-	}
-	if (sqlite3_column_int(st, 5)) {
+	if (a.disabled) {
 		rc = gn_fail(err, GN_ERR_DENIED, _("the account %s is disabled; ask the ward officer"), login);
 		goto out;
 	}
+	if ((rc = clear_attempts(ctx->db, &a, err)) != GN_OK)
+		goto out; /* not signed in */
 	gn_user *u = &ctx->user;
 	memset(u, 0, sizeof *u);
-	snprintf(u->id, sizeof u->id, "%s", user_id);
-	snprintf(u->login, sizeof u->login, "%s", (const char *)sqlite3_column_text(st, 1));
-	snprintf(u->display_name, sizeof u->display_name, "%s", (const char *)sqlite3_column_text(st, 2));
-	gn_role_from_name((const char *)sqlite3_column_text(st, 3), &u->role);
-	if (failed > 0) {
-		sqlite3_finalize(st);
-		st = NULL;
-		if ((rc = clear_failures(ctx->db, user_id, err)) != GN_OK)
-			memset(u, 0, sizeof *u); /* not signed in */
-	}
+	snprintf(u->id, sizeof u->id, "%s", a.user_id);
+	snprintf(u->login, sizeof u->login, "%s", a.login);
+	snprintf(u->display_name, sizeof u->display_name, "%s", a.display_name);
+	gn_role_from_name(a.role, &u->role);
 out:
-	sqlite3_finalize(st);
+	free(a.hash);
 	wipe_free(nfc);
 	return rc;
 }

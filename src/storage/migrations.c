@@ -361,6 +361,16 @@ static const char *const migration_8 =
 	"  WHERE id = NEW.id;"
 	"END;";
 
+/* Sign-in throttled by the name tried, account or not: a name that is no
+ * account has its own counter, under a keyed hash of the name (people type
+ * passwords into that field; the key is in meta). */
+static const char *const migration_9 =
+	"CREATE TABLE signin_throttle ("
+	"  name_mac TEXT PRIMARY KEY,"
+	"  failed_count INTEGER NOT NULL DEFAULT 0,"
+	"  last_failed_at TEXT"
+	") WITHOUT ROWID;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -407,6 +417,7 @@ static const char *const migrations[] = {
 	migration_6,
 	migration_7,
 	migration_8,
+	migration_9,
 };
 
 int gn_migration_count(void)
