@@ -27,18 +27,41 @@ gn_status gn_db_fail(sqlite3 *db, gn_err *err, const char *what)
 {
 	int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
 	const char *msg = db ? sqlite3_errmsg(db) : "no connection";
-	gn_status st = GN_ERR_DB;
-	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+	const char *file = db ? sqlite3_db_filename(db, "main") : NULL;
+	if (!file || !*file)
+		file = ":memory:";
+	/* what a person can do about it, in their language, with the file */
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
 		return gn_fail(err, GN_ERR_BUSY,
 		               _("%s: another gonha is writing to this file (a large import, say); try again in a moment"),
 		               what);
-	if ((code & 0xff) == SQLITE_CONSTRAINT)
-		st = GN_ERR_CONFLICT;
-	else if ((code & 0xff) == SQLITE_NOTADB)
-		st = GN_ERR_NOT_GONHA;
-	else if ((code & 0xff) == SQLITE_FULL)
+	case SQLITE_FULL:
 		return gn_fail(err, GN_ERR_IO, _("%s: the disk is full; nothing was saved"), what);
-	return gn_fail(err, st, "%s: %s", what, msg);
+	case SQLITE_IOERR:
+		return gn_fail(err, GN_ERR_IO, _("%s: the disk could not be read or written (%s); nothing was saved: check the "
+		                                 "disk or the USB stick, then try again"), what, file);
+	case SQLITE_CORRUPT:
+		return gn_fail(err, GN_ERR_DB, _("%s: the file %s is damaged; restore a backup (gonha restore)"), what, file);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return gn_fail(err, GN_ERR_IO, _("%s: %s cannot be written to (read-only file or folder)"), what, file);
+	case SQLITE_CANTOPEN:
+		return gn_fail(err, GN_ERR_IO, _("%s: %s cannot be opened (no such folder, or no permission)"), what, file);
+	case SQLITE_NOTADB:
+		return gn_fail(err, GN_ERR_NOT_GONHA, _("%s: %s is not a database file"), what, file);
+	case SQLITE_CONSTRAINT:
+		if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return gn_fail(err, GN_ERR_CONFLICT, _("%s: that value is already used by another record"), what);
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s: the change breaks a rule of the database (%s)"), what, msg);
+	default:
+		break;
+	}
+	if (strstr(msg, "malformed JSON"))
+		return gn_fail(err, GN_ERR_DB, _("%s: stored answers are damaged (not JSON); gonha check names the record"),
+		               what);
+	return gn_fail(err, GN_ERR_DB, "%s: %s", what, msg);
 }
 
 gn_status gn_db_exec(sqlite3 *db, const char *sql, gn_err *err)
