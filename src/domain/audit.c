@@ -325,6 +325,14 @@ gn_status gn_audit_export_csv(gn_ctx *ctx, const gn_audit_filter *filter, const 
 	}
 	if ((rc = gn_private_publish(part, path, err)) != GN_OK)
 		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* the log names people (its old and new values): reading it out is a
+	 * bulk read too */
+	if ((rc = gn_audit_bulk_read(ctx, "audit_log", NULL, written, false, path, err)) != GN_OK) {
+		unlink(path);
+		goto out;
+	}
 	if (rows)
 		*rows = written;
 out:

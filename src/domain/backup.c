@@ -122,7 +122,18 @@ gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err)
 		return st;
 	if (!out_path || !*out_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "out", _("no output file given"));
-	return copy_database(ctx->db, out_path, err);
+	if ((st = copy_database(ctx->db, out_path, err)) != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	long persons = 0;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT count(*) FROM person WHERE deleted = 0", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		persons = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	st = gn_audit_bulk_read(ctx, "backup", NULL, persons, true, out_path, err);
+	if (st != GN_OK)
+		unlink(out_path); /* not recorded: not made */
+	return st;
 }
 
 /* ---- automatic snapshots ------------------------------------------------ */

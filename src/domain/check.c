@@ -131,12 +131,66 @@ static gn_status check_households(checker *c, gn_err *err)
 	return rc;
 }
 
+/* The schema as the migrations make it: every table, index and trigger a
+ * fresh database has, with the same SQL (an index or trigger dropped by
+ * hand, or changed, is found; sqlite's own tables are not compared). */
+static gn_status check_schema(checker *c, gn_err *err)
+{
+	sqlite3 *fresh = NULL;
+	gn_status rc = gn_db_open_memory(&fresh, err);
+	if (rc != GN_OK)
+		return rc;
+	static const char *const sql =
+		"SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL ORDER BY 1, 2";
+	sqlite3_stmt *want = NULL, *have = NULL;
+	if (sqlite3_prepare_v2(fresh, sql, -1, &want, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(fresh, err, GN_RULE_SCHEMA);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(c->db, "SELECT sql FROM sqlite_schema WHERE type = ?1 AND name = ?2", -1, &have, NULL) !=
+	    SQLITE_OK) {
+		rc = gn_db_fail(c->db, err, GN_RULE_SCHEMA);
+		goto out;
+	}
+	int step;
+	while ((step = sqlite3_step(want)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(want, 0), *name = (const char *)sqlite3_column_text(want, 1);
+		const char *text = (const char *)sqlite3_column_text(want, 2);
+		sqlite3_reset(have);
+		sqlite3_bind_text(have, 1, type, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(have, 2, name, -1, SQLITE_TRANSIENT);
+		int got = sqlite3_step(have);
+		if (got == SQLITE_DONE) {
+			char detail[256];
+			snprintf(detail, sizeof detail, _("the %s %s is missing (the file was changed outside gonha)"), type, name);
+			problem(c, GN_RULE_SCHEMA, "", name, detail);
+		} else if (got == SQLITE_ROW) {
+			const char *now = (const char *)sqlite3_column_text(have, 0);
+			if (!now || strcmp(now, text) != 0) {
+				char detail[256];
+				snprintf(detail, sizeof detail, _("the %s %s differs from what gonha makes"), type, name);
+				problem(c, GN_RULE_SCHEMA, "", name, detail);
+			}
+		} else {
+			rc = gn_db_fail(c->db, err, GN_RULE_SCHEMA);
+			break;
+		}
+	}
+	if (rc == GN_OK && step != SQLITE_DONE)
+		rc = gn_db_fail(fresh, err, GN_RULE_SCHEMA);
+out:
+	sqlite3_finalize(want);
+	sqlite3_finalize(have);
+	gn_db_close(fresh);
+	return rc;
+}
+
 gn_status gn_check_run(sqlite3 *db, gn_check_report_fn report, void *arg, long *problems, gn_err *err)
 {
 	checker c = { db, report, arg, 0 };
 	gn_status st;
 
-	if ((st = check_integrity(&c, err)) != GN_OK)
+	if ((st = check_integrity(&c, err)) != GN_OK || (st = check_schema(&c, err)) != GN_OK)
 		goto out;
 	if ((st = rule_query(&c, GN_RULE_FOREIGN_KEY,
 	                     "SELECT \"table\", CAST(rowid AS TEXT), printf(?1, parent) "

@@ -522,11 +522,18 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 	st = exec_bound(db, "UPDATE person SET full_name = '', name_key = '', birth_year = NULL, sex = NULL, "
 	                "relation = NULL, cccd = NULL, answers = '{}', deleted = 1, rev = rev + 1, "
 	                "updated_at = ?2, updated_by = ?3 WHERE id = ?1", person_id, now, ctx->user.login, err);
-	/* Earlier audit entries keep who, when and which fields, not values. */
+	/* Earlier audit entries keep who, when and which fields, not values:
+	 * the one change the audit log's triggers let through, for this person,
+	 * inside this transaction. */
+	if (st == GN_OK)
+		st = exec_bound(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('audit_erasing', ?1)", person_id, NULL,
+		                NULL, err);
 	if (st == GN_OK)
 		st = exec_bound(db, "UPDATE audit_log SET changes = (SELECT coalesce(json_group_object(key, "
 		                "json_array(?2, ?2)), '{}') FROM json_each(audit_log.changes)) "
 		                "WHERE table_name = 'person' AND record_id = ?1", person_id, GN_ERASED_VALUE, NULL, err);
+	if (st == GN_OK)
+		st = exec_bound(db, "DELETE FROM meta WHERE key = 'audit_erasing' AND value = ?1", person_id, NULL, NULL, err);
 	/* A half-typed form of the household holds the person too. */
 	if (st == GN_OK)
 		st = exec_bound(db, "DELETE FROM draft WHERE record_id = ?1 OR record_id = ?2", household_id,

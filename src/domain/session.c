@@ -1,5 +1,6 @@
 #include "gonha/domain/session.h"
 #include "gonha/storage/db.h"
+#include "gonha/core/strbuf.h"
 #include "gonha/core/i18n.h"
 #include "gonha/text/text.h"
 #include "gonha/domain/users.h"
@@ -474,4 +475,20 @@ gn_status gn_audit(gn_ctx *ctx, const char *action, const char *table_name,
 		rc = gn_db_fail(ctx->db, err, "audit_log");
 	sqlite3_reset(st);
 	return rc;
+}
+
+gn_status gn_audit_bulk_read(gn_ctx *ctx, const char *what, const char *tdp_id, long records, bool ids_whole,
+                             const char *path, gn_err *err)
+{
+	gn_strbuf b = { 0 };
+	const char *base = path ? strrchr(path, '/') : NULL;
+	gn_sb_add(&b, "{\"what\":");
+	gn_sb_json_str(&b, what);
+	gn_sb_printf(&b, ",\"records\":%ld,\"ids\":\"%s\",\"file\":", records, ids_whole ? "whole" : "masked");
+	gn_sb_json_str(&b, base ? base + 1 : path ? path : "");
+	gn_sb_add(&b, "}");
+	gn_status st = b.failed ? gn_fail(err, GN_ERR_NOMEM, _("out of memory"))
+	                        : gn_audit(ctx, "bulk_read", NULL, NULL, tdp_id, gn_sb_str(&b), err);
+	gn_sb_free(&b);
+	return st;
 }

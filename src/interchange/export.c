@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Cells of select_multiple answers in labels mode: "Nhãn 1; Nhãn 2". */
 static void multi_labels(const gn_field *f, const char *value, gn_strbuf *b)
@@ -250,8 +251,8 @@ static gn_status fill_xlsx(void *arg, ex_sink *s, gn_err *err)
 	return export_records(j->ctx, j->census, j->opt, s, j->rows, err);
 }
 
-gn_status gn_export(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
-                    long *rows, gn_err *err)
+static gn_status export_file(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
+                             long *rows, gn_err *err)
 {
 	long dummy;
 	if (!rows)
@@ -283,5 +284,31 @@ gn_status gn_export(gn_ctx *ctx, const gn_census *census, const gn_export_option
 	if (st == GN_OK)
 		return gn_private_publish(part, path, err);
 	gn_private_discard(part);
+	return st;
+}
+
+gn_status gn_export(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
+                    long *rows, gn_err *err)
+{
+	long n = 0;
+	gn_status st = export_file(ctx, census, opt, path, &n, err);
+	if (rows)
+		*rows = n;
+	if (st != GN_OK || opt->what == GN_EX_COVERAGE) /* counts, no person */
+		return st;
+	char tdp_id[37] = "";
+	if (opt->tdp_code) {
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(ctx->db, "SELECT id FROM tdp WHERE code = ?1", -1, &q, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(q, 1, opt->tdp_code, -1, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				gn_db_col_copy(q, 0, tdp_id, sizeof tdp_id);
+		}
+		sqlite3_finalize(q);
+	}
+	st = gn_audit_bulk_read(ctx, opt->what == GN_EX_PERSONS ? "export_persons" : "export_households",
+	                        *tdp_id ? tdp_id : NULL, n, opt->with_ids && opt->what == GN_EX_PERSONS, path, err);
+	if (st != GN_OK)
+		unlink(path); /* not recorded: not made */
 	return st;
 }

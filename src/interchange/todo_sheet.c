@@ -342,6 +342,11 @@ gn_status gn_todo_export(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form
 		}
 		if ((st = gn_private_publish(part, path, err)) != GN_OK)
 			return st;
+		if ((st = gn_audit_bulk_read(ctx, "missing_list", list->tdp_id[0] ? list->tdp_id : NULL, (long)list->n,
+		                             false, path, err)) != GN_OK) {
+			unlink(path); /* not recorded: not made */
+			return st;
+		}
 		snprintf(path_out, path_size, "%s", path);
 		return GN_OK;
 	}

@@ -371,6 +371,23 @@ static const char *const migration_9 =
 	"  last_failed_at TEXT"
 	") WITHOUT ROWID;";
 
+/* The audit log cannot be changed or emptied by any command: triggers
+ * refuse. The one change the law asks for, a person's data erased on
+ * request, is let through while the erasure's own transaction holds the
+ * meta key audit_erasing (gn_person_erase sets and removes it in the same
+ * transaction), and only for that person's entries. */
+static const char *const migration_10 =
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN"
+	"  SELECT RAISE(ABORT, 'the audit log cannot be changed');"
+	"END;"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN"
+	"  OLD.record_id IS NOT (SELECT value FROM meta WHERE key = 'audit_erasing') OR"
+	"  NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.user_login IS NOT OLD.user_login OR"
+	"  NEW.action IS NOT OLD.action OR NEW.table_name IS NOT OLD.table_name OR"
+	"  NEW.record_id IS NOT OLD.record_id OR NEW.tdp_id IS NOT OLD.tdp_id BEGIN"
+	"  SELECT RAISE(ABORT, 'the audit log cannot be changed');"
+	"END;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -418,6 +435,7 @@ static const char *const migrations[] = {
 	migration_7,
 	migration_8,
 	migration_9,
+	migration_10,
 };
 
 int gn_migration_count(void)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <unistr.h>
 
@@ -252,12 +253,25 @@ static void swallow_escape(ui_app *app, int intro)
 		app->paste = false;
 }
 
+/* The terminal's size as the kernel has it, against what curses believes:
+ * a resize whose SIGWINCH curses missed (it came while curses was busy
+ * with the one before) is caught here, at the latest a second later. */
+static void follow_terminal_size(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    is_term_resized(ws.ws_row, ws.ws_col))
+		resize_term(ws.ws_row, ws.ws_col);
+}
+
 int ui_read_key(ui_app *app)
 {
 	wint_t wc;
 	int r = get_wch(&wc);
-	if (r == ERR)
+	if (r == ERR) {
+		follow_terminal_size();
 		return 0;
+	}
 	if (r == KEY_CODE_YES) {
 		if (wc == KEY_RESIZE)
 			return 0;

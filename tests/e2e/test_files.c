@@ -517,7 +517,11 @@ static void files_arrive_whole_on(stick *s, bool with_backup)
 	REQUIRE(mount_stick(s));
 	CHECK(same_files("stick/p.csv", "p.csv"));
 	CHECK(same_files("stick/h.csv", "h.csv"));
-	CHECK(same_files("stick/log.csv", "log.csv"));
+	/* the log has grown by the exports' own entries since log.csv was
+	 * written: the same apart from those */
+	CHECK_EQ_INT(sh("cd '%s' && grep -v bulk_read stick/log.csv > stick-log.cmp && grep -v bulk_read log.csv > "
+	                "log.cmp", gn_test_tmpdir()), 0);
+	CHECK(same_files("stick-log.cmp", "log.cmp"));
 	if (with_backup) {
 		/* the backup restores, straight from the stick, and holds the ward */
 		REQUIRE(sh("cp '%s' '%s'", path_of("a.db"), path_of("c.db")) == 0);

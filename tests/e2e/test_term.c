@@ -9,7 +9,9 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static char self[512];
 
@@ -21,6 +23,7 @@ static int fixture(void)
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
+	timeout(200); /* as gonha: a resize curses missed is caught within a wait */
 	char typed[256] = "";
 	for (;;) {
 		erase();
@@ -30,6 +33,14 @@ static int fixture(void)
 		refresh();
 		wint_t ch;
 		int r = get_wch(&ch);
+		if (r == ERR) {
+			struct winsize ws;
+			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && is_term_resized(ws.ws_row, ws.ws_col)) {
+				resize_term(ws.ws_row, ws.ws_col);
+				clearok(curscr, TRUE);
+			}
+			continue;
+		}
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
 			clearok(curscr, TRUE); /* repaint it all, as gonha's screens do */
 			continue;

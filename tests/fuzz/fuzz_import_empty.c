@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gn_err err = { 0 };
 	if (!ward) {
 		ward = fuzz_demo_ward();
-		if (gn_db_exec(ward, "DELETE FROM person; DELETE FROM audit_log", &err) != GN_OK)
+		if (gn_db_exec(ward, "DELETE FROM person", &err) != GN_OK) /* the audit log stays: nothing may empty it */
 			abort();
 		ward_schema = text_of(ward, schema_sql);
 	}

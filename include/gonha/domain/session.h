@@ -66,6 +66,13 @@ gn_status gn_scope_require_officer(const gn_ctx *ctx, gn_err *err);
 
 /* Writes one audit record (call inside the change's transaction).
  * changes: a JSON object {field: [old, new]} or NULL for {}. */
+/* A bulk read of personal data (an export, a backup, a printed list, the
+ * audit log itself) in the audit: what, how many records, whether citizen
+ * IDs were whole, and the file's name. A read that cannot be recorded is
+ * not made (the callers remove the file). */
+gn_status gn_audit_bulk_read(gn_ctx *ctx, const char *what, const char *tdp_id, long records, bool ids_whole,
+                             const char *path, gn_err *err);
+
 gn_status gn_audit(gn_ctx *ctx, const char *action, const char *table_name,
                    const char *record_id, const char *tdp_id, const char *changes,
                    gn_err *err);

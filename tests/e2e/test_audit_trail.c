@@ -1,0 +1,94 @@
+/* The audit log as a data-protection inspector reads it: every bulk read
+ * of personal data is there (what, how many, whether the citizen IDs were
+ * whole); nothing can change or empty the log, not even through SQLite
+ * itself, except the one change the law asks for, a person's data erased on
+ * request (which the log records). */
+#include "e2e_fixtures.h"
+#include "testlib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define run gn_e2e_run
+#define sql1 gn_e2e_sql1
+
+static bool has(const char *text, const char *want)
+{
+	if (strstr(text, want))
+		return true;
+	fprintf(stderr, "  expected \"%s\" in:\n%s\n", want, text);
+	return false;
+}
+
+static void bulk_reads_are_in_the_log(void)
+{
+	REQUIRE(gn_e2e_demo("a.db"));
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p.csv --with-ids"), 0);
+	CHECK_EQ_INT(run("tdp01", "export --db a.db --what households --out h.csv --tdp 01"), 0);
+	CHECK_EQ_INT(run("admin", "backup --db a.db --out b.db"), 0);
+	CHECK_EQ_INT(run("admin", "audit --db a.db --out log.csv"), 0);
+	const char *persons = sql1("a.db", "SELECT count(*) FROM person WHERE deleted = 0");
+	char want[256];
+	snprintf(want, sizeof want, "{\"what\":\"export_persons\",\"records\":%s,\"ids\":\"whole\",\"file\":\"p.csv\"}",
+	         persons);
+	CHECK_STR(sql1("a.db", "SELECT changes FROM audit_log WHERE action = 'bulk_read' AND user_login = 'admin' "
+	                       "ORDER BY id LIMIT 1"), want);
+	CHECK_STR(sql1("a.db", "SELECT json_extract(changes, '$.what') || ' ' || json_extract(changes, '$.ids') || ' ' || "
+	                       "(tdp_id = (SELECT id FROM tdp WHERE code = '01')) FROM audit_log WHERE user_login = 'tdp01' "
+	                       "AND action = 'bulk_read'"), "export_households masked 1");
+	CHECK_STR(sql1("a.db", "SELECT group_concat(json_extract(changes, '$.what'), ' ') FROM (SELECT * FROM audit_log "
+	                       "WHERE action = 'bulk_read' ORDER BY id)"),
+	          "export_persons export_households backup audit_log");
+	/* and the command shows them */
+	CHECK_EQ_INT(run("admin", "audit --db a.db"), 0);
+	CHECK(has(gn_e2e_out, "bulk_read"));
+}
+
+static void nothing_changes_or_empties_the_log(void)
+{
+	REQUIRE(gn_e2e_demo("a.db"));
+	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p.csv"), 0);
+	char before[64], cmd[1024];
+	snprintf(before, sizeof before, "%s", sql1("a.db", "SELECT count(*) || ':' || total(length(changes)) FROM audit_log"));
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"UPDATE audit_log SET user_login = 'nobody'\" 2>'%s'",
+	         gn_e2e_path("a.db"), gn_e2e_path("e1.txt"));
+	CHECK(system(cmd) != 0);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"DELETE FROM audit_log\" 2>'%s'", gn_e2e_path("a.db"), gn_e2e_path("e2.txt"));
+	CHECK(system(cmd) != 0);
+	char *e = gn_e2e_read("e2.txt", NULL);
+	CHECK(e && strstr(e, "the audit log cannot be changed"));
+	free(e);
+	CHECK_STR(sql1("a.db", "SELECT count(*) || ':' || total(length(changes)) FROM audit_log"), before);
+	/* the erasure the law asks for still goes through, and is recorded */
+	char person[64];
+	snprintf(person, sizeof person, "%s", sql1("a.db", "SELECT id FROM person WHERE deleted = 0 LIMIT 1"));
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"INSERT INTO audit_log(at, user_login, action, table_name, record_id, "
+	         "changes) VALUES ('2026-11-20T09:00:00Z', 'admin', 'update', 'person', '%s', "
+	         "'{\\\"full_name\\\":[\\\"A\\\",\\\"B\\\"]}')\"", gn_e2e_path("a.db"), person);
+	REQUIRE(system(cmd) == 0);
+	snprintf(cmd, sizeof cmd, "erase --db a.db --person %s --yes", person);
+	CHECK_EQ_INT(run("admin", cmd), 0);
+	snprintf(cmd, sizeof cmd, "SELECT changes FROM audit_log WHERE record_id = '%s' AND action = 'update'", person);
+	CHECK_STR(sql1("a.db", cmd), "{\"full_name\":[\"(erased)\",\"(erased)\"]}");
+	snprintf(cmd, sizeof cmd, "SELECT count(*) FROM audit_log WHERE record_id = '%s' AND action = 'erase'", person);
+	CHECK_STR(sql1("a.db", cmd), "1");
+	CHECK_STR(sql1("a.db", "SELECT count(*) FROM meta WHERE key = 'audit_erasing'"), "0");
+}
+
+/* A file whose indexes or triggers were dropped (the audit log's guard
+ * among them) is not a file gonha can vouch for: check says so. */
+static void check_finds_the_schema_changed(void)
+{
+	REQUIRE(gn_e2e_demo("a.db"));
+	CHECK_EQ_INT(run("admin", "check --db a.db"), 0);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"DROP INDEX person_household; DROP TRIGGER audit_log_no_delete\"",
+	         gn_e2e_path("a.db"));
+	REQUIRE(system(cmd) == 0);
+	CHECK_EQ_INT(run("admin", "check --db a.db"), 1);
+	CHECK(has(gn_e2e_out, "schema\t\tperson_household\tthe index person_household is missing"));
+	CHECK(has(gn_e2e_out, "schema\t\taudit_log_no_delete\tthe trigger audit_log_no_delete is missing"));
+}
+
+GN_TESTS(T(bulk_reads_are_in_the_log), T(nothing_changes_or_empties_the_log), T(check_finds_the_schema_changed))
