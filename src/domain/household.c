@@ -13,9 +13,9 @@
 
 int gn_this_year(void)
 {
-	char now[32];
-	gn_now_iso(now);
-	return atoi(now);
+	char today[11];
+	gn_today_iso(today); /* the ward's year, as its date */
+	return atoi(today);
 }
 
 static bool is_one_of(const char *s, const char *const *list)

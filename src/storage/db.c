@@ -450,9 +450,15 @@ void gn_now_iso(char out[32])
 
 void gn_today_iso(char out[11])
 {
+	/* the ward's own date: the instant (UTC) seen in the PC's time zone,
+	 * so that a visit at 04:22 on 2 December in Hà Nội is on the 2nd */
 	char now[32];
 	gn_now_iso(now);
-	snprintf(out, 11, "%.10s", now);
+	struct tm utc = { 0 }, local;
+	const char *end = strptime(now, "%Y-%m-%dT%H:%M:%SZ", &utc);
+	time_t t = end && !*end ? timegm(&utc) : (time_t)-1;
+	if (t == (time_t)-1 || !localtime_r(&t, &local) || strftime(out, 11, "%Y-%m-%d", &local) != 10)
+		snprintf(out, 11, "%.10s", now); /* a date given as it is */
 }
 
 void gn_uuid_new(char out[37])

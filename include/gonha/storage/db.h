@@ -81,7 +81,9 @@ char *gn_db_meta_get(sqlite3 *db, const char *key);
 /* Current UTC time as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" ($GONHA_NOW overrides,
  * for tests and deterministic demos). */
 void gn_now_iso(char out[32]);
-/* Today's date, YYYY-MM-DD, from the same clock as gn_now_iso. */
+/* Today's date, YYYY-MM-DD, from the same clock as gn_now_iso, in the
+ * PC's time zone (the ward's date: Asia/Ho_Chi_Minh on the office PC);
+ * the one "today" of gonha (SQL's gn_today() too). */
 void gn_today_iso(char out[11]);
 
 /* The date SQL's gn_today() returns on this connection ("YYYY-MM-DD"):
