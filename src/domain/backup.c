@@ -122,6 +122,20 @@ gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err)
 		return st;
 	if (!out_path || !*out_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "out", _("no output file given"));
+	/* a copy of a damaged file is no backup: restore would refuse it */
+	sqlite3_stmt *qc = NULL;
+	char first[256] = "";
+	if (sqlite3_prepare_v2(ctx->db, "PRAGMA quick_check(1)", -1, &qc, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "backup");
+	int qrc = sqlite3_step(qc);
+	if (qrc == SQLITE_ROW)
+		gn_db_col_copy(qc, 0, first, sizeof first);
+	sqlite3_finalize(qc);
+	if (qrc != SQLITE_ROW)
+		return gn_db_fail(ctx->db, err, "backup");
+	if (strcmp(first, "ok") != 0)
+		return gn_fail(err, GN_ERR_DB, _("the database is damaged (%s): no backup was made of it; run gonha check, and "
+		                                 "restore the last good backup"), first);
 	if ((st = copy_database(ctx->db, out_path, err)) != GN_OK)
 		return st;
 	sqlite3_stmt *q = NULL;

@@ -91,4 +91,19 @@ static void check_finds_the_schema_changed(void)
 	CHECK(has(gn_e2e_out, "schema\t\taudit_log_no_delete\tthe trigger audit_log_no_delete is missing"));
 }
 
-GN_TESTS(T(bulk_reads_are_in_the_log), T(nothing_changes_or_empties_the_log), T(check_finds_the_schema_changed))
+/* A damaged file is not copied into a backup that restore would refuse:
+ * the backup says so and makes nothing. */
+static void a_damaged_file_is_not_backed_up(void)
+{
+	REQUIRE(gn_e2e_run("admin", "demo --db d.db --tdps 2 --households 30") == 0);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "printf '\\015\\000\\000\\000\\377\\377' | dd of='%s' bs=1 seek=%d conv=notrunc "
+	         "2>/dev/null", gn_e2e_path("d.db"), 4096 * 6);
+	REQUIRE(system(cmd) == 0);
+	CHECK(run("admin", "backup --db d.db --out d.bak") != 0);
+	CHECK(has(gn_e2e_err, "the database is damaged"));
+	CHECK(gn_e2e_read("d.bak", NULL) == NULL);
+}
+
+GN_TESTS(T(bulk_reads_are_in_the_log), T(nothing_changes_or_empties_the_log), T(check_finds_the_schema_changed),
+         T(a_damaged_file_is_not_backed_up))
