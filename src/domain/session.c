@@ -294,6 +294,39 @@ out:
 	return rc;
 }
 
+/* A failed sign-in in the audit: the account's, or "not an account" (the
+ * name typed is never stored: it may be a password). At most 30 a minute,
+ * so that a script cannot flood the log; the throttle already allows one
+ * try per name per wait. */
+static gn_status audit_failure(sqlite3 *db, const attempt *a, const char *now, gn_err *err)
+{
+	if (sqlite3_db_readonly(db, "main") == 1)
+		return GN_OK;
+	sqlite3_stmt *q = NULL;
+	long recent = 0;
+	long long t = iso_to_epoch(now);
+	char minute_ago[32] = "";
+	if (t >= 0) {
+		time_t cut = (time_t)(t - 60);
+		struct tm tm;
+		gmtime_r(&cut, &tm);
+		strftime(minute_ago, sizeof minute_ago, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed' AND at >= ?1", -1, &q,
+	                       NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "audit_log");
+	sqlite3_bind_text(q, 1, minute_ago, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		recent = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (recent >= 30)
+		return GN_OK;
+	gn_ctx who = { .db = db };
+	snprintf(who.user.login, sizeof who.user.login, "%s", a->known ? a->login : "");
+	return gn_audit(&who, "sign_in_failed", "users", a->known ? a->user_id : NULL, NULL,
+	                a->known ? "{}" : "{\"name\":\"(not an account)\"}", err);
+}
+
 /* The right password: the count goes back to nothing (a failure to write
  * it fails the sign-in: closed, not open). */
 static gn_status clear_attempts(sqlite3 *db, const attempt *a, gn_err *err)
@@ -396,7 +429,8 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 	bool right = crypto_pwhash_str_verify(hash, nfc_ok ? nfc : "", nfc_ok ? strlen(nfc) : 0) == 0 && nfc_ok &&
 	             a.known && a.hash;
 	if (!right) {
-		rc = gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"));
+		if ((rc = audit_failure(ctx->db, &a, now, err)) == GN_OK)
+			rc = gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"));
 		goto out;
 	}
 	if (a.disabled) {

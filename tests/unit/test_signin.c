@@ -147,5 +147,34 @@ static void a_clock_set_back_never_locks_longer(void)
 	gn_db_close(db);
 }
 
-GN_TESTS(T(parallel_attempts_meet_the_delay), T(a_name_that_is_no_account_looks_like_one),
+/* Failed sign-ins are in the audit: the account's, or "not an account"
+ * (never the name typed), at most 30 a minute. */
+static void failed_sign_ins_are_audited(void)
+{
+	make_ward();
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	REQUIRE(gn_db_open(path, 0, &db, &err) == GN_OK);
+	gn_ctx ctx = { .db = db };
+	CHECK_EQ_INT(gn_sign_in(&ctx, "admin", "wrong", &err), GN_ERR_DENIED);
+	CHECK_EQ_INT(gn_sign_in(&ctx, "mk-typed-as-name", "wrong", &err), GN_ERR_DENIED);
+	gn_db_close(db);
+	CHECK_EQ_INT(query("SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed' AND user_login = 'admin' AND "
+	                   "record_id = (SELECT id FROM users WHERE login = 'admin')"), 1);
+	CHECK_EQ_INT(query("SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed' AND "
+	                   "json_extract(changes, '$.name') = '(not an account)'"), 1);
+	CHECK_EQ_INT(query("SELECT count(*) FROM audit_log WHERE changes LIKE '%mk-typed%' OR user_login LIKE '%mk-typed%'"), 0);
+	/* a script trying many names: the log takes 30 a minute */
+	REQUIRE(gn_db_open(path, 0, &db, &err) == GN_OK);
+	ctx.db = db;
+	for (int i = 0; i < 50; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "guess%d", i);
+		gn_sign_in(&ctx, name, "wrong", &err);
+	}
+	gn_db_close(db);
+	CHECK_EQ_INT(query("SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed'"), 30);
+}
+
+GN_TESTS(T(failed_sign_ins_are_audited), T(parallel_attempts_meet_the_delay), T(a_name_that_is_no_account_looks_like_one),
          T(a_clock_set_back_never_locks_longer))
