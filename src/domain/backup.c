@@ -47,6 +47,28 @@ static long long stamp_to_epoch(const char *stamp)
 	return (long long)timegm(&tm);
 }
 
+/* A copy of a damaged file is no backup: restore would refuse it. The
+ * copy is checked, not the live file: its pages are the source's, byte for
+ * byte, so this finds the source's damage and the copy's own, and reads a
+ * file nobody else is writing. */
+static gn_status check_copy(sqlite3 *dst, const char *dest_path, gn_err *err)
+{
+	sqlite3_stmt *qc = NULL;
+	char first[256] = "";
+	if (sqlite3_prepare_v2(dst, "PRAGMA quick_check(1)", -1, &qc, NULL) != SQLITE_OK)
+		return gn_db_fail(dst, err, dest_path);
+	int rc = sqlite3_step(qc);
+	if (rc == SQLITE_ROW)
+		gn_db_col_copy(qc, 0, first, sizeof first);
+	sqlite3_finalize(qc);
+	if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || (rc == SQLITE_ROW && strcmp(first, "ok") != 0))
+		return gn_fail(err, GN_ERR_DB, _("the database is damaged (%s): no backup was made of it; run gonha check, and "
+		                                 "restore the last good backup"), first[0] ? first : sqlite3_errstr(rc));
+	if (rc != SQLITE_ROW)
+		return gn_db_fail(dst, err, dest_path);
+	return GN_OK;
+}
+
 /* Copies the live database `src` into a new private file at dest_path
  * (which must not exist), written whole or not at all. */
 static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
@@ -87,6 +109,8 @@ static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
 			: gn_fail(err, GN_ERR_IO, _("cannot copy the database to %s: %s"), dest_path, sqlite3_errstr(rc));
 		goto out;
 	}
+	if ((st = check_copy(dst, dest_path, err)) != GN_OK)
+		goto out;
 	/* A backup is one self-contained file: no -wal or -shm beside it. The
 	 * copied header says WAL (the ward's mode); leaving WAL on a
 	 * connection in exclusive mode needs no -shm (which FUSE vfat cannot
@@ -122,20 +146,6 @@ gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err)
 		return st;
 	if (!out_path || !*out_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "out", _("no output file given"));
-	/* a copy of a damaged file is no backup: restore would refuse it */
-	sqlite3_stmt *qc = NULL;
-	char first[256] = "";
-	if (sqlite3_prepare_v2(ctx->db, "PRAGMA quick_check(1)", -1, &qc, NULL) != SQLITE_OK)
-		return gn_db_fail(ctx->db, err, "backup");
-	int qrc = sqlite3_step(qc);
-	if (qrc == SQLITE_ROW)
-		gn_db_col_copy(qc, 0, first, sizeof first);
-	sqlite3_finalize(qc);
-	if (qrc != SQLITE_ROW)
-		return gn_db_fail(ctx->db, err, "backup");
-	if (strcmp(first, "ok") != 0)
-		return gn_fail(err, GN_ERR_DB, _("the database is damaged (%s): no backup was made of it; run gonha check, and "
-		                                 "restore the last good backup"), first);
 	if ((st = copy_database(ctx->db, out_path, err)) != GN_OK)
 		return st;
 	sqlite3_stmt *q = NULL;

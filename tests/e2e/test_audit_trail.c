@@ -103,6 +103,17 @@ static void a_damaged_file_is_not_backed_up(void)
 	CHECK(run("admin", "backup --db d.db --out d.bak") != 0);
 	CHECK(has(gn_e2e_err, "the database is damaged"));
 	CHECK(gn_e2e_read("d.bak", NULL) == NULL);
+	/* nor into a snapshot beside it (the same copy the sign-out makes) */
+	CHECK(run("admin", "backup --db d.db") != 0);
+	CHECK(has(gn_e2e_err, "the database is damaged"));
+	char ls[1024];
+	snprintf(ls, sizeof ls, "ls -A '%s' | grep -c . ", gn_e2e_path("d.db.backups"));
+	FILE *p = popen(ls, "r");
+	REQUIRE(p);
+	int n = -1;
+	CHECK(fscanf(p, "%d", &n) == 1);
+	pclose(p);
+	CHECK_EQ_INT(n, 0);
 }
 
 GN_TESTS(T(bulk_reads_are_in_the_log), T(nothing_changes_or_empties_the_log), T(check_finds_the_schema_changed),
