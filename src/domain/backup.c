@@ -401,11 +401,91 @@ static void sweep_before_restore(const char *db_path)
 	gn_private_sweep(dir, prefix);
 }
 
+/* The restore's "restore" entry, written into the incoming copy so that it
+ * arrives with it: the database is replaced and the replacement recorded
+ * in one transaction, or neither. */
+static gn_status record_restore(gn_ctx *ctx, sqlite3 *stage, const char *from_path, const char *kept, gn_err *err)
+{
+	gn_ctx in_stage = *ctx;
+	in_stage.db = stage;
+	char changes[2 * PATH_MAX + 64] = "{}";
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(stage, "SELECT json_object('from', json_array(NULL, ?1), 'kept', json_array(NULL, ?2))",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(stage, err, from_path);
+	sqlite3_bind_text(q, 1, from_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, kept, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(changes, sizeof changes, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	gn_status st = gn_db_begin(stage, err);
+	if (st != GN_OK)
+		return st;
+	st = gn_audit(&in_stage, "restore", "meta", "database", NULL, changes, err);
+	if (st == GN_OK)
+		return gn_db_commit(stage, err);
+	gn_db_rollback(stage);
+	return st;
+}
+
+/* Copies the checked file into a private staging copy beside the database
+ * (a .part: locked while in use, swept if a kill leaves it), brings an
+ * older gonha's schema up to date there and records the restore in it. */
+static gn_status stage_restore(gn_ctx *ctx, sqlite3 *src, const char *from_path, const char *kept,
+                               const char *stage_part, sqlite3 **out, gn_err *err)
+{
+	sqlite3 *stage = NULL;
+	gn_status st = GN_OK;
+	*out = NULL;
+	FILE *fp = gn_private_create(stage_part, err);
+	if (!fp)
+		return err ? err->status : GN_ERR_IO;
+	fclose(fp);
+	if (sqlite3_open_v2(stage_part, &stage, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		st = gn_db_fail(stage, err, stage_part);
+		goto fail;
+	}
+	/* thrown away whole if cut short: no journal to roll back */
+	if (sqlite3_exec(stage, "PRAGMA journal_mode = OFF", NULL, NULL, NULL) != SQLITE_OK) {
+		st = gn_db_fail(stage, err, stage_part);
+		goto fail;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(stage, "main", src, "main");
+	if (!b) {
+		st = gn_fail(err, GN_ERR_IO, _("cannot restore from %s: %s; nothing was changed"), from_path,
+		             sqlite3_errmsg(stage));
+		goto fail;
+	}
+	int rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		st = rc == SQLITE_FULL
+			? gn_fail(err, GN_ERR_IO, _("%s: the disk is full; nothing was saved"), stage_part)
+			: gn_fail(err, GN_ERR_IO, _("cannot restore from %s: %s; nothing was changed"), from_path,
+			          sqlite3_errstr(rc));
+		goto fail;
+	}
+	/* no -wal/-shm beside a file that lives for one restore */
+	if (sqlite3_exec(stage, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		st = gn_db_fail(stage, err, stage_part);
+		goto fail;
+	}
+	if ((st = gn_db_migrate_to(stage, gn_db_latest_version(), err)) != GN_OK ||
+	    (st = record_restore(ctx, stage, from_path, kept, err)) != GN_OK)
+		goto fail;
+	*out = stage;
+	return GN_OK;
+fail:
+	gn_db_close(stage);
+	return st;
+}
+
 gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bool allow_other_ward,
                      char *kept_path, size_t kept_size, gn_err *err)
 {
-	sqlite3 *src = NULL;
-	char now[32], stamp[16], kept[PATH_MAX];
+	sqlite3 *src = NULL, *stage = NULL;
+	char now[32], stamp[16], kept[PATH_MAX], stage_part[PATH_MAX + 32] = "";
 	gn_status st;
 
 	if (kept_path && kept_size)
@@ -422,12 +502,17 @@ gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bo
 	snprintf(kept, sizeof kept, "%s.before-restore-%s", db_path, stamp);
 	for (int i = 2; access(kept, F_OK) == 0 && i < 100; i++)
 		snprintf(kept, sizeof kept, "%s.before-restore-%s-%d", db_path, stamp, i);
+	char stage_name[PATH_MAX + 16];
+	snprintf(stage_name, sizeof stage_name, "%s.before-restore-incoming", db_path);
+	gn_private_part_path(stage_name, stage_part, sizeof stage_part);
+	if ((st = stage_restore(ctx, src, from_path, kept, stage_part, &stage, err)) != GN_OK)
+		goto out;
 	if ((st = copy_database(ctx->db, kept, err)) != GN_OK)
 		goto out;
 	if (kept_path && kept_size)
 		snprintf(kept_path, kept_size, "%s", kept);
-
-	sqlite3_backup *b = sqlite3_backup_init(ctx->db, "main", src, "main");
+	/* one transaction: the whole ward replaced, its "restore" entry with it */
+	sqlite3_backup *b = sqlite3_backup_init(ctx->db, "main", stage, "main");
 	if (!b) {
 		st = gn_fail(err, GN_ERR_IO, _("cannot restore from %s: %s; nothing was changed"), from_path,
 		             sqlite3_errmsg(ctx->db));
@@ -435,33 +520,13 @@ gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bo
 	}
 	int rc = sqlite3_backup_step(b, -1);
 	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		st = gn_fail(err, GN_ERR_IO, _("cannot restore from %s: %s; nothing was changed"), from_path,
 		             sqlite3_errstr(rc));
-		goto out;
-	}
-	/* An older gonha's file: bring its schema up to date. */
-	if ((st = gn_db_migrate_to(ctx->db, gn_db_latest_version(), err)) != GN_OK)
-		goto out;
-	/* Recorded in the restored database, so its log tells where it came from. */
-	char changes[2 * PATH_MAX + 64] = "{}";
-	if ((st = gn_db_begin(ctx->db, err)) == GN_OK) {
-		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(ctx->db, "SELECT json_object('from', json_array(NULL, ?1), 'kept', "
-		                       "json_array(NULL, ?2))", -1, &q, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(q, 1, from_path, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 2, kept, -1, SQLITE_STATIC);
-			if (sqlite3_step(q) == SQLITE_ROW)
-				snprintf(changes, sizeof changes, "%s", (const char *)sqlite3_column_text(q, 0));
-		}
-		sqlite3_finalize(q);
-		st = gn_audit(ctx, "restore", "meta", "database", NULL, changes, err);
-		if (st == GN_OK)
-			st = gn_db_commit(ctx->db, err);
-		else
-			gn_db_rollback(ctx->db);
-	}
 out:
+	gn_db_close(stage);
+	if (stage_part[0])
+		gn_private_discard(stage_part); /* never published: it lived for this restore */
 	gn_db_close(src);
 	return st;
 }

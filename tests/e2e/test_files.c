@@ -127,9 +127,16 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Starts `gonha export` of persons with ids to out in the test folder. */
-static pid_t start_export(const char *db, const char *out)
+/* Starts `gonha <args>` (NULL-ended) as the ward officer in the test
+ * folder, quiet. */
+static pid_t start_gonha(const char *const args[])
 {
+	char *argv[16];
+	int n = 0;
+	argv[n++] = (char *)bin();
+	for (int i = 0; args[i] && n < 15; i++)
+		argv[n++] = (char *)args[i];
+	argv[n] = NULL;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -143,10 +150,17 @@ static pid_t start_export(const char *db, const char *out)
 		setenv("GONHA_LANG", "en", 1);
 		setenv("GONHA_USER", "admin", 1);
 		setenv("GONHA_PASSWORD", "demo", 1);
-		execl(bin(), bin(), "export", "--db", db, "--what", "persons", "--out", out, "--with-ids", (char *)NULL);
+		execv(bin(), argv);
 		_exit(127);
 	}
 	return pid;
+}
+
+/* Starts `gonha export` of persons with ids to out in the test folder. */
+static pid_t start_export(const char *db, const char *out)
+{
+	const char *args[] = { "export", "--db", db, "--what", "persons", "--out", out, "--with-ids", NULL };
+	return start_gonha(args);
 }
 
 /* kill -9 a persons export of a big ward as soon as its .part holds rows.
@@ -292,6 +306,79 @@ static void leftover_snapshots_are_cleared(void)
 	CHECK(no_leftovers(path_of("a.db.backups")));
 	CHECK_EQ_INT(run("restore --db a.db --from a.db.backups/ward-20261120-090000.db"), 0);
 	CHECK(!exists("a.db.before-restore-20261101-080000.db.part"));
+	CHECK(no_leftovers(gn_test_tmpdir()));
+}
+
+/* kill -9 a restore as soon as `name` (in the test folder) exists; true if
+ * it was caught before it ended. */
+static bool kill_restore_at(const char *db, const char *from, const char *name)
+{
+	const char *args[] = { "restore", "--db", db, "--from", from, NULL };
+	pid_t pid = start_gonha(args);
+	if (pid < 0)
+		return false;
+	bool caught = false;
+	for (;;) {
+		if (exists(name)) {
+			caught = kill(pid, SIGKILL) == 0;
+			break;
+		}
+		int status;
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return false;
+		sleep_ms(1);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	return caught && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+/* How many audit rows of a.db match `where` (sqlite3 shell), -1 on error. */
+static int audit_rows(const char *db, const char *where)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"SELECT count(*) FROM audit_log WHERE %s\"", path_of(db), where);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	int n = -1;
+	if (fscanf(p, "%d", &n) != 1)
+		n = -1;
+	pclose(p);
+	return n;
+}
+
+/* A restore killed at any moment leaves either the ward as it was (and no
+ * "restore" entry) or the restored ward with its entry: the replacement
+ * and its record are one transaction. */
+static void a_restore_killed_anywhere_leaves_one_ward_or_the_other(void)
+{
+	fresh_folder();
+	demo("a.db", 2000);
+	REQUIRE(run("backup --db a.db --out b.db") == 0);
+	/* after the backup: an export, recorded in a.db only */
+	REQUIRE(run("export --db a.db --what households --out h.csv") == 0);
+	const char *export_row = "action = 'bulk_read' AND changes LIKE '%h.csv%'";
+	REQUIRE(audit_rows("a.db", export_row) == 1);
+	/* the moments a restore goes through: its incoming copy being made,
+	 * the current ward being kept aside, the replacement */
+	const char *moments[] = { "a.db.before-restore-incoming.part", "a.db.before-restore-20261120-090000.part",
+		                  "a.db.before-restore-20261120-090000" };
+	int caught = 0;
+	for (size_t i = 0; i < sizeof moments / sizeof *moments; i++) {
+		caught += kill_restore_at("a.db", "b.db", moments[i]);
+		CHECK_EQ_INT(run("check --db a.db"), 0);
+		int restored = audit_rows("a.db", "action = 'restore'"), exported = audit_rows("a.db", export_row);
+		CHECK((restored == 0 && exported == 1) || (restored == 1 && exported == 0));
+		if (restored == 1)
+			break; /* the kill came after the end: nothing more to cut */
+	}
+	fprintf(stderr, "  (%d of the restores caught by kill -9 half-way)\n", caught);
+	/* the next restore is not hindered by what a kill left, and is whole */
+	CHECK_EQ_INT(run("restore --db a.db --from b.db"), 0);
+	CHECK_EQ_INT(audit_rows("a.db", export_row), 0);
+	CHECK(audit_rows("a.db", "action = 'restore'") >= 1);
+	CHECK(!exists("a.db.before-restore-incoming.part"));
 	CHECK(no_leftovers(gn_test_tmpdir()));
 }
 
@@ -584,5 +671,5 @@ static void export_and_backup_on_exfat(void)
 }
 
 GN_TESTS(T(an_export_killed_halfway_is_done_again), T(a_second_gonha_writing_the_same_file_is_not_harmed),
-         T(leftover_snapshots_are_cleared), T(an_export_to_a_full_disk_fails_whole),
+         T(leftover_snapshots_are_cleared), T(a_restore_killed_anywhere_leaves_one_ward_or_the_other), T(an_export_to_a_full_disk_fails_whole),
          T(export_and_backup_on_vfat), T(export_on_vfat_through_fuse), T(export_and_backup_on_exfat))
