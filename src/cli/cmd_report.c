@@ -69,10 +69,10 @@ static gn_status write_report(gn_ctx *ctx, gn_census *census, const char *missin
 	                       : gn_report_write(ctx, &census->coverage, opt, out, err);
 	if (!out_path)
 		return st;
-	int write_errno = ferror(out) ? errno : 0;
+	int write_errno = err->sys_errno ? err->sys_errno : ferror(out) ? errno : 0;
 	if (fclose(out) != 0 && !write_errno)
 		write_errno = errno;
-	if (st == GN_OK && write_errno)
+	if (write_errno && (st == GN_OK || st == GN_ERR_IO)) /* with the file and the cause */
 		st = gn_private_write_fail(err, out_path, write_errno);
 	if (st == GN_OK)
 		return gn_private_publish(part, out_path, err);

@@ -8,6 +8,7 @@
 static void set_msg(gn_err *err, gn_status status, const char *fmt, va_list ap)
 {
 	err->status = status;
+	err->sys_errno = 0;
 	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 	/* One line: a message must never break a screen or a log line. */
 	for (char *p = err->msg; *p; p++)

@@ -154,8 +154,23 @@ static void final_name(const char *part_path, char *out, size_t size)
 gn_status gn_private_write_fail(gn_err *err, const char *path, int errnum)
 {
 	if (errnum == ENOSPC || errnum == EDQUOT)
-		return gn_fail(err, GN_ERR_IO, _("%s: the disk is full; nothing was saved"), path);
-	return gn_fail(err, GN_ERR_IO, _("cannot write %s: %s"), path, strerror(errnum));
+		gn_fail(err, GN_ERR_IO, _("%s: the disk is full; nothing was saved"), path);
+	else
+		gn_fail(err, GN_ERR_IO, _("cannot write %s: %s"), path, strerror(errnum));
+	if (err)
+		err->sys_errno = errnum;
+	return GN_ERR_IO;
+}
+
+gn_status gn_stream_write_fail(gn_err *err, int errnum)
+{
+	if (errnum == ENOSPC || errnum == EDQUOT)
+		gn_fail(err, GN_ERR_IO, "%s", _("the disk is full; nothing was saved"));
+	else
+		gn_fail(err, GN_ERR_IO, _("could not write the export: %s"), strerror(errnum ? errnum : EIO));
+	if (err)
+		err->sys_errno = errnum ? errnum : EIO;
+	return GN_ERR_IO;
 }
 
 /* What SQLite may keep beside a database it writes (a backup's .part). */

@@ -230,7 +230,7 @@ gn_status gn_export_stream(gn_ctx *ctx, const gn_census *census, const gn_export
 	st = export_records(ctx, census, opt, &w, rows, err);
 	ex_sink_close(&w, st == GN_OK, err);
 	if (st == GN_OK && ferror(out))
-		st = gn_fail(err, GN_ERR_IO, _("could not write the export"));
+		st = gn_stream_write_fail(err, errno);
 	return st;
 }
 
@@ -276,10 +276,10 @@ static gn_status export_file(gn_ctx *ctx, const gn_census *census, const gn_expo
 	static char iobuf[1 << 16];
 	setvbuf(out, iobuf, _IOFBF, sizeof iobuf);
 	gn_status st = gn_export_stream(ctx, census, opt, out, rows, err);
-	int write_errno = ferror(out) ? errno : 0;
+	int write_errno = err->sys_errno ? err->sys_errno : ferror(out) ? errno : 0;
 	if (fclose(out) != 0 && !write_errno)
 		write_errno = errno;
-	if (st == GN_OK && write_errno) /* a full disk says so */
+	if (write_errno && (st == GN_OK || st == GN_ERR_IO)) /* a full disk says so, with the file */
 		st = gn_private_write_fail(err, path, write_errno);
 	if (st == GN_OK)
 		return gn_private_publish(part, path, err);

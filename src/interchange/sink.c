@@ -374,7 +374,7 @@ gn_status ex_sink_end_row(ex_sink *s, gn_err *err)
 		s->first = true;
 		if (s->failed)
 			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-		return ferror(s->out) ? gn_fail(err, GN_ERR_IO, _("could not write the export")) : GN_OK;
+		return ferror(s->out) ? gn_stream_write_fail(err, errno) : GN_OK;
 	}
 	ex_xlsx *x = s->x;
 	if (s->failed)
@@ -439,10 +439,13 @@ gn_status ex_sink_close(ex_sink *s, bool ok, gn_err *err)
 				write_note(x, s->rows);
 		}
 		/* the zip is put together here (also when not ok: it frees) */
+		errno = 0;
 		lxw_error e = workbook_close(x->wb);
+		int sys = errno; /* a full disk is a system error inside the zip's */
 		x->wb = NULL;
 		if (ok && e != LXW_NO_ERROR)
-			st = gn_fail(err, GN_ERR_IO, _("could not write the workbook: %s"), lxw_strerror(e));
+			st = sys ? gn_stream_write_fail(err, sys)
+			         : gn_fail(err, GN_ERR_IO, _("could not write the workbook: %s"), lxw_strerror(e));
 	}
 	xlsx_free(s);
 	return st;
@@ -469,6 +472,8 @@ gn_status ex_write_xlsx(const char *path, const char *sheet, long sheet_rows, ex
 		if (st == GN_OK)
 			st = cs;
 	}
+	if (st == GN_ERR_IO && err && err->sys_errno) /* the file and the cause */
+		st = gn_private_write_fail(err, path, err->sys_errno);
 	if (st == GN_OK)
 		return gn_private_publish(part, path, err);
 	gn_private_discard(part);

@@ -414,8 +414,12 @@ static void an_export_to_a_full_disk_fails_whole(void)
 		SKIP("cannot mount a tmpfs here");
 	CHECK(run_in("vi", "export --db a.db --what persons --out tiny/p.csv --with-ids") != 0);
 	fprintf(stderr, "  (export to a full disk said: %s)\n", strtok(err_text, "\n") ? err_text : "");
-	CHECK(strstr(err_text, "không ghi được") != NULL || strstr(err_text, "đầy") != NULL);
+	/* the file and the cause, as a backup says it */
+	CHECK(strstr(err_text, "tiny/p.csv: ổ đĩa đã đầy; chưa lưu được gì") != NULL);
 	CHECK_EQ_INT(count_ending(disk, ""), 0); /* nothing published, no .part */
+	CHECK(run_in("vi", "export --db a.db --what persons --out tiny/p.xlsx --with-ids") != 0);
+	CHECK(strstr(err_text, "tiny/p.xlsx: ổ đĩa đã đầy; chưa lưu được gì") != NULL);
+	CHECK_EQ_INT(count_ending(disk, ""), 0);
 	CHECK(run_in("vi", "backup --db a.db --out tiny/b.db") != 0);
 	CHECK(strstr(err_text, "tiny/b.db: ổ đĩa đã đầy; chưa lưu được gì") != NULL);
 	CHECK_EQ_INT(count_ending(disk, ""), 0);

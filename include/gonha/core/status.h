@@ -29,6 +29,7 @@ typedef struct gn_err {
 	char msg[GN_ERR_MSG_MAX]; /* UTF-8, one line, no trailing newline */
 	char field[64];          /* the form field or column the error is about, or "" */
 	long line;               /* CSV or form file line, or 0 */
+	int sys_errno;           /* the system error behind a failed write, or 0 */
 } gn_err;
 
 /* Fills err (if not NULL) and returns status, so callers can write

@@ -70,6 +70,10 @@ int gn_private_sweep(const char *dir, const char *prefix);
  * nothing was saved" for ENOSPC or EDQUOT, else the system's reason.
  * Returns GN_ERR_IO. */
 gn_status gn_private_write_fail(gn_err *err, const char *path, int errnum);
+/* The same for a stream whose path the writer does not know: says why and
+ * keeps errnum in err->sys_errno, so that whoever opened the file names it
+ * (gn_private_write_fail) in the message the user sees. */
+gn_status gn_stream_write_fail(gn_err *err, int errnum);
 
 /* Erases a person's personal data on request (ward officer only), in one
  * transaction: the name, birth year, sex, relation, CCCD and every answer
