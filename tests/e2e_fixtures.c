@@ -110,6 +110,7 @@ const char *gn_e2e_sql1(const char *db, const char *sql)
 	return buf;
 }
 
+/* The refusals the log records are no change: left out. */
 const char *gn_e2e_fingerprint(const char *db)
 {
 	static char buf[1 << 14];
@@ -117,7 +118,7 @@ const char *gn_e2e_fingerprint(const char *db)
 	         gn_e2e_sql1(db, "SELECT (SELECT count(*) || ':' || total(rev) || ':' || group_concat(version) FROM "
 	                         "(SELECT rev, version FROM household ORDER BY id)) || '|' || (SELECT count(*) || ':' || "
 	                         "total(rev) || ':' || group_concat(version) FROM (SELECT rev, version FROM person ORDER BY "
-	                         "id)) || '|' || (SELECT count(*) FROM audit_log) || '|' || "
+	                         "id)) || '|' || (SELECT count(*) FROM audit_log WHERE action <> 'refused') || '|' || "
 	                         "(SELECT count(*) FROM merge_conflict)"));
 	return buf;
 }

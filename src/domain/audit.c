@@ -345,3 +345,16 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+bool gn_audit_action_known(const char *action)
+{
+	/* every action a gn_audit caller writes */
+	static const char *const actions[] = { "create", "update", "remove", "move", "erase", "assign", "disable",
+		                               "enable", "password", "restore", "bulk_read", "refused",
+		                               "sign_in_failed", "keep_as_conflict", "conflict_take_incoming",
+		                               "conflict_keep_local" };
+	for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
+		if (strcmp(action, actions[i]) == 0)
+			return true;
+	return false;
+}

@@ -294,12 +294,13 @@ out:
 	return rc;
 }
 
-/* A failed sign-in in the audit: the account's, or "not an account" (the
- * name typed is never stored: it may be a password). At most 30 a minute,
- * so that a script cannot flood the log; the throttle already allows one
- * try per name per wait. */
-static gn_status audit_failure(sqlite3 *db, const attempt *a, const char *now, gn_err *err)
+/* Records that something was refused (a failed sign-in, an action out of
+ * scope), at most 30 of one kind a minute, so that a script cannot flood
+ * the log; nothing is recorded in a file opened read-only. */
+static gn_status audit_limited(gn_ctx *who, const char *now, const char *action, const char *table,
+                               const char *record, const char *tdp, const char *changes, gn_err *err)
 {
+	sqlite3 *db = who->db;
 	if (sqlite3_db_readonly(db, "main") == 1)
 		return GN_OK;
 	sqlite3_stmt *q = NULL;
@@ -312,19 +313,29 @@ static gn_status audit_failure(sqlite3 *db, const attempt *a, const char *now, g
 		gmtime_r(&cut, &tm);
 		strftime(minute_ago, sizeof minute_ago, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	}
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed' AND at >= ?1", -1, &q,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_log WHERE action = ?1 AND at >= ?2", -1, &q, NULL) !=
+	    SQLITE_OK)
 		return gn_db_fail(db, err, "audit_log");
-	sqlite3_bind_text(q, 1, minute_ago, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 1, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, minute_ago, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		recent = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	if (recent >= 30)
 		return GN_OK;
+	return gn_audit(who, action, table, record, tdp, changes, err);
+}
+
+/* A failed sign-in in the audit: the account's, or "not an account" (the
+ * name typed is never stored: it may be a password). At most 30 a minute,
+ * so that a script cannot flood the log; the throttle already allows one
+ * try per name per wait. */
+static gn_status audit_failure(sqlite3 *db, const attempt *a, const char *now, gn_err *err)
+{
 	gn_ctx who = { .db = db };
 	snprintf(who.user.login, sizeof who.user.login, "%s", a->known ? a->login : "");
-	return gn_audit(&who, "sign_in_failed", "users", a->known ? a->user_id : NULL, NULL,
-	                a->known ? "{}" : "{\"name\":\"(not an account)\"}", err);
+	return audit_limited(&who, now, "sign_in_failed", "users", a->known ? a->user_id : NULL, NULL,
+	                     a->known ? "{}" : "{\"name\":\"(not an account)\"}", err);
 }
 
 /* The right password: the count goes back to nothing (a failure to write
@@ -451,6 +462,54 @@ out:
 	return rc;
 }
 
+/* A refusal someone was told about, for the audit: who, which TDP was
+ * asked for, why. Inside a transaction it is written when the transaction
+ * ends (gn_db_after_tx), so that a rollback does not take it along; the
+ * last one per connection. */
+typedef struct refusal {
+	sqlite3 *db;
+	char login[64];
+	char tdp[64];
+	const char *why; /* "officer_only" or "not_your_tdp" */
+} refusal;
+#define REFUSALS_MAX 8
+static refusal refusals[REFUSALS_MAX];
+
+static void write_refusal(sqlite3 *db, void *arg)
+{
+	refusal *r = arg;
+	gn_ctx who = { .db = db };
+	snprintf(who.user.login, sizeof who.user.login, "%s", r->login);
+	char now[32], changes[64];
+	gn_now_iso(now);
+	snprintf(changes, sizeof changes, "{\"why\":\"%s\"}", r->why);
+	/* not recorded (a full disk): the refusal stands all the same */
+	audit_limited(&who, now, "refused", NULL, NULL, r->tdp[0] ? r->tdp : NULL, changes, NULL);
+	r->db = NULL;
+}
+
+static void note_refusal(const gn_ctx *ctx, const char *tdp_id, const char *why)
+{
+	if (!ctx || !ctx->db)
+		return;
+	refusal *r = NULL;
+	for (int i = 0; i < REFUSALS_MAX && !r; i++)
+		if (refusals[i].db == ctx->db)
+			r = &refusals[i];
+	for (int i = 0; i < REFUSALS_MAX && !r; i++)
+		if (!refusals[i].db)
+			r = &refusals[i];
+	if (!r)
+		return;
+	r->db = ctx->db;
+	snprintf(r->login, sizeof r->login, "%s", ctx->user.login);
+	/* the TDP asked for, as typed, cut short: it is shown cleaned */
+	snprintf(r->tdp, sizeof r->tdp, "%s", tdp_id ? tdp_id : "");
+	r->why = why;
+	if (sqlite3_get_autocommit(ctx->db) || !gn_db_after_tx(ctx->db, write_refusal, r))
+		write_refusal(ctx->db, r);
+}
+
 bool gn_scope_all(const gn_ctx *ctx)
 {
 	return ctx->user.role == GN_ROLE_WARD_OFFICER;
@@ -460,6 +519,8 @@ gn_status gn_scope_require_officer(const gn_ctx *ctx, gn_err *err)
 {
 	if (gn_scope_all(ctx))
 		return GN_OK;
+	if (err) /* told to someone: recorded (a probe passes no err) */
+		note_refusal(ctx, NULL, "officer_only");
 	return gn_fail(err, GN_ERR_DENIED, _("only a ward officer may do this"));
 }
 
@@ -483,6 +544,8 @@ gn_status gn_scope_require_tdp(gn_ctx *ctx, const char *tdp_id, gn_err *err)
 		rc = gn_db_fail(ctx->db, err, "user_tdp");
 out:
 	sqlite3_finalize(st);
+	if (rc == GN_ERR_DENIED && err) /* told to someone: recorded (a probe passes no err) */
+		note_refusal(ctx, tdp_id, "not_your_tdp");
 	return rc;
 }
 

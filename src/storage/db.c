@@ -110,6 +110,45 @@ void gn_db_journal_wal(sqlite3 *db)
 	(void)journal_mode(db, "wal");
 }
 
+/* One job per connection, run once its transaction has ended, committed
+ * or rolled back (gn_db_after_tx). */
+#define AFTER_TX_MAX 16
+static struct {
+	sqlite3 *db;
+	gn_db_tx_job fn;
+	void *arg;
+} after_tx[AFTER_TX_MAX];
+
+bool gn_db_after_tx(sqlite3 *db, gn_db_tx_job fn, void *arg)
+{
+	int free_slot = -1;
+	for (int i = 0; i < AFTER_TX_MAX; i++) {
+		if (after_tx[i].db == db && after_tx[i].fn == fn) {
+			after_tx[i].arg = arg;
+			return true;
+		}
+		if (!after_tx[i].db && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot < 0)
+		return false;
+	after_tx[free_slot].db = db;
+	after_tx[free_slot].fn = fn;
+	after_tx[free_slot].arg = arg;
+	return true;
+}
+
+static void run_after_tx(sqlite3 *db)
+{
+	for (int i = 0; i < AFTER_TX_MAX; i++)
+		if (after_tx[i].db == db) {
+			gn_db_tx_job fn = after_tx[i].fn;
+			void *arg = after_tx[i].arg;
+			after_tx[i].db = NULL; /* once: the job may start a transaction of its own */
+			fn(db, arg);
+		}
+}
+
 gn_status gn_db_begin(sqlite3 *db, gn_err *err)
 {
 	return gn_db_exec(db, "BEGIN IMMEDIATE", err);
@@ -120,6 +159,8 @@ gn_status gn_db_commit(sqlite3 *db, gn_err *err)
 	gn_status st = gn_db_exec(db, "COMMIT", err);
 	if (st != GN_OK)
 		gn_db_rollback(db);
+	else
+		run_after_tx(db);
 	return st;
 }
 
@@ -127,6 +168,7 @@ void gn_db_rollback(sqlite3 *db)
 {
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	run_after_tx(db);
 }
 
 static int pragma_int(sqlite3 *db, const char *sql, int *out)
@@ -359,6 +401,7 @@ gn_status gn_db_close(sqlite3 *db)
 {
 	if (!db)
 		return GN_OK;
+	gn_db_rollback(db); /* a transaction left open ends here, and its jobs run */
 	for (int i = 0; i < CACHED_MAX; i++)
 		if (cached[i].db == db) {
 			sqlite3_finalize(cached[i].st);

@@ -65,16 +65,6 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-static bool known_action(const char *s)
-{
-	static const char *const actions[] = { "create", "update", "remove", "erase", "assign",
-	                                       "disable", "enable", "password", "restore" };
-	for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
-		if (strcmp(s, actions[i]) == 0)
-			return true;
-	return false;
-}
-
 static void set_dates(audit_criteria *c, const char *v)
 {
 	const char *dots = strstr(v, "..");
@@ -105,7 +95,7 @@ static bool parse_filter(const char *line, audit_criteria *c, char *msg, size_t 
 		if (!k) {
 			if (looks_like_date(v)) k = "date";
 			else if (all_digits(v)) k = "tdp";
-			else if (known_action(v)) k = "action";
+			else if (gn_audit_action_known(v)) k = "action";
 			else k = "user";
 		}
 		if (!strcmp(k, "user") || !strcmp(k, "u") || !strcmp(k, "người") || !strcmp(k, "nguoi"))

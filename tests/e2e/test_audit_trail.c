@@ -116,5 +116,36 @@ static void a_damaged_file_is_not_backed_up(void)
 	CHECK_EQ_INT(n, 0);
 }
 
+/* What a TDP leader was refused is in the log, with the TDP asked for:
+ * whole IDs, another TDP's list, another TDP's households in an import
+ * (refused inside its transaction, which is rolled back: the record stays).
+ * A script cannot flood the log with refusals. */
+static void refusals_are_in_the_log(void)
+{
+	REQUIRE(gn_e2e_demo("a.db"));
+	CHECK(run("tdp01", "export --db a.db --what persons --out p.csv --with-ids") != 0);
+	CHECK(run("tdp01", "list --db a.db --tdp 02") != 0);
+	CHECK(run("tdp01", "user list --db a.db") != 0);
+	const char *list = "tdp_code,house_no,alley,street,head_name,head_birth_year,head_sex\n"
+	                   "02,101,ngõ 9,Lương Ngọc Quyến,Trần Văn Tâm,1961,male\n";
+	gn_e2e_write("list.csv", list, strlen(list));
+	CHECK(run("tdp01", "import list.csv --db a.db") != 0);
+	CHECK(has(gn_e2e_err, "TDP 02 is not yours"));
+	CHECK_STR(sql1("a.db", "SELECT count(*) FROM person WHERE full_name = 'Trần Văn Tâm'"), "0");
+	CHECK_STR(sql1("a.db", "SELECT group_concat(json_extract(changes, '$.why') || ':' || "
+	                       "coalesce((SELECT code FROM tdp WHERE id = audit_log.tdp_id), '-'), ' ') "
+	                       "FROM (SELECT * FROM audit_log WHERE action = 'refused' AND user_login = 'tdp01' "
+	                       "ORDER BY id) AS audit_log"),
+	          "officer_only:- not_your_tdp:02 officer_only:- not_your_tdp:02");
+	/* a ward officer's own work is never "refused" */
+	CHECK_EQ_INT(run("admin", "list --db a.db --tdp 02"), 0);
+	CHECK_STR(sql1("a.db", "SELECT count(*) FROM audit_log WHERE action = 'refused' AND user_login = 'admin'"), "0");
+	/* a loop of refusals: 30 a minute reach the log */
+	for (int i = 0; i < 40; i++)
+		run("tdp01", "list --db a.db --tdp 03");
+	CHECK_STR(sql1("a.db", "SELECT count(*) FROM audit_log WHERE action = 'refused'"), "30");
+}
+
 GN_TESTS(T(bulk_reads_are_in_the_log), T(nothing_changes_or_empties_the_log), T(check_finds_the_schema_changed),
-         T(a_damaged_file_is_not_backed_up))
+         T(a_damaged_file_is_not_backed_up),
+         T(refusals_are_in_the_log))

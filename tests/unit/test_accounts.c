@@ -95,6 +95,7 @@ static void bad_accounts_are_refused_and_change_nothing(void)
 	const char *codes[] = { "02", NULL };
 	const char *no_such[] = { "99", NULL };
 	long users = count("SELECT count(*) FROM users"), audits = count("SELECT count(*) FROM audit_log");
+	/* nothing changed; the one refusal (a TDP leader adding an account) is recorded */
 	char long_name[40];
 	memset(long_name, 'b', 39);
 	long_name[39] = '\0';
@@ -107,7 +108,8 @@ static void bad_accounts_are_refused_and_change_nothing(void)
 	CHECK_EQ_INT(gn_user_add(&officer, "lan", NULL, GN_ROLE_TDP_LEADER, "pw-1234", codes, &err), GN_ERR_CONFLICT);
 	CHECK_EQ_INT(gn_user_add(&leader, "binh", NULL, GN_ROLE_TDP_LEADER, "pw-1234", codes, &err), GN_ERR_DENIED);
 	CHECK_EQ_INT(count("SELECT count(*) FROM users"), users);
-	CHECK_EQ_INT(count("SELECT count(*) FROM audit_log"), audits);
+	CHECK_EQ_INT(count("SELECT count(*) FROM audit_log"), audits + 1);
+	CHECK_EQ_INT(count("SELECT count(*) FROM audit_log WHERE action = 'refused' AND user_login = 'lan'"), 1);
 	teardown();
 }
 

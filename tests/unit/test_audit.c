@@ -233,6 +233,16 @@ static void random_edits_match_the_log_one_by_one(void)
 	}
 	gn_audit_entries_free(log, n);
 	free(want);
+	/* every action these edits wrote is one the audit screen's search knows */
+	sqlite3_stmt *acts = NULL;
+	REQUIRE(sqlite3_prepare_v2(officer.db, "SELECT DISTINCT action FROM audit_log", -1, &acts, NULL) == SQLITE_OK);
+	while (sqlite3_step(acts) == SQLITE_ROW) {
+		const char *action = (const char *)sqlite3_column_text(acts, 0);
+		if (!gn_audit_action_known(action))
+			fprintf(stderr, "  action %s is not known\n", action);
+		CHECK(gn_audit_action_known(action));
+	}
+	sqlite3_finalize(acts);
 	teardown();
 }
 
@@ -303,7 +313,7 @@ static void exports_csv_private_and_never_overwrites(void)
 	CHECK(access(path, F_OK) != 0);
 	CHECK_EQ_INT(gn_audit_export_csv(&officer, &f, path, &rows, &err), GN_OK);
 	umask(old_mask);
-	CHECK_EQ_INT(rows, 1);
+	CHECK_EQ_INT(rows, 2); /* the ward's creation, and the leader's refused try */
 	struct stat sb;
 	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
 	FILE *fp = fopen(path, "r");
@@ -323,4 +333,41 @@ static void exports_csv_private_and_never_overwrites(void)
 	teardown();
 }
 
-GN_TESTS(T(random_edits_match_the_log_one_by_one), T(filters_and_pages), T(exports_csv_private_and_never_overwrites))
+static long refused_rows(sqlite3 *db)
+{
+	sqlite3_stmt *q = NULL;
+	long n = -1;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_log WHERE action = 'refused'", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* A refusal told to someone is recorded, also when it happened inside a
+ * transaction that was then rolled back; a probe (no err) is not. */
+static void a_refusal_outlives_its_rollback(void)
+{
+	setup();
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_scope_require_tdp(&leader, tdp2.id, NULL), GN_ERR_DENIED);
+	CHECK_EQ_INT(refused_rows(officer.db), 0);
+	REQUIRE(gn_db_begin(leader.db, &err) == GN_OK);
+	CHECK_EQ_INT(gn_scope_require_tdp(&leader, tdp2.id, &err), GN_ERR_DENIED);
+	gn_db_rollback(leader.db);
+	CHECK_EQ_INT(refused_rows(officer.db), 1);
+	/* committed: recorded once, after the commit */
+	REQUIRE(gn_db_begin(leader.db, &err) == GN_OK);
+	CHECK_EQ_INT(gn_scope_require_officer(&leader, &err), GN_ERR_DENIED);
+	REQUIRE(gn_db_commit(leader.db, &err) == GN_OK);
+	CHECK_EQ_INT(refused_rows(officer.db), 2);
+	CHECK_EQ_INT(gn_scope_require_tdp(&leader, tdp1.id, &err), GN_OK);
+	CHECK_EQ_INT(refused_rows(officer.db), 2);
+	/* the audit screen's search knows the word */
+	CHECK(gn_audit_action_known("refused") && gn_audit_action_known("sign_in_failed"));
+	CHECK(!gn_audit_action_known("lan"));
+	teardown();
+}
+
+GN_TESTS(T(random_edits_match_the_log_one_by_one), T(filters_and_pages), T(exports_csv_private_and_never_overwrites),
+         T(a_refusal_outlives_its_rollback))

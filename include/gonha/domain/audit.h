@@ -62,6 +62,11 @@ gn_status gn_audit_changes_parse(sqlite3 *db, const char *changes, gn_audit_chan
                                  gn_err *err);
 void gn_audit_changes_free(gn_audit_change *changes, size_t n);
 
+/* Whether `action` is one the log records (the actions written by
+ * gn_audit's callers): how a search word "create" or "refused" is told
+ * from a name. */
+bool gn_audit_action_known(const char *action);
+
 /* Writes the matching entries (oldest first, ignoring offset/limit) as CSV
  * with a header row: id,at,user,action,table,record_id,tdp_code,changes.
  * The file is created with mode 0600 and must not exist yet. Ward officer

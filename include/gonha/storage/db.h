@@ -44,6 +44,12 @@ gn_status gn_db_path(const char *given, char *buf, size_t bufsize, gn_err *err);
 gn_status gn_db_begin(sqlite3 *db, gn_err *err);
 gn_status gn_db_commit(sqlite3 *db, gn_err *err);
 void gn_db_rollback(sqlite3 *db);
+/* Runs fn(db, arg) once the connection's transaction has ended, committed
+ * or rolled back (or at once by the caller when none is open): for what
+ * must be written whatever became of the transaction, like the record of
+ * a refusal. One job per fn and connection; false if no slot is free. */
+typedef void (*gn_db_tx_job)(sqlite3 *db, void *arg);
+bool gn_db_after_tx(sqlite3 *db, gn_db_tx_job fn, void *arg);
 
 /* A bulk load into empty tables is written once with a rollback journal
  * (pages past the old end of the file need no journal) but twice with the
