@@ -114,6 +114,16 @@ static void a_damaged_file_is_not_backed_up(void)
 	CHECK(fscanf(p, "%d", &n) == 1);
 	pclose(p);
 	CHECK_EQ_INT(n, 0);
+	/* the TDP table's own page damaged: a list says the file is damaged,
+	 * never that the TDP does not exist */
+	int root = atoi(sql1("d.db", "SELECT rootpage FROM sqlite_master WHERE name = 'tdp'"));
+	REQUIRE(root > 1);
+	snprintf(cmd, sizeof cmd, "printf '\\015\\000\\000\\000\\377\\377' | dd of='%s' bs=1 seek=%d conv=notrunc "
+	         "2>/dev/null", gn_e2e_path("d.db"), 4096 * (root - 1));
+	REQUIRE(system(cmd) == 0);
+	CHECK(run("tdp01", "list --db d.db --tdp 01") != 0);
+	CHECK(has(gn_e2e_err, "is damaged"));
+	CHECK(!strstr(gn_e2e_err, "no TDP"));
 }
 
 /* What a TDP leader was refused is in the log, with the TDP asked for:
