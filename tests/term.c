@@ -62,6 +62,9 @@ gn_term *gn_term_spawn(int rows, int cols, char *const argv[], char *const env_e
 		setenv("TERM", "xterm-256color", 1);
 		setenv("LANG", "C.UTF-8", 1);
 		unsetenv("LC_ALL");
+		/* the screens do not depend on this machine's disk: no sysfs to
+		 * read, unless a test gives a tree of its own */
+		setenv("GONHA_SYSFS", "/nonexistent", 1);
 		for (char *const *e = env_extra; e && *e; e++)
 			putenv(*e);
 		execvp(argv[0], argv);

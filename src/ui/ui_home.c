@@ -7,6 +7,7 @@
 #include "gonha/domain/household_list.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/ward.h"
+#include "gonha/core/disk.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ typedef struct home_view {
 	gn_cov_row total;
 	ui_list list;        /* over rows */
 	char *ward;          /* owned */
+	bool plain_disk;     /* the ward officer is told: the file's disk is not encrypted */
 } home_view;
 
 /* Visited: every outcome of an actual visit (done, refused, moved);
@@ -117,7 +119,17 @@ static void home_draw(ui_view *v)
 	}
 	ui_hline(3, 1, COLS - 2, "─");
 
-	ui_list_layout(&h->list, (size_t)(LINES - 2 - 4));
+	int rows = LINES - 2 - 4;
+	if (h->plain_disk) {
+		rows--;
+		attron(A_BOLD);
+		/* the last list row: the status line (LINES - 2) is the UI's */
+		ui_put_pad(LINES - 3, 0, COLS, "");
+		ui_put(LINES - 3, 1, COLS - 2,
+		       _("! The disk is not encrypted: a lost PC gives the data away. Turn on BitLocker or LUKS."));
+		attroff(A_BOLD);
+	}
+	ui_list_layout(&h->list, (size_t)(rows > 1 ? rows : 1));
 	for (size_t k = h->list.top; ui_list_visible(&h->list, k); k++) {
 		const gn_cov_row *r = &h->rows[k];
 		int y = 4 + (int)(k - h->list.top);
@@ -205,5 +217,11 @@ ui_view *ui_home_new(ui_app *app)
 	                  .close = home_close, .app = app };
 	h->v.list = &h->list;
 	h->ward = gn_ward_name(app->db);
+	/* Only where Linux shows it plainly (not under WSL, whose BitLocker it
+	 * cannot see); said to the one who can act on it. GONHA_SYSFS: the
+	 * tests' own tree. */
+	const char *sysfs = getenv("GONHA_SYSFS");
+	h->plain_disk = gn_scope_all(&app->ctx) && app->db_path[0] &&
+	                gn_disk_encryption(app->db_path, sysfs && *sysfs ? sysfs : "/sys") == GN_DISK_PLAIN;
 	return &h->v;
 }

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #define bin gn_e2e_bin
@@ -155,6 +156,60 @@ static void tdp_leader_is_refused(void)
 	WAIT(t, "chỉ cán bộ phường mới được làm việc này");
 	CHECK(!gn_term_contains(t, "Nhật ký thay đổi"));
 	quit(t);
+	/* both refusals are in the log, for the ward officer to see */
+	CHECK(query_int("SELECT count(*) FROM audit_log WHERE action = 'refused' AND user_login = 'tdp01'") == 2);
 }
 
-GN_TESTS(T(officer_adds_a_user_then_switches_to_it), T(tdp_leader_is_refused))
+/* A sysfs tree in which the database's disk is `kind`: "plain" or "luks";
+ * its root in out. */
+static void fake_sysfs(const char *kind, char *out, size_t size)
+{
+	struct stat sb;
+	REQUIRE(stat(db, &sb) == 0);
+	snprintf(out, size, "%s/sys-%s", gn_test_tmpdir(), kind);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/dev/block' '%s/devices/disk0/dm' && "
+	         "ln -s ../../devices/disk0 '%s/dev/block/%u:%u'", out, out, out, out, major(sb.st_dev),
+	         minor(sb.st_dev));
+	REQUIRE(system(cmd) == 0);
+	if (strcmp(kind, "luks") == 0) {
+		snprintf(cmd, sizeof cmd, "echo CRYPT-LUKS2-0123-disk0 > '%s/devices/disk0/dm/uuid'", out);
+		REQUIRE(system(cmd) == 0);
+	}
+}
+
+/* Where Linux shows that the database's disk is not encrypted, the ward
+ * officer's home screen says so (a TDP leader is not the one to act on
+ * it); an encrypted disk, or one that cannot be seen, says nothing. */
+static void the_officer_hears_of_a_plain_disk(void)
+{
+	make_demo("disk.db");
+	struct stat sb;
+	REQUIRE(stat(db, &sb) == 0);
+	if (major(sb.st_dev) == 0)
+		SKIP("the test folder is on a filesystem with no block device");
+	char root[1024], env[1100];
+	fake_sysfs("plain", root, sizeof root);
+	snprintf(env, sizeof env, "GONHA_SYSFS=%s", root);
+	gn_term *t = gn_ui_start(24, 80, NULL, env);
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "admin", "demo") == 0);
+	WAIT(t, "Ổ đĩa không được mã hoá: mất máy là lộ dữ liệu. Hãy bật BitLocker hoặc LUKS.");
+	quit(t);
+	t = gn_ui_start(24, 80, NULL, env);
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "tdp01", "demo") == 0);
+	WAIT(t, "L Đăng xuất");
+	CHECK(!gn_term_contains(t, "mã hoá"));
+	quit(t);
+	fake_sysfs("luks", root, sizeof root);
+	snprintf(env, sizeof env, "GONHA_SYSFS=%s", root);
+	t = gn_ui_start(24, 80, NULL, env);
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "admin", "demo") == 0);
+	WAIT(t, "a Nhật ký");
+	CHECK(!gn_term_contains(t, "mã hoá"));
+	quit(t);
+}
+
+GN_TESTS(T(officer_adds_a_user_then_switches_to_it), T(tdp_leader_is_refused), T(the_officer_hears_of_a_plain_disk))
