@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "gonha/domain/audit.h"
 #include "gonha/domain/backup.h"
+#include "gonha/domain/sealed.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/privacy.h"
@@ -18,7 +19,7 @@
 enum {
 	OPT_DB = 1000, OPT_ROLE, OPT_NAME, OPT_TDP, OPT_USER, OPT_SINCE, OPT_UNTIL, OPT_RECORD,
 	OPT_ACTION, OPT_OUT, OPT_PLAIN, OPT_PERSON, OPT_YES, OPT_IDLE, OPT_FROM, OPT_OTHER, OPT_LANG,
-	OPT_TABLE,
+	OPT_TABLE, OPT_SEAL,
 };
 
 static const struct option acc_opts[] = {
@@ -38,6 +39,7 @@ static const struct option acc_opts[] = {
 	{ "idle-lock", required_argument, NULL, OPT_IDLE },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "other-ward", no_argument, NULL, OPT_OTHER },
+	{ "seal", no_argument, NULL, OPT_SEAL },
 	{ "lang", required_argument, NULL, OPT_LANG },
 	{ NULL, 0, NULL, 0 },
 };
@@ -45,7 +47,7 @@ static const struct option acc_opts[] = {
 typedef struct acc_args {
 	const char *db, *role, *name, *tdp, *user, *since, *until, *record, *action, *table, *out,
 		*person, *idle, *from;
-	bool yes, other_ward;
+	bool yes, other_ward, seal;
 	int first_arg;  /* index of the first non-option argument */
 	int n_args;
 } acc_args;
@@ -82,6 +84,7 @@ static int parse(gn_cli *cli, int argc, char **argv, const int *allowed, acc_arg
 		case OPT_IDLE: a->idle = optarg; break;
 		case OPT_FROM: a->from = optarg; break;
 		case OPT_OTHER: a->other_ward = true; break;
+		case OPT_SEAL: a->seal = true; break;
 		}
 	}
 	a->first_arg = optind;
@@ -400,9 +403,42 @@ int gn_cmd_config(gn_cli *cli, int argc, char **argv)
 
 /* ---- gonha backup / restore ---------------------------------------------- */
 
+/* The passphrase of a sealed copy: $GONHA_PASSPHRASE, or asked (twice
+ * when sealing: a typo would lock the copy for good). malloc'd, or NULL. */
+static char *passphrase(bool twice)
+{
+	const char *env = getenv("GONHA_PASSPHRASE");
+	if (env)
+		return strdup(env);
+	char *p = gn_cli_prompt(_("Passphrase of the sealed copy: "), 1);
+	if (!p || !twice)
+		return p;
+	char *again = gn_cli_prompt(_("The same passphrase again: "), 1);
+	bool same = again && strcmp(p, again) == 0;
+	if (again) {
+		explicit_bzero(again, strlen(again));
+		free(again);
+	}
+	if (!same) {
+		explicit_bzero(p, strlen(p));
+		free(p);
+		gn_cli_print(stderr, "gonha: %s\n", _("the two passphrases differ; nothing was made"));
+		return NULL;
+	}
+	return p;
+}
+
+static void forget(char *secret)
+{
+	if (secret) {
+		explicit_bzero(secret, strlen(secret));
+		free(secret);
+	}
+}
+
 int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_OUT, 0 };
+	static const int allowed[] = { OPT_OUT, OPT_SEAL, 0 };
 	acc_args a;
 	int rc = parse(cli, argc, argv, allowed, &a);
 	if (rc || (rc = no_args(argv, &a)))
@@ -412,7 +448,19 @@ int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
 		return rc;
 	gn_err err = { 0 };
 	gn_status st = gn_scope_require_officer(&ctx, &err);
-	if (st == GN_OK && a.out) {
+	if (st == GN_OK && a.seal && !a.out) {
+		gn_db_close(ctx.db);
+		return gn_cli_usage(_("backup --seal needs --out FILE"));
+	}
+	if (st == GN_OK && a.seal) {
+		char path[PATH_MAX], *secret = passphrase(true);
+		db_path_of(cli, &a, path);
+		st = secret ? gn_backup_sealed(&ctx, path, a.out, secret, &err)
+		            : gn_fail(&err, GN_ERR_INVALID, "%s", _("no passphrase given; nothing was made"));
+		forget(secret);
+		if (st == GN_OK)
+			gn_cli_print(stdout, _("Backed up, sealed, to %s: keep the passphrase apart from it.\n"), a.out);
+	} else if (st == GN_OK && a.out) {
 		st = gn_backup_to_file(&ctx, a.out, &err);
 		if (st == GN_OK)
 			gn_cli_print(stdout, _("Backed up to %s.\n"), a.out);
@@ -441,7 +489,20 @@ int gn_cmd_restore(gn_cli *cli, int argc, char **argv)
 	char path[PATH_MAX], kept[PATH_MAX + 64];
 	gn_err err = { 0 };
 	db_path_of(cli, &a, path);
-	gn_status st = gn_restore(&ctx, path, a.from, a.other_ward, kept, sizeof kept, &err);
+	gn_status st;
+	if (gn_sealed_is(a.from)) {
+		/* whose ward it is, before a passphrase is asked for */
+		char *secret = NULL;
+		st = gn_restore_sealed_check(&ctx, a.from, a.other_ward, &err);
+		if (st == GN_OK)
+			secret = passphrase(false);
+		if (st == GN_OK)
+			st = secret ? gn_restore_sealed(&ctx, path, a.from, secret, a.other_ward, kept, sizeof kept, &err)
+			            : gn_fail(&err, GN_ERR_INVALID, "%s", _("no passphrase given; nothing was changed"));
+		forget(secret);
+	} else {
+		st = gn_restore(&ctx, path, a.from, a.other_ward, kept, sizeof kept, &err);
+	}
 	if (st == GN_OK) {
 		gn_cli_print(stdout, _("Restored %s from %s.\n"), path, a.from);
 		gn_cli_print(stdout, _("The database as it was before is kept in %s.\n"), kept);

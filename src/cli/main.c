@@ -36,12 +36,14 @@ static const gn_command commands[] = {
 	  N_("erase a person's personal data on request; the log keeps that it happened (ward officer)") },
 	{ "config", gn_cmd_config, "config [--idle-lock MINUTES]",
 	  N_("show or set the settings: minutes before the screen locks (ward officer)") },
-	{ "backup", gn_cmd_backup, "backup [--out FILE]",
-	  N_("copy the database to FILE, or a snapshot beside it in DB.backups/ (ward officer)") },
+	{ "backup", gn_cmd_backup, "backup [--out FILE [--seal]]",
+	  N_("copy the database to FILE, or a snapshot beside it in DB.backups/; --seal: encrypted under a passphrase "
+	     "($GONHA_PASSPHRASE or asked), for a copy that leaves the PC (ward officer)") },
 	/* not in the help: timings of the screens for make bench */
 	{ "ui-bench", gn_cmd_ui_bench, "ui-bench --db FILE [--user LOGIN] [--rounds N]", NULL },
 	{ "restore", gn_cmd_restore, "restore --from FILE [--other-ward]",
-	  N_("replace the database with a backup, after checking it; the current one is kept aside (ward officer)") },
+	  N_("replace the database with a backup (sealed or not), after checking it; the current one is kept aside "
+	     "(ward officer)") },
 };
 
 static void print_help(FILE *out)

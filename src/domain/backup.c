@@ -6,6 +6,7 @@
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/privacy.h"
+#include "gonha/domain/sealed.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -481,8 +482,10 @@ fail:
 	return st;
 }
 
-gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bool allow_other_ward,
-                     char *kept_path, size_t kept_size, gn_err *err)
+/* The restore itself, from the file at open_path; from_path is what the
+ * user gave (a sealed copy is opened into open_path first). */
+static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open_path, const char *from_path,
+                              bool allow_other_ward, char *kept_path, size_t kept_size, gn_err *err)
 {
 	sqlite3 *src = NULL, *stage = NULL;
 	char now[32], stamp[16], kept[PATH_MAX], stage_part[PATH_MAX + 32] = "";
@@ -494,7 +497,7 @@ gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bo
 		return st;
 	if (!from_path || !*from_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "from", _("no file to restore from was given"));
-	if ((st = open_checked(ctx->db, from_path, allow_other_ward, &src, err)) != GN_OK)
+	if ((st = open_checked(ctx->db, open_path, allow_other_ward, &src, err)) != GN_OK)
 		return st;
 	sweep_before_restore(db_path);
 	gn_now_iso(now);
@@ -528,5 +531,88 @@ out:
 	if (stage_part[0])
 		gn_private_discard(stage_part); /* never published: it lived for this restore */
 	gn_db_close(src);
+	return st;
+}
+
+gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bool allow_other_ward,
+                     char *kept_path, size_t kept_size, gn_err *err)
+{
+	if (from_path && gn_sealed_is(from_path))
+		return gn_fail_field(err, GN_ERR_DENIED, "passphrase", _("%s is sealed: its passphrase is needed"), from_path);
+	return restore_from(ctx, db_path, from_path, from_path, allow_other_ward, kept_path, kept_size, err);
+}
+
+/* ---- sealed copies ------------------------------------------------------ */
+
+gn_status gn_backup_sealed(gn_ctx *ctx, const char *db_path, const char *out_path, const char *passphrase,
+                           gn_err *err)
+{
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	if (!out_path || !*out_path)
+		return gn_fail_field(err, GN_ERR_INVALID, "out", _("no output file given"));
+	if (access(out_path, F_OK) == 0)
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), out_path);
+	/* the plain copy is made on this PC, in the private folder beside the
+	 * database (where the snapshots are), never on the stick */
+	char dir[PATH_MAX], plain[PATH_MAX + 32];
+	gn_backup_dir(db_path, dir, sizeof dir);
+	if ((st = private_dir(dir, err)) != GN_OK)
+		return st;
+	snprintf(plain, sizeof plain, "%s/sealing.db", dir);
+	unlink(plain); /* one left by a kill */
+	if ((st = copy_database(ctx->db, plain, err)) != GN_OK)
+		return st;
+	char *ward = gn_ward_id(ctx->db);
+	st = gn_seal_file(plain, out_path, passphrase, ward ? ward : "", err);
+	free(ward);
+	unlink(plain);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	long persons = 0;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT count(*) FROM person WHERE deleted = 0", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		persons = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	st = gn_audit_bulk_read(ctx, "backup_sealed", NULL, persons, true, out_path, err);
+	if (st != GN_OK)
+		unlink(out_path); /* not recorded: not made */
+	return st;
+}
+
+gn_status gn_restore_sealed_check(gn_ctx *ctx, const char *from_path, bool allow_other_ward, gn_err *err)
+{
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	char made_for[256] = "";
+	if ((st = gn_sealed_ward(from_path, made_for, sizeof made_for, err)) != GN_OK)
+		return st;
+	char *ours = gn_ward_id(ctx->db);
+	bool other = ours && made_for[0] && strcmp(ours, made_for) != 0;
+	free(ours);
+	if (other && !allow_other_ward)
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s was made for another ward; nothing was changed"), from_path);
+	return GN_OK;
+}
+
+gn_status gn_restore_sealed(gn_ctx *ctx, const char *db_path, const char *from_path, const char *passphrase,
+                            bool allow_other_ward, char *kept_path, size_t kept_size, gn_err *err)
+{
+	gn_status st = gn_restore_sealed_check(ctx, from_path, allow_other_ward, err);
+	if (st != GN_OK)
+		return st;
+	/* opened beside the database, private and locked, swept if a kill
+	 * leaves it (a restore's own leftovers) */
+	char name[PATH_MAX + 16], open_path[PATH_MAX + 32];
+	snprintf(name, sizeof name, "%s.before-restore-opened", db_path);
+	gn_private_part_path(name, open_path, sizeof open_path);
+	sweep_before_restore(db_path);
+	if ((st = gn_unseal_file(from_path, open_path, passphrase, err)) != GN_OK)
+		return st;
+	st = restore_from(ctx, db_path, open_path, from_path, allow_other_ward, kept_path, kept_size, err);
+	gn_private_discard(open_path);
 	return st;
 }

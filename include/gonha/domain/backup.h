@@ -54,4 +54,19 @@ gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward,
 gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path,
                      bool allow_other_ward, char *kept_path, size_t kept_size, gn_err *err);
 
+/* A backup sealed under a passphrase for carrying off the PC (sealed.h):
+ * the copy is made in the private folder beside db_path, sealed into
+ * out_path (must not exist) and removed. Ward officer only; recorded as a
+ * bulk read ("backup_sealed"). */
+gn_status gn_backup_sealed(gn_ctx *ctx, const char *db_path, const char *out_path, const char *passphrase,
+                           gn_err *err);
+
+/* gn_restore from a sealed copy: refused in one line if it was made for
+ * another ward (before the passphrase is tried), opened beside db_path
+ * into a private file, restored, the opened file removed. A wrong
+ * passphrase changes nothing. gn_restore itself refuses a sealed file. */
+gn_status gn_restore_sealed_check(gn_ctx *ctx, const char *from_path, bool allow_other_ward, gn_err *err);
+gn_status gn_restore_sealed(gn_ctx *ctx, const char *db_path, const char *from_path, const char *passphrase,
+                            bool allow_other_ward, char *kept_path, size_t kept_size, gn_err *err);
+
 #endif
