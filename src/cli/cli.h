@@ -14,6 +14,12 @@ typedef struct gn_cli {
 	const char *lang;      /* from --lang, or NULL */
 } gn_cli;
 
+/* The passphrase of a sealed copy: $GONHA_PASSPHRASE, or asked on the
+ * terminal (twice when sealing). malloc'd, or NULL; give it back to
+ * gn_cli_forget, which wipes it. */
+char *gn_cli_passphrase(bool twice);
+void gn_cli_forget(char *secret);
+
 typedef struct gn_command {
 	const char *name;
 	int (*run)(gn_cli *cli, int argc, char **argv); /* argv[0] is the command name */

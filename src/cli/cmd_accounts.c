@@ -403,39 +403,6 @@ int gn_cmd_config(gn_cli *cli, int argc, char **argv)
 
 /* ---- gonha backup / restore ---------------------------------------------- */
 
-/* The passphrase of a sealed copy: $GONHA_PASSPHRASE, or asked (twice
- * when sealing: a typo would lock the copy for good). malloc'd, or NULL. */
-static char *passphrase(bool twice)
-{
-	const char *env = getenv("GONHA_PASSPHRASE");
-	if (env)
-		return strdup(env);
-	char *p = gn_cli_prompt(_("Passphrase of the sealed copy: "), 1);
-	if (!p || !twice)
-		return p;
-	char *again = gn_cli_prompt(_("The same passphrase again: "), 1);
-	bool same = again && strcmp(p, again) == 0;
-	if (again) {
-		explicit_bzero(again, strlen(again));
-		free(again);
-	}
-	if (!same) {
-		explicit_bzero(p, strlen(p));
-		free(p);
-		gn_cli_print(stderr, "gonha: %s\n", _("the two passphrases differ; nothing was made"));
-		return NULL;
-	}
-	return p;
-}
-
-static void forget(char *secret)
-{
-	if (secret) {
-		explicit_bzero(secret, strlen(secret));
-		free(secret);
-	}
-}
-
 int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
 {
 	static const int allowed[] = { OPT_OUT, OPT_SEAL, 0 };
@@ -453,11 +420,11 @@ int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
 		return gn_cli_usage(_("backup --seal needs --out FILE"));
 	}
 	if (st == GN_OK && a.seal) {
-		char path[PATH_MAX], *secret = passphrase(true);
+		char path[PATH_MAX], *secret = gn_cli_passphrase(true);
 		db_path_of(cli, &a, path);
 		st = secret ? gn_backup_sealed(&ctx, path, a.out, secret, &err)
 		            : gn_fail(&err, GN_ERR_INVALID, "%s", _("no passphrase given; nothing was made"));
-		forget(secret);
+		gn_cli_forget(secret);
 		if (st == GN_OK)
 			gn_cli_print(stdout, _("Backed up, sealed, to %s: keep the passphrase apart from it.\n"), a.out);
 	} else if (st == GN_OK && a.out) {
@@ -495,11 +462,11 @@ int gn_cmd_restore(gn_cli *cli, int argc, char **argv)
 		char *secret = NULL;
 		st = gn_restore_sealed_check(&ctx, a.from, a.other_ward, &err);
 		if (st == GN_OK)
-			secret = passphrase(false);
+			secret = gn_cli_passphrase(false);
 		if (st == GN_OK)
 			st = secret ? gn_restore_sealed(&ctx, path, a.from, secret, a.other_ward, kept, sizeof kept, &err)
 			            : gn_fail(&err, GN_ERR_INVALID, "%s", _("no passphrase given; nothing was changed"));
-		forget(secret);
+		gn_cli_forget(secret);
 	} else {
 		st = gn_restore(&ctx, path, a.from, a.other_ward, kept, sizeof kept, &err);
 	}

@@ -7,8 +7,11 @@
 #include "gonha/domain/household_list.h"
 #include "gonha/core/i18n.h"
 #include "gonha/interchange/xlsx.h"
+#include "gonha/domain/backup.h"
+#include "gonha/domain/sealed.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,9 +43,11 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 		{ "plain", no_argument, NULL, 'p' },     { "with-ids", no_argument, NULL, 'i' },
 		{ "labels", no_argument, NULL, 'l' },    { "year", required_argument, NULL, 'y' },
 		{ "format", required_argument, NULL, 'f' }, { "sheet-rows", required_argument, NULL, 'r' },
+		{ "seal", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	gn_export_options opt = { 0 };
+	bool seal = false;
 	const char *db_opt = NULL, *out_path = NULL, *what = NULL, *format = NULL;
 	long year = 0, sheet_rows = 0;
 	int c;
@@ -62,6 +67,7 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 			opt.year = (int)year;
 			break;
 		case 'f': format = optarg; break;
+		case 's': seal = true; break;
 		case 'r':
 			if (gn_cli_parse_int(optarg, 2, GN_XLSX_MAX_ROWS, &sheet_rows))
 				return gn_cli_usage(_("--sheet-rows takes a number from 2 to 1048576"));
@@ -95,7 +101,21 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 		return rc;
 	gn_err err = { 0 };
 	long rows = 0;
-	if (gn_export(&ctx, &census, &opt, out_path, &rows, &err) != GN_OK) {
+	char work[PATH_MAX], db_file[PATH_MAX], *secret = NULL;
+	gn_status st = GN_OK;
+	if (seal) {
+		/* the plain file is made on this PC, beside the database */
+		if ((st = gn_db_path(db_opt ? db_opt : cli->db_path, db_file, sizeof db_file, &err)) == GN_OK &&
+		    (st = gn_backup_private_dir(db_file, work, sizeof work, &err)) == GN_OK &&
+		    !(secret = gn_cli_passphrase(true)))
+			st = gn_fail(&err, GN_ERR_INVALID, "%s", _("no passphrase given; nothing was made"));
+		opt.seal_passphrase = secret;
+		opt.work_dir = work;
+	}
+	if (st == GN_OK)
+		st = gn_export(&ctx, &census, &opt, out_path, &rows, &err);
+	gn_cli_forget(secret);
+	if (st != GN_OK) {
 		if (opt.progress)
 			fputc('\n', stderr);
 		rc = gn_cli_fail(&err);
@@ -143,8 +163,20 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	gn_err err = { 0 };
-	gn_import_report rep;
-	gn_status st = gn_import_file(&ctx, &census, path, &opt, &rep, &err);
+	gn_import_report rep = { 0 };
+	char work[PATH_MAX], db_file[PATH_MAX], *secret = NULL;
+	gn_status st = GN_OK;
+	if (gn_sealed_is(path)) {
+		if ((st = gn_db_path(db_opt ? db_opt : cli->db_path, db_file, sizeof db_file, &err)) == GN_OK &&
+		    (st = gn_backup_private_dir(db_file, work, sizeof work, &err)) == GN_OK &&
+		    !(secret = gn_cli_passphrase(false)))
+			st = gn_fail(&err, GN_ERR_INVALID, "%s", _("no passphrase given; nothing was changed"));
+		opt.seal_passphrase = secret;
+		opt.work_dir = work;
+	}
+	if (st == GN_OK)
+		st = gn_import_file(&ctx, &census, path, &opt, &rep, &err);
+	gn_cli_forget(secret);
 	if (opt.progress && rep.rows >= 65536)
 		fputc('\n', stderr);
 	for (size_t i = 0; i < rep.n_problems; i++)

@@ -146,3 +146,36 @@ int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx 
 	}
 	return rc;
 }
+
+/* The passphrase of a sealed copy: $GONHA_PASSPHRASE, or asked (twice
+ * when sealing: a typo would lock the copy for good). malloc'd, or NULL. */
+char *gn_cli_passphrase(bool twice)
+{
+	const char *env = getenv("GONHA_PASSPHRASE");
+	if (env)
+		return strdup(env);
+	char *p = gn_cli_prompt(_("Passphrase of the sealed copy: "), 1);
+	if (!p || !twice)
+		return p;
+	char *again = gn_cli_prompt(_("The same passphrase again: "), 1);
+	bool same = again && strcmp(p, again) == 0;
+	if (again) {
+		explicit_bzero(again, strlen(again));
+		free(again);
+	}
+	if (!same) {
+		explicit_bzero(p, strlen(p));
+		free(p);
+		gn_cli_print(stderr, "gonha: %s\n", _("the two passphrases differ; nothing was made"));
+		return NULL;
+	}
+	return p;
+}
+
+void gn_cli_forget(char *secret)
+{
+	if (secret) {
+		explicit_bzero(secret, strlen(secret));
+		free(secret);
+	}
+}

@@ -257,6 +257,12 @@ static gn_status private_dir(const char *dir, gn_err *err)
 	return GN_OK;
 }
 
+gn_status gn_backup_private_dir(const char *db_path, char *out, size_t size, gn_err *err)
+{
+	gn_backup_dir(db_path, out, size);
+	return private_dir(out, err);
+}
+
 gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *made, char *made_path,
                          size_t made_size, gn_err *err)
 {
@@ -557,8 +563,7 @@ gn_status gn_backup_sealed(gn_ctx *ctx, const char *db_path, const char *out_pat
 	/* the plain copy is made on this PC, in the private folder beside the
 	 * database (where the snapshots are), never on the stick */
 	char dir[PATH_MAX], plain[PATH_MAX + 32];
-	gn_backup_dir(db_path, dir, sizeof dir);
-	if ((st = private_dir(dir, err)) != GN_OK)
+	if ((st = gn_backup_private_dir(db_path, dir, sizeof dir, err)) != GN_OK)
 		return st;
 	snprintf(plain, sizeof plain, "%s/sealing.db", dir);
 	unlink(plain); /* one left by a kill */

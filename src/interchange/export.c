@@ -8,6 +8,7 @@
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/privacy.h"
+#include "gonha/domain/sealed.h"
 #include "gonha/interchange/report.h"
 #include "gonha/core/strbuf.h"
 
@@ -287,11 +288,34 @@ static gn_status export_file(gn_ctx *ctx, const gn_census *census, const gn_expo
 	return st;
 }
 
+/* The export made plain in the private work folder, sealed into path,
+ * the plain file removed whatever happens. */
+static gn_status export_sealed(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
+                               long *rows, gn_err *err)
+{
+	if (!opt->work_dir || !*opt->work_dir)
+		return gn_fail(err, GN_ERR_INVALID, "%s", _("no private folder to make the sealed file in"));
+	if (access(path, F_OK) == 0)
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), path);
+	char plain[PATH_MAX];
+	snprintf(plain, sizeof plain, "%s/sealing-export%s", opt->work_dir, opt->format == GN_EXF_XLSX ? ".xlsx" : ".csv");
+	unlink(plain); /* one left by a kill */
+	gn_status st = export_file(ctx, census, opt, plain, rows, err);
+	if (st == GN_OK) {
+		char *ward = gn_db_meta_get(ctx->db, "ward_id");
+		st = gn_seal_file(plain, path, opt->seal_passphrase, ward ? ward : "", err);
+		free(ward);
+	}
+	unlink(plain);
+	return st;
+}
+
 gn_status gn_export(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
                     long *rows, gn_err *err)
 {
 	long n = 0;
-	gn_status st = export_file(ctx, census, opt, path, &n, err);
+	gn_status st = opt->seal_passphrase ? export_sealed(ctx, census, opt, path, &n, err)
+	                                    : export_file(ctx, census, opt, path, &n, err);
 	if (rows)
 		*rows = n;
 	if (st != GN_OK || opt->what == GN_EX_COVERAGE) /* counts, no person */

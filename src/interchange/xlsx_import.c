@@ -25,6 +25,8 @@
  *   gn_import as well, so that every problem of the file is reported at
  *   once, and nothing is changed. The serial number is what the CSV line
  *   carries (docs/exchange.md). */
+#include "gonha/domain/sealed.h"
+#include "gonha/domain/privacy.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/privacy.h"
 #include "gonha/interchange/xlsx.h"
@@ -354,6 +356,22 @@ gn_status gn_import_xlsx(gn_ctx *ctx, const gn_census *census, const char *path,
 gn_status gn_import_file(gn_ctx *ctx, const gn_census *census, const char *path, const gn_import_options *opt,
                          gn_import_report *rep, gn_err *err)
 {
+	if (gn_sealed_is(path)) {
+		if (!opt || !opt->seal_passphrase || !opt->work_dir)
+			return gn_fail_field(err, GN_ERR_DENIED, "passphrase", _("%s is sealed: its passphrase is needed"),
+			                     path);
+		char opened[PATH_MAX];
+		snprintf(opened, sizeof opened, "%s/opening-import.part", opt->work_dir);
+		gn_private_discard(opened); /* one left by a kill */
+		gn_status st = gn_unseal_file(path, opened, opt->seal_passphrase, err);
+		if (st == GN_OK) {
+			gn_import_options plain = *opt;
+			plain.seal_passphrase = NULL;
+			st = gn_import_file(ctx, census, opened, &plain, rep, err);
+			gn_private_discard(opened);
+		}
+		return st;
+	}
 	if (gn_xlsx_is_zip(path))
 		return gn_import_xlsx(ctx, census, path, opt, rep, err);
 	return gn_import(ctx, census, path, opt, rep, err);

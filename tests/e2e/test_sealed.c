@@ -115,4 +115,35 @@ static void another_wards_sealed_copy_is_refused(void)
 	CHECK(gn_e2e_run("admin", "import s.gbk --db a.db") != 0);
 }
 
-GN_TESTS(T(a_sealed_backup_goes_and_comes_back), T(another_wards_sealed_copy_is_refused))
+/* A --with-ids export sealed for the stick: no CCCD in it; it comes back
+ * through import with its passphrase (nothing to change: all unchanged),
+ * and a wrong passphrase changes nothing. */
+static void a_sealed_export_goes_and_comes_back(void)
+{
+	REQUIRE(gn_e2e_demo("a.db"));
+	char cccd[64];
+	snprintf(cccd, sizeof cccd, "%s", sql1("a.db", "SELECT cccd FROM person WHERE length(cccd) = 12 LIMIT 1"));
+	REQUIRE(strlen(cccd) == 12);
+	CHECK_EQ_INT(run_pass("ngo-nho-pho-nho", "export --db a.db --what persons --with-ids --out p.csv.gbk --seal"), 0);
+	CHECK(has(gn_e2e_err, "rows written to p.csv.gbk"));
+	CHECK_EQ_INT(occurrences("p.csv.gbk", cccd), 0);
+	CHECK_EQ_INT(occurrences("p.csv.gbk", "full_name"), 0);
+	CHECK(shell("ls -A '%s/a.db.backups' | grep -q . %s", gn_test_tmpdir(), "") != 0); /* no plain file left */
+	CHECK_STR(sql1("a.db", "SELECT json_extract(changes, '$.ids') || ' ' || json_extract(changes, '$.file') FROM "
+	                       "audit_log WHERE action = 'bulk_read' ORDER BY id DESC LIMIT 1"), "whole p.csv.gbk");
+	char before[1 << 14];
+	snprintf(before, sizeof before, "%s", gn_e2e_fingerprint("a.db"));
+	CHECK_EQ_INT(run_pass("sai-mat-khau", "import p.csv.gbk --db a.db"), 2);
+	CHECK(has(gn_e2e_err, "the passphrase is wrong for p.csv.gbk"));
+	CHECK_STR(gn_e2e_fingerprint("a.db"), before);
+	CHECK_EQ_INT(run_pass("ngo-nho-pho-nho", "import p.csv.gbk --db a.db"), 0);
+	CHECK(has(gn_e2e_out, "added 0"));
+	CHECK_STR(gn_e2e_fingerprint("a.db"), before);
+	CHECK(shell("ls -A '%s/a.db.backups' | grep -q . %s", gn_test_tmpdir(), "") != 0);
+	/* an XLSX sealed the same way */
+	CHECK_EQ_INT(run_pass("ngo-nho-pho-nho", "export --db a.db --what households --format xlsx --out h.gbk --seal"), 0);
+	CHECK_EQ_INT(run_pass("ngo-nho-pho-nho", "import h.gbk --db a.db --dry-run"), 0);
+}
+
+GN_TESTS(T(a_sealed_backup_goes_and_comes_back), T(another_wards_sealed_copy_is_refused),
+         T(a_sealed_export_goes_and_comes_back))

@@ -27,6 +27,11 @@ void gn_backup_dir(const char *db_path, char *out, size_t size);
 gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *made,
                          char *made_path, size_t made_size, gn_err *err);
 
+/* DB.backups beside db_path, made (mode 0700) if it is not there: where
+ * the snapshots are, and where a sealed file's plain content is made
+ * before it is sealed. */
+gn_status gn_backup_private_dir(const char *db_path, char *out, size_t size, gn_err *err);
+
 /* Copies the whole database into a new file `out_path` (mode 0600; must not
  * exist yet). Ward officer only: a backup holds every TDP's data. */
 gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err);

@@ -39,6 +39,11 @@ typedef struct gn_export_options {
 	void *progress_arg;
 	gn_ex_format format;   /* CSV (default) or XLSX (src/interchange/sink.c) */
 	long sheet_rows;       /* XLSX: rows per sheet with its header; 0 = Excel's 1,048,576 */
+	/* Sealed (gonha/domain/sealed.h) under this passphrase, for a file
+	 * that leaves the PC; the plain file is made first in work_dir (the
+	 * private folder beside the database) and removed. NULL: plain. */
+	const char *seal_passphrase;
+	const char *work_dir;
 } gn_export_options;
 
 /* Writes the export to path (which must not exist: mode 0600, written to
@@ -89,6 +94,10 @@ typedef struct gn_import_options {
 	long resolves_conflict; /* with take_incoming: the conflict marked resolved in the same transaction */
 	gn_ex_progress_fn progress;
 	void *progress_arg;
+	/* gn_import_file of a sealed file (gonha/domain/sealed.h): its
+	 * passphrase, and the private folder it is opened into (and removed) */
+	const char *seal_passphrase;
+	const char *work_dir;
 } gn_import_options;
 
 /* Reads a gonha export (persons or households, either header style, with or
