@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 static bool read_line(const char *path, char *out, size_t size)
 {
@@ -87,4 +88,63 @@ gn_disk_crypt gn_disk_encryption(const char *path, const char *sysfs_root)
 	if (!realpath(link, dir))
 		return GN_DISK_UNKNOWN;
 	return device_crypt(dir, 0);
+}
+
+/* The folder of a device in sysfs that is its disk (a partition's parent). */
+static bool disk_dir(const char *path, const char *sysfs_root, char out[PATH_MAX])
+{
+	struct stat sb;
+	char probe[PATH_MAX];
+	snprintf(probe, sizeof probe, "%s", path);
+	/* a file not written yet: the folder it goes in */
+	while (stat(probe, &sb) != 0) {
+		char *slash = strrchr(probe, '/');
+		if (!slash)
+			snprintf(probe, sizeof probe, ".");
+		else if (slash == probe)
+			probe[1] = '\0';
+		else
+			*slash = '\0';
+		if (strcmp(probe, ".") == 0 || strcmp(probe, "/") == 0) {
+			if (stat(probe, &sb) != 0)
+				return false;
+			break;
+		}
+	}
+	if (major(sb.st_dev) == 0)
+		return false;
+	char link[PATH_MAX], p[PATH_MAX + 16];
+	snprintf(link, sizeof link, "%s/dev/block/%u:%u", sysfs_root ? sysfs_root : "/sys", major(sb.st_dev),
+	         minor(sb.st_dev));
+	if (!realpath(link, out))
+		return false;
+	snprintf(p, sizeof p, "%s/partition", out);
+	if (exists(p)) {
+		snprintf(p, sizeof p, "%s/..", out);
+		char parent[PATH_MAX];
+		if (!realpath(p, parent))
+			return false;
+		snprintf(out, PATH_MAX, "%s", parent);
+	}
+	return true;
+}
+
+bool gn_disk_removable(const char *path, const char *sysfs_root)
+{
+	if (!path || !*path)
+		return false;
+	char abs[PATH_MAX];
+	if (path[0] != '/' && getcwd(abs, sizeof abs))
+		snprintf(abs + strlen(abs), sizeof abs - strlen(abs), "/%s", path);
+	else
+		snprintf(abs, sizeof abs, "%s", path);
+	if (strncmp(abs, "/media/", 7) == 0 || strncmp(abs, "/run/media/", 11) == 0)
+		return true;
+	char dir[PATH_MAX], p[PATH_MAX + 16], flag[8];
+	if (!disk_dir(abs, sysfs_root, dir))
+		return false;
+	snprintf(p, sizeof p, "%s/removable", dir);
+	if (read_line(p, flag, sizeof flag) && strcmp(flag, "1") == 0)
+		return true;
+	return strstr(dir, "/usb") != NULL;
 }

@@ -316,6 +316,38 @@ int ui_read_key(ui_app *app)
 	return (int)wc;
 }
 
+bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size)
+{
+	gn_editbuf eb;
+	gn_eb_init(&eb, size - 1);
+	bool done = false, given = false;
+	while (!done) {
+		ui_status(app, false, "%s", question);
+		ui_draw_all(app);
+		/* the answer after the question, shown as dots */
+		int w = gn_text_width(question) + 2;
+		if (w < COLS - 8)
+			ui_input_draw(&eb, LINES - 2, w, COLS - w - 1, true, true);
+		refresh();
+		int key = ui_read_key(app);
+		if (key == 0)
+			continue;
+		if (key == 27) {
+			done = true;
+		} else if (key == '\n' || key == '\r' || key == (UI_FN | KEY_ENTER)) {
+			done = given = true;
+		} else {
+			ui_input_key(&eb, key);
+		}
+	}
+	app->status[0] = '\0';
+	snprintf(out, size, "%s", given ? eb.text : "");
+	if (eb.text)
+		explicit_bzero(eb.text, eb.cap);
+	gn_eb_free(&eb);
+	return given;
+}
+
 int ui_ask(ui_app *app, const char *question)
 {
 	ui_status(app, false, "%s", question);

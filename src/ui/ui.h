@@ -230,6 +230,9 @@ bool ui_input_key(gn_editbuf *eb, int key);
 /* Draws the buffer in a field at (y, x) `cols` wide, masked with '*' if
  * secret, and places the cursor there when focused. */
 void ui_input_draw(gn_editbuf *eb, int y, int x, int cols, bool secret, bool focused);
+/* Asks on the status line for a secret (a passphrase), shown as dots;
+ * false if Esc. out (size bytes) gets it; the caller wipes it. */
+bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size);
 
 /* ---- the form screen's model: ui_model.h ------------------------------- */
 

@@ -9,6 +9,9 @@
 #include "gonha/core/i18n.h"
 #include "gonha/text/text.h"
 #include "gonha/interchange/xlsx.h"
+#include "gonha/core/disk.h"
+#include "gonha/domain/backup.h"
+#include "gonha/domain/sealed.h"
 
 #include <stdarg.h>
 #include <limits.h>
@@ -188,6 +191,55 @@ static void show_problems(exchange_view *x, const gn_import_report *rep, const c
 		add_line(x, _("... and %ld more problems"), rep->problems_total - (long)rep->n_problems);
 }
 
+/* A passphrase asked twice (a typo would lock the file for good) into
+ * out; false if Esc or the two differ (said on the status line). */
+static bool new_passphrase(ui_app *app, char *out, size_t size)
+{
+	char again[256];
+	if (!ui_ask_secret(app, _("Passphrase (8 characters or more):"), out, size))
+		return false;
+	bool same = ui_ask_secret(app, _("The same passphrase again:"), again, sizeof again) && strcmp(out, again) == 0;
+	explicit_bzero(again, sizeof again);
+	if (!same) {
+		explicit_bzero(out, size);
+		ui_status(app, true, "%s", _("the two passphrases differ; nothing was made"));
+	}
+	return same;
+}
+
+/* Personal data going to a USB stick: sealed unless the user says no.
+ * Sets opt's passphrase (in secret) and work folder; false: not written. */
+static bool offer_seal(exchange_view *x, gn_export_options *opt, char *secret, size_t size, char *work, size_t wsize)
+{
+	ui_app *app = x->v.app;
+	const char *sysfs = getenv("GONHA_SYSFS");
+	if (opt->what == GN_EX_COVERAGE || !gn_disk_removable(x->path.text, sysfs && *sysfs ? sysfs : "/sys"))
+		return true;
+	ui_draw_all(app);
+	ui_prompt p = { .yes = _("seal"), .no = _("leave it plain"), .enter_yes = true, .cancel = _("cancel") };
+	ui_answer a = ui_confirm(app, _("This goes to a USB stick: seal it with a passphrase?"), &p);
+	if (a == UI_NO)
+		return true;
+	if (a != UI_YES)
+		return false;
+	gn_err err = { 0 };
+	if (gn_backup_private_dir(app->db_path, work, wsize, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return false;
+	}
+	if (!new_passphrase(app, secret, size))
+		return false;
+	size_t len = strlen(x->path.text);
+	if (len < 4 || strcasecmp(x->path.text + len - 4, ".gbk") != 0) { /* the name says what it is */
+		char named[PATH_MAX + 8];
+		snprintf(named, sizeof named, "%s.gbk", x->path.text);
+		gn_eb_set(&x->path, named);
+	}
+	opt->seal_passphrase = secret;
+	opt->work_dir = work;
+	return true;
+}
+
 static void run_export(exchange_view *x)
 {
 	ui_app *app = x->v.app;
@@ -205,7 +257,15 @@ static void run_export(exchange_view *x)
 		ui_status(app, true, "%s", _("Type the name of the file to write"));
 		return;
 	}
-	if (gn_export(&app->ctx, &census, &opt, x->path.text, &rows, &err) != GN_OK) {
+	char secret[256] = "", work[PATH_MAX];
+	if (!offer_seal(x, &opt, secret, sizeof secret, work, sizeof work)) {
+		if (!app->status[0])
+			ui_status(app, false, "%s", _("Nothing was written"));
+		return;
+	}
+	gn_status st = gn_export(&app->ctx, &census, &opt, x->path.text, &rows, &err);
+	explicit_bzero(secret, sizeof secret);
+	if (st != GN_OK) {
 		ui_status_err(app, &err);
 		return;
 	}
@@ -213,7 +273,9 @@ static void run_export(exchange_view *x)
 		ui_status(app, false, _("Coverage written to %s"), x->path.text);
 	else
 		ui_status(app, false, _("%ld rows written to %s"), rows, x->path.text);
-	add_line(x, _("Written: %s (only you can read it: it holds personal data)"), x->path.text);
+	add_line(x, opt.seal_passphrase ? _("Written, sealed: %s (it opens only with the passphrase: keep that apart)")
+	                                : _("Written: %s (only you can read it: it holds personal data)"),
+	         x->path.text);
 }
 
 static void run_import(exchange_view *x)
@@ -221,19 +283,32 @@ static void run_import(exchange_view *x)
 	ui_app *app = x->v.app;
 	gn_census census = borrowed_census(app);
 	gn_import_options opt = { .dry_run = true };
-	gn_import_report rep;
+	gn_import_report rep = { 0 };
 	gn_err err = { 0 };
 	clear_lines(x);
 	if (!*x->path.text) {
 		ui_status(app, true, "%s", _("Type the name of the file to import"));
 		return;
 	}
+	char secret[256] = "", work[PATH_MAX];
+	if (gn_sealed_is(x->path.text)) {
+		if (gn_backup_private_dir(app->db_path, work, sizeof work, &err) != GN_OK) {
+			ui_status_err(app, &err);
+			return;
+		}
+		if (!ui_ask_secret(app, _("The file is sealed. Its passphrase:"), secret, sizeof secret)) {
+			ui_status(app, false, "%s", _("Nothing was imported"));
+			return;
+		}
+		opt.seal_passphrase = secret;
+		opt.work_dir = work;
+	}
 	gn_status st = gn_import_file(&app->ctx, &census, x->path.text, &opt, &rep, &err);
 	if (st != GN_OK) {
 		show_problems(x, &rep, x->path.text);
 		gn_import_report_free(&rep);
 		ui_status_err(app, &err);
-		return;
+		goto out;
 	}
 	add_line(x, _("%ld rows: would add %ld, update %ld, keep %ld of ours as newer, leave %ld unchanged; %ld in conflict"),
 	         rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
@@ -242,7 +317,7 @@ static void run_import(exchange_view *x)
 	ui_prompt p = { .yes = _("import") };
 	if (ui_confirm(app, _("Import it now?"), &p) != UI_YES) {
 		ui_status(app, false, "%s", _("Nothing was imported"));
-		return;
+		goto out;
 	}
 	opt.dry_run = false;
 	st = gn_import_file(&app->ctx, &census, x->path.text, &opt, &rep, &err);
@@ -258,6 +333,8 @@ static void run_import(exchange_view *x)
 	}
 	gn_import_report_free(&rep);
 	x->conflicts = count_conflicts(app);
+out:
+	explicit_bzero(secret, sizeof secret);
 }
 
 static void choose(exchange_view *x, int delta)

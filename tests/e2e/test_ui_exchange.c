@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #define bin gn_e2e_bin
 #define db gn_ui_db()
@@ -223,4 +224,56 @@ static void home_counts_the_people_an_import_brought(void)
 	gn_term_free(t);
 }
 
-GN_TESTS(T(export_and_import_from_the_screen), T(home_counts_the_people_an_import_brought))
+/* Personal data written to a USB stick is offered sealed, Enter saying
+ * yes: the passphrase typed twice shows as dots, the file gets .gbk and
+ * holds nothing readable; it comes back through the import with it. */
+static void a_usb_stick_gets_a_sealed_file(void)
+{
+	make_demo();
+	struct stat sb;
+	REQUIRE(stat(gn_test_tmpdir(), &sb) == 0);
+	if (major(sb.st_dev) == 0)
+		SKIP("the test folder is on a filesystem with no block device");
+	/* this machine's sysfs as a stick would show: the disk is removable */
+	char root[600], cmd[4096], env[700];
+	snprintf(root, sizeof root, "%s/sys-usb", gn_test_tmpdir());
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/dev/block' '%s/devices/sdb' && echo 1 > '%s/devices/sdb/removable' "
+	         "&& ln -s ../../devices/sdb '%s/dev/block/%u:%u'", root, root, root, root, root, major(sb.st_dev),
+	         minor(sb.st_dev));
+	REQUIRE(system(cmd) == 0);
+	snprintf(env, sizeof env, "GONHA_SYSFS=%s", root);
+	gn_term *t = gn_ui_start(24, 80, NULL, env);
+	REQUIRE(t);
+	REQUIRE(gn_ui_sign_in(t, "admin", "demo", "Tổ dân phố 1") == 0);
+	gn_term_type(t, "x");
+	REQUIRE_WAIT(t, "Trao đổi tệp CSV");
+	char out[600], sealed[620];
+	snprintf(out, sizeof out, "%s/usb.csv", gn_test_tmpdir());
+	snprintf(sealed, sizeof sealed, "%s.gbk", out);
+	remove(sealed);
+	gn_term_key(t, "C-u");
+	gn_term_type(t, out);
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "Tệp này ra USB: mã hoá bằng cụm mật khẩu?");
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "Cụm mật khẩu (8 ký tự trở lên):");
+	gn_term_type(t, "ngo-nho-pho-nho");
+	WAIT(t, "***************");
+	CHECK(!gn_term_contains(t, "ngo-nho"));
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "Nhập lại cụm mật khẩu đó:");
+	gn_term_type(t, "ngo-nho-pho-nho");
+	gn_term_key(t, "Enter");
+	WAIT(t, "Đã ghi, có mã hoá");
+	FILE *f = fopen(sealed, "rb");
+	char head[16] = "";
+	if (f) {
+		CHECK(fread(head, 1, 12, f) == 12);
+		fclose(f);
+	}
+	CHECK(strncmp(head, "GONHA-SEALED", 12) == 0);
+	CHECK(stat(out, &sb) != 0); /* no plain file beside it */
+	gn_ui_quit(t);
+}
+
+GN_TESTS(T(a_usb_stick_gets_a_sealed_file), T(export_and_import_from_the_screen), T(home_counts_the_people_an_import_brought))

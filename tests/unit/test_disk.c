@@ -90,4 +90,28 @@ static void what_linux_shows(void)
 	CHECK_EQ_INT(gn_disk_encryption("/no/such/file", root), GN_DISK_UNKNOWN);
 }
 
-GN_TESTS(T(what_linux_shows))
+/* A USB stick: its disk says removable, or sits on a USB bus; a file not
+ * written yet is judged by its folder. */
+static void a_usb_stick_is_told_apart(void)
+{
+	tree("sdb/sdb1");
+	if (!dev[0])
+		SKIP("the test folder is on a filesystem with no block device");
+	sh("mkdir -p '%s/devices/sdb/sdb1' && echo 1 > '%s/devices/sdb/sdb1/partition' && echo 1 > '%s/devices/sdb/removable'",
+	   root, root, root);
+	char later[1200];
+	snprintf(later, sizeof later, "%s/not-yet/written.csv", gn_test_tmpdir());
+	CHECK(gn_disk_removable(file, root));
+	CHECK(gn_disk_removable(later, root));
+	tree("pci0/usb2/2-1/host6/sdc");
+	sh("mkdir -p '%s/devices/pci0/usb2/2-1/host6/sdc' && echo 0 > '%s/devices/pci0/usb2/2-1/host6/sdc/removable'",
+	   root, root);
+	CHECK(gn_disk_removable(file, root));
+	tree("vda");
+	sh("mkdir -p '%s/devices/vda' && echo 0 > '%s/devices/vda/removable'", root, root);
+	CHECK(!gn_disk_removable(file, root));
+	CHECK(gn_disk_removable("/media/lan/USB/p.csv", root));
+	CHECK(!gn_disk_removable("", root));
+}
+
+GN_TESTS(T(what_linux_shows), T(a_usb_stick_is_told_apart))

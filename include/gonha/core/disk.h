@@ -6,6 +6,8 @@
 #ifndef GONHA_CORE_DISK_H
 #define GONHA_CORE_DISK_H
 
+#include <stdbool.h>
+
 typedef enum gn_disk_crypt {
 	GN_DISK_UNKNOWN = 0, /* no block device seen: cannot tell */
 	GN_DISK_ENCRYPTED,   /* a dm-crypt device holds it */
@@ -14,5 +16,11 @@ typedef enum gn_disk_crypt {
 
 /* sysfs_root is "/sys" (a test gives a tree of its own). */
 gn_disk_crypt gn_disk_encryption(const char *path, const char *sysfs_root);
+
+/* Whether path (a file, or the folder a new file would go in) is on a
+ * removable disk, a USB stick: its disk says "removable" or hangs off a
+ * USB bus in sysfs, or it is mounted where desktops mount sticks
+ * (/media/, /run/media/). */
+bool gn_disk_removable(const char *path, const char *sysfs_root);
 
 #endif
