@@ -289,7 +289,11 @@ void imp_audit_added(importer *im)
 		gn_strbuf b = { 0 };
 		gn_sb_add(&b, "{\"file\":");
 		gn_sb_json_str(&b, im->source ? im->source : "");
-		gn_sb_printf(&b, ",\"added\":%ld}", im->added_in[i]);
+		gn_sb_printf(&b, ",\"added\":%ld", im->added_in[i]);
+		/* a household list adds each household with its head */
+		if (im->rep->kind == GN_EXK_HOUSEHOLD_LIST)
+			gn_sb_printf(&b, ",\"heads_added\":%ld", im->added_in[i]);
+		gn_sb_add(&b, "}");
 		audit(im, "import_add", table, NULL, im->touched[i], gn_sb_str(&b));
 		gn_sb_free(&b);
 	}

@@ -412,6 +412,10 @@ static void a_household_list_fills_the_walk(void)
 	write_file("list.csv", list, strlen(list));
 	CHECK_EQ_INT(run("admin", "import list.csv --db a.db"), 0);
 	CHECK(strstr(out_text, "added 2") != NULL);
+	/* in the log, with its TDP: the households and their heads */
+	CHECK_STR(sql1("a.db", "SELECT json_extract(changes, '$.added') || ' ' || json_extract(changes, '$.heads_added') "
+	                       "|| ' ' || (SELECT code FROM tdp WHERE id = audit_log.tdp_id) FROM audit_log "
+	                       "WHERE action = 'import_add' ORDER BY id DESC LIMIT 1"), "2 2 02");
 	CHECK_EQ_INT(run("admin", "import list.csv --db a.db"), 0);
 	CHECK(strstr(out_text, "added 0") != NULL && strstr(out_text, "2 unchanged") != NULL);
 	CHECK_STR(sql1("a.db", "SELECT count(*) FROM person WHERE full_name = 'Nguyễn Văn Tâm' AND relation = 'head'"), "1");
