@@ -238,6 +238,16 @@ gn_status gn_check_run(sqlite3 *db, gn_check_report_fn report, void *arg, long *
 	                     _("the household counts of this TDP do not match a recount"),
 	                     _("the kept count of indicator %s does not match a recount"), err)) != GN_OK)
 		goto out;
+	/* gonha never deletes an entry and numbers them one after another: a
+	 * gap is entries removed outside it (the last ones cannot be told) */
+	if ((st = rule_query(&c, GN_RULE_AUDIT,
+	                     "SELECT 'audit_log', CAST(a.id AS TEXT), printf(?1, a.id - 1 - (SELECT max(b.id) FROM audit_log b "
+	                     "WHERE b.id < a.id)) FROM audit_log a WHERE a.id > (SELECT min(id) FROM audit_log) AND NOT "
+	                     "EXISTS (SELECT 1 FROM audit_log b WHERE b.id = a.id - 1) "
+	                     "UNION ALL SELECT 'audit_log', CAST(id AS TEXT), ?2 FROM audit_log WHERE json_valid(changes) = 0",
+	                     _("%d entries of the audit log before this one are missing: removed outside gonha"),
+	                     _("the entry's changes are not readable: changed outside gonha"), err)) != GN_OK)
+		goto out;
 	if ((st = check_persons(&c, err)) != GN_OK)
 		goto out;
 	st = check_households(&c, err);

@@ -89,6 +89,19 @@ static void check_finds_the_schema_changed(void)
 	CHECK_EQ_INT(run("admin", "check --db a.db"), 1);
 	CHECK(has(gn_e2e_out, "schema\t\tperson_household\tthe index person_household is missing"));
 	CHECK(has(gn_e2e_out, "schema\t\taudit_log_no_delete\tthe trigger audit_log_no_delete is missing"));
+	/* with its guard gone, entries removed or changed outside gonha are
+	 * found where they can be: a gap in the numbering, unreadable changes */
+	CHECK_EQ_INT(run("admin", "export --db a.db --what households --out h1.csv"), 0);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what households --out h2.csv"), 0);
+	CHECK_EQ_INT(run("admin", "export --db a.db --what households --out h3.csv"), 0);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"DROP TRIGGER audit_log_no_update; DELETE FROM audit_log WHERE changes "
+	         "LIKE '%%h2.csv%%'; UPDATE audit_log SET changes = '{broken' WHERE changes LIKE '%%h3.csv%%'\"",
+	         gn_e2e_path("a.db"));
+	REQUIRE(system(cmd) == 0);
+	CHECK_EQ_INT(run("admin", "check --db a.db"), 1);
+	CHECK(has(gn_e2e_out, "audit\taudit_log\t"));
+	CHECK(has(gn_e2e_out, "1 entries of the audit log before this one are missing: removed outside gonha"));
+	CHECK(has(gn_e2e_out, "the entry's changes are not readable: changed outside gonha"));
 }
 
 /* A damaged file is not copied into a backup that restore would refuse:

@@ -22,6 +22,7 @@ typedef struct sqlite3 sqlite3;
 #define GN_RULE_SCHEMA "schema"                  /* tables, indexes, triggers as the migrations make them */
 #define GN_RULE_VALUES "values"                  /* a record breaks a rule of the domain (year, visit, ...) */
 #define GN_RULE_FORM "form"                      /* a stored answer breaks the questionnaire's constraint */
+#define GN_RULE_AUDIT "audit"                    /* the log as gonha writes it: no entry gone, each readable */
 
 typedef void (*gn_check_report_fn)(void *arg, const char *rule, const char *table,
                                    const char *record_id, const char *detail);
