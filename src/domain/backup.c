@@ -140,6 +140,22 @@ out:
 	return st;
 }
 
+/* A backup made at out_path goes into the log as a bulk read of every
+ * person, IDs whole; one that cannot be recorded is removed: not made. */
+static gn_status record_backup(gn_ctx *ctx, const char *what, const char *out_path, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	long persons = 0;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT count(*) FROM person WHERE deleted = 0", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		persons = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	gn_status st = gn_audit_bulk_read(ctx, what, NULL, persons, true, out_path, err);
+	if (st != GN_OK)
+		unlink(out_path);
+	return st;
+}
+
 gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err)
 {
 	gn_status st = gn_scope_require_officer(ctx, err);
@@ -149,16 +165,7 @@ gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err)
 		return gn_fail_field(err, GN_ERR_INVALID, "out", _("no output file given"));
 	if ((st = copy_database(ctx->db, out_path, err)) != GN_OK)
 		return st;
-	sqlite3_stmt *q = NULL;
-	long persons = 0;
-	if (sqlite3_prepare_v2(ctx->db, "SELECT count(*) FROM person WHERE deleted = 0", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW)
-		persons = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	st = gn_audit_bulk_read(ctx, "backup", NULL, persons, true, out_path, err);
-	if (st != GN_OK)
-		unlink(out_path); /* not recorded: not made */
-	return st;
+	return record_backup(ctx, "backup", out_path, err);
 }
 
 /* ---- automatic snapshots ------------------------------------------------ */
@@ -575,16 +582,7 @@ gn_status gn_backup_sealed(gn_ctx *ctx, const char *db_path, const char *out_pat
 	unlink(plain);
 	if (st != GN_OK)
 		return st;
-	sqlite3_stmt *q = NULL;
-	long persons = 0;
-	if (sqlite3_prepare_v2(ctx->db, "SELECT count(*) FROM person WHERE deleted = 0", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW)
-		persons = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	st = gn_audit_bulk_read(ctx, "backup_sealed", NULL, persons, true, out_path, err);
-	if (st != GN_OK)
-		unlink(out_path); /* not recorded: not made */
-	return st;
+	return record_backup(ctx, "backup_sealed", out_path, err);
 }
 
 gn_status gn_restore_sealed_check(gn_ctx *ctx, const char *from_path, bool allow_other_ward, gn_err *err)
