@@ -35,6 +35,24 @@ static void progress(void *arg, long done, long total)
 	fflush(stderr);
 }
 
+/* What a sealed file needs: the private folder beside the database, where
+ * its plain content is made or opened (work), and the passphrase (*secret,
+ * for gn_cli_forget; asked twice when sealing). */
+static gn_status seal_setup(gn_cli *cli, const char *db_opt, bool sealing, char work[PATH_MAX], char **secret,
+                            gn_err *err)
+{
+	char db_file[PATH_MAX];
+	gn_status st;
+	*secret = NULL;
+	if ((st = gn_db_path(db_opt ? db_opt : cli->db_path, db_file, PATH_MAX, err)) != GN_OK ||
+	    (st = gn_backup_private_dir(db_file, work, PATH_MAX, err)) != GN_OK)
+		return st;
+	if (!(*secret = gn_cli_passphrase(sealing)))
+		return gn_fail(err, GN_ERR_INVALID, "%s", sealing ? _("no passphrase given; nothing was made")
+		                                                  : _("no passphrase given; nothing was changed"));
+	return GN_OK;
+}
+
 int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -101,14 +119,10 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 		return rc;
 	gn_err err = { 0 };
 	long rows = 0;
-	char work[PATH_MAX], db_file[PATH_MAX], *secret = NULL;
+	char work[PATH_MAX], *secret = NULL;
 	gn_status st = GN_OK;
 	if (seal) {
-		/* the plain file is made on this PC, beside the database */
-		if ((st = gn_db_path(db_opt ? db_opt : cli->db_path, db_file, sizeof db_file, &err)) == GN_OK &&
-		    (st = gn_backup_private_dir(db_file, work, sizeof work, &err)) == GN_OK &&
-		    !(secret = gn_cli_passphrase(true)))
-			st = gn_fail(&err, GN_ERR_INVALID, "%s", _("no passphrase given; nothing was made"));
+		st = seal_setup(cli, db_opt, true, work, &secret, &err);
 		opt.seal_passphrase = secret;
 		opt.work_dir = work;
 	}
@@ -164,13 +178,10 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 		return rc;
 	gn_err err = { 0 };
 	gn_import_report rep = { 0 };
-	char work[PATH_MAX], db_file[PATH_MAX], *secret = NULL;
+	char work[PATH_MAX], *secret = NULL;
 	gn_status st = GN_OK;
 	if (gn_sealed_is(path)) {
-		if ((st = gn_db_path(db_opt ? db_opt : cli->db_path, db_file, sizeof db_file, &err)) == GN_OK &&
-		    (st = gn_backup_private_dir(db_file, work, sizeof work, &err)) == GN_OK &&
-		    !(secret = gn_cli_passphrase(false)))
-			st = gn_fail(&err, GN_ERR_INVALID, "%s", _("no passphrase given; nothing was changed"));
+		st = seal_setup(cli, db_opt, false, work, &secret, &err);
 		opt.seal_passphrase = secret;
 		opt.work_dir = work;
 	}
