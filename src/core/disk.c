@@ -32,6 +32,31 @@ static bool exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
+/* A partition's disk is the folder above it: 1 and out set if dir is a
+ * partition, 0 if it is not, -1 if its disk cannot be found. */
+static int partition_disk(const char *dir, char out[PATH_MAX])
+{
+	char p[PATH_MAX + 16];
+	snprintf(p, sizeof p, "%s/partition", dir);
+	if (!exists(p))
+		return 0;
+	snprintf(p, sizeof p, "%s/..", dir);
+	return realpath(p, out) ? 1 : -1;
+}
+
+/* The folder in sysfs of the block device that holds path (which must
+ * exist); false for tmpfs, overlay, FUSE, 9p: no block device. */
+static bool device_dir(const char *path, const char *sysfs_root, char out[PATH_MAX])
+{
+	struct stat sb;
+	if (!path || stat(path, &sb) != 0 || major(sb.st_dev) == 0)
+		return false;
+	char link[PATH_MAX];
+	snprintf(link, sizeof link, "%s/dev/block/%u:%u", sysfs_root ? sysfs_root : "/sys", major(sb.st_dev),
+	         minor(sb.st_dev));
+	return realpath(link, out) != NULL;
+}
+
 /* dir is a device's folder in sysfs; depth bounds a loop in a bad tree. */
 static gn_disk_crypt device_crypt(const char *dir, int depth)
 {
@@ -41,15 +66,11 @@ static gn_disk_crypt device_crypt(const char *dir, int depth)
 	snprintf(p, sizeof p, "%s/dm/uuid", dir);
 	if (read_line(p, uuid, sizeof uuid) && strncmp(uuid, "CRYPT-", 6) == 0)
 		return GN_DISK_ENCRYPTED;
-	/* a partition: the disk it is on is the folder above */
-	snprintf(p, sizeof p, "%s/partition", dir);
-	if (exists(p)) {
-		char parent[PATH_MAX];
-		snprintf(p, sizeof p, "%s/..", dir);
-		if (!realpath(p, parent))
-			return GN_DISK_UNKNOWN;
-		return device_crypt(parent, depth + 1);
-	}
+	/* a partition: the disk it is on */
+	char disk[PATH_MAX];
+	int part = partition_disk(dir, disk);
+	if (part != 0)
+		return part > 0 ? device_crypt(disk, depth + 1) : GN_DISK_UNKNOWN;
 	snprintf(p, sizeof p, "%s/slaves", dir);
 	DIR *d = opendir(p);
 	if (!d)
@@ -77,56 +98,33 @@ static gn_disk_crypt device_crypt(const char *dir, int depth)
 
 gn_disk_crypt gn_disk_encryption(const char *path, const char *sysfs_root)
 {
-	struct stat sb;
-	if (!path || stat(path, &sb) != 0)
-		return GN_DISK_UNKNOWN;
-	if (major(sb.st_dev) == 0)
-		return GN_DISK_UNKNOWN; /* tmpfs, overlay, FUSE, 9p: no block device */
-	char link[PATH_MAX], dir[PATH_MAX];
-	snprintf(link, sizeof link, "%s/dev/block/%u:%u", sysfs_root ? sysfs_root : "/sys", major(sb.st_dev),
-	         minor(sb.st_dev));
-	if (!realpath(link, dir))
-		return GN_DISK_UNKNOWN;
-	return device_crypt(dir, 0);
+	char dir[PATH_MAX];
+	return device_dir(path, sysfs_root, dir) ? device_crypt(dir, 0) : GN_DISK_UNKNOWN;
 }
 
-/* The folder of a device in sysfs that is its disk (a partition's parent). */
+/* The folder in sysfs of the disk that holds path (a partition's disk);
+ * a file not written yet: the folder it goes in. */
 static bool disk_dir(const char *path, const char *sysfs_root, char out[PATH_MAX])
 {
 	struct stat sb;
 	char probe[PATH_MAX];
 	snprintf(probe, sizeof probe, "%s", path);
-	/* a file not written yet: the folder it goes in */
 	while (stat(probe, &sb) != 0) {
+		if (strcmp(probe, "/") == 0 || strcmp(probe, ".") == 0)
+			return false;
 		char *slash = strrchr(probe, '/');
-		if (!slash)
-			snprintf(probe, sizeof probe, ".");
-		else if (slash == probe)
-			probe[1] = '\0';
+		if (!slash || slash == probe)
+			snprintf(probe, sizeof probe, "%s", slash ? "/" : ".");
 		else
 			*slash = '\0';
-		if (strcmp(probe, ".") == 0 || strcmp(probe, "/") == 0) {
-			if (stat(probe, &sb) != 0)
-				return false;
-			break;
-		}
 	}
-	if (major(sb.st_dev) == 0)
+	if (!device_dir(probe, sysfs_root, out))
 		return false;
-	char link[PATH_MAX], p[PATH_MAX + 16];
-	snprintf(link, sizeof link, "%s/dev/block/%u:%u", sysfs_root ? sysfs_root : "/sys", major(sb.st_dev),
-	         minor(sb.st_dev));
-	if (!realpath(link, out))
-		return false;
-	snprintf(p, sizeof p, "%s/partition", out);
-	if (exists(p)) {
-		snprintf(p, sizeof p, "%s/..", out);
-		char parent[PATH_MAX];
-		if (!realpath(p, parent))
-			return false;
-		snprintf(out, PATH_MAX, "%s", parent);
-	}
-	return true;
+	char disk[PATH_MAX];
+	int part = partition_disk(out, disk);
+	if (part > 0)
+		snprintf(out, PATH_MAX, "%s", disk);
+	return part >= 0;
 }
 
 bool gn_disk_removable(const char *path, const char *sysfs_root)
