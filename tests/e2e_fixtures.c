@@ -230,3 +230,11 @@ void gn_csv_free(gn_csv_table *t)
 	free(t->cells);
 	memset(t, 0, sizeof *t);
 }
+
+bool gn_e2e_has(const char *text, const char *want)
+{
+	if (strstr(text, want))
+		return true;
+	fprintf(stderr, "  expected \"%s\" in:\n%s\n", want, text);
+	return false;
+}

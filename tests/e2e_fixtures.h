@@ -30,6 +30,8 @@ bool gn_e2e_same_files(const char *a, const char *b);
 
 /* One SQL answer from a database in the test folder, as text ("" when none). */
 const char *gn_e2e_sql1(const char *db, const char *sql);
+/* Whether text holds want; if not, says so with the text (for CHECK). */
+bool gn_e2e_has(const char *text, const char *want);
 
 /* Every count and version that could change, in one string. */
 const char *gn_e2e_fingerprint(const char *db);

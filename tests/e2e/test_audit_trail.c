@@ -13,13 +13,7 @@
 #define run gn_e2e_run
 #define sql1 gn_e2e_sql1
 
-static bool has(const char *text, const char *want)
-{
-	if (strstr(text, want))
-		return true;
-	fprintf(stderr, "  expected \"%s\" in:\n%s\n", want, text);
-	return false;
-}
+#define has gn_e2e_has
 
 static void bulk_reads_are_in_the_log(void)
 {

@@ -18,13 +18,7 @@ static int run_pass(const char *passphrase, const char *args)
 	return gn_e2e_run_env(env, args);
 }
 
-static bool has(const char *text, const char *want)
-{
-	if (strstr(text, want))
-		return true;
-	fprintf(stderr, "  expected \"%s\" in:\n%s\n", want, text);
-	return false;
-}
+#define has gn_e2e_has
 
 /* How many times `needle` occurs in the file's bytes. */
 static int occurrences(const char *name, const char *needle)

@@ -15,13 +15,7 @@
 #define run gn_e2e_run
 #define sql1 gn_e2e_sql1
 
-static bool has(const char *text, const char *want)
-{
-	if (strstr(text, want))
-		return true;
-	fprintf(stderr, "  expected \"%s\" in:\n%s\n", want, text);
-	return false;
-}
+#define has gn_e2e_has
 
 /* What a spreadsheet does to a file nobody edited, all at once: leading
  * zeros of phones dropped, walk_order 1.0 shown as 1, an all-digit version
