@@ -25,6 +25,7 @@
 #define out_text gn_e2e_out
 #define err_text gn_e2e_err
 #define path_of gn_e2e_path
+#define same_files gn_e2e_same_files
 #define bin gn_e2e_bin
 
 /* `gonha <args>` in the test folder as admin, messages in lang. */
@@ -54,34 +55,6 @@ static bool exists(const char *name)
 {
 	struct stat sb;
 	return lstat(path_of(name), &sb) == 0;
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *data = malloc((size_t)n + 1);
-	size_t got = data ? fread(data, 1, (size_t)n, f) : 0;
-	if (data)
-		data[got] = '\0';
-	fclose(f);
-	*len = got;
-	return data;
-}
-
-/* Same bytes in both (paths relative to the test folder or absolute). */
-static bool same_files(const char *a, const char *b)
-{
-	size_t la = 0, lb = 0;
-	char *x = read_all(a[0] == '/' ? a : path_of(a), &la), *y = read_all(b[0] == '/' ? b : path_of(b), &lb);
-	bool same = x && y && la == lb && memcmp(x, y, la) == 0;
-	free(x);
-	free(y);
-	return same;
 }
 
 /* How many names in dir end in suffix ("" for all but . and ..). */
@@ -263,7 +236,7 @@ static void a_second_gonha_writing_the_same_file_is_not_harmed(void)
 	CHECK(run_in("vi", "export --db a.db --what persons --out p.csv --with-ids") != 0);
 	CHECK(strstr(err_text, "một gonha khác đang ghi p.csv") != NULL);
 	size_t len = 0;
-	char *held = read_all(path_of("p.csv.part"), &len);
+	char *held = gn_e2e_read("p.csv.part", &len);
 	CHECK(held && strcmp(held, "rows being written\n") == 0);
 	free(held);
 	CHECK(!exists("p.csv"));
