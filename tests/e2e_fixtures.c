@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 char gn_e2e_out[1 << 16], gn_e2e_err[1 << 16];
 
@@ -131,6 +132,41 @@ bool gn_e2e_demo(const char *db)
 		return false;
 	snprintf(args, sizeof args, "demo --db %s --tdps 3 --households 12 --seed 7", db);
 	return gn_e2e_run("admin", args) == 0;
+}
+
+int gn_e2e_cccds(const char *db, char (*ids)[13], int max)
+{
+	char args[1024];
+	snprintf(args, sizeof args, "export --db %s --what persons --with-ids --out ids-of-%s.csv", db, db);
+	gn_e2e_run_env("GONHA_USER=admin GONHA_PASSWORD=demo", args);
+	snprintf(args, sizeof args, "ids-of-%s.csv", db);
+	gn_csv_table t = { 0 };
+	int n = 0;
+	if (!gn_csv_read(args, &t))
+		return 0;
+	int col = gn_csv_col(&t, "cccd");
+	for (size_t r = 1; col >= 0 && r < t.rows && n < max; r++) {
+		const char *c = gn_csv_cell(&t, r, col);
+		if (c && strlen(c) == 12)
+			snprintf(ids[n++], 13, "%s", c);
+	}
+	gn_csv_free(&t);
+	unlink(gn_e2e_path(args));
+	return n;
+}
+
+int gn_e2e_occurrences(const char *name, const char *needle)
+{
+	size_t len = 0;
+	char *data = gn_e2e_read(name, &len);
+	if (!data)
+		return -1;
+	int n = 0;
+	size_t nl = strlen(needle);
+	for (size_t i = 0; nl && i + nl <= len; i++)
+		n += memcmp(data + i, needle, nl) == 0;
+	free(data);
+	return n;
 }
 
 /* ---- CSV tables ---------------------------------------------------------- */

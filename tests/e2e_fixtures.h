@@ -39,6 +39,12 @@ const char *gn_e2e_fingerprint(const char *db);
 /* A fresh test folder with a demo ward of 3 TDPs x 12 households. */
 bool gn_e2e_demo(const char *db);
 
+/* The citizen IDs of a ward in the test folder, whole (an --with-ids
+ * export by admin): up to max of them into ids[k][13]; how many. */
+int gn_e2e_cccds(const char *db, char (*ids)[13], int max);
+/* How many times needle occurs in the bytes of the file (-1: no file). */
+int gn_e2e_occurrences(const char *name, const char *needle);
+
 /* A CSV file as cells. */
 typedef struct gn_csv_table {
 	char **cells;    /* row-major, owned */

@@ -14,7 +14,7 @@ void gn_unit_ward(gn_ctx *ctx, int tdps, gn_census *census)
 	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
 	memset(ctx, 0, sizeof *ctx);
 	if (gn_db_open_memory(&ctx->db, &err) != GN_OK ||
-	    gn_ward_init(ctx->db, "Phường Thử", tdps, "admin", "secret1", &err) != GN_OK ||
+	    gn_ward_init(ctx->db, "Phường Thử", tdps, "admin", "secret1", NULL, &err) != GN_OK ||
 	    gn_sign_in(ctx, "admin", "secret1", &err) != GN_OK ||
 	    (census && gn_census_load(ctx->db, NULL, census, &problems, &err) != GN_OK)) {
 		fprintf(stderr, "setup: %s\n", err.msg);

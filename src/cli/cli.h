@@ -42,6 +42,8 @@ int gn_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Opens the database named by --db (command's or global), $GONHA_DB or the
  * default path, and signs in from GONHA_USER/GONHA_PASSWORD or by asking on
  * the terminal. On success ctx->db is open (close with gn_db_close). */
+/* Shows a new recovery code once, with what it is for (nothing if ""). */
+void gn_cli_recovery_code(const char *code);
 int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx *ctx);
 
 /* Reads a line from the terminal, without echo if secret. Returns a
@@ -72,6 +74,7 @@ int gn_cli_open_census(gn_cli *cli, const char *db_opt, gn_ctx *ctx, struct gn_c
 struct gn_form_problems;
 void gn_cli_print_form_problems(const char *dir, const struct gn_form_problems *problems, FILE *out);
 int gn_cmd_user(gn_cli *cli, int argc, char **argv);
+int gn_cmd_recover(gn_cli *cli, int argc, char **argv);
 int gn_cmd_audit(gn_cli *cli, int argc, char **argv);
 int gn_cmd_erase(gn_cli *cli, int argc, char **argv);
 int gn_cmd_config(gn_cli *cli, int argc, char **argv);

@@ -401,6 +401,47 @@ int gn_cmd_config(gn_cli *cli, int argc, char **argv)
 	return finish(&ctx, st, &err);
 }
 
+/* ---- gonha recover -------------------------------------------------------- */
+
+/* Every officer password lost: the recovery code and a new password for a
+ * ward officer's account. No sign-in: that is what is lost. */
+int gn_cmd_recover(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { OPT_USER, 0 };
+	acc_args a;
+	int rc = parse(cli, argc, argv, allowed, &a);
+	if (rc || (rc = no_args(argv, &a)))
+		return rc;
+	if (!a.user || !*a.user)
+		return gn_cli_usage(_("recover needs --user LOGIN (the ward officer's account to open again)"));
+	char path[PATH_MAX];
+	gn_err err = { 0 };
+	sqlite3 *db = NULL;
+	if (gn_db_path(a.db ? a.db : cli->db_path, path, sizeof path, &err) != GN_OK ||
+	    gn_db_open(path, 0, &db, &err) != GN_OK)
+		return gn_cli_fail(&err);
+	const char *env = getenv("GONHA_RECOVERY_CODE");
+	char *code = env ? strdup(env) : gn_cli_prompt(_("Recovery code: "), 1);
+	if (!code) {
+		gn_db_close(db);
+		return gn_cli_usage(_("the recovery code is needed: run in a terminal or set GONHA_RECOVERY_CODE"));
+	}
+	char *pw = new_password();
+	if (!pw) {
+		wipe(code);
+		gn_db_close(db);
+		return gn_cli_usage(_("a new password is needed: run in a terminal or set GONHA_NEW_PASSWORD"));
+	}
+	gn_status st = gn_user_recover(db, code, a.user, pw, &err);
+	wipe(pw);
+	wipe(code);
+	gn_db_close(db);
+	if (st != GN_OK)
+		return gn_cli_fail(&err);
+	gn_cli_print(stdout, _("%s can sign in again with the new password.\n"), a.user);
+	return GN_EXIT_OK;
+}
+
 /* ---- gonha backup / restore ---------------------------------------------- */
 
 int gn_cmd_backup(gn_cli *cli, int argc, char **argv)

@@ -4,6 +4,7 @@
 #include "gonha/domain/check.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/demo.h"
+#include "gonha/domain/wardkey.h"
 #include "gonha/core/i18n.h"
 #include "gonha/forms/validate.h"
 #include "gonha/domain/ward.h"
@@ -14,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_DB = 1000, OPT_WARD, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_ADMIN, OPT_LANG };
+enum { OPT_DB = 1000, OPT_WARD, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_ADMIN, OPT_LANG, OPT_PLAIN_IDS };
 
 static const struct option ward_opts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
@@ -23,6 +24,7 @@ static const struct option ward_opts[] = {
 	{ "households", required_argument, NULL, OPT_HOUSEHOLDS },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "admin", required_argument, NULL, OPT_ADMIN },
+	{ "plain-ids", no_argument, NULL, OPT_PLAIN_IDS },
 	{ "lang", required_argument, NULL, OPT_LANG },
 	{ NULL, 0, NULL, 0 },
 };
@@ -30,6 +32,7 @@ static const struct option ward_opts[] = {
 typedef struct ward_args {
 	const char *db, *ward, *admin;
 	long tdps, households, seed;
+	bool plain_ids;
 } ward_args;
 
 /* Parses the options these commands share; `allowed` lists which apply. */
@@ -48,6 +51,7 @@ static int parse_ward_args(gn_cli *cli, int argc, char **argv, const int *allowe
 		case OPT_DB: a->db = optarg; break;
 		case OPT_WARD: a->ward = optarg; break;
 		case OPT_ADMIN: a->admin = optarg; break;
+		case OPT_PLAIN_IDS: a->plain_ids = true; break;
 		case OPT_TDPS:
 			if (gn_cli_parse_int(optarg, 1, 999, &a->tdps))
 				return gn_cli_usage(_("--tdps takes a number from 1 to 999"));
@@ -101,9 +105,10 @@ int gn_cmd_init(gn_cli *cli, int argc, char **argv)
 
 	sqlite3 *db = NULL;
 	gn_err err = { 0 };
+	char code[GN_RECOVERY_CODE_SIZE] = "";
 	gn_status st = gn_db_open(a.db, GN_DB_CREATE, &db, &err);
 	if (st == GN_OK)
-		st = gn_ward_init(db, a.ward, (int)a.tdps, a.admin, password, &err);
+		st = gn_ward_init(db, a.ward, (int)a.tdps, a.admin, password, code, &err);
 	explicit_bzero(password, strlen(password));
 	free(password);
 	gn_db_close(db);
@@ -114,6 +119,8 @@ int gn_cmd_init(gn_cli *cli, int argc, char **argv)
 	}
 	gn_cli_print(stdout, _("Created the ward %s with %ld TDPs in %s; the ward officer signs in as %s.\n"),
 	       a.ward, a.tdps, a.db, a.admin);
+	gn_cli_recovery_code(code);
+	explicit_bzero(code, sizeof code);
 	return GN_EXIT_OK;
 }
 
@@ -129,7 +136,7 @@ static void demo_progress(void *arg, long done, long total)
 
 int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DB, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_WARD, 0 };
+	static const int allowed[] = { OPT_DB, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_WARD, OPT_PLAIN_IDS, 0 };
 	gn_demo_options opt;
 	gn_demo_defaults(&opt);
 	ward_args a = { .tdps = opt.tdps, .households = opt.households, .seed = (long)opt.seed };
@@ -141,6 +148,7 @@ int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
 	opt.tdps = (int)a.tdps;
 	opt.households = (int)a.households;
 	opt.seed = (uint64_t)a.seed;
+	opt.plain_ids = a.plain_ids; /* not in the help: make bench's reference */
 	if (a.ward)
 		opt.ward_name = a.ward;
 	opt.progress = demo_progress;

@@ -1,9 +1,11 @@
 #include "cli.h"
+#include "gonha/domain/wardkey.h"
 #include "gonha/text/text.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -113,11 +115,51 @@ char *gn_cli_prompt(const char *question, int secret)
 	return line;
 }
 
+void gn_cli_recovery_code(const char *code)
+{
+	if (!code || !*code)
+		return;
+	gn_cli_print(stdout, _("Recovery code for the citizen ID numbers: %s\n"
+	                       "Write it down and keep it locked away: it is shown only this once. With it a ward "
+	                       "officer can open the numbers if every officer password is lost (gonha recover).\n"),
+	             code);
+}
+
+/* What the sign-in did with the ward key, said once. */
+static void say_key_news(const gn_key_news *news)
+{
+	if (news->sealed_now) {
+		gn_cli_print(stderr, ngettext("gonha: %ld citizen ID number is now stored encrypted (copy made before: %s)\n",
+		                              "gonha: %ld citizen ID numbers are now stored encrypted (copy made before: %s)\n",
+		                              (unsigned long)news->sealed_numbers),
+		             news->sealed_numbers, news->backup_path[0] ? news->backup_path : "-");
+		if (news->sealed_copies > 0)
+			gn_cli_print(stderr, ngettext("gonha: %d copy made before, which held the numbers in clear, is now "
+			                              "sealed: it opens with the recovery code as its passphrase\n",
+			                              "gonha: %d copies made before, which held the numbers in clear, are now "
+			                              "sealed: they open with the recovery code as their passphrase\n",
+			                              (unsigned long)news->sealed_copies),
+			             news->sealed_copies);
+		gn_cli_recovery_code(news->recovery_code);
+	}
+	if (news->waiting)
+		gn_cli_print(stderr, "gonha: %s\n",
+		             _("this account has no key to citizen ID numbers yet: they are shown masked until a ward "
+		               "officer has signed in once after you"));
+	if (news->given > 0)
+		gn_cli_print(stderr, ngettext("gonha: %d account was given the key to citizen ID numbers\n",
+		                              "gonha: %d accounts were given the key to citizen ID numbers\n",
+		                              (unsigned long)news->given),
+		             news->given);
+}
+
 int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx *ctx)
 {
 	char path[PATH_MAX];
 	gn_err err = { 0 };
+	static gn_key_news news;
 	memset(ctx, 0, sizeof *ctx);
+	ctx->key_news = &news;
 	if (gn_db_path(db_opt ? db_opt : cli->db_path, path, sizeof path, &err) != GN_OK ||
 	    gn_db_open(path, db_flags, &ctx->db, &err) != GN_OK)
 		return gn_cli_fail(&err);
@@ -134,6 +176,9 @@ int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx 
 		rc = GN_EXIT_USAGE;
 	} else if (gn_sign_in(ctx, login, password, &err) != GN_OK) {
 		rc = gn_cli_fail(&err);
+	} else {
+		say_key_news(&news);
+		sodium_memzero(news.recovery_code, sizeof news.recovery_code);
 	}
 	if (password) {
 		explicit_bzero(password, strlen(password));

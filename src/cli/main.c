@@ -39,6 +39,9 @@ static const gn_command commands[] = {
 	{ "backup", gn_cmd_backup, "backup [--out FILE [--seal]]",
 	  N_("copy the database to FILE, or a snapshot beside it in DB.backups/; --seal: encrypted under a passphrase "
 	     "($GONHA_PASSPHRASE or asked), for a copy that leaves the PC (ward officer)") },
+	{ "recover", gn_cmd_recover, "recover --user LOGIN",
+	  N_("every ward officer password lost: the recovery code shown when the ward was made gives LOGIN a new "
+	     "password ($GONHA_RECOVERY_CODE, $GONHA_NEW_PASSWORD or asked) and the key to the citizen IDs") },
 	/* not in the help: timings of the screens for make bench */
 	{ "ui-bench", gn_cmd_ui_bench, "ui-bench --db FILE [--user LOGIN] [--rounds N]", NULL },
 	{ "restore", gn_cmd_restore, "restore --from FILE [--other-ward]",

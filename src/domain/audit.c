@@ -353,7 +353,7 @@ bool gn_audit_action_known(const char *action)
 		                               "enable", "password", "restore", "bulk_read", "refused",
 		                               "sign_in_failed", "keep_as_conflict", "conflict_take_incoming",
 		                               "conflict_keep_local", "import_add", "import_update",
-		                               "import_conflict" };
+		                               "import_conflict", "seal_ids", "recover" };
 	for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
 		if (strcmp(action, actions[i]) == 0)
 			return true;

@@ -151,7 +151,10 @@ void gn_cccd_mask(const char *cccd, char out[13])
 {
 	/* Only a well-formed number shows its ends: anything else might put
 	 * half a UTF-8 character or more of the number on screen than meant. */
-	if (!cccd || strlen(cccd) != CCCD_LEN || !all_digits(cccd, CCCD_LEN)) {
+	if (cccd && strlen(cccd) == CCCD_LEN && all_digits(cccd, 3) && strspn(cccd + 3, "*") == 6 &&
+	    all_digits(cccd + 9, 3)) {
+		memcpy(out, cccd, CCCD_LEN + 1); /* masked already (person.cccd_masked) */
+	} else if (!cccd || strlen(cccd) != CCCD_LEN || !all_digits(cccd, CCCD_LEN)) {
 		memset(out, '*', CCCD_LEN);
 	} else {
 		memcpy(out, cccd, 3);

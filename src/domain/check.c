@@ -73,7 +73,7 @@ static gn_status check_persons(checker *c, gn_err *err)
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
 	int year = gn_this_year();
-	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, cccd, birth_year, sex, relation FROM person WHERE deleted = 0",
+	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, gn_cccd_open(cccd), birth_year, sex, relation FROM person WHERE deleted = 0",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(c->db, err, GN_RULE_CCCD);
 	int step;

@@ -4,6 +4,8 @@
  * directly with prepared statements, checking each household with the same
  * validation as a save, because a benchmark ward has two million people. */
 #include "gonha/domain/demo.h"
+#include "gonha/domain/wardkey.h"
+#include "gonha/storage/vault.h"
 #include "gonha/domain/cccd.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/household.h"
@@ -13,6 +15,7 @@
 #include "gonha/text/text.h"
 
 #include <sqlite3.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,8 +240,9 @@ static gn_status prepare_stmts(sqlite3 *db, demo_stmts *s, gn_err *err)
 	                       -1, &s->household, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	                       "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, "
-	                       "birth_year, sex, relation, cccd, answers, created_at, created_by, "
-	                       "updated_at, updated_by, version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?12,?13,"
+	                       "birth_year, sex, relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, "
+	                       "updated_at, updated_by, version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," GN_SQL_CCCD_VALUES("?10")
+	                       ",?11,?12,?13,?12,?13,"
 	                       "'v' || substr(replace(?1, '-', ''), 17))",
 	                       -1, &s->person, NULL) != SQLITE_OK)
 		return gn_db_fail(db, err, "demo");
@@ -507,6 +511,15 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 	if ((st = gn_user_create(db, "admin", "Cán bộ phường (demo)", GN_ROLE_WARD_OFFICER, NULL, hash,
 	                         NULL, "admin", err)) != GN_OK)
 		goto fail;
+	/* encrypted like any ward; its accounts share the demo password, and
+	 * so one key pair (one Argon2 for hundreds of accounts) */
+	if (!opt->plain_ids) {
+		char code[GN_RECOVERY_CODE_SIZE];
+		st = gn_wardkey_create(db, "admin", code, err);
+		sodium_memzero(code, sizeof code);
+		if (st != GN_OK || (st = gn_wardkey_grant(db, "admin", GN_DEMO_PASSWORD, err)) != GN_OK)
+			goto fail;
+	}
 	if ((st = prepare_stmts(db, &s, err)) != GN_OK)
 		goto fail;
 	for (int t = 1; t <= opt->tdps; t++) {
@@ -518,7 +531,8 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 		snprintf(code, sizeof code, "%02d", t);
 		snprintf(display, sizeof display, "Tổ trưởng TDP %d (demo)", t);
 		if ((st = gn_user_create(db, login, display, GN_ROLE_TDP_LEADER, NULL, hash, codes,
-		                         "admin", err)) != GN_OK)
+		                         "admin", err)) != GN_OK ||
+		    (st = gn_wardkey_grant_like(db, login, "admin", err)) != GN_OK)
 			goto fail;
 		for (int h = 0; h < opt->households; h++) {
 			if ((st = make_household(db, &s, &r, tdp_id, t, h, this_year, login, &persons, err)) != GN_OK)

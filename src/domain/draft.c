@@ -1,5 +1,6 @@
 #include "gonha/domain/draft.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/vault.h"
 #include "gonha/domain/household_conflict.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
@@ -8,30 +9,99 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A draft holds names and CCCDs as typed: it is kept sealed under the
+ * ward key (a JSON string "d1..."), like the CCCD column (vault.h). */
+static gn_status seal_draft(sqlite3 *db, const char *data, char **out, gn_err *err)
+{
+	char *sealed = NULL;
+	gn_status rc = gn_vault_seal_doc(db, data, &sealed, err);
+	if (rc != GN_OK || !gn_vault_is_sealed_doc(sealed)) {
+		*out = sealed;
+		return rc;
+	}
+	size_t n = strlen(sealed);
+	if ((*out = malloc(n + 3)))
+		snprintf(*out, n + 3, "\"%s\"", sealed); /* base64url: nothing to escape */
+	free(sealed);
+	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+}
+
+static gn_status open_draft(sqlite3 *db, const char *stored, char **out, gn_err *err)
+{
+	size_t n = stored ? strlen(stored) : 0;
+	if (n < 2 || stored[0] != '"' || !gn_vault_is_sealed_doc(stored + 1))
+		return gn_vault_open_doc(db, stored, out, err);
+	char *inner = strndup(stored + 1, n - 2);
+	if (!inner)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	gn_status rc = gn_vault_open_doc(db, inner, out, err);
+	free(inner);
+	return rc;
+}
+
 gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, const char *tdp_id,
                        const char *data, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	char now[32];
+	char now[32], *sealed = NULL;
 	gn_status rc = gn_scope_require_tdp(ctx, tdp_id, err);
 	if (rc != GN_OK)
+		return rc;
+	if ((rc = seal_draft(ctx->db, data, &sealed, err)) != GN_OK)
 		return rc;
 	gn_now_iso(now);
 	if (sqlite3_prepare_v2(ctx->db,
 	                       "INSERT INTO draft(user_login, kind, record_id, tdp_id, data, updated_at) "
 	                       "VALUES (?1, ?2, ?3, ?4, json(?5), ?6) ON CONFLICT (user_login, kind, record_id) "
 	                       "DO UPDATE SET tdp_id = excluded.tdp_id, data = excluded.data, "
-	                       "updated_at = excluded.updated_at", -1, &st, NULL) != SQLITE_OK)
+	                       "updated_at = excluded.updated_at", -1, &st, NULL) != SQLITE_OK) {
+		free(sealed);
 		return gn_db_fail(ctx->db, err, "draft");
+	}
 	sqlite3_bind_text(st, 1, ctx->user.login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, record_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, tdp_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, data, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, sealed, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = gn_db_fail(ctx->db, err, "draft");
 	sqlite3_finalize(st);
+	free(sealed);
+	return rc;
+}
+
+gn_status gn_draft_seal_all(sqlite3 *db, gn_err *err)
+{
+	sqlite3_stmt *sel = NULL, *up = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(db, "SELECT user_login, kind, record_id, data FROM draft", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE draft SET data = json(?4) WHERE user_login = ?1 AND kind = ?2 AND record_id = ?3",
+	                       -1, &up, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, "draft");
+		goto out;
+	}
+	int step;
+	while (rc == GN_OK && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *data = (const char *)sqlite3_column_text(sel, 3);
+		if (data && data[0] == '"')
+			continue; /* sealed already */
+		char *sealed = NULL;
+		if ((rc = seal_draft(db, data, &sealed, err)) != GN_OK)
+			break;
+		for (int i = 0; i < 3; i++)
+			sqlite3_bind_text(up, i + 1, (const char *)sqlite3_column_text(sel, i), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(up, 4, sealed, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(up) != SQLITE_DONE)
+			rc = gn_db_fail(db, err, "draft");
+		sqlite3_reset(up);
+		free(sealed);
+	}
+	if (rc == GN_OK && step != SQLITE_DONE)
+		rc = gn_db_fail(db, err, "draft");
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(up);
 	return rc;
 }
 
@@ -90,15 +160,18 @@ gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int(st, 5))
 			continue;
-		if (sqlite3_column_int(st, 6) && draft_saved_already(ctx, (const char *)sqlite3_column_text(st, 1),
-		                                                     (const char *)sqlite3_column_text(st, 4)))
+		char *data = NULL;
+		if ((rc = open_draft(ctx->db, (const char *)sqlite3_column_text(st, 4), &data, err)) != GN_OK)
+			goto out;
+		if (sqlite3_column_int(st, 6) && draft_saved_already(ctx, (const char *)sqlite3_column_text(st, 1), data)) {
+			free(data);
 			continue;
+		}
 		gn_db_col_copy(st, 0, out->kind, sizeof out->kind);
 		gn_db_col_copy(st, 1, out->record_id, sizeof out->record_id);
 		gn_db_col_copy(st, 2, out->tdp_id, sizeof out->tdp_id);
 		gn_db_col_copy(st, 3, out->updated_at, sizeof out->updated_at);
-		if (!(out->data = gn_db_col_dup(st, 4)))
-			rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		out->data = data;
 		goto out;
 	}
 	rc = step == SQLITE_DONE ? gn_fail(err, GN_ERR_NOT_FOUND, _("there is no draft"))

@@ -1,5 +1,6 @@
 #include "gonha/domain/household.h"
 #include "gonha/domain/cccd.h"
+#include "gonha/storage/vault.h"
 #include "gonha/domain/household_conflict.h"
 #include "gonha/domain/coverage.h"
 #include "gonha/core/date.h"
@@ -288,7 +289,7 @@ gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_e
 	st = NULL;
 
 	if (sqlite3_prepare_v2(ctx->db,
-	                       "SELECT id, full_name, birth_year, sex, relation, cccd, answers, rev "
+	                       "SELECT id, full_name, birth_year, sex, relation, gn_cccd_open(cccd), answers, rev "
 	                       "FROM person WHERE household_id = ?1 AND deleted = 0 ORDER BY position, rowid",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = gn_db_fail(ctx->db, err, "person");
@@ -332,7 +333,7 @@ out:
 	"'$.tdp_id', tdp_id)"
 #define PERSON_FLAT \
 	"json_set(answers, '$.full_name', full_name, '$.birth_year', birth_year, '$.sex', sex, " \
-	"'$.relation', relation, '$.cccd', cccd, '$.position', position)"
+	"'$.relation', relation, '$.cccd', cccd_masked, '$.position', position)"
 
 /* {field: [old, new]} for every field that differs between two flat rows. */
 static gn_status json_diff(sqlite3 *db, const char *old_json, const char *new_json,
@@ -547,13 +548,13 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 		goto out;
 	const char *sql = is_new
 		? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
-		  "sex, relation, cccd, answers, created_at, created_by, updated_at, updated_by) "
-		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,json(?11),?12,?13,?12,?13)" /* the version: by trigger */
+		  "sex, relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by) "
+		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," GN_SQL_CCCD_VALUES("?10") ",json(?11),?12,?13,?12,?13)" /* the version: by trigger */
 		: "UPDATE person SET household_id=?2, tdp_id=?3, position=?4, full_name=?5, name_key=?6, "
-		  "birth_year=?7, sex=?8, relation=?9, cccd=?10, answers=json(?11), updated_at=?12, "
+		  "birth_year=?7, sex=?8, relation=?9, " GN_SQL_CCCD_SET("?10") ", answers=json(?11), updated_at=?12, "
 		  "updated_by=?13, rev=rev+1 WHERE id=?1 AND ("
 		  "household_id IS NOT ?2 OR tdp_id IS NOT ?3 OR position IS NOT ?4 OR full_name IS NOT ?5 OR "
-		  "birth_year IS NOT ?7 OR sex IS NOT ?8 OR relation IS NOT ?9 OR cccd IS NOT ?10 OR "
+		  "birth_year IS NOT ?7 OR sex IS NOT ?8 OR relation IS NOT ?9 OR " GN_SQL_CCCD_DIFFERS("?10") " OR "
 		  "answers IS NOT json(?11))";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = gn_db_fail(db, err, "person");

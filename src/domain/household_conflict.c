@@ -3,6 +3,7 @@
  * ways out: merge the choices and save again, or keep both for a ward
  * officer. */
 #include "gonha/domain/household_conflict.h"
+#include "gonha/storage/vault.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
@@ -643,7 +644,8 @@ static gn_status store_conflict(gn_ctx *ctx, const char *table, const char *id, 
 	if (!local || !incoming)
 		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	else if (sqlite3_prepare_v2(ctx->db, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
-	                            "source, detected_at) VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	                            "source, detected_at) VALUES (?1, ?2, " GN_SQL_DOC_CCCD_SEAL("?3") ", "
+	                            GN_SQL_DOC_CCCD_SEAL("?4") ", ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
 	                            -1, &q, NULL) != SQLITE_OK)
 		rc = gn_db_fail(ctx->db, err, "merge_conflict");
 	else {

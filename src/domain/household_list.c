@@ -30,7 +30,10 @@ static void query_clause(gn_strbuf *b, size_t n_words)
 	gn_sb_add(b, ") OR h.id IN (SELECT p.household_id FROM person p WHERE p.tdp_id = ?1 AND p.deleted = 0 AND (");
 	for (size_t i = 0; i < n_words; i++)
 		gn_sb_printf(b, "%sinstr(' ' || p.name_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
-	gn_sb_add(b, ") OR (?3 AND substr(p.cccd, 1, length(?2)) = ?2))))");
+	/* digits: a whole CCCD by its blind index, or the first three (the
+	 * province of birth, shown in lists) */
+	gn_sb_add(b, ") OR (?3 AND (p.cccd_key = gn_cccd_index(?2) OR "
+	             "(length(?2) <= 3 AND substr(p.cccd_masked, 1, length(?2)) = ?2))))))");
 }
 
 /* The WHERE clause shared by the list, its count and positions. Binds:

@@ -2,6 +2,7 @@
 #include "gonha/domain/privacy.h"
 #include "gonha/domain/cccd.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/vault.h"
 #include "gonha/core/i18n.h"
 
 #include <dirent.h>
@@ -33,26 +34,6 @@ void gn_cccd_for_view(const char *cccd, gn_cccd_view view, char out[13])
 		gn_cccd_mask(cccd, out);
 }
 
-static void sql_cccd_mask(sqlite3_context *c, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const char *cccd = (const char *)sqlite3_value_text(argv[0]);
-	if (!cccd) {
-		sqlite3_result_null(c);
-		return;
-	}
-	char out[13];
-	gn_cccd_for_view(cccd, GN_CCCD_VIEW_LIST, out);
-	sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
-}
-
-gn_status gn_privacy_register_sqlite(sqlite3 *db, gn_err *err)
-{
-	if (sqlite3_create_function(db, "gn_cccd_mask", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                            sql_cccd_mask, NULL, NULL) != SQLITE_OK)
-		return gn_db_fail(db, err, "gn_cccd_mask");
-	return GN_OK;
-}
 
 /* ---- private files ------------------------------------------------------
  *
@@ -535,7 +516,7 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 	if ((st = gn_db_begin(db, err)) != GN_OK)
 		return st;
 	st = exec_bound(db, "UPDATE person SET full_name = '', name_key = '', birth_year = NULL, sex = NULL, "
-	                "relation = NULL, cccd = NULL, answers = '{}', deleted = 1, rev = rev + 1, "
+	                "relation = NULL, cccd = NULL, cccd_key = NULL, cccd_masked = NULL, answers = '{}', deleted = 1, rev = rev + 1, "
 	                "updated_at = ?2, updated_by = ?3 WHERE id = ?1", person_id, now, ctx->user.login, err);
 	/* Earlier audit entries keep who, when and which fields, not values:
 	 * the one change the audit log's triggers let through, for this person,

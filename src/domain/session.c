@@ -1,4 +1,5 @@
 #include "gonha/domain/session.h"
+#include "gonha/domain/wardkey.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/strbuf.h"
 #include "gonha/core/i18n.h"
@@ -60,10 +61,7 @@ gn_status gn_login_validate(const char *login, gn_err *err)
 	return GN_OK;
 }
 
-/* The password as it is hashed and verified: NFC, so that "mật khẩu" typed
- * precomposed or with combining marks (Unikey can send either) is the same
- * password. *out is malloc'd; the caller wipes and frees it. */
-static gn_status password_nfc(const char *password, char **out, gn_err *err)
+gn_status gn_password_nfc(const char *password, char **out, gn_err *err)
 {
 	*out = NULL;
 	if (!password || !*password)
@@ -86,7 +84,7 @@ static void wipe_free(char *s)
 gn_status gn_password_validate(const char *password, gn_err *err)
 {
 	char *nfc = NULL;
-	gn_status st = password_nfc(password, &nfc, err);
+	gn_status st = gn_password_nfc(password, &nfc, err);
 	if (st != GN_OK)
 		return st;
 	size_t len = strlen(nfc);
@@ -112,7 +110,7 @@ gn_status gn_password_hash(const char *password, char out[128], gn_err *err)
 		return gn_fail(err, GN_ERR_NOMEM, _("cannot start the password library"));
 	if ((st = gn_password_validate(password, err)) != GN_OK)
 		return st;
-	if ((st = password_nfc(password, &nfc, err)) != GN_OK)
+	if ((st = gn_password_nfc(password, &nfc, err)) != GN_OK)
 		return st;
 	/* Argon2id with OWASP's m = 19 MiB, t = 2, p = 1: every command signs
 	 * in, and libsodium's "interactive" 64 MiB alone would put each one over
@@ -385,6 +383,9 @@ gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_nam
 			st = gn_db_fail(db, err, "users");
 		goto out;
 	}
+	/* the ward key, to an account whose password is known here */
+	if (password && (st = gn_wardkey_grant(db, login, password, err)) != GN_OK)
+		goto out;
 	if (role == GN_ROLE_WARD_OFFICER || !tdp_codes)
 		goto out;
 	if (sqlite3_prepare_v2(db, "INSERT INTO user_tdp(user_id, tdp_id) SELECT ?1, id FROM tdp WHERE code = ?2",
@@ -435,7 +436,7 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 		goto out;
 	}
 	/* Argon2 for every name, a known one's hash or one no password matches */
-	bool nfc_ok = password_nfc(password, &nfc, NULL) == GN_OK && strlen(nfc) <= GN_PASSWORD_MAX;
+	bool nfc_ok = gn_password_nfc(password, &nfc, NULL) == GN_OK && strlen(nfc) <= GN_PASSWORD_MAX;
 	const char *hash = a.known && a.hash ? a.hash : dummy_hash;
 	bool right = crypto_pwhash_str_verify(hash, nfc_ok ? nfc : "", nfc_ok ? strlen(nfc) : 0) == 0 && nfc_ok &&
 	             a.known && a.hash;
@@ -456,6 +457,10 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 	snprintf(u->login, sizeof u->login, "%s", a.login);
 	snprintf(u->display_name, sizeof u->display_name, "%s", a.display_name);
 	gn_role_from_name(a.role, &u->role);
+	/* the key to citizen IDs, from the password just checked (only now:
+	 * a refused sign-in costs the same for every name) */
+	if ((rc = gn_wardkey_unlock(ctx, nfc, ctx->key_news, err)) != GN_OK)
+		memset(u, 0, sizeof *u); /* not signed in */
 out:
 	free(a.hash);
 	wipe_free(nfc);

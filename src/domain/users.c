@@ -3,6 +3,8 @@
  * transaction. Passwords are hashed before the transaction starts, so the
  * (deliberately slow) Argon2id never holds the write lock. */
 #include "gonha/domain/users.h"
+#include "gonha/domain/wardkey.h"
+#include "gonha/storage/vault.h"
 #include "gonha/domain/backup.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
@@ -216,6 +218,8 @@ gn_status gn_user_add(gn_ctx *ctx, const char *login, const char *display_name, 
 	                    role == GN_ROLE_WARD_OFFICER ? NULL : tdp_codes, ctx->user.login, err);
 	if (st == GN_OK)
 		st = find_user(ctx->db, login, &made, err);
+	if (st == GN_OK)
+		st = gn_wardkey_grant(ctx->db, login, password, err); /* the officer's key, to the new account */
 	if (st == GN_OK) {
 		gn_sb_add(&b, "{");
 		json_pair(&b, "login", NULL, made.login);
@@ -376,6 +380,10 @@ gn_status gn_user_set_disabled(gn_ctx *ctx, const char *login, bool disabled, gn
 	gn_sb_add(&b, "{");
 	json_pair(&b, "disabled", u.disabled ? "yes" : "no", disabled ? "yes" : "no");
 	st = audit_json(ctx, disabled ? "disable" : "enable", u.id, &b, err);
+	/* a disabled account keeps no key to citizen IDs; enabled again, it
+	 * gets one from the next officer after its next sign-in */
+	if (st == GN_OK && disabled)
+		st = gn_wardkey_revoke(ctx->db, login, err);
 	if (st == GN_OK)
 		st = touch_user(ctx, u.id, err);
 out:
@@ -388,8 +396,12 @@ out:
 	return st;
 }
 
-/* Stores a new hash for a user and records "password changed". */
-static gn_status store_password(gn_ctx *ctx, const char *login, const char *new_password, gn_err *err)
+/* Stores a new hash for a user and records "password changed"; the
+ * account's key to citizen IDs follows: wrapped again under the new
+ * password when old_password is known (its own change), else a new key
+ * pair given the key by this officer. */
+static gn_status store_password(gn_ctx *ctx, const char *login, const char *new_password, const char *old_password,
+                                gn_err *err)
 {
 	char hash[128];
 	gn_user_info u;
@@ -417,6 +429,9 @@ static gn_status store_password(gn_ctx *ctx, const char *login, const char *new_
 	gn_sb_add(&b, "{");
 	json_pair(&b, "password", "", "changed");
 	st = audit_json(ctx, "password", u.id, &b, err);
+	if (st == GN_OK)
+		st = old_password ? gn_wardkey_rewrap(ctx->db, login, old_password, new_password, err)
+		                  : gn_wardkey_grant(ctx->db, login, new_password, err);
 	if (st == GN_OK)
 		st = touch_user(ctx, u.id, err);
 out:
@@ -448,7 +463,60 @@ gn_status gn_user_change_own_password(gn_ctx *ctx, const char *current_password,
 	}
 	if (strcmp(check.user.id, ctx->user.id) != 0)
 		return gn_fail(err, GN_ERR_DENIED, _("the current password is wrong"));
-	return store_password(ctx, ctx->user.login, new_password, err);
+	return store_password(ctx, ctx->user.login, new_password, current_password, err);
+}
+
+gn_status gn_user_recover(sqlite3 *db, const char *recovery_code, const char *login, const char *new_password,
+                          gn_err *err)
+{
+	char hash[128];
+	gn_user_info u;
+	gn_strbuf b = { 0 };
+	sqlite3_stmt *up = NULL;
+	gn_status st = gn_password_hash(new_password, hash, err);
+	if (st != GN_OK)
+		return st;
+	if ((st = gn_wardkey_recover(db, recovery_code, err)) != GN_OK)
+		goto wipe;
+	if ((st = gn_db_begin(db, err)) != GN_OK)
+		goto wipe;
+	if ((st = find_user(db, login, &u, err)) != GN_OK)
+		goto out;
+	if (u.role != GN_ROLE_WARD_OFFICER) {
+		st = gn_fail_field(err, GN_ERR_INVALID, "login", _("%s is not a ward officer: the recovery code is for a "
+		                                                  "ward officer's account"), login);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, "UPDATE users SET pwhash = ?2, disabled = 0, failed_count = 0, last_failed_at = NULL "
+	                       "WHERE id = ?1", -1, &up, NULL) != SQLITE_OK) {
+		st = gn_db_fail(db, err, "users");
+		goto out;
+	}
+	sqlite3_bind_text(up, 1, u.id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(up, 2, hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(up) != SQLITE_DONE) {
+		st = gn_db_fail(db, err, "users");
+		goto out;
+	}
+	gn_ctx who = { .db = db };
+	snprintf(who.user.login, sizeof who.user.login, "%s", u.login);
+	gn_sb_add(&b, "{");
+	json_pair(&b, "password", "", "changed");
+	json_pair(&b, "by", "", "recovery_code");
+	st = audit_json(&who, "recover", u.id, &b, err);
+	if (st == GN_OK)
+		st = gn_wardkey_grant(db, login, new_password, err);
+out:
+	sqlite3_finalize(up);
+	if (st == GN_OK)
+		st = gn_db_commit(db, err);
+	else
+		gn_db_rollback(db);
+wipe:
+	gn_vault_lock(db); /* the officer signs in with the new password */
+	sodium_memzero(hash, sizeof hash);
+	gn_sb_free(&b);
+	return st;
 }
 
 gn_status gn_user_reset_password(gn_ctx *ctx, const char *login, const char *new_password, gn_err *err)
@@ -456,7 +524,7 @@ gn_status gn_user_reset_password(gn_ctx *ctx, const char *login, const char *new
 	gn_status st = gn_scope_require_officer(ctx, err);
 	if (st != GN_OK)
 		return st;
-	return store_password(ctx, login, new_password, err);
+	return store_password(ctx, login, new_password, NULL, err);
 }
 
 gn_status gn_sign_out(gn_ctx *ctx, const char *db_path, char *snapshot_out, size_t snapshot_size, gn_err *err)
@@ -466,6 +534,10 @@ gn_status gn_sign_out(gn_ctx *ctx, const char *db_path, char *snapshot_out, size
 		snapshot_out[0] = '\0';
 	if (db_path && *db_path && ctx->db)
 		st = gn_backup_auto(ctx->db, db_path, true, NULL, snapshot_out, snapshot_size, err);
+	/* the key to citizen IDs goes with the user (wiped): the next one opens
+	 * it with their own password */
+	if (ctx->db)
+		gn_vault_lock(ctx->db);
 	memset(&ctx->user, 0, sizeof ctx->user);
 	return st;
 }

@@ -1,9 +1,11 @@
 #include "gonha/domain/ward.h"
+#include "gonha/domain/wardkey.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
 #include "gonha/text/text.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,7 @@ out:
 }
 
 gn_status gn_ward_init(sqlite3 *db, const char *ward_name, int n_tdps,
-                       const char *admin_login, const char *admin_password, gn_err *err)
+                       const char *admin_login, const char *admin_password, char *recovery_code, gn_err *err)
 {
 	char *clean = NULL, now[32];
 	gn_status st;
@@ -94,9 +96,17 @@ gn_status gn_ward_init(sqlite3 *db, const char *ward_name, int n_tdps,
 		snprintf(name, sizeof name, _("TDP %d"), i);
 		st = insert_tdp(db, code, name, i, admin_login, NULL, err);
 	}
+	/* a new ward encrypts citizen IDs from the start: the key first, so
+	 * that the officer's account is given it */
+	char code[GN_RECOVERY_CODE_SIZE];
+	if (st == GN_OK)
+		st = gn_wardkey_create(db, admin_login, code, err);
 	if (st == GN_OK)
 		st = gn_user_create(db, admin_login, _("Ward officer"), GN_ROLE_WARD_OFFICER,
 		                    admin_password, NULL, NULL, admin_login, err);
+	if (st == GN_OK && recovery_code)
+		snprintf(recovery_code, GN_RECOVERY_CODE_SIZE, "%s", code);
+	sodium_memzero(code, sizeof code);
 	if (st == GN_OK)
 		st = gn_db_commit(db, err);
 	else

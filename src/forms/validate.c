@@ -46,7 +46,9 @@ static gn_status row_column(void *arg, const gn_form *form, const gn_field *f, g
 		               f->name);
 	if (f->level < level)
 		gn_sb_add(out, "(SELECT ");
-	if (is_core(f->level, f->name))
+	if (is_core(f->level, f->name) && strcmp(f->name, "cccd") == 0)
+		gn_sb_printf(out, "gn_cccd_open(%s.cccd)", table); /* stored encrypted (storage/vault.h) */
+	else if (is_core(f->level, f->name))
 		gn_sb_printf(out, "%s.%s", table, f->name);
 	else /* names are [A-Za-z0-9_], checked at load: safe inside the path */
 		gn_sb_printf(out, numeric ? "CAST(json_extract(%s.answers, '$.%s') AS %s)" : "json_extract(%s.answers, '$.%s')",

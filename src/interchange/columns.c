@@ -26,7 +26,7 @@ static const fixed_col person_head[] = {
 	{ "birth_year", "Năm sinh", EXC_CORE, "p.birth_year" },
 	{ "sex", "Giới tính", EXC_CORE, "p.sex" },
 	{ "relation", "Quan hệ với chủ hộ", EXC_CORE, "p.relation" },
-	{ "cccd", "Số CCCD", EXC_CORE, "p.cccd" },
+	{ "cccd", "Số CCCD", EXC_CORE, "gn_cccd_open(p.cccd)" },
 	{ NULL, NULL, 0, NULL },
 };
 static const fixed_col person_tail[] = {

@@ -1,6 +1,7 @@
 /* Merge conflicts: records changed on two PCs, both versions kept for a
  * ward officer, who keeps one (docs/exchange.md). */
 #include "import.h"
+#include "gonha/storage/vault.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/session.h"
@@ -58,7 +59,8 @@ gn_status gn_conflicts_list(gn_ctx *ctx, gn_conflict **out, size_t *n, gn_err *e
 	if (st != GN_OK)
 		return st;
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(ctx->db, "SELECT id, table_name, record_id, local_data, incoming_data, coalesce(source, ''), "
+	if (sqlite3_prepare_v2(ctx->db, "SELECT id, table_name, record_id, " GN_SQL_DOC_CCCD_OPEN("local_data") ", "
+	                       GN_SQL_DOC_CCCD_OPEN("incoming_data") ", coalesce(source, ''), "
 	                       "detected_at FROM merge_conflict WHERE resolved_at IS NULL ORDER BY id", -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(ctx->db, err, "merge_conflict");
 	int rc;
@@ -104,7 +106,7 @@ gn_status gn_conflict_resolve(gn_ctx *ctx, const gn_census *census, long id, boo
 		return st;
 	sqlite3_stmt *q = NULL;
 	char *incoming = NULL;
-	if (sqlite3_prepare_v2(ctx->db, "SELECT incoming_data FROM merge_conflict WHERE id = ?1 AND resolved_at IS NULL",
+	if (sqlite3_prepare_v2(ctx->db, "SELECT " GN_SQL_DOC_CCCD_OPEN("incoming_data") " FROM merge_conflict WHERE id = ?1 AND resolved_at IS NULL",
 	                       -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(ctx->db, err, "merge_conflict");
 	sqlite3_bind_int64(q, 1, id);

@@ -114,7 +114,9 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 
 	gn_sb_add(&sql, "SELECT ");
 	for (size_t i = 0; i < cols.n; i++)
-		gn_sb_printf(&sql, "%s%s", i ? ", " : "", cols.cols[i].sql);
+		/* masked from its own column: no key needed, nothing decrypted */
+		gn_sb_printf(&sql, "%s%s", i ? ", " : "",
+		             (int)i == cccd_col && !opt->with_ids ? "p.cccd_masked" : cols.cols[i].sql);
 	/* TDP, household, member, each by its index: rows come out in walking
 	 * order with only one TDP's rows ever sorted (memory stays flat) */
 	const char *where = persons

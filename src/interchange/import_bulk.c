@@ -3,6 +3,7 @@
 #include "import.h"
 #include "gonha/domain/coverage.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/vault.h"
 #include "gonha/core/i18n.h"
 
 #include <stdio.h>
@@ -139,9 +140,9 @@ static sqlite3_stmt *bulk_statement(importer *im)
 	today_fixed(im, &num, cov->num_sql ? cov->num_sql : "0");
 	gn_sb_printf(&sql,
 	             "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, "
-	             "relation, cccd, answers, created_at, created_by, updated_at, updated_by, version, base_version, "
-	             "ind_pop, ind_num) SELECT id, household_id, tdp_id, position, full_name, gn_fold(full_name), "
-	             "birth_year, sex, relation, cccd, answers, updated_at, updated_by, updated_at, updated_by, version, "
+	             "relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, version, "
+	             "base_version, ind_pop, ind_num) SELECT id, household_id, tdp_id, position, full_name, gn_fold(full_name), "
+	             "birth_year, sex, relation, " GN_SQL_CCCD_VALUES("cccd") ", answers, updated_at, updated_by, updated_at, updated_by, version, "
 	             "base_version, %s, %s FROM (SELECT column1 AS id, column2 AS household_id, column3 AS tdp_id, "
 	             "column14 AS position, column4 AS full_name, '' AS name_key, column5 AS birth_year, column6 AS sex, "
 	             "column7 AS relation, column8 AS cccd, column9 AS answers, column10 AS updated_at, "

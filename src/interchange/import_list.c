@@ -1,6 +1,7 @@
 /* A TDP's household list (the template in docs/exchange.md): each row a
  * household not visited yet, with its head, checked as a save is. */
 #include "import.h"
+#include "gonha/storage/vault.h"
 #include "spreadsheet.h"
 #include "gonha/domain/cccd.h"
 #include "gonha/storage/db.h"
@@ -141,8 +142,8 @@ static bool list_row_insert(importer *im, const row_values *r, const char *tdp_i
 		            "gn_fold(?3 || ' ' || ?4 || ' ' || ?5), ?6, ?7, ?8, ?6, ?8, ?6)") == GN_OK &&
 		imp_prepare(im, &im->hl_head,
 		            "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, "
-		            "relation, cccd, created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, 0, ?4, "
-		            "gn_fold(?4), ?5, ?6, 'head', ?7, ?8, ?9, ?8, ?9)") == GN_OK;
+		            "relation, " GN_SQL_CCCD_COLUMNS ", created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, "
+		            "0, ?4, gn_fold(?4), ?5, ?6, 'head', " GN_SQL_CCCD_VALUES("?7") ", ?8, ?9, ?8, ?9)") == GN_OK;
 	sqlite3_stmt *h = im->hl_household, *p = im->hl_head;
 	if (fine) {
 		sqlite3_reset(h);

@@ -1,6 +1,7 @@
 /* Merging a gonha export by UUID: each record compared with the stored
  * one, then added, taken, kept or stored as a conflict (docs/exchange.md). */
 #include "import.h"
+#include "gonha/storage/vault.h"
 #include "spreadsheet.h"
 #include "gonha/domain/household.h"
 #include "gonha/core/i18n.h"
@@ -208,11 +209,11 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 	if (persons)
 		sql = insert
 			? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, relation, "
-			  "cccd, answers, created_at, created_by, updated_at, updated_by, version, base_version, version_local) "
-			  "VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM person WHERE household_id = ?2), "
-			  "?4, gn_fold(?4), ?5, ?6, ?7, ?8, json(?9), ?10, ?11, ?10, ?11, ?12, ?13, 0)"
+			  GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, version, base_version, "
+			  "version_local) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM person WHERE "
+			  "household_id = ?2), ?4, gn_fold(?4), ?5, ?6, ?7, " GN_SQL_CCCD_VALUES("?8") ", json(?9), ?10, ?11, ?10, ?11, ?12, ?13, 0)"
 			: "UPDATE person SET household_id = ?2, tdp_id = ?3, full_name = ?4, name_key = gn_fold(?4), "
-			  "birth_year = ?5, sex = ?6, relation = ?7, cccd = ?8, answers = json(?9), updated_at = ?10, "
+			  "birth_year = ?5, sex = ?6, relation = ?7, " GN_SQL_CCCD_SET("?8") ", answers = json(?9), updated_at = ?10, "
 			  "updated_by = ?11, version = coalesce(?12, version), base_version = CASE WHEN ?12 IS NULL "
 			  "THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local ELSE 0 END, "
 			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
@@ -413,7 +414,8 @@ static void keep_conflict(importer *im, const row_values *r, char **local, const
 	if (imp_prepare(im, &im->conflict_seen, "SELECT 1 FROM merge_conflict WHERE record_id = ?1 AND resolved_at IS NULL "
 	                                        "AND json_extract(incoming_data, '$.version') IS ?2") != GN_OK ||
 	    imp_prepare(im, &im->conflict_add, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
-	                                       "source, detected_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+	                                       "source, detected_at) VALUES (?1, ?2, " GN_SQL_DOC_CCCD_SEAL("?3") ", "
+	                                       GN_SQL_DOC_CCCD_SEAL("?4") ", ?5, "
 	                                       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))") != GN_OK)
 		return;
 	sqlite3_reset(im->conflict_seen);

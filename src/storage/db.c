@@ -1,4 +1,5 @@
 #include "gonha/storage/db.h"
+#include "gonha/storage/vault.h"
 #include "gonha/core/date.h"
 #include "gonha/core/i18n.h"
 #include "gonha/text/text.h"
@@ -259,6 +260,8 @@ static gn_status configure(sqlite3 *db, int flags, gn_err *err)
 	if (st == GN_OK)
 		st = gn_text_register_sqlite(db);
 	if (st == GN_OK)
+		st = gn_vault_register(db, err);
+	if (st == GN_OK)
 		st = gn_db_set_today(db, NULL, err);
 	return st;
 }
@@ -332,6 +335,8 @@ gn_status gn_db_open(const char *path, int flags, sqlite3 **out, gn_err *err)
 		goto fail;
 	if (!(flags & GN_DB_READONLY) && (st = gn_db_migrate_to(db, gn_db_latest_version(), err)) != GN_OK)
 		goto fail;
+	if ((st = gn_vault_reset(db, err)) != GN_OK)
+		goto fail;
 	*out = db;
 	return GN_OK;
 fail:
@@ -352,6 +357,8 @@ gn_status gn_db_open_memory(sqlite3 **out, gn_err *err)
 	gn_status st = configure(db, 0, err);
 	if (st == GN_OK)
 		st = gn_db_migrate_to(db, gn_db_latest_version(), err);
+	if (st == GN_OK)
+		st = gn_vault_reset(db, err);
 	if (st != GN_OK) {
 		sqlite3_close(db);
 		return st;

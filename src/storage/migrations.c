@@ -388,6 +388,57 @@ static const char *const migration_10 =
 	"  SELECT RAISE(ABORT, 'the audit log cannot be changed');"
 	"END;";
 
+/* The citizen ID encrypted (storage/vault.h, domain/wardkey.h): the number
+ * sealed under the ward key in cccd, its blind index in cccd_key, the
+ * masked form in cccd_masked. Until a ward officer signs in and the data is
+ * sealed (meta cccd_sealed), the vault is PLAIN: cccd_key is the number.
+ * The ward key itself is never stored: only wrapped, for each account
+ * (account_key: the account's key pair, its secret key under a key from
+ * the password, the ward key sealed to its public key) and for the
+ * recovery code (ward_key). A row's version follows the number, not its
+ * ciphertext, and sealing what is stored (meta cccd_sealing) is no change.
+ * The audit log lets the sealing pass mask the numbers it holds. */
+static const char *const migration_11 =
+	"ALTER TABLE person ADD COLUMN cccd_key TEXT;"
+	"ALTER TABLE person ADD COLUMN cccd_masked TEXT;"
+	"UPDATE person SET cccd_key = cccd, cccd_masked = gn_cccd_mask(cccd) WHERE cccd IS NOT NULL;"
+	"DROP INDEX person_cccd;"
+	"CREATE INDEX person_cccd ON person(cccd_key) WHERE cccd_key IS NOT NULL;"
+	"CREATE TABLE ward_key ("
+	"  id            INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  check_tag     TEXT NOT NULL,"
+	"  recovery_wrap TEXT NOT NULL,"
+	"  created_at    TEXT NOT NULL,"
+	"  created_by    TEXT NOT NULL"
+	");"
+	"CREATE TABLE account_key ("
+	"  user_id     TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  public_key  TEXT NOT NULL,"
+	"  secret_wrap TEXT NOT NULL,"
+	"  ward_sealed TEXT,"
+	"  updated_at  TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"DROP TRIGGER person_version_change;"
+	"CREATE TRIGGER person_version_change AFTER UPDATE ON person WHEN NEW.version IS OLD.version AND ("
+	"  NEW.household_id IS NOT OLD.household_id OR NEW.position IS NOT OLD.position OR"
+	"  NEW.full_name IS NOT OLD.full_name OR NEW.birth_year IS NOT OLD.birth_year OR NEW.sex IS NOT OLD.sex OR"
+	"  NEW.relation IS NOT OLD.relation OR NEW.cccd_masked IS NOT OLD.cccd_masked OR"
+	"  (NEW.cccd_key IS NOT OLD.cccd_key AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'cccd_sealing')) OR"
+	"  NEW.answers IS NOT OLD.answers OR NEW.deleted IS NOT OLD.deleted) BEGIN"
+	"  UPDATE person SET version = 'v' || lower(hex(randomblob(8))), version_local = 1,"
+	"    base_version = CASE WHEN OLD.version_local THEN OLD.base_version ELSE OLD.version END"
+	"  WHERE id = NEW.id;"
+	"END;"
+	"DROP TRIGGER audit_log_no_update;"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN"
+	"  (OLD.record_id IS NOT (SELECT value FROM meta WHERE key = 'audit_erasing') AND"
+	"   NOT EXISTS (SELECT 1 FROM meta WHERE key = 'cccd_sealing')) OR"
+	"  NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.user_login IS NOT OLD.user_login OR"
+	"  NEW.action IS NOT OLD.action OR NEW.table_name IS NOT OLD.table_name OR"
+	"  NEW.record_id IS NOT OLD.record_id OR NEW.tdp_id IS NOT OLD.tdp_id BEGIN"
+	"  SELECT RAISE(ABORT, 'the audit log cannot be changed');"
+	"END;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -436,6 +487,7 @@ static const char *const migrations[] = {
 	migration_8,
 	migration_9,
 	migration_10,
+	migration_11,
 };
 
 int gn_migration_count(void)

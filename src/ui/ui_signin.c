@@ -6,6 +6,9 @@
 #include "gonha/domain/draft.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/ward.h"
+#include "gonha/domain/wardkey.h"
+
+#include <sodium.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,7 @@ typedef struct signin_view {
 	int idle_minutes;
 	char *ward;  /* owned */
 	char msg[GN_ERR_MSG_MAX];
+	gn_key_news news; /* what the sign-in did with the ward key */
 } signin_view;
 
 static void signin_draw(ui_view *v)
@@ -72,15 +76,75 @@ static void signin_draw(ui_view *v)
 		ui_input_draw(&s->password, y + 3, x + 20, 30, true, true);
 }
 
+/* The recovery code of a ward whose numbers this sign-in encrypted: shown
+ * once, until the officer presses Enter (it is never stored in clear). */
+static void show_recovery_code(ui_app *app, const gn_key_news *news)
+{
+	for (;;) {
+		erase();
+		ui_title(app, _("gonha: door-to-door census (Bình dân học vụ số)"), NULL);
+		int x = 2, w = COLS - 4, y = 3;
+		char line[512];
+		attron(A_BOLD);
+		snprintf(line, sizeof line,
+		         ngettext("The ward's citizen ID numbers are now stored encrypted (%ld number).",
+		                  "The ward's citizen ID numbers are now stored encrypted (%ld numbers).",
+		                  (unsigned long)news->sealed_numbers),
+		         news->sealed_numbers);
+		ui_put(y, x, w, line);
+		attroff(A_BOLD);
+		ui_put(y + 2, x, w, _("Recovery code (shown only this once):"));
+		attron(A_BOLD | A_REVERSE);
+		snprintf(line, sizeof line, "  %s  ", news->recovery_code);
+		ui_put(y + 4, x + 4, w - 4, line);
+		attroff(A_BOLD | A_REVERSE);
+		ui_put(y + 6, x, w, _("Write it on paper and keep it locked away."));
+		ui_put(y + 7, x, w, _("If every ward officer password is lost, this code opens the numbers"));
+		ui_put(y + 8, x, w, _("again (gonha recover). Copies made before are sealed with it."));
+		if (news->backup_path[0]) {
+			const char *base = strrchr(news->backup_path, '/');
+			snprintf(line, sizeof line, _("Copy made before: %s"), base ? base + 1 : news->backup_path);
+			ui_put(y + 10, x, w, line);
+		}
+		attron(A_BOLD);
+		ui_put(y + 12, x, w, _("Press Enter when the code is written down."));
+		attroff(A_BOLD);
+		refresh();
+		int key = ui_read_key(app);
+		if (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER))
+			return;
+	}
+}
+
+/* What the sign-in did with the ward key, said on the home screen. */
+static void say_key_news(ui_app *app, const gn_key_news *news)
+{
+	if (news->waiting)
+		ui_status(app, false, "%s",
+		          _("This account has no key to citizen ID numbers yet: they show masked until a ward officer signs in."));
+	else if (news->given > 0)
+		ui_status(app, false,
+		          ngettext("%d account was given the key to citizen ID numbers.",
+		                   "%d accounts were given the key to citizen ID numbers.", (unsigned long)news->given),
+		          news->given);
+}
+
 /* After signing in: the home screen, and an unsaved draft offered back. */
 static void signed_in(signin_view *s)
 {
 	ui_app *app = s->v.app;
 	gn_draft d;
 	gn_err err = { 0 };
+	gn_key_news news = s->news;
+	sodium_memzero(s->news.recovery_code, sizeof s->news.recovery_code);
 	app->signed_in = true;
+	app->ctx.key_news = NULL;
 	ui_pop(app); /* frees s */
+	if (news.sealed_now)
+		show_recovery_code(app, &news);
+	sodium_memzero(news.recovery_code, sizeof news.recovery_code);
 	ui_push(app, ui_home_new(app));
+	say_key_news(app, &news);
 	if (gn_draft_latest(&app->ctx, GN_DRAFT_HOUSEHOLD, &d, &err) != GN_OK)
 		return;
 	gn_household hh;
@@ -131,6 +195,7 @@ static bool lock_key(signin_view *s, ui_action a, int key)
 	}
 	if (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER)) {
 		gn_ctx probe = app->ctx;
+		probe.key_news = NULL;
 		if (gn_sign_in(&probe, app->ctx.user.login, s->password.text, &err) != GN_OK) {
 			snprintf(s->msg, sizeof s->msg, "%s", err.msg);
 			gn_eb_set(&s->password, "");
@@ -163,7 +228,9 @@ static bool signin_key(ui_view *v, ui_action a, int key)
 		}
 		snprintf(s->msg, sizeof s->msg, "%s", _("Checking…"));
 		ui_draw_all(v->app);
+		v->app->ctx.key_news = &s->news;
 		if (gn_sign_in(&v->app->ctx, s->login.text, s->password.text ? s->password.text : "", &err) != GN_OK) {
+			v->app->ctx.key_news = NULL;
 			snprintf(s->msg, sizeof s->msg, "%s", err.msg);
 			gn_eb_set(&s->password, "");
 			return true;

@@ -21,7 +21,7 @@ static void setup(void)
 	memset(&officer, 0, sizeof officer);
 	memset(&leader, 0, sizeof leader);
 	if (gn_db_open_memory(&officer.db, &err) != GN_OK ||
-	    gn_ward_init(officer.db, "Phường Thử", 3, "admin", "secret1", &err) != GN_OK ||
+	    gn_ward_init(officer.db, "Phường Thử", 3, "admin", "secret1", NULL, &err) != GN_OK ||
 	    gn_sign_in(&officer, "admin", "secret1", &err) != GN_OK) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		exit(2);

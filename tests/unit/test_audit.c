@@ -24,7 +24,7 @@ static void setup(void)
 	memset(&leader, 0, sizeof leader);
 	const char *codes[] = { "01", NULL };
 	if (gn_db_open_memory(&officer.db, &err) != GN_OK ||
-	    gn_ward_init(officer.db, "Phường Thử", 2, "admin", "secret1", &err) != GN_OK ||
+	    gn_ward_init(officer.db, "Phường Thử", 2, "admin", "secret1", NULL, &err) != GN_OK ||
 	    gn_sign_in(&officer, "admin", "secret1", &err) != GN_OK ||
 	    gn_user_add(&officer, "lan", NULL, GN_ROLE_TDP_LEADER, "pw-lan", codes, &err) != GN_OK ||
 	    gn_tdp_find(&officer, "01", &tdp1, &err) != GN_OK || gn_tdp_find(&officer, "02", &tdp2, &err) != GN_OK) {

@@ -111,7 +111,7 @@ static void build(void)
 	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
 	memset(&ctx, 0, sizeof ctx);
 	memset(&set, 0, sizeof set);
-	if (gn_db_open_memory(&ctx.db, &err) || gn_ward_init(ctx.db, "Phường Thử", 3, "admin", "pw12", &err) ||
+	if (gn_db_open_memory(&ctx.db, &err) || gn_ward_init(ctx.db, "Phường Thử", 3, "admin", "pw12", NULL, &err) ||
 	    gn_sign_in(&ctx, "admin", "pw12", &err)) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		exit(2);

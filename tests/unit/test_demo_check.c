@@ -35,7 +35,7 @@ static char *content(sqlite3 *db)
 		" || (SELECT group_concat(x, char(10)) FROM (SELECT json_array(id, tdp_id, walk_order, house_no, alley, street,"
 		"      visit_status, visit_date, answers) AS x FROM household ORDER BY id))"
 		" || (SELECT group_concat(x, char(10)) FROM (SELECT json_array(id, household_id, full_name, birth_year, sex,"
-		"      relation, cccd, answers) AS x FROM person ORDER BY id))"
+		"      relation, gn_cccd_open(cccd), answers) AS x FROM person ORDER BY id))"
 		" || (SELECT group_concat(x, char(10)) FROM (SELECT json_array(login, role) AS x FROM users ORDER BY login))";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		out = strdup((const char *)sqlite3_column_text(st, 0));

@@ -17,7 +17,7 @@ static void setup(void)
 	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
 	memset(&ctx, 0, sizeof ctx);
 	if (gn_db_open_memory(&ctx.db, &err) != GN_OK ||
-	    gn_ward_init(ctx.db, "Phường Thử", 2, "admin", "secret1", &err) != GN_OK) {
+	    gn_ward_init(ctx.db, "Phường Thử", 2, "admin", "secret1", NULL, &err) != GN_OK) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		exit(2);
 	}

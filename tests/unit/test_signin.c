@@ -24,7 +24,7 @@ static void make_ward(void)
 	snprintf(path, sizeof path, "%s/w-%d.db", gn_test_tmpdir(), (int)getpid());
 	unlink(path);
 	if (gn_db_open(path, GN_DB_CREATE, &db, &err) != GN_OK ||
-	    gn_ward_init(db, "Phường Thử", 1, "admin", "secret1", &err) != GN_OK) {
+	    gn_ward_init(db, "Phường Thử", 1, "admin", "secret1", NULL, &err) != GN_OK) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		exit(2);
 	}

@@ -5,6 +5,7 @@
 #ifndef GONHA_DEMO_H
 #define GONHA_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "gonha/core/status.h"
@@ -16,6 +17,9 @@ typedef struct gn_demo_options {
 	int households;        /* households per TDP (default 200) */
 	uint64_t seed;         /* same seed, same ward (default 1) */
 	const char *ward_name; /* default "Phường Vạn Xuân" */
+	/* CCCDs in clear, as a ward made before encryption (the reference of
+	 * make bench, and of the tests of sealing such a ward); default false */
+	bool plain_ids;
 	/* Called now and then with progress (households made so far); may be NULL. */
 	void (*progress)(void *arg, long done, long total);
 	void *progress_arg;

@@ -31,6 +31,10 @@ gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, con
 gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *err);
 
 /* Removes the user's draft (no error if there was none). */
+/* Seals every draft stored in clear under the vault's key (a ward's CCCDs
+ * being encrypted, wardkey.c): in the caller's transaction. */
+gn_status gn_draft_seal_all(sqlite3 *db, gn_err *err);
+
 gn_status gn_draft_delete(gn_ctx *ctx, const char *kind, const char *record_id, gn_err *err);
 
 void gn_draft_free(gn_draft *d);

@@ -22,9 +22,8 @@ typedef enum gn_cccd_view {
  * else the masked or whole number. out must hold 13 bytes. */
 void gn_cccd_for_view(const char *cccd, gn_cccd_view view, char out[13]);
 
-/* Registers gn_cccd_mask(text) on a connection, so SQL that feeds lists and
- * exports can mask in the query: SELECT gn_cccd_mask(cccd) FROM person. */
-gn_status gn_privacy_register_sqlite(sqlite3 *db, gn_err *err);
+/* SQL masks with gn_cccd_mask(x), on every connection (storage/vault.h);
+ * lists read person.cccd_masked. */
 
 /* Creates a file for personal data (exports, backups, audit CSV) with mode
  * 0600 whatever the umask (on a filesystem without Unix permissions, vfat or

@@ -22,6 +22,7 @@ typedef struct gn_user {
 } gn_user;
 
 struct gn_cov_set;
+struct gn_key_news;
 
 typedef struct gn_ctx {
 	sqlite3 *db;   /* borrowed: the caller opened it and closes it */
@@ -29,6 +30,9 @@ typedef struct gn_ctx {
 	/* borrowed, may be NULL: the loaded indicators, so that saving a
 	 * household also updates its persons' coverage bits */
 	const struct gn_cov_set *coverage;
+	/* borrowed, may be NULL: where gn_sign_in says what it did with the
+	 * ward key (wardkey.h: encrypted the ward, made a recovery code ...) */
+	struct gn_key_news *key_news;
 } gn_ctx;
 
 const char *gn_role_name(gn_role role);           /* "ward_officer", ... */
@@ -41,10 +45,18 @@ const char *gn_role_label(gn_role role);          /* translated */
  * NFD typing of Vietnamese letters give the same password. */
 gn_status gn_password_hash(const char *password, char out[128], gn_err *err);
 
+/* The password as it is hashed, verified and keys are derived from it: NFC,
+ * so that "mật khẩu" typed precomposed or with combining marks (Unikey can
+ * send either) is the same password. *out is malloc'd; the caller wipes
+ * (sodium_memzero) and frees it. */
+gn_status gn_password_nfc(const char *password, char **out, gn_err *err);
+
 /* Creates a user (no transaction, no audit: for gn_ward_init and the demo;
  * the account screens use gn_user_add in users.h). tdp_codes: NULL-terminated list of TDP codes assigned
  * (ignored for a ward officer). pwhash: an existing hash to reuse (the demo
- * shares one hash), or NULL to hash password. `by` is the creator's login. */
+ * shares one hash), or NULL to hash password. `by` is the creator's login.
+ * With a password, the account is given the ward key if the connection
+ * has it (wardkey.h); with a hash, the caller does that. */
 gn_status gn_user_create(sqlite3 *db, const char *login, const char *display_name,
                          gn_role role, const char *password, const char *pwhash,
                          const char *const *tdp_codes, const char *by, gn_err *err);

@@ -77,6 +77,13 @@ gn_status gn_user_change_own_password(gn_ctx *ctx, const char *current_password,
 
 /* A ward officer sets another user's password (forgotten password), and
  * clears their failed sign-ins. Audited like the above. */
+/* Every ward officer password lost: the recovery code shown at the ward's
+ * creation (wardkey.h) opens the ward key; the ward officer `login` gets
+ * new_password, is enabled, and gets the key. One transaction, audited as
+ * "recover" under that login. A wrong code changes nothing. */
+gn_status gn_user_recover(sqlite3 *db, const char *recovery_code, const char *login, const char *new_password,
+                          gn_err *err);
+
 gn_status gn_user_reset_password(gn_ctx *ctx, const char *login, const char *new_password,
                                  gn_err *err);
 

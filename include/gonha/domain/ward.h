@@ -16,9 +16,11 @@ typedef struct gn_tdp {
 /* Sets up an empty ward in a freshly created database: the ward's name, n
  * TDPs coded 01..n, and the ward officer `admin_login`. One transaction.
  * Also stores meta ward_id, a new UUID naming this ward (a restore refuses
- * another ward's file, see backup.h). */
+ * another ward's file, see backup.h). The ward's CCCDs are encrypted from
+ * the start (wardkey.h): recovery_code (GN_RECOVERY_CODE_SIZE bytes, may be
+ * NULL) gets the code to show the officer once. */
 gn_status gn_ward_init(sqlite3 *db, const char *ward_name, int n_tdps,
-                       const char *admin_login, const char *admin_password,
+                       const char *admin_login, const char *admin_password, char *recovery_code,
                        gn_err *err);
 
 /* Adds one TDP (ward officer only); audited with its code and name. */
