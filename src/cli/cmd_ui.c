@@ -48,9 +48,10 @@ int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "rounds", required_argument, NULL, 'r' },
+		{ "search", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = cli->db_path, *user = "admin";
+	const char *db = cli->db_path, *user = "admin", *search = NULL;
 	long rounds = 20;
 	int c;
 	opterr = 0;
@@ -58,6 +59,7 @@ int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'u': user = optarg; break;
+		case 's': search = optarg; break;
 		case 'r':
 			if (gn_cli_parse_int(optarg, 1, 100000, &rounds))
 				return gn_cli_usage(_("--rounds takes a number from 1 to 100000"));
@@ -68,5 +70,5 @@ int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[optind]);
-	return gn_ui_bench(db, user, (int)rounds);
+	return gn_ui_bench(db, user, (int)rounds, search);
 }

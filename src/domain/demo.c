@@ -513,6 +513,8 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 		goto fail;
 	/* encrypted like any ward; its accounts share the demo password, and
 	 * so one key pair (one Argon2 for hundreds of accounts) */
+	if (opt->plain_ids && (st = gn_db_meta_set(db, "demo_plain_ids", "1", err)) != GN_OK)
+		goto fail;
 	if (!opt->plain_ids) {
 		char code[GN_RECOVERY_CODE_SIZE];
 		st = gn_wardkey_create(db, "admin", code, err);

@@ -284,18 +284,25 @@ gn_status gn_vault_register(sqlite3 *db, gn_err *err)
 	v->state = GN_VAULT_PLAIN; /* the schema may not be there yet */
 	v->next = vaults;
 	vaults = v;
+	/* open, index and mask give the same for the same number within a
+	 * statement (a query's gn_cccd_index(?2) is worked out once, not once a
+	 * row); seal never does (a fresh nonce) */
 	static const struct {
 		const char *name;
 		int argc;
 		void (*fn)(sqlite3_context *, int, sqlite3_value **);
+		int flags;
 	} fns[] = {
-		{ "gn_cccd_seal", 1, sql_seal }, { "gn_cccd_open", 1, sql_open }, { "gn_cccd_index", 1, sql_index },
-		{ "gn_cccd_mask", 1, sql_mask }, { "gn_vault_locked", 0, sql_locked },
+		{ "gn_cccd_seal", 1, sql_seal, 0 },
+		{ "gn_cccd_open", 1, sql_open, SQLITE_DETERMINISTIC },
+		{ "gn_cccd_index", 1, sql_index, SQLITE_DETERMINISTIC },
+		{ "gn_cccd_mask", 1, sql_mask, SQLITE_DETERMINISTIC },
+		{ "gn_vault_locked", 0, sql_locked, 0 },
 	};
 	size_t n = sizeof fns / sizeof *fns;
 	for (size_t i = 0; i < n; i++) {
 		/* the last one owns the vault: freed when the connection closes */
-		if (sqlite3_create_function_v2(db, fns[i].name, fns[i].argc, SQLITE_UTF8 | SQLITE_DIRECTONLY, v,
+		if (sqlite3_create_function_v2(db, fns[i].name, fns[i].argc, SQLITE_UTF8 | SQLITE_DIRECTONLY | fns[i].flags, v,
 		                               fns[i].fn, NULL, NULL, i + 1 == n ? vault_destroy : NULL) != SQLITE_OK) {
 			if (i + 1 < n || vault_of(db) == v)
 				vault_destroy(v);

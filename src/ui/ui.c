@@ -667,7 +667,8 @@ static double time_keys(ui_app *app, const int *keys, size_t n)
 
 /* What the bench measures, in ms. */
 typedef struct bench_times {
-	double first, home, tdp, keys, keys_max, search, household, fields, census, dash, cov, missing;
+	double first, home, tdp, keys, keys_max, search, search_text, household, fields, census, dash, cov, missing;
+	const char *search_for; /* --search: typed into the TDP's search, timed per key */
 	size_t keys_max_at;
 } bench_times;
 
@@ -684,6 +685,14 @@ static void bench_walk(ui_app *app, const char *tdp_id, int rounds, bool have_ce
 	static const int search[] = { '/', 'n', 'g', 'u', 'y', 'e', 'n', ' ', 'v' };
 	t->search = time_keys(app, search, sizeof search / sizeof *search);
 	handle(app, 27); /* clear the search */
+	if (t->search_for) {
+		int keys[64] = { '/' };
+		size_t n = 1;
+		for (const char *c = t->search_for; *c && n < 64; c++)
+			keys[n++] = (unsigned char)*c;
+		t->search_text = time_keys(app, keys, n);
+		handle(app, 27);
+	}
 	handle(app, '\r');
 	t->household = time_screen(app, rounds);
 	static const int fields[] = { '\t', '\t', '\t', '\t', UI_FN | KEY_BTAB, UI_FN | KEY_BTAB };
@@ -712,6 +721,8 @@ static void bench_print(const bench_times *t)
 	printf("TDP key to redraw         %8.2f ms/key\n", t->keys);
 	printf("TDP slowest key (#%zu)     %8.2f ms\n", t->keys_max_at + 1, t->keys_max);
 	printf("TDP search key to redraw  %8.2f ms/key\n", t->search);
+	if (t->search_for)
+		printf("TDP search --search text  %8.2f ms/key\n", t->search_text);
 	printf("household form            %8.2f ms/screen\n", t->household);
 	printf("form key to redraw        %8.2f ms/key\n", t->fields);
 	printf("questionnaire load        %8.2f ms\n", t->census);
@@ -720,7 +731,7 @@ static void bench_print(const bench_times *t)
 	printf("missing people list       %8.2f ms/screen\n", t->missing);
 }
 
-int gn_ui_bench(const char *db_path, const char *login, int rounds)
+int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *search)
 {
 	double t_start = now_ms();
 	gn_err err = { 0 };
@@ -776,7 +787,8 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds)
 		app_finish(&app);
 		goto done;
 	}
-	bench_times bt = { .first = t_first, .home = t_home, .census = t_census, .dash = -1, .cov = -1, .missing = -1 };
+	bench_times bt = { .first = t_first, .home = t_home, .census = t_census, .dash = -1, .cov = -1, .missing = -1,
+		           .search_for = search };
 	bench_walk(&app, tdps[n_tdps / 2].id, rounds, have_census, &bt);
 	if (!have_census)
 		fprintf(stderr, "gonha: %s\n", err.msg);

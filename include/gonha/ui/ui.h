@@ -14,6 +14,6 @@ int gn_ui_run(const char *db_path, sqlite3 *db, gn_census *census);
 /* Renders each main screen headless (a curses screen on /dev/null) on the
  * database, signed in as `login`, `rounds` times, and prints the time to
  * the first screen and the milliseconds per screen on stdout. */
-int gn_ui_bench(const char *db_path, const char *login, int rounds);
+int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *search);
 
 #endif
