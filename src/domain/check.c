@@ -1,5 +1,6 @@
 #include "gonha/domain/check.h"
 #include "gonha/domain/cccd.h"
+#include "gonha/storage/vault.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/household.h"
 #include "gonha/core/i18n.h"
@@ -73,8 +74,12 @@ static gn_status check_persons(checker *c, gn_err *err)
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
 	int year = gn_this_year();
-	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, gn_cccd_open(cccd), birth_year, sex, relation FROM person WHERE deleted = 0",
-	                       -1, &st, NULL) != SQLITE_OK)
+	/* the number opened, and whether its blind index and masked form are
+	 * the ones it gives (an encrypted ward whose key this account has) */
+	bool opened = gn_vault_state_of(c->db) != GN_VAULT_LOCKED;
+	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, gn_cccd_open(cccd), birth_year, sex, relation, "
+	                       "cccd IS NULL OR (cccd_key IS gn_cccd_index(cccd) AND cccd_masked IS gn_cccd_mask(cccd)) "
+	                       "FROM person WHERE deleted = 0", -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(c->db, err, GN_RULE_CCCD);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -87,6 +92,9 @@ static gn_status check_persons(checker *c, gn_err *err)
 		snprintf(p.relation, sizeof p.relation, "%s",
 		         relation && strlen(relation) < sizeof p.relation ? relation : relation ? "?" : "");
 		gn_err why = { 0 };
+		if (opened && !sqlite3_column_int(st, 6))
+			problem(c, GN_RULE_CCCD, "person", id,
+			        _("the CCCD's search key or masked form is not the number's: changed outside gonha"));
 		if (gn_person_validate(&p, year, &why) != GN_OK) {
 			char detail[GN_ERR_MSG_MAX + 80];
 			snprintf(detail, sizeof detail, "%s: %s", why.field, why.msg);
@@ -100,6 +108,22 @@ static gn_status check_persons(checker *c, gn_err *err)
 		free(nfc);
 	}
 	if (step != SQLITE_DONE)
+		rc = gn_db_fail(c->db, err, GN_RULE_CCCD);
+	sqlite3_finalize(st);
+	st = NULL;
+	/* One number, one citizen: the same CCCD on two live persons (one
+	 * grouped pass over the blind index, person_cccd). */
+	if (rc == GN_OK && sqlite3_prepare_v2(c->db, "SELECT p.id, d.first FROM (SELECT cccd_key, min(id) AS first FROM "
+	                                      "person WHERE deleted = 0 AND cccd_key IS NOT NULL GROUP BY cccd_key HAVING "
+	                                      "count(*) > 1) d JOIN person p ON p.cccd_key = d.cccd_key AND p.deleted = 0 "
+	                                      "AND p.id <> d.first ORDER BY p.id", -1, &st, NULL) != SQLITE_OK)
+		rc = gn_db_fail(c->db, err, GN_RULE_CCCD);
+	while (rc == GN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		char detail[GN_ERR_MSG_MAX];
+		snprintf(detail, sizeof detail, _("the same CCCD as person %s"), (const char *)sqlite3_column_text(st, 1));
+		problem(c, GN_RULE_CCCD, "person", (const char *)sqlite3_column_text(st, 0), detail);
+	}
+	if (rc == GN_OK && step != SQLITE_DONE)
 		rc = gn_db_fail(c->db, err, GN_RULE_CCCD);
 	sqlite3_finalize(st);
 	return rc;

@@ -226,9 +226,26 @@ static void make_answers(rng *r, int age, gn_strbuf *b)
 	gn_sb_printf(b, ",\"disability\":\"%s\"}", chance(r, 3) ? "yes" : "no");
 }
 
+/* CCCD serials given so far, by province of birth (its number), year of
+ * birth (from 1900) and sex: every demo number is different, as real ones
+ * are (gonha check finds the same number twice). */
+#define SERIAL_PROVINCES 100
+#define SERIAL_YEARS 200
 typedef struct demo_stmts {
 	sqlite3_stmt *household, *person;
+	uint32_t *serials; /* SERIAL_PROVINCES x SERIAL_YEARS x 2, calloc'd */
 } demo_stmts;
+
+/* The next serial of that kind, spread over 0..999999 (7919 is prime to
+ * 10^6: a different serial for each of the first million of a kind). */
+static long next_serial(demo_stmts *s, const char *province, int year, gn_sex sex)
+{
+	int p = atoi(province), y = year - 1900;
+	if (!s->serials || p < 0 || p >= SERIAL_PROVINCES || y < 0 || y >= SERIAL_YEARS)
+		return 0;
+	uint32_t *n = &s->serials[((size_t)p * SERIAL_YEARS + (size_t)y) * 2 + (sex == GN_SEX_FEMALE)];
+	return (long)(((uint64_t)(*n)++ * 7919u + 104729u) % 1000000u);
+}
 
 static gn_status prepare_stmts(sqlite3 *db, demo_stmts *s, gn_err *err)
 {
@@ -385,7 +402,9 @@ static gn_status make_household(sqlite3 *db, demo_stmts *s, rng *r, const char *
 		if (plan[i].age >= 14 && chance(r, 90)) {
 			const char *province = chance(r, 72) ? "019"
 				: gn_cccd_province_code(below(r, gn_cccd_province_count()));
-			if ((st = gn_cccd_make(province, year, plan[i].sex, (long)(next_u64(r) % 1000000), cccds[i])) != GN_OK)
+			(void)next_u64(r); /* the draw the serial once was: the same names and answers for a seed */
+			if ((st = gn_cccd_make(province, year, plan[i].sex, next_serial(s, province, year, plan[i].sex),
+			                       cccds[i])) != GN_OK)
 				goto free_out;
 			p->cccd = cccds[i];
 		}
@@ -524,6 +543,10 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 	}
 	if ((st = prepare_stmts(db, &s, err)) != GN_OK)
 		goto fail;
+	if (!(s.serials = calloc((size_t)SERIAL_PROVINCES * SERIAL_YEARS * 2, sizeof *s.serials))) {
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto fail;
+	}
 	for (int t = 1; t <= opt->tdps; t++) {
 		char tdp_id[37], login[16], display[64], code[16];
 		const char *codes[] = { code, NULL };
@@ -547,6 +570,8 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 	sqlite3_finalize(s.household);
 	sqlite3_finalize(s.person);
 	s.household = s.person = NULL;
+	free(s.serials);
+	s.serials = NULL;
 	if ((st = gn_db_commit(db, err)) != GN_OK)
 		goto restore;
 	if (opt->progress)
@@ -559,6 +584,7 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 fail:
 	sqlite3_finalize(s.household);
 	sqlite3_finalize(s.person);
+	free(s.serials);
 	gn_db_rollback(db);
 restore:
 	{
