@@ -74,11 +74,11 @@ static gn_status check_persons(checker *c, gn_err *err)
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
 	int year = gn_this_year();
-	/* the number opened, and whether its blind index and masked form are
-	 * the ones it gives (an encrypted ward whose key this account has) */
+	/* the number opened (its text checked against it: vault.c), and
+	 * whether its masked form is the number's (an account with the key) */
 	bool opened = gn_vault_state_of(c->db) != GN_VAULT_LOCKED;
 	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, gn_cccd_open(cccd), birth_year, sex, relation, "
-	                       "cccd IS NULL OR (cccd_key IS gn_cccd_index(cccd) AND cccd_masked IS gn_cccd_mask(cccd)) "
+	                       "cccd IS NULL OR cccd_masked IS gn_cccd_mask(cccd) "
 	                       "FROM person WHERE deleted = 0", -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(c->db, err, GN_RULE_CCCD);
 	int step;
@@ -94,7 +94,7 @@ static gn_status check_persons(checker *c, gn_err *err)
 		gn_err why = { 0 };
 		if (opened && !sqlite3_column_int(st, 6))
 			problem(c, GN_RULE_CCCD, "person", id,
-			        _("the CCCD's search key or masked form is not the number's: changed outside gonha"));
+			        _("the CCCD's masked form is not the number's: changed outside gonha"));
 		if (gn_person_validate(&p, year, &why) != GN_OK) {
 			char detail[GN_ERR_MSG_MAX + 80];
 			snprintf(detail, sizeof detail, "%s: %s", why.field, why.msg);
@@ -113,9 +113,9 @@ static gn_status check_persons(checker *c, gn_err *err)
 	st = NULL;
 	/* One number, one citizen: the same CCCD on two live persons (one
 	 * grouped pass over the blind index, person_cccd). */
-	if (rc == GN_OK && sqlite3_prepare_v2(c->db, "SELECT p.id, d.first FROM (SELECT cccd_key, min(id) AS first FROM "
-	                                      "person WHERE deleted = 0 AND cccd_key IS NOT NULL GROUP BY cccd_key HAVING "
-	                                      "count(*) > 1) d JOIN person p ON p.cccd_key = d.cccd_key AND p.deleted = 0 "
+	if (rc == GN_OK && sqlite3_prepare_v2(c->db, "SELECT p.id, d.first FROM (SELECT cccd, min(id) AS first FROM "
+	                                      "person WHERE deleted = 0 AND cccd IS NOT NULL GROUP BY cccd HAVING "
+	                                      "count(*) > 1) d JOIN person p ON p.cccd = d.cccd AND p.deleted = 0 "
 	                                      "AND p.id <> d.first ORDER BY p.id", -1, &st, NULL) != SQLITE_OK)
 		rc = gn_db_fail(c->db, err, GN_RULE_CCCD);
 	while (rc == GN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {

@@ -32,7 +32,7 @@ static void query_clause(gn_strbuf *b, size_t n_words)
 		gn_sb_printf(b, "%sinstr(' ' || p.name_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
 	/* digits: a whole CCCD by its blind index, or the first three (the
 	 * province of birth, shown in lists) */
-	gn_sb_add(b, ") OR (?3 AND (p.cccd_key = gn_cccd_index(?2) OR "
+	gn_sb_add(b, ") OR (?3 AND (p.cccd = gn_cccd_index(?2) OR "
 	             "(length(?2) <= 3 AND substr(p.cccd_masked, 1, length(?2)) = ?2))))))");
 }
 

@@ -516,7 +516,7 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 	if ((st = gn_db_begin(db, err)) != GN_OK)
 		return st;
 	st = exec_bound(db, "UPDATE person SET full_name = '', name_key = '', birth_year = NULL, sex = NULL, "
-	                "relation = NULL, cccd = NULL, cccd_key = NULL, cccd_masked = NULL, answers = '{}', deleted = 1, rev = rev + 1, "
+	                "relation = NULL, cccd = NULL, cccd_masked = NULL, answers = '{}', deleted = 1, rev = rev + 1, "
 	                "updated_at = ?2, updated_by = ?3 WHERE id = ?1", person_id, now, ctx->user.login, err);
 	/* Earlier audit entries keep who, when and which fields, not values:
 	 * the one change the audit log's triggers let through, for this person,

@@ -389,9 +389,9 @@ static const char *const migration_10 =
 	"END;";
 
 /* The citizen ID encrypted (storage/vault.h, domain/wardkey.h): the number
- * sealed under the ward key in cccd, its blind index in cccd_key, the
- * masked form in cccd_masked. Until a ward officer signs in and the data is
- * sealed (meta cccd_sealed), the vault is PLAIN: cccd_key is the number.
+ * sealed under the ward key in cccd (the same number, the same text: the
+ * column is its own blind index), the masked form in cccd_masked. Until a ward officer signs in and the data is
+ * sealed (meta cccd_sealed), the vault is PLAIN: cccd is the number.
  * The ward key itself is never stored: only wrapped, for each account
  * (account_key: the account's key pair, its secret key under a key from
  * the password, the ward key sealed to its public key) and for the
@@ -399,11 +399,8 @@ static const char *const migration_10 =
  * ciphertext, and sealing what is stored (meta cccd_sealing) is no change.
  * The audit log lets the sealing pass mask the numbers it holds. */
 static const char *const migration_11 =
-	"ALTER TABLE person ADD COLUMN cccd_key TEXT;"
 	"ALTER TABLE person ADD COLUMN cccd_masked TEXT;"
-	"UPDATE person SET cccd_key = cccd, cccd_masked = gn_cccd_mask(cccd) WHERE cccd IS NOT NULL;"
-	"DROP INDEX person_cccd;"
-	"CREATE INDEX person_cccd ON person(cccd_key) WHERE cccd_key IS NOT NULL;"
+	"UPDATE person SET cccd_masked = gn_cccd_mask(cccd) WHERE cccd IS NOT NULL;"
 	"CREATE TABLE ward_key ("
 	"  id            INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  check_tag     TEXT NOT NULL,"
@@ -422,8 +419,8 @@ static const char *const migration_11 =
 	"CREATE TRIGGER person_version_change AFTER UPDATE ON person WHEN NEW.version IS OLD.version AND ("
 	"  NEW.household_id IS NOT OLD.household_id OR NEW.position IS NOT OLD.position OR"
 	"  NEW.full_name IS NOT OLD.full_name OR NEW.birth_year IS NOT OLD.birth_year OR NEW.sex IS NOT OLD.sex OR"
-	"  NEW.relation IS NOT OLD.relation OR NEW.cccd_masked IS NOT OLD.cccd_masked OR"
-	"  (NEW.cccd_key IS NOT OLD.cccd_key AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'cccd_sealing')) OR"
+	"  NEW.relation IS NOT OLD.relation OR"
+	"  (NEW.cccd IS NOT OLD.cccd AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'cccd_sealing')) OR"
 	"  NEW.answers IS NOT OLD.answers OR NEW.deleted IS NOT OLD.deleted) BEGIN"
 	"  UPDATE person SET version = 'v' || lower(hex(randomblob(8))), version_local = 1,"
 	"    base_version = CASE WHEN OLD.version_local THEN OLD.base_version ELSE OLD.version END"

@@ -104,12 +104,26 @@ static void seal_into(vault_keys *k, const sealed_kind *kind, const char *plain,
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+/* A number's stored form is deterministic: its nonce is the keyed BLAKE2b
+ * of the number (under the index key), so the same number always gives
+ * the same text. That is what lets the column itself be the blind index
+ * (equality, uniqueness, exact search, person_cccd) in one short value; it
+ * tells no more than a separate blind index would (which rows hold the
+ * same number), and a nonce repeats only with its own plaintext. */
 static bool seal(vault_keys *k, const char *plain, size_t n, char out[SEALED_TEXT_MAX])
 {
-	unsigned char bin[SEALED_BIN_MAX];
+	unsigned char bin[SEALED_BIN_MAX], nonce[NONCE_BYTES] = { 0 };
 	if (n > PLAIN_MAX)
 		return false;
-	seal_into(k, &kind_cccd, plain, n, bin, out);
+	crypto_generichash(nonce, INDEX_BYTES, (const unsigned char *)plain, n, k->idx, sizeof k->idx);
+	memcpy(bin, nonce, INDEX_BYTES);
+	unsigned long long clen = 0;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(bin + INDEX_BYTES, &clen, (const unsigned char *)plain, n,
+	                                           (const unsigned char *)kind_cccd.ad, strlen(kind_cccd.ad), NULL, nonce,
+	                                           k->enc);
+	memcpy(out, kind_cccd.prefix, PREFIX_LEN);
+	sodium_bin2base64(out + PREFIX_LEN, SEALED_TEXT_MAX - PREFIX_LEN, bin, INDEX_BYTES + (size_t)clen,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return true;
 }
 
@@ -132,17 +146,25 @@ static bool unseal_into(const vault_keys *k, const sealed_kind *kind, const char
 	return true;
 }
 
+/* stored: prefix + base64url(nonce[16] || ciphertext || tag); the nonce is
+ * taken whole again (zero-padded to 24), and must be the number's own. */
 static bool unseal(const vault_keys *k, const char *stored, char out[PLAIN_MAX + 1])
 {
-	unsigned char bin[SEALED_BIN_MAX];
-	return unseal_into(k, &kind_cccd, stored, bin, sizeof bin, out);
-}
-
-static void blind_index(const vault_keys *k, const char *plain, char out[INDEX_BYTES * 2 + 1])
-{
-	unsigned char h[INDEX_BYTES];
-	crypto_generichash(h, sizeof h, (const unsigned char *)plain, strlen(plain), k->idx, sizeof k->idx);
-	sodium_bin2hex(out, INDEX_BYTES * 2 + 1, h, sizeof h);
+	unsigned char bin[SEALED_BIN_MAX], nonce[NONCE_BYTES] = { 0 }, check[INDEX_BYTES];
+	size_t n = 0;
+	if (sodium_base642bin(bin, sizeof bin, stored + PREFIX_LEN, strlen(stored + PREFIX_LEN), NULL, &n, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n < INDEX_BYTES + TAG_BYTES)
+		return false;
+	memcpy(nonce, bin, INDEX_BYTES);
+	unsigned long long plen = 0;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &plen, NULL, bin + INDEX_BYTES,
+	                                               n - INDEX_BYTES, (const unsigned char *)kind_cccd.ad,
+	                                               strlen(kind_cccd.ad), nonce, k->enc) != 0)
+		return false;
+	out[plen] = '\0';
+	crypto_generichash(check, sizeof check, (const unsigned char *)out, (size_t)plen, k->idx, sizeof k->idx);
+	return sodium_memcmp(check, bin, INDEX_BYTES) == 0;
 }
 
 bool gn_vault_is_sealed(const char *stored)
@@ -220,25 +242,22 @@ static void sql_seal(sqlite3_context *c, int argc, sqlite3_value **argv)
 	sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
 }
 
+/* What a stored cccd equals if it holds x: seal without refusing (NULL
+ * when LOCKED: a search by number finds nobody, it is not an error). */
 static void sql_index(sqlite3_context *c, int argc, sqlite3_value **argv)
 {
 	(void)argc;
 	vault *v = sqlite3_user_data(c);
-	char buf[PLAIN_MAX + 1], out[INDEX_BYTES * 2 + 1];
-	const char *plain = plain_arg(c, argv[0], buf);
-	if (!plain)
-		return;
-	if (!*plain)
+	const char *x = (const char *)sqlite3_value_text(argv[0]);
+	char out[SEALED_TEXT_MAX];
+	if (!x || !*x)
 		sqlite3_result_null(c);
-	else if (v->state == GN_VAULT_PLAIN)
-		sqlite3_result_text(c, plain, -1, SQLITE_TRANSIENT);
-	else if (v->state == GN_VAULT_LOCKED)
-		sqlite3_result_null(c); /* nothing can match: a search finds nobody by number */
-	else {
-		blind_index(v->keys, plain, out);
+	else if (v->state == GN_VAULT_PLAIN || gn_vault_is_sealed(x))
+		sqlite3_result_value(c, argv[0]);
+	else if (v->state == GN_VAULT_LOCKED || !seal(v->keys, x, strlen(x), out))
+		sqlite3_result_null(c);
+	else
 		sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
-	}
-	sodium_memzero(buf, sizeof buf);
 }
 
 static void sql_mask(sqlite3_context *c, int argc, sqlite3_value **argv)
@@ -284,16 +303,15 @@ gn_status gn_vault_register(sqlite3 *db, gn_err *err)
 	v->state = GN_VAULT_PLAIN; /* the schema may not be there yet */
 	v->next = vaults;
 	vaults = v;
-	/* open, index and mask give the same for the same number within a
-	 * statement (a query's gn_cccd_index(?2) is worked out once, not once a
-	 * row); seal never does (a fresh nonce) */
+	/* each gives the same for the same value (seal too: see seal()), so a
+	 * query's gn_cccd_index(?2) is worked out once, not once a row */
 	static const struct {
 		const char *name;
 		int argc;
 		void (*fn)(sqlite3_context *, int, sqlite3_value **);
 		int flags;
 	} fns[] = {
-		{ "gn_cccd_seal", 1, sql_seal, 0 },
+		{ "gn_cccd_seal", 1, sql_seal, SQLITE_DETERMINISTIC },
 		{ "gn_cccd_open", 1, sql_open, SQLITE_DETERMINISTIC },
 		{ "gn_cccd_index", 1, sql_index, SQLITE_DETERMINISTIC },
 		{ "gn_cccd_mask", 1, sql_mask, SQLITE_DETERMINISTIC },

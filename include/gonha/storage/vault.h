@@ -1,20 +1,22 @@
 /* The citizen ID (CCCD) column, encrypted (issue 14, docs/privacy.md).
  *
  * person.cccd holds "c1." + base64url(nonce || XChaCha20-Poly1305 of the
- * number) under the ward key; person.cccd_key the keyed BLAKE2b of the
- * number (a blind index, for uniqueness and exact search); cccd_masked the
- * form lists show ("019******123"). Every connection has the SQL functions
+ * number) under the ward key, the nonce being the keyed BLAKE2b of the
+ * number: the same number, the same text, so the column is its own blind
+ * index (uniqueness, exact search, index person_cccd); cccd_masked the form
+ * lists show ("019******123"). Every connection has the SQL functions
  *
  *   gn_cccd_seal(x)    the stored form of the number x (x as it is if it is
  *                      stored already: "c1.")
  *   gn_cccd_open(x)    the number from its stored form
- *   gn_cccd_index(x)   the blind index of x (plain or stored)
+ *   gn_cccd_index(x)   what cccd equals when it holds x (seal, or NULL
+ *                      when LOCKED: for searches)
  *   gn_cccd_mask(x)    the masked form of x (plain or stored)
  *   gn_vault_locked()  1 when the ward encrypts and this connection has no key
  *
  * and a vault in one of three states:
  *   PLAIN   the ward was made before encryption and not migrated yet: the
- *           functions give the number as it is (the index is the number);
+ *           functions give the number as it is;
  *   LOCKED  the ward encrypts but the signed-in account has no key yet (its
  *           key waits for a ward officer): open and index give NULL, seal
  *           refuses, so a save keeps what is stored (GN_SQL_CCCD_SET);
@@ -67,17 +69,14 @@ gn_status gn_vault_open_doc(sqlite3 *db, const char *stored, char **out, gn_err 
 bool gn_vault_is_sealed_doc(const char *stored);
 
 /* The one way SQL writes a CCCD from parameter P (an SQL expression of the
- * plain number, or NULL): an UPDATE's SET of the three columns, keeping the
- * stored ciphertext when the number is unchanged (so that the row's version
- * does not move) and keeping what is stored when a LOCKED account could not
- * see it (P NULL); and an INSERT's three values. */
+ * plain number, or NULL): an UPDATE's SET of the two columns, keeping what
+ * is stored when a LOCKED account could not see it (P NULL); and an
+ * INSERT's two values. */
 #define GN_SQL_CCCD_SET(P)                                                                              \
-	"cccd = CASE WHEN gn_vault_locked() AND (" P ") IS NULL THEN cccd "                                  \
-	"WHEN cccd_key IS NOT NULL AND cccd_key IS gn_cccd_index(" P ") THEN cccd ELSE gn_cccd_seal(" P ") END, " \
-	"cccd_key = CASE WHEN gn_vault_locked() AND (" P ") IS NULL THEN cccd_key ELSE gn_cccd_index(" P ") END, " \
+	"cccd = CASE WHEN gn_vault_locked() AND (" P ") IS NULL THEN cccd ELSE gn_cccd_seal(" P ") END, "      \
 	"cccd_masked = CASE WHEN gn_vault_locked() AND (" P ") IS NULL THEN cccd_masked ELSE gn_cccd_mask(" P ") END"
-#define GN_SQL_CCCD_COLUMNS "cccd, cccd_key, cccd_masked"
-#define GN_SQL_CCCD_VALUES(P) "gn_cccd_seal(" P "), gn_cccd_index(" P "), gn_cccd_mask(" P ")"
+#define GN_SQL_CCCD_COLUMNS "cccd, cccd_masked"
+#define GN_SQL_CCCD_VALUES(P) "gn_cccd_seal(" P "), gn_cccd_mask(" P ")"
 /* A JSON document P (a kept conflict's side) with its "cccd" member
  * sealed, and opened again. */
 #define GN_SQL_DOC_CCCD_SEAL(P) \
@@ -87,6 +86,6 @@ bool gn_vault_is_sealed_doc(const char *stored);
 	"CASE WHEN json_type(" P ", '$.cccd') = 'text' THEN json_set(" P ", '$.cccd', " \
 	"gn_cccd_open(json_extract(" P ", '$.cccd'))) ELSE " P " END"
 /* Whether a stored row's CCCD differs from P. */
-#define GN_SQL_CCCD_DIFFERS(P) "cccd_key IS NOT gn_cccd_index(" P ")"
+#define GN_SQL_CCCD_DIFFERS(P) "cccd IS NOT gn_cccd_index(" P ")"
 
 #endif
