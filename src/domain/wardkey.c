@@ -479,7 +479,7 @@ static gn_status seal_everything(sqlite3 *db, long *numbers, gn_err *err)
 {
 	gn_status st = gn_db_meta_set(db, "cccd_sealing", "1", err);
 	if (st == GN_OK)
-		st = gn_db_exec(db, "UPDATE person SET cccd = gn_cccd_seal(cccd), cccd_masked = gn_cccd_mask(cccd) WHERE cccd IS NOT NULL AND cccd NOT LIKE 'c1.%'", err);
+		st = gn_db_exec(db, "UPDATE person SET cccd = gn_cccd_seal(cccd), cccd_masked = gn_cccd_mask(cccd) WHERE typeof(cccd) = 'text'", err);
 	if (st == GN_OK)
 		*numbers = sqlite3_changes(db);
 	if (st == GN_OK)

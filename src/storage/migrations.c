@@ -401,6 +401,7 @@ static const char *const migration_10 =
 static const char *const migration_11 =
 	"ALTER TABLE person ADD COLUMN cccd_masked TEXT;"
 	"UPDATE person SET cccd_masked = gn_cccd_mask(cccd) WHERE cccd IS NOT NULL;"
+
 	"CREATE TABLE ward_key ("
 	"  id            INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  check_tag     TEXT NOT NULL,"

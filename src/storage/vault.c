@@ -14,20 +14,13 @@
 #define SEALED_PREFIX "c1."
 #define DOC_PREFIX "d1."
 #define PREFIX_LEN 3
-#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
-#define PLAIN_MAX 32 /* a CCCD is 12 digits; a longer stored value is kept whole */
-#define INDEX_BYTES 16
-/* Bound to every ciphertext: a value sealed for another use does not open. */
-#define SEAL_AD "gonha cccd 1"
 
 typedef struct vault_keys {
-	unsigned char enc[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	unsigned char enc[crypto_aead_chacha20poly1305_ietf_KEYBYTES]; /* = xchacha's: 32 */
 	unsigned char idx[crypto_generichash_KEYBYTES];
 	unsigned char ward[GN_WARD_KEY_BYTES];
-	/* nonces: 16 random bytes per opening, then a counter: never repeats
-	 * under one key, and no system call per row */
-	unsigned char nonce[NONCE_BYTES];
+	/* documents' nonces: 16 random bytes per opening, then a counter */
+	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
 	uint64_t counter;
 } vault_keys;
 
@@ -70,106 +63,106 @@ static void vault_destroy(void *p)
 
 /* ---- the number and its stored form ------------------------------------ */
 
-/* What a stored value is: its prefix and the associated data its
- * ciphertext is bound to, so that one kind never opens as another. */
-typedef struct sealed_kind {
-	const char *prefix; /* PREFIX_LEN characters */
-	const char *ad;
-} sealed_kind;
-static const sealed_kind kind_cccd = { SEALED_PREFIX, SEAL_AD };
-static const sealed_kind kind_doc = { DOC_PREFIX, "gonha document 1" };
+/* In the column a number is a BLOB: the form byte, a 12-byte nonce, the
+ * ChaCha20-Poly1305 ciphertext and its tag (41 bytes for a CCCD). In a JSON
+ * document (a kept conflict) the same bytes after the form byte are text:
+ * "c1." + base64url. The nonce is the keyed BLAKE2b of the number (under
+ * the index key): the same number always gives the same bytes, so the
+ * column is its own blind index (equality, "one number, one person",
+ * exact search, index person_cccd). It tells which rows hold the same
+ * number and nothing more, as a separate blind index would; a nonce
+ * repeats only with its own plaintext (96 bits: two different numbers
+ * meet on one only by chance, about 2^-96 a pair). */
+#define FORM_BYTE 0xC1
+#define NPUB crypto_aead_chacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES crypto_aead_chacha20poly1305_ietf_ABYTES
+#define PLAIN_MAX 32 /* a CCCD is 12 digits */
+#define BLOB_MAX (1 + NPUB + PLAIN_MAX + TAG_BYTES)
+#define TEXT_MAX (PREFIX_LEN + sodium_base64_ENCODED_LEN(BLOB_MAX, sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+/* Bound to every number's ciphertext: a value sealed for another use does
+ * not open as a number. */
+#define CCCD_AD "gonha cccd 1"
 
-#define SEALED_BIN_MAX (NONCE_BYTES + PLAIN_MAX + TAG_BYTES)
-#define SEALED_TEXT_MAX (PREFIX_LEN + sodium_base64_ENCODED_LEN(SEALED_BIN_MAX, sodium_base64_VARIANT_URLSAFE_NO_PADDING))
-
-static size_t sealed_text_size(size_t n)
+/* blob (BLOB_MAX): the number sealed; its length, or 0 if too long. */
+static size_t seal_blob(const vault_keys *k, const char *plain, size_t n, unsigned char blob[BLOB_MAX])
 {
-	return PREFIX_LEN + sodium_base64_ENCODED_LEN(NONCE_BYTES + n + TAG_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-}
-
-/* out (sealed_text_size(n) bytes): prefix + base64url(nonce || ciphertext
- * || tag). bin: NONCE_BYTES + n + TAG_BYTES bytes of scratch. */
-static void seal_into(vault_keys *k, const sealed_kind *kind, const char *plain, size_t n, unsigned char *bin,
-                      char *out)
-{
-	k->counter++;
-	memcpy(bin, k->nonce, NONCE_BYTES);
-	for (int i = 0; i < 8; i++)
-		bin[NONCE_BYTES - 8 + i] = (unsigned char)(k->counter >> (8 * i));
-	unsigned long long clen = 0;
-	crypto_aead_xchacha20poly1305_ietf_encrypt(bin + NONCE_BYTES, &clen, (const unsigned char *)plain, n,
-	                                           (const unsigned char *)kind->ad, strlen(kind->ad), NULL, bin, k->enc);
-	memcpy(out, kind->prefix, PREFIX_LEN);
-	sodium_bin2base64(out + PREFIX_LEN, sealed_text_size(n) - PREFIX_LEN, bin, NONCE_BYTES + (size_t)clen,
-	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-}
-
-/* A number's stored form is deterministic: its nonce is the keyed BLAKE2b
- * of the number (under the index key), so the same number always gives
- * the same text. That is what lets the column itself be the blind index
- * (equality, uniqueness, exact search, person_cccd) in one short value; it
- * tells no more than a separate blind index would (which rows hold the
- * same number), and a nonce repeats only with its own plaintext. */
-static bool seal(vault_keys *k, const char *plain, size_t n, char out[SEALED_TEXT_MAX])
-{
-	unsigned char bin[SEALED_BIN_MAX], nonce[NONCE_BYTES] = { 0 };
 	if (n > PLAIN_MAX)
-		return false;
-	crypto_generichash(nonce, INDEX_BYTES, (const unsigned char *)plain, n, k->idx, sizeof k->idx);
-	memcpy(bin, nonce, INDEX_BYTES);
+		return 0;
+	unsigned char nonce[NPUB];
+	crypto_generichash(nonce, NPUB, (const unsigned char *)plain, n, k->idx, sizeof k->idx);
+	blob[0] = FORM_BYTE;
+	memcpy(blob + 1, nonce, NPUB);
 	unsigned long long clen = 0;
-	crypto_aead_xchacha20poly1305_ietf_encrypt(bin + INDEX_BYTES, &clen, (const unsigned char *)plain, n,
-	                                           (const unsigned char *)kind_cccd.ad, strlen(kind_cccd.ad), NULL, nonce,
-	                                           k->enc);
-	memcpy(out, kind_cccd.prefix, PREFIX_LEN);
-	sodium_bin2base64(out + PREFIX_LEN, SEALED_TEXT_MAX - PREFIX_LEN, bin, INDEX_BYTES + (size_t)clen,
-	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return true;
+	crypto_aead_chacha20poly1305_ietf_encrypt(blob + 1 + NPUB, &clen, (const unsigned char *)plain, n,
+	                                          (const unsigned char *)CCCD_AD, sizeof CCCD_AD - 1, NULL, nonce, k->enc);
+	return 1 + NPUB + (size_t)clen;
 }
 
-/* Opens stored (of that kind) into out (room for cap bytes and a NUL);
- * false if it does not open under this key (another ward's, or damaged). */
-static bool unseal_into(const vault_keys *k, const sealed_kind *kind, const char *stored, unsigned char *bin,
-                        size_t bin_cap, char *out)
+/* The number from a blob into out (NUL-ended): false if it does not open
+ * under this key (another ward's, or damaged). */
+static bool open_blob(const vault_keys *k, const unsigned char *blob, size_t n, char out[PLAIN_MAX + 1])
 {
-	size_t n = 0;
-	if (sodium_base642bin(bin, bin_cap, stored + PREFIX_LEN, strlen(stored + PREFIX_LEN), NULL, &n, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n < NONCE_BYTES + TAG_BYTES)
+	if (n < 1 + NPUB + TAG_BYTES || n > BLOB_MAX || blob[0] != FORM_BYTE)
 		return false;
 	unsigned long long plen = 0;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &plen, NULL, bin + NONCE_BYTES,
-	                                               n - NONCE_BYTES, (const unsigned char *)kind->ad,
-	                                               strlen(kind->ad), bin, k->enc) != 0)
+	if (crypto_aead_chacha20poly1305_ietf_decrypt((unsigned char *)out, &plen, NULL, blob + 1 + NPUB, n - 1 - NPUB,
+	                                              (const unsigned char *)CCCD_AD, sizeof CCCD_AD - 1, blob + 1,
+	                                              k->enc) != 0)
 		return false;
 	out[plen] = '\0';
 	return true;
 }
 
-/* stored: prefix + base64url(nonce[16] || ciphertext || tag); the nonce is
- * taken whole again (zero-padded to 24), and must be the number's own. */
-static bool unseal(const vault_keys *k, const char *stored, char out[PLAIN_MAX + 1])
+/* text form <-> blob */
+static void blob_to_text(const unsigned char *blob, size_t n, char out[TEXT_MAX])
 {
-	unsigned char bin[SEALED_BIN_MAX], nonce[NONCE_BYTES] = { 0 }, check[INDEX_BYTES];
+	memcpy(out, SEALED_PREFIX, PREFIX_LEN);
+	sodium_bin2base64(out + PREFIX_LEN, TEXT_MAX - PREFIX_LEN, blob + 1, n - 1, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static size_t text_to_blob(const char *text, unsigned char blob[BLOB_MAX])
+{
 	size_t n = 0;
-	if (sodium_base642bin(bin, sizeof bin, stored + PREFIX_LEN, strlen(stored + PREFIX_LEN), NULL, &n, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n < INDEX_BYTES + TAG_BYTES)
-		return false;
-	memcpy(nonce, bin, INDEX_BYTES);
-	unsigned long long plen = 0;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &plen, NULL, bin + INDEX_BYTES,
-	                                               n - INDEX_BYTES, (const unsigned char *)kind_cccd.ad,
-	                                               strlen(kind_cccd.ad), nonce, k->enc) != 0)
-		return false;
-	out[plen] = '\0';
-	crypto_generichash(check, sizeof check, (const unsigned char *)out, (size_t)plen, k->idx, sizeof k->idx);
-	return sodium_memcmp(check, bin, INDEX_BYTES) == 0;
+	blob[0] = FORM_BYTE;
+	if (sodium_base642bin(blob + 1, BLOB_MAX - 1, text + PREFIX_LEN, strlen(text + PREFIX_LEN), NULL, &n, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return 0;
+	return n + 1;
 }
 
 bool gn_vault_is_sealed(const char *stored)
 {
 	return stored && strncmp(stored, SEALED_PREFIX, PREFIX_LEN) == 0;
+}
+
+/* A value's sealed bytes into blob (a stored BLOB, or the text form):
+ * their length, 0 if it is not a sealed number (plain, or NULL). */
+static size_t sealed_bytes(sqlite3_value *v, unsigned char blob[BLOB_MAX])
+{
+	if (sqlite3_value_type(v) == SQLITE_BLOB) {
+		int n = sqlite3_value_bytes(v);
+		const unsigned char *b = sqlite3_value_blob(v);
+		if (n < 1 || n > (int)BLOB_MAX || !b || b[0] != FORM_BYTE)
+			return 0;
+		memcpy(blob, b, (size_t)n);
+		return (size_t)n;
+	}
+	const char *t = (const char *)sqlite3_value_text(v);
+	return gn_vault_is_sealed(t) ? text_to_blob(t, blob) : 0;
+}
+
+/* ---- whole documents (drafts) ------------------------------------------- */
+
+/* A document is long and seldom written: a random nonce (16 random bytes
+ * per opening of the vault, then a counter: never repeats, no system call
+ * each), XChaCha20-Poly1305, "d1." + base64url(nonce || ciphertext || tag). */
+#define DOC_AD "gonha document 1"
+#define DOC_NPUB crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define DOC_TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+static size_t doc_text_size(size_t n)
+{
+	return PREFIX_LEN + sodium_base64_ENCODED_LEN(DOC_NPUB + n + DOC_TAG, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 /* ---- the SQL functions -------------------------------------------------- */
@@ -184,23 +177,28 @@ static const char *damaged_message(void)
 	return _("a citizen ID number cannot be decrypted: the database belongs to another ward or is damaged");
 }
 
-/* The plain number of argument 0 into buf (a stored form opened), or NULL
+/* The plain number of argument 0 into buf (a sealed one opened), or NULL
  * with the result set (NULL, or an error). */
 static const char *plain_arg(sqlite3_context *c, sqlite3_value *arg, char buf[PLAIN_MAX + 1])
 {
 	vault *v = sqlite3_user_data(c);
-	const char *x = (const char *)sqlite3_value_text(arg);
-	if (!x) {
+	unsigned char blob[BLOB_MAX];
+	if (sqlite3_value_type(arg) == SQLITE_NULL) {
 		sqlite3_result_null(c);
 		return NULL;
 	}
-	if (!gn_vault_is_sealed(x))
-		return x;
+	size_t n = sealed_bytes(arg, blob);
+	if (!n) {
+		const char *x = (const char *)sqlite3_value_text(arg);
+		if (!x)
+			sqlite3_result_null(c);
+		return x; /* a number in clear: a ward not encrypted yet */
+	}
 	if (v->state != GN_VAULT_OPEN) {
 		sqlite3_result_null(c);
 		return NULL;
 	}
-	if (!unseal(v->keys, x, buf)) {
+	if (!open_blob(v->keys, blob, n, buf)) {
 		sqlite3_result_error(c, damaged_message(), -1);
 		return NULL;
 	}
@@ -217,47 +215,84 @@ static void sql_open(sqlite3_context *c, int argc, sqlite3_value **argv)
 	sodium_memzero(buf, sizeof buf);
 }
 
-static void sql_seal(sqlite3_context *c, int argc, sqlite3_value **argv)
+/* What the column holds for argument 0: the sealed BLOB (a sealed value
+ * in either form as its BLOB), the value itself in a ward in clear; NULL
+ * for NULL or "". When the vault is LOCKED, refuse ? an error : NULL. */
+static void seal_result(sqlite3_context *c, sqlite3_value *arg, bool refuse)
 {
-	(void)argc;
 	vault *v = sqlite3_user_data(c);
-	const char *x = (const char *)sqlite3_value_text(argv[0]);
-	char out[SEALED_TEXT_MAX];
-	if (!x || !*x) {
+	unsigned char blob[BLOB_MAX];
+	/* the bytes first: asking for text may turn a BLOB value into text */
+	size_t n = sqlite3_value_type(arg) == SQLITE_NULL ? 0 : sealed_bytes(arg, blob);
+	const char *x = n || sqlite3_value_type(arg) == SQLITE_NULL ? NULL : (const char *)sqlite3_value_text(arg);
+	if (!n && (!x || !*x)) {
 		sqlite3_result_null(c);
 		return;
 	}
-	if (v->state == GN_VAULT_PLAIN || gn_vault_is_sealed(x)) {
-		sqlite3_result_value(c, argv[0]);
+	if (n) {
+		sqlite3_result_blob(c, blob, (int)n, SQLITE_TRANSIENT);
+		return;
+	}
+	if (v->state == GN_VAULT_PLAIN) {
+		sqlite3_result_value(c, arg);
 		return;
 	}
 	if (v->state != GN_VAULT_OPEN) {
-		sqlite3_result_error(c, locked_message(), -1);
+		if (refuse)
+			sqlite3_result_error(c, locked_message(), -1);
+		else
+			sqlite3_result_null(c); /* a search by number finds nobody: not an error */
 		return;
 	}
-	if (!seal(v->keys, x, strlen(x), out)) {
-		sqlite3_result_error(c, _("a citizen ID number is too long to store"), -1);
+	if (!(n = seal_blob(v->keys, x, strlen(x), blob))) {
+		if (refuse)
+			sqlite3_result_error(c, _("a citizen ID number is too long to store"), -1);
+		else
+			sqlite3_result_null(c);
 		return;
 	}
-	sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
+	sqlite3_result_blob(c, blob, (int)n, SQLITE_TRANSIENT);
 }
 
-/* What a stored cccd equals if it holds x: seal without refusing (NULL
- * when LOCKED: a search by number finds nobody, it is not an error). */
+static void sql_seal(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	seal_result(c, argv[0], true);
+}
+
 static void sql_index(sqlite3_context *c, int argc, sqlite3_value **argv)
 {
 	(void)argc;
+	seal_result(c, argv[0], false);
+}
+
+/* The text form, for a JSON document: "c1." + base64url. */
+static void sql_seal_text(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
 	vault *v = sqlite3_user_data(c);
-	const char *x = (const char *)sqlite3_value_text(argv[0]);
-	char out[SEALED_TEXT_MAX];
-	if (!x || !*x)
+	unsigned char blob[BLOB_MAX];
+	char text[TEXT_MAX];
+	size_t n = sqlite3_value_type(argv[0]) == SQLITE_NULL ? 0 : sealed_bytes(argv[0], blob);
+	const char *x = n || sqlite3_value_type(argv[0]) == SQLITE_NULL ? NULL : (const char *)sqlite3_value_text(argv[0]);
+	if (!n && (!x || !*x)) {
 		sqlite3_result_null(c);
-	else if (v->state == GN_VAULT_PLAIN || gn_vault_is_sealed(x))
-		sqlite3_result_value(c, argv[0]);
-	else if (v->state == GN_VAULT_LOCKED || !seal(v->keys, x, strlen(x), out))
-		sqlite3_result_null(c);
-	else
-		sqlite3_result_text(c, out, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	if (!n && v->state == GN_VAULT_PLAIN) {
+		sqlite3_result_text(c, x, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	if (!n && v->state != GN_VAULT_OPEN) {
+		sqlite3_result_error(c, locked_message(), -1);
+		return;
+	}
+	if (!n && !(n = seal_blob(v->keys, x, strlen(x), blob))) {
+		sqlite3_result_error(c, _("a citizen ID number is too long to store"), -1);
+		return;
+	}
+	blob_to_text(blob, n, text);
+	sqlite3_result_text(c, text, -1, SQLITE_TRANSIENT);
 }
 
 static void sql_mask(sqlite3_context *c, int argc, sqlite3_value **argv)
@@ -303,8 +338,8 @@ gn_status gn_vault_register(sqlite3 *db, gn_err *err)
 	v->state = GN_VAULT_PLAIN; /* the schema may not be there yet */
 	v->next = vaults;
 	vaults = v;
-	/* each gives the same for the same value (seal too: see seal()), so a
-	 * query's gn_cccd_index(?2) is worked out once, not once a row */
+	/* each gives the same for the same value (seal too: see seal_blob), so
+	 * a query's gn_cccd_index(?2) is worked out once, not once a row */
 	static const struct {
 		const char *name;
 		int argc;
@@ -312,6 +347,7 @@ gn_status gn_vault_register(sqlite3 *db, gn_err *err)
 		int flags;
 	} fns[] = {
 		{ "gn_cccd_seal", 1, sql_seal, SQLITE_DETERMINISTIC },
+		{ "gn_cccd_seal_text", 1, sql_seal_text, SQLITE_DETERMINISTIC },
 		{ "gn_cccd_open", 1, sql_open, SQLITE_DETERMINISTIC },
 		{ "gn_cccd_index", 1, sql_index, SQLITE_DETERMINISTIC },
 		{ "gn_cccd_mask", 1, sql_mask, SQLITE_DETERMINISTIC },
@@ -381,45 +417,6 @@ void gn_vault_lock(sqlite3 *db)
 	}
 }
 
-gn_status gn_vault_seal_text(sqlite3 *db, const char *plain, char **out, gn_err *err)
-{
-	vault *v = vault_of(db);
-	*out = NULL;
-	if (!plain || !*plain)
-		return GN_OK;
-	char buf[SEALED_TEXT_MAX];
-	if (!v || v->state == GN_VAULT_PLAIN || gn_vault_is_sealed(plain)) {
-		*out = strdup(plain);
-	} else if (v->state == GN_VAULT_LOCKED) {
-		return gn_fail_field(err, GN_ERR_DENIED, "cccd", "%s", locked_message());
-	} else {
-		if (!seal(v->keys, plain, strlen(plain), buf))
-			return gn_fail_field(err, GN_ERR_INVALID, "cccd", "%s", _("a citizen ID number is too long to store"));
-		*out = strdup(buf);
-	}
-	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-}
-
-gn_status gn_vault_open_text(sqlite3 *db, const char *stored, char **out, gn_err *err)
-{
-	vault *v = vault_of(db);
-	*out = NULL;
-	if (!stored)
-		return GN_OK;
-	char buf[PLAIN_MAX + 1];
-	if (!gn_vault_is_sealed(stored)) {
-		*out = strdup(stored);
-	} else if (!v || v->state != GN_VAULT_OPEN) {
-		return GN_OK; /* not shown: the account has no key */
-	} else {
-		if (!unseal(v->keys, stored, buf))
-			return gn_fail(err, GN_ERR_DB, "%s", damaged_message());
-		*out = strdup(buf);
-		sodium_memzero(buf, sizeof buf);
-	}
-	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-}
-
 bool gn_vault_is_sealed_doc(const char *stored)
 {
 	return stored && strncmp(stored, DOC_PREFIX, PREFIX_LEN) == 0;
@@ -435,11 +432,21 @@ gn_status gn_vault_seal_doc(sqlite3 *db, const char *text, char **out, gn_err *e
 		*out = strdup(text);
 		return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	}
-	size_t n = strlen(text);
-	unsigned char *bin = malloc(NONCE_BYTES + n + TAG_BYTES);
-	*out = bin ? malloc(sealed_text_size(n)) : NULL;
-	if (*out)
-		seal_into(v->keys, &kind_doc, text, n, bin, *out);
+	size_t n = strlen(text), size = doc_text_size(n);
+	unsigned char *bin = malloc(DOC_NPUB + n + DOC_TAG);
+	if (bin && (*out = malloc(size))) {
+		vault_keys *k = v->keys;
+		k->counter++;
+		memcpy(bin, k->nonce, DOC_NPUB);
+		for (int i = 0; i < 8; i++)
+			bin[DOC_NPUB - 8 + i] = (unsigned char)(k->counter >> (8 * i));
+		unsigned long long clen = 0;
+		crypto_aead_xchacha20poly1305_ietf_encrypt(bin + DOC_NPUB, &clen, (const unsigned char *)text, n,
+		                                           (const unsigned char *)DOC_AD, sizeof DOC_AD - 1, NULL, bin, k->enc);
+		memcpy(*out, DOC_PREFIX, PREFIX_LEN);
+		sodium_bin2base64(*out + PREFIX_LEN, size - PREFIX_LEN, bin, DOC_NPUB + (size_t)clen,
+		                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	}
 	free(bin);
 	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 }
@@ -456,15 +463,23 @@ gn_status gn_vault_open_doc(sqlite3 *db, const char *stored, char **out, gn_err 
 	}
 	if (!v || v->state != GN_VAULT_OPEN)
 		return gn_fail(err, GN_ERR_DENIED, "%s", locked_message());
-	size_t cap = strlen(stored);
+	size_t cap = strlen(stored), n = 0;
 	unsigned char *bin = malloc(cap);
 	char *text = bin ? malloc(cap + 1) : NULL;
-	bool ok = text && unseal_into(v->keys, &kind_doc, stored, bin, cap, text);
+	unsigned long long plen = 0;
+	bool ok = text &&
+	          sodium_base642bin(bin, cap, stored + PREFIX_LEN, cap - PREFIX_LEN, NULL, &n, NULL,
+	                            sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+	          n >= DOC_NPUB + DOC_TAG &&
+	          crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)text, &plen, NULL, bin + DOC_NPUB,
+	                                                     n - DOC_NPUB, (const unsigned char *)DOC_AD,
+	                                                     sizeof DOC_AD - 1, bin, v->keys->enc) == 0;
 	free(bin);
 	if (!ok) {
 		free(text);
 		return text ? gn_fail(err, GN_ERR_DB, "%s", damaged_message()) : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	}
+	text[plen] = '\0';
 	*out = text;
 	return GN_OK;
 }

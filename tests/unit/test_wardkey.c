@@ -102,19 +102,25 @@ static int sign_in_as(const char *login, const char *password, gn_key_news *news
 static void the_number_is_stored_sealed(void)
 {
 	setup();
-	CHECK_STR(text1(officer.db, "SELECT substr(cccd, 1, 3) FROM person"), "c1.");
-	CHECK_STR(text1(officer.db, "SELECT length(cccd) FROM person"), "62");
+	CHECK_STR(text1(officer.db, "SELECT typeof(cccd) || ' ' || length(cccd) || ' ' || hex(substr(cccd, 1, 1)) "
+	                            "FROM person"), "blob 41 C1");
 	CHECK_STR(text1(officer.db, "SELECT cccd_masked FROM person"), "019******234");
 	CHECK_STR(text1(officer.db, "SELECT gn_cccd_open(cccd) FROM person"), "019080001234");
 	/* the same number, the same text (the column is its own blind index);
 	 * another number, another text */
 	CHECK_STR(text1(officer.db, "SELECT cccd = gn_cccd_index('019080001234') FROM person"), "1");
 	CHECK_STR(text1(officer.db, "SELECT cccd = gn_cccd_seal('019080001235') FROM person"), "0");
+	/* the text form (in JSON documents) is the same number and comes back
+	 * to the same stored bytes */
+	CHECK_STR(text1(officer.db, "SELECT substr(gn_cccd_seal_text(cccd), 1, 3) FROM person"), "c1.");
+	CHECK_STR(text1(officer.db, "SELECT gn_cccd_open(gn_cccd_seal_text('019080001234'))"), "019080001234");
+	CHECK_STR(text1(officer.db, "SELECT gn_cccd_seal(gn_cccd_seal_text(cccd)) = cccd FROM person"), "1");
 	/* a ciphertext changed by one character does not open: refused, not
 	 * taken for another number */
 	sqlite3_stmt *st = NULL;
-	REQUIRE(sqlite3_prepare_v2(officer.db, "SELECT gn_cccd_open(substr(cccd, 1, 40) || CASE substr(cccd, 41, 1) "
-	                                       "WHEN 'A' THEN 'B' ELSE 'A' END || substr(cccd, 42)) FROM person",
+	REQUIRE(sqlite3_prepare_v2(officer.db, "SELECT gn_cccd_open(CAST(substr(cccd, 1, 20) || "
+	                                       "CASE substr(cccd, 21, 1) WHEN x'00' THEN x'01' ELSE x'00' END || "
+	                                       "substr(cccd, 22) AS BLOB)) FROM person",
 	                           -1, &st, NULL) == SQLITE_OK);
 	CHECK_EQ_INT(sqlite3_step(st), SQLITE_ERROR);
 	CHECK(strstr(sqlite3_errmsg(officer.db), "cannot be decrypted") != NULL);

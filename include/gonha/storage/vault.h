@@ -1,13 +1,15 @@
 /* The citizen ID (CCCD) column, encrypted (issue 14, docs/privacy.md).
  *
- * person.cccd holds "c1." + base64url(nonce || XChaCha20-Poly1305 of the
- * number) under the ward key, the nonce being the keyed BLAKE2b of the
- * number: the same number, the same text, so the column is its own blind
- * index (uniqueness, exact search, index person_cccd); cccd_masked the form
- * lists show ("019******123"). Every connection has the SQL functions
+ * person.cccd holds a BLOB: a form byte, a nonce and the ChaCha20-Poly1305
+ * ciphertext of the number under the ward key, the nonce being the keyed
+ * BLAKE2b of the number: the same number, the same bytes, so the column is
+ * its own blind index (uniqueness, exact search, index person_cccd);
+ * cccd_masked the form lists show ("019******123"). A JSON document holds
+ * the same as text: "c1." + base64url. Every connection has the functions
  *
- *   gn_cccd_seal(x)    the stored form of the number x (x as it is if it is
- *                      stored already: "c1.")
+ *   gn_cccd_seal(x)    the stored form of the number x (the BLOB of x if x
+ *                      is sealed already, in either form)
+ *   gn_cccd_seal_text(x)  the text form, for JSON
  *   gn_cccd_open(x)    the number from its stored form
  *   gn_cccd_index(x)   what cccd equals when it holds x (seal, or NULL
  *                      when LOCKED: for searches)
@@ -55,11 +57,7 @@ bool gn_vault_key(sqlite3 *db, unsigned char out[GN_WARD_KEY_BYTES]);
 /* Forgets the key (state LOCKED, or PLAIN if the ward does not encrypt). */
 void gn_vault_lock(sqlite3 *db);
 
-/* The same as the SQL functions, for C code that keeps a CCCD in its own
- * documents (drafts, kept conflicts). *out: malloc'd, NULL for NULL. */
-gn_status gn_vault_seal_text(sqlite3 *db, const char *plain, char **out, gn_err *err);
-gn_status gn_vault_open_text(sqlite3 *db, const char *stored, char **out, gn_err *err);
-bool gn_vault_is_sealed(const char *stored); /* begins "c1." */
+bool gn_vault_is_sealed(const char *stored); /* the text form: begins "c1." */
 
 /* A whole document that holds personal data (a draft: names, CCCDs),
  * sealed as "d1." + base64url under the ward key when the vault is OPEN,
@@ -81,7 +79,7 @@ bool gn_vault_is_sealed_doc(const char *stored);
  * sealed, and opened again. */
 #define GN_SQL_DOC_CCCD_SEAL(P) \
 	"CASE WHEN json_type(" P ", '$.cccd') = 'text' THEN json_set(" P ", '$.cccd', " \
-	"gn_cccd_seal(json_extract(" P ", '$.cccd'))) ELSE " P " END"
+	"gn_cccd_seal_text(json_extract(" P ", '$.cccd'))) ELSE " P " END"
 #define GN_SQL_DOC_CCCD_OPEN(P) \
 	"CASE WHEN json_type(" P ", '$.cccd') = 'text' THEN json_set(" P ", '$.cccd', " \
 	"gn_cccd_open(json_extract(" P ", '$.cccd'))) ELSE " P " END"
