@@ -39,6 +39,8 @@ static const gn_command commands[] = {
 	{ "backup", gn_cmd_backup, "backup [--out FILE [--seal]]",
 	  N_("copy the database to FILE, or a snapshot beside it in DB.backups/; --seal: encrypted under a passphrase "
 	     "($GONHA_PASSPHRASE or asked), for a copy that leaves the PC (ward officer)") },
+	/* not in the help: the day's snapshot, which the UI starts */
+	{ "snapshot-daily", gn_cmd_snapshot_daily, "snapshot-daily --db FILE", NULL },
 	/* not in the help: timings of the screens for make bench */
 	{ "ui-bench", gn_cmd_ui_bench, "ui-bench --db FILE [--user LOGIN] [--rounds N]", NULL },
 	{ "restore", gn_cmd_restore, "restore --from FILE [--other-ward]",
@@ -91,7 +93,7 @@ static void print_man(FILE *out)
 	fputs("\n.SH COMMANDS\n", out);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
 		if (!commands[i].summary)
-			continue; /* internal (ui-bench) */
+			continue; /* internal (ui-bench, snapshot-daily) */
 		fputs(".TP\n.B ", out);
 		troff_text(out, commands[i].synopsis);
 		fputc('\n', out);

@@ -170,6 +170,18 @@ gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err)
 
 /* ---- automatic snapshots ------------------------------------------------ */
 
+/* The policy (issue 13): a full copy is never on the path of a sign-out or
+ * a quit. At most one snapshot is kept per local day, for the
+ * GN_BACKUP_KEEP most recent days that have one; a new one is made when
+ * the newest is of an earlier day and the ward's change counter
+ * (data_changes, migration 11) has moved since it was made. The counter
+ * is read from the newest snapshot itself, so there is nothing else to
+ * keep in step: a snapshot deleted by hand or a restore cannot make the
+ * policy believe in a copy that is not there (a restore moves the counter
+ * past both files' values, see record_restore). The copy is one backup
+ * step under one read transaction: in WAL mode nobody waits for it, and
+ * nobody's write makes it start again. */
+
 #define SNAP_PREFIX "ward-"
 #define SNAP_SUFFIX ".db"
 
@@ -231,24 +243,66 @@ static gn_status list_snapshots(const char *dir, snapshot_list *out, gn_err *err
 	return st;
 }
 
-/* Keeps the newest GN_BACKUP_KEEP snapshots and the newest one of each of
- * the GN_BACKUP_KEEP most recent days; removes the others. */
+/* The local day (YYYY-MM-DD, the PC's time zone, as gn_today_iso) of a
+ * snapshot's UTC stamp. */
+static void stamp_local_day(const char *stamp, char out[11])
+{
+	long long epoch = stamp_to_epoch(stamp);
+	time_t t = (time_t)epoch;
+	struct tm local;
+	if (epoch < 0 || !localtime_r(&t, &local) || strftime(out, 11, "%Y-%m-%d", &local) != 10)
+		snprintf(out, 11, "%.4s-%.2s-%.2s", stamp, stamp + 4, stamp + 6);
+}
+
+static void snapshot_path(const char *dir, const char *stamp, char *out, size_t size)
+{
+	snprintf(out, size, "%s/" SNAP_PREFIX "%s" SNAP_SUFFIX, dir, stamp);
+}
+
+/* Keeps the newest snapshot of each of the GN_BACKUP_KEEP most recent
+ * local days that have one; removes the others. */
 static void rotate(const char *dir, const snapshot_list *l)
 {
 	int days = 0;
-	char last_day[9] = "";
+	char last_day[11] = "";
 	for (size_t i = 0; i < l->n; i++) {
-		bool first_of_day = strncmp(l->stamps[i], last_day, 8) != 0;
-		if (first_of_day) {
-			memcpy(last_day, l->stamps[i], 8);
+		char day[11];
+		stamp_local_day(l->stamps[i], day);
+		bool newest_of_day = strcmp(day, last_day) != 0;
+		if (newest_of_day) {
+			memcpy(last_day, day, sizeof day);
 			days++;
 		}
-		if (i < GN_BACKUP_KEEP || (first_of_day && days <= GN_BACKUP_KEEP))
+		if (newest_of_day && days <= GN_BACKUP_KEEP)
 			continue;
 		char path[PATH_MAX + 64];
-		snprintf(path, sizeof path, "%s/" SNAP_PREFIX "%s" SNAP_SUFFIX, dir, l->stamps[i]);
+		snapshot_path(dir, l->stamps[i], path, sizeof path);
 		unlink(path);
 	}
+}
+
+/* The change counter of a database (migration 11), or -1 where it has
+ * none (made by an older gonha) or it cannot be read. */
+static long long change_count(sqlite3 *db)
+{
+	sqlite3_stmt *q = NULL;
+	long long n = -1;
+	if (sqlite3_prepare_v2(db, "SELECT n FROM data_changes WHERE id = 1", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* The counter a snapshot file holds (-1: unknown, so a new one is due). */
+static long long snapshot_changes(const char *path)
+{
+	sqlite3 *s = NULL;
+	long long n = -1;
+	if (sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		n = change_count(s);
+	sqlite3_close(s);
+	return n;
 }
 
 /* Makes the folder (0700) or checks that it is one, and tightens its mode. */
@@ -293,13 +347,21 @@ gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *mad
 		goto out;
 	gn_now_iso(now);
 	stamp_from_iso(now, stamp);
-	if (l.n > 0) {
-		long long newest = stamp_to_epoch(l.stamps[0]), t = stamp_to_epoch(stamp);
-		/* One made this very second is as fresh as a new one would be. */
-		if (strcmp(l.stamps[0], stamp) == 0 || (!force && newest >= 0 && t >= 0 && t - newest < 24 * 3600))
-			goto out;
+	/* One made this very second is as fresh as a new one would be. */
+	if (l.n > 0 && strcmp(l.stamps[0], stamp) == 0)
+		goto out;
+	if (!force && l.n > 0) {
+		char newest_day[11], today[11];
+		stamp_local_day(l.stamps[0], newest_day);
+		gn_today_iso(today);
+		if (strcmp(newest_day, today) >= 0)
+			goto out; /* one today already */
+		snapshot_path(dir, l.stamps[0], path, sizeof path);
+		long long then = snapshot_changes(path), changes = change_count(db);
+		if (then >= 0 && then == changes)
+			goto out; /* nothing changed since */
 	}
-	snprintf(path, sizeof path, "%s/" SNAP_PREFIX "%s" SNAP_SUFFIX, dir, stamp);
+	snapshot_path(dir, stamp, path, sizeof path);
 	if ((st = copy_database(db, path, err)) != GN_OK)
 		goto out;
 	if (made)
@@ -311,6 +373,21 @@ gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *mad
 		rotate(dir, &l);
 out:
 	free(l.stamps);
+	return st;
+}
+
+gn_status gn_backup_daily(const char *db_path, bool *made, char *made_path, size_t made_size, gn_err *err)
+{
+	sqlite3 *db = NULL;
+	if (made)
+		*made = false;
+	if (made_path && made_size)
+		made_path[0] = '\0';
+	gn_status st = gn_db_open(db_path, GN_DB_READONLY, &db, err);
+	if (st != GN_OK)
+		return st;
+	st = gn_backup_auto(db, db_path, false, made, made_path, made_size, err);
+	gn_db_close(db);
 	return st;
 }
 
@@ -432,10 +509,23 @@ static gn_status record_restore(gn_ctx *ctx, sqlite3 *stage, const char *from_pa
 	if (sqlite3_step(q) == SQLITE_ROW)
 		snprintf(changes, sizeof changes, "%s", (const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
+	q = NULL;
 	gn_status st = gn_db_begin(stage, err);
 	if (st != GN_OK)
 		return st;
 	st = gn_audit(&in_stage, "restore", "meta", "database", NULL, changes, err);
+	/* The change counter moves past the ward's and the file's: the ward
+	 * after a restore is a state no snapshot holds yet, though an older
+	 * file's counter may equal a snapshot's (backup.c, the policy). */
+	if (st == GN_OK && sqlite3_prepare_v2(stage, "UPDATE data_changes SET n = max(n, ?1) + 1 WHERE id = 1", -1, &q,
+	                                      NULL) != SQLITE_OK)
+		st = gn_db_fail(stage, err, from_path);
+	if (st == GN_OK) {
+		sqlite3_bind_int64(q, 1, change_count(ctx->db));
+		if (sqlite3_step(q) != SQLITE_DONE)
+			st = gn_db_fail(stage, err, from_path);
+	}
+	sqlite3_finalize(q);
 	if (st == GN_OK)
 		return gn_db_commit(stage, err);
 	gn_db_rollback(stage);

@@ -1,11 +1,13 @@
-/* Backups with the SQLite online backup API: automatic rotating snapshots
+/* Backups with the SQLite online backup API: automatic daily snapshots
  * beside the database, a backup to a named file, and a restore that checks
  * the file first and keeps the current database aside.
  *
  * Snapshots live in "<db>.backups/" (mode 0700) as
- * "ward-YYYYMMDD-HHMMSS.db" (mode 0600, UTC time of gn_now_iso). Rotation
- * keeps the newest GN_BACKUP_KEEP snapshots and, besides, the newest
- * snapshot of each of the GN_BACKUP_KEEP most recent days that have one. */
+ * "ward-YYYYMMDD-HHMMSS.db" (mode 0600, UTC time of gn_now_iso). At most
+ * one is kept per local day (the newest of that day), for the
+ * GN_BACKUP_KEEP most recent days that have one: at most GN_BACKUP_KEEP
+ * files, one more while the next is written. None is made on a sign-out
+ * or a quit (backup.c says the policy). */
 #ifndef GONHA_BACKUP_H
 #define GONHA_BACKUP_H
 
@@ -14,18 +16,29 @@
 
 #include "gonha/domain/session.h"
 
-#define GN_BACKUP_KEEP 14
+#define GN_BACKUP_KEEP 7
 
 /* The folder of automatic snapshots for a database: "<db_path>.backups". */
 void gn_backup_dir(const char *db_path, char *out, size_t size);
 
-/* Makes a snapshot of `db` (opened from db_path) if `force` or if the newest
- * snapshot is more than a day old (or there is none), then rotates. Needs no
- * sign-in: it runs at start-up and sign-out for whoever is there, and the
- * folder is private. *made (optional) tells whether one was made;
- * made_path (optional, made_size bytes) gets its path. */
+/* Makes a snapshot of `db` (opened from db_path) now if `force` (an
+ * explicit `gonha backup`), else only if it is due: there is none, or the
+ * newest is of an earlier local day (gn_today_iso) and the database's
+ * change counter (data_changes) differs from the one the newest holds.
+ * Then rotates. The copy is checked (PRAGMA quick_check) before it is
+ * kept: a damaged database is never snapshotted, and the error says so.
+ * Needs no sign-in (the folder is private). *made (optional) tells
+ * whether one was made; made_path (optional, made_size bytes) gets its
+ * path. Takes as long as a whole copy when one is made: call it off the
+ * paths people wait on (gn_backup_daily). */
 gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *made,
                          char *made_path, size_t made_size, gn_err *err);
+
+/* gn_backup_auto (not forced) on a connection of its own, opened
+ * read-only from db_path and closed again: for a thread or a process that
+ * makes the day's snapshot while others work on the ward. */
+gn_status gn_backup_daily(const char *db_path, bool *made, char *made_path, size_t made_size,
+                          gn_err *err);
 
 /* DB.backups beside db_path, made (mode 0700) if it is not there: where
  * the snapshots are, and where a sealed file's plain content is made
