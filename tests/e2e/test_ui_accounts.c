@@ -224,14 +224,19 @@ static bool wait_for_file(const char *path)
 	return access(path, F_OK) == 0;
 }
 
-/* Snapshots in the folder, finished or not (a .part counts). */
+/* Snapshots in the folder, finished or not (a .part counts; manifests do
+ * not). */
 static int snapshots_in(const char *dir)
 {
 	DIR *d = opendir(dir);
 	int n = 0;
 	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL)
-		n += strncmp(e->d_name, "ward-", 5) == 0;
+	while (d && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		n += strncmp(e->d_name, "ward-", 5) == 0 &&
+		     ((len > 3 && strcmp(e->d_name + len - 3, ".db") == 0) ||
+		      (len > 8 && strcmp(e->d_name + len - 8, ".db.part") == 0));
+	}
 	if (d)
 		closedir(d);
 	return n;

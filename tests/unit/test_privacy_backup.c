@@ -189,15 +189,28 @@ static void erasure_blanks_the_person_and_scrubs_the_log(void)
 
 static void copy_file(const char *from, const char *to, long keep_bytes, long flip_at);
 
-static int count_snapshots(const char *dir)
+/* Files in dir named ward-*<ending>. */
+static int count_named(const char *dir, const char *ending)
 {
 	DIR *d = opendir(dir);
 	int n = 0;
 	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL)
-		n += strncmp(e->d_name, "ward-", 5) == 0;
+	size_t el = strlen(ending);
+	while (d && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		n += strncmp(e->d_name, "ward-", 5) == 0 && len > el && strcmp(e->d_name + len - el, ending) == 0;
+	}
 	if (d)
 		closedir(d);
+	return n;
+}
+
+/* Snapshots in dir; each has its manifest, and nothing else is there. */
+static int count_snapshots(const char *dir)
+{
+	int n = count_named(dir, ".db");
+	CHECK_EQ_INT(count_named(dir, ".db.manifest"), n);
+	CHECK_EQ_INT(count_named(dir, ""), 2 * n);
 	return n;
 }
 
@@ -525,6 +538,62 @@ static void damaged_or_foreign_restores_change_nothing(void)
 	teardown();
 }
 
+/* A backup gonha made is restored on its manifest's digest and a
+ * quick_check; a file without its manifest (a foreign file), or one
+ * changed since, gets the full integrity_check. Shown with damage only
+ * the full check finds (an index whose definition no longer matches its
+ * entries): the backup was made of it, as quick_check passes it. */
+static void a_gonha_backup_is_restored_on_its_digest(void)
+{
+	setup();
+	gn_err err = { 0 };
+	gn_household hh;
+	save_family(&hh, "01");
+	gn_household_free(&hh);
+	teardown();
+	sqlite3 *raw = NULL;
+	REQUIRE(sqlite3_open(db_path, &raw) == SQLITE_OK);
+	REQUIRE(sqlite3_exec(raw, "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, "
+	                          "'person(name_key)', 'person(full_name)') WHERE name = 'person_name_key'",
+	                     NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(raw);
+	REQUIRE(gn_db_open(db_path, 0, &ctx.db, &err) == GN_OK);
+	REQUIRE(gn_sign_in(&ctx, "admin", "secret1", &err) == GN_OK);
+	char made[600], manifest[700], foreign[600], bent[600], bent_manifest[700], kept[1024];
+	snprintf(made, sizeof made, "%s/indexed.db", gn_test_tmpdir());
+	snprintf(manifest, sizeof manifest, "%s.manifest", made);
+	mode_t old_mask = umask(0);
+	REQUIRE(gn_backup_to_file(&ctx, made, &err) == GN_OK);
+	umask(old_mask);
+	CHECK_EQ_INT(mode_of(manifest), 0600);
+	/* the same bytes without the manifest: the full check, refused */
+	snprintf(foreign, sizeof foreign, "%s/foreign.db", gn_test_tmpdir());
+	copy_file(made, foreign, -1, -1);
+	refused(foreign, GN_ERR_NOT_GONHA, "damaged");
+	/* one byte changed after the manifest was written (the header's change
+	 * counter, which nothing checks): the full check, refused */
+	snprintf(bent, sizeof bent, "%s/bent.db", gn_test_tmpdir());
+	snprintf(bent_manifest, sizeof bent_manifest, "%s.manifest", bent);
+	copy_file(made, bent, -1, -1);
+	copy_file(manifest, bent_manifest, -1, -1);
+	FILE *fp = fopen(bent, "r+b");
+	REQUIRE(fp && fseek(fp, 27, SEEK_SET) == 0);
+	int c = fgetc(fp);
+	REQUIRE(fseek(fp, 27, SEEK_SET) == 0 && fputc(c ^ 1, fp) != EOF);
+	fclose(fp);
+	refused(bent, GN_ERR_NOT_GONHA, "damaged");
+	/* as gonha made it: the digest, a quick_check, restored */
+	CHECK_EQ_INT(gn_restore(&ctx, db_path, made, false, kept, sizeof kept, &err), GN_OK);
+	CHECK(kept[0] != '\0');
+	/* a manifest that says something else is not believed either */
+	FILE *m = fopen(bent_manifest, "w");
+	REQUIRE(m);
+	fputs("gonha-backup 1\nsize 12\nblake2b 00\n", m);
+	fclose(m);
+	refused(bent, GN_ERR_NOT_GONHA, "damaged");
+	teardown();
+}
+
 static void demo_ward_id_is_deterministic(void)
 {
 	char *ids[2] = { NULL, NULL };
@@ -553,4 +622,5 @@ GN_TESTS(T(cccd_is_masked_except_on_the_own_form), T(erasure_blanks_the_person_a
          T(the_days_snapshot_comes_once_a_day_after_a_change), T(snapshots_are_bounded),
          T(a_bad_day_is_undone_and_a_restored_ward_is_copied), T(a_damaged_ward_gets_no_snapshot),
          T(backup_and_restore_round_trip),
-         T(damaged_or_foreign_restores_change_nothing), T(demo_ward_id_is_deterministic))
+         T(damaged_or_foreign_restores_change_nothing), T(a_gonha_backup_is_restored_on_its_digest),
+         T(demo_ward_id_is_deterministic))

@@ -46,7 +46,11 @@ gn_status gn_backup_daily(const char *db_path, bool *made, char *made_path, size
 gn_status gn_backup_private_dir(const char *db_path, char *out, size_t size, gn_err *err);
 
 /* Copies the whole database into a new file `out_path` (mode 0600; must not
- * exist yet). Ward officer only: a backup holds every TDP's data. */
+ * exist yet), checked (quick_check), with its manifest beside it,
+ * "<out_path>.manifest" (0600; must not exist either): the file's size and
+ * BLAKE2b digest, so that restoring it needs no full integrity_check.
+ * Snapshots get one too. Ward officer only: a backup holds every TDP's
+ * data. */
 gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err);
 
 /* The ward's identity (meta ward_id, a UUID set by gn_ward_init and the
@@ -54,8 +58,10 @@ gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err);
 char *gn_ward_id(sqlite3 *db);
 
 /* Checks that `path` can be restored into `db`, without changing either:
- * it is an SQLite file gonha made (application_id and meta app),
- * PRAGMA integrity_check says ok, its schema is not newer than this gonha's,
+ * it is an SQLite file gonha made (application_id and meta app), it is
+ * not damaged (PRAGMA quick_check when the file is what its manifest says,
+ * byte for byte, or is a sealed copy opened; PRAGMA integrity_check for any
+ * other file), its schema is not newer than this gonha's,
  * and it belongs to the same ward (meta ward_id; for old files the ward
  * name) unless allow_other_ward. Messages say which check failed. */
 gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward, gn_err *err);
@@ -63,7 +69,7 @@ gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward,
 /* Restores `from_path` into the database `ctx->db` opened from db_path
  * (ward officer only): gn_restore_check, then a copy of the current
  * database is kept as "<db_path>.before-restore-YYYYMMDD-HHMMSS" (mode
- * 0600), then the file's content replaces the database through the backup
+ * 0600; as it is, not checked: a damaged ward can be restored over), then the file's content replaces the database through the backup
  * API in one step (all or nothing), and the schema is brought up to date.
  * The restore is recorded in the restored database's audit log. kept_path
  * (optional) gets the path of the copy kept aside. After a restore the
