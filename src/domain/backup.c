@@ -10,9 +10,9 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <sodium.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -554,18 +554,28 @@ static pid_t spawn_snapshot(const char *db_path, int *err_fd)
 		return -1;
 	exe[len] = '\0';
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	pid_t pid = -1;
 	if (posix_spawn_file_actions_init(&fa) != 0) {
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
+	if (posix_spawnattr_init(&attr) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	char *argv[] = { "gonha", "--lang", (char *)gn_i18n_lang(), "snapshot-daily", "--db", (char *)db_path, NULL };
-	if (posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0) != 0 ||
+	/* a session of its own: closing the terminal window does not stop it */
+	if (posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0) != 0 ||
 	    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0) != 0 ||
 	    posix_spawn_file_actions_adddup2(&fa, p[1], STDERR_FILENO) != 0 ||
-	    posix_spawn(&pid, exe, &fa, NULL, argv, environ) != 0)
+	    posix_spawn(&pid, exe, &fa, &attr, argv, environ) != 0)
 		pid = -1;
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (pid < 0)
