@@ -79,6 +79,10 @@ int gn_cmd_audit(gn_cli *cli, int argc, char **argv);
 int gn_cmd_erase(gn_cli *cli, int argc, char **argv);
 int gn_cmd_config(gn_cli *cli, int argc, char **argv);
 int gn_cmd_backup(gn_cli *cli, int argc, char **argv);
+/* Not in the help: the day's snapshot (backup.h, gn_backup_daily), in a
+ * process of its own; the UI starts it (ui.c). Needs no sign-in, as the
+ * snapshots do not: the folder is private. */
+int gn_cmd_snapshot_daily(gn_cli *cli, int argc, char **argv);
 int gn_cmd_restore(gn_cli *cli, int argc, char **argv);
 
 #endif

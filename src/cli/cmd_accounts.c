@@ -106,8 +106,11 @@ static void db_path_of(gn_cli *cli, const acc_args *a, char path[PATH_MAX])
 		path[0] = '\0'; /* too long: the open has refused it already */
 }
 
-/* A daily snapshot after a command changed something (never fails the
- * command: the change is saved; the warning says the snapshot is not). */
+/* The day's look for a snapshot after a command changed accounts or
+ * settings (backup.h: one a day at most, none when nothing changed; a
+ * copy only on the first such command of a day, never at a sign-out).
+ * Never fails the command: the change is saved; the warning says the
+ * snapshot is not, and why (a damaged database is not copied). */
 static void daily_snapshot(gn_ctx *ctx, gn_cli *cli, const acc_args *a)
 {
 	char path[PATH_MAX];
@@ -480,6 +483,23 @@ int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
 			gn_cli_print(stdout, _("Backed up to %s.\n"), made[0] ? made : _("(a snapshot made this second)"));
 	}
 	return finish(&ctx, st, &err);
+}
+
+int gn_cmd_snapshot_daily(gn_cli *cli, int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	acc_args a;
+	int rc = parse(cli, argc, argv, allowed, &a);
+	if (rc || (rc = no_args(argv, &a)))
+		return rc;
+	char path[PATH_MAX];
+	gn_err err = { 0 };
+	db_path_of(cli, &a, path);
+	if (!path[0])
+		return gn_cli_usage(_("no database file given"));
+	if (gn_backup_daily(path, NULL, NULL, 0, &err) != GN_OK)
+		return gn_cli_fail(&err);
+	return 0;
 }
 
 int gn_cmd_restore(gn_cli *cli, int argc, char **argv)

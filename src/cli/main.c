@@ -42,6 +42,8 @@ static const gn_command commands[] = {
 	{ "recover", gn_cmd_recover, "recover --user LOGIN",
 	  N_("every ward officer password lost: the recovery code shown when the ward was made gives LOGIN a new "
 	     "password ($GONHA_RECOVERY_CODE, $GONHA_NEW_PASSWORD or asked) and the key to the citizen IDs") },
+	/* not in the help: the day's snapshot, which the UI starts */
+	{ "snapshot-daily", gn_cmd_snapshot_daily, "snapshot-daily --db FILE", NULL },
 	/* not in the help: timings of the screens for make bench */
 	{ "ui-bench", gn_cmd_ui_bench, "ui-bench --db FILE [--user LOGIN] [--rounds N]", NULL },
 	{ "restore", gn_cmd_restore, "restore --from FILE [--other-ward]",
@@ -94,7 +96,7 @@ static void print_man(FILE *out)
 	fputs("\n.SH COMMANDS\n", out);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
 		if (!commands[i].summary)
-			continue; /* internal (ui-bench) */
+			continue; /* internal (ui-bench, snapshot-daily) */
 		fputs(".TP\n.B ", out);
 		troff_text(out, commands[i].synopsis);
 		fputc('\n', out);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +72,10 @@ static gn_status check_copy(sqlite3 *dst, const char *dest_path, gn_err *err)
 }
 
 /* Copies the live database `src` into a new private file at dest_path
- * (which must not exist), written whole or not at all. */
-static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
+ * (which must not exist), written whole or not at all; checked (check_copy)
+ * unless it is the ward set aside by a restore, kept as it is, damaged or
+ * not (a restore must be possible over a damaged ward). */
+static gn_status copy_database(sqlite3 *src, const char *dest_path, bool check, gn_err *err)
 {
 	char part[PATH_MAX];
 	sqlite3 *dst = NULL;
@@ -110,7 +113,7 @@ static gn_status copy_database(sqlite3 *src, const char *dest_path, gn_err *err)
 			: gn_fail(err, GN_ERR_IO, _("cannot copy the database to %s: %s"), dest_path, sqlite3_errstr(rc));
 		goto out;
 	}
-	if ((st = check_copy(dst, dest_path, err)) != GN_OK)
+	if (check && (st = check_copy(dst, dest_path, err)) != GN_OK)
 		goto out;
 	/* A backup is one self-contained file: no -wal or -shm beside it. The
 	 * copied header says WAL (the ward's mode); leaving WAL on a
@@ -140,6 +143,116 @@ out:
 	return st;
 }
 
+/* ---- manifests ----------------------------------------------------------- */
+
+/* A backup gonha made (gonha backup --out, a snapshot) has a manifest
+ * beside it, FILE.manifest (mode 0600): the file's size and its BLAKE2b
+ * digest (libsodium's generichash, 32 bytes), written once the copy is
+ * whole and has passed its quick_check. A restore that finds the file as
+ * its manifest says needs a quick_check only (not one byte changed since
+ * it was checked whole); a file without one, or one that differs from it,
+ * gets the full integrity_check, as a foreign file does. */
+#define MANIFEST_SUFFIX ".manifest"
+#define MANIFEST_HEAD "gonha-backup 1"
+
+static void manifest_path(const char *path, char *out, size_t size)
+{
+	snprintf(out, size, "%s" MANIFEST_SUFFIX, path);
+}
+
+/* The size and BLAKE2b digest (hex) of a whole file. */
+static gn_status file_digest(const char *path, char hex[2 * crypto_generichash_BYTES + 1], long long *size,
+                             gn_err *err)
+{
+	enum { CHUNK = 1 << 20 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gn_fail(err, GN_ERR_IO, _("cannot open %s: %s"), path, strerror(errno));
+	unsigned char *buf = malloc(CHUNK), digest[crypto_generichash_BYTES];
+	if (!buf) {
+		close(fd);
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	crypto_generichash_state state;
+	crypto_generichash_init(&state, NULL, 0, sizeof digest);
+	gn_status st = GN_OK;
+	ssize_t n;
+	*size = 0;
+	while ((n = read(fd, buf, CHUNK)) > 0) {
+		crypto_generichash_update(&state, buf, (unsigned long long)n);
+		*size += n;
+	}
+	if (n < 0)
+		st = gn_fail(err, GN_ERR_IO, _("cannot read %s: %s"), path, strerror(errno));
+	crypto_generichash_final(&state, digest, sizeof digest);
+	sodium_bin2hex(hex, 2 * crypto_generichash_BYTES + 1, digest, sizeof digest);
+	free(buf);
+	close(fd);
+	return st;
+}
+
+/* Writes path's manifest (which must not exist), whole or not at all. */
+static gn_status write_manifest(const char *path, gn_err *err)
+{
+	char hex[2 * crypto_generichash_BYTES + 1], mpath[PATH_MAX + 16], part[PATH_MAX + 32];
+	long long size = 0;
+	gn_status st = file_digest(path, hex, &size, err);
+	if (st != GN_OK)
+		return st;
+	manifest_path(path, mpath, sizeof mpath);
+	gn_private_part_path(mpath, part, sizeof part);
+	FILE *fp = gn_private_create(part, err);
+	if (!fp)
+		return err ? err->status : GN_ERR_IO;
+	int ok = fprintf(fp, MANIFEST_HEAD "\nsize %lld\nblake2b %s\n", size, hex) > 0;
+	if (fclose(fp) != 0 || !ok) {
+		gn_private_discard(part);
+		return gn_fail(err, GN_ERR_IO, _("cannot write %s: %s"), mpath, strerror(errno));
+	}
+	return gn_private_publish(part, mpath, err);
+}
+
+/* Is path whole as its manifest says? False without one. */
+static bool manifest_matches(const char *path)
+{
+	char mpath[PATH_MAX + 16], line[256], size_line[256] = "", want[256] = "", hex[2 * crypto_generichash_BYTES + 1];
+	manifest_path(path, mpath, sizeof mpath);
+	FILE *fp = fopen(mpath, "r");
+	if (!fp)
+		return false;
+	bool head = fgets(line, sizeof line, fp) && strcmp(line, MANIFEST_HEAD "\n") == 0;
+	while (head && fgets(line, sizeof line, fp)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "size ", 5) == 0)
+			snprintf(size_line, sizeof size_line, "%s", line + 5);
+		else if (strncmp(line, "blake2b ", 8) == 0)
+			snprintf(want, sizeof want, "%s", line + 8);
+	}
+	fclose(fp);
+	long long size = 0;
+	if (!head || strlen(want) != 2 * crypto_generichash_BYTES || !size_line[0] ||
+	    file_digest(path, hex, &size, NULL) != GN_OK)
+		return false;
+	char have_size[32];
+	snprintf(have_size, sizeof have_size, "%lld", size);
+	return strcmp(have_size, size_line) == 0 && sodium_memcmp(hex, want, sizeof hex - 1) == 0;
+}
+
+/* A new copy of the live database at dest_path with its manifest; neither
+ * may exist. Without its manifest the copy is removed: not made. */
+static gn_status copy_with_manifest(sqlite3 *src, const char *dest_path, gn_err *err)
+{
+	char mpath[PATH_MAX + 16];
+	manifest_path(dest_path, mpath, sizeof mpath);
+	if (access(mpath, F_OK) == 0)
+		return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), mpath);
+	gn_status st = copy_database(src, dest_path, true, err);
+	if (st == GN_OK && (st = write_manifest(dest_path, err)) != GN_OK)
+		unlink(dest_path);
+	return st;
+}
+
 /* A backup made at out_path goes into the log as a bulk read of every
  * person, IDs whole; one that cannot be recorded is removed: not made. */
 static gn_status record_backup(gn_ctx *ctx, const char *what, const char *out_path, gn_err *err)
@@ -163,12 +276,29 @@ gn_status gn_backup_to_file(gn_ctx *ctx, const char *out_path, gn_err *err)
 		return st;
 	if (!out_path || !*out_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "out", _("no output file given"));
-	if ((st = copy_database(ctx->db, out_path, err)) != GN_OK)
+	if ((st = copy_with_manifest(ctx->db, out_path, err)) != GN_OK)
 		return st;
-	return record_backup(ctx, "backup", out_path, err);
+	if ((st = record_backup(ctx, "backup", out_path, err)) != GN_OK) {
+		char mpath[PATH_MAX + 16];
+		manifest_path(out_path, mpath, sizeof mpath);
+		unlink(mpath);
+	}
+	return st;
 }
 
 /* ---- automatic snapshots ------------------------------------------------ */
+
+/* The policy (issue 13): a full copy is never on the path of a sign-out or
+ * a quit. At most one snapshot is kept per local day, for the
+ * GN_BACKUP_KEEP most recent days that have one; a new one is made when
+ * the newest is of an earlier day and the ward's change counter
+ * (data_changes, migration 12) has moved since it was made. The counter
+ * is read from the newest snapshot itself, so there is nothing else to
+ * keep in step: a snapshot deleted by hand or a restore cannot make the
+ * policy believe in a copy that is not there (a restore moves the counter
+ * past both files' values, see record_restore). The copy is one backup
+ * step under one read transaction: in WAL mode nobody waits for it, and
+ * nobody's write makes it start again. */
 
 #define SNAP_PREFIX "ward-"
 #define SNAP_SUFFIX ".db"
@@ -231,24 +361,68 @@ static gn_status list_snapshots(const char *dir, snapshot_list *out, gn_err *err
 	return st;
 }
 
-/* Keeps the newest GN_BACKUP_KEEP snapshots and the newest one of each of
- * the GN_BACKUP_KEEP most recent days; removes the others. */
+/* The local day (YYYY-MM-DD, the PC's time zone, as gn_today_iso) of a
+ * snapshot's UTC stamp. */
+static void stamp_local_day(const char *stamp, char out[11])
+{
+	long long epoch = stamp_to_epoch(stamp);
+	time_t t = (time_t)epoch;
+	struct tm local;
+	if (epoch < 0 || !localtime_r(&t, &local) || strftime(out, 11, "%Y-%m-%d", &local) != 10)
+		snprintf(out, 11, "%.4s-%.2s-%.2s", stamp, stamp + 4, stamp + 6);
+}
+
+static void snapshot_path(const char *dir, const char *stamp, char *out, size_t size)
+{
+	snprintf(out, size, "%s/" SNAP_PREFIX "%s" SNAP_SUFFIX, dir, stamp);
+}
+
+/* Keeps the newest snapshot of each of the GN_BACKUP_KEEP most recent
+ * local days that have one; removes the others. */
 static void rotate(const char *dir, const snapshot_list *l)
 {
 	int days = 0;
-	char last_day[9] = "";
+	char last_day[11] = "";
 	for (size_t i = 0; i < l->n; i++) {
-		bool first_of_day = strncmp(l->stamps[i], last_day, 8) != 0;
-		if (first_of_day) {
-			memcpy(last_day, l->stamps[i], 8);
+		char day[11];
+		stamp_local_day(l->stamps[i], day);
+		bool newest_of_day = strcmp(day, last_day) != 0;
+		if (newest_of_day) {
+			memcpy(last_day, day, sizeof day);
 			days++;
 		}
-		if (i < GN_BACKUP_KEEP || (first_of_day && days <= GN_BACKUP_KEEP))
+		if (newest_of_day && days <= GN_BACKUP_KEEP)
 			continue;
-		char path[PATH_MAX + 64];
-		snprintf(path, sizeof path, "%s/" SNAP_PREFIX "%s" SNAP_SUFFIX, dir, l->stamps[i]);
+		char path[PATH_MAX + 64], mpath[PATH_MAX + 80];
+		snapshot_path(dir, l->stamps[i], path, sizeof path);
+		manifest_path(path, mpath, sizeof mpath);
 		unlink(path);
+		unlink(mpath);
 	}
+}
+
+/* The change counter of a database (migration 12), or -1 where it has
+ * none (made by an older gonha) or it cannot be read. */
+static long long change_count(sqlite3 *db)
+{
+	sqlite3_stmt *q = NULL;
+	long long n = -1;
+	if (sqlite3_prepare_v2(db, "SELECT n FROM data_changes WHERE id = 1", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* The counter a snapshot file holds (-1: unknown, so a new one is due). */
+static long long snapshot_changes(const char *path)
+{
+	sqlite3 *s = NULL;
+	long long n = -1;
+	if (sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		n = change_count(s);
+	sqlite3_close(s);
+	return n;
 }
 
 /* Makes the folder (0700) or checks that it is one, and tightens its mode. */
@@ -293,14 +467,22 @@ gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *mad
 		goto out;
 	gn_now_iso(now);
 	stamp_from_iso(now, stamp);
-	if (l.n > 0) {
-		long long newest = stamp_to_epoch(l.stamps[0]), t = stamp_to_epoch(stamp);
-		/* One made this very second is as fresh as a new one would be. */
-		if (strcmp(l.stamps[0], stamp) == 0 || (!force && newest >= 0 && t >= 0 && t - newest < 24 * 3600))
-			goto out;
+	/* One made this very second is as fresh as a new one would be. */
+	if (l.n > 0 && strcmp(l.stamps[0], stamp) == 0)
+		goto out;
+	if (!force && l.n > 0) {
+		char newest_day[11], today[11];
+		stamp_local_day(l.stamps[0], newest_day);
+		gn_today_iso(today);
+		if (strcmp(newest_day, today) >= 0)
+			goto out; /* one today already */
+		snapshot_path(dir, l.stamps[0], path, sizeof path);
+		long long then = snapshot_changes(path), changes = change_count(db);
+		if (then >= 0 && then == changes)
+			goto out; /* nothing changed since */
 	}
-	snprintf(path, sizeof path, "%s/" SNAP_PREFIX "%s" SNAP_SUFFIX, dir, stamp);
-	if ((st = copy_database(db, path, err)) != GN_OK)
+	snapshot_path(dir, stamp, path, sizeof path);
+	if ((st = copy_with_manifest(db, path, err)) != GN_OK)
 		goto out;
 	if (made)
 		*made = true;
@@ -314,11 +496,27 @@ out:
 	return st;
 }
 
+gn_status gn_backup_daily(const char *db_path, bool *made, char *made_path, size_t made_size, gn_err *err)
+{
+	sqlite3 *db = NULL;
+	if (made)
+		*made = false;
+	if (made_path && made_size)
+		made_path[0] = '\0';
+	gn_status st = gn_db_open(db_path, GN_DB_READONLY, &db, err);
+	if (st != GN_OK)
+		return st;
+	st = gn_backup_auto(db, db_path, false, made, made_path, made_size, err);
+	gn_db_close(db);
+	return st;
+}
+
 /* ---- restore ------------------------------------------------------------ */
 
 /* Opens a file to restore from, read-only, and checks it; *out is the open
  * connection on success (the caller closes it). */
-static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_ward, sqlite3 **out, gn_err *err)
+static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_ward, bool sealed, sqlite3 **out,
+                              gn_err *err)
 {
 	sqlite3 *src = NULL;
 	sqlite3_stmt *q = NULL;
@@ -341,7 +539,12 @@ static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_wa
 		}
 		goto out;
 	}
-	if (sqlite3_prepare_v2(src, "PRAGMA integrity_check(1)", -1, &q, NULL) != SQLITE_OK) {
+	/* A file as gonha made it, byte for byte (its manifest's digest, or a
+	 * sealed copy's authenticated chunks), was checked whole when it was
+	 * made: a quick_check now. Any other file: the full check. */
+	bool as_made = sealed || manifest_matches(path);
+	if (sqlite3_prepare_v2(src, as_made ? "PRAGMA quick_check(1)" : "PRAGMA integrity_check(1)", -1, &q, NULL) !=
+	    SQLITE_OK) {
 		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
 		             sqlite3_errmsg(src));
 		goto out;
@@ -393,7 +596,7 @@ out:
 gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward, gn_err *err)
 {
 	sqlite3 *src = NULL;
-	gn_status st = open_checked(db, path, allow_other_ward, &src, err);
+	gn_status st = open_checked(db, path, allow_other_ward, false, &src, err);
 	gn_db_close(src);
 	return st;
 }
@@ -432,10 +635,23 @@ static gn_status record_restore(gn_ctx *ctx, sqlite3 *stage, const char *from_pa
 	if (sqlite3_step(q) == SQLITE_ROW)
 		snprintf(changes, sizeof changes, "%s", (const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
+	q = NULL;
 	gn_status st = gn_db_begin(stage, err);
 	if (st != GN_OK)
 		return st;
 	st = gn_audit(&in_stage, "restore", "meta", "database", NULL, changes, err);
+	/* The change counter moves past the ward's and the file's: the ward
+	 * after a restore is a state no snapshot holds yet, though an older
+	 * file's counter may equal a snapshot's (backup.c, the policy). */
+	if (st == GN_OK && sqlite3_prepare_v2(stage, "UPDATE data_changes SET n = max(n, ?1) + 1 WHERE id = 1", -1, &q,
+	                                      NULL) != SQLITE_OK)
+		st = gn_db_fail(stage, err, from_path);
+	if (st == GN_OK) {
+		sqlite3_bind_int64(q, 1, change_count(ctx->db));
+		if (sqlite3_step(q) != SQLITE_DONE)
+			st = gn_db_fail(stage, err, from_path);
+	}
+	sqlite3_finalize(q);
 	if (st == GN_OK)
 		return gn_db_commit(stage, err);
 	gn_db_rollback(stage);
@@ -496,9 +712,9 @@ fail:
 }
 
 /* The restore itself, from the file at open_path; from_path is what the
- * user gave (a sealed copy is opened into open_path first). */
+ * user gave (a sealed copy is opened into open_path first: sealed). */
 static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open_path, const char *from_path,
-                              bool allow_other_ward, char *kept_path, size_t kept_size, gn_err *err)
+                              bool sealed, bool allow_other_ward, char *kept_path, size_t kept_size, gn_err *err)
 {
 	sqlite3 *src = NULL, *stage = NULL;
 	char now[32], stamp[16], kept[PATH_MAX], stage_part[PATH_MAX + 32] = "";
@@ -510,7 +726,7 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 		return st;
 	if (!from_path || !*from_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "from", _("no file to restore from was given"));
-	if ((st = open_checked(ctx->db, open_path, allow_other_ward, &src, err)) != GN_OK)
+	if ((st = open_checked(ctx->db, open_path, allow_other_ward, sealed, &src, err)) != GN_OK)
 		return st;
 	sweep_before_restore(db_path);
 	gn_now_iso(now);
@@ -523,7 +739,7 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 	gn_private_part_path(stage_name, stage_part, sizeof stage_part);
 	if ((st = stage_restore(ctx, src, from_path, kept, stage_part, &stage, err)) != GN_OK)
 		goto out;
-	if ((st = copy_database(ctx->db, kept, err)) != GN_OK)
+	if ((st = copy_database(ctx->db, kept, false, err)) != GN_OK)
 		goto out;
 	if (kept_path && kept_size)
 		snprintf(kept_path, kept_size, "%s", kept);
@@ -552,7 +768,7 @@ gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path, bo
 {
 	if (from_path && gn_sealed_is(from_path))
 		return gn_fail_field(err, GN_ERR_DENIED, "passphrase", _("%s is sealed: its passphrase is needed"), from_path);
-	return restore_from(ctx, db_path, from_path, from_path, allow_other_ward, kept_path, kept_size, err);
+	return restore_from(ctx, db_path, from_path, from_path, false, allow_other_ward, kept_path, kept_size, err);
 }
 
 /* ---- sealed copies ------------------------------------------------------ */
@@ -574,7 +790,7 @@ gn_status gn_backup_sealed(gn_ctx *ctx, const char *db_path, const char *out_pat
 		return st;
 	snprintf(plain, sizeof plain, "%s/sealing.db", dir);
 	unlink(plain); /* one left by a kill */
-	if ((st = copy_database(ctx->db, plain, err)) != GN_OK)
+	if ((st = copy_database(ctx->db, plain, true, err)) != GN_OK)
 		return st;
 	char *ward = gn_ward_id(ctx->db);
 	st = gn_seal_file(plain, out_path, passphrase, ward ? ward : "", err);
@@ -615,7 +831,7 @@ gn_status gn_restore_sealed(gn_ctx *ctx, const char *db_path, const char *from_p
 	sweep_before_restore(db_path);
 	if ((st = gn_unseal_file(from_path, open_path, passphrase, err)) != GN_OK)
 		return st;
-	st = restore_from(ctx, db_path, open_path, from_path, allow_other_ward, kept_path, kept_size, err);
+	st = restore_from(ctx, db_path, open_path, from_path, true, allow_other_ward, kept_path, kept_size, err);
 	gn_private_discard(open_path);
 	return st;
 }

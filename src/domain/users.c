@@ -5,7 +5,6 @@
 #include "gonha/domain/users.h"
 #include "gonha/domain/wardkey.h"
 #include "gonha/storage/vault.h"
-#include "gonha/domain/backup.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
@@ -527,19 +526,13 @@ gn_status gn_user_reset_password(gn_ctx *ctx, const char *login, const char *new
 	return store_password(ctx, login, new_password, NULL, err);
 }
 
-gn_status gn_sign_out(gn_ctx *ctx, const char *db_path, char *snapshot_out, size_t snapshot_size, gn_err *err)
+void gn_sign_out(gn_ctx *ctx)
 {
-	gn_status st = GN_OK;
-	if (snapshot_out && snapshot_size)
-		snapshot_out[0] = '\0';
-	if (db_path && *db_path && ctx->db)
-		st = gn_backup_auto(ctx->db, db_path, true, NULL, snapshot_out, snapshot_size, err);
 	/* the key to citizen IDs goes with the user (wiped): the next one opens
 	 * it with their own password */
 	if (ctx->db)
 		gn_vault_lock(ctx->db);
 	memset(&ctx->user, 0, sizeof ctx->user);
-	return st;
 }
 
 int gn_idle_lock_minutes(sqlite3 *db)

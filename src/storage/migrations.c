@@ -437,6 +437,37 @@ static const char *const migration_11 =
 	"  SELECT RAISE(ABORT, 'the audit log cannot be changed');"
 	"END;";
 
+/* A change counter for the daily snapshot (backup.c): data_changes.n moves
+ * with every change of the census and of the accounts, whoever writes (the
+ * sqlite3 shell too), so "nothing changed since the last snapshot" is one
+ * comparison. SQLite's own file change counter cannot say it: in WAL mode
+ * it does not move per transaction. What does not count: the audit log,
+ * sign-in tries and their throttle, drafts and the derived coverage sums
+ * (a sign-in or an export changes no census data: the next snapshot after
+ * a real change carries their rows), and meta. The accounts count only
+ * when what they grant changes (not a failed try's count). One row, read
+ * and bumped by rowid: about 0.2 us per row written. */
+#define GN_COUNT_CHANGES(table, ev, name) \
+	"CREATE TRIGGER " table "_changes_" name " AFTER " ev " ON " table " BEGIN" \
+	"  UPDATE data_changes SET n = n + 1 WHERE id = 1;" \
+	"END;"
+#define GN_COUNT_ALL(table) GN_COUNT_CHANGES(table, "INSERT", "insert") \
+	GN_COUNT_CHANGES(table, "UPDATE", "update") GN_COUNT_CHANGES(table, "DELETE", "delete")
+static const char *const migration_12 =
+	"CREATE TABLE data_changes ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n  INTEGER NOT NULL"
+	");"
+	"INSERT INTO data_changes(id, n) VALUES (1, 0);"
+	GN_COUNT_ALL("tdp") GN_COUNT_ALL("household") GN_COUNT_ALL("person") GN_COUNT_ALL("user_tdp")
+	GN_COUNT_ALL("merge_conflict") GN_COUNT_ALL("form_version")
+	GN_COUNT_CHANGES("users", "INSERT", "insert") GN_COUNT_CHANGES("users", "DELETE", "delete")
+	"CREATE TRIGGER users_changes_update AFTER UPDATE OF login, display_name, role, pwhash, disabled ON users BEGIN"
+	"  UPDATE data_changes SET n = n + 1 WHERE id = 1;"
+	"END;";
+#undef GN_COUNT_ALL
+#undef GN_COUNT_CHANGES
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -486,6 +517,7 @@ static const char *const migrations[] = {
 	migration_9,
 	migration_10,
 	migration_11,
+	migration_12,
 };
 
 int gn_migration_count(void)

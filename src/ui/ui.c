@@ -11,12 +11,17 @@
 #include "gonha/domain/users.h"
 #include "gonha/domain/ward.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <unistr.h>
 
@@ -510,21 +515,113 @@ bool ui_officer(const ui_app *app)
 
 void ui_switch_user(ui_app *app)
 {
-	gn_err err = { 0 };
-	char snapshot[4096] = "";
 	/* Only list screens offer this: every form below has its draft written
 	 * already (drafts live in the database, whoever signs in next). */
 	close_all(app);
 	free_carry(&app->carry); /* "visited by" was the one who leaves */
-	gn_status st = gn_sign_out(&app->ctx, app->db_path[0] ? app->db_path : NULL, snapshot, sizeof snapshot, &err);
+	gn_sign_out(&app->ctx);
 	app->signed_in = false;
 	ui_push(app, ui_signin_new(app));
-	if (st != GN_OK)
-		ui_status(app, true, _("Signed out, but the backup was not made: %s"), err.msg);
-	else if (snapshot[0])
-		ui_status(app, false, _("Signed out. Backup: %s"), snapshot);
+	ui_status(app, false, "%s", _("Signed out."));
+}
+
+/* ---- the day's snapshot ---------------------------------------------------- */
+
+/* The day's snapshot (backup.h: at most one a day, none when nothing
+ * changed) is looked at the first moment of each local day that gonha
+ * runs: at start-up, before anyone has signed in, or when a gonha left
+ * open passes midnight. Not at sign-out or quit: those must cost nothing
+ * (issue 13; a copy of a 2-million-person ward takes seconds). At
+ * start-up the copy holds the ward as the previous day left it, before
+ * today's work: what undoing a bad import or a wrong day needs. It is made
+ * by a gonha process of its own (`gonha snapshot-daily`, its own
+ * connection, no state shared with this one): its one read transaction
+ * keeps nobody waiting (WAL), the screen answers keys meanwhile, and it
+ * finishes even if this gonha quits first. Only a failure is said, on the
+ * status line, in the process's own words (a damaged database is not
+ * copied: quick_check). */
+
+extern char **environ;
+
+/* Starts `gonha snapshot-daily --db PATH` with its stderr on a pipe; the
+ * pid, or -1. */
+static pid_t spawn_snapshot(const char *db_path, int *err_fd)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	int p[2];
+	if (len <= 0 || pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	exe[len] = '\0';
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	pid_t pid = -1;
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (posix_spawnattr_init(&attr) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	char *argv[] = { "gonha", "--lang", (char *)gn_i18n_lang(), "snapshot-daily", "--db", (char *)db_path, NULL };
+	/* a session of its own: closing the terminal window does not stop it */
+	if (posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0) != 0 ||
+	    posix_spawn_file_actions_adddup2(&fa, p[1], STDERR_FILENO) != 0 ||
+	    posix_spawn(&pid, exe, &fa, &attr, argv, environ) != 0)
+		pid = -1;
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (pid < 0)
+		close(p[0]);
 	else
-		ui_status(app, false, "%s", _("Signed out."));
+		*err_fd = p[0];
+	return pid;
+}
+
+/* Reports a finished snapshot; starts the day's look if this gonha has
+ * not made it today. */
+static void daily_snapshot(ui_app *app)
+{
+	if (app->snapshot_pid > 0) {
+		int status = 0;
+		pid_t r = waitpid(app->snapshot_pid, &status, WNOHANG);
+		if (r == 0)
+			return; /* still at it */
+		char msg[GN_ERR_MSG_MAX] = "";
+		ssize_t n = read(app->snapshot_err, msg, sizeof msg - 1);
+		msg[n > 0 ? n : 0] = '\0';
+		msg[strcspn(msg, "\n")] = '\0';
+		close(app->snapshot_err);
+		app->snapshot_pid = 0;
+		if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			ui_status(app, true, _("The day's backup was not made: %s"),
+			          msg[0] ? (strncmp(msg, "gonha: ", 7) == 0 ? msg + 7 : msg) : "?");
+	}
+	char today[11];
+	gn_today_iso(today);
+	if (!app->db_path[0] || app->headless || strcmp(today, app->snapshot_day) == 0)
+		return;
+	snprintf(app->snapshot_day, sizeof app->snapshot_day, "%s", today);
+	pid_t pid = spawn_snapshot(app->db_path, &app->snapshot_err);
+	if (pid > 0)
+		app->snapshot_pid = pid;
+	else
+		ui_status(app, true, _("The day's backup was not made: %s"), strerror(errno));
+}
+
+/* Quitting does not wait for it: it finishes on its own. */
+static void daily_snapshot_leave(ui_app *app)
+{
+	if (app->snapshot_pid > 0)
+		close(app->snapshot_err);
+	app->snapshot_pid = 0;
 }
 
 static void app_finish(ui_app *app)
@@ -590,6 +687,7 @@ int gn_ui_run(const char *path, sqlite3 *db, gn_census *census)
 	double last_key = now_ms();
 	timeout(1000);
 	while (!app.quit && app.top) {
+		daily_snapshot(&app);
 		ui_draw_all(&app);
 		int key = ui_read_key(&app);
 		if (key) {
@@ -600,14 +698,12 @@ int gn_ui_run(const char *path, sqlite3 *db, gn_census *census)
 			ui_push(&app, ui_lock_new(&app, idle_minutes));
 		}
 	}
-	/* Quitting signs out too: the automatic snapshot (at least daily, and
-	 * whenever the last user leaves) is made here as on a switch. */
+	/* Quitting signs out too; it copies nothing (the day's snapshot). */
 	if (app.signed_in) {
-		gn_err out_err = { 0 };
-		char snapshot[4096] = "";
-		gn_sign_out(&app.ctx, app.db_path[0] ? app.db_path : NULL, snapshot, sizeof snapshot, &out_err);
+		gn_sign_out(&app.ctx);
 		app.signed_in = false;
 	}
+	daily_snapshot_leave(&app);
 	app_finish(&app);
 	endwin();
 	fputs("\033[?2004l", stdout);
@@ -793,7 +889,26 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *
 	if (!have_census)
 		fprintf(stderr, "gonha: %s\n", err.msg);
 	bench_print(&bt);
+	/* Sign-out (a switch of user, to the sign-in screen drawn) and quit
+	 * (signing out, closing the screens, the questionnaire and the file),
+	 * as gn_ui_run and gonha do them: no copy on either (issue 13). */
+	double t_out0 = now_ms();
+	ui_switch_user(&app);
+	ui_draw_all(&app);
+	double t_out = now_ms() - t_out0;
+	double t_quit0 = now_ms();
+	gn_sign_out(&app.ctx);
+	app.signed_in = false;
+	daily_snapshot_leave(&app);
 	app_finish(&app);
+	if (have_census)
+		gn_census_free(&census);
+	have_census = false;
+	gn_db_close(db);
+	db = NULL;
+	double t_quit = now_ms() - t_quit0;
+	printf("sign-out                  %8.2f ms\n", t_out);
+	printf("quit                      %8.2f ms\n", t_quit);
 	rc = 0;
 done:
 	free(tdps);

@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <wchar.h>
 
 #include "gonha/forms/census.h"
@@ -143,7 +144,10 @@ struct ui_app {
 	int mouse_y, mouse_x; /* where the last click (UI_MOUSE) was */
 	bool mouse_double;    /* it was a double click */
 	bool headless;        /* bench: no keyboard */
-	char db_path[4096];   /* the database file (for the sign-out snapshot, exports beside it) */
+	char db_path[4096];   /* the database file (for the day's snapshot, exports beside it) */
+	pid_t snapshot_pid;   /* the process making the day's snapshot, or 0 (ui.c) */
+	int snapshot_err;     /* its stderr, read when it ends */
+	char snapshot_day[11]; /* the local day this gonha last looked at it */
 	bool people_changed;  /* an import or a resolved conflict changed people in any TDP: the
 	                       * home screen counts them all again */
 };

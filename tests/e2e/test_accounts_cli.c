@@ -301,10 +301,14 @@ static void files_are_private(void)
 	snprintf(path, sizeof path, "%s/copy.db", tmp);
 	CHECK_EQ_INT(RUN("admin", "demo", "backup", "--db", db, "--out", path), 0);
 	CHECK_EQ_INT(mode_of(path), 0600);
+	snprintf(path, sizeof path, "%s/copy.db.manifest", tmp);
+	CHECK_EQ_INT(mode_of(path), 0600);
 	CHECK_EQ_INT(RUN("admin", "demo", "backup", "--db", db), 0);
 	snprintf(path, sizeof path, "%s.backups", db);
 	CHECK_EQ_INT(mode_of(path), 0700);
 	snprintf(path, sizeof path, "%s.backups/ward-20261120-090000.db", db);
+	CHECK_EQ_INT(mode_of(path), 0600);
+	snprintf(path, sizeof path, "%s.backups/ward-20261120-090000.db.manifest", db);
 	CHECK_EQ_INT(mode_of(path), 0600);
 	umask(old);
 }

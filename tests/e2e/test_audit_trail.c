@@ -99,10 +99,11 @@ static void check_finds_the_schema_changed(void)
 }
 
 /* A damaged file is not copied into a backup that restore would refuse:
- * the backup says so and makes nothing. */
+ * the backup says so and makes nothing. A good backup restores over it. */
 static void a_damaged_file_is_not_backed_up(void)
 {
 	REQUIRE(gn_e2e_run("admin", "demo --db d.db --tdps 2 --households 30") == 0);
+	REQUIRE(gn_e2e_run("admin", "backup --db d.db --out good.bak") == 0);
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "printf '\\015\\000\\000\\000\\377\\377' | dd of='%s' bs=1 seek=%d conv=notrunc "
 	         "2>/dev/null", gn_e2e_path("d.db"), 4096 * 6);
@@ -131,6 +132,10 @@ static void a_damaged_file_is_not_backed_up(void)
 	CHECK(run("tdp01", "list --db d.db --tdp 01") != 0);
 	CHECK(has(gn_e2e_err, "is damaged"));
 	CHECK(!strstr(gn_e2e_err, "no TDP"));
+	/* the damaged ward is set aside as it is, and the good copy replaces it */
+	CHECK_EQ_INT(run("admin", "restore --db d.db --from good.bak"), 0);
+	CHECK(has(gn_e2e_out, "d.db.before-restore-"));
+	CHECK_EQ_INT(run("admin", "check --db d.db"), 0);
 }
 
 /* What a TDP leader was refused is in the log, with the TDP asked for:

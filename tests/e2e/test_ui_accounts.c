@@ -1,13 +1,17 @@
 /* The accounts screen, the audit log screen and switching user, end to end:
  * the real binary on a pseudo-terminal (term.h) over a small demo ward; the
- * database is checked with plain SQL. Every wait is for screen text. */
+ * database is checked with plain SQL. Every wait is for screen text, but
+ * one for the file of the day's snapshot, which a thread makes. */
 #include "testlib.h"
 #include "e2e_fixtures.h"
 #include "ui_fixtures.h"
 #include "term.h"
 
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -212,4 +216,84 @@ static void the_officer_hears_of_a_plain_disk(void)
 	quit(t);
 }
 
-GN_TESTS(T(officer_adds_a_user_then_switches_to_it), T(tdp_leader_is_refused), T(the_officer_hears_of_a_plain_disk))
+/* Waits for a file the UI makes in a thread, as long as for screen text. */
+static bool wait_for_file(const char *path)
+{
+	for (int i = 0; i < GN_TERM_WAIT_MS / 20 && access(path, F_OK) != 0; i++)
+		usleep(20 * 1000);
+	return access(path, F_OK) == 0;
+}
+
+/* Snapshots in the folder, finished or not (a .part counts; manifests do
+ * not). */
+static int snapshots_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		n += strncmp(e->d_name, "ward-", 5) == 0 &&
+		     ((len > 3 && strcmp(e->d_name + len - 3, ".db") == 0) ||
+		      (len > 8 && strcmp(e->d_name + len - 8, ".db.part") == 0));
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* The day's snapshot comes at start-up when the ward changed since the
+ * newest one, and never at a sign-out or a quit (what they cost is the
+ * bench's: no copy). */
+static void the_days_snapshot_comes_at_start_not_at_sign_out(void)
+{
+	make_demo("snap.db");
+	char dir[700], today[800];
+	snprintf(dir, sizeof dir, "%s.backups", db);
+	snprintf(today, sizeof today, "%s/ward-20261120-090000.db", dir);
+	/* the day before: a snapshot of the ward as it is */
+	REQUIRE(gn_e2e_run_env("TZ=UTC GONHA_NOW=2026-11-19T08:00:00Z GONHA_USER=admin GONHA_PASSWORD=demo",
+	                       "backup --db snap.db") == 0);
+	REQUIRE(snapshots_in(dir) == 1);
+	/* today, nothing changed since: a sign-in, a switch of user, a quit */
+	gn_term *t = start();
+	REQUIRE(t);
+	REQUIRE(sign_in(t, "admin", "demo") == 0);
+	gn_term_type(t, "L");
+	REQUIRE_WAIT(t, "Đã đăng xuất");
+	REQUIRE(sign_in(t, "tdp01", "demo") == 0);
+	quit(t);
+	CHECK_EQ_INT(snapshots_in(dir), 1);
+	/* a change late the day before, after its snapshot (the command's own
+	 * daily look finds that day's copy made) */
+	CHECK_EQ_INT(gn_e2e_run_env("TZ=UTC GONHA_NOW=2026-11-19T10:00:00Z GONHA_USER=admin GONHA_PASSWORD=demo "
+	                            "GONHA_NEW_PASSWORD=matkhau1", "user add hoa --tdp 01 --db snap.db"), 0);
+	CHECK_EQ_INT(snapshots_in(dir), 1);
+	/* today's start copies it, before anyone signs in */
+	t = start();
+	REQUIRE(t);
+	CHECK(wait_for_file(today));
+	REQUIRE(sign_in(t, "admin", "demo") == 0);
+	quit(t);
+	CHECK_EQ_INT(snapshots_in(dir), 2);
+}
+
+/* A damaged ward is not copied, and the screen says so (issue 14), in
+ * the words of the process that tried. */
+static void a_damaged_ward_is_not_snapshotted_and_the_screen_says_so(void)
+{
+	gn_ui_demo("damaged.db", 2, 30);
+	char cmd[1024], dir[700];
+	snprintf(cmd, sizeof cmd, "printf '\\015\\000\\000\\000\\377\\377' | dd of='%s' bs=1 seek=%d conv=notrunc "
+	         "2>/dev/null", db, 4096 * 6);
+	REQUIRE(system(cmd) == 0);
+	gn_term *t = start();
+	REQUIRE(t);
+	WAIT(t, "Chưa tạo được bản sao lưu hằng ngày: tệp dữ liệu bị hỏng");
+	quit(t);
+	snprintf(dir, sizeof dir, "%s.backups", db);
+	CHECK_EQ_INT(snapshots_in(dir), 0);
+}
+
+GN_TESTS(T(officer_adds_a_user_then_switches_to_it), T(tdp_leader_is_refused), T(the_officer_hears_of_a_plain_disk),
+         T(the_days_snapshot_comes_at_start_not_at_sign_out), T(a_damaged_ward_is_not_snapshotted_and_the_screen_says_so))

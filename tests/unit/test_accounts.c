@@ -284,7 +284,7 @@ static void idle_lock_is_a_setting_for_the_officer(void)
 	gn_db_meta_set(officer.db, "idle_lock_minutes", "soon", &err);
 	CHECK_EQ_INT(gn_idle_lock_minutes(officer.db), GN_IDLE_LOCK_DEFAULT);
 	/* Signing out forgets the user (in memory: no snapshot to make). */
-	CHECK_EQ_INT(gn_sign_out(&leader, NULL, NULL, 0, &err), GN_OK);
+	gn_sign_out(&leader);
 	CHECK(leader.user.login[0] == '\0');
 	CHECK_EQ_INT(gn_sign_in(&leader, "admin", "secret1", &err), GN_OK); /* switching user, no restart */
 	CHECK(gn_scope_all(&leader));

@@ -1,5 +1,5 @@
 /* Privacy and backups: CCCD views, erasure on request (data and its audit
- * history gone, the fact kept), automatic snapshots and rotation, backup
+ * history gone, the fact kept), the day's snapshot and its bounds, backup
  * and restore round trip, and restores that must be refused with nothing
  * changed (damaged file, not gonha, another ward). File modes checked. */
 #include "testlib.h"
@@ -17,6 +17,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static gn_ctx ctx;
@@ -185,65 +186,203 @@ static void erasure_blanks_the_person_and_scrubs_the_log(void)
 	CHECK(memmem(buf, n, "Bí mật", strlen("Bí mật")) == NULL);
 }
 
-static int count_snapshots(const char *dir)
+static void copy_file(const char *from, const char *to, long keep_bytes, long flip_at);
+
+/* Files in dir named ward-*<ending>. */
+static int count_named(const char *dir, const char *ending)
 {
 	DIR *d = opendir(dir);
 	int n = 0;
 	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL)
-		n += strncmp(e->d_name, "ward-", 5) == 0;
+	size_t el = strlen(ending);
+	while (d && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		n += strncmp(e->d_name, "ward-", 5) == 0 && len > el && strcmp(e->d_name + len - el, ending) == 0;
+	}
 	if (d)
 		closedir(d);
 	return n;
 }
 
-static void automatic_snapshots_rotate(void)
+/* Snapshots in dir; each has its manifest, and nothing else is there. */
+static int count_snapshots(const char *dir)
 {
+	int n = count_named(dir, ".db");
+	CHECK_EQ_INT(count_named(dir, ".db.manifest"), n);
+	CHECK_EQ_INT(count_named(dir, ""), 2 * n);
+	return n;
+}
+
+static bool snapshot_exists(const char *dir, const char *stamp)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/ward-%s.db", dir, stamp);
+	return access(path, F_OK) == 0;
+}
+
+/* The local day is the PC's: Hà Nội's here (UTC+7, no tzdata needed). */
+static void in_hanoi(void)
+{
+	setenv("TZ", "ICT-7", 1);
+	tzset();
+}
+
+/* The day's snapshot: made when there is none, or when the newest is of
+ * an earlier local day and something changed since; never at sign-out. */
+static void the_days_snapshot_comes_once_a_day_after_a_change(void)
+{
+	in_hanoi();
 	setup();
 	gn_err err = { 0 };
 	char dir[600], made[1024];
 	bool did = false;
+	gn_household hh;
 	gn_backup_dir(db_path, dir, sizeof dir);
 	mode_t old_mask = umask(0);
-	CHECK_EQ_INT(gn_backup_auto(ctx.db, db_path, false, &did, made, sizeof made, &err), GN_OK);
+	CHECK_EQ_INT(gn_backup_daily(db_path, &did, made, sizeof made, &err), GN_OK);
 	umask(old_mask);
 	CHECK(did);
 	CHECK_EQ_INT(mode_of(dir), 0700);
 	CHECK_EQ_INT(mode_of(made), 0600);
 	CHECK(strstr(made, "/ward-20261120-090000.db") != NULL);
-	/* Not a day old yet: nothing new unless forced (sign-out). */
-	setenv("GONHA_NOW", "2026-11-20T20:00:00Z", 1);
-	CHECK_EQ_INT(gn_backup_auto(ctx.db, db_path, false, &did, NULL, 0, &err), GN_OK);
+	/* 23:30 the same day in Hà Nội, after a change: not a second one. */
+	setenv("GONHA_NOW", "2026-11-20T16:30:00Z", 1);
+	save_family(&hh, "01");
+	gn_household_free(&hh);
+	CHECK_EQ_INT(gn_backup_daily(db_path, &did, made, sizeof made, &err), GN_OK);
 	CHECK(!did);
+	/* Signing out forgets the user and copies nothing. */
+	gn_sign_out(&ctx);
+	CHECK(ctx.user.login[0] == '\0');
+	CHECK_EQ_INT(count_snapshots(dir), 1);
+	/* 00:30 on the 21st in Hà Nội (still the 20th in UTC): the change is
+	 * copied, as the day before left it. */
+	setenv("GONHA_NOW", "2026-11-20T17:30:00Z", 1);
+	CHECK_EQ_INT(gn_backup_daily(db_path, &did, made, sizeof made, &err), GN_OK);
+	CHECK(did);
+	CHECK(strstr(made, "/ward-20261120-173000.db") != NULL);
+	sqlite3 *copy = NULL;
+	REQUIRE(gn_db_open(made, GN_DB_READONLY, &copy, &err) == GN_OK);
+	CHECK_EQ_INT(count(copy, "SELECT count(*) FROM household"), 1);
+	gn_db_close(copy);
+	/* Two days later, only sign-ins (one refused) and a backup to a file:
+	 * audit entries, no change of the census: no snapshot. */
+	setenv("GONHA_NOW", "2026-11-22T02:00:00Z", 1);
+	CHECK_EQ_INT(gn_sign_in(&ctx, "admin", "not-the-password", &err), GN_ERR_DENIED);
+	setenv("GONHA_NOW", "2026-11-22T03:00:00Z", 1);
+	REQUIRE(gn_sign_in(&ctx, "admin", "secret1", &err) == GN_OK);
+	char file[700];
+	snprintf(file, sizeof file, "%s/by-hand.db", gn_test_tmpdir());
+	REQUIRE(gn_backup_to_file(&ctx, file, &err) == GN_OK);
+	CHECK_EQ_INT(gn_backup_daily(db_path, &did, made, sizeof made, &err), GN_OK);
+	CHECK(!did);
+	CHECK_EQ_INT(count_snapshots(dir), 2);
+	/* An account's rights changed are a change. */
+	setenv("GONHA_NOW", "2026-11-23T02:00:00Z", 1);
+	const char *codes[] = { "01", NULL };
+	REQUIRE(gn_user_add(&ctx, "lan", NULL, GN_ROLE_TDP_LEADER, "pw-lan", codes, &err) == GN_OK);
+	CHECK_EQ_INT(gn_backup_daily(db_path, &did, made, sizeof made, &err), GN_OK);
+	CHECK(did);
+	CHECK(snapshot_exists(dir, "20261123-020000"));
+	/* `gonha backup` (forced) makes one now; a day keeps only its newest. */
+	setenv("GONHA_NOW", "2026-11-23T03:00:00Z", 1);
 	CHECK_EQ_INT(gn_backup_auto(ctx.db, db_path, true, &did, NULL, 0, &err), GN_OK);
 	CHECK(did);
-	CHECK_EQ_INT(count_snapshots(dir), 2);
-	/* Signing out makes one too, and forgets the user. */
-	setenv("GONHA_NOW", "2026-11-20T21:00:00Z", 1);
-	CHECK_EQ_INT(gn_sign_out(&ctx, db_path, made, sizeof made, &err), GN_OK);
-	CHECK(strstr(made, "/ward-20261120-210000.db") != NULL);
-	CHECK(ctx.user.login[0] == '\0');
+	CHECK(snapshot_exists(dir, "20261123-030000"));
+	CHECK(!snapshot_exists(dir, "20261123-020000"));
 	CHECK_EQ_INT(count_snapshots(dir), 3);
-	/* Thirty days with three sign-outs each: the newest 14 are kept and one
-	 * per day for the 14 most recent days. */
+	teardown();
+}
+
+/* At most GN_BACKUP_KEEP snapshots: the newest of each of the most recent
+ * days that have one. */
+static void snapshots_are_bounded(void)
+{
+	in_hanoi();
+	setup();
+	gn_err err = { 0 };
+	char dir[600];
+	bool did = false;
+	gn_backup_dir(db_path, dir, sizeof dir);
+	/* Thirty days of work, three looks a day (the first of a day copies). */
 	for (int day = 1; day <= 30; day++)
 		for (int k = 0; k < 3; k++) {
 			char now[32];
-			snprintf(now, sizeof now, "2026-12-%02dT%02d:00:00Z", day, 8 + 4 * k);
+			snprintf(now, sizeof now, "2026-12-%02dT%02d:00:00Z", day, 1 + 4 * k);
 			setenv("GONHA_NOW", now, 1);
-			CHECK_EQ_INT(gn_backup_auto(ctx.db, db_path, true, &did, NULL, 0, &err), GN_OK);
+			gn_household hh;
+			save_family(&hh, "01");
+			gn_household_free(&hh);
+			CHECK_EQ_INT(gn_backup_daily(db_path, &did, NULL, 0, &err), GN_OK);
+			CHECK(did == (k == 0));
 		}
-	/* newest 14 = Dec 30 (3), 29 (3), 28 (3), 27 (3), 26 (2 newest); plus the
-	 * newest of Dec 25..17 (9 more days to reach 14 days). */
-	CHECK_EQ_INT(count_snapshots(dir), 14 + 9);
-	char path[700];
-	snprintf(path, sizeof path, "%s/ward-20261217-160000.db", dir);
-	CHECK(access(path, F_OK) == 0);
-	snprintf(path, sizeof path, "%s/ward-20261216-160000.db", dir);
-	CHECK(access(path, F_OK) != 0);
-	snprintf(path, sizeof path, "%s/ward-20261217-080000.db", dir);
-	CHECK(access(path, F_OK) != 0);
+	CHECK_EQ_INT(count_snapshots(dir), GN_BACKUP_KEEP);
+	CHECK_EQ_INT(GN_BACKUP_KEEP, 7);
+	CHECK(snapshot_exists(dir, "20261230-010000"));
+	CHECK(snapshot_exists(dir, "20261224-010000"));
+	CHECK(!snapshot_exists(dir, "20261223-010000"));
 	teardown();
+}
+
+/* What the sign-out snapshot protected, the next user's bad work, is in
+ * the day's snapshot: it holds the ward as the day before left it, and
+ * restoring it undoes the day. The restore moves the change counter past
+ * any snapshot's, so a ward restored and then changed as often as before
+ * is still copied the next day. */
+static void a_bad_day_is_undone_and_a_restored_ward_is_copied(void)
+{
+	in_hanoi();
+	setup();
+	gn_err err = { 0 };
+	char dir[600], made[1024], older[700], kept[1024];
+	bool did = false;
+	gn_household hh;
+	gn_backup_dir(db_path, dir, sizeof dir);
+	snprintf(older, sizeof older, "%s/older.db", gn_test_tmpdir());
+	REQUIRE(gn_backup_to_file(&ctx, older, &err) == GN_OK); /* no household */
+	save_family(&hh, "01");
+	gn_household_free(&hh);
+	/* The next morning, before anyone works: the day's snapshot. */
+	setenv("GONHA_NOW", "2026-11-21T00:30:00Z", 1);
+	CHECK_EQ_INT(gn_backup_daily(db_path, &did, made, sizeof made, &err), GN_OK);
+	CHECK(did);
+	/* A bad day (here: a household in the wrong TDP), undone. */
+	save_family(&hh, "02");
+	gn_household_free(&hh);
+	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM household"), 2);
+	CHECK_EQ_INT(gn_restore(&ctx, db_path, made, false, kept, sizeof kept, &err), GN_OK);
+	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM household WHERE deleted = 0"), 1);
+	long after_restore = count(ctx.db, "SELECT n FROM data_changes");
+	/* The older file restored, and as many changes made as before. */
+	CHECK_EQ_INT(gn_restore(&ctx, db_path, older, false, kept, sizeof kept, &err), GN_OK);
+	CHECK(count(ctx.db, "SELECT n FROM data_changes") > after_restore);
+	REQUIRE(gn_sign_in(&ctx, "admin", "secret1", &err) == GN_OK);
+	save_family(&hh, "02");
+	gn_household_free(&hh);
+	setenv("GONHA_NOW", "2026-11-22T00:30:00Z", 1);
+	CHECK_EQ_INT(gn_backup_daily(db_path, &did, made, sizeof made, &err), GN_OK);
+	CHECK(did);
+	teardown();
+}
+
+/* A damaged ward is not copied into a snapshot a restore would refuse:
+ * the day's look says so and leaves nothing (issue 14). */
+static void a_damaged_ward_gets_no_snapshot(void)
+{
+	setup();
+	gn_err err = { 0 };
+	char good[600], damaged[600], dir[700];
+	bool did = true;
+	snprintf(good, sizeof good, "%s/good-%d.db", gn_test_tmpdir(), setups);
+	REQUIRE(gn_backup_to_file(&ctx, good, &err) == GN_OK);
+	teardown();
+	snprintf(damaged, sizeof damaged, "%s/damaged.db", gn_test_tmpdir());
+	copy_file(good, damaged, -1, 4096);
+	CHECK(gn_backup_daily(damaged, &did, NULL, 0, &err) != GN_OK);
+	CHECK(!did);
+	CHECK(strstr(err.msg, "the database is damaged") != NULL);
+	gn_backup_dir(damaged, dir, sizeof dir);
+	CHECK_EQ_INT(count_snapshots(dir), 0);
 }
 
 static void backup_and_restore_round_trip(void)
@@ -398,6 +537,62 @@ static void damaged_or_foreign_restores_change_nothing(void)
 	teardown();
 }
 
+/* A backup gonha made is restored on its manifest's digest and a
+ * quick_check; a file without its manifest (a foreign file), or one
+ * changed since, gets the full integrity_check. Shown with damage only
+ * the full check finds (an index whose definition no longer matches its
+ * entries): the backup was made of it, as quick_check passes it. */
+static void a_gonha_backup_is_restored_on_its_digest(void)
+{
+	setup();
+	gn_err err = { 0 };
+	gn_household hh;
+	save_family(&hh, "01");
+	gn_household_free(&hh);
+	teardown();
+	sqlite3 *raw = NULL;
+	REQUIRE(sqlite3_open(db_path, &raw) == SQLITE_OK);
+	REQUIRE(sqlite3_exec(raw, "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, "
+	                          "'person(name_key)', 'person(full_name)') WHERE name = 'person_name_key'",
+	                     NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(raw);
+	REQUIRE(gn_db_open(db_path, 0, &ctx.db, &err) == GN_OK);
+	REQUIRE(gn_sign_in(&ctx, "admin", "secret1", &err) == GN_OK);
+	char made[600], manifest[700], foreign[600], bent[600], bent_manifest[700], kept[1024];
+	snprintf(made, sizeof made, "%s/indexed.db", gn_test_tmpdir());
+	snprintf(manifest, sizeof manifest, "%s.manifest", made);
+	mode_t old_mask = umask(0);
+	REQUIRE(gn_backup_to_file(&ctx, made, &err) == GN_OK);
+	umask(old_mask);
+	CHECK_EQ_INT(mode_of(manifest), 0600);
+	/* the same bytes without the manifest: the full check, refused */
+	snprintf(foreign, sizeof foreign, "%s/foreign.db", gn_test_tmpdir());
+	copy_file(made, foreign, -1, -1);
+	refused(foreign, GN_ERR_NOT_GONHA, "damaged");
+	/* one byte changed after the manifest was written (the header's change
+	 * counter, which nothing checks): the full check, refused */
+	snprintf(bent, sizeof bent, "%s/bent.db", gn_test_tmpdir());
+	snprintf(bent_manifest, sizeof bent_manifest, "%s.manifest", bent);
+	copy_file(made, bent, -1, -1);
+	copy_file(manifest, bent_manifest, -1, -1);
+	FILE *fp = fopen(bent, "r+b");
+	REQUIRE(fp && fseek(fp, 27, SEEK_SET) == 0);
+	int c = fgetc(fp);
+	REQUIRE(fseek(fp, 27, SEEK_SET) == 0 && fputc(c ^ 1, fp) != EOF);
+	fclose(fp);
+	refused(bent, GN_ERR_NOT_GONHA, "damaged");
+	/* as gonha made it: the digest, a quick_check, restored */
+	CHECK_EQ_INT(gn_restore(&ctx, db_path, made, false, kept, sizeof kept, &err), GN_OK);
+	CHECK(kept[0] != '\0');
+	/* a manifest that says something else is not believed either */
+	FILE *m = fopen(bent_manifest, "w");
+	REQUIRE(m);
+	fputs("gonha-backup 1\nsize 12\nblake2b 00\n", m);
+	fclose(m);
+	refused(bent, GN_ERR_NOT_GONHA, "damaged");
+	teardown();
+}
+
 static void demo_ward_id_is_deterministic(void)
 {
 	char *ids[2] = { NULL, NULL };
@@ -423,5 +618,8 @@ static void demo_ward_id_is_deterministic(void)
 }
 
 GN_TESTS(T(cccd_is_masked_except_on_the_own_form), T(erasure_blanks_the_person_and_scrubs_the_log),
-         T(automatic_snapshots_rotate), T(backup_and_restore_round_trip),
-         T(damaged_or_foreign_restores_change_nothing), T(demo_ward_id_is_deterministic))
+         T(the_days_snapshot_comes_once_a_day_after_a_change), T(snapshots_are_bounded),
+         T(a_bad_day_is_undone_and_a_restored_ward_is_copied), T(a_damaged_ward_gets_no_snapshot),
+         T(backup_and_restore_round_trip),
+         T(damaged_or_foreign_restores_change_nothing), T(a_gonha_backup_is_restored_on_its_digest),
+         T(demo_ward_id_is_deterministic))

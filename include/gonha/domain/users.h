@@ -87,15 +87,11 @@ gn_status gn_user_recover(sqlite3 *db, const char *recovery_code, const char *lo
 gn_status gn_user_reset_password(gn_ctx *ctx, const char *login, const char *new_password,
                                  gn_err *err);
 
-/* Ends the session: makes the automatic backup snapshot of the database
- * (gn_backup_auto with force, see backup.h) and forgets the user, so the
- * same gn_ctx can sign in as someone else without a restart. db_path is
- * the file the connection was opened from (NULL for an in-memory database:
- * no snapshot). *snapshot_out (optional, PATH_MAX bytes) gets the new
- * snapshot's path or "". The connection stays open. A failed snapshot is
- * reported (the user is still signed out). */
-gn_status gn_sign_out(gn_ctx *ctx, const char *db_path, char *snapshot_out, size_t snapshot_size,
-                      gn_err *err);
+/* Ends the session: forgets the user, so the same gn_ctx can sign in as
+ * someone else without a restart. The connection stays open. Nothing is
+ * copied here: a sign-out or a quit costs no more than that (issue 13);
+ * the day's snapshot is made off this path (gn_backup_daily). */
+void gn_sign_out(gn_ctx *ctx);
 
 /* Idle lock: minutes without a key press after which the UI locks and asks
  * for the password again. Stored in meta as idle_lock_minutes. */
