@@ -4,6 +4,7 @@
  * replaces the destination in one transaction: all or nothing. */
 #include "gonha/domain/backup.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/vault.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/privacy.h"
 #include "gonha/domain/sealed.h"
@@ -463,6 +464,10 @@ gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *mad
 	/* A snapshot cut short (gonha killed, power cut) left a .part with the
 	 * whole ward in it; its name is never used again, so remove it here. */
 	gn_private_sweep(dir, SNAP_PREFIX);
+	/* and the plain copies a sealed file is made from, and an opened
+	 * sealed import, left by a gonha killed half-way */
+	gn_private_sweep_orphans(dir, "sealing-");
+	gn_private_sweep(dir, "opening-");
 	if ((st = list_snapshots(dir, &l, err)) != GN_OK)
 		goto out;
 	gn_now_iso(now);
@@ -760,6 +765,11 @@ out:
 	if (stage_part[0])
 		gn_private_discard(stage_part); /* never published: it lived for this restore */
 	gn_db_close(src);
+	/* the key this connection held may not be the restored ward's, or the
+	 * ward may be one from before encryption: as the file now says (the
+	 * officer signs in again to open it) */
+	if (st == GN_OK)
+		gn_vault_reset(ctx->db, NULL);
 	return st;
 }
 
@@ -788,8 +798,9 @@ gn_status gn_backup_sealed(gn_ctx *ctx, const char *db_path, const char *out_pat
 	char dir[PATH_MAX], plain[PATH_MAX + 32];
 	if ((st = gn_backup_private_dir(db_path, dir, sizeof dir, err)) != GN_OK)
 		return st;
-	snprintf(plain, sizeof plain, "%s/sealing.db", dir);
-	unlink(plain); /* one left by a kill */
+	gn_private_sweep_orphans(dir, "sealing-"); /* left by a kill */
+	gn_private_own_name(dir, "sealing-", ".db", plain, sizeof plain);
+	unlink(plain);
 	if ((st = copy_database(ctx->db, plain, true, err)) != GN_OK)
 		return st;
 	char *ward = gn_ward_id(ctx->db);

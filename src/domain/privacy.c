@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,6 +333,40 @@ int gn_private_sweep(const char *dir, const char *prefix)
 					removed++;
 			}
 		}
+	}
+	closedir(d);
+	return removed;
+}
+
+void gn_private_own_name(const char *dir, const char *prefix, const char *suffix, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s%ld%s", dir, prefix, (long)getpid(), suffix);
+}
+
+int gn_private_sweep_orphans(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int removed = 0;
+	size_t plen = strlen(prefix);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		char *end = NULL;
+		long pid = strtol(e->d_name + plen, &end, 10);
+		if (end == e->d_name + plen || pid <= 0 || pid == (long)getpid())
+			continue;
+		/* a live process of ours keeps its file (EPERM: someone else's
+		 * process now has the number; not ours to judge, left alone) */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char path[PATH_MAX];
+		struct stat sb;
+		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path && lstat(path, &sb) == 0 &&
+		    S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && unlink(path) == 0)
+			removed++;
 	}
 	closedir(d);
 	return removed;

@@ -524,8 +524,13 @@ static int seal_old_copies(sqlite3 *db, const char *db_path, const char *code)
 			fclose(f);
 		snprintf(out, sizeof out, "%s.gbk", plain);
 		if (sqlite_file && gn_seal_file(plain, out, code, ward_id ? ward_id : "", NULL) == GN_OK &&
-		    unlink(plain) == 0)
+		    unlink(plain) == 0) {
 			sealed++;
+			/* its manifest (backup.c) names a file that is gone */
+			char manifest[4500];
+			snprintf(manifest, sizeof manifest, "%s.manifest", plain);
+			unlink(manifest);
+		}
 	}
 	closedir(d);
 	free(ward_id);

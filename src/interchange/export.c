@@ -300,8 +300,10 @@ static gn_status export_sealed(gn_ctx *ctx, const gn_census *census, const gn_ex
 	if (access(path, F_OK) == 0)
 		return gn_fail(err, GN_ERR_CONFLICT, _("%s already exists; it was left as it is"), path);
 	char plain[PATH_MAX];
-	snprintf(plain, sizeof plain, "%s/sealing-export%s", opt->work_dir, opt->format == GN_EXF_XLSX ? ".xlsx" : ".csv");
-	unlink(plain); /* one left by a kill */
+	gn_private_sweep_orphans(opt->work_dir, "sealing-"); /* left by a kill */
+	gn_private_own_name(opt->work_dir, "sealing-", opt->format == GN_EXF_XLSX ? "-export.xlsx" : "-export.csv", plain,
+	                    sizeof plain);
+	unlink(plain);
 	gn_status st = export_file(ctx, census, opt, plain, rows, err);
 	if (st == GN_OK) {
 		char *ward = gn_db_meta_get(ctx->db, "ward_id");

@@ -5,7 +5,9 @@
  * request (which the log records). */
 #include "e2e_fixtures.h"
 #include "testlib.h"
+#include "gonha/forms/form.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +170,191 @@ static void refusals_are_in_the_log(void)
 	CHECK_STR(sql1("a.db", "SELECT count(*) FROM audit_log WHERE action = 'refused'"), "30");
 }
 
-GN_TESTS(T(bulk_reads_are_in_the_log), T(nothing_changes_or_empties_the_log), T(check_finds_the_schema_changed),
+/* The log as text, row by row, up to id max (every row if max < 0), but
+ * for the rows of record `except` (NULL: none). */
+static char *log_rows_but(const char *db, long max, const char *except)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 1 << 16, len = 0;
+	char *out = calloc(1, cap);
+	if (!out || sqlite3_open_v2(gn_e2e_path(db), &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "SELECT id || '|' || coalesce(at, '') || '|' || coalesce(user_login, '') || '|' || "
+	                          "coalesce(action, '') || '|' || coalesce(table_name, '') || '|' || coalesce(record_id, "
+	                          "'') || '|' || coalesce(tdp_id, '') || '|' || coalesce(changes, '') FROM "
+	                          "audit_log WHERE (?1 < 0 OR id <= ?1) AND record_id IS NOT ?2 ORDER BY id", -1, &st,
+	                       NULL) != SQLITE_OK) {
+		sqlite3_close(h);
+		return out;
+	}
+	sqlite3_bind_int64(st, 1, max);
+	if (except)
+		sqlite3_bind_text(st, 2, except, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(st, 0);
+		size_t n = strlen(row);
+		if (len + n + 2 > cap) {
+			char *bigger = realloc(out, cap = 2 * (len + n + 2));
+			if (!bigger)
+				break;
+			out = bigger;
+		}
+		memcpy(out + len, row, n);
+		len += n;
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return out;
+}
+
+static char *log_rows(const char *db, long max)
+{
+	return log_rows_but(db, max, NULL);
+}
+
+static long last_id(const char *db)
+{
+	return atol(sql1(db, "SELECT coalesce(max(id), 0) FROM audit_log"));
+}
+
+/* One command as a user runs it, and the log after: every row that was
+ * there is still there, unchanged; rows are only ever added. */
+typedef struct step {
+	const char *command; /* as `gonha --help` names it */
+	const char *env;     /* who runs it, and what it asks for */
+	const char *args;
+} step;
+
+/* Every command of `gonha --help`, each run the way its users run it,
+ * changes nothing the log holds (rows are only added), but for the two
+ * changes the design makes: an erasure blanks that person's old values
+ * (the law's request, recorded), and a restore brings back the log of the
+ * backup (the log as it was then, and the restore). A command added to the
+ * help and not here fails the test. */
+static void no_command_changes_what_the_log_holds(void)
+{
+	REQUIRE(gn_e2e_demo("a.db"));
+	char form_dir[1024], form_args[1100];
+	gn_forms_dir(form_dir, sizeof form_dir);
+	snprintf(form_args, sizeof form_args, "form check '%s/census'", form_dir);
+	char person[64], erase_args[128];
+	snprintf(person, sizeof person, "%s", sql1("a.db", "SELECT id FROM person WHERE deleted = 0 ORDER BY id LIMIT 1"));
+	snprintf(erase_args, sizeof erase_args, "erase --db a.db --person %s --yes", person);
+#define ADMIN "GONHA_USER=admin GONHA_PASSWORD=demo GONHA_NEW_PASSWORD=new-pass-1"
+	const step steps[] = {
+		{ "report", ADMIN, "report --db a.db" },
+		{ "report", ADMIN, "report --db a.db --missing smartphone" },
+		{ "export", ADMIN, "export --db a.db --what persons --with-ids --out p.csv" },
+		{ "export", ADMIN, "export --db a.db --what households --out h.xlsx" },
+		{ "import", ADMIN, "import p.csv --db a.db" },
+		{ "import", ADMIN, "import h.xlsx --db a.db --dry-run" },
+		{ "list", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "list --db a.db --tdp 01 --filter revisit" },
+		{ "list", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "list --db a.db --tdp 02" }, /* refused */
+		{ "conflicts", ADMIN, "conflicts --db a.db" },
+		{ "form", ADMIN, form_args },
+		{ "check", ADMIN, "check --db a.db" },
+		{ "user", ADMIN, "user add nv1 --role tech_team --name 'Lê Văn Tư' --tdp 01 --db a.db" },
+		{ "user", ADMIN, "user assign nv1 --tdp 01,02 --db a.db" },
+		{ "user", ADMIN, "user passwd nv1 --db a.db" },
+		{ "user", ADMIN, "user disable nv1 --db a.db" },
+		{ "user", ADMIN, "user enable nv1 --db a.db" },
+		{ "user", ADMIN, "user list --db a.db" },
+		{ "user", "GONHA_USER=nobody GONHA_PASSWORD=wrong", "user list --db a.db" }, /* a failed sign-in */
+		{ "audit", ADMIN, "audit --db a.db --out log.csv" },
+		{ "config", ADMIN, "config --db a.db --idle-lock 10" },
+		{ "backup", ADMIN, "backup --db a.db --out b.db" },
+		{ "backup", ADMIN " GONHA_PASSPHRASE=ngo-nho-pho-nho", "backup --db a.db --out s.gbk --seal" },
+		{ "recover", "GONHA_RECOVERY_CODE=AAAAA-BBBBB-CCCCC-DDDDD-EEEEE GONHA_NEW_PASSWORD=x-pass-2",
+		  "recover --db a.db --user admin" }, /* a wrong code: refused */
+		{ "erase", ADMIN, erase_args },
+		{ "restore", ADMIN, "restore --db a.db --from b.db" },
+		{ "init", "GONHA_PASSWORD=secret1", "init --db n.db --ward 'Phường Mới' --tdps 2" },
+		{ "demo", "", "demo --db d.db --tdps 1 --households 2" },
+	};
+#undef ADMIN
+	size_t n = sizeof steps / sizeof *steps;
+	char *at_backup = NULL;
+	long backup_last = 0;
+	for (size_t i = 0; i < n; i++) {
+		const step *s = &steps[i];
+		bool new_file = strcmp(s->command, "init") == 0 || strcmp(s->command, "demo") == 0;
+		long before_last = last_id("a.db");
+		char *before = log_rows("a.db", -1);
+		if (strcmp(s->command, "erase") == 0) /* the file as it was, to compare the others' rows */
+			CHECK_EQ_INT(gn_e2e_run_env("GONHA_USER=admin GONHA_PASSWORD=demo", "backup --db a.db --out a.db.before"), 0);
+		gn_e2e_run_env(s->env, s->args);
+		if (new_file) {
+			/* a new ward's log starts at 1 and only grows: the other file's
+			 * is not touched */
+			char *after = log_rows("a.db", -1);
+			CHECK_STR(after, before);
+			free(after);
+			free(before);
+			continue;
+		}
+		char *after = log_rows("a.db", strcmp(s->command, "restore") == 0 ? backup_last : before_last);
+		if (strcmp(s->command, "erase") == 0) {
+			/* that person's values went, nothing else: the rows of others,
+			 * and every row's who/when/what, as they were */
+			char q[512];
+			snprintf(q, sizeof q, "SELECT count(*) FROM audit_log WHERE id <= %ld AND record_id = '%s' AND changes "
+			                      "NOT LIKE '%%(erased)%%' AND changes <> '{}'", before_last, person);
+			CHECK_STR(sql1("a.db", q), "0");
+			CHECK(last_id("a.db") > before_last); /* and the erasure is in it */
+			char *others_before = log_rows_but("a.db.before", -1, person), *others_after =
+				log_rows_but("a.db", before_last, person);
+			CHECK_STR(others_after, others_before);
+			free(others_before);
+			free(others_after);
+		} else if (strcmp(s->command, "restore") == 0) {
+			CHECK(at_backup != NULL);
+			if (at_backup && strcmp(after, at_backup) != 0) {
+				fprintf(stderr, "  after restore, the log up to the backup is not the backup's\n");
+				gn_test_failed = 1;
+			}
+			CHECK_STR(sql1("a.db", "SELECT action FROM audit_log ORDER BY id DESC LIMIT 1"), "restore");
+		} else if (strcmp(after, before) != 0) {
+			fprintf(stderr, "  `gonha %s` changed rows of the log that were there before it\n", s->args);
+			gn_test_failed = 1;
+		}
+		if (strcmp(s->command, "backup") == 0 && strstr(s->args, "b.db")) {
+			free(at_backup);
+			backup_last = last_id("b.db");
+			at_backup = log_rows("b.db", -1);
+		}
+		free(before);
+		free(after);
+	}
+	free(at_backup);
+
+	/* every command the help names is in the list above */
+	gn_e2e_run_env("", "--help");
+	int named = 0;
+	for (const char *line = gn_e2e_out; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		if (len > 8 && strncmp(line, "  gonha ", 8) == 0 && line[8] != '[' && line[8] != '-') {
+			char name[64];
+			size_t k = 0;
+			while (k + 1 < sizeof name && 8 + k < len && line[8 + k] != ' ')
+				name[k] = line[8 + k], k++;
+			name[k] = '\0';
+			named++;
+			bool covered = false;
+			for (size_t i = 0; i < n; i++)
+				covered |= strcmp(steps[i].command, name) == 0;
+			if (!covered) {
+				fprintf(stderr, "  `gonha %s` is in the help but not in this test\n", name);
+				gn_test_failed = 1;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	CHECK(named >= 15); /* the help was read */
+}
+
+GN_TESTS(T(no_command_changes_what_the_log_holds), T(bulk_reads_are_in_the_log), T(nothing_changes_or_empties_the_log), T(check_finds_the_schema_changed),
          T(a_damaged_file_is_not_backed_up),
          T(refusals_are_in_the_log))

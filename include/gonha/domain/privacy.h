@@ -65,6 +65,14 @@ gn_status gn_private_clear_stale(const char *part_path, gn_err *err);
  * to-do lists). Returns how many were removed. */
 int gn_private_sweep(const char *dir, const char *prefix);
 
+/* A private file made on the way and removed at once (the plain copy a
+ * sealed file is made from): its name in dir for this process,
+ * "<prefix><pid><suffix>", so two gonhas never share one; and the sweep of
+ * those whose process is gone (killed half-way), with SQLite's files beside
+ * them. Returns how many were removed. */
+void gn_private_own_name(const char *dir, const char *prefix, const char *suffix, char *out, size_t size);
+int gn_private_sweep_orphans(const char *dir, const char *prefix);
+
 /* The message for a write that failed with errnum: "the disk is full;
  * nothing was saved" for ENOSPC or EDQUOT, else the system's reason.
  * Returns GN_ERR_IO. */
