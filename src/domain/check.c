@@ -112,7 +112,7 @@ static gn_status check_persons(checker *c, gn_err *err)
 	sqlite3_finalize(st);
 	st = NULL;
 	/* One number, one citizen: the same CCCD on two live persons (one
-	 * grouped pass over the blind index, person_cccd). */
+	 * grouped pass over the column, its own blind index). */
 	if (rc == GN_OK && sqlite3_prepare_v2(c->db, "SELECT p.id, d.first FROM (SELECT cccd, min(id) AS first FROM "
 	                                      "person WHERE deleted = 0 AND cccd IS NOT NULL GROUP BY cccd HAVING "
 	                                      "count(*) > 1) d JOIN person p ON p.cccd = d.cccd AND p.deleted = 0 "

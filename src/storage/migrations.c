@@ -401,6 +401,10 @@ static const char *const migration_10 =
 static const char *const migration_11 =
 	"ALTER TABLE person ADD COLUMN cccd_masked TEXT;"
 	"UPDATE person SET cccd_masked = gn_cccd_mask(cccd) WHERE cccd IS NOT NULL;"
+	/* no query looks a person up by number alone (a search reads its
+	 * TDP's people; check groups once), and keys that are random bytes
+	 * would scatter every insert of an import over the whole index */
+	"DROP INDEX person_cccd;"
 
 	"CREATE TABLE ward_key ("
 	"  id            INTEGER PRIMARY KEY CHECK (id = 1),"

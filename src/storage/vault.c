@@ -69,7 +69,7 @@ static void vault_destroy(void *p)
  * "c1." + base64url. The nonce is the keyed BLAKE2b of the number (under
  * the index key): the same number always gives the same bytes, so the
  * column is its own blind index (equality, "one number, one person",
- * exact search, index person_cccd). It tells which rows hold the same
+ * exact search). It tells which rows hold the same
  * number and nothing more, as a separate blind index would; a nonce
  * repeats only with its own plaintext (96 bits: two different numbers
  * meet on one only by chance, about 2^-96 a pair). */

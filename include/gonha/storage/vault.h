@@ -3,7 +3,7 @@
  * person.cccd holds a BLOB: a form byte, a nonce and the ChaCha20-Poly1305
  * ciphertext of the number under the ward key, the nonce being the keyed
  * BLAKE2b of the number: the same number, the same bytes, so the column is
- * its own blind index (uniqueness, exact search, index person_cccd);
+ * its own blind index (uniqueness, exact search);
  * cccd_masked the form lists show ("019******123"). A JSON document holds
  * the same as text: "c1." + base64url. Every connection has the functions
  *
