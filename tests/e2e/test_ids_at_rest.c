@@ -78,6 +78,15 @@ static void a_new_ward_keeps_no_number_in_clear(void)
 	CHECK_EQ_INT(numbers_in("b.db"), 0);
 	CHECK_EQ_INT(run("admin", "audit --db a.db --out log.csv"), 0);
 	CHECK_EQ_INT(numbers_in("log.csv"), 0);
+	/* a restore, and the ward it set aside */
+	CHECK_EQ_INT(run("admin", "restore --db a.db --from b.db"), 0);
+	const char *kept = strstr(gn_e2e_out, "a.db.before-restore-");
+	REQUIRE(kept);
+	char name[128];
+	snprintf(name, sizeof name, "%.35s", kept); /* a.db.before-restore-YYYYMMDD-HHMMSS */
+	CHECK(occurrences(name, "SQLite format 3") == 1); /* the copy is there */
+	CHECK_EQ_INT(numbers_in(name), 0);
+	CHECK_EQ_INT(numbers_in("a.db"), 0);
 	/* a whole number still finds its person, for the TDP's own leader */
 	char args[256];
 	snprintf(args, sizeof args, "list --db a.db --tdp 01 --search %s", ids[0]);
