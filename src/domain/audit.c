@@ -346,16 +346,99 @@ out:
 	return rc;
 }
 
+/* Every action a gn_audit caller writes, with what a person reads. */
+static const struct {
+	const char *action, *label;
+} actions[] = {
+	{ "create", N_("added") },
+	{ "update", N_("changed") },
+	{ "remove", N_("removed") },
+	{ "move", N_("moved") },
+	{ "erase", N_("erased on request") },
+	{ "assign", N_("TDPs assigned") },
+	{ "disable", N_("account disabled") },
+	{ "enable", N_("account enabled") },
+	{ "password", N_("password changed") },
+	{ "restore", N_("restored") },
+	{ "bulk_read", N_("personal data read out") },
+	{ "refused", N_("refused") },
+	{ "sign_in_failed", N_("sign-in failed") },
+	{ "keep_as_conflict", N_("kept as a conflict") },
+	{ "conflict_take_incoming", N_("conflict: incoming kept") },
+	{ "conflict_keep_local", N_("conflict: local kept") },
+	{ "import_add", N_("imported (added)") },
+	{ "import_update", N_("imported (changed)") },
+	{ "import_conflict", N_("imported (conflicts)") },
+	{ "seal_ids", N_("citizen IDs encrypted") },
+	{ "recover", N_("opened with the recovery code") },
+};
+
 bool gn_audit_action_known(const char *action)
 {
-	/* every action a gn_audit caller writes */
-	static const char *const actions[] = { "create", "update", "remove", "move", "erase", "assign", "disable",
-		                               "enable", "password", "restore", "bulk_read", "refused",
-		                               "sign_in_failed", "keep_as_conflict", "conflict_take_incoming",
-		                               "conflict_keep_local", "import_add", "import_update",
-		                               "import_conflict", "seal_ids", "recover" };
 	for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
-		if (strcmp(action, actions[i]) == 0)
+		if (strcmp(action, actions[i].action) == 0)
 			return true;
 	return false;
+}
+
+const char *gn_audit_action_label(const char *action)
+{
+	for (size_t i = 0; action && i < sizeof actions / sizeof *actions; i++)
+		if (strcmp(action, actions[i].action) == 0)
+			return _(actions[i].label);
+	return action ? action : "";
+}
+
+const char *gn_audit_word_label(const char *word)
+{
+	/* the tables, and the values gonha itself writes into changes */
+	static const struct {
+		const char *word, *label;
+	} words[] = {
+		{ "person", N_("person") },
+		{ "household", N_("household") },
+		{ "users", N_("account") },
+		{ "tdp", N_("TDP") },
+		{ "meta", N_("setting") },
+		{ "database", N_("database") },
+		{ "officer_only", N_("for a ward officer only") },
+		{ "not_your_tdp", N_("not one of the account's TDPs") },
+		{ "whole", N_("whole") },
+		{ "masked", N_("masked") },
+		{ "changed", N_("changed") },
+		{ "set", N_("set") },
+		{ "export_persons", N_("export of persons") },
+		{ "export_households", N_("export of households") },
+		{ "export_coverage", N_("export of coverage") },
+		{ "backup", N_("backup") },
+		{ "backup_sealed", N_("sealed backup") },
+		{ "audit_log", N_("audit log") },
+		{ "recovery_code", N_("recovery code") },
+		/* the fields of entries that are not the form's questions */
+		{ "login", N_("user name") },
+		{ "display_name", N_("full name") },
+		{ "role", N_("role") },
+		{ "tdps", N_("TDPs") },
+		{ "password", N_("password") },
+		{ "disabled", N_("disabled") },
+		{ "what", N_("what") },
+		{ "records", N_("records") },
+		{ "ids", N_("citizen IDs") },
+		{ "file", N_("file") },
+		{ "why", N_("why") },
+		{ "by", N_("by") },
+		{ "position", N_("place in the household") },
+		{ "walk_order", N_("place in the walk") },
+		{ "tdp_id", N_("TDP") },
+		{ "idle_lock_minutes", N_("minutes before the screen locks") },
+		{ "ward_officer", N_("ward officer") },
+		{ "tdp_leader", N_("TDP leader") },
+		{ "tech_team", N_("tech team") },
+		{ "yes", N_("yes") },
+		{ "no", N_("no") },
+	};
+	for (size_t i = 0; word && i < sizeof words / sizeof *words; i++)
+		if (strcmp(word, words[i].word) == 0)
+			return _(words[i].label);
+	return word ? word : "";
 }

@@ -498,17 +498,34 @@ void gn_now_iso(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A stored instant ("YYYY-MM-DDTHH:MM:SSZ", UTC) in the PC's time zone as
+ * fmt gives it (out, size bytes); false, with the text cut to size, when it
+ * is not such an instant. */
+static bool local_of(const char *iso, const char *fmt, char *out, size_t size)
+{
+	struct tm utc = { 0 }, local;
+	const char *end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &utc) : NULL;
+	time_t t = end && !*end ? timegm(&utc) : (time_t)-1;
+	if (t != (time_t)-1 && localtime_r(&t, &local) && strftime(out, size, fmt, &local) > 0)
+		return true;
+	snprintf(out, size, "%s", iso ? iso : "");
+	return false;
+}
+
 void gn_today_iso(char out[11])
 {
 	/* the ward's own date: the instant (UTC) seen in the PC's time zone,
 	 * so that a visit at 04:22 on 2 December in Hà Nội is on the 2nd */
 	char now[32];
 	gn_now_iso(now);
-	struct tm utc = { 0 }, local;
-	const char *end = strptime(now, "%Y-%m-%dT%H:%M:%SZ", &utc);
-	time_t t = end && !*end ? timegm(&utc) : (time_t)-1;
-	if (t == (time_t)-1 || !localtime_r(&t, &local) || strftime(out, 11, "%Y-%m-%d", &local) != 10)
-		snprintf(out, 11, "%.10s", now); /* a date given as it is */
+	local_of(now, "%Y-%m-%d", out, 11);
+}
+
+void gn_local_time(const char *iso, char out[17])
+{
+	/* what a person reads: the instant on the PC's clock, to the minute */
+	if (!local_of(iso, "%Y-%m-%d %H:%M", out, 17) && iso)
+		snprintf(out, 17, "%.10s %.5s", iso, strlen(iso) > 11 ? iso + 11 : "");
 }
 
 void gn_uuid_new(char out[37])

@@ -162,21 +162,63 @@ static void audit_open(ui_view *v)
 }
 
 /* "login: → lan; role: → tdp_leader" for the list's last column. */
-static void summary(sqlite3 *db, const char *changes, char *out, size_t size)
+/* The form's question a field is, if it is one (the loaded questionnaire). */
+static const gn_field *form_field(const ui_app *app, const char *name)
+{
+	const gn_form *form = app->census ? app->census->form : NULL;
+	int i = form && name ? gn_form_find(form, name) : -1;
+	return i >= 0 ? &form->fields[i] : NULL;
+}
+
+/* What a person reads for a field: the form's label, else gonha's word. */
+static const char *field_label(const ui_app *app, const char *name)
+{
+	const gn_field *f = form_field(app, name);
+	return f ? gn_field_label(f) : gn_audit_word_label(name);
+}
+
+/* ... and for a value of it: a choice's label (each of a multiple choice),
+ * else gonha's word, else the value itself. */
+static const char *value_label(const ui_app *app, const char *field, const char *value, char *buf, size_t size)
+{
+	const gn_field *f = form_field(app, field);
+	if (!value || !*value)
+		return value ? value : "";
+	if (!f || !f->list)
+		return gn_audit_word_label(value);
+	size_t len = 0;
+	buf[0] = '\0';
+	char *copy = strdup(value), *save = NULL;
+	for (char *w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save)) {
+		const gn_choice *c = gn_choice_find(f->list, w);
+		int k = snprintf(buf + len, size - len, "%s%s", len ? ", " : "", c ? gn_choice_label(c) : w);
+		if (k < 0 || (size_t)k >= size - len)
+			break;
+		len += (size_t)k;
+	}
+	bool made = copy != NULL;
+	free(copy);
+	return made ? buf : value;
+}
+
+static void summary(const ui_app *app, const char *changes, char *out, size_t size)
 {
 	gn_audit_change *c = NULL;
 	size_t n = 0, len = 0;
 	gn_err err = { 0 };
 	out[0] = '\0';
-	if (gn_audit_changes_parse(db, changes, &c, &n, &err) != GN_OK) {
+	if (gn_audit_changes_parse(app->db, changes, &c, &n, &err) != GN_OK) {
 		snprintf(out, size, "%s", changes);
 		return;
 	}
 	for (size_t i = 0; i < n && len < size; i++) {
-		int w = c[i].old_value[0]
-			? snprintf(out + len, size - len, "%s%s: %s → %s", i ? "; " : "", c[i].field, c[i].old_value, c[i].new_value)
-			: snprintf(out + len, size - len, "%s%s: %s", i ? "; " : "", c[i].field, c[i].new_value);
-		if (w < 0)
+		char o[256], v[256];
+		const char *field = field_label(app, c[i].field);
+		const char *old_v = value_label(app, c[i].field, c[i].old_value, o, sizeof o);
+		const char *new_v = value_label(app, c[i].field, c[i].new_value, v, sizeof v);
+		int w = c[i].old_value[0] ? snprintf(out + len, size - len, "%s%s: %s → %s", i ? "; " : "", field, old_v, new_v)
+		                          : snprintf(out + len, size - len, "%s%s: %s", i ? "; " : "", field, new_v);
+		if (w < 0 || (size_t)w >= size - len)
 			break;
 		len += (size_t)w;
 	}
@@ -194,11 +236,14 @@ static void draw_detail(audit_view *a)
 	snprintf(title, sizeof title, _("Audit entry %ld"), e->id);
 	ui_title(app, title, _("Audit log"));
 	int y = 2;
-	snprintf(line, sizeof line, _("When (UTC): %s"), e->at);
+	char when[17];
+	gn_local_time(e->at, when);
+	snprintf(line, sizeof line, _("When: %s"), when);
 	ui_put(y++, 2, COLS - 3, line);
 	snprintf(line, sizeof line, _("Who: %s"), e->user_login);
 	ui_put(y++, 2, COLS - 3, line);
-	snprintf(line, sizeof line, _("What: %s %s %s"), e->action, e->table_name, e->record_id);
+	snprintf(line, sizeof line, _("What: %s %s %s"), gn_audit_action_label(e->action),
+	         gn_audit_word_label(e->table_name), e->record_id);
 	ui_put(y++, 2, COLS - 3, line);
 	snprintf(line, sizeof line, _("TDP: %s"), e->tdp_code[0] ? e->tdp_code : "—");
 	ui_put(y++, 2, COLS - 3, line);
@@ -211,8 +256,11 @@ static void draw_detail(audit_view *a)
 	ui_list_set_count(&a->lines, a->n_changes);
 	ui_list_layout(&a->lines, (size_t)(LINES - 3 - y > 1 ? LINES - 3 - y : 1));
 	for (size_t i = a->lines.top; ui_list_visible(&a->lines, i); i++, y++) {
-		snprintf(line, sizeof line, "%s: %s → %s", a->changes[i].field,
-		         a->changes[i].old_value[0] ? a->changes[i].old_value : "—", a->changes[i].new_value);
+		char o[256], nv[256];
+		const gn_audit_change *c = &a->changes[i];
+		snprintf(line, sizeof line, "%s: %s → %s", field_label(app, c->field),
+		         c->old_value[0] ? value_label(app, c->field, c->old_value, o, sizeof o) : "—",
+		         value_label(app, c->field, c->new_value, nv, sizeof nv));
 		ui_put(y, 2, COLS - 3, line);
 	}
 }
@@ -245,7 +293,7 @@ static void audit_draw(ui_view *v)
 	const int wa = 16, wu = 12, wc = 9, wt = 9, wd = 4;
 	const int xu = 1 + wa + 1, xc = xu + wu + 1, xt = xc + wc + 1, xd = xt + wt + 1, xs = xd + wd + 1;
 	attron(A_BOLD);
-	ui_put(2, 1, wa, _("When (UTC)"));
+	ui_put(2, 1, wa, _("When"));
 	ui_put(2, xu, wu, _("User"));
 	ui_put(2, xc, wc, _("Action"));
 	ui_put(2, xt, wt, _("Table"));
@@ -259,15 +307,15 @@ static void audit_draw(ui_view *v)
 		bool here = (size_t)a->offset + i == a->list.cur;
 		if (here)
 			attron(A_REVERSE);
-		char at[32], sum[1024];
-		snprintf(at, sizeof at, "%.10s %.5s", e->at, strlen(e->at) > 11 ? e->at + 11 : "");
+		char at[17], sum[1024];
+		gn_local_time(e->at, at); /* on the PC's clock */
 		ui_put_pad(y, 0, COLS, "");
 		ui_put(y, 1, wa, at);
 		ui_put(y, xu, wu, e->user_login);
-		ui_put(y, xc, wc, e->action);
-		ui_put(y, xt, wt, e->table_name);
+		ui_put(y, xc, wc, gn_audit_action_label(e->action));
+		ui_put(y, xt, wt, gn_audit_word_label(e->table_name));
 		ui_put(y, xd, wd, e->tdp_code);
-		summary(app->db, e->changes, sum, sizeof sum);
+		summary(app, e->changes, sum, sizeof sum);
 		ui_put(y, xs, COLS - xs - 1, sum);
 		if (here)
 			attroff(A_REVERSE);

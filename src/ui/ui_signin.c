@@ -158,8 +158,12 @@ static void signed_in(signin_view *s)
 	for (size_t i = 0; i < hh.n_members; i++)
 		if (strcmp(hh.members[i].relation, "head") == 0 && hh.members[i].full_name)
 			head = hh.members[i].full_name;
-	snprintf(q, sizeof q, _("There is an unsaved draft (%s %s %s, %zu people, %.16s). Restore it?"),
-	         hh.house_no ? hh.house_no : "", hh.alley ? hh.alley : "", head, hh.n_members, d.updated_at);
+	char when[17];
+	gn_local_time(d.updated_at, when); /* on the PC's clock, not UTC */
+	snprintf(q, sizeof q,
+	         ngettext("There is an unsaved draft (%s %s %s, %zu person, %s). Restore it?",
+	                  "There is an unsaved draft (%s %s %s, %zu people, %s). Restore it?", (unsigned long)hh.n_members),
+	         hh.house_no ? hh.house_no : "", hh.alley ? hh.alley : "", head, hh.n_members, when);
 	/* no keeps the draft for later; discarding it is a key of its own */
 	ui_prompt p = { .yes = _("restore"), .no = _("later"), .other = _("discard"), .other_key = 'x',
 	                .enter_yes = true };

@@ -95,14 +95,18 @@ static void officer_adds_a_user_then_switches_to_it(void)
 	REQUIRE_WAIT(t, "a Nhật ký");
 	gn_term_type(t, "a");
 	REQUIRE_WAIT(t, "Nhật ký thay đổi (mới nhất trước)");
-	WAIT(t, "login: lan");
+	/* in Vietnamese, words and all: what was done, to what, each field */
+	WAIT(t, "tên đăng nhập: lan");
 	char *row4 = gn_term_row(t, 4);
-	CHECK(row4 && strstr(row4, "admin") && strstr(row4, "create") && strstr(row4, "users"));
+	CHECK(row4 && strstr(row4, "admin") && strstr(row4, "thêm mới") && strstr(row4, "tài khoản"));
+	CHECK(row4 && strstr(row4, "2026-11-20 16:00")); /* 09:00 UTC on the PC's clock (UTC+7) */
 	free(row4);
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "Trường: cũ → mới");
-	WAIT(t, "display_name: — → Nguyễn Thị Lan");
-	WAIT(t, "role: — → tech_team");
+	WAIT(t, "Lúc: 2026-11-20 16:00");
+	WAIT(t, "Việc: thêm mới tài khoản");
+	WAIT(t, "họ tên: — → Nguyễn Thị Lan");
+	WAIT(t, "vai trò: — → tổ công nghệ số");
 	gn_term_key(t, "Esc");
 	REQUIRE_WAIT(t, "e Xuất CSV");
 	gn_term_type(t, "f");

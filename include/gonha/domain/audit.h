@@ -66,6 +66,11 @@ void gn_audit_changes_free(gn_audit_change *changes, size_t n);
  * gn_audit's callers): how a search word "create" or "refused" is told
  * from a name. */
 bool gn_audit_action_known(const char *action);
+/* What a person reads for an action ("added"), and for a table name or a
+ * value gonha writes into changes ("person", "officer_only"); the word
+ * itself when it is none of those. Translated. */
+const char *gn_audit_action_label(const char *action);
+const char *gn_audit_word_label(const char *word);
 
 /* Writes the matching entries (oldest first, ignoring offset/limit) as CSV
  * with a header row: id,at,user,action,table,record_id,tdp_code,changes.

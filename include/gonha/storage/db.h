@@ -91,6 +91,9 @@ void gn_now_iso(char out[32]);
  * PC's time zone (the ward's date: Asia/Ho_Chi_Minh on the office PC);
  * the one "today" of gonha (SQL's gn_today() too). */
 void gn_today_iso(char out[11]);
+/* A stored instant (UTC, as gn_now_iso writes it) as a person reads it:
+ * "YYYY-MM-DD HH:MM" in the PC's time zone. */
+void gn_local_time(const char *iso, char out[17]);
 
 /* The date SQL's gn_today() returns on this connection ("YYYY-MM-DD"):
  * `date`, or with NULL the current day again ($GONHA_NOW honoured). Reports
