@@ -203,9 +203,20 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 {
 	bool persons = im->rep->kind == GN_EXK_PERSONS;
 	sqlite3 *db = im->ctx->db;
-	sqlite3_stmt **st = insert ? &im->ins : &im->upd;
+	/* a person edited where they are (the common case): the household,
+	 * TDP and name left out of the UPDATE, so their indexes are not
+	 * rewritten */
+	bool in_place = persons && !insert && local && eq(local[im->ci.household_id], imp_val(r, im->ci.household_id)) &&
+	                eq(local[im->ci.tdp_code], imp_val(r, im->ci.tdp_code)) &&
+	                eq(local[im->ci.full_name], imp_val(r, im->ci.full_name));
+	sqlite3_stmt **st = insert ? &im->ins : in_place ? &im->upd_in_place : &im->upd;
 	const char *sql;
-	if (persons)
+	if (in_place)
+		sql = "UPDATE person SET birth_year = ?5, sex = ?6, relation = ?7, cccd = ?8, answers = json(?9), "
+		      "updated_at = ?10, updated_by = ?11, version = coalesce(?12, version), base_version = CASE WHEN ?12 "
+		      "IS NULL THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local "
+		      "ELSE 0 END, deleted = 0, rev = rev + 1 WHERE id = ?1";
+	else if (persons)
 		sql = insert
 			? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, relation, "
 			  "cccd, answers, created_at, created_by, updated_at, updated_by, version, base_version, version_local) "
@@ -495,7 +506,8 @@ void imp_merge_record(importer *im)
 	/* the local record's tdp must be the user's too */
 	const char *l_code = local[im->ci.tdp_code];
 	char local_tdp[37];
-	if (strcmp(l_code ? l_code : "", imp_val(&r, im->ci.tdp_code)) != 0 && !imp_tdp_for_code(im, l_code, local_tdp))
+	bool moves = strcmp(l_code ? l_code : "", imp_val(&r, im->ci.tdp_code)) != 0;
+	if (moves && !imp_tdp_for_code(im, l_code, local_tdp))
 		goto out;
 	merge_decision what = decide(im, &r, local);
 	if (what == UNCHANGED) {
@@ -504,7 +516,9 @@ void imp_merge_record(importer *im)
 		im->rep->kept_local++;
 	} else if (what == TAKE || what == TAKE_NEW_VERSION) {
 		diff_json(im, local, &r, &diff, false);
-		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, false, what == TAKE_NEW_VERSION, local)) {
+		/* a record moving to another TDP: the one it leaves is recounted too */
+		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, false, what == TAKE_NEW_VERSION, local) &&
+		    (!moves || imp_touch(im, local_tdp) >= 0)) {
 			im->rep->updated++;
 			audit(im, "import_update", table, id, tdp_id, gn_sb_str(&diff));
 		}
