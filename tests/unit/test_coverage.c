@@ -9,6 +9,7 @@
 #include "gonha/interchange/todo_sheet.h"
 
 #include "gonha/domain/privacy.h"
+#include "gonha/domain/check.h"
 #include "gonha/domain/demo.h"
 #include "gonha/forms/census.h"
 #include "gonha/interchange/exchange.h"
@@ -797,8 +798,67 @@ static void resolved_conflict_recounts_its_tdp(void)
 	pc_close(&a);
 }
 
+typedef struct problems_seen {
+	char tables[512];
+	long n;
+} problems_seen;
+
+static void note_problem(void *arg, const char *rule, const char *table, const char *id, const char *detail)
+{
+	problems_seen *s = arg;
+	(void)id;
+	(void)detail;
+	if (strcmp(rule, GN_RULE_COUNTERS) == 0 && strlen(s->tables) + strlen(table) + 2 < sizeof s->tables) {
+		strcat(s->tables, table);
+		strcat(s->tables, " ");
+	}
+	s->n++;
+}
+
+/* gonha check finds a person whose kept bits are not their answers' (even
+ * with the sums moved along by the triggers, so they agree with the bits),
+ * and a kept sum that is not a fresh count. */
+static void check_finds_wrong_bits_and_wrong_sums(void)
+{
+	pc a;
+	pc_open(&a, NULL);
+	gn_err err = { 0 };
+	problems_seen saw = { "", 0 };
+	long problems = -1;
+	CHECK_OK(gn_check_run(a.ctx.db, &a.census.coverage, note_problem, &saw, &problems, &err));
+	CHECK_EQ_INT(problems, 0);
+	/* a wrong incremental update: one person's bits, the triggers on */
+	CHECK_OK(gn_db_exec(a.ctx.db, "UPDATE person SET ind_num = 0 WHERE rowid = (SELECT min(rowid) FROM person "
+	                    "WHERE deleted = 0 AND ind_num <> 0)", &err));
+	char *off = tdps_off(a.ctx.db);
+	CHECK_STR(off, ""); /* the sums agree with the bits ... */
+	free(off);
+	CHECK_OK(gn_check_run(a.ctx.db, &a.census.coverage, note_problem, &saw, &problems, &err));
+	CHECK_STR(saw.tables, "person "); /* ... and the bits not with the answers */
+	CHECK_EQ_INT(problems, 1);
+	/* without the indicators, only the sums can be compared */
+	saw = (problems_seen){ "", 0 };
+	CHECK_OK(gn_check_run(a.ctx.db, NULL, note_problem, &saw, &problems, &err));
+	CHECK_EQ_INT(problems, 0);
+	/* the bits mended, a sum put off */
+	CHECK_OK(gn_db_exec(a.ctx.db, "DELETE FROM meta WHERE key = 'coverage_signature'", &err));
+	CHECK_OK(gn_cov_sync(a.ctx.db, &a.census.coverage, &err));
+	put_off(a.ctx.db, "03");
+	saw = (problems_seen){ "", 0 };
+	CHECK_OK(gn_check_run(a.ctx.db, &a.census.coverage, note_problem, &saw, &problems, &err));
+	CHECK_STR(saw.tables, "tdp_indicator ");
+	CHECK_EQ_INT(problems, 1);
+	/* a (TDP, bit) with no kept row at all is found too */
+	CHECK_OK(gn_db_exec(a.ctx.db, "DELETE FROM tdp_indicator WHERE bit = 1 AND tdp_id = (SELECT id FROM tdp WHERE code = '01')",
+	                    &err));
+	saw = (problems_seen){ "", 0 };
+	CHECK_OK(gn_check_run(a.ctx.db, &a.census.coverage, note_problem, &saw, &problems, &err));
+	CHECK_STR(saw.tables, "tdp_indicator tdp_indicator ");
+	pc_close(&a);
+}
+
 GN_TESTS(T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
          T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
          T(recomputes_when_the_year_turns), T(sums_counted_elsewhere_are_added), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
          T(missing_people_in_walking_order), T(merge_recounts_only_what_it_touched),
-         T(resolved_conflict_recounts_its_tdp))
+         T(resolved_conflict_recounts_its_tdp), T(check_finds_wrong_bits_and_wrong_sums))
