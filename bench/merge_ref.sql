@@ -14,6 +14,10 @@
 -- bench/rows/merge.sh compares every TDP's counters and every person's
 -- bits of both files afterwards. The names are not changed by the file, so
 -- the search key (gn_fold, which the shell does not have) is left alone.
+-- The page cache gonha's import sets (src/interchange/import.c); the change
+-- file's rows drive every join (CROSS JOIN: left alone, the planner scans
+-- every person and looks each up in the change file).
+PRAGMA cache_size = -24576;
 BEGIN IMMEDIATE;
 
 CREATE TEMP TABLE diff AS
@@ -37,7 +41,7 @@ SELECT p.rowid AS prow, p.id, p.tdp_id, (
     UNION ALL SELECT 'disability', json_extract(p.answers, '$.disability'), nullif(c.disability, '')
     UNION ALL SELECT 'notes', json_extract(p.answers, '$.notes'), nullif(c.notes, '')
   ) WHERE o IS NOT n) AS changes
-FROM temp.change c JOIN person p ON p.id = c.person_id AND p.deleted = 0;
+FROM temp.change c CROSS JOIN person p ON p.id = c.person_id AND p.deleted = 0;
 DELETE FROM temp.diff WHERE changes = '{}';
 
 INSERT INTO audit_log(at, user_login, action, table_name, record_id, tdp_id, changes)
