@@ -210,20 +210,27 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 		return gn_cli_fail(&err);
 	}
 	long problems = 0, against_form = 0;
-	gn_status st = gn_check_run(db, print_problem, NULL, &problems, &err);
-	/* the stored answers against the questionnaire's own rules */
-	gn_form *form = NULL;
+	/* the questionnaire and its indicators, the counters brought up to
+	 * date as any gonha opening the file does (they are recomputed only
+	 * when the year or the indicators changed) */
+	gn_census census = { 0 };
 	gn_form_problems form_problems = { 0 };
-	char forms[PATH_MAX], dir[PATH_MAX + 16];
-	snprintf(dir, sizeof dir, "%s/census", gn_forms_dir(forms, sizeof forms));
-	if (st == GN_OK && gn_form_load(dir, db, &form, &form_problems, &err) != GN_OK) {
+	gn_err form_err = { 0 };
+	bool have_census = gn_census_load(db, NULL, &census, &form_problems, &form_err) == GN_OK;
+	gn_status st = gn_check_run(db, have_census ? &census.coverage : NULL, print_problem, NULL, &problems, &err);
+	if (st == GN_OK && !have_census) {
+		char forms[PATH_MAX], dir[PATH_MAX + 16];
+		snprintf(dir, sizeof dir, "%s/census", gn_forms_dir(forms, sizeof forms));
 		gn_cli_print_form_problems(dir, &form_problems, stderr);
+		err = form_err;
 		st = err.status ? err.status : GN_ERR_INVALID;
 	}
+	/* the stored answers against the questionnaire's own rules */
 	if (st == GN_OK)
-		st = gn_form_check_stored(form, db, print_problem, NULL, &against_form, &err);
+		st = gn_form_check_stored(census.form, db, print_problem, NULL, &against_form, &err);
 	problems += against_form;
-	gn_form_free(form);
+	if (have_census)
+		gn_census_free(&census);
 	gn_form_problems_free(&form_problems);
 	gn_db_close(db);
 	if (st != GN_OK)

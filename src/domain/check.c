@@ -1,5 +1,6 @@
 #include "gonha/domain/check.h"
 #include "gonha/domain/cccd.h"
+#include "gonha/domain/coverage.h"
 #include "gonha/storage/vault.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/household.h"
@@ -68,8 +69,11 @@ static gn_status check_integrity(checker *c, gn_err *err)
 
 /* The domain's rules of each stored record, the ones a save meets
  * (gn_person_validate, gn_household_validate_visit), so that records that
- * got in before a rule existed are found; and NFC. One pass per table. */
-static gn_status check_persons(checker *c, gn_err *err)
+ * got in before a rule existed are found; NFC; the search key; and, given
+ * the indicators, each person's kept coverage bits against the bits
+ * computed again from the answers (a wrong incremental update is found
+ * there, even where the TDP sums agree with the bits). One pass per table. */
+static gn_status check_persons(checker *c, const gn_cov_set *coverage, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
@@ -77,13 +81,25 @@ static gn_status check_persons(checker *c, gn_err *err)
 	/* the number opened (its text checked against it: vault.c), and
 	 * whether its masked form is the number's (an account with the key) */
 	bool opened = gn_vault_state_of(c->db) != GN_VAULT_LOCKED;
-	if (sqlite3_prepare_v2(c->db, "SELECT id, full_name, gn_cccd_open(cccd), birth_year, sex, relation, "
-	                       "cccd IS NULL OR cccd_masked IS gn_cccd_mask(cccd) "
-	                       "FROM person WHERE deleted = 0", -1, &st, NULL) != SQLITE_OK)
+	bool bits = coverage && coverage->pop_sql && coverage->num_sql;
+	char *sql = sqlite3_mprintf("SELECT id, full_name, gn_cccd_open(cccd), birth_year, sex, relation, "
+	                            "name_key IS NOT gn_fold(full_name), %s%s%s%s%s, "
+	                            "cccd IS NULL OR cccd_masked IS gn_cccd_mask(cccd) FROM person WHERE deleted = 0",
+	                            bits ? "(ind_pop, ind_num) IS NOT ((" : "0", bits ? coverage->pop_sql : "",
+	                            bits ? "), (" : "", bits ? coverage->num_sql : "", bits ? "))" : "");
+	if (!sql)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	int prepared = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	sqlite3_free(sql);
+	if (prepared != SQLITE_OK)
 		return gn_db_fail(c->db, err, GN_RULE_CCCD);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (sqlite3_column_int(st, 6))
+			problem(c, GN_RULE_SEARCH_KEY, "person", id, _("the search key does not match the name"));
+		if (sqlite3_column_int(st, 7))
+			problem(c, GN_RULE_COUNTERS, "person", id, _("the person's kept indicator bits do not match the answers"));
 		const char *name = (const char *)sqlite3_column_text(st, 1);
 		const char *sex = (const char *)sqlite3_column_text(st, 4), *relation = (const char *)sqlite3_column_text(st, 5);
 		gn_person p = { .full_name = (char *)name, .birth_year = sqlite3_column_int(st, 3),
@@ -92,7 +108,7 @@ static gn_status check_persons(checker *c, gn_err *err)
 		snprintf(p.relation, sizeof p.relation, "%s",
 		         relation && strlen(relation) < sizeof p.relation ? relation : relation ? "?" : "");
 		gn_err why = { 0 };
-		if (opened && !sqlite3_column_int(st, 6))
+		if (opened && !sqlite3_column_int(st, 8))
 			problem(c, GN_RULE_CCCD, "person", id,
 			        _("the CCCD's masked form is not the number's: changed outside gonha"));
 		if (gn_person_validate(&p, year, &why) != GN_OK) {
@@ -133,11 +149,15 @@ static gn_status check_households(checker *c, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
-	if (sqlite3_prepare_v2(c->db, "SELECT id, visit_status, visit_date FROM household WHERE deleted = 0", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(c->db, "SELECT id, visit_status, visit_date, "
+	                       "address_key IS NOT gn_fold(house_no || ' ' || alley || ' ' || street) "
+	                       "FROM household WHERE deleted = 0", -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(c->db, err, GN_RULE_VALUES);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 3))
+			problem(c, GN_RULE_SEARCH_KEY, "household", (const char *)sqlite3_column_text(st, 0),
+			        _("the search key does not match the address"));
 		const char *status = (const char *)sqlite3_column_text(st, 1);
 		gn_household h = { .visit_date = (char *)sqlite3_column_text(st, 2) };
 		snprintf(h.visit_status, sizeof h.visit_status, "%s",
@@ -209,7 +229,8 @@ out:
 	return rc;
 }
 
-gn_status gn_check_run(sqlite3 *db, gn_check_report_fn report, void *arg, long *problems, gn_err *err)
+gn_status gn_check_run(sqlite3 *db, const gn_cov_set *coverage, gn_check_report_fn report, void *arg, long *problems,
+                       gn_err *err)
 {
 	checker c = { db, report, arg, 0 };
 	gn_status st;
@@ -241,38 +262,46 @@ gn_status gn_check_run(sqlite3 *db, gn_check_report_fn report, void *arg, long *
 	                     " WHERE deleted = 0 GROUP BY household_id) WHERE heads <> 1",
 	                     _("the household has %d heads (it must have exactly one)"), NULL, err)) != GN_OK)
 		goto out;
-	if ((st = rule_query(&c, GN_RULE_SEARCH_KEY,
-	                     "SELECT 'person', id, ?1 FROM person WHERE deleted = 0 AND name_key IS NOT gn_fold(full_name) "
-	                     "UNION ALL SELECT 'household', id, ?2 FROM household WHERE deleted = 0 AND "
-	                     "address_key IS NOT gn_fold(house_no || ' ' || alley || ' ' || street)",
-	                     _("the search key does not match the name"),
-	                     _("the search key does not match the address"), err)) != GN_OK)
-		goto out;
+	/* The kept counts against a recount, each table in one grouped pass
+	 * (never a scan per TDP): households by TDP, persons by TDP and bits,
+	 * then every (TDP, bit) of the ward, so a row missing is found too. */
 	if ((st = rule_query(&c, GN_RULE_COUNTERS,
+	                     "WITH h AS (SELECT tdp_id, count(*) AS listed,"
+	                     "  count(*) FILTER (WHERE visit_status = 'not_visited') AS not_visited,"
+	                     "  count(*) FILTER (WHERE visit_status = 'done') AS done,"
+	                     "  count(*) FILTER (WHERE visit_status = 'revisit') AS revisit,"
+	                     "  count(*) FILTER (WHERE visit_status = 'refused') AS refused,"
+	                     "  count(*) FILTER (WHERE visit_status = 'moved') AS moved"
+	                     "  FROM household WHERE deleted = 0 GROUP BY tdp_id),"
+	                     " g AS (SELECT tdp_id, ind_pop, ind_num, count(*) AS n FROM person WHERE deleted = 0"
+	                     "  GROUP BY tdp_id, ind_pop, ind_num),"
+	                     " x AS (SELECT g.tdp_id, b.bit, sum(g.n * ((g.ind_pop >> b.bit) & 1)) AS den,"
+	                     "  sum(g.n * ((g.ind_num >> b.bit) & 1)) AS num FROM g, indicator_bit b GROUP BY g.tdp_id, b.bit) "
 	                     "SELECT 'tdp_stats', t.id, ?1 FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
+	                     "LEFT JOIN h ON h.tdp_id = t.id "
 	                     "WHERE (coalesce(s.listed, -1), s.not_visited, s.done, s.revisit, s.refused, s.moved) IS NOT "
-	                     "(SELECT count(*), count(*) FILTER (WHERE visit_status = 'not_visited'), "
-	                     " count(*) FILTER (WHERE visit_status = 'done'), count(*) FILTER (WHERE visit_status = 'revisit'), "
-	                     " count(*) FILTER (WHERE visit_status = 'refused'), count(*) FILTER (WHERE visit_status = 'moved') "
-	                     " FROM household h WHERE h.tdp_id = t.id AND h.deleted = 0) "
-	                     "UNION ALL SELECT 'tdp_indicator', c.tdp_id, printf(?2, b.name) FROM tdp_indicator c "
-	                     "JOIN indicator_bit b ON b.bit = c.bit WHERE (c.den, c.num) IS NOT "
-	                     "(SELECT count(*) FILTER (WHERE (p.ind_pop >> c.bit) & 1), count(*) FILTER (WHERE (p.ind_num >> c.bit) & 1) "
-	                     " FROM person p WHERE p.tdp_id = c.tdp_id AND p.deleted = 0)",
+	                     "(coalesce(h.listed, 0), coalesce(h.not_visited, 0), coalesce(h.done, 0), coalesce(h.revisit, 0), "
+	                     " coalesce(h.refused, 0), coalesce(h.moved, 0)) "
+	                     "UNION ALL SELECT 'tdp_indicator', t.id, printf(?2, b.name) FROM tdp t CROSS JOIN indicator_bit b "
+	                     "LEFT JOIN tdp_indicator c ON c.tdp_id = t.id AND c.bit = b.bit "
+	                     "LEFT JOIN x ON x.tdp_id = t.id AND x.bit = b.bit "
+	                     "WHERE (coalesce(c.den, -1), c.num) IS NOT (coalesce(x.den, 0), coalesce(x.num, 0))",
 	                     _("the household counts of this TDP do not match a recount"),
 	                     _("the kept count of indicator %s does not match a recount"), err)) != GN_OK)
 		goto out;
+	/* (each person's kept bits and the search keys are checked in the
+	 * one pass over each table, check_persons and check_households) */
 	/* gonha never deletes an entry and numbers them one after another: a
-	 * gap is entries removed outside it (the last ones cannot be told) */
+	 * gap is entries removed outside it (the last ones cannot be told);
+	 * found in one pass in the order of the key */
 	if ((st = rule_query(&c, GN_RULE_AUDIT,
-	                     "SELECT 'audit_log', CAST(a.id AS TEXT), printf(?1, a.id - 1 - (SELECT max(b.id) FROM audit_log b "
-	                     "WHERE b.id < a.id)) FROM audit_log a WHERE a.id > (SELECT min(id) FROM audit_log) AND NOT "
-	                     "EXISTS (SELECT 1 FROM audit_log b WHERE b.id = a.id - 1) "
+	                     "SELECT 'audit_log', CAST(id AS TEXT), printf(?1, gap - 1) FROM "
+	                     "(SELECT id, id - lag(id) OVER (ORDER BY id) AS gap FROM audit_log) WHERE gap > 1 "
 	                     "UNION ALL SELECT 'audit_log', CAST(id AS TEXT), ?2 FROM audit_log WHERE json_valid(changes) = 0",
 	                     _("%d entries of the audit log before this one are missing: removed outside gonha"),
 	                     _("the entry's changes are not readable: changed outside gonha"), err)) != GN_OK)
 		goto out;
-	if ((st = check_persons(&c, err)) != GN_OK)
+	if ((st = check_persons(&c, coverage, err)) != GN_OK)
 		goto out;
 	st = check_households(&c, err);
 out:

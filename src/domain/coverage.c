@@ -193,20 +193,37 @@ static void signature(const gn_cov_set *set, int year, char out[40])
 	snprintf(out, 40, "%d-%016llx", year, (unsigned long long)h);
 }
 
-/* Every TDP's sums from the persons' bits, in one GROUP BY; then the
+/* The sums of tdp_indicator made again from the persons' bits, in one
+ * grouped pass: the live persons grouped by (TDP, bits) into a keyed temp
+ * table, then every (TDP, bit) row set from its group in one UPDATE ... FROM
+ * (no per-row subqueries), written only where it differs. `scoped`: only
+ * the TDPs in temp.gn_cov_scope (gn_cov_update_many), whose persons the
+ * planner finds through person_tdp_live; otherwise the whole ward. Then the
  * per-row triggers run again. */
-static gn_status recount_sums(sqlite3 *db, gn_err *err)
+static gn_status recount_sums(sqlite3 *db, bool scoped, gn_err *err)
 {
-	return gn_db_exec(db,
-	                  "CREATE TEMP TABLE cov_sums AS SELECT tdp_id, ind_pop, ind_num, count(*) AS n FROM person"
-	                  "  WHERE deleted = 0 GROUP BY tdp_id, ind_pop, ind_num;"
-	                  "UPDATE tdp_indicator SET"
-	                  "  den = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
-	                  "         AND (s.ind_pop >> tdp_indicator.bit) & 1),"
-	                  "  num = (SELECT coalesce(sum(n), 0) FROM temp.cov_sums s WHERE s.tdp_id = tdp_indicator.tdp_id"
-	                  "         AND (s.ind_num >> tdp_indicator.bit) & 1);"
-	                  "DROP TABLE temp.cov_sums;"
-	                  "DELETE FROM meta WHERE key = 'counters_paused';", err);
+	char *sql = sqlite3_mprintf(
+		"CREATE TEMP TABLE IF NOT EXISTS gn_cov_sums(tdp_id TEXT, ind_pop INTEGER, ind_num INTEGER, n INTEGER,"
+		"  PRIMARY KEY (tdp_id, ind_pop, ind_num)) WITHOUT ROWID;"
+		"DELETE FROM temp.gn_cov_sums;"
+		"INSERT INTO temp.gn_cov_sums SELECT tdp_id, ind_pop, ind_num, count(*) FROM person"
+		"  WHERE deleted = 0 %s GROUP BY tdp_id, ind_pop, ind_num;"
+		"UPDATE tdp_indicator SET den = x.den, num = x.num FROM ("
+		"  SELECT c.tdp_id, c.bit, coalesce(sum(s.n * ((s.ind_pop >> c.bit) & 1)), 0) AS den,"
+		"   coalesce(sum(s.n * ((s.ind_num >> c.bit) & 1)), 0) AS num"
+		"  FROM tdp_indicator c LEFT JOIN temp.gn_cov_sums s ON s.tdp_id = c.tdp_id %s"
+		"  GROUP BY c.tdp_id, c.bit) AS x"
+		" WHERE tdp_indicator.tdp_id = x.tdp_id AND tdp_indicator.bit = x.bit"
+		"  AND (tdp_indicator.den, tdp_indicator.num) IS NOT (x.den, x.num);"
+		"DELETE FROM temp.gn_cov_sums;"
+		"DELETE FROM meta WHERE key = 'counters_paused';",
+		scoped ? "AND tdp_id IN (SELECT tdp_id FROM temp.gn_cov_scope)" : "",
+		scoped ? "WHERE c.tdp_id IN (SELECT tdp_id FROM temp.gn_cov_scope)" : "");
+	if (!sql)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	gn_status st = gn_db_exec(db, sql, err);
+	sqlite3_free(sql);
+	return st;
 }
 
 static gn_status recompute_all(sqlite3 *db, const gn_cov_set *set, const char *sig, gn_err *err)
@@ -240,7 +257,7 @@ static gn_status recompute_all(sqlite3 *db, const gn_cov_set *set, const char *s
 		                "INSERT INTO tdp_indicator(tdp_id, bit, den, num) SELECT t.id, b.bit, 0, 0 FROM tdp t, indicator_bit b;",
 		                err);
 	if (st == GN_OK)
-		st = recount_sums(db, err);
+		st = recount_sums(db, false, err);
 	if (st == GN_OK)
 		st = gn_db_meta_set(db, "coverage_signature", sig, err);
 	sqlite3_finalize(ins);
@@ -253,7 +270,7 @@ static gn_status recompute_all(sqlite3 *db, const gn_cov_set *set, const char *s
 
 gn_status gn_cov_recount(sqlite3 *db, gn_err *err)
 {
-	return recount_sums(db, err);
+	return recount_sums(db, false, err);
 }
 
 gn_status gn_cov_add_sums(sqlite3 *db, const char *tdp_id, const long long *den, const long long *num, size_t n,
@@ -284,20 +301,49 @@ gn_status gn_cov_resume(sqlite3 *db, gn_err *err)
 	return gn_db_exec(db, "DELETE FROM meta WHERE key = 'counters_paused'", err);
 }
 
-gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *where, gn_err *err)
+gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *where, const char (*tdp_ids)[37],
+                             size_t n_tdps, gn_err *err)
 {
 	if (!set || !set->flags_sql)
 		return GN_OK;
 	char *update = sqlite3_mprintf("%s %s", set->flags_sql, where);
-	if (!update)
-		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-	/* the per-row triggers paused: one sum at the end is far cheaper */
-	gn_status st = gn_db_meta_set(db, "counters_paused", "1", err);
+	char *persons_tdps = sqlite3_mprintf("INSERT OR IGNORE INTO temp.gn_cov_scope SELECT DISTINCT tdp_id FROM person "
+	                                     "WHERE %s", where);
+	sqlite3_stmt *add = NULL;
+	gn_status st = GN_OK;
+	if (!update || !persons_tdps) {
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	/* the TDPs to recount: those the caller names (where people left, or
+	 * records other than persons changed) and those of the persons */
+	st = gn_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS gn_cov_scope(tdp_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	                "DELETE FROM temp.gn_cov_scope", err);
+	if (st == GN_OK && sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.gn_cov_scope(tdp_id) VALUES (?1)", -1, &add,
+	                                      NULL) != SQLITE_OK)
+		st = gn_db_fail(db, err, _("coverage"));
+	for (size_t i = 0; i < n_tdps && st == GN_OK; i++) {
+		sqlite3_bind_text(add, 1, tdp_ids[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(add) != SQLITE_DONE)
+			st = gn_db_fail(db, err, _("coverage"));
+		sqlite3_reset(add);
+	}
+	if (st == GN_OK)
+		st = gn_db_exec(db, persons_tdps, err);
+	/* the per-row triggers paused: one grouped recount of those TDPs at
+	 * the end is far cheaper */
+	if (st == GN_OK)
+		st = gn_db_meta_set(db, "counters_paused", "1", err);
 	if (st == GN_OK)
 		st = gn_db_exec(db, update, err);
 	if (st == GN_OK)
-		st = recount_sums(db, err);
+		st = recount_sums(db, true, err);
+	if (st == GN_OK)
+		st = gn_db_exec(db, "DELETE FROM temp.gn_cov_scope", err);
+out:
+	sqlite3_finalize(add);
 	sqlite3_free(update);
+	sqlite3_free(persons_tdps);
 	return st;
 }
 

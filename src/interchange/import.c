@@ -487,16 +487,13 @@ static void recount_touched(importer *im)
 			                     ctx->coverage->n, &e);
 		if (cs == GN_OK)
 			cs = gn_cov_resume(ctx->db, &e);
-	} else if (im->n_touched && ctx->coverage) {
-		/* the coverage bits of the people of every TDP touched, then the sums */
-		gn_strbuf where = { 0 };
-		gn_sb_add(&where, "deleted = 0 AND tdp_id IN (");
-		for (size_t i = 0; i < im->n_touched; i++)
-			gn_sb_printf(&where, "%s'%s'", i ? "," : "", im->touched[i]); /* UUIDs: hex and dashes only */
-		gn_sb_add(&where, ")");
-		cs = where.failed ? gn_fail(&e, GN_ERR_NOMEM, _("out of memory"))
-		                  : gn_cov_update_many(ctx->db, ctx->coverage, gn_sb_str(&where), &e);
-		gn_sb_free(&where);
+	} else if (ctx->coverage && ctx->coverage->flags_sql) {
+		/* the coverage bits of the persons written (by their unique id),
+		 * then the sums of the TDPs touched: those alone (the per-row
+		 * triggers were paused for the file, see run) */
+		cs = im->n_touched ? gn_cov_update_many(ctx->db, ctx->coverage, "id IN (SELECT rid FROM temp.gn_import_rows)",
+		                                        (const char (*)[37])im->touched, im->n_touched, &e)
+		                   : gn_cov_resume(ctx->db, &e);
 	}
 	if (cs != GN_OK) {
 		*im->err = e;
@@ -506,8 +503,8 @@ static void recount_touched(importer *im)
 
 static void importer_free(importer *im)
 {
-	sqlite3_stmt **stmts[] = { &im->local, &im->ins, &im->upd, &im->conflict_seen, &im->conflict_add, &im->tdp_of,
-		                       &im->hh_tdp, &im->hl_seen, &im->hl_household, &im->hl_head,
+	sqlite3_stmt **stmts[] = { &im->local, &im->ins, &im->upd, &im->upd_in_place, &im->conflict_seen,
+		                       &im->conflict_add, &im->tdp_of, &im->hh_tdp, &im->hl_seen, &im->hl_household, &im->hl_head,
 		                       &im->bulk_ins, &im->written };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
@@ -537,6 +534,13 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	}
 	if (sqlite3_prepare_v2(ctx->db, "SELECT id FROM tdp WHERE code = ?1", -1, &im.tdp_of, NULL) != SQLITE_OK)
 		imp_db_error(&im, "tdp");
+	/* The per-row coverage triggers paused for the whole file: every TDP
+	 * a record is written into or moved out of is touched (imp_touch), and
+	 * those alone are recounted at the end (recount_touched), in this
+	 * transaction; a refused file is rolled back with the pause. */
+	gn_err pe = { 0 };
+	if (ctx->coverage && ctx->coverage->flags_sql && gn_db_meta_set(ctx->db, "counters_paused", "1", &pe) != GN_OK)
+		imp_db_error(&im, "import");
 	/* the line of each record written, for the form's rules at the end */
 	if (sqlite3_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS gn_import_rows(rid TEXT PRIMARY KEY, line INTEGER) "
 	                 "WITHOUT ROWID; DELETE FROM temp.gn_import_rows", NULL, NULL, NULL) != SQLITE_OK)

@@ -56,6 +56,7 @@ typedef struct importer {
 	const char *source;
 	/* statements, prepared once */
 	sqlite3_stmt *local, *ins, *upd, *conflict_seen, *conflict_add, *tdp_of, *hh_tdp;
+	sqlite3_stmt *upd_in_place; /* a person edited where they are: household, TDP and name as stored */
 	sqlite3_stmt *hl_seen, *hl_household, *hl_head;
 	char (*touched)[37]; /* owned: TDP ids whose people changed */
 	long long file_bytes; /* size of the file, 0 when not known */

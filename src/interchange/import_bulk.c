@@ -26,8 +26,11 @@ void imp_maybe_bulk(importer *im)
 		return;
 	sqlite3_stmt *q = NULL;
 	long long have = -1;
-	if (sqlite3_prepare_v2(im->ctx->db, "SELECT count(*) FROM person", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW)
+	/* persons counted only when the file is big enough for it to matter:
+	 * a count reads a whole index (a tenth of a second at two million) */
+	if (sqlite3_prepare_v2(im->ctx->db, im->file_bytes < BULK_BYTES ? "SELECT EXISTS (SELECT 1 FROM person)"
+	                                                                  : "SELECT count(*) FROM person",
+	                       -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
 		have = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	im->empty_ward = have == 0 && im->ctx->coverage;

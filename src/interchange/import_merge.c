@@ -31,8 +31,9 @@ static bool local_cells(importer *im, const char *id, bool persons, char ***out)
 		for (size_t i = 0; i < im->cols.n; i++)
 			gn_sb_printf(&sql, "%s%s", i ? ", " : "", im->cols.cols[i].sql);
 		gn_sb_printf(&sql, ", %s.version_local, %s.deleted", persons ? "p" : "h", persons ? "p" : "h");
-		gn_sb_add(&sql, persons ? " FROM person p JOIN household h ON h.id = p.household_id JOIN tdp t ON t.id = p.tdp_id"
-		                          " WHERE p.id = ?1"
+		/* a person's columns are its own and its TDP's: no household read
+		 * for each row */
+		gn_sb_add(&sql, persons ? " FROM person p JOIN tdp t ON t.id = p.tdp_id WHERE p.id = ?1"
 		                        : " FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE h.id = ?1");
 		gn_status st = imp_prepare(im, &im->local, gn_sb_str(&sql));
 		gn_sb_free(&sql);
@@ -204,9 +205,22 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 {
 	bool persons = im->rep->kind == GN_EXK_PERSONS;
 	sqlite3 *db = im->ctx->db;
-	sqlite3_stmt **st = insert ? &im->ins : &im->upd;
+	/* a live person edited where they are (the common case): the
+	 * household, TDP, name and tombstone left out of the UPDATE, so the
+	 * indexes on them (and the partial ones on live persons) are not
+	 * rewritten for every row */
+	bool in_place = persons && !insert && local && !(local[im->cols.n + 1] && atoi(local[im->cols.n + 1])) &&
+	                eq(local[im->ci.household_id], imp_val(r, im->ci.household_id)) &&
+	                eq(local[im->ci.tdp_code], imp_val(r, im->ci.tdp_code)) &&
+	                eq(local[im->ci.full_name], imp_val(r, im->ci.full_name));
+	sqlite3_stmt **st = insert ? &im->ins : in_place ? &im->upd_in_place : &im->upd;
 	const char *sql;
-	if (persons)
+	if (in_place)
+		sql = "UPDATE person SET birth_year = ?5, sex = ?6, relation = ?7, cccd = ?8, answers = json(?9), "
+		      "updated_at = ?10, updated_by = ?11, version = coalesce(?12, version), base_version = CASE WHEN ?12 "
+		      "IS NULL THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local "
+		      "ELSE 0 END, rev = rev + 1 WHERE id = ?1";
+	else if (persons)
 		sql = insert
 			? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, relation, "
 			  GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, version, base_version, "
@@ -497,7 +511,8 @@ void imp_merge_record(importer *im)
 	/* the local record's tdp must be the user's too */
 	const char *l_code = local[im->ci.tdp_code];
 	char local_tdp[37];
-	if (strcmp(l_code ? l_code : "", imp_val(&r, im->ci.tdp_code)) != 0 && !imp_tdp_for_code(im, l_code, local_tdp))
+	bool moves = strcmp(l_code ? l_code : "", imp_val(&r, im->ci.tdp_code)) != 0;
+	if (moves && !imp_tdp_for_code(im, l_code, local_tdp))
 		goto out;
 	merge_decision what = decide(im, &r, local);
 	if (what == UNCHANGED) {
@@ -506,7 +521,9 @@ void imp_merge_record(importer *im)
 		im->rep->kept_local++;
 	} else if (what == TAKE || what == TAKE_NEW_VERSION) {
 		diff_json(im, local, &r, &diff, false);
-		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, false, what == TAKE_NEW_VERSION, local)) {
+		/* a record moving to another TDP: the one it leaves is recounted too */
+		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, false, what == TAKE_NEW_VERSION, local) &&
+		    (!moves || imp_touch(im, local_tdp) >= 0)) {
 			im->rep->updated++;
 			audit(im, "import_update", table, id, tdp_id, gn_sb_str(&diff));
 		}

@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(n);
 	} else {
 		long reported = 0, faults = 0;
-		if (gn_check_run(db, count_fault, &reported, &faults, &err) != GN_OK || faults || reported)
+		if (gn_check_run(db, &census.coverage, count_fault, &reported, &faults, &err) != GN_OK || faults || reported)
 			abort(); /* an accepted file left the database wrong */
 	}
 	gn_census_free(&census);

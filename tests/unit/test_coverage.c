@@ -9,6 +9,10 @@
 #include "gonha/interchange/todo_sheet.h"
 
 #include "gonha/domain/privacy.h"
+#include "gonha/domain/check.h"
+#include "gonha/domain/demo.h"
+#include "gonha/forms/census.h"
+#include "gonha/interchange/exchange.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -511,7 +515,350 @@ static void writes_the_to_do_list(void)
 	teardown();
 }
 
+/* ---- counters kept by the work that changes them -------------------------
+ * Two PCs with the same demo ward (the shipped questionnaire and its
+ * indicators): one edits, the other merges its file. Each time the kept
+ * counters must be what a fresh count gives, and TDPs the work did not
+ * touch must keep their counters as they were: one of them is put off by
+ * 7 on purpose beforehand, and must stay off (a recount of the whole ward
+ * would have mended it), so that gonha check still finds it. */
+
+typedef struct pc {
+	gn_ctx ctx;
+	gn_census census;
+} pc;
+
+static void pc_open(pc *p, sqlite3 *from)
+{
+	gn_err err = { 0 };
+	gn_form_problems problems = { 0 };
+	memset(p, 0, sizeof *p);
+	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	if (gn_db_open_memory(&p->ctx.db, &err) != GN_OK)
+		exit(2);
+	if (from) {
+		sqlite3_backup *copy = sqlite3_backup_init(p->ctx.db, "main", from, "main");
+		if (!copy || sqlite3_backup_step(copy, -1) != SQLITE_DONE || sqlite3_backup_finish(copy) != SQLITE_OK)
+			exit(2);
+	} else {
+		gn_demo_options opt;
+		gn_demo_defaults(&opt);
+		opt.tdps = 4;
+		opt.households = 12;
+		opt.seed = 11;
+		if (gn_demo_build(p->ctx.db, &opt, NULL, NULL, &err) != GN_OK)
+			exit(2);
+	}
+	if (gn_census_load(p->ctx.db, NULL, &p->census, &problems, &err) != GN_OK ||
+	    gn_sign_in(&p->ctx, "admin", GN_DEMO_PASSWORD, &err) != GN_OK) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		exit(2);
+	}
+	gn_form_problems_free(&problems);
+	p->ctx.coverage = &p->census.coverage;
+}
+
+static void pc_close(pc *p)
+{
+	gn_census_free(&p->census);
+	gn_db_close(p->ctx.db);
+}
+
+static long long one_number(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static char *one_text(sqlite3 *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st = NULL;
+	char *out = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (arg)
+			sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			out = strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* The TDPs (by code) whose kept sums differ from a fresh count written
+ * plainly here, one correlated count per (TDP, bit): "01 04 " */
+static char *tdps_off(sqlite3 *db)
+{
+	char *s = one_text(db, "SELECT coalesce(group_concat(code || ' ', ''), '') FROM (SELECT DISTINCT t.code FROM "
+	                   "tdp_indicator c JOIN tdp t ON t.id = c.tdp_id WHERE (c.den, c.num) IS NOT ("
+	                   "SELECT count(*) FILTER (WHERE (p.ind_pop >> c.bit) & 1), count(*) FILTER (WHERE "
+	                   "(p.ind_num >> c.bit) & 1) FROM person p WHERE p.tdp_id = c.tdp_id AND p.deleted = 0) ORDER BY t.code)",
+	                   NULL);
+	return s ? s : strdup("?");
+}
+
+/* Live persons whose kept bits are not those their answers give today. */
+static long long persons_off(pc *p)
+{
+	char *sql = sqlite3_mprintf("SELECT count(*) FROM person WHERE deleted = 0 AND (ind_pop, ind_num) IS NOT ((%s), (%s))",
+	                            p->census.coverage.pop_sql, p->census.coverage.num_sql);
+	long long n = one_number(p->ctx.db, sql);
+	sqlite3_free(sql);
+	return n;
+}
+
+/* A TDP's kept sums as one string, to see that they did not move. */
+static char *sums_of(sqlite3 *db, const char *code)
+{
+	char *s = one_text(db, "SELECT group_concat(bit || ':' || den || '/' || num, ' ') FROM (SELECT c.bit, c.den, c.num "
+	                   "FROM tdp_indicator c JOIN tdp t ON t.id = c.tdp_id WHERE t.code = ?1 ORDER BY c.bit)", code);
+	return s ? s : strdup("?");
+}
+
+static void put_off(sqlite3 *db, const char *code)
+{
+	char *sql = sqlite3_mprintf("UPDATE tdp_indicator SET num = num + 7 WHERE bit = 0 AND tdp_id = "
+	                            "(SELECT id FROM tdp WHERE code = %Q)", code);
+	gn_err err = { 0 };
+	CHECK_OK(gn_db_exec(db, sql, &err));
+	sqlite3_free(sql);
+}
+
+/* The households of TDP `code`, in walking order. */
+static size_t households_of(sqlite3 *db, const char *code, char ids[][37], size_t max)
+{
+	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	sqlite3_prepare_v2(db, "SELECT h.id FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE t.code = ?1 AND "
+	                   "h.deleted = 0 AND EXISTS (SELECT 1 FROM person p WHERE p.household_id = h.id AND p.deleted = 0) "
+	                   "ORDER BY h.walk_order", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(ids[n++], 37, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Every member of a household given these answers (a save, as the form
+ * screen does it). */
+static void edit_household(pc *p, const char *household_id, const char *answers)
+{
+	gn_err err = { 0 };
+	gn_household hh;
+	REQUIRE(gn_household_load(&p->ctx, household_id, &hh, &err) == GN_OK);
+	for (size_t i = 0; i < hh.n_members; i++) {
+		free(hh.members[i].answers);
+		hh.members[i].answers = strdup(answers);
+	}
+	CHECK_OK(gn_household_save(&p->ctx, &hh, &err));
+	gn_household_free(&hh);
+}
+
+static char *export_of(pc *p, gn_ex_what what)
+{
+	gn_err err = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	gn_export_options opt = { .what = what, .plain = true, .with_ids = true };
+	long rows = 0;
+	CHECK_OK(gn_export_stream(&p->ctx, &p->census, &opt, f, &rows, &err));
+	fclose(f);
+	return buf;
+}
+
+static void import_into(pc *p, const char *csv)
+{
+	gn_err err = { 0 };
+	gn_import_report rep;
+	gn_status st = gn_import_buffer(&p->ctx, &p->census, csv, strlen(csv), NULL, &rep, &err);
+	if (st != GN_OK)
+		fprintf(stderr, "  import: %s %s\n", err.msg, rep.n_problems ? rep.problems[0].msg : "");
+	CHECK_OK(st);
+	gn_import_report_free(&rep);
+}
+
+#define SKILLED "{\"group\":\"resident\",\"smartphone\":\"yes\",\"digital_safety\":\"yes\",\"online_services\":\"yes\"," \
+                "\"vneid_level\":\"level2\",\"vneid_confirmed\":\"yes\",\"bank_account\":\"yes\"}"
+#define UNSKILLED "{\"group\":\"resident\",\"smartphone\":\"no\",\"vneid_level\":\"none\",\"bank_account\":\"no\"}"
+
+static void merge_recounts_only_what_it_touched(void)
+{
+	pc a, b;
+	pc_open(&a, NULL);
+	pc_open(&b, a.ctx.db);
+	char ids[8][37];
+	/* on PC b: TDP 01's first three households edited, one more in 02 */
+	REQUIRE(households_of(b.ctx.db, "01", ids, 3) == 3);
+	edit_household(&b, ids[0], SKILLED);
+	edit_household(&b, ids[1], UNSKILLED);
+	edit_household(&b, ids[2], SKILLED);
+	gn_household hh = { 0 };
+	char *tdp02 = one_text(b.ctx.db, "SELECT id FROM tdp WHERE code = '02'", NULL);
+	REQUIRE(tdp02 != NULL);
+	snprintf(hh.tdp_id, sizeof hh.tdp_id, "%s", tdp02);
+	free(tdp02);
+	hh.house_no = strdup("99");
+	hh.street = strdup("Hoàng Văn Thụ");
+	gn_person *m = gn_household_add_member(&hh);
+	m->full_name = strdup("Lê Thị Mới");
+	m->birth_year = 1988;
+	snprintf(m->sex, sizeof m->sex, "female");
+	snprintf(m->relation, sizeof m->relation, "head");
+	m->answers = strdup(SKILLED);
+	gn_err err = { 0 };
+	CHECK_OK(gn_household_save(&b.ctx, &hh, &err));
+	gn_household_free(&hh);
+	char *households = export_of(&b, GN_EX_HOUSEHOLDS), *persons = export_of(&b, GN_EX_PERSONS);
+
+	/* on PC a: TDP 04 put off beforehand; then b's files merged */
+	put_off(a.ctx.db, "04");
+	char *before01 = sums_of(a.ctx.db, "01"), *before03 = sums_of(a.ctx.db, "03"), *before04 = sums_of(a.ctx.db, "04");
+	char *off = tdps_off(a.ctx.db);
+	CHECK_STR(off, "04 ");
+	free(off);
+	import_into(&a, households);
+	import_into(&a, persons);
+	CHECK_EQ_INT(one_number(a.ctx.db, "SELECT count(*) FROM person WHERE full_name = 'Lê Thị Mới'"), 1);
+	off = tdps_off(a.ctx.db);
+	CHECK_STR(off, "04 "); /* 01 and 02 exactly a fresh count; 04 not recounted */
+	free(off);
+	CHECK_EQ_INT(persons_off(&a), 0);
+	char *after03 = sums_of(a.ctx.db, "03"), *after04 = sums_of(a.ctx.db, "04");
+	CHECK_STR(after03, before03);
+	CHECK_STR(after04, before04);
+	/* the same numbers as the whole ward counted afresh (04 mended by it) */
+	char *after01 = sums_of(a.ctx.db, "01"), *after02 = sums_of(a.ctx.db, "02");
+	CHECK_OK(gn_db_begin(a.ctx.db, &err));
+	CHECK_OK(gn_cov_recount(a.ctx.db, &err));
+	CHECK_OK(gn_db_commit(a.ctx.db, &err));
+	char *fresh01 = sums_of(a.ctx.db, "01"), *fresh02 = sums_of(a.ctx.db, "02");
+	CHECK(strcmp(after01, before01) != 0); /* the edits counted */
+	CHECK_STR(after01, fresh01);
+	CHECK_STR(after02, fresh02);
+	off = tdps_off(a.ctx.db);
+	CHECK_STR(off, "");
+	free(off);
+
+	/* a household list: new households with their heads, into 03 only */
+	put_off(a.ctx.db, "04");
+	free(before04);
+	before04 = sums_of(a.ctx.db, "04");
+	import_into(&a, "tdp_code,street,head_name\n03,Phan Đình Phùng,Trần Văn Lập\n");
+	off = tdps_off(a.ctx.db);
+	CHECK_STR(off, "04 ");
+	free(off);
+	CHECK_EQ_INT(persons_off(&a), 0);
+	free(after04);
+	after04 = sums_of(a.ctx.db, "04");
+	CHECK_STR(after04, before04);
+
+	free(households); free(persons);
+	free(before01); free(before03); free(before04); free(after03); free(after04);
+	free(after01); free(after02); free(fresh01); free(fresh02);
+	pc_close(&b);
+	pc_close(&a);
+}
+
+/* A person changed on both PCs is a conflict; taking the incoming version
+ * recounts that person's TDP alone. */
+static void resolved_conflict_recounts_its_tdp(void)
+{
+	pc a, b;
+	pc_open(&a, NULL);
+	pc_open(&b, a.ctx.db);
+	char ids[1][37];
+	REQUIRE(households_of(a.ctx.db, "02", ids, 1) == 1);
+	edit_household(&a, ids[0], UNSKILLED);
+	edit_household(&b, ids[0], SKILLED);
+	char *persons = export_of(&b, GN_EX_PERSONS);
+	import_into(&a, persons);
+	long long id = one_number(a.ctx.db, "SELECT min(id) FROM merge_conflict WHERE resolved_at IS NULL AND "
+	                          "table_name = 'person'");
+	REQUIRE(id > 0);
+	char *off = tdps_off(a.ctx.db);
+	CHECK_STR(off, "");
+	free(off);
+	put_off(a.ctx.db, "04");
+	char *before04 = sums_of(a.ctx.db, "04"), *before02 = sums_of(a.ctx.db, "02");
+	gn_err err = { 0 };
+	CHECK_OK(gn_conflict_resolve(&a.ctx, &a.census, (long)id, true, &err));
+	char *after02 = sums_of(a.ctx.db, "02"), *after04 = sums_of(a.ctx.db, "04");
+	CHECK(strcmp(after02, before02) != 0); /* the skilled version counted */
+	CHECK_STR(after04, before04);
+	off = tdps_off(a.ctx.db);
+	CHECK_STR(off, "04 ");
+	free(off);
+	CHECK_EQ_INT(persons_off(&a), 0);
+	free(persons); free(before04); free(before02); free(after02); free(after04);
+	pc_close(&b);
+	pc_close(&a);
+}
+
+typedef struct problems_seen {
+	char tables[512];
+	long n;
+} problems_seen;
+
+static void note_problem(void *arg, const char *rule, const char *table, const char *id, const char *detail)
+{
+	problems_seen *s = arg;
+	(void)id;
+	(void)detail;
+	if (strcmp(rule, GN_RULE_COUNTERS) == 0 && strlen(s->tables) + strlen(table) + 2 < sizeof s->tables) {
+		strcat(s->tables, table);
+		strcat(s->tables, " ");
+	}
+	s->n++;
+}
+
+/* gonha check finds a person whose kept bits are not their answers' (even
+ * with the sums moved along by the triggers, so they agree with the bits),
+ * and a kept sum that is not a fresh count. */
+static void check_finds_wrong_bits_and_wrong_sums(void)
+{
+	pc a;
+	pc_open(&a, NULL);
+	gn_err err = { 0 };
+	problems_seen saw = { "", 0 };
+	long problems = -1;
+	CHECK_OK(gn_check_run(a.ctx.db, &a.census.coverage, note_problem, &saw, &problems, &err));
+	CHECK_EQ_INT(problems, 0);
+	/* a wrong incremental update: one person's bits, the triggers on */
+	CHECK_OK(gn_db_exec(a.ctx.db, "UPDATE person SET ind_num = 0 WHERE rowid = (SELECT min(rowid) FROM person "
+	                    "WHERE deleted = 0 AND ind_num <> 0)", &err));
+	char *off = tdps_off(a.ctx.db);
+	CHECK_STR(off, ""); /* the sums agree with the bits ... */
+	free(off);
+	CHECK_OK(gn_check_run(a.ctx.db, &a.census.coverage, note_problem, &saw, &problems, &err));
+	CHECK_STR(saw.tables, "person "); /* ... and the bits not with the answers */
+	CHECK_EQ_INT(problems, 1);
+	/* without the indicators, only the sums can be compared */
+	saw = (problems_seen){ "", 0 };
+	CHECK_OK(gn_check_run(a.ctx.db, NULL, note_problem, &saw, &problems, &err));
+	CHECK_EQ_INT(problems, 0);
+	/* the bits mended, a sum put off */
+	CHECK_OK(gn_db_exec(a.ctx.db, "DELETE FROM meta WHERE key = 'coverage_signature'", &err));
+	CHECK_OK(gn_cov_sync(a.ctx.db, &a.census.coverage, &err));
+	put_off(a.ctx.db, "03");
+	saw = (problems_seen){ "", 0 };
+	CHECK_OK(gn_check_run(a.ctx.db, &a.census.coverage, note_problem, &saw, &problems, &err));
+	CHECK_STR(saw.tables, "tdp_indicator ");
+	CHECK_EQ_INT(problems, 1);
+	/* a (TDP, bit) with no kept row at all is found too */
+	CHECK_OK(gn_db_exec(a.ctx.db, "DELETE FROM tdp_indicator WHERE bit = 1 AND tdp_id = (SELECT id FROM tdp WHERE code = '01')",
+	                    &err));
+	saw = (problems_seen){ "", 0 };
+	CHECK_OK(gn_check_run(a.ctx.db, &a.census.coverage, note_problem, &saw, &problems, &err));
+	CHECK_STR(saw.tables, "tdp_indicator tdp_indicator ");
+	pc_close(&a);
+}
+
 GN_TESTS(T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
          T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
          T(recomputes_when_the_year_turns), T(sums_counted_elsewhere_are_added), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
-         T(missing_people_in_walking_order))
+         T(missing_people_in_walking_order), T(merge_recounts_only_what_it_touched),
+         T(resolved_conflict_recounts_its_tdp), T(check_finds_wrong_bits_and_wrong_sums))

@@ -147,7 +147,7 @@ static void no_report(void *arg, const char *rule, const char *table, const char
 static gn_status op_check(gn_err *err)
 {
 	long problems = 0;
-	return gn_check_run(ctx.db, no_report, NULL, &problems, err);
+	return gn_check_run(ctx.db, &census.coverage, no_report, NULL, &problems, err);
 }
 
 static gn_status op_import(gn_err *err)
@@ -213,7 +213,7 @@ static void each_op_reports(const char *injector, void (*inject)(void), void (*c
 		/* and nothing was left half-done: the file is whole and consistent */
 		gn_err e = { 0 };
 		long problems = -1;
-		CHECK(gn_check_run(ctx.db, no_report, NULL, &problems, &e) == GN_OK && problems == 0);
+		CHECK(gn_check_run(ctx.db, &census.coverage, no_report, NULL, &problems, &e) == GN_OK && problems == 0);
 		CHECK(sqlite3_get_autocommit(ctx.db));
 		teardown();
 	}

@@ -27,9 +27,14 @@ typedef struct sqlite3 sqlite3;
 typedef void (*gn_check_report_fn)(void *arg, const char *rule, const char *table,
                                    const char *record_id, const char *detail);
 
+typedef struct gn_cov_set gn_cov_set;
+
 /* Runs every rule; calls report for each problem; *problems gets the count.
+ * coverage: the indicators the counters are kept for (synced with
+ * gn_cov_sync), so each person's kept bits are compared with the bits
+ * computed again from the answers; NULL leaves that comparison out.
  * Returns GN_OK when the checks could run (even if they found problems). */
-gn_status gn_check_run(sqlite3 *db, gn_check_report_fn report, void *arg, long *problems,
-                       gn_err *err);
+gn_status gn_check_run(sqlite3 *db, const gn_cov_set *coverage, gn_check_report_fn report, void *arg,
+                       long *problems, gn_err *err);
 
 #endif

@@ -64,16 +64,18 @@ bool gn_cov_target(const gn_cov_def *def, int year, double *pct);
  * and every TDP's sums in one transaction. */
 gn_status gn_cov_sync(sqlite3 *db, gn_cov_set *set, gn_err *err);
 
-/* Recomputes the bits of one household's persons (inside the caller's
- * transaction); the triggers move the sums. */
-/* The bits of every person matching `where` (SQL over person), then every
- * TDP's sums recounted; for imports of many rows. Inside the caller's
- * transaction. */
-gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *where, gn_err *err);
+/* The bits of every person matching `where` (SQL over person, which the
+ * planner should answer from an index), then the sums of only the TDPs
+ * touched recounted in one grouped pass: those of the persons matched and
+ * the n_tdps named (where people left, or whose other records changed).
+ * Every other TDP's sums are left as they are. For imports of many rows
+ * and resolved conflicts; inside the caller's transaction. */
+gn_status gn_cov_update_many(sqlite3 *db, const gn_cov_set *set, const char *where, const char (*tdp_ids)[37],
+                             size_t n_tdps, gn_err *err);
 
-/* Every TDP's sums recounted from the persons' bits, and the per-row
- * triggers resumed (meta 'counters_paused' removed). Inside the caller's
- * transaction. */
+/* Every TDP's sums recounted from the persons' bits in one grouped pass,
+ * and the per-row triggers resumed (meta 'counters_paused' removed).
+ * Inside the caller's transaction. */
 gn_status gn_cov_recount(sqlite3 *db, gn_err *err);
 
 /* Adds counts already known (by whoever wrote the persons with the per-row
@@ -86,6 +88,8 @@ gn_status gn_cov_add_sums(sqlite3 *db, const char *tdp_id, const long long *den,
  * recount: the caller has added every sum. */
 gn_status gn_cov_resume(sqlite3 *db, gn_err *err);
 
+/* Recomputes the bits of one household's persons (inside the caller's
+ * transaction); the triggers move the sums. */
 gn_status gn_cov_update_household(sqlite3 *db, const gn_cov_set *set, const char *household_id,
                                   gn_err *err);
 
