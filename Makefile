@@ -13,7 +13,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat
+PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat cairo pangocairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -25,12 +25,15 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
 LIBS      = $(PKG_LIBS) -lcsv -lunistring -lm
 
 # Debian packages: build, tests (pty + terminal emulator; USB-stick
-# filesystems in image files: vfat, exFAT, also through FUSE), run and bench.
+# filesystems in image files: vfat, exFAT, also through FUSE), run and bench;
+# the printed sheets (cairo + pango, the font they embed, and poppler-utils,
+# whose pdftotext, pdffonts and pdftoppm the tests read them with).
 DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                libcsv-dev libunistring-dev libsodium-dev uuid-dev gettext \
                libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time \
                dosfstools exfatprogs fusefat exfat-fuse \
-               libxlsxwriter-dev libzip-dev libexpat1-dev
+               libxlsxwriter-dev libzip-dev libexpat1-dev \
+               libcairo2-dev libpango1.0-dev fonts-liberation2 poppler-utils
 
 # Only for `make check-office` (298 MB installed): not a build dependency.
 OFFICE_PACKAGES = libreoffice-calc-nogui
@@ -117,7 +120,7 @@ check: deps
 	$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan CFLAGS="$(SAN_FLAGS)" check-fast
 
 check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
-	@ASAN_OPTIONS=detect_leaks=1 GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh $(UNIT_BIN) $(E2E_BIN) tests/i18n/test_catalog.sh
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh $(UNIT_BIN) $(E2E_BIN) tests/i18n/test_catalog.sh
 
 # LibreOffice Calc round trips and Excel-shaped files, imported back
 # (tests/office/run.sh; docs/testing.md). Not part of `make check`.

@@ -274,3 +274,92 @@ bool gn_e2e_has(const char *text, const char *want)
 	fprintf(stderr, "  expected \"%s\" in:\n%s\n", want, text);
 	return false;
 }
+
+/* The output of a shell command, malloc'd (NULL when it failed). */
+static char *command_output(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (len + 4096 > cap) {
+			char *bigger = realloc(buf, cap * 2);
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		size_t n = fread(buf + len, 1, cap - len - 1, p);
+		if (n == 0)
+			break;
+		len += n;
+	}
+	int status = pclose(p);
+	if (buf)
+		buf[len] = '\0';
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+char *gn_e2e_pdf_text(const char *name)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "pdftotext -layout -enc UTF-8 '%s' - 2>/dev/null", gn_e2e_path(name));
+	return command_output(cmd);
+}
+
+int gn_e2e_pdf_fonts(const char *name, const char *family)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "pdffonts '%s' 2>/dev/null", gn_e2e_path(name));
+	char *out = command_output(cmd);
+	if (!out)
+		return -1;
+	/* name type... emb sub uni object ID: after the two header lines */
+	int n = 0;
+	bool bad = false;
+	char *save = NULL;
+	int lineno = 0;
+	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (lineno++ < 2)
+			continue;
+		char font[256] = "";
+		sscanf(l, "%255s", font);
+		const char *plus = strchr(font, '+'); /* ABCDEF+LiberationSans: a subset */
+		const char *fam = plus ? plus + 1 : font;
+		/* emb is the third field from the right of "emb sub uni object ID" */
+		char emb[8] = "";
+		char *f[16];
+		int k = 0;
+		for (char *w = strtok(l, " "); w && k < 16; w = strtok(NULL, " "))
+			f[k++] = w;
+		if (k >= 5)
+			snprintf(emb, sizeof emb, "%s", f[k - 5]);
+		if (strncmp(fam, family, strlen(family)) != 0 || strcmp(emb, "yes") != 0) {
+			fprintf(stderr, "  font %s (embedded: %s) is not %s, embedded\n", font, emb, family);
+			bad = true;
+		}
+		n++;
+	}
+	free(out);
+	return bad ? -1 : n;
+}
+
+int gn_e2e_pdf_pages(const char *name, const char *png_prefix)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "pdftoppm -png -r 70 '%s' '%s' 2>/dev/null && ls '%s'-*.png 2>/dev/null | wc -l",
+	         gn_e2e_path(name), png_prefix, png_prefix);
+	char *out = command_output(cmd);
+	int n = out ? atoi(out) : -1;
+	free(out);
+	return n;
+}

@@ -45,6 +45,16 @@ int gn_e2e_cccds(const char *db, char (*ids)[13], int max);
 /* How many times needle occurs in the bytes of the file (-1: no file). */
 int gn_e2e_occurrences(const char *name, const char *needle);
 
+/* A PDF of the test folder read back with poppler-utils: its text laid
+ * out as on the page (pdftotext -layout; malloc'd, NULL when it cannot be
+ * read); the number of its fonts when every one is family (a subset
+ * "ABCDEF+LiberationSans-Bold" counts) and embedded, else -1 (and says
+ * which); its pages drawn as PNG files png_prefix-N.png (pdftoppm), how
+ * many (-1 when it failed). */
+char *gn_e2e_pdf_text(const char *name);
+int gn_e2e_pdf_fonts(const char *name, const char *family);
+int gn_e2e_pdf_pages(const char *name, const char *png_prefix);
+
 /* A CSV file as cells. */
 typedef struct gn_csv_table {
 	char **cells;    /* row-major, owned */

@@ -5,6 +5,8 @@
 #include "gonha/storage/db.h"
 #include "gonha/interchange/exchange.h"
 #include "gonha/domain/household_list.h"
+#include "gonha/domain/household.h"
+#include "gonha/text/text.h"
 #include "gonha/core/i18n.h"
 #include "gonha/interchange/xlsx.h"
 #include "gonha/domain/backup.h"
@@ -275,15 +277,64 @@ int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv)
 
 /* gonha list: a TDP's households in walking order, through the same domain
  * call as the TDP screen (scope checked there). */
+/* The list for people: a line per household in walking order, columns
+ * aligned by display width (the alley, or the street where there is none;
+ * the visit in words). */
+static const char *list_cell(const gn_hh_row *r, int col, char *buf, size_t size)
+{
+	switch (col) {
+	case 0: return r->house_no;
+	case 1: return r->alley[0] ? r->alley : r->street;
+	case 2: return r->head_name[0] ? r->head_name : "—";
+	case 3: return gn_visit_status_label(r->visit_status);
+	default: snprintf(buf, size, "%d", r->n_members); return buf;
+	}
+}
+
+static void print_list_text(const gn_hh_row *rows, size_t n)
+{
+	const char *head[] = { _("House"), _("Alley"), _("Head of household"), _("Visit"), _("People") };
+	enum { COLS = sizeof head / sizeof *head };
+	int width[COLS];
+	char buf[32];
+	for (int c = 0; c < COLS; c++)
+		width[c] = gn_text_width(head[c]);
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < COLS; c++) {
+			int w = gn_text_width(list_cell(&rows[i], c, buf, sizeof buf));
+			if (w > width[c])
+				width[c] = w;
+		}
+	int nw = snprintf(buf, sizeof buf, "%zu", n);
+	for (size_t i = 0; i <= n; i++) {
+		if (i == 0)
+			gn_cli_print(stdout, "%*s", nw, "#");
+		else
+			gn_cli_print(stdout, "%*zu", nw, i);
+		for (int c = 0; c < COLS; c++) {
+			const char *t = i == 0 ? head[c] : list_cell(&rows[i - 1], c, buf, sizeof buf);
+			int pad = width[c] - gn_text_width(t);
+			if (c == COLS - 1) /* a number, to the right */
+				gn_cli_print(stdout, "  %*s%s", pad, "", t);
+			else
+				gn_cli_print(stdout, "  %s%*s", t, pad, "");
+		}
+		fputc('\n', stdout);
+	}
+	gn_cli_print(stdout, ngettext("%zu household\n", "%zu households\n", (unsigned long)n), n);
+}
+
 int gn_cmd_list(gn_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },     { "tdp", required_argument, NULL, 't' },
 		{ "filter", required_argument, NULL, 'f' }, { "search", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db_opt = NULL, *code = NULL, *query = NULL;
 	gn_hh_filter filter = GN_HH_ALL;
+	bool tsv = false;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -298,12 +349,17 @@ int gn_cmd_list(gn_cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "needs_help") == 0) filter = GN_HH_NEEDS_HELP;
 			else return gn_cli_usage(_("--filter takes all, not_visited, revisit or needs_help"));
 			break;
+		case 'F':
+			if (strcmp(optarg, "text") == 0) tsv = false;
+			else if (strcmp(optarg, "tsv") == 0) tsv = true;
+			else return gn_cli_usage(_("--format takes text or tsv"));
+			break;
 		default:
 			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
 		}
 	}
 	if (!code || optind < argc)
-		return gn_cli_usage(_("usage: gonha list --tdp CODE [--filter F] [--search TEXT]"));
+		return gn_cli_usage(_("usage: gonha list --tdp CODE [--filter F] [--search TEXT] [--format text|tsv]"));
 	gn_ctx ctx;
 	int rc = gn_cli_open_signed_in(cli, db_opt, 0, &ctx);
 	if (rc)
@@ -329,10 +385,12 @@ int gn_cmd_list(gn_cli *cli, int argc, char **argv)
 		rc = gn_cli_fail(&err);
 	} else if (gn_hh_list(&ctx, tdp_id, filter, query, 0, (size_t)-1 / 2, &rows, &n, &err) != GN_OK) {
 		rc = gn_cli_fail(&err);
-	} else {
+	} else if (tsv) {
 		for (size_t i = 0; i < n; i++)
 			gn_cli_print(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", rows[i].id, rows[i].house_no, rows[i].alley, rows[i].street,
 			       rows[i].visit_status, rows[i].head_name, rows[i].n_members);
+	} else {
+		print_list_text(rows, n);
 	}
 	free(rows);
 	gn_db_close(ctx.db);

@@ -20,8 +20,13 @@ static const gn_command commands[] = {
 	  N_("CSV for Excel (UTF-8 with BOM, CRLF) or, with --format xlsx or a FILE.xlsx, a workbook whose IDs, CCCD and phone numbers stay text; --plain without BOM and with LF; CCCD masked unless a ward officer asks --with-ids") },
 	{ "import", gn_cmd_import, "import FILE --db FILE [--dry-run]",
 	  N_("merge a gonha export (CSV or XLSX) from another PC by record id, or add a TDP's household list; all or nothing") },
-	{ "list", gn_cmd_list, "list --db FILE --tdp CODE [--filter all|not_visited|revisit|needs_help] [--search TEXT]",
-	  N_("a TDP's households in walking order: id, house, alley, street, visit, head, members") },
+	{ "list", gn_cmd_list, "list --db FILE --tdp CODE [--filter all|not_visited|revisit|needs_help] [--search TEXT] [--format text|tsv]",
+	  N_("a TDP's households in walking order: house, alley, head, visit, members in columns; --format tsv: "
+	     "tab-separated with each household's id first, for scripts") },
+	{ "sheet", gn_cmd_sheet, "sheet walk|revisit|missing --db FILE [--tdp CODE] [--alley A] [--indicator I] [--out FILE.pdf]",
+	  N_("paper for the round as a PDF for A4: the walk sheet of a TDP or one alley (blank columns for the outcome "
+	     "at each door), the households to visit again, or the people not yet counted in an indicator; without "
+	     "--out, into $GONHA_EXPORT_DIR or the database's folder") },
 	{ "conflicts", gn_cmd_conflicts, "conflicts [resolve N --keep local|incoming]",
 	  N_("records changed on two PCs: list them, or keep one version (ward officer)") },
 	{ "form", gn_cmd_form, "form check DIR",

@@ -39,6 +39,16 @@ bool gn_visit_status_known(const char *s)
 	return s && is_one_of(s, visit_statuses);
 }
 
+const char *gn_visit_status_label(const char *s)
+{
+	if (!s || !*s || strcmp(s, GN_VISIT_NOT_VISITED) == 0) return _("not visited");
+	if (strcmp(s, GN_VISIT_DONE) == 0) return _("visited");
+	if (strcmp(s, GN_VISIT_REVISIT) == 0) return _("revisit");
+	if (strcmp(s, GN_VISIT_REFUSED) == 0) return _("refused");
+	if (strcmp(s, GN_VISIT_MOVED) == 0) return _("moved away");
+	return s;
+}
+
 bool gn_relation_known(const char *s)
 {
 	return s && is_one_of(s, relations);

@@ -73,6 +73,20 @@ static gn_status fold_query(const char *query, char **folded, bool *digits, gn_e
 	return GN_OK;
 }
 
+/* A list's columns (gn_hh_row), read by read_rows. */
+#define LIST_SELECT \
+	"SELECT h.id, h.walk_order, h.house_no, h.alley, h.street, h.visit_status, " \
+	"(SELECT p.full_name FROM person p WHERE p.household_id = h.id AND p.deleted = 0 " \
+	" AND p.relation = 'head' ORDER BY p.position LIMIT 1), " \
+	"(SELECT count(*) FROM person p WHERE p.household_id = h.id AND p.deleted = 0), " \
+	NEEDS_HELP_SQL ", " \
+	"CASE WHEN ?2 IS NULL THEN NULL ELSE (SELECT p.full_name FROM person p " \
+	" WHERE p.household_id = h.id AND p.deleted = 0 AND p.relation IS NOT 'head' " \
+	" AND instr(' ' || p.name_key, ' ' || ?2) > 0 ORDER BY p.position LIMIT 1) END, " \
+	"h.visit_date"
+
+static gn_status read_rows(gn_ctx *ctx, sqlite3_stmt *st, size_t limit, gn_hh_row **out, size_t *n, gn_err *err);
+
 static gn_status prepare_list(gn_ctx *ctx, const char *select, const char *tail, const char *tdp_id,
                               gn_hh_filter filter, const char *query, sqlite3_stmt **out, gn_err *err)
 {
@@ -123,20 +137,63 @@ gn_status gn_hh_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const
 	*n = 0;
 	if (limit == 0)
 		return GN_OK;
-	rc = prepare_list(ctx,
-	                  "SELECT h.id, h.walk_order, h.house_no, h.alley, h.street, h.visit_status, "
-	                  "(SELECT p.full_name FROM person p WHERE p.household_id = h.id AND p.deleted = 0 "
-	                  " AND p.relation = 'head' ORDER BY p.position LIMIT 1), "
-	                  "(SELECT count(*) FROM person p WHERE p.household_id = h.id AND p.deleted = 0), "
-	                  NEEDS_HELP_SQL ", "
-	                  "CASE WHEN ?2 IS NULL THEN NULL ELSE (SELECT p.full_name FROM person p "
-	                  " WHERE p.household_id = h.id AND p.deleted = 0 AND p.relation IS NOT 'head' "
-	                  " AND instr(' ' || p.name_key, ' ' || ?2) > 0 ORDER BY p.position LIMIT 1) END",
-	                  " ORDER BY h.walk_order, h.id LIMIT ?4 OFFSET ?5", tdp_id, filter, query, &st, err);
+	rc = prepare_list(ctx, LIST_SELECT, " ORDER BY h.walk_order, h.id LIMIT ?4 OFFSET ?5", tdp_id, filter, query,
+	                  &st, err);
 	if (rc != GN_OK)
 		goto out;
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)limit);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)offset);
+	rc = read_rows(ctx, st, limit, &list, &len, err);
+	if (rc != GN_OK)
+		goto out;
+	*rows = list;
+	*n = len;
+	list = NULL;
+out:
+	sqlite3_finalize(st);
+	free(list);
+	return rc;
+}
+
+gn_status gn_hh_sheet_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *alley,
+                           gn_hh_row **rows, size_t *n, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_hh_row *list = NULL;
+	size_t len = 0;
+	char *folded = NULL;
+	*rows = NULL;
+	*n = 0;
+	if (alley && *alley && gn_text_fold(alley, &folded) != GN_OK)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	/* the alley as the list shows it, whatever the accents typed */
+	gn_status rc = prepare_list(ctx, LIST_SELECT, " AND (?6 IS NULL OR gn_fold(h.alley) = ?6) ORDER BY h.walk_order, h.id",
+	                            tdp_id, filter, NULL, &st, err);
+	if (rc != GN_OK)
+		goto out;
+	if (folded)
+		sqlite3_bind_text(st, 6, folded, -1, SQLITE_TRANSIENT);
+	if ((rc = read_rows(ctx, st, (size_t)-1 / 2, &list, &len, err)) != GN_OK)
+		goto out;
+	*rows = list;
+	*n = len;
+	list = NULL;
+out:
+	sqlite3_finalize(st);
+	free(list);
+	free(folded);
+	return rc;
+}
+
+/* The rows of a statement prepared with LIST_SELECT (limit: the most it
+ * can give, for the first allocation). */
+static gn_status read_rows(gn_ctx *ctx, sqlite3_stmt *st, size_t limit, gn_hh_row **out, size_t *n, gn_err *err)
+{
+	gn_status rc = GN_OK;
+	gn_hh_row *list = NULL;
+	size_t len = 0;
+	*out = NULL;
+	*n = 0;
 	list = calloc(limit < 1024 ? limit : 1024, sizeof *list);
 	size_t cap = limit < 1024 ? limit : 1024;
 	if (!list) {
@@ -166,16 +223,16 @@ gn_status gn_hh_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const
 		r->n_members = sqlite3_column_int(st, 7);
 		r->needs_help = sqlite3_column_int(st, 8) != 0;
 		gn_db_col_copy(st, 9, r->match_name, sizeof r->match_name);
+		gn_db_col_copy(st, 10, r->visit_date, sizeof r->visit_date);
 	}
 	if (step != SQLITE_DONE) {
 		rc = gn_db_fail(ctx->db, err, "household");
 		goto out;
 	}
-	*rows = list;
+	*out = list;
 	*n = len;
 	list = NULL;
 out:
-	sqlite3_finalize(st);
 	free(list);
 	return rc;
 }

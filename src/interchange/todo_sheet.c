@@ -141,7 +141,7 @@ void gn_todo_lacks_text(const gn_form *form, const char *lacks, char *out, size_
 		out[size - 1] = '\0';
 }
 
-static const char *indicator_label(const gn_cov_def *d)
+const char *gn_todo_indicator_label(const gn_cov_def *d)
 {
 	const char *l = strcmp(gn_i18n_lang(), "vi") == 0 ? d->label_vi : d->label_en;
 	return l && *l ? l : d->name;
@@ -257,7 +257,7 @@ static void write_text(gn_ctx *ctx, const gn_cov_set *set, const gn_form *form, 
 	fprintf(f, "%s\n", ward ? ward : "");
 	free(ward);
 	fprintf(f, "%s\n", _("PEOPLE TO HELP (tech team's list)"));
-	wrapped(f, _("Indicator: "), indicator_label(d), 4, 80);
+	wrapped(f, _("Indicator: "), gn_todo_indicator_label(d), 4, 80);
 	if (list->tdp_id[0])
 		fprintf(f, "%s (%s)\n", list->tdp_name, list->tdp_code);
 	fprintf(f, _("As of %.10s, in walking order: %zu people\n"), now, list->n);

@@ -11,6 +11,7 @@
 #include "gonha/core/i18n.h"
 #include "gonha/text/text.h"
 #include "gonha/interchange/todo_sheet.h"
+#include "gonha/interchange/round_sheet.h"
 #include "gonha/domain/ward.h"
 
 #include <stdio.h>
@@ -554,6 +555,23 @@ static void missing_draw(ui_view *v)
 		ui_put(y0 + 1, 2, COLS - 4, _("Everybody in the population is counted: nobody to visit for this one."));
 }
 
+/* The list as a PDF to print (round_sheet.h). */
+static void missing_sheet(missing_view *m)
+{
+	ui_app *app = m->v.app;
+	gn_err err = { 0 };
+	char path[4096], dir[4096];
+	long n = 0;
+	gn_sheet_request rq = { .kind = GN_SHEET_MISSING, .tdp = m->tdp_id[0] ? m->tdp_id : NULL, .set = &app->cov,
+	                        .form = app->form, .indicator = m->indicator };
+	ui_output_dir(app, dir, sizeof dir);
+	if (gn_sheet_export(&app->ctx, &rq, dir, path, sizeof path, &n, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	ui_status(app, false, _("Sheet written (%zu people): %s"), (size_t)n, path);
+}
+
 static void missing_write(missing_view *m, gn_todo_format format)
 {
 	ui_app *app = m->v.app;
@@ -565,8 +583,7 @@ static void missing_write(missing_view *m, gn_todo_format format)
 		ui_status_err(app, &err);
 		return;
 	}
-	ui_status(app, false, format == GN_TODO_CSV ? _("Written (%zu people): %s") : _("Sheet written (%zu people): %s"),
-	          m->list.n, path);
+	ui_status(app, false, _("Written (%zu people): %s"), m->list.n, path);
 }
 
 static bool missing_key(ui_view *v, ui_action a, int key)
@@ -575,7 +592,7 @@ static bool missing_key(ui_view *v, ui_action a, int key)
 	(void)key;
 	switch (a) {
 	case UA_EXPORT_CSV: if (m->loaded) missing_write(m, GN_TODO_CSV); return true;
-	case UA_PRINT_SHEET: if (m->loaded) missing_write(m, GN_TODO_TEXT); return true;
+	case UA_PRINT_SHEET: if (m->loaded) missing_sheet(m); return true;
 	default:
 		return false;
 	}

@@ -7,6 +7,7 @@
 #include "gonha/text/text.h"
 #include "gonha/core/i18n.h"
 #include "gonha/domain/ward.h"
+#include "gonha/interchange/round_sheet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,24 @@ static void search_changed(tdp_view *t)
 	recount(t);
 }
 
+/* The paper for the round: the walk sheet, or the revisit list when the
+ * list shows revisits; the status line says where it went. */
+static void write_sheet(tdp_view *t)
+{
+	ui_app *app = t->v.app;
+	gn_err err = { 0 };
+	char dir[4096], path[4096];
+	long n = 0;
+	gn_sheet_request rq = { .kind = t->filter == GN_HH_REVISIT ? GN_SHEET_REVISIT : GN_SHEET_WALK, .tdp = t->tdp.id };
+	ui_output_dir(app, dir, sizeof dir);
+	if (gn_sheet_export(&app->ctx, &rq, dir, path, sizeof path, &n, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	ui_status(app, false, ngettext("Sheet written (%ld household): %s", "Sheet written (%ld households): %s",
+	                               (unsigned long)n), n, path);
+}
+
 static bool tdp_key(ui_view *v, ui_action a, int key)
 {
 	tdp_view *t = (tdp_view *)v;
@@ -305,6 +324,9 @@ static bool tdp_key(ui_view *v, ui_action a, int key)
 		return true;
 	case UA_COVERAGE:
 		ui_push(v->app, ui_cov_tdp_new(v->app, t->tdp.id));
+		return true;
+	case UA_PRINT_SHEET:
+		write_sheet(t);
 		return true;
 	case UA_BACK:
 		if (t->query.len) {

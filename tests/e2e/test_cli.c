@@ -174,7 +174,7 @@ static void outside_text_never_drives_the_terminal(void)
 	snprintf(sql, sizeof sql, "sqlite3 '%s/evil.db' \"UPDATE household SET street = 'Phố' || char(27) || ']0;x' || "
 	         "char(7) || 'Mới' WHERE rowid = 1\"", gn_test_tmpdir());
 	REQUIRE(system(sql) == 0);
-	CHECK_EQ_INT(run(admin, "list --db evil.db --tdp 01"), 0);
+	CHECK_EQ_INT(run(admin, "list --db evil.db --tdp 01 --format tsv"), 0);
 	CHECK(strstr(out_text, "PhốMới") != NULL && !strchr(out_text, '\033') && !strchr(out_text, '\007'));
 	CHECK(strchr(out_text, '\t') != NULL); /* the columns stay */
 }

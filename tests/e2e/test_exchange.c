@@ -419,7 +419,7 @@ static void a_household_list_fills_the_walk(void)
 	CHECK_EQ_INT(run("admin", "import list.csv --db a.db"), 0);
 	CHECK(strstr(out_text, "added 0") != NULL && strstr(out_text, "2 unchanged") != NULL);
 	CHECK_STR(sql1("a.db", "SELECT count(*) FROM person WHERE full_name = 'Nguyễn Văn Tâm' AND relation = 'head'"), "1");
-	CHECK_EQ_INT(run("tdp02", "list --db a.db --tdp 02 --filter not_visited --search nguyen"), 0);
+	CHECK_EQ_INT(run("tdp02", "list --db a.db --tdp 02 --filter not_visited --search nguyen --format tsv"), 0);
 	CHECK(strstr(out_text, "101\tngõ 9\tLương Ngọc Quyến\tnot_visited\tNguyễn Văn Tâm\t1") != NULL);
 	CHECK_EQ_INT(run("tdp01", "import list.csv --db a.db"), 2);
 	CHECK(strstr(err_text, "list.csv:2: TDP 02 is not yours") != NULL);

@@ -89,7 +89,7 @@ static void a_new_ward_keeps_no_number_in_clear(void)
 	CHECK_EQ_INT(numbers_in("a.db"), 0);
 	/* a whole number still finds its person, for the TDP's own leader */
 	char args[256];
-	snprintf(args, sizeof args, "list --db a.db --tdp 01 --search %s", ids[0]);
+	snprintf(args, sizeof args, "list --db a.db --tdp 01 --format tsv --search %s", ids[0]);
 	CHECK_EQ_INT(run("tdp01", args), 0);
 	CHECK(strchr(gn_e2e_out, '\t') != NULL);
 	/* the masked form in an ordinary export; the whole one on purpose */
@@ -240,7 +240,7 @@ static void a_plain_ward_is_sealed_at_its_officers_sign_in(void)
 	CHECK_EQ_INT(run("tdp01", "export --db old.db --what persons --tdp 01 --out t1.csv"), 0);
 	CHECK(has(gn_e2e_err, "has no key to citizen ID numbers yet"));
 	char args[256];
-	snprintf(args, sizeof args, "list --db old.db --tdp 01 --search %s", ids[0]);
+	snprintf(args, sizeof args, "list --db old.db --tdp 01 --format tsv --search %s", ids[0]);
 	CHECK_EQ_INT(run("tdp01", args), 0);
 	/* the officer's next sign-in gives it the key; then it works */
 	CHECK_EQ_INT(run("admin", "list --db old.db --tdp 01"), 0);

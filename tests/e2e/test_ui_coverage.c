@@ -235,19 +235,18 @@ static void missing_people_listed_and_exported(void)
 	CHECK(checked > 0);
 	CHECK_EQ_INT(leaked, 0);
 
-	/* the sheet to print */
+	/* the sheet to print: a PDF (tests/e2e/test_sheets.c reads it whole) */
 	gn_term_type(t, "p");
 	REQUIRE_WAIT(t, "Đã ghi phiếu (");
-	snprintf(path, sizeof path, "%s/thieu-c_basic_skills-01-20261120-090000.txt", gn_test_tmpdir());
-	f = fopen(path, "rb");
-	REQUIRE(f);
-	len = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	snprintf(want, sizeof want, "theo thứ tự đi: %ld người", missing);
-	CHECK(strstr(buf, want) != NULL);
-	CHECK(strstr(buf, name) != NULL);
-	CHECK(strstr(buf, "còn thiếu:") != NULL);
+	REQUIRE(stat(gn_e2e_path("thieu-c_basic_skills-01-20261120.pdf"), &sb) == 0);
+	CHECK_EQ_INT(sb.st_mode & 0777, 0600);
+	char *text = gn_e2e_pdf_text("thieu-c_basic_skills-01-20261120.pdf");
+	REQUIRE(text);
+	snprintf(want, sizeof want, "%ld người", missing);
+	CHECK(strstr(text, want) != NULL);
+	CHECK(strstr(text, name) != NULL);
+	CHECK(strstr(text, "Còn thiếu") != NULL);
+	free(text);
 	/* a second export never replaces the first */
 	gn_term_type(t, "e");
 	WAIT(t, "090000-2.csv");

@@ -54,6 +54,9 @@ int gn_this_year(void);
  * shipped form agree). */
 bool gn_visit_status_known(const char *s);
 bool gn_relation_known(const char *s);
+/* A visit outcome in words, translated ("not visited", "revisit" ...); the
+ * value itself when it is none of them. */
+const char *gn_visit_status_label(const char *s);
 
 /* The domain's rules are valid-to-store rules: every value present is
  * right. What a visit must have answered is the form's `required`

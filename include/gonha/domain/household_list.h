@@ -31,6 +31,7 @@ typedef struct gn_hh_row {
 	char match_name[160]; /* search: the member whose name matched, if not the head */
 	int n_members;
 	bool needs_help;
+	char visit_date[11];  /* YYYY-MM-DD of the last visit, "" for none */
 } gn_hh_row;
 
 /* Households of a TDP in walking order, skipping `offset`, at most `limit`
@@ -41,6 +42,13 @@ typedef struct gn_hh_row {
  * *n its length. */
 gn_status gn_hh_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *query,
                      size_t offset, size_t limit, gn_hh_row **rows, size_t *n, gn_err *err);
+
+/* Every household of a TDP in walking order that the filter keeps, for a
+ * printed sheet: alley NULL or "" for all, else only those of that alley
+ * (compared folded: "ngo 9" is "ngõ 9"). Scope checked. *rows is malloc'd
+ * (caller frees), *n its length (0 when there is none). */
+gn_status gn_hh_sheet_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *alley,
+                           gn_hh_row **rows, size_t *n, gn_err *err);
 
 /* How many households gn_hh_list would give without offset and limit. */
 gn_status gn_hh_count(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *query,

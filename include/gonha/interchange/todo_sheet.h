@@ -39,6 +39,9 @@ void gn_todo_address(const gn_todo_item *it, char *out, size_t size);
  * alternatives by " or ". */
 void gn_todo_lacks_text(const gn_form *form, const char *lacks, char *out, size_t size);
 
+/* An indicator's label in the UI language (its name when it has none). */
+const char *gn_todo_indicator_label(const gn_cov_def *d);
+
 typedef enum gn_todo_format {
 	GN_TODO_CSV = 0,  /* BOM, CRLF, csv_fwrite quoting */
 	GN_TODO_TEXT,     /* a sheet to print */
