@@ -38,7 +38,7 @@ int gn_cli_open_census(gn_cli *cli, const char *db_opt, gn_ctx *ctx, gn_census *
 /* --missing INDICATOR: the people not yet counted in it (the tech team's
  * to-do list), as the screen writes it: CSV or a sheet to print. */
 static gn_status write_missing(gn_ctx *ctx, gn_census *census, const char *name, const gn_report_options *opt,
-                               FILE *out, gn_err *err)
+                               FILE *out, const char *out_path, gn_err *err)
 {
 	int i = gn_cov_find(&census->coverage, name);
 	if (i < 0)
@@ -47,8 +47,14 @@ static gn_status write_missing(gn_ctx *ctx, gn_census *census, const char *name,
 	gn_status st = gn_todo_load(ctx, &census->coverage, i, opt->tdp_code, &list, err);
 	if (st != GN_OK)
 		return st;
+	/* names of people: a bulk read, recorded before the file is given its
+	 * name (a read that cannot be recorded is not made: the caller drops
+	 * the .part); printed to the terminal, it is one too */
 	st = gn_todo_write(ctx, &census->coverage, census->form, &list,
 	                   opt->format == GN_REPORT_CSV ? GN_TODO_CSV : GN_TODO_TEXT, out, err);
+	if (st == GN_OK)
+		st = gn_audit_bulk_read(ctx, "missing_list", list.tdp_id[0] ? list.tdp_id : NULL, (long)list.n, false,
+		                        out_path ? out_path : "-", err);
 	gn_todo_list_free(&list);
 	return st;
 }
@@ -65,7 +71,7 @@ static gn_status write_report(gn_ctx *ctx, gn_census *census, const char *missin
 		if (!(out = gn_private_create(part, err)))
 			return err->status ? err->status : GN_ERR_IO;
 	}
-	gn_status st = missing ? write_missing(ctx, census, missing, opt, out, err)
+	gn_status st = missing ? write_missing(ctx, census, missing, opt, out, out_path, err)
 	                       : gn_report_write(ctx, &census->coverage, opt, out, err);
 	if (!out_path)
 		return st;

@@ -413,6 +413,9 @@ const char *gn_audit_word_label(const char *word)
 		{ "backup", N_("backup") },
 		{ "backup_sealed", N_("sealed backup") },
 		{ "audit_log", N_("audit log") },
+		{ "missing_list", N_("list of people not yet counted") },
+		{ "walk_sheet", N_("walk sheet") },
+		{ "revisit_sheet", N_("revisit list") },
 		{ "recovery_code", N_("recovery code") },
 		/* the fields of entries that are not the form's questions */
 		{ "login", N_("user name") },

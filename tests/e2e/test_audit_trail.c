@@ -253,6 +253,9 @@ static void no_command_changes_what_the_log_holds(void)
 		{ "list", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "list --db a.db --tdp 01 --filter revisit" },
 		{ "list", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "list --db a.db --tdp 02" }, /* refused */
 		{ "conflicts", ADMIN, "conflicts --db a.db" },
+		{ "sheet", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "sheet walk --db a.db --tdp 01 --out w.pdf" },
+		{ "sheet", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "sheet revisit --db a.db --tdp 01 --out r.pdf" },
+		{ "sheet", ADMIN, "sheet missing --db a.db --tdp 02 --indicator c_basic_skills --out m.pdf" },
 		{ "form", ADMIN, form_args },
 		{ "check", ADMIN, "check --db a.db" },
 		{ "user", ADMIN, "user add nv1 --role tech_team --name 'Lê Văn Tư' --tdp 01 --db a.db" },

@@ -276,6 +276,11 @@ static void report_writes_the_missing_list_headless(void)
 	for (char *p = buf; (p = strstr(p, "\r\n")); p += 2)
 		lines++;
 	CHECK_EQ_INT(lines, query_int("SELECT count(*) " PERSONS("01") ADULT " AND NOT coalesce((1" SKILLED "), 0)") + 1);
+	/* names of people written out: a bulk read in the log, with how many */
+	CHECK_EQ_INT(query_int("SELECT count(*) FROM audit_log WHERE action = 'bulk_read' AND json_extract(changes, "
+	                       "'$.what') = 'missing_list' AND json_extract(changes, '$.file') LIKE '%missing-01.csv'"), 1);
+	CHECK_EQ_INT(query_int("SELECT json_extract(changes, '$.records') FROM audit_log WHERE action = 'bulk_read' "
+	                       "ORDER BY id DESC LIMIT 1"), lines - 1);
 	/* a TDP leader of 01 may not list TDP 02 */
 	snprintf(cmd, sizeof cmd, "GONHA_USER=tdp01 GONHA_PASSWORD=demo '%s' report --db '%s' --missing c_basic_skills --tdp 02 "
 	         ">/dev/null 2>&1", bin(), db);
