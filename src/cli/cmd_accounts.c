@@ -327,7 +327,8 @@ int gn_cmd_audit(gn_cli *cli, int argc, char **argv)
 		long rows = 0;
 		st = gn_audit_export_csv(&ctx, &f, a.out, &rows, &err);
 		if (st == GN_OK)
-			gn_cli_print(stdout, _("Wrote %ld audit entries to %s.\n"), rows, a.out);
+			gn_cli_print(stdout, ngettext("Wrote %ld audit entry to %s.\n", "Wrote %ld audit entries to %s.\n", (unsigned long)rows),
+			             rows, a.out);
 		return finish(&ctx, st, &err);
 	}
 	gn_audit_entry *e = NULL;

@@ -32,7 +32,7 @@ static void progress(void *arg, long done, long total)
 			fputs(i < filled ? "#" : "-", stderr);
 		gn_cli_print(stderr, "] %ld/%ld", done, total);
 	} else {
-		fprintf(stderr, "\r"); fprintf(stderr, _("%ld rows"), done);
+		fprintf(stderr, "\r"); fprintf(stderr, ngettext("%ld row", "%ld rows", (unsigned long)done), done);
 	}
 	fflush(stderr);
 }
@@ -141,7 +141,7 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 		if (opt.what == GN_EX_COVERAGE)
 			gn_cli_print(stderr, _("Coverage written to %s\n"), out_path);
 		else
-			gn_cli_print(stderr, _("%ld rows written to %s\n"), rows, out_path);
+			gn_cli_print(stderr, ngettext("%ld row written to %s\n", "%ld rows written to %s\n", (unsigned long)rows), rows, out_path);
 	}
 	gn_census_free(&census);
 	gn_db_close(ctx.db);
@@ -195,7 +195,9 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < rep.n_problems; i++)
 		gn_cli_print(stderr, "%s:%ld: %s\n", path, rep.problems[i].line, rep.problems[i].msg);
 	if (rep.problems_total > (long)rep.n_problems)
-		gn_cli_print(stderr, _("%s: ... and %ld more problems\n"), path, rep.problems_total - (long)rep.n_problems);
+		gn_cli_print(stderr, ngettext("%s: ... and %ld more problem\n", "%s: ... and %ld more problems\n",
+		                               (unsigned long)(rep.problems_total - (long)rep.n_problems)),
+		             path, rep.problems_total - (long)rep.n_problems);
 	if (st != GN_OK) {
 		rc = gn_cli_fail(&err);
 	} else {

@@ -236,7 +236,8 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 	if (st != GN_OK)
 		return gn_cli_fail(&err);
 	if (problems) {
-		gn_cli_print(stderr, _("gonha: %ld problems found in %s\n"), problems, path);
+		gn_cli_print(stderr, ngettext("gonha: %ld problem found in %s\n", "gonha: %ld problems found in %s\n", (unsigned long)problems),
+		             problems, path);
 		return GN_EXIT_PROBLEMS;
 	}
 	gn_cli_print(stdout, _("%s: no problems found\n"), path);

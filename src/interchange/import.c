@@ -564,7 +564,9 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 		st = im.status;
 	} else if (rep->problems_total) {
 		gn_db_rollback(ctx->db);
-		st = gn_fail(err, GN_ERR_INVALID, _("%ld rows refused: nothing was imported"), rep->rows_refused);
+		st = gn_fail(err, GN_ERR_INVALID, ngettext("%ld row refused: nothing was imported", "%ld rows refused: nothing was imported",
+		                                            (unsigned long)rep->rows_refused),
+		             rep->rows_refused);
 	} else if (opt->dry_run) {
 		gn_db_rollback(ctx->db);
 		st = GN_OK;

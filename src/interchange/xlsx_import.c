@@ -334,7 +334,9 @@ gn_status gn_import_xlsx(gn_ctx *ctx, const gn_census *census, const char *path,
 			}
 			rep->problems_total += c.f_total;
 			rep->added = rep->updated = rep->unchanged = rep->kept_local = rep->conflicts = 0;
-			st = gn_fail(err, GN_ERR_INVALID, _("%ld rows refused: nothing was imported"), rep->rows_refused);
+			st = gn_fail(err, GN_ERR_INVALID, ngettext("%ld row refused: nothing was imported", "%ld rows refused: nothing was imported",
+			                                            (unsigned long)rep->rows_refused),
+			             rep->rows_refused);
 		}
 		for (size_t i = 0; i < rep->n_problems; i++)
 			place(&c, &rep->problems[i].line, &rep->problems[i].msg);

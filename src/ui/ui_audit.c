@@ -277,7 +277,8 @@ static void audit_draw(ui_view *v)
 	long rows = page_rows(), total = (long)a->list.n;
 	char right[128];
 	long pages = total ? (total + rows - 1) / rows : 1;
-	snprintf(right, sizeof right, _("page %ld/%ld · %ld entries"), (long)a->list.cur / rows + 1, pages, total);
+	snprintf(right, sizeof right, ngettext("page %ld/%ld · %ld entry", "page %ld/%ld · %ld entries", (unsigned long)total),
+	         (long)a->list.cur / rows + 1, pages, total);
 	ui_title(app, _("Audit log (newest first)"), right);
 
 	const char *label = _("Filter:");
@@ -399,7 +400,7 @@ static void export_csv(audit_view *a)
 		ui_status_err(app, &err);
 		return;
 	}
-	ui_status(app, false, _("Wrote %ld audit entries to %s"), rows, path);
+	ui_status(app, false, ngettext("Wrote %ld audit entry to %s", "Wrote %ld audit entries to %s", (unsigned long)rows), rows, path);
 }
 
 static bool audit_key(ui_view *v, ui_action act, int key)

@@ -188,7 +188,8 @@ static void show_problems(exchange_view *x, const gn_import_report *rep, const c
 	for (size_t i = 0; i < rep->n_problems; i++)
 		add_line(x, "%s:%ld: %s", base, rep->problems[i].line, rep->problems[i].msg);
 	if (rep->problems_total > (long)rep->n_problems)
-		add_line(x, _("... and %ld more problems"), rep->problems_total - (long)rep->n_problems);
+		add_line(x, ngettext("... and %ld more problem", "... and %ld more problems", (unsigned long)(rep->problems_total - (long)rep->n_problems)),
+		         rep->problems_total - (long)rep->n_problems);
 }
 
 /* A passphrase asked twice (a typo would lock the file for good) into
@@ -272,7 +273,7 @@ static void run_export(exchange_view *x)
 	if (opt.what == GN_EX_COVERAGE)
 		ui_status(app, false, _("Coverage written to %s"), x->path.text);
 	else
-		ui_status(app, false, _("%ld rows written to %s"), rows, x->path.text);
+		ui_status(app, false, ngettext("%ld row written to %s", "%ld rows written to %s", (unsigned long)rows), rows, x->path.text);
 	add_line(x, opt.seal_passphrase ? _("Written, sealed: %s (it opens only with the passphrase: keep that apart)")
 	                                : _("Written: %s (only you can read it: it holds personal data)"),
 	         x->path.text);
