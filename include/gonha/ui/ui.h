@@ -6,6 +6,7 @@
  * touched), then runs the UI until the user quits. Returns an exit code
  * (0 ok, 3 error). */
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "gonha/forms/census.h"
 
@@ -13,7 +14,10 @@ int gn_ui_run(const char *db_path, sqlite3 *db, gn_census *census);
 
 /* Renders each main screen headless (a curses screen on /dev/null) on the
  * database, signed in as `login`, `rounds` times, and prints the time to
- * the first screen and the milliseconds per screen on stdout. */
-int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *search);
+ * the first screen and the milliseconds per screen on stdout; then every
+ * key of each screen timed to its redrawn screen, the slowest named, saves
+ * apart. `cold`: SQLite's cache and the OS page cache of the file dropped
+ * before every timed key. */
+int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *search, bool cold);
 
 #endif
