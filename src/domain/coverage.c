@@ -97,6 +97,21 @@ int gn_cov_find(const gn_cov_set *set, const char *name)
 	return -1;
 }
 
+int gn_cov_everyone(const gn_cov_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const char *p = set->defs[i].population_sql;
+		size_t n = strlen(p);
+		while (n >= 2 && p[0] == '(' && p[n - 1] == ')') { /* "(1)" */
+			p++;
+			n -= 2;
+		}
+		if (n == 1 && p[0] == '1')
+			return (int)i;
+	}
+	return -1;
+}
+
 bool gn_cov_target(const gn_cov_def *def, int year, double *pct)
 {
 	for (int i = 0; i < def->n_targets; i++)

@@ -9,6 +9,8 @@
 #include "gonha/interchange/todo_sheet.h"
 
 #include "gonha/domain/privacy.h"
+#include "gonha/domain/household_list.h"
+#include "unit_fixtures.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -511,7 +513,46 @@ static void writes_the_to_do_list(void)
 	teardown();
 }
 
-GN_TESTS(T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
+/* The home screen's people: the kept den of an indicator over everyone
+ * (the shipped needs_help's population is true()), equal to a count. */
+static void people_counted_by_an_indicator_over_everyone(void)
+{
+	build();
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_cov_everyone(&set), -1); /* the plan's indicators: none over everyone */
+	CHECK_OK(gn_cov_add(&set, "everyone", "Mọi người", "Everyone", "(1)", "0", true, &err));
+	int e = gn_cov_everyone(&set);
+	CHECK_EQ_INT(e, (int)set.n - 1);
+	CHECK_OK(gn_cov_sync(ctx.db, &set, &err)); /* a new set: recounted */
+	for (int round = 0; round < 2; round++) {
+		for (int t = 0; t < 3; t++) {
+			gn_cov_row row;
+			long counted = -1;
+			CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[t].id, &row, &err));
+			CHECK_OK(gn_tdp_person_count(&ctx, tdps[t].id, &counted, &err));
+			CHECK_EQ_INT(row.ind[e].den, counted);
+		}
+		/* a household removed: its people leave the count */
+		sqlite3_stmt *st = NULL;
+		char id[37] = "";
+		sqlite3_prepare_v2(ctx.db, "SELECT household_id FROM person WHERE birth_year = 1985", -1, &st, NULL);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (round == 0)
+			CHECK_OK(gn_household_remove(&ctx, id, &err));
+	}
+	teardown();
+
+	gn_ctx c2;
+	gn_census census;
+	gn_unit_ward(&c2, 1, &census);
+	CHECK(gn_cov_find(&census.coverage, "needs_help") >= 0);
+	CHECK_EQ_INT(gn_cov_everyone(&census.coverage), gn_cov_find(&census.coverage, "needs_help"));
+	gn_unit_ward_free(&c2, &census);
+}
+
+GN_TESTS(T(people_counted_by_an_indicator_over_everyone), T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
          T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
          T(recomputes_when_the_year_turns), T(sums_counted_elsewhere_are_added), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
          T(missing_people_in_walking_order))

@@ -53,6 +53,11 @@ void gn_cov_free(gn_cov_set *set);
 /* Index of an indicator by name, or -1. */
 int gn_cov_find(const gn_cov_set *set, const char *name);
 
+/* An indicator whose population is every person (true(): the shipped
+ * needs_help), or -1: its kept den is a TDP's live persons, so a screen
+ * reads the number instead of counting them. */
+int gn_cov_everyone(const gn_cov_set *set);
+
 /* The target for a year; false when that year has none (shown as "no
  * target", never as 0%). */
 bool gn_cov_target(const gn_cov_def *def, int year, double *pct);
