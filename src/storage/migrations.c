@@ -472,6 +472,15 @@ static const char *const migration_12 =
 #undef GN_COUNT_ALL
 #undef GN_COUNT_CHANGES
 
+/* A TDP's list (ui_tdp.c, gonha list) pages by walking order over the
+ * households not removed, filtered by their visit: all of it in one index,
+ * so the rows stepped over by OFFSET and the two visit filters read no
+ * household row (End cold at 200 k: 22 ms with household_walk, which
+ * needs each row for `deleted`, 1 ms with this one). household_walk stays:
+ * exports and merges walk the removed ones too. */
+static const char *const migration_13 =
+	"CREATE INDEX household_walk_live ON household(tdp_id, walk_order, id, visit_status) WHERE deleted = 0;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -522,6 +531,7 @@ static const char *const migrations[] = {
 	migration_10,
 	migration_11,
 	migration_12,
+	migration_13,
 };
 
 int gn_migration_count(void)
