@@ -24,25 +24,34 @@
  * of a CCCD. Words are bound from ?10 on. */
 #define MAX_WORDS 6
 
-static void query_clause(gn_strbuf *b, size_t n_words)
+static void query_clause(gn_strbuf *b, size_t n_words, bool digits, size_t len)
 {
 	gn_sb_add(b, " AND (");
 	for (size_t i = 0; i < n_words; i++)
 		gn_sb_printf(b, "%sinstr(' ' || h.address_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
-	/* one pass over the TDP's people (index person_tdp_live), not one
-	 * look-up per household */
-	gn_sb_add(b, ") OR h.id IN (SELECT p.household_id FROM person p WHERE p.tdp_id = ?1 AND p.deleted = 0 AND (");
+	/* one pass over the TDP's people, not one look-up per household: the
+	 * names from index person_search alone (migration 13) */
+	gn_sb_add(b, ") OR h.id IN (SELECT p.household_id FROM person p INDEXED BY person_search "
+	             "WHERE p.tdp_id = ?1 AND p.deleted = 0 AND (");
 	for (size_t i = 0; i < n_words; i++)
 		gn_sb_printf(b, "%sinstr(' ' || p.name_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
-	/* digits: a whole CCCD by its blind index, or the first three (the
-	 * province of birth, shown in lists) */
-	gn_sb_add(b, ") OR (?3 AND (p.cccd = gn_cccd_index(?2) OR "
-	             "(length(?2) <= 3 AND substr(p.cccd_masked, 1, length(?2)) = ?2))))))");
+	/* digits: a whole CCCD by its blind index (every stored CCCD has 12
+	 * digits: gn_person_validate), or the first three (the province of
+	 * birth, shown in lists, in the index); any other query leaves the
+	 * clause out, false for every row, so that the index holds every
+	 * column the query names and only a whole CCCD reads the rows. */
+	if (digits && len == 12)
+		gn_sb_add(b, ") OR (?3 AND p.cccd = gn_cccd_index(?2)))))");
+	else if (digits && len <= 3)
+		gn_sb_add(b, ") OR (?3 AND substr(p.cccd_masked, 1, length(?2)) = ?2))))");
+	else
+		gn_sb_add(b, "))))");
 }
 
 /* The WHERE clause shared by the list, its count and positions. Binds:
- * ?1 tdp_id, ?2 folded query, ?3 query is all digits. */
-static void where_clause(gn_strbuf *b, gn_hh_filter filter, size_t n_words)
+ * ?1 tdp_id, ?2 folded query, ?3 query is all digits (then len: its
+ * length). */
+static void where_clause(gn_strbuf *b, gn_hh_filter filter, size_t n_words, bool digits, size_t len)
 {
 	/* the plan must not change: walking order and the visit filters from
 	 * the index alone (migration 13) */
@@ -57,7 +66,7 @@ static void where_clause(gn_strbuf *b, gn_hh_filter filter, size_t n_words)
 	case GN_HH_ALL: break;
 	}
 	if (n_words)
-		query_clause(b, n_words);
+		query_clause(b, n_words, digits, len);
 }
 
 /* The folded query, or NULL for none; *digits says whether it is a CCCD. */
@@ -95,7 +104,7 @@ static gn_status prepare_list(gn_ctx *ctx, const char *select, const char *tail,
 	for (char *w = folded ? strtok(folded, " ") : NULL; w && n_words < MAX_WORDS; w = strtok(NULL, " "))
 		words[n_words++] = w;
 	gn_sb_add(&sql, select);
-	where_clause(&sql, filter, n_words);
+	where_clause(&sql, filter, n_words, digits, n_words ? strlen(words[0]) : 0);
 	gn_sb_add(&sql, tail);
 	if (sql.failed) {
 		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
