@@ -808,6 +808,8 @@ static double bench_key(ui_app *app, bench_keys *b, int which, int key, const ch
 	ui_draw_all(app);
 	double ms = now_ms() - t0;
 	note_key(b, which, name, ms);
+	if (getenv("GONHA_BENCH_KEYS")) /* every key, on stderr */
+		fprintf(stderr, "%-22s %-16s %8.2f ms\n", b->s[which].screen, name, ms);
 	return ms;
 }
 
