@@ -49,10 +49,13 @@ int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "search", required_argument, NULL, 's' },
+		{ "cold", no_argument, NULL, 'c' },
+		{ "cold-keys", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = cli->db_path, *user = "admin", *search = NULL;
 	long rounds = 20;
+	int cold = 0;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -60,6 +63,8 @@ int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'u': user = optarg; break;
 		case 's': search = optarg; break;
+		case 'c': cold = 1; break;
+		case 'k': cold = 2; break;
 		case 'r':
 			if (gn_cli_parse_int(optarg, 1, 100000, &rounds))
 				return gn_cli_usage(_("--rounds takes a number from 1 to 100000"));
@@ -70,5 +75,5 @@ int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[optind]);
-	return gn_ui_bench(db, user, (int)rounds, search);
+	return gn_ui_bench(db, user, (int)rounds, search, cold);
 }

@@ -50,7 +50,7 @@ static const gn_command commands[] = {
 	/* not in the help: the day's snapshot, which the UI starts */
 	{ "snapshot-daily", gn_cmd_snapshot_daily, "snapshot-daily --db FILE", NULL },
 	/* not in the help: timings of the screens for make bench */
-	{ "ui-bench", gn_cmd_ui_bench, "ui-bench --db FILE [--user LOGIN] [--rounds N]", NULL },
+	{ "ui-bench", gn_cmd_ui_bench, "ui-bench --db FILE [--user LOGIN] [--rounds N] [--search TEXT] [--cold|--cold-keys]", NULL },
 	{ "restore", gn_cmd_restore, "restore --from FILE [--other-ward]",
 	  N_("replace the database with a backup (sealed or not), after checking it; the current one is kept aside "
 	     "(ward officer)") },

@@ -97,6 +97,21 @@ int gn_cov_find(const gn_cov_set *set, const char *name)
 	return -1;
 }
 
+int gn_cov_everyone(const gn_cov_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const char *p = set->defs[i].population_sql;
+		size_t n = strlen(p);
+		while (n >= 2 && p[0] == '(' && p[n - 1] == ')') { /* "(1)" */
+			p++;
+			n -= 2;
+		}
+		if (n == 1 && p[0] == '1')
+			return (int)i;
+	}
+	return -1;
+}
+
 bool gn_cov_target(const gn_cov_def *def, int year, double *pct)
 {
 	for (int i = 0; i < def->n_targets; i++)
@@ -663,8 +678,15 @@ void gn_cov_sort(const gn_cov_set *set, gn_cov_row *rows, size_t n, gn_cov_sort_
 		qsort_r(rows, n, sizeof *rows, cmp_rows, &a);
 }
 
-gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
-                         gn_cov_person_fn fn, void *arg, gn_err *err)
+/* page NULL: the whole list; else one TDP's rows [offset, offset + limit),
+ * counted from the end when from_end (and given last first). */
+typedef struct missing_page {
+	size_t offset, limit;
+	bool from_end;
+} missing_page;
+
+static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
+                              const missing_page *page, gn_cov_person_fn fn, void *arg, gn_err *err)
 {
 	gn_status rc = GN_OK;
 	sqlite3_stmt *st = NULL;
@@ -672,19 +694,35 @@ gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, cons
 		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no such indicator"));
 	if (tdp_id && (rc = gn_scope_require_tdp(ctx, tdp_id, err)) != GN_OK)
 		return rc;
+	if (page && !tdp_id)
+		return gn_fail(err, GN_ERR_INVALID, _("a page of the list is of one TDP"));
 	/* The kept bits say who is missing: index on household walk order. */
 	long long bit = 1LL << indicator;
 	char *lacks = gn_cov_lacks_sql(&set->defs[indicator]);
-	char *sql = lacks ? sqlite3_mprintf(
+	/* A page of one TDP: its households in walking order straight from
+	 * household_walk and each one's members from person_household, so the
+	 * rows before the page are only stepped over and the page's end is
+	 * read from the end backwards (the planner, left alone, took
+	 * person_tdp_live and sorted the whole TDP). */
+	const char *desc = page && page->from_end ? " DESC" : "";
+	char *sql = !lacks ? NULL : page ? sqlite3_mprintf(
+	                       "SELECT p.id, p.full_name, h.house_no, h.alley, h.street, t.code, p.birth_year, p.answers, "
+	                       "(SELECT %s FROM person WHERE person.rowid = p.rowid) FROM tdp t "
+	                       "CROSS JOIN household h INDEXED BY household_walk ON h.tdp_id = t.id "
+	                       "CROSS JOIN person p INDEXED BY person_household ON p.household_id = h.id AND p.deleted = 0 "
+	                       "WHERE t.id = ?2 AND h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
+	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
+	                       "ORDER BY h.walk_order%s, h.id%s, p.position%s LIMIT ?5 OFFSET ?6", lacks, desc, desc, desc)
+	                   : sqlite3_mprintf(
 	                       "SELECT p.id, p.full_name, h.house_no, h.alley, h.street, t.code, p.birth_year, p.answers, "
 	                       "(SELECT %s FROM person WHERE person.rowid = p.rowid) FROM household h JOIN tdp t ON t.id = h.tdp_id "
 	                       "JOIN person p ON p.household_id = h.id AND p.deleted = 0 "
 	                       "WHERE h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
 	                       "%s"
 	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
-	                       "ORDER BY t.sort_order, h.walk_order, p.position", lacks,
+	                       "ORDER BY t.sort_order, h.walk_order, h.id, p.position", lacks,
 	                       /* one TDP: by its index, not a scan of the ward */
-	                       tdp_id ? "AND h.tdp_id = ?2 AND p.tdp_id = ?2 " : "") : NULL;
+	                       tdp_id ? "AND h.tdp_id = ?2 AND p.tdp_id = ?2 " : "");
 	if (!sql) {
 		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 		goto out;
@@ -698,6 +736,10 @@ gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, cons
 		sqlite3_bind_text(st, 2, tdp_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, gn_scope_all(ctx));
 	sqlite3_bind_text(st, 4, ctx->user.id, -1, SQLITE_STATIC);
+	if (page) {
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)page->limit);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)page->offset);
+	}
 	int step, year = gn_this_year();
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		gn_cov_person p = {
@@ -724,6 +766,20 @@ out:
 	sqlite3_free(sql);
 	free(lacks);
 	return rc;
+}
+
+gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
+                         gn_cov_person_fn fn, void *arg, gn_err *err)
+{
+	return missing_rows(ctx, set, indicator, tdp_id, NULL, fn, arg, err);
+}
+
+gn_status gn_cov_missing_page(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
+                              size_t offset, size_t limit, bool from_end, gn_cov_person_fn fn, void *arg,
+                              gn_err *err)
+{
+	missing_page page = { offset, limit, from_end };
+	return missing_rows(ctx, set, indicator, tdp_id, &page, fn, arg, err);
 }
 
 void gn_cov_pct_text(char *buf, size_t size, gn_cov_count c)

@@ -97,6 +97,55 @@ gn_status gn_todo_load(gn_ctx *ctx, const gn_cov_set *set, int indicator, const 
 	return st;
 }
 
+gn_status gn_todo_count(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id, size_t *n,
+                        gn_err *err)
+{
+	*n = 0;
+	if (indicator < 0 || (size_t)indicator >= set->n)
+		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no such indicator"));
+	gn_cov_row row;
+	gn_status st = gn_cov_tdp(ctx, set, tdp_id, &row, err);
+	if (st == GN_OK && row.ind[indicator].den > row.ind[indicator].num)
+		*n = (size_t)(row.ind[indicator].den - row.ind[indicator].num);
+	return st;
+}
+
+gn_status gn_todo_load_page(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
+                            size_t total, size_t offset, size_t limit, gn_todo_list *out, gn_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->indicator = indicator;
+	gn_tdp tdp;
+	gn_status st = gn_tdp_find(ctx, tdp_id, &tdp, err);
+	if (st != GN_OK)
+		return st;
+	snprintf(out->tdp_id, sizeof out->tdp_id, "%s", tdp.id);
+	snprintf(out->tdp_code, sizeof out->tdp_code, "%s", tdp.code);
+	snprintf(out->tdp_name, sizeof out->tdp_name, "%s", tdp.name);
+	if (limit == 0 || offset >= total)
+		return GN_OK;
+	if (limit > total - offset)
+		limit = total - offset;
+	/* past the middle, counted from the end: what is stepped over is the
+	 * shorter part of the TDP */
+	bool from_end = offset > total - offset - limit;
+	load_arg a = { out, false };
+	st = gn_cov_missing_page(ctx, set, indicator, out->tdp_id, from_end ? total - offset - limit : offset, limit,
+	                         from_end, add_person, &a, err);
+	if (st == GN_OK && a.oom)
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (st != GN_OK) {
+		gn_todo_list_free(out);
+		return st;
+	}
+	for (size_t i = 0; from_end && i < out->n / 2; i++) { /* back to walking order */
+		gn_todo_item t = out->items[i];
+		out->items[i] = out->items[out->n - 1 - i];
+		out->items[out->n - 1 - i] = t;
+	}
+	return GN_OK;
+}
+
 void gn_todo_address(const gn_todo_item *it, char *out, size_t size)
 {
 	snprintf(out, size, "%s%s%s%s%s", it->house_no, it->house_no[0] && it->alley[0] ? " " : "", it->alley,

@@ -648,8 +648,23 @@ static gn_status open_db(const char *db_path, sqlite3 **db, char buf[4096], gn_e
 	return st == GN_OK ? gn_db_open(buf, 0, db, err) : st;
 }
 
+/* The screens read one TDP at a time, again at every key: its persons,
+ * households and their indexes (about 4 MB for 1,900 households) are kept
+ * in SQLite's own cache instead of read again through the OS at each key
+ * (the default 2 MB held less than one TDP). Bounded: 16 MB. */
+#define UI_CACHE_KB 16384
+
+static void ui_db_tune(sqlite3 *db)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", UI_CACHE_KB);
+	gn_err err = { 0 };
+	(void)gn_db_exec(db, sql, &err); /* a smaller cache is slower, never wrong */
+}
+
 int gn_ui_run(const char *path, sqlite3 *db, gn_census *census)
 {
+	ui_db_tune(db);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "gonha: %s\n", _("the screen needs a terminal; for scripts use the commands (see gonha --help)"));
 		return 2;
@@ -734,79 +749,231 @@ static double time_screen(ui_app *app, int rounds)
 	return (now_ms() - t0) / rounds;
 }
 
-/* The mean time from a key to the redrawn screen; *slowest (optional) gets
- * the slowest key's time and *which its index. */
-static double time_keys_max(ui_app *app, const int *keys, size_t n, double *slowest, size_t *which)
+/* The slowest key of each screen (issue 13): every key is timed from the
+ * key to the redrawn screen, opening a screen included; saves (a key that
+ * commits, with its fsync) are kept apart from navigation and typing.
+ * Cold (--cold): SQLite's page cache emptied and the file (and its WAL)
+ * dropped from the OS page cache before each screen is opened and before
+ * each walk of its keys (filters, search), so a screen starts from the
+ * disk as after a reboot; --cold-keys: before every key. */
+typedef struct key_stat {
+	const char *screen;
+	size_t n;
+	double sum, max;
+	char worst[32]; /* the slowest key's name */
+} key_stat;
+
+enum { KS_HOME, KS_TDP, KS_FILTER, KS_SEARCH, KS_HOUSEHOLD, KS_DASH, KS_COV, KS_MISSING, KS_SAVE, KS_N };
+
+typedef struct bench_keys {
+	key_stat s[KS_N];
+	int cold; /* 0 warm, 1 each screen cold, 2 every key cold */
+} bench_keys;
+
+static void drop_cache(ui_app *app)
 {
-	double t0 = now_ms(), worst = 0;
-	size_t worst_i = 0;
-	for (size_t i = 0; i < n; i++) {
-		double k0 = now_ms();
-		handle(app, keys[i]);
-		ui_draw_all(app);
-		if (now_ms() - k0 > worst) {
-			worst = now_ms() - k0;
-			worst_i = i;
-		}
+	sqlite3_db_release_memory(app->db);
+	const char *file = sqlite3_db_filename(app->db, "main");
+	if (!file || !*file)
+		return;
+	char path[4200];
+	for (int wal = 0; wal < 2; wal++) {
+		snprintf(path, sizeof path, "%s%s", file, wal ? "-wal" : "");
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		close(fd);
 	}
-	if (slowest)
-		*slowest = worst;
-	if (which)
-		*which = worst_i;
-	return (now_ms() - t0) / (double)n;
 }
 
-static double time_keys(ui_app *app, const int *keys, size_t n)
+static void note_key(bench_keys *b, int which, const char *name, double ms)
 {
-	return time_keys_max(app, keys, n, NULL, NULL);
+	key_stat *k = &b->s[which];
+	k->n++;
+	k->sum += ms;
+	if (ms > k->max || k->n == 1) {
+		k->max = ms;
+		snprintf(k->worst, sizeof k->worst, "%s", name);
+	}
+}
+
+/* One key to the redrawn screen; `name` says which in the report. */
+static double bench_key(ui_app *app, bench_keys *b, int which, int key, const char *name)
+{
+	if (b->cold == 2)
+		drop_cache(app);
+	double t0 = now_ms();
+	handle(app, key);
+	ui_draw_all(app);
+	double ms = now_ms() - t0;
+	note_key(b, which, name, ms);
+	if (getenv("GONHA_BENCH_KEYS")) /* every key, on stderr */
+		fprintf(stderr, "%-22s %-16s %8.2f ms\n", b->s[which].screen, name, ms);
+	return ms;
+}
+
+/* A walk of a screen's keys begins (--cold: from the disk). */
+static void bench_cold_start(ui_app *app, const bench_keys *b)
+{
+	if (b->cold == 1)
+		drop_cache(app);
+}
+
+/* A screen opened (as the key that opens it does) and drawn. */
+static double bench_open(ui_app *app, bench_keys *b, int which, ui_view *(*make)(ui_app *, const char *),
+                         const char *arg)
+{
+	if (b->cold)
+		drop_cache(app);
+	double t0 = now_ms();
+	ui_push(app, make(app, arg));
+	ui_draw_all(app);
+	double ms = now_ms() - t0;
+	note_key(b, which, "open", ms);
+	return ms;
+}
+
+static ui_view *make_home(ui_app *app, const char *arg)
+{
+	(void)arg;
+	return ui_home_new(app);
+}
+
+static ui_view *make_dashboard(ui_app *app, const char *arg)
+{
+	(void)arg;
+	return ui_dashboard_new(app);
+}
+
+/* The keys that move in every list, each named. */
+static void bench_list_keys(ui_app *app, bench_keys *b, int which)
+{
+	static const struct { int key; const char *name; } walk[] = {
+		{ UI_FN | KEY_DOWN, "Down" }, { UI_FN | KEY_DOWN, "Down" }, { UI_FN | KEY_NPAGE, "PgDn" },
+		{ UI_FN | KEY_UP, "Up" }, { UI_FN | KEY_NPAGE, "PgDn" }, { UI_FN | KEY_NPAGE, "PgDn" },
+		{ UI_FN | KEY_PPAGE, "PgUp" }, { UI_FN | KEY_END, "End" }, { UI_FN | KEY_UP, "Up" },
+		{ UI_FN | KEY_PPAGE, "PgUp" }, { UI_FN | KEY_HOME, "Home" },
+	};
+	for (size_t i = 0; i < sizeof walk / sizeof *walk; i++)
+		bench_key(app, b, which, walk[i].key, walk[i].name);
+}
+
+static void bench_type(ui_app *app, bench_keys *b, int which, const char *text)
+{
+	for (const char *c = text; *c; c++) {
+		char name[8];
+		snprintf(name, sizeof name, "'%c'", *c);
+		bench_key(app, b, which, (unsigned char)*c, name);
+	}
+}
+
+static void bench_keys_print(const bench_keys *b)
+{
+	printf("slowest key per screen (%s)\n", b->cold == 2 ? "cold: caches dropped before every key"
+	       : b->cold ? "cold: caches dropped before each screen" : "warm");
+	for (int i = 0; i < KS_N; i++) {
+		const key_stat *k = &b->s[i];
+		if (!k->n)
+			continue;
+		printf("  %-22s %4zu keys  mean %8.2f ms  slowest %8.2f ms  (%s)\n", k->screen, k->n, k->sum / (double)k->n,
+		       k->max, k->worst);
+	}
 }
 
 /* What the bench measures, in ms. */
 typedef struct bench_times {
-	double first, home, tdp, keys, keys_max, search, search_text, household, fields, census, dash, cov, missing;
+	double first, home, tdp, keys, search, search_text, household, fields, census, dash, cov, missing;
 	const char *search_for; /* --search: typed into the TDP's search, timed per key */
-	size_t keys_max_at;
 } bench_times;
 
-/* A TDP opened, walked with keys and searched; a household opened and its
- * fields walked; the coverage screens (with the questionnaire). */
-static void bench_walk(ui_app *app, const char *tdp_id, int rounds, bool have_census, bench_times *t)
+static double mean_of(const key_stat *k, size_t from_n, double from_sum)
 {
-	ui_push(app, ui_tdp_new(app, tdp_id));
+	return k->n > from_n ? (k->sum - from_sum) / (double)(k->n - from_n) : 0;
+}
+
+/* Every screen the census uses, walked with its keys: home (with End),
+ * a TDP (every filter, search typing), a household form, the dashboard,
+ * a TDP's coverage and its missing people; then the saves. */
+static void bench_walk(ui_app *app, const char *tdp_id, int rounds, bool have_census, bench_times *t,
+                       bench_keys *b)
+{
+	/* home: the screen below everything, walked first */
+	bench_cold_start(app, b);
+	bench_list_keys(app, b, KS_HOME);
+
+	bench_open(app, b, KS_TDP, ui_tdp_new, tdp_id);
 	t->tdp = time_screen(app, rounds);
-	static const int down[] = { UI_FN | KEY_DOWN, UI_FN | KEY_DOWN, UI_FN | KEY_NPAGE, UI_FN | KEY_UP,
-	                            UI_FN | KEY_NPAGE, UI_FN | KEY_NPAGE, UI_FN | KEY_PPAGE, UI_FN | KEY_END,
-	                            UI_FN | KEY_HOME, 'f', 'f', 'f', 'f' };
-	t->keys = time_keys_max(app, down, sizeof down / sizeof *down, &t->keys_max, &t->keys_max_at);
-	static const int search[] = { '/', 'n', 'g', 'u', 'y', 'e', 'n', ' ', 'v' };
-	t->search = time_keys(app, search, sizeof search / sizeof *search);
-	handle(app, 27); /* clear the search */
-	if (t->search_for) {
-		int keys[64] = { '/' };
-		size_t n = 1;
-		for (const char *c = t->search_for; *c && n < 64; c++)
-			keys[n++] = (unsigned char)*c;
-		t->search_text = time_keys(app, keys, n);
-		handle(app, 27);
+	size_t n0 = b->s[KS_TDP].n;
+	double s0 = b->s[KS_TDP].sum;
+	bench_list_keys(app, b, KS_TDP);
+	t->keys = mean_of(&b->s[KS_TDP], n0, s0);
+	/* every filter (f cycles through them, back to all), each walked */
+	static const char *const filters[] = { "f: not visited", "f: revisit", "f: needs help", "f: all" };
+	bench_cold_start(app, b);
+	for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
+		bench_key(app, b, KS_FILTER, 'f', filters[f]);
+		bench_key(app, b, KS_FILTER, UI_FN | KEY_NPAGE, "PgDn");
+		bench_key(app, b, KS_FILTER, UI_FN | KEY_END, "End");
+		bench_key(app, b, KS_FILTER, UI_FN | KEY_HOME, "Home");
 	}
-	handle(app, '\r');
+	/* search as you type: a name, then digits (a CCCD's start) */
+	bench_cold_start(app, b);
+	bench_key(app, b, KS_SEARCH, '/', "'/'");
+	n0 = b->s[KS_SEARCH].n;
+	s0 = b->s[KS_SEARCH].sum;
+	bench_type(app, b, KS_SEARCH, "nguyen v");
+	t->search = mean_of(&b->s[KS_SEARCH], n0, s0);
+	bench_key(app, b, KS_SEARCH, 127, "Backspace");
+	bench_key(app, b, KS_SEARCH, 127, "Backspace");
+	bench_key(app, b, KS_SEARCH, 27, "Esc");
+	bench_key(app, b, KS_SEARCH, '/', "'/'");
+	bench_type(app, b, KS_SEARCH, "001");
+	bench_key(app, b, KS_SEARCH, 27, "Esc");
+	if (t->search_for) {
+		bench_key(app, b, KS_SEARCH, '/', "'/'");
+		n0 = b->s[KS_SEARCH].n;
+		s0 = b->s[KS_SEARCH].sum;
+		bench_type(app, b, KS_SEARCH, t->search_for);
+		t->search_text = mean_of(&b->s[KS_SEARCH], n0, s0);
+		bench_key(app, b, KS_SEARCH, 27, "Esc");
+	}
+	/* saves, apart: a household moved one place later and back */
+	bench_cold_start(app, b);
+	bench_key(app, b, KS_SAVE, '+', "'+' (move)");
+	bench_key(app, b, KS_SAVE, '-', "'-' (move)");
+
+	bench_cold_start(app, b);
+	bench_key(app, b, KS_HOUSEHOLD, '\r', "open");
 	t->household = time_screen(app, rounds);
+	n0 = b->s[KS_HOUSEHOLD].n;
+	s0 = b->s[KS_HOUSEHOLD].sum;
 	static const int fields[] = { '\t', '\t', '\t', '\t', UI_FN | KEY_BTAB, UI_FN | KEY_BTAB };
-	t->fields = time_keys(app, fields, sizeof fields / sizeof *fields);
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		bench_key(app, b, KS_HOUSEHOLD, fields[i], fields[i] == '\t' ? "Tab" : "S-Tab");
+	t->fields = mean_of(&b->s[KS_HOUSEHOLD], n0, s0);
+	bench_key(app, b, KS_SAVE, UI_CTRL('s'), "^S (household)");
 	if (!have_census)
 		return;
 	/* The coverage screens, with the questionnaire's indicators (loaded
 	 * first: it brings the counters up to date, slow once after a demo). */
-	ui_push(app, ui_dashboard_new(app));
+	bench_open(app, b, KS_DASH, make_dashboard, NULL);
 	t->dash = time_screen(app, rounds);
-	static const int sort[] = { 'o', 'o', 'o', 'r', UI_FN | KEY_RIGHT, UI_FN | KEY_RIGHT, 'o', 'r' };
-	time_keys(app, sort, sizeof sort / sizeof *sort);
-	ui_push(app, ui_cov_tdp_new(app, tdp_id));
+	static const struct { int key; const char *name; } sort[] = {
+		{ 'o', "'o'" }, { 'o', "'o'" }, { 'o', "'o'" }, { 'r', "'r'" }, { UI_FN | KEY_RIGHT, "Right" },
+		{ UI_FN | KEY_RIGHT, "Right" }, { 'o', "'o'" }, { 'r', "'r'" },
+	};
+	for (size_t i = 0; i < sizeof sort / sizeof *sort; i++)
+		bench_key(app, b, KS_DASH, sort[i].key, sort[i].name);
+	bench_list_keys(app, b, KS_DASH);
+	bench_open(app, b, KS_COV, ui_cov_tdp_new, tdp_id);
 	t->cov = time_screen(app, rounds);
-	/* the people missing from the first indicator: a whole TDP's list is
-	 * read on opening, so fewer rounds keep the whole run short */
-	handle(app, '\r');
-	t->missing = time_screen(app, rounds / 10 + 1);
+	bench_list_keys(app, b, KS_COV);
+	/* the people missing from the first indicator */
+	bench_cold_start(app, b);
+	bench_key(app, b, KS_MISSING, '\r', "open");
+	t->missing = time_screen(app, rounds);
+	bench_list_keys(app, b, KS_MISSING);
 }
 
 static void bench_print(const bench_times *t)
@@ -815,7 +982,6 @@ static void bench_print(const bench_times *t)
 	printf("home (TDPs)               %8.2f ms/screen\n", t->home);
 	printf("TDP (households)          %8.2f ms/screen\n", t->tdp);
 	printf("TDP key to redraw         %8.2f ms/key\n", t->keys);
-	printf("TDP slowest key (#%zu)     %8.2f ms\n", t->keys_max_at + 1, t->keys_max);
 	printf("TDP search key to redraw  %8.2f ms/key\n", t->search);
 	if (t->search_for)
 		printf("TDP search --search text  %8.2f ms/key\n", t->search_text);
@@ -827,7 +993,7 @@ static void bench_print(const bench_times *t)
 	printf("missing people list       %8.2f ms/screen\n", t->missing);
 }
 
-int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *search)
+int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *search, int cold)
 {
 	double t_start = now_ms();
 	gn_err err = { 0 };
@@ -844,6 +1010,7 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *
 		fprintf(stderr, "gonha: %s\n", err.msg);
 		return 3;
 	}
+	ui_db_tune(db);
 	/* the questionnaire the form screens render, as gn_ui_run loads it */
 	gn_form_problems problems = { 0 };
 	double t_census0 = now_ms();
@@ -876,7 +1043,15 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *
 	}
 	app.signed_in = true;
 	ui_pop(&app);
-	ui_push(&app, ui_home_new(&app));
+	bench_keys bk = { .cold = cold };
+	static const char *const screens[KS_N] = {
+		[KS_HOME] = "home", [KS_TDP] = "TDP", [KS_FILTER] = "TDP, every filter", [KS_SEARCH] = "TDP search typing",
+		[KS_HOUSEHOLD] = "household form", [KS_DASH] = "ward dashboard", [KS_COV] = "TDP coverage",
+		[KS_MISSING] = "missing people list", [KS_SAVE] = "saves (fsync)",
+	};
+	for (int i = 0; i < KS_N; i++)
+		bk.s[i].screen = screens[i];
+	bench_open(&app, &bk, KS_HOME, make_home, NULL);
 	double t_home = time_screen(&app, rounds);
 	if (gn_tdp_list(&app.ctx, &tdps, &n_tdps, &err) != GN_OK || n_tdps == 0) {
 		fprintf(stderr, "gonha: %s\n", n_tdps ? err.msg : _("there are no TDPs"));
@@ -884,11 +1059,12 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *
 		goto done;
 	}
 	bench_times bt = { .first = t_first, .home = t_home, .census = t_census, .dash = -1, .cov = -1, .missing = -1,
-		           .search_for = search };
-	bench_walk(&app, tdps[n_tdps / 2].id, rounds, have_census, &bt);
+	                   .search_for = search };
+	bench_walk(&app, tdps[n_tdps / 2].id, rounds, have_census, &bt, &bk);
 	if (!have_census)
 		fprintf(stderr, "gonha: %s\n", err.msg);
 	bench_print(&bt);
+	bench_keys_print(&bk);
 	/* Sign-out (a switch of user, to the sign-in screen drawn) and quit
 	 * (signing out, closing the screens, the questionnaire and the file),
 	 * as gn_ui_run and gonha do them: no copy on either (issue 13). */

@@ -5,7 +5,8 @@
  * and the people not yet counted in an indicator, in walking order, which
  * the tech team writes out as CSV or as a sheet to carry. The numbers come
  * from the kept counters (gn_cov_tdp, gn_cov_ward: scope checked there),
- * the people from gn_todo_load. */
+ * the people a page at a time (gn_todo_count, gn_todo_load_page), the
+ * whole list only when it is written out (gn_todo_load). */
 #include "ui.h"
 #include "gonha/domain/household.h"
 #include "gonha/core/i18n.h"
@@ -475,11 +476,13 @@ ui_view *ui_dashboard_new(ui_app *app)
 
 typedef struct missing_view {
 	ui_view v;
-	gn_todo_list list;
+	gn_todo_list list;   /* the rows on screen: list.items[0] is row `from` */
+	size_t total, from;
+	bool page_read;      /* list holds rows [from, from + list.n) as they are now */
 	char tdp_id[37];
 	int indicator;
 	bool loaded;
-	ui_list rows;        /* over list.items */
+	ui_list rows;        /* over the whole list: total rows */
 } missing_view;
 
 static void missing_open(ui_view *v)
@@ -487,10 +490,33 @@ static void missing_open(ui_view *v)
 	missing_view *m = (missing_view *)v;
 	gn_err err = { 0 };
 	gn_todo_list_free(&m->list);
-	m->loaded = gn_todo_load(&v->app->ctx, &v->app->cov, m->indicator, m->tdp_id, &m->list, &err) == GN_OK;
-	if (!m->loaded)
+	m->page_read = false;
+	m->loaded = gn_todo_count(&v->app->ctx, &v->app->cov, m->indicator, m->tdp_id, &m->total, &err) == GN_OK;
+	if (!m->loaded) {
 		ui_status_err(v->app, &err);
-	ui_list_set_count(&m->rows, m->list.n);
+		m->total = 0;
+	}
+	ui_list_set_count(&m->rows, m->total);
+}
+
+/* The rows [top, top + n) on screen, read again only when they moved. */
+static void missing_page(missing_view *m, size_t top, size_t n)
+{
+	if (m->page_read && top == m->from && (m->list.n == n || top + m->list.n == m->total))
+		return;
+	gn_err err = { 0 };
+	gn_todo_list_free(&m->list);
+	m->from = top;
+	m->page_read = true;
+	if (gn_todo_load_page(&m->v.app->ctx, &m->v.app->cov, m->indicator, m->tdp_id, m->total, top, n, &m->list,
+	                      &err) != GN_OK)
+		ui_status_err(m->v.app, &err);
+}
+
+/* Row `at` of the list, when it is on screen. */
+static const gn_todo_item *missing_item(const missing_view *m, size_t at)
+{
+	return at >= m->from && at - m->from < m->list.n ? &m->list.items[at - m->from] : NULL;
 }
 
 static void missing_draw(ui_view *v)
@@ -499,6 +525,10 @@ static void missing_draw(ui_view *v)
 	ui_app *app = v->app;
 	const gn_cov_def *d = &app->cov.defs[m->indicator];
 	char left[256], right[160], line[256];
+	int y0 = 3; /* the last line: the chosen person's needs in full */
+	ui_list_layout(&m->rows, (size_t)(LINES - 3 - y0 > 1 ? LINES - 3 - y0 : 1));
+	if (m->loaded)
+		missing_page(m, m->rows.top, (size_t)(LINES - 3 - y0 > 1 ? LINES - 3 - y0 : 1));
 	snprintf(right, sizeof right, "%s (%s)", m->list.tdp_name, m->list.tdp_code);
 	/* the indicator's label is cut to leave the TDP its room */
 	int room = COLS - 4 - gn_text_width(right);
@@ -508,7 +538,7 @@ static void missing_draw(ui_view *v)
 		snprintf(left + fit, sizeof left - fit, "…");
 	}
 	ui_title(app, left, right);
-	snprintf(line, sizeof line, _("%zu people not yet counted, in walking order"), m->list.n);
+	snprintf(line, sizeof line, _("%zu people not yet counted, in walking order"), m->total);
 	ui_put(1, 1, COLS - 2, line);
 	int wn = 4, wname = 20, wage = 4, waddr = 19;
 	int xn = 1, xname = xn + wn + 1, xage = xname + wname + 1, xaddr = xage + wage + 1, xl = xaddr + waddr + 1;
@@ -519,10 +549,10 @@ static void missing_draw(ui_view *v)
 	ui_put(2, xaddr, waddr, _("Address"));
 	ui_put(2, xl, COLS - xl - 1, _("Lacks"));
 	attroff(A_BOLD);
-	int y0 = 3; /* the last line: the chosen person's needs in full */
-	ui_list_layout(&m->rows, (size_t)(LINES - 3 - y0));
 	for (size_t at = m->rows.top; ui_list_visible(&m->rows, at); at++) {
-		const gn_todo_item *it = &m->list.items[at];
+		const gn_todo_item *it = missing_item(m, at);
+		if (!it)
+			break;
 		int y = y0 + (int)(at - m->rows.top);
 		char buf[1024];
 		if (at == m->rows.cur)
@@ -542,8 +572,8 @@ static void missing_draw(ui_view *v)
 		if (at == m->rows.cur)
 			attroff(A_REVERSE);
 	}
-	if (m->rows.cur < m->list.n) {
-		const gn_todo_item *it = &m->list.items[m->rows.cur];
+	const gn_todo_item *it = missing_item(m, m->rows.cur);
+	if (it) {
 		char lacks[1024], full[1300];
 		gn_todo_lacks_text(app->form, it->lacks, lacks, sizeof lacks);
 		snprintf(full, sizeof full, _("%s lacks: %s"), it->full_name, lacks[0] ? lacks : "—");
@@ -551,7 +581,7 @@ static void missing_draw(ui_view *v)
 		put_cut(LINES - 3, 1, COLS - 2, full);
 		attroff(A_DIM);
 	}
-	if (m->loaded && m->list.n == 0)
+	if (m->loaded && m->total == 0)
 		ui_put(y0 + 1, 2, COLS - 4, _("Everybody in the population is counted: nobody to visit for this one."));
 }
 
@@ -572,18 +602,24 @@ static void missing_sheet(missing_view *m)
 	ui_status(app, false, _("Sheet written (%zu people): %s"), (size_t)n, path);
 }
 
+/* The whole list, read when it is written out. */
 static void missing_write(missing_view *m, gn_todo_format format)
 {
 	ui_app *app = m->v.app;
 	gn_err err = { 0 };
 	char path[4096], dir[4096];
+	gn_todo_list all;
 	ui_output_dir(app, dir, sizeof dir);
-	if (gn_todo_export(&app->ctx, &app->cov, app->form, &m->list, format, dir, path, sizeof path, &err) !=
-	    GN_OK) {
+	if (gn_todo_load(&app->ctx, &app->cov, m->indicator, m->tdp_id, &all, &err) != GN_OK) {
 		ui_status_err(app, &err);
 		return;
 	}
-	ui_status(app, false, _("Written (%zu people): %s"), m->list.n, path);
+	if (gn_todo_export(&app->ctx, &app->cov, app->form, &all, format, dir, path, sizeof path, &err) != GN_OK)
+		ui_status_err(app, &err);
+	else
+		ui_status(app, false, format == GN_TODO_CSV ? _("Written (%zu people): %s") : _("Sheet written (%zu people): %s"),
+		          all.n, path);
+	gn_todo_list_free(&all);
 }
 
 static bool missing_key(ui_view *v, ui_action a, int key)

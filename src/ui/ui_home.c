@@ -1,7 +1,8 @@
 /* Home: the signed-in user's TDPs (a ward officer sees all), each with a
  * bar of households visited over listed and its people. The numbers come
  * from the kept counters (tdp_stats), so the screen answers at once; the
- * people count is read only for the rows on screen. Per-TDP indicator
+ * people too (the den of an indicator over everyone, gn_cov_everyone),
+ * else they are counted only for the rows on screen. Per-TDP indicator
  * columns plug in through home_columns[] below. */
 #include "ui.h"
 #include "gonha/domain/household_list.h"
@@ -65,6 +66,7 @@ static void home_open(ui_view *v)
 		ui_status_err(v->app, &err);
 		return;
 	}
+	int everyone = gn_cov_everyone(&v->app->cov);
 	/* People counts already read stay, except the TDP just worked on (or
 	 * all of them after an import): only the rows on screen are ever
 	 * counted. */
@@ -72,11 +74,11 @@ static void home_open(ui_view *v)
 	v->app->people_changed = false;
 	for (size_t i = 0; same && i < n; i++)
 		same = strcmp(rows[i].tdp_id, h->rows[i].tdp_id) == 0;
-	if (!same) {
+	if (!same || everyone >= 0) {
 		free(h->people);
 		h->people = malloc((n + 1) * sizeof *h->people);
 		for (size_t i = 0; h->people && i < n; i++)
-			h->people[i] = -1;
+			h->people[i] = everyone >= 0 ? rows[i].ind[everyone].den : -1;
 	} else if (h->list.cur < n) {
 		h->people[h->list.cur] = -1;
 	}

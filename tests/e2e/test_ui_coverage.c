@@ -250,6 +250,29 @@ static void missing_people_listed_and_exported(void)
 	/* a second export never replaces the first */
 	gn_term_type(t, "e");
 	WAIT(t, "090000-2.csv");
+	/* the list is read a page at a time: End shows the last in walking
+	 * order, numbered as in the files, and Home the first again */
+	char last[160];
+	query_text("SELECT p.full_name " PERSONS("01") ADULT " AND NOT coalesce((1" SKILLED "), 0) "
+	           "ORDER BY h.walk_order DESC, p.position DESC LIMIT 1", last, sizeof last);
+	gn_term_key(t, "End");
+	snprintf(want, sizeof want, "%s còn thiếu:", last); /* the chosen person's line */
+	REQUIRE_WAIT(t, want);
+	char number[32];
+	snprintf(number, sizeof number, "%ld ", missing);
+	settled(t);
+	bool found = false;
+	for (int r = 3; r < 22 && !found; r++) {
+		char *line = gn_term_row(t, r);
+		found = line && strstr(line, last) && strstr(line, number);
+		free(line);
+	}
+	CHECK(found);
+	gn_term_key(t, "Home");
+	settled(t);
+	row = gn_term_row(t, 3);
+	CHECK(row && strstr(row, name) && strstr(row, "  1 "));
+	free(row);
 	quit(t);
 }
 

@@ -13,6 +13,8 @@
 #include "gonha/domain/demo.h"
 #include "gonha/forms/census.h"
 #include "gonha/interchange/exchange.h"
+#include "gonha/domain/household_list.h"
+#include "unit_fixtures.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -857,7 +859,95 @@ static void check_finds_wrong_bits_and_wrong_sums(void)
 	pc_close(&a);
 }
 
-GN_TESTS(T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
+/* The home screen's people: the kept den of an indicator over everyone
+ * (the shipped needs_help's population is true()), equal to a count. */
+static void people_counted_by_an_indicator_over_everyone(void)
+{
+	build();
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_cov_everyone(&set), -1); /* the plan's indicators: none over everyone */
+	CHECK_OK(gn_cov_add(&set, "everyone", "Mọi người", "Everyone", "(1)", "0", true, &err));
+	int e = gn_cov_everyone(&set);
+	CHECK_EQ_INT(e, (int)set.n - 1);
+	CHECK_OK(gn_cov_sync(ctx.db, &set, &err)); /* a new set: recounted */
+	for (int round = 0; round < 2; round++) {
+		for (int t = 0; t < 3; t++) {
+			gn_cov_row row;
+			long counted = -1;
+			CHECK_OK(gn_cov_tdp(&ctx, &set, tdps[t].id, &row, &err));
+			CHECK_OK(gn_tdp_person_count(&ctx, tdps[t].id, &counted, &err));
+			CHECK_EQ_INT(row.ind[e].den, counted);
+		}
+		/* a household removed: its people leave the count */
+		sqlite3_stmt *st = NULL;
+		char id[37] = "";
+		sqlite3_prepare_v2(ctx.db, "SELECT household_id FROM person WHERE birth_year = 1985", -1, &st, NULL);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (round == 0)
+			CHECK_OK(gn_household_remove(&ctx, id, &err));
+	}
+	teardown();
+
+	gn_ctx c2;
+	gn_census census;
+	gn_unit_ward(&c2, 1, &census);
+	CHECK(gn_cov_find(&census.coverage, "needs_help") >= 0);
+	CHECK_EQ_INT(gn_cov_everyone(&census.coverage), gn_cov_find(&census.coverage, "needs_help"));
+	gn_unit_ward_free(&c2, &census);
+}
+
+/* The missing list a page at a time (the screen) is the whole list
+ * (what is written out), whatever the page and from either end, and its
+ * length is the kept counters'. */
+static void missing_list_read_a_page_at_a_time(void)
+{
+	gn_err err = { 0 };
+	gn_demo_options opt;
+	gn_demo_defaults(&opt);
+	opt.tdps = 2;
+	opt.households = 30;
+	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	gn_ctx c = { 0 };
+	gn_census census;
+	gn_form_problems problems = { 0 };
+	REQUIRE(gn_db_open_memory(&c.db, &err) == GN_OK && gn_demo_build(c.db, &opt, NULL, NULL, &err) == GN_OK);
+	REQUIRE(gn_census_load(c.db, NULL, &census, &problems, &err) == GN_OK);
+	gn_form_problems_free(&problems);
+	c.coverage = &census.coverage;
+	REQUIRE(gn_sign_in(&c, "admin", GN_DEMO_PASSWORD, &err) == GN_OK);
+	gn_tdp tdp;
+	REQUIRE(gn_tdp_find(&c, "02", &tdp, &err) == GN_OK);
+	int pages = 0;
+	for (size_t i = 0; i < census.coverage.n; i++) {
+		gn_todo_list all, page;
+		size_t total = 0;
+		CHECK_OK(gn_todo_load(&c, &census.coverage, (int)i, tdp.id, &all, &err));
+		CHECK_OK(gn_todo_count(&c, &census.coverage, (int)i, tdp.id, &total, &err));
+		CHECK_EQ_INT(total, all.n);
+		static const size_t limits[] = { 1, 7, 18 };
+		for (size_t l = 0; l < sizeof limits / sizeof *limits; l++)
+			for (size_t at = 0; at <= total; at++) {
+				CHECK_OK(gn_todo_load_page(&c, &census.coverage, (int)i, tdp.id, total, at, limits[l], &page, &err));
+				size_t want = total - at < limits[l] ? total - at : limits[l];
+				CHECK_EQ_INT(page.n, want);
+				CHECK_STR(page.tdp_code, "02");
+				for (size_t k = 0; k < page.n && k < want; k++) {
+					CHECK_STR(page.items[k].person_id, all.items[at + k].person_id);
+					CHECK_STR(page.items[k].lacks, all.items[at + k].lacks);
+				}
+				gn_todo_list_free(&page);
+				pages++;
+			}
+		gn_todo_list_free(&all);
+	}
+	CHECK(pages > 100);
+	gn_census_free(&census);
+	gn_db_close(c.db);
+}
+
+GN_TESTS(T(missing_list_read_a_page_at_a_time), T(people_counted_by_an_indicator_over_everyone), T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
          T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
          T(recomputes_when_the_year_turns), T(sums_counted_elsewhere_are_added), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
          T(missing_people_in_walking_order), T(merge_recounts_only_what_it_touched),

@@ -53,6 +53,11 @@ void gn_cov_free(gn_cov_set *set);
 /* Index of an indicator by name, or -1. */
 int gn_cov_find(const gn_cov_set *set, const char *name);
 
+/* An indicator whose population is every person (true(): the shipped
+ * needs_help), or -1: its kept den is a TDP's live persons, so a screen
+ * reads the number instead of counting them. */
+int gn_cov_everyone(const gn_cov_set *set);
+
 /* The target for a year; false when that year has none (shown as "no
  * target", never as 0%). */
 bool gn_cov_target(const gn_cov_def *def, int year, double *pct);
@@ -146,6 +151,14 @@ typedef bool (*gn_cov_person_fn)(void *arg, const gn_cov_person *p); /* false st
 
 gn_status gn_cov_missing(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
                          gn_cov_person_fn fn, void *arg, gn_err *err);
+
+/* One page of one TDP's list: rows [offset, offset + limit) in walking
+ * order, or with from_end counted from the end and given last first (a
+ * page near the end is read without stepping over the whole TDP). How
+ * many there are is the kept counters' den - num (gn_cov_tdp). */
+gn_status gn_cov_missing_page(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
+                              size_t offset, size_t limit, bool from_end, gn_cov_person_fn fn, void *arg,
+                              gn_err *err);
 
 /* The SQL of gn_cov_person.lacks for one indicator, over a person row:
  * the condition split at its top-level ANDs, each failing part naming the

@@ -31,6 +31,14 @@ gn_status gn_todo_load(gn_ctx *ctx, const gn_cov_set *set, int indicator, const 
                        gn_todo_list *out, gn_err *err);
 void gn_todo_list_free(gn_todo_list *list);
 
+/* A screen's worth, for one TDP: how many are missing, from the kept
+ * counters (no row read), and the items [offset, offset + limit) of the
+ * list gn_todo_load gives, read a page at a time (total: the count). */
+gn_status gn_todo_count(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id, size_t *n,
+                        gn_err *err);
+gn_status gn_todo_load_page(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
+                            size_t total, size_t offset, size_t limit, gn_todo_list *out, gn_err *err);
+
 /* "12 ngõ 45/ngách 3, Lương Ngọc Quyến" */
 void gn_todo_address(const gn_todo_item *it, char *out, size_t size);
 
