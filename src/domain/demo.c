@@ -504,9 +504,11 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 	if ((st = gn_password_hash(GN_DEMO_PASSWORD, hash, err)) != GN_OK)
 		return st;
 	/* A brand-new file that is deleted if this fails: no journal needed
-	 * while it is filled, which makes a 2-million-person ward fast. */
+	 * while it is filled, which makes a 2-million-person ward fast. A 40 MB
+	 * cache keeps the command under 64 MB (256 MB made it 294 MB at 200 k,
+	 * and no faster: 6.6 s against 6.0 s). */
 	if ((st = gn_db_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-	                     "PRAGMA cache_size = -262144", err)) != GN_OK)
+	                     "PRAGMA cache_size = -40960", err)) != GN_OK)
 		return st;
 	if ((st = gn_db_begin(db, err)) != GN_OK)
 		goto restore;
