@@ -16,6 +16,7 @@ typedef struct reader {
 	sheet_row row;    /* being built */
 	int line;         /* current physical line */
 	int row_line;     /* line the current row started on */
+	int last_row, last_end; /* the previous row's spreadsheet row and the line it ended on */
 	bool failed;
 } reader;
 
@@ -55,6 +56,9 @@ static void on_row(int c, void *ctx)
 	}
 	r->out->rows = rows;
 	r->row.line = r->row_line ? r->row_line : r->line;
+	r->row.row = r->last_row + (r->row.line - r->last_end); /* blank lines between are empty rows */
+	r->last_row = r->row.row;
+	r->last_end = r->line;
 	r->out->rows[r->out->n++] = r->row;
 	memset(&r->row, 0, sizeof r->row);
 	r->row_line = 0;
