@@ -638,7 +638,7 @@ static int authorize(void *arg, int action, const char *a, const char *b, const 
 			"gn_eq", "gn_bool", "gn_substr", "gn_format_date", "gn_agg", "gn_indexed", "gn_normalize_space",
 			"length", "coalesce", "nullif", "round", "substr", "strftime", "instr", "abs", "floor", "ceil", "pow",
 			"sqrt", "exp", "ln", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "pi", "min", "max",
-			"random", "trim", "replace", NULL,
+			"random", "randomblob", "hex", "lower", "date", "trim", "replace", NULL,
 		};
 		for (int i = 0; allowed[i]; i++)
 			if (b && strcmp(b, allowed[i]) == 0) /* SQLITE_FUNCTION: b is the name */
@@ -729,10 +729,30 @@ static void compile_field_expr(gn_form *form, int i, const char *src, const char
 	free(sql);
 }
 
+/* ${name} in a label, hint or message names a question of the form, as
+ * pyxform requires (the screen fills it in). */
+static void check_text_refs(gn_form *form, const gn_field *f, const char *text, gn_form_problems *problems)
+{
+	for (const char *p = text ? strstr(text, "${") : NULL; p; p = strstr(p + 2, "${")) {
+		const char *end = strchr(p, '}');
+		if (!end)
+			return;
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(end - p - 2 < 127 ? end - p - 2 : 127), p + 2);
+		if (gn_form_find(form, name) < 0)
+			form_problem_at(problems, "survey.csv", f->line, f->row, -1, false, _("%s: ${%s} is not a question of this form"),
+			                f->name, name);
+	}
+}
+
 static void compile_all(gn_form *form, gn_form_problems *problems)
 {
 	for (size_t i = 0; i < form->n_fields; i++) {
 		gn_field *f = &form->fields[i];
+		const char *texts[] = { f->label_vi, f->label_en, f->hint_vi, f->hint_en, f->constraint_msg_vi,
+			                    f->constraint_msg_en, f->required_msg_vi, f->required_msg_en };
+		for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+			check_text_refs(form, f, texts[k], problems);
 		compile_field_expr(form, (int)i, f->relevant_src, "relevant", GN_COL_RELEVANT, &f->relevant, problems);
 		compile_field_expr(form, (int)i, f->constraint_src, "constraint", GN_COL_CONSTRAINT, &f->constraint, problems);
 		compile_field_expr(form, (int)i, f->required_src, "required", GN_COL_REQUIRED, &f->required, problems);

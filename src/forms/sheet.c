@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A questionnaire's sheet is small: a file larger than this is refused
+ * before it is held in memory whole. */
+#define SHEET_MAX_BYTES (16 << 20)
+
 typedef struct reader {
 	sheet *out;
 	sheet_row row;    /* being built */
@@ -129,6 +133,12 @@ gn_status sheet_read(const char *path, sheet *out, gn_err *err)
 	char *data = NULL;
 	size_t len = 0, cap = 0;
 	for (;;) {
+		if (len > SHEET_MAX_BYTES) {
+			free(data);
+			fclose(f);
+			return gn_fail(err, GN_ERR_INVALID, _("%s is larger than a questionnaire's sheet can be (%d MB)"), path,
+			               SHEET_MAX_BYTES >> 20);
+		}
 		if (len + 65536 > cap) {
 			char *bigger = realloc(data, cap = len + 65536);
 			if (!bigger) {

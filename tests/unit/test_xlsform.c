@@ -209,6 +209,23 @@ static void spellings_pyxform_accepts(void)
 	CHECK_STR(form->fields[gn_form_find(form, "note_text")].hint_en, "only a hint");
 	gn_form_free(form);
 	gn_form_problems_free(&p);
+	/* calculations compile with no table in reach, and run */
+	form = load(make_form("calc", "type,name,label,calculation\ncalculate,id,,uuid()\ncalculate,born,,date(20000)\n"
+	                              "calculate,at,,now()\ncalculate,first,,\"substr(${at}, 0, 4)\"\n", NULL, NULL), &p);
+	if (!form)
+		print_problems(&p);
+	REQUIRE(form);
+	const char *none[4] = { NULL, NULL, NULL, NULL };
+	char *id = gn_form_calculate(form, 0, none), *born = gn_form_calculate(form, 1, none);
+	char *first = gn_form_calculate(form, 3, none);
+	CHECK(id && strlen(id) == 32);
+	CHECK_STR(born, "2024-10-04");
+	CHECK_STR(first, "2026");
+	free(id);
+	free(born);
+	free(first);
+	gn_form_free(form);
+	gn_form_problems_free(&p);
 	gn_db_close(db);
 }
 
@@ -228,6 +245,11 @@ static void what_pyxform_refuses_is_refused(void)
 	                                          "integer,b,B\n", NULL, NULL), &p);
 	CHECK(form != NULL); /* in a label: not compiled */
 	gn_form_free(form);
+	gn_form_problems_free(&p);
+	/* a label naming no question */
+	form = load(make_form("label_ref", SURVEY "text,a,A\nnote,n,You said ${b}\n", NULL, NULL), &p);
+	CHECK(form == NULL);
+	CHECK(has_error(&p, "n: ${b} is not a question of this form", "survey!3:3"));
 	gn_form_problems_free(&p);
 	form = load(make_form("ambiguous2", "type,name,label,relevant\nbegin repeat,r1,R,\ntext,a,A,\nend repeat,,,\n"
 	                                    "begin repeat,r2,R,\ntext,a,A,\nend repeat,,,\ninteger,b,B,${a} = 'x'\n",
