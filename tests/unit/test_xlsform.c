@@ -591,6 +591,175 @@ static void the_pyxform_corpus_agrees(void)
 	CHECK_EQ_INT(refused_ok, 8);
 }
 
+/* ---- scenarios: answers in, the forms' own logic out ------------------------ */
+
+typedef struct scenario {
+	gn_form *form;
+	const char **vals;
+} scenario;
+
+static void set(scenario *sc, const char *name, const char *value)
+{
+	int i = gn_form_find(sc->form, name);
+	if (i < 0) {
+		fprintf(stderr, "  no question %s\n", name);
+		gn_test_failed = 1;
+		return;
+	}
+	sc->vals[i] = value;
+}
+
+static bool shown(scenario *sc, const char *name)
+{
+	int i = gn_form_find(sc->form, name);
+	return i >= 0 && gn_form_relevant(sc->form, (size_t)i, sc->vals);
+}
+
+static gn_status check(scenario *sc, const char *name)
+{
+	gn_err err = { 0 };
+	int i = gn_form_find(sc->form, name);
+	return i < 0 ? GN_ERR_NOT_FOUND : gn_form_check_value(sc->form, (size_t)i, sc->vals, &err);
+}
+
+static bool open_scenario(scenario *sc, const char *form_dir, gn_form_problems *p)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s/%s", shared(), form_dir);
+	open_db();
+	sc->form = load(dir, p);
+	if (!sc->form) {
+		fprintf(stderr, "  %s does not load\n", dir);
+		print_problems(p);
+		gn_test_failed = 1;
+		gn_form_problems_free(p);
+		gn_db_close(db);
+		return false;
+	}
+	sc->vals = calloc(sc->form->n_fields, sizeof *sc->vals);
+	return sc->vals != NULL;
+}
+
+static void close_scenario(scenario *sc, gn_form_problems *p)
+{
+	free(sc->vals);
+	gn_form_free(sc->form);
+	gn_form_problems_free(p);
+	gn_db_close(db);
+}
+
+/* pyxform's tutorial: the age asked in months under five, in years above
+ * (bind:relevant), bounded (bind:constraint); literacy and pregnancy
+ * asked of women 15 to 49. */
+static void the_tutorial_form_in_use(void)
+{
+	scenario sc;
+	gn_form_problems p;
+	if (!open_scenario(&sc, "real-forms/pyxform-tutorial", &p))
+		return;
+	set(&sc, "older_than_five", "no");
+	CHECK(shown(&sc, "age_in_months"));
+	CHECK(!shown(&sc, "age_in_years"));
+	set(&sc, "age_in_months", "80");
+	CHECK_EQ_INT(check(&sc, "age_in_months"), GN_ERR_INVALID); /* . <= 72 */
+	set(&sc, "age_in_months", "60");
+	CHECK_EQ_INT(check(&sc, "age_in_months"), GN_OK);
+	set(&sc, "older_than_five", "yes");
+	CHECK(!shown(&sc, "age_in_months"));
+	CHECK(shown(&sc, "age_in_years"));
+	set(&sc, "age_in_years", "4");
+	CHECK_EQ_INT(check(&sc, "age_in_years"), GN_ERR_INVALID); /* . >= 5 */
+	set(&sc, "age_in_years", "30");
+	CHECK_EQ_INT(check(&sc, "age_in_years"), GN_OK);
+	set(&sc, "sex", "female");
+	CHECK(shown(&sc, "literate") && shown(&sc, "pregnant"));
+	set(&sc, "age_in_years", "50");
+	CHECK(!shown(&sc, "literate") && !shown(&sc, "pregnant"));
+	set(&sc, "age_in_years", "30");
+	set(&sc, "sex", "male");
+	CHECK(!shown(&sc, "literate"));
+	set(&sc, "sex", "female");
+	set(&sc, "literate", "maybe");
+	CHECK_EQ_INT(check(&sc, "literate"), GN_ERR_INVALID); /* not one of yes_no */
+	close_scenario(&sc, &p);
+}
+
+/* Ona's maternal and child health form: groups shown by the beneficiary
+ * and the service, lab results only when a lab test was made. */
+static void the_mch_form_in_use(void)
+{
+	scenario sc;
+	gn_form_problems p;
+	if (!open_scenario(&sc, "real-forms-fixed/ona-mch-v1", &p))
+		return;
+	set(&sc, "beneficiary", "1");
+	CHECK(shown(&sc, "month"));
+	CHECK(!shown(&sc, "cdob")); /* the child's group */
+	set(&sc, "service", "1");
+	CHECK(shown(&sc, "bp"));
+	CHECK(!shown(&sc, "immunization"));
+	set(&sc, "lab", "no");
+	CHECK(!shown(&sc, "HPlevel"));
+	set(&sc, "lab", "yes");
+	CHECK(shown(&sc, "HPlevel") && shown(&sc, "source"));
+	set(&sc, "service", "2");
+	CHECK(!shown(&sc, "bp") && !shown(&sc, "HPlevel")); /* inside the anc group, hidden */
+	CHECK(shown(&sc, "immunization"));
+	set(&sc, "immunization", "2");
+	CHECK(shown(&sc, "tt2dat") && !shown(&sc, "tt1date"));
+	set(&sc, "tt2dat", "2026-02-30");
+	CHECK_EQ_INT(check(&sc, "tt2dat"), GN_ERR_INVALID); /* not a real date */
+	set(&sc, "beneficiary", "2");
+	CHECK(!shown(&sc, "month") && shown(&sc, "cdob"));
+	close_scenario(&sc, &p);
+}
+
+/* UCL's biomass plots: curly quotes in relevant, a phone number by
+ * regex, the plot's radius calculated from the slope (sqrt, cos, atan),
+ * each tree's distance within it, a required written as an expression. */
+static void the_biomass_form_in_use(void)
+{
+	scenario sc;
+	gn_form_problems p;
+	if (!open_scenario(&sc, "real-forms/pyxform-ucl-biomass", &p))
+		return;
+	set(&sc, "leader_name", "other");
+	CHECK(shown(&sc, "leader_name_other")); /* ${leader_name} = ‘other’ */
+	CHECK_EQ_INT(check(&sc, "leader_name_other"), GN_ERR_INVALID); /* required, empty */
+	set(&sc, "leader_number", "0712 345 6789");
+	CHECK_EQ_INT(check(&sc, "leader_number"), GN_OK);
+	set(&sc, "leader_number", "07a2");
+	CHECK_EQ_INT(check(&sc, "leader_number"), GN_ERR_INVALID);
+	set(&sc, "any_trees", "yes"); /* the trees repeat is asked */
+	set(&sc, "slope", "100");
+	char *radius = gn_form_calculate(sc.form, (size_t)gn_form_find(sc.form, "slope_radius"), sc.vals);
+	CHECK_STR(radius, "17.84"); /* round(15 div sqrt(cos(atan(1))), 2) */
+	free(radius);
+	set(&sc, "slope", "0");
+	set(&sc, "tree_distance", "16");
+	CHECK_EQ_INT(check(&sc, "tree_distance"), GN_ERR_INVALID); /* . < ${slope_radius}, 15 */
+	set(&sc, "tree_distance", "14.5");
+	CHECK_EQ_INT(check(&sc, "tree_distance"), GN_OK);
+	set(&sc, "cbh", "14"); /* beyond the inner radius: at least 15 */
+	CHECK_EQ_INT(check(&sc, "cbh"), GN_ERR_INVALID);
+	set(&sc, "cbh", "15");
+	CHECK_EQ_INT(check(&sc, "cbh"), GN_OK);
+	set(&sc, "tree_distance", "4");
+	set(&sc, "cbh", "6");
+	CHECK_EQ_INT(check(&sc, "cbh"), GN_OK); /* within it: 6 */
+	set(&sc, "health_id", "dead");
+	CHECK(shown(&sc, "decay_class"));
+	CHECK_EQ_INT(check(&sc, "stem_height"), GN_ERR_INVALID); /* required = ${health_id}=‘dead’ */
+	set(&sc, "health_id", "alive");
+	CHECK(!shown(&sc, "decay_class"));
+	CHECK_EQ_INT(check(&sc, "stem_height"), GN_OK);
+	set(&sc, "any_trees", "no");
+	CHECK(!shown(&sc, "tag")); /* the trees repeat is not relevant */
+	set(&sc, "any_trees", "yes");
+	CHECK(shown(&sc, "tag"));
+	close_scenario(&sc, &p);
+}
+
 /* ---- the same forms as workbooks ------------------------------------------ */
 
 typedef struct csv_to_sheet {
@@ -773,4 +942,5 @@ static void not_a_workbook_is_one_line(void)
 GN_TESTS(T(spellings_pyxform_accepts), T(what_pyxform_refuses_is_refused), T(choice_filter_is_compiled),
          T(xpath_comparison_and_conversion), T(regex_substr_dates), T(repeat_functions),
          T(the_real_forms_agree_with_pyxform), T(the_pyxform_corpus_agrees), T(the_real_forms_load_from_workbooks),
+         T(the_tutorial_form_in_use), T(the_mch_form_in_use), T(the_biomass_form_in_use),
          T(workbook_cells_as_pyxform_reads_them), T(not_a_workbook_is_one_line))
