@@ -134,6 +134,18 @@ gn_status gn_form_load_xlsx(const char *path, sqlite3 *db, gn_form **out, gn_for
 	lim.shared_bytes = FORM_SHARED_BYTES;
 	lim.ratio = FORM_RATIO;
 	*out = NULL;
+	/* A password-protected workbook (and an .xls) is an OLE compound file,
+	 * not a zip: say so rather than "not a zip". */
+	FILE *f = fopen(path, "rb");
+	unsigned char magic[8] = { 0 };
+	bool ole = f && fread(magic, 1, sizeof magic, f) == sizeof magic &&
+	           memcmp(magic, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0;
+	if (f)
+		fclose(f);
+	if (ole)
+		return gn_fail(err, GN_ERR_INVALID,
+		               _("%s is password-protected or an old .xls workbook: remove the password, or save it as .xlsx"),
+		               path);
 	gn_xlsx *x = NULL;
 	gn_status st = gn_xlsx_open(path, &lim, &x, err);
 	if (st != GN_OK)

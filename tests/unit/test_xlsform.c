@@ -926,6 +926,13 @@ static void not_a_workbook_is_one_line(void)
 	CHECK(form == NULL && err.msg[0]);
 	CHECK_EQ_INT(run_form_check(path), 2);
 	gn_form_problems_free(&p);
+	/* an encrypted workbook is an OLE file */
+	snprintf(path, sizeof path, "%s/locked.xlsx", gn_test_tmpdir());
+	write_file(gn_test_tmpdir(), "locked.xlsx", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 and the rest");
+	memset(&err, 0, sizeof err);
+	CHECK_EQ_INT(gn_form_load_xlsx(path, db, &form, &p, &err), GN_ERR_INVALID);
+	CHECK(strstr(err.msg, "password-protected") != NULL);
+	gn_form_problems_free(&p);
 	snprintf(path, sizeof path, "%s/two.xlsx", gn_test_tmpdir());
 	lxw_workbook *wb = workbook_new(path);
 	worksheet_write_string(workbook_add_worksheet(wb, "Sheet1"), 0, 0, "type", NULL);
