@@ -13,7 +13,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat libpcre2-8
+PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat libpcre2-8 freexl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -30,7 +30,7 @@ DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                libcsv-dev libunistring-dev libsodium-dev uuid-dev gettext \
                libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time \
                dosfstools exfatprogs fusefat exfat-fuse \
-               libxlsxwriter-dev libzip-dev libexpat1-dev libpcre2-dev
+               libxlsxwriter-dev libzip-dev libexpat1-dev libpcre2-dev libfreexl-dev
 
 # Only for `make check-office` (298 MB installed): not a build dependency.
 OFFICE_PACKAGES = libreoffice-calc-nogui

@@ -7,6 +7,7 @@
 #include "gonha/interchange/xlsx.h"
 
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* A workbook's problems by sheet cell ("FORM.xlsx: survey!B62: ..."). */
@@ -40,7 +41,7 @@ int gn_cmd_form(gn_cli *cli, int argc, char **argv)
 {
 	(void)cli;
 	if (argc != 3 || strcmp(argv[1], "check") != 0)
-		return gn_cli_usage(_("usage: gonha form check DIR|FORM.xlsx"));
+		return gn_cli_usage(_("usage: gonha form check DIR|FORM.xlsx|FORM.xls"));
 	const char *dir = argv[2];
 	sqlite3 *db = NULL;
 	gn_err err = { 0 };
@@ -52,18 +53,17 @@ int gn_cmd_form(gn_cli *cli, int argc, char **argv)
 	struct stat sb;
 	size_t len = strlen(dir);
 	bool book = stat(dir, &sb) == 0 && S_ISREG(sb.st_mode);
-	if (book && len > 4 && strcmp(dir + len - 4, ".xls") == 0 && !gn_xlsx_is_zip(dir)) {
-		gn_db_close(db);
-		gn_fail(&err, GN_ERR_INVALID, _("%s is an .xls workbook (Excel 97-2003), which gonha does not read yet: save it "
-		                                "as .xlsx"), dir);
-		return gn_cli_fail(&err);
-	}
-	gn_status st = book ? gn_form_load_xlsx(dir, db, &form, &problems, &err)
-	                    : gn_form_load(dir, db, &form, &problems, &err);
+	bool xls = book && len > 4 && strcasecmp(dir + len - 4, ".xls") == 0 && !gn_xlsx_is_zip(dir);
+	gn_status st = xls ? gn_form_load_xls(dir, db, &form, &problems, &err)
+	               : book ? gn_form_load_xlsx(dir, db, &form, &problems, &err)
+	                      : gn_form_load(dir, db, &form, &problems, &err);
 	if (st == GN_OK && !book) /* indicators.csv lives beside a folder's sheets */
 		st = gn_form_indicators(form, &set, &problems, &err);
 	if (st == GN_OK)
 		st = gn_cov_sync(db, &set, &err); /* SQLite compiles every indicator */
+	if (xls) /* FreeXL reads no boolean cell */
+		gn_cli_print(stderr, _("%s: warning: in an .xls, a cell holding TRUE or FALSE as a boolean reads as empty; "
+		                       "write yes or no (or save the workbook as .xlsx)\n"), dir);
 	if (book)
 		print_book_problems(dir, &problems, stderr);
 	else

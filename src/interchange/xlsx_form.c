@@ -1,11 +1,14 @@
-/* A questionnaire written as an XLSX workbook: the sheets read with the
- * XLSX reader (xlsx_read.c, xlsx_sheet.c), each cell made text as pyxform
- * makes it, and handed to the forms layer (gn_form_load_book). */
+/* A questionnaire written as a workbook: an .xlsx read with the XLSX
+ * reader (xlsx_read.c, xlsx_sheet.c), an .xls (Excel 97-2003) with FreeXL;
+ * each cell made text as pyxform makes it, and the sheets handed to the
+ * forms layer (gn_form_load_book). */
 #include "gonha/interchange/xlsx.h"
 #include "gonha/forms/form.h"
 #include "gonha/core/i18n.h"
 
 #include <ctype.h>
+#include <freexl.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +73,8 @@ static char *date_text(const char *lit)
 	return strdup(buf);
 }
 
+static char *string_text(const char *text, size_t len, bool header);
+
 /* A data cell's text as pyxform reads it: strings with the spaces around
  * them (and no-break spaces) taken off, TRUE/FALSE, numbers and dates as
  * above, a formula's cached value. The header row is taken as written. */
@@ -79,19 +84,26 @@ static char *cell_text(const gn_xlsx_cell *c, bool header)
 		return strdup("");
 	if (c->kind == GN_XLSX_NUMBER)
 		return c->date ? date_text(c->text) : number_text(c->text);
+	return string_text(c->text, c->len, header);
+}
+
+/* A string cell: as written in the header row, else with no-break spaces
+ * made spaces and the spaces around taken off. */
+static char *string_text(const char *text, size_t len, bool header)
+{
 	if (header)
-		return strdup(c->text);
+		return strndup(text, len);
 	/* NBSP (C2 A0) -> space, then trimmed */
-	char *s = malloc(c->len + 1);
+	char *s = malloc(len + 1);
 	if (!s)
 		return NULL;
 	size_t w = 0;
-	for (size_t i = 0; i < c->len; i++) {
-		if ((unsigned char)c->text[i] == 0xC2 && i + 1 < c->len && (unsigned char)c->text[i + 1] == 0xA0) {
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)text[i] == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] == 0xA0) {
 			s[w++] = ' ';
 			i++;
 		} else {
-			s[w++] = c->text[i];
+			s[w++] = text[i];
 		}
 	}
 	s[w] = '\0';
@@ -178,6 +190,133 @@ gn_status gn_form_load_xlsx(const char *path, sqlite3 *db, gn_form **out, gn_for
 			st = gn_form_book_add_row(book, as, 1, NULL, 0, err); /* an empty sheet is there, empty */
 	}
 	gn_xlsx_close(x);
+	if (st == GN_OK && !any)
+		st = gn_fail(err, GN_ERR_INVALID, _("%s has no survey sheet: it is not an XLSForm"), path);
+	if (st == GN_OK)
+		st = gn_form_load_book(path, book, db, out, problems, err);
+	gn_form_book_free(book);
+	return st;
+}
+
+/* ---- .xls (BIFF, Excel 97-2003) through FreeXL ------------------------------ */
+
+#define XLS_MAX_BYTES (32L << 20)
+
+/* One FreeXL cell as pyxform (xlrd) makes it: numbers as above, a date as
+ * "YYYY-MM-DD 00:00:00", a date-time and a time as FreeXL writes them. A
+ * boolean cell comes from FreeXL as empty (FREEXL_CELL_NULL). */
+static char *xls_cell_text(const FreeXL_CellValue *v, bool header)
+{
+	char buf[64];
+	switch (v->type) {
+	case FREEXL_CELL_INT:
+		snprintf(buf, sizeof buf, "%d", v->value.int_value);
+		return strdup(buf);
+	case FREEXL_CELL_DOUBLE:
+		snprintf(buf, sizeof buf, "%.17g", v->value.double_value);
+		return number_text(buf);
+	case FREEXL_CELL_TEXT:
+	case FREEXL_CELL_SST_TEXT:
+		return string_text(v->value.text_value, strlen(v->value.text_value), header);
+	case FREEXL_CELL_DATE:
+		snprintf(buf, sizeof buf, "%.10s 00:00:00", v->value.text_value);
+		return strdup(buf);
+	case FREEXL_CELL_DATETIME:
+	case FREEXL_CELL_TIME:
+		return strdup(v->value.text_value);
+	default:
+		return strdup("");
+	}
+}
+
+static gn_status xls_sheet(const void *h, unsigned short index, gn_form_book *book, const char *as, gn_err *err)
+{
+	unsigned int rows = 0;
+	unsigned short cols = 0;
+	if (freexl_select_active_worksheet(h, index) != FREEXL_OK || freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK)
+		return gn_fail(err, GN_ERR_INVALID, _("the workbook is damaged: a sheet cannot be read"));
+	gn_status st = GN_OK;
+	char **cells = calloc(cols ? cols : 1, sizeof *cells);
+	if (!cells)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	bool any = false;
+	for (unsigned int r = 0; r < rows && st == GN_OK; r++) {
+		size_t n = 0;
+		for (unsigned short c = 0; c < cols && st == GN_OK; c++) {
+			FreeXL_CellValue v;
+			if (freexl_get_cell_value(h, r, c, &v) != FREEXL_OK) {
+				st = gn_fail(err, GN_ERR_INVALID, _("the workbook is damaged: a sheet cannot be read"));
+				break;
+			}
+			if (!(cells[c] = xls_cell_text(&v, r == 0)))
+				st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			else if (*cells[c])
+				n = (size_t)c + 1;
+		}
+		if (st == GN_OK && (n || r == 0)) {
+			st = gn_form_book_add_row(book, as, (long)r + 1, (const char *const *)cells, n, err);
+			any = true;
+		}
+		for (unsigned short c = 0; c < cols; c++) {
+			free(cells[c]);
+			cells[c] = NULL;
+		}
+	}
+	free(cells);
+	if (st == GN_OK && !any)
+		st = gn_form_book_add_row(book, as, 1, NULL, 0, err);
+	return st;
+}
+
+gn_status gn_form_load_xls(const char *path, sqlite3 *db, gn_form **out, gn_form_problems *problems, gn_err *err)
+{
+	static const char *const names[] = { "survey", "choices", "settings", "external_choices" };
+	*out = NULL;
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no file %s"), path);
+	if (sb.st_size > XLS_MAX_BYTES)
+		return gn_fail(err, GN_ERR_INVALID, _("%s is larger than a questionnaire can be (%ld MB)"), path,
+		               XLS_MAX_BYTES >> 20);
+	const void *h = NULL;
+	if (freexl_open(path, &h) != FREEXL_OK) {
+		if (h)
+			freexl_close(h);
+		return gn_fail(err, GN_ERR_INVALID, _("%s is not an .xls workbook gonha can read (damaged, or not Excel 97-2003)"),
+		               path);
+	}
+	unsigned int password = 0, count = 0;
+	gn_status st = GN_OK;
+	if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &password) == FREEXL_OK && password == FREEXL_BIFF_OBFUSCATED)
+		st = gn_fail(err, GN_ERR_INVALID,
+		             _("%s is password-protected or an old .xls workbook: remove the password, or save it as .xlsx"), path);
+	else if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
+		st = gn_fail(err, GN_ERR_INVALID, _("%s is not an .xls workbook gonha can read (damaged, or not Excel 97-2003)"),
+		             path);
+	gn_form_book *book = st == GN_OK ? gn_form_book_new() : NULL;
+	if (st == GN_OK && !book)
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	bool any = false;
+	for (unsigned int i = 0; i < count && i < 4096 && st == GN_OK; i++) {
+		const char *name = NULL;
+		if (freexl_get_worksheet_name(h, (unsigned short)i, &name) != FREEXL_OK || !name)
+			continue;
+		char lower[64];
+		snprintf(lower, sizeof lower, "%s", name);
+		for (char *p = lower; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		const char *as = NULL;
+		for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+			if (strcmp(lower, names[k]) == 0)
+				as = names[k];
+		if (!as && count == 1)
+			as = "survey";
+		if (!as)
+			continue;
+		any |= strcmp(as, "survey") == 0;
+		st = xls_sheet(h, (unsigned short)i, book, as, err);
+	}
+	freexl_close(h);
 	if (st == GN_OK && !any)
 		st = gn_fail(err, GN_ERR_INVALID, _("%s has no survey sheet: it is not an XLSForm"), path);
 	if (st == GN_OK)

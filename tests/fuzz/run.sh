@@ -15,8 +15,8 @@ for target in "$@"; do
 	mkdir -p "$corpus" "$out/$name.new"
 	echo "fuzz: building $name"
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I$out/obj/gen \
-		$(pkg-config --cflags sqlite3 libsodium uuid xlsxwriter libzip expat libpcre2-8) -o "$out/$name" "$target" $libsrc \
-		$(pkg-config --libs sqlite3 libsodium uuid xlsxwriter libzip expat libpcre2-8) -lcsv -lunistring -lm
+		$(pkg-config --cflags sqlite3 libsodium uuid xlsxwriter libzip expat libpcre2-8 freexl) -o "$out/$name" "$target" $libsrc \
+		$(pkg-config --libs sqlite3 libsodium uuid xlsxwriter libzip expat libpcre2-8 freexl) -lcsv -lunistring -lm
 	echo "fuzz: running $name for ${SECONDS_EACH}s on $corpus"
 	"$out/$name" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$out/$name-" "$out/$name.new" "$corpus"

@@ -911,6 +911,49 @@ static void workbook_cells_as_pyxform_reads_them(void)
 	gn_db_close(db);
 }
 
+/* An .xls (Excel 97-2003) workbook through FreeXL: tests/forms/xls (made
+ * by LibreOffice from a workbook of gonha's own, see its README). */
+static void an_xls_workbook_loads(void)
+{
+	open_db();
+	gn_form_problems p = { 0 };
+	gn_form *form = NULL;
+	gn_err err = { 0 };
+	gn_form_load_xls("tests/forms/xls/xls-form.xls", db, &form, &p, &err);
+	if (!form) {
+		fprintf(stderr, "  %s\n", err.msg);
+		print_problems(&p);
+	}
+	REQUIRE(form);
+	CHECK_STR(form->id, "xls-form");
+	CHECK_STR(form->version, "7");
+	int n = gn_form_find(form, "n"), d = gn_form_find(form, "d"), ok = gn_form_find(form, "ok");
+	REQUIRE(n >= 0 && d >= 0 && ok >= 0);
+	CHECK_STR(form->fields[n].label_en, "How many?");
+	CHECK_STR(form->fields[n].label_vi, "Bao nhiêu?");
+	/* FreeXL 1.0.6 gives a boolean cell (TRUE) as empty: a known gap,
+	 * which `gonha form check` says for every .xls */
+	CHECK(!form->fields[n].required_always);
+	CHECK_STR(form->fields[n].default_value, "2");
+	CHECK_STR(form->fields[d].default_value, "2026-02-28 00:00:00");
+	CHECK_STR(form->fields[ok].default_value, "1.5");
+	CHECK(form->fields[d].relevant != NULL);
+	CHECK(gn_choice_find(form->fields[ok].list, "1") && gn_choice_find(form->fields[ok].list, "0"));
+	CHECK_EQ_INT(run_form_check("tests/forms/xls/xls-form.xls"), 0);
+	gn_form_free(form);
+	gn_form_problems_free(&p);
+	/* a file that is no .xls */
+	write_file(gn_test_tmpdir(), "fake.xls", "type,name,label\n");
+	char path[600];
+	snprintf(path, sizeof path, "%s/fake.xls", gn_test_tmpdir());
+	memset(&err, 0, sizeof err);
+	CHECK_EQ_INT(gn_form_load_xls(path, db, &form, &p, &err), GN_ERR_INVALID);
+	CHECK(form == NULL && err.msg[0]);
+	CHECK_EQ_INT(run_form_check(path), 2);
+	gn_form_problems_free(&p);
+	gn_db_close(db);
+}
+
 /* A file that is not a workbook, or a workbook with no survey sheet: one
  * clear line, never a half-loaded form. */
 static void not_a_workbook_is_one_line(void)
@@ -950,4 +993,4 @@ GN_TESTS(T(spellings_pyxform_accepts), T(what_pyxform_refuses_is_refused), T(cho
          T(xpath_comparison_and_conversion), T(regex_substr_dates), T(repeat_functions),
          T(the_real_forms_agree_with_pyxform), T(the_pyxform_corpus_agrees), T(the_real_forms_load_from_workbooks),
          T(the_tutorial_form_in_use), T(the_mch_form_in_use), T(the_biomass_form_in_use),
-         T(workbook_cells_as_pyxform_reads_them), T(not_a_workbook_is_one_line))
+         T(workbook_cells_as_pyxform_reads_them), T(an_xls_workbook_loads), T(not_a_workbook_is_one_line))

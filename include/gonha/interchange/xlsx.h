@@ -95,6 +95,12 @@ struct gn_form;
 struct gn_form_problems;
 gn_status gn_form_load_xlsx(const char *path, sqlite3 *db, struct gn_form **out, struct gn_form_problems *problems,
                             gn_err *err);
+/* The same for an .xls (Excel 97-2003) workbook, read with FreeXL: its
+ * cells as xlrd gives them to pyxform (a date as "YYYY-MM-DD 00:00:00").
+ * FreeXL (1.0.6) gives a boolean cell (TRUE/FALSE) as empty: such a cell
+ * is lost, which the caller must say. */
+gn_status gn_form_load_xls(const char *path, sqlite3 *db, struct gn_form **out, struct gn_form_problems *problems,
+                           gn_err *err);
 
 /* ---- import (src/interchange/xlsx_import.c) ------------------------------ */
 
