@@ -13,7 +13,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat cairo pangocairo
+PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat cairo pangocairo libpcre2-8 freexl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -32,7 +32,7 @@ DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                libcsv-dev libunistring-dev libsodium-dev uuid-dev gettext \
                libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time \
                dosfstools exfatprogs fusefat exfat-fuse \
-               libxlsxwriter-dev libzip-dev libexpat1-dev \
+               libxlsxwriter-dev libzip-dev libexpat1-dev libpcre2-dev libfreexl-dev \
                libcairo2-dev libpango1.0-dev fonts-liberation2 poppler-utils
 
 # Only for `make check-office` (298 MB installed): not a build dependency.
@@ -154,7 +154,7 @@ bench: deps all
 # ---- fuzzing (clang + libFuzzer, bounded) --------------------------------
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 fuzz: deps
-	@sh tests/fuzz/run.sh $(FUZZ_SRC)
+	@GONHA_PKGS="$(filter-out ncursesw,$(PKGS))" sh tests/fuzz/run.sh $(FUZZ_SRC)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gonha/forms $(DESTDIR)$(PREFIX)/share/man/man1

@@ -10,7 +10,9 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <regex.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,46 @@ void form_problem(gn_form_problems *p, const char *file, int line, bool warning,
 		p->errors++;
 }
 
+void form_problem_at(gn_form_problems *p, const char *file, int line, int row, int col, bool warning,
+                     const char *fmt, ...)
+{
+	if (!p)
+		return;
+	gn_form_problem *items = realloc(p->items, (p->n + 1) * sizeof *items);
+	if (!items)
+		return;
+	p->items = items;
+	gn_form_problem *x = &p->items[p->n++];
+	memset(x, 0, sizeof *x);
+	snprintf(x->file, sizeof x->file, "%s", file);
+	x->line = line;
+	x->warning = warning;
+	if (row > 0) {
+		/* "survey.csv" -> the sheet "survey"; column 0 is A, 26 is AA */
+		char letters[8] = "";
+		int n = 0;
+		for (int c = col; c >= 0 && n < 7; c = c / 26 - 1)
+			letters[n++] = (char)('A' + c % 26);
+		for (int i = 0; i < n / 2; i++) {
+			char t = letters[i];
+			letters[i] = letters[n - 1 - i];
+			letters[n - 1 - i] = t;
+		}
+		letters[n] = '\0';
+		int sheet_len = (int)strcspn(file, ".");
+		if (n)
+			snprintf(x->cell, sizeof x->cell, "%.*s!%s%d", sheet_len, file, letters, row);
+		else
+			snprintf(x->cell, sizeof x->cell, "%.*s!%d:%d", sheet_len, file, row, row);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof x->msg, fmt, ap);
+	va_end(ap);
+	if (!warning)
+		p->errors++;
+}
+
 void gn_form_problems_free(gn_form_problems *p)
 {
 	free(p->items);
@@ -51,6 +93,127 @@ void gn_form_problems_free(gn_form_problems *p)
 }
 
 /* ---- SQL functions ------------------------------------------------------ */
+
+/* ---- XPath's values in SQLite ------------------------------------------------
+ * XPath converts a string to a number as a decimal (optional '-', digits,
+ * optional '.' and digits, spaces around), anything else being NaN, which
+ * gonha keeps as NULL: a comparison with it is "cannot say" (an answer it
+ * needs is empty), as before. Dates and date-times count as ODK counts
+ * them, days since 1970-01-01 (decimal-date-time). */
+static bool xpath_number(const char *s, double *out)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	int y, mo, d, h = 0, mi = 0, n = 0;
+	double sec = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10 && (s[10] == '\0' || s[10] == 'T')) {
+		/* days from the civil date (Howard Hinnant's algorithm) */
+		int yy = mo <= 2 ? y - 1 : y;
+		int era = (yy >= 0 ? yy : yy - 399) / 400;
+		int yoe = yy - era * 400;
+		int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		double days = (double)era * 146097 + doe - 719468;
+		if (s[10] == 'T' && sscanf(s + 11, "%2d:%2d:%lf", &h, &mi, &sec) >= 2)
+			days += (h * 3600 + mi * 60 + sec) / 86400.0;
+		*out = days;
+		return true;
+	}
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	const char *digits = p;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	bool whole = p > digits;
+	if (*p == '.') {
+		p++;
+		const char *frac = p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		whole |= p > frac;
+	}
+	if (!whole)
+		return false;
+	const char *end = p;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p)
+		return false;
+	char buf[64];
+	size_t len = (size_t)(end - s);
+	if (len >= sizeof buf)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*out = strtod(buf, NULL);
+	return true;
+}
+
+/* number(x): integers and reals as they are, text converted, NaN as NULL. */
+static void result_number(sqlite3_context *ctx, sqlite3_value *v)
+{
+	double d;
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_INTEGER:
+	case SQLITE_FLOAT:
+		sqlite3_result_value(ctx, v);
+		return;
+	case SQLITE_TEXT:
+		if (xpath_number((const char *)sqlite3_value_text(v), &d)) {
+			if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+				sqlite3_result_int64(ctx, (long long)d);
+			else
+				sqlite3_result_double(ctx, d);
+			return;
+		}
+		/* fall through */
+	default:
+		sqlite3_result_null(ctx);
+	}
+}
+
+static void sql_num(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	result_number(ctx, argv[0]);
+}
+
+/* XPath's = between values whose types are known only when it runs: a
+ * number on either side compares as numbers (NaN is unequal to all),
+ * else as strings. NULL (an empty number) stays "cannot say". */
+static void sql_eq(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int ta = sqlite3_value_type(argv[0]), tb = sqlite3_value_type(argv[1]);
+	if (ta == SQLITE_NULL || tb == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (ta == SQLITE_INTEGER || ta == SQLITE_FLOAT || tb == SQLITE_INTEGER || tb == SQLITE_FLOAT) {
+		double a, b;
+		bool ok_a = ta == SQLITE_INTEGER || ta == SQLITE_FLOAT ? (a = sqlite3_value_double(argv[0]), true)
+		                                                    : xpath_number((const char *)sqlite3_value_text(argv[0]), &a);
+		bool ok_b = tb == SQLITE_INTEGER || tb == SQLITE_FLOAT ? (b = sqlite3_value_double(argv[1]), true)
+		                                                    : xpath_number((const char *)sqlite3_value_text(argv[1]), &b);
+		sqlite3_result_int(ctx, ok_a && ok_b && a == b);
+		return;
+	}
+	const char *a = (const char *)sqlite3_value_text(argv[0]), *b = (const char *)sqlite3_value_text(argv[1]);
+	sqlite3_result_int(ctx, a && b && strcmp(a, b) == 0);
+}
+
+/* boolean(x): a number not 0, a string not empty. */
+static void sql_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	switch (sqlite3_value_type(argv[0])) {
+	case SQLITE_NULL: sqlite3_result_int(ctx, 0); return;
+	case SQLITE_INTEGER:
+	case SQLITE_FLOAT: sqlite3_result_int(ctx, sqlite3_value_double(argv[0]) != 0.0); return;
+	default: sqlite3_result_int(ctx, sqlite3_value_bytes(argv[0]) > 0); return;
+	}
+}
 
 /* Is `choice` one of the space-separated names in `list`? */
 static bool in_list(const char *list, const char *choice)
@@ -89,13 +252,35 @@ static void sql_count_selected(sqlite3_context *ctx, int argc, sqlite3_value **a
 	sqlite3_result_int(ctx, n);
 }
 
-static void free_regex(void *p)
+/* selected-at(list, i): the i-th name (from 0), "" past the end. */
+static void sql_selected_at(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	regfree(p);
-	free(p);
+	(void)argc;
+	const char *p = (const char *)sqlite3_value_text(argv[0]);
+	long long want = sqlite3_value_int64(argv[1]);
+	for (long long i = 0; p && *p; i++) {
+		while (*p == ' ')
+			p++;
+		size_t len = strcspn(p, " ");
+		if (!len)
+			break;
+		if (i == want) {
+			sqlite3_result_text(ctx, p, (int)len, SQLITE_TRANSIENT);
+			return;
+		}
+		p += len;
+	}
+	sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
 }
 
-/* POSIX extended regular expressions, compiled once per statement. */
+static void free_regex(void *p)
+{
+	pcre2_code_free(p);
+}
+
+/* regex(text, pattern): PCRE2 in UTF mode on NFC text, searching
+ * anywhere in the text as ODK Collect does (Java's Matcher.find()): an
+ * anchor must be written. Compiled once per statement. */
 static void sql_regex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -105,12 +290,20 @@ static void sql_regex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	regex_t *re = sqlite3_get_auxdata(ctx, 1);
+	pcre2_code *re = sqlite3_get_auxdata(ctx, 1);
 	if (!re) {
-		re = malloc(sizeof *re);
-		if (!re || regcomp(re, pattern, REG_EXTENDED | REG_NOSUB) != 0) {
-			free(re);
-			sqlite3_result_error(ctx, "invalid regular expression", -1);
+		int code;
+		PCRE2_SIZE at;
+		char *nfc = NULL;
+		if (gn_text_nfc(pattern, &nfc) != GN_OK) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		re = pcre2_compile((PCRE2_SPTR)nfc, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF,
+		                   &code, &at, NULL);
+		free(nfc);
+		if (!re) {
+			sqlite3_result_error(ctx, _("invalid regular expression"), -1);
 			return;
 		}
 		sqlite3_set_auxdata(ctx, 1, re, free_regex);
@@ -120,16 +313,315 @@ static void sql_regex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			return;
 		}
 	}
-	sqlite3_result_int(ctx, regexec(re, text ? text : "", 0, NULL, 0) == 0);
+	char *nfc = NULL;
+	if (gn_text_nfc(text ? text : "", &nfc) != GN_OK) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	pcre2_match_context *mc = pcre2_match_context_create(NULL);
+	if (!md || !mc) {
+		pcre2_match_data_free(md);
+		pcre2_match_context_free(mc);
+		free(nfc);
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	pcre2_set_match_limit(mc, 1000000); /* a pattern that backtracks without end fails, not hangs */
+	int rc = pcre2_match(re, (PCRE2_SPTR)nfc, strlen(nfc), 0, 0, md, mc);
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
+	free(nfc);
+	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
+		sqlite3_result_int(ctx, rc >= 0);
+	else
+		sqlite3_result_error(ctx, _("the regular expression cannot be matched (too complex)"), -1);
+}
+
+/* Characters (code points) of UTF-8 text. */
+static const char *utf8_skip(const char *s, long long n)
+{
+	while (*s && n > 0) {
+		s++;
+		while ((*s & 0xC0) == 0x80)
+			s++;
+		n--;
+	}
+	return s;
+}
+
+/* substr(s, start[, end]): ODK's, a 0-based start and an end index
+ * (exclusive), in characters; out of range is clamped. */
+static void sql_substr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s)
+		s = "";
+	long long len = 0;
+	for (const char *p = s; *p; p++)
+		len += (*p & 0xC0) != 0x80;
+	double ds = sqlite3_value_double(argv[1]);
+	long long start = (long long)ds, end = len;
+	if (argc > 2 && sqlite3_value_type(argv[2]) != SQLITE_NULL)
+		end = (long long)sqlite3_value_double(argv[2]);
+	if (start < 0)
+		start = 0;
+	if (end > len)
+		end = len;
+	if (start >= end) {
+		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		return;
+	}
+	const char *a = utf8_skip(s, start), *b = utf8_skip(a, end - start);
+	sqlite3_result_text(ctx, a, (int)(b - a), SQLITE_TRANSIENT);
+}
+
+/* now(): the date and time of day, in the PC's time zone with its offset,
+ * as ODK gives it ("2026-11-20T16:00:00.000+07:00"); GONHA_NOW fixes it. */
+static void sql_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	char now[32], out[40];
+	gn_now_iso(now);
+	struct tm utc = { 0 }, local;
+	const char *end = strptime(now, "%Y-%m-%dT%H:%M:%SZ", &utc);
+	time_t t = end && !*end ? timegm(&utc) : (time_t)-1;
+	if (t == (time_t)-1 || !localtime_r(&t, &local) || strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S.000%z", &local) == 0) {
+		sqlite3_result_text(ctx, now, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	size_t n = strlen(out); /* +0700 -> +07:00 */
+	if (n >= 5 && n + 2 < sizeof out) {
+		memmove(out + n - 1, out + n - 2, 3);
+		out[n - 2] = ':';
+	}
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+/* format-date(value, pattern) with ODK's patterns: %Y %y %m %n %b %d %e
+ * %H %h %M %S %3 %a; a value that is not a date gives "". */
+static void sql_format_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	const char *v = (const char *)sqlite3_value_text(argv[0]);
+	const char *pattern = (const char *)sqlite3_value_text(argv[1]);
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, n = 0;
+	double sec = 0;
+	if (!v || !pattern) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (sscanf(v, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10) {
+		if (v[10] == 'T' || v[10] == ' ')
+			sscanf(v + 11, "%2d:%2d:%lf", &h, &mi, &sec);
+	} else if (sscanf(v, "%2d:%2d:%lf", &h, &mi, &sec) >= 2) {
+		y = 1970, mo = 1, d = 1; /* a time of day */
+	} else {
+		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		return;
+	}
+	if (mo < 1 || mo > 12) {
+		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		return;
+	}
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = 12 };
+	time_t t = timegm(&tm);
+	struct tm wd;
+	gmtime_r(&t, &wd);
+	gn_strbuf out = { 0 };
+	for (const char *p = pattern; *p; p++) {
+		if (*p != '%' || !p[1]) {
+			gn_sb_addn(&out, p, 1);
+			continue;
+		}
+		switch (*++p) {
+		case 'Y': gn_sb_printf(&out, "%04d", y); break;
+		case 'y': gn_sb_printf(&out, "%02d", y % 100); break;
+		case 'm': gn_sb_printf(&out, "%02d", mo); break;
+		case 'n': gn_sb_printf(&out, "%d", mo); break;
+		case 'b': gn_sb_add(&out, months[mo - 1]); break;
+		case 'd': gn_sb_printf(&out, "%02d", d); break;
+		case 'e': gn_sb_printf(&out, "%d", d); break;
+		case 'H': gn_sb_printf(&out, "%02d", h); break;
+		case 'h': gn_sb_printf(&out, "%d", h); break;
+		case 'M': gn_sb_printf(&out, "%02d", mi); break;
+		case 'S': gn_sb_printf(&out, "%02d", (int)sec); break;
+		case '3': gn_sb_printf(&out, "%03d", (int)((sec - (int)sec) * 1000 + 0.5)); break;
+		case 'a': gn_sb_add(&out, days[wd.tm_wday]); break;
+		default: gn_sb_addn(&out, p - 1, 2); break;
+		}
+	}
+	if (out.failed) {
+		gn_sb_free(&out);
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, gn_sb_str(&out), -1, SQLITE_TRANSIENT);
+	gn_sb_free(&out);
+}
+
+/* A node-set's values: a value that is a JSON array holds one per repeat
+ * entry (how the screen binds a question inside a repeat to an
+ * expression outside it); anything else is one value, NULL none. */
+typedef struct nodes {
+	sqlite3_value *v;
+	const char *json;
+} nodes;
+
+/* count(x), sum(x), min(x), max(x), count-non-empty(x) over a node-set
+ * (a JSON array or one value); a repeat's own reference is its count. */
+static void sql_agg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *op = (const char *)sqlite3_value_text(argv[0]);
+	sqlite3_value *v = argv[1];
+	if (!op) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	const char *text = (const char *)sqlite3_value_text(v);
+	bool is_array = sqlite3_value_type(v) == SQLITE_TEXT && text && text[0] == '[';
+	if (!is_array) {
+		double d;
+		bool empty = sqlite3_value_type(v) == SQLITE_NULL || (text && !*text);
+		bool num = sqlite3_value_type(v) == SQLITE_INTEGER || sqlite3_value_type(v) == SQLITE_FLOAT
+		               ? (d = sqlite3_value_double(v), true)
+		               : text && xpath_number(text, &d);
+		if (strcmp(op, "count") == 0)
+			sqlite3_result_int(ctx, empty ? 0 : 1);
+		else if (strcmp(op, "count-non-empty") == 0)
+			sqlite3_result_int(ctx, empty ? 0 : 1);
+		else if (strcmp(op, "sum") == 0)
+			empty ? sqlite3_result_int(ctx, 0) : num ? sqlite3_result_double(ctx, d) : sqlite3_result_null(ctx);
+		else if (num && !empty)
+			sqlite3_result_double(ctx, d);
+		else
+			sqlite3_result_null(ctx);
+		return;
+	}
+	/* a JSON array of values, walked by SQLite's own JSON reader */
+	sqlite3 *db = sqlite3_context_db_handle(ctx);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM json_each(?1)", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+		return;
+	}
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	long long count = 0, non_empty = 0;
+	double sum = 0, lo = 0, hi = 0;
+	bool nan = false, any = false;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		count++;
+		sqlite3_value *x = sqlite3_column_value(st, 0);
+		const char *xs = (const char *)sqlite3_column_text(st, 0);
+		double d;
+		bool empty = sqlite3_column_type(st, 0) == SQLITE_NULL || (xs && !*xs);
+		non_empty += !empty;
+		bool num = sqlite3_value_type(x) == SQLITE_INTEGER || sqlite3_value_type(x) == SQLITE_FLOAT
+		               ? (d = sqlite3_value_double(x), true)
+		               : xs && xpath_number(xs, &d);
+		if (!num) {
+			nan = true;
+			continue;
+		}
+		sum += d;
+		lo = any && lo < d ? lo : d;
+		hi = any && hi > d ? hi : d;
+		any = true;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+	} else if (strcmp(op, "count") == 0) {
+		sqlite3_result_int64(ctx, count);
+	} else if (strcmp(op, "count-non-empty") == 0) {
+		sqlite3_result_int64(ctx, non_empty);
+	} else if (nan || !any) {
+		if (strcmp(op, "sum") == 0 && !nan)
+			sqlite3_result_int(ctx, 0);
+		else
+			sqlite3_result_null(ctx);
+	} else {
+		sqlite3_result_double(ctx, strcmp(op, "sum") == 0 ? sum : strcmp(op, "min") == 0 ? lo : hi);
+	}
+	sqlite3_finalize(st);
+}
+
+/* indexed-repeat(value, repeat, i): the value in the i-th entry (from 1);
+ * a value that is not a JSON array is the only entry. */
+static void sql_indexed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	long long i = sqlite3_value_int64(argv[1]);
+	if (!text || text[0] != '[') {
+		if (i == 1)
+			sqlite3_result_value(ctx, argv[0]);
+		else
+			sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3 *db = sqlite3_context_db_handle(ctx);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$[' || (?2 - 1) || ']')", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+		return;
+	}
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, i);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		sqlite3_result_value(ctx, sqlite3_column_value(st, 0));
+	else
+		sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+	sqlite3_finalize(st);
+}
+
+/* normalize-space(s): spaces trimmed and runs of them made one. */
+static void sql_normalize_space(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	size_t n = s ? strlen(s) : 0;
+	char *out = sqlite3_malloc64(n + 1);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	size_t w = 0;
+	bool space = false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			space = w > 0;
+			continue;
+		}
+		if (space)
+			out[w++] = ' ';
+		space = false;
+		out[w++] = s[i];
+	}
+	sqlite3_result_text(ctx, out, (int)w, sqlite3_free);
 }
 
 gn_status gn_form_register_sqlite(sqlite3 *db, gn_err *err)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	if (sqlite3_create_function(db, "gn_selected", 2, flags, NULL, sql_selected, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(db, "gn_count_selected", 1, flags, NULL, sql_count_selected, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(db, "gn_regex", 2, flags, NULL, sql_regex, NULL, NULL) != SQLITE_OK)
-		return gn_fail(err, GN_ERR_DB, "%s", sqlite3_errmsg(db));
+	static const struct { const char *name; int n; void (*fn)(sqlite3_context *, int, sqlite3_value **); bool now; } fns[] = {
+		{ "gn_selected", 2, sql_selected, false }, { "gn_count_selected", 1, sql_count_selected, false },
+		{ "gn_selected_at", 2, sql_selected_at, false }, { "gn_regex", 2, sql_regex, false },
+		{ "gn_num", 1, sql_num, false }, { "gn_eq", 2, sql_eq, false }, { "gn_bool", 1, sql_bool, false },
+		{ "gn_substr", 2, sql_substr, false }, { "gn_substr", 3, sql_substr, false },
+		{ "gn_format_date", 2, sql_format_date, false }, { "gn_agg", 2, sql_agg, false },
+		{ "gn_indexed", 2, sql_indexed, false }, { "gn_normalize_space", 1, sql_normalize_space, false },
+		{ "gn_now", 0, sql_now, true },
+	};
+	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
+		if (sqlite3_create_function(db, fns[i].name, fns[i].n, fns[i].now ? SQLITE_UTF8 : flags, NULL, fns[i].fn,
+		                            NULL, NULL) != SQLITE_OK)
+			return gn_fail(err, GN_ERR_DB, "%s", sqlite3_errmsg(db));
 	return GN_OK;
 }
 
@@ -142,8 +634,11 @@ static int authorize(void *arg, int action, const char *a, const char *b, const 
 		return SQLITE_OK;
 	if (action == SQLITE_FUNCTION) {
 		static const char *const allowed[] = {
-			"gn_selected", "gn_count_selected", "gn_regex", "gn_today", "length", "coalesce", "nullif",
-			"round", "substr", "strftime", NULL,
+			"gn_selected", "gn_count_selected", "gn_selected_at", "gn_regex", "gn_today", "gn_now", "gn_num",
+			"gn_eq", "gn_bool", "gn_substr", "gn_format_date", "gn_agg", "gn_indexed", "gn_normalize_space",
+			"length", "coalesce", "nullif", "round", "substr", "strftime", "instr", "abs", "floor", "ceil", "pow",
+			"sqrt", "exp", "ln", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "pi", "min", "max",
+			"random", "randomblob", "hex", "lower", "date", "trim", "replace", NULL,
 		};
 		for (int i = 0; allowed[i]; i++)
 			if (b && strcmp(b, allowed[i]) == 0) /* SQLITE_FUNCTION: b is the name */
@@ -219,7 +714,7 @@ static gn_status compile(sqlite3 *db, const char *sql, sqlite3_stmt **out, gn_er
 	return GN_OK;
 }
 
-static void compile_field_expr(gn_form *form, int i, const char *src, const char *what, sqlite3_stmt **out,
+static void compile_field_expr(gn_form *form, int i, const char *src, const char *what, int col, sqlite3_stmt **out,
                                gn_form_problems *problems)
 {
 	if (!src || !*src)
@@ -229,37 +724,84 @@ static void compile_field_expr(gn_form *form, int i, const char *src, const char
 	int self = form->fields[i].type == GN_FT_CALCULATE ? -1 : i;
 	if (gn_form_translate(form, src, self, NULL, NULL, &sql, &err) != GN_OK ||
 	    compile(form->db, sql, out, &err) != GN_OK)
-		form_problem(problems, "survey.csv", form->fields[i].line, false, _("%s of %s: %s"), what,
-		            form->fields[i].name, err.msg);
+		form_problem_at(problems, "survey.csv", form->fields[i].line, form->fields[i].row, form->survey_col[col], false,
+		                _("%s of %s: %s"), what, form->fields[i].name, err.msg);
 	free(sql);
+}
+
+/* ${name} in a label, hint or message names a question of the form, as
+ * pyxform requires (the screen fills it in). */
+static void check_text_refs(gn_form *form, const gn_field *f, const char *text, gn_form_problems *problems)
+{
+	for (const char *p = text ? strstr(text, "${") : NULL; p; p = strstr(p + 2, "${")) {
+		const char *end = strchr(p, '}');
+		if (!end)
+			return;
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(end - p - 2 < 127 ? end - p - 2 : 127), p + 2);
+		if (gn_form_find(form, name) < 0)
+			form_problem_at(problems, "survey.csv", f->line, f->row, -1, false, _("%s: ${%s} is not a question of this form"),
+			                f->name, name);
+	}
 }
 
 static void compile_all(gn_form *form, gn_form_problems *problems)
 {
 	for (size_t i = 0; i < form->n_fields; i++) {
 		gn_field *f = &form->fields[i];
-		compile_field_expr(form, (int)i, f->relevant_src, "relevant", &f->relevant, problems);
-		compile_field_expr(form, (int)i, f->constraint_src, "constraint", &f->constraint, problems);
-		if (!f->required_always && *f->required_src && strcmp(f->required_src, "no") != 0 &&
-		    strcmp(f->required_src, "false()") != 0)
-			compile_field_expr(form, (int)i, f->required_src, "required", &f->required, problems);
-		compile_field_expr(form, (int)i, f->calculation_src, "calculation", &f->calc, problems);
+		const char *texts[] = { f->label_vi, f->label_en, f->hint_vi, f->hint_en, f->constraint_msg_vi,
+			                    f->constraint_msg_en, f->required_msg_vi, f->required_msg_en };
+		for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+			check_text_refs(form, f, texts[k], problems);
+		compile_field_expr(form, (int)i, f->relevant_src, "relevant", GN_COL_RELEVANT, &f->relevant, problems);
+		compile_field_expr(form, (int)i, f->constraint_src, "constraint", GN_COL_CONSTRAINT, &f->constraint, problems);
+		compile_field_expr(form, (int)i, f->required_src, "required", GN_COL_REQUIRED, &f->required, problems);
+		compile_field_expr(form, (int)i, f->calculation_src, "calculation", GN_COL_CALCULATION, &f->calc, problems);
+		compile_field_expr(form, (int)i, f->repeat_count_src, "repeat_count", GN_COL_REPEAT_COUNT, &f->repeat_count,
+		                   problems);
 		if (*f->choice_filter_src) {
 			char *sql = NULL;
 			gn_err err = { 0 };
-			if (gn_form_translate(form, f->choice_filter_src, (int)i, NULL, NULL, &sql, &err) != GN_OK)
-				form_problem(problems, "survey.csv", f->line, false, _("%s of %s: %s"), "choice_filter", f->name,
-				            err.msg);
+			char unknown[64];
+			int col = form->survey_col[GN_COL_CHOICE_FILTER];
+			if (gn_form_translate_filter(form, f->choice_filter_src, (int)i, &sql, unknown, &err) != GN_OK ||
+			    compile(form->db, sql, &f->filter, &err) != GN_OK)
+				form_problem_at(problems, "survey.csv", f->line, f->row, col, false, _("%s of %s: %s"), "choice_filter",
+				                f->name, err.msg);
+			else if (*unknown && f->list_from_file)
+				form_problem_at(problems, "survey.csv", f->line, f->row, col, true,
+				                _("choice_filter of %s: the choices of %s are in a file that is not on this PC; %s "
+				                  "is read as empty until it is"),
+				                f->name, f->xls_type, unknown);
+			else if (*unknown)
+				form_problem_at(problems, "survey.csv", f->line, f->row, col, true,
+				                _("choice_filter of %s: %s is not a column of the choices sheet, so it is empty for "
+				                  "every choice"),
+				                f->name, unknown);
 			free(sql);
 		}
 	}
 }
 
-gn_status gn_form_load(const char *dir, sqlite3 *db, gn_form **out, gn_form_problems *problems, gn_err *err)
+/* Reads one sheet of the folder; a missing one is NULL (*present false). */
+static gn_status read_sheet(const char *dir, const char *file, sheet *s, bool *present, gn_form_problems *problems)
 {
 	char path[PATH_MAX];
-	sheet survey = { 0 }, choices = { 0 };
 	gn_err e = { 0 };
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	gn_status st = sheet_read(path, s, &e);
+	*present = st == GN_OK;
+	if (st == GN_OK)
+		form_canon_headers(s, file, problems);
+	else if (st != GN_ERR_NOT_FOUND)
+		form_problem_at(problems, file, 0, 0, -1, false, "%s", e.msg);
+	return st;
+}
+
+static gn_status load_sheets(const char *dir, sqlite3 *db, sheet *survey, bool has_survey, sheet *choices,
+                             bool has_choices, sheet *settings, bool has_settings, bool has_external,
+                             gn_form **out, gn_form_problems *problems, gn_err *err)
+{
 	gn_status st;
 	*out = NULL;
 	gn_form *form = calloc(1, sizeof *form);
@@ -267,19 +809,21 @@ gn_status gn_form_load(const char *dir, sqlite3 *db, gn_form **out, gn_form_prob
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	form->dir = strdup(dir);
 	form->db = db;
+	for (int k = 0; k < 8; k++)
+		form->survey_col[k] = -1;
 	if ((st = gn_form_register_sqlite(db, err)) != GN_OK)
 		goto out;
-	form_load_settings(form, dir, problems);
-	snprintf(path, sizeof path, "%s/choices.csv", dir);
-	if ((st = sheet_read(path, &choices, &e)) == GN_OK)
-		form_load_choices(form, &choices, problems);
-	else if (st != GN_ERR_NOT_FOUND)
-		form_problem(problems, "choices.csv", 0, false, "%s", e.msg);
-	snprintf(path, sizeof path, "%s/survey.csv", dir);
-	if ((st = sheet_read(path, &survey, &e)) == GN_OK)
-		form_load_survey(form, &survey, problems);
-	else
-		form_problem(problems, "survey.csv", 0, false, "%s", e.msg);
+	form_load_settings(form, dir, has_settings ? settings : NULL, problems);
+	if (has_choices)
+		form_load_choices(form, choices, problems);
+	if (has_survey)
+		form_load_survey(form, survey, problems);
+	for (size_t i = 0; i < form->n_fields && !has_external; i++)
+		if (strstr(form->fields[i].xls_type, "_external"))
+			form_problem_at(problems, "survey.csv", form->fields[i].line, form->fields[i].row,
+			                form->survey_col[GN_COL_TYPE], false,
+			                _("%s is a %s, so the form needs an external_choices sheet"), form->fields[i].name,
+			                form->fields[i].xls_type);
 	st = GN_OK;
 	if (problems->errors == 0)
 		compile_all(form, problems);
@@ -290,10 +834,99 @@ gn_status gn_form_load(const char *dir, sqlite3 *db, gn_form **out, gn_form_prob
 	*out = form;
 	form = NULL;
 out:
-	sheet_free(&survey);
-	sheet_free(&choices);
 	gn_form_free(form);
 	return st;
+}
+
+gn_status gn_form_load(const char *dir, sqlite3 *db, gn_form **out, gn_form_problems *problems, gn_err *err)
+{
+	sheet survey = { 0 }, choices = { 0 }, settings = { 0 };
+	bool has_survey, has_choices, has_settings;
+	read_sheet(dir, "settings.csv", &settings, &has_settings, problems);
+	read_sheet(dir, "choices.csv", &choices, &has_choices, problems);
+	if (read_sheet(dir, "survey.csv", &survey, &has_survey, problems) == GN_ERR_NOT_FOUND)
+		form_problem_at(problems, "survey.csv", 0, 0, -1, false, _("there is no survey sheet (survey.csv)"));
+	/* select_one_external: its choices are the external_choices sheet */
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/external_choices.csv", dir);
+	bool has_external = access(path, R_OK) == 0;
+	gn_status st = load_sheets(dir, db, &survey, has_survey, &choices, has_choices, &settings, has_settings,
+	                           has_external, out, problems, err);
+	sheet_free(&survey);
+	sheet_free(&choices);
+	sheet_free(&settings);
+	return st;
+}
+
+/* ---- a workbook's sheets ---------------------------------------------------- */
+
+static const char *const book_sheets[] = { "survey", "choices", "settings", "external_choices" };
+enum { BOOK_SHEETS = 4, BOOK_MAX_ROWS = 100000, BOOK_MAX_COLS = 1024 };
+
+struct gn_form_book {
+	sheet sheets[BOOK_SHEETS];
+	bool present[BOOK_SHEETS];
+};
+
+gn_form_book *gn_form_book_new(void)
+{
+	return calloc(1, sizeof(gn_form_book));
+}
+
+void gn_form_book_free(gn_form_book *b)
+{
+	if (!b)
+		return;
+	for (int i = 0; i < BOOK_SHEETS; i++)
+		sheet_free(&b->sheets[i]);
+	free(b);
+}
+
+gn_status gn_form_book_add_row(gn_form_book *b, const char *name, long row, const char *const *cells, size_t n,
+                               gn_err *err)
+{
+	int k;
+	for (k = 0; k < BOOK_SHEETS && strcmp(book_sheets[k], name) != 0; k++)
+		;
+	if (k == BOOK_SHEETS)
+		return GN_OK;
+	sheet *s = &b->sheets[k];
+	b->present[k] = true;
+	if (!cells)
+		return GN_OK; /* the sheet is there, with no rows */
+	if (s->n >= BOOK_MAX_ROWS || n > BOOK_MAX_COLS || row > INT_MAX)
+		return gn_fail(err, GN_ERR_INVALID, _("the %s sheet is larger than a questionnaire can be (%d rows, %d columns)"),
+		               name, BOOK_MAX_ROWS, BOOK_MAX_COLS);
+	sheet_row *rows = realloc(s->rows, (s->n + 1) * sizeof *rows);
+	if (!rows)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	s->rows = rows;
+	sheet_row *r = &s->rows[s->n];
+	memset(r, 0, sizeof *r);
+	r->cells = calloc(n ? n : 1, sizeof *r->cells);
+	if (!r->cells)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	for (size_t i = 0; i < n; i++)
+		if (!(r->cells[r->n++] = strdup(cells[i] ? cells[i] : "")))
+			break;
+	s->n++;
+	r->line = r->row = (int)row;
+	if (r->n < n)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	return GN_OK;
+}
+
+gn_status gn_form_load_book(const char *name, gn_form_book *b, sqlite3 *db, gn_form **out, gn_form_problems *problems,
+                            gn_err *err)
+{
+	static const char *const files[] = { "survey.csv", "choices.csv", "settings.csv", "external_choices.csv" };
+	for (int i = 0; i < BOOK_SHEETS; i++)
+		if (b->present[i])
+			form_canon_headers(&b->sheets[i], files[i], problems);
+	if (!b->present[0])
+		form_problem_at(problems, "survey.csv", 0, 0, -1, false, _("the workbook has no survey sheet"));
+	return load_sheets(name, db, &b->sheets[0], b->present[0], &b->sheets[1], b->present[1], &b->sheets[2],
+	                   b->present[2], b->present[3], out, problems, err);
 }
 
 void gn_form_free(gn_form *form)
@@ -305,23 +938,31 @@ void gn_form_free(gn_form *form)
 		char *strings[] = { f->name, f->label_vi, f->label_en, f->hint_vi, f->hint_en, f->required_src,
 		                    f->required_msg_vi, f->required_msg_en, f->constraint_src, f->constraint_msg_vi,
 		                    f->constraint_msg_en, f->relevant_src, f->calculation_src, f->default_value,
-		                    f->choice_filter_src };
+		                    f->choice_filter_src, f->repeat_count_src };
 		for (size_t k = 0; k < sizeof strings / sizeof *strings; k++)
 			free(strings[k]);
 		sqlite3_finalize(f->relevant);
 		sqlite3_finalize(f->constraint);
 		sqlite3_finalize(f->required);
 		sqlite3_finalize(f->calc);
+		sqlite3_finalize(f->filter);
+		sqlite3_finalize(f->repeat_count);
 	}
 	for (size_t i = 0; i < form->n_lists; i++) {
 		for (size_t k = 0; k < form->lists[i].n; k++) {
 			free(form->lists[i].items[k].name);
 			free(form->lists[i].items[k].label_vi);
 			free(form->lists[i].items[k].label_en);
+			for (size_t c = 0; form->lists[i].items[k].extra && c < form->n_choice_cols; c++)
+				free(form->lists[i].items[k].extra[c]);
+			free(form->lists[i].items[k].extra);
 		}
 		free(form->lists[i].items);
 		free(form->lists[i].name);
 	}
+	for (size_t c = 0; c < form->n_choice_cols; c++)
+		free(form->choice_cols[c]);
+	free(form->choice_cols);
 	free(form->fields);
 	free(form->lists);
 	free(form->dir);
@@ -343,6 +984,10 @@ static void bind_values(const gn_form *form, sqlite3_stmt *st, gn_form_values va
 	int n = sqlite3_bind_parameter_count(st);
 	for (int p = 1; p <= n; p++) {
 		int index = p - 1; /* ?N is field N-1 */
+		if (index == (int)form->n_fields && form->position > 0) {
+			sqlite3_bind_int(st, p, form->position); /* position(..) */
+			continue;
+		}
 		if (index < 0 || (size_t)index >= form->n_fields)
 			continue;
 		const char *v = vals ? vals[index] : NULL;
@@ -446,11 +1091,48 @@ gn_status gn_form_check_type(const gn_field *f, const char *v, gn_err *err)
 		if (!gn_date_valid(v))
 			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a real date as YYYY-MM-DD, e.g. 2026-03-31"));
 		break;
+	case GN_FT_TIME: {
+		int h, m, n = 0;
+		if (sscanf(v, "%2d:%2d%n", &h, &m, &n) != 2 || h > 23 || m > 59 || (v[n] && v[n] != ':'))
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("type a time of day as HH:MM, e.g. 14:30"));
+		break;
+	}
+	case GN_FT_DATETIME: {
+		char day[11];
+		int h, m, n = 0;
+		snprintf(day, sizeof day, "%.10s", v);
+		if (!gn_date_valid(day) || (v[10] != 'T' && v[10] != ' ') || sscanf(v + 11, "%2d:%2d%n", &h, &m, &n) != 2 ||
+		    h > 23 || m > 59)
+			return gn_fail_field(err, GN_ERR_INVALID, f->name,
+			                     _("type a date and time as YYYY-MM-DD HH:MM, e.g. 2026-03-31 14:30"));
+		break;
+	}
+	case GN_FT_GEOPOINT: {
+		/* "lat lon [altitude [accuracy]]"; a trace or a shape is points joined by ';' */
+		char *copy = strdup(v), *save = NULL;
+		if (!copy)
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		bool ok = true;
+		for (char *pt = strtok_r(copy, ";", &save); pt && ok; pt = strtok_r(NULL, ";", &save)) {
+			double lat, lon, alt, acc;
+			int got = sscanf(pt, "%lf %lf %lf %lf", &lat, &lon, &alt, &acc);
+			ok = got >= 2 && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
+		}
+		free(copy);
+		if (!ok)
+			return gn_fail_field(err, GN_ERR_INVALID, f->name,
+			                     _("type a place as latitude and longitude, e.g. 21.0285 105.8542"));
+		break;
+	}
 	case GN_FT_SELECT_ONE:
+		if (f->list_from_file)
+			break; /* the choices are in a file the form names */
 		if (!gn_choice_find(f->list, v))
 			return gn_fail_field(err, GN_ERR_INVALID, f->name, _("'%s' is not one of the choices"), v);
 		break;
 	case GN_FT_SELECT_MULTIPLE: {
+		if (f->list_from_file)
+			break;
 		char *copy = strdup(v), *save = NULL;
 		if (!copy)
 			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
@@ -523,8 +1205,12 @@ gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *
 			return GN_OK;
 		}
 	(void)form;
-	/* Names are [A-Za-z0-9_], checked at load: safe inside the path. */
-	gn_sb_printf(out, "json_extract(answers, '$.%s')", field->name);
+	/* Names are [A-Za-z0-9_.-], checked at load: safe inside the path,
+	 * quoted when they have a '.' or a '-'. */
+	if (strpbrk(field->name, ".-"))
+		gn_sb_printf(out, "json_extract(answers, '$.\"%s\"')", field->name);
+	else
+		gn_sb_printf(out, "json_extract(answers, '$.%s')", field->name);
 	return GN_OK;
 }
 

@@ -11,11 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A questionnaire's sheet is small: a file larger than this is refused
+ * before it is held in memory whole. */
+#define SHEET_MAX_BYTES (16 << 20)
+
 typedef struct reader {
 	sheet *out;
 	sheet_row row;    /* being built */
 	int line;         /* current physical line */
 	int row_line;     /* line the current row started on */
+	int last_row, last_end; /* the previous row's spreadsheet row and the line it ended on */
 	bool failed;
 } reader;
 
@@ -55,6 +60,9 @@ static void on_row(int c, void *ctx)
 	}
 	r->out->rows = rows;
 	r->row.line = r->row_line ? r->row_line : r->line;
+	r->row.row = r->last_row + (r->row.line - r->last_end); /* blank lines between are empty rows */
+	r->last_row = r->row.row;
+	r->last_end = r->line;
 	r->out->rows[r->out->n++] = r->row;
 	memset(&r->row, 0, sizeof r->row);
 	r->row_line = 0;
@@ -125,6 +133,12 @@ gn_status sheet_read(const char *path, sheet *out, gn_err *err)
 	char *data = NULL;
 	size_t len = 0, cap = 0;
 	for (;;) {
+		if (len > SHEET_MAX_BYTES) {
+			free(data);
+			fclose(f);
+			return gn_fail(err, GN_ERR_INVALID, _("%s is larger than a questionnaire's sheet can be (%d MB)"), path,
+			               SHEET_MAX_BYTES >> 20);
+		}
 		if (len + 65536 > cap) {
 			char *bigger = realloc(data, cap = len + 65536);
 			if (!bigger) {

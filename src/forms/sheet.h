@@ -11,6 +11,7 @@ typedef struct sheet_row {
 	char **cells;   /* owned, NUL-terminated UTF-8 */
 	size_t n;
 	int line;       /* the file line the row starts on */
+	int row;        /* the row as a spreadsheet numbers it (blank lines count, a cell's newlines do not) */
 } sheet_row;
 
 typedef struct sheet {

@@ -147,7 +147,7 @@ static void a_broken_form_never_starts_the_screen(void)
 	}
 	CHECK_EQ_INT(run(NULL, "demo --db ui.db --tdps 1 --households 2"), 0);
 	CHECK_EQ_INT(run("GONHA_FORMS=badforms", "--db ui.db"), 2);
-	CHECK(strstr(err_text, "badforms/census/survey.csv:3: ") != NULL);
+	CHECK(strstr(err_text, "badforms/census/survey.csv:3 (survey!D3): ") != NULL);
 	CHECK(strstr(err_text, "${nope} is not a question of this form") != NULL);
 	CHECK(strstr(err_text, "gonha form check") != NULL);
 }

@@ -9,14 +9,16 @@ out=build/fuzz
 mkdir -p "$out"
 make -s $out/obj/gen/cccd_provinces.h BUILD=$out/obj >/dev/null
 libsrc=$(ls src/*/*.c | grep -v '^src/cli/' | grep -v '^src/ui/')
+# the libraries the Makefile builds with (its PKGS, passed by make fuzz)
+pkgs=${GONHA_PKGS:?run through make fuzz, which passes the Makefile's PKGS}
 for target in "$@"; do
 	name=$(basename "$target" .c)
 	corpus=tests/fuzz/corpus/${name#fuzz_}
 	mkdir -p "$corpus" "$out/$name.new"
 	echo "fuzz: building $name"
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I$out/obj/gen \
-		$(pkg-config --cflags sqlite3 libsodium uuid xlsxwriter libzip expat) -o "$out/$name" "$target" $libsrc \
-		$(pkg-config --libs sqlite3 libsodium uuid xlsxwriter libzip expat) -lcsv -lunistring -lm
+		$(pkg-config --cflags $pkgs) -o "$out/$name" "$target" $libsrc \
+		$(pkg-config --libs $pkgs) -lcsv -lunistring -lm
 	echo "fuzz: running $name for ${SECONDS_EACH}s on $corpus"
 	"$out/$name" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$out/$name-" "$out/$name.new" "$corpus"

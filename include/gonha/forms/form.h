@@ -32,10 +32,19 @@ typedef enum gn_field_type {
 	GN_FT_END_GROUP,
 	GN_FT_BEGIN_REPEAT,
 	GN_FT_END_REPEAT,
+	/* XLSForm types pyxform accepts that gonha keeps but does not ask on
+	 * this PC the way it asks the ones above (xls_type says which) */
+	GN_FT_TIME,                  /* HH:MM[:SS] */
+	GN_FT_DATETIME,              /* YYYY-MM-DDTHH:MM[:SS] */
+	GN_FT_GEOPOINT,              /* "lat lon [alt acc]"; also geotrace, geoshape */
+	GN_FT_MEDIA,                 /* image, audio, video, file, barcode: not collected on this PC */
+	GN_FT_META,                  /* start, end, today, username, deviceid...: filled in, not asked */
+	GN_FT_ACKNOWLEDGE,           /* acknowledge / trigger: "OK" */
 } gn_field_type;
 
 typedef struct gn_choice {
 	char *name, *label_vi, *label_en;
+	char **extra;                /* the choices sheet's other columns (form->choice_cols), for choice_filter */
 } gn_choice;
 
 typedef struct gn_choice_list {
@@ -51,11 +60,19 @@ typedef struct gn_field {
 	char *required_src, *required_msg_vi, *required_msg_en;
 	char *constraint_src, *constraint_msg_vi, *constraint_msg_en;
 	char *relevant_src, *calculation_src, *default_value, *choice_filter_src;
+	char *repeat_count_src;      /* begin_repeat: repeat_count */
+	char xls_type[32];           /* the type as XLSForm names it ("select_one", "start", "image") */
 	const gn_choice_list *list;  /* for select_one / select_multiple */
-	int level;                   /* 0: the household; 1: a member (inside the repeat) */
+	bool list_from_file;         /* select_one_from_file, select_one_external: choices in a media file */
+	int level;                   /* how many repeats it is inside: 0 the household, 1 a member... */
+	int parent;                  /* the begin_group / begin_repeat it is in, -1 at the top */
 	int line;                    /* line in survey.csv */
-	/* compiled, parameter mode ("SELECT <expr>"); NULL when absent */
-	sqlite3_stmt *relevant, *constraint, *required, *calc;
+	int row;                     /* the row as a spreadsheet numbers it (survey!B<row>) */
+	/* compiled, parameter mode ("SELECT <expr>"); NULL when absent. ?N is
+	 * field N-1; ?(n_fields+1) the position of the repeat entry being
+	 * edited (position(..)); in filter, ?(n_fields+2+k) is the choice's
+	 * column k (form->choice_cols). */
+	sqlite3_stmt *relevant, *constraint, *required, *calc, *filter, *repeat_count;
 	bool required_always;        /* required = yes */
 } gn_field;
 
@@ -66,15 +83,24 @@ typedef struct gn_form {
 	size_t n_fields;
 	gn_choice_list *lists;
 	size_t n_lists;
-	char *repeat_name;           /* the household's members repeat ("members") */
+	char *repeat_name;           /* the household's members repeat ("members"): the first top-level one */
+	char **choice_cols;          /* the choices sheet's columns besides list_name, name, label */
+	size_t n_choice_cols;
+	int survey_col[8];           /* the survey sheet's column of each expression (GN_COL_*), -1 absent */
 	sqlite3 *db;                 /* borrowed: the statements belong to it */
+	bool allow_choice_duplicates; /* settings: a name twice in one list (told apart by a choice_filter) */
+	int position;                /* the repeat entry being edited, from 1 (position(..)); 0 none */
 	gn_err eval_error;           /* the last expression SQLite could not run (status GN_OK: none) */
 } gn_form;
 
 /* One problem found while loading or checking a form. */
+enum { GN_COL_TYPE, GN_COL_NAME, GN_COL_RELEVANT, GN_COL_CONSTRAINT, GN_COL_REQUIRED, GN_COL_CALCULATION,
+       GN_COL_CHOICE_FILTER, GN_COL_REPEAT_COUNT };
+
 typedef struct gn_form_problem {
 	char file[32];               /* "survey.csv" */
 	int line;                    /* 0 when it is about the whole file */
+	char cell[40];               /* the cell as a spreadsheet shows it ("survey!B62"), "" when not known */
 	bool warning;                /* true: reported, the form still loads */
 	char msg[GN_ERR_MSG_MAX];
 } gn_form_problem;
@@ -94,6 +120,22 @@ void gn_form_problems_free(gn_form_problems *p);
 gn_status gn_form_load(const char *dir, sqlite3 *db, gn_form **out, gn_form_problems *problems,
                        gn_err *err);
 void gn_form_free(gn_form *form);
+
+/* A workbook read by a layer above (the XLSX reader of src/interchange):
+ * its sheets by name ("survey", "choices", "settings",
+ * "external_choices"), each row's cells as text as pyxform makes them.
+ * Problems name the sheet and cell (survey!B62); line is the row. */
+typedef struct gn_form_book gn_form_book;
+gn_form_book *gn_form_book_new(void);
+void gn_form_book_free(gn_form_book *b);
+/* Adds the row numbered `row` (the header is 1) to the sheet so named;
+ * other sheets are ignored. Rows come in order. */
+gn_status gn_form_book_add_row(gn_form_book *b, const char *sheet, long row, const char *const *cells, size_t n,
+                               gn_err *err);
+/* gn_form_load on a workbook; name is its file (the form id when its
+ * settings give none, as pyxform takes the file's name). */
+gn_status gn_form_load_book(const char *name, gn_form_book *b, sqlite3 *db, gn_form **out, gn_form_problems *problems,
+                            gn_err *err);
 
 /* The forms folder: $GONHA_FORMS, else forms/ beside the binary (the
  * source tree), else the installed share/gonha/forms. */
@@ -153,6 +195,14 @@ typedef gn_status (*gn_form_ref_fn)(void *arg, const gn_form *form, const gn_fie
  * field index + 1); calculate fields are inlined in both modes. */
 gn_status gn_form_translate(const gn_form *form, const char *expr, int self, gn_form_ref_fn ref, void *arg,
                             char **sql, gn_err *err);
+
+/* A choice_filter: like the above (self = the select), and a name
+ * without ${} is a column of the choices sheet (form->choice_cols; "name"
+ * is the choice's name): ?(n_fields+2+k) for column k, ?(n_fields+2+
+ * n_choice_cols) for the name. A name that is no column is, as in XPath,
+ * an empty node-set (''): the first such is put in unknown ("" none). */
+gn_status gn_form_translate_filter(const gn_form *form, const char *expr, int self, char **sql,
+                                   char unknown[64], gn_err *err);
 
 /* The parts of an expression joined by a top-level "and" (parentheses
  * around the whole dropped), each as its source text (malloc'd array of

@@ -18,6 +18,7 @@
 #ifndef GONHA_XLSX_H
 #define GONHA_XLSX_H
 
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -80,6 +81,26 @@ typedef gn_status (*gn_xlsx_row_fn)(void *arg, const gn_xlsx_row *row, gn_err *e
 gn_status gn_xlsx_read_sheet(gn_xlsx *x, size_t sheet, gn_xlsx_row_fn fn, void *arg, gn_err *err);
 /* Same by name: GN_ERR_NOT_FOUND "the workbook has no sheet ..." if none. */
 gn_status gn_xlsx_read_sheet_named(gn_xlsx *x, const char *name, gn_xlsx_row_fn fn, void *arg, gn_err *err);
+
+/* ---- questionnaires (src/interchange/xlsx_form.c) ------------------------- */
+
+/* Loads an XLSForm workbook (.xlsx, .xlsm) as gn_form_load loads a folder
+ * of CSV sheets: its survey, choices, settings and external_choices
+ * sheets (by lower-cased name; a workbook of one sheet is its survey),
+ * each cell as pyxform makes it (TRUE/FALSE, 1 for 1.0, a date-styled
+ * number as "YYYY-MM-DD HH:MM:SS", a formula's cached value, text
+ * trimmed). Read with limits a questionnaire never reaches; a file that
+ * is not a workbook, or has no survey sheet, is one error. */
+struct gn_form;
+struct gn_form_problems;
+gn_status gn_form_load_xlsx(const char *path, sqlite3 *db, struct gn_form **out, struct gn_form_problems *problems,
+                            gn_err *err);
+/* The same for an .xls (Excel 97-2003) workbook, read with FreeXL: its
+ * cells as xlrd gives them to pyxform (a date as "YYYY-MM-DD 00:00:00").
+ * FreeXL (1.0.6) gives a boolean cell (TRUE/FALSE) as empty: such a cell
+ * is lost, which the caller must say. */
+gn_status gn_form_load_xls(const char *path, sqlite3 *db, struct gn_form **out, struct gn_form_problems *problems,
+                           gn_err *err);
 
 /* ---- import (src/interchange/xlsx_import.c) ------------------------------ */
 
