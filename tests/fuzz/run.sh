@@ -10,7 +10,7 @@ mkdir -p "$out"
 make -s $out/obj/gen/cccd_provinces.h BUILD=$out/obj >/dev/null
 libsrc=$(ls src/*/*.c | grep -v '^src/cli/' | grep -v '^src/ui/')
 # the libraries the Makefile builds with (its PKGS, passed by make fuzz)
-pkgs=${GONHA_PKGS:?run through make fuzz, which passes the Makefile's PKGS}
+pkgs=${GONHA_PKGS:?run through make fuzz, which passes the PKGS of the Makefile}
 for target in "$@"; do
 	name=$(basename "$target" .c)
 	corpus=tests/fuzz/corpus/${name#fuzz_}
