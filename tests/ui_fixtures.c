@@ -85,6 +85,18 @@ void gn_ui_quit(gn_term *t)
 {
 	int status = -1;
 	gn_term_key(t, "C-q");
+	/* signed in, quitting is asked (in either language, the same keys) */
+	CHECK_EQ_INT(gn_term_wait_for(t, "[c/y:", GN_TERM_WAIT_MS), 0);
+	gn_term_type(t, "c");
+	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	gn_term_free(t);
+}
+
+void gn_ui_quit_at_sign_in(gn_term *t)
+{
+	int status = -1;
+	gn_term_key(t, "C-q"); /* nobody signed in: nothing to lose, nothing asked */
 	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	gn_term_free(t);

@@ -27,7 +27,10 @@ int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char
 long gn_ui_query_int(const char *sql);
 const char *gn_ui_query_text(const char *sql, char *out, size_t size);
 
-/* Ctrl-Q, and gonha exits with 0 (checked); frees t. */
+/* Ctrl-Q, answered yes when asked (signed in), and gonha exits with 0
+ * (checked); frees t. */
 void gn_ui_quit(gn_term *t);
+/* The same on the sign-in screen, where quitting is not asked. */
+void gn_ui_quit_at_sign_in(gn_term *t);
 
 #endif

@@ -441,11 +441,17 @@ static void handle_key(ui_app *app, int key)
 {
 	ui_view *v = app->top;
 	if (too_small()) {
-		if (key == UI_CTRL('q') || key == UI_CTRL('c'))
+		if (key == UI_CTRL('q') || key == UI_CTRL('c')) { /* no room to ask; the drafts kept */
+			ui_keep_drafts(app);
 			app->quit = true;
+		}
 		return;
 	}
 	ui_action a = ui_action_for_key(v->kind, key);
+	if (a == UA_REDRAW) { /* everywhere, before any view sees it */
+		clearok(curscr, TRUE);
+		return;
+	}
 	app->status[0] = '\0'; /* a message lasts until the next key */
 	if (v->handle_key(v, a, key))
 		return;
@@ -467,11 +473,11 @@ static void handle_key(ui_app *app, int key)
 			app->quit = true;
 		break;
 	case UA_QUIT:
-		app->quit = true;
+		ui_quit_asked(app);
 		break;
 	case UA_SWITCH_USER:
 		if (app->signed_in)
-			ui_switch_user(app);
+			ui_sign_out_asked(app);
 		break;
 	default:
 		break;
@@ -511,6 +517,37 @@ static void close_all(ui_app *app)
 bool ui_officer(const ui_app *app)
 {
 	return app->signed_in && app->ctx.user.role == GN_ROLE_WARD_OFFICER;
+}
+
+bool ui_keep_drafts(ui_app *app)
+{
+	bool unsaved = false;
+	for (ui_view *v = app->top; v; v = v->below)
+		if (v->keep_draft && v->keep_draft(v, false))
+			unsaved = true;
+	return unsaved;
+}
+
+void ui_quit_asked(ui_app *app)
+{
+	bool unsaved = ui_keep_drafts(app);
+	if (!app->signed_in) { /* the sign-in screen: nothing to lose */
+		app->quit = true;
+		return;
+	}
+	const char *q = unsaved ? _("This household is not saved; what you typed is kept as a draft. Quit gonha?")
+	                        : _("Quit gonha?");
+	if (ui_confirm(app, q, &(ui_prompt){ .yes = _("quit"), .no = _("stay") }) == UI_YES)
+		app->quit = true;
+}
+
+void ui_sign_out_asked(ui_app *app)
+{
+	bool unsaved = ui_keep_drafts(app);
+	const char *q = unsaved ? _("This household is not saved; what you typed is kept as a draft. Sign out?")
+	                        : _("Sign out?");
+	if (ui_confirm(app, q, &(ui_prompt){ .yes = _("sign out"), .no = _("stay") }) == UI_YES)
+		ui_switch_user(app);
 }
 
 void ui_switch_user(ui_app *app)
@@ -710,7 +747,12 @@ int gn_ui_run(const char *path, sqlite3 *db, gn_census *census)
 			handle(&app, key);
 		} else if (app.signed_in && now_ms() - last_key >= idle_minutes * 60000.0 &&
 		           !(app.top->kind == UV_SIGNIN)) {
+			ui_keep_drafts(&app);
 			ui_push(&app, ui_lock_new(&app, idle_minutes));
+		} else if (app.top->keep_draft) {
+			/* no key for a second: what is typed goes in the draft, so a
+			 * kill loses nothing of the field under the cursor */
+			app.top->keep_draft(app.top, true);
 		}
 	}
 	/* Quitting signs out too; it copies nothing (the day's snapshot). */

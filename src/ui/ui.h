@@ -46,6 +46,7 @@ typedef enum ui_action {
 	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
+	UA_REDRAW,
 } ui_action;
 
 /* The views, as bits: an action lists the views it works in. */
@@ -120,6 +121,11 @@ struct ui_view {
 	ui_view *below;                           /* the view under it on the stack */
 	ui_list *list;                            /* the list the movement keys move (the
 	                                           * main loop does it), or NULL */
+	/* Writes what is typed (the field under the cursor too) to the draft
+	 * now; pending: only when something changed since the last draft (the
+	 * main loop calls it when no key came for a second). True when the view
+	 * holds work not saved. NULL: nothing to keep. */
+	bool (*keep_draft)(ui_view *v, bool pending);
 };
 
 /* Values carried over to the next new household, as CSPro does. */
@@ -160,6 +166,13 @@ void ui_status_err(ui_app *app, const gn_err *err);
 /* Signs out (the sign-out snapshot is made; drafts stay in the database)
  * and goes back to the sign-in screen, without a restart. */
 void ui_switch_user(ui_app *app);
+/* Every view on the stack keeps what is typed as its draft now; true when
+ * one of them holds work not saved. */
+bool ui_keep_drafts(ui_app *app);
+/* Quitting and signing out: the drafts written first, then asked (the one
+ * question each, ui_confirm); done on yes. */
+void ui_quit_asked(ui_app *app);
+void ui_sign_out_asked(ui_app *app);
 /* The signed-in user is a ward officer. */
 bool ui_officer(const ui_app *app);
 
@@ -306,6 +319,10 @@ void ui_household_roster_at(ui_view *household, size_t i);
 /* For the household and person views: the household being entered. */
 gn_household *ui_household_record(ui_view *household);
 void ui_household_touched(ui_view *household);   /* write the draft */
+/* Not saved since loaded or saved; and back to that (changes dropped:
+ * the draft goes too). */
+bool ui_household_dirty(ui_view *household);
+void ui_household_untouched(ui_view *household);
 /* Saves; then with next = true opens the next household in the walk. */
 bool ui_household_save(ui_view *household, bool next);
 void ui_household_add_member(ui_view *household);

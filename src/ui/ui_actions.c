@@ -89,7 +89,7 @@ const ui_action_def ui_actions[] = {
 
 	/* CSV exchange: letters are typed into the file name, so arrows move */
 	{ UA_EXCHANGE, "exchange", { 'x' },
-	  N_("CSV"), N_("Export CSV for Excel, import another PC's file or a household list"), UV_HOME },
+	  N_("Files"), N_("Export CSV for Excel, import another PC's file or a household list"), UV_HOME },
 	{ UA_OPEN, "run", { '\n', '\r', FN(KEY_ENTER) },
 	  N_("Run"), N_("Export to the file, or import it (checked first, then asked)"), UV_EXCHANGE },
 	{ UA_UP, "up", { FN(KEY_UP) }, NULL, N_("Move up"), UV_EXCHANGE },
@@ -141,18 +141,22 @@ const ui_action_def ui_actions[] = {
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, N_("Back"), N_("Go back"), UV_CONFLICTS },
 	{ UA_BACK, "back", { 27 }, N_("Back"), N_("Go back"), UV_FORMS },
 	{ UA_QUIT, "quit", { 'q', UI_CTRL('q') },
-	  N_("Quit"), N_("Quit gonha"), UV_LISTS | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
+	  N_("Quit"), N_("Quit gonha (asks first)"), UV_LISTS | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
 	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') },
-	  N_("Quit"), N_("Quit gonha"), UV_SIGNIN | UV_FORMS | UV_ACCFORM | UV_EXCHANGE | UV_STALE },
+	  N_("Quit"), N_("Quit gonha (asks first; what is typed is kept as a draft)"), UV_SIGNIN | UV_FORMS | UV_ACCFORM | UV_EXCHANGE | UV_STALE },
 
-	/* last on the key bar: a ward officer's screens, switching user */
+	/* signing out: a key of its own, asked first (F2 saves and Ctrl-L
+	 * redraws, on every screen) */
+	{ UA_SWITCH_USER, "switch-user", { 'L' },
+	  N_("Sign out"), N_("Sign out so someone else can sign in (asks first; drafts are kept)"),
+	  UV_LISTS | UV_COVS | UV_ACCOUNTS },
+	/* last on the key bar: a ward officer's screens */
 	{ UA_USERS, "users", { 'u' },
 	  N_("Accounts"), N_("The user accounts: add, disable, reset a password, assign TDPs"), UV_HOME },
 	{ UA_AUDIT, "audit", { 'a' },
 	  N_("Audit"), N_("The audit log: who changed what, newest first"), UV_HOME },
-	{ UA_SWITCH_USER, "switch-user", { 'L', UI_CTRL('l'), FN(KEY_F(2)) },
-	  N_("Sign out"), N_("Sign out so someone else can sign in (drafts are kept; a backup is made)"),
-	  UV_LISTS | UV_COVS | UV_ACCOUNTS },
+	{ UA_REDRAW, "redraw", { UI_CTRL('l') },
+	  NULL, N_("Redraw the screen"), UV_ALL },
 };
 const size_t ui_action_count = sizeof ui_actions / sizeof *ui_actions;
 
@@ -230,27 +234,46 @@ bool ui_action_move(ui_action a, ui_move *m)
 	}
 }
 
+static bool on_bar(const ui_action_def *a, unsigned view, bool officer)
+{
+	return (a->views & view) && a->bar && !(ui_action_officer_only(a->action) && !officer);
+}
+
+static int bar_entry_width(const ui_action_def *a)
+{
+	char key[24];
+	ui_key_name(a->keys[0], false, key, sizeof key);
+	return gn_text_width(key) + 1 + gn_text_width(_(a->bar));
+}
+
 void ui_draw_keybar(unsigned view, bool officer)
 {
 	int y = LINES - 1, x = 0;
 	attrset(A_NORMAL);
 	move(y, 0);
 	clrtoeol();
+	/* two spaces between entries; one when that makes them all fit */
+	int total = 0, n = 0;
+	for (size_t i = 0; i < ui_action_count; i++)
+		if (on_bar(&ui_actions[i], view, officer)) {
+			total += bar_entry_width(&ui_actions[i]);
+			n++;
+		}
+	const char *gap = total + 2 * (n - 1) > COLS - 1 && total + (n - 1) <= COLS - 1 ? " " : "  ";
 	for (size_t i = 0; i < ui_action_count && x < COLS - 1; i++) {
 		const ui_action_def *a = &ui_actions[i];
-		if (!(a->views & view) || !a->bar || (ui_action_officer_only(a->action) && !officer))
+		if (!on_bar(a, view, officer))
 			continue;
 		const char *label = _(a->bar);
 		char key[24];
 		ui_key_name(a->keys[0], false, key, sizeof key);
-		int need = gn_text_width(key) + 1 + gn_text_width(label);
-		if (x + need > COLS - 1)
+		if (x + bar_entry_width(a) > COLS - 1)
 			break;
 		attron(A_REVERSE | A_BOLD);
 		x += ui_put(y, x, COLS - x, key);
 		attroff(A_REVERSE | A_BOLD);
 		x += ui_put(y, x, COLS - x, " ");
 		x += ui_put(y, x, COLS - x - 1, label);
-		x += ui_put(y, x, COLS - x, "  ");
+		x += ui_put(y, x, COLS - x, gap);
 	}
 }

@@ -388,7 +388,8 @@ ui_view *ui_exchange_new(ui_app *app)
 	exchange_view *x = calloc(1, sizeof *x);
 	if (!x)
 		return NULL;
-	x->v = (ui_view){ UV_EXCHANGE, exchange_open, exchange_draw, exchange_key, exchange_close, app, NULL, NULL };
+	x->v = (ui_view){ .kind = UV_EXCHANGE, .open = exchange_open, .draw = exchange_draw, .handle_key = exchange_key,
+	                  .close = exchange_close, .app = app };
 	gn_eb_init(&x->path, PATH_MAX - 1);
 	default_path(x);
 	return &x->v;
@@ -507,7 +508,7 @@ ui_view *ui_conflicts_new(ui_app *app)
 	conflicts_view *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	c->v = (ui_view){ UV_CONFLICTS, conflicts_open, conflicts_draw, conflicts_key, conflicts_close, app, NULL,
-	                  &c->rows };
+	c->v = (ui_view){ .kind = UV_CONFLICTS, .open = conflicts_open, .draw = conflicts_draw, .handle_key = conflicts_key,
+	                  .close = conflicts_close, .app = app, .list = &c->rows };
 	return &c->v;
 }

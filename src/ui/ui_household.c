@@ -50,9 +50,9 @@ void ui_household_touched(ui_view *v)
 }
 
 /* After keys in the form: a draft on every field left, and every few keys. */
-static void maybe_draft(household_view *h, ui_form *f)
+static void maybe_draft(household_view *h, ui_form *f, unsigned every)
 {
-	if (f->stored || f->edits >= h->drafted_edits + DRAFT_EVERY) {
+	if (f->stored || f->edits >= h->drafted_edits + every) {
 		/* what is typed in the field under the cursor goes in too */
 		if (f->loaded && f->eb.changed) {
 			gn_err err = { 0 };
@@ -62,6 +62,39 @@ static void maybe_draft(household_view *h, ui_form *f)
 		h->drafted_edits = f->edits;
 		ui_household_touched(&h->v);
 	}
+}
+
+/* The main loop's: a draft now (quitting, signing out, the idle lock), or
+ * after a second without keys when something is not in it yet. */
+static bool household_keep_draft(ui_view *v, bool pending)
+{
+	household_view *h = hv_of(v);
+	ui_form *f = &h->form;
+	if (pending) {
+		if (!h->on_roster)
+			maybe_draft(h, f, 1);
+		return h->dirty;
+	}
+	if (!h->on_roster && f->loaded && f->eb.changed) {
+		gn_err err = { 0 };
+		f->model->set(f->model, f->cur, f->eb.text, &err);
+		h->dirty = true;
+	}
+	if (h->dirty) {
+		h->drafted_edits = f->edits;
+		f->stored = false;
+		ui_household_touched(v);
+	}
+	return h->dirty;
+}
+
+bool ui_household_dirty(ui_view *v) { return hv_of(v)->dirty; }
+
+void ui_household_untouched(ui_view *v)
+{
+	household_view *h = hv_of(v);
+	h->dirty = false;
+	gn_draft_delete(&v->app->ctx, GN_DRAFT_HOUSEHOLD, h->draft_id, NULL);
 }
 
 static void reset_form(household_view *h)
@@ -280,6 +313,54 @@ static bool met_changed_elsewhere(household_view *h, bool next)
 	return false;
 }
 
+/* Answers a member has besides the core columns (the skills and the rest
+ * of the form); -1 when SQLite could not say. */
+static int answer_count(sqlite3 *db, const char *answers)
+{
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+	if (!answers || !*answers)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM json_each(?1) WHERE value IS NOT NULL AND value <> ''", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, answers, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* What a careful supervisor asks before a visited household is saved: a
+ * warning each, the user confirms (never a block). False: not saved. */
+static bool save_questions(household_view *h)
+{
+	ui_app *app = h->v.app;
+	if (strcmp(h->hh.visit_status, GN_VISIT_DONE) != 0)
+		return true;
+	ui_prompt p = { .yes = _("save anyway"), .no = _("go back") };
+	if (h->hh.n_members == 0) {
+		if (ui_confirm(app, _("This household is marked visited but has nobody in it. Save it anyway?"), &p) == UI_YES)
+			return true;
+		h->on_roster = true;
+		ui_status(app, false, "%s", _("Not saved: Enter on the roster adds a person."));
+		return false;
+	}
+	for (size_t i = 0; i < h->hh.n_members; i++) {
+		if (answer_count(app->db, h->hh.members[i].answers) != 0)
+			continue;
+		const char *name = h->hh.members[i].full_name && *h->hh.members[i].full_name ? h->hh.members[i].full_name
+		                                                                              : _("(no name yet)");
+		char q[GN_ERR_MSG_MAX];
+		snprintf(q, sizeof q, _("%s has no answer to the skill questions. Save the household anyway?"), name);
+		if (ui_confirm(app, q, &p) == UI_YES)
+			return true; /* asked once per save */
+		h->member = i;
+		h->on_roster = true;
+		ui_status(app, false, "%s", _("Not saved: Enter opens this person."));
+		return false;
+	}
+	return true;
+}
+
 bool ui_household_save(ui_view *v, bool next)
 {
 	household_view *h = hv_of(v);
@@ -313,6 +394,8 @@ bool ui_household_save(ui_view *v, bool next)
 		}
 		ui_model_free(pm);
 	}
+	if (!h->merging && !save_questions(h))
+		return false;
 	bool was_new = !h->hh.id[0];
 	gn_status st = gn_household_save_clearing_draft(&app->ctx, &h->hh, h->draft_id, &err);
 	if (st == GN_ERR_STALE)
@@ -366,7 +449,7 @@ static bool household_key(ui_view *v, ui_action a, int key)
 	case UA_ADD_MEMBER:
 		if (!h->on_roster && !ui_form_commit(&h->form))
 			return true;
-		maybe_draft(h, &h->form);
+		maybe_draft(h, &h->form, DRAFT_EVERY);
 		ui_household_add_member(v);
 		return true;
 	case UA_BACK:
@@ -400,7 +483,7 @@ static bool household_key(ui_view *v, ui_action a, int key)
 		if (ui_form_key(&h->form, a, key, &where)) {
 			if (h->form.stored || h->form.edits)
 				h->dirty = true;
-			maybe_draft(h, &h->form);
+			maybe_draft(h, &h->form, DRAFT_EVERY);
 			if (where == UF_PAST_END) {
 				h->on_roster = true;
 				h->member = 0;
@@ -465,7 +548,8 @@ ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household
 	if (!h)
 		return NULL;
 	h->v = (ui_view){ .kind = UV_HOUSEHOLD, .open = household_open, .draw = household_draw,
-	                  .handle_key = household_key, .close = household_close, .app = app };
+	                  .handle_key = household_key, .close = household_close, .app = app,
+	                  .keep_draft = household_keep_draft };
 	snprintf(h->tdp_id, sizeof h->tdp_id, "%s", tdp_id);
 	if (hh) {
 		h->hh = *hh; /* taken over */

@@ -18,6 +18,7 @@ typedef struct person_view {
 	gn_person orig;       /* owned copy, to drop changes */
 	bool was_new;
 	bool esc_armed;       /* the next Esc drops the changes */
+	bool hh_was_dirty;    /* the household was not saved when this person opened */
 	unsigned drafted_edits;
 } person_view;
 
@@ -55,10 +56,10 @@ static void person_draw(ui_view *v)
 }
 
 /* Draft after keys, as the household view does. */
-static void drafted(person_view *p)
+static void drafted_every(person_view *p, unsigned every)
 {
 	ui_form *f = &p->form;
-	if (f->stored || f->edits >= p->drafted_edits + 6) {
+	if (f->stored || f->edits >= p->drafted_edits + every) {
 		if (f->loaded && f->eb.changed) {
 			gn_err err = { 0 };
 			f->model->set(f->model, f->cur, f->eb.text, &err);
@@ -67,6 +68,28 @@ static void drafted(person_view *p)
 		p->drafted_edits = f->edits;
 		ui_household_touched(p->household);
 	}
+}
+
+static void drafted(person_view *p) { drafted_every(p, 6); }
+
+static bool person_keep_draft(ui_view *v, bool pending)
+{
+	person_view *p = (person_view *)v;
+	ui_form *f = &p->form;
+	if (pending) {
+		drafted_every(p, 1);
+		return false;
+	}
+	if (f->loaded && f->eb.changed) {
+		gn_err err = { 0 };
+		f->model->set(f->model, f->cur, f->eb.text, &err);
+	}
+	p->drafted_edits = f->edits;
+	f->stored = false;
+	if (gn_person_same(v->app->db, member(p), &p->orig))
+		return false;
+	ui_household_touched(p->household);
+	return true;
 }
 
 static void drop_changes(person_view *p)
@@ -82,7 +105,11 @@ static void drop_changes(person_view *p)
 		hh->members[p->member] = p->orig;
 		memset(&p->orig, 0, sizeof p->orig);
 	}
-	ui_household_touched(p->household);
+	/* the household is as it was when this person opened */
+	if (p->hh_was_dirty)
+		ui_household_touched(p->household);
+	else
+		ui_household_untouched(p->household);
 }
 
 static bool person_key(ui_view *v, ui_action a, int key)
@@ -95,8 +122,10 @@ static bool person_key(ui_view *v, ui_action a, int key)
 	switch (a) {
 	case UA_SAVE:
 	case UA_SAVE_NEXT:
-		if (!ui_form_check_all(&p->form))
+		if (!ui_form_check_all(&p->form)) {
+			ui_status(app, true, "%s", _("Not saved: correct the field shown."));
 			return true;
+		}
 		ui_pop(app); /* p is gone */
 		ui_household_save(hv, a == UA_SAVE_NEXT);
 		return true;
@@ -172,8 +201,9 @@ ui_view *ui_person_new(ui_app *app, ui_view *household, size_t index)
 	if (!p)
 		return NULL;
 	p->v = (ui_view){ .kind = UV_PERSON, .draw = person_draw, .handle_key = person_key, .close = person_close,
-	                  .app = app };
+	                  .app = app, .keep_draft = person_keep_draft };
 	p->household = household;
+	p->hh_was_dirty = ui_household_dirty(household);
 	p->member = index;
 	gn_household *hh = ui_household_record(household);
 	copy_person(&p->orig, &hh->members[index]);

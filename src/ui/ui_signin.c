@@ -180,7 +180,9 @@ static void signed_in(signin_view *s)
 		else
 			ui_status(app, false, "%s", _("The draft is back. Ctrl-S saves it."));
 	} else {
-		if (ans == UI_OTHER)
+		/* x is a key of the screen under the prompt too (export): asked */
+		if (ans == UI_OTHER && ui_confirm(app, _("Discard this draft for good? What it holds cannot be brought back."),
+		                                  &(ui_prompt){ .yes = _("discard"), .no = _("keep it") }) == UI_YES)
 			gn_draft_delete(&app->ctx, GN_DRAFT_HOUSEHOLD, d.record_id, NULL);
 		gn_household_free(&hh);
 	}

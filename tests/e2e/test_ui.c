@@ -153,6 +153,9 @@ static void enters_a_household_end_to_end(void)
 	WAIT(t, "Thành viên (3)");
 	WAIT(t, "Lê Minh Khôi");
 	gn_term_key(t, "C-s");
+	/* a member of a finished household with no skill answer: asked, saved */
+	REQUIRE_WAIT(t, "Trần Thị Hoa chưa có câu trả lời nào về kỹ năng số. Vẫn lưu hộ?");
+	gn_term_type(t, "c");
 	REQUIRE_WAIT(t, "Đã lưu: hộ 99");
 	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE house_no = '99' AND deleted = 0"), 1);
 	CHECK_EQ_INT(query_int("SELECT count(*) FROM person p JOIN household h ON h.id = p.household_id "
@@ -221,6 +224,8 @@ static void enters_a_household_end_to_end(void)
 	gn_term_key(t, "Backspace");
 	gn_term_key(t, "Enter");
 	gn_term_key(t, "C-s");
+	REQUIRE_WAIT(t, "Vẫn lưu hộ?"); /* still no skill answer: asked again */
+	gn_term_type(t, "c");
 	REQUIRE_WAIT(t, "Đã lưu: hộ 99B");
 	quit(t);
 
@@ -336,6 +341,8 @@ static void survives_a_kill_and_offers_the_draft(void)
 	gn_term_key(t, "C-u");
 	gn_term_type(t, "001060000777");
 	gn_term_key(t, "C-s");
+	REQUIRE_WAIT(t, "Vẫn lưu hộ?"); /* no skill answer yet: asked */
+	gn_term_type(t, "c");
 	REQUIRE_WAIT(t, "Đã lưu: hộ 77");
 	quit(t);
 	CHECK_EQ_INT(query_int("SELECT count(*) FROM household WHERE house_no = '77' AND street = 'Hàng Bông'"), 1);
@@ -453,8 +460,11 @@ static void stops_bad_input_at_the_field(void)
 	CHECK(row && strstr(row, "Họ và tên"));
 	free(row);
 
-	/* leave without saving: nothing was written */
+	/* leave without saving, asked: nothing was written but the draft */
 	gn_term_key(t, "C-q");
+	WAIT(t, "Hộ này chưa lưu; những gì đã gõ được giữ trong bản nháp. Thoát gonha?");
+	WAIT(t, "thoát · k/n/Esc: ở lại]");
+	gn_term_type(t, "c");
 	int status = -1;
 	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
 	gn_term_free(t);
@@ -493,6 +503,8 @@ static void signs_in_with_scope_and_language(void)
 	gn_term_key(t, "Esc");
 	WAIT(t, "Số người");
 	gn_term_type(t, "q");
+	WAIT(t, "Thoát gonha? [c/y: thoát · k/n/Esc: ở lại]");
+	gn_term_type(t, "c");
 	CHECK_EQ_INT(gn_term_wait_exit(t, GN_TERM_WAIT_MS, &status), 0);
 	gn_term_free(t);
 

@@ -108,7 +108,7 @@ static void officer_adds_a_user_then_switches_to_it(void)
 	WAIT(t, "họ tên: — → Nguyễn Thị Lan");
 	WAIT(t, "vai trò: — → tổ công nghệ số");
 	gn_term_key(t, "Esc");
-	REQUIRE_WAIT(t, "e Xuất CSV");
+	REQUIRE_WAIT(t, "e Xuất CSV"); /* the audit screen's bar */
 	gn_term_type(t, "f");
 	gn_term_type(t, "action:create date:2026-11-31x");
 	gn_term_key(t, "Enter");
@@ -125,8 +125,10 @@ static void officer_adds_a_user_then_switches_to_it(void)
 	snprintf(csv, sizeof csv, "%s/audit-2026-11-20.csv", gn_test_tmpdir());
 	CHECK(stat(csv, &sb) == 0 && (sb.st_mode & 0777) == 0600);
 
-	/* switch user (Shift-L): back to the sign-in screen, no restart */
+	/* switch user (Shift-L), asked: back to the sign-in screen, no restart */
 	gn_term_type(t, "L");
+	REQUIRE_WAIT(t, "Đăng xuất? [c/y: đăng xuất");
+	gn_term_type(t, "c");
 	REQUIRE_WAIT(t, "Đã đăng xuất");
 	REQUIRE(sign_in(t, "lan", "matkhau1") == 0);
 	WAIT(t, "02  Tổ dân phố 2");
@@ -134,10 +136,15 @@ static void officer_adds_a_user_then_switches_to_it(void)
 	CHECK(!gn_term_contains(t, "u Tài khoản"));
 	gn_term_type(t, "u");
 	WAIT(t, "chỉ cán bộ phường mới được làm việc này");
-	/* Ctrl-L too, from the TDP list */
+	/* from the TDP list too; Ctrl-L only redraws there */
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "20 hộ");
 	gn_term_key(t, "C-l");
+	gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS);
+	CHECK(gn_term_contains(t, "20 hộ") && !gn_term_contains(t, "Đăng xuất?"));
+	gn_term_type(t, "L");
+	REQUIRE_WAIT(t, "Đăng xuất?");
+	gn_term_type(t, "c");
 	REQUIRE_WAIT(t, "Đã đăng xuất");
 	REQUIRE(sign_in(t, "admin", "demo") == 0);
 	WAIT(t, "01  Tổ dân phố 1");
@@ -264,6 +271,8 @@ static void the_days_snapshot_comes_at_start_not_at_sign_out(void)
 	REQUIRE(t);
 	REQUIRE(sign_in(t, "admin", "demo") == 0);
 	gn_term_type(t, "L");
+	REQUIRE_WAIT(t, "Đăng xuất?");
+	gn_term_type(t, "c");
 	REQUIRE_WAIT(t, "Đã đăng xuất");
 	REQUIRE(sign_in(t, "tdp01", "demo") == 0);
 	quit(t);
@@ -294,7 +303,7 @@ static void a_damaged_ward_is_not_snapshotted_and_the_screen_says_so(void)
 	gn_term *t = start();
 	REQUIRE(t);
 	WAIT(t, "Chưa tạo được bản sao lưu hằng ngày: tệp dữ liệu bị hỏng");
-	quit(t);
+	gn_ui_quit_at_sign_in(t); /* said on the sign-in screen */
 	snprintf(dir, sizeof dir, "%s.backups", db);
 	CHECK_EQ_INT(snapshots_in(dir), 0);
 }

@@ -230,9 +230,7 @@ static void pages_by_the_rows_drawn(void)
 	/* Home */
 	gn_term_key(t, "Home");
 	CHECK_EQ_INT(under_cursor(t), 0);
-	gn_term_key(t, "C-q");
-	gn_term_wait_exit(t, GN_TERM_WAIT_MS, NULL);
-	gn_term_free(t);
+	gn_ui_quit(t);
 }
 
 static long households_left(void)
@@ -278,9 +276,7 @@ static void removal_asks_with_one_rule(void)
 	WAIT(t, "Đã xoá hộ");
 	CHECK_EQ_INT(households_left(), N_HH - 1);
 	WAIT(t, "59 hộ");
-	gn_term_key(t, "C-q");
-	gn_term_wait_exit(t, GN_TERM_WAIT_MS, NULL);
-	gn_term_free(t);
+	gn_ui_quit(t);
 }
 
 GN_TESTS(T(pages_by_the_rows_drawn), T(removal_asks_with_one_rule))
