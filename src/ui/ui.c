@@ -470,7 +470,7 @@ static void handle_key(ui_app *app, int key)
 		if (v->below)
 			ui_pop(app);
 		else if (v->kind == UV_HOME || v->kind == UV_SIGNIN)
-			app->quit = true;
+			ui_quit_asked(app); /* leaving gonha is asked, whichever key leads there */
 		break;
 	case UA_QUIT:
 		ui_quit_asked(app);

@@ -83,6 +83,12 @@ static void quit_is_asked_and_keeps_the_field(void)
 	gn_term_type(t, "n");
 	CHECK_EQ_INT(gn_term_wait_gone(t, "Thoát gonha?", GN_TERM_WAIT_MS), 0);
 	CHECK(gn_term_contains(t, "Số người"));
+	/* Esc on the home screen leads out of gonha too: asked the same way */
+	gn_term_key(t, "Esc");
+	WAIT(t, "Thoát gonha? [c/y: thoát · k/n/Esc: ở lại]");
+	gn_term_type(t, "k");
+	CHECK_EQ_INT(gn_term_wait_gone(t, "Thoát gonha?", GN_TERM_WAIT_MS), 0);
+	CHECK(gn_term_contains(t, "Số người"));
 	gn_term_type(t, "q");
 	WAIT(t, "Thoát gonha?");
 	gn_term_type(t, "c");
