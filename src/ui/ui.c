@@ -75,6 +75,74 @@ int ui_put(int y, int x, int cols, const char *utf8)
 	return used;
 }
 
+void ui_put_cut(int y, int x, int cols, const char *s)
+{
+	if (!s || cols <= 1 || gn_text_width(s) <= cols) {
+		ui_put(y, x, cols, s);
+		return;
+	}
+	char buf[1024];
+	size_t fit = gn_text_fit(s, cols - 1);
+	snprintf(buf, sizeof buf, "%.*s…", (int)(fit < sizeof buf - 4 ? fit : sizeof buf - 4), s);
+	ui_put(y, x, cols, buf);
+}
+
+size_t ui_wrap_line(const char *s, int cols, size_t *next)
+{
+	size_t fit = gn_text_fit(s, cols > 0 ? cols : 1), n = strlen(s);
+	size_t len = fit;
+	if (fit < n) {
+		/* back to the last space that fits, if the line has one */
+		size_t sp = fit;
+		while (sp > 0 && s[sp] != ' ')
+			sp--;
+		if (sp > 0)
+			len = sp;
+	}
+	size_t after = len;
+	while (s[after] == ' ')
+		after++;
+	if (!len && after == 0 && n) /* a character wider than the line: take it */
+		len = after = 1;
+	*next = after;
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	return len;
+}
+
+int ui_put_wrapped(int y, int x, int cols, int max_lines, const char *s)
+{
+	int lines = 0;
+	char buf[1024];
+	while (s && *s && lines < max_lines) {
+		size_t next, len = ui_wrap_line(s, cols, &next);
+		snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), s);
+		s += next;
+		if (lines + 1 == max_lines && *s) {
+			/* the last line there is room for: what does not fit is cut, said so */
+			char rest[2048];
+			snprintf(rest, sizeof rest, "%s %s", buf, s);
+			ui_put_cut(y + lines, x, cols, rest);
+		} else {
+			ui_put(y + lines, x, cols, buf);
+		}
+		lines++;
+	}
+	return lines;
+}
+
+int ui_wrap_count(const char *s, int cols)
+{
+	int lines = 0;
+	while (s && *s) {
+		size_t next;
+		ui_wrap_line(s, cols, &next);
+		s += next;
+		lines++;
+	}
+	return lines;
+}
+
 void ui_put_pad(int y, int x, int cols, const char *utf8)
 {
 	int used = ui_put(y, x, cols, utf8);
@@ -110,12 +178,17 @@ void ui_title(ui_app *app, const char *left, const char *right)
 	(void)app;
 	attron(A_REVERSE);
 	ui_put_pad(0, 0, COLS, "");
-	ui_put(0, 1, COLS - 2, left);
-	if (right) {
+	int room = COLS - 2;
+	if (right && *right) {
+		/* the right part (who is signed in) keeps up to half the line, cut
+		 * with an ellipsis beyond; the title has the rest, cut the same way */
 		int w = gn_text_width(right);
-		if (w < COLS / 2)
-			ui_put(0, COLS - 1 - w, w, right);
+		if (w > COLS / 2)
+			w = COLS / 2;
+		ui_put_cut(0, COLS - 1 - w, w, right);
+		room = COLS - 1 - w - 2;
 	}
+	ui_put_cut(0, 1, room, left);
 	attroff(A_REVERSE);
 }
 
@@ -382,9 +455,13 @@ static void help_draw(ui_view *v)
 {
 	help_view *h = (help_view *)v;
 	ui_title(v->app, _("Help: keys on this screen"), "gonha");
+	/* each key's help wrapped at words in its column: the list scrolls
+	 * by screen lines, a help of two lines is two */
+	int x_text = 27, w_text = COLS - 28 > 10 ? COLS - 28 : 10;
 	size_t n = 0;
 	for (size_t i = 0; i < ui_action_count; i++)
-		n += help_shown(h, &ui_actions[i]);
+		if (help_shown(h, &ui_actions[i]))
+			n += (size_t)ui_wrap_count(_(ui_actions[i].help), w_text);
 	int y0 = 2, lines = LINES - 2 - y0;
 	ui_list_set_count(&h->text, n);
 	ui_list_layout(&h->text, lines > 0 ? (size_t)lines : 1);
@@ -393,8 +470,19 @@ static void help_draw(ui_view *v)
 		const ui_action_def *a = &ui_actions[i];
 		if (!help_shown(h, a))
 			continue;
-		if (ui_list_visible(&h->text, line)) {
-			int y = y0 + (int)(line - h->text.top);
+		const char *text = _(a->help);
+		size_t first = line;
+		for (const char *s = text; s && *s; line++) {
+			size_t next, len = ui_wrap_line(s, w_text, &next);
+			if (ui_list_visible(&h->text, line)) {
+				char buf[512];
+				snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), s);
+				ui_put(y0 + (int)(line - h->text.top), x_text, w_text, buf);
+			}
+			s += next;
+		}
+		if (ui_list_visible(&h->text, first)) {
+			int y = y0 + (int)(first - h->text.top);
 			char keys[64] = "";
 			size_t len = 0;
 			for (size_t k = 0; k < 4 && a->keys[k] && len < sizeof keys; k++) {
@@ -405,9 +493,7 @@ static void help_draw(ui_view *v)
 			attron(A_BOLD);
 			ui_put(y, 2, 24, keys);
 			attroff(A_BOLD);
-			ui_put(y, 27, COLS - 28, _(a->help));
 		}
-		line++;
 	}
 	move(LINES - 2, 0);
 }

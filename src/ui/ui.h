@@ -232,6 +232,16 @@ void ui_output_dir(const ui_app *app, char *out, size_t size);
 int ui_put(int y, int x, int cols, const char *utf8);
 /* Same, padded with spaces to exactly `cols` columns. */
 void ui_put_pad(int y, int x, int cols, const char *utf8);
+/* The same, with "…" at the end when it does not fit in cols. */
+void ui_put_cut(int y, int x, int cols, const char *utf8);
+/* Text wrapped at spaces to lines of at most cols display columns (a word
+ * longer than a line is cut there): the byte length of the line s starts,
+ * and in *next where the one after starts. ui_wrap_count: how many lines;
+ * ui_put_wrapped draws at most max_lines of them (the last cut with "…" if
+ * text remains) and returns how many it drew. */
+size_t ui_wrap_line(const char *s, int cols, size_t *next);
+int ui_wrap_count(const char *s, int cols);
+int ui_put_wrapped(int y, int x, int cols, int max_lines, const char *s);
 /* Text right-aligned to end at column x_end (exclusive). */
 void ui_put_right(int y, int x_end, int cols, const char *utf8);
 void ui_hline(int y, int x, int cols, const char *utf8_char);

@@ -124,8 +124,8 @@ const ui_action_def ui_actions[] = {
 	{ UA_PAGE_UP, "page-up", { FN(KEY_PPAGE), UI_CTRL('b') }, NULL, N_("Page up"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
 	{ UA_PAGE_DOWN, "page-down", { FN(KEY_NPAGE), UI_CTRL('f'), ' ' }, NULL, N_("Page down"),
 	  UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
-	{ UA_FIRST, "first", { FN(KEY_HOME), 'g' }, NULL, N_("Go to the first"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
-	{ UA_LAST, "last", { FN(KEY_END), 'G' }, NULL, N_("Go to the last"), UV_LISTS | UV_COVS | UV_ACCOUNTS },
+	{ UA_FIRST, "first", { FN(KEY_HOME), 'g' }, NULL, N_("Go to the first"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
+	{ UA_LAST, "last", { FN(KEY_END), 'G' }, NULL, N_("Go to the last"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS },
 
 	/* everywhere */
 	{ UA_HELP, "help", { '?', FN(KEY_F(1)) },

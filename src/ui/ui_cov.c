@@ -22,18 +22,6 @@
 /* ---- shared ------------------------------------------------------------- */
 
 /* Text in at most cols columns, ending in "…" when it had to be cut. */
-static void put_cut(int y, int x, int cols, const char *s)
-{
-	if (cols <= 1 || gn_text_width(s) <= cols) {
-		ui_put(y, x, cols, s);
-		return;
-	}
-	char buf[1024];
-	size_t fit = gn_text_fit(s, cols - 1);
-	snprintf(buf, sizeof buf, "%.*s…", (int)(fit < sizeof buf - 4 ? fit : sizeof buf - 4), s);
-	ui_put(y, x, cols, buf);
-}
-
 static const char *ind_label(const gn_cov_def *d)
 {
 	const char *l = strcmp(gn_i18n_lang(), "vi") == 0 ? d->label_vi : d->label_en;
@@ -152,7 +140,7 @@ static void cov_draw(ui_view *v)
 			attron(A_REVERSE);
 		ui_put_pad(y, 0, COLS, "");
 		ui_put(y, 1, 1, sel ? "▸" : " ");
-		put_cut(y, 3, COLS - 3 - 24, ind_label(d));
+		ui_put_cut(y, 3, COLS - 3 - 24, ind_label(d));
 		char nums[64], pct[32];
 		snprintf(nums, sizeof nums, "%ld/%ld", cnt.num, cnt.den);
 		gn_cov_pct_text(pct, sizeof pct, cnt);
@@ -317,7 +305,7 @@ static void dash_row(dash_view *d, const gn_cov_row *r, int y, bool is_total)
 	int x = 1;
 	for (int k = 0; k < GN_COV_SORT_KEYS; k++) {
 		if (k == GN_COV_BY_CODE)
-			put_cut(y, x, d->width[k], buf[k]);
+			ui_put_cut(y, x, d->width[k], buf[k]);
 		else
 			dash_cell(y, x, d->width[k], buf[k], false);
 		x += d->width[k] + 1;
@@ -381,7 +369,7 @@ static void dash_draw(ui_view *v)
 		attron(A_BOLD);
 		int x = 1 + ui_put(1, 1, COLS, line);
 		int room = COLS - 1 - sw - 2 - x - ww - 3;
-		put_cut(1, x, room, ind_label(&set->defs[i]));
+		ui_put_cut(1, x, room, ind_label(&set->defs[i]));
 		x += gn_text_width(ind_label(&set->defs[i])) < room ? gn_text_width(ind_label(&set->defs[i])) : room;
 		attroff(A_BOLD);
 		ui_put(1, x + 2, ww, what);
@@ -560,15 +548,15 @@ static void missing_draw(ui_view *v)
 		ui_put_pad(y, 0, COLS, "");
 		snprintf(buf, sizeof buf, "%zu", at + 1);
 		ui_put_right(y, xn + wn, wn, buf);
-		put_cut(y, xname, wname, it->full_name);
+		ui_put_cut(y, xname, wname, it->full_name);
 		if (it->age >= 0) {
 			snprintf(buf, sizeof buf, "%d", it->age);
 			ui_put_right(y, xage + wage, wage, buf);
 		}
 		gn_todo_address(it, buf, sizeof buf);
-		put_cut(y, xaddr, waddr, buf);
+		ui_put_cut(y, xaddr, waddr, buf);
 		gn_todo_lacks_text(app->form, it->lacks, buf, sizeof buf);
-		put_cut(y, xl, COLS - xl - 1, buf);
+		ui_put_cut(y, xl, COLS - xl - 1, buf);
 		if (at == m->rows.cur)
 			attroff(A_REVERSE);
 	}
@@ -578,7 +566,7 @@ static void missing_draw(ui_view *v)
 		gn_todo_lacks_text(app->form, it->lacks, lacks, sizeof lacks);
 		snprintf(full, sizeof full, _("%s lacks: %s"), it->full_name, lacks[0] ? lacks : "—");
 		attron(A_DIM);
-		put_cut(LINES - 3, 1, COLS - 2, full);
+		ui_put_cut(LINES - 3, 1, COLS - 2, full);
 		attroff(A_DIM);
 	}
 	if (m->loaded && m->total == 0)

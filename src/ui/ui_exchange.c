@@ -154,20 +154,8 @@ static void exchange_draw(ui_view *v)
 	}
 	y += 2;
 	/* results wrap: a refused line's reason is read whole */
-	for (size_t i = 0; i < x->n_lines && y < LINES - 2; i++) {
-		const char *p = x->lines[i];
-		do {
-			size_t fit = gn_text_width(p) > COLS - 4 ? gn_text_fit(p, COLS - 4) : strlen(p);
-			if (fit == 0)
-				fit = strlen(p);
-			char part[1024];
-			snprintf(part, sizeof part, "%.*s", (int)fit, p);
-			ui_put_pad(y++, 2, COLS - 4, part);
-			p += fit;
-			while (*p == ' ')
-				p++;
-		} while (*p && y < LINES - 2);
-	}
+	for (size_t i = 0; i < x->n_lines && y < LINES - 2; i++)
+		y += ui_put_wrapped(y, 2, COLS - 4, LINES - 2 - y, x->lines[i]); /* at words */
 	/* drawn last, so the terminal's cursor stays in the file field */
 	if (x->cur != XOP_CONFLICTS)
 		ui_input_draw(&x->path, field_y, 2 + w, COLS - 4 - w, false, true);

@@ -323,29 +323,9 @@ static int draw_choices(const uf_field *fd, const char *value, int y, int x, int
  * lines it takes. */
 static int wrapped(const char *text, int y, int x, int cols, int max_lines, bool draw)
 {
-	int lines = 0;
-	const char *p = text;
-	while (*p && lines < max_lines) {
-		size_t fit = gn_text_fit(p, cols);
-		if (fit == 0)
-			break;
-		if (p[fit] && lines + 1 < max_lines) {
-			size_t cut = fit;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut > 0)
-				fit = cut;
-		}
-		if (draw) {
-			char line[GN_ERR_MSG_MAX + 8];
-			snprintf(line, sizeof line, "%.*s", (int)fit, p);
-			ui_put(y + lines, x, cols, line);
-		}
-		lines++;
-		p += fit;
-		while (*p == ' ')
-			p++;
-	}
+	int lines = draw ? ui_put_wrapped(y, x, cols, max_lines, text) : ui_wrap_count(text, cols);
+	if (lines > max_lines)
+		lines = max_lines;
 	return lines ? lines : 1;
 }
 

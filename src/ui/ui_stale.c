@@ -131,24 +131,7 @@ static void build_lines(stale_view *s)
  * the next row. */
 static int put_wrapped(int y, int x, int cols, int max_rows, const char *text)
 {
-	const char *p = text;
-	for (int r = 0; r < max_rows && *p; r++) {
-		size_t fit = gn_text_fit(p, cols);
-		if (p[fit]) {
-			size_t cut = fit;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut > 0)
-				fit = cut;
-		}
-		char line[512];
-		snprintf(line, sizeof line, "%.*s", (int)fit, p);
-		ui_put(y++, x, cols, line);
-		p += fit;
-		while (*p == ' ')
-			p++;
-	}
-	return y;
+	return y + ui_put_wrapped(y, x, cols, max_rows, text);
 }
 
 static void stale_draw(ui_view *v)

@@ -146,8 +146,11 @@ static void each_key_means_one_thing(void)
 	CHECK(gn_term_contains(t, "Số người"));
 	CHECK(!gn_term_contains(t, "Đăng nhập") && !gn_term_contains(t, "Đăng xuất?"));
 	gn_term_key(t, "F1");
-	WAIT(t, "Vẽ lại màn hình");
 	WAIT(t, "Đăng xuất để người khác đăng nhập (hỏi trước");
+	/* each help whole, wrapped at words in its column at 80 columns */
+	WAIT(t, "nháp được giữ)");
+	gn_term_key(t, "End"); /* the help is longer than the screen: it scrolls */
+	WAIT(t, "Vẽ lại màn hình");
 	gn_term_key(t, "Esc");
 	WAIT(t, "Số người");
 	/* in a form F2 saves */
