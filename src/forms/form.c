@@ -828,7 +828,10 @@ static gn_status load_sheets(const char *dir, sqlite3 *db, sheet *survey, bool h
 	if (problems->errors == 0)
 		compile_all(form, problems);
 	if (problems->errors) {
-		st = gn_fail(err, GN_ERR_INVALID, _("the form in %s has %zu problems"), dir, problems->errors);
+		st = gn_fail(err, GN_ERR_INVALID,
+		             ngettext("the form in %s has %zu problem", "the form in %s has %zu problems",
+		                      (unsigned long)problems->errors),
+		             dir, problems->errors);
 		goto out;
 	}
 	*out = form;

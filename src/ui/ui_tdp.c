@@ -183,7 +183,7 @@ static void tdp_draw(ui_view *v)
 			snprintf(who, sizeof who, "%s", r->head_name[0] ? r->head_name : _("(no head yet)"));
 		ui_put(y, 15, COLS - 15 - 16, who);
 		char n[48];
-		snprintf(n, sizeof n, _("%d people"), r->n_members);
+		snprintf(n, sizeof n, ngettext("%d person", "%d people", (unsigned long)r->n_members), r->n_members);
 		ui_put_right(y, COLS - 4, 12, n);
 		if (r->needs_help)
 			ui_put(y, COLS - 2, 1, "!");
