@@ -73,7 +73,7 @@ gn_status gn_password_nfc(const char *password, char **out, gn_err *err)
 	return GN_OK;
 }
 
-static void wipe_free(char *s)
+void gn_password_free(char *s)
 {
 	if (s) {
 		sodium_memzero(s, strlen(s));
@@ -95,7 +95,7 @@ gn_status gn_password_validate(const char *password, gn_err *err)
 		st = gn_fail_field(err, GN_ERR_INVALID, "password",
 		                   _("the password is too long: at most %d bytes (about %d Vietnamese letters)"),
 		                   GN_PASSWORD_MAX, GN_PASSWORD_MAX / 3);
-	wipe_free(nfc);
+	gn_password_free(nfc);
 	return st;
 }
 
@@ -118,7 +118,7 @@ gn_status gn_password_hash(const char *password, char out[128], gn_err *err)
 	 * made with other settings still verify (they carry their own). */
 	if (crypto_pwhash_str(out, nfc, strlen(nfc), GN_PWHASH_OPSLIMIT, GN_PWHASH_MEMLIMIT) != 0)
 		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory while hashing the password"));
-	wipe_free(nfc);
+	gn_password_free(nfc);
 	return st;
 }
 
@@ -463,7 +463,7 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 		memset(u, 0, sizeof *u); /* not signed in */
 out:
 	free(a.hash);
-	wipe_free(nfc);
+	gn_password_free(nfc);
 	return rc;
 }
 

@@ -228,14 +228,6 @@ static gn_status new_pair(sqlite3 *db, const char *user_id, const char *nfc, gn_
 	return st;
 }
 
-static void wipe_free(char *s)
-{
-	if (s) {
-		sodium_memzero(s, strlen(s));
-		free(s);
-	}
-}
-
 gn_status gn_wardkey_grant(sqlite3 *db, const char *login, const char *password, gn_err *err)
 {
 	if (gn_vault_state_of(db) == GN_VAULT_PLAIN)
@@ -246,7 +238,7 @@ gn_status gn_wardkey_grant(sqlite3 *db, const char *login, const char *password,
 		st = gn_password_nfc(password, &nfc, err);
 	if (st == GN_OK)
 		st = new_pair(db, id, nfc, err);
-	wipe_free(nfc);
+	gn_password_free(nfc);
 	return st;
 }
 
@@ -362,8 +354,8 @@ gn_status gn_wardkey_rewrap(sqlite3 *db, const char *login, const char *old_pass
 	account_row_free(&a);
 out:
 	free(secret_wrap);
-	wipe_free(old_nfc);
-	wipe_free(new_nfc);
+	gn_password_free(old_nfc);
+	gn_password_free(new_nfc);
 	return st;
 }
 
@@ -709,6 +701,6 @@ gn_status gn_wardkey_unlock(gn_ctx *ctx, const char *password, gn_key_news *news
 	}
 out:
 	account_row_free(&a);
-	wipe_free(nfc);
+	gn_password_free(nfc);
 	return st;
 }

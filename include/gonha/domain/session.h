@@ -50,6 +50,8 @@ gn_status gn_password_hash(const char *password, char out[128], gn_err *err);
  * send either) is the same password. *out is malloc'd; the caller wipes
  * (sodium_memzero) and frees it. */
 gn_status gn_password_nfc(const char *password, char **out, gn_err *err);
+/* Wipes and frees a password's copy (NULL: nothing). */
+void gn_password_free(char *s);
 
 /* Creates a user (no transaction, no audit: for gn_ward_init and the demo;
  * the account screens use gn_user_add in users.h). tdp_codes: NULL-terminated list of TDP codes assigned
