@@ -395,6 +395,24 @@ out:
 	return st;
 }
 
+/* A user's new hash, the count of failed tries cleared; enabled too when
+ * enable (a recovery). */
+static gn_status write_pwhash(sqlite3 *db, const char *user_id, const char *hash, bool enable, gn_err *err)
+{
+	sqlite3_stmt *up = NULL;
+	gn_status st = GN_OK;
+	if (sqlite3_prepare_v2(db, "UPDATE users SET pwhash = ?2, disabled = CASE WHEN ?3 THEN 0 ELSE disabled END, "
+	                       "failed_count = 0, last_failed_at = NULL WHERE id = ?1", -1, &up, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "users");
+	sqlite3_bind_text(up, 1, user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(up, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(up, 3, enable);
+	if (sqlite3_step(up) != SQLITE_DONE)
+		st = gn_db_fail(db, err, "users");
+	sqlite3_finalize(up);
+	return st;
+}
+
 /* Stores a new hash for a user and records "password changed"; the
  * account's key to citizen IDs follows: wrapped again under the new
  * password when old_password is known (its own change), else a new key
@@ -405,25 +423,14 @@ static gn_status store_password(gn_ctx *ctx, const char *login, const char *new_
 	char hash[128];
 	gn_user_info u;
 	gn_strbuf b = { 0 };
-	sqlite3_stmt *up = NULL;
 	gn_status st = gn_password_hash(new_password, hash, err);
 	if (st != GN_OK)
 		return st;
 	if ((st = gn_db_begin(ctx->db, err)) != GN_OK)
 		goto wipe;
-	if ((st = find_user(ctx->db, login, &u, err)) != GN_OK)
+	if ((st = find_user(ctx->db, login, &u, err)) != GN_OK ||
+	    (st = write_pwhash(ctx->db, u.id, hash, false, err)) != GN_OK)
 		goto out;
-	if (sqlite3_prepare_v2(ctx->db, "UPDATE users SET pwhash = ?2, failed_count = 0, last_failed_at = NULL "
-	                       "WHERE id = ?1", -1, &up, NULL) != SQLITE_OK) {
-		st = gn_db_fail(ctx->db, err, "users");
-		goto out;
-	}
-	sqlite3_bind_text(up, 1, u.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 2, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(up) != SQLITE_DONE) {
-		st = gn_db_fail(ctx->db, err, "users");
-		goto out;
-	}
 	/* Never the hash, old or new: only that it changed. */
 	gn_sb_add(&b, "{");
 	json_pair(&b, "password", "", "changed");
@@ -434,7 +441,6 @@ static gn_status store_password(gn_ctx *ctx, const char *login, const char *new_
 	if (st == GN_OK)
 		st = touch_user(ctx, u.id, err);
 out:
-	sqlite3_finalize(up);
 	if (st == GN_OK)
 		st = gn_db_commit(ctx->db, err);
 	else
@@ -471,7 +477,6 @@ gn_status gn_user_recover(sqlite3 *db, const char *recovery_code, const char *lo
 	char hash[128];
 	gn_user_info u;
 	gn_strbuf b = { 0 };
-	sqlite3_stmt *up = NULL;
 	gn_status st = gn_password_hash(new_password, hash, err);
 	if (st != GN_OK)
 		return st;
@@ -486,17 +491,8 @@ gn_status gn_user_recover(sqlite3 *db, const char *recovery_code, const char *lo
 		                                                  "ward officer's account"), login);
 		goto out;
 	}
-	if (sqlite3_prepare_v2(db, "UPDATE users SET pwhash = ?2, disabled = 0, failed_count = 0, last_failed_at = NULL "
-	                       "WHERE id = ?1", -1, &up, NULL) != SQLITE_OK) {
-		st = gn_db_fail(db, err, "users");
+	if ((st = write_pwhash(db, u.id, hash, true, err)) != GN_OK)
 		goto out;
-	}
-	sqlite3_bind_text(up, 1, u.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 2, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(up) != SQLITE_DONE) {
-		st = gn_db_fail(db, err, "users");
-		goto out;
-	}
 	gn_ctx who = { .db = db };
 	snprintf(who.user.login, sizeof who.user.login, "%s", u.login);
 	gn_sb_add(&b, "{");
@@ -506,7 +502,6 @@ gn_status gn_user_recover(sqlite3 *db, const char *recovery_code, const char *lo
 	if (st == GN_OK)
 		st = gn_wardkey_grant(db, login, new_password, err);
 out:
-	sqlite3_finalize(up);
 	if (st == GN_OK)
 		st = gn_db_commit(db, err);
 	else
