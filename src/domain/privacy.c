@@ -539,17 +539,15 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 	if (step != SQLITE_ROW)
 		return gn_db_fail(db, err, "person");
 
-	/* Overwrite what is deleted or replaced, so the old values do not stay
-	 * readable in free pages of the file. */
+	/* the old values overwritten, not left in free pages or the log */
 	int secure_before = 0;
-	if (sqlite3_prepare_v2(db, "PRAGMA secure_delete", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-		secure_before = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	if ((st = gn_db_exec(db, "PRAGMA secure_delete = ON", err)) != GN_OK)
+	if ((st = gn_db_scrub_begin(db, &secure_before, err)) != GN_OK)
 		return st;
 	gn_now_iso(now);
-	if ((st = gn_db_begin(db, err)) != GN_OK)
+	if ((st = gn_db_begin(db, err)) != GN_OK) {
+		gn_db_scrub_end(db, secure_before, false);
 		return st;
+	}
 	st = exec_bound(db, "UPDATE person SET full_name = '', name_key = '', birth_year = NULL, sex = NULL, "
 	                "relation = NULL, cccd = NULL, cccd_masked = NULL, answers = '{}', deleted = 1, rev = rev + 1, "
 	                "updated_at = ?2, updated_by = ?3 WHERE id = ?1", person_id, now, ctx->user.login, err);
@@ -578,13 +576,6 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 		st = gn_db_commit(db, err);
 	else
 		gn_db_rollback(db);
-	if (st == GN_OK) {
-		/* Old pages also live in the write-ahead log until a checkpoint. Best
-		 * effort: another reader may keep part of it for a moment. */
-		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	}
-	/* Back to the connection's usual (faster) setting. */
-	if (!secure_before)
-		sqlite3_exec(db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
+	gn_db_scrub_end(db, secure_before, st == GN_OK);
 	return st;
 }

@@ -549,8 +549,8 @@ static gn_status seal_ward(gn_ctx *ctx, const char *nfc, gn_key_news *news, gn_e
 		st = wrap(nfc, ACCOUNT_AD, sk, sizeof sk, &secret_wrap, err);
 	sodium_memzero(sk, sizeof sk);
 	/* freed space overwritten, so that no number stays readable in the file */
-	if (st == GN_OK)
-		st = gn_db_exec(db, "PRAGMA secure_delete = ON", err);
+	int secure_before = 0;
+	bool scrubbing = st == GN_OK && (st = gn_db_scrub_begin(db, &secure_before, err)) == GN_OK;
 	if (st == GN_OK && (st = gn_db_begin(db, err)) == GN_OK) {
 		st = store_ward_key(db, ward, recovery_wrap, ctx->user.login, err);
 		if (st == GN_OK)
@@ -566,10 +566,9 @@ static gn_status seal_ward(gn_ctx *ctx, const char *nfc, gn_key_news *news, gn_e
 		if (st != GN_OK)
 			gn_vault_reset(db, NULL); /* PLAIN again, as the file is */
 	}
+	if (scrubbing)
+		gn_db_scrub_end(db, secure_before, st == GN_OK);
 	if (st == GN_OK) {
-		/* The old pages also live in the write-ahead log until it is
-		 * checkpointed; best effort, a reader may hold part of it. */
-		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 		int copies = path && *path ? seal_old_copies(db, path, code) : 0;
 		if (news) {
 			news->sealed_now = true;
@@ -583,7 +582,6 @@ static gn_status seal_ward(gn_ctx *ctx, const char *nfc, gn_key_news *news, gn_e
 			}
 		}
 	}
-	sqlite3_exec(db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
 	sodium_memzero(ward, sizeof ward);
 	sodium_memzero(code, sizeof code);
 	free(recovery_wrap);

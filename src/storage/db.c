@@ -458,6 +458,22 @@ gn_status gn_db_path(const char *given, char *buf, size_t bufsize, gn_err *err)
 	               bufsize - 1);
 }
 
+gn_status gn_db_scrub_begin(sqlite3 *db, int *was, gn_err *err)
+{
+	*was = 0;
+	if (pragma_int(db, "PRAGMA secure_delete", was) != SQLITE_OK)
+		return gn_db_fail(db, err, "secure_delete");
+	return gn_db_exec(db, "PRAGMA secure_delete = ON", err);
+}
+
+void gn_db_scrub_end(sqlite3 *db, int was, bool done)
+{
+	if (done)
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (!was) /* back to the connection's usual (faster) setting */
+		sqlite3_exec(db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
+}
+
 gn_status gn_db_meta_set(sqlite3 *db, const char *key, const char *value, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;

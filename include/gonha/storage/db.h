@@ -63,6 +63,15 @@ void gn_db_journal_wal(sqlite3 *db);
 /* Runs SQL with no results. */
 gn_status gn_db_exec(sqlite3 *db, const char *sql, gn_err *err);
 
+/* A change whose old values must not stay readable in the file (an
+ * erasure, citizen IDs encrypted): gn_db_scrub_begin turns PRAGMA
+ * secure_delete on (what is deleted or replaced is overwritten) and says
+ * what it was in *was; gn_db_scrub_end, after the change's transaction,
+ * checkpoints the write-ahead log to nothing when done (best effort: a
+ * reader may hold part of it for a moment) and sets secure_delete back. */
+gn_status gn_db_scrub_begin(sqlite3 *db, int *was, gn_err *err);
+void gn_db_scrub_end(sqlite3 *db, int was, bool done);
+
 /* Turns the connection's last SQLite error into a gn_err; returns
  * GN_ERR_DB (or GN_ERR_BUSY, GN_ERR_CONFLICT for constraint failures). */
 gn_status gn_db_fail(sqlite3 *db, gn_err *err, const char *what);
