@@ -506,6 +506,19 @@ char *gn_db_meta_get(sqlite3 *db, const char *key)
 	return value;
 }
 
+gn_status gn_db_pc_id(sqlite3 *db, char out[37], gn_err *err)
+{
+	char *kept = gn_db_meta_get(db, "pc_id");
+	if (kept && strlen(kept) == 36) {
+		memcpy(out, kept, 37);
+		free(kept);
+		return GN_OK;
+	}
+	free(kept);
+	gn_uuid_new(out);
+	return gn_db_meta_set(db, "pc_id", out, err);
+}
+
 void gn_now_iso(char out[32])
 {
 	const char *fixed = getenv("GONHA_NOW");

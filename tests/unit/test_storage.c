@@ -187,6 +187,12 @@ static void meta_round_trip(void)
 	CHECK_STR(v, "Phường Vạn Xuân");
 	free(v);
 	CHECK(gn_db_meta_get(db, "absent") == NULL);
+	/* the PC id is made once and then kept */
+	char first[37], again[37];
+	CHECK_EQ_INT(gn_db_pc_id(db, first, &err), GN_OK);
+	CHECK_EQ_INT((int)strlen(first), 36);
+	CHECK_EQ_INT(gn_db_pc_id(db, again, &err), GN_OK);
+	CHECK_STR(again, first);
 	gn_db_close(db);
 }
 

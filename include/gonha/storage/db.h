@@ -93,6 +93,13 @@ char *gn_db_col_dup_empty(sqlite3_stmt *st, int col);
 gn_status gn_db_meta_set(sqlite3 *db, const char *key, const char *value, gn_err *err);
 char *gn_db_meta_get(sqlite3 *db, const char *key);
 
+/* This PC's id (meta pc_id, a UUID made at its first use and kept): what
+ * XLSForm's `deviceid` gives and where a record's times were taken. A copy
+ * of the file taken to another PC keeps it until `gonha` is told otherwise;
+ * see docs/design.md. Writes meta when there is none, so call it outside a
+ * read-only transaction. */
+gn_status gn_db_pc_id(sqlite3 *db, char out[37], gn_err *err);
+
 /* Current UTC time as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" ($GONHA_NOW overrides,
  * for tests and deterministic demos). */
 void gn_now_iso(char out[32]);
