@@ -19,7 +19,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
              -DLOCALEDIR='"$(PREFIX)/share/locale"' -DFORMSDIR='"$(PREFIX)/share/gonha/forms"' \
              -MMD -MP
 LIBS      = $(PKG_LIBS) -lcsv -lunistring -lm
@@ -34,6 +34,10 @@ DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                dosfstools exfatprogs fusefat exfat-fuse \
                libxlsxwriter-dev libzip-dev libexpat1-dev libpcre2-dev libfreexl-dev \
                libcairo2-dev libpango1.0-dev fonts-liberation2 poppler-utils
+
+# Only for `make deb` and `make check-deb`: the distribution's packaging
+# tools, and mmdebstrap for a clean Debian 12 (bookworm) to install it in.
+DEB_TOOL_PACKAGES = debhelper dpkg-dev fakeroot lintian mmdebstrap
 
 # Only for `make check-office` (298 MB installed): not a build dependency.
 OFFICE_PACKAGES = libreoffice-calc-nogui
@@ -56,20 +60,28 @@ E2ELIB     = $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/term.c tes
 VI_PO    = $(wildcard po/vi.po po/vi-*.po)
 MO_FILES = locale/vi/LC_MESSAGES/gonha.mo
 
-.PHONY: all deps deps-office check check-fast check-office run bench fuzz install clean
+.PHONY: all deps deps-office deps-deb check check-fast check-office check-deb deb run bench fuzz install clean
 .SECONDARY:
 
-all: gonha $(MO_FILES) $(BUILD)/gonha.1
+all: gonha $(MO_FILES) $(BUILD)/gonha.1 $(BUILD)/vi/gonha.1 $(BUILD)/gonha.bash
 
-# The man page comes from the command table, like --help.
+# The man pages (English, Vietnamese) and the bash completion come from the
+# command table, like --help.
 $(BUILD)/gonha.1: $(BUILD)/gonha
-	GONHA_LANG=en $(BUILD)/gonha --help-man > $@
+	GONHA_LANG=en $(BUILD)/gonha --help-man > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/vi/gonha.1: $(BUILD)/gonha $(MO_FILES)
+	@mkdir -p $(dir $@)
+	GONHA_LOCALEDIR=$(abspath locale) GONHA_LANG=vi $(BUILD)/gonha --help-man > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gonha.bash: $(BUILD)/gonha
+	$(BUILD)/gonha --help-bash > $@.tmp && mv $@.tmp $@
 
 gonha: $(BUILD)/gonha
 	cp $< $@
 
 $(BUILD)/gonha: $(MAIN_OBJ) $(BUILD)/libgonha.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/libgonha.a: $(LIB_OBJ)
 	rm -f $@
@@ -110,6 +122,9 @@ deps:
 deps-office:
 	@$(call apt_install,deps-office,$(OFFICE_PACKAGES))
 
+deps-deb:
+	@$(call apt_install,deps-deb,$(DEB_PACKAGES) $(DEB_TOOL_PACKAGES))
+
 # ---- tests --------------------------------------------------------------
 # Files are compiled in parallel, one job per core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -119,7 +134,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 check: deps
 	$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan CFLAGS="$(SAN_FLAGS)" check-fast
 
-check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES)
+check-fast: $(BUILD)/gonha $(UNIT_BIN) $(E2E_BIN) $(MO_FILES) $(BUILD)/gonha.1 $(BUILD)/vi/gonha.1 $(BUILD)/gonha.bash
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 GONHA_BIN=$(abspath $(BUILD)/gonha) sh tests/run.sh $(UNIT_BIN) $(E2E_BIN) tests/i18n/test_catalog.sh
 
 # LibreOffice Calc round trips and Excel-shaped files, imported back
@@ -162,6 +177,33 @@ install: all
 	cp -R forms/. $(DESTDIR)$(PREFIX)/share/gonha/forms/
 	@for mo in $(MO_FILES); do d=$(DESTDIR)$(PREFIX)/share/$$(dirname $$mo); install -d $$d; install -m 0644 $$mo $$d/; done
 	install -m 0644 $(BUILD)/gonha.1 $(DESTDIR)$(PREFIX)/share/man/man1/gonha.1
+	install -d $(DESTDIR)$(PREFIX)/share/man/vi/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 $(BUILD)/vi/gonha.1 $(DESTDIR)$(PREFIX)/share/man/vi/man1/gonha.1
+	install -m 0644 $(BUILD)/gonha.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/gonha
+
+# ---- the Debian package ------------------------------------------------
+# Built by dpkg-buildpackage (debhelper, debian/) from a copy of the tree in
+# build/deb/, so the tree's own build is left alone; lintian must find no
+# error. The package is for Debian 12 (bookworm), also under WSL.
+DEB_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE     = gonha_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+deb: deps-deb
+	rm -rf build/deb && mkdir -p build/deb/gonha-$(DEB_VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+	  xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+	  tar --null -cf - -T - | tar -xf - -C build/deb/gonha-$(DEB_VERSION)
+	cd build/deb/gonha-$(DEB_VERSION) && dpkg-buildpackage -b -us -uc
+	lintian --fail-on error --suppress-tags initial-upload-closes-no-bugs build/deb/gonha_$(DEB_VERSION)_$(DEB_ARCH).changes
+	cp build/deb/$(DEB_FILE) .
+	@echo "deb: $(DEB_FILE)"
+
+# The package installed with apt in a clean Debian 12 made by mmdebstrap,
+# then gonha demo and gonha --help run there (tests/deb/check.sh; needs
+# root and the Debian mirror). Not part of `make check`.
+check-deb: deb
+	@GONHA_DEB=$(abspath $(DEB_FILE)) sh tests/run.sh tests/deb/check.sh
 
 clean:
 	rm -rf build build-* gonha locale

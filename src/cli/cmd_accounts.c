@@ -22,26 +22,63 @@ enum {
 	OPT_TABLE, OPT_SEAL,
 };
 
-static const struct option acc_opts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "role", required_argument, NULL, OPT_ROLE },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "tdp", required_argument, NULL, OPT_TDP },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "record", required_argument, NULL, OPT_RECORD },
-	{ "action", required_argument, NULL, OPT_ACTION },
-	{ "table", required_argument, NULL, OPT_TABLE },
-	{ "out", required_argument, NULL, OPT_OUT },
-	{ "person", required_argument, NULL, OPT_PERSON },
-	{ "yes", no_argument, NULL, OPT_YES },
-	{ "idle-lock", required_argument, NULL, OPT_IDLE },
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "other-ward", no_argument, NULL, OPT_OTHER },
-	{ "seal", no_argument, NULL, OPT_SEAL },
-	{ "lang", required_argument, NULL, OPT_LANG },
-	{ NULL, 0, NULL, 0 },
+const gn_opt gn_opts_user[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "role", OPT_ROLE, "ROLE", N_("ward_officer, tdp_leader or tech_team"), "add", true },
+	{ "name", OPT_NAME, "NAME", N_("the person's full name, as shown on screens"), "add", false },
+	{ "tdp", OPT_TDP, "CODE[,CODE]", N_("the TDPs the account works on (a ward officer: all)"), "add assign", true },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_audit[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "user", OPT_USER, "LOGIN", N_("only what this account did"), NULL, false },
+	{ "since", OPT_SINCE, "DATE", N_("from this day (YYYY-MM-DD)"), NULL, false },
+	{ "until", OPT_UNTIL, "DATE", N_("up to this day (YYYY-MM-DD)"), NULL, false },
+	{ "tdp", OPT_TDP, "CODE", N_("only this TDP"), NULL, false },
+	{ "record", OPT_RECORD, "ID", N_("only this record (a household's or person's id)"), NULL, false },
+	{ "action", OPT_ACTION, "ACTION", N_("only this action (create, update, delete, export, sign_in ...)"), NULL, false },
+	{ "table", OPT_TABLE, "TABLE", N_("only this table (household, person, users ...)"), NULL, false },
+	{ "out", OPT_OUT, "FILE.csv", N_("write the entries to a CSV file (0600) instead of the screen"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_erase[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "person", OPT_PERSON, "ID", N_("the person's id (gonha list --format tsv, or the person's screen)"), NULL, true },
+	{ "yes", OPT_YES, NULL, N_("do not ask for a confirmation"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_config[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "idle-lock", OPT_IDLE, "MINUTES", N_("minutes without a key before the screen locks"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_recover[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "user", OPT_USER, "LOGIN", N_("the ward officer's account to open again"), NULL, true },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_backup[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "out", OPT_OUT, "FILE", N_("the copy to write (else a snapshot in DB.backups/)"), NULL, false },
+	{ "seal", OPT_SEAL, NULL, N_("encrypt the copy under a passphrase ($GONHA_PASSPHRASE or asked)"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_snapshot_daily[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_restore[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "from", OPT_FROM, "FILE", N_("the backup to restore (sealed or not)"), NULL, true },
+	{ "other-ward", OPT_OTHER, NULL, N_("accept a backup of another ward"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
 };
 
 typedef struct acc_args {
@@ -52,22 +89,18 @@ typedef struct acc_args {
 	int n_args;
 } acc_args;
 
-/* Parses options anywhere on the line; `allowed` lists those that apply.
- * Positional arguments are moved to the end by getopt; first_arg tells
- * where they start. */
-static int parse(gn_cli *cli, int argc, char **argv, const int *allowed, acc_args *a)
+/* Parses options anywhere on the line (the command's own table): -1 to go
+ * on, else the exit code (0 after --help). Positional arguments are moved
+ * to the end by getopt; first_arg tells where they start. */
+static int parse(gn_cli *cli, int argc, char **argv, acc_args *a)
 {
 	int c;
-	opterr = 0;
 	memset(a, 0, sizeof *a);
 	a->db = cli->db_path;
-	while ((c = getopt_long(argc, argv, "", acc_opts, NULL)) != -1) {
-		bool ok = c == OPT_LANG || c == OPT_DB;
-		for (const int *p = allowed; *p && !ok; p++)
-			ok = *p == c;
-		if (!ok)
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
+		case GN_OPT_HELP:
+		case GN_OPT_BAD: return gn_cli_opt_exit(c);
 		case OPT_DB: a->db = optarg; break;
 		case OPT_ROLE: a->role = optarg; break;
 		case OPT_NAME: a->name = optarg; break;
@@ -89,7 +122,7 @@ static int parse(gn_cli *cli, int argc, char **argv, const int *allowed, acc_arg
 	}
 	a->first_arg = optind;
 	a->n_args = argc - optind;
-	return 0;
+	return -1;
 }
 
 static int no_args(char **argv, const acc_args *a)
@@ -243,10 +276,9 @@ static int user_passwd(gn_ctx *ctx, const char *login, gn_status *st, gn_err *er
 
 int gn_cmd_user(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_ROLE, OPT_NAME, OPT_TDP, 0 };
 	acc_args a;
-	int rc = parse(cli, argc, argv, allowed, &a);
-	if (rc)
+	int rc = parse(cli, argc, argv, &a);
+	if (rc >= 0)
 		return rc;
 	if (a.n_args < 1)
 		return gn_cli_usage(_("user needs one of: add, passwd, list, disable, enable, assign (see gonha --help)"));
@@ -308,11 +340,9 @@ int gn_cmd_user(gn_cli *cli, int argc, char **argv)
 
 int gn_cmd_audit(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_USER, OPT_SINCE, OPT_UNTIL, OPT_RECORD, OPT_TDP, OPT_ACTION,
-	                               OPT_TABLE, OPT_OUT, 0 };
 	acc_args a;
-	int rc = parse(cli, argc, argv, allowed, &a);
-	if (rc || (rc = no_args(argv, &a)))
+	int rc = parse(cli, argc, argv, &a);
+	if (rc >= 0 || (rc = no_args(argv, &a)))
 		return rc;
 	gn_ctx ctx;
 	if ((rc = gn_cli_open_signed_in(cli, a.db, 0, &ctx)) != 0)
@@ -345,10 +375,9 @@ int gn_cmd_audit(gn_cli *cli, int argc, char **argv)
 
 int gn_cmd_erase(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_PERSON, OPT_YES, 0 };
 	acc_args a;
-	int rc = parse(cli, argc, argv, allowed, &a);
-	if (rc || (rc = no_args(argv, &a)))
+	int rc = parse(cli, argc, argv, &a);
+	if (rc >= 0 || (rc = no_args(argv, &a)))
 		return rc;
 	if (!a.person || !*a.person)
 		return gn_cli_usage(_("erase needs --person ID"));
@@ -381,10 +410,9 @@ int gn_cmd_erase(gn_cli *cli, int argc, char **argv)
 
 int gn_cmd_config(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_IDLE, 0 };
 	acc_args a;
-	int rc = parse(cli, argc, argv, allowed, &a);
-	if (rc || (rc = no_args(argv, &a)))
+	int rc = parse(cli, argc, argv, &a);
+	if (rc >= 0 || (rc = no_args(argv, &a)))
 		return rc;
 	long minutes = 0;
 	if (a.idle && gn_cli_parse_int(a.idle, GN_IDLE_LOCK_MIN, GN_IDLE_LOCK_MAX, &minutes))
@@ -411,10 +439,9 @@ int gn_cmd_config(gn_cli *cli, int argc, char **argv)
  * ward officer's account. No sign-in: that is what is lost. */
 int gn_cmd_recover(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_USER, 0 };
 	acc_args a;
-	int rc = parse(cli, argc, argv, allowed, &a);
-	if (rc || (rc = no_args(argv, &a)))
+	int rc = parse(cli, argc, argv, &a);
+	if (rc >= 0 || (rc = no_args(argv, &a)))
 		return rc;
 	if (!a.user || !*a.user)
 		return gn_cli_usage(_("recover needs --user LOGIN (the ward officer's account to open again)"));
@@ -450,10 +477,9 @@ int gn_cmd_recover(gn_cli *cli, int argc, char **argv)
 
 int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_OUT, OPT_SEAL, 0 };
 	acc_args a;
-	int rc = parse(cli, argc, argv, allowed, &a);
-	if (rc || (rc = no_args(argv, &a)))
+	int rc = parse(cli, argc, argv, &a);
+	if (rc >= 0 || (rc = no_args(argv, &a)))
 		return rc;
 	gn_ctx ctx;
 	if ((rc = gn_cli_open_signed_in(cli, a.db, 0, &ctx)) != 0)
@@ -488,10 +514,9 @@ int gn_cmd_backup(gn_cli *cli, int argc, char **argv)
 
 int gn_cmd_snapshot_daily(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { 0 };
 	acc_args a;
-	int rc = parse(cli, argc, argv, allowed, &a);
-	if (rc || (rc = no_args(argv, &a)))
+	int rc = parse(cli, argc, argv, &a);
+	if (rc >= 0 || (rc = no_args(argv, &a)))
 		return rc;
 	char path[PATH_MAX];
 	gn_err err = { 0 };
@@ -505,10 +530,9 @@ int gn_cmd_snapshot_daily(gn_cli *cli, int argc, char **argv)
 
 int gn_cmd_restore(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_FROM, OPT_OTHER, 0 };
 	acc_args a;
-	int rc = parse(cli, argc, argv, allowed, &a);
-	if (rc || (rc = no_args(argv, &a)))
+	int rc = parse(cli, argc, argv, &a);
+	if (rc >= 0 || (rc = no_args(argv, &a)))
 		return rc;
 	if (!a.from || !*a.from)
 		return gn_cli_usage(_("restore needs --from FILE"));

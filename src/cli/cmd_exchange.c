@@ -55,24 +55,29 @@ static gn_status seal_setup(gn_cli *cli, const char *db_opt, bool sealing, char 
 	return GN_OK;
 }
 
+const gn_opt gn_opts_export[] = {
+	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "what", 'w', "persons|households|coverage", N_("what to export"), NULL, true },
+	{ "out", 'o', "FILE", N_("the file to write (FILE.xlsx: a workbook)"), NULL, true },
+	{ "format", 'f', "csv|xlsx", N_("CSV (the default) or an XLSX workbook"), NULL, false },
+	{ "tdp", 't', "CODE", N_("only this TDP"), NULL, false },
+	{ "year", 'y', "YYYY", N_("the year of the coverage (default this year)"), NULL, false },
+	{ "plain", 'p', NULL, N_("CSV without BOM, with LF line ends (for scripts)"), NULL, false },
+	{ "with-ids", 'i', NULL, N_("full CCCD numbers (ward officer; else masked)"), NULL, false },
+	{ "labels", 'l', NULL, N_("the form's labels instead of the stored values"), NULL, false },
+	{ "sheet-rows", 'r', "N", N_("rows per sheet of a workbook before the next sheet"), NULL, false },
+	{ "seal", 's', NULL, N_("encrypt the file under a passphrase ($GONHA_PASSPHRASE or asked)"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
 int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },  { "what", required_argument, NULL, 'w' },
-		{ "out", required_argument, NULL, 'o' }, { "tdp", required_argument, NULL, 't' },
-		{ "plain", no_argument, NULL, 'p' },     { "with-ids", no_argument, NULL, 'i' },
-		{ "labels", no_argument, NULL, 'l' },    { "year", required_argument, NULL, 'y' },
-		{ "format", required_argument, NULL, 'f' }, { "sheet-rows", required_argument, NULL, 'r' },
-		{ "seal", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
 	gn_export_options opt = { 0 };
 	bool seal = false;
 	const char *db_opt = NULL, *out_path = NULL, *what = NULL, *format = NULL;
 	long year = 0, sheet_rows = 0;
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'w': what = optarg; break;
@@ -93,8 +98,8 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 				return gn_cli_usage(_("--sheet-rows takes a number from 2 to 1048576"));
 			opt.sheet_rows = sheet_rows;
 			break;
-		default:
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		default: /* --help, or a wrong option: said */
+			return gn_cli_opt_exit(c);
 		}
 	}
 	if (optind < argc)
@@ -148,23 +153,23 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 	return rc;
 }
 
+const gn_opt gn_opts_import[] = {
+	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "dry-run", 'n', NULL, N_("check the whole file and say what would change; change nothing"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
 int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
 	gn_import_options opt = { 0 };
 	const char *db_opt = NULL;
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'n': opt.dry_run = true; break;
-		default:
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		default: /* --help, or a wrong option: said */
+			return gn_cli_opt_exit(c);
 		}
 	}
 	if (optind != argc - 1)
@@ -219,22 +224,22 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 	return rc;
 }
 
+const gn_opt gn_opts_conflicts[] = {
+	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "keep", 'k', "local|incoming", N_("the version to keep"), "resolve", true },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
 int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "keep", required_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db_opt = NULL, *keep = NULL;
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'k': keep = optarg; break;
-		default:
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		default: /* --help, or a wrong option: said */
+			return gn_cli_opt_exit(c);
 		}
 	}
 	long id = 0;
@@ -326,20 +331,22 @@ static void print_list_text(const gn_hh_row *rows, size_t n)
 	gn_cli_print(stdout, ngettext("%zu household\n", "%zu households\n", (unsigned long)n), n);
 }
 
+const gn_opt gn_opts_list[] = {
+	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "tdp", 't', "CODE", N_("the TDP"), NULL, true },
+	{ "filter", 'f', "all|not_visited|revisit|needs_help", N_("only these households"), NULL, false },
+	{ "search", 's', "TEXT", N_("households whose house, alley or member names hold TEXT (accents optional)"), NULL, false },
+	{ "format", 'F', "text|tsv", N_("columns for reading (the default), or tab-separated for scripts"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
 int gn_cmd_list(gn_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },     { "tdp", required_argument, NULL, 't' },
-		{ "filter", required_argument, NULL, 'f' }, { "search", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db_opt = NULL, *code = NULL, *query = NULL;
 	gn_hh_filter filter = GN_HH_ALL;
 	bool tsv = false;
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 't': code = optarg; break;
@@ -356,8 +363,8 @@ int gn_cmd_list(gn_cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "tsv") == 0) tsv = true;
 			else return gn_cli_usage(_("--format takes text or tsv"));
 			break;
-		default:
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		default: /* --help, or a wrong option: said */
+			return gn_cli_opt_exit(c);
 		}
 	}
 	if (!code || optind < argc)

@@ -6,6 +6,7 @@
 #include "gonha/core/i18n.h"
 #include "gonha/interchange/xlsx.h"
 
+#include <getopt.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -37,12 +38,18 @@ void gn_cli_print_form_problems(const char *dir, const gn_form_problems *problem
 	}
 }
 
+const gn_opt gn_opts_form[] = {
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
 int gn_cmd_form(gn_cli *cli, int argc, char **argv)
 {
-	(void)cli;
-	if (argc != 3 || strcmp(argv[1], "check") != 0)
+	int c = gn_cli_getopt(cli, argc, argv);
+	if (c != GN_OPT_END)
+		return gn_cli_opt_exit(c);
+	if (argc - optind != 2 || strcmp(argv[optind], "check") != 0)
 		return gn_cli_usage(_("usage: gonha form check DIR|FORM.xlsx|FORM.xls"));
-	const char *dir = argv[2];
+	const char *dir = argv[optind + 1];
 	sqlite3 *db = NULL;
 	gn_err err = { 0 };
 	if (gn_db_open_memory(&db, &err) != GN_OK)

@@ -86,23 +86,26 @@ static gn_status write_report(gn_ctx *ctx, gn_census *census, const char *missin
 	return st;
 }
 
+const gn_opt gn_opts_report[] = {
+	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "year", 'y', "YYYY", N_("the year of the targets (default this year)"), NULL, false },
+	{ "as-of", 'a', "DATE", N_("the report as it stood on this day (YYYY-MM-DD)"), NULL, false },
+	{ "format", 'f', "text|csv|xlsx", N_("text on the screen (the default), CSV or an XLSX workbook"), NULL, false },
+	{ "out", 'o', "FILE", N_("the file to write (else the screen)"), NULL, false },
+	{ "tdp", 't', "CODE", N_("only this TDP"), NULL, false },
+	{ "plain", 'p', NULL, N_("CSV without BOM, with LF line ends"), NULL, false },
+	{ "missing", 'm', "INDICATOR", N_("the people not yet counted in this indicator, in walking order"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
 int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' }, { "year", required_argument, NULL, 'y' },
-		{ "as-of", required_argument, NULL, 'a' }, { "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' }, { "tdp", required_argument, NULL, 't' },
-		{ "plain", no_argument, NULL, 'p' }, { "lang", required_argument, NULL, 'l' },
-		{ "missing", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *missing = NULL;
 	gn_report_options opt = { 0 };
 	const char *db_opt = NULL, *out_path = NULL;
 	long year = 0;
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 'y':
@@ -126,8 +129,8 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		case 'p': opt.csv_plain = 1; break;
 		case 'm': missing = optarg; break;
 		case 'l': break;
-		default:
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		default: /* --help, or a wrong option: said */
+			return gn_cli_opt_exit(c);
 		}
 	}
 	if (optind < argc)

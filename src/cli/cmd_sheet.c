@@ -11,18 +11,21 @@
 #include <limits.h>
 #include <string.h>
 
+const gn_opt gn_opts_sheet[] = {
+	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "tdp", 't', "CODE", N_("the TDP"), "walk revisit", true },
+	{ "tdp", 't', "CODE", N_("only this TDP (else the whole ward)"), "missing", false },
+	{ "alley", 'a', "ALLEY", N_("only this alley"), "walk revisit", false },
+	{ "indicator", 'i', "INDICATOR", N_("the indicator (gonha report lists them)"), "missing", true },
+	{ "out", 'o', "FILE.pdf", N_("the PDF to write (else a new file in $GONHA_EXPORT_DIR or the database's folder)"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
 int gn_cmd_sheet(gn_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },        { "tdp", required_argument, NULL, 't' },
-		{ "alley", required_argument, NULL, 'a' },     { "indicator", required_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },       { "lang", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db_opt = NULL, *tdp = NULL, *alley = NULL, *indicator = NULL, *out_path = NULL;
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
 		case 'd': db_opt = optarg; break;
 		case 't': tdp = optarg; break;
@@ -30,8 +33,8 @@ int gn_cmd_sheet(gn_cli *cli, int argc, char **argv)
 		case 'i': indicator = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'l': break;
-		default:
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		default: /* --help, or a wrong option: said */
+			return gn_cli_opt_exit(c);
 		}
 	}
 	gn_sheet_request rq = { .tdp = tdp, .alley = alley, .indicator = -1 };

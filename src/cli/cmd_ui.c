@@ -5,7 +5,9 @@
 #include "gonha/storage/db.h"
 #include "gonha/ui/ui.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <unistd.h>
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -22,6 +24,8 @@ int gn_cmd_ui(gn_cli *cli)
 	sqlite3 *db = NULL;
 	if (gn_db_path(cli->db_path, path, sizeof path, &err) != GN_OK)
 		return gn_cli_fail(&err);
+	if (access(path, F_OK) != 0 && errno == ENOENT) /* the first start: say what to do */
+		return gn_cli_usage(_("there is no ward in %s yet: make one with gonha init, or try gonha demo"), path);
 	if (gn_db_open(path, 0, &db, &err) != GN_OK)
 		return gn_cli_fail(&err);
 	gn_census census;
@@ -42,23 +46,23 @@ int gn_cmd_ui(gn_cli *cli)
 	return rc;
 }
 
+const gn_opt gn_opts_ui_bench[] = {
+	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "user", 'u', "LOGIN", NULL, NULL, false },
+	{ "rounds", 'r', "N", NULL, NULL, false },
+	{ "search", 's', "TEXT", NULL, NULL, false },
+	{ "cold", 'c', NULL, NULL, NULL, false },
+	{ "cold-keys", 'k', NULL, NULL, NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
 int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "rounds", required_argument, NULL, 'r' },
-		{ "search", required_argument, NULL, 's' },
-		{ "cold", no_argument, NULL, 'c' },
-		{ "cold-keys", no_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db = cli->db_path, *user = "admin", *search = NULL;
 	long rounds = 20;
 	int cold = 0;
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'u': user = optarg; break;
@@ -69,8 +73,8 @@ int gn_cmd_ui_bench(gn_cli *cli, int argc, char **argv)
 			if (gn_cli_parse_int(optarg, 1, 100000, &rounds))
 				return gn_cli_usage(_("--rounds takes a number from 1 to 100000"));
 			break;
-		default:
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		default: /* --help, or a wrong option: said */
+			return gn_cli_opt_exit(c);
 		}
 	}
 	if (optind < argc)

@@ -15,18 +15,29 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_DB = 1000, OPT_WARD, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_ADMIN, OPT_LANG, OPT_PLAIN_IDS };
+enum { OPT_DB = 1000, OPT_WARD, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_ADMIN, OPT_PLAIN_IDS };
 
-static const struct option ward_opts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "ward", required_argument, NULL, OPT_WARD },
-	{ "tdps", required_argument, NULL, OPT_TDPS },
-	{ "households", required_argument, NULL, OPT_HOUSEHOLDS },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "admin", required_argument, NULL, OPT_ADMIN },
-	{ "plain-ids", no_argument, NULL, OPT_PLAIN_IDS },
-	{ "lang", required_argument, NULL, OPT_LANG },
-	{ NULL, 0, NULL, 0 },
+const gn_opt gn_opts_init[] = {
+	{ "db", OPT_DB, "FILE", N_("the new database (else $GONHA_DB, else ~/.local/share/gonha/ward.db); it must not exist"), NULL, false },
+	{ "ward", OPT_WARD, "NAME", N_("the ward's name, as printed on reports"), NULL, true },
+	{ "tdps", OPT_TDPS, "N", N_("how many TDPs (1 to 999), numbered 01, 02, ..."), NULL, true },
+	{ "admin", OPT_ADMIN, "LOGIN", N_("the ward officer's user name (default admin)"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_demo[] = {
+	{ "db", OPT_DB, "FILE", N_("the new database (else $GONHA_DB, else ~/.local/share/gonha/ward.db); it must not exist"), NULL, false },
+	{ "tdps", OPT_TDPS, "N", N_("how many TDPs (default 10)"), NULL, false },
+	{ "households", OPT_HOUSEHOLDS, "N", N_("households per TDP (default 200)"), NULL, false },
+	{ "seed", OPT_SEED, "N", N_("the seed: the same seed makes the same ward"), NULL, false },
+	{ "ward", OPT_WARD, "NAME", N_("the ward's name"), NULL, false },
+	{ "plain-ids", OPT_PLAIN_IDS, NULL, NULL, NULL, false }, /* make bench's reference */
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+const gn_opt gn_opts_check[] = {
+	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ NULL, 0, NULL, NULL, NULL, false },
 };
 
 typedef struct ward_args {
@@ -35,19 +46,16 @@ typedef struct ward_args {
 	bool plain_ids;
 } ward_args;
 
-/* Parses the options these commands share; `allowed` lists which apply. */
-static int parse_ward_args(gn_cli *cli, int argc, char **argv, const int *allowed, ward_args *a)
+/* Parses the options of init, demo and check (each its own table): -1 to
+ * go on, else the exit code (after --help, 0). */
+static int parse_ward_args(gn_cli *cli, int argc, char **argv, ward_args *a)
 {
 	int c;
-	opterr = 0;
 	a->db = cli->db_path;
-	while ((c = getopt_long(argc, argv, "", ward_opts, NULL)) != -1) {
-		bool ok = c == OPT_LANG;
-		for (const int *p = allowed; *p && !ok; p++)
-			ok = *p == c;
-		if (!ok)
-			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+	while ((c = gn_cli_getopt(cli, argc, argv)) != GN_OPT_END) {
 		switch (c) {
+		case GN_OPT_HELP:
+		case GN_OPT_BAD: return gn_cli_opt_exit(c);
 		case OPT_DB: a->db = optarg; break;
 		case OPT_WARD: a->ward = optarg; break;
 		case OPT_ADMIN: a->admin = optarg; break;
@@ -68,18 +76,20 @@ static int parse_ward_args(gn_cli *cli, int argc, char **argv, const int *allowe
 	}
 	if (optind < argc)
 		return gn_cli_usage(_("%s: unexpected argument %s"), argv[0], argv[optind]);
-	return 0;
+	return -1;
 }
 
 int gn_cmd_init(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DB, OPT_WARD, OPT_TDPS, OPT_ADMIN, 0 };
 	ward_args a = { .admin = "admin" };
-	int rc = parse_ward_args(cli, argc, argv, allowed, &a);
-	if (rc)
+	int rc = parse_ward_args(cli, argc, argv, &a);
+	if (rc >= 0)
 		return rc;
-	if (!a.db)
-		return gn_cli_usage(_("init needs --db FILE"));
+	char path[PATH_MAX];
+	gn_err err = { 0 };
+	if (gn_db_path(a.db, path, sizeof path, &err) != GN_OK) /* the default's folder made on first use */
+		return gn_cli_fail(&err);
+	a.db = path;
 	if (!a.ward || !*a.ward)
 		return gn_cli_usage(_("init needs --ward NAME"));
 	if (!a.tdps)
@@ -104,7 +114,6 @@ int gn_cmd_init(gn_cli *cli, int argc, char **argv)
 	}
 
 	sqlite3 *db = NULL;
-	gn_err err = { 0 };
 	char code[GN_RECOVERY_CODE_SIZE] = "";
 	gn_status st = gn_db_open(a.db, GN_DB_CREATE, &db, &err);
 	if (st == GN_OK)
@@ -136,15 +145,17 @@ static void demo_progress(void *arg, long done, long total)
 
 int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DB, OPT_TDPS, OPT_HOUSEHOLDS, OPT_SEED, OPT_WARD, OPT_PLAIN_IDS, 0 };
 	gn_demo_options opt;
 	gn_demo_defaults(&opt);
 	ward_args a = { .tdps = opt.tdps, .households = opt.households, .seed = (long)opt.seed };
-	int rc = parse_ward_args(cli, argc, argv, allowed, &a);
-	if (rc)
+	int rc = parse_ward_args(cli, argc, argv, &a);
+	if (rc >= 0)
 		return rc;
-	if (!a.db)
-		return gn_cli_usage(_("demo needs --db FILE"));
+	char path[PATH_MAX];
+	gn_err err = { 0 };
+	if (gn_db_path(a.db, path, sizeof path, &err) != GN_OK) /* the default's folder made on first use */
+		return gn_cli_fail(&err);
+	a.db = path;
 	opt.tdps = (int)a.tdps;
 	opt.households = (int)a.households;
 	opt.seed = (uint64_t)a.seed;
@@ -154,7 +165,6 @@ int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
 	opt.progress = demo_progress;
 
 	sqlite3 *db = NULL;
-	gn_err err = { 0 };
 	long households = 0, persons = 0;
 	gn_status st = gn_db_open(a.db, GN_DB_CREATE, &db, &err);
 	if (st != GN_OK)
@@ -189,10 +199,9 @@ static void print_problem(void *arg, const char *rule, const char *table, const 
 
 int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DB, 0 };
 	ward_args a = { 0 };
-	int rc = parse_ward_args(cli, argc, argv, allowed, &a);
-	if (rc)
+	int rc = parse_ward_args(cli, argc, argv, &a);
+	if (rc >= 0)
 		return rc;
 	char path[PATH_MAX];
 	gn_err err = { 0 };

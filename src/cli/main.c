@@ -9,115 +9,144 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const gn_command commands[] = {
-	{ "init", gn_cmd_init, "init --db FILE --ward NAME --tdps N",
-	  N_("a new, empty ward (asks for the ward officer's password)") },
-	{ "demo", gn_cmd_demo, "demo --db FILE [--tdps N] [--households N] [--seed N]",
-	  N_("a deterministic synthetic ward to try gonha (users admin, tdp01...; password demo)") },
-	{ "report", gn_cmd_report, "report --db FILE [--year YYYY] [--as-of DATE] [--format text|csv|xlsx] [--out FILE] [--tdp CODE] [--missing INDICATOR]",
-	  N_("the quarterly report: door-to-door progress and each indicator per TDP and for the ward, against the year's targets; with --missing, the people not yet counted in that indicator, in walking order") },
-	{ "export", gn_cmd_export, "export --db FILE --what persons|households|coverage --out FILE [--format csv|xlsx] [--tdp CODE] [--plain] [--with-ids] [--labels] [--sheet-rows N] [--seal]",
-	  N_("CSV for Excel (UTF-8 with BOM, CRLF) or, with --format xlsx or a FILE.xlsx, a workbook whose IDs, CCCD and phone numbers stay text; --plain without BOM and with LF; CCCD masked unless a ward officer asks --with-ids") },
-	{ "import", gn_cmd_import, "import FILE --db FILE [--dry-run]",
-	  N_("merge a gonha export (CSV or XLSX) from another PC by record id, or add a TDP's household list; all or nothing") },
-	{ "list", gn_cmd_list, "list --db FILE --tdp CODE [--filter all|not_visited|revisit|needs_help] [--search TEXT] [--format text|tsv]",
-	  N_("a TDP's households in walking order: house, alley, head, visit, members in columns; --format tsv: "
-	     "tab-separated with each household's id first, for scripts") },
-	{ "sheet", gn_cmd_sheet, "sheet walk|revisit|missing --db FILE [--tdp CODE] [--alley A] [--indicator I] [--out FILE.pdf]",
-	  N_("paper for the round as a PDF for A4: the walk sheet of a TDP or one alley (blank columns for the outcome "
-	     "at each door), the households to visit again, or the people not yet counted in an indicator; without "
-	     "--out, into $GONHA_EXPORT_DIR or the database's folder") },
-	{ "conflicts", gn_cmd_conflicts, "conflicts [resolve N --keep local|incoming]",
-	  N_("records changed on two PCs: list them, or keep one version (ward officer)") },
-	{ "form", gn_cmd_form, "form check DIR",
-	  N_("checks a questionnaire (XLSForm CSV sheets) and prints each problem with its file and line") },
-	{ "check", gn_cmd_check, "check --db FILE",
-	  N_("integrity and consistency of the database (ward officer)") },
-	{ "user", gn_cmd_user, "user add LOGIN --role ROLE [--name NAME] --tdp CODE[,CODE] | passwd [LOGIN] | list | disable LOGIN | enable LOGIN | assign LOGIN --tdp CODE[,CODE]",
-	  N_("accounts (ward officer; passwd for yourself); roles ward_officer, tdp_leader, tech_team; new passwords from $GONHA_NEW_PASSWORD or asked") },
-	{ "audit", gn_cmd_audit, "audit [--user U] [--since DATE] [--until DATE] [--tdp CODE] [--record ID] [--action A] [--out FILE.csv]",
-	  N_("the audit log: who changed what and when (ward officer)") },
-	{ "erase", gn_cmd_erase, "erase --person ID [--yes]",
-	  N_("erase a person's personal data on request; the log keeps that it happened (ward officer)") },
-	{ "config", gn_cmd_config, "config [--idle-lock MINUTES]",
-	  N_("show or set the settings: minutes before the screen locks (ward officer)") },
-	{ "backup", gn_cmd_backup, "backup [--out FILE [--seal]]",
-	  N_("copy the database to FILE, or a snapshot beside it in DB.backups/; --seal: encrypted under a passphrase "
-	     "($GONHA_PASSPHRASE or asked), for a copy that leaves the PC (ward officer)") },
-	{ "recover", gn_cmd_recover, "recover --user LOGIN",
-	  N_("every ward officer password lost: the recovery code shown when the ward was made gives LOGIN a new "
-	     "password ($GONHA_RECOVERY_CODE, $GONHA_NEW_PASSWORD or asked) and the key to the citizen IDs") },
-	/* not in the help: the day's snapshot, which the UI starts */
-	{ "snapshot-daily", gn_cmd_snapshot_daily, "snapshot-daily --db FILE", NULL },
-	/* not in the help: timings of the screens for make bench */
-	{ "ui-bench", gn_cmd_ui_bench, "ui-bench --db FILE [--user LOGIN] [--rounds N] [--search TEXT] [--cold|--cold-keys]", NULL },
-	{ "restore", gn_cmd_restore, "restore --from FILE [--other-ward]",
-	  N_("replace the database with a backup (sealed or not), after checking it; the current one is kept aside "
-	     "(ward officer)") },
+static const gn_sub sheet_subs[] = {
+	{ "walk", NULL, N_("the walk sheet: a TDP's (or one alley's) households in walking order, with blank columns for "
+	                   "the outcome at each door") },
+	{ "revisit", NULL, N_("the households to visit again") },
+	{ "missing", NULL, N_("the people not yet counted in one indicator, in walking order") },
+	{ NULL, NULL, NULL },
 };
 
-static void print_help(FILE *out)
-{
-	fprintf(out, "%s\n\n", _("gonha: the door-to-door digital-literacy census (Bình dân học vụ số)"));
-	fprintf(out, "%s\n", _("Usage:"));
-	fprintf(out, "  gonha [--db FILE] [--lang vi|en]\n      %s\n", _("the terminal UI"));
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (commands[i].summary)
-			fprintf(out, "  gonha %s\n      %s\n", commands[i].synopsis, _(commands[i].summary));
-	fprintf(out, "  gonha --help | --version\n\n");
-	fprintf(out, "%s\n", _("The database is --db FILE, else $GONHA_DB, else ~/.local/share/gonha/ward.db."));
-	fprintf(out, "%s\n", _("Commands that read or change the census sign in with $GONHA_USER and $GONHA_PASSWORD, else they ask."));
-	fprintf(out, "%s\n", _("Exit status: 0 done, 1 problems found, 2 refused input, 3 error."));
-}
+static const gn_sub conflicts_subs[] = {
+	{ "", NULL, N_("list the records changed on two PCs") },
+	{ "resolve", "N", N_("keep one version of conflict N") },
+	{ NULL, NULL, NULL },
+};
 
-/* The man page, from the same table as --help (troff; `make` writes it to
- * build/gonha.1 and `make install` installs it). */
-static void troff_text(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\')
-			fputs("\\e", out);
-		else if (*s == '-')
-			fputs("\\-", out);
-		else
-			fputc(*s, out);
-	}
-}
+static const gn_sub form_subs[] = {
+	{ "check", "DIR|FORM.xlsx|FORM.xls", N_("validate a questionnaire (CSV sheets or an XLSForm workbook)") },
+	{ NULL, NULL, NULL },
+};
 
-static void print_man(FILE *out)
-{
-	fprintf(out, ".TH GONHA 1 \"%s\" \"gonha %s\" \"User Commands\"\n", "2026", GONHA_VERSION);
-	fprintf(out, ".SH NAME\ngonha \\- %s\n", _("the door-to-door digital-literacy census (Bình dân học vụ số)"));
-	fprintf(out, ".SH SYNOPSIS\n.B gonha\n[\\-\\-db FILE] [\\-\\-lang vi|en]\n");
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-		if (!commands[i].summary)
-			continue;
-		fputs(".br\n.B gonha\n", out);
-		troff_text(out, commands[i].synopsis);
-		fputc('\n', out);
-	}
-	fputs(".SH DESCRIPTION\n", out);
-	troff_text(out, _("Without a command, gonha opens the terminal UI: sign in, then the TDPs, their households by alley, each household's form and members. F1 or ? lists the keys."));
-	fputs("\n.SH COMMANDS\n", out);
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-		if (!commands[i].summary)
-			continue; /* internal (ui-bench, snapshot-daily) */
-		fputs(".TP\n.B ", out);
-		troff_text(out, commands[i].synopsis);
-		fputc('\n', out);
-		troff_text(out, _(commands[i].summary));
-		fputc('\n', out);
-	}
-	fputs(".SH ENVIRONMENT\n.TP\n.B GONHA_DB\n", out);
-	troff_text(out, _("the database when --db is not given (else ~/.local/share/gonha/ward.db)"));
-	fputs("\n.TP\n.B GONHA_USER, GONHA_PASSWORD\n", out);
-	troff_text(out, _("sign-in for headless commands; without them gonha asks on the terminal"));
-	fputs("\n.TP\n.B GONHA_LANG\n", out);
-	troff_text(out, _("vi (the default) or en"));
-	fputs("\n.SH EXIT STATUS\n", out);
-	troff_text(out, _("Exit status: 0 done, 1 problems found, 2 refused input, 3 error."));
-	fputs("\n", out);
-}
+static const gn_sub user_subs[] = {
+	{ "add", "LOGIN", N_("a new account (its password from $GONHA_NEW_PASSWORD or asked)") },
+	{ "passwd", "[LOGIN]", N_("a new password: your own, or LOGIN's (ward officer)") },
+	{ "list", NULL, N_("every account, its role, its TDPs and whether it can sign in") },
+	{ "disable", "LOGIN", N_("LOGIN can no longer sign in") },
+	{ "enable", "LOGIN", N_("LOGIN can sign in again") },
+	{ "assign", "LOGIN", N_("the TDPs LOGIN works on") },
+	{ NULL, NULL, NULL },
+};
+
+const gn_command gn_commands[] = {
+	{ "init", gn_cmd_init, NULL, N_("a new, empty ward (asks for the ward officer's password)"), gn_opts_init, NULL },
+	{ "demo", gn_cmd_demo, NULL,
+	  N_("a deterministic synthetic ward to try gonha (users admin, tdp01...; password demo)"), gn_opts_demo, NULL },
+	{ "report", gn_cmd_report, NULL,
+	  N_("the quarterly report: door-to-door progress and each indicator per TDP and for the ward, against the year's targets; with --missing, the people not yet counted in that indicator, in walking order"),
+	  gn_opts_report, NULL },
+	{ "export", gn_cmd_export, NULL,
+	  N_("CSV for Excel (UTF-8 with BOM, CRLF) or, with --format xlsx or a FILE.xlsx, a workbook whose IDs, CCCD and phone numbers stay text; --plain without BOM and with LF; CCCD masked unless a ward officer asks --with-ids"),
+	  gn_opts_export, NULL },
+	{ "import", gn_cmd_import, "FILE",
+	  N_("merge a gonha export (CSV or XLSX) from another PC by record id, or add a TDP's household list; all or nothing"),
+	  gn_opts_import, NULL },
+	{ "list", gn_cmd_list, NULL,
+	  N_("a TDP's households in walking order: house, alley, head, visit, members in columns; --format tsv: "
+	     "tab-separated with each household's id first, for scripts"),
+	  gn_opts_list, NULL },
+	{ "sheet", gn_cmd_sheet, NULL,
+	  N_("paper for the round as a PDF for A4: the walk sheet of a TDP or one alley (blank columns for the outcome "
+	     "at each door), the households to visit again, or the people not yet counted in an indicator; without "
+	     "--out, into $GONHA_EXPORT_DIR or the database's folder"),
+	  gn_opts_sheet, sheet_subs },
+	{ "conflicts", gn_cmd_conflicts, NULL,
+	  N_("records changed on two PCs: list them, or keep one version (ward officer)"), gn_opts_conflicts, conflicts_subs },
+	{ "form", gn_cmd_form, NULL,
+	  N_("checks a questionnaire (XLSForm CSV sheets) and prints each problem with its file and line"), gn_opts_form,
+	  form_subs },
+	{ "check", gn_cmd_check, NULL, N_("integrity and consistency of the database (ward officer)"), gn_opts_check, NULL },
+	{ "user", gn_cmd_user, NULL,
+	  N_("accounts (ward officer; passwd for yourself); roles ward_officer, tdp_leader, tech_team; new passwords from $GONHA_NEW_PASSWORD or asked"),
+	  gn_opts_user, user_subs },
+	{ "audit", gn_cmd_audit, NULL, N_("the audit log: who changed what and when (ward officer)"), gn_opts_audit, NULL },
+	{ "erase", gn_cmd_erase, NULL,
+	  N_("erase a person's personal data on request; the log keeps that it happened (ward officer)"), gn_opts_erase,
+	  NULL },
+	{ "config", gn_cmd_config, NULL, N_("show or set the settings: minutes before the screen locks (ward officer)"),
+	  gn_opts_config, NULL },
+	{ "backup", gn_cmd_backup, NULL,
+	  N_("copy the database to FILE, or a snapshot beside it in DB.backups/; --seal: encrypted under a passphrase "
+	     "($GONHA_PASSPHRASE or asked), for a copy that leaves the PC (ward officer)"),
+	  gn_opts_backup, NULL },
+	{ "recover", gn_cmd_recover, NULL,
+	  N_("every ward officer password lost: the recovery code shown when the ward was made gives LOGIN a new "
+	     "password ($GONHA_RECOVERY_CODE, $GONHA_NEW_PASSWORD or asked) and the key to the citizen IDs"),
+	  gn_opts_recover, NULL },
+	/* not in the help: the day's snapshot, which the UI starts */
+	{ "snapshot-daily", gn_cmd_snapshot_daily, NULL, NULL, gn_opts_snapshot_daily, NULL },
+	/* not in the help: timings of the screens for make bench */
+	{ "ui-bench", gn_cmd_ui_bench, NULL, NULL, gn_opts_ui_bench, NULL },
+	{ "restore", gn_cmd_restore, NULL,
+	  N_("replace the database with a backup (sealed or not), after checking it; the current one is kept aside "
+	     "(ward officer)"),
+	  gn_opts_restore, NULL },
+};
+const size_t gn_n_commands = sizeof gn_commands / sizeof *gn_commands;
+
+enum { G_DB = 'd', G_LANG = 'l', G_VERSION = 'V', G_MAN = 'M', G_BASH = 'B' };
+
+const gn_opt gn_global_opts[] = {
+	{ "db", G_DB, "FILE", N_("the ward's database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
+	{ "lang", G_LANG, "vi|en", N_("the language of messages: Vietnamese (the default) or English"), NULL, false },
+	{ "help", 'h', NULL, N_("this help"), NULL, false },
+	{ "version", G_VERSION, NULL, N_("the version of gonha"), NULL, false },
+	{ "help-man", G_MAN, NULL, NULL, NULL, false },   /* the man page, for make */
+	{ "help-bash", G_BASH, NULL, NULL, NULL, false }, /* the bash completion, for make */
+	{ NULL, 0, NULL, NULL, NULL, false },
+};
+
+/* Every getenv in src/, and what it does. */
+const gn_env gn_environment[] = {
+	{ "GONHA_DB", N_("the database when --db is not given (else $XDG_DATA_HOME/gonha/ward.db)") },
+	{ "GONHA_USER, GONHA_PASSWORD", N_("sign-in for headless commands; without them gonha asks on the terminal") },
+	{ "GONHA_NEW_PASSWORD", N_("the new password for gonha user add, user passwd and recover; else asked") },
+	{ "GONHA_PASSPHRASE", N_("the passphrase of a sealed copy (backup --seal, export --seal, import, restore); else asked") },
+	{ "GONHA_RECOVERY_CODE", N_("the recovery code for gonha recover; else asked") },
+	{ "GONHA_LANG", N_("vi (the default) or en, when --lang is not given") },
+	{ "LC_ALL, LC_MESSAGES, LANG", N_("when neither --lang nor $GONHA_LANG is given: a vi* or en* locale chooses the "
+	                                  "language; any other (C.UTF-8, POSIX) keeps Vietnamese") },
+	{ "GONHA_EXPORT_DIR", N_("where files go when no name is given (sheets, exports from the screens); else the "
+	                         "database's folder") },
+	{ "GONHA_FORMS", N_("the folder of questionnaires (census/ and its indicators) instead of the installed one") },
+	{ "GONHA_LOCALEDIR", N_("the folder of translations instead of the installed one") },
+	{ "XDG_DATA_HOME", N_("the data folder: the default database is $XDG_DATA_HOME/gonha/ward.db (else "
+	                      "~/.local/share/gonha/ward.db); its folder is made, private (0700), on first use") },
+	{ "HOME", N_("the default data folder when $XDG_DATA_HOME is not set") },
+	{ "TMPDIR", N_("where private temporary folders are made for workbooks (else /tmp)") },
+	{ "GONHA_TDPS", N_("for the bash completion only: the TDP codes it offers after --tdp (\"01 02 03\")") },
+	{ "GONHA_NOW", N_("for tests only: a fixed time (YYYY-MM-DDTHH:MM:SSZ) instead of the clock") },
+	{ "GONHA_SYSFS, GONHA_TEST_PUBLISH, GONHA_BENCH_KEYS", N_("for tests and make bench only") },
+	{ NULL, NULL },
+};
+
+const gn_env gn_files[] = {
+	{ "~/.local/share/gonha/ward.db", N_("the ward's database by default ($XDG_DATA_HOME/gonha/ward.db when "
+	                                     "$XDG_DATA_HOME is set); one SQLite file, private (0600)") },
+	{ "DB.backups/", N_("the daily snapshots and the copies kept aside, beside the database, private (0700)") },
+	{ FORMSDIR "/census/", N_("the questionnaire (XLSForm CSV sheets) and its indicators") },
+	{ LOCALEDIR "/vi/LC_MESSAGES/gonha.mo", N_("the Vietnamese translation") },
+	{ NULL, NULL },
+};
+
+const gn_env gn_examples[] = {
+	{ "gonha demo", N_("Make a demo ward in the default place; then gonha alone opens it (sign in as admin, password demo):") },
+	{ "gonha init --ward 'Phường Vạn Xuân' --tdps 12", N_("A new ward with 12 TDPs, in the default place:") },
+	{ "GONHA_USER=tdp01 gonha sheet walk --tdp 01 --out ngo-1.pdf", N_("The walk sheet of TDP 01, to print:") },
+	{ "gonha report --format xlsx --out bao-cao.xlsx", N_("The quarterly report as a workbook:") },
+	{ "gonha backup --out /media/usb/ward.gbk --seal", N_("A sealed backup on a USB stick:") },
+	{ NULL, NULL },
+};
 
 /* Arguments must be UTF-8: they end up in the database and on screens. */
 static int check_args_utf8(int argc, char **argv)
@@ -143,26 +172,23 @@ int main(int argc, char **argv)
 	if (check_args_utf8(argc, argv))
 		return GN_EXIT_USAGE;
 
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help-man", no_argument, NULL, 'M' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[16];
+	gn_cli_long_options(gn_global_opts, false, opts, sizeof opts / sizeof *opts);
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': cli.db_path = optarg; break;
-		case 'l':
+		case G_DB: cli.db_path = optarg; break;
+		case G_LANG:
 			if (strcmp(optarg, "vi") != 0 && strcmp(optarg, "en") != 0)
 				return gn_cli_usage(_("--lang takes vi or en"));
 			break;
-		case 'h': print_help(stdout); return GN_EXIT_OK;
-		case 'V': printf("gonha %s\n", GONHA_VERSION); return GN_EXIT_OK;
-		case 'M': print_man(stdout); return GN_EXIT_OK;
+		case 'h': gn_cli_help(stdout); return GN_EXIT_OK;
+		case G_VERSION: printf("gonha %s\n", GONHA_VERSION); return GN_EXIT_OK;
+		case G_MAN: gn_cli_man(stdout); return GN_EXIT_OK;
+		case G_BASH: gn_cli_bash_completion(stdout); return GN_EXIT_OK;
+		case ':':
+			return gn_cli_usage(_("%s needs a value (see gonha --help)"), argv[optind - 1]);
 		default:
 			return gn_cli_usage(_("unknown option %s (see gonha --help)"), argv[optind - 1]);
 		}
@@ -170,12 +196,13 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		return gn_cmd_ui(&cli);
 	const char *name = argv[optind];
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (strcmp(name, commands[i].name) == 0) {
+	for (size_t i = 0; i < gn_n_commands; i++)
+		if (strcmp(name, gn_commands[i].name) == 0) {
 			int sub_argc = argc - optind;
 			char **sub_argv = argv + optind;
 			optind = 0; /* the command parses its own options from the start */
-			return commands[i].run(&cli, sub_argc, sub_argv);
+			cli.command = &gn_commands[i];
+			return gn_commands[i].run(&cli, sub_argc, sub_argv);
 		}
 	return gn_cli_usage(_("unknown command %s (see gonha --help)"), name);
 }

@@ -34,6 +34,26 @@ static void bind_catalog(void)
 	bindtextdomain("gonha", LOCALEDIR);
 }
 
+/* The language the locale asks for, as POSIX ranks its variables
+ * (LC_ALL, then LC_MESSAGES, then LANG): "en" or "vi" for an en* or vi*
+ * locale, NULL for any other (C.UTF-8, the default on Debian and WSL,
+ * POSIX): those keep Vietnamese. */
+static const char *locale_lang(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+		const char *v = getenv(vars[i]);
+		if (!v || !*v)
+			continue;
+		if (strncmp(v, "en", 2) == 0 && (!v[2] || strchr("_.@", v[2])))
+			return "en";
+		if (strncmp(v, "vi", 2) == 0 && (!v[2] || strchr("_.@", v[2])))
+			return "vi";
+		return NULL; /* the first one set decides, as for setlocale */
+	}
+	return NULL;
+}
+
 void gn_i18n_init(const char *lang)
 {
 	if (!setlocale(LC_ALL, "") || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
@@ -42,6 +62,8 @@ void gn_i18n_init(const char *lang)
 	setlocale(LC_NUMERIC, "C");
 	if (!lang || !*lang)
 		lang = getenv("GONHA_LANG");
+	if (!lang || !*lang)
+		lang = locale_lang();
 	chosen = (lang && strcmp(lang, "en") == 0) ? "en" : "vi";
 	/* LANGUAGE outranks LC_MESSAGES in GNU gettext (any non-"C" locale). */
 	setenv("LANGUAGE", chosen, 1);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -450,12 +451,41 @@ const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize)
 	return n >= 0 && (size_t)n < bufsize ? buf : NULL;
 }
 
+/* The folders above path that are missing, made private (0700), as the
+ * XDG base directory rules ask for a data folder. */
+static gn_status make_data_dirs(const char *path, gn_err *err)
+{
+	char dir[PATH_MAX];
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+		return gn_fail(err, GN_ERR_INVALID, _("the database path is too long (at most %zu bytes): use a shorter one"),
+		               sizeof dir - 1);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return GN_OK;
+	*slash = '\0';
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char keep = *p;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return gn_fail(err, GN_ERR_IO, _("cannot make the data folder %s: %s"), dir, strerror(errno));
+		*p = keep;
+		if (!keep)
+			break;
+	}
+	return GN_OK;
+}
+
 gn_status gn_db_path(const char *given, char *buf, size_t bufsize, gn_err *err)
 {
-	if (gn_db_resolve_path(given, buf, bufsize))
-		return GN_OK;
-	return gn_fail(err, GN_ERR_INVALID, _("the database path is too long (at most %zu bytes): use a shorter one"),
-	               bufsize - 1);
+	if (!gn_db_resolve_path(given, buf, bufsize))
+		return gn_fail(err, GN_ERR_INVALID, _("the database path is too long (at most %zu bytes): use a shorter one"),
+		               bufsize - 1);
+	const char *env = getenv("GONHA_DB");
+	if ((given && *given) || (env && *env))
+		return GN_OK; /* a file the user named: its folder is theirs to make */
+	return make_data_dirs(buf, err);
 }
 
 gn_status gn_db_scrub_begin(sqlite3 *db, int *was, gn_err *err)

@@ -583,3 +583,26 @@ gn_status gn_text_register_sqlite(sqlite3 *db)
 	                                    NULL, sql_gn_fold, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? GN_OK : GN_ERR_DB;
 }
+
+size_t gn_text_wrap_line(const char *s, int cols, size_t *next)
+{
+	size_t fit = gn_text_fit(s, cols > 0 ? cols : 1), n = strlen(s);
+	size_t len = fit;
+	if (fit < n) {
+		/* back to the last space that fits, if the line has one */
+		size_t sp = fit;
+		while (sp > 0 && s[sp] != ' ')
+			sp--;
+		if (sp > 0)
+			len = sp;
+	}
+	size_t after = len;
+	while (s[after] == ' ')
+		after++;
+	if (!len && after == 0 && n) /* a character wider than the line: take it */
+		len = after = 1;
+	*next = after;
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	return len;
+}

@@ -114,8 +114,8 @@ static void bad_input_gets_one_line_and_changes_nothing(void)
 static void help_and_version(void)
 {
 	CHECK_EQ_INT(run(NULL, "--help"), 0);
-	CHECK(strstr(out_text, "gonha demo --db FILE") != NULL);
-	CHECK(strstr(out_text, "gonha check --db FILE") != NULL);
+	CHECK(strstr(out_text, "gonha demo [--db FILE]") != NULL);
+	CHECK(strstr(out_text, "gonha check [--db FILE]") != NULL);
 	CHECK_EQ_INT(run(NULL, "--version"), 0);
 	CHECK(strncmp(out_text, "gonha ", 6) == 0);
 	CHECK_EQ_INT(run(NULL, "--lang en --help"), 0);

@@ -37,7 +37,8 @@ gn_status gn_db_close(sqlite3 *db); /* GN_ERR_DB if a statement was left open (a
  * $XDG_DATA_HOME/gonha/ward.db (~/.local/share/gonha/ward.db). */
 const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize);
 /* The same as a status: a path that does not fit in buf is refused with a
- * message (NULL above), never cut to name another file. */
+ * message (NULL above), never cut to name another file. The default path's
+ * folders are made (0700) if missing: the data folder on first use. */
 gn_status gn_db_path(const char *given, char *buf, size_t bufsize, gn_err *err);
 
 /* Transactions: BEGIN IMMEDIATE so a writer waits for others up front. */

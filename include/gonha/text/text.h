@@ -51,6 +51,12 @@ int gn_text_width(const char *s);
  * character (or a character from its combining marks). */
 size_t gn_text_fit(const char *s, int cols);
 
+/* Text wrapped at spaces to lines of at most cols display columns (a word
+ * longer than a line is cut there): the byte length of the line s starts
+ * (trailing spaces left out), and in *next where the one after starts.
+ * The screens (ui_wrap_line) and the command line's help use it. */
+size_t gn_text_wrap_line(const char *s, int cols, size_t *next);
+
 /* Registers SQL functions on a connection: gn_fold(text) -> folded key. */
 gn_status gn_text_register_sqlite(sqlite3 *db);
 
