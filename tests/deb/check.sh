@@ -27,7 +27,7 @@ echo "== gonha sheet --help"; gonha --lang en sheet --help | head -n 2
 echo "== files"
 ls /usr/share/gonha/forms/census/survey.csv /usr/share/locale/vi/LC_MESSAGES/gonha.mo \
    /usr/share/man/man1/gonha.1.gz /usr/share/man/vi/man1/gonha.1.gz \
-   /usr/share/bash-completion/completions/gonha /usr/share/doc/gonha/windows-wsl.md
+   /usr/share/bash-completion/completions/gonha /usr/share/doc/gonha/windows-wsl.md.gz
 echo "== completion"; bash -c '. /usr/share/bash-completion/completions/gonha; complete -p gonha'
 echo "== inside: done"
 INSIDE
