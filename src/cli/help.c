@@ -309,7 +309,7 @@ void gn_cli_man(FILE *out)
 	fputs(".\\\" -*- coding: UTF-8 -*-\n", out);
 	fputs(".\\\" Made by gonha --help-man from the command table; do not edit.\n", out);
 	fprintf(out, ".TH GONHA 1 \"%s\" \"gonha %s\" \"%s\"\n", "2026", GONHA_VERSION, _("User Commands"));
-	fputs(".nh\n", out); /* no hyphen breaks inside paths and options */
+	fputs(".nh\n.ad l\n", out); /* no hyphen breaks inside paths and options, ragged right */
 	man_section(out, N_("man page section|NAME"));
 	fputs("gonha \\- ", out);
 	troff_line(out, NULL, _("the door-to-door digital-literacy census (Bình dân học vụ số)"));
