@@ -93,7 +93,7 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' }, { "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' }, { "tdp", required_argument, NULL, 't' },
 		{ "plain", no_argument, NULL, 'p' }, { "lang", required_argument, NULL, 'l' },
-		{ "missing", required_argument, NULL, 'm' },
+		{ "missing", required_argument, NULL, 'm' }, { "section", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *missing = NULL;
@@ -125,6 +125,16 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		case 't': opt.tdp_code = optarg; break;
 		case 'p': opt.csv_plain = 1; break;
 		case 'm': missing = optarg; break;
+		case 's':
+			if (strcmp(optarg, "coverage") == 0)
+				opt.section = GN_REPORT_SECTION_COVERAGE;
+			else if (strcmp(optarg, "operators") == 0)
+				opt.section = GN_REPORT_SECTION_OPERATORS;
+			else if (strcmp(optarg, "reviews") == 0)
+				opt.section = GN_REPORT_SECTION_REVIEWS;
+			else
+				return gn_cli_usage(_("--section takes coverage, operators or reviews"));
+			break;
 		case 'l': break;
 		default:
 			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
@@ -143,6 +153,8 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		gn_db_close(probe);
 	}
 
+	if (opt.section != GN_REPORT_SECTION_COVERAGE && (opt.format != GN_REPORT_CSV || missing))
+		return gn_cli_usage(_("--section chooses the table of --format csv (the text report has every section)"));
 	if (opt.format == GN_REPORT_XLSX && (!out_path || missing))
 		return gn_cli_usage(missing ? _("--missing writes text or csv, not xlsx")
 		                            : _("a workbook is written to a file: give --out FILE.xlsx"));
