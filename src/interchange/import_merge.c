@@ -521,7 +521,7 @@ static void keep_conflict(importer *im, const row_values *r, char **local, const
 	    imp_prepare(im, &im->conflict_add, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
 	                                       "source, detected_at) VALUES (?1, ?2, " GN_SQL_DOC_CCCD_SEAL("?3") ", "
 	                                       GN_SQL_DOC_CCCD_SEAL("?4") ", ?5, "
-	                                       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))") != GN_OK)
+	                                       "gn_now_utc())") != GN_OK)
 		return;
 	sqlite3_reset(im->conflict_seen);
 	sqlite3_bind_text(im->conflict_seen, 1, id, -1, SQLITE_TRANSIENT);

@@ -261,5 +261,18 @@ static void a_review_sends_back_and_approves(void)
 	teardown();
 }
 
-GN_TESTS(T(entry_is_stamped_and_corrections_counted), T(a_listed_household_is_entered_at_its_visit),
+/* Times SQL writes (conflicts detected and resolved, form versions) come
+ * from the one clock, so GONHA_NOW fixes them too. */
+static void sql_times_are_the_one_clock(void)
+{
+	setup();
+	sqlite3_stmt *q = NULL;
+	REQUIRE(sqlite3_prepare_v2(ctx.db, "SELECT gn_now_utc()", -1, &q, NULL) == SQLITE_OK);
+	REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(q, 0), "2026-11-20T09:00:00Z");
+	sqlite3_finalize(q);
+	teardown();
+}
+
+GN_TESTS(T(sql_times_are_the_one_clock), T(entry_is_stamped_and_corrections_counted), T(a_listed_household_is_entered_at_its_visit),
          T(a_local_edit_takes_the_pc_stamp_back), T(a_review_sends_back_and_approves))
