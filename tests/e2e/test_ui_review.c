@@ -217,6 +217,11 @@ static void sent_back_is_on_the_revisit_list(void)
 	free(before);
 	CHECK_EQ_INT(gn_e2e_run("admin", "list --db ward.db --tdp 01 --filter revisit --format tsv"), 0);
 	CHECK(gn_e2e_has(gn_e2e_out, id));
+	/* the revisit sheet carries it, with the reason in its notes */
+	CHECK_EQ_INT(gn_e2e_run("admin", "sheet revisit --db ward.db --tdp 01 --out revisit.pdf"), 0);
+	char *sheet = gn_e2e_pdf_text("revisit.pdf");
+	CHECK(sheet && gn_e2e_has(sheet, "Sent back: Thiếu"));
+	free(sheet);
 	CHECK_EQ_INT(gn_e2e_run("admin", "report --db ward.db --format csv --section reviews --plain"), 0);
 	CHECK(gn_e2e_has(gn_e2e_out, "\"01\",\"Tổ dân phố 1\","));
 	CHECK(gn_e2e_has(gn_e2e_out, ",0,1,"));
