@@ -300,38 +300,46 @@ static void fmt_per_hour(char *buf, size_t size, const gn_operator_row *r)
 		snprintf(buf, size, "%.1f", h);
 }
 
+/* s right-aligned in `cols` terminal columns, then a space. */
+static void right(FILE *f, const char *s, int cols)
+{
+	pad(f, "", cols - gn_text_width(s));
+	fputs(s, f);
+	fputc(' ', f);
+}
+
+enum { OP_FIRST = 18, OP_HH = 6, OP_PP = 7, OP_RATE = 8, OP_EACH = 8, OP_CORR = 12, OP_OTHER = 9 };
+
 static void operator_line(FILE *f, const gn_operator_row *r, const char *first)
 {
-	char each[48], per_hour[48], other[24] = "";
+	char hh[32], pp[32], each[48], per_hour[48], corr[32], other[32] = "";
+	snprintf(hh, sizeof hh, "%ld", r->households);
+	snprintf(pp, sizeof pp, "%ld", r->persons);
 	fmt_each(each, sizeof each, r);
 	fmt_per_hour(per_hour, sizeof per_hour, r);
+	snprintf(corr, sizeof corr, "%ld", r->corrections);
 	if (r->from_other_pc)
 		snprintf(other, sizeof other, "%ld", r->from_other_pc);
-	pad(f, first, 14);
-	fprintf(f, "%7ld %7ld ", r->households, r->persons);
-	pad(f, "", 8 - gn_text_width(per_hour));
-	fprintf(f, "%s ", per_hour);
-	pad(f, "", 10 - gn_text_width(each));
-	fprintf(f, "%s %9ld %12s\n", each, r->corrections, other);
+	pad(f, first, OP_FIRST);
+	right(f, hh, OP_HH);
+	right(f, pp, OP_PP);
+	right(f, per_hour, OP_RATE);
+	right(f, each, OP_EACH);
+	right(f, corr, OP_CORR);
+	right(f, other, OP_OTHER);
+	fputc('\n', f);
 }
 
 static void operator_head(FILE *f, const char *first)
 {
-	pad(f, first, 14);
-	fprintf(f, "%7s %7s ", _("hh"), _("persons"));
-	char per_hour[32], each[32], corr[32], other[32];
-	snprintf(per_hour, sizeof per_hour, "%s", _("hh/hour"));
-	snprintf(each, sizeof each, "%s", _("min/hh"));
-	snprintf(corr, sizeof corr, "%s", _("corrected"));
-	snprintf(other, sizeof other, "%s", _("other PC"));
-	pad(f, "", 8 - gn_text_width(per_hour));
-	fprintf(f, "%s ", per_hour);
-	pad(f, "", 10 - gn_text_width(each));
-	fprintf(f, "%s ", each);
-	pad(f, "", 9 - gn_text_width(corr));
-	fprintf(f, "%s ", corr);
-	pad(f, "", 12 - gn_text_width(other));
-	fprintf(f, "%s\n", other);
+	pad(f, first, OP_FIRST);
+	right(f, _("hh"), OP_HH);
+	right(f, _("persons"), OP_PP);
+	right(f, _("hh/hour"), OP_RATE);
+	right(f, _("min/hh"), OP_EACH);
+	right(f, _("corrected"), OP_CORR);
+	right(f, _("other PC"), OP_OTHER);
+	fputc('\n', f);
 	rule(f);
 }
 
@@ -353,7 +361,7 @@ static gn_status operators_text(gn_ctx *ctx, const char *until, FILE *f, gn_err 
 	for (size_t i = 0; i < nu; i++)
 		operator_line(f, &users[i], users[i].user_login);
 	fprintf(f, "\n%s\n", _("Per day"));
-	operator_head(f, _("user, day"));
+	operator_head(f, _("user / day"));
 	for (size_t i = 0; i < nd; i++) {
 		char first[96];
 		if (i == 0 || strcmp(days[i - 1].user_login, days[i].user_login) != 0)
@@ -374,7 +382,11 @@ static gn_status reviews_text(gn_ctx *ctx, const gn_cov_row *rows, size_t n, FIL
 {
 	fprintf(f, "\n%s\n\n", _("IV. REVIEW (visited households)"));
 	pad(f, _("TDP"), 22);
-	fprintf(f, "%9s %10s %10s %13s\n", _("visited"), _("approved"), _("sent back"), _("not reviewed"));
+	right(f, _("visited"), 10);
+	right(f, _("approved"), 10);
+	right(f, _("sent back"), 10);
+	right(f, _("not reviewed"), 13);
+	fputc('\n', f);
 	rule(f);
 	gn_review_counts all = { 0 };
 	gn_status st = GN_OK;
@@ -392,8 +404,17 @@ static gn_status reviews_text(gn_ctx *ctx, const gn_cov_row *rows, size_t n, FIL
 		}
 		if (st != GN_OK)
 			break;
+		char v[32], a[32], b[32], u[32];
+		snprintf(v, sizeof v, "%ld", c.visited);
+		snprintf(a, sizeof a, "%ld", c.approved);
+		snprintf(b, sizeof b, "%ld", c.sent_back);
+		snprintf(u, sizeof u, "%ld", c.not_reviewed);
 		pad(f, i < n ? rows[i].name : _("Ward"), 22);
-		fprintf(f, "%9ld %10ld %10ld %13ld\n", c.visited, c.approved, c.sent_back, c.not_reviewed);
+		right(f, v, 10);
+		right(f, a, 10);
+		right(f, b, 10);
+		right(f, u, 13);
+		fputc('\n', f);
 	}
 	return st;
 }
