@@ -139,13 +139,17 @@ static void household_open(ui_view *v)
 	load_info(h);
 }
 
-/* "tdp01 02/12/2026 10:05", with "(another PC's clock)" when the time was
- * taken on another PC. */
+/* "tdp01 02/12 10:05" (the PC's clock: day/month, hour), with "(another
+ * PC's clock)" when the time was taken on another PC. */
 static void who_when(char *out, size_t size, const char *by, const char *at, bool other_pc)
 {
-	char local[17] = "";
-	gn_local_time(at, local);
-	snprintf(out, size, "%s %s%s", by, local, other_pc ? _(" (another PC's clock)") : "");
+	char local[17] = "", when[17];
+	gn_local_time(at, local); /* YYYY-MM-DD HH:MM */
+	if (strlen(local) == 16)
+		snprintf(when, sizeof when, "%.2s/%.2s %.5s", local + 8, local + 5, local + 11);
+	else
+		snprintf(when, sizeof when, "%s", local);
+	snprintf(out, size, "%s %s%s", by, when, other_pc ? _(" (another PC's clock)") : "");
 }
 
 /* The lines above the form: who entered and changed it, and a send-back's

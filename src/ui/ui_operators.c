@@ -53,7 +53,7 @@ static void operators_open(ui_view *v)
 	ui_list_set_count(&o->list, o->n);
 }
 
-enum { W_WHO = 18, W_HH = 6, W_PP = 7, W_RATE = 8, W_EACH = 9, W_CORR = 10 };
+enum { W_WHO = 16, W_HH = 6, W_PP = 7, W_RATE = 8, W_EACH = 8, W_CORR = 12 };
 
 static void draw_row(const gn_operator_row *r, int y)
 {
@@ -119,7 +119,7 @@ static void operators_draw(ui_view *v)
 	ui_put(1, x, COLS - x - 1, _("clock"));
 	attroff(A_BOLD);
 	ui_hline(2, 1, COLS - 2, "─");
-	int rows = LINES - 2 - 3 - 2;
+	int rows = LINES - 2 - 3 - 3; /* the note's two lines and one between */
 	ui_list_layout(&o->list, (size_t)(rows > 1 ? rows : 1));
 	for (size_t k = o->list.top; ui_list_visible(&o->list, k); k++) {
 		int y = 3 + (int)(k - o->list.top);
@@ -132,7 +132,7 @@ static void operators_draw(ui_view *v)
 	}
 	if (o->n == 0)
 		ui_put(4, 2, COLS - 4, _("Nothing entered yet."));
-	ui_put_cut(LINES - 4, 1, COLS - 2, _("hh/hour, min/hh: form time, where known. corrected: edits of a saved "
+	ui_put_wrapped(LINES - 4, 1, COLS - 2, 2, _("hh/hour, min/hh: form time, where known. corrected: edits of a saved "
 	                                     "household (this PC). other PC: times from that PC's clock."));
 }
 
