@@ -19,7 +19,9 @@ SELECT p.id AS person_id, p.household_id, t.code AS tdp_code, t.name AS tdp_name
   json_extract(p.answers, '$.notes') AS notes, CAST(strftime('%Y', 'now') AS INTEGER) - p.birth_year AS age,
   nullif(json_remove(p.answers, '$.group', '$.smartphone', '$.vneid_level', '$.bank_account', '$.online_services',
     '$.cashless', '$.digital_safety', '$.course_done', '$.vneid_confirmed', '$.needs_help', '$.disability', '$.notes'),
-    '{}') AS other_answers, p.updated_at, p.updated_by, p.version, p.base_version
+    '{}') AS other_answers, p.updated_at, p.updated_by, p.version, p.base_version, p.created_at, p.created_by,
+  coalesce(p.created_pc, (SELECT value FROM meta WHERE key = 'pc_id')) AS created_pc,
+  coalesce(p.updated_pc, (SELECT value FROM meta WHERE key = 'pc_id')) AS updated_pc
 FROM tdp t INDEXED BY tdp_order CROSS JOIN household h INDEXED BY household_walk ON h.tdp_id = t.id
   CROSS JOIN person p INDEXED BY person_household ON p.household_id = h.id
 WHERE p.deleted = 0 AND h.deleted = 0 ORDER BY t.sort_order, h.walk_order, p.position;

@@ -95,6 +95,7 @@ const gn_opt gn_opts_report[] = {
 	{ "tdp", 't', "CODE", N_("only this TDP"), NULL, false },
 	{ "plain", 'p', NULL, N_("CSV without BOM, with LF line ends"), NULL, false },
 	{ "missing", 'm', "INDICATOR", N_("the people not yet counted in this indicator, in walking order"), NULL, false },
+	{ "section", 's', "coverage|operators|reviews", N_("--section chooses the table of --format csv (the text report has every section)"), NULL, false },
 	{ NULL, 0, NULL, NULL, NULL, false },
 };
 
@@ -128,6 +129,16 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		case 't': opt.tdp_code = optarg; break;
 		case 'p': opt.csv_plain = 1; break;
 		case 'm': missing = optarg; break;
+		case 's':
+			if (strcmp(optarg, "coverage") == 0)
+				opt.section = GN_REPORT_SECTION_COVERAGE;
+			else if (strcmp(optarg, "operators") == 0)
+				opt.section = GN_REPORT_SECTION_OPERATORS;
+			else if (strcmp(optarg, "reviews") == 0)
+				opt.section = GN_REPORT_SECTION_REVIEWS;
+			else
+				return gn_cli_usage(_("--section takes coverage, operators or reviews"));
+			break;
 		case 'l': break;
 		default: /* --help, or a wrong option: said */
 			return gn_cli_opt_exit(c);
@@ -146,6 +157,8 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		gn_db_close(probe);
 	}
 
+	if (opt.section != GN_REPORT_SECTION_COVERAGE && (opt.format != GN_REPORT_CSV || missing))
+		return gn_cli_usage(_("--section chooses the table of --format csv (the text report has every section)"));
 	if (opt.format == GN_REPORT_XLSX && (!out_path || missing))
 		return gn_cli_usage(missing ? _("--missing writes text or csv, not xlsx")
 		                            : _("a workbook is written to a file: give --out FILE.xlsx"));

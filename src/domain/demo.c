@@ -252,8 +252,9 @@ static gn_status prepare_stmts(sqlite3 *db, demo_stmts *s, gn_err *err)
 	if (sqlite3_prepare_v2(db,
 	                       "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, "
 	                       "address_key, visit_status, visit_date, visited_by, entered_by, answers, "
-	                       "created_at, created_by, updated_at, updated_by, version) "
-	                       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?13,?14,'v' || substr(replace(?1, '-', ''), 17))",
+	                       "created_at, created_by, updated_at, updated_by, version, entered_at) "
+	                       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?13,?14,'v' || substr(replace(?1, '-', ''), 17), "
+	                       "CASE WHEN ?8 <> 'not_visited' AND ?11 IS NOT NULL THEN ?13 END)",
 	                       -1, &s->household, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	                       "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, "

@@ -1,4 +1,5 @@
 #include "gonha/domain/household.h"
+#include "gonha/domain/operators.h"
 #include "gonha/domain/cccd.h"
 #include "gonha/storage/vault.h"
 #include "gonha/domain/household_conflict.h"
@@ -295,6 +296,7 @@ gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_e
 	out->rev = sqlite3_column_int64(st, 11);
 	gn_db_col_copy(st, 12, out->updated_at, sizeof out->updated_at);
 	gn_db_col_copy(st, 13, out->updated_by, sizeof out->updated_by);
+	gn_now_iso(out->opened_at);
 	sqlite3_finalize(st);
 	st = NULL;
 
@@ -488,7 +490,7 @@ static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *n
 		  "visit_status, visit_date, visited_by, entered_by, answers, created_at, created_by, "
 		  "updated_at, updated_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14)"
 		: "UPDATE household SET tdp_id=?2, walk_order=?3, house_no=?4, alley=?5, street=?6, "
-		  "address_key=?7, visit_status=?8, visit_date=?9, visited_by=?10, entered_by=?11, "
+		  "address_key=?7, visit_status=?8, visit_date=?9, visited_by=?10, "
 		  "answers=json(?12), updated_at=?13, updated_by=?14, rev=rev+1 WHERE id=?1";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = gn_db_fail(db, err, "household");
@@ -682,12 +684,26 @@ gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err)
 		goto out;
 	/* no lost update: only over the version it was opened from */
 	st = gn_household_check_current(ctx, hh, err);
+	/* what the operator figures need: was it entered before, and did this
+	 * save change anything (an audit entry was written) */
+	char was_entered[8] = "", audit_mark[32] = "", audit_now[32] = "";
+	if (st == GN_OK && saved_id[0])
+		st = one_value(ctx->db, "SELECT entered_at IS NOT NULL FROM household WHERE id = ?1", saved_id, was_entered,
+		               sizeof was_entered, err);
+	if (st == GN_OK)
+		st = one_value(ctx->db, "SELECT coalesce(max(id), 0) FROM audit_log WHERE ?1 IS NOT NULL", "", audit_mark,
+		               sizeof audit_mark, err);
 	if (st == GN_OK)
 		st = save_household_row(ctx, hh, now, err);
 	for (size_t i = 0; i < hh->n_members && st == GN_OK; i++)
 		st = save_person_row(ctx, hh, &hh->members[i], (int)i + 1, now, err);
 	if (st == GN_OK)
 		st = remove_dropped_members(ctx, hh, now, err);
+	if (st == GN_OK)
+		st = one_value(ctx->db, "SELECT coalesce(max(id), 0) FROM audit_log WHERE ?1 IS NOT NULL", "", audit_now,
+		               sizeof audit_now, err);
+	if (st == GN_OK)
+		st = gn_entry_record(ctx, hh, now, strcmp(was_entered, "1") == 0, strcmp(audit_mark, audit_now) != 0, err);
 	if (st == GN_OK)
 		st = gn_cov_update_household(ctx->db, ctx->coverage, hh->id, err);
 	if (st == GN_OK)
@@ -704,6 +720,7 @@ gn_status gn_household_save(gn_ctx *ctx, gn_household *hh, gn_err *err)
 	} else {
 		snprintf(hh->updated_at, sizeof hh->updated_at, "%s", now);
 		snprintf(hh->updated_by, sizeof hh->updated_by, "%s", ctx->user.login);
+		snprintf(hh->opened_at, sizeof hh->opened_at, "%s", now);
 		hh->rev = revs[0];
 		for (size_t i = 0; i < hh->n_members; i++)
 			hh->members[i].rev = revs[i + 1];
@@ -843,6 +860,7 @@ gn_status gn_household_copy(const gn_household *from, gn_household *to, gn_err *
 	to->rev = from->rev;
 	memcpy(to->updated_at, from->updated_at, sizeof to->updated_at);
 	memcpy(to->updated_by, from->updated_by, sizeof to->updated_by);
+	memcpy(to->opened_at, from->opened_at, sizeof to->opened_at);
 	bool ok = !dup_or_null(from->house_no, &to->house_no) && !dup_or_null(from->alley, &to->alley) &&
 	          !dup_or_null(from->street, &to->street) && !dup_or_null(from->visit_date, &to->visit_date) &&
 	          !dup_or_null(from->visited_by, &to->visited_by) && !dup_or_null(from->entered_by, &to->entered_by) &&

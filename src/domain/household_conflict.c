@@ -645,7 +645,7 @@ static gn_status store_conflict(gn_ctx *ctx, const char *table, const char *id, 
 		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	else if (sqlite3_prepare_v2(ctx->db, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
 	                            "source, detected_at) VALUES (?1, ?2, " GN_SQL_DOC_CCCD_SEAL("?3") ", "
-	                            GN_SQL_DOC_CCCD_SEAL("?4") ", ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	                            GN_SQL_DOC_CCCD_SEAL("?4") ", ?5, gn_now_utc())",
 	                            -1, &q, NULL) != SQLITE_OK)
 		rc = gn_db_fail(ctx->db, err, "merge_conflict");
 	else {

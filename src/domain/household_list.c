@@ -1,6 +1,7 @@
 #include "gonha/domain/household_list.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/household.h"
+#include "gonha/domain/review.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
 #include "gonha/text/text.h"
@@ -58,7 +59,9 @@ static void where_clause(gn_strbuf *b, gn_hh_filter filter, size_t n_words, bool
 	gn_sb_add(b, " FROM household h INDEXED BY household_walk_live WHERE h.tdp_id = ?1 AND h.deleted = 0");
 	switch (filter) {
 	case GN_HH_NOT_VISITED: gn_sb_add(b, " AND h.visit_status = 'not_visited'"); break;
-	case GN_HH_REVISIT: gn_sb_add(b, " AND h.visit_status = 'revisit'"); break;
+	case GN_HH_REVISIT: /* to visit again, or sent back by a review (review.h) */
+		gn_sb_add(b, " AND (h.visit_status = 'revisit' OR h.id IN " GN_SQL_SENT_BACK("?1") ")");
+		break;
 	case GN_HH_NEEDS_HELP:
 		gn_sb_add(b, " AND h.id IN (SELECT household_id FROM person INDEXED BY person_needs_help "
 		          "WHERE tdp_id = ?1 AND deleted = 0 AND " NEEDS_HELP_COND ")");
@@ -97,7 +100,7 @@ static gn_status fold_query(const char *query, char **folded, bool *digits, gn_e
 	"CASE WHEN ?2 IS NULL THEN NULL ELSE (SELECT p.full_name FROM person p " \
 	" WHERE p.household_id = h.id AND p.deleted = 0 AND p.relation IS NOT 'head' " \
 	" AND instr(' ' || p.name_key, ' ' || ?2) > 0 ORDER BY p.position LIMIT 1) END, " \
-	"h.visit_date"
+	"h.visit_date, " GN_SQL_REVIEW_OF("h.id") " IS 'sent_back'"
 
 static gn_status read_rows(gn_ctx *ctx, sqlite3_stmt *st, size_t limit, gn_hh_row **out, size_t *n, gn_err *err);
 
@@ -238,6 +241,7 @@ static gn_status read_rows(gn_ctx *ctx, sqlite3_stmt *st, size_t limit, gn_hh_ro
 		r->needs_help = sqlite3_column_int(st, 8) != 0;
 		gn_db_col_copy(st, 9, r->match_name, sizeof r->match_name);
 		gn_db_col_copy(st, 10, r->visit_date, sizeof r->visit_date);
+		r->sent_back = sqlite3_column_int(st, 11) != 0;
 	}
 	if (step != SQLITE_DONE) {
 		rc = gn_db_fail(ctx->db, err, "household");
@@ -265,7 +269,7 @@ static bool counted_kept(gn_hh_filter filter, const char *query, const char **co
 	switch (filter) {
 	case GN_HH_ALL: *column = "listed"; return true;
 	case GN_HH_NOT_VISITED: *column = "not_visited"; return true;
-	case GN_HH_REVISIT: *column = "revisit"; return true;
+	case GN_HH_REVISIT: /* with the households sent back: counted */
 	case GN_HH_NEEDS_HELP: break;
 	}
 	return false;

@@ -1369,7 +1369,7 @@ gn_status gn_form_migrate_answers(sqlite3 *db, const gn_form *form, gn_form_prob
 		goto out;
 	if (sqlite3_prepare_v2(db, "SELECT 1 FROM form_version WHERE form_id = ?1 AND version = ?2", -1, &seen, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO form_version(form_id, version, applied_at) "
-	                       "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", -1, &mark, NULL)) {
+	                       "VALUES (?1, ?2, gn_now_utc())", -1, &mark, NULL)) {
 		st = gn_db_fail(db, err, "form_version");
 		goto rollback;
 	}

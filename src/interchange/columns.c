@@ -36,6 +36,12 @@ static const fixed_col person_tail[] = {
 	{ "updated_by", "Người sửa", EXC_META, "p.updated_by" },
 	{ "version", "Phiên bản", EXC_META, "p.version" },
 	{ "base_version", "Phiên bản gốc", EXC_META, "p.base_version" },
+	/* who made the record and when, and which PC each time is from
+	 * (docs/exchange.md, "Who entered what") */
+	{ "created_at", "Tạo lúc", EXC_META, "p.created_at" },
+	{ "created_by", "Người tạo", EXC_META, "p.created_by" },
+	{ "created_pc", "Máy tạo", EXC_META, "coalesce(p.created_pc, " EX_THIS_PC ")" },
+	{ "updated_pc", "Máy sửa", EXC_META, "coalesce(p.updated_pc, " EX_THIS_PC ")" },
 	{ NULL, NULL, 0, NULL },
 };
 static const fixed_col household_head[] = {
@@ -61,6 +67,19 @@ static const fixed_col household_tail[] = {
 	{ "updated_by", "Người sửa", EXC_META, "h.updated_by" },
 	{ "version", "Phiên bản", EXC_META, "h.version" },
 	{ "base_version", "Phiên bản gốc", EXC_META, "h.base_version" },
+	{ "created_at", "Tạo lúc", EXC_META, "h.created_at" },
+	{ "created_by", "Người tạo", EXC_META, "h.created_by" },
+	{ "created_pc", "Máy tạo", EXC_META, "coalesce(h.created_pc, " EX_THIS_PC ")" },
+	{ "updated_pc", "Máy sửa", EXC_META, "coalesce(h.updated_pc, " EX_THIS_PC ")" },
+	{ "entered_by", "Người nhập", EXC_META, "h.entered_by" },
+	{ "entered_at", "Nhập lúc", EXC_META, "h.entered_at" },
+	{ "entered_pc", "Máy nhập", EXC_META, "CASE WHEN h.entered_at IS NOT NULL THEN coalesce(h.entered_pc, " EX_THIS_PC ") END" },
+	{ "entry_seconds", "Thời gian nhập (giây)", EXC_META, "h.entry_seconds" },
+	/* the household's reviews, records of their own merged by their id */
+	{ "reviews", "Duyệt", EXC_META,
+	  "(SELECT nullif(json_group_array(json_object('id', r.id, 'decision', r.decision, 'reason', r.reason, 'at', r.at, "
+	  "'by', r.by_login, 'pc', coalesce(r.pc, " EX_THIS_PC "))), '[]') FROM household_review r "
+	  "INDEXED BY household_review_of WHERE r.household_id = h.id)" },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -19,6 +19,13 @@ typedef enum ex_col_kind {
 	EXC_META,       /* updated_at, updated_by, version, base_version */
 } ex_col_kind;
 
+/* This PC's id (gn_db_pc_id, made before any export or import), in SQL:
+ * a stored NULL PC stamp is this PC's. */
+#define EX_THIS_PC "(SELECT value FROM meta WHERE key = 'pc_id')"
+/* A PC stamp read from a file, as stored: this PC's is NULL, a file that
+ * did not say gives '' (another PC, not known). */
+#define EX_PC_STORED(p) "nullif(coalesce(" p ", ''), " EX_THIS_PC ")"
+
 typedef struct ex_col {
 	const char *name;       /* the CSV header */
 	const char *label_vi;   /* the --labels header */

@@ -37,7 +37,7 @@ gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *er
 	sqlite3_finalize(q);
 	if (st != GN_OK)
 		return st;
-	if (sqlite3_prepare_v2(ctx->db, "UPDATE merge_conflict SET resolved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+	if (sqlite3_prepare_v2(ctx->db, "UPDATE merge_conflict SET resolved_at = gn_now_utc(), "
 	                       "resolved_by = ?2 WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(ctx->db, err, "merge_conflict");
 	sqlite3_bind_int64(q, 1, id);

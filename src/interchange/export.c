@@ -106,8 +106,11 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 	sqlite3_stmt *st = NULL;
 	ex_sink_col *heads = NULL;
 	gn_strbuf sql = { 0 }, cell = { 0 };
-	gn_status rc = ex_cols_build(census ? census->form : NULL, persons ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS, &cols,
-	                             err);
+	char pc[37]; /* the PC stamps of this PC's records (EX_THIS_PC) */
+	gn_status rc = gn_db_pc_id(ctx->db, pc, err);
+	if (rc != GN_OK)
+		return rc;
+	rc = ex_cols_build(census ? census->form : NULL, persons ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS, &cols, err);
 	if (rc != GN_OK)
 		return rc;
 	int cccd_col = persons ? ex_cols_find(&cols, "cccd") : -1;

@@ -505,6 +505,7 @@ static void importer_free(importer *im)
 {
 	sqlite3_stmt **stmts[] = { &im->local, &im->ins, &im->upd, &im->upd_in_place, &im->conflict_seen,
 		                       &im->conflict_add, &im->tdp_of, &im->hh_tdp, &im->hl_seen, &im->hl_household, &im->hl_head,
+		                       &im->reviews_ok, &im->reviews_add,
 		                       &im->bulk_ins, &im->written };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
@@ -541,6 +542,11 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	gn_err pe = { 0 };
 	if (ctx->coverage && ctx->coverage->flags_sql && gn_db_meta_set(ctx->db, "counters_paused", "1", &pe) != GN_OK)
 		imp_db_error(&im, "import");
+	/* the records keep the PC stamps of the file (migration 14's triggers
+	 * leave them), this PC's own coming back as NULL */
+	char pc[37];
+	if (gn_db_pc_id(ctx->db, pc, &pe) != GN_OK || gn_db_meta_set(ctx->db, "pc_stamps_from_file", "1", &pe) != GN_OK)
+		imp_db_error(&im, "import");
 	/* the line of each record written, for the form's rules at the end */
 	if (sqlite3_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS gn_import_rows(rid TEXT PRIMARY KEY, line INTEGER) "
 	                 "WITHOUT ROWID; DELETE FROM temp.gn_import_rows", NULL, NULL, NULL) != SQLITE_OK)
@@ -558,6 +564,8 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	}
 	imp_rebuild_indexes(&im);
 	recount_touched(&im);
+	if (im.status == GN_OK && gn_db_exec(ctx->db, "DELETE FROM meta WHERE key = 'pc_stamps_from_file'", &pe) != GN_OK)
+		imp_db_error(&im, "import");
 	importer_free(&im);
 	if (im.status != GN_OK) {
 		gn_db_rollback(ctx->db);
@@ -640,6 +648,15 @@ void imp_colidx_resolve(const ex_cols *cols, imp_colidx *ci)
 		{ "visit_status", offsetof(imp_colidx, visit_status) },
 		{ "visit_date", offsetof(imp_colidx, visit_date) },
 		{ "visited_by", offsetof(imp_colidx, visited_by) },
+		{ "created_at", offsetof(imp_colidx, created_at) },
+		{ "created_by", offsetof(imp_colidx, created_by) },
+		{ "created_pc", offsetof(imp_colidx, created_pc) },
+		{ "updated_pc", offsetof(imp_colidx, updated_pc) },
+		{ "entered_by", offsetof(imp_colidx, entered_by) },
+		{ "entered_at", offsetof(imp_colidx, entered_at) },
+		{ "entered_pc", offsetof(imp_colidx, entered_pc) },
+		{ "entry_seconds", offsetof(imp_colidx, entry_seconds) },
+		{ "reviews", offsetof(imp_colidx, reviews) },
 	};
 	ci->id = -1;
 	for (size_t i = 0; i < cols->n && ci->id < 0; i++)

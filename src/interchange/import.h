@@ -28,7 +28,8 @@ extern const imp_list_col imp_list_cols[HL_COUNT];
  * once from the header (id: the record's own id, person_id or
  * household_id). */
 typedef struct imp_colidx {
-	int id, person_id, household_id, tdp_code, full_name, birth_year, sex, relation, cccd, other_answers, updated_at, updated_by, version, base_version, walk_order, house_no, alley, street, visit_status, visit_date, visited_by; /* -1: not in the file */
+	int id, person_id, household_id, tdp_code, full_name, birth_year, sex, relation, cccd, other_answers, updated_at, updated_by, version, base_version, walk_order, house_no, alley, street, visit_status, visit_date, visited_by,
+	    created_at, created_by, created_pc, updated_pc, entered_by, entered_at, entered_pc, entry_seconds, reviews; /* -1: not in the file */
 } imp_colidx;
 
 typedef struct importer {
@@ -58,6 +59,7 @@ typedef struct importer {
 	sqlite3_stmt *local, *ins, *upd, *conflict_seen, *conflict_add, *tdp_of, *hh_tdp;
 	sqlite3_stmt *upd_in_place; /* a person edited where they are: household, TDP and name as stored */
 	sqlite3_stmt *hl_seen, *hl_household, *hl_head;
+	sqlite3_stmt *reviews_ok, *reviews_add; /* a households row's reviews */
 	char (*touched)[37]; /* owned: TDP ids whose people changed */
 	long long file_bytes; /* size of the file, 0 when not known */
 	char **dropped;      /* owned: CREATE INDEX statements to run again */
@@ -118,6 +120,8 @@ void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_value
                            const char *tdp_id, const char *version, char **local);
 bool imp_count_added(importer *im, const char *tdp_id);
 void imp_merge_record(importer *im);
+/* A households row's reviews (the reviews column) added by their ids. */
+bool imp_merge_reviews(importer *im, const row_values *r, const char *tdp_id);
 gn_status imp_prepare(importer *im, sqlite3_stmt **st, const char *sql);
 bool imp_remember_written(importer *im, const char *id);
 long imp_touch(importer *im, const char *tdp_id);

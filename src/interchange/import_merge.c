@@ -109,7 +109,9 @@ void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* Parameters base+1 to base+13 of the person statements. */
+/* Parameters base+1 to base+17 of the person statements: base+14 to 17
+ * who made the record, when, and the PCs of its times (NULL when the file
+ * does not say). */
 void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_values *r, const char *answers,
                            const char *tdp_id, const char *version, char **local)
 {
@@ -131,6 +133,10 @@ void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_value
 	imp_bind_or_null(q, base + 11, imp_val(r, im->ci.updated_by) ? imp_val(r, im->ci.updated_by) : im->ctx->user.login);
 	imp_bind_or_null(q, base + 12, version);
 	imp_bind_or_null(q, base + 13, imp_val(r, im->ci.base_version));
+	imp_bind_or_null(q, base + 14, imp_val(r, im->ci.created_at));
+	imp_bind_or_null(q, base + 15, imp_val(r, im->ci.created_by));
+	imp_bind_or_null(q, base + 16, imp_val(r, im->ci.created_pc));
+	imp_bind_or_null(q, base + 17, imp_val(r, im->ci.updated_pc));
 }
 
 static void bind_person(importer *im, sqlite3_stmt *q, const row_values *r, const char *answers, const char *tdp_id,
@@ -199,6 +205,32 @@ bool imp_remember_written(importer *im, const char *id)
 	return true;
 }
 
+/* Parameters 16 to 23 of the household statements: who made it and when,
+ * the PCs of its times, and its entry (operators.h). A file without the
+ * entry columns (made before them): the household was entered by whoever
+ * changed it last, when they did, on a PC not known. */
+static void bind_provenance(importer *im, sqlite3_stmt *q, const row_values *r)
+{
+	imp_bind_or_null(q, 16, imp_val(r, im->ci.created_at));
+	imp_bind_or_null(q, 17, imp_val(r, im->ci.created_by));
+	imp_bind_or_null(q, 18, imp_val(r, im->ci.created_pc));
+	imp_bind_or_null(q, 19, imp_val(r, im->ci.updated_pc));
+	if (im->ci.entered_by >= 0) {
+		imp_bind_or_null(q, 20, imp_val(r, im->ci.entered_by));
+		imp_bind_or_null(q, 21, imp_val(r, im->ci.entered_at));
+		imp_bind_or_null(q, 22, imp_val(r, im->ci.entered_pc));
+		const char *secs = imp_val(r, im->ci.entry_seconds);
+		if (secs)
+			sqlite3_bind_int64(q, 23, strtoll(secs, NULL, 10));
+		return;
+	}
+	const char *by = imp_val(r, im->ci.updated_by) ? imp_val(r, im->ci.updated_by) : im->ctx->user.login;
+	const char *visit = imp_val(r, im->ci.visit_status);
+	imp_bind_or_null(q, 20, by);
+	if (visit && strcmp(visit, GN_VISIT_NOT_VISITED) != 0)
+		imp_bind_or_null(q, 21, imp_val(r, im->ci.updated_at));
+}
+
 /* Inserts or overwrites the record with the incoming values. */
 static bool write_record(importer *im, const row_values *r, const char *answers, const char *tdp_id, bool insert,
                          bool keep_version, char **local)
@@ -217,31 +249,41 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 	const char *sql;
 	if (in_place)
 		sql = "UPDATE person SET birth_year = ?5, sex = ?6, relation = ?7, cccd = ?8, answers = json(?9), "
-		      "updated_at = ?10, updated_by = ?11, version = coalesce(?12, version), base_version = CASE WHEN ?12 "
-		      "IS NULL THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local "
+		      "updated_at = ?10, updated_by = ?11, updated_pc = " EX_PC_STORED("?17") ", version = coalesce(?12, version), "
+		      "base_version = CASE WHEN ?12 IS NULL THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local "
 		      "ELSE 0 END, rev = rev + 1 WHERE id = ?1";
 	else if (persons)
 		sql = insert
 			? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, relation, "
 			  GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, version, base_version, "
-			  "version_local) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM person WHERE "
-			  "household_id = ?2), ?4, gn_fold(?4), ?5, ?6, ?7, " GN_SQL_CCCD_VALUES("?8") ", json(?9), ?10, ?11, ?10, ?11, ?12, ?13, 0)"
+			  "version_local, created_pc, updated_pc) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM person WHERE "
+			  "household_id = ?2), ?4, gn_fold(?4), ?5, ?6, ?7, " GN_SQL_CCCD_VALUES("?8") ", json(?9), coalesce(?14, ?10), "
+			  "coalesce(?15, ?11), ?10, ?11, ?12, ?13, 0, " EX_PC_STORED("?16") ", " EX_PC_STORED("?17") ")"
 			: "UPDATE person SET household_id = ?2, tdp_id = ?3, full_name = ?4, name_key = gn_fold(?4), "
 			  "birth_year = ?5, sex = ?6, relation = ?7, " GN_SQL_CCCD_SET("?8") ", answers = json(?9), updated_at = ?10, "
-			  "updated_by = ?11, version = coalesce(?12, version), base_version = CASE WHEN ?12 IS NULL "
+			  "updated_by = ?11, updated_pc = " EX_PC_STORED("?17") ", version = coalesce(?12, version), base_version = CASE WHEN ?12 IS NULL "
 			  "THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local ELSE 0 END, "
 			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
 	else
 		sql = insert
 			? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, visit_status, "
 			  "visit_date, visited_by, entered_by, answers, created_at, created_by, updated_at, updated_by, version, "
-			  "base_version, version_local) VALUES (?1, ?2, coalesce(?3, (SELECT coalesce(max(walk_order), 0) + 1 "
+			  "base_version, version_local, created_pc, updated_pc, entered_at, entered_pc, entry_seconds) "
+			  "VALUES (?1, ?2, coalesce(?3, (SELECT coalesce(max(walk_order), 0) + 1 "
 			  "FROM household WHERE tdp_id = ?2)), ?4, ?5, ?6, gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
-			  "?7, ?8, ?9, ?14, json(?10), ?11, ?12, ?11, ?12, ?13, ?15, 0)"
+			  "?7, ?8, ?9, ?20, json(?10), coalesce(?16, ?11), coalesce(?17, ?12), ?11, ?12, ?13, ?15, 0, "
+			  EX_PC_STORED("?18") ", " EX_PC_STORED("?19") ", ?21, CASE WHEN ?21 IS NOT NULL THEN "
+			  EX_PC_STORED("?22") " END, ?23)"
 			: "UPDATE household SET tdp_id = ?2, walk_order = coalesce(?3, walk_order), house_no = ?4, alley = ?5, "
 			  "street = ?6, address_key = gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
 			  "visit_status = ?7, visit_date = ?8, visited_by = ?9, answers = json(?10), "
-			  "updated_at = ?11, updated_by = ?12, version = coalesce(?13, version), base_version = CASE WHEN ?13 IS "
+			  "updated_at = ?11, updated_by = ?12, updated_pc = " EX_PC_STORED("?19") ", "
+			  /* the first entry stays; one made elsewhere is taken if there is none here */
+			  "entered_by = CASE WHEN entered_at IS NULL THEN ?20 ELSE entered_by END, "
+			  "entered_pc = CASE WHEN entered_at IS NULL THEN CASE WHEN ?21 IS NOT NULL THEN " EX_PC_STORED("?22")
+			  " END ELSE entered_pc END, entry_seconds = CASE WHEN entered_at IS NULL THEN ?23 ELSE entry_seconds END, "
+			  "entered_at = coalesce(entered_at, ?21), "
+			  "version = coalesce(?13, version), base_version = CASE WHEN ?13 IS "
 			  "NULL THEN base_version ELSE ?15 END, version_local = CASE WHEN ?13 IS NULL THEN version_local ELSE 0 END, "
 			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
 	if (imp_prepare(im, st, sql) != GN_OK)
@@ -271,6 +313,7 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 		imp_bind_or_null(q, 13, version);
 		imp_bind_or_null(q, 14, im->ctx->user.login);
 		imp_bind_or_null(q, 15, imp_val(r, im->ci.base_version));
+		bind_provenance(im, q, r);
 	}
 	if (sqlite3_step(q) != SQLITE_DONE) {
 		imp_db_error(im, persons ? "person" : "household");
@@ -360,6 +403,54 @@ static bool row_tdp(importer *im, row_values *r, bool persons, char tdp_id[37])
 	return true;
 }
 
+/* The reviews of a households row, merged by their own ids (review.h):
+ * one already here is left as it is, a new one is added; a review never
+ * makes the household differ. */
+bool imp_merge_reviews(importer *im, const row_values *r, const char *tdp_id)
+{
+	const char *reviews = imp_val(r, im->ci.reviews);
+	if (!reviews)
+		return true;
+	if (imp_prepare(im, &im->reviews_ok,
+	                "SELECT json_valid(?1) AND json_type(?1) = 'array' AND NOT EXISTS (SELECT 1 FROM json_each(?1) "
+	                "WHERE json_type(value) IS NOT 'object' OR json_extract(value, '$.decision') NOT IN "
+	                "('approved', 'sent_back') OR length(json_extract(value, '$.id')) IS NOT 36 OR "
+	                "json_extract(value, '$.at') IS NULL OR json_extract(value, '$.by') IS NULL OR "
+	                "length(coalesce(json_extract(value, '$.reason'), '')) > 2000)") != GN_OK ||
+	    imp_prepare(im, &im->reviews_add,
+	                "INSERT INTO household_review(id, household_id, tdp_id, decision, reason, at, by_login, pc) "
+	                "SELECT json_extract(value, '$.id'), ?2, ?3, json_extract(value, '$.decision'), "
+	                "coalesce(json_extract(value, '$.reason'), ''), json_extract(value, '$.at'), "
+	                "json_extract(value, '$.by'), " EX_PC_STORED("json_extract(value, '$.pc')")
+	                " FROM json_each(?1) WHERE true ON CONFLICT(id) DO NOTHING") != GN_OK)
+		return false;
+	sqlite3_reset(im->reviews_ok);
+	sqlite3_bind_text(im->reviews_ok, 1, reviews, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(im->reviews_ok);
+	bool ok = rc == SQLITE_ROW && sqlite3_column_int(im->reviews_ok, 0);
+	sqlite3_reset(im->reviews_ok);
+	if (rc != SQLITE_ROW) {
+		imp_db_error(im, "household_review");
+		return false;
+	}
+	if (!ok) {
+		imp_cell_problem(im, "reviews", NULL, _("these are not the reviews gonha wrote: export the file again "
+		                                           "from gonha"));
+		return false;
+	}
+	sqlite3_reset(im->reviews_add);
+	sqlite3_bind_text(im->reviews_add, 1, reviews, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->reviews_add, 2, imp_val(r, im->ci.id), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->reviews_add, 3, tdp_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(im->reviews_add);
+	sqlite3_reset(im->reviews_add);
+	if (rc != SQLITE_DONE) {
+		imp_db_error(im, "household_review");
+		return false;
+	}
+	return true;
+}
+
 typedef enum merge_decision { UNCHANGED, TAKE, TAKE_NEW_VERSION, KEEP, CONFLICT, REFUSED } merge_decision;
 
 /* The merge rules of docs/exchange.md, on the stored cells (local, with
@@ -430,7 +521,7 @@ static void keep_conflict(importer *im, const row_values *r, char **local, const
 	    imp_prepare(im, &im->conflict_add, "INSERT INTO merge_conflict(table_name, record_id, local_data, incoming_data, "
 	                                       "source, detected_at) VALUES (?1, ?2, " GN_SQL_DOC_CCCD_SEAL("?3") ", "
 	                                       GN_SQL_DOC_CCCD_SEAL("?4") ", ?5, "
-	                                       "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))") != GN_OK)
+	                                       "gn_now_utc())") != GN_OK)
 		return;
 	sqlite3_reset(im->conflict_seen);
 	sqlite3_bind_text(im->conflict_seen, 1, id, -1, SQLITE_TRANSIENT);
@@ -504,7 +595,8 @@ void imp_merge_record(importer *im)
 			if (im->ci.base_version >= 0)
 				imp_replace_value(&r, (size_t)im->ci.base_version, NULL);
 		}
-		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, true, false, NULL) && imp_count_added(im, tdp_id))
+		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, true, false, NULL) && imp_count_added(im, tdp_id) &&
+		    (persons || imp_merge_reviews(im, &r, tdp_id)))
 			im->rep->added++;
 		goto out;
 	}
@@ -530,6 +622,8 @@ void imp_merge_record(importer *im)
 	} else if (what == CONFLICT) {
 		keep_conflict(im, &r, local, table, tdp_id);
 	}
+	if (what != REFUSED && !persons)
+		imp_merge_reviews(im, &r, tdp_id);
 out:
 	free_cells(local, im->cols.n + 2);
 	imp_row_values_free(&r);

@@ -5,6 +5,8 @@
 #include "gonha/core/i18n.h"
 #include "gonha/text/text.h"
 #include "gonha/domain/ward.h"
+#include "gonha/domain/operators.h"
+#include "gonha/domain/review.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +279,243 @@ gn_status gn_report_write_xlsx(gn_ctx *ctx, const gn_cov_set *set, const gn_repo
 	return ex_write_xlsx(path, "Tiến độ", 0, fill_report, &j, err);
 }
 
+/* ---- who entered what, and the reviews (issue 16) ---------------------- */
+
+/* "m:ss" of a time per household, "—" when none is known. */
+static void fmt_each(char *buf, size_t size, const gn_operator_row *r)
+{
+	long each = gn_operator_seconds_each(r);
+	if (each < 0)
+		snprintf(buf, size, "—");
+	else
+		snprintf(buf, size, "%ld:%02ld", each / 60, each % 60);
+}
+
+static void fmt_per_hour(char *buf, size_t size, const gn_operator_row *r)
+{
+	double h = gn_operator_per_hour(r);
+	if (h <= 0)
+		snprintf(buf, size, "—");
+	else
+		snprintf(buf, size, "%.1f", h);
+}
+
+/* s right-aligned in `cols` terminal columns, then a space. */
+static void right(FILE *f, const char *s, int cols)
+{
+	pad(f, "", cols - gn_text_width(s));
+	fputs(s, f);
+	fputc(' ', f);
+}
+
+enum { OP_FIRST = 18, OP_HH = 6, OP_PP = 7, OP_RATE = 8, OP_EACH = 8, OP_CORR = 12, OP_OTHER = 9 };
+
+static void operator_line(FILE *f, const gn_operator_row *r, const char *first)
+{
+	char hh[32], pp[32], each[48], per_hour[48], corr[32], other[32] = "";
+	snprintf(hh, sizeof hh, "%ld", r->households);
+	snprintf(pp, sizeof pp, "%ld", r->persons);
+	fmt_each(each, sizeof each, r);
+	fmt_per_hour(per_hour, sizeof per_hour, r);
+	snprintf(corr, sizeof corr, "%ld", r->corrections);
+	if (r->from_other_pc)
+		snprintf(other, sizeof other, "%ld", r->from_other_pc);
+	pad(f, first, OP_FIRST);
+	right(f, hh, OP_HH);
+	right(f, pp, OP_PP);
+	right(f, per_hour, OP_RATE);
+	right(f, each, OP_EACH);
+	right(f, corr, OP_CORR);
+	right(f, other, OP_OTHER);
+	fputc('\n', f);
+}
+
+static void operator_head(FILE *f, const char *first)
+{
+	pad(f, first, OP_FIRST);
+	right(f, _("hh"), OP_HH);
+	right(f, _("persons"), OP_PP);
+	right(f, _("hh/hour"), OP_RATE);
+	right(f, _("min/hh"), OP_EACH);
+	right(f, _("corrected"), OP_CORR);
+	right(f, _("other PC"), OP_OTHER);
+	fputc('\n', f);
+	rule(f);
+}
+
+static gn_status operators_text(gn_ctx *ctx, const char *until, FILE *f, gn_err *err)
+{
+	gn_operator_row *users = NULL, *days = NULL;
+	size_t nu = 0, nd = 0;
+	gn_status st = gn_operator_figures(ctx, false, until, &users, &nu, err);
+	if (st == GN_OK)
+		st = gn_operator_figures(ctx, true, until, &days, &nd, err);
+	if (st != GN_OK)
+		goto out;
+	fprintf(f, "\n%s\n\n", _("III. WHO ENTERED THE DATA (households credited to who entered their visit)"));
+	if (!nu) {
+		fprintf(f, "%s\n", _("Nothing entered yet."));
+		goto out;
+	}
+	operator_head(f, _("user"));
+	for (size_t i = 0; i < nu; i++)
+		operator_line(f, &users[i], users[i].user_login);
+	fprintf(f, "\n%s\n", _("Per day"));
+	operator_head(f, _("user / day"));
+	for (size_t i = 0; i < nd; i++) {
+		char first[96];
+		if (i == 0 || strcmp(days[i - 1].user_login, days[i].user_login) != 0)
+			fprintf(f, "%s\n", days[i].user_login);
+		snprintf(first, sizeof first, "  %s", *days[i].day ? days[i].day : "?");
+		operator_line(f, &days[i], first);
+	}
+	fprintf(f, "\n%s\n", _("hh/hour and min/hh: from the time the household form was open, where it is known. "
+	                       "corrected: saves that changed a household already entered (on this PC). other PC: "
+	                       "households entered on another PC, whose times are that PC's clock."));
+out:
+	free(users);
+	free(days);
+	return st;
+}
+
+static gn_status reviews_text(gn_ctx *ctx, const gn_cov_row *rows, size_t n, FILE *f, gn_err *err)
+{
+	fprintf(f, "\n%s\n\n", _("IV. REVIEW (visited households)"));
+	pad(f, _("TDP"), 22);
+	right(f, _("visited"), 10);
+	right(f, _("approved"), 10);
+	right(f, _("sent back"), 10);
+	right(f, _("not reviewed"), 13);
+	fputc('\n', f);
+	rule(f);
+	gn_review_counts all = { 0 };
+	gn_status st = GN_OK;
+	for (size_t i = 0; i <= n && st == GN_OK; i++) {
+		gn_review_counts c;
+		if (i < n) {
+			st = gn_review_count(ctx, rows[i].tdp_id, &c, err);
+			all.visited += c.visited;
+			all.approved += c.approved;
+			all.sent_back += c.sent_back;
+			all.not_reviewed += c.not_reviewed;
+		} else {
+			rule(f);
+			c = all;
+		}
+		if (st != GN_OK)
+			break;
+		char v[32], a[32], b[32], u[32];
+		snprintf(v, sizeof v, "%ld", c.visited);
+		snprintf(a, sizeof a, "%ld", c.approved);
+		snprintf(b, sizeof b, "%ld", c.sent_back);
+		snprintf(u, sizeof u, "%ld", c.not_reviewed);
+		pad(f, i < n ? rows[i].name : _("Ward"), 22);
+		right(f, v, 10);
+		right(f, a, 10);
+		right(f, b, 10);
+		right(f, u, 13);
+		fputc('\n', f);
+	}
+	return st;
+}
+
+static void sink_int(ex_sink *s, long long v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", v);
+	ex_sink_num(s, buf);
+}
+
+static gn_status operators_rows(ex_sink *s, gn_ctx *ctx, const char *until, gn_err *err)
+{
+	static const char *const names[] = { "user_login", "day", "households", "persons", "households_timed",
+	                                     "form_seconds", "households_per_hour", "seconds_per_household",
+	                                     "corrections", "from_other_pc" };
+	ex_sink_col cols[sizeof names / sizeof *names] = { { 0 } };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		cols[i].header = names[i];
+		cols[i].number = i >= 2;
+	}
+	gn_operator_row *rows[2] = { NULL, NULL };
+	size_t n[2] = { 0, 0 };
+	gn_status st = ex_sink_columns(s, cols, sizeof names / sizeof *names, err);
+	/* each user's days, then each user's totals (day empty) */
+	for (int pass = 0; pass < 2 && st == GN_OK; pass++)
+		st = gn_operator_figures(ctx, pass == 0, until, &rows[pass], &n[pass], err);
+	for (int pass = 0; pass < 2 && st == GN_OK; pass++)
+		for (size_t i = 0; i < n[pass] && st == GN_OK; i++) {
+			const gn_operator_row *r = &rows[pass][i];
+			char buf[32] = "";
+			ex_sink_text(s, r->user_login);
+			ex_sink_text(s, r->day);
+			sink_int(s, r->households);
+			sink_int(s, r->persons);
+			sink_int(s, r->timed);
+			sink_int(s, r->seconds);
+			if (gn_operator_per_hour(r) > 0)
+				snprintf(buf, sizeof buf, "%.2f", gn_operator_per_hour(r));
+			ex_sink_num(s, buf);
+			buf[0] = '\0';
+			if (gn_operator_seconds_each(r) >= 0)
+				snprintf(buf, sizeof buf, "%ld", gn_operator_seconds_each(r));
+			ex_sink_num(s, buf);
+			sink_int(s, r->corrections);
+			sink_int(s, r->from_other_pc);
+			st = ex_sink_end_row(s, err);
+		}
+	free(rows[0]);
+	free(rows[1]);
+	return st;
+}
+
+static gn_status reviews_rows(ex_sink *s, gn_ctx *ctx, const gn_cov_row *rows, size_t n, gn_err *err)
+{
+	static const char *const names[] = { "tdp_code", "tdp_name", "visited", "approved", "sent_back",
+	                                     "not_reviewed" };
+	ex_sink_col cols[sizeof names / sizeof *names] = { { 0 } };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		cols[i].header = names[i];
+		cols[i].number = i >= 2;
+	}
+	gn_status st = ex_sink_columns(s, cols, sizeof names / sizeof *names, err);
+	gn_review_counts all = { 0 };
+	for (size_t i = 0; i <= n && st == GN_OK; i++) {
+		gn_review_counts c = all;
+		if (i < n) {
+			if ((st = gn_review_count(ctx, rows[i].tdp_id, &c, err)) != GN_OK)
+				break;
+			all.visited += c.visited;
+			all.approved += c.approved;
+			all.sent_back += c.sent_back;
+			all.not_reviewed += c.not_reviewed;
+		}
+		ex_sink_text(s, i < n ? rows[i].code : "");
+		ex_sink_text(s, i < n ? rows[i].name : _("Ward"));
+		sink_int(s, c.visited);
+		sink_int(s, c.approved);
+		sink_int(s, c.sent_back);
+		sink_int(s, c.not_reviewed);
+		st = ex_sink_end_row(s, err);
+	}
+	return st;
+}
+
+/* The CSV of the operators or reviews section. */
+static gn_status section_csv(gn_ctx *ctx, const gn_report_options *opt, const char *as_of, const gn_cov_row *rows,
+                             size_t n, FILE *out, gn_err *err)
+{
+	if (!opt->csv_plain)
+		fputs("\xef\xbb\xbf", out);
+	ex_sink s;
+	ex_sink_csv(&s, out, opt->csv_plain, true);
+	gn_status st = opt->section == GN_REPORT_SECTION_OPERATORS ? operators_rows(&s, ctx, opt->as_of ? as_of : NULL, err)
+	                                                           : reviews_rows(&s, ctx, rows, n, err);
+	ex_sink_close(&s, st == GN_OK, err);
+	if (st == GN_OK && ferror(out))
+		return gn_fail(err, GN_ERR_IO, _("could not write the report"));
+	return st;
+}
+
 gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, FILE *out,
                           gn_err *err)
 {
@@ -294,7 +533,10 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 	int year = opt->year ? opt->year : atoi(as_of);
 
 	if (opt->format == GN_REPORT_CSV) {
-		st = gn_report_coverage_csv(set, rows, n, &total, year, opt->csv_plain, out, err);
+		if (opt->section == GN_REPORT_SECTION_COVERAGE)
+			st = gn_report_coverage_csv(set, rows, n, &total, year, opt->csv_plain, out, err);
+		else
+			st = section_csv(ctx, opt, as_of, rows, n, out, err);
 		free(rows);
 		return st;
 	}
@@ -320,9 +562,12 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 		if (!set->defs[i].hidden)
 			indicator_table(out, set, i, rows, n, &total, year);
 	fprintf(out, "\n%s\n", _("\"—\": nobody in the population yet. \"still short\": people still needed to reach the target."));
+	st = operators_text(ctx, opt->as_of, out, err);
+	if (st == GN_OK)
+		st = reviews_text(ctx, rows, n, out, err);
 	free(ward);
 	free(rows);
-	if (ferror(out))
+	if (st == GN_OK && ferror(out))
 		return gn_fail(err, GN_ERR_IO, _("could not write the report"));
-	return GN_OK;
+	return st;
 }

@@ -8,6 +8,7 @@
 #include "gonha/core/outdir.h"
 #include "gonha/domain/household.h"
 #include "gonha/domain/household_list.h"
+#include "gonha/domain/review.h"
 #include "gonha/domain/privacy.h"
 #include "gonha/domain/ward.h"
 #include "gonha/storage/db.h"
@@ -37,6 +38,7 @@ typedef struct sheet_data {
 	gn_tdp tdp;
 	bool has_tdp;
 	gn_hh_row *rows;  /* walk, revisit */
+	char (*sent_back)[GN_REVIEW_REASON_MAX + 1]; /* per row: the reason it was sent back, or "" */
 	gn_todo_list todo; /* missing */
 	size_t n;
 	char group[400];
@@ -45,6 +47,7 @@ typedef struct sheet_data {
 static void data_free(sheet_data *d)
 {
 	free(d->rows);
+	free(d->sent_back);
 	gn_todo_list_free(&d->todo);
 }
 
@@ -82,6 +85,12 @@ static void hh_cell(void *arg, size_t r, size_t c, char *buf, size_t size)
 		free(dmy);
 		break;
 	}
+	case 6: /* written at the door; a review's reason to send it back first */
+		if (d->sent_back && d->sent_back[r][0])
+			snprintf(buf, size, _("Sent back: %s"), d->sent_back[r]);
+		else
+			buf[0] = '\0';
+		break;
 	default: buf[0] = '\0'; break; /* written at the door */
 	}
 }
@@ -141,6 +150,17 @@ static gn_status load(gn_ctx *ctx, const gn_sheet_request *rq, sheet_data *d, gn
 	}
 	gn_hh_filter filter = rq->kind == GN_SHEET_REVISIT ? GN_HH_REVISIT : GN_HH_ALL;
 	if ((st = gn_hh_sheet_list(ctx, d->tdp.id, filter, alley, &d->rows, &d->n, err)) != GN_OK)
+		return st;
+	for (size_t i = 0; i < d->n && st == GN_OK; i++) {
+		if (!d->rows[i].sent_back)
+			continue;
+		if (!d->sent_back && !(d->sent_back = calloc(d->n, sizeof *d->sent_back)))
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		gn_review r;
+		if ((st = gn_review_latest(ctx, d->rows[i].id, &r, err)) == GN_OK)
+			snprintf(d->sent_back[i], sizeof d->sent_back[i], "%s", r.reason);
+	}
+	if (st != GN_OK)
 		return st;
 	if (d->n > 0)
 		return GN_OK;

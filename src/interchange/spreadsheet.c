@@ -100,6 +100,13 @@ static bool month_name_date(const char *s)
 	return false;
 }
 
+/* The columns that hold an instant as gonha writes it (UTC, ISO 8601). */
+static bool ex_is_time_column(const ex_col *c)
+{
+	return strcmp(c->name, "updated_at") == 0 || strcmp(c->name, "created_at") == 0 ||
+	       strcmp(c->name, "entered_at") == 0;
+}
+
 static bool is_date_column(const ex_col *c)
 {
 	return (c->field && c->field->type == GN_FT_DATE) || strcmp(c->name, "visit_date") == 0;
@@ -141,7 +148,7 @@ const char *ex_sheet_damage(const ex_col *c, const char *cell, const char *local
 	                                         month_name_date(cell)))
 		return _("the spreadsheet turned this house number into a date: type it again as text (format the "
 		         "column as Text first) and save again");
-	if (strcmp(c->name, "updated_at") == 0) {
+	if (ex_is_time_column(c)) {
 		size_t n = strlen(cell);
 		if (n != 20 || cell[4] != '-' || cell[10] != 'T' || cell[19] != 'Z')
 			return _("the spreadsheet rewrote this time: export the file again from gonha");
@@ -193,7 +200,7 @@ char *ex_sheet_restore(const ex_col *c, const char *cell, const char *local, boo
 		}
 		return dot;
 	}
-	if (strcmp(c->name, "updated_at") == 0 && n == 19 && cell[10] == ' ') {
+	if (ex_is_time_column(c) && n == 19 && cell[10] == ' ') {
 		/* "2026-11-20 10:00:00": the same UTC time written the spreadsheet's way */
 		char date[11];
 		memcpy(date, cell, 10);

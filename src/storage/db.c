@@ -255,6 +255,17 @@ gn_status gn_db_set_today(sqlite3 *db, const char *date, gn_err *err)
 	return GN_OK;
 }
 
+/* gn_now_utc(): gn_now_iso in SQL, so that a time SQL writes is the one
+ * clock too (GONHA_NOW honoured), never SQLite's own 'now'. */
+static void sql_now_utc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	char now[32];
+	gn_now_iso(now);
+	sqlite3_result_text(ctx, now, -1, SQLITE_TRANSIENT);
+}
+
 /* Per-connection settings and SQL functions every connection needs. */
 static gn_status configure(sqlite3 *db, int flags, gn_err *err)
 {
@@ -269,6 +280,9 @@ static gn_status configure(sqlite3 *db, int flags, gn_err *err)
 		st = gn_vault_register(db, err);
 	if (st == GN_OK)
 		st = gn_db_set_today(db, NULL, err);
+	if (st == GN_OK &&
+	    sqlite3_create_function_v2(db, "gn_now_utc", 0, SQLITE_UTF8, NULL, sql_now_utc, NULL, NULL, NULL) != SQLITE_OK)
+		st = gn_db_fail(db, err, "gn_now_utc");
 	return st;
 }
 

@@ -487,6 +487,73 @@ static const char *const migration_13 =
 	"WHERE deleted = 0;"
 	"CREATE INDEX person_search ON person(tdp_id, name_key, cccd_masked, household_id) WHERE deleted = 0;";
 
+/* Who entered what, and when (issue 16). Each record's times say which PC
+ * they were taken on: created_pc / updated_pc are NULL when it was this PC
+ * (the meta pc_id, gn_db_pc_id) and another PC's id when the time came
+ * from there (an import keeps the file's; '' when the file did not say).
+ * A local edit of a record whose last change came from elsewhere makes its
+ * updated_pc this PC's again (the trigger), unless an import is writing
+ * the file's stamps (meta pc_stamps_from_file, set and removed in the
+ * import's transaction). A household's entry is the save that first
+ * recorded its visit: entered_by (already a column), entered_at,
+ * entered_pc, entry_seconds (form open to save). entry_time keeps every
+ * save of a household form on this PC (who, opened, saved, seconds, first
+ * entry or a correction of a saved record): the operator figures.
+ * household_review: approvals and send-backs, records of their own,
+ * append-only, travelling with the households export by their own id. */
+static const char *const migration_14 =
+	"ALTER TABLE household ADD COLUMN created_pc TEXT;"
+	"ALTER TABLE household ADD COLUMN updated_pc TEXT;"
+	"ALTER TABLE household ADD COLUMN entered_at TEXT;"
+	"ALTER TABLE household ADD COLUMN entered_pc TEXT;"
+	"ALTER TABLE household ADD COLUMN entry_seconds INTEGER;"
+	"ALTER TABLE person ADD COLUMN created_pc TEXT;"
+	"ALTER TABLE person ADD COLUMN updated_pc TEXT;"
+	"UPDATE household SET entered_at = created_at WHERE entered_by IS NOT NULL AND visit_status <> 'not_visited';"
+	"CREATE TRIGGER household_pc_local AFTER UPDATE OF updated_at ON household WHEN NEW.updated_pc IS NOT NULL AND"
+	"  NEW.updated_pc IS OLD.updated_pc AND NEW.updated_at IS NOT OLD.updated_at AND"
+	"  NOT EXISTS (SELECT 1 FROM meta WHERE key = 'pc_stamps_from_file') BEGIN"
+	"  UPDATE household SET updated_pc = NULL WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER person_pc_local AFTER UPDATE OF updated_at ON person WHEN NEW.updated_pc IS NOT NULL AND"
+	"  NEW.updated_pc IS OLD.updated_pc AND NEW.updated_at IS NOT OLD.updated_at AND"
+	"  NOT EXISTS (SELECT 1 FROM meta WHERE key = 'pc_stamps_from_file') BEGIN"
+	"  UPDATE person SET updated_pc = NULL WHERE id = NEW.id;"
+	"END;"
+	"CREATE TABLE entry_time ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  household_id TEXT NOT NULL,"
+	"  tdp_id       TEXT NOT NULL,"
+	"  user_login   TEXT NOT NULL,"
+	"  opened_at    TEXT NOT NULL,"
+	"  saved_at     TEXT NOT NULL,"
+	"  seconds      INTEGER,"      /* NULL: when the form was opened is not known */
+	"  persons      INTEGER NOT NULL,"
+	"  correction   INTEGER NOT NULL"   /* 1: an edit of a household already saved */
+	");"
+	"CREATE INDEX entry_time_user ON entry_time(user_login, saved_at);"
+	"CREATE TABLE household_review ("
+	"  id           TEXT NOT NULL UNIQUE,"  /* rowid: the order they were written here */
+	"  household_id TEXT NOT NULL,"
+	"  tdp_id       TEXT NOT NULL,"
+	"  decision     TEXT NOT NULL CHECK (decision IN ('approved','sent_back')),"
+	"  reason       TEXT NOT NULL DEFAULT '',"
+	"  at           TEXT NOT NULL,"
+	"  by_login     TEXT NOT NULL,"
+	"  pc           TEXT"  /* NULL: this PC; the PC its time came from */
+	");"
+	"CREATE INDEX household_review_of ON household_review(household_id, at);"
+	"CREATE INDEX household_review_tdp ON household_review(tdp_id, decision);"
+	"CREATE TRIGGER household_review_no_update BEFORE UPDATE ON household_review BEGIN"
+	"  SELECT RAISE(ABORT, 'reviews cannot be changed');"
+	"END;"
+	"CREATE TRIGGER household_review_no_delete BEFORE DELETE ON household_review BEGIN"
+	"  SELECT RAISE(ABORT, 'reviews cannot be changed');"
+	"END;"
+	"CREATE TRIGGER household_review_changes AFTER INSERT ON household_review BEGIN"
+	"  UPDATE data_changes SET n = n + 1 WHERE id = 1;"
+	"END;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -538,6 +605,7 @@ static const char *const migrations[] = {
 	migration_11,
 	migration_12,
 	migration_13,
+	migration_14,
 };
 
 int gn_migration_count(void)

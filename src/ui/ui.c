@@ -376,7 +376,9 @@ int ui_read_key(ui_app *app)
 	return (int)wc;
 }
 
-bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size)
+/* One line typed after a question on the status line, shown as dots when
+ * secret (then wiped); false on Esc. */
+static bool ask_line(ui_app *app, const char *question, char *out, size_t size, bool secret)
 {
 	gn_editbuf eb;
 	gn_eb_init(&eb, size - 1);
@@ -387,7 +389,7 @@ bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size)
 		/* the answer after the question, shown as dots */
 		int w = gn_text_width(question) + 2;
 		if (w < COLS - 8)
-			ui_input_draw(&eb, LINES - 2, w, COLS - w - 1, true, true);
+			ui_input_draw(&eb, LINES - 2, w, COLS - w - 1, secret, true);
 		refresh();
 		int key = ui_read_key(app);
 		if (key == 0)
@@ -406,6 +408,16 @@ bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size)
 		explicit_bzero(eb.text, eb.cap);
 	gn_eb_free(&eb);
 	return given;
+}
+
+bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size)
+{
+	return ask_line(app, question, out, size, true);
+}
+
+bool ui_ask_text(ui_app *app, const char *question, char *out, size_t size)
+{
+	return ask_line(app, question, out, size, false);
 }
 
 int ui_ask(ui_app *app, const char *question)

@@ -46,6 +46,7 @@ typedef enum ui_action {
 	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
+	UA_REVIEW, UA_OPERATORS,
 	UA_REDRAW,
 } ui_action;
 
@@ -63,13 +64,14 @@ enum {
 	UV_EXCHANGE = 1 << 12, /* CSV export and import */
 	UV_CONFLICTS = 1 << 13, /* merge conflicts, for a ward officer */
 	UV_STALE = 1 << 14,   /* a save met a household changed elsewhere: the differences */
+	UV_OPERATORS = 1 << 15, /* who entered what: the operator figures (ward officer) */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
 	UV_ACCOUNTS = UV_USERS | UV_AUDIT,
 	UV_FORMS = UV_HOUSEHOLD | UV_PERSON,
 	UV_LISTS = UV_HOME | UV_TDP,
-	UV_COVS = UV_COV | UV_DASH | UV_MISSING,
+	UV_COVS = UV_COV | UV_DASH | UV_MISSING | UV_OPERATORS, /* the screens of figures */
 	UV_ALL = 0xffff,
 };
 
@@ -260,6 +262,8 @@ void ui_input_draw(gn_editbuf *eb, int y, int x, int cols, bool secret, bool foc
 /* Asks on the status line for a secret (a passphrase), shown as dots;
  * false if Esc. out (size bytes) gets it; the caller wipes it. */
 bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size);
+/* The same, the answer shown as typed. */
+bool ui_ask_text(ui_app *app, const char *question, char *out, size_t size);
 
 /* ---- the form screen's model: ui_model.h ------------------------------- */
 
@@ -321,6 +325,8 @@ ui_view *ui_missing_new(ui_app *app, const char *tdp_id, int indicator);
  * officer: NULL (and the refusal on the status line) for anyone else. */
 ui_view *ui_users_new(ui_app *app);
 ui_view *ui_audit_new(ui_app *app);
+/* Who entered what (ui_operators.c), for a ward officer. */
+ui_view *ui_operators_new(ui_app *app);
 /* Shows a failed check in the person view (the cursor goes to the field). */
 void ui_person_show_error(ui_view *person, const gn_err *err);
 /* Puts the household view's cursor on roster line i. */

@@ -35,6 +35,10 @@ const ui_action_def ui_actions[] = {
 	  N_("Add person"), N_("Add a member to this household"), UV_HOUSEHOLD },
 	{ UA_SAVE, "save", { UI_CTRL('s'), FN(KEY_F(2)) },
 	  N_("Save"), N_("Save the household and its members (one transaction)"), UV_FORMS },
+	/* help only: the form's key bar is full at 80 columns */
+	{ UA_REVIEW, "review", { UI_CTRL('r') },
+	  NULL, N_("Approve the household, or send it back with a reason (it goes on the revisit list)"),
+	  UV_HOUSEHOLD },
 	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) },
 	  N_("Remove person"), N_("Remove the member under the cursor from the household"), UV_HOUSEHOLD },
 	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) },
@@ -136,7 +140,8 @@ const ui_action_def ui_actions[] = {
 	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_TDP | UV_HELP },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) },
 	  NULL, N_("Go back (what is typed stays in the draft)"), UV_HOME },
-	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, N_("Back"), N_("Go back"), UV_COV | UV_MISSING | UV_ACCOUNTS },
+	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, N_("Back"), N_("Go back"),
+	  UV_COV | UV_MISSING | UV_ACCOUNTS | UV_OPERATORS },
 	{ UA_BACK, "back", { 27 }, N_("Back"), N_("Go back"), UV_DASH | UV_EXCHANGE },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, N_("Back"), N_("Go back"), UV_CONFLICTS },
 	{ UA_BACK, "back", { 27 }, N_("Back"), N_("Go back"), UV_FORMS },
@@ -155,6 +160,10 @@ const ui_action_def ui_actions[] = {
 	  N_("Accounts"), N_("The user accounts: add, disable, reset a password, assign TDPs"), UV_HOME },
 	{ UA_AUDIT, "audit", { 'a' },
 	  N_("Audit"), N_("The audit log: who changed what, newest first"), UV_HOME },
+	/* help only: the officer's key bar is full at 80 columns */
+	{ UA_OPERATORS, "operators", { 'o' },
+	  NULL, N_("Who entered what: households and persons per user and day, time per household, "
+	                      "corrections after save"), UV_HOME },
 	{ UA_REDRAW, "redraw", { UI_CTRL('l') },
 	  NULL, N_("Redraw the screen"), UV_ALL },
 };
@@ -162,7 +171,7 @@ const size_t ui_action_count = sizeof ui_actions / sizeof *ui_actions;
 
 bool ui_action_officer_only(ui_action a)
 {
-	return a == UA_USERS || a == UA_AUDIT;
+	return a == UA_USERS || a == UA_AUDIT || a == UA_OPERATORS;
 }
 
 ui_action ui_action_for_key(unsigned view, int key)

@@ -196,6 +196,9 @@ static bool home_key(ui_view *v, ui_action a, int key)
 	case UA_AUDIT:
 		ui_push(v->app, ui_audit_new(v->app));
 		return true;
+	case UA_OPERATORS:
+		ui_push(v->app, ui_operators_new(v->app));
+		return true;
 	default:
 		return false;
 	}

@@ -7,6 +7,8 @@
 #include "gonha/storage/db.h"
 #include "gonha/domain/draft.h"
 #include "gonha/domain/household_list.h"
+#include "gonha/domain/operators.h"
+#include "gonha/domain/review.h"
 #include "gonha/core/i18n.h"
 
 #include <stdio.h>
@@ -30,6 +32,8 @@ typedef struct household_view {
 	bool dirty;             /* changed since loaded or saved */
 	bool merging;           /* saving again after a change elsewhere */
 	unsigned drafted_edits;
+	gn_provenance prov;     /* who entered and changed it (read on open and save) */
+	gn_review review;       /* its latest review */
 } household_view;
 
 static household_view *hv_of(ui_view *v) { return (household_view *)v; }
@@ -112,11 +116,70 @@ void ui_household_roster_at(ui_view *v, size_t i)
 	h->member = i <= h->hh.n_members ? i : h->hh.n_members;
 }
 
+/* Who entered it and its review, for the lines above the form; nothing
+ * for a household not saved yet (or one that cannot be read now). */
+static void load_info(household_view *h)
+{
+	gn_err err = { 0 };
+	memset(&h->prov, 0, sizeof h->prov);
+	memset(&h->review, 0, sizeof h->review);
+	if (!h->hh.id[0])
+		return;
+	if (gn_household_provenance(&h->v.app->ctx, h->hh.id, &h->prov, &err) != GN_OK)
+		memset(&h->prov, 0, sizeof h->prov);
+	if (gn_review_latest(&h->v.app->ctx, h->hh.id, &h->review, &err) != GN_OK)
+		memset(&h->review, 0, sizeof h->review);
+}
+
 static void household_open(ui_view *v)
 {
 	household_view *h = hv_of(v);
 	if (h->member > h->hh.n_members)
 		h->member = h->hh.n_members;
+	load_info(h);
+}
+
+/* "tdp01 02/12 10:05" (the PC's clock: day/month, hour), with "(another
+ * PC's clock)" when the time was taken on another PC. */
+static void who_when(char *out, size_t size, const char *by, const char *at, bool other_pc)
+{
+	char local[17] = "", when[17];
+	gn_local_time(at, local); /* YYYY-MM-DD HH:MM */
+	if (strlen(local) == 16)
+		snprintf(when, sizeof when, "%.2s/%.2s %.5s", local + 8, local + 5, local + 11);
+	else
+		snprintf(when, sizeof when, "%s", local);
+	snprintf(out, size, "%s %s%s", by, when, other_pc ? _(" (another PC's clock)") : "");
+}
+
+/* The lines above the form: who entered and changed it, and a send-back's
+ * reason. Returns the lines drawn. */
+static int draw_info(household_view *h, int y)
+{
+	int n = 0;
+	if (h->review.decision == GN_REVIEW_SENT_BACK) {
+		char when[128], line[GN_REVIEW_REASON_MAX + 256];
+		who_when(when, sizeof when, h->review.by_login, h->review.at, h->review.other_pc);
+		snprintf(line, sizeof line, _("Sent back: %s — %s"), h->review.reason, when);
+		attron(A_BOLD);
+		ui_put_pad(y + n, 0, COLS, "");
+		ui_put_cut(y + n++, 1, COLS - 2, line);
+		attroff(A_BOLD);
+	}
+	if (h->prov.updated_at[0]) {
+		char entered[128] = "", changed[128], line[400];
+		if (h->prov.entered_at[0])
+			who_when(entered, sizeof entered, h->prov.entered_by, h->prov.entered_at, h->prov.entered_other_pc);
+		who_when(changed, sizeof changed, h->prov.updated_by, h->prov.updated_at, h->prov.updated_other_pc);
+		if (h->review.decision == GN_REVIEW_APPROVED)
+			snprintf(line, sizeof line, _("Entered: %s · changed: %s · approved by %s"),
+			         *entered ? entered : "—", changed, h->review.by_login);
+		else
+			snprintf(line, sizeof line, _("Entered: %s · changed: %s"), *entered ? entered : "—", changed);
+		ui_put_pad(y + n, 0, COLS, "");
+		ui_put_cut(y + n++, 1, COLS - 2, line);
+	}
+	return n;
 }
 
 /* The label of a member's answer to a choice question of the loaded form
@@ -160,10 +223,11 @@ static void household_draw(ui_view *v)
 	snprintf(right, sizeof right, _("filled %zu/%zu · %zu people"), answered, total, h->hh.n_members);
 	ui_title(v->app, left, right);
 
+	int info = draw_info(h, 1);
 	int form_h = (LINES - 4) / 2;
 	int roster_y = 1 + form_h;
 	h->roster_y = roster_y;
-	ui_form_draw(&h->form, 1, roster_y, !h->on_roster);
+	ui_form_draw(&h->form, 1 + info, roster_y, !h->on_roster);
 	int cy, cx;
 	getyx(stdscr, cy, cx);
 
@@ -423,6 +487,7 @@ bool ui_household_save(ui_view *v, bool next)
 	if (was_new)
 		snprintf(h->draft_id, sizeof h->draft_id, "%s", h->hh.id);
 	h->dirty = false;
+	load_info(h);
 	ui_carry *c = &app->carry;
 	set_carry(&c->alley, h->hh.alley);
 	set_carry(&c->street, h->hh.street);
@@ -433,6 +498,32 @@ bool ui_household_save(ui_view *v, bool next)
 	if (next)
 		go_next(h);
 	return true;
+}
+
+/* Approve the household or send it back with a reason (review.h): asked
+ * on the status line; a household not saved is saved first. */
+static void review(household_view *h)
+{
+	ui_app *app = h->v.app;
+	if (!h->hh.id[0] || h->dirty || (h->form.loaded && h->form.eb.changed)) {
+		ui_status(app, true, "%s", _("Save the household first (Ctrl-S), then review it."));
+		return;
+	}
+	ui_prompt p = { .yes = _("approve"), .no = _("nothing"), .other = _("send back"), .other_key = 't' };
+	ui_answer a = ui_confirm(app, _("Review this household?"), &p);
+	if (a != UI_YES && a != UI_OTHER)
+		return;
+	char reason[GN_REVIEW_REASON_MAX + 1] = "";
+	if (a == UI_OTHER && !ui_ask_text(app, _("Why is it sent back?"), reason, sizeof reason))
+		return;
+	gn_err err = { 0 };
+	if (gn_review_add(&app->ctx, h->hh.id, a == UI_YES ? GN_REVIEW_APPROVED : GN_REVIEW_SENT_BACK, reason, &err) !=
+	    GN_OK) {
+		ui_status(app, true, _("Not recorded: %s"), err.msg);
+		return;
+	}
+	load_info(h);
+	ui_status(app, false, "%s", a == UI_YES ? _("Approved.") : _("Sent back: it is on the TDP's revisit list."));
 }
 
 static bool household_key(ui_view *v, ui_action a, int key)
@@ -451,6 +542,9 @@ static bool household_key(ui_view *v, ui_action a, int key)
 			return true;
 		maybe_draft(h, &h->form, DRAFT_EVERY);
 		ui_household_add_member(v);
+		return true;
+	case UA_REVIEW:
+		review(h);
 		return true;
 	case UA_BACK:
 		if (h->dirty || (h->form.loaded && h->form.eb.changed)) {
@@ -571,6 +665,8 @@ ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household
 		h->hh.visit_date = c->visit_date ? strdup(c->visit_date) : NULL;
 		h->hh.visited_by = strdup(c->visited_by ? c->visited_by : app->ctx.user.login);
 	}
+	if (!h->hh.opened_at[0]) /* the form's time, for the operator figures */
+		gn_now_iso(h->hh.opened_at);
 	if (draft_id)
 		snprintf(h->draft_id, sizeof h->draft_id, "%s", draft_id);
 	else if (h->hh.id[0])

@@ -181,6 +181,8 @@ static void tdp_draw(ui_view *v)
 			snprintf(who, sizeof who, "%s  (%s)", r->head_name[0] ? r->head_name : _("(no head yet)"), r->match_name);
 		else
 			snprintf(who, sizeof who, "%s", r->head_name[0] ? r->head_name : _("(no head yet)"));
+		if (r->sent_back) /* by a review: the reason is on the household's screen */
+			snprintf(who + strlen(who), sizeof who - strlen(who), "  %s", _("↩ sent back"));
 		ui_put(y, 15, COLS - 15 - 16, who);
 		char n[48];
 		snprintf(n, sizeof n, ngettext("%d person", "%d people", (unsigned long)r->n_members), r->n_members);

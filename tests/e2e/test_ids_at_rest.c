@@ -148,8 +148,18 @@ static bool make_plain_ward(void)
 		snprintf(sel, sizeof sel, "%s", (const char *)sqlite3_column_text(q, 1));
 	}
 	sqlite3_finalize(q);
-	char person[4200];
+	q = NULL;
+	/* the household columns of schema 10 (later ones stay behind) */
+	char hh_cols[2048] = "";
+	ok = ok && sqlite3_prepare_v2(ctx.db, "SELECT group_concat(name, ',') FROM pragma_table_info('household', 'old')",
+	                              -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW;
+	if (ok)
+		snprintf(hh_cols, sizeof hh_cols, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	char person[4200], household[4200];
 	snprintf(person, sizeof person, "INSERT INTO old.person(%s) SELECT %s FROM main.person", cols, sel);
+	snprintf(household, sizeof household, "INSERT INTO old.household(%s) SELECT %s FROM main.household", hh_cols,
+	         hh_cols);
 	ok = ok && exec(ctx.db, "BEGIN") &&
 	     exec(ctx.db, "INSERT INTO old.meta SELECT * FROM main.meta WHERE key <> 'cccd_sealed'") &&
 	     exec(ctx.db, "INSERT INTO old.tdp SELECT * FROM main.tdp") &&
@@ -157,7 +167,7 @@ static bool make_plain_ward(void)
 	     exec(ctx.db, "INSERT INTO old.user_tdp SELECT * FROM main.user_tdp") &&
 	     exec(ctx.db, "INSERT OR REPLACE INTO old.form_version SELECT * FROM main.form_version") &&
 	     exec(ctx.db, "INSERT OR REPLACE INTO old.indicator_bit SELECT * FROM main.indicator_bit") &&
-	     exec(ctx.db, "INSERT INTO old.household SELECT * FROM main.household") && exec(ctx.db, person) &&
+	     exec(ctx.db, household) && exec(ctx.db, person) &&
 	     exec(ctx.db, "INSERT INTO old.audit_log SELECT * FROM main.audit_log") &&
 	     exec(ctx.db, "INSERT OR REPLACE INTO old.tdp_stats SELECT * FROM main.tdp_stats") &&
 	     exec(ctx.db, "INSERT OR REPLACE INTO old.tdp_indicator SELECT * FROM main.tdp_indicator") &&

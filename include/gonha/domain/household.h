@@ -38,6 +38,10 @@ typedef struct gn_household {
 	long rev;
 	char updated_at[32];
 	char updated_by[64];
+	/* when the form was opened for this save (gn_household_load sets it;
+	 * a new household's screen too), for the time per household; "" = not
+	 * known. A save starts the next one at its own time. */
+	char opened_at[32];
 	gn_person *members; /* owned array of n_members */
 	size_t n_members;
 	/* owned: the household as it was read (gn_household_load) or last

@@ -16,7 +16,7 @@
 typedef enum gn_hh_filter {
 	GN_HH_ALL = 0,
 	GN_HH_NOT_VISITED,  /* visit_status = not_visited */
-	GN_HH_REVISIT,      /* visit_status = revisit */
+	GN_HH_REVISIT,      /* visit_status = revisit, or sent back by a review (review.h) */
 	GN_HH_NEEDS_HELP,   /* a member's needs_help answer is not empty */
 } gn_hh_filter;
 
@@ -32,6 +32,7 @@ typedef struct gn_hh_row {
 	int n_members;
 	bool needs_help;
 	char visit_date[11];  /* YYYY-MM-DD of the last visit, "" for none */
+	bool sent_back;       /* its latest review sent it back (review.h) */
 } gn_hh_row;
 
 /* Households of a TDP in walking order, skipping `offset`, at most `limit`

@@ -15,12 +15,22 @@ typedef enum gn_report_format {
 	GN_REPORT_XLSX,  /* the coverage table as a workbook: gn_report_write_xlsx */
 } gn_report_format;
 
+/* The CSV's table (the text has them all): the coverage (the default),
+ * the operator figures (gonha/domain/operators.h) or the reviews
+ * (gonha/domain/review.h). */
+typedef enum gn_report_section {
+	GN_REPORT_SECTION_COVERAGE = 0,
+	GN_REPORT_SECTION_OPERATORS,
+	GN_REPORT_SECTION_REVIEWS,
+} gn_report_section;
+
 typedef struct gn_report_options {
 	gn_report_format format;
 	int year;             /* whose targets; 0 = the as-of date's year */
 	const char *as_of;    /* YYYY-MM-DD; NULL = today (counters used as kept) */
 	int csv_plain;        /* CSV without BOM, LF line ends */
 	const char *tdp_code; /* only this TDP (scope checked), or NULL */
+	gn_report_section section; /* CSV: which table */
 } gn_report_options;
 
 /* Writes the report for the TDPs the user may see (the whole ward for a

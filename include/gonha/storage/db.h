@@ -104,6 +104,7 @@ gn_status gn_db_pc_id(sqlite3 *db, char out[37], gn_err *err);
 /* Current UTC time as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" ($GONHA_NOW overrides,
  * for tests and deterministic demos). */
 void gn_now_iso(char out[32]);
+/* The same in SQL, on every connection gn_db_open makes: gn_now_utc(). */
 /* Today's date, YYYY-MM-DD, from the same clock as gn_now_iso, in the
  * PC's time zone (the ward's date: Asia/Ho_Chi_Minh on the office PC);
  * the one "today" of gonha (SQL's gn_today() too). */
