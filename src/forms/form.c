@@ -1194,6 +1194,75 @@ char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals)
 	return value;
 }
 
+bool gn_form_choice_shown(gn_form *form, size_t i, size_t c, gn_form_values vals)
+{
+	const gn_field *f = &form->fields[i];
+	if (!f->filter)
+		return true;
+	if (!f->list || c >= f->list->n)
+		return false;
+	const gn_choice *ch = &f->list->items[c];
+	bind_values(form, f->filter, vals);
+	/* the choice's own columns: ?(n_fields+2+k), its name after them */
+	int base = (int)form->n_fields + 2;
+	for (size_t k = 0; k < form->n_choice_cols; k++)
+		if (ch->extra && ch->extra[k] && *ch->extra[k])
+			sqlite3_bind_text(f->filter, base + (int)k, ch->extra[k], -1, SQLITE_STATIC);
+	sqlite3_bind_text(f->filter, base + (int)form->n_choice_cols, ch->name, -1, SQLITE_STATIC);
+	bool shown = false;
+	if (sqlite3_step(f->filter) == SQLITE_ROW)
+		shown = sqlite3_column_type(f->filter, 0) != SQLITE_NULL && sqlite3_column_double(f->filter, 0) != 0.0;
+	sqlite3_reset(f->filter);
+	sqlite3_clear_bindings(f->filter);
+	return shown;
+}
+
+long gn_form_repeat_count(gn_form *form, size_t i, gn_form_values vals)
+{
+	const gn_field *f = &form->fields[i];
+	if (!f->repeat_count)
+		return -1;
+	bind_values(form, f->repeat_count, vals);
+	long n = -1;
+	if (sqlite3_step(f->repeat_count) == SQLITE_ROW && sqlite3_column_type(f->repeat_count, 0) != SQLITE_NULL) {
+		double x = sqlite3_column_double(f->repeat_count, 0);
+		n = x < 0 ? 0 : x > 1000 ? 1000 : (long)x;
+	}
+	sqlite3_reset(f->repeat_count);
+	return n;
+}
+
+char *gn_form_fill(const gn_form *form, const char *text, gn_form_values vals)
+{
+	gn_strbuf out = { 0 };
+	const char *p = text ? text : "";
+	while (*p) {
+		const char *open = strstr(p, "${"), *close = open ? strchr(open, '}') : NULL;
+		if (!open || !close) {
+			gn_sb_add(&out, p);
+			break;
+		}
+		gn_sb_addn(&out, p, (size_t)(open - p));
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(close - open - 2), open + 2);
+		int k = gn_form_find(form, name);
+		const char *v = k >= 0 && vals ? vals[k] : NULL;
+		if (k >= 0 && v && *v && form->fields[k].type == GN_FT_SELECT_ONE && form->fields[k].list) {
+			const gn_choice *c = gn_choice_find(form->fields[k].list, v);
+			if (c && *gn_choice_label(c))
+				v = gn_choice_label(c);
+		}
+		if (k < 0)
+			gn_sb_addn(&out, open, (size_t)(close - open + 1)); /* not a question: as written */
+		else
+			gn_sb_add(&out, v ? v : "");
+		p = close + 1;
+	}
+	bool failed = out.failed;
+	char *filled = gn_sb_take(&out);
+	return filled || failed ? filled : strdup("");
+}
+
 /* ---- over stored rows ---------------------------------------------------- */
 
 gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *field, gn_strbuf *out, gn_err *err)

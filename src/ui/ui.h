@@ -63,14 +63,16 @@ enum {
 	UV_EXCHANGE = 1 << 12, /* CSV export and import */
 	UV_CONFLICTS = 1 << 13, /* merge conflicts, for a ward officer */
 	UV_STALE = 1 << 14,   /* a save met a household changed elsewhere: the differences */
+	UV_ROSTER = 1 << 15,  /* the entries of a repeat that is not the person roster */
+	UV_ENTRY = 1 << 16,   /* one entry of such a repeat */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
 	UV_ACCOUNTS = UV_USERS | UV_AUDIT,
-	UV_FORMS = UV_HOUSEHOLD | UV_PERSON,
+	UV_FORMS = UV_HOUSEHOLD | UV_PERSON | UV_ENTRY,
 	UV_LISTS = UV_HOME | UV_TDP,
 	UV_COVS = UV_COV | UV_DASH | UV_MISSING,
-	UV_ALL = 0xffff,
+	UV_ALL = 0x1ffff,
 };
 
 typedef struct ui_action_def {
@@ -282,13 +284,19 @@ void ui_form_free(ui_form *f);
  * focused. */
 void ui_form_draw(ui_form *f, int y0, int y1, bool focused);
 
-enum { UF_STAY = 0, UF_PAST_END, UF_BEFORE_START };
+enum { UF_STAY = 0, UF_PAST_END, UF_BEFORE_START, UF_OPEN_REPEAT /* Enter on a repeat line: its roster */ };
 /* Handles a key; *where says whether the cursor left the form. Returns true
  * when the key was used. */
 bool ui_form_key(ui_form *f, ui_action a, int key, int *where);
 /* Stores what is being typed into the model and checks the current field.
  * False (and the message shown) when the check fails. */
 bool ui_form_commit(ui_form *f);
+/* The first line drawn of a list of `rows` lines, so that line cur is drawn. */
+void ui_keep_in_view(size_t *top, size_t cur, int rows);
+/* After keys: is a draft due (a field was left, or `every` keys typed
+ * since *drafted_edits)? Then what is typed in the field under the cursor
+ * is stored and *drafted_edits moved; the owner writes the draft. */
+bool ui_form_draft_due(ui_form *f, unsigned *drafted_edits, unsigned every);
 /* Puts the cursor on a field by name with a message (a failed save). */
 void ui_form_show_error(ui_form *f, const gn_err *err);
 /* Moves to the first / last relevant field. */
@@ -323,6 +331,12 @@ ui_view *ui_users_new(ui_app *app);
 ui_view *ui_audit_new(ui_app *app);
 /* Shows a failed check in the person view (the cursor goes to the field). */
 void ui_person_show_error(ui_view *person, const gn_err *err);
+/* The repeats that are not the person roster (ui_roster.c): opens the
+ * roster of the repeat line under the form's cursor; and checks every
+ * entry of a model's repeats (where: the entry that failed, "Woman 2 ›
+ * Child 1"). */
+void ui_roster_open(ui_app *app, ui_view *household, ui_form *f);
+bool ui_roster_check(ui_app *app, ui_view *household, uf_model *m, gn_err *err, char *where, size_t size);
 /* Puts the household view's cursor on roster line i. */
 void ui_household_roster_at(ui_view *household, size_t i);
 

@@ -176,6 +176,11 @@ bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 {
 	*where = UF_STAY;
 	const uf_field *fd = f->model->field(f->model, f->cur);
+	/* Enter on a repeat opens its entries; Tab and Down go past it */
+	if (fd->kind == UF_REPEAT && a == UA_NEXT_FIELD && (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER))) {
+		*where = UF_OPEN_REPEAT;
+		return true;
+	}
 	if (a == UA_NEXT_FIELD) {
 		if (!ui_form_commit(f))
 			return true;
@@ -224,6 +229,28 @@ bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 	return false;
 }
 
+void ui_keep_in_view(size_t *top, size_t cur, int rows)
+{
+	if (cur < *top)
+		*top = cur;
+	if (rows > 0 && cur >= *top + (size_t)rows)
+		*top = cur - (size_t)rows + 1;
+}
+
+bool ui_form_draft_due(ui_form *f, unsigned *drafted_edits, unsigned every)
+{
+	if (!f->stored && f->edits < *drafted_edits + every)
+		return false;
+	/* what is typed in the field under the cursor goes in too */
+	if (f->loaded && f->eb.changed) {
+		gn_err err = { 0 };
+		f->model->set(f->model, f->cur, f->eb.text, &err);
+	}
+	f->stored = false;
+	*drafted_edits = f->edits;
+	return true;
+}
+
 void ui_form_show_error(ui_form *f, const gn_err *err)
 {
 	size_t i = f->model->find(f->model, err->field);
@@ -255,7 +282,7 @@ void ui_form_progress(ui_form *f, size_t *answered, size_t *total)
 	size_t n = f->model->n_fields(f->model);
 	*answered = *total = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!focusable(f, i))
+		if (!focusable(f, i) || f->model->field(f->model, i)->kind == UF_REPEAT)
 			continue;
 		(*total)++;
 		const char *v = (i == f->cur && f->loaded) ? f->eb.text : f->model->get(f->model, i);

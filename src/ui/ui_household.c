@@ -33,6 +33,14 @@ typedef struct household_view {
 } household_view;
 
 static household_view *hv_of(ui_view *v) { return (household_view *)v; }
+
+/* The form has gonha's person roster (the census members), listed below
+ * the household's questions; a form without one is the form alone, its
+ * repeats lines of it (ui_roster.c). */
+static bool has_people(household_view *h)
+{
+	return h->v.app->census && ui_form_person_repeat(h->v.app->census->form) >= 0;
+}
 static bool met_changed_elsewhere(household_view *h, bool next);
 
 gn_household *ui_household_record(ui_view *v) { return &hv_of(v)->hh; }
@@ -52,16 +60,8 @@ void ui_household_touched(ui_view *v)
 /* After keys in the form: a draft on every field left, and every few keys. */
 static void maybe_draft(household_view *h, ui_form *f, unsigned every)
 {
-	if (f->stored || f->edits >= h->drafted_edits + every) {
-		/* what is typed in the field under the cursor goes in too */
-		if (f->loaded && f->eb.changed) {
-			gn_err err = { 0 };
-			f->model->set(f->model, f->cur, f->eb.text, &err);
-		}
-		f->stored = false;
-		h->drafted_edits = f->edits;
+	if (ui_form_draft_due(f, &h->drafted_edits, every))
 		ui_household_touched(&h->v);
-	}
 }
 
 /* The main loop's: a draft now (quitting, signing out, the idle lock), or
@@ -158,7 +158,14 @@ static void household_draw(ui_view *v)
 	snprintf(left, sizeof left, "%s %s %s %s", h->hh.id[0] ? _("Household") : _("New household"),
 	         h->hh.house_no ? h->hh.house_no : "", h->hh.alley ? h->hh.alley : "", h->dirty ? _("(not saved)") : "");
 	snprintf(right, sizeof right, _("filled %zu/%zu · %zu people"), answered, total, h->hh.n_members);
+	if (!has_people(h))
+		snprintf(right, sizeof right, _("filled %zu/%zu"), answered, total);
 	ui_title(v->app, left, right);
+	if (!has_people(h)) {
+		h->on_roster = false;
+		ui_form_draw(&h->form, 1, LINES - 2, true);
+		return;
+	}
 
 	int form_h = (LINES - 4) / 2;
 	int roster_y = 1 + form_h;
@@ -175,10 +182,7 @@ static void household_draw(ui_view *v)
 	attroff(A_BOLD);
 	int rows = LINES - 2 - roster_y - 1;
 	size_t lines = h->hh.n_members + 1;
-	if (h->member < h->roster_top)
-		h->roster_top = h->member;
-	if (rows > 0 && h->member >= h->roster_top + (size_t)rows)
-		h->roster_top = h->member - (size_t)rows + 1;
+	ui_keep_in_view(&h->roster_top, h->member, rows);
 	for (int r = 0; r < rows && h->roster_top + (size_t)r < lines; r++) {
 		size_t i = h->roster_top + (size_t)r;
 		int y = roster_y + 1 + r;
@@ -374,6 +378,12 @@ bool ui_household_save(ui_view *v, bool next)
 		ui_status(app, true, "%s", _("Not saved: correct the field shown."));
 		return false;
 	}
+	/* every entry of the form's other repeats */
+	char where[512] = "";
+	if (!ui_roster_check(app, v, h->model, &err, where, sizeof where)) {
+		ui_status(app, true, _("Not saved: %s: %s"), where, err.msg);
+		return false;
+	}
 	for (size_t i = 0; i < h->hh.n_members; i++) {
 		uf_model *pm = ui_person_model_new(app, &h->hh, i);
 		if (pm)
@@ -447,6 +457,10 @@ static bool household_key(ui_view *v, ui_action a, int key)
 		ui_household_save(v, true);
 		return true;
 	case UA_ADD_MEMBER:
+		if (!has_people(h)) {
+			ui_status(app, true, "%s", _("This form has no list of people: Enter on a list's line opens it."));
+			return true;
+		}
 		if (!h->on_roster && !ui_form_commit(&h->form))
 			return true;
 		maybe_draft(h, &h->form, DRAFT_EVERY);
@@ -484,7 +498,12 @@ static bool household_key(ui_view *v, ui_action a, int key)
 			if (h->form.stored || h->form.edits)
 				h->dirty = true;
 			maybe_draft(h, &h->form, DRAFT_EVERY);
-			if (where == UF_PAST_END) {
+			if (where == UF_OPEN_REPEAT) {
+				maybe_draft(h, &h->form, 0);
+				ui_roster_open(app, v, &h->form);
+			} else if (where == UF_PAST_END && !has_people(h)) {
+				ui_status(app, false, "%s", _("The last question: Ctrl-S saves the household."));
+			} else if (where == UF_PAST_END) {
 				h->on_roster = true;
 				h->member = 0;
 			}

@@ -183,6 +183,19 @@ const char *gn_field_required_message(const gn_field *f);
 /* A calculate field's value now (malloc'd text, NULL when empty). */
 char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals);
 
+/* Does choice c of select field i pass its choice_filter with these
+ * values? (true without a filter; false when the filter is empty or
+ * cannot be evaluated, as ODK shows no such choice) */
+bool gn_form_choice_shown(gn_form *form, size_t i, size_t c, gn_form_values vals);
+
+/* A begin_repeat's repeat_count now: the number of entries (>= 0), or -1
+ * when it has none or it is empty. */
+long gn_form_repeat_count(gn_form *form, size_t i, gn_form_values vals);
+
+/* A label or hint with each ${name} replaced by that question's value
+ * now (a choice by its label; "" when empty): malloc'd, NULL on no memory. */
+char *gn_form_fill(const gn_form *form, const char *text, gn_form_values vals);
+
 /* ---- translation --------------------------------------------------------- */
 
 /* How `${name}` becomes SQL in column mode: append SQL for the field to
