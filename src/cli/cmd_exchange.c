@@ -105,12 +105,13 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 	size_t out_len = out_path ? strlen(out_path) : 0;
 	if (format ? strcmp(format, "xlsx") == 0 : out_len > 5 && strcasecmp(out_path + out_len - 5, ".xlsx") == 0)
 		opt.format = GN_EXF_XLSX;
-	if (!what || (strcmp(what, "persons") && strcmp(what, "households") && strcmp(what, "coverage")))
-		return gn_cli_usage(_("--what takes persons, households or coverage"));
+	if (!what || !*what)
+		return gn_cli_usage(_("--what takes persons, households, coverage or the name of one of the form's repeats"));
 	if (!out_path)
 		return gn_cli_usage(_("--out FILE is needed: where to write the CSV"));
 	opt.what = strcmp(what, "persons") == 0 ? GN_EX_PERSONS : strcmp(what, "households") == 0 ? GN_EX_HOUSEHOLDS
-	                                                                                          : GN_EX_COVERAGE;
+	           : strcmp(what, "coverage") == 0 ? GN_EX_COVERAGE : GN_EX_REPEAT;
+	opt.repeat = what; /* a repeat of the form: its table (export_repeat) */
 	if (isatty(STDERR_FILENO))
 		opt.progress = progress;
 

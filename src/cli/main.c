@@ -16,7 +16,7 @@ static const gn_command commands[] = {
 	  N_("a deterministic synthetic ward to try gonha (users admin, tdp01...; password demo)") },
 	{ "report", gn_cmd_report, "report --db FILE [--year YYYY] [--as-of DATE] [--format text|csv|xlsx] [--out FILE] [--tdp CODE] [--missing INDICATOR]",
 	  N_("the quarterly report: door-to-door progress and each indicator per TDP and for the ward, against the year's targets; with --missing, the people not yet counted in that indicator, in walking order") },
-	{ "export", gn_cmd_export, "export --db FILE --what persons|households|coverage --out FILE [--format csv|xlsx] [--tdp CODE] [--plain] [--with-ids] [--labels] [--sheet-rows N] [--seal]",
+	{ "export", gn_cmd_export, "export --db FILE --what persons|households|coverage|REPEAT --out FILE [--format csv|xlsx] [--tdp CODE] [--plain] [--with-ids] [--labels] [--sheet-rows N] [--seal]",
 	  N_("CSV for Excel (UTF-8 with BOM, CRLF) or, with --format xlsx or a FILE.xlsx, a workbook whose IDs, CCCD and phone numbers stay text; --plain without BOM and with LF; CCCD masked unless a ward officer asks --with-ids") },
 	{ "import", gn_cmd_import, "import FILE --db FILE [--dry-run]",
 	  N_("merge a gonha export (CSV or XLSX) from another PC by record id, or add a TDP's household list; all or nothing") },

@@ -2,6 +2,7 @@
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,25 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_free(path);
 	return rc;
+}
+
+bool gn_answers_is_number(const char *s)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return *p == '\0' && strlen(s) < 20;
 }
 
 char *gn_answers_get(sqlite3 *db, const char *answers, const char *key)

@@ -657,6 +657,14 @@ int gn_form_find(const gn_form *form, const char *name)
 	return -1;
 }
 
+int gn_form_repeat_of(const gn_form *form, size_t k)
+{
+	int p = form->fields[k].parent;
+	while (p >= 0 && form->fields[p].type != GN_FT_BEGIN_REPEAT)
+		p = form->fields[p].parent;
+	return p;
+}
+
 const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name)
 {
 	for (size_t i = 0; list && i < list->n; i++)

@@ -70,14 +70,7 @@ static bool is_core(const char *const *names, const char *name)
 
 static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
 
-/* The begin_repeat form field k is directly in, or -1. */
-static int repeat_of(const gn_form *form, size_t k)
-{
-	int p = form->fields[k].parent;
-	while (p >= 0 && form->fields[p].type != GN_FT_BEGIN_REPEAT)
-		p = form->fields[p].parent;
-	return p;
-}
+static int repeat_of(const gn_form *form, size_t k) { return gn_form_repeat_of(form, k); }
 
 /* The person roster: the form's first top-level repeat, when it holds
  * gonha's person questions (the census form); every other repeat is kept
@@ -171,25 +164,6 @@ static bool whole_number(const char *s, long long *out)
 	return true;
 }
 
-/* A number as JSON writes it: -12, 12.5 (no hex, exponents, inf). */
-static bool json_number(const char *s)
-{
-	const char *p = s;
-	if (*p == '-')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return false;
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return false;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	return *p == '\0' && strlen(s) < 20;
-}
 
 /* Writes a value into the record: its column, or its key in answers. */
 static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err *err)
@@ -232,7 +206,7 @@ static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err 
 	gn_answer_type type = GN_ANSWER_TEXT;
 	if (!*v)
 		type = GN_ANSWER_NONE;
-	else if ((fd->type == GN_FT_INTEGER || fd->type == GN_FT_DECIMAL) && json_number(v))
+	else if ((fd->type == GN_FT_INTEGER || fd->type == GN_FT_DECIMAL) && gn_answers_is_number(v))
 		type = GN_ANSWER_NUMBER;
 	/* what does not parse is kept as typed (text): the check says why */
 	return gn_answers_set(c->form->db, answers, n, v, type, err);

@@ -22,6 +22,11 @@ typedef enum gn_answer_type {
 gn_status gn_answers_set(sqlite3 *db, char **answers, const char *key, const char *value,
                          gn_answer_type type, gn_err *err);
 
+/* A number as JSON writes it and an answer is stored as a number: -12,
+ * 12.5 (no hex, exponents, inf; under 20 characters). Anything else is
+ * kept as typed, as text. */
+bool gn_answers_is_number(const char *s);
+
 /* The value of key as text (numbers as written), or NULL when absent or
  * null. Malloc'd. */
 char *gn_answers_get(sqlite3 *db, const char *answers, const char *key);

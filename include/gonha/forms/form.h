@@ -146,6 +146,8 @@ const char *gn_forms_dir(char *buf, size_t size);
 gn_status gn_form_register_sqlite(sqlite3 *db, gn_err *err);
 
 int gn_form_find(const gn_form *form, const char *name);
+/* The begin_repeat field k is directly in (through its groups), or -1. */
+int gn_form_repeat_of(const gn_form *form, size_t k);
 const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name);
 const char *gn_field_label(const gn_field *f);  /* in the UI language, falling back */
 const char *gn_field_hint(const gn_field *f);
