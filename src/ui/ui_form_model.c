@@ -364,6 +364,16 @@ static gn_status fm_set(uf_model *m, size_t i, const char *value, gn_err *err)
 		st = put(c, i, clean, err);
 	}
 	free(clean);
+	/* as ODK does: a choice that a choice_filter no longer lets through (the
+	 * district of another province) is cleared */
+	for (size_t j = 0; st == GN_OK && j < c->n; j++) {
+		size_t k = c->f[j].fi;
+		const gn_field *other = &c->form->fields[k];
+		const gn_choice *ch = other->filter && other->type == GN_FT_SELECT_ONE && c->vals[k] && *c->vals[k]
+		                          ? gn_choice_find(other->list, c->vals[k]) : NULL;
+		if (j != i && ch && !gn_form_choice_shown(c->form, k, (size_t)(ch - other->list->items), values(c)))
+			st = put(c, j, "", err);
+	}
 	return st;
 }
 

@@ -438,8 +438,11 @@ bool ui_household_save(ui_view *v, bool next)
 	set_carry(&c->street, h->hh.street);
 	set_carry(&c->visit_date, h->hh.visit_date);
 	set_carry(&c->visited_by, h->hh.visited_by);
-	ui_status(app, false, _("Saved: household %s %s, %zu people."), h->hh.house_no ? h->hh.house_no : "",
-	          h->hh.alley ? h->hh.alley : "", h->hh.n_members);
+	if (has_people(h))
+		ui_status(app, false, _("Saved: household %s %s, %zu people."), h->hh.house_no ? h->hh.house_no : "",
+		          h->hh.alley ? h->hh.alley : "", h->hh.n_members);
+	else
+		ui_status(app, false, "%s", _("Saved: the household with its lists."));
 	if (next)
 		go_next(h);
 	return true;
