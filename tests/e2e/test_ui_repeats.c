@@ -47,18 +47,23 @@ static int run(const char *args)
 	return gn_e2e_run_env(env, args);
 }
 
-/* Some line of the screen shows label and then value. */
-static bool line_shows(gn_term *t, const char *label, const char *value)
+#define line_shows gn_ui_line_shows
+
+/* A fresh ward of one TDP and no household, gonha on it with the form,
+ * user signed in, a new household opened; NULL when any step failed. */
+static gn_term *new_household(const char *user)
 {
-	gn_term_wait_quiet(t, 150, GN_TERM_WAIT_MS);
-	char *screen = gn_term_screen(t);
-	bool found = false;
-	for (char *line = screen ? strtok(screen, "\n") : NULL; line && !found; line = strtok(NULL, "\n")) {
-		char *l = strstr(line, label);
-		found = l && strstr(l + strlen(label), value);
+	gn_ui_demo("ward.db", 1, 0);
+	gn_term *t = gn_ui_start(24, 80, NULL, form_env);
+	if (!t)
+		return NULL;
+	if (gn_ui_sign_in(t, user, "demo", "Tổ dân phố 1") != 0 || gn_term_key(t, "Enter") != 0 ||
+	    gn_term_wait_for(t, "0 hộ", GN_TERM_WAIT_MS) != 0 || gn_term_type(t, "a") != 0 ||
+	    gn_term_wait_for(t, "Hộ mới", GN_TERM_WAIT_MS) != 0) {
+		gn_term_free(t);
+		return NULL;
 	}
-	free(screen);
-	return found;
+	return t;
 }
 
 /* Exports what[] from ward.db, imports them into a fresh ward (the
@@ -97,14 +102,8 @@ static void ona_household_heads_down(void)
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/real-forms/ona-household", shared());
 	REQUIRE(use_form(dir));
-	gn_ui_demo("ward.db", 1, 0);
-	gn_term *t = gn_ui_start(24, 80, NULL, form_env);
+	gn_term *t = new_household("admin");
 	REQUIRE(t);
-	REQUIRE(gn_ui_sign_in(t, "admin", "demo", "Tổ dân phố 1") == 0);
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "0 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
 	CHECK(line_shows(t, "Man", "0 mục"));
 	CHECK(!gn_term_contains(t, "Thêm người (")); /* no person roster: the form alone */
 	gn_term_type(t, "3");
@@ -189,14 +188,8 @@ static void ona_household_heads_down(void)
 static void cascade_heads_down(void)
 {
 	REQUIRE(use_form("tests/forms/cascade"));
-	gn_ui_demo("ward.db", 1, 0);
-	gn_term *t = gn_ui_start(24, 80, NULL, form_env);
+	gn_term *t = new_household("tdp01");
 	REQUIRE(t);
-	REQUIRE(gn_ui_sign_in(t, "tdp01", "demo", "Tổ dân phố 1") == 0);
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "0 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Tên chủ hộ");
 	gn_term_type(t, "Nguyễn Văn Một");
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "1 Hà Nội  2 Thái Nguyên");
