@@ -1,6 +1,7 @@
 #include "gonha/domain/answers.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -178,4 +179,37 @@ gn_status gn_repeat_remove(sqlite3 *db, char **answers, const char *repeat_path,
 		return GN_OK;
 	gn_status st = renumber(db, answers, repeat_path, index, index, index, -1, err);
 	return st == GN_OK ? put_count(db, answers, repeat_path, n - 1, err) : st;
+}
+
+static void collect(sqlite3 *db, const char *answers, const char *prefix, const char *const *repeats, size_t n,
+                    const char *name, gn_strbuf *out)
+{
+	char path[512], entry[512], key[600];
+	if (!gn_repeat_key(path, sizeof path, prefix, repeats[0]))
+		return;
+	size_t count = gn_repeat_count(db, answers, path);
+	for (size_t i = 1; i <= count; i++) {
+		if (!gn_repeat_entry(entry, sizeof entry, path, i))
+			continue;
+		if (n > 1) {
+			collect(db, answers, entry, repeats + 1, n - 1, name, out);
+			continue;
+		}
+		char *v = name && gn_repeat_key(key, sizeof key, entry, name) ? gn_answers_get(db, answers, key) : NULL;
+		gn_sb_add(out, out->len > 1 ? "," : "");
+		gn_sb_json_str(out, v ? v : "");
+		free(v);
+	}
+}
+
+gn_status gn_repeat_values(sqlite3 *db, const char *answers, const char *prefix, const char *const *repeats, size_t n,
+                           const char *name, char **json)
+{
+	gn_strbuf out = { 0 };
+	gn_sb_add(&out, "[");
+	if (n)
+		collect(db, answers, prefix, repeats, n, name, &out);
+	gn_sb_add(&out, "]");
+	*json = gn_sb_take(&out);
+	return *json ? GN_OK : GN_ERR_NOMEM;
 }

@@ -684,6 +684,21 @@ const char *gn_field_label(const gn_field *f) { return pick(f->label_vi, f->labe
 const char *gn_field_hint(const gn_field *f) { return pick(f->hint_vi, f->hint_en); }
 const char *gn_choice_label(const gn_choice *c) { return pick(c->label_vi, c->label_en); }
 
+bool gn_field_appearance(const gn_field *f, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = f->appearance ? f->appearance : ""; *p;) {
+		p += strspn(p, " ");
+		size_t len = strcspn(p, " ");
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		if (len > n && strncmp(p, word, n) == 0 && p[n] == '(')
+			return true;
+		p += len;
+	}
+	return false;
+}
+
 bool gn_field_is_question(const gn_field *f)
 {
 	return f->type != GN_FT_NOTE && f->type != GN_FT_BEGIN_GROUP && f->type != GN_FT_END_GROUP &&
@@ -949,7 +964,7 @@ void gn_form_free(gn_form *form)
 		char *strings[] = { f->name, f->label_vi, f->label_en, f->hint_vi, f->hint_en, f->required_src,
 		                    f->required_msg_vi, f->required_msg_en, f->constraint_src, f->constraint_msg_vi,
 		                    f->constraint_msg_en, f->relevant_src, f->calculation_src, f->default_value,
-		                    f->choice_filter_src, f->repeat_count_src };
+		                    f->choice_filter_src, f->repeat_count_src, f->appearance };
 		for (size_t k = 0; k < sizeof strings / sizeof *strings; k++)
 			free(strings[k]);
 		sqlite3_finalize(f->relevant);
@@ -1240,7 +1255,7 @@ long gn_form_repeat_count(gn_form *form, size_t i, gn_form_values vals)
 	return n;
 }
 
-char *gn_form_fill(const gn_form *form, const char *text, gn_form_values vals)
+char *gn_form_fill(gn_form *form, const char *text, gn_form_values vals)
 {
 	gn_strbuf out = { 0 };
 	const char *p = text ? text : "";
@@ -1255,6 +1270,10 @@ char *gn_form_fill(const gn_form *form, const char *text, gn_form_values vals)
 		snprintf(name, sizeof name, "%.*s", (int)(close - open - 2), open + 2);
 		int k = gn_form_find(form, name);
 		const char *v = k >= 0 && vals ? vals[k] : NULL;
+		char *calculated = k >= 0 && form->fields[k].type == GN_FT_CALCULATE ? gn_form_calculate(form, (size_t)k, vals)
+		                                                                      : NULL;
+		if (calculated)
+			v = calculated;
 		if (k >= 0 && v && *v && form->fields[k].type == GN_FT_SELECT_ONE && form->fields[k].list) {
 			const gn_choice *c = gn_choice_find(form->fields[k].list, v);
 			if (c && *gn_choice_label(c))
@@ -1264,6 +1283,7 @@ char *gn_form_fill(const gn_form *form, const char *text, gn_form_values vals)
 			gn_sb_addn(&out, open, (size_t)(close - open + 1)); /* not a question: as written */
 		else
 			gn_sb_add(&out, v ? v : "");
+		free(calculated);
 		p = close + 1;
 	}
 	bool failed = out.failed;

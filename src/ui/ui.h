@@ -270,6 +270,7 @@ typedef struct ui_form {
 	size_t cur;          /* the field under the cursor */
 	size_t top;          /* first field shown */
 	gn_editbuf eb;       /* the current field's text while it is edited */
+	gn_editbuf search;   /* letters typed on a select whose choices are searched */
 	bool loaded;         /* eb holds field cur */
 	char msg[GN_ERR_MSG_MAX]; /* the form's message for field msg_field */
 	size_t msg_field;

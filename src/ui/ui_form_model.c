@@ -44,6 +44,10 @@ typedef struct form_model {
 	char *prefix[FM_DEPTH]; /* the entry path at each depth ("woman[2]", "woman[2]/child[1]") */
 	size_t depth;
 	unsigned gen;         /* moves with every value stored */
+	int position;         /* position(..): this entry's index (from 1), 0 for the household */
+	bool *agg;            /* per form field: vals holds the JSON array of the entries below */
+	size_t n_agg;
+	char *seen;           /* the answers the arrays were made from (owned) */
 	fm_field *f;
 	size_t n;
 	char **vals;          /* per form field, as stored (ISO dates); owned */
@@ -92,22 +96,35 @@ static bool in_person_roster(const form_model *c, size_t k)
 	return false;
 }
 
-/* The answers key of form field k as seen from this model's entry ("" when
- * it is in no repeat of this entry's chain: another repeat's question). */
+/* The repeats form field k is in, outermost first, when they start with
+ * this entry's (k is in this entry, around it or below it); false for
+ * another repeat's question. */
+static bool generic_chain(const form_model *c, size_t k, int chain[FM_DEPTH], size_t *n)
+{
+	int inner[FM_DEPTH];
+	size_t m = 0;
+	for (int r = repeat_of(c->form, k); r >= 0; r = repeat_of(c->form, (size_t)r)) {
+		if (m == FM_DEPTH)
+			return false;
+		inner[m++] = r;
+	}
+	for (size_t d = 0; d < m; d++)
+		chain[d] = inner[m - 1 - d];
+	for (size_t d = 0; d < m && d < c->depth; d++)
+		if (chain[d] != c->chain[d])
+			return false;
+	*n = m;
+	return true;
+}
+
+/* The answers key of form field k as seen from this model's entry (false
+ * when it is not in this entry or one around it). */
 static bool generic_key(const form_model *c, size_t k, char *buf, size_t size)
 {
 	int chain[FM_DEPTH];
-	size_t n = 0;
-	for (int r = repeat_of(c->form, k); r >= 0; r = repeat_of(c->form, (size_t)r)) {
-		if (n == FM_DEPTH)
-			return false;
-		chain[n++] = r;
-	}
-	if (n > c->depth)
+	size_t n;
+	if (!generic_chain(c, k, chain, &n) || n > c->depth)
 		return false;
-	for (size_t d = 0; d < n; d++)
-		if (chain[n - 1 - d] != c->chain[d])
-			return false;
 	return gn_repeat_key(buf, size, n ? c->prefix[n - 1] : "", c->form->fields[k].name);
 }
 
@@ -216,7 +233,54 @@ static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err 
 
 static size_t fm_n(uf_model *m) { return self(m)->n; }
 
-static gn_form_values values(form_model *c) { return (gn_form_values)c->eval; }
+static bool generic_chain(const form_model *c, size_t k, int chain[FM_DEPTH], size_t *n);
+static void load_aggregates(form_model *c);
+
+/* What expressions see now; the entries' arrays made again when the
+ * answers changed (an entry added in a roster). */
+static gn_form_values values(form_model *c)
+{
+	c->form->position = c->position;
+	if (c->n_agg && (!c->seen || strcmp(c->seen, c->hh->answers ? c->hh->answers : "") != 0))
+		load_aggregates(c);
+	return (gn_form_values)c->eval;
+}
+
+/* Questions (and repeats) in repeats below this entry: each bound as the
+ * JSON array of its entries' values (gn_repeat_values), for count(),
+ * sum(), indexed-repeat()...; a repeat's own reference is its entries. */
+static void load_aggregates(form_model *c)
+{
+	free(c->seen);
+	c->seen = strdup(c->hh->answers ? c->hh->answers : "");
+	c->n_agg = 0;
+	for (size_t k = 0; k < c->form->n_fields; k++) {
+		const gn_field *fd = &c->form->fields[k];
+		int chain[FM_DEPTH];
+		size_t n;
+		bool repeat = fd->type == GN_FT_BEGIN_REPEAT;
+		if ((!repeat && (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE)) || in_person_roster(c, k) ||
+		    (int)k == ui_form_person_repeat(c->form) || !generic_chain(c, k, chain, &n))
+			continue;
+		if (repeat && n < FM_DEPTH)
+			chain[n++] = (int)k;
+		if (n <= c->depth)
+			continue;
+		const char *names[FM_DEPTH];
+		for (size_t d = c->depth; d < n; d++)
+			names[d - c->depth] = c->form->fields[chain[d]].name;
+		char *json = NULL;
+		if (gn_repeat_values(c->form->db, c->hh->answers, c->depth ? c->prefix[c->depth - 1] : "", names,
+		                     n - c->depth, repeat ? NULL : fd->name, &json) != GN_OK)
+			continue;
+		free(c->vals[k]);
+		c->vals[k] = json;
+		c->eval[k] = json;
+		c->agg[k] = true;
+		c->n_agg++;
+	}
+	c->gen++;
+}
 
 /* A label or hint with ${...}: filled in from the values now. */
 static void refill(form_model *c, char **place, const char *src, const char **out)
@@ -275,6 +339,10 @@ static bool number_ok(const gn_field *fd, const char *v)
 
 static void set_eval(form_model *c, size_t k)
 {
+	if (c->agg && c->agg[k]) {
+		c->eval[k] = c->vals[k];
+		return;
+	}
 	const char *v = c->vals[k];
 	c->eval[k] = number_ok(&c->form->fields[k], v) ? v : NULL;
 }
@@ -476,6 +544,8 @@ static void fm_free(uf_model *m)
 			free(c->vals[i]);
 	free(c->vals);
 	free(c->eval);
+	free(c->agg);
+	free(c->seen);
 	free(c);
 }
 
@@ -614,9 +684,16 @@ static uf_model *model_new(gn_form *form, const char *login, gn_household *hh, b
 	}
 	c->vals = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->vals);
 	c->eval = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->eval);
+	c->agg = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->agg);
 	c->f = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->f);
-	if (!c->vals || !c->eval || !c->f)
+	if (!c->vals || !c->eval || !c->agg || !c->f)
 		goto fail;
+	if (person)
+		c->position = (int)member + 1;
+	else if (c->depth) {
+		const char *open = strrchr(c->prefix[c->depth - 1], '[');
+		c->position = open ? atoi(open + 1) : 0;
+	}
 	/* the values expressions see: the household's, this member's or the
 	 * entries' of this entry's chain */
 	for (size_t k = 0; k < form->n_fields; k++) {
@@ -637,6 +714,7 @@ static uf_model *model_new(gn_form *form, const char *login, gn_household *hh, b
 		}
 		set_eval(c, k);
 	}
+	load_aggregates(c);
 	for (size_t k = 0; k < form->n_fields; k++) {
 		const gn_field *fd = &form->fields[k];
 		if (!on_level(c, k))
@@ -646,7 +724,7 @@ static uf_model *model_new(gn_form *form, const char *login, gn_household *hh, b
 		const char *hint = gn_field_hint(fd);
 		if (!hint || !*hint)
 			hint = fd->type == GN_FT_BEGIN_REPEAT ? _("Enter opens its list of entries") : NULL;
-		f->uf = (uf_field){ fd->name, gn_field_label(fd), hint, kind_of(fd->type), NULL, 0 };
+		f->uf = (uf_field){ .name = fd->name, .label = gn_field_label(fd), .hint = hint, .kind = kind_of(fd->type) };
 		if (!*f->uf.label)
 			f->uf.label = fd->name;
 		if (fd->list && (fd->type == GN_FT_SELECT_ONE || fd->type == GN_FT_SELECT_MULTIPLE)) {
@@ -657,6 +735,9 @@ static uf_model *model_new(gn_form *form, const char *login, gn_household *hh, b
 				f->choices[j] = (uf_choice){ fd->list->items[j].name, gn_choice_label(&fd->list->items[j]) };
 			f->uf.choices = f->choices;
 			f->uf.n_choices = fd->list->n;
+			f->uf.search = fd->list->n > 9 || gn_field_appearance(fd, "search") ||
+			               gn_field_appearance(fd, "autocomplete");
+			f->uf.minimal = gn_field_appearance(fd, "minimal");
 		}
 		if (gn_field_is_question(fd) && fd->type != GN_FT_CALCULATE && fd->type != GN_FT_MEDIA) {
 			f->shown = fd->type == GN_FT_DATE ? gn_date_to_dmy(c->vals[k]) : strdup(c->vals[k]);

@@ -41,6 +41,8 @@ typedef struct uf_field {
 	uf_kind kind;
 	const uf_choice *choices;
 	size_t n_choices;
+	bool search;         /* choices found by typing (appearance search, autocomplete, or a long list) */
+	bool minimal;        /* appearance minimal: the choices on one line */
 } uf_field;
 
 /* What the form screen needs from a form and the record it edits. The

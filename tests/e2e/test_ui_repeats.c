@@ -1,7 +1,8 @@
 /* Any XLSForm entered heads-down on a real terminal (GONHA_FORM picks the
  * form): ../shared/real-forms/ona-household (two repeats, one nested in
  * the other, the same question name in all three) and gonha's own
- * tests/forms/cascade (province -> district by choice_filter, a repeat
+ * tests/forms/cascade (province -> district by choice_filter, found by
+ * typing (appearance search), a repeat
  * whose number of entries is an answer, metadata). Each household is
  * typed, saved, checked in the ward's file, exported (the households and
  * one table per repeat), imported into a fresh ward and exported again
@@ -205,7 +206,10 @@ static void cascade_heads_down(void)
 	gn_term_type(t, "1"); /* Hà Nội: Đại Từ is not one of its districts */
 	REQUIRE_WAIT(t, "1 Ba Đình  2 Cầu Giấy");
 	CHECK(!gn_term_contains(t, "Đại Từ"));
-	gn_term_type(t, "2");
+	gn_term_type(t, "cau"); /* appearance search: letters find the choices */
+	REQUIRE_WAIT(t, "Gõ chữ để tìm: cau");
+	CHECK(!gn_term_contains(t, "Ba Đình"));
+	gn_term_key(t, "Enter");
 	REQUIRE(line_shows(t, "Huyện của Hà Nội", "Cầu Giấy"));
 	gn_term_type(t, "9");
 	gn_term_key(t, "Enter");

@@ -257,6 +257,14 @@ static void cascade_choices_labels_metadata(void)
 	CHECK_OK(check(p, "photo", &err));
 	CHECK_STR(stored(&hh, "plot[2]/area", buf, sizeof buf), "12.5");
 	CHECK(strstr(hh.answers, "\"plot[2]/area\":12.5") != NULL); /* a number */
+	CHECK_EQ_INT(p->field(p, at(p, "where"))->kind, UF_TEXT);
+	/* the household sees the plots' answers as node-sets: sum(), count() */
+	gn_repeat_set_count(ctx.db, &hh.answers, "plot", 2, &err);
+	uf_model *p1 = ui_entry_model_new(form, "tdp01", &hh, gn_form_find(form, "plot"), "plot[1]");
+	REQUIRE(p1);
+	CHECK_OK(set(p1, "area", "100"));
+	CHECK_STR(h->field(h, at(h, "total"))->label, "Tổng diện tích 112.5 m² trên 2 mảnh");
+	ui_model_free(p1);
 	ui_model_free(p);
 	ui_model_free(h);
 	done(form, &hh);

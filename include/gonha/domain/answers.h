@@ -55,6 +55,14 @@ size_t gn_repeat_count(sqlite3 *db, const char *answers, const char *repeat_path
 /* Sets the number of entries; entries past n are removed with every key
  * under them. */
 gn_status gn_repeat_set_count(sqlite3 *db, char **answers, const char *repeat_path, size_t n, gn_err *err);
+/* The answers to question `name` in every entry of the repeats
+ * repeats[0..n) below prefix (repeats[0] directly under prefix, each next
+ * inside the one before), in entry order, as a JSON array of strings (an
+ * entry without an answer gives ""): what count(), sum(), min(), max()
+ * and indexed-repeat() read. name NULL: the entries of the innermost
+ * repeat themselves (each ""). Malloc'd into *json. */
+gn_status gn_repeat_values(sqlite3 *db, const char *answers, const char *prefix, const char *const *repeats, size_t n,
+                           const char *name, char **json);
 /* Removes entry `index` (from 1): its keys go, the later entries move one
  * down (their keys renumbered, nested ones too), the count drops by one. */
 gn_status gn_repeat_remove(sqlite3 *db, char **answers, const char *repeat_path, size_t index, gn_err *err);

@@ -61,6 +61,7 @@ typedef struct gn_field {
 	char *constraint_src, *constraint_msg_vi, *constraint_msg_en;
 	char *relevant_src, *calculation_src, *default_value, *choice_filter_src;
 	char *repeat_count_src;      /* begin_repeat: repeat_count */
+	char *appearance;            /* as written ("minimal", "search"...); gn_field_appearance tells one */
 	char xls_type[32];           /* the type as XLSForm names it ("select_one", "start", "image") */
 	const gn_choice_list *list;  /* for select_one / select_multiple */
 	bool list_from_file;         /* select_one_from_file, select_one_external: choices in a media file */
@@ -152,6 +153,11 @@ const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name);
 const char *gn_field_label(const gn_field *f);  /* in the UI language, falling back */
 const char *gn_field_hint(const gn_field *f);
 const char *gn_choice_label(const gn_choice *c);
+/* Does the field's appearance name word (one of its space-separated
+ * words, "search" also matching "search(...)")? The screen honours
+ * minimal, horizontal, field-list, search and autocomplete; form check
+ * names any other as a warning. */
+bool gn_field_appearance(const gn_field *f, const char *word);
 /* Fields that hold an answer (not groups, repeats, notes). */
 bool gn_field_is_question(const gn_field *f);
 
@@ -196,7 +202,7 @@ long gn_form_repeat_count(gn_form *form, size_t i, gn_form_values vals);
 
 /* A label or hint with each ${name} replaced by that question's value
  * now (a choice by its label; "" when empty): malloc'd, NULL on no memory. */
-char *gn_form_fill(const gn_form *form, const char *text, gn_form_values vals);
+char *gn_form_fill(gn_form *form, const char *text, gn_form_values vals);
 
 /* ---- translation --------------------------------------------------------- */
 
