@@ -22,6 +22,7 @@ typedef struct roster_view {
 	ui_view v;
 	ui_view *household;   /* borrowed: the household view at the bottom */
 	uf_repeat rep;        /* which repeat, its count key, its repeat_count */
+	char crumb[300];      /* where it is: "Woman 2 › Child" */
 	size_t cur;           /* the line under the cursor; count = the "add" line */
 	size_t top;
 } roster_view;
@@ -31,6 +32,7 @@ typedef struct entry_view {
 	ui_view *household;
 	ui_view *roster;      /* the roster below */
 	uf_repeat rep;
+	char crumb[300];      /* "Woman 2" */
 	size_t index;         /* from 1 */
 	char path[512];       /* "woman[2]" */
 	uf_model *model;      /* owned */
@@ -112,24 +114,33 @@ static void entry_draw(ui_view *v)
 	size_t answered, total;
 	ui_form_progress(&e->form, &answered, &total);
 	size_t n = gn_repeat_count(v->app->db, record(e->household)->answers, e->rep.path);
-	snprintf(left, sizeof left, _("%s · entry %zu of %zu"), e->rep.label, e->index, n);
+	snprintf(left, sizeof left, _("%s · entry %zu of %zu"), ((roster_view *)e->roster)->crumb, e->index, n);
 	snprintf(right, sizeof right, _("filled %zu/%zu"), answered, total);
 	ui_title(v->app, left, right);
 	ui_form_draw(&e->form, 2, LINES - 2, true);
 }
 
-static ui_view *roster_new(ui_app *app, ui_view *household, const uf_repeat *rep);
+static ui_view *roster_new(ui_app *app, ui_view *household, const uf_repeat *rep, const char *around);
 static void roster_add(roster_view *r);
 
-/* Opens the roster of the repeat line under the cursor of a form. */
-static void open_repeat(ui_app *app, ui_view *household, ui_form *f)
+/* Opens the roster of the repeat line under the cursor of a form (around:
+ * the entry that form is, or NULL for the household). */
+static void open_repeat(ui_app *app, ui_view *household, ui_form *f, const char *around)
 {
 	uf_repeat rep;
 	if (!f->model->repeat || !f->model->repeat(f->model, f->cur, &rep))
 		return;
-	ui_view *r = roster_new(app, household, &rep);
+	ui_view *r = roster_new(app, household, &rep, around);
 	if (r)
 		ui_push(app, r);
+}
+
+static void open_and_go_on(ui_app *app, ui_view *household, ui_form *f, const char *around)
+{
+	open_repeat(app, household, f, around);
+	/* back from the roster, the form goes on after the repeat */
+	int where;
+	ui_form_key(f, UA_NEXT_FIELD, '\t', &where);
 }
 
 static bool entry_key(ui_view *v, ui_action a, int key)
@@ -177,7 +188,7 @@ static bool entry_key(ui_view *v, ui_action a, int key)
 	if (ui_form_key(&e->form, a, key, &where)) {
 		entry_drafted(e, DRAFT_EVERY);
 		if (where == UF_OPEN_REPEAT) {
-			ui_roster_open(app, hv, &e->form);
+			open_and_go_on(app, hv, &e->form, e->crumb);
 		} else if (where == UF_PAST_END) {
 			/* past the last question: back to the roster, on the next line */
 			roster_view *r = (roster_view *)rv;
@@ -212,6 +223,8 @@ static ui_view *entry_new(ui_app *app, roster_view *r, size_t index)
 	e->roster = &r->v;
 	e->rep = r->rep;
 	e->index = index;
+	if (snprintf(e->crumb, sizeof e->crumb, "%s %zu", r->crumb, index) >= (int)sizeof e->crumb)
+		e->crumb[sizeof e->crumb - 1] = '\0'; /* a title cut short at the screen's edge anyway */
 	if (!gn_repeat_entry(e->path, sizeof e->path, r->rep.path, index) ||
 	    !(e->model = ui_repeat_entry_model_new(app, record(r->household), r->rep.repeat, e->path))) {
 		free(e);
@@ -278,7 +291,7 @@ static void roster_draw(ui_view *v)
 	roster_view *r = (roster_view *)v;
 	size_t n = count_of(r);
 	char left[300], right[64];
-	snprintf(left, sizeof left, "%s", r->rep.label);
+	snprintf(left, sizeof left, "%s", r->crumb);
 	snprintf(right, sizeof right, ngettext("%zu entry", "%zu entries", n), n);
 	ui_title(v->app, left, right);
 	size_t lines = r->rep.fixed >= 0 ? n : n + 1;
@@ -403,7 +416,7 @@ static bool roster_key(ui_view *v, ui_action a, int key)
 
 static void roster_close(ui_view *v) { free(v); }
 
-static ui_view *roster_new(ui_app *app, ui_view *household, const uf_repeat *rep)
+static ui_view *roster_new(ui_app *app, ui_view *household, const uf_repeat *rep, const char *around)
 {
 	roster_view *r = calloc(1, sizeof *r);
 	if (!r)
@@ -412,13 +425,13 @@ static ui_view *roster_new(ui_app *app, ui_view *household, const uf_repeat *rep
 	                  .close = roster_close, .app = app };
 	r->household = household;
 	r->rep = *rep;
+	if (snprintf(r->crumb, sizeof r->crumb, "%s%s%s", around ? around : "", around ? " › " : "", rep->label) >=
+	    (int)sizeof r->crumb)
+		r->crumb[sizeof r->crumb - 1] = '\0';
 	return &r->v;
 }
 
 void ui_roster_open(ui_app *app, ui_view *household, ui_form *f)
 {
-	open_repeat(app, household, f);
-	/* back from the roster, the form goes on after the repeat */
-	int where;
-	ui_form_key(f, UA_NEXT_FIELD, '\t', &where);
+	open_and_go_on(app, household, f, NULL);
 }

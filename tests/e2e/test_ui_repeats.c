@@ -150,7 +150,7 @@ static void ona_household_heads_down(void)
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "+ Thêm mục");
 	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "Child · mục 1/1");
+	REQUIRE_WAIT(t, "Woman 1 › Child · mục 1/1");
 	gn_term_type(t, "Bé Bảy");
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "1.   Bé Bảy");
