@@ -684,6 +684,33 @@ const char *gn_field_label(const gn_field *f) { return pick(f->label_vi, f->labe
 const char *gn_field_hint(const gn_field *f) { return pick(f->hint_vi, f->hint_en); }
 const char *gn_choice_label(const gn_choice *c) { return pick(c->label_vi, c->label_en); }
 
+bool gn_form_key_label(const gn_form *form, const char *key, char *buf, size_t size)
+{
+	if (!form || !strchr(key, '/') || !size)
+		return false;
+	size_t len = 0;
+	buf[0] = '\0';
+	for (const char *p = key; *p;) {
+		size_t n = strcspn(p, "/");
+		const char *open = memchr(p, '[', n);
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(open ? (size_t)(open - p) : n), p);
+		int k = gn_form_find(form, name);
+		if (k < 0 || (open && form->fields[k].type != GN_FT_BEGIN_REPEAT))
+			return false;
+		const char *label = *gn_field_label(&form->fields[k]) ? gn_field_label(&form->fields[k]) : name;
+		int w = open ? snprintf(buf + len, size - len, "%s%s %ld", len ? " › " : "", label, strtol(open + 1, NULL, 10))
+		             : snprintf(buf + len, size - len, "%s%s", len ? " › " : "", label);
+		if (w < 0 || (size_t)w >= size - len)
+			return false;
+		len += (size_t)w;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return true;
+}
+
 bool gn_field_appearance(const gn_field *f, const char *word)
 {
 	size_t n = strlen(word);

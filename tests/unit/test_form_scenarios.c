@@ -166,6 +166,11 @@ static void ona_household_names_by_path(void)
 	CHECK_STR(stored(&hh, "man[1]/name", buf, sizeof buf), "Nguyễn Văn Ba");
 	CHECK_STR(stored(&hh, "woman[2]/name", buf, sizeof buf), "Phạm Thị Sáu");
 	CHECK_STR(stored(&hh, "woman[2]/child[3]/name", buf, sizeof buf), "Bé Bảy");
+	/* a path in a person's words (the conflict screen) */
+	CHECK(gn_form_key_label(form, "woman[2]/child[3]/name", buf, sizeof buf));
+	CHECK_STR(buf, "Woman 2 › Child 3 › Name");
+	CHECK(!gn_form_key_label(form, "name", buf, sizeof buf));
+	CHECK(!gn_form_key_label(form, "name[1]/x", buf, sizeof buf));
 	/* a second model of the same entry reads what was stored */
 	uf_model *again = ui_entry_model_new(form, "admin", &hh, child, "woman[2]/child[3]");
 	REQUIRE(again);

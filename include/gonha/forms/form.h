@@ -158,6 +158,11 @@ const char *gn_choice_label(const gn_choice *c);
  * minimal, horizontal, field-list, search and autocomplete; form check
  * names any other as a warning. */
 bool gn_field_appearance(const gn_field *f, const char *word);
+/* A person's words for an answers key that is a path (gonha/domain/
+ * answers.h): "woman[2]/child[1]/name" -> "Woman 2 › Child 1 › Name", each
+ * part by its label in the UI language. False when key is no path of the
+ * form's repeats. */
+bool gn_form_key_label(const gn_form *form, const char *key, char *buf, size_t size);
 /* Fields that hold an answer (not groups, repeats, notes). */
 bool gn_field_is_question(const gn_field *f);
 
