@@ -515,6 +515,15 @@ static void fm_prune(uf_model *m)
 		if (!changed)
 			break;
 	}
+	/* a repeat no longer asked loses its entries, as its questions do */
+	for (size_t i = 0; i < c->n; i++) {
+		char path[512];
+		gn_err err = { 0 };
+		if (c->f[i].uf.kind == UF_REPEAT && !fm_relevant(m, i) && repeat_path(c, c->f[i].fi, path, sizeof path) &&
+		    gn_repeat_count(c->form->db, c->hh->answers, path) > 0 &&
+		    gn_repeat_set_count(c->form->db, &c->hh->answers, path, 0, &err) == GN_OK)
+			c->gen++;
+	}
 	/* metadata `end`: the instant the record was last saved */
 	for (size_t k = 0; k < c->form->n_fields; k++) {
 		const gn_field *fd = &c->form->fields[k];

@@ -56,9 +56,21 @@ static void pop_to(ui_app *app, ui_view *v)
 
 /* ---- checking every entry -------------------------------------------------- */
 
+/* A repeat_count's number of entries, made so (extra entries dropped). */
+static gn_status fix_count(ui_app *app, ui_view *household, const uf_repeat *rep, gn_err *err)
+{
+	gn_household *hh = record(household);
+	if (rep->fixed < 0 || gn_repeat_count(app->db, hh->answers, rep->path) == (size_t)rep->fixed)
+		return GN_OK;
+	gn_status st = gn_repeat_set_count(app->db, &hh->answers, rep->path, (size_t)rep->fixed, err);
+	if (st == GN_OK)
+		ui_household_touched(household);
+	return st;
+}
+
 /* Checks every relevant field of every entry of the model's repeats, depth
- * first; on a failure err names it and where names the entry ("Woman 2 ›
- * Child 1"). */
+ * first (a repeat_count's entries made first, as the roster makes them);
+ * on a failure err names it and where names the entry ("Woman 2 › Child 1"). */
 bool ui_roster_check(ui_app *app, ui_view *household, uf_model *m, gn_err *err, char *where, size_t size)
 {
 	size_t n = m->n_fields(m);
@@ -66,6 +78,8 @@ bool ui_roster_check(ui_app *app, ui_view *household, uf_model *m, gn_err *err, 
 		uf_repeat rep;
 		if (!m->relevant(m, i) || !m->repeat || !m->repeat(m, i, &rep))
 			continue;
+		if (fix_count(app, household, &rep, err) != GN_OK)
+			return false;
 		size_t entries = gn_repeat_count(app->db, record(household)->answers, rep.path);
 		for (size_t e = 1; e <= entries; e++) {
 			char path[512];
@@ -270,17 +284,11 @@ static void summary(roster_view *r, size_t index, char *out, size_t size)
 static void roster_open(ui_view *v)
 {
 	roster_view *r = (roster_view *)v;
-	size_t n = count_of(r);
 	/* repeat_count: exactly that many entries */
-	if (r->rep.fixed >= 0 && (size_t)r->rep.fixed != n) {
-		gn_err err = { 0 };
-		if (gn_repeat_set_count(v->app->db, &record(r->household)->answers, r->rep.path, (size_t)r->rep.fixed, &err) !=
-		    GN_OK)
-			ui_status_err(v->app, &err);
-		else
-			ui_household_touched(r->household);
-		n = count_of(r);
-	}
+	gn_err err = { 0 };
+	if (fix_count(v->app, r->household, &r->rep, &err) != GN_OK)
+		ui_status_err(v->app, &err);
+	size_t n = count_of(r);
 	size_t last = r->rep.fixed >= 0 ? (n ? n - 1 : 0) : n;
 	if (r->cur > last)
 		r->cur = last;

@@ -270,6 +270,13 @@ static void cascade_choices_labels_metadata(void)
 	CHECK_OK(set(p1, "area", "100"));
 	CHECK_STR(h->field(h, at(h, "total"))->label, "Tổng diện tích 112.5 m² trên 2 mảnh");
 	ui_model_free(p1);
+	/* no plots: the repeat is not asked, and a save drops its entries */
+	CHECK_OK(set(h, "n_plots", "0"));
+	CHECK(!shown(h, "plot"));
+	h->prune(h);
+	CHECK_STR(stored(&hh, "plot", buf, sizeof buf), "(none)");
+	CHECK_STR(stored(&hh, "plot[2]/area", buf, sizeof buf), "(none)");
+	CHECK_STR(stored(&hh, "head", buf, sizeof buf), "Nguyễn Văn Một");
 	ui_model_free(p);
 	ui_model_free(h);
 	done(form, &hh);
