@@ -65,14 +65,15 @@ enum {
 	UV_STALE = 1 << 14,   /* a save met a household changed elsewhere: the differences */
 	UV_ROSTER = 1 << 15,  /* the entries of a repeat that is not the person roster */
 	UV_ENTRY = 1 << 16,   /* one entry of such a repeat */
+	UV_HOUSEHOLD_ALONE = 1 << 17, /* the household of a form without a person roster: its form alone */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
 	UV_ACCOUNTS = UV_USERS | UV_AUDIT,
-	UV_FORMS = UV_HOUSEHOLD | UV_PERSON | UV_ENTRY,
+	UV_FORMS = UV_HOUSEHOLD | UV_PERSON | UV_ENTRY | UV_HOUSEHOLD_ALONE,
 	UV_LISTS = UV_HOME | UV_TDP,
 	UV_COVS = UV_COV | UV_DASH | UV_MISSING,
-	UV_ALL = 0x1ffff,
+	UV_ALL = 0x3ffff,
 };
 
 typedef struct ui_action_def {

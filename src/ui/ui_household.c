@@ -460,10 +460,6 @@ static bool household_key(ui_view *v, ui_action a, int key)
 		ui_household_save(v, true);
 		return true;
 	case UA_ADD_MEMBER:
-		if (!has_people(h)) {
-			ui_status(app, true, "%s", _("This form has no list of people: Enter on a list's line opens it."));
-			return true;
-		}
 		if (!h->on_roster && !ui_form_commit(&h->form))
 			return true;
 		maybe_draft(h, &h->form, DRAFT_EVERY);
@@ -604,5 +600,7 @@ ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household
 	}
 	h->model = ui_household_model_new(app, &h->hh);
 	ui_form_init(&h->form, h->model);
+	if (!has_people(h))
+		h->v.kind = UV_HOUSEHOLD_ALONE; /* no person keys on its key bar */
 	return &h->v;
 }
