@@ -101,3 +101,16 @@ void gn_ui_quit_at_sign_in(gn_term *t)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	gn_term_free(t);
 }
+
+bool gn_ui_line_shows(gn_term *t, const char *label, const char *value)
+{
+	gn_term_wait_quiet(t, 150, GN_TERM_WAIT_MS);
+	char *screen = gn_term_screen(t);
+	bool found = false;
+	for (char *line = screen ? strtok(screen, "\n") : NULL; line && !found; line = strtok(NULL, "\n")) {
+		char *l = strstr(line, label);
+		found = l && strstr(l + strlen(label), value);
+	}
+	free(screen);
+	return found;
+}

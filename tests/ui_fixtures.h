@@ -27,6 +27,10 @@ int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char
 long gn_ui_query_int(const char *sql);
 const char *gn_ui_query_text(const char *sql, char *out, size_t size);
 
+/* Some line of the screen shows label and then value (once the program
+ * has finished drawing). */
+bool gn_ui_line_shows(gn_term *t, const char *label, const char *value);
+
 /* Ctrl-Q, answered yes when asked (signed in), and gonha exits with 0
  * (checked); frees t. */
 void gn_ui_quit(gn_term *t);

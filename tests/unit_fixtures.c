@@ -2,6 +2,7 @@
 #include "unit_fixtures.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/ward.h"
+#include "../src/ui/ui_model.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,4 +32,31 @@ void gn_unit_ward_free(gn_ctx *ctx, gn_census *census)
 		gn_census_free(census);
 	gn_db_close(ctx->db);
 	ctx->db = NULL;
+}
+
+size_t gn_unit_model_at(uf_model *m, const char *name)
+{
+	size_t i = m->find(m, name);
+	if (i == (size_t)-1)
+		fprintf(stderr, "  no field %s\n", name);
+	return i;
+}
+
+gn_status gn_unit_model_set(uf_model *m, const char *name, const char *value)
+{
+	gn_err err = { 0 };
+	size_t i = gn_unit_model_at(m, name);
+	return i == (size_t)-1 ? GN_ERR_INVALID : m->set(m, i, value, &err);
+}
+
+bool gn_unit_model_shown(uf_model *m, const char *name)
+{
+	size_t i = gn_unit_model_at(m, name);
+	return i != (size_t)-1 && m->relevant(m, i);
+}
+
+gn_status gn_unit_model_check(uf_model *m, const char *name, gn_err *err)
+{
+	size_t i = gn_unit_model_at(m, name);
+	return i == (size_t)-1 ? GN_ERR_INVALID : m->check(m, i, err);
 }

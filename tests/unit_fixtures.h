@@ -15,4 +15,13 @@
 void gn_unit_ward(gn_ctx *ctx, int tdps, gn_census *census);
 void gn_unit_ward_free(gn_ctx *ctx, gn_census *census);
 
+/* The form screen's model by field name (src/ui/ui_model.h): the index
+ * of the field (size_t)-1 and said when there is none; a value set. */
+struct uf_model;
+size_t gn_unit_model_at(struct uf_model *m, const char *name);
+gn_status gn_unit_model_set(struct uf_model *m, const char *name, const char *value);
+/* Shown (relevant); checked (required, constraint, type). */
+bool gn_unit_model_shown(struct uf_model *m, const char *name);
+gn_status gn_unit_model_check(struct uf_model *m, const char *name, gn_err *err);
+
 #endif

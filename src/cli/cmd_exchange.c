@@ -57,7 +57,7 @@ static gn_status seal_setup(gn_cli *cli, const char *db_opt, bool sealing, char 
 
 const gn_opt gn_opts_export[] = {
 	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
-	{ "what", 'w', "persons|households|coverage", N_("what to export"), NULL, true },
+	{ "what", 'w', "persons|households|coverage|REPEAT", N_("what to export (REPEAT: one repeat of the form, as a table)"), NULL, true },
 	{ "out", 'o', "FILE", N_("the file to write (FILE.xlsx: a workbook)"), NULL, true },
 	{ "format", 'f', "csv|xlsx", N_("CSV (the default) or an XLSX workbook"), NULL, false },
 	{ "tdp", 't', "CODE", N_("only this TDP"), NULL, false },
@@ -110,12 +110,13 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 	size_t out_len = out_path ? strlen(out_path) : 0;
 	if (format ? strcmp(format, "xlsx") == 0 : out_len > 5 && strcasecmp(out_path + out_len - 5, ".xlsx") == 0)
 		opt.format = GN_EXF_XLSX;
-	if (!what || (strcmp(what, "persons") && strcmp(what, "households") && strcmp(what, "coverage")))
-		return gn_cli_usage(_("--what takes persons, households or coverage"));
+	if (!what || !*what)
+		return gn_cli_usage(_("--what takes persons, households, coverage or the name of one of the form's repeats"));
 	if (!out_path)
 		return gn_cli_usage(_("--out FILE is needed: where to write the CSV"));
 	opt.what = strcmp(what, "persons") == 0 ? GN_EX_PERSONS : strcmp(what, "households") == 0 ? GN_EX_HOUSEHOLDS
-	                                                                                          : GN_EX_COVERAGE;
+	           : strcmp(what, "coverage") == 0 ? GN_EX_COVERAGE : GN_EX_REPEAT;
+	opt.repeat = what; /* a repeat of the form: its table (export_repeat) */
 	if (isatty(STDERR_FILENO))
 		opt.progress = progress;
 

@@ -3,13 +3,23 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 gn_status gn_census_load(sqlite3 *db, const char *name, gn_census *out, gn_form_problems *problems, gn_err *err)
 {
 	char base[PATH_MAX], dir[PATH_MAX + 64];
 	memset(out, 0, sizeof *out);
-	snprintf(dir, sizeof dir, "%s/%s", gn_forms_dir(base, sizeof base), name ? name : "census");
+	/* GONHA_FORM: the form every screen and command uses, a folder of CSV
+	 * sheets (a path) or a form's name in the forms folder; until a ward
+	 * chooses a form per TDP */
+	const char *chosen = getenv("GONHA_FORM");
+	if (!name && chosen && *chosen)
+		name = chosen;
+	if (name && strchr(name, '/'))
+		snprintf(dir, sizeof dir, "%s", name);
+	else
+		snprintf(dir, sizeof dir, "%s/%s", gn_forms_dir(base, sizeof base), name ? name : "census");
 	gn_status st = gn_form_load(dir, db, &out->form, problems, err);
 	if (st == GN_OK)
 		st = gn_form_migrate_answers(db, out->form, problems, err);

@@ -657,6 +657,14 @@ int gn_form_find(const gn_form *form, const char *name)
 	return -1;
 }
 
+int gn_form_repeat_of(const gn_form *form, size_t k)
+{
+	int p = form->fields[k].parent;
+	while (p >= 0 && form->fields[p].type != GN_FT_BEGIN_REPEAT)
+		p = form->fields[p].parent;
+	return p;
+}
+
 const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name)
 {
 	for (size_t i = 0; list && i < list->n; i++)
@@ -675,6 +683,48 @@ static const char *pick(const char *vi, const char *en)
 const char *gn_field_label(const gn_field *f) { return pick(f->label_vi, f->label_en); }
 const char *gn_field_hint(const gn_field *f) { return pick(f->hint_vi, f->hint_en); }
 const char *gn_choice_label(const gn_choice *c) { return pick(c->label_vi, c->label_en); }
+
+bool gn_form_key_label(const gn_form *form, const char *key, char *buf, size_t size)
+{
+	if (!form || !strchr(key, '/') || !size)
+		return false;
+	size_t len = 0;
+	buf[0] = '\0';
+	for (const char *p = key; *p;) {
+		size_t n = strcspn(p, "/");
+		const char *open = memchr(p, '[', n);
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(open ? (size_t)(open - p) : n), p);
+		int k = gn_form_find(form, name);
+		if (k < 0 || (open && form->fields[k].type != GN_FT_BEGIN_REPEAT))
+			return false;
+		const char *label = *gn_field_label(&form->fields[k]) ? gn_field_label(&form->fields[k]) : name;
+		int w = open ? snprintf(buf + len, size - len, "%s%s %ld", len ? " › " : "", label, strtol(open + 1, NULL, 10))
+		             : snprintf(buf + len, size - len, "%s%s", len ? " › " : "", label);
+		if (w < 0 || (size_t)w >= size - len)
+			return false;
+		len += (size_t)w;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return true;
+}
+
+bool gn_field_appearance(const gn_field *f, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = f->appearance ? f->appearance : ""; *p;) {
+		p += strspn(p, " ");
+		size_t len = strcspn(p, " ");
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		if (len > n && strncmp(p, word, n) == 0 && p[n] == '(')
+			return true;
+		p += len;
+	}
+	return false;
+}
 
 bool gn_field_is_question(const gn_field *f)
 {
@@ -941,7 +991,7 @@ void gn_form_free(gn_form *form)
 		char *strings[] = { f->name, f->label_vi, f->label_en, f->hint_vi, f->hint_en, f->required_src,
 		                    f->required_msg_vi, f->required_msg_en, f->constraint_src, f->constraint_msg_vi,
 		                    f->constraint_msg_en, f->relevant_src, f->calculation_src, f->default_value,
-		                    f->choice_filter_src, f->repeat_count_src };
+		                    f->choice_filter_src, f->repeat_count_src, f->appearance };
 		for (size_t k = 0; k < sizeof strings / sizeof *strings; k++)
 			free(strings[k]);
 		sqlite3_finalize(f->relevant);
@@ -1192,6 +1242,80 @@ char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals)
 		value = strdup((const char *)sqlite3_column_text(f->calc, 0));
 	sqlite3_reset(f->calc);
 	return value;
+}
+
+bool gn_form_choice_shown(gn_form *form, size_t i, size_t c, gn_form_values vals)
+{
+	const gn_field *f = &form->fields[i];
+	if (!f->filter)
+		return true;
+	if (!f->list || c >= f->list->n)
+		return false;
+	const gn_choice *ch = &f->list->items[c];
+	bind_values(form, f->filter, vals);
+	/* the choice's own columns: ?(n_fields+2+k), its name after them */
+	int base = (int)form->n_fields + 2;
+	for (size_t k = 0; k < form->n_choice_cols; k++)
+		if (ch->extra && ch->extra[k] && *ch->extra[k])
+			sqlite3_bind_text(f->filter, base + (int)k, ch->extra[k], -1, SQLITE_STATIC);
+	sqlite3_bind_text(f->filter, base + (int)form->n_choice_cols, ch->name, -1, SQLITE_STATIC);
+	bool shown = false;
+	if (sqlite3_step(f->filter) == SQLITE_ROW)
+		shown = sqlite3_column_type(f->filter, 0) != SQLITE_NULL && sqlite3_column_double(f->filter, 0) != 0.0;
+	sqlite3_reset(f->filter);
+	sqlite3_clear_bindings(f->filter);
+	return shown;
+}
+
+long gn_form_repeat_count(gn_form *form, size_t i, gn_form_values vals)
+{
+	const gn_field *f = &form->fields[i];
+	if (!f->repeat_count)
+		return -1;
+	bind_values(form, f->repeat_count, vals);
+	long n = -1;
+	if (sqlite3_step(f->repeat_count) == SQLITE_ROW && sqlite3_column_type(f->repeat_count, 0) != SQLITE_NULL) {
+		double x = sqlite3_column_double(f->repeat_count, 0);
+		n = x < 0 ? 0 : x > 1000 ? 1000 : (long)x;
+	}
+	sqlite3_reset(f->repeat_count);
+	return n;
+}
+
+char *gn_form_fill(gn_form *form, const char *text, gn_form_values vals)
+{
+	gn_strbuf out = { 0 };
+	const char *p = text ? text : "";
+	while (*p) {
+		const char *open = strstr(p, "${"), *close = open ? strchr(open, '}') : NULL;
+		if (!open || !close) {
+			gn_sb_add(&out, p);
+			break;
+		}
+		gn_sb_addn(&out, p, (size_t)(open - p));
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(close - open - 2), open + 2);
+		int k = gn_form_find(form, name);
+		const char *v = k >= 0 && vals ? vals[k] : NULL;
+		char *calculated = k >= 0 && form->fields[k].type == GN_FT_CALCULATE ? gn_form_calculate(form, (size_t)k, vals)
+		                                                                      : NULL;
+		if (calculated)
+			v = calculated;
+		if (k >= 0 && v && *v && form->fields[k].type == GN_FT_SELECT_ONE && form->fields[k].list) {
+			const gn_choice *c = gn_choice_find(form->fields[k].list, v);
+			if (c && *gn_choice_label(c))
+				v = gn_choice_label(c);
+		}
+		if (k < 0)
+			gn_sb_addn(&out, open, (size_t)(close - open + 1)); /* not a question: as written */
+		else
+			gn_sb_add(&out, v ? v : "");
+		free(calculated);
+		p = close + 1;
+	}
+	bool failed = out.failed;
+	char *filled = gn_sb_take(&out);
+	return filled || failed ? filled : strdup("");
 }
 
 /* ---- over stored rows ---------------------------------------------------- */

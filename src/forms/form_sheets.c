@@ -600,9 +600,33 @@ static void add_or_other(gn_form *form, gn_field *f)
 		snprintf(o->relevant_src, rlen, "selected(${%s}, 'other')", f->name);
 	char **empty[] = { &o->hint_vi, &o->hint_en, &o->required_src, &o->required_msg_vi, &o->required_msg_en,
 		               &o->constraint_src, &o->constraint_msg_vi, &o->constraint_msg_en, &o->calculation_src,
-		               &o->default_value, &o->choice_filter_src, &o->repeat_count_src };
+		               &o->default_value, &o->choice_filter_src, &o->repeat_count_src, &o->appearance };
 	for (size_t k = 0; k < sizeof empty / sizeof *empty; k++)
 		*empty[k] = strdup("");
+}
+
+/* The appearances a terminal shows differently (docs/design.md); any
+ * other is named, and the question is shown as without it. */
+static void check_appearance(const gn_field *f, int col, gn_form_problems *problems)
+{
+	static const char *const honoured[] = { "minimal", "horizontal", "horizontal-compact", "field-list", "search",
+		                                    "autocomplete", NULL };
+	for (const char *p = f->appearance ? f->appearance : ""; *p;) {
+		p += strspn(p, " ");
+		size_t len = strcspn(p, " ");
+		bool known = false;
+		for (size_t k = 0; honoured[k] && len; k++)
+			known |= len == strlen(honoured[k]) && strncmp(p, honoured[k], len) == 0;
+		if (len > 7 && strncmp(p, "search(", 7) == 0)
+			form_problem_at(problems, "survey.csv", f->line, f->row, col, true,
+			                _("appearance %.*s of %s: its choices are in a file that is not on this PC; the form's "
+			                  "own choices are searched"), (int)len, p, f->name);
+		else if (len && !known)
+			form_problem_at(problems, "survey.csv", f->line, f->row, col, true,
+			                _("appearance %.*s of %s is not shown differently in a terminal; it is ignored"),
+			                (int)len, p, f->name);
+		p += len;
+	}
 }
 
 gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *problems)
@@ -618,7 +642,7 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 	int c_req = sheet_column(s, "required"), c_con = sheet_column(s, "constraint");
 	int c_rel = sheet_column(s, "relevant"), c_calc = sheet_column(s, "calculation");
 	int c_def = sheet_column(s, "default"), c_filter = sheet_column(s, "choice_filter");
-	int c_count = sheet_column(s, "repeat_count");
+	int c_count = sheet_column(s, "repeat_count"), c_app = sheet_column(s, "appearance");
 	form->survey_col[GN_COL_TYPE] = c_type;
 	form->survey_col[GN_COL_NAME] = c_name;
 	form->survey_col[GN_COL_RELEVANT] = c_rel;
@@ -659,6 +683,8 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 		f->default_value = form_dup_cell(s, r, c_def);
 		f->choice_filter_src = dup_expr(s, r, c_filter);
 		f->repeat_count_src = dup_expr(s, r, c_count);
+		f->appearance = form_dup_cell(s, r, c_app);
+		check_appearance(f, c_app, problems);
 		f->level = g.level;
 		f->list_from_file = t.from_file;
 		if (t.has_list && !t.from_file) {

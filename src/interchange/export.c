@@ -4,6 +4,7 @@
  * to 0600 files renamed into place when complete. */
 #include "columns.h"
 #include "sink.h"
+#include "gonha/domain/answers.h"
 #include "gonha/domain/cccd.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
@@ -185,6 +186,130 @@ out:
 	return rc;
 }
 
+/* The entries of one repeat, one row each, under every entry of the
+ * repeats around it: household_id and tdp_code, the parent entry's path
+ * ("" for a top-level repeat, "woman[2]" for child), the entry's own path
+ * ("woman[2]/child[1]"), then the repeat's questions (nested repeats are
+ * tables of their own). The keys are gonha/domain/answers.h's. */
+typedef struct repeat_job {
+	sqlite3 *db;
+	const gn_form *form;
+	const gn_export_options *opt;
+	ex_sink *w;
+	int chain[16];
+	size_t depth;
+	const int *cols;
+	size_t n_cols;
+	const char *hid, *code, *answers;
+	long rows;
+} repeat_job;
+
+static gn_status repeat_rows(repeat_job *j, size_t d, const char *prefix, gn_err *err)
+{
+	char count_key[512], entry[512], key[600];
+	if (!gn_repeat_key(count_key, sizeof count_key, prefix, j->form->fields[j->chain[d]].name))
+		return GN_OK;
+	size_t n = gn_repeat_count(j->db, j->answers, count_key);
+	for (size_t i = 1; i <= n; i++) {
+		if (!gn_repeat_entry(entry, sizeof entry, count_key, i))
+			continue;
+		if (d + 1 < j->depth) {
+			gn_status st = repeat_rows(j, d + 1, entry, err);
+			if (st != GN_OK)
+				return st;
+			continue;
+		}
+		ex_sink_text(j->w, j->hid);
+		ex_sink_text(j->w, j->code);
+		ex_sink_text(j->w, prefix);
+		ex_sink_text(j->w, entry);
+		for (size_t c = 0; c < j->n_cols; c++) {
+			const gn_field *f = &j->form->fields[j->cols[c]];
+			char *v = gn_repeat_key(key, sizeof key, entry, f->name) ? gn_answers_get(j->db, j->answers, key) : NULL;
+			if (j->opt->labels && v && f->type == GN_FT_SELECT_ONE)
+				ex_sink_text(j->w, ex_choice_label(f, v));
+			else if (f->type == GN_FT_INTEGER || f->type == GN_FT_DECIMAL)
+				ex_sink_num(j->w, v);
+			else
+				ex_sink_text(j->w, v);
+			free(v);
+		}
+		gn_status st = ex_sink_end_row(j->w, err);
+		if (st != GN_OK)
+			return st;
+		j->rows++;
+	}
+	return GN_OK;
+}
+
+static gn_status export_repeat(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, ex_sink *w,
+                               long *rows, gn_err *err)
+{
+	const gn_form *form = census ? census->form : NULL;
+	int r = form && opt->repeat ? gn_form_find(form, opt->repeat) : -1;
+	if (r < 0 || form->fields[r].type != GN_FT_BEGIN_REPEAT)
+		return gn_fail(err, GN_ERR_INVALID, _("the form has no repeat named %s"), opt->repeat ? opt->repeat : "");
+	repeat_job j = { .db = ctx->db, .form = form, .opt = opt, .w = w };
+	int inner[16];
+	for (int k = r; k >= 0; k = gn_form_repeat_of(form, (size_t)k)) {
+		if (j.depth == 16)
+			return gn_fail(err, GN_ERR_INVALID, _("the form has no repeat named %s"), opt->repeat);
+		inner[j.depth++] = k;
+	}
+	for (size_t d = 0; d < j.depth; d++)
+		j.chain[d] = inner[j.depth - 1 - d];
+	int *cols = calloc(form->n_fields + 1, sizeof *cols);
+	ex_sink_col *heads = calloc(form->n_fields + 4, sizeof *heads);
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	if (!cols || !heads) {
+		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	static const char *const fixed[] = { "household_id", "tdp_code", "parent", "entry" };
+	for (size_t i = 0; i < 4; i++)
+		heads[i].header = fixed[i];
+	for (size_t k = 0; k < form->n_fields; k++) {
+		const gn_field *f = &form->fields[k];
+		if (gn_form_repeat_of(form, k) != r || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE)
+			continue;
+		heads[4 + j.n_cols].header = opt->labels && *gn_field_label(f) ? gn_field_label(f) : f->name;
+		heads[4 + j.n_cols].number = f->type == GN_FT_INTEGER || f->type == GN_FT_DECIMAL;
+		cols[j.n_cols++] = (int)k;
+	}
+	j.cols = cols;
+	if ((rc = ex_sink_columns(w, heads, 4 + j.n_cols, err)) != GN_OK)
+		goto out;
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT h.id, t.code, h.answers FROM tdp t INDEXED BY tdp_order"
+	                       " CROSS JOIN household h INDEXED BY household_walk ON h.tdp_id = t.id WHERE h.deleted = 0"
+	                       " AND (?1 IS NULL OR t.code = ?1)"
+	                       " AND (?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3))"
+	                       " ORDER BY t.sort_order, h.walk_order",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(ctx->db, err, "export");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, opt->tdp_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, gn_scope_all(ctx));
+	sqlite3_bind_text(st, 3, ctx->user.id, -1, SQLITE_STATIC);
+	int step;
+	while (rc == GN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		j.hid = (const char *)sqlite3_column_text(st, 0);
+		j.code = (const char *)sqlite3_column_text(st, 1);
+		j.answers = (const char *)sqlite3_column_text(st, 2);
+		rc = repeat_rows(&j, 0, "", err);
+	}
+	if (rc == GN_OK && step != SQLITE_DONE)
+		rc = gn_db_fail(ctx->db, err, "export");
+	*rows = j.rows;
+out:
+	sqlite3_finalize(st);
+	free(cols);
+	free(heads);
+	return rc;
+}
+
 /* Who may export what: whole CCCDs for a ward officer, a TDP of the user's. */
 static gn_status export_allowed(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, gn_err *err)
 {
@@ -233,7 +358,8 @@ gn_status gn_export_stream(gn_ctx *ctx, const gn_census *census, const gn_export
 		fputs("\xef\xbb\xbf", out); /* BOM: Excel reads UTF-8 */
 	ex_sink w;
 	ex_sink_csv(&w, out, opt->plain, false);
-	st = export_records(ctx, census, opt, &w, rows, err);
+	st = opt->what == GN_EX_REPEAT ? export_repeat(ctx, census, opt, &w, rows, err)
+	                               : export_records(ctx, census, opt, &w, rows, err);
 	ex_sink_close(&w, st == GN_OK, err);
 	if (st == GN_OK && ferror(out))
 		st = gn_stream_write_fail(err, errno);
@@ -254,6 +380,8 @@ static gn_status fill_xlsx(void *arg, ex_sink *s, gn_err *err)
 		gn_report_options ro = { .format = GN_REPORT_XLSX, .year = j->opt->year, .tdp_code = j->opt->tdp_code };
 		return ex_report_coverage(j->ctx, &j->census->coverage, &ro, j->opt->labels, s, err);
 	}
+	if (j->opt->what == GN_EX_REPEAT)
+		return export_repeat(j->ctx, j->census, j->opt, s, j->rows, err);
 	return export_records(j->ctx, j->census, j->opt, s, j->rows, err);
 }
 
@@ -269,7 +397,8 @@ static gn_status export_file(gn_ctx *ctx, const gn_census *census, const gn_expo
 		if (st != GN_OK)
 			return st;
 		/* sheet names are in the file's language, like the labels */
-		const char *sheet = opt->what == GN_EX_PERSONS ? "Nhân khẩu" : opt->what == GN_EX_HOUSEHOLDS ? "Hộ" : "Tiến độ";
+		const char *sheet = opt->what == GN_EX_PERSONS ? "Nhân khẩu" : opt->what == GN_EX_HOUSEHOLDS ? "Hộ"
+		                  : opt->what == GN_EX_REPEAT ? opt->repeat : "Tiến độ";
 		xlsx_job j = { ctx, census, opt, rows };
 		return ex_write_xlsx(path, sheet, opt->sheet_rows, fill_xlsx, &j, err);
 	}

@@ -72,13 +72,16 @@ static void read_header(importer *im)
 {
 	char **h = im->cells;
 	size_t n = im->n_cells;
-	bool has_person = false, has_household = false, has_head = false;
+	bool has_person = false, has_household = false, has_head = false, has_entry = false, has_parent = false;
 	for (size_t i = 0; i < n; i++) {
+		has_entry |= same_text(h[i], "entry");
+		has_parent |= same_text(h[i], "parent");
 		has_person |= same_text(h[i], "person_id") || same_text(h[i], "Mã người");
 		has_household |= same_text(h[i], "household_id") || same_text(h[i], "Mã hộ");
 		has_head |= same_text(h[i], "head_name") || same_text(h[i], "Chủ hộ");
 	}
-	gn_ex_kind kind = has_person ? GN_EXK_PERSONS : has_household ? GN_EXK_HOUSEHOLDS
+	gn_ex_kind kind = has_person ? GN_EXK_PERSONS : has_household && has_entry && has_parent ? GN_EXK_REPEAT
+	                : has_household ? GN_EXK_HOUSEHOLDS
 	                : has_head ? GN_EXK_HOUSEHOLD_LIST : GN_EXK_UNKNOWN;
 	im->rep->kind = kind;
 	if (kind == GN_EXK_UNKNOWN) {
@@ -94,6 +97,10 @@ static void read_header(importer *im)
 		return;
 	}
 	im->n_header = n;
+	if (kind == GN_EXK_REPEAT) {
+		imp_repeat_header(im);
+		return;
+	}
 	if (kind != GN_EXK_HOUSEHOLD_LIST &&
 	    (im->status = ex_cols_build(im->census ? im->census->form : NULL, kind, &im->cols, im->err)) != GN_OK) {
 		im->fatal = true;
@@ -210,7 +217,7 @@ bool imp_clean_row(importer *im, size_t n_targets, row_values *out)
 			return false;
 		}
 		int flags = 0;
-		if (im->rep->kind != GN_EXK_HOUSEHOLD_LIST) {
+		if (im->rep->kind == GN_EXK_PERSONS || im->rep->kind == GN_EXK_HOUSEHOLDS) {
 			const ex_col *c = &im->cols.cols[t];
 			if (c->kind == EXC_ANSWER && c->field && c->field->type == GN_FT_TEXT)
 				flags = GN_TEXT_MULTILINE;
@@ -305,6 +312,8 @@ static void on_row(int c, void *arg)
 			imp_problem(im, im->row_line, _("the row has %zu cells but the header has %zu"), im->n_cells, im->n_header);
 		else if (im->rep->kind == GN_EXK_HOUSEHOLD_LIST)
 			imp_list_row(im);
+		else if (im->rep->kind == GN_EXK_REPEAT)
+			imp_repeat_row(im);
 		else
 			imp_merge_record(im);
 		if (im->opt && im->opt->progress && im->rep->rows % 65536 == 0)
@@ -514,6 +523,7 @@ static void importer_free(importer *im)
 	free(im->bit_sums);
 	free(im->map);
 	ex_cols_free(&im->cols);
+	imp_repeat_free(im);
 }
 
 static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, const char *source,

@@ -80,6 +80,13 @@ typedef struct importer {
 	char last_code[32], last_code_tdp[37], last_canonical[32];
 	char last_hh[37], last_hh_tdp[37];
 	imp_colidx ci;        /* the columns this file has, found once from its header */
+	/* a repeat's table (import_repeat.c): household_id, tdp_code, parent,
+	 * entry, then questions; the repeat is the first row's */
+	int rp_fixed[4];      /* file columns of household_id, tdp_code, parent, entry */
+	int rp_repeat;        /* the begin_repeat, -1 until the first row */
+	int *rp_field;        /* per file column: the form field, -1 for the fixed ones */
+	char **rp_names;      /* the header's cells (owned) */
+	sqlite3_stmt *rp_get, *rp_put;
 } importer;
 
 /* The cleaned value of each known column (NFC, no controls, unguarded);
@@ -126,6 +133,11 @@ gn_status imp_prepare(importer *im, sqlite3_stmt **st, const char *sql);
 bool imp_remember_written(importer *im, const char *id);
 long imp_touch(importer *im, const char *tdp_id);
 void imp_list_row(importer *im);
+void imp_repeat_header(importer *im);
+void imp_repeat_row(importer *im);
+void imp_repeat_free(importer *im);
+void imp_audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
+               const char *changes);
 gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *err);
 
 #endif

@@ -326,8 +326,8 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 
 /* The audit entry of one record, in the import's transaction, written as
  * every audit entry is (gn_audit, its statement prepared once). */
-static void audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
-                  const char *changes)
+void imp_audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
+               const char *changes)
 {
 	gn_err e = { 0 };
 	if (im->status == GN_OK && gn_audit(im->ctx, action, table, id, tdp_id, changes, &e) != GN_OK) {
@@ -352,7 +352,7 @@ void imp_audit_added(importer *im)
 		if (im->rep->kind == GN_EXK_HOUSEHOLD_LIST)
 			gn_sb_printf(&b, ",\"heads_added\":%ld", im->added_in[i]);
 		gn_sb_add(&b, "}");
-		audit(im, "import_add", table, NULL, im->touched[i], gn_sb_str(&b));
+		imp_audit(im, "import_add", table, NULL, im->touched[i], gn_sb_str(&b));
 		gn_sb_free(&b);
 	}
 }
@@ -549,7 +549,7 @@ static void keep_conflict(importer *im, const row_values *r, char **local, const
 		imp_db_error(im, "merge_conflict");
 	sqlite3_reset(q);
 	diff_json(im, local, r, &diff, false);
-	audit(im, "import_conflict", table, id, tdp_id, gn_sb_str(&diff));
+	imp_audit(im, "import_conflict", table, id, tdp_id, gn_sb_str(&diff));
 	gn_sb_free(&l);
 	gn_sb_free(&in);
 	gn_sb_free(&diff);
@@ -617,7 +617,7 @@ void imp_merge_record(importer *im)
 		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, false, what == TAKE_NEW_VERSION, local) &&
 		    (!moves || imp_touch(im, local_tdp) >= 0)) {
 			im->rep->updated++;
-			audit(im, "import_update", table, id, tdp_id, gn_sb_str(&diff));
+			imp_audit(im, "import_update", table, id, tdp_id, gn_sb_str(&diff));
 		}
 	} else if (what == CONFLICT) {
 		keep_conflict(im, &r, local, table, tdp_id);

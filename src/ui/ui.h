@@ -65,14 +65,17 @@ enum {
 	UV_CONFLICTS = 1 << 13, /* merge conflicts, for a ward officer */
 	UV_STALE = 1 << 14,   /* a save met a household changed elsewhere: the differences */
 	UV_OPERATORS = 1 << 15, /* who entered what: the operator figures (ward officer) */
+	UV_ROSTER = 1 << 16,  /* the entries of a repeat that is not the person roster */
+	UV_ENTRY = 1 << 17,   /* one entry of such a repeat */
+	UV_HOUSEHOLD_ALONE = 1 << 18, /* the household of a form without a person roster: its form alone */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
 	UV_ACCOUNTS = UV_USERS | UV_AUDIT,
-	UV_FORMS = UV_HOUSEHOLD | UV_PERSON,
+	UV_FORMS = UV_HOUSEHOLD | UV_PERSON | UV_ENTRY | UV_HOUSEHOLD_ALONE,
 	UV_LISTS = UV_HOME | UV_TDP,
 	UV_COVS = UV_COV | UV_DASH | UV_MISSING | UV_OPERATORS, /* the screens of figures */
-	UV_ALL = 0xffff,
+	UV_ALL = 0x7ffff,
 };
 
 typedef struct ui_action_def {
@@ -272,6 +275,7 @@ typedef struct ui_form {
 	size_t cur;          /* the field under the cursor */
 	size_t top;          /* first field shown */
 	gn_editbuf eb;       /* the current field's text while it is edited */
+	gn_editbuf search;   /* letters typed on a select whose choices are searched */
 	bool loaded;         /* eb holds field cur */
 	char msg[GN_ERR_MSG_MAX]; /* the form's message for field msg_field */
 	size_t msg_field;
@@ -286,13 +290,19 @@ void ui_form_free(ui_form *f);
  * focused. */
 void ui_form_draw(ui_form *f, int y0, int y1, bool focused);
 
-enum { UF_STAY = 0, UF_PAST_END, UF_BEFORE_START };
+enum { UF_STAY = 0, UF_PAST_END, UF_BEFORE_START, UF_OPEN_REPEAT /* Enter on a repeat line: its roster */ };
 /* Handles a key; *where says whether the cursor left the form. Returns true
  * when the key was used. */
 bool ui_form_key(ui_form *f, ui_action a, int key, int *where);
 /* Stores what is being typed into the model and checks the current field.
  * False (and the message shown) when the check fails. */
 bool ui_form_commit(ui_form *f);
+/* The first line drawn of a list of `rows` lines, so that line cur is drawn. */
+void ui_keep_in_view(size_t *top, size_t cur, int rows);
+/* After keys: is a draft due (a field was left, or `every` keys typed
+ * since *drafted_edits)? Then what is typed in the field under the cursor
+ * is stored and *drafted_edits moved; the owner writes the draft. */
+bool ui_form_draft_due(ui_form *f, unsigned *drafted_edits, unsigned every);
 /* Puts the cursor on a field by name with a message (a failed save). */
 void ui_form_show_error(ui_form *f, const gn_err *err);
 /* Moves to the first / last relevant field. */
@@ -329,6 +339,12 @@ ui_view *ui_audit_new(ui_app *app);
 ui_view *ui_operators_new(ui_app *app);
 /* Shows a failed check in the person view (the cursor goes to the field). */
 void ui_person_show_error(ui_view *person, const gn_err *err);
+/* The repeats that are not the person roster (ui_roster.c): opens the
+ * roster of the repeat line under the form's cursor; and checks every
+ * entry of a model's repeats (where: the entry that failed, "Woman 2 ›
+ * Child 1"). */
+void ui_roster_open(ui_app *app, ui_view *household, ui_form *f);
+bool ui_roster_check(ui_app *app, ui_view *household, uf_model *m, gn_err *err, char *where, size_t size);
 /* Puts the household view's cursor on roster line i. */
 void ui_household_roster_at(ui_view *household, size_t i);
 

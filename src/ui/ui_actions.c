@@ -41,6 +41,15 @@ const ui_action_def ui_actions[] = {
 	  UV_HOUSEHOLD },
 	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) },
 	  N_("Remove person"), N_("Remove the member under the cursor from the household"), UV_HOUSEHOLD },
+	/* the entries of a repeat (a list inside the form) */
+	{ UA_ADD_MEMBER, "add-entry", { UI_CTRL('t'), FN(KEY_F(4)), FN(KEY_IC) },
+	  N_("Add entry"), N_("Add an entry to this list"), UV_ROSTER },
+	{ UA_REMOVE_MEMBER, "remove-entry", { UI_CTRL('d'), FN(KEY_DC) },
+	  N_("Remove entry"), N_("Remove the entry under the cursor (asks first)"), UV_ROSTER },
+	{ UA_SAVE, "save-household", { UI_CTRL('s'), FN(KEY_F(2)) },
+	  N_("Save"), N_("Save the household with all its lists (one transaction)"), UV_ROSTER },
+	{ UA_SAVE_ADD_MEMBER, "save-add-entry", { UI_CTRL('t'), FN(KEY_F(4)) },
+	  N_("Next entry"), N_("Keep this entry and add the next one"), UV_ENTRY },
 	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) },
 	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
 	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, NULL, N_("Next field"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
@@ -135,7 +144,7 @@ const ui_action_def ui_actions[] = {
 	{ UA_HELP, "help", { '?', FN(KEY_F(1)) },
 	  N_("Help"), N_("This help (F1 or ?)"), UV_LISTS | UV_HELP | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS | UV_STALE },
 	{ UA_HELP, "help", { FN(KEY_F(1)), UI_CTRL('g') },
-	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_EXCHANGE },
+	  N_("Help"), N_("This help (F1 or Ctrl-G)"), UV_FORMS | UV_ROSTER | UV_SIGNIN | UV_ACCFORM | UV_EXCHANGE },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) },
 	  N_("Back"), N_("Go back (what is typed stays in the draft)"), UV_TDP | UV_HELP },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) },
@@ -144,11 +153,11 @@ const ui_action_def ui_actions[] = {
 	  UV_COV | UV_MISSING | UV_ACCOUNTS | UV_OPERATORS },
 	{ UA_BACK, "back", { 27 }, N_("Back"), N_("Go back"), UV_DASH | UV_EXCHANGE },
 	{ UA_BACK, "back", { 27, FN(KEY_LEFT) }, N_("Back"), N_("Go back"), UV_CONFLICTS },
-	{ UA_BACK, "back", { 27 }, N_("Back"), N_("Go back"), UV_FORMS },
+	{ UA_BACK, "back", { 27 }, N_("Back"), N_("Go back"), UV_FORMS | UV_ROSTER },
 	{ UA_QUIT, "quit", { 'q', UI_CTRL('q') },
 	  N_("Quit"), N_("Quit gonha (asks first)"), UV_LISTS | UV_COVS | UV_ACCOUNTS | UV_CONFLICTS },
 	{ UA_QUIT, "quit", { UI_CTRL('q'), UI_CTRL('c') },
-	  N_("Quit"), N_("Quit gonha (asks first; what is typed is kept as a draft)"), UV_SIGNIN | UV_FORMS | UV_ACCFORM | UV_EXCHANGE | UV_STALE },
+	  N_("Quit"), N_("Quit gonha (asks first; what is typed is kept as a draft)"), UV_SIGNIN | UV_FORMS | UV_ROSTER | UV_ACCFORM | UV_EXCHANGE | UV_STALE },
 
 	/* signing out: a key of its own, asked first (F2 saves and Ctrl-L
 	 * redraws, on every screen) */

@@ -55,12 +55,15 @@ void ui_form_init(ui_form *f, uf_model *model)
 	f->model = model;
 	gn_eb_init(&f->eb, 2000);
 	gn_eb_set(&f->eb, "");
+	gn_eb_init(&f->search, 120);
+	gn_eb_set(&f->search, "");
 	ui_form_first(f);
 }
 
 void ui_form_free(ui_form *f)
 {
 	gn_eb_free(&f->eb);
+	gn_eb_free(&f->search);
 }
 
 void ui_form_first(ui_form *f)
@@ -107,6 +110,7 @@ bool ui_form_commit(ui_form *f)
 
 static void go(ui_form *f, size_t to)
 {
+	gn_eb_set(&f->search, "");
 	f->cur = to;
 	f->loaded = false;
 	load(f);
@@ -128,13 +132,38 @@ static bool step(ui_form *f, int dir)
 	}
 }
 
+/* Is choice c among those shown: all, or those whose label holds the
+ * letters typed (folded: "thai" finds "Thái Nguyên")? */
+static bool choice_shown(ui_form *f, const uf_field *fd, const uf_choice *c)
+{
+	if (!fd->search || !f->search.text[0])
+		return true;
+	char *want = NULL, *label = NULL;
+	bool shown = gn_text_fold(f->search.text, &want) == GN_OK && gn_text_fold(c->label, &label) == GN_OK &&
+	             strstr(label, want) != NULL;
+	free(want);
+	free(label);
+	return shown;
+}
+
+/* The choice numbered k (from 1) among those shown, or NULL. */
+static const uf_choice *shown_choice(ui_form *f, const uf_field *fd, int k)
+{
+	for (size_t c = 0; c < fd->n_choices; c++)
+		if (choice_shown(f, fd, &fd->choices[c]) && --k == 0)
+			return &fd->choices[c];
+	return NULL;
+}
+
 /* Sets a choice field from a number key. */
 static void choose(ui_form *f, const uf_field *fd, int digit, int *where)
 {
 	gn_err err = { 0 };
-	if (digit < 1 || (size_t)digit > fd->n_choices)
+	const uf_choice *picked = digit >= 1 ? shown_choice(f, fd, digit) : NULL;
+	if (!picked)
 		return;
-	const char *name = fd->choices[digit - 1].name;
+	const char *name = picked->name;
+	gn_eb_set(&f->search, "");
 	if (fd->kind == UF_SELECT_ONE) {
 		if (f->model->set(f->model, f->cur, name, &err) != GN_OK) {
 			set_msg(f, &err);
@@ -176,6 +205,16 @@ bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 {
 	*where = UF_STAY;
 	const uf_field *fd = f->model->field(f->model, f->cur);
+	/* Enter on a repeat opens its entries; Tab and Down go past it */
+	if (fd->kind == UF_REPEAT && a == UA_NEXT_FIELD && (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER))) {
+		*where = UF_OPEN_REPEAT;
+		return true;
+	}
+	/* Enter on a searched list takes the first choice found */
+	if (a == UA_NEXT_FIELD && fd->search && f->search.text[0] && (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER))) {
+		choose(f, fd, 1, where);
+		return true;
+	}
 	if (a == UA_NEXT_FIELD) {
 		if (!ui_form_commit(f))
 			return true;
@@ -201,6 +240,17 @@ bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 			choose(f, fd, key - '0', where);
 			return true;
 		}
+		/* letters find choices; Backspace takes one back */
+		bool erase = key == 0x7F || key == UI_CTRL('h') || key == (UI_FN | KEY_BACKSPACE);
+		if (fd->search && !(key & UI_FN) && key >= 0x20 && key != 0x7F && (key != ' ' || f->search.text[0]) &&
+		    !(key >= '0' && key <= '9')) {
+			ui_input_key(&f->search, key);
+			return true;
+		}
+		if (fd->search && erase && f->search.text[0]) {
+			ui_input_key(&f->search, key);
+			return true;
+		}
 		if (key == ' ' && fd->kind == UF_SELECT_MULTIPLE)
 			return true;
 		if (key == 0x7F || key == UI_CTRL('h') || key == (UI_FN | KEY_BACKSPACE) || key == (UI_FN | KEY_DC) ||
@@ -222,6 +272,28 @@ bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 		}
 	}
 	return false;
+}
+
+void ui_keep_in_view(size_t *top, size_t cur, int rows)
+{
+	if (cur < *top)
+		*top = cur;
+	if (rows > 0 && cur >= *top + (size_t)rows)
+		*top = cur - (size_t)rows + 1;
+}
+
+bool ui_form_draft_due(ui_form *f, unsigned *drafted_edits, unsigned every)
+{
+	if (!f->stored && f->edits < *drafted_edits + every)
+		return false;
+	/* what is typed in the field under the cursor goes in too */
+	if (f->loaded && f->eb.changed) {
+		gn_err err = { 0 };
+		f->model->set(f->model, f->cur, f->eb.text, &err);
+	}
+	f->stored = false;
+	*drafted_edits = f->edits;
+	return true;
 }
 
 void ui_form_show_error(ui_form *f, const gn_err *err)
@@ -255,7 +327,7 @@ void ui_form_progress(ui_form *f, size_t *answered, size_t *total)
 	size_t n = f->model->n_fields(f->model);
 	*answered = *total = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!focusable(f, i))
+		if (!focusable(f, i) || f->model->field(f->model, i)->kind == UF_REPEAT)
 			continue;
 		(*total)++;
 		const char *v = (i == f->cur && f->loaded) ? f->eb.text : f->model->get(f->model, i);
@@ -288,11 +360,24 @@ static void value_text(const uf_field *fd, const char *value, char *out, size_t 
 	free(copy);
 }
 
-/* Lines the choices of the current field take when laid out in `cols`. */
-static int draw_choices(const uf_field *fd, const char *value, int y, int x, int cols, bool draw)
+/* Lines the choices of the current field take when laid out in `cols`:
+ * those shown, numbered 1..9 (a searched list: after the letters typed;
+ * minimal: one line). */
+static int draw_choices(ui_form *f, const uf_field *fd, const char *value, int y, int x, int cols, bool draw)
 {
-	int line = 0, col = 0;
+	int line = 0, col = 0, number = 0;
+	if (fd->search) {
+		char typed[200];
+		snprintf(typed, sizeof typed, _("Type to find: %s"), f->search.text);
+		if (draw)
+			ui_put(y, x, cols, typed);
+		line++;
+	}
 	for (size_t c = 0; c < fd->n_choices; c++) {
+		if (!choice_shown(f, fd, &fd->choices[c]))
+			continue;
+		if (++number > 9)
+			break;
 		char item[200];
 		bool on = false;
 		char pad[256];
@@ -300,10 +385,12 @@ static int draw_choices(const uf_field *fd, const char *value, int y, int x, int
 		char needle[80];
 		snprintf(needle, sizeof needle, " %s ", fd->choices[c].name);
 		on = strstr(pad, needle) != NULL;
-		snprintf(item, sizeof item, "%zu %s%s", c + 1, fd->choices[c].label,
+		snprintf(item, sizeof item, "%d %s%s", number, fd->choices[c].label,
 		         fd->kind == UF_SELECT_MULTIPLE ? (on ? " [x]" : " [ ]") : "");
 		int w = gn_text_width(item) + 2;
 		if (col > 0 && col + w > cols) {
+			if (fd->minimal)
+				break;
 			line++;
 			col = 0;
 		}
@@ -337,7 +424,7 @@ static int extra_lines(ui_form *f, size_t i, int cols, bool focused)
 	int n = 0;
 	bool here = focused && i == f->cur;
 	if (here && (fd->kind == UF_SELECT_ONE || fd->kind == UF_SELECT_MULTIPLE))
-		n += draw_choices(fd, f->model->get(f->model, i), 0, 0, cols, false);
+		n += draw_choices(f, fd, f->model->get(f->model, i), 0, 0, cols, false);
 	if (f->has_msg && f->msg_field == i)
 		n += wrapped(f->msg, 0, 0, cols, 3, false);
 	else if (here && fd->hint && *fd->hint)
@@ -411,7 +498,7 @@ void ui_form_draw(ui_form *f, int y0, int y1, bool focused)
 		y++;
 		if (here && (fd->kind == UF_SELECT_ONE || fd->kind == UF_SELECT_MULTIPLE) && y < y1) {
 			attron(A_DIM);
-			y += draw_choices(fd, f->model->get(f->model, i), y, vx, vcols, true);
+			y += draw_choices(f, fd, f->model->get(f->model, i), y, vx, vcols, true);
 			attroff(A_DIM);
 		}
 		if (y < y1 && f->has_msg && f->msg_field == i) {

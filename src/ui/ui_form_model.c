@@ -26,7 +26,11 @@ typedef struct fm_field {
 	uf_field uf;
 	uf_choice *choices;   /* owned array (labels borrowed from the form) */
 	char *shown;          /* owned: the value as shown */
+	char *label, *hint;   /* owned: with ${...} filled in, when the form's have any */
+	unsigned gen;         /* c->gen when choices, label and hint were last made */
 } fm_field;
+
+#define FM_DEPTH 16       /* repeats within repeats */
 
 typedef struct form_model {
 	uf_model m;
@@ -35,6 +39,15 @@ typedef struct form_model {
 	gn_household *hh;     /* borrowed */
 	size_t member;
 	bool person;
+	int repeat;           /* the begin_repeat whose entry this is; -1 the household */
+	int chain[FM_DEPTH];  /* the repeats it is in, outermost first */
+	char *prefix[FM_DEPTH]; /* the entry path at each depth ("woman[2]", "woman[2]/child[1]") */
+	size_t depth;
+	unsigned gen;         /* moves with every value stored */
+	int position;         /* position(..): this entry's index (from 1), 0 for the household */
+	bool *agg;            /* per form field: vals holds the JSON array of the entries below */
+	size_t n_agg;
+	char *seen;           /* the answers the arrays were made from (owned) */
 	fm_field *f;
 	size_t n;
 	char **vals;          /* per form field, as stored (ISO dates); owned */
@@ -60,6 +73,60 @@ static bool is_core(const char *const *names, const char *name)
 }
 
 static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+
+static int repeat_of(const gn_form *form, size_t k) { return gn_form_repeat_of(form, k); }
+
+/* The person roster: the form's first top-level repeat, when it holds
+ * gonha's person questions (the census form); every other repeat is kept
+ * in the household's answers by path. */
+int ui_form_person_repeat(const gn_form *form)
+{
+	int r = form && form->repeat_name ? gn_form_find(form, form->repeat_name) : -1;
+	int name = form ? gn_form_find(form, "full_name") : -1;
+	return r >= 0 && name >= 0 && repeat_of(form, (size_t)name) == r ? r : -1;
+}
+
+/* Is form field k in the person roster (as a member's column or answer)? */
+static bool in_person_roster(const form_model *c, size_t k)
+{
+	int pr = ui_form_person_repeat(c->form);
+	for (int r = repeat_of(c->form, k); pr >= 0 && r >= 0; r = repeat_of(c->form, (size_t)r))
+		if (r == pr)
+			return true;
+	return false;
+}
+
+/* The repeats form field k is in, outermost first, when they start with
+ * this entry's (k is in this entry, around it or below it); false for
+ * another repeat's question. */
+static bool generic_chain(const form_model *c, size_t k, int chain[FM_DEPTH], size_t *n)
+{
+	int inner[FM_DEPTH];
+	size_t m = 0;
+	for (int r = repeat_of(c->form, k); r >= 0; r = repeat_of(c->form, (size_t)r)) {
+		if (m == FM_DEPTH)
+			return false;
+		inner[m++] = r;
+	}
+	for (size_t d = 0; d < m; d++)
+		chain[d] = inner[m - 1 - d];
+	for (size_t d = 0; d < m && d < c->depth; d++)
+		if (chain[d] != c->chain[d])
+			return false;
+	*n = m;
+	return true;
+}
+
+/* The answers key of form field k as seen from this model's entry (false
+ * when it is not in this entry or one around it). */
+static bool generic_key(const form_model *c, size_t k, char *buf, size_t size)
+{
+	int chain[FM_DEPTH];
+	size_t n;
+	if (!generic_chain(c, k, chain, &n) || n > c->depth)
+		return false;
+	return gn_repeat_key(buf, size, n ? c->prefix[n - 1] : "", c->form->fields[k].name);
+}
 
 /* A household field's stored value (malloc'd; "" for none). */
 static char *household_value(form_model *c, const gn_field *fd)
@@ -114,32 +181,20 @@ static bool whole_number(const char *s, long long *out)
 	return true;
 }
 
-/* A number as JSON writes it: -12, 12.5 (no hex, exponents, inf). */
-static bool json_number(const char *s)
-{
-	const char *p = s;
-	if (*p == '-')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return false;
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return false;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	return *p == '\0' && strlen(s) < 20;
-}
 
 /* Writes a value into the record: its column, or its key in answers. */
 static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err *err)
 {
 	const char *n = fd->name;
 	char **answers;
-	if (fd->level == 0) {
+	char key[512];
+	size_t k = (size_t)(fd - c->form->fields);
+	if (fd->level > 0 && !in_person_roster(c, k)) {
+		if (!generic_key(c, k, key, sizeof key))
+			return gn_fail_field(err, GN_ERR_INVALID, n, _("the answer to %s cannot be stored"), n);
+		n = key;
+		answers = &c->hh->answers;
+	} else if (fd->level == 0) {
 		gn_household *hh = c->hh;
 		if (is_core(hh_core, n)) {
 			if (strcmp(n, "house_no") == 0) put_string(&hh->house_no, v);
@@ -168,7 +223,7 @@ static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err 
 	gn_answer_type type = GN_ANSWER_TEXT;
 	if (!*v)
 		type = GN_ANSWER_NONE;
-	else if ((fd->type == GN_FT_INTEGER || fd->type == GN_FT_DECIMAL) && json_number(v))
+	else if ((fd->type == GN_FT_INTEGER || fd->type == GN_FT_DECIMAL) && gn_answers_is_number(v))
 		type = GN_ANSWER_NUMBER;
 	/* what does not parse is kept as typed (text): the check says why */
 	return gn_answers_set(c->form->db, answers, n, v, type, err);
@@ -178,9 +233,95 @@ static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err 
 
 static size_t fm_n(uf_model *m) { return self(m)->n; }
 
-static const uf_field *fm_field_at(uf_model *m, size_t i) { return &self(m)->f[i].uf; }
+static bool generic_chain(const form_model *c, size_t k, int chain[FM_DEPTH], size_t *n);
+static void load_aggregates(form_model *c);
 
-static gn_form_values values(form_model *c) { return (gn_form_values)c->eval; }
+/* What expressions see now; the entries' arrays made again when the
+ * answers changed (an entry added in a roster). */
+static gn_form_values values(form_model *c)
+{
+	c->form->position = c->position;
+	if (c->n_agg && (!c->seen || strcmp(c->seen, c->hh->answers ? c->hh->answers : "") != 0))
+		load_aggregates(c);
+	return (gn_form_values)c->eval;
+}
+
+/* Questions (and repeats) in repeats below this entry: each bound as the
+ * JSON array of its entries' values (gn_repeat_values), for count(),
+ * sum(), indexed-repeat()...; a repeat's own reference is its entries. */
+static void load_aggregates(form_model *c)
+{
+	free(c->seen);
+	c->seen = strdup(c->hh->answers ? c->hh->answers : "");
+	c->n_agg = 0;
+	for (size_t k = 0; k < c->form->n_fields; k++) {
+		const gn_field *fd = &c->form->fields[k];
+		int chain[FM_DEPTH];
+		size_t n;
+		bool repeat = fd->type == GN_FT_BEGIN_REPEAT;
+		if ((!repeat && (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE)) || in_person_roster(c, k) ||
+		    (int)k == ui_form_person_repeat(c->form) || !generic_chain(c, k, chain, &n))
+			continue;
+		if (repeat && n < FM_DEPTH)
+			chain[n++] = (int)k;
+		if (n <= c->depth)
+			continue;
+		const char *names[FM_DEPTH];
+		for (size_t d = c->depth; d < n; d++)
+			names[d - c->depth] = c->form->fields[chain[d]].name;
+		char *json = NULL;
+		if (gn_repeat_values(c->form->db, c->hh->answers, c->depth ? c->prefix[c->depth - 1] : "", names,
+		                     n - c->depth, repeat ? NULL : fd->name, &json) != GN_OK)
+			continue;
+		free(c->vals[k]);
+		c->vals[k] = json;
+		c->eval[k] = json;
+		c->agg[k] = true;
+		c->n_agg++;
+	}
+	c->gen++;
+}
+
+/* A label or hint with ${...}: filled in from the values now. */
+static void refill(form_model *c, char **place, const char *src, const char **out)
+{
+	if (!src || !strstr(src, "${"))
+		return;
+	char *filled = gn_form_fill(c->form, src, values(c));
+	if (!filled)
+		return;
+	free(*place);
+	*place = filled;
+	*out = filled;
+}
+
+/* The field as it stands with the values now: the choices its
+ * choice_filter lets through, labels and hints filled in. */
+static const uf_field *fm_field_at(uf_model *m, size_t i)
+{
+	form_model *c = self(m);
+	fm_field *f = &c->f[i];
+	if (f->gen == c->gen)
+		return &f->uf;
+	f->gen = c->gen;
+	gn_field *fd = &c->form->fields[f->fi];
+	refill(c, &f->label, gn_field_label(fd), &f->uf.label);
+	refill(c, &f->hint, gn_field_hint(fd), &f->uf.hint);
+	if (fd->filter && f->choices) {
+		size_t n = 0;
+		for (size_t j = 0; j < fd->list->n; j++)
+			if (gn_form_choice_shown(c->form, f->fi, j, values(c)))
+				f->choices[n++] = (uf_choice){ fd->list->items[j].name, gn_choice_label(&fd->list->items[j]) };
+		f->uf.n_choices = n;
+	}
+	return &f->uf;
+}
+
+/* The count key of a repeat line's repeat in this entry ("woman[2]/child"). */
+static bool repeat_path(form_model *c, size_t fi, char *buf, size_t size)
+{
+	return gn_repeat_key(buf, size, c->depth ? c->prefix[c->depth - 1] : "", c->form->fields[fi].name);
+}
 
 static bool number_ok(const gn_field *fd, const char *v)
 {
@@ -198,6 +339,10 @@ static bool number_ok(const gn_field *fd, const char *v)
 
 static void set_eval(form_model *c, size_t k)
 {
+	if (c->agg && c->agg[k]) {
+		c->eval[k] = c->vals[k];
+		return;
+	}
 	const char *v = c->vals[k];
 	c->eval[k] = number_ok(&c->form->fields[k], v) ? v : NULL;
 }
@@ -206,7 +351,18 @@ static const char *fm_get(uf_model *m, size_t i)
 {
 	form_model *c = self(m);
 	fm_field *f = &c->f[i];
-	if (f->uf.kind == UF_CALCULATE) {
+	if (f->uf.kind == UF_REPEAT) {
+		char path[512];
+		size_t n = repeat_path(c, f->fi, path, sizeof path) ? gn_repeat_count(c->form->db, c->hh->answers, path) : 0;
+		char now[64];
+		snprintf(now, sizeof now, ngettext("%zu entry", "%zu entries", n), n);
+		if (!f->shown || strcmp(now, f->shown) != 0) {
+			free(f->shown);
+			f->shown = strdup(now);
+		}
+	} else if (c->form->fields[f->fi].type == GN_FT_MEDIA) {
+		return _("not collected on this PC");
+	} else if (f->uf.kind == UF_CALCULATE) {
 		/* live: recomputed from the values now */
 		char *now = gn_form_calculate(c->form, f->fi, values(c));
 		if (!now)
@@ -222,27 +378,37 @@ static const char *fm_get(uf_model *m, size_t i)
 	return f->shown ? f->shown : "";
 }
 
+/* Sets the value (as stored) of form field k. */
+static gn_status put_field(form_model *c, size_t k, const char *stored, gn_err *err)
+{
+	char *v = strdup(stored);
+	if (!v)
+		return gn_fail(err, GN_ERR_NOMEM, "%s", _("out of memory"));
+	gn_status st = store(c, &c->form->fields[k], v, err);
+	if (st != GN_OK) {
+		free(v);
+		return st;
+	}
+	free(c->vals[k]);
+	c->vals[k] = v;
+	set_eval(c, k);
+	c->gen++;
+	return GN_OK;
+}
+
 /* Sets the value (as stored) of model field i, and what is shown. */
 static gn_status put(form_model *c, size_t i, const char *stored, gn_err *err)
 {
 	fm_field *f = &c->f[i];
 	const gn_field *fd = &c->form->fields[f->fi];
-	char *v = strdup(stored);
 	char *shown = fd->type == GN_FT_DATE ? gn_date_to_dmy(stored) : strdup(stored);
-	if (!v || !shown) {
-		free(v);
-		free(shown);
+	if (!shown)
 		return gn_fail(err, GN_ERR_NOMEM, "%s", _("out of memory"));
-	}
-	gn_status st = store(c, fd, v, err);
+	gn_status st = put_field(c, f->fi, stored, err);
 	if (st != GN_OK) {
-		free(v);
 		free(shown);
 		return st;
 	}
-	free(c->vals[f->fi]);
-	c->vals[f->fi] = v;
-	set_eval(c, f->fi);
 	free(f->shown);
 	f->shown = shown;
 	return GN_OK;
@@ -266,6 +432,16 @@ static gn_status fm_set(uf_model *m, size_t i, const char *value, gn_err *err)
 		st = put(c, i, clean, err);
 	}
 	free(clean);
+	/* as ODK does: a choice that a choice_filter no longer lets through (the
+	 * district of another province) is cleared */
+	for (size_t j = 0; st == GN_OK && j < c->n; j++) {
+		size_t k = c->f[j].fi;
+		const gn_field *other = &c->form->fields[k];
+		const gn_choice *ch = other->filter && other->type == GN_FT_SELECT_ONE && c->vals[k] && *c->vals[k]
+		                          ? gn_choice_find(other->list, c->vals[k]) : NULL;
+		if (j != i && ch && !gn_form_choice_shown(c->form, k, (size_t)(ch - other->list->items), values(c)))
+			st = put(c, j, "", err);
+	}
 	return st;
 }
 
@@ -280,7 +456,7 @@ static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 	form_model *c = self(m);
 	const gn_field *fd = &c->form->fields[c->f[i].fi];
 	const char *v = c->vals[c->f[i].fi] ? c->vals[c->f[i].fi] : "";
-	if (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE || !fm_relevant(m, i))
+	if (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE || fd->type == GN_FT_MEDIA || !fm_relevant(m, i))
 		return GN_OK;
 	/* dates are typed dd/mm/yyyy here, so say it that way */
 	if (fd->type == GN_FT_DATE && *v && !gn_date_valid(v))
@@ -292,6 +468,13 @@ static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 	set_eval(c, c->f[i].fi);
 	if (st != GN_OK)
 		return st;
+	/* a choice its choice_filter no longer lets through (the province changed) */
+	if (fd->filter && *v && fd->type == GN_FT_SELECT_ONE) {
+		const gn_choice *ch = gn_choice_find(fd->list, v);
+		if (!ch || !gn_form_choice_shown(c->form, c->f[i].fi, (size_t)(ch - fd->list->items), values(c)))
+			return gn_fail_field(err, GN_ERR_INVALID, fd->name, _("'%s' is not one of the choices for the answers above"),
+			                     ch && *gn_choice_label(ch) ? gn_choice_label(ch) : v);
+	}
 	/* the domain's own checks of the core columns (CCCD, one head) */
 	if (is_core(c->person ? person_core : hh_core, fd->name)) {
 		st = gn_household_check_field(c->hh, c->person ? c->member : (size_t)-1, fd->name, v, err);
@@ -332,6 +515,25 @@ static void fm_prune(uf_model *m)
 		if (!changed)
 			break;
 	}
+	/* a repeat no longer asked loses its entries, as its questions do */
+	for (size_t i = 0; i < c->n; i++) {
+		char path[512];
+		gn_err err = { 0 };
+		if (c->f[i].uf.kind == UF_REPEAT && !fm_relevant(m, i) && repeat_path(c, c->f[i].fi, path, sizeof path) &&
+		    gn_repeat_count(c->form->db, c->hh->answers, path) > 0 &&
+		    gn_repeat_set_count(c->form->db, &c->hh->answers, path, 0, &err) == GN_OK)
+			c->gen++;
+	}
+	/* metadata `end`: the instant the record was last saved */
+	for (size_t k = 0; k < c->form->n_fields; k++) {
+		const gn_field *fd = &c->form->fields[k];
+		if (fd->type == GN_FT_META && strcmp(fd->xls_type, "end") == 0 && repeat_of(c->form, k) == c->repeat) {
+			char now[32];
+			gn_err err = { 0 };
+			gn_now_iso(now);
+			put_field(c, k, now, &err);
+		}
+	}
 }
 
 static void fm_free(uf_model *m)
@@ -340,13 +542,19 @@ static void fm_free(uf_model *m)
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->f[i].choices);
 		free(c->f[i].shown);
+		free(c->f[i].label);
+		free(c->f[i].hint);
 	}
+	for (size_t d = 0; d < c->depth; d++)
+		free(c->prefix[d]);
 	free(c->f);
 	if (c->vals)
 		for (size_t i = 0; i < c->form->n_fields; i++)
 			free(c->vals[i]);
 	free(c->vals);
 	free(c->eval);
+	free(c->agg);
+	free(c->seen);
 	free(c);
 }
 
@@ -361,19 +569,26 @@ static uf_kind kind_of(gn_field_type t)
 	case GN_FT_NOTE: return UF_NOTE;
 	case GN_FT_CALCULATE: return UF_CALCULATE;
 	case GN_FT_BEGIN_GROUP: return UF_HEADING;
+	case GN_FT_BEGIN_REPEAT: return UF_REPEAT;
+	case GN_FT_MEDIA: return UF_CALCULATE; /* shown, not asked */
 	default: return UF_TEXT;
 	}
 }
 
-/* Is form field k on this model's level, and shown as a line? */
-static bool on_level(const gn_field *fd, int level)
+/* Is form field k in this model's entry, and shown as a line? A repeat in
+ * it is a line of its own (its entries open from there), but for the
+ * person roster, which the household screen shows below the form. */
+static bool on_level(const form_model *c, size_t k)
 {
-	if (fd->level != level)
+	const gn_field *fd = &c->form->fields[k];
+	if (repeat_of(c->form, k) != c->repeat)
 		return false;
 	switch (fd->type) {
-	case GN_FT_END_GROUP:
 	case GN_FT_BEGIN_REPEAT:
+		return (int)k != ui_form_person_repeat(c->form);
+	case GN_FT_END_GROUP:
 	case GN_FT_END_REPEAT:
+	case GN_FT_META:
 		return false;
 	case GN_FT_BEGIN_GROUP:
 		return gn_field_label(fd) && *gn_field_label(fd); /* a heading, when it has a label */
@@ -388,6 +603,19 @@ static char *default_of(form_model *c, const gn_field *fd)
 	const char *d = fd->default_value;
 	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->login[0])
 		return strdup(c->login); /* the signed-in user */
+	if (fd->type == GN_FT_META) {
+		char now[72];
+		gn_err err = { 0 };
+		if (strcmp(fd->xls_type, "start") == 0)
+			gn_now_iso(now);
+		else if (strcmp(fd->xls_type, "today") == 0)
+			gn_today_iso(now);
+		else if (strcmp(fd->xls_type, "username") == 0)
+			snprintf(now, sizeof now, "%s", c->login);
+		else if (strcmp(fd->xls_type, "deviceid") != 0 || gn_db_pc_id(c->form->db, now, &err) != GN_OK)
+			return NULL;
+		return strdup(now);
+	}
 	if (!d || !*d)
 		return NULL;
 	if (strcmp(d, "today()") == 0 || strcmp(d, "now()") == 0) {
@@ -405,44 +633,107 @@ static bool person_is_new(const gn_person *p)
 	       (!p->cccd || !*p->cccd) && (!p->answers || !*p->answers || strcmp(p->answers, "{}") == 0);
 }
 
-uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member)
+static bool fm_repeat(uf_model *m, size_t i, uf_repeat *r)
+{
+	form_model *c = self(m);
+	if (i >= c->n || c->f[i].uf.kind != UF_REPEAT)
+		return false;
+	size_t fi = c->f[i].fi;
+	r->repeat = (int)fi;
+	snprintf(r->label, sizeof r->label, "%s", c->f[i].uf.label);
+	r->fixed = gn_form_repeat_count(c->form, fi, values(c));
+	return repeat_path(c, fi, r->path, sizeof r->path);
+}
+
+/* Is this entry (or household) still empty: no answer to any of its lines? */
+static bool entry_is_new(const form_model *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const char *v = c->vals[c->f[i].fi];
+		if (c->f[i].uf.kind != UF_REPEAT && v && *v)
+			return false;
+	}
+	return true;
+}
+
+/* The model of the household (repeat -1), of a member of the person roster
+ * (person), or of the entry at entry_path of another repeat. */
+static uf_model *model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member,
+                           int repeat, const char *entry_path)
 {
 	form_model *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	c->m = (uf_model){ fm_n, fm_field_at, fm_get, fm_set, fm_relevant, fm_check, fm_find, fm_prune, fm_free };
+	c->m = (uf_model){ fm_n, fm_field_at, fm_get, fm_set, fm_relevant, fm_check, fm_find, fm_prune, fm_free, fm_repeat };
 	snprintf(c->login, sizeof c->login, "%s", login ? login : "");
 	c->form = form;
 	c->hh = hh;
 	c->person = person;
 	c->member = member;
-	int level = person ? 1 : 0;
+	c->repeat = repeat;
+	c->gen = 1;
+	/* the chain of repeats and the entry path at each depth */
+	int inner[FM_DEPTH];
+	size_t depth = 0;
+	for (int r = repeat; r >= 0; r = repeat_of(form, (size_t)r)) {
+		if (depth == FM_DEPTH)
+			goto fail;
+		inner[depth++] = r;
+	}
+	const char *seg = entry_path ? entry_path : "";
+	for (size_t d = 0; d < depth; d++) {
+		c->chain[d] = inner[depth - 1 - d];
+		const char *slash = strchr(seg, '/');
+		size_t len = slash ? (size_t)(slash - entry_path) : strlen(entry_path ? entry_path : "");
+		c->prefix[d] = strndup(entry_path ? entry_path : "", len);
+		c->depth = d + 1;
+		if (!c->prefix[d])
+			goto fail;
+		seg = slash ? slash + 1 : seg + strlen(seg);
+	}
 	c->vals = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->vals);
 	c->eval = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->eval);
+	c->agg = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->agg);
 	c->f = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->f);
-	if (!c->vals || !c->eval || !c->f)
+	if (!c->vals || !c->eval || !c->agg || !c->f)
 		goto fail;
-	/* the values expressions see: the household's, and this member's */
+	if (person)
+		c->position = (int)member + 1;
+	else if (c->depth) {
+		const char *open = strrchr(c->prefix[c->depth - 1], '[');
+		c->position = open ? atoi(open + 1) : 0;
+	}
+	/* the values expressions see: the household's, this member's or the
+	 * entries' of this entry's chain */
 	for (size_t k = 0; k < form->n_fields; k++) {
 		const gn_field *fd = &form->fields[k];
+		char key[512];
 		if (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE)
 			continue;
-		if (fd->level == 0)
-			c->vals[k] = household_value(c, fd);
-		else if (person && fd->level == 1)
-			c->vals[k] = person_value(c, fd);
-		if ((fd->level == 0 || (person && fd->level == 1)) && !c->vals[k])
-			goto fail;
+		if (fd->level == 0) {
+			if (!(c->vals[k] = household_value(c, fd)))
+				goto fail;
+		} else if (in_person_roster(c, k)) {
+			if (person && fd->level == 1 && !(c->vals[k] = person_value(c, fd)))
+				goto fail;
+		} else if (generic_key(c, k, key, sizeof key)) {
+			char *v = gn_answers_get(form->db, hh->answers, key);
+			if (!(c->vals[k] = v ? v : strdup("")))
+				goto fail;
+		}
 		set_eval(c, k);
 	}
+	load_aggregates(c);
 	for (size_t k = 0; k < form->n_fields; k++) {
 		const gn_field *fd = &form->fields[k];
-		if (!on_level(fd, level))
+		if (!on_level(c, k))
 			continue;
 		fm_field *f = &c->f[c->n++];
 		f->fi = k;
 		const char *hint = gn_field_hint(fd);
-		f->uf = (uf_field){ fd->name, gn_field_label(fd), hint && *hint ? hint : NULL, kind_of(fd->type), NULL, 0 };
+		if (!hint || !*hint)
+			hint = fd->type == GN_FT_BEGIN_REPEAT ? _("Enter opens its list of entries") : NULL;
+		f->uf = (uf_field){ .name = fd->name, .label = gn_field_label(fd), .hint = hint, .kind = kind_of(fd->type) };
 		if (!*f->uf.label)
 			f->uf.label = fd->name;
 		if (fd->list && (fd->type == GN_FT_SELECT_ONE || fd->type == GN_FT_SELECT_MULTIPLE)) {
@@ -453,30 +744,56 @@ uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, 
 				f->choices[j] = (uf_choice){ fd->list->items[j].name, gn_choice_label(&fd->list->items[j]) };
 			f->uf.choices = f->choices;
 			f->uf.n_choices = fd->list->n;
+			f->uf.search = fd->list->n > 9 || gn_field_appearance(fd, "search") ||
+			               gn_field_appearance(fd, "autocomplete");
+			f->uf.minimal = gn_field_appearance(fd, "minimal");
 		}
-		if (gn_field_is_question(fd) && fd->type != GN_FT_CALCULATE) {
+		if (gn_field_is_question(fd) && fd->type != GN_FT_CALCULATE && fd->type != GN_FT_MEDIA) {
 			f->shown = fd->type == GN_FT_DATE ? gn_date_to_dmy(c->vals[k]) : strdup(c->vals[k]);
 			if (!f->shown)
 				goto fail;
 		}
 	}
-	/* defaults, for a record not saved yet */
-	bool fresh = person ? person_is_new(person_of(c)) : !hh->id[0];
-	for (size_t i = 0; fresh && i < c->n; i++) {
-		const gn_field *fd = &form->fields[c->f[i].fi];
-		if (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE || *c->vals[c->f[i].fi])
+	/* defaults, for a record not saved yet; metadata (start, today,
+	 * username, deviceid) whenever it has none */
+	bool fresh = person ? person_is_new(person_of(c)) : repeat < 0 ? !hh->id[0] : entry_is_new(c);
+	size_t line = 0;
+	for (size_t k = 0; k < form->n_fields; k++) {
+		const gn_field *fd = &form->fields[k];
+		bool is_line = line < c->n && c->f[line].fi == k;
+		bool meta = fd->type == GN_FT_META && repeat_of(form, k) == repeat;
+		line += is_line;
+		if (!(meta || (fresh && is_line)) || !gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE ||
+		    fd->type == GN_FT_MEDIA || !c->vals[k] || *c->vals[k])
 			continue;
 		char *d = default_of(c, fd);
-		if (d) {
-			gn_err err = { 0 };
-			put(c, i, d, &err);
-			free(d);
-		}
+		gn_err err = { 0 };
+		if (d && is_line)
+			put(c, line - 1, d, &err);
+		else if (d)
+			put_field(c, k, d, &err);
+		free(d);
 	}
 	return &c->m;
 fail:
 	fm_free(&c->m);
 	return NULL;
+}
+
+uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member)
+{
+	int repeat = -1;
+	if (person) {
+		repeat = ui_form_person_repeat(form);
+		if (repeat < 0 && form->repeat_name)
+			repeat = gn_form_find(form, form->repeat_name);
+	}
+	return model_new(form, login, hh, person, member, repeat, NULL);
+}
+
+uf_model *ui_entry_model_new(gn_form *form, const char *login, gn_household *hh, int repeat, const char *entry_path)
+{
+	return model_new(form, login, hh, false, 0, repeat, entry_path);
 }
 
 /* ---- which form --------------------------------------------------------- */
@@ -496,6 +813,12 @@ uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member)
 {
 	gn_form *form = loaded_form(app);
 	return form ? ui_form_model_new(form, app->ctx.user.login, hh, true, member) : NULL;
+}
+
+uf_model *ui_repeat_entry_model_new(ui_app *app, gn_household *hh, int repeat, const char *entry_path)
+{
+	gn_form *form = loaded_form(app);
+	return form ? ui_entry_model_new(form, app->ctx.user.login, hh, repeat, entry_path) : NULL;
 }
 
 void ui_model_free(uf_model *m)

@@ -37,6 +37,14 @@ typedef struct household_view {
 } household_view;
 
 static household_view *hv_of(ui_view *v) { return (household_view *)v; }
+
+/* The form has gonha's person roster (the census members), listed below
+ * the household's questions; a form without one is the form alone, its
+ * repeats lines of it (ui_roster.c). */
+static bool has_people(household_view *h)
+{
+	return h->v.app->census && ui_form_person_repeat(h->v.app->census->form) >= 0;
+}
 static bool met_changed_elsewhere(household_view *h, bool next);
 
 gn_household *ui_household_record(ui_view *v) { return &hv_of(v)->hh; }
@@ -56,16 +64,8 @@ void ui_household_touched(ui_view *v)
 /* After keys in the form: a draft on every field left, and every few keys. */
 static void maybe_draft(household_view *h, ui_form *f, unsigned every)
 {
-	if (f->stored || f->edits >= h->drafted_edits + every) {
-		/* what is typed in the field under the cursor goes in too */
-		if (f->loaded && f->eb.changed) {
-			gn_err err = { 0 };
-			f->model->set(f->model, f->cur, f->eb.text, &err);
-		}
-		f->stored = false;
-		h->drafted_edits = f->edits;
+	if (ui_form_draft_due(f, &h->drafted_edits, every))
 		ui_household_touched(&h->v);
-	}
 }
 
 /* The main loop's: a draft now (quitting, signing out, the idle lock), or
@@ -221,7 +221,14 @@ static void household_draw(ui_view *v)
 	snprintf(left, sizeof left, "%s %s %s %s", h->hh.id[0] ? _("Household") : _("New household"),
 	         h->hh.house_no ? h->hh.house_no : "", h->hh.alley ? h->hh.alley : "", h->dirty ? _("(not saved)") : "");
 	snprintf(right, sizeof right, _("filled %zu/%zu · %zu people"), answered, total, h->hh.n_members);
+	if (!has_people(h))
+		snprintf(right, sizeof right, _("filled %zu/%zu"), answered, total);
 	ui_title(v->app, left, right);
+	if (!has_people(h)) {
+		h->on_roster = false;
+		ui_form_draw(&h->form, 1, LINES - 2, true);
+		return;
+	}
 
 	int info = draw_info(h, 1);
 	int form_h = (LINES - 4) / 2;
@@ -239,10 +246,7 @@ static void household_draw(ui_view *v)
 	attroff(A_BOLD);
 	int rows = LINES - 2 - roster_y - 1;
 	size_t lines = h->hh.n_members + 1;
-	if (h->member < h->roster_top)
-		h->roster_top = h->member;
-	if (rows > 0 && h->member >= h->roster_top + (size_t)rows)
-		h->roster_top = h->member - (size_t)rows + 1;
+	ui_keep_in_view(&h->roster_top, h->member, rows);
 	for (int r = 0; r < rows && h->roster_top + (size_t)r < lines; r++) {
 		size_t i = h->roster_top + (size_t)r;
 		int y = roster_y + 1 + r;
@@ -438,6 +442,12 @@ bool ui_household_save(ui_view *v, bool next)
 		ui_status(app, true, "%s", _("Not saved: correct the field shown."));
 		return false;
 	}
+	/* every entry of the form's other repeats */
+	char where[512] = "";
+	if (!ui_roster_check(app, v, h->model, &err, where, sizeof where)) {
+		ui_status(app, true, _("Not saved: %s: %s"), where, err.msg);
+		return false;
+	}
 	for (size_t i = 0; i < h->hh.n_members; i++) {
 		uf_model *pm = ui_person_model_new(app, &h->hh, i);
 		if (pm)
@@ -493,8 +503,11 @@ bool ui_household_save(ui_view *v, bool next)
 	set_carry(&c->street, h->hh.street);
 	set_carry(&c->visit_date, h->hh.visit_date);
 	set_carry(&c->visited_by, h->hh.visited_by);
-	ui_status(app, false, _("Saved: household %s %s, %zu people."), h->hh.house_no ? h->hh.house_no : "",
-	          h->hh.alley ? h->hh.alley : "", h->hh.n_members);
+	if (has_people(h))
+		ui_status(app, false, _("Saved: household %s %s, %zu people."), h->hh.house_no ? h->hh.house_no : "",
+		          h->hh.alley ? h->hh.alley : "", h->hh.n_members);
+	else
+		ui_status(app, false, "%s", _("Saved: the household with its lists."));
 	if (next)
 		go_next(h);
 	return true;
@@ -578,7 +591,12 @@ static bool household_key(ui_view *v, ui_action a, int key)
 			if (h->form.stored || h->form.edits)
 				h->dirty = true;
 			maybe_draft(h, &h->form, DRAFT_EVERY);
-			if (where == UF_PAST_END) {
+			if (where == UF_OPEN_REPEAT) {
+				maybe_draft(h, &h->form, 0);
+				ui_roster_open(app, v, &h->form);
+			} else if (where == UF_PAST_END && !has_people(h)) {
+				ui_status(app, false, "%s", _("The last question: Ctrl-S saves the household."));
+			} else if (where == UF_PAST_END) {
 				h->on_roster = true;
 				h->member = 0;
 			}
@@ -678,5 +696,7 @@ ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household
 	}
 	h->model = ui_household_model_new(app, &h->hh);
 	ui_form_init(&h->form, h->model);
+	if (!has_people(h))
+		h->v.kind = UV_HOUSEHOLD_ALONE; /* no person keys on its key bar */
 	return &h->v;
 }

@@ -18,7 +18,16 @@ typedef enum uf_kind {
 	UF_TEXT, UF_INTEGER, UF_DECIMAL, UF_DATE, UF_SELECT_ONE, UF_SELECT_MULTIPLE,
 	UF_NOTE, UF_CALCULATE,
 	UF_HEADING,          /* a group's label */
+	UF_REPEAT,           /* a repeat: its entries open from this line (uf_model.repeat) */
 } uf_kind;
+
+/* A repeat line of a model: which repeat, where its entries are kept. */
+typedef struct uf_repeat {
+	int repeat;          /* the begin_repeat's index in the form */
+	char path[512];      /* its count key in the household's answers ("woman[2]/child") */
+	long fixed;          /* its repeat_count now; -1 when it has none */
+	char label[200];
+} uf_repeat;
 
 typedef struct uf_choice {
 	const char *name;
@@ -32,6 +41,8 @@ typedef struct uf_field {
 	uf_kind kind;
 	const uf_choice *choices;
 	size_t n_choices;
+	bool search;         /* choices found by typing (appearance search, autocomplete, or a long list) */
+	bool minimal;        /* appearance minimal: the choices on one line */
 } uf_field;
 
 /* What the form screen needs from a form and the record it edits. The
@@ -53,6 +64,8 @@ struct uf_model {
 	 * (as ODK does), so a hidden answer is neither saved nor checked */
 	void (*prune)(uf_model *m);
 	void (*free)(uf_model *m);
+	/* field i is a repeat (UF_REPEAT): what it is; false for any other */
+	bool (*repeat)(uf_model *m, size_t i, uf_repeat *r);
 };
 
 /* The household form and the person form (member i of hh): the loaded
@@ -62,11 +75,19 @@ struct uf_model {
 uf_model *ui_household_model_new(ui_app *app, gn_household *hh);
 uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member);
 void ui_model_free(uf_model *m);
+/* An entry of a repeat that is not the person roster: entry_path is its
+ * path ("woman[2]/child[1]"), its answers the household's, by path
+ * (gonha/domain/answers.h). */
+uf_model *ui_repeat_entry_model_new(ui_app *app, gn_household *hh, int repeat, const char *entry_path);
+/* The form's person roster repeat (the census members), or -1: the
+ * household screen lists it below the form; other repeats are lines. */
+int ui_form_person_repeat(const gn_form *form);
 
 
 /* The questionnaire's model on its own: the household form (person false)
  * or the person form of member `member`. login: the signed-in user, the
  * default of visited_by. */
 uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member);
+uf_model *ui_entry_model_new(gn_form *form, const char *login, gn_household *hh, int repeat, const char *entry_path);
 
 #endif

@@ -58,16 +58,8 @@ static void person_draw(ui_view *v)
 /* Draft after keys, as the household view does. */
 static void drafted_every(person_view *p, unsigned every)
 {
-	ui_form *f = &p->form;
-	if (f->stored || f->edits >= p->drafted_edits + every) {
-		if (f->loaded && f->eb.changed) {
-			gn_err err = { 0 };
-			f->model->set(f->model, f->cur, f->eb.text, &err);
-		}
-		f->stored = false;
-		p->drafted_edits = f->edits;
+	if (ui_form_draft_due(&p->form, &p->drafted_edits, every))
 		ui_household_touched(p->household);
-	}
 }
 
 static void drafted(person_view *p) { drafted_every(p, 6); }

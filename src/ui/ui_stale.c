@@ -59,8 +59,11 @@ static char *shown(uf_model *m, const char *name, const char *value)
 	return strdup(value);
 }
 
-static char *label_of(uf_model *m, const char *name)
+static char *label_of(uf_model *m, const char *name, const gn_form *form)
 {
+	char path[512];
+	if (gn_form_key_label(form, name, path, sizeof path)) /* an answer of a repeat's entry */
+		return strdup(path);
 	size_t i = m ? m->find(m, name) : (size_t)-1;
 	const uf_field *f = i != (size_t)-1 ? m->field(m, i) : NULL;
 	return strdup(f && f->label ? f->label : name);
@@ -99,7 +102,7 @@ static void build_lines(stale_view *s)
 	for (size_t i = 0; i < s->c.n; i++) {
 		const gn_change *ch = &s->c.changes[i];
 		if (!ch->person_id[0]) {
-			add_line(s, i, label_of(hm, ch->field), shown(hm, ch->field, ch->opened), shown(hm, ch->field, ch->now),
+			add_line(s, i, label_of(hm, ch->field, s->v.app->form), shown(hm, ch->field, ch->opened), shown(hm, ch->field, ch->now),
 			         shown(hm, ch->field, ch->typed));
 			continue;
 		}
@@ -120,7 +123,7 @@ static void build_lines(stale_view *s)
 		}
 		size_t k = member_index(hh, ch->person_id);
 		uf_model *pm = k != (size_t)-1 ? ui_person_model_new(app, hh, k) : NULL;
-		add_line(s, i, label_of(pm, ch->field), shown(pm, ch->field, ch->opened), shown(pm, ch->field, ch->now),
+		add_line(s, i, label_of(pm, ch->field, s->v.app->form), shown(pm, ch->field, ch->opened), shown(pm, ch->field, ch->now),
 		         shown(pm, ch->field, ch->typed));
 		ui_model_free(pm);
 	}

@@ -41,20 +41,7 @@ static void screen_intact(gn_term *t, const char *title_part)
 	free(screen);
 }
 
-/* Some line of the screen shows label and then value (once the program
- * has finished drawing). */
-static bool line_shows(gn_term *t, const char *label, const char *value)
-{
-	gn_term_wait_quiet(t, 150, GN_TERM_WAIT_MS);
-	char *screen = gn_term_screen(t);
-	bool found = false;
-	for (char *line = screen ? strtok(screen, "\n") : NULL; line && !found; line = strtok(NULL, "\n")) {
-		char *l = strstr(line, label);
-		found = l && strstr(l + strlen(label), value);
-	}
-	free(screen);
-	return found;
-}
+#define line_shows gn_ui_line_shows
 
 /* Sign in, open a TDP, add a household with three members (NFC and NFD),
  * save, filter, search, edit, resize mid-edit, quit, restart, find it. */

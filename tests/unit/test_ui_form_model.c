@@ -28,20 +28,8 @@ static void teardown(void)
 	gn_unit_ward_free(&ctx, &census);
 }
 
-static size_t at(uf_model *m, const char *name)
-{
-	size_t i = m->find(m, name);
-	if (i == (size_t)-1)
-		fprintf(stderr, "  no field %s\n", name);
-	return i;
-}
-
-static gn_status set(uf_model *m, const char *name, const char *value)
-{
-	gn_err err = { 0 };
-	size_t i = at(m, name);
-	return i == (size_t)-1 ? GN_ERR_INVALID : m->set(m, i, value, &err);
-}
+#define at gn_unit_model_at
+#define set gn_unit_model_set
 
 static const char *get(uf_model *m, const char *name)
 {
@@ -49,17 +37,8 @@ static const char *get(uf_model *m, const char *name)
 	return i == (size_t)-1 ? NULL : m->get(m, i);
 }
 
-static bool shown(uf_model *m, const char *name)
-{
-	size_t i = at(m, name);
-	return i != (size_t)-1 && m->relevant(m, i);
-}
-
-static gn_status check(uf_model *m, const char *name, gn_err *err)
-{
-	size_t i = at(m, name);
-	return i == (size_t)-1 ? GN_ERR_INVALID : m->check(m, i, err);
-}
+#define shown gn_unit_model_shown
+#define check gn_unit_model_check
 
 /* A household of the TDP with one member not saved yet. */
 static void new_household(gn_household *hh)

@@ -61,6 +61,7 @@ typedef struct gn_field {
 	char *constraint_src, *constraint_msg_vi, *constraint_msg_en;
 	char *relevant_src, *calculation_src, *default_value, *choice_filter_src;
 	char *repeat_count_src;      /* begin_repeat: repeat_count */
+	char *appearance;            /* as written ("minimal", "search"...); gn_field_appearance tells one */
 	char xls_type[32];           /* the type as XLSForm names it ("select_one", "start", "image") */
 	const gn_choice_list *list;  /* for select_one / select_multiple */
 	bool list_from_file;         /* select_one_from_file, select_one_external: choices in a media file */
@@ -146,10 +147,22 @@ const char *gn_forms_dir(char *buf, size_t size);
 gn_status gn_form_register_sqlite(sqlite3 *db, gn_err *err);
 
 int gn_form_find(const gn_form *form, const char *name);
+/* The begin_repeat field k is directly in (through its groups), or -1. */
+int gn_form_repeat_of(const gn_form *form, size_t k);
 const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name);
 const char *gn_field_label(const gn_field *f);  /* in the UI language, falling back */
 const char *gn_field_hint(const gn_field *f);
 const char *gn_choice_label(const gn_choice *c);
+/* Does the field's appearance name word (one of its space-separated
+ * words, "search" also matching "search(...)")? The screen honours
+ * minimal, horizontal, field-list, search and autocomplete; form check
+ * names any other as a warning. */
+bool gn_field_appearance(const gn_field *f, const char *word);
+/* A person's words for an answers key that is a path (gonha/domain/
+ * answers.h): "woman[2]/child[1]/name" -> "Woman 2 › Child 1 › Name", each
+ * part by its label in the UI language. False when key is no path of the
+ * form's repeats. */
+bool gn_form_key_label(const gn_form *form, const char *key, char *buf, size_t size);
 /* Fields that hold an answer (not groups, repeats, notes). */
 bool gn_field_is_question(const gn_field *f);
 
@@ -182,6 +195,19 @@ const char *gn_field_required_message(const gn_field *f);
 
 /* A calculate field's value now (malloc'd text, NULL when empty). */
 char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals);
+
+/* Does choice c of select field i pass its choice_filter with these
+ * values? (true without a filter; false when the filter is empty or
+ * cannot be evaluated, as ODK shows no such choice) */
+bool gn_form_choice_shown(gn_form *form, size_t i, size_t c, gn_form_values vals);
+
+/* A begin_repeat's repeat_count now: the number of entries (>= 0), or -1
+ * when it has none or it is empty. */
+long gn_form_repeat_count(gn_form *form, size_t i, gn_form_values vals);
+
+/* A label or hint with each ${name} replaced by that question's value
+ * now (a choice by its label; "" when empty): malloc'd, NULL on no memory. */
+char *gn_form_fill(gn_form *form, const char *text, gn_form_values vals);
 
 /* ---- translation --------------------------------------------------------- */
 

@@ -15,6 +15,7 @@ typedef enum gn_ex_what {
 	GN_EX_PERSONS = 0,
 	GN_EX_HOUSEHOLDS,
 	GN_EX_COVERAGE,
+	GN_EX_REPEAT,  /* the entries of one of the form's repeats (not the person roster), opt.repeat */
 } gn_ex_what;
 
 typedef enum gn_ex_format {
@@ -30,6 +31,7 @@ typedef void (*gn_ex_progress_fn)(void *arg, long done, long total);
 
 typedef struct gn_export_options {
 	gn_ex_what what;
+	const char *repeat;    /* GN_EX_REPEAT: the repeat's name */
 	const char *tdp_code;  /* only this TDP (scope checked), or NULL for all the user may see */
 	bool plain;            /* no BOM, LF line ends (default: BOM and CRLF, for Excel) */
 	bool with_ids;         /* whole CCCD numbers: ward officer only */
@@ -68,6 +70,7 @@ typedef enum gn_ex_kind {
 	GN_EXK_PERSONS,
 	GN_EXK_HOUSEHOLDS,
 	GN_EXK_HOUSEHOLD_LIST,
+	GN_EXK_REPEAT,     /* the entries of one repeat (export --what REPEAT) */
 } gn_ex_kind;
 
 typedef struct gn_import_report {
