@@ -57,7 +57,7 @@ static gn_status seal_setup(gn_cli *cli, const char *db_opt, bool sealing, char 
 
 const gn_opt gn_opts_export[] = {
 	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
-	{ "what", 'w', "persons|households|coverage|REPEAT", N_("what to export (REPEAT: one repeat of the form, as a table)"), NULL, true },
+	{ "what", 'w', "persons|households|coverage", N_("what to export, or the name of one of the form's repeats (its table)"), NULL, true },
 	{ "out", 'o', "FILE", N_("the file to write (FILE.xlsx: a workbook)"), NULL, true },
 	{ "format", 'f', "csv|xlsx", N_("CSV (the default) or an XLSX workbook"), NULL, false },
 	{ "tdp", 't', "CODE", N_("only this TDP"), NULL, false },
