@@ -52,6 +52,16 @@ int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char
 	return gn_term_wait_for(t, then, GN_TERM_WAIT_MS);
 }
 
+gn_term *gn_ui_signed_in(const char *user, const char *then)
+{
+	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
+	if (t && gn_ui_sign_in(t, user, "demo", then) != 0) {
+		gn_term_free(t);
+		return NULL;
+	}
+	return t;
+}
+
 long gn_ui_query_int(const char *sql)
 {
 	sqlite3 *h = NULL;

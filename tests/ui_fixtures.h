@@ -23,6 +23,10 @@ gn_term *gn_ui_start(int rows, int cols, const char *lang, const char *extra_env
 /* Types user and password on the sign-in screen and waits for then. */
 int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char *then);
 
+/* gn_ui_start at 80x24 in the default language, then gn_ui_sign_in with
+ * the demo password; NULL (t freed) when then did not come. */
+gn_term *gn_ui_signed_in(const char *user, const char *then);
+
 /* One answer from the ward's file (-1 / "" when there is none). */
 long gn_ui_query_int(const char *sql);
 const char *gn_ui_query_text(const char *sql, char *out, size_t size);

@@ -43,7 +43,7 @@ typedef enum ui_action {
 	UA_NEXT_FIELD, UA_PREV_FIELD, UA_SAVE, UA_SAVE_NEXT, UA_SAVE_ADD_MEMBER,
 	UA_ADD_MEMBER, UA_REMOVE_MEMBER,
 	UA_COVERAGE, UA_DASHBOARD, UA_SORT, UA_REVERSE, UA_NEXT_COL, UA_PREV_COL, UA_EXPORT_CSV, UA_PRINT_SHEET,
-	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
+	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING, UA_COMPLETE, UA_COMPLETE_BACK,
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
 	UA_REDRAW,
@@ -223,6 +223,9 @@ ui_answer ui_confirm(ui_app *app, const char *question, const ui_prompt *p);
 /* The folder the screens write files to (exports, the audit CSV, the lists
  * to carry): gn_output_dir for this database. */
 void ui_output_dir(const ui_app *app, char *out, size_t size);
+/* Who visits, the default of visited_by: the signed-in person's name as
+ * the accounts list it, the login when the account has none. */
+const char *ui_visitor_name(const ui_app *app);
 
 /* ---- drawing ------------------------------------------------------------ */
 
@@ -293,6 +296,11 @@ bool ui_form_commit(ui_form *f);
 void ui_form_show_error(ui_form *f, const gn_err *err);
 /* Moves to the first / last relevant field. */
 void ui_form_first(ui_form *f);
+/* Where an entry broke off (a draft restored): the first field that fails
+ * its check (required and empty, or half typed), else the first field
+ * after the last one answered. False
+ * when every field to the end is answered (the cursor stays). */
+bool ui_form_resume(ui_form *f);
 /* Relevant fields answered, and relevant fields in all. */
 void ui_form_progress(ui_form *f, size_t *answered, size_t *total);
 /* Checks every relevant field; on a failure, goes there with the message. */
@@ -323,8 +331,14 @@ ui_view *ui_users_new(ui_app *app);
 ui_view *ui_audit_new(ui_app *app);
 /* Shows a failed check in the person view (the cursor goes to the field). */
 void ui_person_show_error(ui_view *person, const gn_err *err);
+/* ui_form_resume on the person's form. */
+bool ui_person_resume(ui_view *person);
 /* Puts the household view's cursor on roster line i. */
 void ui_household_roster_at(ui_view *household, size_t i);
+/* A restored draft carries on where its entry broke off: at the household
+ * form's next field, else at its last member's (that person's form
+ * opened), else on the roster's "add" line. */
+void ui_household_resume(ui_view *household);
 
 /* For the household and person views: the household being entered. */
 gn_household *ui_household_record(ui_view *household);

@@ -75,6 +75,31 @@ void ui_form_first(ui_form *f)
 	load(f);
 }
 
+static void go(ui_form *f, size_t to);
+
+bool ui_form_resume(ui_form *f)
+{
+	size_t n = f->model->n_fields(f->model), last = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		if (!focusable(f, i))
+			continue;
+		gn_err err = { 0 };
+		if (f->model->check(f->model, i, &err) != GN_OK) { /* required and empty, or half typed */
+			go(f, i);
+			return true;
+		}
+		const char *v = f->model->get(f->model, i);
+		if (v && *v)
+			last = i;
+	}
+	for (size_t i = last == (size_t)-1 ? 0 : last + 1; i < n; i++)
+		if (focusable(f, i)) {
+			go(f, i);
+			return true;
+		}
+	return last == (size_t)-1;
+}
+
 static void set_msg(ui_form *f, const gn_err *err)
 {
 	snprintf(f->msg, sizeof f->msg, "%s", err->msg[0] ? err->msg : gn_status_str(err->status));
@@ -258,7 +283,10 @@ void ui_form_progress(ui_form *f, size_t *answered, size_t *total)
 		if (!focusable(f, i))
 			continue;
 		(*total)++;
-		const char *v = (i == f->cur && f->loaded) ? f->eb.text : f->model->get(f->model, i);
+		/* the line being typed counts as typed; a choice is in the model
+		 * at once (the editing buffer holds it as it was when loaded) */
+		bool typing = i == f->cur && f->loaded && is_text(f->model->field(f->model, i));
+		const char *v = typing ? f->eb.text : f->model->get(f->model, i);
 		if (v && *v)
 			(*answered)++;
 	}

@@ -30,7 +30,7 @@ typedef struct fm_field {
 
 typedef struct form_model {
 	uf_model m;
-	char login[64];       /* the signed-in user */
+	char visitor[128];    /* the signed-in person's name: visited_by's default */
 	gn_form *form;        /* borrowed */
 	gn_household *hh;     /* borrowed */
 	size_t member;
@@ -386,8 +386,8 @@ static bool on_level(const gn_field *fd, int level)
 static char *default_of(form_model *c, const gn_field *fd)
 {
 	const char *d = fd->default_value;
-	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->login[0])
-		return strdup(c->login); /* the signed-in user */
+	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->visitor[0])
+		return strdup(c->visitor); /* the signed-in person */
 	if (!d || !*d)
 		return NULL;
 	if (strcmp(d, "today()") == 0 || strcmp(d, "now()") == 0) {
@@ -405,13 +405,13 @@ static bool person_is_new(const gn_person *p)
 	       (!p->cccd || !*p->cccd) && (!p->answers || !*p->answers || strcmp(p->answers, "{}") == 0);
 }
 
-uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member)
+uf_model *ui_form_model_new(gn_form *form, const char *visitor, gn_household *hh, bool person, size_t member)
 {
 	form_model *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
 	c->m = (uf_model){ fm_n, fm_field_at, fm_get, fm_set, fm_relevant, fm_check, fm_find, fm_prune, fm_free };
-	snprintf(c->login, sizeof c->login, "%s", login ? login : "");
+	snprintf(c->visitor, sizeof c->visitor, "%s", visitor ? visitor : "");
 	c->form = form;
 	c->hh = hh;
 	c->person = person;
@@ -486,16 +486,21 @@ static gn_form *loaded_form(ui_app *app)
 	return app && app->census && app->census->form ? app->census->form : NULL;
 }
 
+const char *ui_visitor_name(const ui_app *app)
+{
+	return app->ctx.user.display_name[0] ? app->ctx.user.display_name : app->ctx.user.login;
+}
+
 uf_model *ui_household_model_new(ui_app *app, gn_household *hh)
 {
 	gn_form *form = loaded_form(app);
-	return form ? ui_form_model_new(form, app->ctx.user.login, hh, false, 0) : NULL;
+	return form ? ui_form_model_new(form, ui_visitor_name(app), hh, false, 0) : NULL;
 }
 
 uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member)
 {
 	gn_form *form = loaded_form(app);
-	return form ? ui_form_model_new(form, app->ctx.user.login, hh, true, member) : NULL;
+	return form ? ui_form_model_new(form, ui_visitor_name(app), hh, true, member) : NULL;
 }
 
 void ui_model_free(uf_model *m)

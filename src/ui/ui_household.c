@@ -112,6 +112,27 @@ void ui_household_roster_at(ui_view *v, size_t i)
 	h->member = i <= h->hh.n_members ? i : h->hh.n_members;
 }
 
+void ui_household_resume(ui_view *v)
+{
+	household_view *h = hv_of(v);
+	if (!h->hh.n_members) {
+		if (!ui_form_resume(&h->form))
+			ui_household_roster_at(v, 0);
+		return;
+	}
+	/* the household form was done before the first member was added */
+	size_t last = h->hh.n_members - 1;
+	ui_household_roster_at(v, last);
+	ui_view *pv = ui_person_new(v->app, v, last);
+	if (!pv)
+		return;
+	ui_push(v->app, pv);
+	if (!ui_person_resume(pv)) {
+		ui_pop(v->app); /* that person is whole: the next one */
+		ui_household_roster_at(v, h->hh.n_members);
+	}
+}
+
 static void household_open(ui_view *v)
 {
 	household_view *h = hv_of(v);
@@ -569,7 +590,7 @@ ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household
 		h->hh.alley = c->alley ? strdup(c->alley) : NULL;
 		h->hh.street = c->street ? strdup(c->street) : NULL;
 		h->hh.visit_date = c->visit_date ? strdup(c->visit_date) : NULL;
-		h->hh.visited_by = strdup(c->visited_by ? c->visited_by : app->ctx.user.login);
+		h->hh.visited_by = strdup(c->visited_by ? c->visited_by : ui_visitor_name(app));
 	}
 	if (draft_id)
 		snprintf(h->draft_id, sizeof h->draft_id, "%s", draft_id);

@@ -65,8 +65,8 @@ void ui_model_free(uf_model *m);
 
 
 /* The questionnaire's model on its own: the household form (person false)
- * or the person form of member `member`. login: the signed-in user, the
- * default of visited_by. */
-uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member);
+ * or the person form of member `member`. visitor: the signed-in person's
+ * name (the login when the account has none), the default of visited_by. */
+uf_model *ui_form_model_new(gn_form *form, const char *visitor, gn_household *hh, bool person, size_t member);
 
 #endif

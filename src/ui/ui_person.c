@@ -179,6 +179,11 @@ static bool person_key(ui_view *v, ui_action a, int key)
 	return a == UA_NONE;
 }
 
+bool ui_person_resume(ui_view *v)
+{
+	return ui_form_resume(&((person_view *)v)->form);
+}
+
 void ui_person_show_error(ui_view *v, const gn_err *err)
 {
 	person_view *p = (person_view *)v;

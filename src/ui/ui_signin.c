@@ -173,7 +173,10 @@ static void signed_in(signin_view *s)
 		/* a draft of a household changed elsewhere since it was started:
 		 * told now; its save shows the differences */
 		bool changed = gn_household_check_current(&app->ctx, &hh, NULL) == GN_ERR_STALE;
-		ui_push(app, ui_household_new(app, hh.tdp_id, NULL, &hh, d.record_id));
+		ui_view *hv = ui_household_new(app, hh.tdp_id, NULL, &hh, d.record_id);
+		ui_push(app, hv);
+		if (hv)
+			ui_household_resume(hv); /* where the entry broke off */
 		if (changed)
 			ui_status(app, true, "%s", _("The draft is back, but this household was changed elsewhere since the draft "
 			                             "was started: Ctrl-S shows what changed beside what you typed."));
