@@ -62,6 +62,34 @@ gn_term *gn_ui_signed_in(const char *user, const char *then)
 	return t;
 }
 
+int gn_ui_new_household(gn_term *t, int households, const char *no)
+{
+	char list[32];
+	snprintf(list, sizeof list, "%d hộ", households);
+	gn_term_key(t, "Enter");
+	if (gn_term_wait_for(t, list, GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, "a");
+	if (gn_term_wait_for(t, "Hộ mới", GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, no);
+	return 0;
+}
+
+int gn_ui_visited_household(gn_term *t, int households, const char *no, const char *street)
+{
+	if (gn_ui_new_household(t, households, no) != 0)
+		return -1;
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, street);
+	gn_term_key(t, "Enter");
+	if (gn_term_wait_for(t, "1 Chưa đến  2 Đã khảo sát xong", GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, "2");
+	return gn_term_wait_for(t, "Ngày tổ đi khảo sát", GN_TERM_WAIT_MS);
+}
+
 long gn_ui_query_int(const char *sql)
 {
 	sqlite3 *h = NULL;

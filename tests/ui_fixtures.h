@@ -27,6 +27,15 @@ int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char
  * the demo password; NULL (t freed) when then did not come. */
 gn_term *gn_ui_signed_in(const char *user, const char *then);
 
+/* From the home screen: TDP 1's list (with `households` households), a
+ * new household there, house number no typed. 0, or -1 when a screen did
+ * not come. */
+int gn_ui_new_household(gn_term *t, int households, const char *no);
+
+/* The same, then the street typed and the visit marked done: the visit
+ * date under the cursor. */
+int gn_ui_visited_household(gn_term *t, int households, const char *no, const char *street);
+
 /* One answer from the ward's file (-1 / "" when there is none). */
 long gn_ui_query_int(const char *sql);
 const char *gn_ui_query_text(const char *sql, char *out, size_t size);

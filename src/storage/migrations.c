@@ -487,6 +487,16 @@ static const char *const migration_13 =
 	"WHERE deleted = 0;"
 	"CREATE INDEX person_search ON person(tdp_id, name_key, cccd_masked, household_id) WHERE deleted = 0;";
 
+/* A person's own settings, per account (docs/accounts.md): heads-down
+ * entry's moving on by itself (auto_advance) and what may follow. */
+static const char *const migration_14 =
+	"CREATE TABLE user_setting ("
+	"  user_id TEXT NOT NULL REFERENCES users(id),"
+	"  name    TEXT NOT NULL,"
+	"  value   TEXT NOT NULL,"
+	"  PRIMARY KEY (user_id, name)"
+	") WITHOUT ROWID;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -538,6 +548,7 @@ static const char *const migrations[] = {
 	migration_11,
 	migration_12,
 	migration_13,
+	migration_14,
 };
 
 int gn_migration_count(void)

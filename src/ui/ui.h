@@ -46,7 +46,7 @@ typedef enum ui_action {
 	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING, UA_COMPLETE, UA_COMPLETE_BACK,
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
-	UA_REDRAW,
+	UA_REDRAW, UA_AUTO_ADVANCE,
 } ui_action;
 
 /* The views, as bits: an action lists the views it works in. */
@@ -156,6 +156,7 @@ struct ui_app {
 	char snapshot_day[11]; /* the local day this gonha last looked at it */
 	bool people_changed;  /* an import or a resolved conflict changed people in any TDP: the
 	                       * home screen counts them all again */
+	bool auto_advance;    /* the signed-in person's heads-down setting (GN_SETTING_AUTO_ADVANCE) */
 };
 
 void ui_push(ui_app *app, ui_view *v);
@@ -277,6 +278,8 @@ typedef struct ui_form {
 	bool has_msg;
 	unsigned edits;      /* keys that changed a value: the owner drafts every few */
 	bool stored;         /* a value was stored (a field left): the owner drafts */
+	bool auto_advance;   /* heads-down: a full field of fixed length moves on (the owner sets it) */
+	bool advanced;       /* the last key moved on by itself: an Enter now is taken as done */
 } ui_form;
 
 void ui_form_init(ui_form *f, uf_model *model);
@@ -301,6 +304,9 @@ void ui_form_first(ui_form *f);
  * after the last one answered. False
  * when every field to the end is answered (the cursor stays). */
 bool ui_form_resume(ui_form *f);
+/* Heads-down on or off for the signed-in person (kept for the account,
+ * audited), said on the status line. */
+void ui_toggle_auto_advance(ui_app *app);
 /* Relevant fields answered, and relevant fields in all. */
 void ui_form_progress(ui_form *f, size_t *answered, size_t *total);
 /* Checks every relevant field; on a failure, goes there with the message. */

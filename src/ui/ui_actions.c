@@ -37,6 +37,9 @@ const ui_action_def ui_actions[] = {
 	  N_("Save"), N_("Save the household and its members (one transaction)"), UV_FORMS },
 	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) },
 	  N_("Remove person"), N_("Remove the member under the cursor from the household"), UV_HOUSEHOLD },
+	{ UA_AUTO_ADVANCE, "auto-advance", { UI_CTRL('o'), FN(KEY_F(6)) }, NULL,
+	  N_("Heads-down on/off: a field of fixed length (a year, a CCCD, a date) moves on by itself when full; "
+	     "an Enter right after is taken as done (kept for your account)"), UV_FORMS },
 	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) },
 	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
 	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, NULL, N_("Next field"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },

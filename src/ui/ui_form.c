@@ -197,10 +197,34 @@ static void choose(ui_form *f, const uf_field *fd, int digit, int *where)
 	f->edits++;
 }
 
+/* Heads-down: the field just typed full (a character added at its end)
+ * moves on, when its value passes; the Enter of habit after it is then
+ * taken as done. */
+static void maybe_advance(ui_form *f, const uf_field *fd, size_t len_before, int *where)
+{
+	if (!f->auto_advance || fd->length <= 0 || f->eb.len <= len_before || f->eb.cursor != f->eb.len ||
+	    gn_eb_chars(&f->eb) != (size_t)fd->length)
+		return;
+	if (!ui_form_commit(f))
+		return; /* the form's message; the cursor stays */
+	if (!step(f, +1))
+		*where = UF_PAST_END;
+	f->advanced = true;
+}
+
+static bool is_enter(int key)
+{
+	return key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER);
+}
+
 bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 {
 	*where = UF_STAY;
 	const uf_field *fd = f->model->field(f->model, f->cur);
+	bool after_move = f->advanced;
+	f->advanced = false;
+	if (after_move && a == UA_NEXT_FIELD && is_enter(key))
+		return true; /* moved on already */
 	if (a == UA_NEXT_FIELD) {
 		if (!ui_form_commit(f))
 			return true;
@@ -240,9 +264,11 @@ bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 	}
 	if (is_text(fd)) {
 		load(f);
+		size_t len_before = f->eb.len;
 		if (ui_input_key(&f->eb, key)) {
 			if (f->eb.changed)
 				f->edits++;
+			maybe_advance(f, fd, len_before, where);
 			return true;
 		}
 	}

@@ -442,7 +442,9 @@ uf_model *ui_form_model_new(gn_form *form, const char *visitor, gn_household *hh
 		fm_field *f = &c->f[c->n++];
 		f->fi = k;
 		const char *hint = gn_field_hint(fd);
-		f->uf = (uf_field){ fd->name, gn_field_label(fd), hint && *hint ? hint : NULL, kind_of(fd->type), NULL, 0 };
+		/* length: a date typed whole (dd/mm/yyyy), or what the form's constraint fixes */
+		f->uf = (uf_field){ fd->name, gn_field_label(fd), hint && *hint ? hint : NULL, kind_of(fd->type), NULL, 0,
+		                    fd->type == GN_FT_DATE ? GN_DATE_DMY_LEN : gn_field_fixed_length(form, k) };
 		if (!*f->uf.label)
 			f->uf.label = fd->name;
 		if (fd->list && (fd->type == GN_FT_SELECT_ONE || fd->type == GN_FT_SELECT_MULTIPLE)) {

@@ -7,6 +7,7 @@
 #include "gonha/storage/db.h"
 #include "gonha/domain/draft.h"
 #include "gonha/domain/household_list.h"
+#include "gonha/domain/users.h"
 #include "gonha/core/i18n.h"
 
 #include <stdio.h>
@@ -456,11 +457,31 @@ bool ui_household_save(ui_view *v, bool next)
 	return true;
 }
 
+void ui_toggle_auto_advance(ui_app *app)
+{
+	gn_err err = { 0 };
+	bool on = !app->auto_advance;
+	if (gn_user_setting_set(&app->ctx, GN_SETTING_AUTO_ADVANCE, on, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	app->auto_advance = on;
+	ui_status(app, false, "%s",
+	          on ? _("Heads-down on: a full year, CCCD or date moves on by itself (Ctrl-O turns it off)")
+	             : _("Heads-down off: Enter moves on after every field (Ctrl-O turns it on)"));
+}
+
 static bool household_key(ui_view *v, ui_action a, int key)
 {
 	household_view *h = hv_of(v);
 	ui_app *app = v->app;
+	h->form.auto_advance = app->auto_advance && !app->paste;
+	if (a != UA_NEXT_FIELD)
+		h->form.advanced = false; /* only the very next key is the Enter of habit */
 	switch (a) {
+	case UA_AUTO_ADVANCE:
+		ui_toggle_auto_advance(app);
+		return true;
 	case UA_SAVE:
 		ui_household_save(v, false);
 		return true;

@@ -32,6 +32,7 @@ typedef struct uf_field {
 	uf_kind kind;
 	const uf_choice *choices;
 	size_t n_choices;
+	int length;          /* characters of a full answer when the form fixes it (heads-down moves on), else 0 */
 } uf_field;
 
 /* What the form screen needs from a form and the record it edits. The

@@ -19,15 +19,7 @@
 
 #define signed_in gn_ui_signed_in
 
-/* From the home screen: a new household of TDP 1, house number no typed. */
-static void new_household(gn_term *t, const char *no)
-{
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "10 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
-	gn_term_type(t, no);
-}
+#define new_household(t, no) REQUIRE(gn_ui_new_household((t), 10, (no)) == 0)
 
 static void counter_and_visitor(void)
 {
@@ -35,13 +27,7 @@ static void counter_and_visitor(void)
 	gn_term *t = signed_in("tdp01", "Số người");
 	REQUIRE(t);
 	/* the visitor of a new household is the leader's name */
-	new_household(t, "77");
-	gn_term_key(t, "Enter");
-	gn_term_key(t, "Enter");
-	gn_term_type(t, "Hàng Bông");
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "1 Chưa đến  2 Đã khảo sát xong");
-	gn_term_type(t, "2");
+	REQUIRE(gn_ui_visited_household(t, 10, "77", "Hàng Bông") == 0);
 	WAIT(t, "Người đi khảo sát      Tổ trưởng TDP 1 (demo)");
 	CHECK(!gn_term_contains(t, "tdp01"));
 	gn_term_key(t, "C-u");
