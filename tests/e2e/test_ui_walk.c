@@ -15,14 +15,7 @@
 #define REQUIRE_WAIT(t, s) REQUIRE(gn_term_wait_for((t), (s), GN_TERM_WAIT_MS) == 0)
 
 /* The house number at place k (0-based) of TDP 01's walk. */
-static const char *at(int k, char *out, size_t size)
-{
-	char sql[400];
-	snprintf(sql, sizeof sql,
-	         "SELECT h.house_no FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE t.code = '01' AND h.deleted = 0 "
-	         "ORDER BY h.walk_order, h.id LIMIT 1 OFFSET %d", k);
-	return gn_ui_query_text(sql, out, size);
-}
+#define at(k, out, size) gn_ui_walk_at((k), "house_no", (out), (size))
 
 static int count_in(const char *text, const char *needle)
 {
@@ -51,25 +44,14 @@ static void added_where_it_stands(void)
 	char a[64], b[64], alley[128], street[128], heading[300];
 	at(2, a, sizeof a);
 	at(3, b, sizeof b);
-	gn_ui_query_text("SELECT h.alley FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE t.code = '01' "
-	                 "ORDER BY h.walk_order LIMIT 1 OFFSET 2", alley, sizeof alley);
-	gn_ui_query_text("SELECT h.street FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE t.code = '01' "
-	                 "ORDER BY h.walk_order LIMIT 1 OFFSET 2", street, sizeof street);
+	gn_ui_walk_at(2, "alley", alley, sizeof alley);
+	gn_ui_walk_at(2, "street", street, sizeof street);
 	snprintf(heading, sizeof heading, "%s · %s", alley, street);
 	gn_term *t = gn_ui_signed_in("tdp01", "Số người");
 	REQUIRE(t);
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "40 hộ");
-	gn_term_key(t, "Down");
-	gn_term_key(t, "Down"); /* the third household */
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
-	gn_term_type(t, "5A");
-	gn_term_key(t, "Enter");
-	gn_term_type(t, alley);
-	gn_term_key(t, "Enter");
-	gn_term_type(t, street);
-	gn_term_key(t, "Enter");
+	REQUIRE(gn_ui_add_after_third(t, "5A") == 0);
 	gn_term_key(t, "C-s");
 	WAIT(t, "Đã lưu: hộ 5A");
 	gn_term_key(t, "Esc");
