@@ -144,15 +144,10 @@ int gn_ui_add_after_third(gn_term *t, const char *no)
 	if (gn_term_wait_for(t, "Hộ mới", GN_TERM_WAIT_MS) != 0)
 		return -1;
 	gn_term_type(t, no);
-	char shown[300];
-	snprintf(shown, sizeof shown, "Ngõ/ngách              %s\n", alley);
-	if (gn_term_wait_for(t, shown, GN_TERM_WAIT_MS) != 0)
-		return -1;
-	snprintf(shown, sizeof shown, "Đường/phố              %s\n", street);
-	if (gn_term_wait_for(t, shown, GN_TERM_WAIT_MS) != 0)
-		return -1;
 	gn_term_key(t, "Enter");
+	gn_term_type(t, alley);
 	gn_term_key(t, "Enter");
+	gn_term_type(t, street);
 	gn_term_key(t, "Enter");
 	return gn_term_wait_for(t, "1 Chưa đến  2 Đã khảo sát xong", GN_TERM_WAIT_MS);
 }

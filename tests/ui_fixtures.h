@@ -47,8 +47,8 @@ void gn_ui_matches(gn_term *t, const char *dir, const char *name);
 const char *gn_ui_walk_at(int k, const char *col, char *out, size_t size);
 
 /* On TDP 01's list (the cursor on the first): a household added after the
- * third, numbered no; its alley and street are the third's, filled in
- * (checked); 0 once the visit outcome is under the cursor, else -1. */
+ * third, numbered no, with the third's alley and street typed; 0 once the
+ * visit outcome is under the cursor, else -1. */
 int gn_ui_add_after_third(gn_term *t, const char *no);
 
 /* One answer from the ward's file (-1 / "" when there is none). */

@@ -341,10 +341,6 @@ void ui_person_show_error(ui_view *person, const gn_err *err);
 bool ui_person_resume(ui_view *person);
 /* Puts the household view's cursor on roster line i. */
 void ui_household_roster_at(ui_view *household, size_t i);
-/* A new household's place: walk_order (0: the end) and, when given, the
- * alley and street of the household it follows (it stands in the same
- * alley, as a rule), instead of the last one's. */
-void ui_household_place(ui_view *household, double walk, const char *alley, const char *street);
 /* A restored draft carries on where its entry broke off: at the household
  * form's next field, else at its last member's (that person's form
  * opened), else on the roster's "add" line. */

@@ -113,23 +113,6 @@ void ui_household_roster_at(ui_view *v, size_t i)
 	h->member = i <= h->hh.n_members ? i : h->hh.n_members;
 }
 
-static void set_carry(char **place, const char *value)
-{
-	free(*place);
-	*place = value && *value ? strdup(value) : NULL;
-}
-
-void ui_household_place(ui_view *v, double walk, const char *alley, const char *street)
-{
-	household_view *h = hv_of(v);
-	h->hh.walk_order = walk;
-	if (alley && street) {
-		set_carry(&h->hh.alley, alley);
-		set_carry(&h->hh.street, street);
-		reset_form(h); /* the form shows them */
-	}
-}
-
 void ui_household_resume(ui_view *v)
 {
 	household_view *h = hv_of(v);
@@ -269,6 +252,12 @@ static void remove_member(household_view *h)
 	h->on_roster = true;
 	ui_household_touched(&h->v);
 	ui_status(h->v.app, false, "%s", _("Removed from the roster; Ctrl-S saves the household."));
+}
+
+static void set_carry(char **place, const char *value)
+{
+	free(*place);
+	*place = value && *value ? strdup(value) : NULL;
 }
 
 /* Opens the household view for the next household (or a new one). */

@@ -239,8 +239,7 @@ static void open_household(tdp_view *t, bool is_new)
 	ui_view *hv = ui_household_new(app, t->tdp.id, NULL, NULL, NULL);
 	if (!hv)
 		return;
-	const gn_hh_row *r = walk > 0 ? cur_row(t) : NULL; /* in the alley of the one it follows */
-	ui_household_place(hv, walk, r ? r->alley : NULL, r ? r->street : NULL);
+	ui_household_record(hv)->walk_order = walk;
 	ui_push(app, hv);
 }
 
