@@ -52,6 +52,106 @@ int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char
 	return gn_term_wait_for(t, then, GN_TERM_WAIT_MS);
 }
 
+gn_term *gn_ui_signed_in(const char *user, const char *then)
+{
+	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
+	if (t && gn_ui_sign_in(t, user, "demo", then) != 0) {
+		gn_term_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int gn_ui_new_household(gn_term *t, int households, const char *no)
+{
+	char list[32];
+	snprintf(list, sizeof list, "%d hộ", households);
+	gn_term_key(t, "Enter");
+	if (gn_term_wait_for(t, list, GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, "a");
+	if (gn_term_wait_for(t, "Hộ mới", GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, no);
+	return 0;
+}
+
+int gn_ui_visited_household(gn_term *t, int households, const char *no, const char *street)
+{
+	if (gn_ui_new_household(t, households, no) != 0)
+		return -1;
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, street);
+	gn_term_key(t, "Enter");
+	if (gn_term_wait_for(t, "1 Chưa đến  2 Đã khảo sát xong", GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, "2");
+	return gn_term_wait_for(t, "Ngày tổ đi khảo sát", GN_TERM_WAIT_MS);
+}
+
+void gn_ui_matches(gn_term *t, const char *dir, const char *name)
+{
+	CHECK_EQ_INT(gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS), 0);
+	char *got = gn_term_screen(t);
+	REQUIRE(got);
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s.txt", dir, name);
+	FILE *f = fopen(path, "rb");
+	char want[1 << 14] = "";
+	size_t n = f ? fread(want, 1, sizeof want - 1, f) : 0;
+	want[n] = '\0';
+	if (f)
+		fclose(f);
+	if (!f || strcmp(got, want) != 0) {
+		gn_test_failed = 1;
+		fprintf(stderr, "  screen %s differs from %s\n", name, path);
+		/* line by line, so the change is plain to see */
+		char *g = got, *w = want;
+		for (int row = 0; *g || *w; row++) {
+			size_t gl = strcspn(g, "\n"), wl = strcspn(w, "\n");
+			if (gl != wl || strncmp(g, w, gl) != 0)
+				fprintf(stderr, "  row %2d want |%.*s|\n         got  |%.*s|\n", row, (int)wl, w, (int)gl, g);
+			g += gl + (g[gl] == '\n');
+			w += wl + (w[wl] == '\n');
+		}
+		if (getenv("GONHA_UPDATE_SCREENS") && (f = fopen(path, "wb")) != NULL) {
+			fputs(got, f);
+			fclose(f);
+			fprintf(stderr, "  (written: look at it, then commit it)\n");
+		}
+	}
+	free(got);
+}
+
+const char *gn_ui_walk_at(int k, const char *col, char *out, size_t size)
+{
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "SELECT h.%s FROM household h JOIN tdp t ON t.id = h.tdp_id WHERE t.code = '01' AND h.deleted = 0 "
+	         "ORDER BY h.walk_order, h.id LIMIT 1 OFFSET %d", col, k);
+	return gn_ui_query_text(sql, out, size);
+}
+
+int gn_ui_add_after_third(gn_term *t, const char *no)
+{
+	char alley[128], street[128];
+	gn_ui_walk_at(2, "alley", alley, sizeof alley);
+	gn_ui_walk_at(2, "street", street, sizeof street);
+	gn_term_key(t, "Down");
+	gn_term_key(t, "Down");
+	gn_term_type(t, "a");
+	if (gn_term_wait_for(t, "Hộ mới", GN_TERM_WAIT_MS) != 0)
+		return -1;
+	gn_term_type(t, no);
+	gn_term_key(t, "Enter");
+	gn_term_type(t, alley);
+	gn_term_key(t, "Enter");
+	gn_term_type(t, street);
+	gn_term_key(t, "Enter");
+	return gn_term_wait_for(t, "1 Chưa đến  2 Đã khảo sát xong", GN_TERM_WAIT_MS);
+}
+
 long gn_ui_query_int(const char *sql)
 {
 	sqlite3 *h = NULL;

@@ -60,3 +60,13 @@ gn_status gn_unit_model_check(uf_model *m, const char *name, gn_err *err)
 	size_t i = gn_unit_model_at(m, name);
 	return i == (size_t)-1 ? GN_ERR_INVALID : m->check(m, i, err);
 }
+
+long gn_unit_count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}

@@ -23,5 +23,7 @@ gn_status gn_unit_model_set(struct uf_model *m, const char *name, const char *va
 /* Shown (relevant); checked (required, constraint, type). */
 bool gn_unit_model_shown(struct uf_model *m, const char *name);
 gn_status gn_unit_model_check(struct uf_model *m, const char *name, gn_err *err);
+/* The first column of the first row sql gives, as a number (-1: none). */
+long gn_unit_count(sqlite3 *db, const char *sql);
 
 #endif

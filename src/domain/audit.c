@@ -434,6 +434,7 @@ const char *gn_audit_word_label(const char *word)
 		{ "walk_order", N_("place in the walk") },
 		{ "tdp_id", N_("TDP") },
 		{ "idle_lock_minutes", N_("minutes before the screen locks") },
+		{ "auto_advance", N_("moving on when a field is full") },
 		{ "ward_officer", N_("ward officer") },
 		{ "tdp_leader", N_("TDP leader") },
 		{ "tech_team", N_("tech team") },

@@ -459,6 +459,124 @@ gn_status gn_hh_move(gn_ctx *ctx, const char *household_id, int delta, gn_err *e
 	return rc;
 }
 
+/* The first household's place in the walk after (walk, id) (or the very
+ * first when after is NULL), skip_id left out; *found false at the end. */
+static gn_status next_place(gn_ctx *ctx, const char *tdp_id, const double *after, const char *after_id,
+                            const char *skip_id, double *out, bool *found, gn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	gn_status rc = GN_OK;
+	*found = false;
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT walk_order FROM household WHERE tdp_id = ?1 AND deleted = 0 AND id <> ?4 AND "
+	                       "(?2 IS NULL OR walk_order > ?2 OR (walk_order = ?2 AND id > ?3)) "
+	                       "ORDER BY walk_order, id LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "household");
+	sqlite3_bind_text(st, 1, tdp_id, -1, SQLITE_STATIC);
+	if (after)
+		sqlite3_bind_double(st, 2, *after);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_text(st, 3, after_id ? after_id : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, skip_id ? skip_id : "", -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*out = sqlite3_column_double(st, 0);
+		*found = true;
+	} else if (step != SQLITE_DONE) {
+		rc = gn_db_fail(ctx->db, err, "household");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+gn_status gn_hh_walk_after(gn_ctx *ctx, const char *tdp_id, const char *after_id, const char *skip_id, double *out,
+                           gn_err *err)
+{
+	gn_status rc = gn_scope_require_tdp(ctx, tdp_id, err);
+	if (rc != GN_OK)
+		return rc;
+	double walk = 0, next = 0;
+	bool found = false;
+	bool first = !after_id || !*after_id;
+	if (!first) {
+		char its_tdp[37];
+		if ((rc = household_place(ctx, after_id, &walk, its_tdp, err)) != GN_OK)
+			return rc;
+		if (strcmp(its_tdp, tdp_id) != 0)
+			return gn_fail(err, GN_ERR_INVALID, "%s", _("that household is in another TDP"));
+	}
+	if ((rc = next_place(ctx, tdp_id, first ? NULL : &walk, after_id, skip_id, &next, &found, err)) != GN_OK)
+		return rc;
+	if (!found) {
+		*out = first ? 1 : walk + 1; /* the end of the walk (or an empty one) */
+		return GN_OK;
+	}
+	if (first) {
+		*out = next > 0 ? next / 2 : next - 1;
+		return GN_OK;
+	}
+	double mid = walk + (next - walk) / 2;
+	if (!(mid > walk && mid < next))
+		return gn_fail(err, GN_ERR_CONFLICT, "%s",
+		               _("two households stand at one place in the walk: move one of them with - or + first"));
+	*out = mid;
+	return GN_OK;
+}
+
+gn_status gn_hh_move_after(gn_ctx *ctx, const char *household_id, const char *after_id, gn_err *err)
+{
+	double walk, to;
+	char tdp_id[37], now[32];
+	gn_status rc = household_place(ctx, household_id, &walk, tdp_id, err);
+	if (rc != GN_OK)
+		return rc;
+	if (after_id && strcmp(after_id, household_id) == 0)
+		return GN_OK; /* after itself: where it is */
+	if ((rc = gn_hh_walk_after(ctx, tdp_id, after_id, household_id, &to, err)) != GN_OK)
+		return rc;
+	gn_now_iso(now);
+	if ((rc = gn_db_begin(ctx->db, err)) != GN_OK)
+		return rc;
+	rc = set_walk(ctx, household_id, tdp_id, walk, to, now, err);
+	if (rc == GN_OK)
+		return gn_db_commit(ctx->db, err);
+	gn_db_rollback(ctx->db);
+	return rc;
+}
+
+gn_status gn_hh_move_next_to(gn_ctx *ctx, const char *household_id, const char *other_id, bool before,
+                             gn_err *err)
+{
+	if (!before)
+		return gn_hh_move_after(ctx, household_id, other_id, err);
+	double walk;
+	char tdp_id[37], prev[37] = "";
+	gn_status rc = household_place(ctx, other_id, &walk, tdp_id, err);
+	if (rc != GN_OK)
+		return rc;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "SELECT id FROM household WHERE tdp_id = ?1 AND deleted = 0 AND id <> ?4 AND "
+	                       "(walk_order < ?2 OR (walk_order = ?2 AND id < ?3)) ORDER BY walk_order DESC, id DESC LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "household");
+	sqlite3_bind_text(st, 1, tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 2, walk);
+	sqlite3_bind_text(st, 3, other_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, household_id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		gn_db_col_copy(st, 0, prev, sizeof prev);
+	else if (step != SQLITE_DONE)
+		rc = gn_db_fail(ctx->db, err, "household");
+	sqlite3_finalize(st);
+	if (rc != GN_OK)
+		return rc;
+	return gn_hh_move_after(ctx, household_id, prev[0] ? prev : NULL, err); /* none before: first */
+}
+
 gn_status gn_tdp_person_count(gn_ctx *ctx, const char *tdp_id, long *out, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;

@@ -568,3 +568,68 @@ gn_status gn_idle_lock_set(gn_ctx *ctx, int minutes, gn_err *err)
 	gn_db_rollback(ctx->db);
 	return st;
 }
+
+/* Every per-account setting, with its default and its values. */
+static const struct {
+	const char *name;
+	int dflt, min, max;
+} settings[] = {
+	{ GN_SETTING_AUTO_ADVANCE, 1, 0, 1 },
+};
+
+static int setting_index(const char *name)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
+		if (strcmp(settings[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int gn_user_setting(gn_ctx *ctx, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int k = setting_index(name);
+	if (k < 0)
+		return 0;
+	int value = settings[k].dflt;
+	if (!ctx->user.id[0])
+		return value;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT value FROM user_setting WHERE user_id = ?1 AND name = ?2", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, ctx->user.id, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		value = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return value;
+}
+
+gn_status gn_user_setting_set(gn_ctx *ctx, const char *name, int value, gn_err *err)
+{
+	if (!ctx->user.id[0])
+		return gn_fail(err, GN_ERR_DENIED, "%s", _("sign in first"));
+	int k = setting_index(name);
+	if (k < 0 || value < settings[k].min || value > settings[k].max)
+		return gn_fail_field(err, GN_ERR_INVALID, name, _("no such setting or value: %s = %d"), name, value);
+	int before = gn_user_setting(ctx, name);
+	if (before == value)
+		return GN_OK;
+	gn_status st = gn_db_begin(ctx->db, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	char changes[160];
+	snprintf(changes, sizeof changes, "{\"%s\":[%d,%d]}", name, before, value);
+	if (sqlite3_prepare_v2(ctx->db, "INSERT INTO user_setting (user_id, name, value) VALUES (?1, ?2, ?3) "
+	                       "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(q, 1, ctx->user.id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int(q, 3, value) != SQLITE_OK || sqlite3_step(q) != SQLITE_DONE)
+		st = gn_db_fail(ctx->db, err, _("saving a setting"));
+	sqlite3_finalize(q);
+	if (st == GN_OK)
+		st = gn_audit(ctx, "update", "users", ctx->user.id, NULL, changes, err);
+	if (st == GN_OK)
+		return gn_db_commit(ctx->db, err);
+	gn_db_rollback(ctx->db);
+	return st;
+}

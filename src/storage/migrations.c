@@ -553,6 +553,15 @@ static const char *const migration_14 =
 	"CREATE TRIGGER household_review_changes AFTER INSERT ON household_review BEGIN"
 	"  UPDATE data_changes SET n = n + 1 WHERE id = 1;"
 	"END;";
+/* A person's own settings, per account (docs/accounts.md): heads-down
+ * entry's moving on by itself (auto_advance) and what may follow. */
+static const char *const migration_15 =
+	"CREATE TABLE user_setting ("
+	"  user_id TEXT NOT NULL REFERENCES users(id),"
+	"  name    TEXT NOT NULL,"
+	"  value   TEXT NOT NULL,"
+	"  PRIMARY KEY (user_id, name)"
+	") WITHOUT ROWID;";
 
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
@@ -606,6 +615,7 @@ static const char *const migrations[] = {
 	migration_12,
 	migration_13,
 	migration_14,
+	migration_15,
 };
 
 int gn_migration_count(void)

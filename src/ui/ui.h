@@ -43,11 +43,11 @@ typedef enum ui_action {
 	UA_NEXT_FIELD, UA_PREV_FIELD, UA_SAVE, UA_SAVE_NEXT, UA_SAVE_ADD_MEMBER,
 	UA_ADD_MEMBER, UA_REMOVE_MEMBER,
 	UA_COVERAGE, UA_DASHBOARD, UA_SORT, UA_REVERSE, UA_NEXT_COL, UA_PREV_COL, UA_EXPORT_CSV, UA_PRINT_SHEET,
-	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
+	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING, UA_COMPLETE, UA_COMPLETE_BACK,
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
 	UA_REVIEW, UA_OPERATORS,
-	UA_REDRAW,
+	UA_REDRAW, UA_AUTO_ADVANCE, UA_MOVE_TO,
 } ui_action;
 
 /* The views, as bits: an action lists the views it works in. */
@@ -161,6 +161,7 @@ struct ui_app {
 	char snapshot_day[11]; /* the local day this gonha last looked at it */
 	bool people_changed;  /* an import or a resolved conflict changed people in any TDP: the
 	                       * home screen counts them all again */
+	bool auto_advance;    /* the signed-in person's heads-down setting (GN_SETTING_AUTO_ADVANCE) */
 };
 
 void ui_push(ui_app *app, ui_view *v);
@@ -228,6 +229,9 @@ ui_answer ui_confirm(ui_app *app, const char *question, const ui_prompt *p);
 /* The folder the screens write files to (exports, the audit CSV, the lists
  * to carry): gn_output_dir for this database. */
 void ui_output_dir(const ui_app *app, char *out, size_t size);
+/* Who visits, the default of visited_by: the signed-in person's name as
+ * the accounts list it, the login when the account has none. */
+const char *ui_visitor_name(const ui_app *app);
 
 /* ---- drawing ------------------------------------------------------------ */
 
@@ -282,6 +286,8 @@ typedef struct ui_form {
 	bool has_msg;
 	unsigned edits;      /* keys that changed a value: the owner drafts every few */
 	bool stored;         /* a value was stored (a field left): the owner drafts */
+	bool auto_advance;   /* heads-down: a full field of fixed length moves on (the owner sets it) */
+	bool advanced;       /* the last key moved on by itself: an Enter now is taken as done */
 } ui_form;
 
 void ui_form_init(ui_form *f, uf_model *model);
@@ -307,6 +313,14 @@ bool ui_form_draft_due(ui_form *f, unsigned *drafted_edits, unsigned every);
 void ui_form_show_error(ui_form *f, const gn_err *err);
 /* Moves to the first / last relevant field. */
 void ui_form_first(ui_form *f);
+/* Where an entry broke off (a draft restored): the first field that fails
+ * its check (required and empty, or half typed), else the first field
+ * after the last one answered. False
+ * when every field to the end is answered (the cursor stays). */
+bool ui_form_resume(ui_form *f);
+/* Heads-down on or off for the signed-in person (kept for the account,
+ * audited), said on the status line. */
+void ui_toggle_auto_advance(ui_app *app);
 /* Relevant fields answered, and relevant fields in all. */
 void ui_form_progress(ui_form *f, size_t *answered, size_t *total);
 /* Checks every relevant field; on a failure, goes there with the message. */
@@ -345,8 +359,14 @@ void ui_person_show_error(ui_view *person, const gn_err *err);
  * Child 1"). */
 void ui_roster_open(ui_app *app, ui_view *household, ui_form *f);
 bool ui_roster_check(ui_app *app, ui_view *household, uf_model *m, gn_err *err, char *where, size_t size);
+/* ui_form_resume on the person's form. */
+bool ui_person_resume(ui_view *person);
 /* Puts the household view's cursor on roster line i. */
 void ui_household_roster_at(ui_view *household, size_t i);
+/* A restored draft carries on where its entry broke off: at the household
+ * form's next field, else at its last member's (that person's form
+ * opened), else on the roster's "add" line. */
+void ui_household_resume(ui_view *household);
 
 /* For the household and person views: the household being entered. */
 gn_household *ui_household_record(ui_view *household);

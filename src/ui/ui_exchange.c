@@ -10,6 +10,8 @@
 #include "gonha/text/text.h"
 #include "gonha/interchange/xlsx.h"
 #include "gonha/core/disk.h"
+#include "gonha/core/outdir.h"
+#include "gonha/core/pathpick.h"
 #include "gonha/domain/backup.h"
 #include "gonha/domain/sealed.h"
 
@@ -33,7 +35,14 @@ typedef struct exchange_view {
 	char **lines;         /* owned: the result of the last run */
 	size_t n_lines;
 	size_t conflicts;
+	gn_paths files;       /* import: the files offered (the usual folders', or the path's completions) */
+	size_t pick;          /* files.items[pick] is in the field while Tab goes through them */
+	bool picking;
 } exchange_view;
+
+/* What may be imported: a CSV, a workbook, a sealed file. */
+static const char *const import_exts[] = { ".csv", ".xlsx", ".gbk", NULL };
+#define FILES_MAX 50
 
 static bool officer(const ui_app *app)
 {
@@ -81,12 +90,16 @@ static void add_line(exchange_view *x, const char *fmt, ...)
 	x->lines[x->n_lines++] = strdup(buf);
 }
 
-/* A default file name beside the database, with today's date. */
+/* A default file name beside the database, with today's date, that names
+ * no file yet (gn_output_path: -2, -3 ... for the day's next export). */
+static void offer_files(exchange_view *x);
+
 static void default_path(exchange_view *x)
 {
 	if (x->edited || x->cur == XOP_IMPORT || x->cur == XOP_CONFLICTS) {
 		if (!x->edited && x->cur == XOP_IMPORT)
 			gn_eb_set(&x->path, "");
+		offer_files(x);
 		return;
 	}
 	char dir[PATH_MAX];
@@ -95,10 +108,70 @@ static void default_path(exchange_view *x)
 	gn_now_iso(now); /* honours GONHA_NOW, as every date gonha writes */
 	snprintf(day, sizeof day, "%.10s", now);
 	static const char *const names[] = { "nguoi", "nguoi-cccd", "ho", "do-phu" };
-	char path[PATH_MAX + 64];
+	char stem[64], path[PATH_MAX + 80];
+	snprintf(stem, sizeof stem, "gonha-%s-%s", names[x->cur], day);
 	/* a workbook for the ward office by default; .csv for machines */
-	snprintf(path, sizeof path, "%s/gonha-%s-%s.xlsx", dir, names[x->cur], day);
+	gn_err err = { 0 };
+	if (gn_output_path(dir, stem, "xlsx", path, sizeof path, &err) != GN_OK)
+		snprintf(path, sizeof path, "%s/%s.xlsx", dir, stem); /* refused at the write, said there */
 	gn_eb_set(&x->path, path);
+}
+
+/* The files the import offers: with nothing typed, those of the usual
+ * folders (where gonha writes files, the current folder, the home folder
+ * and its downloads, Windows' downloads under WSL), newest first; else
+ * what the path typed completes to. */
+static void offer_files(exchange_view *x)
+{
+	gn_paths_free(&x->files);
+	x->picking = false;
+	if (x->cur != XOP_IMPORT)
+		return;
+	gn_err err = { 0 };
+	if (*x->path.text) {
+		gn_paths_complete(x->path.text, import_exts, &x->files, &err);
+		return;
+	}
+	char out[PATH_MAX], home[PATH_MAX] = "", down[PATH_MAX + 16] = "", tai[PATH_MAX + 16] = "";
+	ui_output_dir(x->v.app, out, sizeof out);
+	const char *h = getenv("HOME");
+	if (h && *h) {
+		snprintf(home, sizeof home, "%s", h);
+		snprintf(down, sizeof down, "%s/Downloads", h);
+		snprintf(tai, sizeof tai, "%s/Tải xuống", h);
+	}
+	const char *dirs[] = { out, ".", home, down, tai, "/mnt/c/Users/*/Downloads", NULL };
+	gn_paths_recent(dirs, import_exts, FILES_MAX, &x->files, &err);
+}
+
+/* Tab on the import's file: a single completion is taken, a longer common
+ * beginning is typed; then each Tab puts the next file of the list in the
+ * field (Shift-Tab the one before). */
+static void pick_file(exchange_view *x, int dir)
+{
+	ui_app *app = x->v.app;
+	if (!x->picking) {
+		offer_files(x);
+		if (!x->files.n) {
+			ui_status(app, true, "%s", _("No CSV or Excel file here: type the folder where the file is"));
+			return;
+		}
+		char *common = x->files.n > 1 ? gn_paths_common(&x->files) : NULL;
+		if (x->files.n == 1 || (common && strlen(common) > x->path.len && *x->path.text)) {
+			gn_eb_set(&x->path, x->files.n == 1 ? x->files.items[0] : common);
+			free(common);
+			x->edited = true;
+			offer_files(x); /* a folder taken: its files now */
+			return;
+		}
+		free(common);
+		x->picking = true;
+		x->pick = dir > 0 ? 0 : x->files.n - 1;
+	} else {
+		x->pick = (x->pick + x->files.n + (size_t)(dir > 0 ? 1 : -1)) % x->files.n;
+	}
+	gn_eb_set(&x->path, x->files.items[x->pick]);
+	x->edited = true;
 }
 
 static size_t count_conflicts(ui_app *app)
@@ -147,12 +220,22 @@ static void exchange_draw(ui_view *v)
 	if (x->cur != XOP_CONFLICTS && x->n_lines == 0) {
 		attron(A_DIM);
 		ui_put_pad(y + 1, 2, COLS - 4,
-		           x->cur == XOP_IMPORT ? _("A CSV file or an Excel workbook (.xlsx)")
+		           x->cur == XOP_IMPORT ? (x->files.n ? _("A CSV file or an Excel workbook (.xlsx); Tab picks one of these:")
+		                                              : _("A CSV file or an Excel workbook (.xlsx); Tab completes the path"))
 		                                : _("A name ending in .xlsx writes an Excel workbook; .csv a CSV for other "
 		                                    "programs"));
 		attroff(A_DIM);
 	}
 	y += 2;
+	/* the files to pick, until a run has something to say */
+	for (size_t i = 0; x->cur == XOP_IMPORT && x->n_lines == 0 && i < x->files.n && y < LINES - 2; i++, y++) {
+		bool here = x->picking && i == x->pick;
+		if (here)
+			attron(A_REVERSE);
+		ui_put_pad(y, 4, COLS - 6, x->files.items[i]);
+		if (here)
+			attroff(A_REVERSE);
+	}
 	/* results wrap: a refused line's reason is read whole */
 	for (size_t i = 0; i < x->n_lines && y < LINES - 2; i++)
 		y += ui_put_wrapped(y, 2, COLS - 4, LINES - 2 - y, x->lines[i]); /* at words */
@@ -242,6 +325,7 @@ static void run_export(exchange_view *x)
 	gn_err err = { 0 };
 	long rows = 0;
 	clear_lines(x);
+	default_path(x); /* a default name taken meanwhile moves on (-2) */
 	if (!*x->path.text) {
 		ui_status(app, true, "%s", _("Type the name of the file to write"));
 		return;
@@ -265,6 +349,7 @@ static void run_export(exchange_view *x)
 	add_line(x, opt.seal_passphrase ? _("Written, sealed: %s (it opens only with the passphrase: keep that apart)")
 	                                : _("Written: %s (only you can read it: it holds personal data)"),
 	         x->path.text);
+	default_path(x); /* the next export of the day gets a name of its own */
 }
 
 static void run_import(exchange_view *x)
@@ -354,9 +439,18 @@ static bool exchange_key(ui_view *v, ui_action a, int key)
 		else
 			run_export(x);
 		return true;
+	case UA_COMPLETE:
+	case UA_COMPLETE_BACK:
+		if (x->cur == XOP_IMPORT) {
+			clear_lines(x);
+			pick_file(x, a == UA_COMPLETE ? 1 : -1);
+		}
+		return true;
 	default:
 		if (x->cur != XOP_CONFLICTS && ui_input_key(&x->path, key)) {
 			x->edited = true;
+			if (x->cur == XOP_IMPORT)
+				offer_files(x); /* what the path typed now completes to */
 			return true;
 		}
 		return false;
@@ -367,6 +461,7 @@ static void exchange_close(ui_view *v)
 {
 	exchange_view *x = (exchange_view *)v;
 	clear_lines(x);
+	gn_paths_free(&x->files);
 	gn_eb_free(&x->path);
 	free(x);
 }

@@ -78,6 +78,31 @@ void ui_form_first(ui_form *f)
 	load(f);
 }
 
+static void go(ui_form *f, size_t to);
+
+bool ui_form_resume(ui_form *f)
+{
+	size_t n = f->model->n_fields(f->model), last = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		if (!focusable(f, i))
+			continue;
+		gn_err err = { 0 };
+		if (f->model->check(f->model, i, &err) != GN_OK) { /* required and empty, or half typed */
+			go(f, i);
+			return true;
+		}
+		const char *v = f->model->get(f->model, i);
+		if (v && *v)
+			last = i;
+	}
+	for (size_t i = last == (size_t)-1 ? 0 : last + 1; i < n; i++)
+		if (focusable(f, i)) {
+			go(f, i);
+			return true;
+		}
+	return last == (size_t)-1;
+}
+
 static void set_msg(ui_form *f, const gn_err *err)
 {
 	snprintf(f->msg, sizeof f->msg, "%s", err->msg[0] ? err->msg : gn_status_str(err->status));
@@ -201,10 +226,34 @@ static void choose(ui_form *f, const uf_field *fd, int digit, int *where)
 	f->edits++;
 }
 
+/* Heads-down: the field just typed full (a character added at its end)
+ * moves on, when its value passes; the Enter of habit after it is then
+ * taken as done. */
+static void maybe_advance(ui_form *f, const uf_field *fd, size_t len_before, int *where)
+{
+	if (!f->auto_advance || fd->length <= 0 || f->eb.len <= len_before || f->eb.cursor != f->eb.len ||
+	    gn_eb_chars(&f->eb) != (size_t)fd->length)
+		return;
+	if (!ui_form_commit(f))
+		return; /* the form's message; the cursor stays */
+	if (!step(f, +1))
+		*where = UF_PAST_END;
+	f->advanced = true;
+}
+
+static bool is_enter(int key)
+{
+	return key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER);
+}
+
 bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 {
 	*where = UF_STAY;
 	const uf_field *fd = f->model->field(f->model, f->cur);
+	bool after_move = f->advanced;
+	f->advanced = false;
+	if (after_move && a == UA_NEXT_FIELD && is_enter(key))
+		return true; /* moved on already */
 	/* Enter on a repeat opens its entries; Tab and Down go past it */
 	if (fd->kind == UF_REPEAT && a == UA_NEXT_FIELD && (key == '\r' || key == '\n' || key == (UI_FN | KEY_ENTER))) {
 		*where = UF_OPEN_REPEAT;
@@ -265,9 +314,11 @@ bool ui_form_key(ui_form *f, ui_action a, int key, int *where)
 	}
 	if (is_text(fd)) {
 		load(f);
+		size_t len_before = f->eb.len;
 		if (ui_input_key(&f->eb, key)) {
 			if (f->eb.changed)
 				f->edits++;
+			maybe_advance(f, fd, len_before, where);
 			return true;
 		}
 	}
@@ -330,7 +381,10 @@ void ui_form_progress(ui_form *f, size_t *answered, size_t *total)
 		if (!focusable(f, i) || f->model->field(f->model, i)->kind == UF_REPEAT)
 			continue;
 		(*total)++;
-		const char *v = (i == f->cur && f->loaded) ? f->eb.text : f->model->get(f->model, i);
+		/* the line being typed counts as typed; a choice is in the model
+		 * at once (the editing buffer holds it as it was when loaded) */
+		bool typing = i == f->cur && f->loaded && is_text(f->model->field(f->model, i));
+		const char *v = typing ? f->eb.text : f->model->get(f->model, i);
 		if (v && *v)
 			(*answered)++;
 	}

@@ -34,7 +34,8 @@ typedef struct fm_field {
 
 typedef struct form_model {
 	uf_model m;
-	char login[64];       /* the signed-in user */
+	char login[64];       /* the signed-in user: the metadata username */
+	char visitor[128];    /* the signed-in person's name: visited_by's default */
 	gn_form *form;        /* borrowed */
 	gn_household *hh;     /* borrowed */
 	size_t member;
@@ -601,8 +602,8 @@ static bool on_level(const form_model *c, size_t k)
 static char *default_of(form_model *c, const gn_field *fd)
 {
 	const char *d = fd->default_value;
-	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->login[0])
-		return strdup(c->login); /* the signed-in user */
+	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->visitor[0])
+		return strdup(c->visitor); /* the signed-in person */
 	if (fd->type == GN_FT_META) {
 		char now[72];
 		gn_err err = { 0 };
@@ -658,7 +659,7 @@ static bool entry_is_new(const form_model *c)
 
 /* The model of the household (repeat -1), of a member of the person roster
  * (person), or of the entry at entry_path of another repeat. */
-static uf_model *model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member,
+static uf_model *model_new(gn_form *form, const char *login, const char *visitor, gn_household *hh, bool person, size_t member,
                            int repeat, const char *entry_path)
 {
 	form_model *c = calloc(1, sizeof *c);
@@ -666,6 +667,7 @@ static uf_model *model_new(gn_form *form, const char *login, gn_household *hh, b
 		return NULL;
 	c->m = (uf_model){ fm_n, fm_field_at, fm_get, fm_set, fm_relevant, fm_check, fm_find, fm_prune, fm_free, fm_repeat };
 	snprintf(c->login, sizeof c->login, "%s", login ? login : "");
+	snprintf(c->visitor, sizeof c->visitor, "%s", visitor ? visitor : "");
 	c->form = form;
 	c->hh = hh;
 	c->person = person;
@@ -734,6 +736,9 @@ static uf_model *model_new(gn_form *form, const char *login, gn_household *hh, b
 		if (!hint || !*hint)
 			hint = fd->type == GN_FT_BEGIN_REPEAT ? _("Enter opens its list of entries") : NULL;
 		f->uf = (uf_field){ .name = fd->name, .label = gn_field_label(fd), .hint = hint, .kind = kind_of(fd->type) };
+		/* length: a date typed whole (dd/mm/yyyy), or what the form's constraint fixes */
+		f->uf = (uf_field){ fd->name, gn_field_label(fd), hint && *hint ? hint : NULL, kind_of(fd->type), NULL, 0,
+		                    fd->type == GN_FT_DATE ? GN_DATE_DMY_LEN : gn_field_fixed_length(form, k) };
 		if (!*f->uf.label)
 			f->uf.label = fd->name;
 		if (fd->list && (fd->type == GN_FT_SELECT_ONE || fd->type == GN_FT_SELECT_MULTIPLE)) {
@@ -780,7 +785,8 @@ fail:
 	return NULL;
 }
 
-uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member)
+uf_model *ui_form_model_new(gn_form *form, const char *login, const char *visitor, gn_household *hh, bool person,
+                            size_t member)
 {
 	int repeat = -1;
 	if (person) {
@@ -788,12 +794,13 @@ uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, 
 		if (repeat < 0 && form->repeat_name)
 			repeat = gn_form_find(form, form->repeat_name);
 	}
-	return model_new(form, login, hh, person, member, repeat, NULL);
+	return model_new(form, login, visitor, hh, person, member, repeat, NULL);
 }
 
-uf_model *ui_entry_model_new(gn_form *form, const char *login, gn_household *hh, int repeat, const char *entry_path)
+uf_model *ui_entry_model_new(gn_form *form, const char *login, const char *visitor, gn_household *hh, int repeat,
+                             const char *entry_path)
 {
-	return model_new(form, login, hh, false, 0, repeat, entry_path);
+	return model_new(form, login, visitor, hh, false, 0, repeat, entry_path);
 }
 
 /* ---- which form --------------------------------------------------------- */
@@ -803,22 +810,27 @@ static gn_form *loaded_form(ui_app *app)
 	return app && app->census && app->census->form ? app->census->form : NULL;
 }
 
+const char *ui_visitor_name(const ui_app *app)
+{
+	return app->ctx.user.display_name[0] ? app->ctx.user.display_name : app->ctx.user.login;
+}
+
 uf_model *ui_household_model_new(ui_app *app, gn_household *hh)
 {
 	gn_form *form = loaded_form(app);
-	return form ? ui_form_model_new(form, app->ctx.user.login, hh, false, 0) : NULL;
+	return form ? ui_form_model_new(form, app->ctx.user.login, ui_visitor_name(app), hh, false, 0) : NULL;
 }
 
 uf_model *ui_person_model_new(ui_app *app, gn_household *hh, size_t member)
 {
 	gn_form *form = loaded_form(app);
-	return form ? ui_form_model_new(form, app->ctx.user.login, hh, true, member) : NULL;
+	return form ? ui_form_model_new(form, app->ctx.user.login, ui_visitor_name(app), hh, true, member) : NULL;
 }
 
 uf_model *ui_repeat_entry_model_new(ui_app *app, gn_household *hh, int repeat, const char *entry_path)
 {
 	gn_form *form = loaded_form(app);
-	return form ? ui_entry_model_new(form, app->ctx.user.login, hh, repeat, entry_path) : NULL;
+	return form ? ui_entry_model_new(form, app->ctx.user.login, ui_visitor_name(app), hh, repeat, entry_path) : NULL;
 }
 
 void ui_model_free(uf_model *m)

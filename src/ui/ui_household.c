@@ -9,6 +9,7 @@
 #include "gonha/domain/household_list.h"
 #include "gonha/domain/operators.h"
 #include "gonha/domain/review.h"
+#include "gonha/domain/users.h"
 #include "gonha/core/i18n.h"
 
 #include <stdio.h>
@@ -129,6 +130,27 @@ static void load_info(household_view *h)
 		memset(&h->prov, 0, sizeof h->prov);
 	if (gn_review_latest(&h->v.app->ctx, h->hh.id, &h->review, &err) != GN_OK)
 		memset(&h->review, 0, sizeof h->review);
+}
+
+void ui_household_resume(ui_view *v)
+{
+	household_view *h = hv_of(v);
+	if (!h->hh.n_members) {
+		if (!ui_form_resume(&h->form))
+			ui_household_roster_at(v, 0);
+		return;
+	}
+	/* the household form was done before the first member was added */
+	size_t last = h->hh.n_members - 1;
+	ui_household_roster_at(v, last);
+	ui_view *pv = ui_person_new(v->app, v, last);
+	if (!pv)
+		return;
+	ui_push(v->app, pv);
+	if (!ui_person_resume(pv)) {
+		ui_pop(v->app); /* that person is whole: the next one */
+		ui_household_roster_at(v, h->hh.n_members);
+	}
 }
 
 static void household_open(ui_view *v)
@@ -539,11 +561,31 @@ static void review(household_view *h)
 	ui_status(app, false, "%s", a == UI_YES ? _("Approved.") : _("Sent back: it is on the TDP's revisit list."));
 }
 
+void ui_toggle_auto_advance(ui_app *app)
+{
+	gn_err err = { 0 };
+	bool on = !app->auto_advance;
+	if (gn_user_setting_set(&app->ctx, GN_SETTING_AUTO_ADVANCE, on, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	app->auto_advance = on;
+	ui_status(app, false, "%s",
+	          on ? _("Heads-down on: a full year, CCCD or date moves on by itself (Ctrl-O turns it off)")
+	             : _("Heads-down off: Enter moves on after every field (Ctrl-O turns it on)"));
+}
+
 static bool household_key(ui_view *v, ui_action a, int key)
 {
 	household_view *h = hv_of(v);
 	ui_app *app = v->app;
+	h->form.auto_advance = app->auto_advance && !app->paste;
+	if (a != UA_NEXT_FIELD)
+		h->form.advanced = false; /* only the very next key is the Enter of habit */
 	switch (a) {
+	case UA_AUTO_ADVANCE:
+		ui_toggle_auto_advance(app);
+		return true;
 	case UA_SAVE:
 		ui_household_save(v, false);
 		return true;
@@ -681,7 +723,7 @@ ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household
 		h->hh.alley = c->alley ? strdup(c->alley) : NULL;
 		h->hh.street = c->street ? strdup(c->street) : NULL;
 		h->hh.visit_date = c->visit_date ? strdup(c->visit_date) : NULL;
-		h->hh.visited_by = strdup(c->visited_by ? c->visited_by : app->ctx.user.login);
+		h->hh.visited_by = strdup(c->visited_by ? c->visited_by : ui_visitor_name(app));
 	}
 	if (!h->hh.opened_at[0]) /* the form's time, for the operator figures */
 		gn_now_iso(h->hh.opened_at);

@@ -43,6 +43,7 @@ typedef struct uf_field {
 	size_t n_choices;
 	bool search;         /* choices found by typing (appearance search, autocomplete, or a long list) */
 	bool minimal;        /* appearance minimal: the choices on one line */
+	int length;          /* characters of a full answer when the form fixes it (heads-down moves on), else 0 */
 } uf_field;
 
 /* What the form screen needs from a form and the record it edits. The
@@ -85,9 +86,13 @@ int ui_form_person_repeat(const gn_form *form);
 
 
 /* The questionnaire's model on its own: the household form (person false)
- * or the person form of member `member`. login: the signed-in user, the
- * default of visited_by. */
-uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, bool person, size_t member);
-uf_model *ui_entry_model_new(gn_form *form, const char *login, gn_household *hh, int repeat, const char *entry_path);
+ * or the person form of member `member`, or (entry) the entry at
+ * entry_path of the repeat `repeat`. login: the signed-in user (the
+ * metadata username); visitor: the signed-in person's name (the login when
+ * the account has none), the default of visited_by. */
+uf_model *ui_form_model_new(gn_form *form, const char *login, const char *visitor, gn_household *hh, bool person,
+                            size_t member);
+uf_model *ui_entry_model_new(gn_form *form, const char *login, const char *visitor, gn_household *hh, int repeat,
+                             const char *entry_path);
 
 #endif

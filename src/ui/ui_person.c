@@ -111,7 +111,13 @@ static bool person_key(ui_view *v, ui_action a, int key)
 	ui_view *hv = p->household;
 	if (a != UA_BACK)
 		p->esc_armed = false;
+	p->form.auto_advance = app->auto_advance && !app->paste;
+	if (a != UA_NEXT_FIELD)
+		p->form.advanced = false; /* only the very next key is the Enter of habit */
 	switch (a) {
+	case UA_AUTO_ADVANCE:
+		ui_toggle_auto_advance(app);
+		return true;
 	case UA_SAVE:
 	case UA_SAVE_NEXT:
 		if (!ui_form_check_all(&p->form)) {
@@ -169,6 +175,11 @@ static bool person_key(ui_view *v, ui_action a, int key)
 		return true;
 	}
 	return a == UA_NONE;
+}
+
+bool ui_person_resume(ui_view *v)
+{
+	return ui_form_resume(&((person_view *)v)->form);
 }
 
 void ui_person_show_error(ui_view *v, const gn_err *err)

@@ -7,6 +7,7 @@
 #include "gonha/core/i18n.h"
 #include "gonha/domain/ward.h"
 #include "gonha/domain/wardkey.h"
+#include "gonha/domain/users.h"
 
 #include <sodium.h>
 
@@ -144,6 +145,7 @@ static void signed_in(signin_view *s)
 		show_recovery_code(app, &news);
 	sodium_memzero(news.recovery_code, sizeof news.recovery_code);
 	ui_push(app, ui_home_new(app));
+	app->auto_advance = gn_user_setting(&app->ctx, GN_SETTING_AUTO_ADVANCE) != 0;
 	say_key_news(app, &news);
 	if (gn_draft_latest(&app->ctx, GN_DRAFT_HOUSEHOLD, &d, &err) != GN_OK)
 		return;
@@ -173,7 +175,10 @@ static void signed_in(signin_view *s)
 		/* a draft of a household changed elsewhere since it was started:
 		 * told now; its save shows the differences */
 		bool changed = gn_household_check_current(&app->ctx, &hh, NULL) == GN_ERR_STALE;
-		ui_push(app, ui_household_new(app, hh.tdp_id, NULL, &hh, d.record_id));
+		ui_view *hv = ui_household_new(app, hh.tdp_id, NULL, &hh, d.record_id);
+		ui_push(app, hv);
+		if (hv)
+			ui_household_resume(hv); /* where the entry broke off */
 		if (changed)
 			ui_status(app, true, "%s", _("The draft is back, but this household was changed elsewhere since the draft "
 			                             "was started: Ctrl-S shows what changed beside what you typed."));

@@ -25,6 +25,8 @@ typedef struct tdp_view {
 	gn_hh_row *rows;     /* owned: rows from `top` */
 	size_t n_rows;
 	int row_at[512];     /* screen line -> index in rows, -1 for none (mouse) */
+	char moving_id[37];  /* m: the household being moved, "" when none */
+	char moving_no[64];  /* its house number, to say */
 } tdp_view;
 
 static const char *filter_label(gn_hh_filter f)
@@ -139,12 +141,20 @@ static void tdp_draw(ui_view *v)
 	attron(A_UNDERLINE);
 	ui_input_draw(&t->query, 1, sx, search_w, false, false);
 	attroff(A_UNDERLINE);
-	/* line 2: the legend of the marks */
-	attron(A_DIM);
-	snprintf(line, sizeof line, "· %s  ✓ %s  ↻ %s  ✗ %s  → %s  ! %s", _("not visited"), _("done"),
-	         _("revisit"), _("refused"), _("moved away"), _("needs help"));
-	ui_put(2, 1, COLS - 2, line);
-	attroff(A_DIM);
+	/* line 2: the legend of the marks, or what a move waits for */
+	if (t->moving_id[0]) {
+		attron(A_BOLD);
+		snprintf(line, sizeof line, _("Moving %s: Enter puts it after the household under the cursor, t before it, "
+		                              "Esc leaves it"), t->moving_no);
+		ui_put(2, 1, COLS - 2, line);
+		attroff(A_BOLD);
+	} else {
+		attron(A_DIM);
+		snprintf(line, sizeof line, "· %s  ✓ %s  ↻ %s  ✗ %s  → %s  ! %s", _("not visited"), _("done"),
+		         _("revisit"), _("refused"), _("moved away"), _("needs help"));
+		ui_put(2, 1, COLS - 2, line);
+		attroff(A_DIM);
+	}
 
 	int y0 = 3, avail = LINES - 2 - y0;
 	layout(t, avail);
@@ -174,6 +184,8 @@ static void tdp_draw(ui_view *v)
 			snprintf(t->cur_id, sizeof t->cur_id, "%s", r->id);
 		}
 		ui_put_pad(y, 0, COLS, "");
+		if (t->moving_id[0] && strcmp(r->id, t->moving_id) == 0)
+			ui_put(y, 0, 2, "»"); /* the one being moved */
 		ui_put(y, 2, 1, status_mark(r->visit_status));
 		ui_put(y, 4, 10, r->house_no[0] ? r->house_no : "—");
 		char who[400];
@@ -203,6 +215,13 @@ static void tdp_draw(ui_view *v)
 		ui_input_draw(&t->query, 1, sx, search_w, false, true);
 }
 
+/* The row under the cursor, when it is read. */
+static const gn_hh_row *cur_row(const tdp_view *t)
+{
+	const ui_list *l = &t->list;
+	return l->n && l->cur >= l->top && l->cur - l->top < t->n_rows ? &t->rows[l->cur - l->top] : NULL;
+}
+
 static void open_household(tdp_view *t, bool is_new)
 {
 	ui_app *app = t->v.app;
@@ -212,7 +231,18 @@ static void open_household(tdp_view *t, bool is_new)
 		ui_push(app, ui_household_new(app, t->tdp.id, t->cur_id, NULL, NULL));
 		return;
 	}
-	ui_push(app, ui_household_new(app, t->tdp.id, NULL, NULL, NULL));
+	/* where it stands in the walk: right after the one under the cursor */
+	double walk = 0; /* 0: at the end */
+	gn_err err = { 0 };
+	if (t->list.n && t->cur_id[0] && gn_hh_walk_after(&app->ctx, t->tdp.id, t->cur_id, NULL, &walk, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		walk = 0;
+	}
+	ui_view *hv = ui_household_new(app, t->tdp.id, NULL, NULL, NULL);
+	if (!hv)
+		return;
+	ui_household_record(hv)->walk_order = walk;
+	ui_push(app, hv);
 }
 
 static void remove_household(tdp_view *t)
@@ -220,8 +250,7 @@ static void remove_household(tdp_view *t)
 	ui_app *app = t->v.app;
 	if (t->list.n == 0 || !t->cur_id[0])
 		return;
-	const ui_list *l = &t->list;
-	const gn_hh_row *r = l->cur >= l->top && l->cur - l->top < t->n_rows ? &t->rows[l->cur - l->top] : NULL;
+	const gn_hh_row *r = cur_row(t);
 	char q[GN_ERR_MSG_MAX];
 	snprintf(q, sizeof q, _("Remove household %s %s (head: %s) and its members? The removal is recorded."),
 	         r ? r->house_no : "", r ? r->alley : "", r && r->head_name[0] ? r->head_name : "—");
@@ -249,6 +278,38 @@ static void move_household(tdp_view *t, int delta)
 		ui_status_err(t->v.app, &err);
 		return;
 	}
+	tdp_open(&t->v);
+}
+
+/* m: the household under the cursor waits for its new place. */
+static void start_move(tdp_view *t)
+{
+	const gn_hh_row *r = cur_row(t);
+	if (!r || !t->cur_id[0])
+		return;
+	snprintf(t->moving_id, sizeof t->moving_id, "%s", t->cur_id);
+	snprintf(t->moving_no, sizeof t->moving_no, "%s", r->house_no[0] ? r->house_no : "—");
+}
+
+/* Enter (after) or t (before) the household under the cursor: the move,
+ * in one change. */
+static void finish_move(tdp_view *t, bool before)
+{
+	ui_app *app = t->v.app;
+	gn_err err = { 0 };
+	char id[37];
+	snprintf(id, sizeof id, "%s", t->moving_id);
+	t->moving_id[0] = '\0';
+	if (!t->cur_id[0] || strcmp(t->cur_id, id) == 0) {
+		ui_status(app, false, "%s", _("Not moved."));
+		return;
+	}
+	if (gn_hh_move_next_to(&app->ctx, id, t->cur_id, before, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	snprintf(t->cur_id, sizeof t->cur_id, "%s", id); /* the cursor goes with it */
+	ui_status(app, false, _("Household %s moved."), t->moving_no);
 	tdp_open(&t->v);
 }
 
@@ -310,7 +371,21 @@ static bool tdp_key(ui_view *v, ui_action a, int key)
 		}
 		return true;
 	}
+	if (t->moving_id[0]) {
+		if (a == UA_OPEN || key == 't') {
+			finish_move(t, key == 't');
+			return true;
+		}
+		if (a == UA_BACK || a == UA_MOVE_TO) {
+			t->moving_id[0] = '\0';
+			ui_status(v->app, false, "%s", _("Not moved."));
+			return true;
+		}
+		if (a == UA_ADD || a == UA_REMOVE || a == UA_MOVE_UP || a == UA_MOVE_DOWN || a == UA_FILTER)
+			t->moving_id[0] = '\0'; /* another action: the move is left */
+	}
 	switch (a) {
+	case UA_MOVE_TO: start_move(t); return true;
 	case UA_OPEN: open_household(t, false); return true;
 	case UA_ADD: open_household(t, true); return true;
 	case UA_REMOVE: remove_household(t); return true;

@@ -22,36 +22,7 @@ static const char *screens_dir(void)
 /* The screen once gonha has stopped drawing, against the snapshot. */
 static void matches(gn_term *t, const char *name)
 {
-	CHECK_EQ_INT(gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS), 0);
-	char *got = gn_term_screen(t);
-	REQUIRE(got);
-	char path[1024];
-	snprintf(path, sizeof path, "%s/%s.txt", screens_dir(), name);
-	FILE *f = fopen(path, "rb");
-	char want[1 << 14] = "";
-	size_t n = f ? fread(want, 1, sizeof want - 1, f) : 0;
-	want[n] = '\0';
-	if (f)
-		fclose(f);
-	if (!f || strcmp(got, want) != 0) {
-		gn_test_failed = 1;
-		fprintf(stderr, "  screen %s differs from %s\n", name, path);
-		/* line by line, so the change is plain to see */
-		char *g = got, *w = want;
-		for (int row = 0; *g || *w; row++) {
-			size_t gl = strcspn(g, "\n"), wl = strcspn(w, "\n");
-			if (gl != wl || strncmp(g, w, gl) != 0)
-				fprintf(stderr, "  row %2d want |%.*s|\n         got  |%.*s|\n", row, (int)wl, w, (int)gl, g);
-			g += gl + (g[gl] == '\n');
-			w += wl + (w[wl] == '\n');
-		}
-		if (getenv("GONHA_UPDATE_SCREENS") && (f = fopen(path, "wb")) != NULL) {
-			fputs(got, f);
-			fclose(f);
-			fprintf(stderr, "  (written: look at it, then commit it)\n");
-		}
-	}
-	free(got);
+	gn_ui_matches(t, screens_dir(), name);
 }
 
 static void sign_in_and_home(void)

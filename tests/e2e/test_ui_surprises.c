@@ -34,15 +34,7 @@ static int wait_query(gn_term *t, const char *sql, long want)
 	return -1;
 }
 
-static gn_term *signed_in(const char *user, const char *then)
-{
-	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
-	if (t && gn_ui_sign_in(t, user, "demo", then) != 0) {
-		gn_term_free(t);
-		return NULL;
-	}
-	return t;
-}
+#define signed_in gn_ui_signed_in
 
 /* Ctrl-Q in a new household asks, says the draft is kept, and the draft
  * holds the field being typed ("3B", never left); q on a list asks; x at

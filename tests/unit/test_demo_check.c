@@ -1,6 +1,7 @@
 /* The demo ward is deterministic and consistent; `check` catches each
  * inconsistency it names. */
 #include "testlib.h"
+#include "unit_fixtures.h"
 #include "gonha/domain/check.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/demo.h"
@@ -44,15 +45,7 @@ static char *content(sqlite3 *db)
 	return out;
 }
 
-static long count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long n = -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
+#define count gn_unit_count /* unit_fixtures.h */
 
 static void demo_is_deterministic(void)
 {

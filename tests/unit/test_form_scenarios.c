@@ -95,7 +95,7 @@ static void tutorial_member_skip_logic(void)
 	REQUIRE(member >= 0);
 	CHECK_EQ_INT(ui_form_person_repeat(form), -1); /* not gonha's person roster */
 	/* the household level shows the repeat as a line */
-	uf_model *h = ui_form_model_new(form, "admin", &hh, false, 0);
+	uf_model *h = ui_form_model_new(form, "admin", "admin", &hh, false, 0);
 	REQUIRE(h);
 	uf_repeat rep;
 	REQUIRE(repeat_line(h, "member", &rep));
@@ -104,7 +104,7 @@ static void tutorial_member_skip_logic(void)
 	CHECK_EQ_INT(gn_repeat_set_count(ctx.db, &hh.answers, "member", 2, &(gn_err){ 0 }), GN_OK);
 	CHECK_STR(h->get(h, at(h, "member")), "2 mục");
 
-	uf_model *m = ui_entry_model_new(form, "admin", &hh, member, "member[2]");
+	uf_model *m = ui_entry_model_new(form, "admin", "admin", &hh, member, "member[2]");
 	REQUIRE(m);
 	gn_err err = { 0 };
 	CHECK(!shown(m, "age_in_months") || !shown(m, "age_in_years")); /* nothing answered: cannot say both */
@@ -152,15 +152,15 @@ static void ona_household_names_by_path(void)
 	gn_household hh = { 0 };
 	int man = gn_form_find(form, "man"), woman = gn_form_find(form, "woman"), child = gn_form_find(form, "child");
 	REQUIRE(man >= 0 && woman >= 0 && child >= 0);
-	uf_model *m1 = ui_entry_model_new(form, "admin", &hh, man, "man[1]");
-	uf_model *w2 = ui_entry_model_new(form, "admin", &hh, woman, "woman[2]");
+	uf_model *m1 = ui_entry_model_new(form, "admin", "admin", &hh, man, "man[1]");
+	uf_model *w2 = ui_entry_model_new(form, "admin", "admin", &hh, woman, "woman[2]");
 	REQUIRE(m1 && w2);
 	CHECK_OK(set(m1, "name", "Nguyễn Văn Ba"));
 	CHECK_OK(set(w2, "name", "Phạm Thị Sáu"));
 	uf_repeat rep;
 	REQUIRE(repeat_line(w2, "child", &rep));
 	CHECK_STR(rep.path, "woman[2]/child");
-	uf_model *c3 = ui_entry_model_new(form, "admin", &hh, child, "woman[2]/child[3]");
+	uf_model *c3 = ui_entry_model_new(form, "admin", "admin", &hh, child, "woman[2]/child[3]");
 	REQUIRE(c3);
 	CHECK_OK(set(c3, "name", "Bé Bảy"));
 	CHECK_STR(stored(&hh, "man[1]/name", buf, sizeof buf), "Nguyễn Văn Ba");
@@ -172,12 +172,12 @@ static void ona_household_names_by_path(void)
 	CHECK(!gn_form_key_label(form, "name", buf, sizeof buf));
 	CHECK(!gn_form_key_label(form, "name[1]/x", buf, sizeof buf));
 	/* a second model of the same entry reads what was stored */
-	uf_model *again = ui_entry_model_new(form, "admin", &hh, child, "woman[2]/child[3]");
+	uf_model *again = ui_entry_model_new(form, "admin", "admin", &hh, child, "woman[2]/child[3]");
 	REQUIRE(again);
 	CHECK_STR(again->get(again, at(again, "name")), "Bé Bảy");
 	ui_model_free(again);
 	/* the household's questions are the form's top level, repeats as lines */
-	uf_model *h = ui_form_model_new(form, "admin", &hh, false, 0);
+	uf_model *h = ui_form_model_new(form, "admin", "admin", &hh, false, 0);
 	REQUIRE(h);
 	CHECK(repeat_line(h, "man", &rep) && strcmp(rep.path, "man") == 0);
 	CHECK(repeat_line(h, "woman", &rep) && strcmp(rep.path, "woman") == 0);
@@ -199,7 +199,7 @@ static void cascade_choices_labels_metadata(void)
 	gn_form *form = load("tests/forms/cascade");
 	REQUIRE(form);
 	gn_household hh = { 0 };
-	uf_model *h = ui_form_model_new(form, "tdp01", &hh, false, 0);
+	uf_model *h = ui_form_model_new(form, "tdp01", "tdp01", &hh, false, 0);
 	REQUIRE(h);
 	gn_err err = { 0 };
 	size_t d = at(h, "district");
@@ -246,7 +246,7 @@ static void cascade_choices_labels_metadata(void)
 	h->prune(h); /* before a save */
 	CHECK_STR(stored(&hh, "end", buf, sizeof buf), "2026-11-20T09:00:00Z");
 	/* a plot: area > 0, a place in range, the photo not collected here */
-	uf_model *p = ui_entry_model_new(form, "tdp01", &hh, gn_form_find(form, "plot"), "plot[2]");
+	uf_model *p = ui_entry_model_new(form, "tdp01", "tdp01", &hh, gn_form_find(form, "plot"), "plot[2]");
 	REQUIRE(p);
 	CHECK_EQ_INT(check(p, "crop", &err), GN_ERR_INVALID); /* required */
 	CHECK_OK(set(p, "area", "0"));
@@ -265,7 +265,7 @@ static void cascade_choices_labels_metadata(void)
 	CHECK_EQ_INT(p->field(p, at(p, "where"))->kind, UF_TEXT);
 	/* the household sees the plots' answers as node-sets: sum(), count() */
 	gn_repeat_set_count(ctx.db, &hh.answers, "plot", 2, &err);
-	uf_model *p1 = ui_entry_model_new(form, "tdp01", &hh, gn_form_find(form, "plot"), "plot[1]");
+	uf_model *p1 = ui_entry_model_new(form, "tdp01", "tdp01", &hh, gn_form_find(form, "plot"), "plot[1]");
 	REQUIRE(p1);
 	CHECK_OK(set(p1, "area", "100"));
 	CHECK_STR(h->field(h, at(h, "total"))->label, "Tổng diện tích 112.5 m² trên 2 mảnh");

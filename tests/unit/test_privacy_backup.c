@@ -3,6 +3,7 @@
  * and restore round trip, and restores that must be refused with nothing
  * changed (damaged file, not gonha, another ward). File modes checked. */
 #include "testlib.h"
+#include "unit_fixtures.h"
 #include "gonha/domain/audit.h"
 #include "gonha/domain/backup.h"
 #include "gonha/storage/db.h"
@@ -50,15 +51,7 @@ static void teardown(void)
 	ctx.db = NULL;
 }
 
-static long count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long n = -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
+#define count gn_unit_count /* unit_fixtures.h */
 
 static int mode_of(const char *path)
 {

@@ -57,8 +57,8 @@ static void fields_follow_the_form(void)
 	setup();
 	gn_household hh;
 	new_household(&hh);
-	uf_model *h = ui_form_model_new(census.form, "admin", &hh, false, 0);
-	uf_model *p = ui_form_model_new(census.form, "admin", &hh, true, 0);
+	uf_model *h = ui_form_model_new(census.form, "admin", "admin", &hh, false, 0);
+	uf_model *p = ui_form_model_new(census.form, "admin", "admin", &hh, true, 0);
 	REQUIRE(h && p);
 	/* the household: its level-0 questions in survey order, group headings */
 	const uf_field *f0 = h->field(h, 0);
@@ -109,7 +109,7 @@ static void relevant_hides_the_cccd_below_14_and_age_is_live(void)
 	setup();
 	gn_household hh;
 	new_household(&hh);
-	uf_model *p = ui_form_model_new(census.form, "admin", &hh, true, 0);
+	uf_model *p = ui_form_model_new(census.form, "admin", "admin", &hh, true, 0);
 	REQUIRE(p);
 	CHECK_STR(get(p, "age"), "");
 	CHECK_OK(set(p, "birth_year", "2016"));
@@ -151,7 +151,7 @@ static void constraint_and_required_messages(void)
 	setup();
 	gn_household hh;
 	new_household(&hh);
-	uf_model *p = ui_form_model_new(census.form, "admin", &hh, true, 0);
+	uf_model *p = ui_form_model_new(census.form, "admin", "admin", &hh, true, 0);
 	REQUIRE(p);
 	gn_err err = { 0 };
 	CHECK_EQ_INT(check(p, "full_name", &err), GN_ERR_INVALID);
@@ -183,14 +183,14 @@ static void constraint_and_required_messages(void)
 	CHECK_OK(set(p, "relation", "head"));
 	CHECK_OK(check(p, "relation", &err));
 	gn_household_add_member(&hh);
-	uf_model *q = ui_form_model_new(census.form, "admin", &hh, true, 1);
+	uf_model *q = ui_form_model_new(census.form, "admin", "admin", &hh, true, 1);
 	REQUIRE(q);
 	CHECK_OK(set(q, "full_name", "Đỗ Thị Lan"));
 	CHECK_OK(set(q, "relation", "head"));
 	CHECK_EQ_INT(check(q, "relation", &err), GN_ERR_INVALID);
 	CHECK(strstr(err.msg, "Đỗ") == NULL); /* names the other head, not her */
 	/* a phone, when given, as the form's regex wants it */
-	uf_model *h = ui_form_model_new(census.form, "admin", &hh, false, 0);
+	uf_model *h = ui_form_model_new(census.form, "admin", "admin", &hh, false, 0);
 	REQUIRE(h);
 	CHECK_OK(set(h, "phone", "12345"));
 	CHECK_EQ_INT(check(h, "phone", &err), GN_ERR_INVALID);
@@ -214,8 +214,8 @@ static void answers_of_unknown_keys_survive_a_save(void)
 	gn_person *pp = &hh.members[0];
 	pp->answers = strdup("{\"from_v0\":42,\"smartphone\":\"no\"}");
 	pp->id[0] = '\0';
-	uf_model *h = ui_form_model_new(census.form, "admin", &hh, false, 0);
-	uf_model *p = ui_form_model_new(census.form, "admin", &hh, true, 0);
+	uf_model *h = ui_form_model_new(census.form, "admin", "admin", &hh, false, 0);
+	uf_model *p = ui_form_model_new(census.form, "admin", "admin", &hh, true, 0);
 	REQUIRE(h && p);
 	CHECK_STR(get(h, "phone"), "0900000000");
 	CHECK_STR(get(p, "smartphone"), "no");
@@ -260,7 +260,7 @@ static void answers_of_unknown_keys_survive_a_save(void)
 	CHECK_STR(back.house_no, "12A");
 	CHECK_EQ_INT(back.members[0].birth_year, 1970);
 	/* reopened: the answers are there */
-	uf_model *p2 = ui_form_model_new(census.form, "admin", &back, true, 0);
+	uf_model *p2 = ui_form_model_new(census.form, "admin", "admin", &back, true, 0);
 	REQUIRE(p2);
 	CHECK_STR(get(p2, "smartphone"), "yes");
 	CHECK_STR(get(p2, "needs_help"), "vneid ai");

@@ -17,6 +17,9 @@ bool gn_date_parse(const char *s, int *y, int *m, int *d);
 /* A real calendar day from GN_DATE_MIN_YEAR on. */
 bool gn_date_valid(const char *s);
 
+/* Characters of a date typed whole: dd/mm/yyyy. */
+#define GN_DATE_DMY_LEN 10
+
 /* "20/11/2026" (or "20/11/2026" with one-digit day or month) as
  * "2026-11-20"; anything else is copied as it is, for the check to refuse. */
 void gn_date_from_dmy(const char *typed, char *out, size_t size);

@@ -70,6 +70,25 @@ gn_status gn_hh_next(gn_ctx *ctx, const char *tdp_id, const char *household_id, 
  * changes audited. GN_ERR_NOT_FOUND when there is no neighbour that way. */
 gn_status gn_hh_move(gn_ctx *ctx, const char *household_id, int delta, gn_err *err);
 
+/* The place (walk_order) for a household put right after after_id in the
+ * walk of TDP tdp_id (NULL or "": first), between it and the next one,
+ * not counting skip_id (the household being moved, or NULL); the end of
+ * the walk after the last. Scope checked. GN_ERR_CONFLICT when no number
+ * lies between the two (two households at one place: moving one apart
+ * with - or + makes room). */
+gn_status gn_hh_walk_after(gn_ctx *ctx, const char *tdp_id, const char *after_id, const char *skip_id, double *out,
+                           gn_err *err);
+
+/* Moves a household to right after after_id (NULL or "": first) in its
+ * TDP's walk, in one action: one change, audited as a move with its old
+ * and new place. after_id must be of the same TDP. */
+gn_status gn_hh_move_after(gn_ctx *ctx, const char *household_id, const char *after_id, gn_err *err);
+
+/* The same beside other_id: right after it, or right before it (after
+ * the one before it, the moved household left out). */
+gn_status gn_hh_move_next_to(gn_ctx *ctx, const char *household_id, const char *other_id, bool before,
+                             gn_err *err);
+
 /* The number of persons listed in a TDP (scope checked). */
 gn_status gn_tdp_person_count(gn_ctx *ctx, const char *tdp_id, long *out, gn_err *err);
 

@@ -102,6 +102,20 @@ int gn_idle_lock_minutes(sqlite3 *db); /* the stored value, else the default */
 /* Ward officer only; minutes in [GN_IDLE_LOCK_MIN, GN_IDLE_LOCK_MAX]. Audited. */
 gn_status gn_idle_lock_set(gn_ctx *ctx, int minutes, gn_err *err);
 
+/* A person's own settings, kept per account (table user_setting), each
+ * changed by the person themself on the screen and audited ("update" on
+ * table users). */
+/* Heads-down entry: a field of fixed length (gn_field_fixed_length, a date
+ * typed whole) moves on by itself when full, and an Enter right after is
+ * taken as done. On unless the person turned it off. */
+#define GN_SETTING_AUTO_ADVANCE "auto_advance"
+/* The signed-in user's setting `name` (one of the GN_SETTING_ names) as a
+ * number: its default when never set or not readable. */
+int gn_user_setting(gn_ctx *ctx, const char *name);
+/* Sets it for the signed-in user; GN_ERR_INVALID for a name gonha does
+ * not know or a value it does not take. */
+gn_status gn_user_setting_set(gn_ctx *ctx, const char *name, int value, gn_err *err);
+
 /* Parses "01,02,03" into a NULL-terminated array of codes (one malloc'd
  * block, free() it). Empty items are skipped; "" gives an empty list. */
 char **gn_tdp_codes_split(const char *comma_list);

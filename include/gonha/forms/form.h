@@ -193,6 +193,14 @@ gn_status gn_form_check_type(const gn_field *f, const char *value, gn_err *err);
 const char *gn_field_constraint_message(const gn_field *f);
 const char *gn_field_required_message(const gn_field *f);
 
+/* How many characters every answer field i accepts has, when its form
+ * fixes that (a text constrained by an anchored regex of fixed length,
+ * "^[0-9]{12}$"; a whole number bounded by numbers of one count of digits,
+ * ". >= 1900 and . <= int(format-date(today(), '%Y'))"); 0 when it does
+ * not. Read from the form, never from a field's name: the form screen
+ * moves on by itself when such a field is full (heads-down entry). */
+int gn_field_fixed_length(gn_form *form, size_t i);
+
 /* A calculate field's value now (malloc'd text, NULL when empty). */
 char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals);
 
