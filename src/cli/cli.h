@@ -66,6 +66,7 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv);
 int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv);
 int gn_cmd_list(gn_cli *cli, int argc, char **argv);
 int gn_cmd_sheet(gn_cli *cli, int argc, char **argv);
+int gn_cmd_verify(gn_cli *cli, int argc, char **argv);
 
 struct gn_census;
 /* gn_cli_open_signed_in, then the census form and its coverage counters;

@@ -29,6 +29,11 @@ static const gn_command commands[] = {
 	     "--out, into $GONHA_EXPORT_DIR or the database's folder") },
 	{ "conflicts", gn_cmd_conflicts, "conflicts [resolve N --keep local|incoming]",
 	  N_("records changed on two PCs: list them, or keep one version (ward officer)") },
+	{ "verify", gn_cmd_verify, "verify sample --tdp CODE --percent P|--count N [--seed S] | status [--pass ID] | diff [--pass ID] [--all] | resolve N --keep first|second|--value V | rates [--tdp CODE]",
+	  N_("the verification pass: a reproducible random sample of a TDP's households (P per cent of each operator's, or N) "
+	     "that somebody else keys again blind in the form screen; its progress, the differences field by field, "
+	     "who resolves each (keep the first keying, take the second, or the value corrected), the error rates per "
+	     "operator and per question (ward officer or TDP leader)") },
 	{ "form", gn_cmd_form, "form check DIR",
 	  N_("checks a questionnaire (XLSForm CSV sheets) and prints each problem with its file and line") },
 	{ "check", gn_cmd_check, "check --db FILE",

@@ -11,7 +11,7 @@
 
 /* A draft holds names and CCCDs as typed: it is kept sealed under the
  * ward key (a JSON string "d1..."), like the CCCD column (vault.h). */
-static gn_status seal_draft(sqlite3 *db, const char *data, char **out, gn_err *err)
+gn_status gn_draft_seal(sqlite3 *db, const char *data, char **out, gn_err *err)
 {
 	char *sealed = NULL;
 	gn_status rc = gn_vault_seal_doc(db, data, &sealed, err);
@@ -26,7 +26,7 @@ static gn_status seal_draft(sqlite3 *db, const char *data, char **out, gn_err *e
 	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 }
 
-static gn_status open_draft(sqlite3 *db, const char *stored, char **out, gn_err *err)
+gn_status gn_draft_open(sqlite3 *db, const char *stored, char **out, gn_err *err)
 {
 	size_t n = stored ? strlen(stored) : 0;
 	if (n < 2 || stored[0] != '"' || !gn_vault_is_sealed_doc(stored + 1))
@@ -47,7 +47,7 @@ gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, con
 	gn_status rc = gn_scope_require_tdp(ctx, tdp_id, err);
 	if (rc != GN_OK)
 		return rc;
-	if ((rc = seal_draft(ctx->db, data, &sealed, err)) != GN_OK)
+	if ((rc = gn_draft_seal(ctx->db, data, &sealed, err)) != GN_OK)
 		return rc;
 	gn_now_iso(now);
 	if (sqlite3_prepare_v2(ctx->db,
@@ -87,7 +87,7 @@ gn_status gn_draft_seal_all(sqlite3 *db, gn_err *err)
 		if (data && data[0] == '"')
 			continue; /* sealed already */
 		char *sealed = NULL;
-		if ((rc = seal_draft(db, data, &sealed, err)) != GN_OK)
+		if ((rc = gn_draft_seal(db, data, &sealed, err)) != GN_OK)
 			break;
 		for (int i = 0; i < 3; i++)
 			sqlite3_bind_text(up, i + 1, (const char *)sqlite3_column_text(sel, i), -1, SQLITE_TRANSIENT);
@@ -161,7 +161,7 @@ gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *
 		if (sqlite3_column_int(st, 5))
 			continue;
 		char *data = NULL;
-		if ((rc = open_draft(ctx->db, (const char *)sqlite3_column_text(st, 4), &data, err)) != GN_OK)
+		if ((rc = gn_draft_open(ctx->db, (const char *)sqlite3_column_text(st, 4), &data, err)) != GN_OK)
 			goto out;
 		if (sqlite3_column_int(st, 6) && draft_saved_already(ctx, (const char *)sqlite3_column_text(st, 1), data)) {
 			free(data);
