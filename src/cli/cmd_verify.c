@@ -11,17 +11,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-
-static const char *state_label(const char *state)
-{
-	if (strcmp(state, GN_VERIFY_DONE) == 0)
-		return _("keyed again");
-	if (strcmp(state, GN_VERIFY_STARTED) == 0)
-		return _("half-way");
-	return _("to key again");
-}
 
 static int verify_sample(gn_ctx *ctx, const char *tdp, const char *percent, const char *count, const char *seed)
 {
@@ -41,10 +30,11 @@ static int verify_sample(gn_ctx *ctx, const char *tdp, const char *percent, cons
 		rule.seed = strtoull(seed, &end, 10);
 		if (!*seed || *end || *seed == '-')
 			return gn_cli_usage(_("--seed: a whole number from 0, not %s"), seed);
-	} else if (getrandom(&rule.seed, sizeof rule.seed, 0) != (ssize_t)sizeof rule.seed) {
-		rule.seed = (uint64_t)time(NULL);
+		if (rule.seed > INT64_MAX)
+			return gn_cli_usage(_("--seed: a whole number from 0, not %s"), seed);
+	} else {
+		rule.seed = gn_verify_new_seed();
 	}
-	rule.seed &= INT64_MAX; /* stored as an SQLite integer */
 	gn_err err = { 0 };
 	char pass[37];
 	size_t drawn = 0;
@@ -78,24 +68,13 @@ static int verify_status(gn_ctx *ctx, const char *pass)
 		const gn_verify_item *it = &items[i];
 		done += strcmp(it->state, GN_VERIFY_DONE) == 0;
 		gn_cli_print(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%ld/%ld\n", it->pass_id, it->tdp_code, it->household_id,
-		             it->address, it->operator_login, state_label(it->state), it->verifier[0] ? it->verifier : "—",
+		             it->address, it->operator_login, gn_verify_state_label(it->state), it->verifier[0] ? it->verifier : "—",
 		             it->differences, it->compared);
 	}
 	if (n)
 		gn_cli_print(stdout, _("%zu of %zu households keyed again.\n"), done, n);
 	free(items);
 	return GN_EXIT_OK;
-}
-
-static const char *resolution_label(const char *r)
-{
-	if (strcmp(r, "first") == 0)
-		return _("first keying kept");
-	if (strcmp(r, "second") == 0)
-		return _("second keying taken");
-	if (strcmp(r, "corrected") == 0)
-		return _("corrected");
-	return _("to resolve");
 }
 
 static int verify_diff(gn_ctx *ctx, const char *pass, bool all)
@@ -115,7 +94,7 @@ static int verify_diff(gn_ctx *ctx, const char *pass, bool all)
 			snprintf(who, sizeof who, _("member %d %s"), d[i].member + 1, d[i].who);
 		gn_cli_print(stdout, "%ld\t%s\t%s\t%s\t%s: %s\t%s: %s\t%s%s%s\n", d[i].id, d[i].household_id, who,
 		             d[i].field, _("first"), d[i].first ? d[i].first : "—", _("second"),
-		             d[i].second ? d[i].second : "—", resolution_label(d[i].resolution),
+		             d[i].second ? d[i].second : "—", gn_verify_resolution_label(d[i].resolution),
 		             d[i].value ? " " : "", d[i].value ? d[i].value : "");
 	}
 	gn_verify_diffs_free(d, n);
@@ -219,7 +198,7 @@ int gn_cmd_verify(gn_cli *cli, int argc, char **argv)
 			rc = gn_cli_fail(&err);
 		else
 			gn_cli_print(stdout, _("Difference %ld resolved: %s.\n"), id,
-			             resolution_label(choice == GN_VERIFY_CORRECTED     ? "corrected"
+			             gn_verify_resolution_label(choice == GN_VERIFY_CORRECTED     ? "corrected"
 			                              : choice == GN_VERIFY_TAKE_SECOND ? "second"
 			                                                                : "first"));
 	} else {

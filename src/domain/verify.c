@@ -15,6 +15,8 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/random.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +126,14 @@ static gn_status read_candidates(gn_ctx *ctx, const char *tdp_id, uint64_t seed,
 	return rc;
 }
 
+uint64_t gn_verify_new_seed(void)
+{
+	uint64_t seed = 0;
+	if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+		seed = (uint64_t)time(NULL);
+	return seed & INT64_MAX; /* kept as an SQLite integer */
+}
+
 gn_status gn_verify_draw(gn_ctx *ctx, const char *tdp_id, const gn_verify_rule *rule, char (**ids)[37], size_t *n,
                          gn_err *err)
 {
@@ -135,6 +145,8 @@ gn_status gn_verify_draw(gn_ctx *ctx, const char *tdp_id, const gn_verify_rule *
 	if (rule->percent < 0 || rule->percent > 100)
 		return gn_fail_field(err, GN_ERR_INVALID, "percent", _("the percentage must be from 1 to 100, not %d"),
 		                     rule->percent);
+	if (rule->seed > INT64_MAX)
+		return gn_fail_field(err, GN_ERR_INVALID, "seed", "%s", _("the seed must be a whole number from 0 to 9223372036854775807"));
 	if (rule->count < 0)
 		return gn_fail_field(err, GN_ERR_INVALID, "count", _("the number of households must be at least 1, not %d"),
 		                     rule->count);
@@ -820,6 +832,26 @@ out:
 	free(sealed);
 	gn_sb_free(&changes);
 	return rc;
+}
+
+const char *gn_verify_state_label(const char *state)
+{
+	if (strcmp(state, GN_VERIFY_DONE) == 0)
+		return _("keyed again");
+	if (strcmp(state, GN_VERIFY_STARTED) == 0)
+		return _("half-way");
+	return _("to key again");
+}
+
+const char *gn_verify_resolution_label(const char *resolution)
+{
+	if (strcmp(resolution, "first") == 0)
+		return _("first keying kept");
+	if (strcmp(resolution, "second") == 0)
+		return _("second keying taken");
+	if (strcmp(resolution, "corrected") == 0)
+		return _("corrected");
+	return _("to resolve");
 }
 
 /* ---- the rates ------------------------------------------------------------ */

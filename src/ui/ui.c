@@ -394,7 +394,19 @@ int ui_read_key(ui_app *app)
 	return (int)wc;
 }
 
+static bool ask_line(ui_app *app, const char *question, char *out, size_t size, bool secret);
+
 bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size)
+{
+	return ask_line(app, question, out, size, true);
+}
+
+bool ui_ask_text(ui_app *app, const char *question, char *out, size_t size)
+{
+	return ask_line(app, question, out, size, false);
+}
+
+static bool ask_line(ui_app *app, const char *question, char *out, size_t size, bool secret)
 {
 	gn_editbuf eb;
 	gn_eb_init(&eb, size - 1);
@@ -402,10 +414,10 @@ bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size)
 	while (!done) {
 		ui_status(app, false, "%s", question);
 		ui_draw_all(app);
-		/* the answer after the question, shown as dots */
+		/* the answer after the question (a secret shown as dots) */
 		int w = gn_text_width(question) + 2;
 		if (w < COLS - 8)
-			ui_input_draw(&eb, LINES - 2, w, COLS - w - 1, true, true);
+			ui_input_draw(&eb, LINES - 2, w, COLS - w - 1, secret, true);
 		refresh();
 		int key = ui_read_key(app);
 		if (key == 0)

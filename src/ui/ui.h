@@ -46,6 +46,7 @@ typedef enum ui_action {
 	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
+	UA_VERIFY, UA_VERIFY_FIRST, UA_VERIFY_SECOND, UA_VERIFY_CORRECT, UA_VERIFY_SAMPLE,
 	UA_REDRAW,
 } ui_action;
 
@@ -63,6 +64,7 @@ enum {
 	UV_EXCHANGE = 1 << 12, /* CSV export and import */
 	UV_CONFLICTS = 1 << 13, /* merge conflicts, for a ward officer */
 	UV_STALE = 1 << 14,   /* a save met a household changed elsewhere: the differences */
+	UV_VERIFY = 1 << 15,  /* the verification pass: sample, differences, rates */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
@@ -260,6 +262,8 @@ void ui_input_draw(gn_editbuf *eb, int y, int x, int cols, bool secret, bool foc
 /* Asks on the status line for a secret (a passphrase), shown as dots;
  * false if Esc. out (size bytes) gets it; the caller wipes it. */
 bool ui_ask_secret(ui_app *app, const char *question, char *out, size_t size);
+/* The same for a line of text shown as typed. */
+bool ui_ask_text(ui_app *app, const char *question, char *out, size_t size);
 
 /* ---- the form screen's model: ui_model.h ------------------------------- */
 
@@ -308,6 +312,17 @@ ui_view *ui_tdp_new(ui_app *app, const char *tdp_id);
 /* hh: taken over (a new household, a restored draft) or NULL to load id. */
 ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household_id, gn_household *hh,
                           const char *draft_id);
+/* The same form for the verification pass: the second keying of a
+ * household of a sample, blind (it starts empty, or where it was left),
+ * kept as its shadow record and compared when saved (verify.h). NULL, with
+ * the reason on the status line, when the user may not key it again. */
+ui_view *ui_household_verify_new(ui_app *app, const char *pass_id, const char *household_id);
+/* The label of choice `name` of question `field` of the loaded form, in
+ * the UI language; name itself when the form does not have it. */
+const char *ui_choice_label(const gn_form *form, const char *field, const char *name);
+/* The verification pass (ui_verify.c): the households of the samples to
+ * key again, their differences to resolve, the error rates. */
+ui_view *ui_verify_new(ui_app *app);
 ui_view *ui_person_new(ui_app *app, ui_view *household, size_t member);
 ui_view *ui_help_new(ui_app *app, unsigned for_view);
 /* The coverage screens (ui_cov.c): a TDP's indicators against the targets,

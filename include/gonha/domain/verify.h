@@ -29,6 +29,10 @@ typedef struct gn_verify_rule {
 	uint64_t seed;
 } gn_verify_rule;
 
+/* A fresh seed, for a draw nobody asked to repeat (from 0 to INT64_MAX:
+ * seeds are kept as SQLite integers). */
+uint64_t gn_verify_new_seed(void);
+
 /* The households the rule draws from a TDP (those entered and not
  * removed), without writing: the same seed gives the same draw. *ids:
  * malloc'd array of n ids, in the draw's order. A count larger than the
@@ -108,6 +112,10 @@ void gn_verify_diffs_free(gn_verify_diff *d, size_t n);
  * members is only kept or marked corrected (the roster is mended in the
  * household form). Resolving again replaces the resolution. */
 gn_status gn_verify_resolve(gn_ctx *ctx, long diff_id, gn_verify_choice choice, const char *value, gn_err *err);
+
+/* An item's state and a difference's resolution in words, translated. */
+const char *gn_verify_state_label(const char *state);
+const char *gn_verify_resolution_label(const char *resolution);
 
 /* Error rates: per operator (key = login) or per question (key = field
  * name), over the households re-keyed (state done) of the TDP (NULL: all
