@@ -97,7 +97,7 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *missing = NULL;
-	gn_report_options opt = { 0 };
+	gn_report_options opt = { .verification = 1 };
 	const char *db_opt = NULL, *out_path = NULL;
 	long year = 0;
 	int c;

@@ -11,6 +11,7 @@
 #include "gonha/domain/coverage.h"
 #include "gonha/domain/ward.h"
 #include "gonha/interchange/exchange.h"
+#include "gonha/interchange/report.h"
 #include "gonha/text/text.h"
 
 #include <stdlib.h>
@@ -382,6 +383,69 @@ static void shadow_records_are_never_census_data(void)
 	teardown();
 }
 
-GN_TESTS(T(compares_names_as_people_read_them), T(draws_the_same_sample_from_the_same_seed),
+static char *report(gn_report_format format, int verification)
+{
+	gn_err err = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	gn_report_options opt = { .format = format, .csv_plain = 1, .verification = verification };
+	CHECK_EQ_INT(gn_report_write(&ctx, &census.coverage, &opt, f, &err), GN_OK);
+	fclose(f);
+	return buf;
+}
+
+static void the_report_has_the_figures(void)
+{
+	setup();
+	gn_err err = { 0 };
+	char *text = report(GN_REPORT_TEXT, 1);
+	CHECK(strstr(text, "No verification sample drawn yet.") != NULL);
+	free(text);
+	char pass[37];
+	size_t drawn = 0, diffs = 0;
+	gn_verify_rule rule = { .count = 2, .seed = 3 };
+	CHECK_EQ_INT(gn_verify_sample(&ctx, "01", &rule, pass, &drawn, &err), GN_OK);
+	gn_verify_item *items = NULL;
+	size_t n = 0;
+	CHECK_EQ_INT(gn_verify_items(&ctx, pass, &items, &n, &err), GN_OK);
+	REQUIRE(n == 2);
+	/* the first keyed again the same, the other with the head born a year later */
+	for (size_t i = 0; i < n; i++) {
+		char sql[160], no[24];
+		snprintf(sql, sizeof sql, "SELECT house_no FROM household WHERE id = '%s'", items[i].household_id);
+		snprintf(no, sizeof no, "%ld", count(sql));
+		gn_household shadow;
+		CHECK_EQ_INT(gn_verify_begin(&ctx, pass, items[i].household_id, &shadow, &err), GN_OK);
+		gn_household_free(&shadow);
+		paper(&shadow, 0, "Nguyễn Thị Thuỷ");
+		free(shadow.house_no);
+		shadow.house_no = strdup(no);
+		if (i == 1)
+			shadow.members[0].birth_year = 1981;
+		CHECK_EQ_INT(gn_verify_finish(&ctx, pass, items[i].household_id, &shadow, &diffs, &err), GN_OK);
+		CHECK_EQ_INT((int)diffs, (int)i);
+		gn_household_free(&shadow);
+	}
+	free(items);
+	text = report(GN_REPORT_TEXT, 1);
+	CHECK(strstr(text, "III. VERIFICATION") != NULL);
+	CHECK(strstr(text, "Households in the samples: 2; keyed again: 2; fields compared: 28; differing: 1 (3.6%)") !=
+	      NULL);
+	free(text);
+	char *csv = report(GN_REPORT_CSV, 1);
+	CHECK(strstr(csv, "\n\nverify_by,key,households,") != NULL);
+	CHECK(strstr(csv, "\"question\",\"birth_year\",2,1,4,1,25.0,0,1\n") != NULL);
+	CHECK(strstr(csv, "\"operator\",\"op1\",1,0,14,0,0.0,0,0\n") || strstr(csv, "\"operator\",\"op2\",1,0,14,0,0.0,0,0\n"));
+	CHECK(strstr(csv, "\"total\",\"\",2,1,28,1,3.6,0,1\n") != NULL);
+	free(csv);
+	/* the coverage export has no such table */
+	csv = report(GN_REPORT_CSV, 0);
+	CHECK(strstr(csv, "verify_by") == NULL);
+	free(csv);
+	teardown();
+}
+
+GN_TESTS(T(compares_names_as_people_read_them), T(the_report_has_the_figures), T(draws_the_same_sample_from_the_same_seed),
          T(refuses_a_sample_larger_than_the_tdp), T(rekeys_blind_resumes_and_resolves),
          T(shadow_records_are_never_census_data))
