@@ -494,9 +494,9 @@ static gn_status add_field(compare_ctx *c, const char *field, const char *kind, 
 	char *sf = NULL, *ss = NULL;
 	gn_status rc = GN_OK;
 	if (secret_field(field)) {
-		if (first && (rc = gn_vault_seal_doc(c->ctx->db, first, &sf, err)) != GN_OK)
+		if (first && (rc = gn_draft_seal(c->ctx->db, first, &sf, err)) != GN_OK)
 			return rc;
-		if (second && (rc = gn_vault_seal_doc(c->ctx->db, second, &ss, err)) != GN_OK) {
+		if (second && (rc = gn_draft_seal(c->ctx->db, second, &ss, err)) != GN_OK) {
 			free(sf);
 			return rc;
 		}
@@ -613,14 +613,24 @@ out:
 	return rc;
 }
 
+gn_status gn_verify_seal_all(sqlite3 *db, gn_err *err)
+{
+	static const char *const item[] = { "pass_id", "household_id" }, *const field[] = { "id" };
+	static const char *const values[] = { "first", "second", "value" };
+	gn_status rc = gn_draft_seal_rows(db, "verify_item", item, 2, "shadow", NULL, err);
+	for (size_t i = 0; i < 3 && rc == GN_OK; i++)
+		rc = gn_draft_seal_rows(db, "verify_field", field, 1, values[i], "field = 'cccd'", err);
+	return rc;
+}
+
 /* ---- the differences ------------------------------------------------------ */
 
 static char *open_value(sqlite3 *db, const char *field, sqlite3_stmt *st, int col)
 {
 	char *v = gn_db_col_dup(st, col), *plain = NULL;
-	if (!v || !secret_field(field) || !gn_vault_is_sealed_doc(v))
+	if (!v || !secret_field(field))
 		return v;
-	if (gn_vault_open_doc(db, v, &plain, NULL) != GN_OK)
+	if (gn_draft_open(db, v, &plain, NULL) != GN_OK)
 		plain = strdup("…");
 	free(v);
 	return plain;
@@ -783,7 +793,7 @@ gn_status gn_verify_resolve(gn_ctx *ctx, long diff_id, gn_verify_choice choice, 
 	if (choice != GN_VERIFY_KEEP_FIRST && !roster && (rc = correct_record(ctx, &d, kind, to, err)) != GN_OK)
 		goto out;
 	static const char *const names[] = { "first", "second", "corrected" };
-	if (to && secret_field(d.field) && (rc = gn_vault_seal_doc(ctx->db, to, &sealed, err)) != GN_OK)
+	if (to && secret_field(d.field) && (rc = gn_draft_seal(ctx->db, to, &sealed, err)) != GN_OK)
 		goto out;
 	gn_now_iso(now);
 	if ((rc = gn_db_begin(ctx->db, err)) != GN_OK)

@@ -113,6 +113,11 @@ void gn_verify_diffs_free(gn_verify_diff *d, size_t n);
  * household form). Resolving again replaces the resolution. */
 gn_status gn_verify_resolve(gn_ctx *ctx, long diff_id, gn_verify_choice choice, const char *value, gn_err *err);
 
+/* Seals the shadow records and the CCCDs compared that are still in clear
+ * (the ward's numbers being encrypted, wardkey.c), in the caller's
+ * transaction. */
+gn_status gn_verify_seal_all(sqlite3 *db, gn_err *err);
+
 /* An item's state and a difference's resolution in words, translated. */
 const char *gn_verify_state_label(const char *state);
 const char *gn_verify_resolution_label(const char *resolution);
