@@ -10,6 +10,7 @@
 #include "gonha/domain/household_list.h"
 #include "gonha/domain/coverage.h"
 #include "gonha/domain/ward.h"
+#include "gonha/domain/privacy.h"
 #include "gonha/interchange/exchange.h"
 #include "gonha/interchange/report.h"
 #include "gonha/text/text.h"
@@ -465,6 +466,40 @@ static void the_report_has_the_figures(void)
 	teardown();
 }
 
-GN_TESTS(T(compares_names_as_people_read_them), T(the_report_has_the_figures), T(draws_the_same_sample_from_the_same_seed),
+/* A person erased on request (Law 91/2025) leaves no copy in a second
+ * keying either. */
+static void an_erasure_reaches_the_second_keying(void)
+{
+	setup();
+	gn_err err = { 0 };
+	char pass[37];
+	size_t drawn = 0, diffs = 0;
+	gn_verify_rule rule = { .count = 1, .seed = 2 };
+	CHECK_EQ_INT(gn_verify_sample(&ctx, "01", &rule, pass, &drawn, &err), GN_OK);
+	gn_verify_item it;
+	first_item(pass, &it);
+	gn_household shadow;
+	CHECK_EQ_INT(gn_verify_begin(&ctx, pass, it.household_id, &shadow, &err), GN_OK);
+	gn_household_free(&shadow);
+	paper(&shadow, 0, "Nguyễn Thị Thủy");
+	CHECK_EQ_INT(gn_verify_finish(&ctx, pass, it.household_id, &shadow, &diffs, &err), GN_OK);
+	gn_household_free(&shadow);
+	CHECK(count("SELECT count(*) FROM verify_field WHERE member >= 0") > 0);
+	char sql[200], person[40];
+	sqlite3_stmt *st = NULL;
+	person[0] = '\0';
+	snprintf(sql, sizeof sql, "SELECT id FROM person WHERE household_id = '%s' AND relation = 'head'", it.household_id);
+	if (sqlite3_prepare_v2(ctx.db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(person, sizeof person, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	REQUIRE(person[0]);
+	CHECK_EQ_INT(gn_person_erase(&ctx, person, &err), GN_OK);
+	CHECK_EQ_INT(count("SELECT count(*) FROM verify_field WHERE member >= 0"), 0);
+	CHECK_EQ_INT(count("SELECT count(*) FROM verify_item WHERE shadow IS NOT NULL"), 0);
+	CHECK_EQ_INT(count("SELECT count(*) FROM verify_field WHERE who LIKE '%Th%'"), 0);
+	teardown();
+}
+
+GN_TESTS(T(compares_names_as_people_read_them), T(an_erasure_reaches_the_second_keying), T(the_report_has_the_figures), T(draws_the_same_sample_from_the_same_seed),
          T(refuses_a_sample_larger_than_the_tdp), T(rekeys_blind_resumes_and_resolves),
          T(shadow_records_are_never_census_data))
