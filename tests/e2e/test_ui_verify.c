@@ -66,6 +66,20 @@ static void type_visit(gn_term *t)
 	settled(t);
 }
 
+/* From the roster (the cursor past the form's last field): the head. */
+static void type_head(gn_term *t, const char *name)
+{
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "người 1/1");
+	gn_term_type(t, name);
+	gn_term_key(t, "Tab");
+	gn_term_type(t, "1980");
+	gn_term_key(t, "Tab");
+	gn_term_type(t, "2"); /* female */
+	gn_term_type(t, "1"); /* the head */
+	settled(t);
+}
+
 static void first_keying(void)
 {
 	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
@@ -76,8 +90,9 @@ static void first_keying(void)
 	REQUIRE_WAIT(t, "Hộ mới");
 	type_household(t, "ngõ 45", "Lương Ngọc Quyến");
 	type_visit(t);
+	type_head(t, "Nguyễn Thị Thủy"); /* the new tone placement, NFC */
 	gn_term_key(t, "C-s");
-	WAIT(t, "Đã lưu: hộ 12 ngõ 45");
+	WAIT(t, "Đã lưu: hộ 12 ngõ 45, 1 người");
 	gn_ui_quit(t);
 	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM household WHERE entered_by = 'nv1' AND alley = 'ngõ 45'"), 1);
 }
@@ -142,6 +157,8 @@ static void a_pass_finds_counts_and_resolves_one_difference(void)
 		gn_term_key(t, "Tab");
 	settled(t);
 	type_visit(t);
+	/* the old tone placement (Thuỷ), typed as combining marks (NFD) */
+	type_head(t, "Nguye\xcc\x82\xcc\x83n Thi\xcc\xa3 Thuy\xcc\x89");
 	gn_term_key(t, "C-s");
 	WAIT(t, "Đã nhập lại: 1 chỗ khác với lần nhập đầu");
 	WAIT(t, "đã nhập lại");
@@ -152,6 +169,7 @@ static void a_pass_finds_counts_and_resolves_one_difference(void)
 	REQUIRE_WAIT(t, "[Chỗ khác nhau]");
 	WAIT(t, "Ngõ/ngách: ngõ 45 → ngõ 54");
 	CHECK(!gn_term_contains(t, "Đường/phố")); /* spaces aside, the street is the same */
+	CHECK(!gn_term_contains(t, "Họ và tên")); /* and Thuỷ is Thủy */
 	/* counted: per operator and per question */
 	gn_term_key(t, "Tab");
 	REQUIRE_WAIT(t, "[Theo người nhập]");
@@ -175,6 +193,13 @@ static void a_pass_finds_counts_and_resolves_one_difference(void)
 	WAIT(t, "Không còn chỗ khác nhau nào cần xử lý");
 	gn_ui_quit(t);
 
+	/* the names were compared, as typed, and found the same */
+	char name[64];
+	CHECK_STR(gn_ui_query_text("SELECT first FROM verify_field WHERE field = 'full_name' AND NOT differs", name,
+	                           sizeof name),
+	          "Nguyễn Thị Thủy");
+	gn_ui_query_text("SELECT second FROM verify_field WHERE field = 'full_name' AND NOT differs", name, sizeof name);
+	CHECK(strcmp(name, "Nguyễn Thị Thủy") != 0 && strstr(name, "Thu") != NULL);
 	char alley[64];
 	CHECK_STR(gn_ui_query_text("SELECT alley FROM household", alley, sizeof alley), "ngõ 54");
 	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM verify_field WHERE differs AND resolution = 'second' "
