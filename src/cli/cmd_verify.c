@@ -5,6 +5,7 @@
 #include "gonha/domain/verify.h"
 #include "gonha/domain/ward.h"
 #include "gonha/forms/census.h"
+#include "gonha/forms/form.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 
@@ -131,6 +132,23 @@ static int verify_rates(gn_ctx *ctx, const char *tdp_code)
 	return GN_EXIT_OK;
 }
 
+/* The corrected value of difference id as its question stores it (a
+ * choice's name, an ISO date): gn_form_value_as_stored. */
+static int as_stored(gn_ctx *ctx, const gn_census *census, long id, char *value, size_t size)
+{
+	gn_err err = { 0 };
+	gn_verify_diff *d = NULL;
+	size_t n = 0;
+	int rc = GN_EXIT_OK;
+	if (gn_verify_diffs(ctx, NULL, NULL, false, &d, &n, &err) != GN_OK)
+		return gn_cli_fail(&err);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (d[i].id == id && gn_form_value_as_stored(census->form, d[i].field, value, size, &err) != GN_OK)
+			rc = gn_cli_fail(&err);
+	gn_verify_diffs_free(d, n);
+	return rc;
+}
+
 int gn_cmd_verify(gn_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -194,9 +212,13 @@ int gn_cmd_verify(gn_cli *cli, int argc, char **argv)
 		rc = verify_rates(&ctx, tdp);
 	} else if (strcmp(sub, "resolve") == 0) {
 		gn_err err = { 0 };
-		if (gn_verify_resolve(&ctx, id, choice, value, &err) != GN_OK)
+		char stored[512];
+		snprintf(stored, sizeof stored, "%s", value ? value : "");
+		if (value)
+			rc = as_stored(&ctx, &census, id, stored, sizeof stored);
+		if (!rc && gn_verify_resolve(&ctx, id, choice, value ? stored : NULL, &err) != GN_OK)
 			rc = gn_cli_fail(&err);
-		else
+		else if (!rc)
 			gn_cli_print(stdout, _("Difference %ld resolved: %s.\n"), id,
 			             gn_verify_resolution_label(choice == GN_VERIFY_CORRECTED     ? "corrected"
 			                              : choice == GN_VERIFY_TAKE_SECOND ? "second"

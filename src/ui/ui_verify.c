@@ -8,8 +8,6 @@
 #include "gonha/domain/verify.h"
 #include "gonha/domain/ward.h"
 #include "gonha/forms/form.h"
-#include "gonha/text/text.h"
-#include "gonha/core/date.h"
 #include "gonha/core/i18n.h"
 
 #include <stdio.h>
@@ -293,36 +291,6 @@ static void new_sample(verify_view *w)
 	          drawn, code, (unsigned long long)rule.seed);
 }
 
-/* A corrected value as the question stores it: a choice typed by its
- * number, its label or its name becomes its name; then the question's type
- * is checked (gn_form_check_type), as the form screen does. */
-static bool as_stored(const ui_app *app, const char *field, char *value, size_t size, gn_err *err)
-{
-	int k = app->form ? gn_form_find(app->form, field) : -1;
-	if (k < 0)
-		return true; /* a column the form does not ask: the domain checks it */
-	const gn_field *f = &app->form->fields[k];
-	if (f->list) {
-		char *end = NULL;
-		long n = strtol(value, &end, 10);
-		for (size_t i = 0; i < f->list->n; i++) {
-			const gn_choice *c = &f->list->items[i];
-			const char *label = gn_choice_label(c);
-			if ((end != value && !*end && n == (long)i + 1) || strcmp(value, c->name) == 0 ||
-			    (label && gn_text_same_keyed(value, label))) {
-				snprintf(value, size, "%s", c->name);
-				break;
-			}
-		}
-	}
-	if (f->type == GN_FT_DATE) {
-		char iso[32];
-		gn_date_from_dmy(value, iso, sizeof iso);
-		snprintf(value, size, "%s", iso);
-	}
-	return gn_form_check_type(f, value, err) == GN_OK;
-}
-
 static void resolve(verify_view *w, gn_verify_choice choice)
 {
 	ui_app *app = w->v.app;
@@ -334,7 +302,7 @@ static void resolve(verify_view *w, gn_verify_choice choice)
 	    (!ui_ask_text(app, _("The right value:"), value, sizeof value) || !value[0]))
 		return;
 	gn_err err = { 0 };
-	if (value[0] && !as_stored(app, d->field, value, sizeof value, &err)) {
+	if (value[0] && gn_form_value_as_stored(app->form, d->field, value, sizeof value, &err) != GN_OK) {
 		ui_status(app, true, _("Not resolved: %s"), err.msg);
 		return;
 	}

@@ -14,6 +14,7 @@
 #include "gonha/interchange/exchange.h"
 #include "gonha/interchange/report.h"
 #include "gonha/text/text.h"
+#include "gonha/forms/form.h"
 
 #include <stdlib.h>
 
@@ -500,6 +501,31 @@ static void an_erasure_reaches_the_second_keying(void)
 	teardown();
 }
 
-GN_TESTS(T(compares_names_as_people_read_them), T(an_erasure_reaches_the_second_keying), T(the_report_has_the_figures), T(draws_the_same_sample_from_the_same_seed),
+/* A correction typed as people type it is stored as the question stores it. */
+static void a_correction_is_stored_as_its_question_stores_it(void)
+{
+	setup();
+	gn_err err = { 0 };
+	char v[64];
+	snprintf(v, sizeof v, "Có");
+	CHECK_EQ_INT(gn_form_value_as_stored(census.form, "smartphone", v, sizeof v, &err), GN_OK);
+	CHECK_STR(v, "yes");
+	snprintf(v, sizeof v, "2");
+	CHECK_EQ_INT(gn_form_value_as_stored(census.form, "smartphone", v, sizeof v, &err), GN_OK);
+	CHECK_STR(v, "no");
+	snprintf(v, sizeof v, "level2");
+	CHECK_EQ_INT(gn_form_value_as_stored(census.form, "vneid_level", v, sizeof v, &err), GN_OK);
+	CHECK_STR(v, "level2");
+	snprintf(v, sizeof v, "18/11/2026");
+	CHECK_EQ_INT(gn_form_value_as_stored(census.form, "visit_date", v, sizeof v, &err), GN_OK);
+	CHECK_STR(v, "2026-11-18");
+	snprintf(v, sizeof v, "Ừ");
+	CHECK_EQ_INT(gn_form_value_as_stored(census.form, "smartphone", v, sizeof v, &err), GN_ERR_INVALID);
+	snprintf(v, sizeof v, "x");
+	CHECK_EQ_INT(gn_form_value_as_stored(census.form, "members", v, sizeof v, &err), GN_OK); /* not a question */
+	teardown();
+}
+
+GN_TESTS(T(compares_names_as_people_read_them), T(a_correction_is_stored_as_its_question_stores_it), T(an_erasure_reaches_the_second_keying), T(the_report_has_the_figures), T(draws_the_same_sample_from_the_same_seed),
          T(refuses_a_sample_larger_than_the_tdp), T(rekeys_blind_resumes_and_resolves),
          T(shadow_records_are_never_census_data))
