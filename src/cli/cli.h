@@ -69,7 +69,7 @@ extern const gn_env gn_examples[];  /* name: a command line; help: what it does 
 
 /* Each command's options (beside the code that reads them). */
 extern const gn_opt gn_opts_init[], gn_opts_demo[], gn_opts_check[], gn_opts_report[], gn_opts_export[],
-	gn_opts_import[], gn_opts_list[], gn_opts_sheet[], gn_opts_conflicts[], gn_opts_form[], gn_opts_user[],
+	gn_opts_import[], gn_opts_list[], gn_opts_sheet[], gn_opts_conflicts[], gn_opts_verify[], gn_opts_form[], gn_opts_user[],
 	gn_opts_audit[], gn_opts_erase[], gn_opts_config[], gn_opts_backup[], gn_opts_recover[], gn_opts_restore[],
 	gn_opts_snapshot_daily[], gn_opts_ui_bench[];
 
@@ -133,6 +133,7 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv);
 int gn_cmd_conflicts(gn_cli *cli, int argc, char **argv);
 int gn_cmd_list(gn_cli *cli, int argc, char **argv);
 int gn_cmd_sheet(gn_cli *cli, int argc, char **argv);
+int gn_cmd_verify(gn_cli *cli, int argc, char **argv);
 
 struct gn_census;
 /* gn_cli_open_signed_in, then the census form and its coverage counters;

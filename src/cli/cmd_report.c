@@ -102,7 +102,7 @@ const gn_opt gn_opts_report[] = {
 int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 {
 	const char *missing = NULL;
-	gn_report_options opt = { 0 };
+	gn_report_options opt = { .verification = 1 };
 	const char *db_opt = NULL, *out_path = NULL;
 	long year = 0;
 	int c;

@@ -23,6 +23,15 @@ static const gn_sub conflicts_subs[] = {
 	{ NULL, NULL, NULL },
 };
 
+static const gn_sub verify_subs[] = {
+	{ "sample", NULL, N_("draw a reproducible random sample of a TDP's households, to be keyed again blind") },
+	{ "status", NULL, N_("the samples and how far their second keying has come (the default)") },
+	{ "diff", NULL, N_("the differences field by field") },
+	{ "resolve", "N", N_("resolve difference N: keep the first keying, take the second, or the value corrected") },
+	{ "rates", NULL, N_("the error rates per operator and per question") },
+	{ NULL, NULL, NULL },
+};
+
 static const gn_sub form_subs[] = {
 	{ "check", "DIR|FORM.xlsx|FORM.xls", N_("validate a questionnaire (CSV sheets or an XLSForm workbook)") },
 	{ NULL, NULL, NULL },
@@ -62,6 +71,12 @@ const gn_command gn_commands[] = {
 	  gn_opts_sheet, sheet_subs },
 	{ "conflicts", gn_cmd_conflicts, NULL,
 	  N_("records changed on two PCs: list them, or keep one version (ward officer)"), gn_opts_conflicts, conflicts_subs },
+	{ "verify", gn_cmd_verify, NULL,
+	  N_("the verification pass: a reproducible random sample of a TDP's households (P per cent of each operator's, or N) "
+	     "that somebody else keys again blind in the form screen; its progress, the differences field by field, "
+	     "who resolves each (keep the first keying, take the second, or the value corrected), the error rates per "
+	     "operator and per question (ward officer or TDP leader)"),
+	  gn_opts_verify, verify_subs },
 	{ "form", gn_cmd_form, NULL,
 	  N_("checks a questionnaire (XLSForm CSV sheets) and prints each problem with its file and line"), gn_opts_form,
 	  form_subs },

@@ -11,7 +11,7 @@
 
 /* A draft holds names and CCCDs as typed: it is kept sealed under the
  * ward key (a JSON string "d1..."), like the CCCD column (vault.h). */
-static gn_status seal_draft(sqlite3 *db, const char *data, char **out, gn_err *err)
+gn_status gn_draft_seal(sqlite3 *db, const char *data, char **out, gn_err *err)
 {
 	char *sealed = NULL;
 	gn_status rc = gn_vault_seal_doc(db, data, &sealed, err);
@@ -26,7 +26,7 @@ static gn_status seal_draft(sqlite3 *db, const char *data, char **out, gn_err *e
 	return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 }
 
-static gn_status open_draft(sqlite3 *db, const char *stored, char **out, gn_err *err)
+gn_status gn_draft_open(sqlite3 *db, const char *stored, char **out, gn_err *err)
 {
 	size_t n = stored ? strlen(stored) : 0;
 	if (n < 2 || stored[0] != '"' || !gn_vault_is_sealed_doc(stored + 1))
@@ -47,7 +47,7 @@ gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, con
 	gn_status rc = gn_scope_require_tdp(ctx, tdp_id, err);
 	if (rc != GN_OK)
 		return rc;
-	if ((rc = seal_draft(ctx->db, data, &sealed, err)) != GN_OK)
+	if ((rc = gn_draft_seal(ctx->db, data, &sealed, err)) != GN_OK)
 		return rc;
 	gn_now_iso(now);
 	if (sqlite3_prepare_v2(ctx->db,
@@ -71,38 +71,60 @@ gn_status gn_draft_put(gn_ctx *ctx, const char *kind, const char *record_id, con
 	return rc;
 }
 
-gn_status gn_draft_seal_all(sqlite3 *db, gn_err *err)
+gn_status gn_draft_seal_rows(sqlite3 *db, const char *table, const char *const *keys, size_t n_keys,
+                             const char *column, const char *where, gn_err *err)
 {
 	sqlite3_stmt *sel = NULL, *up = NULL;
+	gn_strbuf q = { 0 }, u = { 0 };
 	gn_status rc = GN_OK;
-	if (sqlite3_prepare_v2(db, "SELECT user_login, kind, record_id, data FROM draft", -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "UPDATE draft SET data = json(?4) WHERE user_login = ?1 AND kind = ?2 AND record_id = ?3",
-	                       -1, &up, NULL) != SQLITE_OK) {
-		rc = gn_db_fail(db, err, "draft");
+	gn_sb_add(&q, "SELECT ");
+	gn_sb_printf(&u, "UPDATE %s SET %s = json(?%zu) WHERE ", table, column, n_keys + 1);
+	for (size_t i = 0; i < n_keys; i++) {
+		gn_sb_printf(&q, "%s, ", keys[i]);
+		gn_sb_printf(&u, "%s%s = ?%zu", i ? " AND " : "", keys[i], i + 1);
+	}
+	/* a sealed one is a JSON string; a plain one an object, or a CCCD's digits */
+	gn_sb_printf(&q, "%s FROM %s WHERE %s IS NOT NULL AND substr(%s, 1, 1) <> '\"' AND (%s)", column, table, column,
+	             column, where ? where : "1");
+	if (!q.s || !u.s) {
+		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, q.s, -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, u.s, -1, &up, NULL) != SQLITE_OK) {
+		rc = gn_db_fail(db, err, table);
 		goto out;
 	}
 	int step;
 	while (rc == GN_OK && (step = sqlite3_step(sel)) == SQLITE_ROW) {
-		const char *data = (const char *)sqlite3_column_text(sel, 3);
-		if (data && data[0] == '"')
-			continue; /* sealed already */
 		char *sealed = NULL;
-		if ((rc = seal_draft(db, data, &sealed, err)) != GN_OK)
+		if ((rc = gn_draft_seal(db, (const char *)sqlite3_column_text(sel, (int)n_keys), &sealed, err)) != GN_OK)
 			break;
-		for (int i = 0; i < 3; i++)
-			sqlite3_bind_text(up, i + 1, (const char *)sqlite3_column_text(sel, i), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(up, 4, sealed, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(up) != SQLITE_DONE)
-			rc = gn_db_fail(db, err, "draft");
+		for (size_t i = 0; i < n_keys; i++)
+			sqlite3_bind_value(up, (int)i + 1, sqlite3_column_value(sel, (int)i));
+		/* a CCCD alone (not a document) stays text when not sealed */
+		sqlite3_bind_text(up, (int)n_keys + 1, sealed, -1, SQLITE_TRANSIENT);
+		if (sealed[0] == '"' || sealed[0] == '{' || sealed[0] == '[') {
+			if (sqlite3_step(up) != SQLITE_DONE)
+				rc = gn_db_fail(db, err, table);
+		}
 		sqlite3_reset(up);
 		free(sealed);
 	}
 	if (rc == GN_OK && step != SQLITE_DONE)
-		rc = gn_db_fail(db, err, "draft");
+		rc = gn_db_fail(db, err, table);
 out:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(up);
+	gn_sb_free(&q);
+	gn_sb_free(&u);
 	return rc;
+}
+
+gn_status gn_draft_seal_all(sqlite3 *db, gn_err *err)
+{
+	static const char *const keys[] = { "user_login", "kind", "record_id" };
+	return gn_draft_seal_rows(db, "draft", keys, 3, "data", NULL, err);
 }
 
 gn_status gn_draft_delete(gn_ctx *ctx, const char *kind, const char *record_id, gn_err *err)
@@ -161,7 +183,7 @@ gn_status gn_draft_latest(gn_ctx *ctx, const char *kind, gn_draft *out, gn_err *
 		if (sqlite3_column_int(st, 5))
 			continue;
 		char *data = NULL;
-		if ((rc = open_draft(ctx->db, (const char *)sqlite3_column_text(st, 4), &data, err)) != GN_OK)
+		if ((rc = gn_draft_open(ctx->db, (const char *)sqlite3_column_text(st, 4), &data, err)) != GN_OK)
 			goto out;
 		if (sqlite3_column_int(st, 6) && draft_saved_already(ctx, (const char *)sqlite3_column_text(st, 1), data)) {
 			free(data);

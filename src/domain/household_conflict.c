@@ -234,6 +234,15 @@ bool gn_household_same_content(sqlite3 *db, const gn_household *a, const gn_hous
 	return true;
 }
 
+/* The same fields for other comparisons (the verification pass, verify.c). */
+char *gn_household_field_get(const gn_household *h, const char *name) { return hh_get(h, name); }
+void gn_household_field_set(gn_household *h, const char *name, const char *v) { hh_set(h, name, v); }
+char *gn_person_field_get(const gn_person *p, const char *name) { return person_get(p, name); }
+void gn_person_field_set(gn_person *p, const char *name, const char *v) { person_set(p, name, v); }
+const char *const *gn_household_fields(void) { return hh_fields; }
+const char *const *gn_person_fields(void) { return person_fields; }
+bool gn_household_field_quiet(const char *name) { return quiet_field(name); }
+
 /* ---- the differences ------------------------------------------------------ */
 
 static gn_status add_change(gn_hh_conflict *c, gn_change_kind kind, const char *person_id, const char *who,
@@ -262,7 +271,7 @@ static gn_status add_change(gn_hh_conflict *c, gn_change_kind kind, const char *
 
 /* The answers' keys, in the three versions: calls back per key with the
  * value of each as stored in JSON (NULL = none) and as text. */
-typedef gn_status (*answer_fn)(void *arg, const char *key, const char *json[3], const char *text[3], gn_err *err);
+typedef gn_answer3_fn answer_fn;
 
 static gn_status each_answer(sqlite3 *db, const char *opened, const char *now, const char *typed, answer_fn fn,
                              void *arg, gn_err *err)
@@ -293,6 +302,12 @@ static gn_status each_answer(sqlite3 *db, const char *opened, const char *now, c
 		rc = gn_db_fail(db, err, "answers");
 	sqlite3_finalize(q);
 	return rc;
+}
+
+gn_status gn_answers_each3(sqlite3 *db, const char *a, const char *b, const char *c, gn_answer3_fn fn, void *arg,
+                           gn_err *err)
+{
+	return each_answer(db, a, b, c, fn, arg, err);
 }
 
 typedef struct diff_ctx {

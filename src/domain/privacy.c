@@ -570,6 +570,15 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 	if (st == GN_OK)
 		st = exec_bound(db, "DELETE FROM merge_conflict WHERE table_name = 'person' AND record_id = ?1",
 		                person_id, NULL, NULL, err);
+	/* So do the verification pass's copies of the household (verify.h):
+	 * its second keying, and the members' values compared */
+	if (st == GN_OK)
+		st = exec_bound(db, "UPDATE verify_item SET shadow = NULL, verifier = CASE WHEN state = 'started' THEN NULL "
+		                "ELSE verifier END, state = CASE WHEN state = 'started' THEN 'pending' ELSE state END "
+		                "WHERE household_id = ?1", household_id, NULL, NULL, err);
+	if (st == GN_OK)
+		st = exec_bound(db, "DELETE FROM verify_field WHERE household_id = ?1 AND member >= 0", household_id, NULL,
+		                NULL, err);
 	if (st == GN_OK)
 		st = gn_audit(ctx, "erase", "person", person_id, tdp_id, NULL, err);
 	if (st == GN_OK)

@@ -5,6 +5,7 @@
 #include "gonha/domain/wardkey.h"
 #include "gonha/domain/backup.h"
 #include "gonha/domain/draft.h"
+#include "gonha/domain/verify.h"
 #include "gonha/domain/sealed.h"
 #include "gonha/storage/db.h"
 #include "gonha/storage/vault.h"
@@ -483,6 +484,8 @@ static gn_status seal_everything(sqlite3 *db, long *numbers, gn_err *err)
 		                "'$.cccd[1]')))) WHERE json_type(changes, '$.cccd') = 'array'", err);
 	if (st == GN_OK)
 		st = gn_draft_seal_all(db, err);
+	if (st == GN_OK)
+		st = gn_verify_seal_all(db, err);
 	if (st == GN_OK)
 		st = gn_db_exec(db, "DELETE FROM meta WHERE key = 'cccd_sealing'", err);
 	return st;

@@ -1557,3 +1557,30 @@ out:
 	sheet_free(&s);
 	return st;
 }
+
+gn_status gn_form_value_as_stored(const gn_form *form, const char *field, char *value, size_t size, gn_err *err)
+{
+	int k = form ? gn_form_find(form, field) : -1;
+	if (k < 0)
+		return GN_OK; /* a column the form does not ask: the domain checks it */
+	const gn_field *f = &form->fields[k];
+	if (f->list) {
+		char *end = NULL;
+		long n = strtol(value, &end, 10);
+		for (size_t i = 0; i < f->list->n; i++) {
+			const gn_choice *c = &f->list->items[i];
+			if ((end != value && !*end && n == (long)i + 1) || strcmp(value, c->name) == 0 ||
+			    (c->label_vi && gn_text_same_keyed(value, c->label_vi)) ||
+			    (c->label_en && gn_text_same_keyed(value, c->label_en))) {
+				snprintf(value, size, "%s", c->name);
+				break;
+			}
+		}
+	}
+	if (f->type == GN_FT_DATE) {
+		char iso[32];
+		gn_date_from_dmy(value, iso, sizeof iso);
+		snprintf(value, size, "%s", iso);
+	}
+	return gn_form_check_type(f, value, err);
+}

@@ -7,6 +7,7 @@
 #include "gonha/domain/ward.h"
 #include "gonha/domain/operators.h"
 #include "gonha/domain/review.h"
+#include "gonha/domain/verify.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -419,13 +420,6 @@ static gn_status reviews_text(gn_ctx *ctx, const gn_cov_row *rows, size_t n, FIL
 	return st;
 }
 
-static void sink_int(ex_sink *s, long long v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%lld", v);
-	ex_sink_num(s, buf);
-}
-
 static gn_status operators_rows(ex_sink *s, gn_ctx *ctx, const char *until, gn_err *err)
 {
 	static const char *const names[] = { "user_login", "day", "households", "persons", "households_timed",
@@ -448,10 +442,10 @@ static gn_status operators_rows(ex_sink *s, gn_ctx *ctx, const char *until, gn_e
 			char buf[32] = "";
 			ex_sink_text(s, r->user_login);
 			ex_sink_text(s, r->day);
-			sink_int(s, r->households);
-			sink_int(s, r->persons);
-			sink_int(s, r->timed);
-			sink_int(s, r->seconds);
+			sink_long(s, r->households);
+			sink_long(s, r->persons);
+			sink_long(s, r->timed);
+			sink_long(s, r->seconds);
 			if (gn_operator_per_hour(r) > 0)
 				snprintf(buf, sizeof buf, "%.2f", gn_operator_per_hour(r));
 			ex_sink_num(s, buf);
@@ -459,8 +453,8 @@ static gn_status operators_rows(ex_sink *s, gn_ctx *ctx, const char *until, gn_e
 			if (gn_operator_seconds_each(r) >= 0)
 				snprintf(buf, sizeof buf, "%ld", gn_operator_seconds_each(r));
 			ex_sink_num(s, buf);
-			sink_int(s, r->corrections);
-			sink_int(s, r->from_other_pc);
+			sink_long(s, r->corrections);
+			sink_long(s, r->from_other_pc);
 			st = ex_sink_end_row(s, err);
 		}
 	free(rows[0]);
@@ -491,10 +485,10 @@ static gn_status reviews_rows(ex_sink *s, gn_ctx *ctx, const gn_cov_row *rows, s
 		}
 		ex_sink_text(s, i < n ? rows[i].code : "");
 		ex_sink_text(s, i < n ? rows[i].name : _("Ward"));
-		sink_int(s, c.visited);
-		sink_int(s, c.approved);
-		sink_int(s, c.sent_back);
-		sink_int(s, c.not_reviewed);
+		sink_long(s, c.visited);
+		sink_long(s, c.approved);
+		sink_long(s, c.sent_back);
+		sink_long(s, c.not_reviewed);
 		st = ex_sink_end_row(s, err);
 	}
 	return st;
@@ -513,6 +507,129 @@ static gn_status section_csv(gn_ctx *ctx, const gn_report_options *opt, const ch
 	ex_sink_close(&s, st == GN_OK, err);
 	if (st == GN_OK && ferror(out))
 		return gn_fail(err, GN_ERR_IO, _("could not write the report"));
+	return st;
+}
+
+/* ---- the verification pass (verify.h) ----------------------------------- */
+
+static gn_status verify_tdp(gn_ctx *ctx, const gn_report_options *opt, char tdp_id[37], gn_err *err)
+{
+	tdp_id[0] = '\0';
+	if (!opt->tdp_code)
+		return GN_OK;
+	gn_tdp tdp;
+	gn_status st = gn_tdp_find(ctx, opt->tdp_code, &tdp, err);
+	if (st == GN_OK)
+		snprintf(tdp_id, 37, "%s", tdp.id);
+	return st;
+}
+
+static void verify_pct(char *buf, size_t size, long part, long whole)
+{
+	long pm = gn_verify_per_mille(part, whole);
+	if (whole)
+		snprintf(buf, size, _("%ld.%ld%%"), pm / 10, pm % 10);
+	else
+		snprintf(buf, size, "—");
+}
+
+static void verify_table(FILE *f, const char *heading, const gn_verify_rate *r, size_t n, bool questions)
+{
+	fprintf(f, "\n%s\n", heading);
+	pad(f, questions ? _("question") : _("entered by"), 24);
+	fprintf(f, "%8s %8s %9s %8s %9s %8s\n", _("hh"), _("fields"), _("differ"), "%", _("1st err"), _("left"));
+	rule(f);
+	for (size_t i = 0; i < n; i++) {
+		char pct[32];
+		verify_pct(pct, sizeof pct, r[i].differences, r[i].compared);
+		pad(f, r[i].key, 24);
+		fprintf(f, "%8ld %8ld %9ld %8s %9ld %8ld\n", r[i].households, r[i].compared, r[i].differences, pct,
+		        r[i].against_first, r[i].open);
+	}
+}
+
+/* Section III of the text: the samples, and the differences per operator
+ * and per question. */
+static gn_status verify_text(gn_ctx *ctx, const gn_report_options *opt, FILE *f, gn_err *err)
+{
+	char tdp[37];
+	gn_verify_rate total, *r = NULL;
+	size_t items = 0, done = 0, n = 0;
+	gn_status st = verify_tdp(ctx, opt, tdp, err);
+	if (st == GN_OK)
+		st = gn_verify_total(ctx, tdp[0] ? tdp : NULL, &total, &items, &done, err);
+	if (st != GN_OK)
+		return st;
+	fprintf(f, "\n%s\n", _("V. VERIFICATION (households keyed again by another person)"));
+	if (!items) {
+		fprintf(f, "%s\n", _("No verification sample drawn yet."));
+		return GN_OK;
+	}
+	char pct[32];
+	verify_pct(pct, sizeof pct, total.differences, total.compared);
+	fprintf(f, _("Households in the samples: %zu; keyed again: %zu; fields compared: %ld; differing: %ld (%s); "
+	             "resolved as the first keying wrong: %ld; still to resolve: %ld\n"),
+	        items, done, total.compared, total.differences, pct, total.against_first, total.open);
+	if (opt->as_of)
+		fprintf(f, "%s\n", _("(the verification figures are as they stand now, whatever the date asked)"));
+	st = gn_verify_rates(ctx, GN_VERIFY_BY_OPERATOR, tdp[0] ? tdp : NULL, &r, &n, err);
+	if (st == GN_OK)
+		verify_table(f, _("Per operator (who entered the household):"), r, n, false);
+	free(r);
+	r = NULL;
+	if (st == GN_OK)
+		st = gn_verify_rates(ctx, GN_VERIFY_BY_QUESTION, tdp[0] ? tdp : NULL, &r, &n, err);
+	if (st == GN_OK)
+		verify_table(f, _("Per question:"), r, n, true);
+	free(r);
+	return st;
+}
+
+gn_status gn_report_verification_csv(gn_ctx *ctx, const gn_report_options *opt, FILE *out, gn_err *err)
+{
+	char tdp[37];
+	gn_status st = verify_tdp(ctx, opt, tdp, err);
+	if (st != GN_OK)
+		return st;
+	static const ex_sink_col cols[] = {
+		{ "verify_by", false, false }, { "key", false, false }, { "households", true, false },
+		{ "households_differing", true, false }, { "fields_compared", true, false },
+		{ "differences", true, false }, { "difference_pct", true, true }, { "against_first", true, false },
+		{ "to_resolve", true, false },
+	};
+	ex_sink s;
+	ex_sink_csv(&s, out, opt->csv_plain, true);
+	st = ex_sink_columns(&s, cols, sizeof cols / sizeof *cols, err);
+	for (int by = 0; by < 3 && st == GN_OK; by++) {
+		gn_verify_rate *r = NULL, total;
+		size_t n = 0, items = 0, done = 0;
+		if (by < 2) {
+			st = gn_verify_rates(ctx, by == 0 ? GN_VERIFY_BY_OPERATOR : GN_VERIFY_BY_QUESTION, tdp[0] ? tdp : NULL,
+			                     &r, &n, err);
+		} else if ((st = gn_verify_total(ctx, tdp[0] ? tdp : NULL, &total, &items, &done, err)) == GN_OK) {
+			r = malloc(sizeof *r);
+			if (r) {
+				*r = total;
+				n = 1;
+			}
+		}
+		for (size_t i = 0; i < n && st == GN_OK; i++) {
+			char buf[32];
+			long pm = gn_verify_per_mille(r[i].differences, r[i].compared);
+			ex_sink_text(&s, by == 0 ? "operator" : by == 1 ? "question" : "total");
+			ex_sink_text(&s, r[i].key);
+			long v[] = { r[i].households, r[i].households_differing, r[i].compared, r[i].differences };
+			for (size_t k = 0; k < 4; k++)
+				sink_long(&s, v[k]);
+			snprintf(buf, sizeof buf, "%ld.%ld", pm / 10, pm % 10);
+			ex_sink_num(&s, r[i].compared ? buf : "");
+			sink_long(&s, r[i].against_first);
+			sink_long(&s, r[i].open);
+			st = ex_sink_end_row(&s, err);
+		}
+		free(r);
+	}
+	ex_sink_close(&s, st == GN_OK, err);
 	return st;
 }
 
@@ -538,6 +655,10 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 		else
 			st = section_csv(ctx, opt, as_of, rows, n, out, err);
 		free(rows);
+		if (st == GN_OK && opt->verification) {
+			fputs(opt->csv_plain ? "\n" : "\r\n", out); /* the second table, after a blank line */
+			st = gn_report_verification_csv(ctx, opt, out, err);
+		}
 		return st;
 	}
 
@@ -567,6 +688,8 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 		st = reviews_text(ctx, rows, n, out, err);
 	free(ward);
 	free(rows);
+	if (st == GN_OK && opt->verification)
+		st = verify_text(ctx, opt, out, err);
 	if (st == GN_OK && ferror(out))
 		return gn_fail(err, GN_ERR_IO, _("could not write the report"));
 	return st;

@@ -563,6 +563,51 @@ static const char *const migration_15 =
 	"  PRIMARY KEY (user_id, name)"
 	") WITHOUT ROWID;";
 
+/* The verification pass (issue 16, src/domain/verify.c): a sample of a
+ * TDP's households drawn from a recorded seed, re-keyed blind by another
+ * person into shadow records kept here, in tables of their own, so that
+ * no count, export, merge or list of the census ever reads them. A shadow
+ * is the whole household as one JSON object (gn_household_to_json), kept
+ * as it is typed (a pass interrupted half-way is resumed from it). Each
+ * field compared is a row of verify_field, the differences with who
+ * resolved them and how. */
+static const char *const migration_16 =
+	"CREATE TABLE verify_pass ("
+	"  id         TEXT PRIMARY KEY,"
+	"  tdp_id     TEXT NOT NULL REFERENCES tdp(id),"
+	"  seed       INTEGER NOT NULL,"
+	"  percent    INTEGER CHECK (percent IS NULL OR percent BETWEEN 1 AND 100),"
+	"  count      INTEGER CHECK (count IS NULL OR count >= 1),"
+	"  created_at TEXT NOT NULL, created_by TEXT NOT NULL"
+	");"
+	"CREATE TABLE verify_item ("
+	"  pass_id      TEXT NOT NULL REFERENCES verify_pass(id),"
+	"  household_id TEXT NOT NULL REFERENCES household(id),"
+	"  operator     TEXT NOT NULL,"  /* households.entered_by when drawn */
+	"  verifier     TEXT,"           /* who re-keys it: never the operator */
+	"  state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','started','done')),"
+	"  shadow       TEXT CHECK (shadow IS NULL OR json_valid(shadow)),"
+	"  updated_at   TEXT,"
+	"  PRIMARY KEY (pass_id, household_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE verify_field ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  pass_id      TEXT NOT NULL,"
+	"  household_id TEXT NOT NULL,"
+	"  member       INTEGER NOT NULL,"  /* roster position from 0, -1 the household's own */
+	"  field        TEXT NOT NULL,"
+	"  kind         TEXT NOT NULL CHECK (kind IN ('column','text','number')),"  /* a column, or an answer's JSON type */
+	"  who          TEXT,"              /* the member's name in the first keying */
+	"  first        TEXT,"              /* a CCCD sealed as the drafts are (gn_draft_seal) */
+	"  second       TEXT,"
+	"  differs      INTEGER NOT NULL,"
+	"  resolution   TEXT CHECK (resolution IS NULL OR resolution IN ('first','second','corrected')),"
+	"  value        TEXT,"              /* the value the record was corrected to */
+	"  resolved_by  TEXT, resolved_at TEXT,"
+	"  FOREIGN KEY (pass_id, household_id) REFERENCES verify_item(pass_id, household_id)"
+	");"
+	"CREATE INDEX verify_field_item ON verify_field(pass_id, household_id, member, field);";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -616,6 +661,7 @@ static const char *const migrations[] = {
 	migration_13,
 	migration_14,
 	migration_15,
+	migration_16,
 };
 
 int gn_migration_count(void)

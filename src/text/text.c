@@ -485,6 +485,80 @@ gn_status gn_text_fold(const char *in, char **out)
 	return GN_OK;
 }
 
+/* ---- comparing two keyings of a value ----------------------------------- */
+
+/* The five Vietnamese tone marks as combining characters (NFD). */
+static bool tone_mark(ucs4_t uc)
+{
+	return uc == 0x0300 || uc == 0x0301 || uc == 0x0303 || uc == 0x0309 || uc == 0x0323;
+}
+
+/* Ends a word of the key: its tone marks, taken out where they were, go
+ * after its last letter, so the old and the new placement ("Thuỷ",
+ * "Thủy"; "Hoà", "Hòa") give the same word. */
+static bool flush_word(text_buf *b, text_buf *tones)
+{
+	bool ok = tones->len == 0 || buf_put_bytes(b, tones->bytes, tones->len);
+	tones->len = 0;
+	return ok;
+}
+
+gn_status gn_text_compare_key(const char *in, char **out)
+{
+	*out = NULL;
+	if (!in)
+		in = "";
+	size_t len = strlen(in);
+	if (!gn_text_valid_utf8(in, len))
+		return GN_ERR_INVALID;
+	size_t nfd_len = 0;
+	uint8_t *nfd = len ? u8_normalize(UNINORM_NFD, (const uint8_t *)in, len, NULL, &nfd_len) : NULL;
+	if (len && !nfd)
+		return GN_ERR_NOMEM;
+	text_buf key = { 0 }, tones = { 0 };
+	bool pending_space = false, ok = buf_reserve(&key, nfd_len + 1);
+	for (size_t i = 0; i < nfd_len && ok;) {
+		ucs4_t uc;
+		int n = u8_mbtouc(&uc, nfd + i, nfd_len - i);
+		const uint8_t *bytes = nfd + i;
+		i += n;
+		bool space = uc < 0x20 || uc == DEL || uc_is_property_white_space(uc);
+		if (space) {
+			ok = flush_word(&key, &tones);
+			pending_space = key.len > 0;
+		} else if (tone_mark(uc)) {
+			ok = buf_put_bytes(&tones, bytes, n);
+		} else {
+			if (pending_space)
+				ok = buf_put_byte(&key, ' ');
+			pending_space = false;
+			ok = ok && buf_put_bytes(&key, bytes, n);
+		}
+	}
+	ok = ok && flush_word(&key, &tones) && buf_put_byte(&key, '\0');
+	free(nfd);
+	free(tones.bytes);
+	if (!ok) {
+		free(key.bytes);
+		return GN_ERR_NOMEM;
+	}
+	*out = (char *)key.bytes;
+	return GN_OK;
+}
+
+bool gn_text_same_keyed(const char *a, const char *b)
+{
+	char *ka = NULL, *kb = NULL;
+	bool same;
+	if (gn_text_compare_key(a, &ka) == GN_OK && gn_text_compare_key(b, &kb) == GN_OK)
+		same = strcmp(ka, kb) == 0;
+	else
+		same = strcmp(a ? a : "", b ? b : "") == 0;
+	free(ka);
+	free(kb);
+	return same;
+}
+
 /* ---- display width ------------------------------------------------------ */
 
 /* Columns of one decoded character: what wcwidth says, and 1 for anything

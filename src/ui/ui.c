@@ -386,7 +386,7 @@ static bool ask_line(ui_app *app, const char *question, char *out, size_t size, 
 	while (!done) {
 		ui_status(app, false, "%s", question);
 		ui_draw_all(app);
-		/* the answer after the question, shown as dots */
+		/* the answer after the question (a secret shown as dots) */
 		int w = gn_text_width(question) + 2;
 		if (w < COLS - 8)
 			ui_input_draw(&eb, LINES - 2, w, COLS - w - 1, secret, true);

@@ -47,6 +47,7 @@ typedef enum ui_action {
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
 	UA_REVIEW, UA_OPERATORS,
+	UA_VERIFY, UA_VERIFY_FIRST, UA_VERIFY_SECOND, UA_VERIFY_CORRECT, UA_VERIFY_SAMPLE,
 	UA_REDRAW, UA_AUTO_ADVANCE, UA_MOVE_TO,
 } ui_action;
 
@@ -68,6 +69,7 @@ enum {
 	UV_ROSTER = 1 << 16,  /* the entries of a repeat that is not the person roster */
 	UV_ENTRY = 1 << 17,   /* one entry of such a repeat */
 	UV_HOUSEHOLD_ALONE = 1 << 18, /* the household of a form without a person roster: its form alone */
+	UV_VERIFY = 1 << 19,  /* the verification pass: sample, differences, rates */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
@@ -75,7 +77,7 @@ enum {
 	UV_FORMS = UV_HOUSEHOLD | UV_PERSON | UV_ENTRY | UV_HOUSEHOLD_ALONE,
 	UV_LISTS = UV_HOME | UV_TDP,
 	UV_COVS = UV_COV | UV_DASH | UV_MISSING | UV_OPERATORS, /* the screens of figures */
-	UV_ALL = 0x7ffff,
+	UV_ALL = 0xfffff,
 };
 
 typedef struct ui_action_def {
@@ -336,6 +338,17 @@ ui_view *ui_tdp_new(ui_app *app, const char *tdp_id);
 /* hh: taken over (a new household, a restored draft) or NULL to load id. */
 ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household_id, gn_household *hh,
                           const char *draft_id);
+/* The same form for the verification pass: the second keying of a
+ * household of a sample, blind (it starts empty, or where it was left),
+ * kept as its shadow record and compared when saved (verify.h). NULL, with
+ * the reason on the status line, when the user may not key it again. */
+ui_view *ui_household_verify_new(ui_app *app, const char *pass_id, const char *household_id);
+/* The label of choice `name` of question `field` of the loaded form, in
+ * the UI language; name itself when the form does not have it. */
+const char *ui_choice_label(const gn_form *form, const char *field, const char *name);
+/* The verification pass (ui_verify.c): the households of the samples to
+ * key again, their differences to resolve, the error rates. */
+ui_view *ui_verify_new(ui_app *app);
 ui_view *ui_person_new(ui_app *app, ui_view *household, size_t member);
 ui_view *ui_help_new(ui_app *app, unsigned for_view);
 /* The coverage screens (ui_cov.c): a TDP's indicators against the targets,

@@ -190,6 +190,9 @@ static bool home_key(ui_view *v, ui_action a, int key)
 	case UA_EXCHANGE:
 		ui_push(v->app, ui_exchange_new(v->app));
 		return true;
+	case UA_VERIFY:
+		ui_push(v->app, ui_verify_new(v->app));
+		return true;
 	case UA_USERS:
 		ui_push(v->app, ui_users_new(v->app));
 		return true;

@@ -10,6 +10,7 @@
 #include "gonha/domain/operators.h"
 #include "gonha/domain/review.h"
 #include "gonha/domain/users.h"
+#include "gonha/domain/verify.h"
 #include "gonha/core/i18n.h"
 
 #include <stdio.h>
@@ -35,6 +36,11 @@ typedef struct household_view {
 	unsigned drafted_edits;
 	gn_provenance prov;     /* who entered and changed it (read on open and save) */
 	gn_review review;       /* its latest review */
+	/* the verification pass (ui_verify.c): the second keying of household
+	 * verify_hh of sample verify_pass, kept as its shadow record instead
+	 * of a draft and compared instead of saved; "" for the census */
+	char verify_pass[37];
+	char verify_hh[37];
 } household_view;
 
 static household_view *hv_of(ui_view *v) { return (household_view *)v; }
@@ -56,6 +62,11 @@ void ui_household_touched(ui_view *v)
 	char *json = NULL;
 	gn_err err = { 0 };
 	h->dirty = true;
+	if (h->verify_pass[0]) {
+		if (gn_verify_keep(&v->app->ctx, h->verify_pass, h->verify_hh, &h->hh, &err) != GN_OK)
+			ui_status(v->app, true, _("The draft could not be kept: %s"), err.msg);
+		return;
+	}
 	if (gn_household_to_json(&h->hh, &json, &err) != GN_OK ||
 	    gn_draft_put(&v->app->ctx, GN_DRAFT_HOUSEHOLD, h->draft_id, h->tdp_id, json, &err) != GN_OK)
 		ui_status(v->app, true, _("The draft could not be kept: %s"), err.msg);
@@ -99,7 +110,8 @@ void ui_household_untouched(ui_view *v)
 {
 	household_view *h = hv_of(v);
 	h->dirty = false;
-	gn_draft_delete(&v->app->ctx, GN_DRAFT_HOUSEHOLD, h->draft_id, NULL);
+	if (!h->verify_pass[0])
+		gn_draft_delete(&v->app->ctx, GN_DRAFT_HOUSEHOLD, h->draft_id, NULL);
 }
 
 static void reset_form(household_view *h)
@@ -207,7 +219,7 @@ static int draw_info(household_view *h, int y)
 /* The label of a member's answer to a choice question of the loaded form
  * (the relation), in the UI language; the stored name when the form does
  * not have it. */
-static const char *choice_label(const gn_form *form, const char *field, const char *name)
+const char *ui_choice_label(const gn_form *form, const char *field, const char *name)
 {
 	int k = form ? gn_form_find(form, field) : -1;
 	const gn_choice *c = k >= 0 && form->fields[k].list ? gn_choice_find(form->fields[k].list, name) : NULL;
@@ -226,7 +238,7 @@ static void draw_member(const gn_form *form, const gn_person *p, size_t i, int y
 		ui_put(y, 38, 5, line);
 	}
 	ui_put(y, 44, 4, strcmp(p->sex, "male") == 0 ? _("M") : strcmp(p->sex, "female") == 0 ? _("F") : "");
-	ui_put(y, 48, 18, p->relation[0] ? choice_label(form, "relation", p->relation) : "");
+	ui_put(y, 48, 18, p->relation[0] ? ui_choice_label(form, "relation", p->relation) : "");
 	if (p->cccd && *p->cccd) {
 		char masked[13];
 		gn_cccd_mask(p->cccd, masked);
@@ -240,7 +252,8 @@ static void household_draw(ui_view *v)
 	char left[300], right[120];
 	size_t answered, total;
 	ui_form_progress(&h->form, &answered, &total);
-	snprintf(left, sizeof left, "%s %s %s %s", h->hh.id[0] ? _("Household") : _("New household"),
+	snprintf(left, sizeof left, "%s %s %s %s",
+	         h->verify_pass[0] ? _("Verification: key again") : h->hh.id[0] ? _("Household") : _("New household"),
 	         h->hh.house_no ? h->hh.house_no : "", h->hh.alley ? h->hh.alley : "", h->dirty ? _("(not saved)") : "");
 	snprintf(right, sizeof right, _("filled %zu/%zu · %zu people"), answered, total, h->hh.n_members);
 	if (!has_people(h))
@@ -451,6 +464,25 @@ static bool save_questions(household_view *h)
 	return true;
 }
 
+/* The second keying done: compared, kept, and back to the sample. */
+static bool verify_done(household_view *h)
+{
+	ui_app *app = h->v.app;
+	gn_err err = { 0 };
+	size_t differences = 0;
+	if (gn_verify_finish(&app->ctx, h->verify_pass, h->verify_hh, &h->hh, &differences, &err) != GN_OK) {
+		ui_form_show_error(&h->form, &err);
+		ui_status(app, true, _("Not saved: %s"), err.msg);
+		return false;
+	}
+	ui_pop(app); /* h is gone */
+	ui_status(app, false,
+	          ngettext("Keyed again: %zu difference with the first keying.",
+	                   "Keyed again: %zu differences with the first keying.", differences),
+	          differences);
+	return true;
+}
+
 bool ui_household_save(ui_view *v, bool next)
 {
 	household_view *h = hv_of(v);
@@ -492,6 +524,8 @@ bool ui_household_save(ui_view *v, bool next)
 	}
 	if (!h->merging && !save_questions(h))
 		return false;
+	if (h->verify_pass[0])
+		return verify_done(h);
 	bool was_new = !h->hh.id[0];
 	gn_status st = gn_household_save_clearing_draft(&app->ctx, &h->hh, h->draft_id, &err);
 	if (st == GN_ERR_STALE)
@@ -602,6 +636,13 @@ static bool household_key(ui_view *v, ui_action a, int key)
 		review(h);
 		return true;
 	case UA_BACK:
+		if (h->verify_pass[0]) {
+			/* a second keying interrupted is kept, to be resumed */
+			maybe_draft(h, &h->form, 1);
+			ui_pop(app);
+			ui_status(app, false, "%s", _("Kept half-way: Enter on the household resumes it."));
+			return true;
+		}
 		if (h->dirty || (h->form.loaded && h->form.eb.changed)) {
 			/* only x throws the typing away; every other key keeps it */
 			ui_prompt p = { .yes = _("save"), .no = _("keep editing"), .other = _("leave without saving"),
@@ -741,4 +782,26 @@ ui_view *ui_household_new(ui_app *app, const char *tdp_id, const char *household
 	if (!has_people(h))
 		h->v.kind = UV_HOUSEHOLD_ALONE; /* no person keys on its key bar */
 	return &h->v;
+}
+
+ui_view *ui_household_verify_new(ui_app *app, const char *pass_id, const char *household_id)
+{
+	gn_err err = { 0 };
+	gn_household shadow;
+	if (gn_verify_begin(&app->ctx, pass_id, household_id, &shadow, &err) != GN_OK) {
+		gn_household_free(&shadow);
+		ui_status_err(app, &err);
+		return NULL;
+	}
+	char tdp[37];
+	snprintf(tdp, sizeof tdp, "%s", shadow.tdp_id);
+	ui_view *v = ui_household_new(app, tdp, NULL, &shadow, NULL);
+	if (v) {
+		household_view *h = hv_of(v);
+		snprintf(h->verify_pass, sizeof h->verify_pass, "%s", pass_id);
+		snprintf(h->verify_hh, sizeof h->verify_hh, "%s", household_id);
+		h->dirty = false;
+	}
+	gn_household_free(&shadow);
+	return v;
 }

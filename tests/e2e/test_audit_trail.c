@@ -253,6 +253,12 @@ static void no_command_changes_what_the_log_holds(void)
 		{ "list", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "list --db a.db --tdp 01 --filter revisit" },
 		{ "list", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "list --db a.db --tdp 02" }, /* refused */
 		{ "conflicts", ADMIN, "conflicts --db a.db" },
+		{ "verify", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "verify sample --db a.db --tdp 01 --percent 5 --seed 16" },
+		{ "verify", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "verify sample --db a.db --tdp 01 --count 9999" }, /* refused */
+		{ "verify", ADMIN, "verify status --db a.db" },
+		{ "verify", ADMIN, "verify diff --db a.db --all" },
+		{ "verify", ADMIN, "verify resolve 1 --keep first --db a.db" }, /* none yet: refused */
+		{ "verify", ADMIN, "verify rates --db a.db" },
 		{ "sheet", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "sheet walk --db a.db --tdp 01 --out w.pdf" },
 		{ "sheet", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "sheet revisit --db a.db --tdp 01 --out r.pdf" },
 		{ "sheet", ADMIN, "sheet missing --db a.db --tdp 02 --indicator c_basic_skills --out m.pdf" },

@@ -39,6 +39,19 @@ gn_status gn_draft_delete(gn_ctx *ctx, const char *kind, const char *record_id, 
 
 void gn_draft_free(gn_draft *d);
 
+/* A draft's JSON as it is stored: sealed under the ward key (a JSON
+ * string "d1...") when the vault is open, else as it is; and back. For
+ * every stored copy of what is being typed (drafts, the verification
+ * pass's shadow records). *out malloc'd. */
+gn_status gn_draft_seal(sqlite3 *db, const char *data, char **out, gn_err *err);
+gn_status gn_draft_open(sqlite3 *db, const char *stored, char **out, gn_err *err);
+/* Seals, in the caller's transaction, every value of table.column not
+ * sealed yet (gn_draft_seal) in the rows where the SQL condition `where`
+ * holds (NULL: all), the rows named by their keys: the drafts, and the
+ * verification pass's copies (gn_verify_seal_all). */
+gn_status gn_draft_seal_rows(sqlite3 *db, const char *table, const char *const *keys, size_t n_keys,
+                             const char *column, const char *where, gn_err *err);
+
 /* A household and its roster as one JSON object, and back (through the
  * connection's JSON functions), with what it was opened from ("opened",
  * revisions included) when hh->opened is set. *out malloc'd. */

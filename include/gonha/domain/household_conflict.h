@@ -74,4 +74,25 @@ void gn_hh_conflict_free(gn_hh_conflict *c);
 /* The same content (fields, answers, roster), ids and revisions aside. */
 bool gn_household_same_content(sqlite3 *db, const gn_household *a, const gn_household *b);
 
+/* The fields compared, as the conflict screen and the verification pass
+ * (verify.h) read them: the household's columns (gn_household_fields,
+ * tdp_id and walk_order among them, which are `quiet`: moved by other
+ * screens, not typed) and the person's (gn_person_fields), NULL-ended;
+ * a field's value as text (malloc'd, NULL for none) and set from text. */
+const char *const *gn_household_fields(void);
+const char *const *gn_person_fields(void);
+bool gn_household_field_quiet(const char *name);
+char *gn_household_field_get(const gn_household *h, const char *name);
+void gn_household_field_set(gn_household *h, const char *name, const char *v);
+char *gn_person_field_get(const gn_person *p, const char *name);
+void gn_person_field_set(gn_person *p, const char *name, const char *v);
+
+/* Every key of three answers objects (a, b, c; NULL = {}), in key order:
+ * fn gets each version's value as JSON and as text (NULL = none, an empty
+ * string counting as none). */
+typedef gn_status (*gn_answer3_fn)(void *arg, const char *key, const char *json[3], const char *text[3],
+                                   gn_err *err);
+gn_status gn_answers_each3(sqlite3 *db, const char *a, const char *b, const char *c, gn_answer3_fn fn, void *arg,
+                           gn_err *err);
+
 #endif

@@ -188,6 +188,14 @@ gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_e
  * with it, the form screen through gn_form_check_value. */
 gn_status gn_form_check_type(const gn_field *f, const char *value, gn_err *err);
 
+/* A value typed for question `field` (a correction of the verification
+ * pass), made the value the question stores, in place (size bytes): a
+ * choice typed by its number, its label in either language (as
+ * gn_text_same_keyed compares) or its name becomes its name, a date dd/mm/yyyy becomes YYYY-MM-DD; then
+ * checked by gn_form_check_type. A name the form does not ask (a core
+ * column without a question): GN_OK, unchanged. */
+gn_status gn_form_value_as_stored(const gn_form *form, const char *field, char *value, size_t size, gn_err *err);
+
 /* The form's messages for a broken constraint and a missing answer, in the
  * UI language (a plain one when the form has none). */
 const char *gn_field_constraint_message(const gn_field *f);

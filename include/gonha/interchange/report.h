@@ -31,6 +31,10 @@ typedef struct gn_report_options {
 	int csv_plain;        /* CSV without BOM, LF line ends */
 	const char *tdp_code; /* only this TDP (scope checked), or NULL */
 	gn_report_section section; /* CSV: which table */
+	/* the report's section III, the verification pass (verify.h): the text
+	 * after the indicators; the CSV a second table after a blank line
+	 * (gn_report_verification_csv). Off for the coverage export. */
+	int verification;
 } gn_report_options;
 
 /* Writes the report for the TDPs the user may see (the whole ward for a
@@ -48,5 +52,10 @@ gn_status gn_report_write_xlsx(gn_ctx *ctx, const gn_cov_set *set, const gn_repo
  * moved, adults, then per indicator <name>_num, _den, _pct, _target. */
 gn_status gn_report_coverage_csv(const gn_cov_set *set, const gn_cov_row *rows, size_t n,
                                  const gn_cov_row *total, int year, int plain, FILE *out, gn_err *err);
+
+/* The verification figures as CSV: verify_by (operator, question, total),
+ * key (login or question name), households, households_differing,
+ * fields_compared, differences, difference_pct, against_first, to_resolve. */
+gn_status gn_report_verification_csv(gn_ctx *ctx, const gn_report_options *opt, FILE *out, gn_err *err);
 
 #endif

@@ -42,6 +42,16 @@ void gn_text_safe(const char *in, char *out, size_t size);
 /* NFC of valid UTF-8, nothing else changed. *out malloc'd. */
 gn_status gn_text_nfc(const char *in, char **out);
 
+/* The key two keyings of one value are compared by (the verification
+ * pass, verify.h): the same letters in NFD, white space trimmed and runs
+ * collapsed, and each word's tone mark moved after its last letter, so the
+ * old and the new tone placement ("Thuỷ"/"Thủy", "Hoà"/"Hòa"), NFC or NFD
+ * input and extra spaces compare equal; case, letters and tones still
+ * count. GN_ERR_INVALID for invalid UTF-8. *out malloc'd. */
+gn_status gn_text_compare_key(const char *in, char **out);
+/* The two values have the same compare key (NULL counts as ""). */
+bool gn_text_same_keyed(const char *a, const char *b);
+
 /* Columns the text takes on a terminal (wcwidth per character, combining
  * marks 0, CJK 2; invalid bytes and control characters count as 1, as the
  * U+FFFD they are drawn as). */
