@@ -735,10 +735,9 @@ static uf_model *model_new(gn_form *form, const char *login, const char *visitor
 		const char *hint = gn_field_hint(fd);
 		if (!hint || !*hint)
 			hint = fd->type == GN_FT_BEGIN_REPEAT ? _("Enter opens its list of entries") : NULL;
-		f->uf = (uf_field){ .name = fd->name, .label = gn_field_label(fd), .hint = hint, .kind = kind_of(fd->type) };
 		/* length: a date typed whole (dd/mm/yyyy), or what the form's constraint fixes */
-		f->uf = (uf_field){ fd->name, gn_field_label(fd), hint && *hint ? hint : NULL, kind_of(fd->type), NULL, 0,
-		                    fd->type == GN_FT_DATE ? GN_DATE_DMY_LEN : gn_field_fixed_length(form, k) };
+		f->uf = (uf_field){ .name = fd->name, .label = gn_field_label(fd), .hint = hint, .kind = kind_of(fd->type),
+		                    .length = fd->type == GN_FT_DATE ? GN_DATE_DMY_LEN : gn_field_fixed_length(form, k) };
 		if (!*f->uf.label)
 			f->uf.label = fd->name;
 		if (fd->list && (fd->type == GN_FT_SELECT_ONE || fd->type == GN_FT_SELECT_MULTIPLE)) {
