@@ -40,7 +40,7 @@ static gn_status sink_row(ex_sink *s, const gn_cov_set *set, const gn_cov_row *r
 	sink_long(s, r->revisit);
 	sink_long(s, r->refused);
 	sink_long(s, r->moved);
-	long adults = adults_of(set, r);
+	long adults = r->ind_unknown ? -1 : adults_of(set, r);
 	if (adults >= 0)
 		sink_long(s, adults);
 	else
@@ -50,9 +50,14 @@ static gn_status sink_row(ex_sink *s, const gn_cov_set *set, const gn_cov_row *r
 			continue;
 		double pct, target;
 		char buf[32] = "";
-		sink_long(s, r->ind[i].num);
-		sink_long(s, r->ind[i].den);
-		if (gn_cov_pct(r->ind[i], &pct))
+		if (r->ind_unknown) { /* before the snapshots: not known, not 0 */
+			ex_sink_num(s, "");
+			ex_sink_num(s, "");
+		} else {
+			sink_long(s, r->ind[i].num);
+			sink_long(s, r->ind[i].den);
+		}
+		if (!r->ind_unknown && gn_cov_pct(r->ind[i], &pct))
 			snprintf(buf, sizeof buf, "%.1f", pct);
 		ex_sink_num(s, buf);
 		buf[0] = '\0';
@@ -193,6 +198,11 @@ static void indicator_table(FILE *f, const gn_cov_set *set, size_t i, const gn_c
 			rule(f);
 		gn_cov_pct_text(pct, sizeof pct, row->ind[i]);
 		long g = gn_cov_gap(row->ind[i], has_target, has_target ? target : 0);
+		if (row->ind_unknown) {
+			pad(f, row->name, 22);
+			fprintf(f, "%10s %12s %9s %12s\n", "?", "?", "?", "?");
+			continue;
+		}
 		if (g < 0)
 			snprintf(gap, sizeof gap, "—");
 		else
@@ -311,11 +321,19 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 	progress_table(out, rows, n, &total);
 	int adults = gn_cov_find(set, "adults"), help = gn_cov_find(set, "needs_help");
 	fprintf(out, "\n");
+	if (total.ind_unknown)
+		adults = help = -1; /* not known before the snapshots */
 	if (adults >= 0)
 		fprintf(out, _("Adults (18 and over) counted: %ld\n"), total.ind[adults].den);
 	if (help >= 0)
 		fprintf(out, _("People who asked for help: %ld\n"), total.ind[help].num);
 	fprintf(out, "\n%s\n", _("II. INDICATORS OF THE PLAN (section III)"));
+	if (total.ind_unknown) {
+		char *began = gn_db_meta_get(ctx->db, "snapshots_began");
+		fprintf(out, _("\"?\": not known. gonha keeps the day's figures only from %s on; before that only the "
+		               "visits are known (by their visit date).\n"), began ? began : "?");
+		free(began);
+	}
 	for (size_t i = 0; i < set->n; i++)
 		if (!set->defs[i].hidden)
 			indicator_table(out, set, i, rows, n, &total, year);

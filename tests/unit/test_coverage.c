@@ -193,9 +193,18 @@ static void ward_numbers_match_an_independent_count(void)
 	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2026-11-20", &rows, &n, &total, &err));
 	check_rows(rows, n, &total, 2026);
 	free(rows);
-	/* ...and as of an earlier year, when some were younger. */
-	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2025-06-30", &rows, &n, &total, &err));
-	check_rows(rows, n, &total, 2025);
+	/* ...a day before the census began (the visits of 2026-11-01) is
+	 * refused... */
+	CHECK_EQ_INT(gn_cov_ward_as_of(&ctx, &set, "2025-06-30", &rows, &n, &total, &err), GN_ERR_INVALID);
+	CHECK(rows == NULL && n == 0);
+	CHECK(strstr(err.msg, "2026-11-01") != NULL);
+	/* ...and before the snapshots began (today, 2026-11-20), the visits by
+	 * their date and the indicators not known */
+	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2026-11-10", &rows, &n, &total, &err));
+	REQUIRE(n == 3);
+	CHECK_EQ_INT(rows[0].done, 4);
+	CHECK_EQ_INT(rows[0].listed, 5);
+	CHECK(rows[0].ind_unknown && total.ind_unknown);
 	free(rows);
 	teardown();
 }
