@@ -46,6 +46,7 @@ typedef enum ui_action {
 	UA_EXCHANGE, UA_KEEP_LOCAL, UA_KEEP_INCOMING,
 	UA_USERS, UA_AUDIT, UA_SWITCH_USER, UA_TOGGLE_DISABLED, UA_RESET_PASSWORD, UA_ASSIGN_TDP,
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
+	UA_PROGRESS,
 	UA_REDRAW,
 } ui_action;
 
@@ -63,13 +64,14 @@ enum {
 	UV_EXCHANGE = 1 << 12, /* CSV export and import */
 	UV_CONFLICTS = 1 << 13, /* merge conflicts, for a ward officer */
 	UV_STALE = 1 << 14,   /* a save met a household changed elsewhere: the differences */
+	UV_PROGRESS = 1 << 15, /* progress week by week: a chart of each indicator against its target */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
 	UV_ACCOUNTS = UV_USERS | UV_AUDIT,
 	UV_FORMS = UV_HOUSEHOLD | UV_PERSON,
 	UV_LISTS = UV_HOME | UV_TDP,
-	UV_COVS = UV_COV | UV_DASH | UV_MISSING,
+	UV_COVS = UV_COV | UV_DASH | UV_MISSING | UV_PROGRESS,
 	UV_ALL = 0xffff,
 };
 
@@ -314,6 +316,8 @@ ui_view *ui_help_new(ui_app *app, unsigned for_view);
  * the ward dashboard, and the people missing from one indicator. */
 ui_view *ui_cov_tdp_new(ui_app *app, const char *tdp_id);
 ui_view *ui_dashboard_new(ui_app *app);
+/* The progress chart, week by week, starting on indicator `indicator`. */
+ui_view *ui_progress_new(ui_app *app, int indicator);
 ui_view *ui_exchange_new(ui_app *app);
 ui_view *ui_conflicts_new(ui_app *app);
 ui_view *ui_missing_new(ui_app *app, const char *tdp_id, int indicator);
