@@ -2,6 +2,7 @@
  * log, privacy and backups from the command line. Each signs in; the
  * domain decides what the user may do. */
 #include "cli.h"
+#include "gonha/domain/ward.h"
 #include "gonha/domain/audit.h"
 #include "gonha/domain/backup.h"
 #include "gonha/domain/sealed.h"
@@ -20,6 +21,8 @@ enum {
 	OPT_DB = 1000, OPT_ROLE, OPT_NAME, OPT_TDP, OPT_USER, OPT_SINCE, OPT_UNTIL, OPT_RECORD,
 	OPT_ACTION, OPT_OUT, OPT_PLAIN, OPT_PERSON, OPT_YES, OPT_IDLE, OPT_FROM, OPT_OTHER, OPT_LANG,
 	OPT_TABLE, OPT_SEAL,
+	OPT_DOC, /* OPT_DOC + gn_doc_key: --report-parent ... --report-recipients */
+	OPT_DOC_LAST = OPT_DOC + GN_DOC_KEYS - 1,
 };
 
 static const struct option acc_opts[] = {
@@ -41,12 +44,20 @@ static const struct option acc_opts[] = {
 	{ "other-ward", no_argument, NULL, OPT_OTHER },
 	{ "seal", no_argument, NULL, OPT_SEAL },
 	{ "lang", required_argument, NULL, OPT_LANG },
+	{ "report-parent", required_argument, NULL, OPT_DOC + GN_DOC_PARENT },
+	{ "report-issuer", required_argument, NULL, OPT_DOC + GN_DOC_ISSUER },
+	{ "report-number", required_argument, NULL, OPT_DOC + GN_DOC_NUMBER },
+	{ "report-place", required_argument, NULL, OPT_DOC + GN_DOC_PLACE },
+	{ "report-signer-title", required_argument, NULL, OPT_DOC + GN_DOC_SIGNER_TITLE },
+	{ "report-signer", required_argument, NULL, OPT_DOC + GN_DOC_SIGNER },
+	{ "report-recipients", required_argument, NULL, OPT_DOC + GN_DOC_RECIPIENTS },
 	{ NULL, 0, NULL, 0 },
 };
 
 typedef struct acc_args {
 	const char *db, *role, *name, *tdp, *user, *since, *until, *record, *action, *table, *out,
 		*person, *idle, *from;
+	const char *doc[GN_DOC_KEYS]; /* --report-... */
 	bool yes, other_ward, seal;
 	int first_arg;  /* index of the first non-option argument */
 	int n_args;
@@ -85,6 +96,10 @@ static int parse(gn_cli *cli, int argc, char **argv, const int *allowed, acc_arg
 		case OPT_FROM: a->from = optarg; break;
 		case OPT_OTHER: a->other_ward = true; break;
 		case OPT_SEAL: a->seal = true; break;
+		default:
+			if (c >= OPT_DOC && c <= OPT_DOC_LAST)
+				a->doc[c - OPT_DOC] = optarg;
+			break;
 		}
 	}
 	a->first_arg = optind;
@@ -381,7 +396,9 @@ int gn_cmd_erase(gn_cli *cli, int argc, char **argv)
 
 int gn_cmd_config(gn_cli *cli, int argc, char **argv)
 {
-	static const int allowed[] = { OPT_IDLE, 0 };
+	static const int allowed[] = { OPT_IDLE, OPT_DOC + GN_DOC_PARENT, OPT_DOC + GN_DOC_ISSUER,
+	                               OPT_DOC + GN_DOC_NUMBER, OPT_DOC + GN_DOC_PLACE, OPT_DOC + GN_DOC_SIGNER_TITLE,
+	                               OPT_DOC + GN_DOC_SIGNER, OPT_DOC + GN_DOC_RECIPIENTS, 0 };
 	acc_args a;
 	int rc = parse(cli, argc, argv, allowed, &a);
 	if (rc || (rc = no_args(argv, &a)))
@@ -395,13 +412,26 @@ int gn_cmd_config(gn_cli *cli, int argc, char **argv)
 		return rc;
 	gn_err err = { 0 };
 	gn_status st = GN_OK;
+	bool changed = false;
 	if (a.idle) {
 		st = gn_idle_lock_set(&ctx, (int)minutes, &err);
-		if (st == GN_OK)
-			daily_snapshot(&ctx, cli, &a);
+		changed = st == GN_OK;
 	}
-	if (st == GN_OK)
+	for (int k = 0; k < GN_DOC_KEYS && st == GN_OK; k++)
+		if (a.doc[k]) {
+			st = gn_doc_setting_set(&ctx, (gn_doc_key)k, a.doc[k], &err);
+			changed = st == GN_OK;
+		}
+	if (changed)
+		daily_snapshot(&ctx, cli, &a);
+	if (st == GN_OK) {
 		gn_cli_print(stdout, "idle_lock_minutes=%d\n", gn_idle_lock_minutes(ctx.db));
+		for (int k = 0; k < GN_DOC_KEYS; k++) {
+			char *v = gn_doc_setting(ctx.db, (gn_doc_key)k);
+			gn_cli_print(stdout, "report_%s=%s\n", gn_doc_key_name((gn_doc_key)k), v ? v : "");
+			free(v);
+		}
+	}
 	return finish(&ctx, st, &err);
 }
 

@@ -72,7 +72,8 @@ static gn_status write_report(gn_ctx *ctx, gn_census *census, const char *missin
 			return err->status ? err->status : GN_ERR_IO;
 	}
 	gn_status st = missing ? write_missing(ctx, census, missing, opt, out, out_path, err)
-	                       : gn_report_write(ctx, &census->coverage, opt, out, err);
+	               : opt->format == GN_REPORT_PDF ? gn_report_write_pdf(ctx, &census->coverage, opt, out, err)
+	                                              : gn_report_write(ctx, &census->coverage, opt, out, err);
 	if (!out_path)
 		return st;
 	int write_errno = err->sys_errno ? err->sys_errno : ferror(out) ? errno : 0;
@@ -118,8 +119,10 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 				opt.format = GN_REPORT_CSV;
 			else if (strcmp(optarg, "xlsx") == 0)
 				opt.format = GN_REPORT_XLSX;
+			else if (strcmp(optarg, "pdf") == 0)
+				opt.format = GN_REPORT_PDF;
 			else
-				return gn_cli_usage(_("--format takes text, csv or xlsx"));
+				return gn_cli_usage(_("--format takes text, csv, xlsx or pdf"));
 			break;
 		case 'o': out_path = optarg; break;
 		case 't': opt.tdp_code = optarg; break;
@@ -146,12 +149,16 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 	if (opt.format == GN_REPORT_XLSX && (!out_path || missing))
 		return gn_cli_usage(missing ? _("--missing writes text or csv, not xlsx")
 		                            : _("a workbook is written to a file: give --out FILE.xlsx"));
+	if (opt.format == GN_REPORT_PDF && (!out_path || missing))
+		return gn_cli_usage(missing ? _("--missing writes text or csv; its sheet to print is gonha sheet missing")
+		                            : _("the report as a document is written to a file: give --out FILE.pdf"));
 
 	gn_ctx ctx;
 	gn_census census;
 	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
 	if (rc)
 		return rc;
+	opt.form = census.form;
 	if (opt.format == GN_REPORT_XLSX) {
 		if (gn_report_write_xlsx(&ctx, &census.coverage, &opt, out_path, &err) != GN_OK)
 			rc = gn_cli_fail(&err);

@@ -670,8 +670,8 @@ out:
 	return st;
 }
 
-gn_status gn_cov_weekly(gn_ctx *ctx, const gn_cov_set *set, int max_weeks, gn_cov_week **weeks, size_t *n,
-                        gn_err *err)
+gn_status gn_cov_weekly(gn_ctx *ctx, const gn_cov_set *set, const char *until, int max_weeks, gn_cov_week **weeks,
+                        size_t *n, gn_err *err)
 {
 	sqlite3_stmt *q = NULL;
 	gn_cov_week *list = NULL;
@@ -683,6 +683,8 @@ gn_status gn_cov_weekly(gn_ctx *ctx, const gn_cov_set *set, int max_weeks, gn_co
 	snprintf(began, sizeof began, "%s", first ? first : "");
 	free(first);
 	gn_today_iso(today);
+	if (until && gn_date_parse(until, NULL, NULL, NULL) && strcmp(until, today) < 0)
+		snprintf(today, sizeof today, "%s", until);
 	if (!began[0] || max_weeks <= 0)
 		return GN_OK;
 	gn_status st = GN_OK;

@@ -5,9 +5,14 @@
 #include "gonha/core/i18n.h"
 #include "gonha/text/text.h"
 #include "gonha/domain/ward.h"
+#include "gonha/interchange/sheet_pdf.h"
+#include "gonha/interchange/todo_sheet.h"
+#include "gonha/core/date.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gonha/core/strbuf.h"
 
 /* ---- CSV and XLSX ------------------------------------------------------- */
 
@@ -343,4 +348,448 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 	if (ferror(out))
 		return gn_fail(err, GN_ERR_IO, _("could not write the report"));
 	return GN_OK;
+}
+
+/* ---- the document (PDF) ------------------------------------------------- */
+
+/* A table's cells made beforehand: rows x cols strings. */
+typedef struct str_table {
+	size_t cols, rows;
+	char **cells;
+} str_table;
+
+static void str_cell(void *arg, size_t row, size_t col, char *buf, size_t size)
+{
+	const str_table *t = arg;
+	const char *v = row < t->rows && col < t->cols ? t->cells[row * t->cols + col] : NULL;
+	snprintf(buf, size, "%s", v ? v : "");
+}
+
+typedef struct doc_build {
+	gn_pdf_block *blocks;
+	size_t n, cap;
+	void **owned;        /* freed at the end */
+	size_t n_owned, cap_owned;
+	bool oom;
+	/* what the sections read */
+	gn_ctx *ctx;
+	const gn_cov_set *set;
+	const gn_report_options *opt;
+	gn_cov_row *rows, total;
+	size_t n_rows;
+	int year;
+	const char *as_of;
+	bool past;           /* as of a day before today */
+	gn_cov_week *weeks;
+	size_t n_weeks;
+} doc_build;
+
+static void *own(doc_build *d, void *p)
+{
+	if (!p) {
+		d->oom = true;
+		return NULL;
+	}
+	if (d->n_owned == d->cap_owned) {
+		size_t cap = d->cap_owned ? d->cap_owned * 2 : 64;
+		void **bigger = realloc(d->owned, cap * sizeof *bigger);
+		if (!bigger) {
+			free(p);
+			d->oom = true;
+			return NULL;
+		}
+		d->owned = bigger;
+		d->cap_owned = cap;
+	}
+	d->owned[d->n_owned++] = p;
+	return p;
+}
+
+static char *vdup(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static char *vdup(const char *fmt, va_list ap)
+{
+	gn_strbuf b = { 0 };
+	gn_sb_vprintf(&b, fmt, ap);
+	if (!b.s && !b.failed)
+		gn_sb_add(&b, "");
+	return gn_sb_take(&b);
+}
+
+static const char *ownf(doc_build *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *ownf(doc_build *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = vdup(fmt, ap);
+	va_end(ap);
+	return own(d, s);
+}
+
+static void add(doc_build *d, gn_pdf_block b)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 32;
+		gn_pdf_block *bigger = realloc(d->blocks, cap * sizeof *bigger);
+		if (!bigger) {
+			d->oom = true;
+			return;
+		}
+		d->blocks = bigger;
+		d->cap = cap;
+	}
+	d->blocks[d->n++] = b;
+}
+
+static void add_text(doc_build *d, gn_pdf_block_kind kind, const char *text)
+{
+	add(d, (gn_pdf_block){ .kind = kind, .text = text ? text : "" });
+}
+
+/* A table of rows x n_cols cells filled by the caller through the
+ * returned array (row-major), or NULL. */
+static char **add_table(doc_build *d, const gn_pdf_col *cols, size_t n_cols, size_t rows, bool last_bold)
+{
+	str_table *t = own(d, calloc(1, sizeof *t));
+	char **cells = t ? own(d, calloc(rows * n_cols + 1, sizeof *cells)) : NULL;
+	if (!cells)
+		return NULL;
+	t->cols = n_cols;
+	t->rows = rows;
+	t->cells = cells;
+	add(d, (gn_pdf_block){ .kind = GN_PDF_TABLE, .cols = cols, .n_cols = n_cols, .n_rows = rows, .cell = str_cell,
+	                       .arg = t, .last_bold = last_bold });
+	return cells;
+}
+
+static void set_cell(doc_build *d, char **cells, size_t at, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void set_cell(doc_build *d, char **cells, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cells[at] = own(d, vdup(fmt, ap));
+	va_end(ap);
+}
+
+static const char *indicator_label(const gn_cov_def *def)
+{
+	return gn_todo_indicator_label(def);
+}
+
+/* I. households */
+static void sec_progress(doc_build *d)
+{
+	static gn_pdf_col cols[7];
+	const char *heads[7] = { _("TDP"), _("Households listed"), _("Visited"), "%", _("Revisit"), _("Refused"),
+	                         _("Moved away") };
+	static const double widths[7] = { 150, 60, 55, 50, 55, 55, 60 };
+	for (int c = 0; c < 7; c++)
+		cols[c] = (gn_pdf_col){ heads[c], widths[c], c > 0 };
+	char **cells = add_table(d, cols, 7, d->n_rows + 1, true);
+	for (size_t r = 0; cells && r <= d->n_rows; r++) {
+		const gn_cov_row *row = r < d->n_rows ? &d->rows[r] : &d->total;
+		char pct[32];
+		fmt_pct_of(pct, sizeof pct, visited(row), row->listed);
+		set_cell(d, cells, r * 7 + 0, "%s", row->name);
+		set_cell(d, cells, r * 7 + 1, "%ld", row->listed);
+		set_cell(d, cells, r * 7 + 2, "%ld", visited(row));
+		set_cell(d, cells, r * 7 + 3, "%s", pct);
+		set_cell(d, cells, r * 7 + 4, "%ld", row->revisit);
+		set_cell(d, cells, r * 7 + 5, "%ld", row->refused);
+		set_cell(d, cells, r * 7 + 6, "%ld", row->moved);
+	}
+	int adults = gn_cov_find(d->set, "adults");
+	if (adults >= 0 && !d->total.ind_unknown)
+		add_text(d, GN_PDF_TEXT, ownf(d, _("Adults (18 and over) counted: %ld\n"), d->total.ind[adults].den));
+}
+
+/* The target of a year said in words: "no target" plainly, never 0%. */
+static const char *target_words(doc_build *d, const gn_cov_def *def)
+{
+	double target;
+	if (gn_cov_target(def, d->year, &target))
+		return ownf(d, _("Target for %d: %g%%\n"), d->year, target);
+	return ownf(d, _("The plan sets no target for %d for this indicator: the figures are given without one "
+	                 "(not as 0%%)."), d->year);
+}
+
+/* II. each indicator per TDP against the target */
+static void sec_indicators(doc_build *d)
+{
+	static gn_pdf_col cols[6];
+	const char *heads[6] = { _("TDP"), _("reached"), _("population"), "%", _("target"), _("still short") };
+	static const double widths[6] = { 150, 60, 70, 55, 55, 65 };
+	for (int c = 0; c < 6; c++)
+		cols[c] = (gn_pdf_col){ heads[c], widths[c], c > 0 };
+	if (d->total.ind_unknown) {
+		char *began = gn_db_meta_get(d->ctx->db, "snapshots_began");
+		add_text(d, GN_PDF_TEXT, ownf(d, _("\"?\": not known. gonha keeps the day's figures only from %s on; before "
+		                                   "that only the visits are known (by their visit date).\n"),
+		                              began ? began : "?"));
+		free(began);
+	}
+	for (size_t i = 0; i < d->set->n; i++) {
+		const gn_cov_def *def = &d->set->defs[i];
+		if (def->hidden)
+			continue;
+		double target = 0;
+		bool has = gn_cov_target(def, d->year, &target);
+		add_text(d, GN_PDF_SECTION, indicator_label(def));
+		add_text(d, GN_PDF_TEXT, target_words(d, def));
+		char **cells = add_table(d, cols, 6, d->n_rows + 1, true);
+		for (size_t r = 0; cells && r <= d->n_rows; r++) {
+			const gn_cov_row *row = r < d->n_rows ? &d->rows[r] : &d->total;
+			char pct[32];
+			gn_cov_pct_text(pct, sizeof pct, row->ind[i]);
+			long gap = gn_cov_gap(row->ind[i], has, target);
+			set_cell(d, cells, r * 6, "%s", row->name);
+			if (row->ind_unknown) {
+				for (int c = 1; c < 6; c++)
+					set_cell(d, cells, r * 6 + (size_t)c, "?");
+				continue;
+			}
+			set_cell(d, cells, r * 6 + 1, "%ld", row->ind[i].num);
+			set_cell(d, cells, r * 6 + 2, "%ld", row->ind[i].den);
+			set_cell(d, cells, r * 6 + 3, "%s", pct);
+			if (has)
+				set_cell(d, cells, r * 6 + 4, "%g%%", target);
+			else
+				set_cell(d, cells, r * 6 + 4, "%s", _("none"));
+			set_cell(d, cells, r * 6 + 5, "%s", gap < 0 ? "—" : "");
+			if (gap >= 0)
+				set_cell(d, cells, r * 6 + 5, "%ld", gap);
+		}
+	}
+}
+
+/* III. week by week */
+static void sec_weeks(doc_build *d)
+{
+	if (d->n_weeks == 0) {
+		add_text(d, GN_PDF_TEXT, _("No figures kept yet: gonha keeps them from the first day data changes."));
+		return;
+	}
+	add_text(d, GN_PDF_TEXT, ownf(d, _("Each bar: the share reached at the end of a week (%s to %s), from the "
+	                                   "figures gonha keeps each day; the dashed line: the target of %d."),
+	                              d->weeks[0].day, d->weeks[d->n_weeks - 1].day, d->year));
+	const char **labels = own(d, calloc(d->n_weeks, sizeof *labels));
+	for (size_t w = 0; labels && w < d->n_weeks; w++)
+		labels[w] = ownf(d, "%.2s/%.2s", d->weeks[w].day + 8, d->weeks[w].day + 5);
+	for (size_t i = 0; labels && i < d->set->n; i++) {
+		const gn_cov_def *def = &d->set->defs[i];
+		if (def->hidden)
+			continue;
+		double *pct = own(d, calloc(d->n_weeks, sizeof *pct));
+		if (!pct)
+			return;
+		for (size_t w = 0; w < d->n_weeks; w++)
+			if (!d->weeks[w].known || !gn_cov_pct(d->weeks[w].ind[i], &pct[w]))
+				pct[w] = -1;
+		double target = 0;
+		bool has = gn_cov_target(def, d->year, &target);
+		add_text(d, GN_PDF_SECTION, indicator_label(def));
+		if (!has)
+			add_text(d, GN_PDF_TEXT, target_words(d, def));
+		add(d, (gn_pdf_block){ .kind = GN_PDF_CHART,
+		                       .chart = { d->n_weeks, pct, labels, has, target } });
+	}
+}
+
+/* What the people missing from an indicator in one TDP lack: each failing
+ * part of the condition and how many lack it. */
+typedef struct lack_count {
+	char part[200];
+	long n;
+} lack_count;
+
+typedef struct lacks_tally {
+	lack_count items[16];
+	size_t n;
+	long people;
+} lacks_tally;
+
+static bool tally_person(void *arg, const gn_cov_person *p)
+{
+	lacks_tally *t = arg;
+	t->people++;
+	const char *s = p->lacks ? p->lacks : "";
+	while (*s) {
+		size_t len = strcspn(s, ";");
+		if (len) {
+			size_t k = 0;
+			while (k < t->n && (strlen(t->items[k].part) != len || strncmp(t->items[k].part, s, len) != 0))
+				k++;
+			if (k == t->n && t->n < sizeof t->items / sizeof *t->items && len < sizeof t->items[0].part) {
+				snprintf(t->items[k].part, sizeof t->items[k].part, "%.*s", (int)len, s);
+				t->n++;
+			}
+			if (k < t->n)
+				t->items[k].n++;
+		}
+		s += len + (s[len] == ';');
+	}
+	return true;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const lack_count *x = a, *y = b;
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->part, y->part);
+}
+
+#define BEHIND 3 /* TDPs named per indicator */
+
+/* IV. the TDPs furthest behind each target, and what their people lack */
+static void sec_behind(doc_build *d)
+{
+	static gn_pdf_col cols[4];
+	const char *heads[4] = { _("TDP"), "%", _("still short"), _("what the people not yet counted lack (people)") };
+	static const double widths[4] = { 110, 50, 55, 300 };
+	for (int c = 0; c < 4; c++)
+		cols[c] = (gn_pdf_col){ heads[c], widths[c], c > 0 && c < 3 };
+	if (d->past) {
+		add_text(d, GN_PDF_TEXT, _("Who lacks what is known only of today: this part is left out of a report "
+		                           "as of an earlier day."));
+		return;
+	}
+	gn_cov_row *sorted = malloc((d->n_rows ? d->n_rows : 1) * sizeof *sorted);
+	if (!sorted) {
+		d->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < d->set->n; i++) {
+		const gn_cov_def *def = &d->set->defs[i];
+		double target;
+		if (def->hidden || !gn_cov_target(def, d->year, &target))
+			continue;
+		memcpy(sorted, d->rows, d->n_rows * sizeof *sorted);
+		gn_cov_sort(d->set, sorted, d->n_rows, GN_COV_BY_GAP, (int)i, d->year, true);
+		size_t k = 0;
+		while (k < d->n_rows && k < BEHIND && gn_cov_gap(sorted[k].ind[i], true, target) > 0)
+			k++;
+		add_text(d, GN_PDF_SECTION, indicator_label(def));
+		if (k == 0) {
+			add_text(d, GN_PDF_TEXT, _("Every TDP has reached the target."));
+			continue;
+		}
+		char **cells = add_table(d, cols, 4, k, false);
+		for (size_t r = 0; cells && r < k; r++) {
+			char pct[32], words[1024];
+			gn_cov_pct_text(pct, sizeof pct, sorted[r].ind[i]);
+			lacks_tally t = { 0 };
+			gn_err err = { 0 };
+			gn_strbuf b = { 0 };
+			if (gn_cov_missing(d->ctx, d->set, (int)i, sorted[r].tdp_id, tally_person, &t, &err) == GN_OK) {
+				qsort(t.items, t.n, sizeof *t.items, by_count);
+				for (size_t j = 0; j < t.n && j < 4; j++) {
+					gn_todo_lacks_text(d->opt->form, t.items[j].part, words, sizeof words);
+					gn_sb_printf(&b, "%s%s: %ld", j ? "; " : "", words[0] ? words : t.items[j].part, t.items[j].n);
+				}
+			}
+			set_cell(d, cells, r * 4, "%s", sorted[r].name);
+			set_cell(d, cells, r * 4 + 1, "%s", pct);
+			set_cell(d, cells, r * 4 + 2, "%ld", gn_cov_gap(sorted[r].ind[i], true, target));
+			char *lacks = gn_sb_take(&b);
+			cells[r * 4 + 3] = own(d, lacks ? lacks : strdup(""));
+		}
+	}
+	free(sorted);
+}
+
+/* A section whose figures another part of gonha will give (verification,
+ * operator figures, review): its place is kept and said plainly. */
+static void sec_later(doc_build *d)
+{
+	add_text(d, GN_PDF_TEXT, _("Not yet available in this version of gonha: this section is kept for its "
+	                           "figures."));
+}
+
+/* The report's sections, in order. The last three are the places where the
+ * verification (a second keying of a sample), the operators' figures and
+ * the review of households go, as their domain functions come (branches
+ * i16-verify and i16-who): replace sec_later by their section. */
+typedef struct report_section {
+	const char *title; /* msgid */
+	void (*fill)(doc_build *d);
+} report_section;
+
+static const report_section sections[] = {
+	{ N_("I. DOOR-TO-DOOR PROGRESS (households)"), sec_progress },
+	{ N_("II. INDICATORS OF THE PLAN (section III)"), sec_indicators },
+	{ N_("III. PROGRESS WEEK BY WEEK"), sec_weeks },
+	{ N_("IV. THE TDPS FURTHEST BEHIND AND WHAT THEY LACK"), sec_behind },
+	{ N_("V. VERIFICATION (A SAMPLE KEYED AGAIN)"), sec_later },      /* i16-verify */
+	{ N_("VI. OPERATORS' FIGURES"), sec_later },                      /* i16-who */
+	{ N_("VII. REVIEW OF THE HOUSEHOLDS"), sec_later },                /* i16-verify */
+};
+
+gn_status gn_report_write_pdf(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, FILE *out,
+                              gn_err *err)
+{
+	doc_build d = { .ctx = ctx, .set = set, .opt = opt };
+	char today[11], *settings[GN_DOC_KEYS] = { 0 };
+	gn_today_iso(today);
+	const char *as_of = opt->as_of ? opt->as_of : today;
+	gn_status st = load_rows(ctx, set, opt, as_of, &d.rows, &d.n_rows, &d.total, err);
+	if (st != GN_OK)
+		return st;
+	d.year = opt->year ? opt->year : atoi(as_of);
+	d.as_of = as_of;
+	d.past = strcmp(as_of, today) < 0;
+	if ((st = gn_cov_weekly(ctx, set, as_of, 26, &d.weeks, &d.n_weeks, err)) != GN_OK)
+		goto out;
+	for (int k = 0; k < GN_DOC_KEYS; k++)
+		if (!(settings[k] = gn_doc_setting(ctx->db, (gn_doc_key)k)))
+			d.oom = true;
+	for (size_t s = 0; s < sizeof sections / sizeof *sections; s++) {
+		add_text(&d, GN_PDF_SECTION, _(sections[s].title));
+		sections[s].fill(&d);
+	}
+	/* the recipients, one a line */
+	const char *recipients[16];
+	size_t n_rec = 0;
+	char *rec = settings[GN_DOC_RECIPIENTS] ? own(&d, strdup(settings[GN_DOC_RECIPIENTS])) : NULL;
+	for (char *save = NULL, *r = rec ? strtok_r(rec, ";", &save) : NULL; r && n_rec < 16; r = strtok_r(NULL, ";", &save)) {
+		while (*r == ' ')
+			r++;
+		if (*r)
+			recipients[n_rec++] = r;
+	}
+	if (d.oom) {
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	int y, m, day;
+	gn_date_parse(today, &y, &m, &day);
+	int quarter = (atoi(as_of + 5) - 1) / 3 + 1;
+	char *ward = gn_ward_name(ctx->db);
+	static const char *const quarters[] = { "I", "II", "III", "IV" };
+	gn_pdf_doc doc = {
+		.parent = settings[GN_DOC_PARENT],
+		.issuer = settings[GN_DOC_ISSUER],
+		.number = ownf(&d, "Số: %s", settings[GN_DOC_NUMBER] ? settings[GN_DOC_NUMBER] : ""),
+		.place_date = ownf(&d, "%s, ngày %02d tháng %02d năm %d", settings[GN_DOC_PLACE] ? settings[GN_DOC_PLACE] : "",
+		                   day, m, y),
+		.kind = "BÁO CÁO",
+		.title = ownf(&d, "Kết quả thực hiện Phong trào “Bình dân học vụ số” trên địa bàn %s quý %s năm %d "
+		                  "(số liệu đến hết ngày %s)", ward ? ward : "", quarters[(quarter - 1) & 3], atoi(as_of),
+		              as_of),
+		.blocks = d.blocks,
+		.n_blocks = d.n,
+		.recipients = recipients,
+		.n_recipients = n_rec,
+		.signer_title = settings[GN_DOC_SIGNER_TITLE],
+		.signer_name = settings[GN_DOC_SIGNER],
+	};
+	free(ward);
+	st = d.oom ? gn_fail(err, GN_ERR_NOMEM, _("out of memory")) : gn_pdf_doc_write(&doc, out, err);
+out:
+	for (size_t i = 0; i < d.n_owned; i++)
+		free(d.owned[i]);
+	free(d.owned);
+	free(d.blocks);
+	free(d.rows);
+	free(d.weeks);
+	for (int k = 0; k < GN_DOC_KEYS; k++)
+		free(settings[k]);
+	return st;
 }

@@ -505,7 +505,7 @@ static void progress_open(ui_view *v)
 	p->n_ind = plan_indicators(&v->app->cov, p->ind, GN_COV_MAX);
 	if (p->chosen >= p->n_ind)
 		p->chosen = 0;
-	if (gn_cov_weekly(&v->app->ctx, &v->app->cov, progress_max_weeks(), &weeks, &n, &err) != GN_OK) {
+	if (gn_cov_weekly(&v->app->ctx, &v->app->cov, NULL, progress_max_weeks(), &weeks, &n, &err) != GN_OK) {
 		ui_status_err(v->app, &err);
 		return;
 	}

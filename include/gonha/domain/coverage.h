@@ -150,7 +150,8 @@ gn_status gn_cov_ward_as_of(gn_ctx *ctx, const gn_cov_set *set, const char *date
 gn_status gn_cov_began(sqlite3 *db, char out[11], gn_err *err);
 
 /* Progress week by week: the totals over the TDPs the user may see at the
- * end of today, a week before, ..., back to the week the snapshots began
+ * end of today (or of until, YYYY-MM-DD, if earlier; NULL: today), a week
+ * before, ..., back to the week the snapshots began
  * (at most max_weeks), oldest first. Weeks before the snapshots are left
  * out. *weeks is malloc'd. */
 typedef struct gn_cov_week {
@@ -160,8 +161,8 @@ typedef struct gn_cov_week {
 	gn_cov_count ind[GN_COV_MAX];
 } gn_cov_week;
 
-gn_status gn_cov_weekly(gn_ctx *ctx, const gn_cov_set *set, int max_weeks, gn_cov_week **weeks, size_t *n,
-                        gn_err *err);
+gn_status gn_cov_weekly(gn_ctx *ctx, const gn_cov_set *set, const char *until, int max_weeks, gn_cov_week **weeks,
+                        size_t *n, gn_err *err);
 
 /* The people of a TDP (or every visible TDP when tdp_id is NULL) who are in
  * the indicator's population but not counted, in walking order. */

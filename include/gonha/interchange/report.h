@@ -13,7 +13,10 @@ typedef enum gn_report_format {
 	GN_REPORT_TEXT = 0,
 	GN_REPORT_CSV,
 	GN_REPORT_XLSX,  /* the coverage table as a workbook: gn_report_write_xlsx */
+	GN_REPORT_PDF,   /* the administrative document: gn_report_write_pdf */
 } gn_report_format;
+
+typedef struct gn_form gn_form;
 
 typedef struct gn_report_options {
 	gn_report_format format;
@@ -21,6 +24,7 @@ typedef struct gn_report_options {
 	const char *as_of;    /* YYYY-MM-DD; NULL = today (counters used as kept) */
 	int csv_plain;        /* CSV without BOM, LF line ends */
 	const char *tdp_code; /* only this TDP (scope checked), or NULL */
+	const gn_form *form;  /* for what people lack in words (PDF), or NULL */
 } gn_report_options;
 
 /* Writes the report for the TDPs the user may see (the whole ward for a
@@ -32,6 +36,16 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
  * workbook at path: 0600, written whole or not at all. */
 gn_status gn_report_write_xlsx(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, const char *path,
                                gn_err *err);
+
+/* The quarterly report as a Vietnamese administrative document (Nghị định
+ * 30/2020/NĐ-CP), a PDF for A4 drawn by sheet_pdf.c: the ward's settings
+ * (gn_doc_setting) at the top and the end; its sections in order
+ * (report.c's list: progress, the plan's indicators per TDP against the
+ * year's targets, the weeks' charts, the TDPs furthest behind and what
+ * they lack, then the places kept for verification, operator figures and
+ * review). */
+gn_status gn_report_write_pdf(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, FILE *out,
+                              gn_err *err);
 
 /* Writes the coverage rows (each TDP, then the total) as CSV: tdp_code,
  * tdp_name, households_listed, households_visited, revisits, refused,
