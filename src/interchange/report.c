@@ -9,7 +9,9 @@
 #include "gonha/interchange/todo_sheet.h"
 #include "gonha/core/date.h"
 
+#include <math.h>
 #include <stdarg.h>
+#include <xlsxwriter.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gonha/core/strbuf.h"
@@ -279,10 +281,132 @@ typedef struct report_job {
 	const gn_report_options *opt;
 } report_job;
 
+/* The rows' columns, as coverage_rows writes them: 8 fixed, then 4 per
+ * indicator shown (num, den, pct, target). */
+#define FIXED_COLS 8
+
+/* The charts of the workbook: on a sheet "Biểu đồ", per indicator one
+ * chart of each TDP's percent against the target (from the rows' cells)
+ * and one of the weeks (from a sheet "Theo tuần" of the weekly figures).
+ * Native charts: the officer edits them like any other. */
+static gn_status add_charts(ex_sink *s, const gn_cov_set *set, size_t n_rows, const gn_cov_week *weeks,
+                            size_t n_weeks, int year, gn_err *err)
+{
+	const char *data = NULL;
+	lxw_workbook *wb = ex_sink_workbook(s, &data);
+	if (!wb || n_rows == 0)
+		return GN_OK;
+	lxw_worksheet *weekly = workbook_add_worksheet(wb, "Theo tuần");
+	lxw_worksheet *charts = workbook_add_worksheet(wb, "Biểu đồ");
+	lxw_format *pct = workbook_add_format(wb);
+	if (!weekly || !charts || !pct)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	format_set_num_format(pct, "0.0");
+	/* the weeks: one row each, a percent and a target column per indicator */
+	worksheet_write_string(weekly, 0, 0, "Tuần đến ngày", NULL);
+	lxw_col_t c = 1;
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->defs[i].hidden)
+			continue;
+		char head[200];
+		snprintf(head, sizeof head, "%s: %%", gn_todo_indicator_label(&set->defs[i]));
+		worksheet_write_string(weekly, 0, c, head, NULL);
+		snprintf(head, sizeof head, "%s: chỉ tiêu %%", gn_todo_indicator_label(&set->defs[i]));
+		worksheet_write_string(weekly, 0, c + 1, head, NULL);
+		c += 2;
+	}
+	for (size_t w = 0; w < n_weeks; w++) {
+		worksheet_write_string(weekly, (lxw_row_t)(w + 1), 0, weeks[w].day, NULL);
+		c = 1;
+		for (size_t i = 0; i < set->n; i++) {
+			if (set->defs[i].hidden)
+				continue;
+			double v, target;
+			if (weeks[w].known && gn_cov_pct(weeks[w].ind[i], &v))
+				worksheet_write_number(weekly, (lxw_row_t)(w + 1), c, round(v * 10) / 10, pct);
+			if (gn_cov_target(&set->defs[i], year, &target))
+				worksheet_write_number(weekly, (lxw_row_t)(w + 1), c + 1, target, NULL);
+			c += 2;
+		}
+	}
+	worksheet_set_column(weekly, 0, 0, 14, NULL);
+	size_t k = 0;
+	lxw_row_t last = (lxw_row_t)n_rows; /* rows 1..n: the TDPs; n + 1: the total */
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->defs[i].hidden)
+			continue;
+		const char *label = gn_todo_indicator_label(&set->defs[i]);
+		double target;
+		bool has = gn_cov_target(&set->defs[i], year, &target);
+		lxw_col_t pct_col = (lxw_col_t)(FIXED_COLS + 4 * k + 2);
+		/* each TDP: a column of its percent beside one of the target (this
+		 * libxlsxwriter cannot combine a line with the columns) */
+		lxw_chart *bars = workbook_add_chart(wb, LXW_CHART_COLUMN);
+		if (!bars)
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		lxw_chart_series *reached = chart_add_series(bars, NULL, NULL);
+		chart_series_set_categories(reached, data, 1, 1, last, 1);
+		chart_series_set_values(reached, data, 1, pct_col, last, pct_col);
+		chart_series_set_name(reached, "Đạt (%)");
+		if (has) {
+			lxw_chart_series *goal = chart_add_series(bars, NULL, NULL);
+			chart_series_set_categories(goal, data, 1, 1, last, 1);
+			chart_series_set_values(goal, data, 1, pct_col + 1, last, pct_col + 1);
+			chart_series_set_name(goal, "Chỉ tiêu (%)");
+		}
+		chart_title_set_name(bars, label);
+		chart_axis_set_min(bars->y_axis, 0);
+		chart_axis_set_max(bars->y_axis, 100);
+		worksheet_insert_chart(charts, (lxw_row_t)(k * 16), 0, bars);
+		/* the weeks */
+		if (n_weeks > 0) {
+			lxw_chart *progress = workbook_add_chart(wb, LXW_CHART_LINE);
+			if (!progress)
+				return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			lxw_col_t wc = (lxw_col_t)(1 + 2 * k);
+			lxw_chart_series *sw = chart_add_series(progress, NULL, NULL);
+			chart_series_set_categories(sw, "Theo tuần", 1, 0, (lxw_row_t)n_weeks, 0);
+			chart_series_set_values(sw, "Theo tuần", 1, wc, (lxw_row_t)n_weeks, wc);
+			chart_series_set_name(sw, "Đạt (%)");
+			if (has) {
+				lxw_chart_series *gw = chart_add_series(progress, NULL, NULL);
+				chart_series_set_categories(gw, "Theo tuần", 1, 0, (lxw_row_t)n_weeks, 0);
+				chart_series_set_values(gw, "Theo tuần", 1, wc + 1, (lxw_row_t)n_weeks, wc + 1);
+				chart_series_set_name(gw, "Chỉ tiêu (%)");
+			}
+			char title[256];
+			snprintf(title, sizeof title, "%s: theo tuần", label);
+			chart_title_set_name(progress, title);
+			chart_axis_set_min(progress->y_axis, 0);
+			chart_axis_set_max(progress->y_axis, 100);
+			worksheet_insert_chart(charts, (lxw_row_t)(k * 16), 9, progress);
+		}
+		k++;
+	}
+	return GN_OK;
+}
+
 static gn_status fill_report(void *arg, ex_sink *s, gn_err *err)
 {
 	report_job *j = arg;
-	return ex_report_coverage(j->ctx, j->set, j->opt, true, s, err);
+	gn_cov_row *rows = NULL, total;
+	gn_cov_week *weeks = NULL;
+	size_t n = 0, n_weeks = 0;
+	char today[32];
+	gn_now_iso(today);
+	today[10] = '\0';
+	const char *as_of = j->opt->as_of ? j->opt->as_of : today;
+	int year = j->opt->year ? j->opt->year : atoi(as_of);
+	gn_status st = load_rows(j->ctx, j->set, j->opt, as_of, &rows, &n, &total, err);
+	if (st == GN_OK)
+		st = coverage_rows(s, j->set, rows, n, &total, year, true, err);
+	if (st == GN_OK)
+		st = gn_cov_weekly(j->ctx, j->set, as_of, 52, &weeks, &n_weeks, err);
+	if (st == GN_OK)
+		st = add_charts(s, j->set, n, weeks, n_weeks, year, err);
+	free(rows);
+	free(weeks);
+	return st;
 }
 
 gn_status gn_report_write_xlsx(gn_ctx *ctx, const gn_cov_set *set, const gn_report_options *opt, const char *path,

@@ -9,6 +9,7 @@
  * numbers in its cells and native charts. */
 #include "e2e_fixtures.h"
 #include "testlib.h"
+#include "gonha/interchange/xlsx.h"
 
 #include <regex.h>
 #include <stdio.h>
@@ -153,4 +154,67 @@ static void a_document_needs_a_file(void)
 	CHECK(gn_e2e_run_env("GONHA_USER=tdp01 GONHA_PASSWORD=demo", "config --db w.db --report-signer X") != 0);
 }
 
-GN_TESTS(T(the_document_holds_the_csvs_figures), T(a_document_needs_a_file))
+/* The first sheet's cells, as text, rows x cols. */
+typedef struct cells {
+	char *v[64][64];
+	size_t rows;
+} cells;
+
+static gn_status on_row(void *arg, const gn_xlsx_row *r, gn_err *err)
+{
+	(void)err;
+	cells *c = arg;
+	if (c->rows < 64) {
+		for (size_t i = 0; i < r->n && i < 64; i++)
+			c->v[c->rows][i] = strdup(r->cells[i].text);
+		c->rows++;
+	}
+	return GN_OK;
+}
+
+static void the_workbook_holds_the_csvs_figures_and_charts(void)
+{
+	REQUIRE(gn_e2e_demo("w.db"));
+	REQUIRE(gn_e2e_run_env(VI, "report --db w.db --format csv --out r.csv") == 0);
+	REQUIRE(gn_e2e_run_env(VI, "report --db w.db --format xlsx --out r.xlsx") == 0);
+	gn_csv_table r = { 0 };
+	REQUIRE(gn_csv_read("r.csv", &r));
+	gn_xlsx *x = NULL;
+	gn_err err = { 0 };
+	cells *c = calloc(1, sizeof *c);
+	REQUIRE(c);
+	REQUIRE(gn_xlsx_open(gn_e2e_path("r.xlsx"), NULL, &x, &err) == GN_OK);
+	CHECK_STR(gn_xlsx_sheet_name(x, 0), "Tiến độ");
+	CHECK_STR(gn_xlsx_sheet_name(x, 1), "Theo tuần");
+	CHECK_STR(gn_xlsx_sheet_name(x, 2), "Biểu đồ");
+	CHECK(gn_xlsx_read_sheet(x, 0, on_row, c, &err) == GN_OK);
+	gn_xlsx_close(x);
+	/* the same rows and columns, the same numbers (the workbook's headers
+	 * are the Vietnamese labels) */
+	CHECK_EQ_INT(c->rows, r.rows);
+	int checked = 0;
+	for (size_t row = 1; row < r.rows && row < c->rows; row++)
+		for (size_t col = 0; col < r.cols && col < 64; col++) {
+			const char *want = gn_csv_cell(&r, row, (int)col), *got = c->v[row][col] ? c->v[row][col] : "";
+			if (strcmp(want, got) != 0 && !(*want && *got && strtod(want, NULL) == strtod(got, NULL))) {
+				fprintf(stderr, "  row %zu column %zu: CSV %s, XLSX %s\n", row, col, want, got);
+				gn_test_failed = 1;
+			}
+			checked++;
+		}
+	CHECK(checked > 100);
+	/* native charts: two per indicator of the plan, on the data's cells */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "test \"$(unzip -l '%s' | grep -c 'xl/charts/chart[0-9]*.xml')\" = 12 && "
+	         "unzip -p '%s' xl/charts/chart1.xml | grep -q \"<c:f>'Tiến độ'!\\$K\\$2:\\$K\\$4</c:f>\"",
+	         gn_e2e_path("r.xlsx"), gn_e2e_path("r.xlsx"));
+	CHECK(system(cmd) == 0);
+	for (size_t i = 0; i < 64; i++)
+		for (size_t j = 0; j < 64; j++)
+			free(c->v[i][j]);
+	free(c);
+	gn_csv_free(&r);
+}
+
+GN_TESTS(T(the_document_holds_the_csvs_figures), T(the_workbook_holds_the_csvs_figures_and_charts),
+         T(a_document_needs_a_file))
