@@ -461,10 +461,26 @@ static void doc_heading(flow *f)
 	f->y = y + 12;
 }
 
-static void doc_text(flow *f, const PangoFontDescription *font, const char *text, double before)
+#define CHART_H 130.0
+
+/* The height of the start of a block: what a heading before it keeps on
+ * its page with it. */
+static double block_start(pen *p, const gn_pdf_block *b)
+{
+	switch (b->kind) {
+	case GN_PDF_SECTION:
+	case GN_PDF_TEXT: return lay(p, b->kind == GN_PDF_SECTION ? p->group : p->text, b->text, TABLE_W, PANGO_ALIGN_LEFT);
+	case GN_PDF_TABLE: return 2 * ROW_MIN + 10;
+	case GN_PDF_CHART: return CHART_H + 24;
+	}
+	return 0;
+}
+
+/* keep: what must stay on the page under the text (a heading's next block) */
+static void doc_text(flow *f, const PangoFontDescription *font, const char *text, double before, double keep)
 {
 	double h = lay(f->p, font, text, TABLE_W, PANGO_ALIGN_LEFT);
-	doc_room(f, before + h + (font == f->p->group ? 60 : 0)); /* a heading keeps something under it */
+	doc_room(f, before + h + keep);
 	f->y += before;
 	f->y += draw(f->p, font, text, MARGIN_X, f->y, TABLE_W, PANGO_ALIGN_LEFT) + 3;
 }
@@ -496,8 +512,6 @@ static void doc_table(flow *f, const gn_pdf_block *b)
 	}
 	f->y += 6;
 }
-
-#define CHART_H 130.0
 
 static void doc_chart(flow *f, const gn_pdf_chart *c)
 {
@@ -586,9 +600,17 @@ gn_status gn_pdf_doc_write(const gn_pdf_doc *doc, FILE *out, gn_err *err)
 		doc_heading(&f);
 		for (size_t i = 0; i < doc->n_blocks; i++) {
 			const gn_pdf_block *b = &doc->blocks[i];
+			/* a heading keeps what follows it (up to the first table or
+			 * chart) on its page */
+			double keep = 0;
+			for (size_t j = i + 1; b->kind == GN_PDF_SECTION && j < doc->n_blocks; j++) {
+				keep += block_start(&p, &doc->blocks[j]) + 8;
+				if (doc->blocks[j].kind == GN_PDF_TABLE || doc->blocks[j].kind == GN_PDF_CHART)
+					break;
+			}
 			switch (b->kind) {
-			case GN_PDF_SECTION: doc_text(&f, p.group, b->text, 8); break;
-			case GN_PDF_TEXT: doc_text(&f, p.text, b->text, 0); break;
+			case GN_PDF_SECTION: doc_text(&f, p.group, b->text, 8, keep); break;
+			case GN_PDF_TEXT: doc_text(&f, p.text, b->text, 0, 0); break;
 			case GN_PDF_TABLE: doc_table(&f, b); break;
 			case GN_PDF_CHART: doc_chart(&f, &b->chart); break;
 			}
