@@ -621,14 +621,21 @@ gn_status gn_cov_ward_as_of(gn_ctx *ctx, const gn_cov_set *set, const char *date
 	*n = 0;
 	if (!gn_date_parse(date, NULL, NULL, NULL))
 		return gn_fail(err, GN_ERR_INVALID, _("the date must be written YYYY-MM-DD"));
-	gn_status st = gn_cov_began(ctx->db, began, err);
-	if (st != GN_OK)
-		return st;
-	if (!began[0])
-		return gn_fail(err, GN_ERR_INVALID, _("there are no figures for %s: nobody has been visited yet"), date);
-	if (strcmp(date, began) < 0)
-		return gn_fail(err, GN_ERR_INVALID, _("there are no figures for %s: the census began on %s (the first "
-		                                      "visit, or the first day gonha kept the counts)"), date, began);
+	/* on or after the first snapshot there are figures: the first visit
+	 * (a read of every household) is looked for only before it */
+	char *first = gn_db_meta_get(ctx->db, "snapshots_began");
+	bool kept = first && *first && strcmp(date, first) >= 0;
+	free(first);
+	gn_status st = GN_OK;
+	if (!kept) {
+		if ((st = gn_cov_began(ctx->db, began, err)) != GN_OK)
+			return st;
+		if (!began[0])
+			return gn_fail(err, GN_ERR_INVALID, _("there are no figures for %s: nobody has been visited yet"), date);
+		if (strcmp(date, began) < 0)
+			return gn_fail(err, GN_ERR_INVALID, _("there are no figures for %s: the census began on %s (the first "
+			                                      "visit, or the first day gonha kept the counts)"), date, began);
+	}
 	if ((st = gn_cov_ward(ctx, set, rows, n, total, err)) != GN_OK)
 		return st;
 	gn_today_iso(today);
