@@ -2,6 +2,7 @@
  * log, privacy and backups from the command line. Each signs in; the
  * domain decides what the user may do. */
 #include "cli.h"
+#include "gonha/domain/ward.h"
 #include "gonha/domain/audit.h"
 #include "gonha/domain/backup.h"
 #include "gonha/domain/sealed.h"
@@ -20,6 +21,8 @@ enum {
 	OPT_DB = 1000, OPT_ROLE, OPT_NAME, OPT_TDP, OPT_USER, OPT_SINCE, OPT_UNTIL, OPT_RECORD,
 	OPT_ACTION, OPT_OUT, OPT_PLAIN, OPT_PERSON, OPT_YES, OPT_IDLE, OPT_FROM, OPT_OTHER, OPT_LANG,
 	OPT_TABLE, OPT_SEAL,
+	OPT_DOC, /* OPT_DOC + gn_doc_key: --report-parent ... --report-recipients */
+	OPT_DOC_LAST = OPT_DOC + GN_DOC_KEYS - 1,
 };
 
 const gn_opt gn_opts_user[] = {
@@ -53,6 +56,13 @@ const gn_opt gn_opts_erase[] = {
 const gn_opt gn_opts_config[] = {
 	{ "db", OPT_DB, "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
 	{ "idle-lock", OPT_IDLE, "MINUTES", N_("minutes without a key before the screen locks"), NULL, false },
+	{ "report-parent", OPT_DOC + GN_DOC_PARENT, "TEXT", N_("the report's body above the ward (e.g. ỦY BAN NHÂN DÂN QUẬN ...)"), NULL, false },
+	{ "report-issuer", OPT_DOC + GN_DOC_ISSUER, "TEXT", N_("the report's issuing body"), NULL, false },
+	{ "report-number", OPT_DOC + GN_DOC_NUMBER, "TEXT", N_("the report's number and symbol (Số: .../BC-...)"), NULL, false },
+	{ "report-place", OPT_DOC + GN_DOC_PLACE, "TEXT", N_("the place written before the report's date"), NULL, false },
+	{ "report-signer-title", OPT_DOC + GN_DOC_SIGNER_TITLE, "TEXT", N_("the signer's title"), NULL, false },
+	{ "report-signer", OPT_DOC + GN_DOC_SIGNER, "TEXT", N_("the signer's full name"), NULL, false },
+	{ "report-recipients", OPT_DOC + GN_DOC_RECIPIENTS, "TEXT", N_("the recipients (Nơi nhận), separated by ;"), NULL, false },
 	{ NULL, 0, NULL, NULL, NULL, false },
 };
 
@@ -84,6 +94,7 @@ const gn_opt gn_opts_restore[] = {
 typedef struct acc_args {
 	const char *db, *role, *name, *tdp, *user, *since, *until, *record, *action, *table, *out,
 		*person, *idle, *from;
+	const char *doc[GN_DOC_KEYS]; /* --report-... */
 	bool yes, other_ward, seal;
 	int first_arg;  /* index of the first non-option argument */
 	int n_args;
@@ -118,6 +129,10 @@ static int parse(gn_cli *cli, int argc, char **argv, acc_args *a)
 		case OPT_FROM: a->from = optarg; break;
 		case OPT_OTHER: a->other_ward = true; break;
 		case OPT_SEAL: a->seal = true; break;
+		default:
+			if (c >= OPT_DOC && c <= OPT_DOC_LAST)
+				a->doc[c - OPT_DOC] = optarg;
+			break;
 		}
 	}
 	a->first_arg = optind;
@@ -423,13 +438,26 @@ int gn_cmd_config(gn_cli *cli, int argc, char **argv)
 		return rc;
 	gn_err err = { 0 };
 	gn_status st = GN_OK;
+	bool changed = false;
 	if (a.idle) {
 		st = gn_idle_lock_set(&ctx, (int)minutes, &err);
-		if (st == GN_OK)
-			daily_snapshot(&ctx, cli, &a);
+		changed = st == GN_OK;
 	}
-	if (st == GN_OK)
+	for (int k = 0; k < GN_DOC_KEYS && st == GN_OK; k++)
+		if (a.doc[k]) {
+			st = gn_doc_setting_set(&ctx, (gn_doc_key)k, a.doc[k], &err);
+			changed = st == GN_OK;
+		}
+	if (changed)
+		daily_snapshot(&ctx, cli, &a);
+	if (st == GN_OK) {
 		gn_cli_print(stdout, "idle_lock_minutes=%d\n", gn_idle_lock_minutes(ctx.db));
+		for (int k = 0; k < GN_DOC_KEYS; k++) {
+			char *v = gn_doc_setting(ctx.db, (gn_doc_key)k);
+			gn_cli_print(stdout, "report_%s=%s\n", gn_doc_key_name((gn_doc_key)k), v ? v : "");
+			free(v);
+		}
+	}
 	return finish(&ctx, st, &err);
 }
 

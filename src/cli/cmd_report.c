@@ -72,7 +72,8 @@ static gn_status write_report(gn_ctx *ctx, gn_census *census, const char *missin
 			return err->status ? err->status : GN_ERR_IO;
 	}
 	gn_status st = missing ? write_missing(ctx, census, missing, opt, out, out_path, err)
-	                       : gn_report_write(ctx, &census->coverage, opt, out, err);
+	               : opt->format == GN_REPORT_PDF ? gn_report_write_pdf(ctx, &census->coverage, opt, out, err)
+	                                              : gn_report_write(ctx, &census->coverage, opt, out, err);
 	if (!out_path)
 		return st;
 	int write_errno = err->sys_errno ? err->sys_errno : ferror(out) ? errno : 0;
@@ -90,12 +91,12 @@ const gn_opt gn_opts_report[] = {
 	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
 	{ "year", 'y', "YYYY", N_("the year of the targets (default this year)"), NULL, false },
 	{ "as-of", 'a', "DATE", N_("the report as it stood on this day (YYYY-MM-DD)"), NULL, false },
-	{ "format", 'f', "text|csv|xlsx", N_("text on the screen (the default), CSV or an XLSX workbook"), NULL, false },
+	{ "format", 'f', "text|csv|xlsx|pdf", N_("text on the screen (the default), CSV, an XLSX workbook with charts, or a PDF document to sign (needs --out)"), NULL, false },
 	{ "out", 'o', "FILE", N_("the file to write (else the screen)"), NULL, false },
 	{ "tdp", 't', "CODE", N_("only this TDP"), NULL, false },
 	{ "plain", 'p', NULL, N_("CSV without BOM, with LF line ends"), NULL, false },
 	{ "missing", 'm', "INDICATOR", N_("the people not yet counted in this indicator, in walking order"), NULL, false },
-	{ "section", 's', "coverage|operators|reviews", N_("--section chooses the table of --format csv (the text report has every section)"), NULL, false },
+	{ "section", 's', "coverage|operators|reviews|verification", N_("--section chooses the table of --format csv (the text report has every section)"), NULL, false },
 	{ NULL, 0, NULL, NULL, NULL, false },
 };
 
@@ -122,8 +123,10 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 				opt.format = GN_REPORT_CSV;
 			else if (strcmp(optarg, "xlsx") == 0)
 				opt.format = GN_REPORT_XLSX;
+			else if (strcmp(optarg, "pdf") == 0)
+				opt.format = GN_REPORT_PDF;
 			else
-				return gn_cli_usage(_("--format takes text, csv or xlsx"));
+				return gn_cli_usage(_("--format takes text, csv, xlsx or pdf"));
 			break;
 		case 'o': out_path = optarg; break;
 		case 't': opt.tdp_code = optarg; break;
@@ -136,8 +139,10 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 				opt.section = GN_REPORT_SECTION_OPERATORS;
 			else if (strcmp(optarg, "reviews") == 0)
 				opt.section = GN_REPORT_SECTION_REVIEWS;
+			else if (strcmp(optarg, "verification") == 0)
+				opt.section = GN_REPORT_SECTION_VERIFICATION;
 			else
-				return gn_cli_usage(_("--section takes coverage, operators or reviews"));
+				return gn_cli_usage(_("--section takes coverage, operators, reviews or verification"));
 			break;
 		case 'l': break;
 		default: /* --help, or a wrong option: said */
@@ -162,12 +167,16 @@ int gn_cmd_report(gn_cli *cli, int argc, char **argv)
 	if (opt.format == GN_REPORT_XLSX && (!out_path || missing))
 		return gn_cli_usage(missing ? _("--missing writes text or csv, not xlsx")
 		                            : _("a workbook is written to a file: give --out FILE.xlsx"));
+	if (opt.format == GN_REPORT_PDF && (!out_path || missing))
+		return gn_cli_usage(missing ? _("--missing writes text or csv; its sheet to print is gonha sheet missing")
+		                            : _("the report as a document is written to a file: give --out FILE.pdf"));
 
 	gn_ctx ctx;
 	gn_census census;
 	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
 	if (rc)
 		return rc;
+	opt.form = census.form;
 	if (opt.format == GN_REPORT_XLSX) {
 		if (gn_report_write_xlsx(&ctx, &census.coverage, &opt, out_path, &err) != GN_OK)
 			rc = gn_cli_fail(&err);

@@ -38,20 +38,39 @@ void gn_sb_add(gn_strbuf *b, const char *s)
 	gn_sb_addn(b, s, strlen(s));
 }
 
+void gn_sb_vprintf(gn_strbuf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0 || !reserve(b, (size_t)n)) {
+		b->failed = true;
+		va_end(again);
+		return;
+	}
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
+	b->len += (size_t)n;
+}
+
 void gn_sb_printf(gn_strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	gn_sb_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !reserve(b, (size_t)n)) {
-		b->failed = true;
-		return;
-	}
+}
+
+char *gn_dupf(const char *fmt, ...)
+{
+	gn_strbuf b = { 0 };
+	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	gn_sb_vprintf(&b, fmt, ap);
 	va_end(ap);
-	b->len += (size_t)n;
+	if (!b.s && !b.failed)
+		gn_sb_add(&b, "");
+	return gn_sb_take(&b);
 }
 
 void gn_sb_json_str(gn_strbuf *b, const char *s)

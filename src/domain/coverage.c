@@ -3,6 +3,7 @@
 #include "gonha/domain/household.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
+#include "gonha/core/date.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -430,6 +431,33 @@ static void add_row(gn_cov_row *total, const gn_cov_row *r)
 	}
 }
 
+/* The six visit counts from columns first.. of a row. */
+static void stats_of(sqlite3_stmt *st, int first, gn_cov_row *r)
+{
+	r->listed = sqlite3_column_int64(st, first);
+	r->not_visited = sqlite3_column_int64(st, first + 1);
+	r->done = sqlite3_column_int64(st, first + 2);
+	r->revisit = sqlite3_column_int64(st, first + 3);
+	r->refused = sqlite3_column_int64(st, first + 4);
+	r->moved = sqlite3_column_int64(st, first + 5);
+}
+
+/* Steps a statement of (num, den, indicator name) rows into r->ind; the
+ * last step's code (SQLITE_DONE when all went well); resets it. */
+static int indicators_of(const gn_cov_set *set, sqlite3_stmt *ind, gn_cov_row *r)
+{
+	int step;
+	while ((step = sqlite3_step(ind)) == SQLITE_ROW) {
+		int i = gn_cov_find(set, (const char *)sqlite3_column_text(ind, 2));
+		if (i >= 0) {
+			r->ind[i].num = sqlite3_column_int64(ind, 0);
+			r->ind[i].den = sqlite3_column_int64(ind, 1);
+		}
+	}
+	sqlite3_reset(ind);
+	return step;
+}
+
 /* Reads tdp_stats + tdp_indicator for the TDPs the user may see (or one). */
 static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *only_tdp, gn_cov_row **rows,
                                size_t *n, gn_err *err)
@@ -474,21 +502,9 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 		gn_db_col_copy(st, 0, r->tdp_id, sizeof r->tdp_id);
 		gn_db_col_copy(st, 1, r->code, sizeof r->code);
 		gn_db_col_copy(st, 2, r->name, sizeof r->name);
-		r->listed = sqlite3_column_int64(st, 3);
-		r->not_visited = sqlite3_column_int64(st, 4);
-		r->done = sqlite3_column_int64(st, 5);
-		r->revisit = sqlite3_column_int64(st, 6);
-		r->refused = sqlite3_column_int64(st, 7);
-		r->moved = sqlite3_column_int64(st, 8);
+		stats_of(st, 3, r);
 		sqlite3_bind_text(ind, 1, r->tdp_id, -1, SQLITE_STATIC);
-		while (sqlite3_step(ind) == SQLITE_ROW) {
-			int i = gn_cov_find(set, (const char *)sqlite3_column_text(ind, 2));
-			if (i >= 0) {
-				r->ind[i].num = sqlite3_column_int64(ind, 0);
-				r->ind[i].den = sqlite3_column_int64(ind, 1);
-			}
-		}
-		sqlite3_reset(ind);
+		indicators_of(set, ind, r);
 	}
 	if (step != SQLITE_DONE) {
 		rc = gn_db_fail(ctx->db, err, _("coverage"));
@@ -535,68 +551,212 @@ gn_status gn_cov_ward(gn_ctx *ctx, const gn_cov_set *set, gn_cov_row **rows, siz
 	return GN_OK;
 }
 
+/* ---- the past ------------------------------------------------------------ */
+
+gn_status gn_cov_began(sqlite3 *db, char out[11], gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	gn_status st = GN_OK;
+	out[0] = '\0';
+	/* the first visit written, or the first snapshot if earlier */
+	if (sqlite3_prepare_v2(db, "SELECT min(d) FROM (SELECT min(visit_date) AS d FROM household "
+	                       "WHERE deleted = 0 AND visit_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' "
+	                       "UNION ALL SELECT value FROM meta WHERE key = 'snapshots_began')", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_ROW)
+		st = gn_db_fail(db, err, _("coverage"));
+	else
+		gn_db_col_copy(q, 0, out, 11);
+	sqlite3_finalize(q);
+	return st;
+}
+
+/* One TDP's row as the snapshot of the last day <= date left it, or (none
+ * that early) its visits by visit_date and its indicators unknown. */
+static gn_status row_as_of(sqlite3 *db, const gn_cov_set *set, gn_cov_row *r, const char *date, sqlite3_stmt *day,
+                           sqlite3_stmt *ind, sqlite3_stmt *visits, gn_err *err)
+{
+	gn_status st = GN_OK;
+	sqlite3_bind_text(day, 1, r->tdp_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(day, 2, date, -1, SQLITE_STATIC);
+	int step = sqlite3_step(day);
+	memset(r->ind, 0, sizeof r->ind);
+	if (step == SQLITE_ROW) {
+		gn_db_col_copy(day, 0, r->day, sizeof r->day);
+		stats_of(day, 1, r);
+		r->ind_unknown = false;
+		sqlite3_bind_text(ind, 1, r->tdp_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ind, 2, r->day, -1, SQLITE_STATIC);
+		if (indicators_of(set, ind, r) != SQLITE_DONE)
+			st = gn_db_fail(db, err, _("coverage"));
+	} else if (step == SQLITE_DONE) {
+		/* before the snapshots: the households as listed now, visited by
+		 * the date written on the visit */
+		r->day[0] = '\0';
+		r->ind_unknown = true;
+		sqlite3_bind_text(visits, 1, r->tdp_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(visits, 2, date, -1, SQLITE_STATIC);
+		if (sqlite3_step(visits) != SQLITE_ROW) {
+			st = gn_db_fail(db, err, _("coverage"));
+		} else {
+			r->done = sqlite3_column_int64(visits, 0);
+			r->revisit = sqlite3_column_int64(visits, 1);
+			r->refused = sqlite3_column_int64(visits, 2);
+			r->moved = sqlite3_column_int64(visits, 3);
+			r->not_visited = r->listed - r->done - r->revisit - r->refused - r->moved;
+		}
+		sqlite3_reset(visits);
+	} else {
+		st = gn_db_fail(db, err, _("coverage"));
+	}
+	sqlite3_reset(day);
+	return st;
+}
+
 gn_status gn_cov_ward_as_of(gn_ctx *ctx, const gn_cov_set *set, const char *date, gn_cov_row **rows, size_t *n,
                             gn_cov_row *total, gn_err *err)
 {
-	gn_status st;
-	sqlite3_stmt *q = NULL;
-	char *pop = NULL, *num = NULL, *sql = NULL;
-
-	/* The counters give the rows and the visit counts; the persons are
-	 * counted again with today() moved to the date. */
+	sqlite3_stmt *day = NULL, *ind = NULL, *visits = NULL;
+	char today[11], began[11];
+	*rows = NULL;
+	*n = 0;
+	if (!gn_date_parse(date, NULL, NULL, NULL))
+		return gn_fail(err, GN_ERR_INVALID, _("the date must be written YYYY-MM-DD"));
+	/* on or after the first snapshot there are figures: the first visit
+	 * (a read of every household) is looked for only before it */
+	char *first = gn_db_meta_get(ctx->db, "snapshots_began");
+	bool kept = first && *first && strcmp(date, first) >= 0;
+	free(first);
+	gn_status st = GN_OK;
+	if (!kept) {
+		if ((st = gn_cov_began(ctx->db, began, err)) != GN_OK)
+			return st;
+		if (!began[0])
+			return gn_fail(err, GN_ERR_INVALID, _("there are no figures for %s: nobody has been visited yet"), date);
+		if (strcmp(date, began) < 0)
+			return gn_fail(err, GN_ERR_INVALID, _("there are no figures for %s: the census began on %s (the first "
+			                                      "visit, or the first day gonha kept the counts)"), date, began);
+	}
 	if ((st = gn_cov_ward(ctx, set, rows, n, total, err)) != GN_OK)
 		return st;
-	if ((st = gn_db_set_today(ctx->db, date, err)) != GN_OK)
-		goto out;
-	pop = bits_expression(set, false);
-	num = bits_expression(set, true);
-	sql = (pop && num) ? sqlite3_mprintf("SELECT tdp_id, %s AS p, %s AS q FROM person WHERE deleted = 0", pop, num)
-	                   : NULL;
-	if (!sql) {
-		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-		goto out;
-	}
-	char *grouped = sqlite3_mprintf("SELECT tdp_id, p, q, count(*) FROM (%s) GROUP BY tdp_id, p, q", sql);
-	sqlite3_free(sql);
-	sql = grouped;
-	if (!sql || sqlite3_prepare_v2(ctx->db, sql, -1, &q, NULL) != SQLITE_OK) {
+	gn_today_iso(today);
+	if (strcmp(date, today) >= 0)
+		return GN_OK; /* today or later: the counters as they are */
+	if (sqlite3_prepare_v2(ctx->db, "SELECT day, listed, not_visited, done, revisit, refused, moved "
+	                       "FROM coverage_day_stats WHERE tdp_id = ?1 AND day <= ?2 ORDER BY day DESC LIMIT 1",
+	                       -1, &day, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ctx->db, "SELECT numerator, denominator, indicator FROM coverage_day "
+	                       "WHERE tdp_id = ?1 AND day = ?2", -1, &ind, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ctx->db, "SELECT count(*) FILTER (WHERE visit_status = 'done'), "
+	                       "count(*) FILTER (WHERE visit_status = 'revisit'), "
+	                       "count(*) FILTER (WHERE visit_status = 'refused'), "
+	                       "count(*) FILTER (WHERE visit_status = 'moved') FROM household "
+	                       "WHERE tdp_id = ?1 AND deleted = 0 AND visit_date <= ?2 AND visit_date <> ''",
+	                       -1, &visits, NULL) != SQLITE_OK) {
 		st = gn_db_fail(ctx->db, err, _("coverage"));
 		goto out;
 	}
-	memset(total->ind, 0, sizeof total->ind);
-	for (size_t r = 0; r < *n; r++)
-		memset((*rows)[r].ind, 0, sizeof (*rows)[r].ind);
-	int step;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *tdp = (const char *)sqlite3_column_text(q, 0);
-		long long p = sqlite3_column_int64(q, 1), m = sqlite3_column_int64(q, 2);
-		long count = sqlite3_column_int64(q, 3);
-		for (size_t r = 0; r < *n; r++) {
-			if (strcmp((*rows)[r].tdp_id, tdp) != 0)
-				continue;
-			for (size_t i = 0; i < set->n; i++) {
-				long dp = ((p >> i) & 1) ? count : 0, dm = ((m >> i) & 1) ? count : 0;
-				(*rows)[r].ind[i].den += dp;
-				(*rows)[r].ind[i].num += dm;
-				total->ind[i].den += dp;
-				total->ind[i].num += dm;
-			}
-			break;
-		}
+	gn_cov_row sum;
+	memset(&sum, 0, sizeof sum);
+	snprintf(sum.code, sizeof sum.code, "%s", total->code);
+	snprintf(sum.name, sizeof sum.name, "%s", total->name);
+	for (size_t r = 0; r < *n && st == GN_OK; r++) {
+		st = row_as_of(ctx->db, set, &(*rows)[r], date, day, ind, visits, err);
+		add_row(&sum, &(*rows)[r]);
+		sum.ind_unknown |= (*rows)[r].ind_unknown;
 	}
-	if (step != SQLITE_DONE)
-		st = gn_db_fail(ctx->db, err, _("coverage"));
+	*total = sum;
 out:
-	sqlite3_finalize(q);
-	sqlite3_free(sql);
-	free(pop);
-	free(num);
-	gn_db_set_today(ctx->db, NULL, NULL);
+	sqlite3_finalize(day);
+	sqlite3_finalize(ind);
+	sqlite3_finalize(visits);
 	if (st != GN_OK) {
 		free(*rows);
 		*rows = NULL;
 		*n = 0;
 	}
+	return st;
+}
+
+gn_status gn_cov_weekly(gn_ctx *ctx, const gn_cov_set *set, const char *until, int max_weeks, gn_cov_week **weeks,
+                        size_t *n, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	gn_cov_week *list = NULL;
+	char today[11], began[11];
+	size_t len = 0;
+	*weeks = NULL;
+	*n = 0;
+	char *first = gn_db_meta_get(ctx->db, "snapshots_began");
+	snprintf(began, sizeof began, "%s", first ? first : "");
+	free(first);
+	gn_today_iso(today);
+	if (until && gn_date_parse(until, NULL, NULL, NULL) && strcmp(until, today) < 0)
+		snprintf(today, sizeof today, "%s", until);
+	if (!began[0] || max_weeks <= 0)
+		return GN_OK;
+	gn_status st = GN_OK;
+	if (!(list = calloc((size_t)max_weeks, sizeof *list)))
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	/* the week ends: today, a week before, ... back to the week the
+	 * snapshots began; each TDP's last snapshot on or before each end,
+	 * summed (one pass: the snapshots' keys are (tdp, day)) */
+	if (sqlite3_prepare_v2(ctx->db,
+	                       "WITH RECURSIVE w(k, d) AS (SELECT 0, ?1 UNION ALL SELECT k + 1, date(d, '-7 days') "
+	                       "  FROM w WHERE k + 1 < ?3 AND date(d, '-7 days') >= date(?2, '-6 days')),"
+	                       " pick(k, d, tdp_id, day) AS (SELECT w.k, w.d, t.id, (SELECT max(s.day) FROM coverage_day_stats s "
+	                       "  WHERE s.tdp_id = t.id AND s.day <= w.d) FROM w, tdp t "
+	                       "  WHERE ?4 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?5)) "
+	                       "SELECT p.k, p.d, NULL, sum(s.listed), sum(s.done + s.refused + s.moved) FROM pick p "
+	                       " JOIN coverage_day_stats s ON s.tdp_id = p.tdp_id AND s.day = p.day GROUP BY p.k "
+	                       "UNION ALL "
+	                       "SELECT p.k, p.d, c.indicator, sum(c.numerator), sum(c.denominator) FROM pick p "
+	                       " JOIN coverage_day c ON c.tdp_id = p.tdp_id AND c.day = p.day GROUP BY p.k, c.indicator",
+	                       -1, &q, NULL) != SQLITE_OK) {
+		st = gn_db_fail(ctx->db, err, _("coverage"));
+		goto out;
+	}
+	sqlite3_bind_text(q, 1, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, began, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, max_weeks);
+	sqlite3_bind_int(q, 4, gn_scope_all(ctx));
+	sqlite3_bind_text(q, 5, ctx->user.id, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		int k = sqlite3_column_int(q, 0);
+		if (k < 0 || k >= max_weeks)
+			continue;
+		gn_cov_week *w = &list[k];
+		if ((size_t)k + 1 > len)
+			len = (size_t)k + 1;
+		gn_db_col_copy(q, 1, w->day, sizeof w->day);
+		w->known = true;
+		if (sqlite3_column_type(q, 2) == SQLITE_NULL) {
+			w->listed = sqlite3_column_int64(q, 3);
+			w->visited = sqlite3_column_int64(q, 4);
+			continue;
+		}
+		int i = gn_cov_find(set, (const char *)sqlite3_column_text(q, 2));
+		if (i >= 0) {
+			w->ind[i].num = sqlite3_column_int64(q, 3);
+			w->ind[i].den = sqlite3_column_int64(q, 4);
+		}
+	}
+	if (step != SQLITE_DONE) {
+		st = gn_db_fail(ctx->db, err, _("coverage"));
+		goto out;
+	}
+	/* oldest first */
+	for (size_t i = 0; i < len / 2; i++) {
+		gn_cov_week t = list[i];
+		list[i] = list[len - 1 - i];
+		list[len - 1 - i] = t;
+	}
+	*weeks = list;
+	*n = len;
+	list = NULL;
+out:
+	sqlite3_finalize(q);
+	free(list);
 	return st;
 }
 

@@ -6,6 +6,8 @@
 #include "gonha/text/text.h"
 
 #include <sodium.h>
+#include <unicase.h>
+#include <uninorm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,4 +299,127 @@ out:
 char *gn_ward_name(sqlite3 *db)
 {
 	return gn_db_meta_get(db, "ward_name");
+}
+
+/* ---- the report's document settings ------------------------------------- */
+
+static const char *const doc_keys[GN_DOC_KEYS] = { "parent", "issuer", "number", "place", "signer_title", "signer",
+                                                   "recipients" };
+
+const char *gn_doc_key_name(gn_doc_key k)
+{
+	return k < GN_DOC_KEYS ? doc_keys[k] : "";
+}
+
+static char *doc_meta_key(gn_doc_key k, char buf[48])
+{
+	snprintf(buf, 48, "report_%s", gn_doc_key_name(k));
+	return buf;
+}
+
+/* The ward's name in capitals ("PHƯỜNG VẠN XUÂN"), malloc'd. */
+static char *upper(const char *s)
+{
+	size_t n = 0;
+	uint8_t *u = u8_toupper((const uint8_t *)s, strlen(s), NULL, UNINORM_NFC, NULL, &n);
+	char *out = u ? malloc(n + 1) : NULL;
+	if (out) {
+		memcpy(out, u, n);
+		out[n] = '\0';
+	}
+	free(u);
+	return out;
+}
+
+/* The defaults are the document's own Vietnamese (as a ward writes it),
+ * not interface text. */
+static char *doc_default(sqlite3 *db, gn_doc_key k)
+{
+	char *ward = gn_ward_name(db), *out = NULL;
+	const char *name = ward ? ward : "";
+	switch (k) {
+	case GN_DOC_PARENT: {
+		char *up = upper(name);
+		gn_strbuf b = { 0 };
+		if (up)
+			gn_sb_printf(&b, "UBND %s", up);
+		out = up ? gn_sb_take(&b) : NULL;
+		free(up);
+		break;
+	}
+	case GN_DOC_ISSUER: out = strdup("PHÒNG VĂN HÓA - XÃ HỘI"); break;
+	case GN_DOC_NUMBER: out = strdup("     /BC-VHXH"); break;
+	case GN_DOC_PLACE: {
+		/* "Phường Vạn Xuân" is dated "Vạn Xuân, ngày ..." */
+		static const char *const kinds[] = { "Phường ", "Xã ", "Thị trấn ", "Đặc khu " };
+		const char *place = name;
+		for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+			if (strncmp(place, kinds[i], strlen(kinds[i])) == 0)
+				place += strlen(kinds[i]);
+		out = strdup(place);
+		break;
+	}
+	case GN_DOC_SIGNER_TITLE: out = strdup("TRƯỞNG PHÒNG"); break;
+	case GN_DOC_SIGNER: out = strdup(""); break;
+	case GN_DOC_RECIPIENTS: out = strdup("UBND phường;Sở Khoa học và Công nghệ;Lưu: VT"); break;
+	case GN_DOC_KEYS: out = strdup(""); break;
+	}
+	free(ward);
+	return out;
+}
+
+char *gn_doc_setting(sqlite3 *db, gn_doc_key k)
+{
+	char key[48];
+	char *kept = gn_db_meta_get(db, doc_meta_key(k, key));
+	if (kept && *kept)
+		return kept;
+	free(kept);
+	return doc_default(db, k);
+}
+
+gn_status gn_doc_setting_set(gn_ctx *ctx, gn_doc_key k, const char *value, gn_err *err)
+{
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	if (k >= GN_DOC_KEYS)
+		return gn_fail(err, GN_ERR_INVALID, _("there is no such setting"));
+	char key[48], *clean = NULL, *before = NULL, *changes = NULL;
+	doc_meta_key(k, key);
+	if ((st = gn_text_clean(value ? value : "", strlen(value ? value : ""), 0, &clean, err)) != GN_OK)
+		return st;
+	if (strlen(clean) > 300) {
+		st = gn_fail_field(err, GN_ERR_INVALID, key, _("--report-%s takes at most 300 bytes of text"),
+		                   gn_doc_key_name(k));
+		goto out;
+	}
+	before = gn_db_meta_get(ctx->db, key);
+	if (strcmp(before ? before : "", clean) == 0)
+		goto out;
+	gn_strbuf b = { 0 };
+	gn_sb_printf(&b, "{\"%s\":[", key);
+	gn_sb_json_str(&b, before ? before : "");
+	gn_sb_add(&b, ",");
+	gn_sb_json_str(&b, clean);
+	gn_sb_add(&b, "]}");
+	changes = gn_sb_take(&b);
+	if (!changes) {
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if ((st = gn_db_begin(ctx->db, err)) != GN_OK)
+		goto out;
+	st = gn_db_meta_set(ctx->db, key, clean, err);
+	if (st == GN_OK)
+		st = gn_audit(ctx, "update", "meta", key, NULL, changes, err);
+	if (st == GN_OK)
+		st = gn_db_commit(ctx->db, err);
+	else
+		gn_db_rollback(ctx->db);
+out:
+	free(clean);
+	free(before);
+	free(changes);
+	return st;
 }

@@ -29,6 +29,8 @@
 #define FONT_GROUP GN_SHEET_FONT " Bold 10"
 #define FONT_TITLE GN_SHEET_FONT " Bold 14"
 #define FONT_SMALL GN_SHEET_FONT " 8.5"
+#define FONT_ITALIC GN_SHEET_FONT " Italic 10"
+#define FONT_BOLD GN_SHEET_FONT " Bold 10"
 
 typedef struct sink {
 	FILE *f;
@@ -52,7 +54,7 @@ typedef struct pen {
 	cairo_t *cr;
 	PangoContext *pc;
 	PangoLayout *lay;
-	PangoFontDescription *text, *head, *group, *title, *small;
+	PangoFontDescription *text, *head, *group, *title, *small, *italic, *bold;
 } pen;
 
 /* Lays text out at width (points; <= 0: one line) in font; its height. */
@@ -296,74 +298,325 @@ static void render(pen *p, const gn_pdf_sheet *s, const plan *pl)
 	}
 }
 
-gn_status gn_pdf_sheet_write(const gn_pdf_sheet *sheet, FILE *out, gn_err *err)
+#define MAX_COLS 16
+
+/* The columns made to fill the table's width exactly, whatever their sum;
+ * false when there are none or more than MAX_COLS. */
+static bool scale_cols(const gn_pdf_col *in, size_t n, gn_pdf_col out[MAX_COLS])
 {
-	/* the columns fill the table's width exactly, whatever their sum */
-	gn_pdf_col cols[16];
-	gn_pdf_sheet scaled = *sheet;
-	const gn_pdf_sheet *s = &scaled;
 	double sum = 0;
-	if (sheet->n_cols == 0 || sheet->n_cols > sizeof cols / sizeof *cols)
-		return gn_fail(err, GN_ERR_INVALID, "%s", _("could not draw the sheet: too many columns"));
-	for (size_t c = 0; c < sheet->n_cols; c++)
-		sum += sheet->cols[c].width > 0 ? sheet->cols[c].width : 0;
-	for (size_t c = 0; c < sheet->n_cols; c++) {
-		cols[c] = sheet->cols[c];
-		cols[c].width = sum > 0 ? TABLE_W * (cols[c].width > 0 ? cols[c].width : 0) / sum : TABLE_W / (double)sheet->n_cols;
+	if (n == 0 || n > MAX_COLS)
+		return false;
+	for (size_t c = 0; c < n; c++)
+		sum += in[c].width > 0 ? in[c].width : 0;
+	for (size_t c = 0; c < n; c++) {
+		out[c] = in[c];
+		out[c].width = sum > 0 ? TABLE_W * (in[c].width > 0 ? in[c].width : 0) / sum : TABLE_W / (double)n;
 	}
-	scaled.cols = cols;
-	sink k = { out, 0 };
-	gn_status st = GN_OK;
-	pen p = { 0 };
-	plan pl = { 0 };
-	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(put, &k, PAGE_W, PAGE_H);
-	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-		cairo_surface_destroy(surface);
+	return true;
+}
+
+/* The surface on the sink and the pen with the sheet's fonts; fails (the
+ * pen made is still freed by pen_end) when the font is not installed. */
+static gn_status pen_begin(pen *p, sink *k, const char *title, cairo_surface_t **out, gn_err *err)
+{
+	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(put, k, PAGE_W, PAGE_H);
+	*out = surface;
+	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-	}
 	cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
-	if (s->title)
-		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, s->title);
+	if (title)
+		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "gonha");
-	p.cr = cairo_create(surface);
-	p.pc = pango_cairo_create_context(p.cr);
-	pango_cairo_context_set_resolution(p.pc, 72); /* a point is a point */
-	p.lay = pango_layout_new(p.pc);
-	p.text = pango_font_description_from_string(FONT_TEXT);
-	p.head = pango_font_description_from_string(FONT_HEAD);
-	p.group = pango_font_description_from_string(FONT_GROUP);
-	p.title = pango_font_description_from_string(FONT_TITLE);
-	p.small = pango_font_description_from_string(FONT_SMALL);
-	if (!font_present(&p)) {
-		st = gn_fail(err, GN_ERR_IO, _("the font %s is not installed (Debian package fonts-liberation2): "
-		                               "no sheet was written"), GN_SHEET_FONT);
-		goto out;
-	}
-	if (!make_plan(&p, s, &pl)) {
-		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-		goto out;
-	}
-	render(&p, s, &pl);
-out:
-	plan_free(&pl);
-	pango_font_description_free(p.text);
-	pango_font_description_free(p.head);
-	pango_font_description_free(p.group);
-	pango_font_description_free(p.title);
-	pango_font_description_free(p.small);
-	g_object_unref(p.lay);
-	g_object_unref(p.pc);
-	cairo_destroy(p.cr);
+	p->cr = cairo_create(surface);
+	p->pc = pango_cairo_create_context(p->cr);
+	pango_cairo_context_set_resolution(p->pc, 72); /* a point is a point */
+	p->lay = pango_layout_new(p->pc);
+	p->text = pango_font_description_from_string(FONT_TEXT);
+	p->head = pango_font_description_from_string(FONT_HEAD);
+	p->group = pango_font_description_from_string(FONT_GROUP);
+	p->title = pango_font_description_from_string(FONT_TITLE);
+	p->small = pango_font_description_from_string(FONT_SMALL);
+	p->italic = pango_font_description_from_string(FONT_ITALIC);
+	p->bold = pango_font_description_from_string(FONT_BOLD);
+	if (!font_present(p))
+		return gn_fail(err, GN_ERR_IO, _("the font %s is not installed (Debian package fonts-liberation2): "
+		                                 "no sheet was written"), GN_SHEET_FONT);
+	return GN_OK;
+}
+
+/* Frees the pen, finishes the file; st: how the drawing went. */
+static gn_status pen_end(pen *p, cairo_surface_t *surface, sink *k, FILE *out, gn_status st, gn_err *err)
+{
+	PangoFontDescription *fonts[] = { p->text, p->head, p->group, p->title, p->small, p->italic, p->bold };
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++)
+		if (fonts[i])
+			pango_font_description_free(fonts[i]);
+	if (p->lay)
+		g_object_unref(p->lay);
+	if (p->pc)
+		g_object_unref(p->pc);
+	if (p->cr)
+		cairo_destroy(p->cr);
 	cairo_surface_finish(surface);
 	cairo_status_t cs = cairo_surface_status(surface);
 	cairo_surface_destroy(surface);
 	if (st != GN_OK)
 		return st;
-	if (!k.err && fflush(out) != 0)
-		k.err = errno ? errno : EIO;
-	if (k.err || cs == CAIRO_STATUS_WRITE_ERROR)
-		return gn_stream_write_fail(err, k.err);
+	if (!k->err && fflush(out) != 0)
+		k->err = errno ? errno : EIO;
+	if (k->err || cs == CAIRO_STATUS_WRITE_ERROR)
+		return gn_stream_write_fail(err, k->err);
 	if (cs != CAIRO_STATUS_SUCCESS)
 		return gn_fail(err, GN_ERR_IO, _("could not draw the sheet: %s"), cairo_status_to_string(cs));
 	return GN_OK;
+}
+
+gn_status gn_pdf_sheet_write(const gn_pdf_sheet *sheet, FILE *out, gn_err *err)
+{
+	/* the columns fill the table's width exactly, whatever their sum */
+	gn_pdf_col cols[MAX_COLS];
+	gn_pdf_sheet scaled = *sheet;
+	const gn_pdf_sheet *s = &scaled;
+	if (!scale_cols(sheet->cols, sheet->n_cols, cols))
+		return gn_fail(err, GN_ERR_INVALID, "%s", _("could not draw the sheet: too many columns"));
+	scaled.cols = cols;
+	sink k = { out, 0 };
+	pen p = { 0 };
+	plan pl = { 0 };
+	cairo_surface_t *surface = NULL;
+	gn_status st = pen_begin(&p, &k, s->title, &surface, err);
+	if (st == GN_OK && !make_plan(&p, s, &pl))
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (st == GN_OK)
+		render(&p, s, &pl);
+	plan_free(&pl);
+	return pen_end(&p, surface, &k, out, st, err);
+}
+
+/* ---- a document ----------------------------------------------------------- */
+
+typedef struct flow {
+	pen *p;
+	const gn_pdf_doc *doc;
+	double y;
+	int page;
+} flow;
+
+static double bottom_of_page(void)
+{
+	return PAGE_H - MARGIN_BOTTOM;
+}
+
+static void doc_new_page(flow *f)
+{
+	cairo_show_page(f->p->cr);
+	f->page++;
+	char buf[16];
+	snprintf(buf, sizeof buf, "%d", f->page);
+	draw(f->p, f->p->small, buf, MARGIN_X, MARGIN_TOP - 18, TABLE_W, PANGO_ALIGN_CENTER);
+	f->y = MARGIN_TOP;
+}
+
+/* Room for h more points on this page, else a new one. */
+static void doc_room(flow *f, double h)
+{
+	if (f->y + h > bottom_of_page())
+		doc_new_page(f);
+}
+
+/* Text centred in [x, x + w) at y, a short rule under it (width: rule,
+ * 0 for none); the height used. */
+static double centred(pen *p, const PangoFontDescription *font, const char *text, double x, double y, double w,
+                      double rule)
+{
+	double h = draw(p, font, text, x, y, w, PANGO_ALIGN_CENTER);
+	if (rule > 0) {
+		cairo_set_line_width(p->cr, 0.6);
+		line(p->cr, x + (w - rule) / 2, y + h + 1, x + (w + rule) / 2, y + h + 1);
+		h += 3;
+	}
+	return h;
+}
+
+/* The decree's heading: issuer and number left, motto and place/date right,
+ * then the kind and the title centred. */
+static void doc_heading(flow *f)
+{
+	pen *p = f->p;
+	const gn_pdf_doc *d = f->doc;
+	double lw = TABLE_W * 0.42, rw = TABLE_W - lw, lx = MARGIN_X, rx = MARGIN_X + lw;
+	double yl = f->y, yr = f->y;
+	if (d->parent && *d->parent)
+		yl += centred(p, p->text, d->parent, lx, yl, lw, 0);
+	yl += centred(p, p->bold, d->issuer ? d->issuer : "", lx, yl, lw, lw / 3);
+	yr += centred(p, p->bold, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", rx, yr, rw, 0);
+	yr += centred(p, p->group, "Độc lập - Tự do - Hạnh phúc", rx, yr, rw, rw * 0.55);
+	double y = (yl > yr ? yl : yr) + 4;
+	centred(p, p->text, d->number ? d->number : "", lx, y, lw, 0);
+	y += centred(p, p->italic, d->place_date ? d->place_date : "", rx, y, rw, 0);
+	y += 18;
+	y += centred(p, p->title, d->kind ? d->kind : "", MARGIN_X, y, TABLE_W, 0);
+	y += centred(p, p->group, d->title ? d->title : "", MARGIN_X + 40, y, TABLE_W - 80, 60);
+	f->y = y + 12;
+}
+
+#define CHART_H 130.0
+
+/* The height of the start of a block: what a heading before it keeps on
+ * its page with it. */
+static double block_start(pen *p, const gn_pdf_block *b)
+{
+	switch (b->kind) {
+	case GN_PDF_SECTION:
+	case GN_PDF_TEXT: return lay(p, b->kind == GN_PDF_SECTION ? p->group : p->text, b->text, TABLE_W, PANGO_ALIGN_LEFT);
+	case GN_PDF_TABLE: return 2 * ROW_MIN + 10;
+	case GN_PDF_CHART: return CHART_H + 24;
+	}
+	return 0;
+}
+
+/* keep: what must stay on the page under the text (a heading's next block) */
+static void doc_text(flow *f, const PangoFontDescription *font, const char *text, double before, double keep)
+{
+	double h = lay(f->p, font, text, TABLE_W, PANGO_ALIGN_LEFT);
+	doc_room(f, before + h + keep);
+	f->y += before;
+	f->y += draw(f->p, font, text, MARGIN_X, f->y, TABLE_W, PANGO_ALIGN_LEFT) + 3;
+}
+
+static void doc_table(flow *f, const gn_pdf_block *b)
+{
+	gn_pdf_col cols[MAX_COLS];
+	if (!scale_cols(b->cols, b->n_cols, cols))
+		return;
+	gn_pdf_sheet t = { .cols = cols, .n_cols = b->n_cols, .n_rows = b->n_rows, .cell = b->cell, .arg = b->arg };
+	pen *p = f->p;
+	double head_h = table_head(p, &t, 0, false);
+	doc_room(f, head_h + ROW_MIN);
+	f->y += table_head(p, &t, f->y, true);
+	for (size_t r = 0; r < b->n_rows; r++) {
+		PangoFontDescription *text = p->text;
+		if (b->last_bold && r + 1 == b->n_rows)
+			p->text = p->bold;
+		double h = table_row(p, &t, r, 0, 0, false);
+		if (f->y + h > bottom_of_page()) {
+			doc_new_page(f);
+			f->y += table_head(p, &t, f->y, true);
+		}
+		table_row(p, &t, r, f->y, h, true);
+		cairo_set_line_width(p->cr, 0.5);
+		line(p->cr, MARGIN_X, f->y, MARGIN_X + TABLE_W, f->y);
+		f->y += h;
+		p->text = text;
+	}
+	f->y += 6;
+}
+
+static void doc_chart(flow *f, const gn_pdf_chart *c)
+{
+	pen *p = f->p;
+	doc_room(f, CHART_H + 24);
+	double axis = 34, x0 = MARGIN_X + axis, w = TABLE_W - axis - 4, top = f->y + 4, h = CHART_H, base = top + h;
+	cairo_set_line_width(p->cr, 0.6);
+	cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
+	for (int k = 0; k <= 4; k++) { /* 0, 25, 50, 75, 100% */
+		double y = base - h * k / 4.0;
+		line(p->cr, x0, y, x0 + w, y);
+		char buf[16];
+		snprintf(buf, sizeof buf, "%d%%", k * 25);
+		draw(p, p->small, buf, MARGIN_X, y - 6, axis - 4, PANGO_ALIGN_RIGHT);
+	}
+	size_t n = c->n ? c->n : 1;
+	double slot = w / (double)n, bar = slot * 0.7 > 28 ? 28 : slot * 0.7;
+	cairo_set_source_rgb(p->cr, 0.25, 0.45, 0.7);
+	for (size_t i = 0; i < c->n; i++) {
+		double v = c->pct[i];
+		if (v < 0)
+			continue;
+		if (v > 100)
+			v = 100;
+		double bx = x0 + slot * (double)i + (slot - bar) / 2;
+		cairo_rectangle(p->cr, bx, base - h * v / 100.0, bar, h * v / 100.0);
+		cairo_fill(p->cr);
+	}
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	size_t every = n > 12 ? (n + 11) / 12 : 1; /* labels that fit */
+	for (size_t i = 0; i < c->n; i++)
+		if (c->labels && c->labels[i] && (i % every == 0 || i + 1 == c->n))
+			draw(p, p->small, c->labels[i], x0 + slot * (double)i - 10, base + 2, slot + 20, PANGO_ALIGN_CENTER);
+	if (c->has_target) {
+		double y = base - h * (c->target > 100 ? 100 : c->target) / 100.0;
+		static const double dash[] = { 4, 3 };
+		cairo_set_source_rgb(p->cr, 0.75, 0.1, 0.1);
+		cairo_set_line_width(p->cr, 1.2);
+		cairo_set_dash(p->cr, dash, 2, 0);
+		line(p->cr, x0, y, x0 + w, y);
+		cairo_set_dash(p->cr, NULL, 0, 0);
+		cairo_set_source_rgb(p->cr, 0, 0, 0);
+	}
+	f->y = base + 18;
+}
+
+/* The recipients (left) and the signer (right), kept together. */
+static void doc_signature(flow *f)
+{
+	pen *p = f->p;
+	const gn_pdf_doc *d = f->doc;
+	double lw = TABLE_W * 0.5, rw = TABLE_W - lw, lx = MARGIN_X, rx = MARGIN_X + lw;
+	double need = 20 + 12.0 * (double)d->n_recipients;
+	if (need < 110)
+		need = 110;
+	doc_room(f, need);
+	double y = f->y + 8, yl = y;
+	PangoFontDescription *bi = pango_font_description_copy(p->italic);
+	pango_font_description_set_weight(bi, PANGO_WEIGHT_BOLD);
+	yl += draw(p, bi, "Nơi nhận:", lx, yl, lw, PANGO_ALIGN_LEFT);
+	pango_font_description_free(bi);
+	for (size_t i = 0; i < d->n_recipients; i++) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "- %s%s", d->recipients[i], i + 1 == d->n_recipients ? "." : ";");
+		yl += draw(p, p->small, buf, lx, yl, lw, PANGO_ALIGN_LEFT);
+	}
+	double yr = y;
+	yr += centred(p, p->bold, d->signer_title ? d->signer_title : "", rx, yr, rw, 0);
+	yr += centred(p, p->italic, "(Ký, ghi rõ họ tên)", rx, yr, rw, 0);
+	yr += 48;
+	yr += centred(p, p->bold, d->signer_name ? d->signer_name : "", rx, yr, rw, 0);
+	f->y = yl > yr ? yl : yr;
+}
+
+gn_status gn_pdf_doc_write(const gn_pdf_doc *doc, FILE *out, gn_err *err)
+{
+	sink k = { out, 0 };
+	pen p = { 0 };
+	cairo_surface_t *surface = NULL;
+	gn_status st = pen_begin(&p, &k, doc->title, &surface, err);
+	for (size_t i = 0; st == GN_OK && i < doc->n_blocks; i++)
+		if (doc->blocks[i].kind == GN_PDF_TABLE && (doc->blocks[i].n_cols == 0 || doc->blocks[i].n_cols > MAX_COLS))
+			st = gn_fail(err, GN_ERR_INVALID, "%s", _("could not draw the sheet: too many columns"));
+	if (st == GN_OK) {
+		flow f = { &p, doc, MARGIN_TOP, 1 };
+		doc_heading(&f);
+		for (size_t i = 0; i < doc->n_blocks; i++) {
+			const gn_pdf_block *b = &doc->blocks[i];
+			/* a heading keeps what follows it (up to the first table or
+			 * chart) on its page */
+			double keep = 0;
+			for (size_t j = i + 1; b->kind == GN_PDF_SECTION && j < doc->n_blocks; j++) {
+				keep += block_start(&p, &doc->blocks[j]) + 8;
+				if (doc->blocks[j].kind == GN_PDF_TABLE || doc->blocks[j].kind == GN_PDF_CHART)
+					break;
+			}
+			switch (b->kind) {
+			case GN_PDF_SECTION: doc_text(&f, p.group, b->text, 8, keep); break;
+			case GN_PDF_TEXT: doc_text(&f, p.text, b->text, 0, 0); break;
+			case GN_PDF_TABLE: doc_table(&f, b); break;
+			case GN_PDF_CHART: doc_chart(&f, &b->chart); break;
+			}
+		}
+		doc_signature(&f);
+		cairo_show_page(p.cr);
+	}
+	return pen_end(&p, surface, &k, out, st, err);
 }

@@ -451,6 +451,15 @@ gn_status ex_sink_close(ex_sink *s, bool ok, gn_err *err)
 	return st;
 }
 
+lxw_workbook *ex_sink_workbook(ex_sink *s, const char **sheet)
+{
+	if (!s->xlsx || !s->x)
+		return NULL;
+	if (sheet)
+		*sheet = s->x->sheet;
+	return s->x->wb;
+}
+
 gn_status ex_write_xlsx(const char *path, const char *sheet, long sheet_rows, ex_fill_fn fn, void *arg,
                         gn_err *err)
 {

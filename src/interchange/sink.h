@@ -57,6 +57,11 @@ void ex_sink_num(ex_sink *s, const char *literal);
 
 gn_status ex_sink_end_row(ex_sink *s, gn_err *err);
 
+/* The workbook of an XLSX sink (NULL for CSV), for sheets and charts added
+ * after the rows with libxlsxwriter's own API (the report's charts);
+ * sheet: the first sheet's name, which the charts refer to. */
+struct lxw_workbook *ex_sink_workbook(ex_sink *s, const char **sheet);
+
 /* Finishes the file (XLSX: widths, filter, the note sheet, the zip) and
  * frees. ok = false: only frees (the caller removes the .part). */
 gn_status ex_sink_close(ex_sink *s, bool ok, gn_err *err);

@@ -28,6 +28,7 @@
 #include "gonha/domain/sealed.h"
 #include "gonha/domain/privacy.h"
 #include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
 #include "gonha/domain/privacy.h"
 #include "gonha/interchange/xlsx.h"
 
@@ -140,18 +141,6 @@ static gn_status add_found(conv *c, long line, char *msg, gn_err *err)
 	return GN_OK;
 }
 
-static char *printf_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *printf_alloc(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
 static gn_status on_row(void *arg, const gn_xlsx_row *r, gn_err *err)
 {
 	conv *c = arg;
@@ -205,14 +194,14 @@ static gn_status on_row(void *arg, const gn_xlsx_row *r, gn_err *err)
 		const char *col = i < c->n_header ? c->header[i] : "?";
 		if (cell->date && (cell->kind == GN_XLSX_NUMBER || cell->kind == GN_XLSX_TEXT))
 			st = add_found(c, c->line,
-			               printf_alloc(_("column %s: the spreadsheet made this cell a date (%s), so what was typed "
+			               gn_dupf(_("column %s: the spreadsheet made this cell a date (%s), so what was typed "
 			                              "cannot be known for certain; format the column as Text, type the value "
 			                              "again and save"),
 			                            col, text),
 			               err);
 		else if (cell->kind == GN_XLSX_ERROR)
 			st = add_found(c, c->line,
-			               printf_alloc(_("column %s: the cell holds a spreadsheet error (%s), not a value"), col, text),
+			               gn_dupf(_("column %s: the cell holds a spreadsheet error (%s), not a value"), col, text),
 			               err);
 		if (st != GN_OK)
 			return st;
@@ -247,7 +236,7 @@ static void place(const conv *c, long *line, char **msg)
 		return;
 	long row = s->row + (*line - s->line);
 	if (c->n_sheets_used > 1) {
-		char *m = printf_alloc(_("sheet %s: %s"), gn_xlsx_sheet_name(c->x, (size_t)s->sheet), *msg);
+		char *m = gn_dupf(_("sheet %s: %s"), gn_xlsx_sheet_name(c->x, (size_t)s->sheet), *msg);
 		if (m) {
 			free(*msg);
 			*msg = m;

@@ -1,4 +1,5 @@
 #include "gonha/storage/db.h"
+#include "gonha/storage/snapshot.h"
 #include "gonha/storage/vault.h"
 #include "gonha/core/date.h"
 #include "gonha/core/i18n.h"
@@ -158,7 +159,10 @@ gn_status gn_db_begin(sqlite3 *db, gn_err *err)
 
 gn_status gn_db_commit(sqlite3 *db, gn_err *err)
 {
-	gn_status st = gn_db_exec(db, "COMMIT", err);
+	/* today's snapshot of the counters changed, in the same transaction */
+	gn_status st = gn_snapshot_flush(db, err);
+	if (st == GN_OK)
+		st = gn_db_exec(db, "COMMIT", err);
 	if (st != GN_OK)
 		gn_db_rollback(db);
 	else

@@ -608,6 +608,47 @@ static const char *const migration_16 =
 	");"
 	"CREATE INDEX verify_field_item ON verify_field(pass_id, household_id, member, field);";
 
+/* The past: a dated snapshot of the kept counters (tdp_stats and
+ * tdp_indicator) for every TDP whose counters changed that local day, so
+ * that `report --as-of DATE` gives the figures as they stood at the end of
+ * that day. Triggers (plain SQL, so the sqlite3 shell can still write)
+ * note the TDPs touched in coverage_touched; gn_db_commit, in the same
+ * transaction, upserts today's row of each (gn_snapshot_flush) and empties
+ * it. Indicators by name: the bits are renumbered when the form changes.
+ * meta 'snapshots_began': the first day there are snapshots of. */
+static const char *const migration_17 =
+	"CREATE TABLE coverage_touched (tdp_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE coverage_day_stats ("
+	"  tdp_id      TEXT NOT NULL,"
+	"  day         TEXT NOT NULL,"
+	"  listed      INTEGER NOT NULL,"
+	"  not_visited INTEGER NOT NULL,"
+	"  done        INTEGER NOT NULL,"
+	"  revisit     INTEGER NOT NULL,"
+	"  refused     INTEGER NOT NULL,"
+	"  moved       INTEGER NOT NULL,"
+	"  PRIMARY KEY (tdp_id, day)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE coverage_day ("
+	"  tdp_id    TEXT NOT NULL,"
+	"  indicator TEXT NOT NULL,"
+	"  day       TEXT NOT NULL,"
+	"  numerator   INTEGER NOT NULL,"
+	"  denominator INTEGER NOT NULL,"
+	"  PRIMARY KEY (tdp_id, day, indicator)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER tdp_stats_touched_insert AFTER INSERT ON tdp_stats BEGIN"
+	"  INSERT OR IGNORE INTO coverage_touched(tdp_id) VALUES (NEW.tdp_id);"
+	"END;"
+	"CREATE TRIGGER tdp_stats_touched AFTER UPDATE ON tdp_stats BEGIN"
+	"  INSERT OR IGNORE INTO coverage_touched(tdp_id) VALUES (NEW.tdp_id);"
+	"END;"
+	"CREATE TRIGGER tdp_indicator_touched AFTER UPDATE ON tdp_indicator BEGIN"
+	"  INSERT OR IGNORE INTO coverage_touched(tdp_id) VALUES (NEW.tdp_id);"
+	"END;"
+	"INSERT INTO coverage_touched SELECT tdp_id FROM tdp_stats;"
+	"INSERT OR REPLACE INTO meta(key, value) VALUES ('snapshots_began', gn_today());";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -662,6 +703,7 @@ static const char *const migrations[] = {
 	migration_14,
 	migration_15,
 	migration_16,
+	migration_17,
 };
 
 int gn_migration_count(void)

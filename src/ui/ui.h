@@ -48,6 +48,7 @@ typedef enum ui_action {
 	UA_TAKE_MINE, UA_TAKE_DATABASE, UA_KEEP_BOTH,
 	UA_REVIEW, UA_OPERATORS,
 	UA_VERIFY, UA_VERIFY_FIRST, UA_VERIFY_SECOND, UA_VERIFY_CORRECT, UA_VERIFY_SAMPLE,
+	UA_PROGRESS,
 	UA_REDRAW, UA_AUTO_ADVANCE, UA_MOVE_TO,
 } ui_action;
 
@@ -70,14 +71,15 @@ enum {
 	UV_ENTRY = 1 << 17,   /* one entry of such a repeat */
 	UV_HOUSEHOLD_ALONE = 1 << 18, /* the household of a form without a person roster: its form alone */
 	UV_VERIFY = 1 << 19,  /* the verification pass: sample, differences, rates */
+	UV_PROGRESS = 1 << 20, /* progress week by week: a chart of each indicator against its target */
 	UV_USERS = 1 << 9,    /* the accounts (ward officer) */
 	UV_AUDIT = 1 << 10,   /* the audit log (ward officer) */
 	UV_ACCFORM = 1 << 11, /* typing in the accounts' forms or the audit filter line */
 	UV_ACCOUNTS = UV_USERS | UV_AUDIT,
 	UV_FORMS = UV_HOUSEHOLD | UV_PERSON | UV_ENTRY | UV_HOUSEHOLD_ALONE,
 	UV_LISTS = UV_HOME | UV_TDP,
-	UV_COVS = UV_COV | UV_DASH | UV_MISSING | UV_OPERATORS, /* the screens of figures */
-	UV_ALL = 0xfffff,
+	UV_COVS = UV_COV | UV_DASH | UV_MISSING | UV_OPERATORS | UV_PROGRESS, /* the screens of figures */
+	UV_ALL = 0x1fffff,
 };
 
 typedef struct ui_action_def {
@@ -355,6 +357,8 @@ ui_view *ui_help_new(ui_app *app, unsigned for_view);
  * the ward dashboard, and the people missing from one indicator. */
 ui_view *ui_cov_tdp_new(ui_app *app, const char *tdp_id);
 ui_view *ui_dashboard_new(ui_app *app);
+/* The progress chart, week by week, starting on indicator `indicator`. */
+ui_view *ui_progress_new(ui_app *app, int indicator);
 ui_view *ui_exchange_new(ui_app *app);
 ui_view *ui_conflicts_new(ui_app *app);
 ui_view *ui_missing_new(ui_app *app, const char *tdp_id, int indicator);

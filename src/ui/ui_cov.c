@@ -68,6 +68,32 @@ static void bar_with_target(int y, int x, int cols, gn_cov_count c, bool has_tar
 	attroff(A_BOLD);
 }
 
+/* Line 1 of the dashboard and of the chart: "◂ k/n ▸" and the indicator
+ * in bold, then its target for the year (or no_target), ending before
+ * column end. */
+static void indicator_line(const gn_cov_set *set, int i, size_t chosen, size_t n, int year, int end,
+                           const char *no_target)
+{
+	double target;
+	char tgt[32], what[96], line[64];
+	if (gn_cov_target(&set->defs[i], year, &target)) {
+		fmt_target(tgt, sizeof tgt, target);
+		snprintf(what, sizeof what, _("target %s"), tgt);
+	} else {
+		snprintf(what, sizeof what, "%s", no_target);
+	}
+	int ww = gn_text_width(what);
+	snprintf(line, sizeof line, "◂ %zu/%zu ▸ ", chosen + 1, n);
+	attron(A_BOLD);
+	int x = 1 + ui_put(1, 1, COLS, line);
+	int room = end - x - ww - 3;
+	const char *label = ind_label(&set->defs[i]);
+	ui_put_cut(1, x, room, label);
+	x += gn_text_width(label) < room ? gn_text_width(label) : room;
+	attroff(A_BOLD);
+	ui_put(1, x + 2, ww, what);
+}
+
 /* ---- a TDP's coverage --------------------------------------------------- */
 
 typedef struct cov_view {
@@ -345,7 +371,7 @@ static void dash_draw(ui_view *v)
 	ui_app *app = v->app;
 	const gn_cov_set *set = &app->cov;
 	int year = gn_this_year(), i = dash_indicator(d);
-	char left[256], right[64], line[512];
+	char left[256], right[64];
 	snprintf(left, sizeof left, _("Ward dashboard · %s"), d->ward ? d->ward : "gonha");
 	snprintf(right, sizeof right, _("targets of %d"), year);
 	ui_title(app, left, right);
@@ -356,23 +382,7 @@ static void dash_draw(ui_view *v)
 	int sw = gn_text_width(sorted);
 	ui_put(1, COLS - 1 - sw, sw, sorted);
 	if (i >= 0) {
-		double target;
-		char tgt[32], what[96];
-		if (gn_cov_target(&set->defs[i], year, &target)) {
-			fmt_target(tgt, sizeof tgt, target);
-			snprintf(what, sizeof what, _("target %s"), tgt);
-		} else {
-			snprintf(what, sizeof what, "%s", _("no target"));
-		}
-		int ww = gn_text_width(what);
-		snprintf(line, sizeof line, "◂ %zu/%zu ▸ ", d->chosen + 1, d->n_ind);
-		attron(A_BOLD);
-		int x = 1 + ui_put(1, 1, COLS, line);
-		int room = COLS - 1 - sw - 2 - x - ww - 3;
-		ui_put_cut(1, x, room, ind_label(&set->defs[i]));
-		x += gn_text_width(ind_label(&set->defs[i])) < room ? gn_text_width(ind_label(&set->defs[i])) : room;
-		attroff(A_BOLD);
-		ui_put(1, x + 2, ww, what);
+		indicator_line(set, i, d->chosen, d->n_ind, year, COLS - 1 - sw - 2, _("no target"));
 	} else {
 		ui_put(1, 1, COLS - sw - 3, _("The questionnaire has no indicators."));
 	}
@@ -436,6 +446,9 @@ static bool dash_key(ui_view *v, ui_action a, int key)
 		if (d->n)
 			ui_push(v->app, ui_cov_tdp_new(v->app, d->rows[d->list.cur].tdp_id));
 		return true;
+	case UA_PROGRESS:
+		ui_push(v->app, ui_progress_new(v->app, dash_indicator(d)));
+		return true;
 	default:
 		return false;
 	}
@@ -458,6 +471,173 @@ ui_view *ui_dashboard_new(ui_app *app)
 	                  .close = dash_close, .app = app, .list = &d->list };
 	d->ward = gn_ward_name(app->db);
 	return &d->v;
+}
+
+/* ---- progress week by week -------------------------------------------- */
+
+/* Each week one bar of block elements (eighths of a row, ▁..█, which the
+ * Windows console fonts draw), the percentage of the week's last day from
+ * the snapshots (gn_cov_weekly); this year's target a line across; one
+ * indicator at a time (← →), so it fits 80x24. */
+typedef struct progress_view {
+	ui_view v;
+	gn_cov_week *weeks;  /* owned, oldest first */
+	size_t n_weeks;
+	int ind[GN_COV_MAX];
+	size_t n_ind, chosen;
+	char *ward;          /* owned */
+} progress_view;
+
+enum { PROGRESS_BAR = 2, PROGRESS_GAP = 1, PROGRESS_AXIS = 6 };
+
+static int progress_max_weeks(void)
+{
+	int w = (COLS - PROGRESS_AXIS - 2) / (PROGRESS_BAR + PROGRESS_GAP);
+	return w < 1 ? 1 : w;
+}
+
+static void progress_open(ui_view *v)
+{
+	progress_view *p = (progress_view *)v;
+	gn_err err = { 0 };
+	gn_cov_week *weeks = NULL;
+	size_t n = 0;
+	p->n_ind = plan_indicators(&v->app->cov, p->ind, GN_COV_MAX);
+	if (p->chosen >= p->n_ind)
+		p->chosen = 0;
+	if (gn_cov_weekly(&v->app->ctx, &v->app->cov, NULL, progress_max_weeks(), &weeks, &n, &err) != GN_OK) {
+		ui_status_err(v->app, &err);
+		return;
+	}
+	free(p->weeks);
+	p->weeks = weeks;
+	p->n_weeks = n;
+}
+
+/* "dd/mm" of a YYYY-MM-DD */
+static void day_month(char out[8], const char *day)
+{
+	snprintf(out, 8, "%.2s/%.2s", strlen(day) >= 10 ? day + 8 : "", strlen(day) >= 10 ? day + 5 : "");
+}
+
+static void progress_draw(ui_view *v)
+{
+	progress_view *p = (progress_view *)v;
+	ui_app *app = v->app;
+	const gn_cov_set *set = &app->cov;
+	int year = gn_this_year();
+	char left[256], right[64], line[512];
+	snprintf(left, sizeof left, _("Progress week by week · %s"), p->ward ? p->ward : "gonha");
+	snprintf(right, sizeof right, _("targets of %d"), year);
+	ui_title(app, left, right);
+	if (p->n_ind == 0) {
+		ui_put(2, 1, COLS - 2, _("The questionnaire has no indicators."));
+		return;
+	}
+	int i = p->ind[p->chosen];
+	double target = 0;
+	bool has_target = gn_cov_target(&set->defs[i], year, &target);
+	char none[64];
+	snprintf(none, sizeof none, _("no target for %d"), year);
+	indicator_line(set, i, p->chosen, p->n_ind, year, COLS - 1, none);
+	if (p->n_weeks == 0) {
+		ui_put(3, 1, COLS - 2, _("No figures kept yet: gonha keeps them from the first day data changes."));
+		return;
+	}
+
+	/* the chart: rows top..bottom, 0% at the bottom, 100% at the top */
+	int top = 3, bottom = LINES - 6, height = bottom - top + 1;
+	if (height < 2)
+		return;
+	int eighths = height * 8;
+	int target_row = -1; /* the row whose band holds the target */
+	if (has_target) {
+		int t8 = (int)(target * eighths / 100.0 + 0.5);
+		int from_bottom = t8 > 0 ? (t8 - 1) / 8 : 0;
+		target_row = bottom - from_bottom;
+	}
+	ui_put_right(top, PROGRESS_AXIS - 1, PROGRESS_AXIS - 1, "100%");
+	ui_put_right(top + height / 2, PROGRESS_AXIS - 1, PROGRESS_AXIS - 1, "50%");
+	ui_put_right(bottom, PROGRESS_AXIS - 1, PROGRESS_AXIS - 1, "0%");
+	for (int y = top; y <= bottom; y++)
+		ui_put(y, PROGRESS_AXIS, 1, "│");
+	ui_put(bottom + 1, PROGRESS_AXIS, 1, "└");
+	ui_hline(bottom + 1, PROGRESS_AXIS + 1, COLS - PROGRESS_AXIS - 2, "─");
+	static const char *const blocks[9] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	int x0 = PROGRESS_AXIS + 2, xend = COLS - 2;
+	if (target_row >= 0) {
+		attron(A_BOLD);
+		ui_hline(target_row, PROGRESS_AXIS + 1, xend - PROGRESS_AXIS, "┄");
+		attroff(A_BOLD);
+	}
+	for (size_t w = 0; w < p->n_weeks; w++) {
+		int bx = x0 + (int)w * (PROGRESS_BAR + PROGRESS_GAP);
+		double pct;
+		if (!p->weeks[w].known || !gn_cov_pct(p->weeks[w].ind[i], &pct))
+			continue; /* nobody in the population: no bar, not 0 */
+		int h8 = (int)(pct * eighths / 100.0 + 0.5);
+		for (int y = bottom; y >= top; y--) {
+			int fill = h8 - (bottom - y) * 8;
+			if (fill <= 0)
+				break;
+			for (int k = 0; k < PROGRESS_BAR; k++)
+				ui_put(y, bx + k, 1, blocks[fill > 8 ? 8 : fill]);
+		}
+	}
+	/* under the axis: the first and the last week's end */
+	char first[8], last[8];
+	day_month(first, p->weeks[0].day);
+	day_month(last, p->weeks[p->n_weeks - 1].day);
+	ui_put(bottom + 2, x0, 5, first);
+	if (p->n_weeks > 1) {
+		int lx = x0 + (int)(p->n_weeks - 1) * (PROGRESS_BAR + PROGRESS_GAP) + PROGRESS_BAR - 5;
+		if (lx > x0 + 5)
+			ui_put(bottom + 2, lx, 5, last);
+	}
+	/* the last week in words */
+	const gn_cov_week *now = &p->weeks[p->n_weeks - 1];
+	char pct_text[32], tail[128] = "";
+	gn_cov_pct_text(pct_text, sizeof pct_text, now->ind[i]);
+	long gap = gn_cov_gap(now->ind[i], has_target, target);
+	if (gap >= 0)
+		snprintf(tail, sizeof tail, _(" · %ld people short of the target"), gap);
+	snprintf(line, sizeof line, _("Week to %s: %s (%ld/%ld)%s"), last, pct_text, now->ind[i].num, now->ind[i].den,
+	         tail);
+	ui_put_cut(bottom + 3, 1, COLS - 2, line);
+}
+
+static bool progress_key(ui_view *v, ui_action a, int key)
+{
+	progress_view *p = (progress_view *)v;
+	(void)key;
+	if ((a == UA_NEXT_COL || a == UA_PREV_COL) && p->n_ind) {
+		p->chosen = a == UA_NEXT_COL ? (p->chosen + 1) % p->n_ind : (p->chosen + p->n_ind - 1) % p->n_ind;
+		return true;
+	}
+	return false;
+}
+
+static void progress_close(ui_view *v)
+{
+	progress_view *p = (progress_view *)v;
+	free(p->weeks);
+	free(p->ward);
+	free(p);
+}
+
+ui_view *ui_progress_new(ui_app *app, int indicator)
+{
+	progress_view *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->v = (ui_view){ .kind = UV_PROGRESS, .open = progress_open, .draw = progress_draw, .handle_key = progress_key,
+	                  .close = progress_close, .app = app };
+	p->n_ind = plan_indicators(&app->cov, p->ind, GN_COV_MAX);
+	for (size_t k = 0; k < p->n_ind; k++)
+		if (p->ind[k] == indicator)
+			p->chosen = k;
+	p->ward = gn_ward_name(app->db);
+	return &p->v;
 }
 
 /* ---- the people missing from an indicator ------------------------------- */

@@ -193,9 +193,18 @@ static void ward_numbers_match_an_independent_count(void)
 	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2026-11-20", &rows, &n, &total, &err));
 	check_rows(rows, n, &total, 2026);
 	free(rows);
-	/* ...and as of an earlier year, when some were younger. */
-	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2025-06-30", &rows, &n, &total, &err));
-	check_rows(rows, n, &total, 2025);
+	/* ...a day before the census began (the visits of 2026-11-01) is
+	 * refused... */
+	CHECK_EQ_INT(gn_cov_ward_as_of(&ctx, &set, "2025-06-30", &rows, &n, &total, &err), GN_ERR_INVALID);
+	CHECK(rows == NULL && n == 0);
+	CHECK(strstr(err.msg, "2026-11-01") != NULL);
+	/* ...and before the snapshots began (today, 2026-11-20), the visits by
+	 * their date and the indicators not known */
+	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2026-11-10", &rows, &n, &total, &err));
+	REQUIRE(n == 3);
+	CHECK_EQ_INT(rows[0].done, 4);
+	CHECK_EQ_INT(rows[0].listed, 5);
+	CHECK(rows[0].ind_unknown && total.ind_unknown);
 	free(rows);
 	teardown();
 }
@@ -947,8 +956,89 @@ static void missing_list_read_a_page_at_a_time(void)
 	gn_db_close(c.db);
 }
 
+/* A day's snapshot is written with the change, from the kept counters:
+ * one row a TDP a day its counters changed, the day's last state; a later
+ * day leaves the earlier one as it was, and the weeks read them. */
+static void snapshots_kept_each_day_the_counters_change(void)
+{
+	build();
+	gn_err err = { 0 };
+	sqlite3_stmt *st = NULL;
+	/* day D: every TDP's row equals its counters */
+	REQUIRE(sqlite3_prepare_v2(ctx.db, "SELECT count(*) FROM coverage_day_stats d JOIN tdp_stats s "
+	                           "ON s.tdp_id = d.tdp_id AND d.day = '2026-11-20' AND (d.listed, d.done, d.revisit) = "
+	                           "(s.listed, s.done, s.revisit)", -1, &st, NULL) == SQLITE_OK);
+	REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_EQ_INT(sqlite3_column_int(st, 0), 3);
+	sqlite3_finalize(st);
+	gn_cov_row *rows = NULL, total_d, total;
+	size_t n = 0;
+	CHECK_OK(gn_cov_ward(&ctx, &set, &rows, &n, &total_d, &err));
+	free(rows);
+	/* day D+1: TDP 2's 1990 person loses her skills */
+	setenv("GONHA_NOW", "2026-11-21T03:00:00Z", 1);
+	char id[37] = "";
+	REQUIRE(sqlite3_prepare_v2(ctx.db, "SELECT household_id FROM person WHERE birth_year = 1990", -1, &st, NULL) ==
+	        SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	gn_household hh;
+	REQUIRE(gn_household_load(&ctx, id, &hh, &err) == GN_OK);
+	free(hh.members[0].answers);
+	hh.members[0].answers = strdup("{\"smartphone\":\"no\"}");
+	CHECK_OK(gn_household_save(&ctx, &hh, &err));
+	gn_household_free(&hh);
+	REQUIRE(sqlite3_prepare_v2(ctx.db, "SELECT group_concat(day || ':' || (tdp_id = ?1), ',') FROM "
+	                           "(SELECT day, tdp_id FROM coverage_day_stats ORDER BY day, tdp_id = ?1)", -1, &st,
+	                           NULL) == SQLITE_OK);
+	sqlite3_bind_text(st, 1, tdps[1].id, -1, SQLITE_STATIC);
+	REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+	/* D: three TDPs; D+1: TDP 2 alone */
+	CHECK_STR((const char *)sqlite3_column_text(st, 0), "2026-11-20:0,2026-11-20:0,2026-11-20:1,2026-11-21:1");
+	sqlite3_finalize(st);
+	REQUIRE(sqlite3_prepare_v2(ctx.db, "SELECT count(*) FROM coverage_touched", -1, &st, NULL) == SQLITE_OK);
+	REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_EQ_INT(sqlite3_column_int(st, 0), 0); /* the notes emptied at the commit */
+	sqlite3_finalize(st);
+	/* as of D, asked on D+2: D's figures */
+	setenv("GONHA_NOW", "2026-11-22T03:00:00Z", 1);
+	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2026-11-20", &rows, &n, &total, &err));
+	REQUIRE(n == 3);
+	CHECK(!total.ind_unknown);
+	for (size_t i = 0; i < set.n; i++) {
+		CHECK_EQ_INT(total.ind[i].num, total_d.ind[i].num);
+		CHECK_EQ_INT(total.ind[i].den, total_d.ind[i].den);
+	}
+	CHECK_STR(rows[1].day, "2026-11-20");
+	free(rows);
+	CHECK_OK(gn_cov_ward_as_of(&ctx, &set, "2026-11-21", &rows, &n, &total, &err));
+	CHECK_EQ_INT(total.ind[0].num, total_d.ind[0].num - 1);
+	CHECK_STR(rows[1].day, "2026-11-21");
+	CHECK_STR(rows[0].day, "2026-11-20");
+	free(rows);
+	/* the weeks: the one ending D+2 (the last snapshots), the one before
+	 * ends before the snapshots began and is left out */
+	gn_cov_week *weeks = NULL;
+	CHECK_OK(gn_cov_weekly(&ctx, &set, NULL, 10, &weeks, &n, &err));
+	REQUIRE(n == 1);
+	CHECK_STR(weeks[0].day, "2026-11-22");
+	CHECK(weeks[0].known);
+	CHECK_EQ_INT(weeks[0].ind[0].num, total_d.ind[0].num - 1);
+	CHECK_EQ_INT(weeks[0].listed, total_d.listed);
+	free(weeks);
+	/* until D: the week ending D */
+	CHECK_OK(gn_cov_weekly(&ctx, &set, "2026-11-20", 10, &weeks, &n, &err));
+	REQUIRE(n == 1);
+	CHECK_STR(weeks[0].day, "2026-11-20");
+	CHECK_EQ_INT(weeks[0].ind[0].num, total_d.ind[0].num);
+	free(weeks);
+	teardown();
+}
+
 GN_TESTS(T(missing_list_read_a_page_at_a_time), T(people_counted_by_an_indicator_over_everyone), T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
          T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
          T(recomputes_when_the_year_turns), T(sums_counted_elsewhere_are_added), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
          T(missing_people_in_walking_order), T(merge_recounts_only_what_it_touched),
-         T(resolved_conflict_recounts_its_tdp), T(check_finds_wrong_bits_and_wrong_sums))
+         T(resolved_conflict_recounts_its_tdp), T(check_finds_wrong_bits_and_wrong_sums),
+         T(snapshots_kept_each_day_the_counters_change))

@@ -410,6 +410,8 @@ static char *report(gn_report_format format, int verification)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	gn_report_options opt = { .format = format, .csv_plain = 1, .verification = verification };
+	if (format == GN_REPORT_CSV && verification) /* the CSV's table of its own */
+		opt.section = GN_REPORT_SECTION_VERIFICATION;
 	CHECK_EQ_INT(gn_report_write(&ctx, &census.coverage, &opt, f, &err), GN_OK);
 	fclose(f);
 	return buf;
@@ -454,7 +456,7 @@ static void the_report_has_the_figures(void)
 	      NULL);
 	free(text);
 	char *csv = report(GN_REPORT_CSV, 1);
-	CHECK(strstr(csv, "\n\nverify_by,key,households,") != NULL);
+	CHECK(strncmp(csv, "verify_by,key,households,", 25) == 0);
 	CHECK(strstr(csv, "\"question\",\"birth_year\",2,1,4,1,25.0,0,1\n") != NULL);
 	CHECK(strstr(csv, "\"operator\",\"op1\",1,0,14,0,0.0,0,0\n") != NULL);
 	CHECK(strstr(csv, "\"operator\",\"op2\",1,1,14,1,7.1,0,1\n") != NULL);

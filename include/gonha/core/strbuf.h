@@ -4,6 +4,7 @@
 #ifndef GONHA_STRBUF_H
 #define GONHA_STRBUF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,6 +18,9 @@ typedef struct gn_strbuf {
 void gn_sb_add(gn_strbuf *b, const char *s);
 void gn_sb_addn(gn_strbuf *b, const char *s, size_t n);
 void gn_sb_printf(gn_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gn_sb_vprintf(gn_strbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* A formatted string, malloc'd (NULL when out of memory). */
+char *gn_dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Adds s as a JSON string literal, quotes included; NULL adds null. */
 void gn_sb_json_str(gn_strbuf *b, const char *s);
 /* Returns the string (caller frees) or NULL if anything failed; resets b. */

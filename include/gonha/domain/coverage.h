@@ -112,6 +112,12 @@ typedef struct gn_cov_row {
 	char name[128];
 	long listed, not_visited, done, revisit, refused, moved;
 	gn_cov_count ind[GN_COV_MAX];
+	/* as of a past date: the day of the snapshot the row comes from ("" for
+	 * the counters of now, or before the snapshots began), and whether the
+	 * indicators are unknown (before the snapshots began: only the visits,
+	 * by visit_date, are known) */
+	char day[11];
+	bool ind_unknown;
 } gn_cov_row;
 
 /* Percent as shown: false (shown "—") when the population is empty. */
@@ -129,11 +135,34 @@ gn_status gn_cov_tdp(gn_ctx *ctx, const gn_cov_set *set, const char *tdp_id, gn_
 gn_status gn_cov_ward(gn_ctx *ctx, const gn_cov_set *set, gn_cov_row **rows, size_t *n,
                       gn_cov_row *total, gn_err *err);
 
-/* The same numbers computed afresh from the answers as of a date
- * (YYYY-MM-DD; ages counted at that date's year), without the counters:
- * for the quarterly report and for checking the counters. */
+/* The numbers as they stood at the end of a local day (YYYY-MM-DD): each
+ * TDP's snapshot of the last day on or before it that its counters changed
+ * (coverage_day_stats, coverage_day; gonha writes them at each commit).
+ * For a TDP with no snapshot that early, the visits counted by visit_date
+ * against the households listed now, and ind_unknown set (also on the
+ * total). Today or later: the counters as they are. A date before the
+ * census began (gn_cov_began) is refused with a message. */
 gn_status gn_cov_ward_as_of(gn_ctx *ctx, const gn_cov_set *set, const char *date, gn_cov_row **rows,
                             size_t *n, gn_cov_row *total, gn_err *err);
+
+/* The day the census began: the first visit_date written or the day the
+ * snapshots began, whichever is earlier; "" when neither. */
+gn_status gn_cov_began(sqlite3 *db, char out[11], gn_err *err);
+
+/* Progress week by week: the totals over the TDPs the user may see at the
+ * end of today (or of until, YYYY-MM-DD, if earlier; NULL: today), a week
+ * before, ..., back to the week the snapshots began
+ * (at most max_weeks), oldest first. Weeks before the snapshots are left
+ * out. *weeks is malloc'd. */
+typedef struct gn_cov_week {
+	char day[11];         /* the week's last day */
+	bool known;
+	long listed, visited; /* households */
+	gn_cov_count ind[GN_COV_MAX];
+} gn_cov_week;
+
+gn_status gn_cov_weekly(gn_ctx *ctx, const gn_cov_set *set, const char *until, int max_weeks, gn_cov_week **weeks,
+                        size_t *n, gn_err *err);
 
 /* The people of a TDP (or every visible TDP when tdp_id is NULL) who are in
  * the indicator's population but not counted, in walking order. */

@@ -39,4 +39,27 @@ gn_status gn_tdp_find(gn_ctx *ctx, const char *code_or_id, gn_tdp *out, gn_err *
 /* The ward's name (malloc'd) or NULL. */
 char *gn_ward_name(sqlite3 *db);
 
+/* What the quarterly report, as an administrative document (Nghị định
+ * 30/2020/NĐ-CP), says of who issues it: kept in meta as report_<name>,
+ * set with `gonha config --report-<name> TEXT` by a ward officer. */
+typedef enum gn_doc_key {
+	GN_DOC_PARENT,       /* the body above the issuer: "UBND PHƯỜNG VẠN XUÂN" */
+	GN_DOC_ISSUER,       /* "PHÒNG VĂN HÓA - XÃ HỘI" */
+	GN_DOC_NUMBER,       /* what follows "Số: ": "12/BC-VHXH" */
+	GN_DOC_PLACE,        /* the place of "Vạn Xuân, ngày ..." */
+	GN_DOC_SIGNER_TITLE, /* "TRƯỞNG PHÒNG" */
+	GN_DOC_SIGNER,       /* the signer's name */
+	GN_DOC_RECIPIENTS,   /* "Nơi nhận", separated by ';' */
+	GN_DOC_KEYS
+} gn_doc_key;
+
+/* "parent", "issuer", ... (the option is --report-<name>). */
+const char *gn_doc_key_name(gn_doc_key k);
+/* The value kept, or the default made from the ward's name (malloc'd;
+ * NULL only when out of memory). */
+char *gn_doc_setting(sqlite3 *db, gn_doc_key k);
+/* Sets one (ward officer; cleaned text of at most 300 bytes, "" to go back
+ * to the default); audited {"report_<name>": [old, new]}. */
+gn_status gn_doc_setting_set(gn_ctx *ctx, gn_doc_key k, const char *value, gn_err *err);
+
 #endif

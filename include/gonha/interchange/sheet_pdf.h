@@ -47,4 +47,59 @@ typedef struct gn_pdf_sheet {
  * knows the file's name. */
 gn_status gn_pdf_sheet_write(const gn_pdf_sheet *s, FILE *out, gn_err *err);
 
+/* ---- a document: an administrative text (Nghị định 30/2020/NĐ-CP) -------
+ * Same pages, fonts and drawing as the sheets: at the top the issuing body
+ * (left) and the national motto (right), its number and its place and
+ * date; the kind and title centred; then blocks flowing over the pages
+ * (section headings, paragraphs, tables whose header is repeated on a new
+ * page, bar charts drawn with cairo); at the end the recipients (left)
+ * and the signer's title and name (right). Pages numbered at the top from
+ * the second, as the decree asks. */
+
+typedef enum gn_pdf_block_kind {
+	GN_PDF_SECTION,  /* text: a heading */
+	GN_PDF_TEXT,     /* text: a paragraph */
+	GN_PDF_TABLE,    /* cols, n_rows, cell */
+	GN_PDF_CHART,    /* chart */
+} gn_pdf_block_kind;
+
+/* Bars of percentages (0..100; < 0: none, e.g. an empty population) with
+ * the target as a line across (none without has_target). */
+typedef struct gn_pdf_chart {
+	size_t n;
+	const double *pct;
+	const char *const *labels; /* n labels under the bars (NULL ones skipped) */
+	bool has_target;
+	double target;
+} gn_pdf_chart;
+
+typedef struct gn_pdf_block {
+	gn_pdf_block_kind kind;
+	const char *text;
+	const gn_pdf_col *cols;    /* a table: widths scaled to the page */
+	size_t n_cols, n_rows;
+	void (*cell)(void *arg, size_t row, size_t col, char *buf, size_t size);
+	void *arg;
+	bool last_bold;            /* the last row (a total) in bold */
+	gn_pdf_chart chart;
+} gn_pdf_block;
+
+typedef struct gn_pdf_doc {
+	const char *parent;        /* the body above the issuer ("UBND PHƯỜNG ..."), or NULL */
+	const char *issuer;        /* "PHÒNG VĂN HÓA – XÃ HỘI" */
+	const char *number;        /* "Số: 12/BC-VHXH" */
+	const char *place_date;    /* "Vạn Xuân, ngày 02 tháng 12 năm 2026" */
+	const char *kind;          /* "BÁO CÁO" */
+	const char *title;
+	const gn_pdf_block *blocks;
+	size_t n_blocks;
+	const char *const *recipients; /* "Nơi nhận" lines */
+	size_t n_recipients;
+	const char *signer_title;
+	const char *signer_name;
+} gn_pdf_doc;
+
+/* Writes the document to out as a PDF; errors as gn_pdf_sheet_write's. */
+gn_status gn_pdf_doc_write(const gn_pdf_doc *doc, FILE *out, gn_err *err);
+
 #endif
