@@ -18,8 +18,10 @@ static const gn_command commands[] = {
 	  N_("the quarterly report: door-to-door progress and each indicator per TDP and for the ward, against the year's targets; with --missing, the people not yet counted in that indicator, in walking order") },
 	{ "export", gn_cmd_export, "export --db FILE --what persons|households|coverage --out FILE [--format csv|xlsx] [--tdp CODE] [--plain] [--with-ids] [--labels] [--sheet-rows N] [--seal]",
 	  N_("CSV for Excel (UTF-8 with BOM, CRLF) or, with --format xlsx or a FILE.xlsx, a workbook whose IDs, CCCD and phone numbers stay text; --plain without BOM and with LF; CCCD masked unless a ward officer asks --with-ids") },
-	{ "import", gn_cmd_import, "import FILE --db FILE [--dry-run]",
-	  N_("merge a gonha export (CSV or XLSX) from another PC by record id, or add a TDP's household list; all or nothing") },
+	{ "import", gn_cmd_import, "import FILE --db FILE [--dry-run] | import history | import undo N",
+	  N_("merge a gonha export (CSV or XLSX) from another PC by record id, or add a TDP's household list; all or nothing; "
+	     "history lists the imports, undo N puts back what import N changed unless a record was changed since "
+	     "(ward officer)") },
 	{ "list", gn_cmd_list, "list --db FILE --tdp CODE [--filter all|not_visited|revisit|needs_help] [--search TEXT] [--format text|tsv]",
 	  N_("a TDP's households in walking order: house, alley, head, visit, members in columns; --format tsv: "
 	     "tab-separated with each household's id first, for scripts") },

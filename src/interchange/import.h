@@ -78,6 +78,10 @@ typedef struct importer {
 	char last_code[32], last_code_tdp[37], last_canonical[32];
 	char last_hh[37], last_hh_tdp[37];
 	imp_colidx ci;        /* the columns this file has, found once from its header */
+	/* what the import changed, for gonha import undo (import_undo.c):
+	 * SQLite's session on the keyed tables, person's rows as they were in
+	 * temp.gn_undo_before (NULL: not recorded) */
+	struct sqlite3_session *undo;
 } importer;
 
 /* The cleaned value of each known column (NFC, no controls, unguarded);
@@ -123,5 +127,9 @@ bool imp_remember_written(importer *im, const char *id);
 long imp_touch(importer *im, const char *tdp_id);
 void imp_list_row(importer *im);
 gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *err);
+/*   import_undo.c   each import recorded (SQLite's session extension) and undone */
+void imp_undo_begin(importer *im);
+void imp_undo_finish(importer *im);
+void imp_undo_end(importer *im);
 
 #endif

@@ -1,0 +1,710 @@
+/* Undo of an import (issue 13): what each import changed is recorded with
+ * SQLite's session extension in the import's own transaction and kept in
+ * import_undo; gonha import undo N applies the inverse changeset. A record
+ * changed since by anyone is a conflict of the changeset: then nothing is
+ * changed and every record that blocks it is listed.
+ *
+ * The keyed tables (household, merge_conflict, tdp) are recorded by a
+ * session on the ward itself. person has no PRIMARY KEY since migration 7
+ * (a bulk load builds its unique index by sorting), and SQLite 3.40's
+ * session extension ignores such tables (SQLITE_SESSION_OBJCONFIG_ROWID is
+ * 3.42): its rows are recorded on a keyed copy in a private temporary
+ * database, from the rows as the import found them (kept by temporary
+ * triggers, temp.gn_undo_before) to the rows as it left them; undone on the
+ * same copy (conflicts found by the session extension), then written back.
+ * docs/exchange.md, "Undoing an import". */
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+#include <sqlite3.h>
+
+#include "import.h"
+#include "gonha/storage/db.h"
+#include "gonha/core/i18n.h"
+#include "gonha/core/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* the keyed tables an import writes, recorded by the session on the ward */
+static const char *const keyed_tables[] = { "tdp", "household", "merge_conflict" };
+
+/* changesets kept: the newest imports' (older ones can no longer be undone) */
+#define UNDO_KEPT 20
+
+static const char begin_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS gn_undo_before AS SELECT * FROM main.person WHERE 0;"
+	"CREATE UNIQUE INDEX IF NOT EXISTS temp.gn_undo_before_id ON gn_undo_before(id);"
+	"CREATE TEMP TABLE IF NOT EXISTS gn_undo_new(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"DELETE FROM temp.gn_undo_before; DELETE FROM temp.gn_undo_new;"
+	"CREATE TEMP TRIGGER gn_undo_person_new AFTER INSERT ON main.person BEGIN"
+	"  INSERT OR IGNORE INTO gn_undo_new VALUES (NEW.id);"
+	"END;"
+	"CREATE TEMP TRIGGER gn_undo_person_update BEFORE UPDATE ON main.person"
+	"  WHEN NOT EXISTS (SELECT 1 FROM temp.gn_undo_new WHERE id = OLD.id) BEGIN"
+	"  INSERT OR IGNORE INTO gn_undo_before SELECT * FROM main.person WHERE rowid = OLD.rowid;"
+	"END;"
+	"CREATE TEMP TRIGGER gn_undo_person_delete BEFORE DELETE ON main.person"
+	"  WHEN NOT EXISTS (SELECT 1 FROM temp.gn_undo_new WHERE id = OLD.id) BEGIN"
+	"  INSERT OR IGNORE INTO gn_undo_before SELECT * FROM main.person WHERE rowid = OLD.rowid;"
+	"END;";
+
+static const char end_sql[] =
+	"DROP TRIGGER IF EXISTS temp.gn_undo_person_new;"
+	"DROP TRIGGER IF EXISTS temp.gn_undo_person_update;"
+	"DROP TRIGGER IF EXISTS temp.gn_undo_person_delete;";
+
+/* The temporary triggers go whatever became of the import (a rolled-back
+ * transaction took them with it already), and the session is deleted. */
+void imp_undo_end(importer *im)
+{
+	if (!im->undo)
+		return;
+	sqlite3session_delete(im->undo);
+	im->undo = NULL;
+	sqlite3_exec(im->ctx->db, end_sql, NULL, NULL, NULL); /* nothing to drop after a rollback */
+}
+
+/* A session on db's main database whose changeset's size is known before
+ * it is written (to stream it into a blob of that size). */
+static int new_session(sqlite3 *db, sqlite3_session **out)
+{
+	int rc = sqlite3session_create(db, "main", out), on = 1;
+	if (rc == SQLITE_OK)
+		rc = sqlite3session_object_config(*out, SQLITE_SESSION_OBJCONFIG_SIZE, &on);
+	return rc;
+}
+
+/* Recording starts with the import's transaction. Not for a dry run, and
+ * not into a ward with nobody in it: that first load (two million rows at
+ * once) is undone by the day's snapshot, see docs/exchange.md. */
+void imp_undo_begin(importer *im)
+{
+	sqlite3 *db = im->ctx->db;
+	if (im->opt->dry_run || im->status != GN_OK)
+		return;
+	sqlite3_stmt *q = NULL;
+	bool anyone = false;
+	if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM person)", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		anyone = sqlite3_column_int(q, 0) != 0;
+	sqlite3_finalize(q);
+	if (!anyone)
+		return;
+	sqlite3_session *s = NULL;
+	if (new_session(db, &s) != SQLITE_OK) {
+		imp_db_error(im, "import_undo");
+		return;
+	}
+	im->undo = s;
+	for (size_t i = 0; i < sizeof keyed_tables / sizeof *keyed_tables; i++)
+		if (sqlite3session_attach(s, keyed_tables[i]) != SQLITE_OK) {
+			imp_db_error(im, "import_undo");
+			return;
+		}
+	if (sqlite3_exec(db, begin_sql, NULL, NULL, NULL) != SQLITE_OK)
+		imp_db_error(im, "import_undo");
+}
+
+/* person's columns in order, quoted: "a", "b", ... (cols) and
+ * "a" = excluded."a", ... but the id (sets) */
+static gn_status person_columns(sqlite3 *db, gn_strbuf *cols, gn_strbuf *sets, int *n, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('person', 'main') ORDER BY cid", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return gn_db_fail(db, err, "person");
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		char *quoted = sqlite3_mprintf("\"%w\"", name);
+		if (!quoted)
+			break;
+		gn_sb_printf(cols, "%s%s", *n ? ", " : "", quoted);
+		if (strcmp(name, "id") != 0)
+			gn_sb_printf(sets, "%s%s = excluded.%s", sets->len ? ", " : "", quoted, quoted);
+		sqlite3_free(quoted);
+		(*n)++;
+	}
+	gn_status st = rc == SQLITE_DONE ? GN_OK : gn_db_fail(db, err, "person");
+	sqlite3_finalize(q);
+	return st;
+}
+
+/* A private temporary database (a file SQLite removes on close) with
+ * person's columns keyed by id, for the session extension. */
+static gn_status open_copy(sqlite3 *db, sqlite3 **out, gn_strbuf *cols, gn_strbuf *sets, int *n, gn_err *err)
+{
+	*out = NULL;
+	gn_status st = person_columns(db, cols, sets, n, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3 *copy = NULL;
+	if (sqlite3_open_v2("", &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		st = gn_fail(err, GN_ERR_DB, _("cannot open a temporary database: %s"), sqlite3_errmsg(copy));
+		sqlite3_close(copy);
+		return st;
+	}
+	char *sql = sqlite3_mprintf("PRAGMA cache_size = -4096; CREATE TABLE person(%s, PRIMARY KEY (id))", gn_sb_str(cols));
+	if (!sql || sqlite3_exec(copy, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		st = sql ? gn_db_fail(copy, err, "import_undo") : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		sqlite3_close(copy);
+		copy = NULL;
+	}
+	sqlite3_free(sql);
+	*out = copy;
+	return st;
+}
+
+/* Every row of src bound as it is into dst (two connections). */
+static gn_status copy_rows(sqlite3 *from, const char *src_sql, sqlite3 *to, const char *dst_sql, gn_err *err)
+{
+	sqlite3_stmt *src = NULL, *dst = NULL;
+	gn_status st = GN_OK;
+	if (sqlite3_prepare_v2(from, src_sql, -1, &src, NULL) != SQLITE_OK)
+		st = gn_db_fail(from, err, "import_undo");
+	else if (sqlite3_prepare_v2(to, dst_sql, -1, &dst, NULL) != SQLITE_OK)
+		st = gn_db_fail(to, err, "import_undo");
+	int rc = SQLITE_DONE;
+	while (st == GN_OK && (rc = sqlite3_step(src)) == SQLITE_ROW) {
+		int n = sqlite3_column_count(src);
+		for (int i = 0; i < n; i++)
+			sqlite3_bind_value(dst, i + 1, sqlite3_column_value(src, i));
+		if (sqlite3_step(dst) != SQLITE_DONE)
+			st = gn_db_fail(to, err, "import_undo");
+		sqlite3_reset(dst);
+	}
+	if (st == GN_OK && rc != SQLITE_DONE)
+		st = gn_db_fail(from, err, "import_undo");
+	sqlite3_finalize(src);
+	sqlite3_finalize(dst);
+	return st;
+}
+
+static char *placeholders_insert(const char *table, const char *cols, int n, const char *sets)
+{
+	gn_strbuf b = { 0 };
+	gn_sb_printf(&b, "INSERT INTO %s(%s) VALUES (", table, cols);
+	for (int i = 0; i < n; i++)
+		gn_sb_add(&b, i ? ", ?" : "?");
+	gn_sb_add(&b, ")");
+	if (sets)
+		gn_sb_printf(&b, " ON CONFLICT(id) DO UPDATE SET %s", sets);
+	return gn_sb_take(&b);
+}
+
+/* Where a changeset is streamed to: the blob of its import_undo_part row. */
+typedef struct blob_out {
+	sqlite3_blob *blob;
+	int at;
+} blob_out;
+
+static int to_blob(void *arg, const void *data, int n)
+{
+	blob_out *o = arg;
+	int rc = sqlite3_blob_write(o->blob, data, n, o->at);
+	o->at += n;
+	return rc;
+}
+
+/* The session's changeset into import_undo_part (import, part). A session
+ * on another connection (person's copy) is written as SQLite makes it,
+ * never whole in memory (20,000 persons: about 13 MB); one on the ward
+ * itself (its keyed tables: households, conflicts) cannot be read while a
+ * blob of the same connection is open, and is made in memory first. */
+static gn_status store_changeset(sqlite3 *db, sqlite3_session *s, long import, const char *part, gn_err *err)
+{
+	sqlite3_int64 upper = sqlite3session_changeset_size(s);
+	if (upper <= 0 || sqlite3session_isempty(s))
+		return GN_OK;
+	if (upper > 0x7fffffff)
+		return gn_fail(err, GN_ERR_INVALID, _("this import changes too much to be undone later: split the file"));
+	sqlite3_stmt *q = NULL;
+	gn_status st = GN_OK;
+	int whole_n = 0;
+	void *whole = NULL;
+	bool stream = strcmp(part, "person") == 0;
+	if (!stream && sqlite3session_changeset(s, &whole_n, &whole) != SQLITE_OK)
+		return gn_db_fail(db, err, "import_undo");
+	if (sqlite3_prepare_v2(db, "INSERT INTO import_undo_part(import_id, part, bytes, changeset) "
+	                       "VALUES (?1, ?2, ?3, coalesce(?4, zeroblob(?3)))", -1, &q, NULL) != SQLITE_OK) {
+		sqlite3_free(whole);
+		return gn_db_fail(db, err, "import_undo");
+	}
+	sqlite3_bind_int64(q, 1, import);
+	sqlite3_bind_text(q, 2, part, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, stream ? upper : whole_n);
+	if (!stream)
+		sqlite3_bind_blob(q, 4, whole, whole_n, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		st = gn_db_fail(db, err, "import_undo");
+	sqlite3_finalize(q);
+	sqlite3_free(whole);
+	if (st != GN_OK || !stream)
+		return st;
+	sqlite3_int64 row = sqlite3_last_insert_rowid(db);
+	blob_out o = { 0 };
+	if (sqlite3_blob_open(db, "main", "import_undo_part", "changeset", row, 1, &o.blob) != SQLITE_OK)
+		return gn_db_fail(db, err, "import_undo");
+	if (sqlite3session_changeset_strm(s, to_blob, &o) != SQLITE_OK)
+		st = gn_db_fail(db, err, "import_undo");
+	sqlite3_blob_close(o.blob);
+	q = NULL;
+	if (st == GN_OK && sqlite3_prepare_v2(db, "UPDATE import_undo_part SET bytes = ?2 WHERE id = ?1", -1, &q, NULL) !=
+	                       SQLITE_OK)
+		st = gn_db_fail(db, err, "import_undo");
+	if (st == GN_OK) {
+		sqlite3_bind_int64(q, 1, row);
+		sqlite3_bind_int(q, 2, o.at);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			st = gn_db_fail(db, err, "import_undo");
+	}
+	sqlite3_finalize(q);
+	return st;
+}
+
+/* person's part: its rows as the import found them put in the copy, then,
+ * recorded by a session, as it left them; stored for the import. */
+static gn_status store_persons(sqlite3 *db, long import, gn_err *err)
+{
+	gn_strbuf cols = { 0 }, sets = { 0 };
+	int n = 0;
+	sqlite3 *copy = NULL;
+	sqlite3_session *s = NULL;
+	char *ins = NULL, *upsert = NULL;
+	gn_status st = open_copy(db, &copy, &cols, &sets, &n, err);
+	if (st == GN_OK && (!(ins = placeholders_insert("person", gn_sb_str(&cols), n, NULL)) ||
+	                    !(upsert = placeholders_insert("person", gn_sb_str(&cols), n, gn_sb_str(&sets)))))
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (st == GN_OK)
+		st = gn_db_exec(copy, "BEGIN", err);
+	if (st == GN_OK)
+		st = copy_rows(db, "SELECT * FROM temp.gn_undo_before", copy, ins, err);
+	if (st == GN_OK && (new_session(copy, &s) != SQLITE_OK || sqlite3session_attach(s, "person") != SQLITE_OK))
+		st = gn_db_fail(copy, err, "import_undo");
+	if (st == GN_OK)
+		st = copy_rows(db, "SELECT * FROM main.person WHERE id IN (SELECT id FROM temp.gn_undo_before "
+		                   "UNION ALL SELECT id FROM temp.gn_undo_new)", copy, upsert, err);
+	if (st == GN_OK)
+		st = copy_rows(db, "SELECT id FROM temp.gn_undo_before b WHERE NOT EXISTS "
+		                   "(SELECT 1 FROM main.person p WHERE p.id = b.id)", copy, "DELETE FROM person WHERE id = ?1", err);
+	if (st == GN_OK)
+		st = store_changeset(db, s, import, "person", err);
+	sqlite3session_delete(s);
+	sqlite3_close(copy); /* its transaction goes with it */
+	free(ins);
+	free(upsert);
+	gn_sb_free(&cols);
+	gn_sb_free(&sets);
+	return st;
+}
+
+/* At the end of an import about to be committed: what it changed kept in
+ * import_undo (in the same transaction), older imports' changes let go. */
+void imp_undo_finish(importer *im)
+{
+	sqlite3 *db = im->ctx->db;
+	if (!im->undo || im->status != GN_OK)
+		return;
+	static const char *const kinds[] = { "", "persons", "households", "household_list" };
+	char now[32];
+	gn_now_iso(now);
+	sqlite3_stmt *q = NULL;
+	gn_status st = GN_OK;
+	long id = 0;
+	/* the import's dirty pages may go to the WAL now: room for the copy */
+	sqlite3_exec(db, "PRAGMA cache_size = -4096", NULL, NULL, NULL); /* a hint; put back by settings_back */
+	if (sqlite3_prepare_v2(db, "INSERT INTO import_undo(at, by_login, source, kind, added, updated, conflicts) "
+	                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &q, NULL) != SQLITE_OK) {
+		st = gn_db_fail(db, im->err, "import_undo");
+	} else {
+		sqlite3_bind_text(q, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, im->ctx->user.login, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, im->source ? im->source : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, kinds[im->rep->kind], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 5, im->rep->added);
+		sqlite3_bind_int64(q, 6, im->rep->updated);
+		sqlite3_bind_int64(q, 7, im->rep->conflicts);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			st = gn_db_fail(db, im->err, "import_undo");
+		id = (long)sqlite3_last_insert_rowid(db);
+	}
+	sqlite3_finalize(q);
+	if (st == GN_OK)
+		st = store_changeset(db, im->undo, id, "ward", im->err);
+	imp_undo_end(im);
+	if (st == GN_OK)
+		st = store_persons(db, id, im->err);
+	/* nothing changed: nothing to undo */
+	char *sql = sqlite3_mprintf("DELETE FROM import_undo WHERE id = %ld AND NOT EXISTS (SELECT 1 FROM import_undo_part "
+	                            "WHERE import_id = %ld);"
+	                            "DELETE FROM import_undo_part WHERE import_id <= %ld;"
+	                            "DELETE FROM temp.gn_undo_before; DELETE FROM temp.gn_undo_new",
+	                            id, id, id - UNDO_KEPT);
+	if (st == GN_OK && (!sql || sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK))
+		st = gn_db_fail(db, im->err, "import_undo");
+	sqlite3_free(sql);
+	if (st == GN_OK) {
+		sqlite3_stmt *e = NULL;
+		if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM import_undo WHERE id = ?1)", -1, &e, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(e, 1, id);
+			if (sqlite3_step(e) == SQLITE_ROW && sqlite3_column_int(e, 0))
+				im->rep->undo_id = id;
+		}
+		sqlite3_finalize(e);
+	}
+	if (st != GN_OK) {
+		im->status = st;
+		im->fatal = true;
+	}
+}
+
+gn_status gn_import_history(gn_ctx *ctx, gn_import_past **out, size_t *n, gn_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(ctx->db, "SELECT id, at, by_login, coalesce(source, ''), added, updated, conflicts, "
+	                       "undone_at IS NULL AND EXISTS (SELECT 1 FROM import_undo_part WHERE import_id = import_undo.id), "
+	                       "coalesce(undone_at, ''), "
+	                       "coalesce(undone_by, '') FROM import_undo ORDER BY id DESC", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(ctx->db, err, "import_undo");
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gn_import_past *p = realloc(*out, (*n + 1) * sizeof *p);
+		if (!p) {
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			break;
+		}
+		*out = p;
+		p += (*n)++;
+		memset(p, 0, sizeof *p);
+		p->id = sqlite3_column_int64(q, 0);
+		gn_db_col_copy(q, 1, p->at, sizeof p->at);
+		gn_db_col_copy(q, 2, p->by, sizeof p->by);
+		gn_db_col_copy(q, 3, p->source, sizeof p->source);
+		p->added = sqlite3_column_int64(q, 4);
+		p->updated = sqlite3_column_int64(q, 5);
+		p->conflicts = sqlite3_column_int64(q, 6);
+		p->undoable = sqlite3_column_int(q, 7) != 0;
+		gn_db_col_copy(q, 8, p->undone_at, sizeof p->undone_at);
+		gn_db_col_copy(q, 9, p->undone_by, sizeof p->undone_by);
+	}
+	if (st == GN_OK && rc != SQLITE_DONE)
+		st = gn_db_fail(ctx->db, err, "import_undo");
+	sqlite3_finalize(q);
+	return st;
+}
+
+const char *gn_undo_why_label(gn_undo_why why)
+{
+	switch (why) {
+	case GN_UNDO_CHANGED: return _("changed after the import");
+	case GN_UNDO_GONE: return _("removed after the import");
+	case GN_UNDO_TAKEN: return _("added again after the import");
+	default: return _("records added after the import depend on what it added");
+	}
+}
+
+/* What the conflict handler of an undo gathers. */
+typedef struct undo_run {
+	sqlite3 *db;   /* the ward, for the names of what blocks */
+	gn_undo_block *blocks;
+	size_t n;
+	bool nomem;
+} undo_run;
+
+static int only_person(void *arg, const char *table)
+{
+	(void)arg;
+	return strcmp(table, "person") == 0;
+}
+
+static int but_person(void *arg, const char *table)
+{
+	(void)arg;
+	return strcmp(table, "person") != 0;
+}
+
+/* The text of the primary key of the change the iterator is at. */
+static void change_key(sqlite3_changeset_iter *it, char *out, size_t size)
+{
+	const char *table;
+	int ncol, op, indirect;
+	unsigned char *pk = NULL;
+	int npk = 0;
+	sqlite3_value *v = NULL;
+	out[0] = '\0';
+	if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) != SQLITE_OK ||
+	    sqlite3changeset_pk(it, &pk, &npk) != SQLITE_OK)
+		return;
+	for (int i = 0; i < npk; i++)
+		if (pk[i]) {
+			if (op == SQLITE_INSERT)
+				sqlite3changeset_new(it, i, &v);
+			else
+				sqlite3changeset_old(it, i, &v);
+			break;
+		}
+	if (v && sqlite3_value_text(v))
+		snprintf(out, size, "%s", (const char *)sqlite3_value_text(v));
+}
+
+static int on_conflict(void *arg, int kind, sqlite3_changeset_iter *it)
+{
+	undo_run *u = arg;
+	gn_undo_block *b = realloc(u->blocks, (u->n + 1) * sizeof *b);
+	if (!b) {
+		u->nomem = true;
+		return SQLITE_CHANGESET_ABORT;
+	}
+	u->blocks = b;
+	b += u->n++;
+	memset(b, 0, sizeof *b);
+	b->why = kind == SQLITE_CHANGESET_DATA ? GN_UNDO_CHANGED
+	       : kind == SQLITE_CHANGESET_NOTFOUND ? GN_UNDO_GONE
+	       : kind == SQLITE_CHANGESET_FOREIGN_KEY ? GN_UNDO_NEEDED : GN_UNDO_TAKEN;
+	if (kind != SQLITE_CHANGESET_FOREIGN_KEY) {
+		const char *table;
+		int ncol, op, indirect;
+		if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) == SQLITE_OK)
+			snprintf(b->table, sizeof b->table, "%s", table);
+		change_key(it, b->id, sizeof b->id);
+	}
+	return SQLITE_CHANGESET_OMIT;
+}
+
+/* The person's name or the household's address, for the list of what
+ * blocks an undo. */
+static void label_blocks(sqlite3 *db, gn_undo_block *b, size_t n)
+{
+	sqlite3_stmt *person = NULL, *household = NULL;
+	sqlite3_prepare_v2(db, "SELECT full_name FROM person WHERE id = ?1", -1, &person, NULL);
+	sqlite3_prepare_v2(db, "SELECT trim(coalesce(house_no, '') || ' ' || coalesce(alley, '') || ' ' || "
+	                   "coalesce(street, '')) FROM household WHERE id = ?1", -1, &household, NULL);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *q = strcmp(b[i].table, "person") == 0 ? person
+		                : strcmp(b[i].table, "household") == 0 ? household : NULL;
+		if (!q)
+			continue;
+		sqlite3_bind_text(q, 1, b[i].id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			gn_db_col_copy(q, 0, b[i].label, sizeof b[i].label);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(person);
+	sqlite3_finalize(household);
+}
+
+/* Every person id the inverse changeset names, into temp.gn_undo_ids. */
+static gn_status person_ids(sqlite3 *db, int n, void *cs, long *count, gn_err *err)
+{
+	sqlite3_changeset_iter *it = NULL;
+	sqlite3_stmt *ins = NULL;
+	gn_status st = gn_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS gn_undo_ids(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	                              "DELETE FROM temp.gn_undo_ids", err);
+	*count = 0;
+	if (st == GN_OK && sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.gn_undo_ids VALUES (?1)", -1, &ins, NULL) !=
+	                       SQLITE_OK)
+		st = gn_db_fail(db, err, "import_undo");
+	if (st == GN_OK && sqlite3changeset_start(&it, n, cs) != SQLITE_OK)
+		st = gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
+	while (st == GN_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
+		const char *table;
+		int ncol, op, indirect;
+		char id[40];
+		if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) != SQLITE_OK || strcmp(table, "person") != 0)
+			continue;
+		change_key(it, id, sizeof id);
+		sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			st = gn_db_fail(db, err, "import_undo");
+		sqlite3_reset(ins);
+		(*count)++;
+	}
+	if (it && sqlite3changeset_finalize(it) != SQLITE_OK && st == GN_OK)
+		st = gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
+	sqlite3_finalize(ins);
+	return st;
+}
+
+/* person's part (the import's changeset cs) undone on a keyed copy of the
+ * rows it names (conflicts gathered in u), then the copy written back over
+ * the ward's rows. */
+static gn_status undo_persons(sqlite3 *db, int n, void *cs, undo_run *u, gn_err *err)
+{
+	gn_strbuf cols = { 0 }, sets = { 0 };
+	int ncols = 0;
+	long count = 0;
+	sqlite3 *copy = NULL;
+	char *ins = NULL, *upsert = NULL;
+	gn_status st = n ? person_ids(db, n, cs, &count, err) : GN_OK;
+	if (st != GN_OK || count == 0)
+		return st;
+	st = open_copy(db, &copy, &cols, &sets, &ncols, err);
+	if (st == GN_OK && (!(ins = placeholders_insert("person", gn_sb_str(&cols), ncols, NULL)) ||
+	                    !(upsert = placeholders_insert("main.person", gn_sb_str(&cols), ncols, gn_sb_str(&sets)))))
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (st == GN_OK)
+		st = gn_db_exec(copy, "BEGIN", err);
+	if (st == GN_OK)
+		st = copy_rows(db, "SELECT * FROM main.person WHERE id IN (SELECT id FROM temp.gn_undo_ids)", copy, ins, err);
+	if (st == GN_OK && sqlite3changeset_apply_v2(copy, n, cs, only_person, on_conflict, u, NULL, NULL,
+	                                             SQLITE_CHANGESETAPPLY_INVERT) != SQLITE_OK)
+		st = u->nomem ? gn_fail(err, GN_ERR_NOMEM, _("out of memory")) : gn_db_fail(copy, err, "import_undo");
+	/* back into the ward: the rows the copy holds, and those it no longer
+	 * has removed (persons the import had added) */
+	if (st == GN_OK)
+		st = gn_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS gn_undo_keep(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+		                    "DELETE FROM temp.gn_undo_keep", err);
+	if (st == GN_OK)
+		st = copy_rows(copy, "SELECT id FROM person", db, "INSERT INTO temp.gn_undo_keep VALUES (?1)", err);
+	if (st == GN_OK)
+		st = gn_db_exec(db, "DELETE FROM main.person WHERE id IN (SELECT id FROM temp.gn_undo_ids "
+		                    "EXCEPT SELECT id FROM temp.gn_undo_keep)", err);
+	if (st == GN_OK)
+		st = copy_rows(copy, "SELECT * FROM person", db, upsert, err);
+	sqlite3_close(copy);
+	free(ins);
+	free(upsert);
+	gn_sb_free(&cols);
+	gn_sb_free(&sets);
+	return st;
+}
+
+/* The changeset of one part of import id, or none (*n 0); the statement
+ * holds it until finalized. */
+static gn_status read_part(sqlite3 *db, long id, const char *part, sqlite3_stmt **q, int *n, const void **cs, gn_err *err)
+{
+	*n = 0;
+	*cs = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT changeset, bytes FROM import_undo_part WHERE import_id = ?1 AND part = ?2", -1, q,
+	                       NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "import_undo");
+	sqlite3_bind_int64(*q, 1, id);
+	sqlite3_bind_text(*q, 2, part, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(*q);
+	if (rc == SQLITE_ROW) {
+		*cs = sqlite3_column_blob(*q, 0);
+		*n = sqlite3_column_int(*q, 1);
+		if (*n > sqlite3_column_bytes(*q, 0))
+			return gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
+	} else if (rc != SQLITE_DONE) {
+		return gn_db_fail(db, err, "import_undo");
+	}
+	return GN_OK;
+}
+
+gn_status gn_import_undo(gn_ctx *ctx, long id, gn_undo_block **blocks, size_t *n_blocks, gn_err *err)
+{
+	*blocks = NULL;
+	*n_blocks = 0;
+	gn_status st = gn_scope_require_officer(ctx, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3 *db = ctx->db;
+	if ((st = gn_db_begin(db, err)) != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL, *pq = NULL, *wq = NULL;
+	const void *pcs = NULL, *wcs = NULL;
+	int pn = 0, wn = 0;
+	char source[256] = "";
+	long added = 0, updated = 0;
+	undo_run u = { .db = db };
+	if (sqlite3_prepare_v2(db, "SELECT undone_at, coalesce(source, ''), added, updated, "
+	                       "EXISTS (SELECT 1 FROM import_undo_part WHERE import_id = ?1) FROM import_undo "
+	                       "WHERE id = ?1", -1, &q, NULL) != SQLITE_OK) {
+		st = gn_db_fail(db, err, "import_undo");
+	} else {
+		sqlite3_bind_int64(q, 1, id);
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_DONE)
+			st = gn_fail(err, GN_ERR_NOT_FOUND, _("there is no import number %ld (gonha import history lists them)"), id);
+		else if (rc != SQLITE_ROW)
+			st = gn_db_fail(db, err, "import_undo");
+		else if (sqlite3_column_type(q, 0) != SQLITE_NULL)
+			st = gn_fail(err, GN_ERR_INVALID, _("import %ld was already undone on %s"), id,
+			             (const char *)sqlite3_column_text(q, 0));
+		else if (!sqlite3_column_int(q, 4))
+			st = gn_fail(err, GN_ERR_INVALID, _("import %ld can no longer be undone: only the last %d imports keep "
+			                                    "their changes (restore a snapshot from before it instead)"),
+			             id, UNDO_KEPT);
+		if (st == GN_OK) {
+			gn_db_col_copy(q, 1, source, sizeof source);
+			added = sqlite3_column_int64(q, 2);
+			updated = sqlite3_column_int64(q, 3);
+		}
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (st == GN_OK)
+		st = read_part(db, id, "person", &pq, &pn, &pcs, err);
+	if (st == GN_OK)
+		st = read_part(db, id, "ward", &wq, &wn, &wcs, err);
+	/* persons go before the households they were in; the keys are checked
+	 * at the end */
+	if (st == GN_OK)
+		st = gn_db_exec(db, "PRAGMA defer_foreign_keys = ON", err);
+	if (st == GN_OK)
+		st = undo_persons(db, pn, (void *)pcs, &u, err);
+	if (st == GN_OK && wn && sqlite3changeset_apply_v2(db, wn, (void *)wcs, but_person, on_conflict, &u, NULL, NULL,
+	                                                   SQLITE_CHANGESETAPPLY_INVERT) != SQLITE_OK)
+		st = u.nomem ? gn_fail(err, GN_ERR_NOMEM, _("out of memory")) : gn_db_fail(db, err, "import_undo");
+	sqlite3_finalize(pq);
+	sqlite3_finalize(wq);
+	if (st == GN_OK && u.n) {
+		label_blocks(db, u.blocks, u.n);
+		st = gn_fail(err, GN_ERR_CONFLICT, ngettext("import %ld cannot be undone: %zu record was changed after it "
+		                                            "(nothing was changed)",
+		                                            "import %ld cannot be undone: %zu records were changed after it "
+		                                            "(nothing was changed)", (unsigned long)u.n),
+		             id, u.n);
+	}
+	/* done: its changes are not kept (they hold people's rows) */
+	if (st == GN_OK) {
+		char now[32];
+		gn_now_iso(now);
+		if (sqlite3_prepare_v2(db, "UPDATE import_undo SET undone_at = ?2, undone_by = ?3 WHERE id = ?1", -1, &q,
+		                       NULL) != SQLITE_OK) {
+			st = gn_db_fail(db, err, "import_undo");
+		} else {
+			sqlite3_bind_int64(q, 1, id);
+			sqlite3_bind_text(q, 2, now, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 3, ctx->user.login, -1, SQLITE_STATIC);
+			if (sqlite3_step(q) != SQLITE_DONE)
+				st = gn_db_fail(db, err, "import_undo");
+		}
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	if (st == GN_OK && (sqlite3_prepare_v2(db, "DELETE FROM import_undo_part WHERE import_id = ?1", -1, &q, NULL) !=
+	                        SQLITE_OK ||
+	                    sqlite3_bind_int64(q, 1, id) != SQLITE_OK || sqlite3_step(q) != SQLITE_DONE))
+		st = gn_db_fail(db, err, "import_undo");
+	sqlite3_finalize(q);
+	if (st == GN_OK) {
+		gn_strbuf b = { 0 };
+		char rid[24];
+		snprintf(rid, sizeof rid, "%ld", id);
+		gn_sb_add(&b, "{\"file\":");
+		gn_sb_json_str(&b, source);
+		gn_sb_printf(&b, ",\"import\":%ld,\"added\":%ld,\"updated\":%ld}", id, added, updated);
+		st = gn_audit(ctx, "import_undo", "import", rid, NULL, gn_sb_str(&b), err);
+		gn_sb_free(&b);
+	}
+	if (st == GN_OK)
+		st = gn_db_commit(db, err);
+	else
+		gn_db_rollback(db);
+	if (st == GN_ERR_CONFLICT) {
+		*blocks = u.blocks;
+		*n_blocks = u.n;
+	} else {
+		free(u.blocks);
+	}
+	return st;
+}
