@@ -82,6 +82,7 @@ typedef struct importer {
 	 * SQLite's session on the keyed tables, person's rows as they were in
 	 * temp.gn_undo_before (NULL: not recorded) */
 	struct sqlite3_session *undo;
+	sqlite3_stmt *undo_keep;
 } importer;
 
 /* The cleaned value of each known column (NFC, no controls, unguarded);
@@ -131,5 +132,6 @@ gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *er
 void imp_undo_begin(importer *im);
 void imp_undo_finish(importer *im);
 void imp_undo_end(importer *im);
+bool imp_undo_keep(importer *im, const char *person_id); /* before a person is updated or removed */
 
 #endif

@@ -8,10 +8,10 @@
  * session on the ward itself. person has no PRIMARY KEY since migration 7
  * (a bulk load builds its unique index by sorting), and SQLite 3.40's
  * session extension ignores such tables (SQLITE_SESSION_OBJCONFIG_ROWID is
- * 3.42): its rows are recorded on a keyed copy in a private temporary
- * database, from the rows as the import found them (kept by temporary
- * triggers, temp.gn_undo_before) to the rows as it left them; undone on the
- * same copy (conflicts found by the session extension), then written back.
+ * 3.42): its rows are recorded on a keyed temporary copy, from the rows
+ * as the import found them (kept by temporary triggers) to the rows as it
+ * left them; undone on a keyed copy in a private temporary database
+ * (conflicts found by the session extension), then written back.
  * docs/exchange.md, "Undoing an import". */
 #define SQLITE_ENABLE_SESSION 1
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
@@ -22,6 +22,7 @@
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,81 +30,53 @@
 /* the keyed tables an import writes, recorded by the session on the ward */
 static const char *const keyed_tables[] = { "tdp", "household", "merge_conflict" };
 
+/* person's rows keyed by id, where the session extension records them:
+ * a temporary table at the import, a private database at the undo */
+#define KEYED_PERSON "gn_undo_person"
+
 /* changesets kept: the newest imports' (older ones can no longer be undone) */
 #define UNDO_KEPT 20
 
+/* person's rows as the import found them (the first time each is
+ * changed: imp_undo_keep, and a temporary trigger for a removal) in the
+ * keyed table the session extension reads at the end (%s: person's
+ * columns); and the ids it added, kept by a temporary trigger */
 static const char begin_sql[] =
-	"CREATE TEMP TABLE IF NOT EXISTS gn_undo_before AS SELECT * FROM main.person WHERE 0;"
-	"CREATE UNIQUE INDEX IF NOT EXISTS temp.gn_undo_before_id ON gn_undo_before(id);"
+	"DROP TABLE IF EXISTS temp." KEYED_PERSON ";"
+	/* rows appended (rowid order), the key apart: not a WITHOUT ROWID table
+	 * of rows a sixth of a page each */
+	"CREATE TEMP TABLE " KEYED_PERSON "(%s, PRIMARY KEY (id));"
 	"CREATE TEMP TABLE IF NOT EXISTS gn_undo_new(id TEXT PRIMARY KEY) WITHOUT ROWID;"
-	"DELETE FROM temp.gn_undo_before; DELETE FROM temp.gn_undo_new;"
+	"DELETE FROM temp.gn_undo_new;"
 	"CREATE TEMP TRIGGER gn_undo_person_new AFTER INSERT ON main.person BEGIN"
 	"  INSERT OR IGNORE INTO gn_undo_new VALUES (NEW.id);"
 	"END;"
-	"CREATE TEMP TRIGGER gn_undo_person_update BEFORE UPDATE ON main.person"
-	"  WHEN NOT EXISTS (SELECT 1 FROM temp.gn_undo_new WHERE id = OLD.id) BEGIN"
-	"  INSERT OR IGNORE INTO gn_undo_before SELECT * FROM main.person WHERE rowid = OLD.rowid;"
-	"END;"
 	"CREATE TEMP TRIGGER gn_undo_person_delete BEFORE DELETE ON main.person"
-	"  WHEN NOT EXISTS (SELECT 1 FROM temp.gn_undo_new WHERE id = OLD.id) BEGIN"
-	"  INSERT OR IGNORE INTO gn_undo_before SELECT * FROM main.person WHERE rowid = OLD.rowid;"
+	"  WHEN NOT EXISTS (SELECT 1 FROM temp." KEYED_PERSON " WHERE id = OLD.id)"
+	"   AND NOT EXISTS (SELECT 1 FROM temp.gn_undo_new WHERE id = OLD.id) BEGIN"
+	"  INSERT INTO " KEYED_PERSON " SELECT * FROM main.person WHERE rowid = OLD.rowid;"
 	"END;";
 
 static const char end_sql[] =
 	"DROP TRIGGER IF EXISTS temp.gn_undo_person_new;"
-	"DROP TRIGGER IF EXISTS temp.gn_undo_person_update;"
 	"DROP TRIGGER IF EXISTS temp.gn_undo_person_delete;";
 
-/* The temporary triggers go whatever became of the import (a rolled-back
- * transaction took them with it already), and the session is deleted. */
-void imp_undo_end(importer *im)
+/* A person the import is about to change: its row as it is now, the first
+ * time (the merge's edits, in write_record; a trigger costs three times
+ * as much, firing for the version token's and the bits' updates too). */
+bool imp_undo_keep(importer *im, const char *person_id)
 {
 	if (!im->undo)
-		return;
-	sqlite3session_delete(im->undo);
-	im->undo = NULL;
-	sqlite3_exec(im->ctx->db, end_sql, NULL, NULL, NULL); /* nothing to drop after a rollback */
-}
-
-/* A session on db's main database whose changeset's size is known before
- * it is written (to stream it into a blob of that size). */
-static int new_session(sqlite3 *db, sqlite3_session **out)
-{
-	int rc = sqlite3session_create(db, "main", out), on = 1;
-	if (rc == SQLITE_OK)
-		rc = sqlite3session_object_config(*out, SQLITE_SESSION_OBJCONFIG_SIZE, &on);
-	return rc;
-}
-
-/* Recording starts with the import's transaction. Not for a dry run, and
- * not into a ward with nobody in it: that first load (two million rows at
- * once) is undone by the day's snapshot, see docs/exchange.md. */
-void imp_undo_begin(importer *im)
-{
-	sqlite3 *db = im->ctx->db;
-	if (im->opt->dry_run || im->status != GN_OK)
-		return;
-	sqlite3_stmt *q = NULL;
-	bool anyone = false;
-	if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM person)", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW)
-		anyone = sqlite3_column_int(q, 0) != 0;
-	sqlite3_finalize(q);
-	if (!anyone)
-		return;
-	sqlite3_session *s = NULL;
-	if (new_session(db, &s) != SQLITE_OK) {
+		return true;
+	if (imp_prepare(im, &im->undo_keep, "INSERT OR IGNORE INTO temp." KEYED_PERSON " SELECT * FROM main.person "
+	                "WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM temp.gn_undo_new WHERE id = ?1)") != GN_OK)
+		return false;
+	sqlite3_bind_text(im->undo_keep, 1, person_id, -1, SQLITE_STATIC);
+	bool fine = sqlite3_step(im->undo_keep) == SQLITE_DONE;
+	sqlite3_reset(im->undo_keep);
+	if (!fine)
 		imp_db_error(im, "import_undo");
-		return;
-	}
-	im->undo = s;
-	for (size_t i = 0; i < sizeof keyed_tables / sizeof *keyed_tables; i++)
-		if (sqlite3session_attach(s, keyed_tables[i]) != SQLITE_OK) {
-			imp_db_error(im, "import_undo");
-			return;
-		}
-	if (sqlite3_exec(db, begin_sql, NULL, NULL, NULL) != SQLITE_OK)
-		imp_db_error(im, "import_undo");
+	return fine;
 }
 
 /* person's columns in order, quoted: "a", "b", ... (cols) and
@@ -132,6 +105,58 @@ static gn_status person_columns(sqlite3 *db, gn_strbuf *cols, gn_strbuf *sets, i
 	return st;
 }
 
+/* The temporary triggers go whatever became of the import (a rolled-back
+ * transaction took them with it already), and the session is deleted. */
+void imp_undo_end(importer *im)
+{
+	sqlite3_finalize(im->undo_keep);
+	im->undo_keep = NULL;
+	if (!im->undo)
+		return;
+	sqlite3session_delete(im->undo);
+	im->undo = NULL;
+	sqlite3_exec(im->ctx->db, end_sql, NULL, NULL, NULL); /* nothing to drop after a rollback */
+}
+
+/* Recording starts with the import's transaction. Not for a dry run, and
+ * not into a ward with nobody in it: that first load (two million rows at
+ * once) is undone by the day's snapshot, see docs/exchange.md. */
+void imp_undo_begin(importer *im)
+{
+	sqlite3 *db = im->ctx->db;
+	if (im->opt->dry_run || im->status != GN_OK)
+		return;
+	sqlite3_stmt *q = NULL;
+	bool anyone = false;
+	if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM person)", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		anyone = sqlite3_column_int(q, 0) != 0;
+	sqlite3_finalize(q);
+	if (!anyone)
+		return;
+	sqlite3_session *s = NULL;
+	if (sqlite3session_create(db, "main", &s) != SQLITE_OK) {
+		imp_db_error(im, "import_undo");
+		return;
+	}
+	im->undo = s;
+	for (size_t i = 0; i < sizeof keyed_tables / sizeof *keyed_tables; i++)
+		if (sqlite3session_attach(s, keyed_tables[i]) != SQLITE_OK) {
+			imp_db_error(im, "import_undo");
+			return;
+		}
+	gn_strbuf cols = { 0 }, sets = { 0 };
+	int n = 0;
+	gn_err e = { 0 };
+	char *sql = NULL;
+	if (person_columns(db, &cols, &sets, &n, &e) != GN_OK || !(sql = sqlite3_mprintf(begin_sql, gn_sb_str(&cols))) ||
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		imp_db_error(im, "import_undo");
+	sqlite3_free(sql);
+	gn_sb_free(&cols);
+	gn_sb_free(&sets);
+}
+
 /* A private temporary database (a file SQLite removes on close) with
  * person's columns keyed by id, for the session extension. */
 static gn_status open_copy(sqlite3 *db, sqlite3 **out, gn_strbuf *cols, gn_strbuf *sets, int *n, gn_err *err)
@@ -146,7 +171,8 @@ static gn_status open_copy(sqlite3 *db, sqlite3 **out, gn_strbuf *cols, gn_strbu
 		sqlite3_close(copy);
 		return st;
 	}
-	char *sql = sqlite3_mprintf("PRAGMA cache_size = -4096; CREATE TABLE person(%s, PRIMARY KEY (id))", gn_sb_str(cols));
+	char *sql = sqlite3_mprintf("PRAGMA cache_size = -4096; CREATE TABLE " KEYED_PERSON "(%s, PRIMARY KEY (id))",
+	                            gn_sb_str(cols));
 	if (!sql || sqlite3_exec(copy, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		st = sql ? gn_db_fail(copy, err, "import_undo") : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 		sqlite3_close(copy);
@@ -194,107 +220,89 @@ static char *placeholders_insert(const char *table, const char *cols, int n, con
 	return gn_sb_take(&b);
 }
 
-/* Where a changeset is streamed to: the blob of its import_undo_part row. */
-typedef struct blob_out {
-	sqlite3_blob *blob;
-	int at;
-} blob_out;
-
-static int to_blob(void *arg, const void *data, int n)
+static int to_file(void *arg, const void *data, int n)
 {
-	blob_out *o = arg;
-	int rc = sqlite3_blob_write(o->blob, data, n, o->at);
-	o->at += n;
-	return rc;
+	return fwrite(data, 1, (size_t)n, arg) == (size_t)n ? SQLITE_OK : SQLITE_IOERR;
 }
 
-/* The session's changeset into import_undo_part (import, part). A session
- * on another connection (person's copy) is written as SQLite makes it,
- * never whole in memory (20,000 persons: about 13 MB); one on the ward
- * itself (its keyed tables: households, conflicts) cannot be read while a
- * blob of the same connection is open, and is made in memory first. */
+/* The session's changeset into import_undo_part (import, part), never
+ * whole in memory (20,000 persons: about 13 MB): streamed as SQLite makes
+ * it to an unnamed temporary file (where SQLite's own temporary files
+ * go), then into a blob of its size (a blob cannot be open while the
+ * session reads the same connection). */
 static gn_status store_changeset(sqlite3 *db, sqlite3_session *s, long import, const char *part, gn_err *err)
 {
-	sqlite3_int64 upper = sqlite3session_changeset_size(s);
-	if (upper <= 0 || sqlite3session_isempty(s))
+	if (sqlite3session_isempty(s))
 		return GN_OK;
-	if (upper > 0x7fffffff)
-		return gn_fail(err, GN_ERR_INVALID, _("this import changes too much to be undone later: split the file"));
-	sqlite3_stmt *q = NULL;
+	FILE *f = tmpfile();
+	if (!f)
+		return gn_fail(err, GN_ERR_IO, _("cannot open a temporary file: %s"), strerror(errno));
 	gn_status st = GN_OK;
-	int whole_n = 0;
-	void *whole = NULL;
-	bool stream = strcmp(part, "person") == 0;
-	if (!stream && sqlite3session_changeset(s, &whole_n, &whole) != SQLITE_OK)
-		return gn_db_fail(db, err, "import_undo");
-	if (sqlite3_prepare_v2(db, "INSERT INTO import_undo_part(import_id, part, bytes, changeset) "
-	                       "VALUES (?1, ?2, ?3, coalesce(?4, zeroblob(?3)))", -1, &q, NULL) != SQLITE_OK) {
-		sqlite3_free(whole);
-		return gn_db_fail(db, err, "import_undo");
-	}
-	sqlite3_bind_int64(q, 1, import);
-	sqlite3_bind_text(q, 2, part, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, stream ? upper : whole_n);
-	if (!stream)
-		sqlite3_bind_blob(q, 4, whole, whole_n, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE)
+	sqlite3_stmt *q = NULL;
+	sqlite3_blob *blob = NULL;
+	long size = 0;
+	if (sqlite3session_changeset_strm(s, to_file, f) != SQLITE_OK)
 		st = gn_db_fail(db, err, "import_undo");
-	sqlite3_finalize(q);
-	sqlite3_free(whole);
-	if (st != GN_OK || !stream)
-		return st;
-	sqlite3_int64 row = sqlite3_last_insert_rowid(db);
-	blob_out o = { 0 };
-	if (sqlite3_blob_open(db, "main", "import_undo_part", "changeset", row, 1, &o.blob) != SQLITE_OK)
-		return gn_db_fail(db, err, "import_undo");
-	if (sqlite3session_changeset_strm(s, to_blob, &o) != SQLITE_OK)
-		st = gn_db_fail(db, err, "import_undo");
-	sqlite3_blob_close(o.blob);
-	q = NULL;
-	if (st == GN_OK && sqlite3_prepare_v2(db, "UPDATE import_undo_part SET bytes = ?2 WHERE id = ?1", -1, &q, NULL) !=
-	                       SQLITE_OK)
-		st = gn_db_fail(db, err, "import_undo");
-	if (st == GN_OK) {
-		sqlite3_bind_int64(q, 1, row);
-		sqlite3_bind_int(q, 2, o.at);
-		if (sqlite3_step(q) != SQLITE_DONE)
+	else if (fflush(f) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+		st = gn_fail(err, GN_ERR_IO, _("cannot write a temporary file: %s"), strerror(errno));
+	else if (size > 0x7fffffffL)
+		st = gn_fail(err, GN_ERR_INVALID, _("this import changes too much to be undone later: split the file"));
+	if (st == GN_OK && size > 0) {
+		if (sqlite3_prepare_v2(db, "INSERT INTO import_undo_part(import_id, part, bytes, changeset) "
+		                       "VALUES (?1, ?2, ?3, zeroblob(?3))", -1, &q, NULL) != SQLITE_OK) {
 			st = gn_db_fail(db, err, "import_undo");
+		} else {
+			sqlite3_bind_int64(q, 1, import);
+			sqlite3_bind_text(q, 2, part, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(q, 3, size);
+			if (sqlite3_step(q) != SQLITE_DONE)
+				st = gn_db_fail(db, err, "import_undo");
+		}
+		sqlite3_finalize(q);
+		if (st == GN_OK && sqlite3_blob_open(db, "main", "import_undo_part", "changeset", sqlite3_last_insert_rowid(db),
+		                                     1, &blob) != SQLITE_OK)
+			st = gn_db_fail(db, err, "import_undo");
+		char buf[65536];
+		for (long at = 0; st == GN_OK && at < size;) {
+			size_t got = fread(buf, 1, sizeof buf, f);
+			if (got == 0)
+				st = gn_fail(err, GN_ERR_IO, _("cannot read a temporary file: %s"), strerror(errno));
+			else if (sqlite3_blob_write(blob, buf, (int)got, (int)at) != SQLITE_OK)
+				st = gn_db_fail(db, err, "import_undo");
+			at += (long)got;
+		}
+		sqlite3_blob_close(blob);
 	}
-	sqlite3_finalize(q);
+	fclose(f);
 	return st;
 }
 
-/* person's part: its rows as the import found them put in the copy, then,
- * recorded by a session, as it left them; stored for the import. */
+/* person's part: the session on the temporary schema records the keyed
+ * table of the rows as the import found them going to the rows as it left
+ * them (all of it SQL on the ward's connection); stored. */
 static gn_status store_persons(sqlite3 *db, long import, gn_err *err)
 {
 	gn_strbuf cols = { 0 }, sets = { 0 };
 	int n = 0;
-	sqlite3 *copy = NULL;
 	sqlite3_session *s = NULL;
-	char *ins = NULL, *upsert = NULL;
-	gn_status st = open_copy(db, &copy, &cols, &sets, &n, err);
-	if (st == GN_OK && (!(ins = placeholders_insert("person", gn_sb_str(&cols), n, NULL)) ||
-	                    !(upsert = placeholders_insert("person", gn_sb_str(&cols), n, gn_sb_str(&sets)))))
+	char *move = NULL;
+	gn_status st = person_columns(db, &cols, &sets, &n, err);
+	if (st == GN_OK &&
+	    !(move = sqlite3_mprintf("INSERT INTO temp." KEYED_PERSON " SELECT * FROM main.person WHERE id IN "
+	                             "(SELECT id FROM temp." KEYED_PERSON " UNION ALL SELECT id FROM temp.gn_undo_new) "
+	                             "ON CONFLICT(id) DO UPDATE SET %s; "
+	                             "DELETE FROM temp." KEYED_PERSON " WHERE NOT EXISTS (SELECT 1 FROM main.person p "
+	                             "WHERE p.id = " KEYED_PERSON ".id)", gn_sb_str(&sets))))
 		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	if (st == GN_OK && (sqlite3session_create(db, "temp", &s) != SQLITE_OK ||
+	                    sqlite3session_attach(s, KEYED_PERSON) != SQLITE_OK))
+		st = gn_db_fail(db, err, "import_undo");
 	if (st == GN_OK)
-		st = gn_db_exec(copy, "BEGIN", err);
-	if (st == GN_OK)
-		st = copy_rows(db, "SELECT * FROM temp.gn_undo_before", copy, ins, err);
-	if (st == GN_OK && (new_session(copy, &s) != SQLITE_OK || sqlite3session_attach(s, "person") != SQLITE_OK))
-		st = gn_db_fail(copy, err, "import_undo");
-	if (st == GN_OK)
-		st = copy_rows(db, "SELECT * FROM main.person WHERE id IN (SELECT id FROM temp.gn_undo_before "
-		                   "UNION ALL SELECT id FROM temp.gn_undo_new)", copy, upsert, err);
-	if (st == GN_OK)
-		st = copy_rows(db, "SELECT id FROM temp.gn_undo_before b WHERE NOT EXISTS "
-		                   "(SELECT 1 FROM main.person p WHERE p.id = b.id)", copy, "DELETE FROM person WHERE id = ?1", err);
+		st = gn_db_exec(db, move, err);
 	if (st == GN_OK)
 		st = store_changeset(db, s, import, "person", err);
 	sqlite3session_delete(s);
-	sqlite3_close(copy); /* its transaction goes with it */
-	free(ins);
-	free(upsert);
+	sqlite3_free(move);
 	gn_sb_free(&cols);
 	gn_sb_free(&sets);
 	return st;
@@ -340,7 +348,7 @@ void imp_undo_finish(importer *im)
 	char *sql = sqlite3_mprintf("DELETE FROM import_undo WHERE id = %ld AND NOT EXISTS (SELECT 1 FROM import_undo_part "
 	                            "WHERE import_id = %ld);"
 	                            "DELETE FROM import_undo_part WHERE import_id <= %ld;"
-	                            "DELETE FROM temp.gn_undo_before; DELETE FROM temp.gn_undo_new",
+	                            "DROP TABLE temp." KEYED_PERSON "; DELETE FROM temp.gn_undo_new",
 	                            id, id, id - UNDO_KEPT);
 	if (st == GN_OK && (!sql || sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK))
 		st = gn_db_fail(db, im->err, "import_undo");
@@ -421,13 +429,13 @@ typedef struct undo_run {
 static int only_person(void *arg, const char *table)
 {
 	(void)arg;
-	return strcmp(table, "person") == 0;
+	return strcmp(table, KEYED_PERSON) == 0;
 }
 
 static int but_person(void *arg, const char *table)
 {
 	(void)arg;
-	return strcmp(table, "person") != 0;
+	return strcmp(table, KEYED_PERSON) != 0;
 }
 
 /* The text of the primary key of the change the iterator is at. */
@@ -472,7 +480,7 @@ static int on_conflict(void *arg, int kind, sqlite3_changeset_iter *it)
 		const char *table;
 		int ncol, op, indirect;
 		if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) == SQLITE_OK)
-			snprintf(b->table, sizeof b->table, "%s", table);
+			snprintf(b->table, sizeof b->table, "%s", strcmp(table, KEYED_PERSON) == 0 ? "person" : table);
 		change_key(it, b->id, sizeof b->id);
 	}
 	return SQLITE_CHANGESET_OMIT;
@@ -517,7 +525,7 @@ static gn_status person_ids(sqlite3 *db, int n, void *cs, long *count, gn_err *e
 		const char *table;
 		int ncol, op, indirect;
 		char id[40];
-		if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) != SQLITE_OK || strcmp(table, "person") != 0)
+		if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) != SQLITE_OK || strcmp(table, KEYED_PERSON) != 0)
 			continue;
 		change_key(it, id, sizeof id);
 		sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
@@ -546,7 +554,7 @@ static gn_status undo_persons(sqlite3 *db, int n, void *cs, undo_run *u, gn_err 
 	if (st != GN_OK || count == 0)
 		return st;
 	st = open_copy(db, &copy, &cols, &sets, &ncols, err);
-	if (st == GN_OK && (!(ins = placeholders_insert("person", gn_sb_str(&cols), ncols, NULL)) ||
+	if (st == GN_OK && (!(ins = placeholders_insert(KEYED_PERSON, gn_sb_str(&cols), ncols, NULL)) ||
 	                    !(upsert = placeholders_insert("main.person", gn_sb_str(&cols), ncols, gn_sb_str(&sets)))))
 		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	if (st == GN_OK)
@@ -562,12 +570,12 @@ static gn_status undo_persons(sqlite3 *db, int n, void *cs, undo_run *u, gn_err 
 		st = gn_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS gn_undo_keep(id TEXT PRIMARY KEY) WITHOUT ROWID;"
 		                    "DELETE FROM temp.gn_undo_keep", err);
 	if (st == GN_OK)
-		st = copy_rows(copy, "SELECT id FROM person", db, "INSERT INTO temp.gn_undo_keep VALUES (?1)", err);
+		st = copy_rows(copy, "SELECT id FROM " KEYED_PERSON, db, "INSERT INTO temp.gn_undo_keep VALUES (?1)", err);
 	if (st == GN_OK)
 		st = gn_db_exec(db, "DELETE FROM main.person WHERE id IN (SELECT id FROM temp.gn_undo_ids "
 		                    "EXCEPT SELECT id FROM temp.gn_undo_keep)", err);
 	if (st == GN_OK)
-		st = copy_rows(copy, "SELECT * FROM person", db, upsert, err);
+		st = copy_rows(copy, "SELECT * FROM " KEYED_PERSON, db, upsert, err);
 	sqlite3_close(copy);
 	free(ins);
 	free(upsert);
