@@ -1,6 +1,6 @@
 /* Undo of an import (issue 13): what each import changed is recorded with
  * SQLite's session extension in the import's own transaction and kept in
- * import_undo; gonha import undo N applies the inverse changeset. A record
+ * import_undo_part; gonha import undo N applies the inverse changeset. A record
  * changed since by anyone is a conflict of the changeset: then nothing is
  * changed and every record that blocks it is listed.
  *
@@ -9,7 +9,7 @@
  * (a bulk load builds its unique index by sorting), and SQLite 3.40's
  * session extension ignores such tables (SQLITE_SESSION_OBJCONFIG_ROWID is
  * 3.42): its rows are recorded on a keyed temporary copy, from the rows
- * as the import found them (kept by temporary triggers) to the rows as it
+ * as the import found them (kept as the merge changes them) to the rows as it
  * left them; undone on a keyed copy in a private temporary database
  * (conflicts found by the session extension), then written back.
  * docs/exchange.md, "Undoing an import". */
