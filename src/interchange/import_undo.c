@@ -540,6 +540,131 @@ static gn_status person_ids(sqlite3 *db, int n, void *cs, long *count, gn_err *e
 	return st;
 }
 
+/* person's part of the inverse of cs written to the ward's persons: per
+ * row only the columns it changes (a whole row rewritten moves every one
+ * of person's indexes); one statement for each set of columns, in turn. */
+static gn_status write_back(sqlite3 *db, int n, void *cs, gn_err *err)
+{
+	sqlite3_changeset_iter *it = NULL;
+	sqlite3_stmt *del = NULL, *ins = NULL;
+	/* the UPDATEs of the last few sets of columns (an import changes a
+	 * handful of sets: the smartphone answer here, not there) */
+	struct { unsigned char mask[256]; sqlite3_stmt *q; } upd[8];
+	memset(upd, 0, sizeof upd);
+	int next_slot = 0;
+	char **names = NULL;
+	int ncols = 0;
+	gn_status st = GN_OK;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('person', 'main') ORDER BY cid", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return gn_db_fail(db, err, "person");
+	while (st == GN_OK && sqlite3_step(q) == SQLITE_ROW) {
+		char **more = realloc(names, (size_t)(ncols + 1) * sizeof *more);
+		if (!more || !(more[ncols] = sqlite3_mprintf("\"%w\"", (const char *)sqlite3_column_text(q, 0)))) {
+			if (more)
+				names = more;
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			break;
+		}
+		names = more;
+		ncols++;
+	}
+	sqlite3_finalize(q);
+	if (st == GN_OK && (ncols == 0 || ncols > (int)sizeof upd[0].mask))
+		st = gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
+	if (st == GN_OK && sqlite3changeset_start_v2(&it, n, cs, SQLITE_CHANGESETSTART_INVERT) != SQLITE_OK)
+		st = gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
+	while (st == GN_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
+		const char *table;
+		int nc, op, indirect, npk = 0;
+		unsigned char *pk = NULL;
+		if (sqlite3changeset_op(it, &table, &nc, &op, &indirect) != SQLITE_OK || strcmp(table, KEYED_PERSON) != 0)
+			continue;
+		if (nc != ncols || sqlite3changeset_pk(it, &pk, &npk) != SQLITE_OK) {
+			st = gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
+			break;
+		}
+		int key = 0;
+		while (key < npk && !pk[key])
+			key++;
+		sqlite3_value *id = NULL, *v = NULL;
+		if (op == SQLITE_INSERT)
+			sqlite3changeset_new(it, key, &id);
+		else
+			sqlite3changeset_old(it, key, &id);
+		sqlite3_stmt *w = NULL;
+		if (op == SQLITE_UPDATE) {
+			unsigned char mask[256] = { 0 };
+			for (int i = 0; i < nc; i++)
+				mask[i] = i != key && sqlite3changeset_new(it, i, &v) == SQLITE_OK && v;
+			int slot = 0;
+			while (slot < 8 && !(upd[slot].q && memcmp(mask, upd[slot].mask, sizeof mask) == 0))
+				slot++;
+			if (slot == 8) {
+				slot = next_slot;
+				next_slot = (next_slot + 1) % 8;
+				gn_strbuf b = { 0 };
+				gn_sb_add(&b, "UPDATE main.person SET ");
+				for (int i = 0, k = 0; i < nc; i++)
+					if (mask[i])
+						gn_sb_printf(&b, "%s%s = ?%d", k++ ? ", " : "", names[i], i + 2);
+				gn_sb_printf(&b, " WHERE id = ?1");
+				sqlite3_finalize(upd[slot].q);
+				upd[slot].q = NULL;
+				if (b.failed || sqlite3_prepare_v2(db, gn_sb_str(&b), -1, &upd[slot].q, NULL) != SQLITE_OK)
+					st = b.failed ? gn_fail(err, GN_ERR_NOMEM, _("out of memory")) : gn_db_fail(db, err, "person");
+				gn_sb_free(&b);
+				memcpy(upd[slot].mask, mask, sizeof mask);
+			}
+			w = upd[slot].q;
+			for (int i = 0; w && i < nc; i++)
+				if (mask[i] && sqlite3changeset_new(it, i, &v) == SQLITE_OK)
+					sqlite3_bind_value(w, i + 2, v);
+		} else if (op == SQLITE_DELETE) {
+			if (!del && sqlite3_prepare_v2(db, "DELETE FROM main.person WHERE id = ?1", -1, &del, NULL) != SQLITE_OK)
+				st = gn_db_fail(db, err, "person");
+			w = del;
+		} else {
+			if (!ins) {
+				gn_strbuf b = { 0 };
+				gn_sb_add(&b, "INSERT INTO main.person(");
+				for (int i = 0; i < nc; i++)
+					gn_sb_printf(&b, "%s%s", i ? ", " : "", names[i]);
+				gn_sb_add(&b, ") VALUES (");
+				for (int i = 0; i < nc; i++)
+					gn_sb_printf(&b, "%s?%d", i ? ", " : "", i + 2);
+				gn_sb_add(&b, ")");
+				if (b.failed || sqlite3_prepare_v2(db, gn_sb_str(&b), -1, &ins, NULL) != SQLITE_OK)
+					st = b.failed ? gn_fail(err, GN_ERR_NOMEM, _("out of memory")) : gn_db_fail(db, err, "person");
+				gn_sb_free(&b);
+			}
+			w = ins;
+			for (int i = 0; w && i < nc; i++)
+				if (sqlite3changeset_new(it, i, &v) == SQLITE_OK)
+					sqlite3_bind_value(w, i + 2, v);
+		}
+		if (st != GN_OK || !w)
+			break;
+		if (op != SQLITE_INSERT)
+			sqlite3_bind_value(w, 1, id);
+		if (sqlite3_step(w) != SQLITE_DONE)
+			st = gn_db_fail(db, err, "person");
+		sqlite3_reset(w);
+		sqlite3_clear_bindings(w);
+	}
+	if (it && sqlite3changeset_finalize(it) != SQLITE_OK && st == GN_OK)
+		st = gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
+	for (int i = 0; i < 8; i++)
+		sqlite3_finalize(upd[i].q);
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	for (int i = 0; i < ncols; i++)
+		sqlite3_free(names[i]);
+	free(names);
+	return st;
+}
+
 /* person's part (the import's changeset cs) undone on a keyed copy of the
  * rows it names (conflicts gathered in u), then the copy written back over
  * the ward's rows. */
@@ -564,8 +689,14 @@ static gn_status undo_persons(sqlite3 *db, int n, void *cs, undo_run *u, gn_err 
 	if (st == GN_OK && sqlite3changeset_apply_v2(copy, n, cs, only_person, on_conflict, u, NULL, NULL,
 	                                             SQLITE_CHANGESETAPPLY_INVERT) != SQLITE_OK)
 		st = u->nomem ? gn_fail(err, GN_ERR_NOMEM, _("out of memory")) : gn_db_fail(copy, err, "import_undo");
-	/* back into the ward: the rows the copy holds, and those it no longer
-	 * has removed (persons the import had added) */
+	/* nothing blocks it: back into the ward, only the columns it changes */
+	if (st == GN_OK && u->n == 0) {
+		st = write_back(db, n, cs, err);
+		goto out;
+	}
+	/* something blocks it (the undo is rolled back): the rows the copy
+	 * holds, whole, and those it no longer has removed, so that what the
+	 * rest of the ward's part finds is as the undo would leave it */
 	if (st == GN_OK)
 		st = gn_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS gn_undo_keep(id TEXT PRIMARY KEY) WITHOUT ROWID;"
 		                    "DELETE FROM temp.gn_undo_keep", err);
@@ -576,6 +707,7 @@ static gn_status undo_persons(sqlite3 *db, int n, void *cs, undo_run *u, gn_err 
 		                    "EXCEPT SELECT id FROM temp.gn_undo_keep)", err);
 	if (st == GN_OK)
 		st = copy_rows(copy, "SELECT * FROM " KEYED_PERSON, db, upsert, err);
+out:
 	sqlite3_close(copy);
 	free(ins);
 	free(upsert);
