@@ -67,4 +67,20 @@ measure "$OUT/mergeconf.$size" env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA"
 measure "$OUT/mergeconfref.$size" sh -c "$(merge_ref "$mconf")"
 same_counters "a conflict" "''"
 row "resolve 1 conflict vs upsert" "$persons" "$OUT/mergeconf.$size" "$OUT/mergeconfref.$size"
-rm -f "$mw" "$mw-wal" "$mw-shm" "$mr" "$mr-wal" "$mr-shm" "$mall" "$mchg" "$mone" "$mconf" "$OUT/merge-table.sql"
+
+# Undo of the 20,000-person merge (gonha import undo N: the inverse of the
+# changeset it recorded, checked against every later change), against the
+# shell upserting the same 20,000 persons as they were before the merge
+# (bench/merge_ref.sql with the rows of the export made before it: the
+# job the other way round). Both files must end with the same counters and
+# bits.
+mundo=$OUT/merge-undo.$size.csv
+sqlite3 :memory: ".import --csv $mall p" ".headers on" ".mode csv" ".once $mundo" \
+	"SELECT * FROM p WHERE rowid <= 20000 ORDER BY rowid"
+undo=$(sqlite3 "$mw" "SELECT min(import_id) FROM import_undo_part")
+[ -n "$undo" ] || { echo "bench: merge: the import recorded nothing to undo" >&2; exit 1; }
+measure "$OUT/mergeundo.$size" env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" import undo "$undo" --db "$mw"
+measure "$OUT/mergeundoref.$size" sh -c "$(merge_ref "$mundo")"
+same_counters "undo" "''"
+row "undo merge of $changed vs upsert" "$persons" "$OUT/mergeundo.$size" "$OUT/mergeundoref.$size"
+rm -f "$mw" "$mw-wal" "$mw-shm" "$mr" "$mr-wal" "$mr-shm" "$mall" "$mchg" "$mone" "$mconf" "$mundo" "$OUT/merge-table.sql"

@@ -11,6 +11,7 @@
 #include "gonha/interchange/xlsx.h"
 #include "gonha/domain/backup.h"
 #include "gonha/domain/sealed.h"
+#include "gonha/domain/audit.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -156,9 +157,56 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 
 const gn_opt gn_opts_import[] = {
 	{ "db", 'd', "FILE", N_("the database (else $GONHA_DB, else ~/.local/share/gonha/ward.db)"), NULL, false },
-	{ "dry-run", 'n', NULL, N_("check the whole file and say what would change; change nothing"), NULL, false },
+	{ "dry-run", 'n', NULL, N_("check the whole file and say what would change; change nothing"), "", false },
 	{ NULL, 0, NULL, NULL, NULL, false },
 };
+
+/* gonha import history / gonha import undo N (ward officer) */
+static int import_past(gn_cli *cli, const char *db_opt, bool history, long id)
+{
+	gn_ctx ctx;
+	gn_census census;
+	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
+	if (rc)
+		return rc;
+	gn_err err = { 0 };
+	if (history) {
+		gn_import_past *list = NULL;
+		size_t n = 0;
+		if (gn_import_history(&ctx, &list, &n, &err) != GN_OK)
+			rc = gn_cli_fail(&err);
+		else if (n == 0)
+			gn_cli_print(stdout, _("No imports recorded.\n"));
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			char when[17];
+			gn_local_time(list[i].at, when);
+			gn_cli_print(stdout, _("%ld\t%s\t%s\t%s\tadded %ld, updated %ld, %ld in conflict\t%s\n"), list[i].id, when,
+			             list[i].by, list[i].source, list[i].added, list[i].updated, list[i].conflicts,
+			             list[i].undone_at[0] ? _("undone") : list[i].undoable ? _("can be undone")
+			                                                                   : _("can no longer be undone"));
+		}
+		free(list);
+	} else {
+		gn_undo_block *blocks = NULL;
+		size_t n = 0;
+		gn_status st = gn_import_undo(&ctx, id, &blocks, &n, &err);
+		if (st != GN_OK) {
+			rc = gn_cli_fail(&err);
+			for (size_t i = 0; i < n && i < 50; i++)
+				gn_cli_print(stderr, "  %s %s %s: %s\n", gn_audit_word_label(blocks[i].table), blocks[i].id,
+				             blocks[i].label, gn_undo_why_label(blocks[i].why));
+			if (n > 50)
+				gn_cli_print(stderr, ngettext("  ... and %zu more\n", "  ... and %zu more\n", (unsigned long)(n - 50)),
+				             n - 50);
+		} else {
+			gn_cli_print(stdout, _("Import %ld undone: every record it changed is as it was before.\n"), id);
+		}
+		free(blocks);
+	}
+	gn_census_free(&census);
+	gn_db_close(ctx.db);
+	return rc;
+}
 
 int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 {
@@ -173,8 +221,15 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 			return gn_cli_opt_exit(c);
 		}
 	}
+	bool history = optind == argc - 1 && strcmp(argv[optind], "history") == 0;
+	bool undo = optind < argc && strcmp(argv[optind], "undo") == 0;
+	long undo_id = 0;
+	if (undo && (optind + 2 != argc || gn_cli_parse_int(argv[optind + 1], 1, 1L << 40, &undo_id) || opt.dry_run))
+		return gn_cli_usage(_("usage: gonha import undo N (the numbers: gonha import history)"));
+	if (history || undo)
+		return import_past(cli, db_opt, history, undo_id);
 	if (optind != argc - 1)
-		return gn_cli_usage(_("usage: gonha import FILE [--dry-run]"));
+		return gn_cli_usage(_("usage: gonha import FILE [--dry-run] | history | undo N"));
 	const char *path = argv[optind];
 	if (isatty(STDERR_FILENO))
 		opt.progress = progress;
@@ -214,6 +269,8 @@ int gn_cmd_import(gn_cli *cli, int argc, char **argv)
 		       path, rep.rows, rep.added, rep.updated, rep.kept_local, rep.unchanged, rep.conflicts);
 		if (rep.conflicts)
 			gn_cli_print(stdout, _("Conflicts keep both versions: a ward officer resolves them with gonha conflicts.\n"));
+		if (rep.undo_id)
+			gn_cli_print(stdout, _("A ward officer can undo this import with gonha import undo %ld.\n"), rep.undo_id);
 		if (rep.incomplete)
 			gn_cli_print(stdout, _("%ld answers that a finished visit needs are still empty (the first: line %ld, %s); the "
 			         "records are kept, to be completed on the round.\n"),

@@ -32,6 +32,13 @@ static const gn_sub verify_subs[] = {
 	{ NULL, NULL, NULL },
 };
 
+static const gn_sub import_subs[] = {
+	{ "", "FILE", N_("merge the file (CSV or XLSX, sealed or not), or add a TDP's household list") },
+	{ "history", NULL, N_("the imports made on this PC, and which can still be undone") },
+	{ "undo", "N", N_("put back what import N changed, unless a record was changed since (ward officer)") },
+	{ NULL, NULL, NULL },
+};
+
 static const gn_sub form_subs[] = {
 	{ "check", "DIR|FORM.xlsx|FORM.xls", N_("validate a questionnaire (CSV sheets or an XLSForm workbook)") },
 	{ NULL, NULL, NULL },
@@ -57,9 +64,10 @@ const gn_command gn_commands[] = {
 	{ "export", gn_cmd_export, NULL,
 	  N_("CSV for Excel (UTF-8 with BOM, CRLF) or, with --format xlsx or a FILE.xlsx, a workbook whose IDs, CCCD and phone numbers stay text; --plain without BOM and with LF; CCCD masked unless a ward officer asks --with-ids"),
 	  gn_opts_export, NULL },
-	{ "import", gn_cmd_import, "FILE",
-	  N_("merge a gonha export (CSV or XLSX) from another PC by record id, or add a TDP's household list; all or nothing"),
-	  gn_opts_import, NULL },
+	{ "import", gn_cmd_import, NULL,
+	  N_("merge a gonha export (CSV or XLSX) from another PC by record id, or add a TDP's household list; all or "
+	     "nothing; every import can be undone"),
+	  gn_opts_import, import_subs },
 	{ "list", gn_cmd_list, NULL,
 	  N_("a TDP's households in walking order: house, alley, head, visit, members in columns; --format tsv: "
 	     "tab-separated with each household's id first, for scripts"),

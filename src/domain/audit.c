@@ -369,6 +369,7 @@ static const struct {
 	{ "import_add", N_("imported (added)") },
 	{ "import_update", N_("imported (changed)") },
 	{ "import_conflict", N_("imported (conflicts)") },
+	{ "import_undo", N_("import undone") },
 	{ "seal_ids", N_("citizen IDs encrypted") },
 	{ "recover", N_("opened with the recovery code") },
 };
@@ -401,6 +402,7 @@ const char *gn_audit_word_label(const char *word)
 		{ "tdp", N_("TDP") },
 		{ "meta", N_("setting") },
 		{ "database", N_("database") },
+		{ "import", N_("import") },
 		{ "officer_only", N_("for a ward officer only") },
 		{ "not_your_tdp", N_("not one of the account's TDPs") },
 		{ "whole", N_("whole") },

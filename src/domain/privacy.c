@@ -579,6 +579,10 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 	if (st == GN_OK)
 		st = exec_bound(db, "DELETE FROM verify_field WHERE household_id = ?1 AND member >= 0", household_id, NULL,
 		                NULL, err);
+	/* and the changes kept to undo imports hold people's rows as they
+	 * were: no import made before an erasure can be undone after it */
+	if (st == GN_OK)
+		st = gn_db_exec(db, "DELETE FROM import_undo_part", err);
 	if (st == GN_OK)
 		st = gn_audit(ctx, "erase", "person", person_id, tdp_id, NULL, err);
 	if (st == GN_OK)

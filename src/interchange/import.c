@@ -561,6 +561,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	if (sqlite3_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS gn_import_rows(rid TEXT PRIMARY KEY, line INTEGER) "
 	                 "WITHOUT ROWID; DELETE FROM temp.gn_import_rows", NULL, NULL, NULL) != SQLITE_OK)
 		imp_db_error(&im, "import");
+	imp_undo_begin(&im);
 	read_lines(&im, src);
 	if (im.bulk_pending && im.status == GN_OK && rep->problems_total == 0)
 		imp_bulk_flush(&im);
@@ -591,8 +592,14 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	} else if (opt->resolves_conflict && (st = imp_mark_resolved(ctx, opt->resolves_conflict, true, err)) != GN_OK) {
 		gn_db_rollback(ctx->db);
 	} else {
-		st = gn_db_commit(ctx->db, err);
+		/* what it changed, kept for gonha import undo in this transaction */
+		imp_undo_finish(&im);
+		if ((st = im.status) != GN_OK)
+			gn_db_rollback(ctx->db);
+		else
+			st = gn_db_commit(ctx->db, err);
 	}
+	imp_undo_end(&im);
 	settings_back(ctx->db, &set);
 	return st;
 }

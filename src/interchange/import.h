@@ -87,6 +87,11 @@ typedef struct importer {
 	int *rp_field;        /* per file column: the form field, -1 for the fixed ones */
 	char **rp_names;      /* the header's cells (owned) */
 	sqlite3_stmt *rp_get, *rp_put;
+	/* what the import changed, for gonha import undo (import_undo.c):
+	 * SQLite's session on the keyed tables, person's rows as they were in
+	 * temp.gn_undo_before (NULL: not recorded) */
+	struct sqlite3_session *undo;
+	sqlite3_stmt *undo_keep;
 } importer;
 
 /* The cleaned value of each known column (NFC, no controls, unguarded);
@@ -139,5 +144,10 @@ void imp_repeat_free(importer *im);
 void imp_audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
                const char *changes);
 gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *err);
+/*   import_undo.c   each import recorded (SQLite's session extension) and undone */
+void imp_undo_begin(importer *im);
+void imp_undo_finish(importer *im);
+void imp_undo_end(importer *im);
+bool imp_undo_keep(importer *im, const char *person_id); /* before a person is updated or removed */
 
 #endif

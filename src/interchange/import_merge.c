@@ -286,7 +286,7 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 			  "version = coalesce(?13, version), base_version = CASE WHEN ?13 IS "
 			  "NULL THEN base_version ELSE ?15 END, version_local = CASE WHEN ?13 IS NULL THEN version_local ELSE 0 END, "
 			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
-	if (imp_prepare(im, st, sql) != GN_OK)
+	if (imp_prepare(im, st, sql) != GN_OK || (persons && !insert && !imp_undo_keep(im, imp_val(r, im->ci.id))))
 		return false;
 	sqlite3_stmt *q = *st;
 	sqlite3_reset(q);

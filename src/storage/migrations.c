@@ -649,6 +649,37 @@ static const char *const migration_17 =
 	"INSERT INTO coverage_touched SELECT tdp_id FROM tdp_stats;"
 	"INSERT OR REPLACE INTO meta(key, value) VALUES ('snapshots_began', gn_today());";
 
+/* Undo of an import (issue 13, src/interchange/import_undo.c): each
+ * import that changed something has a row here, for gonha import history
+ * and undo N, and its changesets (SQLite's session extension) in
+ * import_undo_part: 'ward' for the keyed tables, 'person' for person's
+ * rows; only the newest imports keep them (no part: no longer undoable).
+ * bytes: the changeset's length (it is streamed into a blob of SQLite's
+ * upper bound). Not counted by data_changes: the rows they record were
+ * counted as they changed. */
+static const char *const migration_18 =
+	"CREATE TABLE import_undo ("
+	"  id        INTEGER PRIMARY KEY,"
+	"  at        TEXT NOT NULL,"
+	"  by_login  TEXT NOT NULL,"
+	"  source    TEXT,"
+	"  kind      TEXT,"
+	"  added     INTEGER NOT NULL DEFAULT 0,"
+	"  updated   INTEGER NOT NULL DEFAULT 0,"
+	"  conflicts INTEGER NOT NULL DEFAULT 0,"
+	"  undone_at TEXT,"
+	"  undone_by TEXT"
+	");"
+	/* a rowid table: the changeset is written with incremental blob I/O */
+	"CREATE TABLE import_undo_part ("
+	"  id        INTEGER PRIMARY KEY,"
+	"  import_id INTEGER NOT NULL REFERENCES import_undo(id),"
+	"  part      TEXT NOT NULL CHECK (part IN ('ward', 'person')),"
+	"  bytes     INTEGER NOT NULL,"
+	"  changeset BLOB NOT NULL,"
+	"  UNIQUE (import_id, part)"
+	");";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -704,6 +735,7 @@ static const char *const migrations[] = {
 	migration_15,
 	migration_16,
 	migration_17,
+	migration_18,
 };
 
 int gn_migration_count(void)

@@ -14,6 +14,7 @@
 #include "gonha/core/pathpick.h"
 #include "gonha/domain/backup.h"
 #include "gonha/domain/sealed.h"
+#include "gonha/domain/audit.h"
 
 #include <stdarg.h>
 #include <limits.h>
@@ -24,7 +25,7 @@
 #include <time.h>
 
 typedef enum xop {
-	XOP_PERSONS, XOP_PERSONS_IDS, XOP_HOUSEHOLDS, XOP_COVERAGE, XOP_IMPORT, XOP_CONFLICTS, XOP_COUNT,
+	XOP_PERSONS, XOP_PERSONS_IDS, XOP_HOUSEHOLDS, XOP_COVERAGE, XOP_IMPORT, XOP_CONFLICTS, XOP_UNDO, XOP_COUNT,
 } xop;
 
 typedef struct exchange_view {
@@ -51,7 +52,13 @@ static bool officer(const ui_app *app)
 
 static bool op_shown(const ui_app *app, int op)
 {
-	return (op != XOP_PERSONS_IDS && op != XOP_CONFLICTS) || officer(app);
+	return (op != XOP_PERSONS_IDS && op != XOP_CONFLICTS && op != XOP_UNDO) || officer(app);
+}
+
+/* the operations that take a file name */
+static bool has_field(int op)
+{
+	return op != XOP_CONFLICTS && op != XOP_UNDO;
 }
 
 static const char *op_label(int op)
@@ -62,6 +69,7 @@ static const char *op_label(int op)
 	case XOP_HOUSEHOLDS: return _("Export households");
 	case XOP_COVERAGE: return _("Export coverage (the report's numbers)");
 	case XOP_IMPORT: return _("Import a file (another PC's export, or a household list)");
+	case XOP_UNDO: return _("Undo the last import (ward officer)");
 	default: return _("Conflicts waiting for a ward officer");
 	}
 }
@@ -96,7 +104,7 @@ static void offer_files(exchange_view *x);
 
 static void default_path(exchange_view *x)
 {
-	if (x->edited || x->cur == XOP_IMPORT || x->cur == XOP_CONFLICTS) {
+	if (x->edited || x->cur == XOP_IMPORT || !has_field(x->cur)) {
 		if (!x->edited && x->cur == XOP_IMPORT)
 			gn_eb_set(&x->path, "");
 		offer_files(x);
@@ -215,9 +223,9 @@ static void exchange_draw(ui_view *v)
 	int field_y = y;
 	const char *label = _("File: ");
 	int w = gn_text_width(label);
-	if (x->cur != XOP_CONFLICTS)
+	if (has_field(x->cur))
 		ui_put(y, 2, w, label);
-	if (x->cur != XOP_CONFLICTS && x->n_lines == 0) {
+	if (has_field(x->cur) && x->n_lines == 0) {
 		attron(A_DIM);
 		ui_put_pad(y + 1, 2, COLS - 4,
 		           x->cur == XOP_IMPORT ? (x->files.n ? _("A CSV file or an Excel workbook (.xlsx); Tab picks one of these:")
@@ -240,7 +248,7 @@ static void exchange_draw(ui_view *v)
 	for (size_t i = 0; i < x->n_lines && y < LINES - 2; i++)
 		y += ui_put_wrapped(y, 2, COLS - 4, LINES - 2 - y, x->lines[i]); /* at words */
 	/* drawn last, so the terminal's cursor stays in the file field */
-	if (x->cur != XOP_CONFLICTS)
+	if (has_field(x->cur))
 		ui_input_draw(&x->path, field_y, 2 + w, COLS - 4 - w, false, true);
 }
 
@@ -411,6 +419,56 @@ out:
 	explicit_bzero(secret, sizeof secret);
 }
 
+/* The newest import that can still be undone, asked, then undone through
+ * the same call as gonha import undo N; what blocks it is listed. */
+static void run_undo(exchange_view *x)
+{
+	ui_app *app = x->v.app;
+	gn_import_past *list = NULL;
+	size_t n = 0;
+	gn_err err = { 0 };
+	clear_lines(x);
+	if (gn_import_history(&app->ctx, &list, &n, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	size_t i = 0;
+	while (i < n && !list[i].undoable)
+		i++;
+	if (i == n) {
+		free(list);
+		ui_status(app, false, "%s", _("No import can be undone"));
+		return;
+	}
+	char when[17];
+	gn_local_time(list[i].at, when);
+	long id = list[i].id;
+	add_line(x, _("Import %ld: %s, %s by %s; added %ld, updated %ld"), id, list[i].source, when, list[i].by,
+	         list[i].added, list[i].updated);
+	free(list);
+	ui_draw_all(app);
+	ui_prompt p = { .yes = _("undo") };
+	if (ui_confirm(app, _("Undo this import now?"), &p) != UI_YES) {
+		ui_status(app, false, "%s", _("Nothing was changed"));
+		return;
+	}
+	gn_undo_block *blocks = NULL;
+	size_t nb = 0;
+	gn_status st = gn_import_undo(&app->ctx, id, &blocks, &nb, &err);
+	if (st != GN_OK) {
+		for (size_t k = 0; k < nb; k++)
+			add_line(x, "%s %s: %s", gn_audit_word_label(blocks[k].table), blocks[k].label[0] ? blocks[k].label : blocks[k].id,
+			         gn_undo_why_label(blocks[k].why));
+		ui_status_err(app, &err);
+	} else {
+		add_line(x, _("Import %ld undone: every record it changed is as it was before."), id);
+		ui_status(app, false, "%s", _("Import undone"));
+		app->people_changed = true;
+	}
+	free(blocks);
+	x->conflicts = count_conflicts(app);
+}
+
 static void choose(exchange_view *x, int delta)
 {
 	ui_app *app = x->v.app;
@@ -436,6 +494,8 @@ static bool exchange_key(ui_view *v, ui_action a, int key)
 			run_import(x);
 		else if (x->cur == XOP_CONFLICTS)
 			ui_push(v->app, ui_conflicts_new(v->app));
+		else if (x->cur == XOP_UNDO)
+			run_undo(x);
 		else
 			run_export(x);
 		return true;
@@ -447,7 +507,7 @@ static bool exchange_key(ui_view *v, ui_action a, int key)
 		}
 		return true;
 	default:
-		if (x->cur != XOP_CONFLICTS && ui_input_key(&x->path, key)) {
+		if (has_field(x->cur) && ui_input_key(&x->path, key)) {
 			x->edited = true;
 			if (x->cur == XOP_IMPORT)
 				offer_files(x); /* what the path typed now completes to */

@@ -242,6 +242,10 @@ static void no_command_changes_what_the_log_holds(void)
 	char person[64], erase_args[128];
 	snprintf(person, sizeof person, "%s", sql1("a.db", "SELECT id FROM person WHERE deleted = 0 ORDER BY id LIMIT 1"));
 	snprintf(erase_args, sizeof erase_args, "erase --db a.db --person %s --yes", person);
+	/* a household list to import, then undo (import 1) */
+	const char *list = "tdp_code,house_no,alley,street,head_name,head_birth_year,head_sex\n"
+	                   "02,77,ngõ 3,Phố Thử,Đỗ Văn Nhập,1970,male\n";
+	gn_e2e_write("list.csv", list, strlen(list));
 #define ADMIN "GONHA_USER=admin GONHA_PASSWORD=demo GONHA_NEW_PASSWORD=new-pass-1"
 	const step steps[] = {
 		{ "report", ADMIN, "report --db a.db" },
@@ -250,6 +254,9 @@ static void no_command_changes_what_the_log_holds(void)
 		{ "export", ADMIN, "export --db a.db --what households --out h.xlsx" },
 		{ "import", ADMIN, "import p.csv --db a.db" },
 		{ "import", ADMIN, "import h.xlsx --db a.db --dry-run" },
+		{ "import", ADMIN, "import list.csv --db a.db" },
+		{ "import", ADMIN, "import history --db a.db" },
+		{ "import", ADMIN, "import undo 1 --db a.db" },
 		{ "list", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "list --db a.db --tdp 01 --filter revisit" },
 		{ "list", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "list --db a.db --tdp 02" }, /* refused */
 		{ "conflicts", ADMIN, "conflicts --db a.db" },

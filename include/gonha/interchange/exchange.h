@@ -86,6 +86,10 @@ typedef struct gn_import_report {
 	long incomplete;
 	long incomplete_line;
 	char incomplete_field[64];
+	/* the number `gonha import undo` takes for this import (its row in
+	 * import_undo), 0 when nothing was recorded (a dry run, nothing
+	 * changed, a ward with nobody in it before) */
+	long undo_id;
 } gn_import_report;
 
 #define GN_EX_MAX_PROBLEMS 200
@@ -112,6 +116,38 @@ gn_status gn_import(gn_ctx *ctx, const gn_census *census, const char *path, cons
 gn_status gn_import_buffer(gn_ctx *ctx, const gn_census *census, const char *data, size_t len,
                            const gn_import_options *opt, gn_import_report *rep, gn_err *err);
 void gn_import_report_free(gn_import_report *rep);
+
+/* Undo of an import (src/interchange/import_undo.c, docs/exchange.md
+ * "Undoing an import"): each import's changes are recorded with SQLite's
+ * session extension in the import's transaction, and undone by applying
+ * the inverse changeset. Ward officer only. */
+typedef struct gn_import_past {
+	long id;
+	char at[32], by[64], source[256], undone_at[32], undone_by[64];
+	long added, updated, conflicts;
+	bool undoable;   /* its changes are still kept (and it is not undone) */
+} gn_import_past;
+gn_status gn_import_history(gn_ctx *ctx, gn_import_past **out, size_t *n, gn_err *err);
+
+typedef enum gn_undo_why {
+	GN_UNDO_CHANGED = 0, /* the record was changed after the import */
+	GN_UNDO_GONE,        /* the record the import wrote is no longer there */
+	GN_UNDO_TAKEN,       /* a record the import removed was added again */
+	GN_UNDO_NEEDED,      /* records added later depend on what it added */
+} gn_undo_why;
+/* What stops an undo: one record each (table "" for GN_UNDO_NEEDED). */
+typedef struct gn_undo_block {
+	char table[16], id[40];
+	char label[128];  /* the person's name, the household's address: "" if gone */
+	gn_undo_why why;
+} gn_undo_block;
+const char *gn_undo_why_label(gn_undo_why why); /* translated */
+/* Undoes import id in one transaction: every record as the import found
+ * it, the counters moved by the schema's triggers, one audit entry. When
+ * any record it wrote was changed since (or another blocks it), nothing is
+ * changed, *blocks lists them (owned, free()) and the status is
+ * GN_ERR_CONFLICT. */
+gn_status gn_import_undo(gn_ctx *ctx, long id, gn_undo_block **blocks, size_t *n_blocks, gn_err *err);
 
 /* Merge conflicts still open, for a ward officer. */
 typedef struct gn_conflict {
