@@ -637,14 +637,19 @@ static const char *const migration_17 =
 	"  denominator INTEGER NOT NULL,"
 	"  PRIMARY KEY (tdp_id, day, indicator)"
 	") WITHOUT ROWID;"
+	/* not INSERT OR IGNORE: an outer statement's conflict clause (an
+	 * upsert's, say) overrides a trigger's, and the IGNORE would fail */
 	"CREATE TRIGGER tdp_stats_touched_insert AFTER INSERT ON tdp_stats BEGIN"
-	"  INSERT OR IGNORE INTO coverage_touched(tdp_id) VALUES (NEW.tdp_id);"
+	"  INSERT INTO coverage_touched(tdp_id) SELECT NEW.tdp_id WHERE NOT EXISTS"
+	"    (SELECT 1 FROM coverage_touched WHERE tdp_id = NEW.tdp_id);"
 	"END;"
 	"CREATE TRIGGER tdp_stats_touched AFTER UPDATE ON tdp_stats BEGIN"
-	"  INSERT OR IGNORE INTO coverage_touched(tdp_id) VALUES (NEW.tdp_id);"
+	"  INSERT INTO coverage_touched(tdp_id) SELECT NEW.tdp_id WHERE NOT EXISTS"
+	"    (SELECT 1 FROM coverage_touched WHERE tdp_id = NEW.tdp_id);"
 	"END;"
 	"CREATE TRIGGER tdp_indicator_touched AFTER UPDATE ON tdp_indicator BEGIN"
-	"  INSERT OR IGNORE INTO coverage_touched(tdp_id) VALUES (NEW.tdp_id);"
+	"  INSERT INTO coverage_touched(tdp_id) SELECT NEW.tdp_id WHERE NOT EXISTS"
+	"    (SELECT 1 FROM coverage_touched WHERE tdp_id = NEW.tdp_id);"
 	"END;"
 	"INSERT INTO coverage_touched SELECT tdp_id FROM tdp_stats;"
 	"INSERT OR REPLACE INTO meta(key, value) VALUES ('snapshots_began', gn_today());";

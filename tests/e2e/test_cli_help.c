@@ -278,7 +278,7 @@ static void bash_completes_commands_and_options(void)
 	CHECK(gn_e2e_has(o, "[gonha sheet ] walk revisit missing\n"));
 	CHECK(gn_e2e_has(o, "[gonha sheet walk --] --db --tdp --alley --out --help\n"));
 	CHECK(gn_e2e_has(o, "[gonha sheet missing --in] --indicator\n"));
-	CHECK(gn_e2e_has(o, "[gonha report --format ] text csv xlsx\n"));
+	CHECK(gn_e2e_has(o, "[gonha report --format ] text csv xlsx pdf\n"));
 	CHECK(gn_e2e_has(o, "[gonha --db x.db us] user\n"));
 	CHECK(gn_e2e_has(o, "[gonha user add --r] --role\n"));
 	CHECK(gn_e2e_has(o, "[gonha list --tdp 01 --f] --filter --format\n"));

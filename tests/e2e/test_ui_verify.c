@@ -56,7 +56,7 @@ static void type_household(gn_term *t, const char *alley, const char *street)
 static void type_visit(gn_term *t)
 {
 	gn_term_type(t, "18/11/2026");
-	gn_term_key(t, "Tab");
+	gn_term_key(t, "Enter"); /* taken as done after heads-down's own move */
 	gn_term_key(t, "C-u"); /* the visitor: the one on paper */
 	gn_term_type(t, "nv1");
 	gn_term_key(t, "Tab");
@@ -74,7 +74,7 @@ static void type_head(gn_term *t, const char *name)
 	gn_term_type(t, name);
 	gn_term_key(t, "Tab");
 	gn_term_type(t, "1980");
-	gn_term_key(t, "Tab");
+	gn_term_key(t, "Enter");
 	gn_term_type(t, "2"); /* female */
 	gn_term_type(t, "1"); /* the head */
 	settled(t);

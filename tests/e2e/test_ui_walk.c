@@ -56,8 +56,9 @@ static void added_where_it_stands(void)
 	WAIT(t, "Đã lưu: hộ 5A");
 	gn_term_key(t, "Esc");
 	REQUIRE_WAIT(t, "41 hộ");
-	/* in the file: between the third and the fourth */
+	REQUIRE_WAIT(t, " 5A "); /* the list drawn again with it */
 	char got[64];
+	/* in the file: between the third and the fourth */
 	CHECK_STR(at(2, got, sizeof got), a);
 	CHECK_STR(at(3, got, sizeof got), "5A");
 	CHECK_STR(at(4, got, sizeof got), b);
