@@ -42,6 +42,17 @@ const char *gn_test_tmpdir(void)
 	return tmpdir;
 }
 
+void gn_test_write_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
 int gn_test_main(int argc, char **argv, const gn_test *tests)
 {
 	int passed = 0, failed = 0, skipped = 0;

@@ -42,6 +42,8 @@ int gn_test_main(int argc, char **argv, const gn_test *tests);
 /* A fresh temporary directory for the test (removed at exit unless
  * GONHA_KEEP_TMP is set); returns its path. */
 const char *gn_test_tmpdir(void);
+/* Writes text into dir/name (a sheet of a form, a CSV to import). */
+void gn_test_write_file(const char *dir, const char *name, const char *text);
 
 #define GN_TESTS(...) \
 	static const gn_test gn_tests_[] = { __VA_ARGS__, { NULL, NULL } }; \

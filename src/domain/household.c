@@ -34,6 +34,16 @@ static const char *const relations[] = {
 	"head", "spouse", "child", "parent", "grandchild", "sibling", "other", NULL
 };
 
+static const char *const sexes[] = { "male", "female", NULL };
+
+const char *const *gn_core_codes(const char *column)
+{
+	if (strcmp(column, "visit_status") == 0) return visit_statuses;
+	if (strcmp(column, "relation") == 0) return relations;
+	if (strcmp(column, "sex") == 0) return sexes;
+	return NULL;
+}
+
 bool gn_visit_status_known(const char *s)
 {
 	return s && is_one_of(s, visit_statuses);
@@ -875,4 +885,86 @@ gn_status gn_household_copy(const gn_household *from, gn_household *to, gn_err *
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	}
 	return GN_OK;
+}
+
+/* ---- the columns as text --------------------------------------------------- */
+
+const char *const gn_household_columns[] = { "house_no", "alley", "street", "visit_status", "visit_date",
+	                                         "visited_by", "tdp_id", "walk_order", NULL };
+const char *const gn_person_columns[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
+
+static char *column_text(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+static void set_text(char **place, const char *v)
+{
+	free(*place);
+	*place = v ? strdup(v) : NULL;
+}
+
+char *gn_household_column(const gn_household *h, const char *name)
+{
+	if (strcmp(name, "house_no") == 0) return column_text(h->house_no);
+	if (strcmp(name, "alley") == 0) return column_text(h->alley);
+	if (strcmp(name, "street") == 0) return column_text(h->street);
+	if (strcmp(name, "visit_status") == 0) return column_text(h->visit_status);
+	if (strcmp(name, "visit_date") == 0) return column_text(h->visit_date);
+	if (strcmp(name, "visited_by") == 0) return column_text(h->visited_by);
+	if (strcmp(name, "tdp_id") == 0) return column_text(h->tdp_id);
+	if (strcmp(name, "walk_order") == 0) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%.17g", h->walk_order);
+		return strdup(buf);
+	}
+	return NULL;
+}
+
+bool gn_household_set_column(gn_household *h, const char *name, const char *v)
+{
+	if (strcmp(name, "house_no") == 0) set_text(&h->house_no, v ? v : "");
+	else if (strcmp(name, "alley") == 0) set_text(&h->alley, v ? v : "");
+	else if (strcmp(name, "street") == 0) set_text(&h->street, v ? v : "");
+	else if (strcmp(name, "visit_status") == 0) snprintf(h->visit_status, sizeof h->visit_status, "%s", v ? v : "");
+	else if (strcmp(name, "visit_date") == 0) set_text(&h->visit_date, v);
+	else if (strcmp(name, "visited_by") == 0) set_text(&h->visited_by, v);
+	else if (strcmp(name, "tdp_id") == 0) snprintf(h->tdp_id, sizeof h->tdp_id, "%s", v ? v : "");
+	else if (strcmp(name, "walk_order") == 0) h->walk_order = v ? strtod(v, NULL) : 0;
+	else return false;
+	return true;
+}
+
+char *gn_person_column(const gn_person *p, const char *name)
+{
+	if (strcmp(name, "full_name") == 0) return column_text(p->full_name);
+	if (strcmp(name, "sex") == 0) return column_text(p->sex);
+	if (strcmp(name, "relation") == 0) return column_text(p->relation);
+	if (strcmp(name, "cccd") == 0) return column_text(p->cccd);
+	if (strcmp(name, "birth_year") == 0 && p->birth_year) {
+		char buf[16];
+		snprintf(buf, sizeof buf, "%d", p->birth_year);
+		return strdup(buf);
+	}
+	return NULL;
+}
+
+/* A birth year as typed: a whole number that fits, else 0 (none). */
+static int year_of(const char *v)
+{
+	if (!v || !*v || strlen(v) > 6 || strspn(v, "0123456789") != strlen(v))
+		return 0;
+	int year = atoi(v);
+	return year > 0 && year < 100000 ? year : 0;
+}
+
+bool gn_person_set_column(gn_person *p, const char *name, const char *v)
+{
+	if (strcmp(name, "full_name") == 0) set_text(&p->full_name, v);
+	else if (strcmp(name, "sex") == 0) snprintf(p->sex, sizeof p->sex, "%s", v ? v : "");
+	else if (strcmp(name, "relation") == 0) snprintf(p->relation, sizeof p->relation, "%s", v ? v : "");
+	else if (strcmp(name, "cccd") == 0) set_text(&p->cccd, v);
+	else if (strcmp(name, "birth_year") == 0) p->birth_year = year_of(v);
+	else return false;
+	return true;
 }

@@ -72,6 +72,13 @@ static bool in_fixed(const fixed_col *cols, const char *name)
 	return false;
 }
 
+/* A question of the file's records: the household's outside every repeat,
+ * a person's in the roster (gn_form_in_roster). */
+static bool on_level(const gn_form *form, const gn_field *f, bool persons)
+{
+	return persons ? gn_form_in_roster(form, f) : f->level == 0;
+}
+
 static gn_status add_col(ex_cols *c, const char *name, const char *label, ex_col_kind kind, const gn_field *field,
                          char *sql, gn_err *err)
 {
@@ -89,7 +96,7 @@ static gn_status add_col(ex_cols *c, const char *name, const char *label, ex_col
 
 static const gn_field *find_field(const gn_form *form, const char *name)
 {
-	int k = form ? gn_form_find(form, name) : -1;
+	int k = form ? gn_form_field_of(form, name) : -1;
 	return k >= 0 ? &form->fields[k] : NULL;
 }
 
@@ -121,14 +128,13 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 	const fixed_col *head = persons ? person_head : household_head;
 	const fixed_col *tail = persons ? person_tail : household_tail;
 	const char *alias = persons ? "p" : "h";
-	int level = persons ? 1 : 0;
 
 	/* the form's questions stored in answers, in survey order */
 	gn_strbuf keys = { 0 };
 	for (size_t i = 0; form && i < form->n_fields; i++) {
 		const gn_field *f = &form->fields[i];
-		if (f->level != level || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE || in_fixed(head, f->name) ||
-		    in_fixed(tail, f->name))
+		if (!on_level(form, f, persons) || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE ||
+		    f->role != GN_QROLE_NONE || in_fixed(head, f->name) || in_fixed(tail, f->name))
 			continue;
 		gn_sb_printf(&keys, "%s'$.%s'", keys.len ? ", " : "", f->name);
 	}
@@ -142,8 +148,8 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 	gn_status st = add_fixed(out, form, head, alias, err);
 	for (size_t i = 0; st == GN_OK && form && i < form->n_fields; i++) {
 		const gn_field *f = &form->fields[i];
-		if (f->level != level || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE || in_fixed(head, f->name) ||
-		    in_fixed(tail, f->name))
+		if (!on_level(form, f, persons) || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE ||
+		    f->role != GN_QROLE_NONE || in_fixed(head, f->name) || in_fixed(tail, f->name))
 			continue;
 		/* Names are [A-Za-z0-9_] (checked at load): safe inside the path. */
 		char *sql = sqlite3_mprintf("json_extract(%s.answers, '$.%s')", alias, f->name);

@@ -23,7 +23,7 @@ const imp_list_col imp_list_cols[HL_COUNT] = {
 static const char *head_sex(importer *im, const char *typed)
 {
 	const gn_form *form = im->census ? im->census->form : NULL;
-	int k = form ? gn_form_find(form, "sex") : -1;
+	int k = form ? gn_form_field_of(form, "sex") : -1;
 	const char *sex = k >= 0 ? ex_choice_name(&form->fields[k], typed) : typed;
 	if (!sex && (strcmp(typed, "nam") == 0 || strcmp(typed, "nữ") == 0))
 		sex = strcmp(typed, "nam") == 0 ? "male" : "female";

@@ -1,11 +1,12 @@
 /* The loaded questionnaire (forms/census) as the form screen's model: the
  * household form is the form's level-0 fields, the person form the fields
- * inside the members repeat, in survey order. Labels, hints and messages
+ * inside the repeat whose gonha::role is roster, in survey order. Labels, hints and messages
  * come from the form in the UI language; `relevant`, `required`,
  * `constraint` and `calculation` are the form's expressions, run by the
  * forms engine on the record's current values.
  *
- * Values: the core questions are the columns of gn_household / gn_person;
+ * Values: the questions that play a gonha::role are the columns of
+ * gn_household / gn_person (gn_household_column);
  * every other question is a key of the record's answers JSON, set or
  * removed one key at a time so that keys this form does not know (another
  * form version, another PC) are kept. */
@@ -46,58 +47,52 @@ static form_model *self(uf_model *m) { return (form_model *)m; }
 
 static gn_person *person_of(form_model *c) { return &c->hh->members[c->member]; }
 
-/* ---- the core columns ----------------------------------------------------- */
+/* ---- the roles' columns --------------------------------------------------- */
 
-static const char *const hh_core[] = { "house_no", "alley", "street", "visit_status", "visit_date", "visited_by", NULL };
-static const char *const person_core[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
-
-static bool is_core(const char *const *names, const char *name)
+/* The record's column a field's value is kept in (its gonha::role), NULL
+ * for an answer. The age role is kept as the birth year. */
+static const char *column_of(const gn_field *fd)
 {
-	for (size_t i = 0; names[i]; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
+	if (fd->role == GN_QROLE_NONE || fd->role == GN_QROLE_ROSTER)
+		return NULL;
+	return gn_qrole_name(fd->role == GN_QROLE_AGE ? GN_QROLE_BIRTH_YEAR : fd->role);
 }
 
-static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
-
-/* A household field's stored value (malloc'd; "" for none). */
-static char *household_value(form_model *c, const gn_field *fd)
+static bool has_codes(gn_qrole role)
 {
-	gn_household *hh = c->hh;
-	const char *n = fd->name;
-	if (strcmp(n, "house_no") == 0) return dup_or_empty(hh->house_no);
-	if (strcmp(n, "alley") == 0) return dup_or_empty(hh->alley);
-	if (strcmp(n, "street") == 0) return dup_or_empty(hh->street);
-	if (strcmp(n, "visit_status") == 0) return dup_or_empty(hh->visit_status);
-	if (strcmp(n, "visit_date") == 0) return dup_or_empty(hh->visit_date);
-	if (strcmp(n, "visited_by") == 0) return dup_or_empty(hh->visited_by);
-	char *v = gn_answers_get(c->form->db, hh->answers, n);
-	return v ? v : strdup("");
+	return role == GN_QROLE_RELATION || role == GN_QROLE_SEX || role == GN_QROLE_VISIT_STATUS;
 }
 
-static char *person_value(form_model *c, const gn_field *fd)
+/* A column's value as the form's question has it (malloc'd; "" none):
+ * the form's own code of a relation, sex, visit outcome; the age from the
+ * birth year. */
+static char *as_question(form_model *c, const gn_field *fd, char *v)
 {
-	const gn_person *p = person_of(c);
-	const char *n = fd->name;
-	if (strcmp(n, "full_name") == 0) return dup_or_empty(p->full_name);
-	if (strcmp(n, "birth_year") == 0) {
-		char year[16] = "";
-		if (p->birth_year)
-			snprintf(year, sizeof year, "%d", p->birth_year);
-		return strdup(year);
+	if (!v)
+		return strdup("");
+	if (has_codes(fd->role)) {
+		char *code = strdup(gn_form_code_from_gonha(c->form, fd->role, v));
+		free(v);
+		return code;
 	}
-	if (strcmp(n, "sex") == 0) return dup_or_empty(p->sex);
-	if (strcmp(n, "relation") == 0) return dup_or_empty(p->relation);
-	if (strcmp(n, "cccd") == 0) return dup_or_empty(p->cccd);
-	char *v = gn_answers_get(c->form->db, p->answers, n);
-	return v ? v : strdup("");
+	if (fd->role == GN_QROLE_AGE) {
+		char age[16];
+		snprintf(age, sizeof age, "%d", gn_this_year() - atoi(v));
+		free(v);
+		return strdup(age);
+	}
+	return v;
 }
 
-static void put_string(char **place, const char *v)
+/* A field's stored value (malloc'd; "" for none). */
+static char *stored_value(form_model *c, const gn_field *fd)
 {
-	free(*place);
-	*place = strdup(v);
+	const char *col = column_of(fd);
+	bool household = fd->level == 0;
+	if (col)
+		return as_question(c, fd, household ? gn_household_column(c->hh, col) : gn_person_column(person_of(c), col));
+	char *v = gn_answers_get(c->form->db, household ? c->hh->answers : person_of(c)->answers, fd->name);
+	return v ? v : strdup("");
 }
 
 static bool whole_number(const char *s, long long *out)
@@ -137,33 +132,25 @@ static bool json_number(const char *s)
 /* Writes a value into the record: its column, or its key in answers. */
 static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err *err)
 {
-	const char *n = fd->name;
-	char **answers;
-	if (fd->level == 0) {
-		gn_household *hh = c->hh;
-		if (is_core(hh_core, n)) {
-			if (strcmp(n, "house_no") == 0) put_string(&hh->house_no, v);
-			else if (strcmp(n, "alley") == 0) put_string(&hh->alley, v);
-			else if (strcmp(n, "street") == 0) put_string(&hh->street, v);
-			else if (strcmp(n, "visit_status") == 0) snprintf(hh->visit_status, sizeof hh->visit_status, "%s", v);
-			else if (strcmp(n, "visit_date") == 0) put_string(&hh->visit_date, v);
-			else put_string(&hh->visited_by, v);
-			return GN_OK;
+	const char *col = column_of(fd);
+	bool household = fd->level == 0;
+	char **answers = household ? &c->hh->answers : &person_of(c)->answers;
+	if (col) {
+		char year[16];
+		long long age;
+		if (has_codes(fd->role))
+			v = gn_form_code_to_gonha(c->form, fd->role, v);
+		if (fd->role == GN_QROLE_AGE) {
+			year[0] = '\0';
+			if (whole_number(v, &age) && age >= 0 && age < 200)
+				snprintf(year, sizeof year, "%lld", gn_this_year() - age);
+			v = year;
 		}
-		answers = &hh->answers;
-	} else {
-		gn_person *p = person_of(c);
-		if (is_core(person_core, n)) {
-			long long year;
-			if (strcmp(n, "full_name") == 0) put_string(&p->full_name, v);
-			else if (strcmp(n, "birth_year") == 0)
-				p->birth_year = whole_number(v, &year) && year > 0 && year < 100000 ? (int)year : 0;
-			else if (strcmp(n, "sex") == 0) snprintf(p->sex, sizeof p->sex, "%s", v);
-			else if (strcmp(n, "relation") == 0) snprintf(p->relation, sizeof p->relation, "%s", v);
-			else put_string(&p->cccd, v);
-			return GN_OK;
-		}
-		answers = &p->answers;
+		if (household)
+			gn_household_set_column(c->hh, col, v);
+		else
+			gn_person_set_column(person_of(c), col, v);
+		return GN_OK;
 	}
 	gn_answer_type type = GN_ANSWER_TEXT;
 	if (!*v)
@@ -171,7 +158,7 @@ static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err 
 	else if ((fd->type == GN_FT_INTEGER || fd->type == GN_FT_DECIMAL) && json_number(v))
 		type = GN_ANSWER_NUMBER;
 	/* what does not parse is kept as typed (text): the check says why */
-	return gn_answers_set(c->form->db, answers, n, v, type, err);
+	return gn_answers_set(c->form->db, answers, fd->name, v, type, err);
 }
 
 /* ---- the model ------------------------------------------------------------ */
@@ -292,9 +279,11 @@ static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 	set_eval(c, c->f[i].fi);
 	if (st != GN_OK)
 		return st;
-	/* the domain's own checks of the core columns (CCCD, one head) */
-	if (is_core(c->person ? person_core : hh_core, fd->name)) {
-		st = gn_household_check_field(c->hh, c->person ? c->member : (size_t)-1, fd->name, v, err);
+	/* the domain's own checks of the roles' columns (CCCD, one head) */
+	const char *col = column_of(fd);
+	if (col && fd->role != GN_QROLE_AGE) {
+		const char *value = has_codes(fd->role) ? gn_form_code_to_gonha(c->form, fd->role, v) : v;
+		st = gn_household_check_field(c->hh, c->person ? c->member : (size_t)-1, col, value, err);
 		if (st != GN_OK && err)
 			snprintf(err->field, sizeof err->field, "%s", fd->name);
 	}
@@ -307,6 +296,11 @@ static size_t fm_find(uf_model *m, const char *name)
 	const char *dot = strrchr(name, '.');
 	if (dot)
 		name = dot + 1;
+	/* a record's column (the domain names its problems so) is its role's question */
+	int k = gn_form_field_of(c->form, name);
+	for (size_t i = 0; k >= 0 && i < c->n; i++)
+		if (c->f[i].uf.kind != UF_HEADING && c->f[i].fi == (size_t)k)
+			return i;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->f[i].uf.kind != UF_HEADING && strcmp(c->f[i].uf.name, name) == 0)
 			return i;
@@ -366,9 +360,9 @@ static uf_kind kind_of(gn_field_type t)
 }
 
 /* Is form field k on this model's level, and shown as a line? */
-static bool on_level(const gn_field *fd, int level)
+static bool on_level(const gn_form *form, const gn_field *fd, bool person)
 {
-	if (fd->level != level)
+	if (person ? !gn_form_in_roster(form, fd) : fd->level != 0)
 		return false;
 	switch (fd->type) {
 	case GN_FT_END_GROUP:
@@ -386,7 +380,7 @@ static bool on_level(const gn_field *fd, int level)
 static char *default_of(form_model *c, const gn_field *fd)
 {
 	const char *d = fd->default_value;
-	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->login[0])
+	if (fd->role == GN_QROLE_VISITED_BY && (!d || !*d) && c->login[0])
 		return strdup(c->login); /* the signed-in user */
 	if (!d || !*d)
 		return NULL;
@@ -416,7 +410,6 @@ uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, 
 	c->hh = hh;
 	c->person = person;
 	c->member = member;
-	int level = person ? 1 : 0;
 	c->vals = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->vals);
 	c->eval = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->eval);
 	c->f = calloc(form->n_fields ? form->n_fields : 1, sizeof *c->f);
@@ -427,17 +420,17 @@ uf_model *ui_form_model_new(gn_form *form, const char *login, gn_household *hh, 
 		const gn_field *fd = &form->fields[k];
 		if (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE)
 			continue;
-		if (fd->level == 0)
-			c->vals[k] = household_value(c, fd);
-		else if (person && fd->level == 1)
-			c->vals[k] = person_value(c, fd);
-		if ((fd->level == 0 || (person && fd->level == 1)) && !c->vals[k])
+		bool mine = fd->level == 0 || (person && gn_form_in_roster(form, fd));
+		if (!mine)
+			continue;
+		c->vals[k] = stored_value(c, fd);
+		if (!c->vals[k])
 			goto fail;
 		set_eval(c, k);
 	}
 	for (size_t k = 0; k < form->n_fields; k++) {
 		const gn_field *fd = &form->fields[k];
-		if (!on_level(fd, level))
+		if (!on_level(form, fd, person))
 			continue;
 		fm_field *f = &c->f[c->n++];
 		f->fi = k;

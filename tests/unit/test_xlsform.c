@@ -34,27 +34,16 @@ static const char *shared(void)
 	return s && *s ? s : "../shared";
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return;
-	fputs(text, f);
-	fclose(f);
-}
-
 static const char *make_form(const char *name, const char *survey, const char *choices, const char *settings)
 {
 	static char dir[512];
 	snprintf(dir, sizeof dir, "%s/%s", gn_test_tmpdir(), name);
 	mkdir(dir, 0700);
-	write_file(dir, "survey.csv", survey);
+	gn_test_write_file(dir, "survey.csv", survey);
 	if (choices)
-		write_file(dir, "choices.csv", choices);
+		gn_test_write_file(dir, "choices.csv", choices);
 	if (settings)
-		write_file(dir, "settings.csv", settings);
+		gn_test_write_file(dir, "settings.csv", settings);
 	return dir;
 }
 
@@ -943,7 +932,7 @@ static void an_xls_workbook_loads(void)
 	gn_form_free(form);
 	gn_form_problems_free(&p);
 	/* a file that is no .xls */
-	write_file(gn_test_tmpdir(), "fake.xls", "type,name,label\n");
+	gn_test_write_file(gn_test_tmpdir(), "fake.xls", "type,name,label\n");
 	char path[600];
 	snprintf(path, sizeof path, "%s/fake.xls", gn_test_tmpdir());
 	memset(&err, 0, sizeof err);
@@ -960,7 +949,7 @@ static void not_a_workbook_is_one_line(void)
 {
 	char path[600];
 	snprintf(path, sizeof path, "%s/notes.xlsx", gn_test_tmpdir());
-	write_file(gn_test_tmpdir(), "notes.xlsx", "type,name,label\ntext,a,A\n");
+	gn_test_write_file(gn_test_tmpdir(), "notes.xlsx", "type,name,label\ntext,a,A\n");
 	open_db();
 	gn_form_problems p = { 0 };
 	gn_form *form = NULL;
@@ -971,7 +960,7 @@ static void not_a_workbook_is_one_line(void)
 	gn_form_problems_free(&p);
 	/* an encrypted workbook is an OLE file */
 	snprintf(path, sizeof path, "%s/locked.xlsx", gn_test_tmpdir());
-	write_file(gn_test_tmpdir(), "locked.xlsx", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 and the rest");
+	gn_test_write_file(gn_test_tmpdir(), "locked.xlsx", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 and the rest");
 	memset(&err, 0, sizeof err);
 	CHECK_EQ_INT(gn_form_load_xlsx(path, db, &form, &p, &err), GN_ERR_INVALID);
 	CHECK(strstr(err.msg, "password-protected") != NULL);
