@@ -32,3 +32,13 @@ void gn_unit_ward_free(gn_ctx *ctx, gn_census *census)
 	gn_db_close(ctx->db);
 	ctx->db = NULL;
 }
+
+long gn_unit_sql_long(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}

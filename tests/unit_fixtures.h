@@ -15,4 +15,7 @@
 void gn_unit_ward(gn_ctx *ctx, int tdps, gn_census *census);
 void gn_unit_ward_free(gn_ctx *ctx, gn_census *census);
 
+/* The first column of the first row of a query as a number, -1 none. */
+long gn_unit_sql_long(sqlite3 *db, const char *sql);
+
 #endif

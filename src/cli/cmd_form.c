@@ -1,11 +1,17 @@
 /* gonha form check DIR: validates a questionnaire like the XLSForm tools,
- * one line per problem, "DIR/file:line: message". */
+ * one line per problem, "DIR/file:line: message"; form add, list, use:
+ * the ward's forms (gonha/interchange/registry.h). */
 #include "cli.h"
+#include "gonha/interchange/codebook.h"
+#include "gonha/interchange/registry.h"
 #include "gonha/storage/db.h"
 #include "gonha/forms/form.h"
 #include "gonha/core/i18n.h"
 #include "gonha/interchange/xlsx.h"
 
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -37,12 +43,8 @@ void gn_cli_print_form_problems(const char *dir, const gn_form_problems *problem
 	}
 }
 
-int gn_cmd_form(gn_cli *cli, int argc, char **argv)
+static int form_check(const char *dir)
 {
-	(void)cli;
-	if (argc != 3 || strcmp(argv[1], "check") != 0)
-		return gn_cli_usage(_("usage: gonha form check DIR|FORM.xlsx|FORM.xls"));
-	const char *dir = argv[2];
 	sqlite3 *db = NULL;
 	gn_err err = { 0 };
 	if (gn_db_open_memory(&db, &err) != GN_OK)
@@ -50,13 +52,10 @@ int gn_cmd_form(gn_cli *cli, int argc, char **argv)
 	gn_form_problems problems = { 0 };
 	gn_form *form = NULL;
 	gn_cov_set set = { 0 };
-	struct stat sb;
 	size_t len = strlen(dir);
-	bool book = stat(dir, &sb) == 0 && S_ISREG(sb.st_mode);
+	bool book = false;
+	gn_status st = gn_form_load_any(dir, db, &form, &book, &problems, &err);
 	bool xls = book && len > 4 && strcasecmp(dir + len - 4, ".xls") == 0 && !gn_xlsx_is_zip(dir);
-	gn_status st = xls ? gn_form_load_xls(dir, db, &form, &problems, &err)
-	               : book ? gn_form_load_xlsx(dir, db, &form, &problems, &err)
-	                      : gn_form_load(dir, db, &form, &problems, &err);
 	if (st == GN_OK && !book) /* indicators.csv lives beside a folder's sheets */
 		st = gn_form_indicators(form, &set, &problems, &err);
 	if (st == GN_OK)
@@ -86,4 +85,188 @@ int gn_cmd_form(gn_cli *cli, int argc, char **argv)
 	gn_form_problems_free(&problems);
 	gn_db_close(db);
 	return rc;
+}
+
+/* --db FILE and the rest of the words: the subcommand's options. */
+typedef struct form_args {
+	const char *db, *tdp, *form, *out;
+	bool all;
+	int first;           /* the first word after the options */
+} form_args;
+
+static int form_options(int argc, char **argv, form_args *a)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "tdp", required_argument, NULL, 't' },
+		{ "all", no_argument, NULL, 'a' },      { "form", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 },
+	};
+	memset(a, 0, sizeof *a);
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': a->db = optarg; break;
+		case 't': a->tdp = optarg; break;
+		case 'a': a->all = true; break;
+		case 'f': a->form = optarg; break;
+		case 'o': a->out = optarg; break;
+		default:
+			return gn_cli_usage(_("%s: unknown option %s (see gonha --help)"), argv[0], argv[optind - 1]);
+		}
+	}
+	a->first = optind + 1; /* getopt moved the words to the end: the subcommand, then its own */
+	return 0;
+}
+
+/* The database file the command works on, and the ward officer signed in. */
+static int open_ward(gn_cli *cli, const form_args *a, gn_ctx *ctx, char path[PATH_MAX])
+{
+	gn_err err = { 0 };
+	if (gn_db_path(a->db ? a->db : cli->db_path, path, PATH_MAX, &err) != GN_OK)
+		return gn_cli_fail(&err);
+	return gn_cli_open_signed_in(cli, path, 0, ctx);
+}
+
+static int form_add(gn_cli *cli, int argc, char **argv)
+{
+	form_args a;
+	int rc = form_options(argc, argv, &a);
+	if (rc)
+		return rc;
+	if (a.first != argc - 1)
+		return gn_cli_usage(_("usage: gonha form add DIR|FORM.xlsx|FORM.xls [--db FILE]"));
+	const char *src = argv[a.first];
+	gn_ctx ctx;
+	char path[PATH_MAX];
+	if ((rc = open_ward(cli, &a, &ctx, path)) != 0)
+		return rc;
+	gn_form_problems problems = { 0 };
+	gn_err err = { 0 };
+	char id[64] = "", version[64] = "";
+	gn_status st = gn_registry_add(&ctx, path, src, &problems, id, version, &err);
+	struct stat sb;
+	if (stat(src, &sb) == 0 && S_ISREG(sb.st_mode))
+		print_book_problems(src, &problems, stderr);
+	else
+		gn_cli_print_form_problems(src, &problems, stderr);
+	if (problems.errors) {
+		gn_cli_print(stderr, _("gonha: %zu problems in the form %s\n"), problems.errors, src);
+		rc = GN_EXIT_USAGE;
+	} else if (st != GN_OK) {
+		rc = gn_cli_fail(&err);
+	} else {
+		char dir[PATH_MAX];
+		gn_registry_dir(path, dir, sizeof dir, &err);
+		gn_cli_print(stdout, _("Form %s version %s installed in %s/%s; gonha form use %s --tdp CODE lets a TDP enter it.\n"),
+		             id, version, dir, id, id);
+	}
+	gn_form_problems_free(&problems);
+	gn_db_close(ctx.db);
+	return rc;
+}
+
+static int form_list(gn_cli *cli, int argc, char **argv)
+{
+	form_args a;
+	int rc = form_options(argc, argv, &a);
+	if (rc)
+		return rc;
+	if (a.first != argc)
+		return gn_cli_usage(_("usage: gonha form list [--db FILE]"));
+	gn_ctx ctx;
+	char path[PATH_MAX];
+	if ((rc = open_ward(cli, &a, &ctx, path)) != 0)
+		return rc;
+	gn_reg_form *forms = NULL;
+	size_t n = 0;
+	gn_err err = { 0 };
+	if (gn_registry_list(&ctx, path, &forms, &n, &err) != GN_OK) {
+		rc = gn_cli_fail(&err);
+	} else {
+		gn_cli_print(stdout, "%-24s %-12s %-8s %s\n", _("form"), _("version"), _("TDPs"), _("title"));
+		for (size_t i = 0; i < n; i++)
+			gn_cli_print(stdout, "%-24s %-12s %-8s %s%s\n", forms[i].id,
+			             !forms[i].loads ? "?" : forms[i].version[0] ? forms[i].version : "—",
+			             forms[i].tdps[0] ? forms[i].tdps : "—", forms[i].title,
+			             forms[i].loads ? "" : _(" (does not load: gonha form check shows why)"));
+	}
+	free(forms);
+	gn_db_close(ctx.db);
+	return rc;
+}
+
+static int form_use(gn_cli *cli, int argc, char **argv)
+{
+	form_args a;
+	int rc = form_options(argc, argv, &a);
+	if (rc)
+		return rc;
+	if (a.first != argc - 1 || (!a.tdp) == (!a.all))
+		return gn_cli_usage(_("usage: gonha form use FORM_ID --tdp CODE|--all [--db FILE]"));
+	const char *id = argv[a.first];
+	gn_ctx ctx;
+	char path[PATH_MAX];
+	if ((rc = open_ward(cli, &a, &ctx, path)) != 0)
+		return rc;
+	gn_err err = { 0 };
+	long changed = 0;
+	if (gn_registry_use(&ctx, path, id, a.all ? NULL : a.tdp, &changed, &err) != GN_OK)
+		rc = gn_cli_fail(&err);
+	else
+		gn_cli_print(stdout, ngettext("%ld TDP now enters form %s.\n", "%ld TDPs now enter form %s.\n",
+		                              (unsigned long)changed), changed, id);
+	gn_db_close(ctx.db);
+	return rc;
+}
+
+/* The codebook of the ward's form (census unless --form): no personal
+ * data, so no sign-in; the form is compiled on a database of its own. */
+static int form_codebook(gn_cli *cli, int argc, char **argv)
+{
+	form_args a;
+	int rc = form_options(argc, argv, &a);
+	if (rc)
+		return rc;
+	if (a.first != argc || !a.out)
+		return gn_cli_usage(_("usage: gonha form codebook [--form FORM_ID] [--db FILE] --out FILE.csv|FILE.xlsx"));
+	gn_err err = { 0 };
+	char path[PATH_MAX];
+	sqlite3 *db = NULL;
+	if (gn_db_path(a.db ? a.db : cli->db_path, path, sizeof path, &err) != GN_OK ||
+	    gn_db_open_memory(&db, &err) != GN_OK)
+		return gn_cli_fail(&err);
+	gn_form *form = NULL;
+	gn_form_problems problems = { 0 };
+	const char *id = a.form ? a.form : GN_FORM_CENSUS;
+	long rows = 0;
+	gn_status st = gn_registry_load(db, path, id, &form, &problems, &err);
+	if (st == GN_OK)
+		st = gn_codebook_write(form, a.out, &rows, &err);
+	if (st != GN_OK)
+		rc = gn_cli_fail(&err);
+	else
+		gn_cli_print(stderr, ngettext("Codebook of form %s version %s: %ld field written to %s\n",
+		                              "Codebook of form %s version %s: %ld fields written to %s\n", (unsigned long)rows),
+		             form->id, form->version, rows, a.out);
+	gn_form_free(form);
+	gn_form_problems_free(&problems);
+	gn_db_close(db);
+	return rc;
+}
+
+int gn_cmd_form(gn_cli *cli, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	if (strcmp(sub, "check") == 0 && argc == 3)
+		return form_check(argv[2]);
+	if (strcmp(sub, "add") == 0)
+		return form_add(cli, argc, argv);
+	if (strcmp(sub, "list") == 0)
+		return form_list(cli, argc, argv);
+	if (strcmp(sub, "use") == 0)
+		return form_use(cli, argc, argv);
+	if (strcmp(sub, "codebook") == 0)
+		return form_codebook(cli, argc, argv);
+	return gn_cli_usage(_("usage: gonha form check DIR|FORM.xlsx|FORM.xls | add DIR|FORM.xlsx | list | use FORM_ID --tdp CODE|--all | codebook [--form FORM_ID] --out FILE"));
 }

@@ -29,8 +29,11 @@ static const gn_command commands[] = {
 	     "--out, into $GONHA_EXPORT_DIR or the database's folder") },
 	{ "conflicts", gn_cmd_conflicts, "conflicts [resolve N --keep local|incoming]",
 	  N_("records changed on two PCs: list them, or keep one version (ward officer)") },
-	{ "form", gn_cmd_form, "form check DIR",
-	  N_("checks a questionnaire (XLSForm CSV sheets) and prints each problem with its file and line") },
+	{ "form", gn_cmd_form, "form check DIR|FORM.xlsx|FORM.xls | add DIR|FORM.xlsx|FORM.xls | list | use FORM_ID --tdp CODE|--all | codebook [--form FORM_ID] --out FILE.csv|FILE.xlsx",
+	  N_("check: a questionnaire (XLSForm: CSV sheets or a workbook), each problem with its file and line or cell; "
+	     "add: install it for the ward beside the database (DB.forms/FORM_ID/, with its media files); list: the "
+	     "ward's forms and the TDPs entering each; use: the form a TDP enters (ward officer); codebook: every "
+	     "question of a form (census unless --form) with its labels, choices and rules, as CSV or XLSX") },
 	{ "check", gn_cmd_check, "check --db FILE",
 	  N_("integrity and consistency of the database (ward officer)") },
 	{ "user", gn_cmd_user, "user add LOGIN --role ROLE [--name NAME] --tdp CODE[,CODE] | passwd [LOGIN] | list | disable LOGIN | enable LOGIN | assign LOGIN --tdp CODE[,CODE]",

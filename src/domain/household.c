@@ -451,6 +451,16 @@ static gn_status audit_change(gn_ctx *ctx, const char *action, const char *table
 	return st;
 }
 
+/* The form the record is entered with, parameters i and i+1 (NULL: the
+ * caller entered with none, what is stored is kept). */
+static void bind_form(const gn_ctx *ctx, sqlite3_stmt *st, int i)
+{
+	if (ctx->form_id && *ctx->form_id)
+		sqlite3_bind_text(st, i, ctx->form_id, -1, SQLITE_STATIC);
+	if (ctx->form_id && *ctx->form_id && ctx->form_version)
+		sqlite3_bind_text(st, i + 1, ctx->form_version, -1, SQLITE_STATIC);
+}
+
 static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *now, gn_err *err)
 {
 	sqlite3 *db = ctx->db;
@@ -496,10 +506,12 @@ static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *n
 	const char *sql = is_new
 		? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, "
 		  "visit_status, visit_date, visited_by, entered_by, answers, created_at, created_by, "
-		  "updated_at, updated_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14)"
+		  "updated_at, updated_by, form_id, form_version) "
+		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14,?15,?16)"
 		: "UPDATE household SET tdp_id=?2, walk_order=?3, house_no=?4, alley=?5, street=?6, "
 		  "address_key=?7, visit_status=?8, visit_date=?9, visited_by=?10, entered_by=?11, "
-		  "answers=json(?12), updated_at=?13, updated_by=?14, rev=rev+1 WHERE id=?1";
+		  "answers=json(?12), updated_at=?13, updated_by=?14, form_id=coalesce(?15, form_id), "
+		  "form_version=coalesce(?16, form_version), rev=rev+1 WHERE id=?1";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = gn_db_fail(db, err, "household");
 		goto out;
@@ -520,6 +532,7 @@ static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *n
 	sqlite3_bind_text(st, 12, hh->answers ? hh->answers : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, ctx->user.login, -1, SQLITE_STATIC);
+	bind_form(ctx, st, 15);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = gn_db_fail(db, err, "household");
 		goto out;
@@ -568,11 +581,13 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 		goto out;
 	const char *sql = is_new
 		? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
-		  "sex, relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by) "
-		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," GN_SQL_CCCD_VALUES("?10") ",json(?11),?12,?13,?12,?13)" /* the version: by trigger */
+		  "sex, relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, "
+		  "form_id, form_version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," GN_SQL_CCCD_VALUES("?10")
+		  ",json(?11),?12,?13,?12,?13,?14,?15)" /* the version: by trigger */
 		: "UPDATE person SET household_id=?2, tdp_id=?3, position=?4, full_name=?5, name_key=?6, "
 		  "birth_year=?7, sex=?8, relation=?9, " GN_SQL_CCCD_SET("?10") ", answers=json(?11), updated_at=?12, "
-		  "updated_by=?13, rev=rev+1 WHERE id=?1 AND ("
+		  "updated_by=?13, form_id=coalesce(?14, form_id), form_version=coalesce(?15, form_version), "
+		  "rev=rev+1 WHERE id=?1 AND ("
 		  "household_id IS NOT ?2 OR tdp_id IS NOT ?3 OR position IS NOT ?4 OR full_name IS NOT ?5 OR "
 		  "birth_year IS NOT ?7 OR sex IS NOT ?8 OR relation IS NOT ?9 OR " GN_SQL_CCCD_DIFFERS("?10") " OR "
 		  "answers IS NOT json(?11))";
@@ -597,6 +612,7 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 	sqlite3_bind_text(st, 11, p->answers ? p->answers : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, ctx->user.login, -1, SQLITE_STATIC);
+	bind_form(ctx, st, 14);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = gn_db_fail(db, err, "person");
 		goto out;

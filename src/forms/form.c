@@ -1078,7 +1078,7 @@ void gn_form_free(gn_form *form)
 		char *strings[] = { f->name, f->label_vi, f->label_en, f->hint_vi, f->hint_en, f->required_src,
 		                    f->required_msg_vi, f->required_msg_en, f->constraint_src, f->constraint_msg_vi,
 		                    f->constraint_msg_en, f->relevant_src, f->calculation_src, f->default_value,
-		                    f->choice_filter_src, f->repeat_count_src };
+		                    f->choice_filter_src, f->repeat_count_src, f->media_file };
 		for (size_t k = 0; k < sizeof strings / sizeof *strings; k++)
 			free(strings[k]);
 		sqlite3_finalize(f->relevant);

@@ -739,6 +739,8 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 		f->repeat_count_src = dup_expr(s, r, c_count);
 		f->level = g.level;
 		f->list_from_file = t.from_file;
+		if (t.from_file && !strstr(t.xls, "_external") && *t.list)
+			f->media_file = strdup(t.list);
 		if (t.has_list && !t.from_file) {
 			for (size_t i = 0; i < form->n_lists; i++)
 				if (strcmp(form->lists[i].name, t.list) == 0)

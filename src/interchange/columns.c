@@ -36,6 +36,8 @@ static const fixed_col person_tail[] = {
 	{ "updated_by", "Người sửa", EXC_META, "p.updated_by" },
 	{ "version", "Phiên bản", EXC_META, "p.version" },
 	{ "base_version", "Phiên bản gốc", EXC_META, "p.base_version" },
+	{ "form_id", "Mã phiếu", EXC_META, "p.form_id" },
+	{ "form_version", "Phiên bản phiếu", EXC_META, "p.form_version" },
 	{ NULL, NULL, 0, NULL },
 };
 static const fixed_col household_head[] = {
@@ -61,6 +63,8 @@ static const fixed_col household_tail[] = {
 	{ "updated_by", "Người sửa", EXC_META, "h.updated_by" },
 	{ "version", "Phiên bản", EXC_META, "h.version" },
 	{ "base_version", "Phiên bản gốc", EXC_META, "h.base_version" },
+	{ "form_id", "Mã phiếu", EXC_META, "h.form_id" },
+	{ "form_version", "Phiên bản phiếu", EXC_META, "h.form_version" },
 	{ NULL, NULL, 0, NULL },
 };
 

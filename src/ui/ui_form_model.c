@@ -476,6 +476,8 @@ fail:
 
 static gn_form *loaded_form(ui_app *app)
 {
+	if (app && app->tdp_form && app->form == app->tdp_form)
+		return app->tdp_form; /* the open TDP's (ui_enter_tdp_form) */
 	return app && app->census && app->census->form ? app->census->form : NULL;
 }
 

@@ -327,7 +327,7 @@ static void answers_survive_a_form_change(void)
 	open_db();
 	gn_err err = { 0 };
 	CHECK_OK(gn_db_exec(db,
-		"INSERT INTO tdp VALUES ('t','01','T','t',1,1,0,'x','a','x','a');"
+		"INSERT INTO tdp VALUES ('t','01','T','t',1,1,0,'x','a','x','a',NULL);"
 		"INSERT INTO household(id, tdp_id, walk_order, created_at, created_by, updated_at, updated_by) VALUES ('h','t',1,'x','a','x','a');"
 		"INSERT INTO person(id, household_id, tdp_id, full_name, name_key, answers, created_at, created_by, updated_at, updated_by) VALUES"
 		" ('p1','h','t','A','a','{\"mobile\":\"0912345678\",\"old_q\":\"kept\"}','x','a','x','a'),"

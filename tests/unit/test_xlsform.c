@@ -28,12 +28,6 @@ static void open_db(void)
 		exit(2);
 }
 
-static const char *shared(void)
-{
-	const char *s = getenv("GONHA_SHARED");
-	return s && *s ? s : "../shared";
-}
-
 static const char *make_form(const char *name, const char *survey, const char *choices, const char *settings)
 {
 	static char dir[512];
@@ -447,7 +441,7 @@ static void the_real_forms_agree_with_pyxform(void)
 		                                 "repeat_count", NULL };
 	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
 		char dir[1024];
-		snprintf(dir, sizeof dir, "%s/%s", shared(), forms[i].dir);
+		snprintf(dir, sizeof dir, "%s/%s", gn_test_shared(), forms[i].dir);
 		struct stat sb;
 		if (stat(dir, &sb) != 0) {
 			fprintf(stderr, "  %s is missing: the real forms are needed (GONHA_SHARED)\n", dir);
@@ -521,7 +515,7 @@ static void the_pyxform_corpus_agrees(void)
 		{ "bug_bad_calc_xlsx", "calculation of badcalc: because is not a function" },
 	};
 	char path[1024];
-	snprintf(path, sizeof path, "%s/pyxform-corpus/VERDICTS.tsv", shared());
+	snprintf(path, sizeof path, "%s/pyxform-corpus/VERDICTS.tsv", gn_test_shared());
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "  %s is missing: pyxform's corpus is needed (GONHA_SHARED)\n", path);
@@ -540,7 +534,7 @@ static void the_pyxform_corpus_agrees(void)
 		if (!name || !verdict)
 			continue;
 		char dir[1200];
-		snprintf(dir, sizeof dir, "%s/pyxform-corpus/%s", shared(), name);
+		snprintf(dir, sizeof dir, "%s/pyxform-corpus/%s", gn_test_shared(), name);
 		open_db();
 		gn_form_problems p;
 		gn_form *form = load(dir, &p);
@@ -614,7 +608,7 @@ static gn_status check(scenario *sc, const char *name)
 static bool open_scenario(scenario *sc, const char *form_dir, gn_form_problems *p)
 {
 	char dir[1024];
-	snprintf(dir, sizeof dir, "%s/%s", shared(), form_dir);
+	snprintf(dir, sizeof dir, "%s/%s", gn_test_shared(), form_dir);
 	open_db();
 	sc->form = load(dir, p);
 	if (!sc->form) {
@@ -751,59 +745,6 @@ static void the_biomass_form_in_use(void)
 
 /* ---- the same forms as workbooks ------------------------------------------ */
 
-typedef struct csv_to_sheet {
-	lxw_worksheet *ws;
-	lxw_row_t row;
-	lxw_col_t col;
-} csv_to_sheet;
-
-static void on_csv_field(void *data, size_t len, void *arg)
-{
-	csv_to_sheet *c = arg;
-	char *text = strndup(data, len);
-	if (text && *text)
-		worksheet_write_string(c->ws, c->row, c->col, text, NULL);
-	free(text);
-	c->col++;
-}
-
-static void on_csv_row(int ch, void *arg)
-{
-	(void)ch;
-	csv_to_sheet *c = arg;
-	c->row++;
-	c->col = 0;
-}
-
-/* A workbook made from a folder's CSV sheets, every cell a string (as
- * pyxform's corpus was checked, SOURCE.txt); returns its path. */
-static const char *workbook_of(const char *dir, const char *name)
-{
-	static char path[1024];
-	snprintf(path, sizeof path, "%s/%s.xlsx", gn_test_tmpdir(), name);
-	lxw_workbook *wb = workbook_new(path);
-	static const char *const sheets[] = { "survey", "choices", "settings", NULL };
-	for (int i = 0; sheets[i]; i++) {
-		char file[1100];
-		snprintf(file, sizeof file, "%s/%s.csv", dir, sheets[i]);
-		FILE *f = fopen(file, "rb");
-		if (!f)
-			continue;
-		csv_to_sheet c = { .ws = workbook_add_worksheet(wb, sheets[i]) };
-		struct csv_parser p;
-		csv_init(&p, CSV_APPEND_NULL);
-		char buf[4096];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-			csv_parse(&p, buf, n, on_csv_field, on_csv_row, &c);
-		csv_fini(&p, on_csv_field, on_csv_row, &c);
-		csv_free(&p);
-		fclose(f);
-	}
-	workbook_close(wb);
-	return path;
-}
-
 static void the_real_forms_load_from_workbooks(void)
 {
 	static const struct { const char *dir, *name; int rc; const char *refused_for; } forms[] = {
@@ -815,14 +756,14 @@ static void the_real_forms_load_from_workbooks(void)
 	};
 	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
 		char dir[1024];
-		snprintf(dir, sizeof dir, "%s/%s", shared(), forms[i].dir);
+		snprintf(dir, sizeof dir, "%s/%s", gn_test_shared(), forms[i].dir);
 		struct stat sb;
 		if (stat(dir, &sb) != 0) {
 			fprintf(stderr, "  %s is missing: the real forms are needed (GONHA_SHARED)\n", dir);
 			gn_test_failed = 1;
 			continue;
 		}
-		const char *book = workbook_of(dir, forms[i].name);
+		const char *book = gn_test_workbook_of(dir, forms[i].name);
 		open_db();
 		gn_form_problems p = { 0 };
 		gn_form *form = NULL;

@@ -97,6 +97,7 @@ typedef struct gn_field {
 	char xls_type[32];           /* the type as XLSForm names it ("select_one", "start", "image") */
 	const gn_choice_list *list;  /* for select_one / select_multiple */
 	bool list_from_file;         /* select_one_from_file, select_one_external: choices in a media file */
+	char *media_file;            /* select_*_from_file: that file ("villages.csv"), beside the form; NULL none */
 	int level;                   /* how many repeats it is inside: 0 the household, 1 a member... */
 	int parent;                  /* the begin_group / begin_repeat it is in, -1 at the top */
 	int line;                    /* line in survey.csv */
