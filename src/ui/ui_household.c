@@ -125,6 +125,8 @@ static void household_open(ui_view *v)
 static const char *choice_label(const gn_form *form, const char *field, const char *name)
 {
 	int k = form ? gn_form_field_of(form, field) : -1;
+	if (k >= 0) /* the column keeps gonha's code, the form's list its own */
+		name = gn_form_code_from_gonha(form, form->fields[k].role, name);
 	const gn_choice *c = k >= 0 && form->fields[k].list ? gn_choice_find(form->fields[k].list, name) : NULL;
 	const char *label = c ? gn_choice_label(c) : NULL;
 	return label && *label ? label : name;
