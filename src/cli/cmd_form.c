@@ -8,6 +8,7 @@
 #include "gonha/forms/form.h"
 #include "gonha/core/i18n.h"
 #include "gonha/interchange/xlsx.h"
+#include "gonha/text/text.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -184,12 +185,17 @@ static int form_list(gn_cli *cli, int argc, char **argv)
 	if (gn_registry_list(&ctx, path, &forms, &n, &err) != GN_OK) {
 		rc = gn_cli_fail(&err);
 	} else {
-		gn_cli_print(stdout, "%-24s %-12s %-8s %s\n", _("form"), _("version"), _("TDPs"), _("title"));
-		for (size_t i = 0; i < n; i++)
-			gn_cli_print(stdout, "%-24s %-12s %-8s %s%s\n", forms[i].id,
-			             !forms[i].loads ? "?" : forms[i].version[0] ? forms[i].version : "—",
-			             forms[i].tdps[0] ? forms[i].tdps : "—", forms[i].title,
-			             forms[i].loads ? "" : _(" (does not load: gonha form check shows why)"));
+		static const int widths[] = { 24, 12, 12 };
+		for (size_t i = 0; i <= n; i++) {
+			const gn_reg_form *f = i ? &forms[i - 1] : NULL;
+			const char *cells[] = { f ? f->id : _("form"),
+				                    !f ? _("version") : !f->loads ? "?" : f->version[0] ? f->version : "—",
+				                    !f ? _("TDPs") : f->tdps[0] ? f->tdps : "—" };
+			for (int c = 0; c < 3; c++) /* padded by what the terminal shows, not by bytes */
+				gn_cli_print(stdout, "%s%*s ", cells[c], widths[c] > gn_text_width(cells[c]) ? widths[c] - gn_text_width(cells[c]) : 0, "");
+			gn_cli_print(stdout, "%s%s\n", f ? f->title : _("title"),
+			             f && !f->loads ? _(" (does not load: gonha form check shows why)") : "");
+		}
 	}
 	free(forms);
 	gn_db_close(ctx.db);

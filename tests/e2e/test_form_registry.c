@@ -111,4 +111,66 @@ static void a_tdp_enters_an_installed_form(void)
 	gn_ui_quit(t);
 }
 
-GN_TESTS(T(a_tdp_enters_an_installed_form))
+/* A ward's own form whose questions have their own names and codes, bound
+ * to gonha's roles: a person entered on the screen lands in the record's
+ * columns with gonha's codes (the age as a birth year), the rest in
+ * answers, and the roster shows the form's own label. */
+static void a_form_with_roles_fills_the_columns(void)
+{
+	const char *db = gn_ui_demo("roles.db", 2, 4);
+	char dir[1100], args[2400];
+	snprintf(dir, sizeof dir, "%s/ho_dan", gn_test_tmpdir());
+	mkdir(dir, 0700);
+	gn_test_write_file(dir, "survey.csv",
+	                   "type,name,label,required,relevant,gonha::role\n"
+	                   "text,so_nha,Số nhà,,,house_no\n"
+	                   "begin repeat,nguoi,Người trong hộ,,,roster\n"
+	                   "text,ho_ten,Họ và tên người,yes,,full_name\n"
+	                   "integer,tuoi,Tuổi tròn,yes,,age\n"
+	                   "select_one gt,gioi,Giới,yes,,sex\n"
+	                   "select_one qh,quan_he,Quan hệ,yes,,relation\n"
+	                   "text,nghe,Nghề nghiệp,,${tuoi} >= 15,\n"
+	                   "end repeat,nguoi,,,,\n");
+	gn_test_write_file(dir, "choices.csv",
+	                   "list_name,name,label,gonha::code\n"
+	                   "gt,1,Đàn ông,male\ngt,2,Đàn bà,female\n"
+	                   "qh,1,Chủ hộ (1),head\nqh,2,Vợ/chồng (2),spouse\nqh,3,Con (3),child\n");
+	gn_test_write_file(dir, "settings.csv", "form_id,version\nho_dan,2024.3\n");
+	snprintf(args, sizeof args, "form add '%s' --db '%s'", dir, db);
+	CHECK_EQ_INT(gn_e2e_run_env(ADMIN, args), 0);
+	snprintf(args, sizeof args, "form use ho_dan --all --db '%s'", db);
+	CHECK_EQ_INT(gn_e2e_run_env(ADMIN, args), 0);
+
+	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
+	REQUIRE(t);
+	REQUIRE(gn_ui_sign_in(t, "tdp01", "demo", "Số người") == 0);
+	gn_term_key(t, "Enter");
+	REQUIRE_WAIT(t, "Tổ dân phố 1 (01)");
+	gn_term_type(t, "a");
+	REQUIRE_WAIT(t, "Số nhà");
+	gn_term_type(t, "27B");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "C-t");
+	REQUIRE_WAIT(t, "Họ và tên người");
+	gn_term_type(t, "Phạm Thị Thu Hà");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "34");
+	gn_term_key(t, "Enter");
+	gn_term_type(t, "2"); /* Đàn bà */
+	gn_term_type(t, "1"); /* Chủ hộ (1) */
+	WAIT(t, "Nghề nghiệp");
+	gn_term_type(t, "Giáo viên");
+	gn_term_key(t, "Enter");
+	gn_term_key(t, "C-s");
+	WAIT(t, "Đã lưu");
+	WAIT(t, "Chủ hộ (1)"); /* the roster: the form's own label of gonha's head */
+	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM person WHERE full_name = 'Phạm Thị Thu Hà' AND birth_year = 1992 "
+	                             "AND sex = 'female' AND relation = 'head' AND json_extract(answers, '$.nghe') = "
+	                             "'Giáo viên' AND form_id = 'ho_dan' AND form_version = '2024.3'"), 1);
+	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM household WHERE house_no = '27B' AND form_id = 'ho_dan' "
+	                             "AND form_version = '2024.3'"), 1);
+	gn_term_key(t, "Esc");
+	gn_ui_quit(t);
+}
+
+GN_TESTS(T(a_tdp_enters_an_installed_form), T(a_form_with_roles_fills_the_columns))
