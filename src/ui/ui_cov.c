@@ -314,6 +314,15 @@ static void dash_row(dash_view *d, const gn_cov_row *r, int y, bool is_total)
 		snprintf(buf[GN_COV_BY_GAP], sizeof buf[0], "—");
 	else
 		snprintf(buf[GN_COV_BY_GAP], sizeof buf[0], "%ld", gap);
+	/* a TDP entering another form: its people are not measured, said as "—" */
+	char form_id[64] = GN_FORM_CENSUS;
+	gn_err err = { 0 };
+	if (!is_total && gn_registry_form_of_tdp(d->v.app->db, r->tdp_id, form_id, &err) == GN_OK &&
+	    strcmp(form_id, GN_FORM_CENSUS) != 0) {
+		static const int unmeasured[] = { GN_COV_BY_ADULTS, GN_COV_BY_NUM, GN_COV_BY_PCT, GN_COV_BY_GAP };
+		for (size_t k = 0; k < sizeof unmeasured / sizeof *unmeasured; k++)
+			snprintf(buf[unmeasured[k]], sizeof buf[0], "—");
+	}
 	int x = 1;
 	for (int k = 0; k < GN_COV_SORT_KEYS; k++) {
 		if (k == GN_COV_BY_CODE)
