@@ -493,13 +493,15 @@ gn_status gn_household_merge(gn_ctx *ctx, const gn_household *typed, const gn_hh
 
 typedef struct meta {
 	char version[72], base_version[72], updated_at[32], updated_by[64];
+	char form_id[64], form_version[64];
 } meta;
 
 static gn_status read_meta(sqlite3 *db, const char *table, const char *id, meta *m, gn_err *err)
 {
 	memset(m, 0, sizeof *m);
 	char sql[160];
-	snprintf(sql, sizeof sql, "SELECT version, base_version, updated_at, updated_by FROM %s WHERE id = ?1", table);
+	snprintf(sql, sizeof sql, "SELECT version, base_version, updated_at, updated_by, form_id, form_version FROM %s "
+	                          "WHERE id = ?1", table);
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(db, err, table);
@@ -511,11 +513,22 @@ static gn_status read_meta(sqlite3 *db, const char *table, const char *id, meta 
 		if ((t = sqlite3_column_text(q, 1))) snprintf(m->base_version, sizeof m->base_version, "%s", (const char *)t);
 		if ((t = sqlite3_column_text(q, 2))) snprintf(m->updated_at, sizeof m->updated_at, "%s", (const char *)t);
 		if ((t = sqlite3_column_text(q, 3))) snprintf(m->updated_by, sizeof m->updated_by, "%s", (const char *)t);
+		if ((t = sqlite3_column_text(q, 4))) snprintf(m->form_id, sizeof m->form_id, "%s", (const char *)t);
+		if ((t = sqlite3_column_text(q, 5))) snprintf(m->form_version, sizeof m->form_version, "%s", (const char *)t);
 	}
 	sqlite3_finalize(q);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return gn_db_fail(db, err, table);
 	return GN_OK;
+}
+
+/* The user's version was entered with the session's form. */
+static void mine_form(const gn_ctx *ctx, meta *m)
+{
+	if (!ctx->form_id)
+		return;
+	snprintf(m->form_id, sizeof m->form_id, "%s", ctx->form_id);
+	snprintf(m->form_version, sizeof m->form_version, "%s", ctx->form_version ? ctx->form_version : "");
 }
 
 static void json_kv(gn_strbuf *b, const char *key, const char *value)
@@ -547,6 +560,8 @@ static char *household_json(const gn_household *h, const char *tdp_code, const m
 	json_kv(&b, "updated_by", m->updated_by);
 	json_kv(&b, "version", m->version);
 	json_kv(&b, "base_version", m->base_version);
+	json_kv(&b, "form_id", m->form_id);
+	json_kv(&b, "form_version", m->form_version);
 	gn_sb_add(&b, "}");
 	return gn_sb_take(&b);
 }
@@ -569,6 +584,8 @@ static char *person_json(const gn_person *p, const char *id, const char *househo
 	json_kv(&b, "updated_by", m->updated_by);
 	json_kv(&b, "version", m->version);
 	json_kv(&b, "base_version", m->base_version);
+	json_kv(&b, "form_id", m->form_id);
+	json_kv(&b, "form_version", m->form_version);
 	gn_sb_add(&b, "}");
 	return gn_sb_take(&b);
 }
@@ -663,6 +680,7 @@ static gn_status keep_conflict(gn_ctx *ctx, const gn_household *typed, const gn_
 		mine = local;
 		snprintf(mine.updated_at, sizeof mine.updated_at, "%s", now_iso);
 		snprintf(mine.updated_by, sizeof mine.updated_by, "%s", ctx->user.login);
+		mine_form(ctx, &mine);
 		if ((rc = store_conflict(ctx, "household", typed->id, typed->tdp_id, household_json(&c->now, code, &local),
 		                         household_json(typed, code, &mine), source, err)) == GN_OK)
 			(*stored)++;
@@ -687,6 +705,7 @@ static gn_status keep_conflict(gn_ctx *ctx, const gn_household *typed, const gn_
 			gn_uuid_new(mine.version);
 		snprintf(mine.updated_at, sizeof mine.updated_at, "%s", now_iso);
 		snprintf(mine.updated_by, sizeof mine.updated_by, "%s", ctx->user.login);
+		mine_form(ctx, &mine);
 		if ((rc = store_conflict(ctx, "person", id, typed->tdp_id, person_json(n, id, typed->id, code, &local),
 		                         person_json(t, id, typed->id, code, &mine), source, err)) == GN_OK)
 			(*stored)++;
