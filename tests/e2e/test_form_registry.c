@@ -30,6 +30,9 @@ static void a_tdp_enters_an_installed_form(void)
 		return;
 	}
 	const char *book = gn_test_workbook_of(dir, "MCH_v1");
+	/* the demo's records are entered with census, and say so */
+	CHECK_STR(gn_e2e_sql1("ward.db", "SELECT count(*) FROM household WHERE form_id IS NOT 'census' OR form_version IS NOT '1'"), "0");
+	CHECK_STR(gn_e2e_sql1("ward.db", "SELECT count(*) FROM person WHERE form_id IS NOT 'census' OR form_version IS NOT '1'"), "0");
 
 	/* a TDP leader cannot install a form */
 	snprintf(args, sizeof args, "form add '%s' --db '%s'", book, db);
