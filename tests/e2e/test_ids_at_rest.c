@@ -202,6 +202,12 @@ static void a_plain_ward_is_sealed_at_its_officers_sign_in(void)
 	REQUIRE(gn_e2e_demo("new.db"));
 	memset(ids, 0, sizeof ids);
 	REQUIRE(gn_e2e_cccds("new.db", ids, MAX_IDS) > 20);
+	/* a ward of schema 10 did not know which form its records came from */
+	sqlite3 *h = NULL;
+	REQUIRE(sqlite3_open(gn_e2e_path("new.db"), &h) == SQLITE_OK);
+	CHECK(exec(h, "UPDATE household SET form_id = NULL, form_version = NULL;"
+	              "UPDATE person SET form_id = NULL, form_version = NULL;"));
+	sqlite3_close(h);
 	REQUIRE(run("admin", "export --db new.db --what persons --with-ids --out before.csv") == 0);
 	REQUIRE(make_plain_ward());
 	CHECK(numbers_in("old.db") + numbers_in("old.db-wal") > 20);
