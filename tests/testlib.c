@@ -1,9 +1,11 @@
 #include "testlib.h"
 #include "gonha/core/i18n.h"
 
+#include <csv.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 
 int gn_test_failed;
 static char skip_reason[512];
@@ -40,6 +42,74 @@ const char *gn_test_tmpdir(void)
 		atexit(remove_tmpdir);
 	}
 	return tmpdir;
+}
+
+void gn_test_write_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+const char *gn_test_shared(void)
+{
+	const char *s = getenv("GONHA_SHARED");
+	return s && *s ? s : "../shared";
+}
+
+typedef struct csv_to_sheet {
+	lxw_worksheet *ws;
+	lxw_row_t row;
+	lxw_col_t col;
+} csv_to_sheet;
+
+static void on_csv_field(void *data, size_t len, void *arg)
+{
+	csv_to_sheet *c = arg;
+	char *text = strndup(data, len);
+	if (text && *text)
+		worksheet_write_string(c->ws, c->row, c->col, text, NULL);
+	free(text);
+	c->col++;
+}
+
+static void on_csv_row(int ch, void *arg)
+{
+	(void)ch;
+	csv_to_sheet *c = arg;
+	c->row++;
+	c->col = 0;
+}
+
+const char *gn_test_workbook_of(const char *dir, const char *name)
+{
+	static char path[1024];
+	snprintf(path, sizeof path, "%s/%s.xlsx", gn_test_tmpdir(), name);
+	lxw_workbook *wb = workbook_new(path);
+	static const char *const sheets[] = { "survey", "choices", "settings", NULL };
+	for (int i = 0; sheets[i]; i++) {
+		char file[1100];
+		snprintf(file, sizeof file, "%s/%s.csv", dir, sheets[i]);
+		FILE *f = fopen(file, "rb");
+		if (!f)
+			continue;
+		csv_to_sheet c = { .ws = workbook_add_worksheet(wb, sheets[i]) };
+		struct csv_parser p;
+		csv_init(&p, CSV_APPEND_NULL);
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+			csv_parse(&p, buf, n, on_csv_field, on_csv_row, &c);
+		csv_fini(&p, on_csv_field, on_csv_row, &c);
+		csv_free(&p);
+		fclose(f);
+	}
+	workbook_close(wb);
+	return path;
 }
 
 int gn_test_main(int argc, char **argv, const gn_test *tests)

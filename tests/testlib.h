@@ -42,6 +42,14 @@ int gn_test_main(int argc, char **argv, const gn_test *tests);
 /* A fresh temporary directory for the test (removed at exit unless
  * GONHA_KEEP_TMP is set); returns its path. */
 const char *gn_test_tmpdir(void);
+/* Writes text into dir/name (a sheet of a form, a CSV to import). */
+void gn_test_write_file(const char *dir, const char *name, const char *text);
+/* The shared test data (the real forms...): $GONHA_SHARED, else ../shared. */
+const char *gn_test_shared(void);
+/* A workbook (tmpdir/name.xlsx) made from a folder's CSV sheets survey,
+ * choices, settings, every cell a string (as pyxform's corpus was
+ * checked, SOURCE.txt); returns its path. */
+const char *gn_test_workbook_of(const char *dir, const char *name);
 
 #define GN_TESTS(...) \
 	static const gn_test gn_tests_[] = { __VA_ARGS__, { NULL, NULL } }; \

@@ -139,6 +139,9 @@ struct gn_census;
 /* gn_cli_open_signed_in, then the census form and its coverage counters;
  * ctx->coverage points into *census. */
 int gn_cli_open_census(gn_cli *cli, const char *db_opt, gn_ctx *ctx, struct gn_census *census);
+/* The form the TDP enters (gonha form use) in place of census->form, for
+ * a command about that TDP alone (its indicators stay the plan's). */
+int gn_cli_use_tdp_form(gn_cli *cli, const char *db_opt, gn_ctx *ctx, struct gn_census *census, const char *tdp_code);
 
 struct gn_form_problems;
 void gn_cli_print_form_problems(const char *dir, const struct gn_form_problems *problems, FILE *out);

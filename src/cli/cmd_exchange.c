@@ -126,6 +126,11 @@ int gn_cmd_export(gn_cli *cli, int argc, char **argv)
 	int rc = gn_cli_open_census(cli, db_opt, &ctx, &census);
 	if (rc)
 		return rc;
+	if (opt.tdp_code && opt.what != GN_EX_COVERAGE && (rc = gn_cli_use_tdp_form(cli, db_opt, &ctx, &census, opt.tdp_code))) {
+		gn_census_free(&census);
+		gn_db_close(ctx.db);
+		return rc;
+	}
 	gn_err err = { 0 };
 	long rows = 0;
 	char work[PATH_MAX], *secret = NULL;

@@ -1,5 +1,7 @@
 /* gonha report: the quarterly report, as text to print or CSV for Excel. */
 #include "cli.h"
+#include "gonha/domain/ward.h"
+#include "gonha/interchange/registry.h"
 #include "gonha/forms/census.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
@@ -32,6 +34,29 @@ int gn_cli_open_census(gn_cli *cli, const char *db_opt, gn_ctx *ctx, gn_census *
 	}
 	gn_form_problems_free(&problems);
 	ctx->coverage = &census->coverage;
+	return 0;
+}
+
+int gn_cli_use_tdp_form(gn_cli *cli, const char *db_opt, gn_ctx *ctx, gn_census *census, const char *tdp_code)
+{
+	gn_err err = { 0 };
+	gn_tdp tdp;
+	char id[64], path[PATH_MAX];
+	if (gn_tdp_find(ctx, tdp_code, &tdp, &err) != GN_OK || gn_registry_form_of_tdp(ctx->db, tdp.id, id, &err) != GN_OK ||
+	    gn_db_path(db_opt ? db_opt : cli->db_path, path, sizeof path, &err) != GN_OK)
+		return gn_cli_fail(&err);
+	if (strcmp(id, census->form->id) == 0)
+		return 0;
+	gn_form *form = NULL;
+	gn_form_problems problems = { 0 };
+	gn_status st = gn_registry_load(ctx->db, path, id, &form, &problems, &err);
+	gn_form_problems_free(&problems);
+	if (st != GN_OK)
+		return gn_cli_fail(&err);
+	gn_form_free(census->form); /* its indicators stay: the plan's */
+	census->form = form;
+	ctx->form_id = form->id;
+	ctx->form_version = form->version;
 	return 0;
 }
 

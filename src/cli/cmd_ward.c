@@ -1,5 +1,6 @@
 /* gonha init, gonha demo, gonha check: making and checking ward databases. */
 #include "cli.h"
+#include "gonha/interchange/registry.h"
 #include "gonha/forms/census.h"
 #include "gonha/domain/check.h"
 #include "gonha/storage/db.h"
@@ -166,10 +167,23 @@ int gn_cmd_demo(gn_cli *cli, int argc, char **argv)
 
 	sqlite3 *db = NULL;
 	long households = 0, persons = 0;
+	/* its records are entered with gonha's own form: its id and version */
+	gn_form *form = NULL;
+	gn_form_problems form_problems = { 0 };
+	sqlite3 *scratch = NULL;
+	if (gn_db_open_memory(&scratch, &err) == GN_OK &&
+	    gn_registry_load(scratch, a.db, GN_FORM_CENSUS, &form, &form_problems, &err) == GN_OK) {
+		opt.form_id = form->id;
+		opt.form_version = form->version;
+	}
+	gn_form_problems_free(&form_problems);
 	gn_status st = gn_db_open(a.db, GN_DB_CREATE, &db, &err);
-	if (st != GN_OK)
+	if (st == GN_OK)
+		st = gn_demo_build(db, &opt, &households, &persons, &err);
+	gn_form_free(form);
+	gn_db_close(scratch);
+	if (!db)
 		return gn_cli_fail(&err);
-	st = gn_demo_build(db, &opt, &households, &persons, &err);
 	/* Count the coverage now, so the first screen opens at once. */
 	gn_census census;
 	gn_form_problems problems = { 0 };

@@ -41,6 +41,12 @@ static const gn_sub import_subs[] = {
 
 static const gn_sub form_subs[] = {
 	{ "check", "DIR|FORM.xlsx|FORM.xls", N_("validate a questionnaire (CSV sheets or an XLSForm workbook)") },
+	{ "add", "DIR|FORM.xlsx|FORM.xls", N_("install a form for the ward, beside the database in DB.forms/FORM_ID/, "
+	                                      "with its media files, after the same check (ward officer)") },
+	{ "list", NULL, N_("the ward's forms: id, version, title, and the TDPs entering each") },
+	{ "use", "FORM_ID", N_("the form a TDP (or every TDP) enters from now on (ward officer, audited)") },
+	{ "codebook", NULL, N_("every question of a form as CSV or XLSX: name, type, labels, choices, rules, role, "
+	                       "form id and version") },
 	{ NULL, NULL, NULL },
 };
 
@@ -86,7 +92,8 @@ const gn_command gn_commands[] = {
 	     "operator and per question (ward officer or TDP leader)"),
 	  gn_opts_verify, verify_subs },
 	{ "form", gn_cmd_form, NULL,
-	  N_("checks a questionnaire (XLSForm CSV sheets) and prints each problem with its file and line"), gn_opts_form,
+	  N_("the questionnaires: check one (each problem with its file and line, or its sheet cell), install it for "
+	     "the ward, choose the form each TDP enters, write its codebook"), gn_opts_form,
 	  form_subs },
 	{ "check", gn_cmd_check, NULL, N_("integrity and consistency of the database (ward officer)"), gn_opts_check, NULL },
 	{ "user", gn_cmd_user, NULL,

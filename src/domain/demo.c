@@ -247,24 +247,31 @@ static long next_serial(demo_stmts *s, const char *province, int year, gn_sex se
 	return (long)(((uint64_t)(*n)++ * 7919u + 104729u) % 1000000u);
 }
 
-static gn_status prepare_stmts(sqlite3 *db, demo_stmts *s, gn_err *err)
+static gn_status prepare_stmts(sqlite3 *db, const gn_demo_options *opt, demo_stmts *s, gn_err *err)
 {
-	if (sqlite3_prepare_v2(db,
-	                       "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, "
-	                       "address_key, visit_status, visit_date, visited_by, entered_by, answers, "
-	                       "created_at, created_by, updated_at, updated_by, version, entered_at) "
-	                       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?13,?14,'v' || substr(replace(?1, '-', ''), 17), "
-	                       "CASE WHEN ?8 <> 'not_visited' AND ?11 IS NOT NULL THEN ?13 END)",
-	                       -1, &s->household, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-	                       "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, "
-	                       "birth_year, sex, relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, "
-	                       "updated_at, updated_by, version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," GN_SQL_CCCD_VALUES("?10")
-	                       ",?11,?12,?13,?12,?13,"
-	                       "'v' || substr(replace(?1, '-', ''), 17))",
-	                       -1, &s->person, NULL) != SQLITE_OK)
-		return gn_db_fail(db, err, "demo");
-	return GN_OK;
+	/* the form, the same on every row: part of the statements (quoted by SQLite) */
+	char *household = sqlite3_mprintf(
+		"INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, "
+		"address_key, visit_status, visit_date, visited_by, entered_by, answers, "
+		"created_at, created_by, updated_at, updated_by, version, entered_at, form_id, form_version) "
+		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?13,?14,'v' || substr(replace(?1, '-', ''), 17), "
+		"CASE WHEN ?8 <> 'not_visited' AND ?11 IS NOT NULL THEN ?13 END, %Q, %Q)",
+		opt->form_id, opt->form_id ? opt->form_version : NULL);
+	char *person = sqlite3_mprintf(
+		"INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, "
+		"birth_year, sex, relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, "
+		"updated_at, updated_by, version, form_id, form_version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+		GN_SQL_CCCD_VALUES("?10") ",?11,?12,?13,?12,?13,'v' || substr(replace(?1, '-', ''), 17), %Q, %Q)",
+		opt->form_id, opt->form_id ? opt->form_version : NULL);
+	gn_status st = GN_OK;
+	if (!household || !person)
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	else if (sqlite3_prepare_v2(db, household, -1, &s->household, NULL) != SQLITE_OK ||
+	         sqlite3_prepare_v2(db, person, -1, &s->person, NULL) != SQLITE_OK)
+		st = gn_db_fail(db, err, "demo");
+	sqlite3_free(household);
+	sqlite3_free(person);
+	return st;
 }
 
 static gn_status step_done(sqlite3 *db, sqlite3_stmt *st, gn_err *err)
@@ -544,7 +551,7 @@ gn_status gn_demo_build(sqlite3 *db, const gn_demo_options *opt, long *household
 		if (st != GN_OK || (st = gn_wardkey_grant(db, "admin", GN_DEMO_PASSWORD, err)) != GN_OK)
 			goto fail;
 	}
-	if ((st = prepare_stmts(db, &s, err)) != GN_OK)
+	if ((st = prepare_stmts(db, opt, &s, err)) != GN_OK)
 		goto fail;
 	if (!(s.serials = calloc((size_t)SERIAL_PROVINCES * SERIAL_YEARS * 2, sizeof *s.serials))) {
 		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));

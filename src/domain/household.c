@@ -35,6 +35,16 @@ static const char *const relations[] = {
 	"head", "spouse", "child", "parent", "grandchild", "sibling", "other", NULL
 };
 
+static const char *const sexes[] = { "male", "female", NULL };
+
+const char *const *gn_core_codes(const char *column)
+{
+	if (strcmp(column, "visit_status") == 0) return visit_statuses;
+	if (strcmp(column, "relation") == 0) return relations;
+	if (strcmp(column, "sex") == 0) return sexes;
+	return NULL;
+}
+
 bool gn_visit_status_known(const char *s)
 {
 	return s && is_one_of(s, visit_statuses);
@@ -443,6 +453,16 @@ static gn_status audit_change(gn_ctx *ctx, const char *action, const char *table
 	return st;
 }
 
+/* The form the record is entered with, parameters i and i+1 (NULL: the
+ * caller entered with none, what is stored is kept). */
+static void bind_form(const gn_ctx *ctx, sqlite3_stmt *st, int i)
+{
+	if (ctx->form_id && *ctx->form_id)
+		sqlite3_bind_text(st, i, ctx->form_id, -1, SQLITE_STATIC);
+	if (ctx->form_id && *ctx->form_id && ctx->form_version)
+		sqlite3_bind_text(st, i + 1, ctx->form_version, -1, SQLITE_STATIC);
+}
+
 static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *now, gn_err *err)
 {
 	sqlite3 *db = ctx->db;
@@ -488,10 +508,12 @@ static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *n
 	const char *sql = is_new
 		? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, "
 		  "visit_status, visit_date, visited_by, entered_by, answers, created_at, created_by, "
-		  "updated_at, updated_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14)"
+		  "updated_at, updated_by, form_id, form_version) "
+		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,json(?12),?13,?14,?13,?14,?15,?16)"
 		: "UPDATE household SET tdp_id=?2, walk_order=?3, house_no=?4, alley=?5, street=?6, "
 		  "address_key=?7, visit_status=?8, visit_date=?9, visited_by=?10, "
-		  "answers=json(?12), updated_at=?13, updated_by=?14, rev=rev+1 WHERE id=?1";
+		  "answers=json(?12), updated_at=?13, updated_by=?14, form_id=coalesce(?15, form_id), "
+		  "form_version=coalesce(?16, form_version), rev=rev+1 WHERE id=?1";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = gn_db_fail(db, err, "household");
 		goto out;
@@ -512,6 +534,7 @@ static gn_status save_household_row(gn_ctx *ctx, gn_household *hh, const char *n
 	sqlite3_bind_text(st, 12, hh->answers ? hh->answers : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, ctx->user.login, -1, SQLITE_STATIC);
+	bind_form(ctx, st, 15);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = gn_db_fail(db, err, "household");
 		goto out;
@@ -560,11 +583,13 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 		goto out;
 	const char *sql = is_new
 		? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, "
-		  "sex, relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by) "
-		  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," GN_SQL_CCCD_VALUES("?10") ",json(?11),?12,?13,?12,?13)" /* the version: by trigger */
+		  "sex, relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, "
+		  "form_id, form_version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9," GN_SQL_CCCD_VALUES("?10")
+		  ",json(?11),?12,?13,?12,?13,?14,?15)" /* the version: by trigger */
 		: "UPDATE person SET household_id=?2, tdp_id=?3, position=?4, full_name=?5, name_key=?6, "
 		  "birth_year=?7, sex=?8, relation=?9, " GN_SQL_CCCD_SET("?10") ", answers=json(?11), updated_at=?12, "
-		  "updated_by=?13, rev=rev+1 WHERE id=?1 AND ("
+		  "updated_by=?13, form_id=coalesce(?14, form_id), form_version=coalesce(?15, form_version), "
+		  "rev=rev+1 WHERE id=?1 AND ("
 		  "household_id IS NOT ?2 OR tdp_id IS NOT ?3 OR position IS NOT ?4 OR full_name IS NOT ?5 OR "
 		  "birth_year IS NOT ?7 OR sex IS NOT ?8 OR relation IS NOT ?9 OR " GN_SQL_CCCD_DIFFERS("?10") " OR "
 		  "answers IS NOT json(?11))";
@@ -589,6 +614,7 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 	sqlite3_bind_text(st, 11, p->answers ? p->answers : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, ctx->user.login, -1, SQLITE_STATIC);
+	bind_form(ctx, st, 14);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = gn_db_fail(db, err, "person");
 		goto out;
@@ -893,4 +919,86 @@ gn_status gn_household_copy(const gn_household *from, gn_household *to, gn_err *
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	}
 	return GN_OK;
+}
+
+/* ---- the columns as text --------------------------------------------------- */
+
+const char *const gn_household_columns[] = { "house_no", "alley", "street", "visit_status", "visit_date",
+	                                         "visited_by", "tdp_id", "walk_order", NULL };
+const char *const gn_person_columns[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
+
+static char *column_text(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+static void set_text(char **place, const char *v)
+{
+	free(*place);
+	*place = v ? strdup(v) : NULL;
+}
+
+char *gn_household_column(const gn_household *h, const char *name)
+{
+	if (strcmp(name, "house_no") == 0) return column_text(h->house_no);
+	if (strcmp(name, "alley") == 0) return column_text(h->alley);
+	if (strcmp(name, "street") == 0) return column_text(h->street);
+	if (strcmp(name, "visit_status") == 0) return column_text(h->visit_status);
+	if (strcmp(name, "visit_date") == 0) return column_text(h->visit_date);
+	if (strcmp(name, "visited_by") == 0) return column_text(h->visited_by);
+	if (strcmp(name, "tdp_id") == 0) return column_text(h->tdp_id);
+	if (strcmp(name, "walk_order") == 0) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%.17g", h->walk_order);
+		return strdup(buf);
+	}
+	return NULL;
+}
+
+bool gn_household_set_column(gn_household *h, const char *name, const char *v)
+{
+	if (strcmp(name, "house_no") == 0) set_text(&h->house_no, v ? v : "");
+	else if (strcmp(name, "alley") == 0) set_text(&h->alley, v ? v : "");
+	else if (strcmp(name, "street") == 0) set_text(&h->street, v ? v : "");
+	else if (strcmp(name, "visit_status") == 0) snprintf(h->visit_status, sizeof h->visit_status, "%s", v ? v : "");
+	else if (strcmp(name, "visit_date") == 0) set_text(&h->visit_date, v);
+	else if (strcmp(name, "visited_by") == 0) set_text(&h->visited_by, v);
+	else if (strcmp(name, "tdp_id") == 0) snprintf(h->tdp_id, sizeof h->tdp_id, "%s", v ? v : "");
+	else if (strcmp(name, "walk_order") == 0) h->walk_order = v ? strtod(v, NULL) : 0;
+	else return false;
+	return true;
+}
+
+char *gn_person_column(const gn_person *p, const char *name)
+{
+	if (strcmp(name, "full_name") == 0) return column_text(p->full_name);
+	if (strcmp(name, "sex") == 0) return column_text(p->sex);
+	if (strcmp(name, "relation") == 0) return column_text(p->relation);
+	if (strcmp(name, "cccd") == 0) return column_text(p->cccd);
+	if (strcmp(name, "birth_year") == 0 && p->birth_year) {
+		char buf[16];
+		snprintf(buf, sizeof buf, "%d", p->birth_year);
+		return strdup(buf);
+	}
+	return NULL;
+}
+
+/* A birth year as typed: a whole number that fits, else 0 (none). */
+static int year_of(const char *v)
+{
+	if (!v || !*v || strlen(v) > 6 || strspn(v, "0123456789") != strlen(v))
+		return 0;
+	int year = atoi(v);
+	return year > 0 && year < 100000 ? year : 0;
+}
+
+bool gn_person_set_column(gn_person *p, const char *name, const char *v)
+{
+	if (strcmp(name, "full_name") == 0) set_text(&p->full_name, v);
+	else if (strcmp(name, "sex") == 0) snprintf(p->sex, sizeof p->sex, "%s", v ? v : "");
+	else if (strcmp(name, "relation") == 0) snprintf(p->relation, sizeof p->relation, "%s", v ? v : "");
+	else if (strcmp(name, "cccd") == 0) set_text(&p->cccd, v);
+	else if (strcmp(name, "birth_year") == 0) p->birth_year = year_of(v);
+	else return false;
+	return true;
 }

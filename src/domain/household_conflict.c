@@ -98,11 +98,7 @@ gn_status gn_household_check_current(gn_ctx *ctx, const gn_household *hh, gn_err
 	return GN_OK;
 }
 
-/* ---- fields as text ------------------------------------------------------- */
-
-static const char *const hh_fields[] = { "house_no", "alley", "street", "visit_status", "visit_date", "visited_by",
-	                                 "tdp_id", "walk_order", NULL };
-static const char *const person_fields[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
+/* ---- fields as text (the columns: gn_household_column, gn_person_column) -- */
 
 /* Moved by other screens, not typed: taken from the database unless
  * changed here, and not listed. */
@@ -114,65 +110,6 @@ static bool quiet_field(const char *name)
 static char *dup_text(const char *s)
 {
 	return s && *s ? strdup(s) : NULL;
-}
-
-/* The value of a field as text (malloc'd), NULL for none. */
-static char *hh_get(const gn_household *h, const char *name)
-{
-	if (strcmp(name, "house_no") == 0) return dup_text(h->house_no);
-	if (strcmp(name, "alley") == 0) return dup_text(h->alley);
-	if (strcmp(name, "street") == 0) return dup_text(h->street);
-	if (strcmp(name, "visit_status") == 0) return dup_text(h->visit_status);
-	if (strcmp(name, "visit_date") == 0) return dup_text(h->visit_date);
-	if (strcmp(name, "visited_by") == 0) return dup_text(h->visited_by);
-	if (strcmp(name, "tdp_id") == 0) return dup_text(h->tdp_id);
-	if (strcmp(name, "walk_order") == 0) {
-		char buf[64];
-		snprintf(buf, sizeof buf, "%.17g", h->walk_order);
-		return strdup(buf);
-	}
-	return NULL;
-}
-
-static void set_text(char **place, const char *v)
-{
-	free(*place);
-	*place = v ? strdup(v) : NULL;
-}
-
-static void hh_set(gn_household *h, const char *name, const char *v)
-{
-	if (strcmp(name, "house_no") == 0) set_text(&h->house_no, v ? v : "");
-	else if (strcmp(name, "alley") == 0) set_text(&h->alley, v ? v : "");
-	else if (strcmp(name, "street") == 0) set_text(&h->street, v ? v : "");
-	else if (strcmp(name, "visit_status") == 0) snprintf(h->visit_status, sizeof h->visit_status, "%s", v ? v : "");
-	else if (strcmp(name, "visit_date") == 0) set_text(&h->visit_date, v);
-	else if (strcmp(name, "visited_by") == 0) set_text(&h->visited_by, v);
-	else if (strcmp(name, "tdp_id") == 0) snprintf(h->tdp_id, sizeof h->tdp_id, "%s", v ? v : "");
-	else if (strcmp(name, "walk_order") == 0) h->walk_order = v ? strtod(v, NULL) : 0;
-}
-
-static char *person_get(const gn_person *p, const char *name)
-{
-	if (strcmp(name, "full_name") == 0) return dup_text(p->full_name);
-	if (strcmp(name, "sex") == 0) return dup_text(p->sex);
-	if (strcmp(name, "relation") == 0) return dup_text(p->relation);
-	if (strcmp(name, "cccd") == 0) return dup_text(p->cccd);
-	if (strcmp(name, "birth_year") == 0 && p->birth_year) {
-		char buf[16];
-		snprintf(buf, sizeof buf, "%d", p->birth_year);
-		return strdup(buf);
-	}
-	return NULL;
-}
-
-static void person_set(gn_person *p, const char *name, const char *v)
-{
-	if (strcmp(name, "full_name") == 0) set_text(&p->full_name, v);
-	else if (strcmp(name, "sex") == 0) snprintf(p->sex, sizeof p->sex, "%s", v ? v : "");
-	else if (strcmp(name, "relation") == 0) snprintf(p->relation, sizeof p->relation, "%s", v ? v : "");
-	else if (strcmp(name, "cccd") == 0) set_text(&p->cccd, v);
-	else if (strcmp(name, "birth_year") == 0) p->birth_year = v ? atoi(v) : 0;
 }
 
 static bool eq(const char *a, const char *b)
@@ -200,8 +137,8 @@ static bool same_answers(sqlite3 *db, const char *a, const char *b)
 
 bool gn_person_same(sqlite3 *db, const gn_person *a, const gn_person *b)
 {
-	for (int i = 0; person_fields[i]; i++) {
-		char *x = person_get(a, person_fields[i]), *y = person_get(b, person_fields[i]);
+	for (int i = 0; gn_person_columns[i]; i++) {
+		char *x = gn_person_column(a, gn_person_columns[i]), *y = gn_person_column(b, gn_person_columns[i]);
 		bool same = eq(x, y);
 		free(x);
 		free(y);
@@ -213,8 +150,8 @@ bool gn_person_same(sqlite3 *db, const gn_person *a, const gn_person *b)
 
 static bool same_household_row(sqlite3 *db, const gn_household *a, const gn_household *b)
 {
-	for (int i = 0; hh_fields[i]; i++) {
-		char *x = hh_get(a, hh_fields[i]), *y = hh_get(b, hh_fields[i]);
+	for (int i = 0; gn_household_columns[i]; i++) {
+		char *x = gn_household_column(a, gn_household_columns[i]), *y = gn_household_column(b, gn_household_columns[i]);
 		bool same = eq(x, y);
 		free(x);
 		free(y);
@@ -234,13 +171,6 @@ bool gn_household_same_content(sqlite3 *db, const gn_household *a, const gn_hous
 	return true;
 }
 
-/* The same fields for other comparisons (the verification pass, verify.c). */
-char *gn_household_field_get(const gn_household *h, const char *name) { return hh_get(h, name); }
-void gn_household_field_set(gn_household *h, const char *name, const char *v) { hh_set(h, name, v); }
-char *gn_person_field_get(const gn_person *p, const char *name) { return person_get(p, name); }
-void gn_person_field_set(gn_person *p, const char *name, const char *v) { person_set(p, name, v); }
-const char *const *gn_household_fields(void) { return hh_fields; }
-const char *const *gn_person_fields(void) { return person_fields; }
 bool gn_household_field_quiet(const char *name) { return quiet_field(name); }
 
 /* ---- the differences ------------------------------------------------------ */
@@ -347,9 +277,9 @@ static gn_status diff_person(sqlite3 *db, gn_hh_conflict *c, const gn_person *b,
 {
 	gn_status rc = GN_OK;
 	const char *who = t->full_name && *t->full_name ? t->full_name : n->full_name;
-	for (int i = 0; person_fields[i] && rc == GN_OK; i++)
-		rc = diff_field(c, t->id, who, person_fields[i], b ? person_get(b, person_fields[i]) : NULL,
-		                person_get(n, person_fields[i]), person_get(t, person_fields[i]), b != NULL, err);
+	for (int i = 0; gn_person_columns[i] && rc == GN_OK; i++)
+		rc = diff_field(c, t->id, who, gn_person_columns[i], b ? gn_person_column(b, gn_person_columns[i]) : NULL,
+		                gn_person_column(n, gn_person_columns[i]), gn_person_column(t, gn_person_columns[i]), b != NULL, err);
 	diff_ctx d = { c, t->id, who, b != NULL };
 	if (rc == GN_OK)
 		rc = each_answer(db, b ? b->answers : NULL, n->answers, t->answers, diff_answer, &d, err);
@@ -365,9 +295,9 @@ gn_status gn_household_conflict(gn_ctx *ctx, const gn_household *typed, gn_hh_co
 	if (rc != GN_OK)
 		return rc;
 	const gn_household *base = typed->opened, *now = &out->now;
-	for (int i = 0; hh_fields[i] && rc == GN_OK; i++)
-		rc = diff_field(out, "", NULL, hh_fields[i], base ? hh_get(base, hh_fields[i]) : NULL,
-		                hh_get(now, hh_fields[i]), hh_get(typed, hh_fields[i]), base != NULL, err);
+	for (int i = 0; gn_household_columns[i] && rc == GN_OK; i++)
+		rc = diff_field(out, "", NULL, gn_household_columns[i], base ? gn_household_column(base, gn_household_columns[i]) : NULL,
+		                gn_household_column(now, gn_household_columns[i]), gn_household_column(typed, gn_household_columns[i]), base != NULL, err);
 	diff_ctx d = { out, "", NULL, base != NULL };
 	if (rc == GN_OK)
 		rc = each_answer(ctx->db, base ? base->answers : NULL, now->answers, typed->answers, diff_answer, &d, err);
@@ -503,10 +433,10 @@ gn_status gn_household_merge(gn_ctx *ctx, const gn_household *typed, const gn_hh
 		return rc;
 	const gn_household *base = typed->opened;
 	bool have_base = base != NULL;
-	for (int i = 0; hh_fields[i]; i++) {
-		char *o = base ? hh_get(base, hh_fields[i]) : NULL, *t = hh_get(typed, hh_fields[i]);
-		if (take_typed(c, "", hh_fields[i], false, have_base, o, t))
-			hh_set(out, hh_fields[i], t);
+	for (int i = 0; gn_household_columns[i]; i++) {
+		char *o = base ? gn_household_column(base, gn_household_columns[i]) : NULL, *t = gn_household_column(typed, gn_household_columns[i]);
+		if (take_typed(c, "", gn_household_columns[i], false, have_base, o, t))
+			gn_household_set_column(out, gn_household_columns[i], t);
 		free(o);
 		free(t);
 	}
@@ -524,10 +454,10 @@ gn_status gn_household_merge(gn_ctx *ctx, const gn_household *typed, const gn_hh
 			if ((rc = copy_member(&r, n, err)) != GN_OK)
 				break;
 			gn_person *p = &r.members[r.n_members - 1];
-			for (int f = 0; person_fields[f]; f++) {
-				char *o = b ? person_get(b, person_fields[f]) : NULL, *v = person_get(t, person_fields[f]);
-				if (take_typed(c, t->id, person_fields[f], false, b != NULL, o, v))
-					person_set(p, person_fields[f], v);
+			for (int f = 0; gn_person_columns[f]; f++) {
+				char *o = b ? gn_person_column(b, gn_person_columns[f]) : NULL, *v = gn_person_column(t, gn_person_columns[f]);
+				if (take_typed(c, t->id, gn_person_columns[f], false, b != NULL, o, v))
+					gn_person_set_column(p, gn_person_columns[f], v);
 				free(o);
 				free(v);
 			}
@@ -571,13 +501,15 @@ gn_status gn_household_merge(gn_ctx *ctx, const gn_household *typed, const gn_hh
 
 typedef struct meta {
 	char version[72], base_version[72], updated_at[32], updated_by[64];
+	char form_id[64], form_version[64];
 } meta;
 
 static gn_status read_meta(sqlite3 *db, const char *table, const char *id, meta *m, gn_err *err)
 {
 	memset(m, 0, sizeof *m);
 	char sql[160];
-	snprintf(sql, sizeof sql, "SELECT version, base_version, updated_at, updated_by FROM %s WHERE id = ?1", table);
+	snprintf(sql, sizeof sql, "SELECT version, base_version, updated_at, updated_by, form_id, form_version FROM %s "
+	                          "WHERE id = ?1", table);
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(db, err, table);
@@ -589,11 +521,22 @@ static gn_status read_meta(sqlite3 *db, const char *table, const char *id, meta 
 		if ((t = sqlite3_column_text(q, 1))) snprintf(m->base_version, sizeof m->base_version, "%s", (const char *)t);
 		if ((t = sqlite3_column_text(q, 2))) snprintf(m->updated_at, sizeof m->updated_at, "%s", (const char *)t);
 		if ((t = sqlite3_column_text(q, 3))) snprintf(m->updated_by, sizeof m->updated_by, "%s", (const char *)t);
+		if ((t = sqlite3_column_text(q, 4))) snprintf(m->form_id, sizeof m->form_id, "%s", (const char *)t);
+		if ((t = sqlite3_column_text(q, 5))) snprintf(m->form_version, sizeof m->form_version, "%s", (const char *)t);
 	}
 	sqlite3_finalize(q);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return gn_db_fail(db, err, table);
 	return GN_OK;
+}
+
+/* The user's version was entered with the session's form. */
+static void mine_form(const gn_ctx *ctx, meta *m)
+{
+	if (!ctx->form_id)
+		return;
+	snprintf(m->form_id, sizeof m->form_id, "%s", ctx->form_id);
+	snprintf(m->form_version, sizeof m->form_version, "%s", ctx->form_version ? ctx->form_version : "");
 }
 
 static void json_kv(gn_strbuf *b, const char *key, const char *value)
@@ -613,11 +556,11 @@ static char *household_json(const gn_household *h, const char *tdp_code, const m
 	gn_sb_add(&b, "{");
 	json_kv(&b, "household_id", h->id);
 	json_kv(&b, "tdp_code", tdp_code);
-	for (int i = 0; hh_fields[i]; i++) {
-		if (strcmp(hh_fields[i], "tdp_id") == 0)
+	for (int i = 0; gn_household_columns[i]; i++) {
+		if (strcmp(gn_household_columns[i], "tdp_id") == 0)
 			continue;
-		char *v = hh_get(h, hh_fields[i]);
-		json_kv(&b, hh_fields[i], v);
+		char *v = gn_household_column(h, gn_household_columns[i]);
+		json_kv(&b, gn_household_columns[i], v);
 		free(v);
 	}
 	json_kv(&b, "other_answers", h->answers && strcmp(h->answers, "{}") ? h->answers : NULL);
@@ -625,6 +568,8 @@ static char *household_json(const gn_household *h, const char *tdp_code, const m
 	json_kv(&b, "updated_by", m->updated_by);
 	json_kv(&b, "version", m->version);
 	json_kv(&b, "base_version", m->base_version);
+	json_kv(&b, "form_id", m->form_id);
+	json_kv(&b, "form_version", m->form_version);
 	gn_sb_add(&b, "}");
 	return gn_sb_take(&b);
 }
@@ -637,9 +582,9 @@ static char *person_json(const gn_person *p, const char *id, const char *househo
 	json_kv(&b, "person_id", id);
 	json_kv(&b, "household_id", household_id);
 	json_kv(&b, "tdp_code", tdp_code);
-	for (int i = 0; person_fields[i]; i++) {
-		char *v = p ? person_get(p, person_fields[i]) : NULL;
-		json_kv(&b, person_fields[i], v);
+	for (int i = 0; gn_person_columns[i]; i++) {
+		char *v = p ? gn_person_column(p, gn_person_columns[i]) : NULL;
+		json_kv(&b, gn_person_columns[i], v);
 		free(v);
 	}
 	json_kv(&b, "other_answers", p && p->answers && strcmp(p->answers, "{}") ? p->answers : NULL);
@@ -647,6 +592,8 @@ static char *person_json(const gn_person *p, const char *id, const char *househo
 	json_kv(&b, "updated_by", m->updated_by);
 	json_kv(&b, "version", m->version);
 	json_kv(&b, "base_version", m->base_version);
+	json_kv(&b, "form_id", m->form_id);
+	json_kv(&b, "form_version", m->form_version);
 	gn_sb_add(&b, "}");
 	return gn_sb_take(&b);
 }
@@ -741,6 +688,7 @@ static gn_status keep_conflict(gn_ctx *ctx, const gn_household *typed, const gn_
 		mine = local;
 		snprintf(mine.updated_at, sizeof mine.updated_at, "%s", now_iso);
 		snprintf(mine.updated_by, sizeof mine.updated_by, "%s", ctx->user.login);
+		mine_form(ctx, &mine);
 		if ((rc = store_conflict(ctx, "household", typed->id, typed->tdp_id, household_json(&c->now, code, &local),
 		                         household_json(typed, code, &mine), source, err)) == GN_OK)
 			(*stored)++;
@@ -765,6 +713,7 @@ static gn_status keep_conflict(gn_ctx *ctx, const gn_household *typed, const gn_
 			gn_uuid_new(mine.version);
 		snprintf(mine.updated_at, sizeof mine.updated_at, "%s", now_iso);
 		snprintf(mine.updated_by, sizeof mine.updated_by, "%s", ctx->user.login);
+		mine_form(ctx, &mine);
 		if ((rc = store_conflict(ctx, "person", id, typed->tdp_id, person_json(n, id, typed->id, code, &local),
 		                         person_json(t, id, typed->id, code, &mine), source, err)) == GN_OK)
 			(*stored)++;

@@ -534,8 +534,8 @@ static gn_status compare_columns(compare_ctx *c, const char *const *fields, cons
 	for (size_t i = 0; fields[i] && rc == GN_OK; i++) {
 		if (gn_household_field_quiet(fields[i]))
 			continue;
-		char *a = h1 ? gn_household_field_get(h1, fields[i]) : gn_person_field_get(p1, fields[i]);
-		char *b = h2 ? gn_household_field_get(h2, fields[i]) : gn_person_field_get(p2, fields[i]);
+		char *a = h1 ? gn_household_column(h1, fields[i]) : gn_person_column(p1, fields[i]);
+		char *b = h2 ? gn_household_column(h2, fields[i]) : gn_person_column(p2, fields[i]);
 		rc = add_field(c, fields[i], "column", a, b, err);
 		free(a);
 		free(b);
@@ -547,7 +547,7 @@ static gn_status compare(compare_ctx *c, const gn_household *first, const gn_hou
 {
 	c->member = -1;
 	c->who = NULL;
-	gn_status rc = compare_columns(c, gn_household_fields(), first, second, NULL, NULL, err);
+	gn_status rc = compare_columns(c, gn_household_columns, first, second, NULL, NULL, err);
 	if (rc == GN_OK)
 		rc = gn_answers_each3(c->ctx->db, first->answers, second->answers, NULL, compare_answer, c, err);
 	if (rc == GN_OK && first->n_members != second->n_members) {
@@ -561,7 +561,7 @@ static gn_status compare(compare_ctx *c, const gn_household *first, const gn_hou
 		const gn_person *p1 = &first->members[i], *p2 = &second->members[i];
 		c->member = (int)i;
 		c->who = p1->full_name;
-		rc = compare_columns(c, gn_person_fields(), NULL, NULL, p1, p2, err);
+		rc = compare_columns(c, gn_person_columns, NULL, NULL, p1, p2, err);
 		if (rc == GN_OK)
 			rc = gn_answers_each3(c->ctx->db, p1->answers, p2->answers, NULL, compare_answer, c, err);
 	}
@@ -721,15 +721,15 @@ static gn_status correct_record(gn_ctx *ctx, const gn_verify_diff *d, const char
 	char **answers = &hh.answers;
 	bool column = false;
 	if (d->member < 0) {
-		column = is_column(gn_household_fields(), d->field);
+		column = is_column(gn_household_columns, d->field);
 		if (column)
-			gn_household_field_set(&hh, d->field, value);
+			gn_household_set_column(&hh, d->field, value);
 	} else if ((size_t)d->member < hh.n_members) {
 		gn_person *p = &hh.members[d->member];
 		answers = &p->answers;
-		column = is_column(gn_person_fields(), d->field);
+		column = is_column(gn_person_columns, d->field);
 		if (column)
-			gn_person_field_set(p, d->field, value);
+			gn_person_set_column(p, d->field, value);
 	} else {
 		rc = gn_fail(err, GN_ERR_NOT_FOUND, _("member %d of this household is no longer on its roster"),
 		             d->member + 1);

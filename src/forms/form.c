@@ -665,6 +665,140 @@ int gn_form_repeat_of(const gn_form *form, size_t k)
 	return p;
 }
 
+/* ---- roles --------------------------------------------------------------- */
+
+static const char *const qrole_names[GN_QROLE_COUNT] = {
+	[GN_QROLE_NONE] = "",
+	[GN_QROLE_ROSTER] = "roster",
+	[GN_QROLE_HOUSE_NO] = "house_no",
+	[GN_QROLE_ALLEY] = "alley",
+	[GN_QROLE_STREET] = "street",
+	[GN_QROLE_VISIT_STATUS] = "visit_status",
+	[GN_QROLE_VISIT_DATE] = "visit_date",
+	[GN_QROLE_VISITED_BY] = "visited_by",
+	[GN_QROLE_FULL_NAME] = "full_name",
+	[GN_QROLE_BIRTH_YEAR] = "birth_year",
+	[GN_QROLE_AGE] = "age",
+	[GN_QROLE_SEX] = "sex",
+	[GN_QROLE_RELATION] = "relation",
+	[GN_QROLE_CCCD] = "cccd",
+};
+
+const char *gn_qrole_name(gn_qrole role)
+{
+	return role > GN_QROLE_NONE && role < GN_QROLE_COUNT ? qrole_names[role] : "";
+}
+
+gn_qrole gn_qrole_from_name(const char *name)
+{
+	for (int r = GN_QROLE_NONE + 1; name && r < GN_QROLE_COUNT; r++)
+		if (strcmp(qrole_names[r], name) == 0)
+			return (gn_qrole)r;
+	return GN_QROLE_NONE;
+}
+
+bool gn_qrole_of_household(gn_qrole role)
+{
+	return role >= GN_QROLE_HOUSE_NO && role <= GN_QROLE_VISITED_BY;
+}
+
+int gn_form_role(const gn_form *form, gn_qrole role)
+{
+	return form && role > GN_QROLE_NONE && role < GN_QROLE_COUNT ? form->role_field[role] : -1;
+}
+
+bool gn_form_has_roster(const gn_form *form)
+{
+	return gn_form_role(form, GN_QROLE_ROSTER) >= 0;
+}
+
+bool gn_form_in_roster(const gn_form *form, const gn_field *f)
+{
+	int roster = gn_form_role(form, GN_QROLE_ROSTER);
+	if (roster < 0 || f->level != 1)
+		return false;
+	for (int p = f->parent; p >= 0; p = form->fields[p].parent)
+		if (form->fields[p].type == GN_FT_BEGIN_REPEAT)
+			return p == roster;
+	return false;
+}
+
+static const gn_choice_list *role_list(const gn_form *form, gn_qrole role)
+{
+	int k = gn_form_role(form, role);
+	return k >= 0 ? form->fields[k].list : NULL;
+}
+
+const char *gn_form_code_to_gonha(const gn_form *form, gn_qrole role, const char *code)
+{
+	const gn_choice *ch = gn_choice_find(role_list(form, role), code);
+	return ch && ch->gonha_code && *ch->gonha_code ? ch->gonha_code : code;
+}
+
+const char *gn_form_code_from_gonha(const gn_form *form, gn_qrole role, const char *code)
+{
+	const gn_choice_list *list = role_list(form, role);
+	for (size_t i = 0; list && code && *code && i < list->n; i++) {
+		const gn_choice *ch = &list->items[i];
+		if (strcmp(ch->gonha_code && *ch->gonha_code ? ch->gonha_code : ch->name, code) == 0)
+			return ch->name;
+	}
+	return code;
+}
+
+int gn_form_field_of(const gn_form *form, const char *name)
+{
+	gn_qrole role = gn_qrole_from_name(name);
+	int k = role != GN_QROLE_NONE && role != GN_QROLE_ROSTER ? gn_form_role(form, role) : -1;
+	return k >= 0 ? k : form && name ? gn_form_find(form, name) : -1;
+}
+
+static void sql_quoted(gn_strbuf *out, const char *text)
+{
+	gn_sb_add(out, "'");
+	for (const char *p = text; *p; p++)
+		gn_sb_add(out, *p == '\'' ? "''" : (char[]){ *p, '\0' });
+	gn_sb_add(out, "'");
+}
+
+bool gn_form_column_sql(const gn_form *form, const gn_field *f, const char *table, gn_strbuf *out)
+{
+	if (f->role == GN_QROLE_NONE || f->role == GN_QROLE_ROSTER)
+		return false;
+	const char *t = table ? table : "", *dot = table ? "." : "";
+	const char *col = gn_qrole_name(f->role);
+	if (f->role == GN_QROLE_AGE) {
+		gn_sb_printf(out, "(CAST(substr(gn_today(), 1, 4) AS INTEGER) - %s%sbirth_year)", t, dot);
+		return true;
+	}
+	if (f->role == GN_QROLE_CCCD) {
+		gn_sb_printf(out, "gn_cccd_open(%s%scccd)", t, dot); /* stored encrypted (storage/vault.h) */
+		return true;
+	}
+	bool mapped = false;
+	for (size_t i = 0; f->list && i < f->list->n; i++)
+		mapped |= f->list->items[i].gonha_code && *f->list->items[i].gonha_code &&
+		          strcmp(f->list->items[i].gonha_code, f->list->items[i].name) != 0;
+	if (!mapped) {
+		gn_sb_printf(out, "%s%s%s", t, dot, col);
+		return true;
+	}
+	/* the form's own codes, as its expressions compare them */
+	gn_sb_printf(out, "(CASE %s%s%s", t, dot, col);
+	for (size_t i = 0; i < f->list->n; i++) {
+		const gn_choice *ch = &f->list->items[i];
+		const char *code = ch->gonha_code && *ch->gonha_code ? ch->gonha_code : ch->name;
+		if (strcmp(gn_form_code_from_gonha(form, f->role, code), ch->name) != 0)
+			continue; /* the first choice mapped to a code stands for it */
+		gn_sb_add(out, " WHEN ");
+		sql_quoted(out, code);
+		gn_sb_add(out, " THEN ");
+		sql_quoted(out, ch->name);
+	}
+	gn_sb_printf(out, " ELSE %s%s%s END)", t, dot, col);
+	return true;
+}
+
 const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name)
 {
 	for (size_t i = 0; list && i < list->n; i++)
@@ -681,6 +815,7 @@ static const char *pick(const char *vi, const char *en)
 }
 
 const char *gn_field_label(const gn_field *f) { return pick(f->label_vi, f->label_en); }
+const char *gn_form_title(const gn_form *form) { return pick(form->title_vi, form->title_en); }
 const char *gn_field_hint(const gn_field *f) { return pick(f->hint_vi, f->hint_en); }
 const char *gn_choice_label(const gn_choice *c) { return pick(c->label_vi, c->label_en); }
 
@@ -861,6 +996,8 @@ static gn_status load_sheets(const char *dir, sqlite3 *db, sheet *survey, bool h
 	form->db = db;
 	for (int k = 0; k < 8; k++)
 		form->survey_col[k] = -1;
+	for (int r = 0; r < GN_QROLE_COUNT; r++)
+		form->role_field[r] = -1;
 	if ((st = gn_form_register_sqlite(db, err)) != GN_OK)
 		goto out;
 	form_load_settings(form, dir, has_settings ? settings : NULL, problems);
@@ -991,7 +1128,7 @@ void gn_form_free(gn_form *form)
 		char *strings[] = { f->name, f->label_vi, f->label_en, f->hint_vi, f->hint_en, f->required_src,
 		                    f->required_msg_vi, f->required_msg_en, f->constraint_src, f->constraint_msg_vi,
 		                    f->constraint_msg_en, f->relevant_src, f->calculation_src, f->default_value,
-		                    f->choice_filter_src, f->repeat_count_src, f->appearance };
+		                    f->choice_filter_src, f->repeat_count_src, f->appearance, f->media_file };
 		for (size_t k = 0; k < sizeof strings / sizeof *strings; k++)
 			free(strings[k]);
 		sqlite3_finalize(f->relevant);
@@ -1006,6 +1143,7 @@ void gn_form_free(gn_form *form)
 			free(form->lists[i].items[k].name);
 			free(form->lists[i].items[k].label_vi);
 			free(form->lists[i].items[k].label_en);
+			free(form->lists[i].items[k].gonha_code);
 			for (size_t c = 0; form->lists[i].items[k].extra && c < form->n_choice_cols; c++)
 				free(form->lists[i].items[k].extra[c]);
 			free(form->lists[i].items[k].extra);
@@ -1023,6 +1161,8 @@ void gn_form_free(gn_form *form)
 	free(form->version);
 	free(form->default_lang);
 	free(form->repeat_name);
+	free(form->title_vi);
+	free(form->title_en);
 	free(form);
 }
 
@@ -1323,15 +1463,10 @@ char *gn_form_fill(gn_form *form, const char *text, gn_form_values vals)
 gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *field, gn_strbuf *out, gn_err *err)
 {
 	(void)arg;
-	static const char *const core[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
 	if (field->level != 1)
 		return gn_fail(err, GN_ERR_INVALID, _("%s is a household question; an indicator counts persons"), field->name);
-	for (int i = 0; core[i]; i++)
-		if (strcmp(core[i], field->name) == 0) {
-			gn_sb_add(out, core[i]);
-			return GN_OK;
-		}
-	(void)form;
+	if (gn_form_column_sql(form, field, NULL, out))
+		return GN_OK;
 	/* Names are [A-Za-z0-9_.-], checked at load: safe inside the path,
 	 * quoted when they have a '.' or a '-'. */
 	if (strpbrk(field->name, ".-"))
@@ -1350,11 +1485,7 @@ typedef struct read_names {
 static gn_status note_answer_read(void *arg, const gn_form *form, const gn_field *f, gn_strbuf *out, gn_err *err)
 {
 	read_names *r = arg;
-	static const char *const core[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
-	bool is_core = false;
-	for (int i = 0; core[i]; i++)
-		is_core |= strcmp(core[i], f->name) == 0;
-	if (!is_core) {
+	if (f->role == GN_QROLE_NONE) {
 		bool seen = false;
 		const char *p = r->names.s ? r->names.s : "";
 		while (*p && !seen) {

@@ -229,7 +229,7 @@ static void dup_lang(const sheet *s, size_t r, lang_cols c, char **vi, char **en
 static const char *const survey_columns[] = {
 	"type", "name", "label", "hint", "required", "required_message", "constraint", "constraint_message",
 	"relevant", "calculation", "default", "choice_filter", "repeat_count", "appearance", "read_only",
-	"parameters", "guidance_hint", "trigger", "note", NULL,
+	"parameters", "guidance_hint", "trigger", "note", "gonha::role", NULL,
 };
 static const char *const translatable[] = { "label", "hint", "required_message", "constraint_message",
 	                                         "guidance_hint", "media", NULL };
@@ -261,6 +261,7 @@ static void warn_unknown_columns(const sheet *s, const char *file, const char *c
 gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *problems)
 {
 	int c_list = sheet_column(s, "list_name"), c_name = sheet_column(s, "name");
+	int c_code = sheet_column(s, "gonha::code");
 	lang_cols c_label = find_lang_cols(s, "label");
 	if (s->n == 0)
 		return GN_OK; /* an empty sheet is no sheet */
@@ -323,6 +324,7 @@ gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *pro
 		memset(ch, 0, sizeof *ch);
 		ch->name = strdup(name);
 		dup_lang(s, r, c_label, &ch->label_vi, &ch->label_en);
+		ch->gonha_code = form_dup_cell(s, r, c_code);
 		if (form->n_choice_cols) {
 			ch->extra = calloc(form->n_choice_cols, sizeof *ch->extra);
 			for (size_t k = 0; ch->extra && k < form->n_choice_cols; k++)
@@ -629,6 +631,73 @@ static void check_appearance(const gn_field *f, int col, gn_form_problems *probl
 	}
 }
 
+/* A field's gonha::role: known, once in the form, at its place (the
+ * roster a top-level repeat, a person's role in it, a household's outside
+ * every repeat), of a type that can hold it. */
+static void read_role(gn_form *form, gn_field *f, const char *cell, int col, gn_form_problems *problems)
+{
+	if (!*cell)
+		return;
+	gn_qrole role = gn_qrole_from_name(cell);
+	int k = (int)(f - form->fields);
+	if (role == GN_QROLE_NONE) {
+		form_problem_at(problems, "survey.csv", f->line, f->row, col, false,
+		                _("gonha::role %s is not a role gonha knows (docs/design.md, \"Roles\")"), cell);
+		return;
+	}
+	if (form->role_field[role] >= 0 && form->role_field[role] != k) {
+		form_problem_at(problems, "survey.csv", f->line, f->row, col, false,
+		                _("gonha::role %s is already played by %s"), cell, form->fields[form->role_field[role]].name);
+		return;
+	}
+	int repeat = gn_form_repeat_of(form, (size_t)k);
+	bool ok;
+	if (role == GN_QROLE_ROSTER)
+		ok = f->type == GN_FT_BEGIN_REPEAT && f->level == 0 && repeat < 0;
+	else if (gn_qrole_of_household(role))
+		ok = f->level == 0 && gn_field_is_question(f);
+	else
+		ok = f->level == 1 && repeat >= 0 && form->fields[repeat].role == GN_QROLE_ROSTER && gn_field_is_question(f);
+	if (!ok) {
+		form_problem_at(problems, "survey.csv", f->line, f->row, col, false,
+		                role == GN_QROLE_ROSTER ? _("gonha::role roster belongs on a begin_repeat outside every repeat")
+		                : gn_qrole_of_household(role)
+		                        ? _("gonha::role %s is a household's: its question must be outside every repeat")
+		                        : _("gonha::role %s is a person's: its question must be in the repeat whose role is roster"),
+		                cell);
+		return;
+	}
+	bool number = f->type == GN_FT_INTEGER || f->type == GN_FT_DECIMAL;
+	bool choice = f->type == GN_FT_SELECT_ONE;
+	if (((role == GN_QROLE_BIRTH_YEAR || role == GN_QROLE_AGE) && !number) ||
+	    ((role == GN_QROLE_SEX || role == GN_QROLE_RELATION || role == GN_QROLE_VISIT_STATUS) && !choice) ||
+	    (role == GN_QROLE_VISIT_DATE && f->type != GN_FT_DATE)) {
+		form_problem_at(problems, "survey.csv", f->line, f->row, col, false,
+		                _("gonha::role %s cannot be played by %s, a question of type %s"), cell, f->name, f->xls_type);
+		return;
+	}
+	f->role = role;
+	form->role_field[role] = k;
+	/* a role with codes: each choice is one of gonha's, or says which */
+	const char *const *codes = gn_core_codes(gn_qrole_name(role));
+	for (size_t i = 0; codes && f->list && i < f->list->n; i++) {
+		const gn_choice *ch = &f->list->items[i];
+		const char *code = ch->gonha_code && *ch->gonha_code ? ch->gonha_code : ch->name;
+		bool known = false;
+		gn_strbuf all = { 0 };
+		for (size_t c = 0; codes[c]; c++) {
+			known |= strcmp(codes[c], code) == 0;
+			gn_sb_printf(&all, "%s%s", c ? ", " : "", codes[c]);
+		}
+		if (!known)
+			form_problem_at(problems, "survey.csv", f->line, f->row, col, false,
+			                _("%s plays gonha::role %s, but its choice %s of list %s is none of gonha's codes (%s): "
+			                  "give gonha's code in the choices' gonha::code column"),
+			                f->name, cell, ch->name, f->list->name, all.s ? all.s : "");
+		gn_sb_free(&all);
+	}
+}
+
 gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *problems)
 {
 	int c_type = sheet_column(s, "type"), c_name = sheet_column(s, "name");
@@ -643,6 +712,7 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 	int c_rel = sheet_column(s, "relevant"), c_calc = sheet_column(s, "calculation");
 	int c_def = sheet_column(s, "default"), c_filter = sheet_column(s, "choice_filter");
 	int c_count = sheet_column(s, "repeat_count"), c_app = sheet_column(s, "appearance");
+	int c_role = sheet_column(s, "gonha::role");
 	form->survey_col[GN_COL_TYPE] = c_type;
 	form->survey_col[GN_COL_NAME] = c_name;
 	form->survey_col[GN_COL_RELEVANT] = c_rel;
@@ -687,6 +757,8 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 		check_appearance(f, c_app, problems);
 		f->level = g.level;
 		f->list_from_file = t.from_file;
+		if (t.from_file && !strstr(t.xls, "_external") && *t.list)
+			f->media_file = strdup(t.list);
 		if (t.has_list && !t.from_file) {
 			for (size_t i = 0; i < form->n_lists; i++)
 				if (strcmp(form->lists[i].name, t.list) == 0)
@@ -718,6 +790,7 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 			                _("%s is required, but answers of type %s are not collected on this PC: the question is left out"),
 			                f->name, f->xls_type);
 		track_groups(form, f, &g, problems, type_cell);
+		read_role(form, f, sheet_cell(s, r, c_role), c_role, problems);
 		if (t.or_other)
 			add_or_other(form, f);
 	}
@@ -752,6 +825,8 @@ gn_status form_load_settings(gn_form *form, const char *dir, const sheet *s, gn_
 		form->id = base_name(dir);
 		form->version = strdup("1");
 		form->default_lang = strdup("vi");
+		form->title_vi = strdup("");
+		form->title_en = strdup("");
 		form_problem_at(problems, "settings.csv", 0, 0, -1, true,
 		                _("no settings sheet: the form id is %s (its name), version 1"), form->id ? form->id : "");
 		return GN_OK;
@@ -759,6 +834,8 @@ gn_status form_load_settings(gn_form *form, const char *dir, const sheet *s, gn_
 	form->id = form_dup_cell(s, 1, sheet_column(s, "form_id"));
 	form->version = form_dup_cell(s, 1, sheet_column(s, "version"));
 	form->default_lang = form_dup_cell(s, 1, sheet_column(s, "default_language"));
+	lang_cols c_title = find_lang_cols(s, "form_title");
+	dup_lang(s, 1, c_title, &form->title_vi, &form->title_en);
 	const char *dup = sheet_cell(s, 1, sheet_column(s, "allow_choice_duplicates"));
 	form->allow_choice_duplicates = strcmp(dup, "yes") == 0 || strcmp(dup, "Yes") == 0 || strcmp(dup, "YES") == 0 ||
 	                                strcmp(dup, "true") == 0 || strcmp(dup, "TRUE") == 0;

@@ -20,24 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_core(int level, const char *name)
-{
-	static const char *const household[] = { "house_no", "alley", "street", "visit_status", "visit_date",
-		                                      "visited_by", NULL };
-	static const char *const person[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
-	for (const char *const *c = level ? person : household; *c; c++)
-		if (strcmp(*c, name) == 0)
-			return true;
-	return false;
-}
-
 /* ${name} over a stored row: the row's own table, or for a person the
  * household it lives in. Numbers in the answers JSON are text: cast, so
  * that they compare as numbers, as the form screen binds them. */
 static gn_status row_column(void *arg, const gn_form *form, const gn_field *f, gn_strbuf *out, gn_err *err)
 {
-	(void)form;
-	(void)err;
 	int level = *(const int *)arg;
 	const char *table = f->level ? "person" : "household";
 	bool numeric = f->type == GN_FT_INTEGER || f->type == GN_FT_DECIMAL;
@@ -46,10 +33,8 @@ static gn_status row_column(void *arg, const gn_form *form, const gn_field *f, g
 		               f->name);
 	if (f->level < level)
 		gn_sb_add(out, "(SELECT ");
-	if (is_core(f->level, f->name) && strcmp(f->name, "cccd") == 0)
-		gn_sb_printf(out, "gn_cccd_open(%s.cccd)", table); /* stored encrypted (storage/vault.h) */
-	else if (is_core(f->level, f->name))
-		gn_sb_printf(out, "%s.%s", table, f->name);
+	if (gn_form_column_sql(form, f, table, out))
+		; /* a role's column */
 	else /* names are [A-Za-z0-9_], checked at load: safe inside the path */
 		gn_sb_printf(out, numeric ? "CAST(json_extract(%s.answers, '$.%s') AS %s)" : "json_extract(%s.answers, '$.%s')",
 		             table, f->name, f->type == GN_FT_INTEGER ? "INTEGER" : "REAL");

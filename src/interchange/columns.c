@@ -42,6 +42,8 @@ static const fixed_col person_tail[] = {
 	{ "created_by", "Người tạo", EXC_META, "p.created_by" },
 	{ "created_pc", "Máy tạo", EXC_META, "coalesce(p.created_pc, " EX_THIS_PC ")" },
 	{ "updated_pc", "Máy sửa", EXC_META, "coalesce(p.updated_pc, " EX_THIS_PC ")" },
+	{ "form_id", "Mã phiếu", EXC_META, "p.form_id" },
+	{ "form_version", "Phiên bản phiếu", EXC_META, "p.form_version" },
 	{ NULL, NULL, 0, NULL },
 };
 static const fixed_col household_head[] = {
@@ -80,6 +82,8 @@ static const fixed_col household_tail[] = {
 	  "(SELECT nullif(json_group_array(json_object('id', r.id, 'decision', r.decision, 'reason', r.reason, 'at', r.at, "
 	  "'by', r.by_login, 'pc', coalesce(r.pc, " EX_THIS_PC "))), '[]') FROM household_review r "
 	  "INDEXED BY household_review_of WHERE r.household_id = h.id)" },
+	{ "form_id", "Mã phiếu", EXC_META, "h.form_id" },
+	{ "form_version", "Phiên bản phiếu", EXC_META, "h.form_version" },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -89,6 +93,13 @@ static bool in_fixed(const fixed_col *cols, const char *name)
 		if (strcmp(cols[i].name, name) == 0)
 			return true;
 	return false;
+}
+
+/* A question of the file's records: the household's outside every repeat,
+ * a person's in the roster (gn_form_in_roster). */
+static bool on_level(const gn_form *form, const gn_field *f, bool persons)
+{
+	return persons ? gn_form_in_roster(form, f) : f->level == 0;
 }
 
 static gn_status add_col(ex_cols *c, const char *name, const char *label, ex_col_kind kind, const gn_field *field,
@@ -108,7 +119,7 @@ static gn_status add_col(ex_cols *c, const char *name, const char *label, ex_col
 
 static const gn_field *find_field(const gn_form *form, const char *name)
 {
-	int k = form ? gn_form_find(form, name) : -1;
+	int k = form ? gn_form_field_of(form, name) : -1;
 	return k >= 0 ? &form->fields[k] : NULL;
 }
 
@@ -140,14 +151,13 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 	const fixed_col *head = persons ? person_head : household_head;
 	const fixed_col *tail = persons ? person_tail : household_tail;
 	const char *alias = persons ? "p" : "h";
-	int level = persons ? 1 : 0;
 
 	/* the form's questions stored in answers, in survey order */
 	gn_strbuf keys = { 0 };
 	for (size_t i = 0; form && i < form->n_fields; i++) {
 		const gn_field *f = &form->fields[i];
-		if (f->level != level || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE || in_fixed(head, f->name) ||
-		    in_fixed(tail, f->name))
+		if (!on_level(form, f, persons) || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE ||
+		    f->role != GN_QROLE_NONE || in_fixed(head, f->name) || in_fixed(tail, f->name))
 			continue;
 		gn_sb_printf(&keys, "%s'$.%s'", keys.len ? ", " : "", f->name);
 	}
@@ -161,8 +171,8 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 	gn_status st = add_fixed(out, form, head, alias, err);
 	for (size_t i = 0; st == GN_OK && form && i < form->n_fields; i++) {
 		const gn_field *f = &form->fields[i];
-		if (f->level != level || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE || in_fixed(head, f->name) ||
-		    in_fixed(tail, f->name))
+		if (!on_level(form, f, persons) || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE ||
+		    f->role != GN_QROLE_NONE || in_fixed(head, f->name) || in_fixed(tail, f->name))
 			continue;
 		/* Names are [A-Za-z0-9_] (checked at load): safe inside the path. */
 		char *sql = sqlite3_mprintf("json_extract(%s.answers, '$.%s')", alias, f->name);

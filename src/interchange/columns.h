@@ -16,7 +16,7 @@ typedef enum ex_col_kind {
 	EXC_ANSWER,     /* a form question kept in the answers JSON */
 	EXC_OTHER,      /* answers not in this form, as JSON */
 	EXC_DERIVED,    /* age, head_name, member_count: not imported */
-	EXC_META,       /* updated_at, updated_by, version, base_version */
+	EXC_META,       /* updated_at, updated_by, version, base_version, form_id, form_version */
 } ex_col_kind;
 
 /* This PC's id (gn_db_pc_id, made before any export or import), in SQL:

@@ -366,16 +366,16 @@ gn_status gn_export_stream(gn_ctx *ctx, const gn_census *census, const gn_export
 	return st;
 }
 
-typedef struct xlsx_job {
+typedef struct export_job {
 	gn_ctx *ctx;
 	const gn_census *census;
 	const gn_export_options *opt;
 	long *rows;
-} xlsx_job;
+} export_job;
 
 static gn_status fill_xlsx(void *arg, ex_sink *s, gn_err *err)
 {
-	xlsx_job *j = arg;
+	export_job *j = arg;
 	if (j->opt->what == GN_EX_COVERAGE) {
 		gn_report_options ro = { .format = GN_REPORT_XLSX, .year = j->opt->year, .tdp_code = j->opt->tdp_code };
 		return ex_report_coverage(j->ctx, &j->census->coverage, &ro, j->opt->labels, s, err);
@@ -383,6 +383,12 @@ static gn_status fill_xlsx(void *arg, ex_sink *s, gn_err *err)
 	if (j->opt->what == GN_EX_REPEAT)
 		return export_repeat(j->ctx, j->census, j->opt, s, j->rows, err);
 	return export_records(j->ctx, j->census, j->opt, s, j->rows, err);
+}
+
+static gn_status write_csv(void *arg, FILE *out, gn_err *err)
+{
+	export_job *j = arg;
+	return gn_export_stream(j->ctx, j->census, j->opt, out, j->rows, err);
 }
 
 static gn_status export_file(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, const char *path,
@@ -399,27 +405,11 @@ static gn_status export_file(gn_ctx *ctx, const gn_census *census, const gn_expo
 		/* sheet names are in the file's language, like the labels */
 		const char *sheet = opt->what == GN_EX_PERSONS ? "Nhân khẩu" : opt->what == GN_EX_HOUSEHOLDS ? "Hộ"
 		                  : opt->what == GN_EX_REPEAT ? opt->repeat : "Tiến độ";
-		xlsx_job j = { ctx, census, opt, rows };
+		export_job j = { ctx, census, opt, rows };
 		return ex_write_xlsx(path, sheet, opt->sheet_rows, fill_xlsx, &j, err);
 	}
-	char part[PATH_MAX];
-	gn_private_part_path(path, part, sizeof part);
-	FILE *out = gn_private_create(part, err);
-	if (!out)
-		return err->status ? err->status : GN_ERR_IO;
-	/* a big buffer: the file is written in few system calls */
-	static char iobuf[1 << 16];
-	setvbuf(out, iobuf, _IOFBF, sizeof iobuf);
-	gn_status st = gn_export_stream(ctx, census, opt, out, rows, err);
-	int write_errno = err->sys_errno ? err->sys_errno : ferror(out) ? errno : 0;
-	if (fclose(out) != 0 && !write_errno)
-		write_errno = errno;
-	if (write_errno && (st == GN_OK || st == GN_ERR_IO)) /* a full disk says so, with the file */
-		st = gn_private_write_fail(err, path, write_errno);
-	if (st == GN_OK)
-		return gn_private_publish(part, path, err);
-	gn_private_discard(part);
-	return st;
+	export_job j = { ctx, census, opt, rows };
+	return ex_write_stream(path, write_csv, &j, err);
 }
 
 /* The export made plain in the private work folder, sealed into path,

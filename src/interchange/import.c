@@ -637,6 +637,21 @@ void gn_import_report_free(gn_import_report *rep)
 	memset(rep, 0, sizeof *rep);
 }
 
+void imp_bind_form(importer *im, sqlite3_stmt *q, int i, const row_values *r)
+{
+	const gn_form *form = im->census ? im->census->form : NULL;
+	bool in_file = false;
+	for (size_t c = 0; c < im->n_header && im->map && im->ci.form_id >= 0 && im->rep->kind != GN_EXK_HOUSEHOLD_LIST; c++)
+		in_file |= im->map[c] == im->ci.form_id;
+	if (in_file) { /* the record's own, as it travelled (NULL: not known) */
+		imp_bind_or_null(q, i, imp_val(r, im->ci.form_id));
+		imp_bind_or_null(q, i + 1, imp_val(r, im->ci.form_version));
+	} else if (im->ctx->form_id || form) { /* a file from before: the form it is read with */
+		imp_bind_or_null(q, i, im->ctx->form_id ? im->ctx->form_id : form->id);
+		imp_bind_or_null(q, i + 1, im->ctx->form_id ? im->ctx->form_version : form->version);
+	}
+}
+
 const char *imp_val_named(importer *im, const row_values *r, const char *name)
 {
 	return imp_val(r, ex_cols_find(&im->cols, name));
@@ -674,6 +689,8 @@ void imp_colidx_resolve(const ex_cols *cols, imp_colidx *ci)
 		{ "entered_pc", offsetof(imp_colidx, entered_pc) },
 		{ "entry_seconds", offsetof(imp_colidx, entry_seconds) },
 		{ "reviews", offsetof(imp_colidx, reviews) },
+		{ "form_id", offsetof(imp_colidx, form_id) },
+		{ "form_version", offsetof(imp_colidx, form_version) },
 	};
 	ci->id = -1;
 	for (size_t i = 0; i < cols->n && ci->id < 0; i++)

@@ -29,7 +29,7 @@ extern const imp_list_col imp_list_cols[HL_COUNT];
  * household_id). */
 typedef struct imp_colidx {
 	int id, person_id, household_id, tdp_code, full_name, birth_year, sex, relation, cccd, other_answers, updated_at, updated_by, version, base_version, walk_order, house_no, alley, street, visit_status, visit_date, visited_by,
-	    created_at, created_by, created_pc, updated_pc, entered_by, entered_at, entered_pc, entry_seconds, reviews; /* -1: not in the file */
+	    created_at, created_by, created_pc, updated_pc, entered_by, entered_at, entered_pc, entry_seconds, reviews, form_id, form_version; /* -1: not in the file */
 } imp_colidx;
 
 typedef struct importer {
@@ -128,6 +128,10 @@ void imp_maybe_bulk(importer *im);
 void imp_rebuild_indexes(importer *im);
 void imp_audit_added(importer *im);
 void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v);
+/* Parameters i and i+1: the form id and version a record was entered
+ * with, the file's when it has the columns (an empty cell: not known),
+ * else the form the file is read with. */
+void imp_bind_form(importer *im, sqlite3_stmt *q, int i, const row_values *r);
 void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_values *r, const char *answers,
                            const char *tdp_id, const char *version, char **local);
 bool imp_count_added(importer *im, const char *tdp_id);

@@ -133,7 +133,7 @@ static void today_fixed(importer *im, gn_strbuf *out, const char *expr)
  * statement (the year of today for every age, starting and ending the
  * statement) is done once a batch instead of once a row. */
 #define BULK_ROWS 64
-#define BULK_PARAMS 18 /* bind_person's 17, then the position */
+#define BULK_PARAMS 20 /* bind_person's 19, then the position */
 
 static sqlite3_stmt *bulk_statement(importer *im)
 {
@@ -144,12 +144,13 @@ static sqlite3_stmt *bulk_statement(importer *im)
 	gn_sb_printf(&sql,
 	             "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, "
 	             "relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, version, "
-	             "base_version, ind_pop, ind_num, created_pc, updated_pc) SELECT id, household_id, tdp_id, position, "
-	             "full_name, gn_fold(full_name), birth_year, sex, relation, " GN_SQL_CCCD_VALUES("cccd") ", answers, "
-	             "created_at, created_by, updated_at, updated_by, version, base_version, %s, %s, "
-	             EX_PC_STORED("created_pc") ", " EX_PC_STORED("updated_pc") " FROM (SELECT column1 AS id, "
-	             "column2 AS household_id, column3 AS tdp_id, "
-	             "column18 AS position, column4 AS full_name, '' AS name_key, column5 AS birth_year, column6 AS sex, "
+	             "base_version, ind_pop, ind_num, created_pc, updated_pc, form_id, form_version) SELECT id, household_id, "
+	             "tdp_id, position, full_name, gn_fold(full_name), birth_year, sex, relation, " GN_SQL_CCCD_VALUES("cccd")
+	             ", answers, created_at, created_by, updated_at, updated_by, version, base_version, %s, %s, "
+	             EX_PC_STORED("created_pc") ", " EX_PC_STORED("updated_pc") ", form_id, form_version FROM (SELECT "
+	             "column1 AS id, column2 AS household_id, column3 AS tdp_id, column18 AS form_id, "
+	             "column19 AS form_version, column20 AS position, column4 AS full_name, '' AS name_key, "
+	             "column5 AS birth_year, column6 AS sex, "
 	             "column7 AS relation, column8 AS cccd, column9 AS answers, column10 AS updated_at, "
 	             "column11 AS updated_by, column12 AS version, column13 AS base_version, 0 AS deleted, 1 AS rev, "
 	             "coalesce(column14, column10) AS created_at, coalesce(column15, column11) AS created_by, "

@@ -23,7 +23,7 @@ const imp_list_col imp_list_cols[HL_COUNT] = {
 static const char *head_sex(importer *im, const char *typed)
 {
 	const gn_form *form = im->census ? im->census->form : NULL;
-	int k = form ? gn_form_find(form, "sex") : -1;
+	int k = form ? gn_form_field_of(form, "sex") : -1;
 	const char *sex = k >= 0 ? ex_choice_name(&form->fields[k], typed) : typed;
 	if (!sex && (strcmp(typed, "nam") == 0 || strcmp(typed, "nữ") == 0))
 		sex = strcmp(typed, "nam") == 0 ? "male" : "female";
@@ -137,13 +137,14 @@ static bool list_row_insert(importer *im, const row_values *r, const char *tdp_i
 	bool fine =
 		imp_prepare(im, &im->hl_household,
 		            "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, entered_by, "
-		            "answers, created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, (SELECT "
-		            "coalesce(max(walk_order), 0) + 1 FROM household WHERE tdp_id = ?2), ?3, ?4, ?5, "
-		            "gn_fold(?3 || ' ' || ?4 || ' ' || ?5), ?6, ?7, ?8, ?6, ?8, ?6)") == GN_OK &&
+		            "answers, created_at, created_by, updated_at, updated_by, form_id, form_version) VALUES (?1, ?2, "
+		            "(SELECT coalesce(max(walk_order), 0) + 1 FROM household WHERE tdp_id = ?2), ?3, ?4, ?5, "
+		            "gn_fold(?3 || ' ' || ?4 || ' ' || ?5), ?6, ?7, ?8, ?6, ?8, ?6, ?9, ?10)") == GN_OK &&
 		imp_prepare(im, &im->hl_head,
 		            "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, "
-		            "relation, " GN_SQL_CCCD_COLUMNS ", created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, "
-		            "0, ?4, gn_fold(?4), ?5, ?6, 'head', " GN_SQL_CCCD_VALUES("?7") ", ?8, ?9, ?8, ?9)") == GN_OK;
+		            "relation, " GN_SQL_CCCD_COLUMNS ", created_at, created_by, updated_at, updated_by, form_id, "
+		            "form_version) VALUES (?1, ?2, ?3, 0, ?4, gn_fold(?4), ?5, ?6, 'head', " GN_SQL_CCCD_VALUES("?7")
+		            ", ?8, ?9, ?8, ?9, ?10, ?11)") == GN_OK;
 	sqlite3_stmt *h = im->hl_household, *p = im->hl_head;
 	if (fine) {
 		sqlite3_reset(h);
@@ -157,6 +158,7 @@ static bool list_row_insert(importer *im, const row_values *r, const char *tdp_i
 		sqlite3_bind_text(h, 6, im->ctx->user.login, -1, SQLITE_STATIC);
 		sqlite3_bind_text(h, 7, gn_sb_str(&answers), -1, SQLITE_STATIC);
 		sqlite3_bind_text(h, 8, now, -1, SQLITE_STATIC);
+		imp_bind_form(im, h, 9, r);
 		sqlite3_bind_text(p, 1, person_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(p, 2, hh_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(p, 3, tdp_id, -1, SQLITE_STATIC);
@@ -167,6 +169,7 @@ static bool list_row_insert(importer *im, const row_values *r, const char *tdp_i
 		imp_bind_or_null(p, 7, r->v[HL_CCCD]);
 		sqlite3_bind_text(p, 8, now, -1, SQLITE_STATIC);
 		sqlite3_bind_text(p, 9, im->ctx->user.login, -1, SQLITE_STATIC);
+		imp_bind_form(im, p, 10, r);
 		fine = sqlite3_step(h) == SQLITE_DONE && sqlite3_step(p) == SQLITE_DONE;
 		if (!fine)
 			imp_db_error(im, "household list");

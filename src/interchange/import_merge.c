@@ -109,9 +109,9 @@ void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* Parameters base+1 to base+17 of the person statements: base+14 to 17
+/* Parameters base+1 to base+19 of the person statements: base+14 to 17
  * who made the record, when, and the PCs of its times (NULL when the file
- * does not say). */
+ * does not say); base+18 and 19 the form id and version. */
 void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_values *r, const char *answers,
                            const char *tdp_id, const char *version, char **local)
 {
@@ -137,6 +137,7 @@ void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_value
 	imp_bind_or_null(q, base + 15, imp_val(r, im->ci.created_by));
 	imp_bind_or_null(q, base + 16, imp_val(r, im->ci.created_pc));
 	imp_bind_or_null(q, base + 17, imp_val(r, im->ci.updated_pc));
+	imp_bind_form(im, q, base + 18, r);
 }
 
 static void bind_person(importer *im, sqlite3_stmt *q, const row_values *r, const char *answers, const char *tdp_id,
@@ -251,29 +252,32 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 		sql = "UPDATE person SET birth_year = ?5, sex = ?6, relation = ?7, cccd = ?8, answers = json(?9), "
 		      "updated_at = ?10, updated_by = ?11, updated_pc = " EX_PC_STORED("?17") ", version = coalesce(?12, version), "
 		      "base_version = CASE WHEN ?12 IS NULL THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local "
-		      "ELSE 0 END, rev = rev + 1 WHERE id = ?1";
+		      "ELSE 0 END, form_id = coalesce(?18, form_id), form_version = coalesce(?19, form_version), "
+		      "rev = rev + 1 WHERE id = ?1";
 	else if (persons)
 		sql = insert
 			? "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, relation, "
 			  GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, version, base_version, "
-			  "version_local, created_pc, updated_pc) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM person WHERE "
+			  "version_local, created_pc, updated_pc, form_id, form_version) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM person WHERE "
 			  "household_id = ?2), ?4, gn_fold(?4), ?5, ?6, ?7, " GN_SQL_CCCD_VALUES("?8") ", json(?9), coalesce(?14, ?10), "
-			  "coalesce(?15, ?11), ?10, ?11, ?12, ?13, 0, " EX_PC_STORED("?16") ", " EX_PC_STORED("?17") ")"
+			  "coalesce(?15, ?11), ?10, ?11, ?12, ?13, 0, " EX_PC_STORED("?16") ", " EX_PC_STORED("?17") ", ?18, ?19)"
 			: "UPDATE person SET household_id = ?2, tdp_id = ?3, full_name = ?4, name_key = gn_fold(?4), "
 			  "birth_year = ?5, sex = ?6, relation = ?7, " GN_SQL_CCCD_SET("?8") ", answers = json(?9), updated_at = ?10, "
 			  "updated_by = ?11, updated_pc = " EX_PC_STORED("?17") ", version = coalesce(?12, version), base_version = CASE WHEN ?12 IS NULL "
 			  "THEN base_version ELSE ?13 END, version_local = CASE WHEN ?12 IS NULL THEN version_local ELSE 0 END, "
+			  "form_id = coalesce(?14, form_id), form_version = coalesce(?15, form_version), "
 			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
 	else
 		sql = insert
 			? "INSERT INTO household(id, tdp_id, walk_order, house_no, alley, street, address_key, visit_status, "
 			  "visit_date, visited_by, entered_by, answers, created_at, created_by, updated_at, updated_by, version, "
-			  "base_version, version_local, created_pc, updated_pc, entered_at, entered_pc, entry_seconds) "
+			  "base_version, version_local, created_pc, updated_pc, entered_at, entered_pc, entry_seconds, form_id, "
+			  "form_version) "
 			  "VALUES (?1, ?2, coalesce(?3, (SELECT coalesce(max(walk_order), 0) + 1 "
 			  "FROM household WHERE tdp_id = ?2)), ?4, ?5, ?6, gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
 			  "?7, ?8, ?9, ?20, json(?10), coalesce(?16, ?11), coalesce(?17, ?12), ?11, ?12, ?13, ?15, 0, "
 			  EX_PC_STORED("?18") ", " EX_PC_STORED("?19") ", ?21, CASE WHEN ?21 IS NOT NULL THEN "
-			  EX_PC_STORED("?22") " END, ?23)"
+			  EX_PC_STORED("?22") " END, ?23, ?24, ?25)"
 			: "UPDATE household SET tdp_id = ?2, walk_order = coalesce(?3, walk_order), house_no = ?4, alley = ?5, "
 			  "street = ?6, address_key = gn_fold(?4 || ' ' || ?5 || ' ' || ?6), "
 			  "visit_status = ?7, visit_date = ?8, visited_by = ?9, answers = json(?10), "
@@ -285,6 +289,7 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 			  "entered_at = coalesce(entered_at, ?21), "
 			  "version = coalesce(?13, version), base_version = CASE WHEN ?13 IS "
 			  "NULL THEN base_version ELSE ?15 END, version_local = CASE WHEN ?13 IS NULL THEN version_local ELSE 0 END, "
+			  "form_id = coalesce(?24, form_id), form_version = coalesce(?25, form_version), "
 			  "deleted = 0, rev = rev + 1 WHERE id = ?1";
 	if (imp_prepare(im, st, sql) != GN_OK || (persons && !insert && !imp_undo_keep(im, imp_val(r, im->ci.id))))
 		return false;
@@ -314,6 +319,7 @@ static bool write_record(importer *im, const row_values *r, const char *answers,
 		imp_bind_or_null(q, 14, im->ctx->user.login);
 		imp_bind_or_null(q, 15, imp_val(r, im->ci.base_version));
 		bind_provenance(im, q, r);
+		imp_bind_form(im, q, 24, r);
 	}
 	if (sqlite3_step(q) != SQLITE_DONE) {
 		imp_db_error(im, persons ? "person" : "household");

@@ -488,3 +488,47 @@ gn_status ex_write_xlsx(const char *path, const char *sheet, long sheet_rows, ex
 	gn_private_discard(part);
 	return st;
 }
+
+gn_status ex_write_stream(const char *path, ex_stream_fn fn, void *arg, gn_err *err)
+{
+	char part[PATH_MAX];
+	gn_private_part_path(path, part, sizeof part);
+	FILE *out = gn_private_create(part, err);
+	if (!out)
+		return err && err->status ? err->status : GN_ERR_IO;
+	/* a big buffer: the file is written in few system calls */
+	static char iobuf[1 << 16];
+	setvbuf(out, iobuf, _IOFBF, sizeof iobuf);
+	gn_status st = fn(arg, out, err);
+	int write_errno = err && err->sys_errno ? err->sys_errno : ferror(out) ? errno : 0;
+	if (fclose(out) != 0 && !write_errno)
+		write_errno = errno;
+	if (write_errno && (st == GN_OK || st == GN_ERR_IO)) /* a full disk says so, with the file */
+		st = gn_private_write_fail(err, path, write_errno);
+	if (st == GN_OK)
+		return gn_private_publish(part, path, err);
+	gn_private_discard(part);
+	return st;
+}
+
+typedef struct csv_job {
+	bool plain;
+	ex_fill_fn fn;
+	void *arg;
+} csv_job;
+
+static gn_status fill_csv(void *arg, FILE *out, gn_err *err)
+{
+	csv_job *j = arg;
+	ex_sink s;
+	ex_sink_csv(&s, out, j->plain, false);
+	gn_status st = j->fn(j->arg, &s, err);
+	gn_status cs = ex_sink_close(&s, st == GN_OK, err);
+	return st == GN_OK ? cs : st;
+}
+
+gn_status ex_write_csv(const char *path, bool plain, ex_fill_fn fn, void *arg, gn_err *err)
+{
+	csv_job j = { plain, fn, arg };
+	return ex_write_stream(path, fill_csv, &j, err);
+}

@@ -76,5 +76,11 @@ gn_status ex_report_coverage(gn_ctx *ctx, const gn_cov_set *set, const gn_report
 typedef gn_status (*ex_fill_fn)(void *arg, ex_sink *s, gn_err *err);
 gn_status ex_write_xlsx(const char *path, const char *sheet, long sheet_rows, ex_fill_fn fn, void *arg,
                         gn_err *err);
+/* The same as CSV (BOM and CRLF for Excel unless plain). */
+gn_status ex_write_csv(const char *path, bool plain, ex_fill_fn fn, void *arg, gn_err *err);
+/* Any file written whole or not at all at path (0600, .part then
+ * published), by fn on the open stream; a full disk named with the file. */
+typedef gn_status (*ex_stream_fn)(void *arg, FILE *out, gn_err *err);
+gn_status ex_write_stream(const char *path, ex_stream_fn fn, void *arg, gn_err *err);
 
 #endif

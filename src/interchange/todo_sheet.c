@@ -154,7 +154,7 @@ void gn_todo_address(const gn_todo_item *it, char *out, size_t size)
 
 static const char *answer_label(const gn_form *form, const char *name)
 {
-	int i = form ? gn_form_find(form, name) : -1;
+	int i = form ? gn_form_field_of(form, name) : -1;
 	if (i < 0)
 		return name;
 	const char *label = gn_field_label(&form->fields[i]);

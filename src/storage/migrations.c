@@ -685,6 +685,17 @@ static const char *const migration_18 =
 	"  UNIQUE (import_id, part)"
 	");";
 
+/* The form every record was entered with (issue 16, 17): its id and
+ * version, written by every save and import, carried by exports.
+ * household.form_version was in the first schema and never written;
+ * records from before stay NULL (not known), never guessed. And the form
+ * each TDP enters (gonha form use; NULL: gonha's own, census). */
+static const char *const migration_19 =
+	"ALTER TABLE tdp ADD COLUMN form_id TEXT;"
+	"ALTER TABLE household ADD COLUMN form_id TEXT;"
+	"ALTER TABLE person ADD COLUMN form_id TEXT;"
+	"ALTER TABLE person ADD COLUMN form_version TEXT;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -741,6 +752,7 @@ static const char *const migrations[] = {
 	migration_16,
 	migration_17,
 	migration_18,
+	migration_19,
 };
 
 int gn_migration_count(void)

@@ -3,6 +3,7 @@
  * loop, key reading (resize, bracketed paste, stray escape sequences), safe
  * drawing of any text, and the headless bench. */
 #include "ui.h"
+#include "gonha/interchange/registry.h"
 #include "gonha/forms/census.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
@@ -746,6 +747,46 @@ static void app_finish(ui_app *app)
 	close_all(app);
 	free_carry(&app->carry);
 	gn_cov_free(&app->cov);
+	gn_form_free(app->tdp_form);
+	app->tdp_form = NULL;
+}
+
+void ui_use_form(ui_app *app, const gn_form *form)
+{
+	app->form = form;
+	app->ctx.form_id = form ? form->id : NULL; /* written with every record saved */
+	app->ctx.form_version = form ? form->version : NULL;
+}
+
+bool ui_enter_tdp_form(ui_app *app, const char *tdp_id)
+{
+	char id[64];
+	gn_err err = { 0 };
+	if (gn_registry_form_of_tdp(app->db, tdp_id, id, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return false;
+	}
+	if (strcmp(id, GN_FORM_CENSUS) == 0) {
+		ui_use_form(app, app->census ? app->census->form : NULL);
+		return true;
+	}
+	if (!app->tdp_form || strcmp(app->tdp_form_id, id) != 0) {
+		gn_form *form = NULL;
+		gn_form_problems problems = { 0 };
+		gn_status st = gn_registry_load(app->db, app->db_path, id, &form, &problems, &err);
+		gn_form_problems_free(&problems);
+		if (st != GN_OK) {
+			ui_status(app, true, _("This TDP enters the form %s, which does not load: %s (gonha form check shows why)"), id,
+			          err.msg);
+			return false;
+		}
+		ui_use_form(app, app->census ? app->census->form : NULL); /* nothing borrows the old one now */
+		gn_form_free(app->tdp_form);
+		app->tdp_form = form;
+		snprintf(app->tdp_form_id, sizeof app->tdp_form_id, "%s", id);
+	}
+	ui_use_form(app, app->tdp_form);
+	return true;
 }
 
 /* The app keeps the loaded indicators as its own (app->cov, freed by
@@ -754,9 +795,9 @@ static void adopt_census(ui_app *app, gn_census *census)
 {
 	app->cov = census->coverage;
 	memset(&census->coverage, 0, sizeof census->coverage);
-	app->form = census->form;
 	app->census = census;
 	app->ctx.coverage = &app->cov;
+	ui_use_form(app, census->form);
 }
 
 static gn_status open_db(const char *db_path, sqlite3 **db, char buf[4096], gn_err *err)

@@ -149,6 +149,9 @@ struct ui_app {
 	const struct gn_form *form; /* borrowed, may be NULL: the questionnaire (labels) */
 	gn_census *census;    /* borrowed: the loaded questionnaire (its indicators
 	                       * moved to cov); NULL when it could not be loaded */
+	struct gn_form *tdp_form; /* owned, NULL: the form the open TDP enters when it is not census
+	                       * (gonha form use), loaded when the TDP opens */
+	char tdp_form_id[64];
 	ui_view *top;
 	bool quit;
 	bool signed_in;
@@ -170,6 +173,13 @@ struct ui_app {
 
 void ui_push(ui_app *app, ui_view *v);
 void ui_pop(ui_app *app);
+/* The questionnaire the screens show and records are saved with (its id
+ * and version written with each). */
+void ui_use_form(ui_app *app, const struct gn_form *form);
+/* The screens enter the form the TDP enters (census unless the ward chose
+ * another); false, with the reason in the status line, when it does not
+ * load. */
+bool ui_enter_tdp_form(ui_app *app, const char *tdp_id);
 void ui_status(ui_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_status_err(ui_app *app, const gn_err *err);
 

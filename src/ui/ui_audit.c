@@ -166,7 +166,7 @@ static void audit_open(ui_view *v)
 static const gn_field *form_field(const ui_app *app, const char *name)
 {
 	const gn_form *form = app->census ? app->census->form : NULL;
-	int i = form && name ? gn_form_find(form, name) : -1;
+	int i = form && name ? gn_form_field_of(form, name) : -1;
 	return i >= 0 ? &form->fields[i] : NULL;
 }
 

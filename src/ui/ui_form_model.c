@@ -1,11 +1,12 @@
 /* The loaded questionnaire (forms/census) as the form screen's model: the
  * household form is the form's level-0 fields, the person form the fields
- * inside the members repeat, in survey order. Labels, hints and messages
+ * inside the repeat whose gonha::role is roster, in survey order. Labels, hints and messages
  * come from the form in the UI language; `relevant`, `required`,
  * `constraint` and `calculation` are the form's expressions, run by the
  * forms engine on the record's current values.
  *
- * Values: the core questions are the columns of gn_household / gn_person;
+ * Values: the questions that play a gonha::role are the columns of
+ * gn_household / gn_person (gn_household_column);
  * every other question is a key of the record's answers JSON, set or
  * removed one key at a time so that keys this form does not know (another
  * form version, another PC) are kept. */
@@ -60,31 +61,25 @@ static form_model *self(uf_model *m) { return (form_model *)m; }
 
 static gn_person *person_of(form_model *c) { return &c->hh->members[c->member]; }
 
-/* ---- the core columns ----------------------------------------------------- */
+/* ---- the roles' columns --------------------------------------------------- */
 
-static const char *const hh_core[] = { "house_no", "alley", "street", "visit_status", "visit_date", "visited_by", NULL };
-static const char *const person_core[] = { "full_name", "birth_year", "sex", "relation", "cccd", NULL };
-
-static bool is_core(const char *const *names, const char *name)
+/* The record's column a field's value is kept in (its gonha::role), NULL
+ * for an answer. The age role is kept as the birth year. */
+static const char *column_of(const gn_field *fd)
 {
-	for (size_t i = 0; names[i]; i++)
-		if (strcmp(names[i], name) == 0)
-			return true;
-	return false;
+	if (fd->role == GN_QROLE_NONE || fd->role == GN_QROLE_ROSTER)
+		return NULL;
+	return gn_qrole_name(fd->role == GN_QROLE_AGE ? GN_QROLE_BIRTH_YEAR : fd->role);
 }
-
-static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
 
 static int repeat_of(const gn_form *form, size_t k) { return gn_form_repeat_of(form, k); }
 
-/* The person roster: the form's first top-level repeat, when it holds
- * gonha's person questions (the census form); every other repeat is kept
- * in the household's answers by path. */
+/* The person roster: the repeat the form gives the role roster (the
+ * census form's members); every other repeat is kept in the household's
+ * answers by path. */
 int ui_form_person_repeat(const gn_form *form)
 {
-	int r = form && form->repeat_name ? gn_form_find(form, form->repeat_name) : -1;
-	int name = form ? gn_form_find(form, "full_name") : -1;
-	return r >= 0 && name >= 0 && repeat_of(form, (size_t)name) == r ? r : -1;
+	return gn_form_role(form, GN_QROLE_ROSTER);
 }
 
 /* Is form field k in the person roster (as a member's column or answer)? */
@@ -129,43 +124,41 @@ static bool generic_key(const form_model *c, size_t k, char *buf, size_t size)
 	return gn_repeat_key(buf, size, n ? c->prefix[n - 1] : "", c->form->fields[k].name);
 }
 
-/* A household field's stored value (malloc'd; "" for none). */
-static char *household_value(form_model *c, const gn_field *fd)
+static bool has_codes(gn_qrole role)
 {
-	gn_household *hh = c->hh;
-	const char *n = fd->name;
-	if (strcmp(n, "house_no") == 0) return dup_or_empty(hh->house_no);
-	if (strcmp(n, "alley") == 0) return dup_or_empty(hh->alley);
-	if (strcmp(n, "street") == 0) return dup_or_empty(hh->street);
-	if (strcmp(n, "visit_status") == 0) return dup_or_empty(hh->visit_status);
-	if (strcmp(n, "visit_date") == 0) return dup_or_empty(hh->visit_date);
-	if (strcmp(n, "visited_by") == 0) return dup_or_empty(hh->visited_by);
-	char *v = gn_answers_get(c->form->db, hh->answers, n);
-	return v ? v : strdup("");
+	return role == GN_QROLE_RELATION || role == GN_QROLE_SEX || role == GN_QROLE_VISIT_STATUS;
 }
 
-static char *person_value(form_model *c, const gn_field *fd)
+/* A column's value as the form's question has it (malloc'd; "" none):
+ * the form's own code of a relation, sex, visit outcome; the age from the
+ * birth year. */
+static char *as_question(form_model *c, const gn_field *fd, char *v)
 {
-	const gn_person *p = person_of(c);
-	const char *n = fd->name;
-	if (strcmp(n, "full_name") == 0) return dup_or_empty(p->full_name);
-	if (strcmp(n, "birth_year") == 0) {
-		char year[16] = "";
-		if (p->birth_year)
-			snprintf(year, sizeof year, "%d", p->birth_year);
-		return strdup(year);
+	if (!v)
+		return strdup("");
+	if (has_codes(fd->role)) {
+		char *code = strdup(gn_form_code_from_gonha(c->form, fd->role, v));
+		free(v);
+		return code;
 	}
-	if (strcmp(n, "sex") == 0) return dup_or_empty(p->sex);
-	if (strcmp(n, "relation") == 0) return dup_or_empty(p->relation);
-	if (strcmp(n, "cccd") == 0) return dup_or_empty(p->cccd);
-	char *v = gn_answers_get(c->form->db, p->answers, n);
-	return v ? v : strdup("");
+	if (fd->role == GN_QROLE_AGE) {
+		char age[16];
+		snprintf(age, sizeof age, "%d", gn_this_year() - atoi(v));
+		free(v);
+		return strdup(age);
+	}
+	return v;
 }
 
-static void put_string(char **place, const char *v)
+/* A field's stored value (malloc'd; "" for none). */
+static char *stored_value(form_model *c, const gn_field *fd)
 {
-	free(*place);
-	*place = strdup(v);
+	const char *col = column_of(fd);
+	bool household = fd->level == 0;
+	if (col)
+		return as_question(c, fd, household ? gn_household_column(c->hh, col) : gn_person_column(person_of(c), col));
+	char *v = gn_answers_get(c->form->db, household ? c->hh->answers : person_of(c)->answers, fd->name);
+	return v ? v : strdup("");
 }
 
 static bool whole_number(const char *s, long long *out)
@@ -183,43 +176,40 @@ static bool whole_number(const char *s, long long *out)
 }
 
 
-/* Writes a value into the record: its column, or its key in answers. */
+/* Writes a value into the record: its column (its gonha::role), or its
+ * key in answers (a repeat's by its path). */
 static gn_status store(form_model *c, const gn_field *fd, const char *v, gn_err *err)
 {
 	const char *n = fd->name;
-	char **answers;
 	char key[512];
 	size_t k = (size_t)(fd - c->form->fields);
-	if (fd->level > 0 && !in_person_roster(c, k)) {
+	bool household = fd->level == 0;
+	char **answers;
+	if (!household && !in_person_roster(c, k)) {
 		if (!generic_key(c, k, key, sizeof key))
 			return gn_fail_field(err, GN_ERR_INVALID, n, _("the answer to %s cannot be stored"), n);
 		n = key;
 		answers = &c->hh->answers;
-	} else if (fd->level == 0) {
-		gn_household *hh = c->hh;
-		if (is_core(hh_core, n)) {
-			if (strcmp(n, "house_no") == 0) put_string(&hh->house_no, v);
-			else if (strcmp(n, "alley") == 0) put_string(&hh->alley, v);
-			else if (strcmp(n, "street") == 0) put_string(&hh->street, v);
-			else if (strcmp(n, "visit_status") == 0) snprintf(hh->visit_status, sizeof hh->visit_status, "%s", v);
-			else if (strcmp(n, "visit_date") == 0) put_string(&hh->visit_date, v);
-			else put_string(&hh->visited_by, v);
-			return GN_OK;
-		}
-		answers = &hh->answers;
 	} else {
-		gn_person *p = person_of(c);
-		if (is_core(person_core, n)) {
-			long long year;
-			if (strcmp(n, "full_name") == 0) put_string(&p->full_name, v);
-			else if (strcmp(n, "birth_year") == 0)
-				p->birth_year = whole_number(v, &year) && year > 0 && year < 100000 ? (int)year : 0;
-			else if (strcmp(n, "sex") == 0) snprintf(p->sex, sizeof p->sex, "%s", v);
-			else if (strcmp(n, "relation") == 0) snprintf(p->relation, sizeof p->relation, "%s", v);
-			else put_string(&p->cccd, v);
+		const char *col = column_of(fd);
+		if (col) {
+			char year[16];
+			long long age;
+			if (has_codes(fd->role))
+				v = gn_form_code_to_gonha(c->form, fd->role, v);
+			if (fd->role == GN_QROLE_AGE) {
+				year[0] = '\0';
+				if (whole_number(v, &age) && age >= 0 && age < 200)
+					snprintf(year, sizeof year, "%lld", gn_this_year() - age);
+				v = year;
+			}
+			if (household)
+				gn_household_set_column(c->hh, col, v);
+			else
+				gn_person_set_column(person_of(c), col, v);
 			return GN_OK;
 		}
-		answers = &p->answers;
+		answers = household ? &c->hh->answers : &person_of(c)->answers;
 	}
 	gn_answer_type type = GN_ANSWER_TEXT;
 	if (!*v)
@@ -476,9 +466,11 @@ static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 			return gn_fail_field(err, GN_ERR_INVALID, fd->name, _("'%s' is not one of the choices for the answers above"),
 			                     ch && *gn_choice_label(ch) ? gn_choice_label(ch) : v);
 	}
-	/* the domain's own checks of the core columns (CCCD, one head) */
-	if (is_core(c->person ? person_core : hh_core, fd->name)) {
-		st = gn_household_check_field(c->hh, c->person ? c->member : (size_t)-1, fd->name, v, err);
+	/* the domain's own checks of the roles' columns (CCCD, one head) */
+	const char *col = column_of(fd);
+	if (col && fd->role != GN_QROLE_AGE) {
+		const char *value = has_codes(fd->role) ? gn_form_code_to_gonha(c->form, fd->role, v) : v;
+		st = gn_household_check_field(c->hh, c->person ? c->member : (size_t)-1, col, value, err);
 		if (st != GN_OK && err)
 			snprintf(err->field, sizeof err->field, "%s", fd->name);
 	}
@@ -491,6 +483,11 @@ static size_t fm_find(uf_model *m, const char *name)
 	const char *dot = strrchr(name, '.');
 	if (dot)
 		name = dot + 1;
+	/* a record's column (the domain names its problems so) is its role's question */
+	int k = gn_form_field_of(c->form, name);
+	for (size_t i = 0; k >= 0 && i < c->n; i++)
+		if (c->f[i].uf.kind != UF_HEADING && c->f[i].fi == (size_t)k)
+			return i;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->f[i].uf.kind != UF_HEADING && strcmp(c->f[i].uf.name, name) == 0)
 			return i;
@@ -602,7 +599,7 @@ static bool on_level(const form_model *c, size_t k)
 static char *default_of(form_model *c, const gn_field *fd)
 {
 	const char *d = fd->default_value;
-	if (strcmp(fd->name, "visited_by") == 0 && (!d || !*d) && c->visitor[0])
+	if (fd->role == GN_QROLE_VISITED_BY && (!d || !*d) && c->visitor[0])
 		return strdup(c->visitor); /* the signed-in person */
 	if (fd->type == GN_FT_META) {
 		char now[72];
@@ -713,10 +710,10 @@ static uf_model *model_new(gn_form *form, const char *login, const char *visitor
 		if (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE)
 			continue;
 		if (fd->level == 0) {
-			if (!(c->vals[k] = household_value(c, fd)))
+			if (!(c->vals[k] = stored_value(c, fd)))
 				goto fail;
 		} else if (in_person_roster(c, k)) {
-			if (person && fd->level == 1 && !(c->vals[k] = person_value(c, fd)))
+			if (person && fd->level == 1 && !(c->vals[k] = stored_value(c, fd)))
 				goto fail;
 		} else if (generic_key(c, k, key, sizeof key)) {
 			char *v = gn_answers_get(form->db, hh->answers, key);
@@ -806,6 +803,8 @@ uf_model *ui_entry_model_new(gn_form *form, const char *login, const char *visit
 
 static gn_form *loaded_form(ui_app *app)
 {
+	if (app && app->tdp_form && app->form == app->tdp_form)
+		return app->tdp_form; /* the open TDP's (ui_enter_tdp_form) */
 	return app && app->census && app->census->form ? app->census->form : NULL;
 }
 

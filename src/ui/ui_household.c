@@ -221,7 +221,9 @@ static int draw_info(household_view *h, int y)
  * not have it. */
 const char *ui_choice_label(const gn_form *form, const char *field, const char *name)
 {
-	int k = form ? gn_form_find(form, field) : -1;
+	int k = form ? gn_form_field_of(form, field) : -1;
+	if (k >= 0) /* the column keeps gonha's code, the form's list its own */
+		name = gn_form_code_from_gonha(form, form->fields[k].role, name);
 	const gn_choice *c = k >= 0 && form->fields[k].list ? gn_choice_find(form->fields[k].list, name) : NULL;
 	const char *label = c ? gn_choice_label(c) : NULL;
 	return label && *label ? label : name;
@@ -291,8 +293,10 @@ static void household_draw(ui_view *v)
 		ui_put_pad(y, 0, COLS, "");
 		if (i < h->hh.n_members)
 			draw_member(h->v.app->form, &h->hh.members[i], i, y);
-		else
+		else if (gn_form_has_roster(h->v.app->form))
 			ui_put(y, 6, COLS - 8, _("+ Add a person (Enter or Ctrl-T)"));
+		else
+			ui_put(y, 6, COLS - 8, _("This form lists no persons (no question has gonha::role roster)."));
 		if (here)
 			attroff(A_REVERSE);
 	}
@@ -305,6 +309,10 @@ static void household_draw(ui_view *v)
 void ui_household_add_member(ui_view *v)
 {
 	household_view *h = hv_of(v);
+	if (!gn_form_has_roster(v->app->form)) {
+		ui_status(v->app, true, "%s", _("This form lists no persons (no question has gonha::role roster)."));
+		return;
+	}
 	if (!gn_household_add_member(&h->hh)) {
 		ui_status(v->app, true, "%s", _("out of memory"));
 		return;

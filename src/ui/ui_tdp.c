@@ -77,6 +77,7 @@ static void tdp_open(ui_view *v)
 {
 	tdp_view *t = (tdp_view *)v;
 	gn_err err = { 0 };
+	ui_enter_tdp_form(v->app, t->tdp.id); /* back from another TDP's screens */
 	if (gn_cov_tdp(&v->app->ctx, &v->app->cov, t->tdp.id, &t->stats, &err) != GN_OK)
 		ui_status_err(v->app, &err);
 	recount(t);
@@ -438,6 +439,10 @@ ui_view *ui_tdp_new(ui_app *app, const char *tdp_id)
 	gn_eb_set(&t->query, "");
 	if (gn_tdp_find(&app->ctx, tdp_id, &t->tdp, &err) != GN_OK) {
 		ui_status_err(app, &err);
+		tdp_close(&t->v);
+		return NULL;
+	}
+	if (!ui_enter_tdp_form(app, t->tdp.id)) { /* its households are entered with its form */
 		tdp_close(&t->v);
 		return NULL;
 	}

@@ -239,6 +239,8 @@ static void no_command_changes_what_the_log_holds(void)
 	char form_dir[1024], form_args[1100];
 	gn_forms_dir(form_dir, sizeof form_dir);
 	snprintf(form_args, sizeof form_args, "form check '%s/census'", form_dir);
+	char add_args[1200]; /* a real form of others (../shared, beside the source tree) */
+	snprintf(add_args, sizeof add_args, "form add '%s/../../shared/real-forms/pyxform-tutorial' --db a.db", form_dir);
 	char person[64], erase_args[128];
 	snprintf(person, sizeof person, "%s", sql1("a.db", "SELECT id FROM person WHERE deleted = 0 ORDER BY id LIMIT 1"));
 	snprintf(erase_args, sizeof erase_args, "erase --db a.db --person %s --yes", person);
@@ -270,6 +272,11 @@ static void no_command_changes_what_the_log_holds(void)
 		{ "sheet", "GONHA_USER=tdp01 GONHA_PASSWORD=demo", "sheet revisit --db a.db --tdp 01 --out r.pdf" },
 		{ "sheet", ADMIN, "sheet missing --db a.db --tdp 02 --indicator c_basic_skills --out m.pdf" },
 		{ "form", ADMIN, form_args },
+		{ "form", ADMIN, add_args },
+		{ "form", ADMIN, "form list --db a.db" },
+		{ "form", ADMIN, "form use tutorial --tdp 02 --db a.db" },
+		{ "form", ADMIN, "form use census --all --db a.db" },
+		{ "form", "", "form codebook --db a.db --out cb.xlsx" },
 		{ "check", ADMIN, "check --db a.db" },
 		{ "user", ADMIN, "user add nv1 --role tech_team --name 'Lê Văn Tư' --tdp 01 --db a.db" },
 		{ "user", ADMIN, "user assign nv1 --tdp 01,02 --db a.db" },

@@ -111,6 +111,23 @@ static bool exec(sqlite3 *db, const char *sql)
 	return false;
 }
 
+/* Copies main.table into old.table, the columns old has (a later schema
+ * added some). */
+static bool copy_old_columns(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *q = NULL;
+	char sql[4200] = "";
+	if (sqlite3_prepare_v2(db, "SELECT group_concat(name, ',') FROM pragma_table_info(?1, 'old')", -1, &q, NULL) ==
+	        SQLITE_OK) {
+		sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			snprintf(sql, sizeof sql, "INSERT INTO old.%s(%s) SELECT %s FROM main.%s", table,
+			         (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 0), table);
+	}
+	sqlite3_finalize(q);
+	return sql[0] && exec(db, sql);
+}
+
 /* old.db: the ward of new.db as gonha kept it before encryption (schema
  * 10, every number in clear), with a number also in an audit entry, a
  * draft and a kept conflict, as an older gonha wrote them. */
@@ -162,12 +179,12 @@ static bool make_plain_ward(void)
 	         hh_cols);
 	ok = ok && exec(ctx.db, "BEGIN") &&
 	     exec(ctx.db, "INSERT INTO old.meta SELECT * FROM main.meta WHERE key <> 'cccd_sealed'") &&
-	     exec(ctx.db, "INSERT INTO old.tdp SELECT * FROM main.tdp") &&
+	     copy_old_columns(ctx.db, "tdp") &&
 	     exec(ctx.db, "INSERT INTO old.users SELECT * FROM main.users") &&
 	     exec(ctx.db, "INSERT INTO old.user_tdp SELECT * FROM main.user_tdp") &&
 	     exec(ctx.db, "INSERT OR REPLACE INTO old.form_version SELECT * FROM main.form_version") &&
 	     exec(ctx.db, "INSERT OR REPLACE INTO old.indicator_bit SELECT * FROM main.indicator_bit") &&
-	     exec(ctx.db, household) && exec(ctx.db, person) &&
+	     copy_old_columns(ctx.db, "household") && exec(ctx.db, person) &&
 	     exec(ctx.db, "INSERT INTO old.audit_log SELECT * FROM main.audit_log") &&
 	     exec(ctx.db, "INSERT OR REPLACE INTO old.tdp_stats SELECT * FROM main.tdp_stats") &&
 	     exec(ctx.db, "INSERT OR REPLACE INTO old.tdp_indicator SELECT * FROM main.tdp_indicator") &&
@@ -195,6 +212,12 @@ static void a_plain_ward_is_sealed_at_its_officers_sign_in(void)
 	REQUIRE(gn_e2e_demo("new.db"));
 	memset(ids, 0, sizeof ids);
 	REQUIRE(gn_e2e_cccds("new.db", ids, MAX_IDS) > 20);
+	/* a ward of schema 10 did not know which form its records came from */
+	sqlite3 *h = NULL;
+	REQUIRE(sqlite3_open(gn_e2e_path("new.db"), &h) == SQLITE_OK);
+	CHECK(exec(h, "UPDATE household SET form_id = NULL, form_version = NULL;"
+	              "UPDATE person SET form_id = NULL, form_version = NULL;"));
+	sqlite3_close(h);
 	REQUIRE(run("admin", "export --db new.db --what persons --with-ids --out before.csv") == 0);
 	REQUIRE(make_plain_ward());
 	CHECK(numbers_in("old.db") + numbers_in("old.db-wal") > 20);

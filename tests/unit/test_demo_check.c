@@ -62,16 +62,16 @@ static void demo_is_deterministic(void)
 static void demo_is_realistic(void)
 {
 	sqlite3 *db = demo_db(1);
-	CHECK_EQ_INT(count(db, "SELECT count(*) FROM tdp"), 3);
-	CHECK_EQ_INT(count(db, "SELECT count(*) FROM household"), 120);
-	CHECK(count(db, "SELECT count(*) FROM person") > 200);
-	CHECK_EQ_INT(count(db, "SELECT count(*) FROM users"), 4); /* admin + tdp01..03 */
-	CHECK(count(db, "SELECT count(DISTINCT visit_status) FROM household") >= 4);
-	CHECK(count(db, "SELECT count(*) FROM person WHERE full_name LIKE 'Nguyễn %'") > 20);
-	CHECK(count(db, "SELECT count(*) FROM household WHERE alley LIKE 'ngõ %'") == 120);
-	CHECK(count(db, "SELECT count(*) FROM person WHERE json_extract(answers, '$.smartphone') = 'yes'") > 50);
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM tdp"), 3);
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM household"), 120);
+	CHECK(gn_unit_count(db, "SELECT count(*) FROM person") > 200);
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM users"), 4); /* admin + tdp01..03 */
+	CHECK(gn_unit_count(db, "SELECT count(DISTINCT visit_status) FROM household") >= 4);
+	CHECK(gn_unit_count(db, "SELECT count(*) FROM person WHERE full_name LIKE 'Nguyễn %'") > 20);
+	CHECK(gn_unit_count(db, "SELECT count(*) FROM household WHERE alley LIKE 'ngõ %'") == 120);
+	CHECK(gn_unit_count(db, "SELECT count(*) FROM person WHERE json_extract(answers, '$.smartphone') = 'yes'") > 50);
 	/* Every visited household has a date; not visited ones none. */
-	CHECK_EQ_INT(count(db, "SELECT count(*) FROM household WHERE (visit_status = 'not_visited') = (visit_date IS NOT NULL)"), 0);
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM household WHERE (visit_status = 'not_visited') = (visit_date IS NOT NULL)"), 0);
 	gn_db_close(db);
 }
 

@@ -18,24 +18,15 @@ static void open_db(void)
 		exit(2);
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-}
-
 /* A form in a fresh folder; returns the folder. */
 static const char *make_form(const char *name, const char *survey, const char *choices)
 {
 	static char dir[512];
 	snprintf(dir, sizeof dir, "%s/%s", gn_test_tmpdir(), name);
 	mkdir(dir, 0700);
-	write_file(dir, "survey.csv", survey);
-	write_file(dir, "choices.csv", choices ? choices : "list_name,name,label::vi,label::en\n");
-	write_file(dir, "settings.csv", "form_id,version,default_language\nt,1,vi\n");
+	gn_test_write_file(dir, "survey.csv", survey);
+	gn_test_write_file(dir, "choices.csv", choices ? choices : "list_name,name,label::vi,label::en\n");
+	gn_test_write_file(dir, "settings.csv", "form_id,version,default_language\nt,1,vi\n");
 	return dir;
 }
 
@@ -336,7 +327,7 @@ static void answers_survive_a_form_change(void)
 	open_db();
 	gn_err err = { 0 };
 	CHECK_OK(gn_db_exec(db,
-		"INSERT INTO tdp VALUES ('t','01','T','t',1,1,0,'x','a','x','a');"
+		"INSERT INTO tdp VALUES ('t','01','T','t',1,1,0,'x','a','x','a',NULL);"
 		"INSERT INTO household(id, tdp_id, walk_order, created_at, created_by, updated_at, updated_by) VALUES ('h','t',1,'x','a','x','a');"
 		"INSERT INTO person(id, household_id, tdp_id, full_name, name_key, answers, created_at, created_by, updated_at, updated_by) VALUES"
 		" ('p1','h','t','A','a','{\"mobile\":\"0912345678\",\"old_q\":\"kept\"}','x','a','x','a'),"
@@ -348,8 +339,8 @@ static void answers_survive_a_form_change(void)
 		"text,phone,Điện thoại,Phone,,,,,,\n"
 		"text,new_q,Mới,New,,,,,,\n"
 		"end_repeat,,,,,,,,,\n", NULL);
-	write_file(dir, "settings.csv", "form_id,version,default_language\ncensus,2,vi\n");
-	write_file(dir, "renames.csv", "version,level,old_name,new_name\n2,person,mobile,phone\n");
+	gn_test_write_file(dir, "settings.csv", "form_id,version,default_language\ncensus,2,vi\n");
+	gn_test_write_file(dir, "renames.csv", "version,level,old_name,new_name\n2,person,mobile,phone\n");
 	gn_form *form = load(dir, &p);
 	REQUIRE(form);
 	CHECK_OK(gn_form_migrate_answers(db, form, &p, &err));

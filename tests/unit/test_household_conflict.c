@@ -286,8 +286,13 @@ static void kept_for_the_ward_officer(void)
 	gn_hh_conflict c;
 	REQUIRE(gn_household_conflict(&ctx, &mine, &c, &err) == GN_OK);
 	size_t stored = 0;
+	ctx.form_id = "ho_dan"; /* what was typed was entered with this form */
+	ctx.form_version = "7";
 	CHECK_EQ_INT(gn_household_keep_conflict(&ctx, &mine, &c, hh_id, &stored, &err), GN_OK);
 	CHECK_EQ_INT(stored, 2); /* the household row and the head */
+	CHECK_EQ_INT(count("SELECT count(*) FROM merge_conflict WHERE json_extract(incoming_data, '$.form_id') = 'ho_dan' "
+	                   "AND json_extract(incoming_data, '$.form_version') = '7' "
+	                   "AND json_extract(local_data, '$.form_id') IS NULL"), 2);
 	CHECK_EQ_INT(count("SELECT count(*) FROM draft"), 0);
 	CHECK_EQ_INT(count("SELECT count(*) FROM household WHERE house_no = '12' AND street = 'Hoàng Văn Thụ'"), 1);
 	CHECK_EQ_INT(count("SELECT count(*) FROM merge_conflict WHERE resolved_at IS NULL AND table_name = 'household' "
@@ -310,7 +315,8 @@ static void kept_for_the_ward_officer(void)
 			CHECK_OK(gn_conflict_resolve(&ctx, &census, list[i].id, true, &err));
 	gn_conflicts_free(list, n);
 	CHECK_EQ_INT(count("SELECT count(*) FROM household WHERE house_no = '12B' AND street = 'Hoàng Văn Thụ' "
-	                   "AND deleted = 0"), 1);
+	                   "AND deleted = 0 AND form_id = 'ho_dan' AND form_version = '7'"), 1);
+	ctx.form_id = ctx.form_version = NULL;
 	gn_hh_conflict_free(&c);
 	gn_household_free(&mine);
 	teardown();

@@ -119,8 +119,8 @@ static void cccd_is_masked_except_on_the_own_form(void)
 	sqlite3 *db = NULL;
 	gn_err err = { 0 };
 	REQUIRE(gn_db_open_memory(&db, &err) == GN_OK);
-	CHECK_EQ_INT(count(db, "SELECT gn_cccd_mask('019080001234') = '019******234'"), 1);
-	CHECK_EQ_INT(count(db, "SELECT gn_cccd_mask(NULL) IS NULL"), 1);
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT gn_cccd_mask('019080001234') = '019******234'"), 1);
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT gn_cccd_mask(NULL) IS NULL"), 1);
 	gn_db_close(db);
 }
 
@@ -139,7 +139,7 @@ static void erasure_blanks_the_person_and_scrubs_the_log(void)
 	hh.members[0].full_name = strdup("Nguyễn Văn Ân");
 	REQUIRE(gn_household_save(&ctx, &hh, &err) == GN_OK);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log WHERE record_id = '%s'", id);
-	long entries = count(ctx.db, sql);
+	long entries = gn_unit_count(ctx.db, sql);
 	CHECK_EQ_INT(entries, 2);
 
 	/* Only a ward officer erases. */
@@ -154,19 +154,19 @@ static void erasure_blanks_the_person_and_scrubs_the_log(void)
 	CHECK_EQ_INT(gn_person_erase(&ctx, id, &err), GN_OK);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM person WHERE id = '%s' AND deleted = 1 AND full_name = '' "
 	         "AND cccd IS NULL AND birth_year IS NULL AND sex IS NULL AND relation IS NULL AND answers = '{}'", id);
-	CHECK_EQ_INT(count(ctx.db, sql), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, sql), 1);
 	/* The log: the old entries keep their fields but no values; the erasure is there. */
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM audit_log WHERE changes LIKE '%Nguyễn Văn An%' "
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM audit_log WHERE changes LIKE '%Nguyễn Văn An%' "
 	                   "OR changes LIKE '%Nguyễn Văn Ân%' OR changes LIKE '%019080001234%' OR changes LIKE '%Bí mật%'"), 0);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log WHERE record_id = '%s' AND action = 'update' "
 	         "AND json_extract(changes, '$.full_name[0]') = '" GN_ERASED_VALUE "'", id);
-	CHECK_EQ_INT(count(ctx.db, sql), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log WHERE record_id = '%s' AND action = 'erase' "
 	         "AND user_login = 'admin' AND at = '2026-11-22T09:00:00Z' AND changes = '{}'", id);
-	CHECK_EQ_INT(count(ctx.db, sql), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, sql), 1);
 	/* The spouse is untouched. */
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM person WHERE full_name = 'Trần Thị Bình' AND deleted = 0"), 1);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM audit_log WHERE changes LIKE '%Trần Thị Bình%'"), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM person WHERE full_name = 'Trần Thị Bình' AND deleted = 0"), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM audit_log WHERE changes LIKE '%Trần Thị Bình%'"), 1);
 	gn_household_free(&hh);
 	teardown();
 	/* Nor do the old values linger anywhere in the file (secure_delete + checkpoint). */
@@ -256,7 +256,7 @@ static void the_days_snapshot_comes_once_a_day_after_a_change(void)
 	CHECK(strstr(made, "/ward-20261120-173000.db") != NULL);
 	sqlite3 *copy = NULL;
 	REQUIRE(gn_db_open(made, GN_DB_READONLY, &copy, &err) == GN_OK);
-	CHECK_EQ_INT(count(copy, "SELECT count(*) FROM household"), 1);
+	CHECK_EQ_INT(gn_unit_count(copy, "SELECT count(*) FROM household"), 1);
 	gn_db_close(copy);
 	/* Two days later, only sign-ins (one refused) and a backup to a file:
 	 * audit entries, no change of the census: no snapshot. */
@@ -342,13 +342,13 @@ static void a_bad_day_is_undone_and_a_restored_ward_is_copied(void)
 	/* A bad day (here: a household in the wrong TDP), undone. */
 	save_family(&hh, "02");
 	gn_household_free(&hh);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM household"), 2);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM household"), 2);
 	CHECK_EQ_INT(gn_restore(&ctx, db_path, made, false, kept, sizeof kept, &err), GN_OK);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM household WHERE deleted = 0"), 1);
-	long after_restore = count(ctx.db, "SELECT n FROM data_changes");
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM household WHERE deleted = 0"), 1);
+	long after_restore = gn_unit_count(ctx.db, "SELECT n FROM data_changes");
 	/* The older file restored, and as many changes made as before. */
 	CHECK_EQ_INT(gn_restore(&ctx, db_path, older, false, kept, sizeof kept, &err), GN_OK);
-	CHECK(count(ctx.db, "SELECT n FROM data_changes") > after_restore);
+	CHECK(gn_unit_count(ctx.db, "SELECT n FROM data_changes") > after_restore);
 	REQUIRE(gn_sign_in(&ctx, "admin", "secret1", &err) == GN_OK);
 	save_family(&hh, "02");
 	gn_household_free(&hh);
@@ -395,18 +395,18 @@ static void backup_and_restore_round_trip(void)
 	/* Changes after the backup ... */
 	save_family(&hh, "02");
 	gn_household_free(&hh);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM household"), 2);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM household"), 2);
 	/* ... are undone by the restore, and the current state is kept aside. */
 	setenv("GONHA_NOW", "2026-11-20T10:00:00Z", 1);
 	CHECK_EQ_INT(gn_restore(&ctx, db_path, backup, false, kept, sizeof kept, &err), GN_OK);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM household"), 1);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM person WHERE full_name = 'Nguyễn Văn An'"), 1);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM audit_log WHERE action = 'restore'"), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM household"), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM person WHERE full_name = 'Nguyễn Văn An'"), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM audit_log WHERE action = 'restore'"), 1);
 	CHECK(strstr(kept, ".before-restore-20261120-100000") != NULL);
 	CHECK_EQ_INT(mode_of(kept), 0600);
 	sqlite3 *aside = NULL;
 	REQUIRE(gn_db_open(kept, GN_DB_READONLY, &aside, &err) == GN_OK);
-	CHECK_EQ_INT(count(aside, "SELECT count(*) FROM household"), 2);
+	CHECK_EQ_INT(gn_unit_count(aside, "SELECT count(*) FROM household"), 2);
 	gn_db_close(aside);
 	/* The restored database works as before: sign in, save. */
 	gn_ctx again = { .db = ctx.db };
@@ -414,8 +414,8 @@ static void backup_and_restore_round_trip(void)
 	save_family(&hh, "02");
 	CHECK(hh.id[0] != '\0');
 	gn_household_free(&hh);
-	CHECK_EQ_INT(count(ctx.db, "SELECT integrity_check = 'ok' FROM pragma_integrity_check"), 1);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM household"), 2);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT integrity_check = 'ok' FROM pragma_integrity_check"), 1);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM household"), 2);
 	teardown();
 }
 
@@ -427,7 +427,7 @@ static void refused(const char *bad, gn_status want, const char *words)
 	char before[65], after[65], kept[1024];
 	gn_db_exec(ctx.db, "PRAGMA wal_checkpoint(TRUNCATE)", &err);
 	file_hash(db_path, before);
-	long households = count(ctx.db, "SELECT count(*) FROM household");
+	long households = gn_unit_count(ctx.db, "SELECT count(*) FROM household");
 	CHECK_EQ_INT(gn_restore(&ctx, db_path, bad, false, kept, sizeof kept, &err), want);
 	if (words && !strstr(err.msg, words)) {
 		gn_test_failed = 1;
@@ -437,7 +437,7 @@ static void refused(const char *bad, gn_status want, const char *words)
 	gn_db_exec(ctx.db, "PRAGMA wal_checkpoint(TRUNCATE)", &err);
 	file_hash(db_path, after);
 	CHECK_STR(after, before);
-	CHECK_EQ_INT(count(ctx.db, "SELECT count(*) FROM household"), households);
+	CHECK_EQ_INT(gn_unit_count(ctx.db, "SELECT count(*) FROM household"), households);
 }
 
 static void copy_file(const char *from, const char *to, long keep_bytes, long flip_at)

@@ -28,33 +28,16 @@ static void open_db(void)
 		exit(2);
 }
 
-static const char *shared(void)
-{
-	const char *s = getenv("GONHA_SHARED");
-	return s && *s ? s : "../shared";
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return;
-	fputs(text, f);
-	fclose(f);
-}
-
 static const char *make_form(const char *name, const char *survey, const char *choices, const char *settings)
 {
 	static char dir[512];
 	snprintf(dir, sizeof dir, "%s/%s", gn_test_tmpdir(), name);
 	mkdir(dir, 0700);
-	write_file(dir, "survey.csv", survey);
+	gn_test_write_file(dir, "survey.csv", survey);
 	if (choices)
-		write_file(dir, "choices.csv", choices);
+		gn_test_write_file(dir, "choices.csv", choices);
 	if (settings)
-		write_file(dir, "settings.csv", settings);
+		gn_test_write_file(dir, "settings.csv", settings);
 	return dir;
 }
 
@@ -458,7 +441,7 @@ static void the_real_forms_agree_with_pyxform(void)
 		                                 "repeat_count", NULL };
 	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
 		char dir[1024];
-		snprintf(dir, sizeof dir, "%s/%s", shared(), forms[i].dir);
+		snprintf(dir, sizeof dir, "%s/%s", gn_test_shared(), forms[i].dir);
 		struct stat sb;
 		if (stat(dir, &sb) != 0) {
 			fprintf(stderr, "  %s is missing: the real forms are needed (GONHA_SHARED)\n", dir);
@@ -532,7 +515,7 @@ static void the_pyxform_corpus_agrees(void)
 		{ "bug_bad_calc_xlsx", "calculation of badcalc: because is not a function" },
 	};
 	char path[1024];
-	snprintf(path, sizeof path, "%s/pyxform-corpus/VERDICTS.tsv", shared());
+	snprintf(path, sizeof path, "%s/pyxform-corpus/VERDICTS.tsv", gn_test_shared());
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "  %s is missing: pyxform's corpus is needed (GONHA_SHARED)\n", path);
@@ -551,7 +534,7 @@ static void the_pyxform_corpus_agrees(void)
 		if (!name || !verdict)
 			continue;
 		char dir[1200];
-		snprintf(dir, sizeof dir, "%s/pyxform-corpus/%s", shared(), name);
+		snprintf(dir, sizeof dir, "%s/pyxform-corpus/%s", gn_test_shared(), name);
 		open_db();
 		gn_form_problems p;
 		gn_form *form = load(dir, &p);
@@ -625,7 +608,7 @@ static gn_status check(scenario *sc, const char *name)
 static bool open_scenario(scenario *sc, const char *form_dir, gn_form_problems *p)
 {
 	char dir[1024];
-	snprintf(dir, sizeof dir, "%s/%s", shared(), form_dir);
+	snprintf(dir, sizeof dir, "%s/%s", gn_test_shared(), form_dir);
 	open_db();
 	sc->form = load(dir, p);
 	if (!sc->form) {
@@ -762,59 +745,6 @@ static void the_biomass_form_in_use(void)
 
 /* ---- the same forms as workbooks ------------------------------------------ */
 
-typedef struct csv_to_sheet {
-	lxw_worksheet *ws;
-	lxw_row_t row;
-	lxw_col_t col;
-} csv_to_sheet;
-
-static void on_csv_field(void *data, size_t len, void *arg)
-{
-	csv_to_sheet *c = arg;
-	char *text = strndup(data, len);
-	if (text && *text)
-		worksheet_write_string(c->ws, c->row, c->col, text, NULL);
-	free(text);
-	c->col++;
-}
-
-static void on_csv_row(int ch, void *arg)
-{
-	(void)ch;
-	csv_to_sheet *c = arg;
-	c->row++;
-	c->col = 0;
-}
-
-/* A workbook made from a folder's CSV sheets, every cell a string (as
- * pyxform's corpus was checked, SOURCE.txt); returns its path. */
-static const char *workbook_of(const char *dir, const char *name)
-{
-	static char path[1024];
-	snprintf(path, sizeof path, "%s/%s.xlsx", gn_test_tmpdir(), name);
-	lxw_workbook *wb = workbook_new(path);
-	static const char *const sheets[] = { "survey", "choices", "settings", NULL };
-	for (int i = 0; sheets[i]; i++) {
-		char file[1100];
-		snprintf(file, sizeof file, "%s/%s.csv", dir, sheets[i]);
-		FILE *f = fopen(file, "rb");
-		if (!f)
-			continue;
-		csv_to_sheet c = { .ws = workbook_add_worksheet(wb, sheets[i]) };
-		struct csv_parser p;
-		csv_init(&p, CSV_APPEND_NULL);
-		char buf[4096];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-			csv_parse(&p, buf, n, on_csv_field, on_csv_row, &c);
-		csv_fini(&p, on_csv_field, on_csv_row, &c);
-		csv_free(&p);
-		fclose(f);
-	}
-	workbook_close(wb);
-	return path;
-}
-
 static void the_real_forms_load_from_workbooks(void)
 {
 	static const struct { const char *dir, *name; int rc; const char *refused_for; } forms[] = {
@@ -826,14 +756,14 @@ static void the_real_forms_load_from_workbooks(void)
 	};
 	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
 		char dir[1024];
-		snprintf(dir, sizeof dir, "%s/%s", shared(), forms[i].dir);
+		snprintf(dir, sizeof dir, "%s/%s", gn_test_shared(), forms[i].dir);
 		struct stat sb;
 		if (stat(dir, &sb) != 0) {
 			fprintf(stderr, "  %s is missing: the real forms are needed (GONHA_SHARED)\n", dir);
 			gn_test_failed = 1;
 			continue;
 		}
-		const char *book = workbook_of(dir, forms[i].name);
+		const char *book = gn_test_workbook_of(dir, forms[i].name);
 		open_db();
 		gn_form_problems p = { 0 };
 		gn_form *form = NULL;
@@ -943,7 +873,7 @@ static void an_xls_workbook_loads(void)
 	gn_form_free(form);
 	gn_form_problems_free(&p);
 	/* a file that is no .xls */
-	write_file(gn_test_tmpdir(), "fake.xls", "type,name,label\n");
+	gn_test_write_file(gn_test_tmpdir(), "fake.xls", "type,name,label\n");
 	char path[600];
 	snprintf(path, sizeof path, "%s/fake.xls", gn_test_tmpdir());
 	memset(&err, 0, sizeof err);
@@ -960,7 +890,7 @@ static void not_a_workbook_is_one_line(void)
 {
 	char path[600];
 	snprintf(path, sizeof path, "%s/notes.xlsx", gn_test_tmpdir());
-	write_file(gn_test_tmpdir(), "notes.xlsx", "type,name,label\ntext,a,A\n");
+	gn_test_write_file(gn_test_tmpdir(), "notes.xlsx", "type,name,label\ntext,a,A\n");
 	open_db();
 	gn_form_problems p = { 0 };
 	gn_form *form = NULL;
@@ -971,7 +901,7 @@ static void not_a_workbook_is_one_line(void)
 	gn_form_problems_free(&p);
 	/* an encrypted workbook is an OLE file */
 	snprintf(path, sizeof path, "%s/locked.xlsx", gn_test_tmpdir());
-	write_file(gn_test_tmpdir(), "locked.xlsx", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 and the rest");
+	gn_test_write_file(gn_test_tmpdir(), "locked.xlsx", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 and the rest");
 	memset(&err, 0, sizeof err);
 	CHECK_EQ_INT(gn_form_load_xlsx(path, db, &form, &p, &err), GN_ERR_INVALID);
 	CHECK(strstr(err.msg, "password-protected") != NULL);

@@ -23,6 +23,9 @@ typedef struct gn_demo_options {
 	/* Called now and then with progress (households made so far); may be NULL. */
 	void (*progress)(void *arg, long done, long total);
 	void *progress_arg;
+	/* The form the records were "entered" with (id, version), written on
+	 * each; NULL: none (default) */
+	const char *form_id, *form_version;
 } gn_demo_options;
 
 #define GN_DEMO_PASSWORD "demo"

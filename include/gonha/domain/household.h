@@ -57,10 +57,26 @@ int gn_this_year(void);
  * tests/unit/test_rules.c checks that they, the schema's CHECKs and the
  * shipped form agree). */
 bool gn_visit_status_known(const char *s);
+/* The codes a core column takes ("visit_status", "relation", "sex"),
+ * NULL-terminated; NULL for a column that takes any text. */
+const char *const *gn_core_codes(const char *column);
 bool gn_relation_known(const char *s);
 /* A visit outcome in words, translated ("not visited", "revisit" ...); the
  * value itself when it is none of them. */
 const char *gn_visit_status_label(const char *s);
+
+/* The record's columns by name, as text: the household's (house_no,
+ * alley, street, visit_status, visit_date, visited_by, tdp_id, walk_order)
+ * and the person's (full_name, birth_year, sex, relation, cccd), listed
+ * NULL-terminated. Get gives a malloc'd copy, NULL when empty or no such
+ * column; set takes NULL or "" for none (a birth year that is no whole
+ * number is none) and is false for no such column. */
+extern const char *const gn_household_columns[];
+extern const char *const gn_person_columns[];
+char *gn_household_column(const gn_household *h, const char *name);
+bool gn_household_set_column(gn_household *h, const char *name, const char *v);
+char *gn_person_column(const gn_person *p, const char *name);
+bool gn_person_set_column(gn_person *p, const char *name, const char *v);
 
 /* The domain's rules are valid-to-store rules: every value present is
  * right. What a visit must have answered is the form's `required`

@@ -74,18 +74,11 @@ void gn_hh_conflict_free(gn_hh_conflict *c);
 /* The same content (fields, answers, roster), ids and revisions aside. */
 bool gn_household_same_content(sqlite3 *db, const gn_household *a, const gn_household *b);
 
-/* The fields compared, as the conflict screen and the verification pass
- * (verify.h) read them: the household's columns (gn_household_fields,
- * tdp_id and walk_order among them, which are `quiet`: moved by other
- * screens, not typed) and the person's (gn_person_fields), NULL-ended;
- * a field's value as text (malloc'd, NULL for none) and set from text. */
-const char *const *gn_household_fields(void);
-const char *const *gn_person_fields(void);
+/* Of the columns compared (gn_household_columns, gn_person_columns in
+ * household.h), as the conflict screen and the verification pass
+ * (verify.h) read them: tdp_id and walk_order are `quiet`, moved by other
+ * screens, not typed. */
 bool gn_household_field_quiet(const char *name);
-char *gn_household_field_get(const gn_household *h, const char *name);
-void gn_household_field_set(gn_household *h, const char *name, const char *v);
-char *gn_person_field_get(const gn_person *p, const char *name);
-void gn_person_field_set(gn_person *p, const char *name, const char *v);
 
 /* Every key of three answers objects (a, b, c; NULL = {}), in key order:
  * fn gets each version's value as JSON and as text (NULL = none, an empty

@@ -33,6 +33,9 @@ typedef struct gn_ctx {
 	/* borrowed, may be NULL: where gn_sign_in says what it did with the
 	 * ward key (wardkey.h: encrypted the ward, made a recovery code ...) */
 	struct gn_key_news *key_news;
+	/* borrowed, may be NULL: the form records are entered with (its id and
+	 * version), written on every household and person saved */
+	const char *form_id, *form_version;
 } gn_ctx;
 
 const char *gn_role_name(gn_role role);           /* "ward_officer", ... */

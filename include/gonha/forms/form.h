@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "gonha/domain/coverage.h"
+#include "gonha/domain/household.h"
 #include "gonha/core/status.h"
 #include "gonha/core/strbuf.h"
 
@@ -42,8 +43,40 @@ typedef enum gn_field_type {
 	GN_FT_ACKNOWLEDGE,           /* acknowledge / trigger: "OK" */
 } gn_field_type;
 
+/* The parts a question can play in gonha (docs/design.md, "Roles"): the
+ * form says which of its questions is which in the survey sheet's
+ * gonha::role column; a role's value is kept in the record's column of
+ * the same name (gn_qrole_name), every other answer in its answers JSON. */
+typedef enum gn_qrole {
+	GN_QROLE_NONE = 0,
+	GN_QROLE_ROSTER,              /* begin_repeat: the household's persons */
+	GN_QROLE_HOUSE_NO,            /* the household's address parts */
+	GN_QROLE_ALLEY,
+	GN_QROLE_STREET,
+	GN_QROLE_VISIT_STATUS,        /* the visit outcome (not_visited, done, revisit, refused, moved) */
+	GN_QROLE_VISIT_DATE,
+	GN_QROLE_VISITED_BY,
+	GN_QROLE_FULL_NAME,           /* a person's, inside the roster */
+	GN_QROLE_BIRTH_YEAR,
+	GN_QROLE_AGE,                 /* in years, when the form asks the age and not the birth year */
+	GN_QROLE_SEX,
+	GN_QROLE_RELATION,            /* codes mapped to gonha's by the choices' gonha::relation column */
+	GN_QROLE_CCCD,
+	GN_QROLE_COUNT
+} gn_qrole;
+
+/* The role's name as the gonha::role column writes it ("full_name"), which
+ * is also the record's column that keeps its value; "" for none. */
+const char *gn_qrole_name(gn_qrole role);
+/* The role so named, GN_QROLE_NONE when none is. */
+gn_qrole gn_qrole_from_name(const char *name);
+/* Is the role a household's (address, visit) rather than a person's? */
+bool gn_qrole_of_household(gn_qrole role);
+
 typedef struct gn_choice {
 	char *name, *label_vi, *label_en;
+	char *gonha_code;            /* choices' gonha::code: gonha's code for this one, when its list is of a
+	                              * role that has codes (relation, sex, visit outcome); "" = its name */
 	char **extra;                /* the choices sheet's other columns (form->choice_cols), for choice_filter */
 } gn_choice;
 
@@ -65,6 +98,7 @@ typedef struct gn_field {
 	char xls_type[32];           /* the type as XLSForm names it ("select_one", "start", "image") */
 	const gn_choice_list *list;  /* for select_one / select_multiple */
 	bool list_from_file;         /* select_one_from_file, select_one_external: choices in a media file */
+	char *media_file;            /* select_*_from_file: that file ("villages.csv"), beside the form; NULL none */
 	int level;                   /* how many repeats it is inside: 0 the household, 1 a member... */
 	int parent;                  /* the begin_group / begin_repeat it is in, -1 at the top */
 	int line;                    /* line in survey.csv */
@@ -75,6 +109,7 @@ typedef struct gn_field {
 	 * column k (form->choice_cols). */
 	sqlite3_stmt *relevant, *constraint, *required, *calc, *filter, *repeat_count;
 	bool required_always;        /* required = yes */
+	gn_qrole role;                /* survey's gonha::role */
 } gn_field;
 
 typedef struct gn_form {
@@ -84,7 +119,9 @@ typedef struct gn_form {
 	size_t n_fields;
 	gn_choice_list *lists;
 	size_t n_lists;
-	char *repeat_name;           /* the household's members repeat ("members"): the first top-level one */
+	char *repeat_name;           /* the first top-level repeat ("members") */
+	char *title_vi, *title_en;   /* settings' form_title (gn_form_title) */
+	int role_field[GN_QROLE_COUNT]; /* the field playing each role, -1 none (gn_form_role) */
 	char **choice_cols;          /* the choices sheet's columns besides list_name, name, label */
 	size_t n_choice_cols;
 	int survey_col[8];           /* the survey sheet's column of each expression (GN_COL_*), -1 absent */
@@ -149,8 +186,29 @@ gn_status gn_form_register_sqlite(sqlite3 *db, gn_err *err);
 int gn_form_find(const gn_form *form, const char *name);
 /* The begin_repeat field k is directly in (through its groups), or -1. */
 int gn_form_repeat_of(const gn_form *form, size_t k);
+/* The field that plays the role (gonha::role), -1 when the form binds none. */
+int gn_form_role(const gn_form *form, gn_qrole role);
+/* The form's field for a record's column (a role's name: "full_name") or
+ * an answer's key (a question's name), -1 none. */
+int gn_form_field_of(const gn_form *form, const char *name);
+/* Column mode: the SQL of a role field's value as its question has it
+ * (its column in `table`, or bare when NULL; the age from the birth year;
+ * the form's codes from gonha's); false when the field plays no role. */
+bool gn_form_column_sql(const gn_form *form, const gn_field *f, const char *table, gn_strbuf *out);
+/* Does the form bind a person roster (and so persons, and the plan's
+ * indicators, which count persons)? */
+bool gn_form_has_roster(const gn_form *form);
+/* Is field f a person's question (inside the roster, at its level)? */
+bool gn_form_in_roster(const gn_form *form, const gn_field *f);
+/* Codes of a role with codes (relation, sex, visit outcome): the form's
+ * choice as gonha's code (the choice's gonha::code, else its name), and
+ * back (the first choice mapped to it, else the code). The result is the
+ * list's own text or code itself. */
+const char *gn_form_code_to_gonha(const gn_form *form, gn_qrole role, const char *code);
+const char *gn_form_code_from_gonha(const gn_form *form, gn_qrole role, const char *code);
 const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name);
 const char *gn_field_label(const gn_field *f);  /* in the UI language, falling back */
+const char *gn_form_title(const gn_form *form); /* settings' form_title, "" none */
 const char *gn_field_hint(const gn_field *f);
 const char *gn_choice_label(const gn_choice *c);
 /* Does the field's appearance name word (one of its space-separated

@@ -1,0 +1,58 @@
+/* The ward's forms (issue 17): questionnaires installed beside the
+ * database (DB.forms/<form_id>/, never the read-only package folder), and
+ * which one each TDP enters. gonha's own form, census, is always there
+ * (forms/census in the package) and is what a TDP enters until the ward
+ * officer chooses another (gonha form use). */
+#ifndef GONHA_REGISTRY_H
+#define GONHA_REGISTRY_H
+
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gonha/core/status.h"
+#include "gonha/domain/session.h"
+#include "gonha/forms/form.h"
+
+#define GN_FORM_CENSUS "census"
+
+/* A form from a folder of CSV sheets, an .xlsx or an .xls, as `gonha form
+ * check` reads it. *book says whether it was a workbook. */
+gn_status gn_form_load_any(const char *path, sqlite3 *db, gn_form **out, bool *book, gn_form_problems *problems,
+                           gn_err *err);
+
+/* The ward's forms folder: db_path with ".forms" after it. */
+gn_status gn_registry_dir(const char *db_path, char *out, size_t size, gn_err *err);
+
+/* Installs the form at src (a folder, .xlsx or .xls) for the ward (ward
+ * officer only, audited) after the same check as `form check`: a form
+ * with problems (in *problems) or whose media files (select_one_from_file)
+ * are not beside it (named in the message) is refused and nothing is
+ * changed. Installing a form id again replaces it. id gets its id. */
+gn_status gn_registry_add(gn_ctx *ctx, const char *db_path, const char *src, gn_form_problems *problems,
+                          char id[64], char version[64], gn_err *err);
+
+typedef struct gn_reg_form {
+	char id[64], version[64], title[256];
+	char tdps[512];       /* the codes of the TDPs that enter it, "01 02" ("" none) */
+	bool loads;           /* false: it no longer loads (its problem in tdps' place is not kept) */
+} gn_reg_form;
+
+/* census first, then the installed forms by id. */
+gn_status gn_registry_list(gn_ctx *ctx, const char *db_path, gn_reg_form **out, size_t *n, gn_err *err);
+
+/* The TDP (by code), or every TDP when tdp_code is NULL, enters form_id
+ * from now on (ward officer only; one audit entry per TDP changed). The
+ * form must be census or installed. *changed: how many TDPs changed. */
+gn_status gn_registry_use(gn_ctx *ctx, const char *db_path, const char *form_id, const char *tdp_code,
+                          long *changed, gn_err *err);
+
+/* The form id a TDP (by id) enters: census unless another was chosen. */
+gn_status gn_registry_form_of_tdp(sqlite3 *db, const char *tdp_id, char id[64], gn_err *err);
+
+/* Loads the ward's form form_id (census: the package's) on db. */
+gn_status gn_registry_load(sqlite3 *db, const char *db_path, const char *form_id, gn_form **out,
+                           gn_form_problems *problems, gn_err *err);
+
+#endif
