@@ -92,8 +92,8 @@ static void a_form_binds_its_own_names(void)
 	gn_household hh;
 	new_household(&ctx, &hh);
 	gn_household_add_member(&hh);
-	uf_model *h = ui_form_model_new(form, "admin", &hh, false, 0);
-	uf_model *p = ui_form_model_new(form, "admin", &hh, true, 0);
+	uf_model *h = ui_form_model_new(form, "admin", "admin", &hh, false, 0);
+	uf_model *p = ui_form_model_new(form, "admin", "admin", &hh, true, 0);
 	REQUIRE(h && p);
 	CHECK_STR(h->get(h, h->find(h, "ket_qua")), "2"); /* not_visited, in the form's code */
 	CHECK_OK(h->set(h, h->find(h, "so_nha"), "12A", &err));
@@ -119,12 +119,12 @@ static void a_form_binds_its_own_names(void)
 	free(job);
 	/* read back as the form's codes */
 	ui_model_free(p);
-	p = ui_form_model_new(form, "admin", &hh, true, 0);
+	p = ui_form_model_new(form, "admin", "admin", &hh, true, 0);
 	CHECK_STR(p->get(p, p->find(p, "quan_he")), "1");
 	CHECK_STR(p->get(p, p->find(p, "tuoi")), "40");
 	/* a second head is the domain's rule, at the form's question */
 	gn_household_add_member(&hh);
-	uf_model *q = ui_form_model_new(form, "admin", &hh, true, 1);
+	uf_model *q = ui_form_model_new(form, "admin", "admin", &hh, true, 1);
 	REQUIRE(q);
 	CHECK_OK(q->set(q, q->find(q, "quan_he"), "1", &err));
 	CHECK_EQ_INT(q->check(q, q->find(q, "quan_he"), &err), GN_ERR_INVALID);
@@ -205,7 +205,7 @@ static void a_form_without_roles_is_entered(void)
 	new_household(&ctx, &hh);
 	hh.house_no = strdup("");
 	hh.street = strdup("");
-	uf_model *h = ui_form_model_new(form, "admin", &hh, false, 0);
+	uf_model *h = ui_form_model_new(form, "admin", "admin", &hh, false, 0);
 	REQUIRE(h);
 	CHECK_OK(h->set(h, h->find(h, "chu_ho"), "Trần Thị Lan", &err));
 	CHECK_OK(h->set(h, h->find(h, "so_nguoi"), "4", &err));
