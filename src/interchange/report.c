@@ -23,6 +23,15 @@
 
 /* Visited: a visit that ended (done, refused, moved away); a household to
  * revisit still waits for one, as on the screens. */
+/* The day the report is for: --as-of, else today where the ward is (the
+ * PC's local date, GONHA_NOW honoured), so that the quarter and the ages
+ * are the local ones at 04:00 in Hà Nội too. */
+static const char *report_day(const gn_report_options *opt, char today[11])
+{
+	gn_today_iso(today);
+	return opt->as_of ? opt->as_of : today;
+}
+
 static long visited(const gn_cov_row *r)
 {
 	return r->done + r->refused + r->moved;
@@ -265,10 +274,8 @@ gn_status ex_report_coverage(gn_ctx *ctx, const gn_cov_set *set, const gn_report
 {
 	gn_cov_row *rows = NULL, total;
 	size_t n = 0;
-	char today[32];
-	gn_now_iso(today);
-	today[10] = '\0';
-	const char *as_of = opt->as_of ? opt->as_of : today;
+	char today[11];
+	const char *as_of = report_day(opt, today);
 	gn_status st = load_rows(ctx, set, opt, as_of, &rows, &n, &total, err);
 	if (st != GN_OK)
 		return st;
@@ -395,10 +402,8 @@ static gn_status fill_report(void *arg, ex_sink *s, gn_err *err)
 	gn_cov_row *rows = NULL, total;
 	gn_cov_week *weeks = NULL;
 	size_t n = 0, n_weeks = 0;
-	char today[32];
-	gn_now_iso(today);
-	today[10] = '\0';
-	const char *as_of = j->opt->as_of ? j->opt->as_of : today;
+	char today[11];
+	const char *as_of = report_day(j->opt, today);
 	int year = j->opt->year ? j->opt->year : atoi(as_of);
 	gn_status st = load_rows(j->ctx, j->set, j->opt, as_of, &rows, &n, &total, err);
 	if (st == GN_OK)
@@ -781,10 +786,8 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 {
 	gn_cov_row *rows = NULL, total;
 	size_t n = 0;
-	char today[32];
-	gn_now_iso(today);
-	today[10] = '\0';
-	const char *as_of = opt->as_of ? opt->as_of : today;
+	char today[11];
+	const char *as_of = report_day(opt, today);
 	if (opt->format == GN_REPORT_XLSX)
 		return gn_fail(err, GN_ERR_INVALID, _("a workbook is written to a file: give --out FILE.xlsx"));
 	gn_status st = load_rows(ctx, set, opt, as_of, &rows, &n, &total, err);
@@ -1332,8 +1335,7 @@ gn_status gn_report_write_pdf(gn_ctx *ctx, const gn_cov_set *set, const gn_repor
 {
 	doc_build d = { .ctx = ctx, .set = set, .opt = opt };
 	char today[11], *settings[GN_DOC_KEYS] = { 0 };
-	gn_today_iso(today);
-	const char *as_of = opt->as_of ? opt->as_of : today;
+	const char *as_of = report_day(opt, today);
 	gn_status st = load_rows(ctx, set, opt, as_of, &d.rows, &d.n_rows, &d.total, err);
 	if (st != GN_OK)
 		return st;

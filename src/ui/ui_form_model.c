@@ -617,10 +617,9 @@ static char *default_of(form_model *c, const gn_field *fd)
 	if (!d || !*d)
 		return NULL;
 	if (strcmp(d, "today()") == 0 || strcmp(d, "now()") == 0) {
-		char now[32];
-		gn_now_iso(now);
-		now[10] = '\0';
-		return strdup(now);
+		char today[11]; /* the local date: at 04:00 in Hà Nội it is already the new day */
+		gn_today_iso(today);
+		return strdup(today);
 	}
 	return strdup(d);
 }

@@ -16,6 +16,7 @@
 #include "gonha/domain/household_list.h"
 #include "unit_fixtures.h"
 
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -375,6 +376,27 @@ static void report_matches_the_count(void)
 	CHECK(strstr(buf, "TDP 3") != NULL);
 	CHECK(strstr(buf, "—") != NULL); /* the empty TDP */
 	free(buf);
+
+	/* at 04:00 on 1 January in Hà Nội (21:00 UTC on 31 December) the
+	 * report is of the new year's first quarter, the local one */
+	char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	setenv("TZ", "ICT-7", 1); /* UTC+7, written POSIX-style: no tzdata needed */
+	tzset();
+	setenv("GONHA_NOW", "2026-12-31T21:00:00Z", 1);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	opt.as_of = NULL;
+	CHECK_OK(gn_report_write(&ctx, &set, &opt, f, &err));
+	fclose(f);
+	CHECK(strstr(buf, "Quarter 1 of 2027 (figures as of 2027-01-01)") != NULL);
+	free(buf);
+	if (tz)
+		setenv("TZ", tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(tz);
+	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
 	teardown();
 }
 
