@@ -1,4 +1,5 @@
 #include "gonha/domain/coverage.h"
+#include "gonha/domain/review.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/household.h"
 #include "gonha/core/i18n.h"
@@ -470,8 +471,8 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 	*n = 0;
 	if (sqlite3_prepare_v2(ctx->db,
 	                       "SELECT t.id, t.code, t.name, coalesce(s.listed, 0), coalesce(s.not_visited, 0), "
-	                       "coalesce(s.done, 0), coalesce(s.revisit, 0), coalesce(s.refused, 0), coalesce(s.moved, 0) "
-	                       "FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
+	                       "coalesce(s.done, 0), " GN_SQL_REVISIT_COUNT("t.id") ", coalesce(s.refused, 0), "
+	                       "coalesce(s.moved, 0) FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
 	                       "WHERE (?1 IS NULL OR t.id = ?1) AND "
 	                       "(?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3)) "
 	                       "ORDER BY t.sort_order, t.code", -1, &st, NULL) != SQLITE_OK ||

@@ -60,7 +60,7 @@ static void where_clause(gn_strbuf *b, gn_hh_filter filter, size_t n_words, bool
 	switch (filter) {
 	case GN_HH_NOT_VISITED: gn_sb_add(b, " AND h.visit_status = 'not_visited'"); break;
 	case GN_HH_REVISIT: /* to visit again, or sent back by a review (review.h) */
-		gn_sb_add(b, " AND (h.visit_status = 'revisit' OR h.id IN " GN_SQL_SENT_BACK("?1") ")");
+		gn_sb_add(b, " AND " GN_SQL_ON_REVISIT_LIST("h", "?1"));
 		break;
 	case GN_HH_NEEDS_HELP:
 		gn_sb_add(b, " AND h.id IN (SELECT household_id FROM person INDEXED BY person_needs_help "
@@ -255,36 +255,35 @@ out:
 	return rc;
 }
 
-/* Without a search, the whole list and the two visit filters are counted
- * already (tdp_stats, kept by triggers on household): read, not counted. */
-static bool counted_kept(gn_hh_filter filter, const char *query, const char **column)
+/* Without a search, the whole list and the visit filters are counted
+ * already (tdp_stats, kept by triggers on household): read, not counted.
+ * The SQL of the count (?1 the TDP), or NULL. */
+static const char *counted_kept(gn_hh_filter filter, const char *query)
 {
 	char *folded = NULL;
 	bool digits;
 	gn_err e = { 0 };
 	if (fold_query(query, &folded, &digits, &e) != GN_OK || folded) {
 		free(folded);
-		return false;
+		return NULL;
 	}
 	switch (filter) {
-	case GN_HH_ALL: *column = "listed"; return true;
-	case GN_HH_NOT_VISITED: *column = "not_visited"; return true;
-	case GN_HH_REVISIT: /* with the households sent back: counted */
+	case GN_HH_ALL: return "SELECT coalesce((SELECT listed FROM tdp_stats WHERE tdp_id = ?1), 0)";
+	case GN_HH_NOT_VISITED: return "SELECT coalesce((SELECT not_visited FROM tdp_stats WHERE tdp_id = ?1), 0)";
+	case GN_HH_REVISIT: return "SELECT " GN_SQL_REVISIT_COUNT("?1"); /* as on the home screen */
 	case GN_HH_NEEDS_HELP: break;
 	}
-	return false;
+	return NULL;
 }
 
 gn_status gn_hh_count(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *query,
                       size_t *out, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	const char *column;
+	const char *sql = counted_kept(filter, query);
 	*out = 0;
 	gn_status rc;
-	if (counted_kept(filter, query, &column)) {
-		char sql[96];
-		snprintf(sql, sizeof sql, "SELECT coalesce((SELECT %s FROM tdp_stats WHERE tdp_id = ?1), 0)", column);
+	if (sql) {
 		if ((rc = gn_scope_require_tdp(ctx, tdp_id, err)) != GN_OK)
 			return rc;
 		if (sqlite3_prepare_v2(ctx->db, sql, -1, &st, NULL) != SQLITE_OK)

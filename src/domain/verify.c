@@ -790,14 +790,16 @@ gn_status gn_verify_resolve(gn_ctx *ctx, long diff_id, gn_verify_choice choice, 
 		                     "household form, then mark it corrected"));
 		goto out;
 	}
-	if (choice != GN_VERIFY_KEEP_FIRST && !roster && (rc = correct_record(ctx, &d, kind, to, err)) != GN_OK)
-		goto out;
 	static const char *const names[] = { "first", "second", "corrected" };
 	if (to && secret_field(d.field) && (rc = gn_draft_seal(ctx->db, to, &sealed, err)) != GN_OK)
 		goto out;
 	gn_now_iso(now);
+	/* the record's change and its resolution in one transaction: the save
+	 * nests in it, so a failure or a kill between them leaves neither */
 	if ((rc = gn_db_begin(ctx->db, err)) != GN_OK)
 		goto out;
+	if (choice != GN_VERIFY_KEEP_FIRST && !roster && (rc = correct_record(ctx, &d, kind, to, err)) != GN_OK)
+		goto rollback;
 	if (sqlite3_prepare_v2(ctx->db,
 	                       "UPDATE verify_field SET resolution = ?2, value = ?3, resolved_by = ?4, resolved_at = ?5 "
 	                       "WHERE id = ?1",

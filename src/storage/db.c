@@ -152,13 +152,75 @@ static void run_after_tx(sqlite3 *db)
 		}
 }
 
+/* How deep each connection is in nested gn_db_begin calls: 0 for the
+ * outer transaction, one more for each savepoint inside it. A connection
+ * with no transaction open (SQLite may have rolled one back by itself, on
+ * a full disk) is at 0 whatever was counted. */
+#define NEST_MAX 16
+struct nest_slot {
+	sqlite3 *db;
+	int depth;
+};
+static struct nest_slot nest[NEST_MAX];
+
+static struct nest_slot *nest_of(sqlite3 *db, bool make)
+{
+	struct nest_slot *free_slot = NULL;
+	for (int i = 0; i < NEST_MAX; i++) {
+		if (nest[i].db == db)
+			return &nest[i];
+		if (!nest[i].db && !free_slot)
+			free_slot = &nest[i];
+	}
+	if (!make || !free_slot)
+		return NULL;
+	free_slot->db = db;
+	free_slot->depth = 0;
+	return free_slot;
+}
+
+static void nest_forget(sqlite3 *db)
+{
+	struct nest_slot *n = nest_of(db, false);
+	if (n)
+		n->db = NULL;
+}
+
 gn_status gn_db_begin(sqlite3 *db, gn_err *err)
 {
-	return gn_db_exec(db, "BEGIN IMMEDIATE", err);
+	if (sqlite3_get_autocommit(db)) {
+		nest_forget(db);
+		return gn_db_exec(db, "BEGIN IMMEDIATE", err);
+	}
+	struct nest_slot *n = nest_of(db, true);
+	if (!n)
+		return gn_fail(err, GN_ERR_DB, _("too many transactions open at once"));
+	gn_status st = gn_db_exec(db, "SAVEPOINT gn_nested", err);
+	if (st == GN_OK)
+		n->depth++;
+	return st;
+}
+
+/* The innermost savepoint, if gn_db_begin opened one: its depth, or NULL
+ * when the call is about the outer transaction. */
+static struct nest_slot *nested(sqlite3 *db)
+{
+	if (sqlite3_get_autocommit(db)) {
+		nest_forget(db);
+		return NULL;
+	}
+	struct nest_slot *n = nest_of(db, false);
+	return n && n->depth > 0 ? n : NULL;
 }
 
 gn_status gn_db_commit(sqlite3 *db, gn_err *err)
 {
+	struct nest_slot *n = nested(db);
+	if (n) {
+		/* the outer transaction commits it, or rolls it back */
+		n->depth--;
+		return gn_db_exec(db, "RELEASE gn_nested", err);
+	}
 	/* today's snapshot of the counters changed, in the same transaction */
 	gn_status st = gn_snapshot_flush(db, err);
 	if (st == GN_OK)
@@ -172,6 +234,12 @@ gn_status gn_db_commit(sqlite3 *db, gn_err *err)
 
 void gn_db_rollback(sqlite3 *db)
 {
+	struct nest_slot *n = nested(db);
+	if (n) {
+		n->depth--;
+		sqlite3_exec(db, "ROLLBACK TO gn_nested; RELEASE gn_nested", NULL, NULL, NULL);
+		return;
+	}
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	run_after_tx(db);

@@ -35,9 +35,9 @@ const ui_action_def ui_actions[] = {
 	  N_("Add person"), N_("Add a member to this household"), UV_HOUSEHOLD },
 	{ UA_SAVE, "save", { UI_CTRL('s'), FN(KEY_F(2)) },
 	  N_("Save"), N_("Save the household and its members (one transaction)"), UV_FORMS },
-	/* help only: the form's key bar is full at 80 columns */
+	/* on the key bar where there is room (ui_action_if_room) */
 	{ UA_REVIEW, "review", { UI_CTRL('r') },
-	  NULL, N_("Approve the household, or send it back with a reason (it goes on the revisit list)"),
+	  N_("Review"), N_("Approve the household, or send it back with a reason (it goes on the revisit list)"),
 	  UV_HOUSEHOLD },
 	{ UA_REMOVE_MEMBER, "remove-member", { UI_CTRL('d'), FN(KEY_DC) },
 	  N_("Remove person"), N_("Remove the member under the cursor from the household"), UV_HOUSEHOLD },
@@ -110,9 +110,9 @@ const ui_action_def ui_actions[] = {
 	  N_("Ward"), N_("The ward dashboard: every TDP's numbers and the total, sortable"), UV_HOME },
 
 	/* the verification pass (ui_verify.c): its pages with Tab / arrows */
-	/* help only on the home screen: its key bar is full */
+	/* on the home screen's key bar where there is room (ui_action_if_room) */
 	{ UA_VERIFY, "verify", { 'v' },
-	  NULL, N_("The verification pass: households to key again, differences, error rates"), UV_HOME },
+	  N_("Verify"), N_("The verification pass: households to key again, differences, error rates"), UV_HOME },
 	{ UA_OPEN, "open", { '\n', '\r', FN(KEY_ENTER) },
 	  N_("Key/See"), N_("Key the household under the cursor again (blind), or see its differences"), UV_VERIFY },
 	{ UA_NEXT_COL, "next-page", { '\t', FN(KEY_RIGHT) },
@@ -206,9 +206,10 @@ const ui_action_def ui_actions[] = {
 	  N_("Accounts"), N_("The user accounts: add, disable, reset a password, assign TDPs"), UV_HOME },
 	{ UA_AUDIT, "audit", { 'a' },
 	  N_("Audit"), N_("The audit log: who changed what, newest first"), UV_HOME },
-	/* help only: the officer's key bar is full at 80 columns */
+	/* on the key bar where there is room (ui_action_if_room): not the
+	 * officer's, full at 80 columns */
 	{ UA_OPERATORS, "operators", { 'o' },
-	  NULL, N_("Who entered what: households and persons per user and day, time per household, "
+	  N_("Operators"), N_("Who entered what: households and persons per user and day, time per household, "
 	                      "corrections after save"), UV_HOME },
 	{ UA_REDRAW, "redraw", { UI_CTRL('l') },
 	  NULL, N_("Redraw the screen"), UV_ALL },
@@ -218,6 +219,13 @@ const size_t ui_action_count = sizeof ui_actions / sizeof *ui_actions;
 bool ui_action_officer_only(ui_action a)
 {
 	return a == UA_USERS || a == UA_AUDIT || a == UA_OPERATORS;
+}
+
+/* Placed on the key bar only after every other entry of the screen, where
+ * they leave room: added to full bars, they never push an older key off. */
+static bool ui_action_if_room(ui_action a)
+{
+	return a == UA_VERIFY || a == UA_OPERATORS || a == UA_REVIEW;
 }
 
 ui_action ui_action_for_key(unsigned view, int key)
@@ -294,41 +302,66 @@ static bool on_bar(const ui_action_def *a, unsigned view, bool officer)
 	return (a->views & view) && a->bar && !(ui_action_officer_only(a->action) && !officer);
 }
 
-static int bar_entry_width(const ui_action_def *a)
+/* The label an entry shows on the bar: the help entry reads "More keys"
+ * when some entries of the bar have no room (F1 lists them all). */
+static const char *bar_label(const ui_action_def *a, bool more)
+{
+	return more && a->action == UA_HELP ? _("More keys") : _(a->bar);
+}
+
+static int bar_entry_width(const ui_action_def *a, bool more)
 {
 	char key[24];
 	ui_key_name(a->keys[0], false, key, sizeof key);
-	return gn_text_width(key) + 1 + gn_text_width(_(a->bar));
+	return gn_text_width(key) + 1 + gn_text_width(bar_label(a, more));
 }
 
+/* The bar: the view's entries in the table's order, two spaces apart (one
+ * when that makes them all fit). When they do not all fit, the help entry
+ * reads "More keys" (F1 lists them all) and is kept; the others are placed
+ * in order where they fit, the if_room ones (ui_action_if_room) last, so
+ * a key added to a full bar never pushes an older one off. */
 void ui_draw_keybar(unsigned view, bool officer)
 {
-	int y = LINES - 1, x = 0;
+	int y = LINES - 1, room = COLS - 1;
 	attrset(A_NORMAL);
 	move(y, 0);
 	clrtoeol();
-	/* two spaces between entries; one when that makes them all fit */
 	int total = 0, n = 0;
 	for (size_t i = 0; i < ui_action_count; i++)
 		if (on_bar(&ui_actions[i], view, officer)) {
-			total += bar_entry_width(&ui_actions[i]);
+			total += bar_entry_width(&ui_actions[i], false);
 			n++;
 		}
-	const char *gap = total + 2 * (n - 1) > COLS - 1 && total + (n - 1) <= COLS - 1 ? " " : "  ";
-	for (size_t i = 0; i < ui_action_count && x < COLS - 1; i++) {
-		const ui_action_def *a = &ui_actions[i];
-		if (!on_bar(a, view, officer))
+	bool more = total + (n - 1) > room;
+	int gap = total + 2 * (n - 1) > room ? 1 : 2;
+	bool shown[sizeof ui_actions / sizeof *ui_actions] = { false };
+	int used = 0;
+	/* pass 0: the help entry, 1: the others, 2: the if_room ones */
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < ui_action_count; i++) {
+			const ui_action_def *a = &ui_actions[i];
+			if (!on_bar(a, view, officer) || shown[i])
+				continue;
+			int want = a->action == UA_HELP ? 0 : ui_action_if_room(a->action) ? 2 : 1;
+			int w = bar_entry_width(a, more) + gap;
+			if (want != pass || used + w - gap > room)
+				continue;
+			shown[i] = true;
+			used += w;
+		}
+	int x = 0;
+	for (size_t i = 0; i < ui_action_count && x < room; i++) {
+		if (!shown[i])
 			continue;
-		const char *label = _(a->bar);
+		const ui_action_def *a = &ui_actions[i];
 		char key[24];
 		ui_key_name(a->keys[0], false, key, sizeof key);
-		if (x + bar_entry_width(a) > COLS - 1)
-			break;
 		attron(A_REVERSE | A_BOLD);
 		x += ui_put(y, x, COLS - x, key);
 		attroff(A_REVERSE | A_BOLD);
 		x += ui_put(y, x, COLS - x, " ");
-		x += ui_put(y, x, COLS - x - 1, label);
-		x += ui_put(y, x, COLS - x, gap);
+		x += ui_put(y, x, COLS - x - 1, bar_label(a, more));
+		x += ui_put(y, x, COLS - x, gap == 1 ? " " : "  ");
 	}
 }

@@ -6,6 +6,7 @@
 #include "unit_fixtures.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/household.h"
+#include "gonha/domain/coverage.h"
 #include "gonha/domain/household_list.h"
 #include "gonha/domain/operators.h"
 #include "gonha/domain/review.h"
@@ -186,17 +187,28 @@ static void a_local_edit_takes_the_pc_stamp_back(void)
 	teardown();
 }
 
-static bool on_revisit_list(const char *id)
+/* On the TDP's revisit list, and the list's length is the one count the
+ * TDP screen's filter, the home screen and the report (the coverage rows)
+ * show. */
+static bool on_revisit_list(const char *id, bool sent_back)
 {
 	gn_err err = { 0 };
 	gn_hh_row *rows = NULL;
-	size_t n = 0, counted = 0;
+	size_t n = 0, counted = 0, n_rows = 0;
 	bool found = false;
-	if (gn_hh_list(&ctx, tdp1.id, GN_HH_REVISIT, NULL, 0, 100, &rows, &n, &err) != GN_OK ||
-	    gn_hh_count(&ctx, tdp1.id, GN_HH_REVISIT, NULL, &counted, &err) != GN_OK || counted != n)
+	gn_cov_set none = { 0 };
+	gn_cov_row one, *ward = NULL, total;
+	if (gn_hh_list(&ctx, tdp1.id, GN_HH_REVISIT, NULL, 0, 100, &rows, &n, &err) != GN_OK)
 		return false;
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp1.id, GN_HH_REVISIT, NULL, &counted, &err), GN_OK);
+	CHECK_EQ_INT((int)counted, (int)n);
+	CHECK_EQ_INT(gn_cov_tdp(&ctx, &none, tdp1.id, &one, &err), GN_OK);
+	CHECK_EQ_INT((int)one.revisit, (int)n);
+	CHECK_EQ_INT(gn_cov_ward(&ctx, &none, &ward, &n_rows, &total, &err), GN_OK);
+	CHECK_EQ_INT((int)total.revisit, (int)n);
+	free(ward);
 	for (size_t i = 0; i < n; i++)
-		found |= strcmp(rows[i].id, id) == 0 && rows[i].sent_back;
+		found |= strcmp(rows[i].id, id) == 0 && rows[i].sent_back == sent_back;
 	free(rows);
 	return found;
 }
@@ -207,11 +219,13 @@ static void a_review_sends_back_and_approves(void)
 {
 	setup();
 	gn_err err = { 0 };
-	gn_household hh, listed;
+	gn_household hh, listed, nobody_home;
 	household(&hh, GN_VISIT_DONE);
 	household(&listed, GN_VISIT_NOT_VISITED);
+	household(&nobody_home, GN_VISIT_REVISIT);
 	REQUIRE(gn_household_save(&ctx, &hh, &err) == GN_OK);
 	REQUIRE(gn_household_save(&ctx, &listed, &err) == GN_OK);
+	REQUIRE(gn_household_save(&ctx, &nobody_home, &err) == GN_OK);
 
 	CHECK_EQ_INT(gn_review_add(&ctx, hh.id, GN_REVIEW_SENT_BACK, "   ", &err), GN_ERR_INVALID);
 	CHECK_STR(err.field, "reason");
@@ -225,14 +239,15 @@ static void a_review_sends_back_and_approves(void)
 	CHECK_EQ_INT(count("SELECT count(*) FROM household_review"), 0);
 
 	sign_in("leader1", "pw-leader");
-	CHECK(!on_revisit_list(hh.id));
+	CHECK(!on_revisit_list(hh.id, false));
+	CHECK(on_revisit_list(nobody_home.id, false));
 	CHECK_EQ_INT(gn_review_add(&ctx, hh.id, GN_REVIEW_SENT_BACK, "Thiếu  năm sinh\tcủa vợ", &err), GN_OK);
 	gn_review r;
 	REQUIRE(gn_review_latest(&ctx, hh.id, &r, &err) == GN_OK);
 	CHECK_EQ_INT(r.decision, GN_REVIEW_SENT_BACK);
 	CHECK_STR(r.reason, "Thiếu năm sinh của vợ");
 	CHECK_STR(r.by_login, "leader1");
-	CHECK(on_revisit_list(hh.id));
+	CHECK(on_revisit_list(hh.id, true));
 	CHECK_EQ_INT(count("SELECT count(*) FROM household WHERE visit_status = 'done'"), 1); /* still visited */
 	CHECK_EQ_INT(count("SELECT done FROM tdp_stats WHERE tdp_id = (SELECT id FROM tdp WHERE code = '01')"), 1);
 	gn_review_counts c;
@@ -247,7 +262,7 @@ static void a_review_sends_back_and_approves(void)
 	CHECK_EQ_INT(gn_review_add(&ctx, hh.id, GN_REVIEW_APPROVED, NULL, &err), GN_OK);
 	REQUIRE(gn_review_latest(&ctx, hh.id, &r, &err) == GN_OK);
 	CHECK_EQ_INT(r.decision, GN_REVIEW_APPROVED);
-	CHECK(!on_revisit_list(hh.id));
+	CHECK(!on_revisit_list(hh.id, true));
 	REQUIRE(gn_review_count(&ctx, tdp1.id, &c, &err) == GN_OK);
 	CHECK_EQ_INT(c.approved, 1);
 	CHECK_EQ_INT(c.sent_back, 0);
@@ -258,6 +273,7 @@ static void a_review_sends_back_and_approves(void)
 	CHECK_EQ_INT(count("SELECT count(*) FROM household_review"), 2);
 	gn_household_free(&hh);
 	gn_household_free(&listed);
+	gn_household_free(&nobody_home);
 	teardown();
 }
 

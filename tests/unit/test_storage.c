@@ -1,5 +1,6 @@
 /* Storage: opening, refusing what is not ours, migrations, file modes. */
 #include "testlib.h"
+#include "unit_fixtures.h"
 #include "gonha/storage/db.h"
 
 #include <fcntl.h>
@@ -239,6 +240,47 @@ static void bulk_journal_only_when_alone(void)
 	gn_db_close(m);
 }
 
+/* gn_db_begin inside a transaction is a savepoint: its rollback undoes
+ * only what came after it, its commit keeps it for the outer transaction
+ * to commit or roll back, and only the outer commit ends the transaction. */
+static void transactions_nest(void)
+{
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_db_open_memory(&db, &err), GN_OK);
+	REQUIRE(db);
+	CHECK_EQ_INT(gn_db_exec(db, "CREATE TEMP TABLE t(x)", &err), GN_OK);
+	/* inner rolled back, outer committed: the outer row only */
+	CHECK_EQ_INT(gn_db_begin(db, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db, "INSERT INTO t VALUES (1)", &err), GN_OK);
+	CHECK_EQ_INT(gn_db_begin(db, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db, "INSERT INTO t VALUES (2)", &err), GN_OK);
+	gn_db_rollback(db);
+	CHECK(!sqlite3_get_autocommit(db));
+	CHECK_EQ_INT(gn_db_commit(db, &err), GN_OK);
+	CHECK(sqlite3_get_autocommit(db));
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT group_concat(x) = '1' FROM t"), 1);
+	/* inner committed, outer rolled back: nothing */
+	CHECK_EQ_INT(gn_db_begin(db, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_begin(db, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db, "INSERT INTO t VALUES (3)", &err), GN_OK);
+	CHECK_EQ_INT(gn_db_commit(db, &err), GN_OK);
+	CHECK(!sqlite3_get_autocommit(db));
+	gn_db_rollback(db);
+	CHECK(sqlite3_get_autocommit(db));
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM t"), 1);
+	/* a transaction SQLite ended by itself leaves no depth behind */
+	CHECK_EQ_INT(gn_db_begin(db, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_begin(db, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db, "ROLLBACK", &err), GN_OK);
+	CHECK_EQ_INT(gn_db_begin(db, &err), GN_OK);
+	CHECK_EQ_INT(gn_db_exec(db, "INSERT INTO t VALUES (4)", &err), GN_OK);
+	CHECK_EQ_INT(gn_db_commit(db, &err), GN_OK);
+	CHECK(sqlite3_get_autocommit(db));
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM t"), 2);
+	gn_db_close(db);
+}
+
 GN_TESTS(T(create_is_private_and_current), T(missing_file_is_an_error), T(bulk_journal_only_when_alone),
          T(other_files_are_refused_unchanged), T(newer_schema_is_refused_unchanged),
-         T(migrates_from_first_version), T(default_path_rule), T(meta_round_trip))
+         T(migrates_from_first_version), T(default_path_rule), T(meta_round_trip), T(transactions_nest))

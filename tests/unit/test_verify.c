@@ -210,6 +210,18 @@ static const char *other_operator(const char *login)
 	return strcmp(login, "op1") == 0 ? "op2" : "op1";
 }
 
+/* The fault injected into a resolution (as tests/unit/test_faults.c
+ * does): the census record is saved, then the resolution's own write is
+ * refused. */
+static int deny_resolution(void *arg, int action, const char *a, const char *b, const char *c, const char *d)
+{
+	(void)arg;
+	(void)b;
+	(void)c;
+	(void)d;
+	return action == SQLITE_UPDATE && a && strcmp(a, "verify_field") == 0 ? SQLITE_DENY : SQLITE_OK;
+}
+
 static void rekeys_blind_resumes_and_resolves(void)
 {
 	setup();
@@ -298,6 +310,17 @@ static void rekeys_blind_resumes_and_resolves(void)
 	free(r);
 	/* the second keying was right: taken, the record changed and audited */
 	long audits = count("SELECT count(*) FROM audit_log");
+	snprintf(sql, sizeof sql, "SELECT birth_year FROM person WHERE household_id = '%s' AND relation = 'child'",
+	         it.household_id);
+	/* a fault between the record's save and the resolution's write: neither is done */
+	sqlite3_set_authorizer(ctx.db, deny_resolution, NULL);
+	CHECK_EQ_INT(gn_verify_resolve(&ctx, id, GN_VERIFY_TAKE_SECOND, NULL, &err), GN_ERR_DB);
+	CHECK_EQ_INT(gn_verify_resolve(&ctx, id, GN_VERIFY_CORRECTED, "2004", &err), GN_ERR_DB);
+	sqlite3_set_authorizer(ctx.db, NULL, NULL);
+	CHECK(sqlite3_get_autocommit(ctx.db));
+	CHECK_EQ_INT(count(sql), 2005);
+	CHECK_EQ_INT(count("SELECT count(*) FROM audit_log") - audits, 0);
+	CHECK_EQ_INT(count("SELECT count(*) FROM verify_field WHERE resolution IS NOT NULL"), 0);
 	CHECK_EQ_INT(gn_verify_resolve(&ctx, id, GN_VERIFY_TAKE_SECOND, NULL, &err), GN_OK);
 	snprintf(sql, sizeof sql, "SELECT birth_year FROM person WHERE household_id = '%s' AND relation = 'child'",
 	         it.household_id);

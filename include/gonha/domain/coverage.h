@@ -110,6 +110,9 @@ typedef struct gn_cov_row {
 	char tdp_id[37];
 	char code[16];
 	char name[128];
+	/* by visit status; revisit is the TDP's revisit list (GN_SQL_REVISIT_COUNT,
+	 * review.h): it counts the households sent back too, which are also
+	 * counted in done (still visited). As of a past date: by status only. */
 	long listed, not_visited, done, revisit, refused, moved;
 	gn_cov_count ind[GN_COV_MAX];
 	/* as of a past date: the day of the snapshot the row comes from ("" for

@@ -30,6 +30,20 @@ typedef enum gn_review_decision {
 	"household_review_of WHERE r2.household_id = r.household_id AND " \
 	"(r2.at > r.at OR (r2.at = r.at AND r2.rowid > r.rowid))))"
 
+/* Household `h` (an SQL alias) is on the revisit list of TDP `tdp`: to
+ * visit again (nobody home), or sent back by a review. */
+#define GN_SQL_ON_REVISIT_LIST(h, tdp) \
+	"(" h ".visit_status = 'revisit' OR " h ".id IN " GN_SQL_SENT_BACK(tdp) ")"
+
+/* How many live households of TDP `tdp` (an SQL expression) are on its
+ * revisit list, read from the counters: those to visit again (tdp_stats)
+ * and those sent back that are not already. The one count the home
+ * screen, the report and the TDP screen's revisit filter show. */
+#define GN_SQL_REVISIT_COUNT(tdp) \
+	"(coalesce((SELECT rv_s.revisit FROM tdp_stats rv_s WHERE rv_s.tdp_id = " tdp "), 0) + " \
+	"(SELECT count(*) FROM household rv_h WHERE rv_h.id IN " GN_SQL_SENT_BACK(tdp) " AND rv_h.tdp_id = " tdp \
+	" AND rv_h.deleted = 0 AND rv_h.visit_status <> 'revisit'))"
+
 /* The latest decision on household `hh` (an SQL expression): 'approved',
  * 'sent_back' or NULL. */
 #define GN_SQL_REVIEW_OF(hh) \

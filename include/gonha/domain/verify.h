@@ -110,7 +110,9 @@ void gn_verify_diffs_free(gn_verify_diff *d, size_t n);
  * census record saved through gn_household_save (audited), and the
  * resolution, who and when, audited too. A difference in the number of
  * members is only kept or marked corrected (the roster is mended in the
- * household form). Resolving again replaces the resolution. */
+ * household form). Resolving again replaces the resolution. The record's
+ * change and the resolution are one transaction: either both are written
+ * or neither. */
 gn_status gn_verify_resolve(gn_ctx *ctx, long diff_id, gn_verify_choice choice, const char *value, gn_err *err);
 
 /* Seals the shadow records and the CCCDs compared that are still in clear

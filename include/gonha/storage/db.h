@@ -41,7 +41,14 @@ const char *gn_db_resolve_path(const char *given, char *buf, size_t bufsize);
  * folders are made (0700) if missing: the data folder on first use. */
 gn_status gn_db_path(const char *given, char *buf, size_t bufsize, gn_err *err);
 
-/* Transactions: BEGIN IMMEDIATE so a writer waits for others up front. */
+/* Transactions: BEGIN IMMEDIATE so a writer waits for others up front.
+ * Called inside an open transaction, gn_db_begin opens a savepoint
+ * instead: the matching gn_db_commit releases it (its changes are kept or
+ * lost with the outer transaction's) and gn_db_rollback undoes what was
+ * done since it, leaving the outer transaction open. So a saving function
+ * (gn_household_save) can be one part of a larger change that commits
+ * once. The snapshot flush and the after-transaction jobs run at the outer
+ * commit or rollback only. */
 gn_status gn_db_begin(sqlite3 *db, gn_err *err);
 gn_status gn_db_commit(sqlite3 *db, gn_err *err);
 void gn_db_rollback(sqlite3 *db);
