@@ -57,6 +57,7 @@ static void added_where_it_stands(void)
 	gn_term_key(t, "Esc");
 	REQUIRE_WAIT(t, "41 hộ");
 	REQUIRE_WAIT(t, " 5A "); /* the list drawn again with it */
+	REQUIRE(gn_term_wait_quiet(t, 150, GN_TERM_WAIT_MS) == 0); /* and all of it drawn */
 	char got[64];
 	/* in the file: between the third and the fourth */
 	CHECK_STR(at(2, got, sizeof got), a);
