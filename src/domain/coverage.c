@@ -1,6 +1,7 @@
 #include "gonha/domain/coverage.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/household.h"
+#include "gonha/domain/ward.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
 #include "gonha/core/date.h"
@@ -425,6 +426,10 @@ static void add_row(gn_cov_row *total, const gn_cov_row *r)
 	total->revisit += r->revisit;
 	total->refused += r->refused;
 	total->moved += r->moved;
+	if (r->not_measured) {
+		total->tdps_not_measured++;
+		return;
+	}
 	for (int i = 0; i < GN_COV_MAX; i++) {
 		total->ind[i].num += r->ind[i].num;
 		total->ind[i].den += r->ind[i].den;
@@ -470,8 +475,8 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 	*n = 0;
 	if (sqlite3_prepare_v2(ctx->db,
 	                       "SELECT t.id, t.code, t.name, coalesce(s.listed, 0), coalesce(s.not_visited, 0), "
-	                       "coalesce(s.done, 0), coalesce(s.revisit, 0), coalesce(s.refused, 0), coalesce(s.moved, 0) "
-	                       "FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
+	                       "coalesce(s.done, 0), coalesce(s.revisit, 0), coalesce(s.refused, 0), coalesce(s.moved, 0), "
+	                       GN_SQL_TDP_FORM("t.id") " FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
 	                       "WHERE (?1 IS NULL OR t.id = ?1) AND "
 	                       "(?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3)) "
 	                       "ORDER BY t.sort_order, t.code", -1, &st, NULL) != SQLITE_OK ||
@@ -503,8 +508,11 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 		gn_db_col_copy(st, 1, r->code, sizeof r->code);
 		gn_db_col_copy(st, 2, r->name, sizeof r->name);
 		stats_of(st, 3, r);
+		gn_db_col_copy(st, 9, r->form_id, sizeof r->form_id);
+		r->not_measured = !(set && set->every_tdp) && strcmp(r->form_id, GN_FORM_CENSUS) != 0;
 		sqlite3_bind_text(ind, 1, r->tdp_id, -1, SQLITE_STATIC);
-		indicators_of(set, ind, r);
+		if (!r->not_measured)
+			indicators_of(set, ind, r);
 	}
 	if (step != SQLITE_DONE) {
 		rc = gn_db_fail(ctx->db, err, _("coverage"));

@@ -13,12 +13,9 @@
 
 #include "gonha/core/status.h"
 #include "gonha/domain/session.h"
+#include "gonha/domain/ward.h" /* GN_FORM_CENSUS, GN_SQL_TDP_FORM */
 #include "gonha/forms/form.h"
 
-#define GN_FORM_CENSUS "census"
-/* In SQL: the form id the TDP tdp_id (an SQL expression) enters. */
-#define GN_SQL_TDP_FORM(tdp_id) \
-	"coalesce((SELECT tdp_f.form_id FROM tdp AS tdp_f WHERE tdp_f.id = " tdp_id "), '" GN_FORM_CENSUS "')"
 
 /* A form from a folder of CSV sheets, an .xlsx or an .xls, as `gonha form
  * check` reads it. *book says whether it was a workbook. */
