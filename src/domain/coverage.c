@@ -853,6 +853,26 @@ typedef struct missing_page {
 	bool from_end;
 } missing_page;
 
+/* A TDP whose form measures the plan's indicators (census), else a
+ * message naming its form. */
+static gn_status require_measured(sqlite3 *db, const char *tdp_id, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(db, "SELECT " GN_SQL_TDP_FORM("?1"), -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, _("coverage"));
+	sqlite3_bind_text(q, 1, tdp_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		rc = gn_db_fail(db, err, _("coverage"));
+	else if (strcmp((const char *)sqlite3_column_text(q, 0), GN_FORM_CENSUS) != 0)
+		rc = gn_fail(err, GN_ERR_INVALID,
+		             _("this TDP enters the form %s, which does not measure the plan's indicators: nobody in it is "
+		               "counted in them"),
+		             (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
                               const missing_page *page, gn_cov_person_fn fn, void *arg, gn_err *err)
 {
@@ -864,6 +884,8 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 		return rc;
 	if (page && !tdp_id)
 		return gn_fail(err, GN_ERR_INVALID, _("a page of the list is of one TDP"));
+	if (tdp_id && !set->every_tdp && (rc = require_measured(ctx->db, tdp_id, err)) != GN_OK)
+		return rc;
 	/* The kept bits say who is missing: index on household walk order. */
 	long long bit = 1LL << indicator;
 	char *lacks = gn_cov_lacks_sql(&set->defs[indicator]);
@@ -880,6 +902,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 	                       "CROSS JOIN person p INDEXED BY person_household ON p.household_id = h.id AND p.deleted = 0 "
 	                       "WHERE t.id = ?2 AND h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
 	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
+	                       "AND (?7 OR " GN_SQL_TDP_FORM("t.id") " = '" GN_FORM_CENSUS "') "
 	                       "ORDER BY h.walk_order%s, h.id%s, p.position%s LIMIT ?5 OFFSET ?6", lacks, desc, desc, desc)
 	                   : sqlite3_mprintf(
 	                       "SELECT p.id, p.full_name, h.house_no, h.alley, h.street, t.code, p.birth_year, p.answers, "
@@ -888,6 +911,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 	                       "WHERE h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
 	                       "%s"
 	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
+	                       "AND (?7 OR " GN_SQL_TDP_FORM("t.id") " = '" GN_FORM_CENSUS "') "
 	                       "ORDER BY t.sort_order, h.walk_order, h.id, p.position", lacks,
 	                       /* one TDP: by its index, not a scan of the ward */
 	                       tdp_id ? "AND h.tdp_id = ?2 AND p.tdp_id = ?2 " : "");
@@ -904,6 +928,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 		sqlite3_bind_text(st, 2, tdp_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, gn_scope_all(ctx));
 	sqlite3_bind_text(st, 4, ctx->user.id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, set->every_tdp); /* else a TDP on another form is not measured: nobody missing */
 	if (page) {
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)page->limit);
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)page->offset);
