@@ -426,14 +426,25 @@ static void add_row(gn_cov_row *total, const gn_cov_row *r)
 	total->revisit += r->revisit;
 	total->refused += r->refused;
 	total->moved += r->moved;
-	if (r->not_measured) {
-		total->tdps_not_measured++;
-		return;
-	}
+	total->tdps_not_measured += r->not_measured; /* its ind: drop_unmeasured's */
 	for (int i = 0; i < GN_COV_MAX; i++) {
 		total->ind[i].num += r->ind[i].num;
 		total->ind[i].den += r->ind[i].den;
 	}
+}
+
+/* A TDP on a form that does not measure the plan's indicators: none of
+ * them counted (not 0 %), only how many people it has (the population of
+ * the indicator over everyone, whatever the form). */
+static void drop_unmeasured(const gn_cov_set *set, gn_cov_row *r)
+{
+	if (!r->not_measured)
+		return;
+	int everyone = set ? gn_cov_everyone(set) : -1;
+	long people = everyone >= 0 ? r->ind[everyone].den : 0;
+	memset(r->ind, 0, sizeof r->ind);
+	if (everyone >= 0)
+		r->ind[everyone].den = people;
 }
 
 /* The six visit counts from columns first.. of a row. */
@@ -511,8 +522,8 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 		gn_db_col_copy(st, 9, r->form_id, sizeof r->form_id);
 		r->not_measured = !(set && set->every_tdp) && strcmp(r->form_id, GN_FORM_CENSUS) != 0;
 		sqlite3_bind_text(ind, 1, r->tdp_id, -1, SQLITE_STATIC);
-		if (!r->not_measured)
-			indicators_of(set, ind, r);
+		indicators_of(set, ind, r);
+		drop_unmeasured(set, r);
 	}
 	if (step != SQLITE_DONE) {
 		rc = gn_db_fail(ctx->db, err, _("coverage"));
@@ -596,6 +607,7 @@ static gn_status row_as_of(sqlite3 *db, const gn_cov_set *set, gn_cov_row *r, co
 		sqlite3_bind_text(ind, 2, r->day, -1, SQLITE_STATIC);
 		if (indicators_of(set, ind, r) != SQLITE_DONE)
 			st = gn_db_fail(db, err, _("coverage"));
+		drop_unmeasured(set, r);
 	} else if (step == SQLITE_DONE) {
 		/* before the snapshots: the households as listed now, visited by
 		 * the date written on the visit */

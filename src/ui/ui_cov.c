@@ -316,12 +316,7 @@ static void dash_row(dash_view *d, const gn_cov_row *r, int y, bool is_total)
 	const gn_cov_set *set = &d->v.app->cov;
 	int i = dash_indicator(d), year = gn_this_year();
 	char buf[GN_COV_SORT_KEYS][160];
-	if (is_total && r->tdps_not_measured) /* left out of the indicators, said so */
-		snprintf(buf[GN_COV_BY_CODE], sizeof buf[0],
-		         ngettext("%s (%ld TDP on another form not counted)", "%s (%ld TDPs on another form not counted)",
-		                  (unsigned long)r->tdps_not_measured),
-		         r->name, r->tdps_not_measured);
-	else if (is_total)
+	if (is_total)
 		snprintf(buf[GN_COV_BY_CODE], sizeof buf[0], "%s", r->name);
 	else
 		snprintf(buf[GN_COV_BY_CODE], sizeof buf[0], "%s %s", r->code, r->name);
@@ -424,8 +419,18 @@ static void dash_draw(ui_view *v)
 	attroff(A_BOLD);
 	ui_hline(4, 1, COLS - 2, "─");
 
-	int y0 = 5;
-	ui_list_layout(&d->list, (size_t)(LINES - 2 - y0));
+	int y0 = 5, foot = d->total.tdps_not_measured ? 1 : 0;
+	if (foot) { /* the TDPs the total leaves out, said under the list */
+		char note[512];
+		snprintf(note, sizeof note,
+		         ngettext("\"—\": %ld TDP enters another form, which does not measure the plan's indicators: left "
+		                  "out of the total",
+		                  "\"—\": %ld TDPs enter another form, which does not measure the plan's indicators: left "
+		                  "out of the total", (unsigned long)d->total.tdps_not_measured),
+		         d->total.tdps_not_measured);
+		ui_put_cut(LINES - 3, 1, COLS - 2, note);
+	}
+	ui_list_layout(&d->list, (size_t)(LINES - 2 - y0 - foot));
 	for (size_t at = d->list.top; ui_list_visible(&d->list, at); at++) {
 		int y = y0 + (int)(at - d->list.top);
 		if (at == d->list.cur)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #define ADMIN "GONHA_USER=admin GONHA_PASSWORD=demo"
+#define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
 #define HEADER "household_id,tdp_code,house_no,visit_status,phone,so_phong,updated_at,updated_by,version\n"
 #define ROW01 "0b8e5b44-1f7a-4c1e-9d55-3a6f0c2e7d01,01,10A,not_visited,%s,%s,2026-11-20T09:00:00Z,tdp01,v1\n"
 #define ROW02 "0b8e5b44-1f7a-4c1e-9d55-3a6f0c2e7d02,02,20B,not_visited,%s,%s,2026-11-20T09:00:00Z,tdp02,v1\n"
@@ -104,6 +105,17 @@ static void two_tdps_on_two_forms(void)
 	snprintf(want, sizeof want, ",%s,", adults);
 	CHECK(strstr(gn_e2e_out, "\"*\",\"Whole ward\"") != NULL);
 	CHECK(strstr(strstr(gn_e2e_out, "\"*\",\"Whole ward\"") ? strstr(gn_e2e_out, "\"*\",\"Whole ward\"") : "", want) != NULL);
+	/* the ward dashboard on a terminal: TDP 02's cells "—", the total
+	 * without it, said under the list */
+	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
+	REQUIRE(t);
+	REQUIRE(gn_ui_sign_in(t, "admin", "demo", "Số người") == 0);
+	gn_term_type(t, "w");
+	WAIT(t, "\"—\": 1 tổ nhập phiếu khác, không đo các chỉ tiêu: không tính vào dòng tổng");
+	WAIT(t, "02 Tổ dân phố 2");
+	gn_term_key(t, "Esc");
+	gn_ui_quit(t);
+
 	/* nobody of TDP 02 is on the list of people not yet counted */
 	snprintf(args, sizeof args, "sheet missing --tdp 02 --indicator c_basic_skills --db '%s'", db);
 	CHECK(gn_e2e_run_env(ADMIN, args) != 0);

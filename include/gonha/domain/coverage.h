@@ -121,8 +121,9 @@ typedef struct gn_cov_row {
 	bool ind_unknown;
 	/* the form the TDP enters (GN_FORM_CENSUS, the plan's); not_measured:
 	 * another, which does not measure the plan's indicators: its ind are
-	 * not 0 % but not counted, and left out of the totals (a total counts
-	 * such TDPs in tdps_not_measured) */
+	 * not counted (all 0, shown as not measured, never 0 %) but for the
+	 * population of the indicator over everyone (its people), so the
+	 * totals leave it out (a total counts such TDPs in tdps_not_measured) */
 	char form_id[64];
 	bool not_measured;
 	long tdps_not_measured;
