@@ -191,19 +191,23 @@ static void progress_table(FILE *f, const gn_cov_row *rows, size_t n, const gn_c
 
 /* The TDPs left out of the indicator totals: they enter another form,
  * which does not measure the plan's indicators (never counted as 0 %). */
-static void not_measured_note(FILE *f, const gn_cov_row *rows, size_t n, const gn_cov_row *total)
+static char *not_measured_note(const gn_cov_row *rows, size_t n, const gn_cov_row *total)
 {
 	long k = total->tdps_not_measured ? total->tdps_not_measured : total->not_measured ? 1 : 0;
 	if (!k)
-		return;
-	fprintf(f, ngettext("\"×\": %ld TDP enters another form, which does not measure the plan's indicators; it is left "
+		return NULL;
+	gn_strbuf b = { 0 };
+	gn_sb_printf(&b, ngettext("\"×\": %ld TDP enters another form, which does not measure the plan's indicators; it is left "
 	                    "out of the totals below:\n",
 	                    "\"×\": %ld TDPs enter another form, which does not measure the plan's indicators; they are left "
 	                    "out of the totals below:\n", (unsigned long)k),
 	        k);
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].not_measured)
-			fprintf(f, _("  %s (%s): form %s\n"), rows[i].name, rows[i].code, rows[i].form_id);
+			gn_sb_printf(&b, _("  %s (%s): form %s\n"), rows[i].name, rows[i].code, rows[i].form_id);
+	char *note = b.failed ? NULL : gn_sb_take(&b);
+	gn_sb_free(&b);
+	return note;
 }
 
 static void indicator_table(FILE *f, const gn_cov_set *set, size_t i, const gn_cov_row *rows, size_t n,
@@ -851,7 +855,10 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 		               "visits are known (by their visit date).\n"), began ? began : "?");
 		free(began);
 	}
-	not_measured_note(out, rows, n, &total);
+	char *note = not_measured_note(rows, n, &total);
+	if (note)
+		fputs(note, out);
+	free(note);
 	for (size_t i = 0; i < set->n; i++)
 		if (!set->defs[i].hidden)
 			indicator_table(out, set, i, rows, n, &total, year);
@@ -1045,6 +1052,9 @@ static void sec_indicators(doc_build *d)
 		                              began ? began : "?"));
 		free(began);
 	}
+	char *note = not_measured_note(d->rows, d->n_rows, &d->total);
+	if (note)
+		add_text(d, GN_PDF_TEXT, own(d, note));
 	for (size_t i = 0; i < d->set->n; i++) {
 		const gn_cov_def *def = &d->set->defs[i];
 		if (def->hidden)
@@ -1060,9 +1070,9 @@ static void sec_indicators(doc_build *d)
 			gn_cov_pct_text(pct, sizeof pct, row->ind[i]);
 			long gap = gn_cov_gap(row->ind[i], has, target);
 			set_cell(d, cells, r * 6, "%s", row->name);
-			if (row->ind_unknown) {
+			if (row->ind_unknown || row->not_measured) {
 				for (int c = 1; c < 6; c++)
-					set_cell(d, cells, r * 6 + (size_t)c, "?");
+					set_cell(d, cells, r * 6 + (size_t)c, "%s", row->not_measured ? "×" : "?");
 				continue;
 			}
 			set_cell(d, cells, r * 6 + 1, "%ld", row->ind[i].num);

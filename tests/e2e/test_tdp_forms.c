@@ -94,6 +94,12 @@ static void two_tdps_on_two_forms(void)
 	CHECK(gn_e2e_has(gn_e2e_out, "\"×\": 1 TDP enters another form, which does not measure the plan's indicators"));
 	CHECK(gn_e2e_has(gn_e2e_out, "  Tổ dân phố 2 (02): form ho_dan\n"));
 	CHECK(gn_e2e_has(gn_e2e_out, "Tổ dân phố 2                   ×            ×         ×            ×\n"));
+	/* the document to sign says it too */
+	snprintf(args, sizeof args, "report --format pdf --out '%s' --db '%s'", gn_e2e_path("report.pdf"), db);
+	CHECK_EQ_INT(gn_e2e_run_env(ADMIN, args), 0);
+	char *pdf = gn_e2e_pdf_text("report.pdf");
+	CHECK(pdf && gn_e2e_has(pdf, "Tổ dân phố 2 (02): form ho_dan"));
+	free(pdf);
 	snprintf(args, sizeof args, "report --format csv --plain --db '%s'", db);
 	CHECK_EQ_INT(gn_e2e_run_env(ADMIN, args), 0);
 	CHECK(gn_e2e_has(gn_e2e_out, "\"02\",\"Tổ dân phố 2\",7,5,0,1,1,,,,,100,"));
