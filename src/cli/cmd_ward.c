@@ -211,6 +211,33 @@ static void print_problem(void *arg, const char *rule, const char *table, const 
 	gn_cli_print(stdout, "%s\t%s\t%s\t%s\n", rule, table, id, detail);
 }
 
+/* Each form the ward's TDPs enter over the records of those TDPs (one
+ * form, census or GONHA_FORM's, over all of them). */
+static gn_status check_each_form(sqlite3 *db, const char *db_path, gn_form *base, long *problems, gn_err *err)
+{
+	gn_tdp_forms forms;
+	gn_tdp_forms_init(&forms, db, db_path, base);
+	char (*ids)[64] = NULL;
+	size_t n = 0;
+	*problems = 0;
+	gn_status st = gn_tdp_forms_used(&forms, &ids, &n, err);
+	bool one = st == GN_OK && n == 1 && (forms.every_tdp || strcmp(ids[0], GN_FORM_CENSUS) == 0);
+	for (size_t i = 0; st == GN_OK && i < n; i++) {
+		gn_form *form = NULL;
+		char *only = one ? NULL : sqlite3_mprintf(GN_SQL_TDP_FORM("tdp_id") " = %Q", ids[i]);
+		long found = 0;
+		if (!one && !only)
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		else if ((st = gn_tdp_forms_by_id(&forms, ids[i], &form, err)) == GN_OK)
+			st = gn_form_check_stored(form, db, only, print_problem, NULL, &found, err);
+		sqlite3_free(only);
+		*problems += found;
+	}
+	free(ids);
+	gn_tdp_forms_free(&forms);
+	return st;
+}
+
 int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 {
 	ward_args a = { 0 };
@@ -248,9 +275,9 @@ int gn_cmd_check(gn_cli *cli, int argc, char **argv)
 		err = form_err;
 		st = err.status ? err.status : GN_ERR_INVALID;
 	}
-	/* the stored answers against the questionnaire's own rules */
+	/* the stored answers against the rules of the form their TDP enters */
 	if (st == GN_OK)
-		st = gn_form_check_stored(census.form, db, print_problem, NULL, &against_form, &err);
+		st = check_each_form(db, path, census.form, &against_form, &err);
 	problems += against_form;
 	if (have_census)
 		gn_census_free(&census);

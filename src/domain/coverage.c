@@ -2,6 +2,7 @@
 #include "gonha/domain/review.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/household.h"
+#include "gonha/domain/ward.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
 #include "gonha/core/date.h"
@@ -426,10 +427,25 @@ static void add_row(gn_cov_row *total, const gn_cov_row *r)
 	total->revisit += r->revisit;
 	total->refused += r->refused;
 	total->moved += r->moved;
+	total->tdps_not_measured += r->not_measured; /* its ind: drop_unmeasured's */
 	for (int i = 0; i < GN_COV_MAX; i++) {
 		total->ind[i].num += r->ind[i].num;
 		total->ind[i].den += r->ind[i].den;
 	}
+}
+
+/* A TDP on a form that does not measure the plan's indicators: none of
+ * them counted (not 0 %), only how many people it has (the population of
+ * the indicator over everyone, whatever the form). */
+static void drop_unmeasured(const gn_cov_set *set, gn_cov_row *r)
+{
+	if (!r->not_measured)
+		return;
+	int everyone = set ? gn_cov_everyone(set) : -1;
+	long people = everyone >= 0 ? r->ind[everyone].den : 0;
+	memset(r->ind, 0, sizeof r->ind);
+	if (everyone >= 0)
+		r->ind[everyone].den = people;
 }
 
 /* The six visit counts from columns first.. of a row. */
@@ -472,7 +488,7 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 	if (sqlite3_prepare_v2(ctx->db,
 	                       "SELECT t.id, t.code, t.name, coalesce(s.listed, 0), coalesce(s.not_visited, 0), "
 	                       "coalesce(s.done, 0), " GN_SQL_REVISIT_COUNT("t.id") ", coalesce(s.refused, 0), "
-	                       "coalesce(s.moved, 0) FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
+	                       "coalesce(s.moved, 0), " GN_SQL_TDP_FORM("t.id") " FROM tdp t LEFT JOIN tdp_stats s ON s.tdp_id = t.id "
 	                       "WHERE (?1 IS NULL OR t.id = ?1) AND "
 	                       "(?2 OR t.id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?3)) "
 	                       "ORDER BY t.sort_order, t.code", -1, &st, NULL) != SQLITE_OK ||
@@ -504,8 +520,11 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 		gn_db_col_copy(st, 1, r->code, sizeof r->code);
 		gn_db_col_copy(st, 2, r->name, sizeof r->name);
 		stats_of(st, 3, r);
+		gn_db_col_copy(st, 9, r->form_id, sizeof r->form_id);
+		r->not_measured = !(set && set->every_tdp) && strcmp(r->form_id, GN_FORM_CENSUS) != 0;
 		sqlite3_bind_text(ind, 1, r->tdp_id, -1, SQLITE_STATIC);
 		indicators_of(set, ind, r);
+		drop_unmeasured(set, r);
 	}
 	if (step != SQLITE_DONE) {
 		rc = gn_db_fail(ctx->db, err, _("coverage"));
@@ -589,6 +608,7 @@ static gn_status row_as_of(sqlite3 *db, const gn_cov_set *set, gn_cov_row *r, co
 		sqlite3_bind_text(ind, 2, r->day, -1, SQLITE_STATIC);
 		if (indicators_of(set, ind, r) != SQLITE_DONE)
 			st = gn_db_fail(db, err, _("coverage"));
+		drop_unmeasured(set, r);
 	} else if (step == SQLITE_DONE) {
 		/* before the snapshots: the households as listed now, visited by
 		 * the date written on the visit */
@@ -846,6 +866,26 @@ typedef struct missing_page {
 	bool from_end;
 } missing_page;
 
+/* A TDP whose form measures the plan's indicators (census), else a
+ * message naming its form. */
+static gn_status require_measured(sqlite3 *db, const char *tdp_id, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	gn_status rc = GN_OK;
+	if (sqlite3_prepare_v2(db, "SELECT " GN_SQL_TDP_FORM("?1"), -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, _("coverage"));
+	sqlite3_bind_text(q, 1, tdp_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		rc = gn_db_fail(db, err, _("coverage"));
+	else if (strcmp((const char *)sqlite3_column_text(q, 0), GN_FORM_CENSUS) != 0)
+		rc = gn_fail(err, GN_ERR_INVALID,
+		             _("this TDP enters the form %s, which does not measure the plan's indicators: nobody in it is "
+		               "counted in them"),
+		             (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator, const char *tdp_id,
                               const missing_page *page, gn_cov_person_fn fn, void *arg, gn_err *err)
 {
@@ -857,6 +897,8 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 		return rc;
 	if (page && !tdp_id)
 		return gn_fail(err, GN_ERR_INVALID, _("a page of the list is of one TDP"));
+	if (tdp_id && !set->every_tdp && (rc = require_measured(ctx->db, tdp_id, err)) != GN_OK)
+		return rc;
 	/* The kept bits say who is missing: index on household walk order. */
 	long long bit = 1LL << indicator;
 	char *lacks = gn_cov_lacks_sql(&set->defs[indicator]);
@@ -873,6 +915,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 	                       "CROSS JOIN person p INDEXED BY person_household ON p.household_id = h.id AND p.deleted = 0 "
 	                       "WHERE t.id = ?2 AND h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
 	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
+	                       "AND (?7 OR " GN_SQL_TDP_FORM("t.id") " = '" GN_FORM_CENSUS "') "
 	                       "ORDER BY h.walk_order%s, h.id%s, p.position%s LIMIT ?5 OFFSET ?6", lacks, desc, desc, desc)
 	                   : sqlite3_mprintf(
 	                       "SELECT p.id, p.full_name, h.house_no, h.alley, h.street, t.code, p.birth_year, p.answers, "
@@ -881,6 +924,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 	                       "WHERE h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
 	                       "%s"
 	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
+	                       "AND (?7 OR " GN_SQL_TDP_FORM("t.id") " = '" GN_FORM_CENSUS "') "
 	                       "ORDER BY t.sort_order, h.walk_order, h.id, p.position", lacks,
 	                       /* one TDP: by its index, not a scan of the ward */
 	                       tdp_id ? "AND h.tdp_id = ?2 AND p.tdp_id = ?2 " : "");
@@ -897,6 +941,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 		sqlite3_bind_text(st, 2, tdp_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, gn_scope_all(ctx));
 	sqlite3_bind_text(st, 4, ctx->user.id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, set->every_tdp); /* else a TDP on another form is not measured: nobody missing */
 	if (page) {
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)page->limit);
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)page->offset);

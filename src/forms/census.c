@@ -14,7 +14,8 @@ gn_status gn_census_load(sqlite3 *db, const char *name, gn_census *out, gn_form_
 	 * sheets (a path) or a form's name in the forms folder; until a ward
 	 * chooses a form per TDP */
 	const char *chosen = getenv("GONHA_FORM");
-	if (!name && chosen && *chosen)
+	bool every_tdp = !name && chosen && *chosen;
+	if (every_tdp)
 		name = chosen;
 	if (name && strchr(name, '/'))
 		snprintf(dir, sizeof dir, "%s", name);
@@ -25,6 +26,7 @@ gn_status gn_census_load(sqlite3 *db, const char *name, gn_census *out, gn_form_
 		st = gn_form_migrate_answers(db, out->form, problems, err);
 	if (st == GN_OK)
 		st = gn_form_indicators(out->form, &out->coverage, problems, err);
+	out->coverage.every_tdp = every_tdp; /* else census's indicators, for the TDPs entering it */
 	if (st == GN_OK)
 		st = gn_cov_sync(db, &out->coverage, err);
 	if (st != GN_OK)

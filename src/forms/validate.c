@@ -230,17 +230,24 @@ static void on_stored(void *arg, long long key, const char *record_id, const gn_
 	sc->report(sc->arg, GN_RULE_FORM, sc->table, record_id, detail);
 }
 
-gn_status gn_form_check_stored(const gn_form *form, sqlite3 *db, gn_check_report_fn report, void *arg, long *problems,
-                               gn_err *err)
+gn_status gn_form_check_stored(const gn_form *form, sqlite3 *db, const char *only, gn_check_report_fn report, void *arg,
+                               long *problems, gn_err *err)
 {
 	long total = 0;
 	gn_status st = GN_OK;
 	for (int level = 0; level <= 1 && st == GN_OK; level++) {
-		stored_check sc = { report, arg, level ? "person" : "household" };
-		gn_rule_rows rows = { .level = level, .key = "rowid",
-		                      .from = level ? "person WHERE person.deleted = 0" : "household WHERE household.deleted = 0" };
+		const char *table = level ? "person" : "household";
+		stored_check sc = { report, arg, table };
+		char *from = sqlite3_mprintf("%s WHERE %s.deleted = 0%s%s%s", table, table, only ? " AND (" : "",
+		                             only ? only : "", only ? ")" : "");
+		if (!from) {
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			break;
+		}
+		gn_rule_rows rows = { .level = level, .key = "rowid", .from = from };
 		long n = 0;
 		st = gn_form_check_rows(form, db, &rows, on_stored, &sc, &n, err);
+		sqlite3_free(from);
 		total += n;
 	}
 	if (problems)

@@ -102,6 +102,15 @@ static bool on_level(const gn_form *form, const gn_field *f, bool persons)
 	return persons ? gn_form_in_roster(form, f) : f->level == 0;
 }
 
+/* A question kept in the answers JSON, a column of its own. */
+static bool answer_col(const gn_form *form, const gn_field *f, bool persons)
+{
+	const fixed_col *head = persons ? person_head : household_head;
+	const fixed_col *tail = persons ? person_tail : household_tail;
+	return on_level(form, f, persons) && gn_field_is_question(f) && f->type != GN_FT_CALCULATE &&
+	       f->role == GN_QROLE_NONE && !in_fixed(head, f->name) && !in_fixed(tail, f->name);
+}
+
 static gn_status add_col(ex_cols *c, const char *name, const char *label, ex_col_kind kind, const gn_field *field,
                          char *sql, gn_err *err)
 {
@@ -156,8 +165,7 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 	gn_strbuf keys = { 0 };
 	for (size_t i = 0; form && i < form->n_fields; i++) {
 		const gn_field *f = &form->fields[i];
-		if (!on_level(form, f, persons) || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE ||
-		    f->role != GN_QROLE_NONE || in_fixed(head, f->name) || in_fixed(tail, f->name))
+		if (!answer_col(form, f, persons))
 			continue;
 		gn_sb_printf(&keys, "%s'$.%s'", keys.len ? ", " : "", f->name);
 	}
@@ -171,8 +179,7 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 	gn_status st = add_fixed(out, form, head, alias, err);
 	for (size_t i = 0; st == GN_OK && form && i < form->n_fields; i++) {
 		const gn_field *f = &form->fields[i];
-		if (!on_level(form, f, persons) || !gn_field_is_question(f) || f->type == GN_FT_CALCULATE ||
-		    f->role != GN_QROLE_NONE || in_fixed(head, f->name) || in_fixed(tail, f->name))
+		if (!answer_col(form, f, persons))
 			continue;
 		/* Names are [A-Za-z0-9_] (checked at load): safe inside the path. */
 		char *sql = sqlite3_mprintf("json_extract(%s.answers, '$.%s')", alias, f->name);
@@ -185,6 +192,31 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 	if (st != GN_OK)
 		ex_cols_free(out);
 	return st;
+}
+
+gn_status ex_cols_add_form(ex_cols *c, const gn_form *form, gn_err *err)
+{
+	bool persons = c->kind == GN_EXK_PERSONS;
+	const char *alias = persons ? "p" : "h";
+	gn_status st = GN_OK;
+	for (size_t i = 0; st == GN_OK && form && i < form->n_fields; i++) {
+		const gn_field *f = &form->fields[i];
+		if (!answer_col(form, f, persons) || ex_cols_find(c, f->name) >= 0)
+			continue;
+		char *sql = sqlite3_mprintf("json_extract(%s.answers, '$.%s')", alias, f->name);
+		char *owned = sql ? strdup(sql) : NULL;
+		sqlite3_free(sql);
+		st = add_col(c, f->name, f->label_vi && *f->label_vi ? f->label_vi : f->name, EXC_ANSWER, f, owned, err);
+	}
+	return st;
+}
+
+bool ex_cols_is_answer_of(const gn_form *form, gn_ex_kind kind, const char *name)
+{
+	for (size_t i = 0; form && i < form->n_fields; i++)
+		if (strcmp(form->fields[i].name, name) == 0 && answer_col(form, &form->fields[i], kind == GN_EXK_PERSONS))
+			return true;
+	return false;
 }
 
 void ex_cols_free(ex_cols *c)

@@ -42,6 +42,11 @@ typedef struct ex_cols {
 } ex_cols;
 
 gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_err *err);
+/* Appends the answer columns of another form (a TDP entering it) that c
+ * does not have yet: an import reads a file mixing TDPs of two forms. */
+gn_status ex_cols_add_form(ex_cols *c, const gn_form *form, gn_err *err);
+/* Whether name is one of form's answer columns in a file of this kind. */
+bool ex_cols_is_answer_of(const gn_form *form, gn_ex_kind kind, const char *name);
 void ex_cols_free(ex_cols *c);
 int ex_cols_find(const ex_cols *c, const char *name);
 

@@ -68,6 +68,29 @@ static bool same_text(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
+/* The questions of the other forms the ward's TDPs enter, as columns too:
+ * a file may mix TDPs of two forms (each row is checked by its own, see
+ * imp_row_form). A form that does not load is skipped here: its rows are
+ * refused with the reason. */
+static bool add_tdp_forms(importer *im)
+{
+	char (*ids)[64] = NULL;
+	size_t n = 0;
+	gn_err e = { 0 };
+	if (gn_tdp_forms_used(&im->forms, &ids, &n, &e) != GN_OK) {
+		im->status = gn_fail(im->err, e.status, "%s", e.msg);
+		return false;
+	}
+	for (size_t i = 0; i < n && im->status == GN_OK; i++) {
+		gn_form *form = NULL;
+		gn_err le = { 0 };
+		if (gn_tdp_forms_by_id(&im->forms, ids[i], &form, &le) == GN_OK && form != im->forms.base)
+			im->status = ex_cols_add_form(&im->cols, form, im->err);
+	}
+	free(ids);
+	return im->status == GN_OK;
+}
+
 static void read_header(importer *im)
 {
 	char **h = im->cells;
@@ -103,6 +126,10 @@ static void read_header(importer *im)
 	}
 	if (kind != GN_EXK_HOUSEHOLD_LIST &&
 	    (im->status = ex_cols_build(im->census ? im->census->form : NULL, kind, &im->cols, im->err)) != GN_OK) {
+		im->fatal = true;
+		return;
+	}
+	if (kind != GN_EXK_HOUSEHOLD_LIST && !add_tdp_forms(im)) {
 		im->fatal = true;
 		return;
 	}
@@ -524,6 +551,8 @@ static void importer_free(importer *im)
 	free(im->map);
 	ex_cols_free(&im->cols);
 	imp_repeat_free(im);
+	im->row_form = NULL;
+	gn_tdp_forms_free(&im->forms);
 }
 
 static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, const char *source,
@@ -536,6 +565,7 @@ static gn_status run(gn_ctx *ctx, const gn_census *census, line_source *src, con
 	importer im = { .ctx = ctx, .census = census, .opt = opt, .rep = rep, .err = err, .source = source,
 	                .this_year = gn_this_year(), .line = 1, .file_bytes = file_bytes,
 	                .row_start = 1 };
+	gn_tdp_forms_init(&im.forms, ctx->db, sqlite3_db_filename(ctx->db, "main"), census ? census->form : NULL);
 	import_settings set;
 	settings_for_import(ctx->db, opt->dry_run, &set);
 	gn_status st = gn_db_begin(ctx->db, err);
@@ -639,14 +669,17 @@ void gn_import_report_free(gn_import_report *rep)
 
 void imp_bind_form(importer *im, sqlite3_stmt *q, int i, const row_values *r)
 {
-	const gn_form *form = im->census ? im->census->form : NULL;
+	const gn_form *form = im->row_form ? im->row_form : im->census ? im->census->form : NULL;
 	bool in_file = false;
 	for (size_t c = 0; c < im->n_header && im->map && im->ci.form_id >= 0 && im->rep->kind != GN_EXK_HOUSEHOLD_LIST; c++)
 		in_file |= im->map[c] == im->ci.form_id;
 	if (in_file) { /* the record's own, as it travelled (NULL: not known) */
 		imp_bind_or_null(q, i, imp_val(r, im->ci.form_id));
 		imp_bind_or_null(q, i + 1, imp_val(r, im->ci.form_version));
-	} else if (im->ctx->form_id || form) { /* a file from before: the form it is read with */
+	} else if (im->row_form) { /* a file from before: the form of the row's TDP */
+		imp_bind_or_null(q, i, form->id);
+		imp_bind_or_null(q, i + 1, form->version);
+	} else if (im->ctx->form_id || form) { /* the form it is read with */
 		imp_bind_or_null(q, i, im->ctx->form_id ? im->ctx->form_id : form->id);
 		imp_bind_or_null(q, i + 1, im->ctx->form_id ? im->ctx->form_version : form->version);
 	}

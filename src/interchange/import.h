@@ -13,6 +13,7 @@
 #include "columns.h"
 #include "gonha/interchange/exchange.h"
 #include "gonha/core/strbuf.h"
+#include "gonha/interchange/registry.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -80,6 +81,8 @@ typedef struct importer {
 	char last_code[32], last_code_tdp[37], last_canonical[32];
 	char last_hh[37], last_hh_tdp[37];
 	imp_colidx ci;        /* the columns this file has, found once from its header */
+	gn_tdp_forms forms;   /* the form of each TDP, loaded once (registry.h) */
+	gn_form *row_form;    /* borrowed: the form of the row's TDP (imp_row_form), NULL before */
 	/* a repeat's table (import_repeat.c): household_id, tdp_code, parent,
 	 * entry, then questions; the repeat is the first row's */
 	int rp_fixed[4];      /* file columns of household_id, tdp_code, parent, entry */
@@ -118,6 +121,9 @@ void imp_problem(importer *im, long line, const char *fmt, ...) __attribute__((f
 void imp_row_values_free(row_values *r);
 void imp_cell_problem(importer *im, const char *column, const char *value, const char *why);
 void imp_check_form_rules(importer *im);
+/* The form of the row's TDP (im->row_form); a row with answers in columns
+ * that are not its form's questions is refused at its line. */
+bool imp_row_form(importer *im, const row_values *r, const char *tdp_id);
 bool imp_check_record(importer *im, row_values *r, char **local, gn_strbuf *answers);
 void imp_replace_value(row_values *r, size_t k, char *value);
 bool imp_tdp_for_code(importer *im, const char *code, char id[37]);

@@ -324,6 +324,35 @@ bool imp_check_record(importer *im, row_values *r, char **local, gn_strbuf *answ
 	return ok;
 }
 
+bool imp_row_form(importer *im, const row_values *r, const char *tdp_id)
+{
+	gn_err e = { 0 };
+	im->row_form = NULL;
+	if (!im->forms.base)
+		return true; /* read with no form: nothing to check against */
+	if (gn_tdp_forms_of(&im->forms, tdp_id, &im->row_form, &e) != GN_OK) {
+		if (e.status == GN_ERR_INVALID || e.status == GN_ERR_NOT_FOUND) {
+			imp_problem(im, im->row_line, "%s", e.msg);
+		} else {
+			im->status = gn_fail(im->err, e.status, "%s", e.msg);
+			im->fatal = true;
+		}
+		return false;
+	}
+	bool ok = true;
+	for (size_t k = 0; k < im->cols.n; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if (c->kind != EXC_ANSWER || !r->v[k] || ex_cols_is_answer_of(im->row_form, im->cols.kind, c->name))
+			continue;
+		imp_problem(im, im->row_line,
+		            _("column \"%s\" is not a question of the form %s, which this row's TDP enters: "
+		              "export and import each form's TDPs with their own columns"),
+		            c->name, im->row_form->id);
+		ok = false;
+	}
+	return ok;
+}
+
 static void on_violation(void *arg, long long line, const char *record_id, const gn_field *f, gn_rule_kind kind,
                          const char *value)
 {
@@ -348,32 +377,38 @@ static void on_violation(void *arg, long long line, const char *record_id, const
 /* Every constraint of the questionnaire over the rows this file wrote, in
  * one query per level (the SQL the forms engine makes of each rule): a
  * whole province checked in one scan, not a statement per cell. */
-void imp_check_form_rules(importer *im)
+/* The rules of one form over the rows this file wrote for TDPs entering
+ * it (only: NULL when every row is read with that form). */
+static void check_rules_of(importer *im, const gn_form *form, const char *only)
 {
-	const gn_form *form = im->census ? im->census->form : NULL;
-	if (!form || im->status != GN_OK)
-		return;
 	bool persons = im->rep->kind == GN_EXK_PERSONS, list = im->rep->kind == GN_EXK_HOUSEHOLD_LIST;
 	for (int level = 0; level <= 1; level++) {
 		if (!list && level != (persons ? 1 : 0))
 			continue;
 		const char *table = level ? "person" : "household";
-		char from[160];
+		char from[512];
 		gn_rule_rows rows = { .level = level, .required_too = true };
+		char *where = only ? sqlite3_mprintf(" WHERE " GN_SQL_TDP_FORM("%s.tdp_id") " = %Q", table, only) : NULL;
+		if (only && !where) {
+			im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+			im->fatal = true;
+			return;
+		}
 		if (im->empty_ward) {
 			/* every person is from this file, at the position of its line */
-			rows.from = "person";
+			snprintf(from, sizeof from, "person%s", where ? where : "");
 			rows.key = "person.position";
 		} else {
 			/* CROSS JOIN: the rows written first, each record by its id;
 			 * left to itself the planner scans the whole table and looks
 			 * each row up in the temp table (a one-row file into two
 			 * million persons took seconds) */
-			snprintf(from, sizeof from, "temp.gn_import_rows CROSS JOIN %s ON %s.id = temp.gn_import_rows.rid", table,
-			         table);
-			rows.from = from;
+			snprintf(from, sizeof from, "temp.gn_import_rows CROSS JOIN %s ON %s.id = temp.gn_import_rows.rid%s", table,
+			         table, where ? where : "");
 			rows.key = "temp.gn_import_rows.line";
 		}
+		sqlite3_free(where);
+		rows.from = from;
 		gn_err e = { 0 };
 		if (gn_form_check_rows(form, im->ctx->db, &rows, on_violation, im, NULL, &e) != GN_OK) {
 			im->status = gn_fail(im->err, e.status, "%s", e.msg);
@@ -381,4 +416,34 @@ void imp_check_form_rules(importer *im)
 			return;
 		}
 	}
+}
+
+/* Every constraint of the questionnaire over the rows this file wrote, in
+ * one query per level and form (the SQL the forms engine makes of each
+ * rule): a whole province checked in one scan, not a statement per cell.
+ * Each row is checked by the form of its TDP. */
+void imp_check_form_rules(importer *im)
+{
+	const gn_form *form = im->census ? im->census->form : NULL;
+	if (!form || im->status != GN_OK)
+		return;
+	char (*ids)[64] = NULL;
+	size_t n = 0;
+	gn_err e = { 0 };
+	if (gn_tdp_forms_used(&im->forms, &ids, &n, &e) != GN_OK) {
+		im->status = gn_fail(im->err, e.status, "%s", e.msg);
+		im->fatal = true;
+		return;
+	}
+	if (n == 1 && (im->forms.every_tdp || strcmp(ids[0], GN_FORM_CENSUS) == 0)) {
+		check_rules_of(im, form, NULL);
+	} else {
+		for (size_t i = 0; i < n && im->status == GN_OK; i++) {
+			gn_form *f = NULL;
+			gn_err le = { 0 };
+			if (gn_tdp_forms_by_id(&im->forms, ids[i], &f, &le) == GN_OK) /* else its rows were refused */
+				check_rules_of(im, f, ids[i]);
+		}
+	}
+	free(ids);
 }

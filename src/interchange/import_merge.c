@@ -583,7 +583,7 @@ void imp_merge_record(importer *im)
 		im->fatal = true;
 		goto out;
 	}
-	if (!row_tdp(im, &r, persons, tdp_id))
+	if (!row_tdp(im, &r, persons, tdp_id) || !imp_row_form(im, &r, tdp_id))
 		goto out;
 	id = imp_val(&r, im->ci.id);
 	if (im->empty_ward) {

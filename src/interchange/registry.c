@@ -284,11 +284,11 @@ gn_status gn_registry_form_of_tdp(sqlite3 *db, const char *tdp_id, char id[64], 
 {
 	sqlite3_stmt *q = NULL;
 	snprintf(id, 64, "%s", GN_FORM_CENSUS);
-	if (sqlite3_prepare_v2(db, "SELECT form_id FROM tdp WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT " GN_SQL_TDP_FORM("?1"), -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(db, err, "tdp");
 	sqlite3_bind_text(q, 1, tdp_id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+	if (rc == SQLITE_ROW)
 		snprintf(id, 64, "%s", (const char *)sqlite3_column_text(q, 0));
 	gn_status st = rc == SQLITE_ROW || rc == SQLITE_DONE ? GN_OK : gn_db_fail(db, err, "tdp");
 	sqlite3_finalize(q);
@@ -444,4 +444,112 @@ out:
 	sqlite3_finalize(set);
 	gn_form_free(form);
 	return st;
+}
+
+void gn_tdp_forms_init(gn_tdp_forms *c, sqlite3 *db, const char *db_path, gn_form *base)
+{
+	memset(c, 0, sizeof *c);
+	c->db = db;
+	snprintf(c->db_path, sizeof c->db_path, "%s", db_path ? db_path : "");
+	c->base = base;
+	const char *chosen = getenv("GONHA_FORM");
+	c->every_tdp = chosen && *chosen;
+}
+
+gn_status gn_tdp_forms_by_id(gn_tdp_forms *c, const char *form_id, gn_form **out, gn_err *err)
+{
+	*out = NULL;
+	if (c->every_tdp || strcmp(form_id, GN_FORM_CENSUS) == 0 || (c->base && strcmp(form_id, c->base->id) == 0)) {
+		if (!c->base)
+			return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no form %s in this ward"), form_id);
+		*out = c->base;
+		return GN_OK;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->slots[i].id, form_id) == 0) {
+			*out = c->slots[i].form;
+			return GN_OK;
+		}
+	gn_tdp_form_slot *grown = realloc(c->slots, (c->n + 1) * sizeof *grown);
+	if (!grown)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	c->slots = grown;
+	gn_form *form = NULL;
+	gn_form_problems problems = { 0 };
+	gn_err e = { 0 };
+	gn_status st = gn_registry_load(c->db, c->db_path, form_id, &form, &problems, &e);
+	gn_form_problems_free(&problems);
+	if (st != GN_OK)
+		return gn_fail(err, st, _("This TDP enters the form %s, which does not load: %s (gonha form check shows why)"),
+		               form_id, e.msg);
+	snprintf(c->slots[c->n].id, sizeof c->slots[c->n].id, "%s", form_id);
+	c->slots[c->n++].form = form;
+	*out = form;
+	return GN_OK;
+}
+
+gn_status gn_tdp_forms_of(gn_tdp_forms *c, const char *tdp_id, gn_form **out, gn_err *err)
+{
+	char id[64];
+	*out = NULL;
+	gn_status st = c->every_tdp ? GN_OK : gn_registry_form_of_tdp(c->db, tdp_id, id, err);
+	if (st == GN_OK)
+		st = gn_tdp_forms_by_id(c, c->every_tdp ? GN_FORM_CENSUS : id, out, err);
+	return st;
+}
+
+gn_status gn_tdp_forms_used(gn_tdp_forms *c, char (**ids)[64], size_t *n, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	*ids = NULL;
+	*n = 0;
+	if (c->every_tdp) {
+		if (!(*ids = calloc(1, sizeof **ids)))
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		snprintf((*ids)[0], sizeof (*ids)[0], "%s", GN_FORM_CENSUS);
+		*n = 1;
+		return GN_OK;
+	}
+	if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT coalesce(form_id, '" GN_FORM_CENSUS "') AS f FROM tdp "
+	                       "ORDER BY f <> '" GN_FORM_CENSUS "', f", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(c->db, err, "tdp");
+	gn_status st = GN_OK;
+	int rc = SQLITE_DONE;
+	while (st == GN_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		char (*grown)[64] = realloc(*ids, (*n + 1) * sizeof *grown);
+		if (!grown) {
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+			break;
+		}
+		*ids = grown;
+		snprintf((*ids)[(*n)++], 64, "%s", (const char *)sqlite3_column_text(q, 0));
+	}
+	if (st == GN_OK && rc != SQLITE_DONE)
+		st = gn_db_fail(c->db, err, "tdp");
+	sqlite3_finalize(q);
+	if (st == GN_OK && *n == 0) { /* a ward with no TDP yet: census */
+		if (!(*ids = calloc(1, sizeof **ids)))
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		snprintf((*ids)[0], sizeof (*ids)[0], "%s", GN_FORM_CENSUS);
+		*n = 1;
+	}
+	if (st != GN_OK) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return st;
+}
+
+bool gn_tdp_forms_measures(const gn_tdp_forms *c, const gn_form *form)
+{
+	return form && (form == c->base || c->every_tdp);
+}
+
+void gn_tdp_forms_free(gn_tdp_forms *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		gn_form_free(c->slots[i].form);
+	free(c->slots);
+	memset(c, 0, sizeof *c);
 }

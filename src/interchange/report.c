@@ -59,7 +59,10 @@ static gn_status sink_row(ex_sink *s, const gn_cov_set *set, const gn_cov_row *r
 	sink_long(s, r->revisit);
 	sink_long(s, r->refused);
 	sink_long(s, r->moved);
-	long adults = r->ind_unknown ? -1 : adults_of(set, r);
+	/* before the snapshots, or a TDP whose form does not measure them: not
+	 * known, not 0 */
+	bool unknown = r->ind_unknown || r->not_measured;
+	long adults = unknown ? -1 : adults_of(set, r);
 	if (adults >= 0)
 		sink_long(s, adults);
 	else
@@ -69,14 +72,14 @@ static gn_status sink_row(ex_sink *s, const gn_cov_set *set, const gn_cov_row *r
 			continue;
 		double pct, target;
 		char buf[32] = "";
-		if (r->ind_unknown) { /* before the snapshots: not known, not 0 */
+		if (unknown) {
 			ex_sink_num(s, "");
 			ex_sink_num(s, "");
 		} else {
 			sink_long(s, r->ind[i].num);
 			sink_long(s, r->ind[i].den);
 		}
-		if (!r->ind_unknown && gn_cov_pct(r->ind[i], &pct))
+		if (!unknown && gn_cov_pct(r->ind[i], &pct))
 			snprintf(buf, sizeof buf, "%.1f", pct);
 		ex_sink_num(s, buf);
 		buf[0] = '\0';
@@ -195,6 +198,27 @@ static void progress_table(FILE *f, const gn_cov_row *rows, size_t n, const gn_c
 	}
 }
 
+/* The TDPs left out of the indicator totals: they enter another form,
+ * which does not measure the plan's indicators (never counted as 0 %). */
+static char *not_measured_note(const gn_cov_row *rows, size_t n, const gn_cov_row *total)
+{
+	long k = total->tdps_not_measured ? total->tdps_not_measured : total->not_measured ? 1 : 0;
+	if (!k)
+		return NULL;
+	gn_strbuf b = { 0 };
+	gn_sb_printf(&b, ngettext("\"×\": %ld TDP enters another form, which does not measure the plan's indicators; it is left "
+	                    "out of the totals below:\n",
+	                    "\"×\": %ld TDPs enter another form, which does not measure the plan's indicators; they are left "
+	                    "out of the totals below:\n", (unsigned long)k),
+	        k);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].not_measured)
+			gn_sb_printf(&b, _("  %s (%s): form %s\n"), rows[i].name, rows[i].code, rows[i].form_id);
+	char *note = b.failed ? NULL : gn_sb_take(&b);
+	gn_sb_free(&b);
+	return note;
+}
+
 static void indicator_table(FILE *f, const gn_cov_set *set, size_t i, const gn_cov_row *rows, size_t n,
                             const gn_cov_row *total, int year)
 {
@@ -217,9 +241,14 @@ static void indicator_table(FILE *f, const gn_cov_set *set, size_t i, const gn_c
 			rule(f);
 		gn_cov_pct_text(pct, sizeof pct, row->ind[i]);
 		long g = gn_cov_gap(row->ind[i], has_target, has_target ? target : 0);
-		if (row->ind_unknown) {
+		if (row->ind_unknown || row->not_measured) {
+			const char *mark = row->not_measured ? "×" : "?";
+			static const int widths[] = { 10, 12, 9, 12 };
 			pad(f, row->name, 22);
-			fprintf(f, "%10s %12s %9s %12s\n", "?", "?", "?", "?");
+			for (int w = 0; w < 4; w++) {
+				pad(f, "", widths[w] - gn_text_width(mark));
+				fprintf(f, "%s%s", mark, w < 3 ? " " : "\n");
+			}
 			continue;
 		}
 		if (g < 0)
@@ -829,6 +858,10 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 		               "visits are known (by their visit date).\n"), began ? began : "?");
 		free(began);
 	}
+	char *note = not_measured_note(rows, n, &total);
+	if (note)
+		fputs(note, out);
+	free(note);
 	for (size_t i = 0; i < set->n; i++)
 		if (!set->defs[i].hidden)
 			indicator_table(out, set, i, rows, n, &total, year);
@@ -1022,6 +1055,9 @@ static void sec_indicators(doc_build *d)
 		                              began ? began : "?"));
 		free(began);
 	}
+	char *note = not_measured_note(d->rows, d->n_rows, &d->total);
+	if (note)
+		add_text(d, GN_PDF_TEXT, own(d, note));
 	for (size_t i = 0; i < d->set->n; i++) {
 		const gn_cov_def *def = &d->set->defs[i];
 		if (def->hidden)
@@ -1037,9 +1073,9 @@ static void sec_indicators(doc_build *d)
 			gn_cov_pct_text(pct, sizeof pct, row->ind[i]);
 			long gap = gn_cov_gap(row->ind[i], has, target);
 			set_cell(d, cells, r * 6, "%s", row->name);
-			if (row->ind_unknown) {
+			if (row->ind_unknown || row->not_measured) {
 				for (int c = 1; c < 6; c++)
-					set_cell(d, cells, r * 6 + (size_t)c, "?");
+					set_cell(d, cells, r * 6 + (size_t)c, "%s", row->not_measured ? "×" : "?");
 				continue;
 			}
 			set_cell(d, cells, r * 6 + 1, "%ld", row->ind[i].num);

@@ -747,8 +747,11 @@ static void app_finish(ui_app *app)
 	close_all(app);
 	free_carry(&app->carry);
 	gn_cov_free(&app->cov);
-	gn_form_free(app->tdp_form);
 	app->tdp_form = NULL;
+	if (app->forms)
+		gn_tdp_forms_free(app->forms);
+	free(app->forms);
+	app->forms = NULL;
 }
 
 void ui_use_form(ui_app *app, const gn_form *form)
@@ -760,32 +763,20 @@ void ui_use_form(ui_app *app, const gn_form *form)
 
 bool ui_enter_tdp_form(ui_app *app, const char *tdp_id)
 {
-	char id[64];
 	gn_err err = { 0 };
-	if (gn_registry_form_of_tdp(app->db, tdp_id, id, &err) != GN_OK) {
+	gn_form *form = NULL;
+	if (!app->forms && (app->forms = malloc(sizeof *app->forms)))
+		gn_tdp_forms_init(app->forms, app->db, app->db_path, app->census ? app->census->form : NULL);
+	if (!app->forms) {
+		ui_status(app, true, "%s", _("out of memory"));
+		return false;
+	}
+	if (gn_tdp_forms_of(app->forms, tdp_id, &form, &err) != GN_OK) {
 		ui_status_err(app, &err);
 		return false;
 	}
-	if (strcmp(id, GN_FORM_CENSUS) == 0) {
-		ui_use_form(app, app->census ? app->census->form : NULL);
-		return true;
-	}
-	if (!app->tdp_form || strcmp(app->tdp_form_id, id) != 0) {
-		gn_form *form = NULL;
-		gn_form_problems problems = { 0 };
-		gn_status st = gn_registry_load(app->db, app->db_path, id, &form, &problems, &err);
-		gn_form_problems_free(&problems);
-		if (st != GN_OK) {
-			ui_status(app, true, _("This TDP enters the form %s, which does not load: %s (gonha form check shows why)"), id,
-			          err.msg);
-			return false;
-		}
-		ui_use_form(app, app->census ? app->census->form : NULL); /* nothing borrows the old one now */
-		gn_form_free(app->tdp_form);
-		app->tdp_form = form;
-		snprintf(app->tdp_form_id, sizeof app->tdp_form_id, "%s", id);
-	}
-	ui_use_form(app, app->tdp_form);
+	app->tdp_form = app->census && form == app->census->form ? NULL : form;
+	ui_use_form(app, form);
 	return true;
 }
 

@@ -149,9 +149,9 @@ struct ui_app {
 	const struct gn_form *form; /* borrowed, may be NULL: the questionnaire (labels) */
 	gn_census *census;    /* borrowed: the loaded questionnaire (its indicators
 	                       * moved to cov); NULL when it could not be loaded */
-	struct gn_form *tdp_form; /* owned, NULL: the form the open TDP enters when it is not census
-	                       * (gonha form use), loaded when the TDP opens */
-	char tdp_form_id[64];
+	struct gn_form *tdp_form; /* borrowed from forms, NULL: the form the open TDP enters when it
+	                       * is not census (gonha form use), loaded when the TDP opens */
+	struct gn_tdp_forms *forms; /* owned: the loaded form of each TDP (gonha/interchange/registry.h) */
 	ui_view *top;
 	bool quit;
 	bool signed_in;

@@ -100,7 +100,6 @@ static void indicator_line(const gn_cov_set *set, int i, size_t chosen, size_t n
 typedef struct cov_view {
 	ui_view v;
 	gn_tdp tdp;
-	char form_id[64];    /* the form the TDP enters (census: the plan's indicators) */
 	gn_cov_row row;
 	bool loaded;
 	int ind[GN_COV_MAX];
@@ -113,8 +112,6 @@ static void cov_open(ui_view *v)
 	cov_view *c = (cov_view *)v;
 	gn_err err = { 0 };
 	c->n_ind = plan_indicators(&v->app->cov, c->ind, GN_COV_MAX);
-	if (gn_registry_form_of_tdp(v->app->db, c->tdp.id, c->form_id, &err) != GN_OK)
-		ui_status_err(v->app, &err);
 	c->loaded = gn_cov_tdp(&v->app->ctx, &v->app->cov, c->tdp.id, &c->row, &err) == GN_OK;
 	if (!c->loaded)
 		ui_status_err(v->app, &err);
@@ -137,9 +134,9 @@ static void cov_draw(ui_view *v)
 	snprintf(line, sizeof line, _("Households: %ld listed · %ld visited · %ld to revisit · %ld refused"),
 	         r->listed, visited(r), r->revisit, r->refused);
 	ui_put(1, 1, COLS - 2, line);
-	if (strcmp(c->form_id, GN_FORM_CENSUS) != 0) { /* never a 0 % that measures nothing */
+	if (r->not_measured) { /* never a 0 % that measures nothing */
 		ui_hline(2, 1, COLS - 2, "─");
-		snprintf(line, sizeof line, _("This TDP enters the form %s."), c->form_id);
+		snprintf(line, sizeof line, _("This TDP enters the form %s."), r->form_id);
 		ui_put_cut(4, 2, COLS - 4, line);
 		ui_put_cut(5, 2, COLS - 4, _("That form does not measure the plan's indicators: none is counted here."));
 		ui_put_cut(7, 2, COLS - 4, _("The ward officer chooses a TDP's form: gonha form use census --tdp CODE."));
@@ -341,10 +338,7 @@ static void dash_row(dash_view *d, const gn_cov_row *r, int y, bool is_total)
 	else
 		snprintf(buf[GN_COV_BY_GAP], sizeof buf[0], "%ld", gap);
 	/* a TDP entering another form: its people are not measured, said as "—" */
-	char form_id[64] = GN_FORM_CENSUS;
-	gn_err err = { 0 };
-	if (!is_total && gn_registry_form_of_tdp(d->v.app->db, r->tdp_id, form_id, &err) == GN_OK &&
-	    strcmp(form_id, GN_FORM_CENSUS) != 0) {
+	if (!is_total && r->not_measured) {
 		static const int unmeasured[] = { GN_COV_BY_ADULTS, GN_COV_BY_NUM, GN_COV_BY_PCT, GN_COV_BY_GAP };
 		for (size_t k = 0; k < sizeof unmeasured / sizeof *unmeasured; k++)
 			snprintf(buf[unmeasured[k]], sizeof buf[0], "—");
@@ -425,8 +419,18 @@ static void dash_draw(ui_view *v)
 	attroff(A_BOLD);
 	ui_hline(4, 1, COLS - 2, "─");
 
-	int y0 = 5;
-	ui_list_layout(&d->list, (size_t)(LINES - 2 - y0));
+	int y0 = 5, foot = d->total.tdps_not_measured ? 1 : 0;
+	if (foot) { /* the TDPs the total leaves out, said under the list */
+		char note[512];
+		snprintf(note, sizeof note,
+		         ngettext("\"—\": %ld TDP enters another form, which does not measure the plan's indicators: left "
+		                  "out of the total",
+		                  "\"—\": %ld TDPs enter another form, which does not measure the plan's indicators: left "
+		                  "out of the total", (unsigned long)d->total.tdps_not_measured),
+		         d->total.tdps_not_measured);
+		ui_put_cut(LINES - 3, 1, COLS - 2, note);
+	}
+	ui_list_layout(&d->list, (size_t)(LINES - 2 - y0 - foot));
 	for (size_t at = d->list.top; ui_list_visible(&d->list, at); at++) {
 		int y = y0 + (int)(at - d->list.top);
 		if (at == d->list.cur)

@@ -1058,7 +1058,83 @@ static void snapshots_kept_each_day_the_counters_change(void)
 	teardown();
 }
 
-GN_TESTS(T(missing_list_read_a_page_at_a_time), T(people_counted_by_an_indicator_over_everyone), T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
+
+static bool count_by_tdp(void *arg, const gn_cov_person *p)
+{
+	long *by = arg;
+	by[strcmp(p->tdp_code, "02") == 0]++;
+	return true;
+}
+
+/* A TDP entering another form (gonha form use): not measured by the plan's
+ * indicators, so left out of the indicator totals and said so, never a
+ * 0 %; its visits still count. GONHA_FORM (every_tdp) measures everyone. */
+static void a_tdp_on_another_form_is_left_out(void)
+{
+	build();
+	gn_err err = { 0 };
+	CHECK_OK(gn_db_exec(ctx.db, "UPDATE tdp SET form_id = 'ho_dan' WHERE code = '02'", &err));
+	gn_cov_row *rows = NULL, total;
+	size_t n = 0;
+	CHECK_OK(gn_cov_ward(&ctx, &set, &rows, &n, &total, &err));
+	REQUIRE(n == 3);
+	CHECK(!rows[0].not_measured && rows[1].not_measured && !rows[2].not_measured);
+	CHECK_STR(rows[1].form_id, "ho_dan");
+	CHECK_STR(rows[0].form_id, "census");
+	CHECK_EQ_INT(total.tdps_not_measured, 1);
+	CHECK_EQ_INT(total.listed, (long)N_PEOPLE); /* the visits of every TDP */
+	int c = gn_cov_find(&set, "c_basic_skills");
+	long num, den;
+	expected(1, 2026, "c_basic_skills", &num, &den); /* TDP 1 alone (3 is empty) */
+	CHECK_EQ_INT(total.ind[c].num, num);
+	CHECK_EQ_INT(total.ind[c].den, den);
+	CHECK_EQ_INT(rows[1].ind[c].den, 0);
+	free(rows);
+
+	/* the report says it, in the text and in the CSV (empty, not 0) */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	gn_report_options opt = { .format = GN_REPORT_TEXT };
+	CHECK_OK(gn_report_write(&ctx, &set, &opt, f, &err));
+	fclose(f);
+	CHECK(strstr(buf, "1 TDP enters another form") != NULL);
+	CHECK(strstr(buf, "TDP 2 (02): form ho_dan") != NULL);
+	CHECK(strstr(buf, "TDP 2                          ×            ×         ×            ×\n") != NULL);
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	opt.format = GN_REPORT_CSV;
+	opt.csv_plain = 1;
+	CHECK_OK(gn_report_write(&ctx, &set, &opt, f, &err));
+	fclose(f);
+	char line[256];
+	snprintf(line, sizeof line, "\"02\",\"TDP 2\",3,2,0,0,0,,,,,100,");
+	CHECK(strstr(buf, line) != NULL);
+	if (!strstr(buf, line))
+		fprintf(stderr, "  wanted %s  in:\n%s", line, buf);
+	free(buf);
+
+	/* nobody of TDP 2 is "missing"; asked for it alone, its form is named */
+	long by[2] = { 0, 0 };
+	CHECK_OK(gn_cov_missing(&ctx, &set, c, NULL, count_by_tdp, by, &err));
+	CHECK(by[0] > 0);
+	CHECK_EQ_INT(by[1], 0);
+	CHECK_EQ_INT(gn_cov_missing(&ctx, &set, c, tdps[1].id, count_by_tdp, by, &err), GN_ERR_INVALID);
+	CHECK(strstr(err.msg, "ho_dan") != NULL);
+
+	/* GONHA_FORM's form stands for every TDP: all of them measured */
+	set.every_tdp = true;
+	CHECK_OK(gn_cov_ward(&ctx, &set, &rows, &n, &total, &err));
+	expected(0, 2026, "c_basic_skills", &num, &den);
+	CHECK_EQ_INT(total.tdps_not_measured, 0);
+	CHECK_EQ_INT(total.ind[c].num, num);
+	CHECK_EQ_INT(total.ind[c].den, den);
+	free(rows);
+	teardown();
+}
+
+GN_TESTS(T(a_tdp_on_another_form_is_left_out), T(missing_list_read_a_page_at_a_time), T(people_counted_by_an_indicator_over_everyone), T(says_what_each_person_lacks), T(sorts_the_dashboard_by_any_column), T(writes_the_to_do_list),
          T(report_matches_the_count), T(ward_numbers_match_an_independent_count), T(counters_follow_edits_and_removals),
          T(recomputes_when_the_year_turns), T(sums_counted_elsewhere_are_added), T(empty_tdp_and_missing_targets), T(a_broken_indicator_is_named),
          T(missing_people_in_walking_order), T(merge_recounts_only_what_it_touched),

@@ -37,6 +37,7 @@ typedef struct gn_cov_set {
 	size_t n;
 	char *flags_sql;           /* owned: "UPDATE person SET ind_pop = ..., ind_num = ... WHERE " */
 	char *pop_sql, *num_sql;   /* owned: the two bitmasks alone, SQL over a person row */
+	bool every_tdp;            /* the form was chosen by GONHA_FORM: it stands for every TDP */
 } gn_cov_set;
 
 /* Adds one indicator (copies the strings). Target years may be added with
@@ -121,6 +122,14 @@ typedef struct gn_cov_row {
 	 * by visit_date, are known) */
 	char day[11];
 	bool ind_unknown;
+	/* the form the TDP enters (GN_FORM_CENSUS, the plan's); not_measured:
+	 * another, which does not measure the plan's indicators: its ind are
+	 * not counted (all 0, shown as not measured, never 0 %) but for the
+	 * population of the indicator over everyone (its people), so the
+	 * totals leave it out (a total counts such TDPs in tdps_not_measured) */
+	char form_id[64];
+	bool not_measured;
+	long tdps_not_measured;
 } gn_cov_row;
 
 /* Percent as shown: false (shown "—") when the population is empty. */

@@ -6,6 +6,13 @@
 
 #include "gonha/domain/session.h"
 
+/* gonha's own form, what a TDP enters until the ward officer chooses
+ * another (gonha form use; gonha/interchange/registry.h). */
+#define GN_FORM_CENSUS "census"
+/* In SQL: the form id the TDP tdp_id (an SQL expression) enters. */
+#define GN_SQL_TDP_FORM(tdp_id) \
+	"coalesce((SELECT tdp_f.form_id FROM tdp AS tdp_f WHERE tdp_f.id = " tdp_id "), '" GN_FORM_CENSUS "')"
+
 typedef struct gn_tdp {
 	char id[37];
 	char code[16];    /* "01", "02", ... as the ward numbers them */

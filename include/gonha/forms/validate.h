@@ -39,10 +39,12 @@ gn_status gn_form_check_rows(const gn_form *form, sqlite3 *db, const gn_rule_row
                              void *arg, long *count, gn_err *err);
 
 /* `gonha check`: every stored record (households and persons not
- * removed) against the form's constraints; report is called as
+ * removed; only: an SQL condition on the table's row that narrows them,
+ * such as the records of the TDPs entering this form, or NULL) against
+ * the form's constraints; report is called as
  * gn_check_run calls it, with the rule GN_RULE_FORM. Questions left
  * unanswered are not problems of the file (the round goes on). */
-gn_status gn_form_check_stored(const gn_form *form, sqlite3 *db, gn_check_report_fn report, void *arg, long *problems,
-                               gn_err *err);
+gn_status gn_form_check_stored(const gn_form *form, sqlite3 *db, const char *only, gn_check_report_fn report, void *arg,
+                               long *problems, gn_err *err);
 
 #endif

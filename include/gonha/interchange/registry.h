@@ -13,9 +13,9 @@
 
 #include "gonha/core/status.h"
 #include "gonha/domain/session.h"
+#include "gonha/domain/ward.h" /* GN_FORM_CENSUS, GN_SQL_TDP_FORM */
 #include "gonha/forms/form.h"
 
-#define GN_FORM_CENSUS "census"
 
 /* A form from a folder of CSV sheets, an .xlsx or an .xls, as `gonha form
  * check` reads it. *book says whether it was a workbook. */
@@ -54,5 +54,37 @@ gn_status gn_registry_form_of_tdp(sqlite3 *db, const char *tdp_id, char id[64], 
 /* Loads the ward's form form_id (census: the package's) on db. */
 gn_status gn_registry_load(sqlite3 *db, const char *db_path, const char *form_id, gn_form **out,
                            gn_form_problems *problems, gn_err *err);
+
+/* The loaded form of each TDP, for one run (the one place the screen and
+ * every command learn which form a TDP's records are read with): each
+ * form loaded once, on first use. base (borrowed) is the form loaded at
+ * start, census's; when GONHA_FORM is set (the tests' hook) base stands
+ * for every TDP. */
+typedef struct gn_tdp_form_slot {
+	char id[64];
+	gn_form *form; /* owned */
+} gn_tdp_form_slot;
+typedef struct gn_tdp_forms {
+	sqlite3 *db;
+	char db_path[PATH_MAX];
+	gn_form *base;
+	bool every_tdp;          /* GONHA_FORM set */
+	gn_tdp_form_slot *slots; /* owned */
+	size_t n;
+} gn_tdp_forms;
+
+void gn_tdp_forms_init(gn_tdp_forms *c, sqlite3 *db, const char *db_path, gn_form *base);
+/* The form the TDP (by id) enters; a form that does not load is an error
+ * naming it. */
+gn_status gn_tdp_forms_of(gn_tdp_forms *c, const char *tdp_id, gn_form **out, gn_err *err);
+/* The form form_id (census: base), loaded once. */
+gn_status gn_tdp_forms_by_id(gn_tdp_forms *c, const char *form_id, gn_form **out, gn_err *err);
+/* The forms the ward's TDPs enter, each once (census first when used);
+ * *ids owned, free() it. With GONHA_FORM set: base's alone. */
+gn_status gn_tdp_forms_used(gn_tdp_forms *c, char (**ids)[64], size_t *n, gn_err *err);
+/* true when form measures the plan's indicators (census, or every TDP
+ * under GONHA_FORM). */
+bool gn_tdp_forms_measures(const gn_tdp_forms *c, const gn_form *form);
+void gn_tdp_forms_free(gn_tdp_forms *c);
 
 #endif
