@@ -79,6 +79,7 @@ static bool asked(gn_term *t)
 {
 	if (gn_term_wait_for(t, "lại]", GN_TERM_WAIT_MS) != 0)
 		return false;
+	gn_term_wait_quiet(t, 100, GN_TERM_WAIT_MS); /* the whole line drawn, not only its end */
 	char *s = status_text(t);
 	bool ok = s && strstr(s, "[c/y: xoá · k/n/Esc: giữ lại]");
 	if (!ok)
