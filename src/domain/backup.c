@@ -1,7 +1,8 @@
 /* Backups through the SQLite online backup API (sqlite3_backup_*): a
  * consistent copy of a live database, page by page, without stopping the
- * people using it. Restores use the same API the other way round, which
- * replaces the destination in one transaction: all or nothing. */
+ * people using it. A restore stages the incoming file beside the ward and
+ * renames it over the ward's name, the old file kept aside by a hard link
+ * (swap_in): all or nothing, and nothing of the ward copied. */
 #include "gonha/domain/backup.h"
 #include "gonha/storage/db.h"
 #include "gonha/storage/vault.h"
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -621,6 +623,22 @@ static void sweep_before_restore(const char *db_path)
 	else
 		*slash = '\0';
 	gn_private_sweep(dir, prefix);
+	/* a kept name that is still a second name of the ward itself: a
+	 * restore killed between its link and its rename (swap_in) */
+	struct stat ward;
+	DIR *d = stat(db_path, &ward) == 0 ? opendir(dir) : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		char path[PATH_MAX + 256];
+		struct stat sb;
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
+		    snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+			continue;
+		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_dev == ward.st_dev && sb.st_ino == ward.st_ino)
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
 }
 
 /* The restore's "restore" entry, written into the incoming copy so that it
@@ -716,6 +734,88 @@ fail:
 	return st;
 }
 
+/* GONHA_TEST_RESTORE_STOP=held or linked: the process stops itself
+ * (SIGSTOP) at that moment of the swap, so that a test kills it exactly
+ * there (tests/e2e/test_files.c). */
+static void test_stop(const char *moment)
+{
+	const char *at = getenv("GONHA_TEST_RESTORE_STOP");
+	if (at && strcmp(at, moment) == 0)
+		raise(SIGSTOP);
+}
+
+/* Holds the ward for the swap: its exclusive lock, which a WAL connection
+ * of anybody else's (another gonha, a snapshot being made) keeps from it,
+ * and its WAL written into the file and removed (in-memory journal from
+ * here to the close: no -wal, -shm or -journal of this ward's left beside
+ * the name the restored file takes). GN_ERR_BUSY, the ward as it was, if
+ * someone else has it open. */
+static gn_status hold_ward(sqlite3 *db, const char *db_path, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	bool held = false;
+	if (sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, db_path);
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = MEMORY", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(q, 0);
+		held = mode && strcmp(mode, "memory") == 0;
+	}
+	sqlite3_finalize(q);
+	if (held && sqlite3_exec(db, "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		held = false;
+	}
+	if (held)
+		return GN_OK;
+	gn_db_journal_wal(db);
+	sqlite3_exec(db, "PRAGMA locking_mode = NORMAL; SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
+	return gn_fail(err, GN_ERR_BUSY, _("%s is open in another gonha; close it there and try again; nothing was changed"),
+	               db_path);
+}
+
+/* The cheapest safe swap (issue 13): the ward held (hold_ward), its file
+ * given the kept name too (a hard link: nothing copied), then the staged
+ * copy renamed over the ward's name, and the connection opened again on it.
+ * A kill at any moment leaves one whole ward or the other under the name
+ * (the rename is atomic); after the link and before the rename, the kept
+ * name is a second name of the live ward, which the next restore removes
+ * (sweep_before_restore). *swapped false with GN_OK: this filesystem has no
+ * hard links, or will not rename over a file; the ward is as it was, for
+ * the copy and the backup API. The staged copy is closed once it is the
+ * ward. */
+static gn_status swap_in(gn_ctx *ctx, const char *db_path, sqlite3 **stage, const char *stage_part, const char *kept,
+                         bool *swapped, gn_err *err)
+{
+	bool refused = false;
+	*swapped = false;
+	gn_status st = hold_ward(ctx->db, db_path, err);
+	if (st != GN_OK)
+		return st;
+	test_stop("held");
+	if ((st = gn_private_link(db_path, kept, &refused, err)) == GN_OK)
+		test_stop("linked");
+	if (st == GN_OK && gn_private_replace(stage_part, db_path, NULL) != GN_OK) {
+		unlink(kept);
+		refused = true;
+	}
+	if (st != GN_OK && !refused)
+		return st;
+	if (refused) {
+		/* back to the WAL, the lock kept until the replacement's end */
+		gn_db_journal_wal(ctx->db);
+		return GN_OK;
+	}
+	*swapped = true;
+	/* both closed before the ward is opened again: this process's locks on
+	 * a file are shared by its connections */
+	gn_db_close(*stage);
+	*stage = NULL;
+	gn_db_close(ctx->db);
+	ctx->db = NULL;
+	return gn_db_open(db_path, 0, &ctx->db, err);
+}
+
 /* The restore itself, from the file at open_path; from_path is what the
  * user gave (a sealed copy is opened into open_path first: sealed). */
 static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open_path, const char *from_path,
@@ -744,6 +844,17 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 	gn_private_part_path(stage_name, stage_part, sizeof stage_part);
 	if ((st = stage_restore(ctx, src, from_path, kept, stage_part, &stage, err)) != GN_OK)
 		goto out;
+	bool swapped = false;
+	if ((st = swap_in(ctx, db_path, &stage, stage_part, kept, &swapped, err)) != GN_OK)
+		goto out;
+	if (swapped) {
+		stage_part[0] = '\0'; /* it is the ward now */
+		if (kept_path && kept_size)
+			snprintf(kept_path, kept_size, "%s", kept);
+		goto out;
+	}
+	/* no hard links here (a USB stick): the ward copied aside, and replaced
+	 * in place through the backup API */
 	if ((st = copy_database(ctx->db, kept, false, err)) != GN_OK)
 		goto out;
 	if (kept_path && kept_size)
