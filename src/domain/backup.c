@@ -163,9 +163,11 @@ static void manifest_path(const char *path, char *out, size_t size)
 	snprintf(out, size, "%s" MANIFEST_SUFFIX, path);
 }
 
-/* The size and BLAKE2b digest (hex) of a whole file. */
-static gn_status file_digest(const char *path, char hex[2 * crypto_generichash_BYTES + 1], long long *size,
-                             gn_err *err)
+/* The size and BLAKE2b digest (hex) of a whole file; each byte read also
+ * written to copy_to (copy_path names it in messages) when it is given:
+ * the copy is then of exactly the bytes the digest is of. */
+static gn_status file_digest_copy(const char *path, char hex[2 * crypto_generichash_BYTES + 1], long long *size,
+                                  FILE *copy_to, const char *copy_path, gn_err *err)
 {
 	enum { CHUNK = 1 << 20 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -185,14 +187,28 @@ static gn_status file_digest(const char *path, char hex[2 * crypto_generichash_B
 	while ((n = read(fd, buf, CHUNK)) > 0) {
 		crypto_generichash_update(&state, buf, (unsigned long long)n);
 		*size += n;
+		if (copy_to && fwrite(buf, 1, (size_t)n, copy_to) != (size_t)n) {
+			st = gn_private_write_fail(err, copy_path, errno);
+			break;
+		}
 	}
-	if (n < 0)
+	if (st == GN_OK && copy_to && fflush(copy_to) != 0)
+		st = gn_private_write_fail(err, copy_path, errno);
+	if (st != GN_OK)
+		;
+	else if (n < 0)
 		st = gn_fail(err, GN_ERR_IO, _("cannot read %s: %s"), path, strerror(errno));
 	crypto_generichash_final(&state, digest, sizeof digest);
 	sodium_bin2hex(hex, 2 * crypto_generichash_BYTES + 1, digest, sizeof digest);
 	free(buf);
 	close(fd);
 	return st;
+}
+
+static gn_status file_digest(const char *path, char hex[2 * crypto_generichash_BYTES + 1], long long *size,
+                             gn_err *err)
+{
+	return file_digest_copy(path, hex, size, NULL, NULL, err);
 }
 
 /* Writes path's manifest (which must not exist), whole or not at all. */
@@ -216,10 +232,11 @@ static gn_status write_manifest(const char *path, gn_err *err)
 	return gn_private_publish(part, mpath, err);
 }
 
-/* Is path whole as its manifest says? False without one. */
-static bool manifest_matches(const char *path)
+/* The size (as written) and digest (hex) path's manifest says; false
+ * without a well-formed one. */
+static bool read_manifest(const char *path, char size_line[32], char want[2 * crypto_generichash_BYTES + 1])
 {
-	char mpath[PATH_MAX + 16], line[256], size_line[256] = "", want[256] = "", hex[2 * crypto_generichash_BYTES + 1];
+	char mpath[PATH_MAX + 16], line[256], size_got[256] = "", want_got[256] = "";
 	manifest_path(path, mpath, sizeof mpath);
 	FILE *fp = fopen(mpath, "r");
 	if (!fp)
@@ -228,18 +245,62 @@ static bool manifest_matches(const char *path)
 	while (head && fgets(line, sizeof line, fp)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "size ", 5) == 0)
-			snprintf(size_line, sizeof size_line, "%s", line + 5);
+			snprintf(size_got, sizeof size_got, "%s", line + 5);
 		else if (strncmp(line, "blake2b ", 8) == 0)
-			snprintf(want, sizeof want, "%s", line + 8);
+			snprintf(want_got, sizeof want_got, "%s", line + 8);
 	}
 	fclose(fp);
-	long long size = 0;
-	if (!head || strlen(want) != 2 * crypto_generichash_BYTES || !size_line[0] ||
-	    file_digest(path, hex, &size, NULL) != GN_OK)
+	if (!head || strlen(want_got) != 2 * crypto_generichash_BYTES || !size_got[0] || strlen(size_got) >= 32)
 		return false;
+	memcpy(size_line, size_got, strlen(size_got) + 1);
+	memcpy(want, want_got, 2 * crypto_generichash_BYTES + 1);
+	return true;
+}
+
+/* Do a file's size and digest (hex) agree with what its manifest says? */
+static bool manifest_agrees(const char *size_line, const char *want, long long size, const char *hex)
+{
 	char have_size[32];
 	snprintf(have_size, sizeof have_size, "%lld", size);
-	return strcmp(have_size, size_line) == 0 && sodium_memcmp(hex, want, sizeof hex - 1) == 0;
+	return strcmp(have_size, size_line) == 0 && sodium_memcmp(hex, want, 2 * crypto_generichash_BYTES) == 0;
+}
+
+/* Is path whole as its manifest says? False without one. */
+static bool manifest_matches(const char *path)
+{
+	char size_line[32], want[2 * crypto_generichash_BYTES + 1], hex[2 * crypto_generichash_BYTES + 1];
+	long long size = 0;
+	return read_manifest(path, size_line, want) && file_digest(path, hex, &size, NULL) == GN_OK &&
+	       manifest_agrees(size_line, want, size, hex);
+}
+
+/* A file with a manifest copied to part (a new .part, gn_private_create)
+ * in the same read as its digest: *staged when the copy is whole and of
+ * the bytes the manifest says, else no copy is left (*staged false, GN_OK:
+ * the file is checked as a foreign one). Errors: the copy's (disk full). */
+static gn_status copy_as_made(const char *path, const char *part, bool *staged, gn_err *err)
+{
+	char size_line[32], want[2 * crypto_generichash_BYTES + 1], hex[2 * crypto_generichash_BYTES + 1];
+	long long size = 0;
+	*staged = false;
+	if (!read_manifest(path, size_line, want))
+		return GN_OK;
+	FILE *fp = gn_private_create(part, err);
+	if (!fp)
+		return err ? err->status : GN_ERR_IO;
+	gn_err read_err = { 0 };
+	gn_status st = file_digest_copy(path, hex, &size, fp, part, &read_err);
+	if (fclose(fp) != 0 && st == GN_OK)
+		st = gn_private_write_fail(&read_err, part, errno);
+	bool wrote_fail = st != GN_OK && read_err.sys_errno != 0;
+	if (st == GN_OK && manifest_agrees(size_line, want, size, hex)) {
+		*staged = true;
+		return GN_OK;
+	}
+	gn_private_discard(part);
+	if (wrote_fail && err)
+		*err = read_err;
+	return wrote_fail ? st : GN_OK;
 }
 
 /* A new copy of the live database at dest_path with its manifest; neither
@@ -521,9 +582,12 @@ gn_status gn_backup_daily(const char *db_path, bool *made, char *made_path, size
 /* ---- restore ------------------------------------------------------------ */
 
 /* Opens a file to restore from, read-only, and checks it; *out is the open
- * connection on success (the caller closes it). */
-static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_ward, bool sealed, sqlite3 **out,
-                              gn_err *err)
+ * connection on success (the caller closes it). shown is its name in the
+ * messages (path may be a copy of it). verified: its bytes are known to be
+ * as gonha made them (a sealed copy opened, a copy checked against its
+ * manifest on the way, copy_as_made): a quick_check. */
+static gn_status open_checked(sqlite3 *db, const char *path, const char *shown, bool allow_other_ward, bool verified,
+                              sqlite3 **out, gn_err *err)
 {
 	sqlite3 *src = NULL;
 	sqlite3_stmt *q = NULL;
@@ -532,7 +596,16 @@ static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_wa
 
 	*out = NULL;
 	/* application_id, schema version not newer, a regular non-empty file. */
-	if ((st = gn_db_open(path, GN_DB_READONLY, &src, err)) != GN_OK) {
+	if ((st = gn_db_open(path, GN_DB_READONLY, &src, err)) != GN_OK && strcmp(path, shown) != 0) {
+		/* the same bytes: the same refusal, in the user's file's name */
+		sqlite3 *again = NULL;
+		if (gn_db_open(shown, GN_DB_READONLY, &again, err) == GN_OK)
+			gn_fail(err, st, _("%s is damaged (%s); nothing was restored"), shown,
+			        _("the file cannot be read as a database"));
+		gn_db_close(again);
+		goto out;
+	}
+	if (st != GN_OK) {
 		/* A file whose header says SQLite and gonha (application_id, bytes
 		 * 68-71) but that SQLite cannot read is damaged, not a stranger. */
 		unsigned char head[100];
@@ -540,7 +613,7 @@ static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_wa
 		if (fp) {
 			if (fread(head, 1, sizeof head, fp) == sizeof head && memcmp(head, "SQLite format 3", 16) == 0 &&
 			    memcmp(head + 68, "gonh", 4) == 0)
-				st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
+				st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), shown,
 				             _("the file cannot be read as a database"));
 			fclose(fp);
 		}
@@ -549,17 +622,17 @@ static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_wa
 	/* A file as gonha made it, byte for byte (its manifest's digest, or a
 	 * sealed copy's authenticated chunks), was checked whole when it was
 	 * made: a quick_check now. Any other file: the full check. */
-	bool as_made = sealed || manifest_matches(path);
+	bool as_made = verified || manifest_matches(path);
 	if (sqlite3_prepare_v2(src, as_made ? "PRAGMA quick_check(1)" : "PRAGMA integrity_check(1)", -1, &q, NULL) !=
 	    SQLITE_OK) {
-		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
+		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), shown,
 		             sqlite3_errmsg(src));
 		goto out;
 	}
 	int step = sqlite3_step(q);
 	const char *verdict = step == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
 	if (!verdict || strcmp(verdict, "ok") != 0) {
-		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), path,
+		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is damaged (%s); nothing was restored"), shown,
 		             verdict ? verdict : sqlite3_errmsg(src));
 		goto out;
 	}
@@ -567,7 +640,7 @@ static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_wa
 	q = NULL;
 	app = gn_db_meta_get(src, "app");
 	if (!app || strcmp(app, "gonha") != 0) {
-		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is not a gonha ward database; nothing was restored"), path);
+		st = gn_fail(err, GN_ERR_NOT_GONHA, _("%s is not a gonha ward database; nothing was restored"), shown);
 		goto out;
 	}
 	/* Same ward: by ward_id, or by name for files from before ward_id. */
@@ -584,7 +657,7 @@ static gn_status open_checked(sqlite3 *db, const char *path, bool allow_other_wa
 	if (!allow_other_ward && mine && (!theirs || strcmp(mine, theirs) != 0)) {
 		char *their_name = gn_db_meta_get(src, "ward_name");
 		st = gn_fail(err, GN_ERR_CONFLICT,
-		             _("%s holds the data of another ward (%s); nothing was restored"), path,
+		             _("%s holds the data of another ward (%s); nothing was restored"), shown,
 		             their_name ? their_name : "?");
 		free(their_name);
 		goto out;
@@ -603,7 +676,7 @@ out:
 gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward, gn_err *err)
 {
 	sqlite3 *src = NULL;
-	gn_status st = open_checked(db, path, allow_other_ward, false, &src, err);
+	gn_status st = open_checked(db, path, path, allow_other_ward, false, &src, err);
 	gn_db_close(src);
 	return st;
 }
@@ -681,6 +754,21 @@ static gn_status record_restore(gn_ctx *ctx, sqlite3 *stage, const char *from_pa
 	return st;
 }
 
+/* The staged copy made a ward: no -wal/-shm beside a file that lives for
+ * one restore, an older gonha's schema brought up to date, the restore
+ * recorded in it. */
+static gn_status stage_finish(gn_ctx *ctx, sqlite3 *stage, const char *from_path, const char *kept,
+                              const char *stage_part, gn_err *err)
+{
+	if (sqlite3_exec(stage, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return gn_db_fail(stage, err, stage_part);
+	gn_status st = gn_db_migrate_to(stage, gn_db_latest_version(), err);
+	if (st == GN_OK)
+		st = record_restore(ctx, stage, from_path, kept, err);
+	return st;
+}
+
 /* Copies the checked file into a private staging copy beside the database
  * (a .part: locked while in use, swept if a kill leaves it), brings an
  * older gonha's schema up to date there and records the restore in it. */
@@ -718,19 +806,29 @@ static gn_status stage_restore(gn_ctx *ctx, sqlite3 *src, const char *from_path,
 			          sqlite3_errstr(rc));
 		goto fail;
 	}
-	/* no -wal/-shm beside a file that lives for one restore */
-	if (sqlite3_exec(stage, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
-		st = gn_db_fail(stage, err, stage_part);
-		goto fail;
-	}
-	if ((st = gn_db_migrate_to(stage, gn_db_latest_version(), err)) != GN_OK ||
-	    (st = record_restore(ctx, stage, from_path, kept, err)) != GN_OK)
+	if ((st = stage_finish(ctx, stage, from_path, kept, stage_part, err)) != GN_OK)
 		goto fail;
 	*out = stage;
 	return GN_OK;
 fail:
 	gn_db_close(stage);
+	return st;
+}
+
+/* The staged copy at stage_part made by copy_as_made (and checked): opened
+ * and finished as stage_restore's. */
+static gn_status stage_open(gn_ctx *ctx, const char *from_path, const char *kept, const char *stage_part,
+                            sqlite3 **out, gn_err *err)
+{
+	sqlite3 *stage = NULL;
+	*out = NULL;
+	gn_status st = sqlite3_open_v2(stage_part, &stage, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
+		? stage_finish(ctx, stage, from_path, kept, stage_part, err)
+		: gn_db_fail(stage, err, stage_part);
+	if (st != GN_OK)
+		gn_db_close(stage);
+	else
+		*out = stage;
 	return st;
 }
 
@@ -831,18 +929,36 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 		return st;
 	if (!from_path || !*from_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "from", _("no file to restore from was given"));
-	if ((st = open_checked(ctx->db, open_path, allow_other_ward, sealed, &src, err)) != GN_OK)
-		return st;
 	sweep_before_restore(db_path);
+	char stage_name[PATH_MAX + 16];
+	snprintf(stage_name, sizeof stage_name, "%s.before-restore-incoming", db_path);
+	gn_private_part_path(stage_name, stage_part, sizeof stage_part);
+	/* a file with its manifest: copied to the stage in the same read as
+	 * its digest, and the copy checked (a quick_check), then opened as the
+	 * stage; any other: checked where it is, then copied */
+	bool staged = false;
+	if (!sealed && (st = copy_as_made(open_path, stage_part, &staged, err)) != GN_OK) {
+		stage_part[0] = '\0';
+		return st;
+	}
+	if (!staged)
+		stage_part[0] = '\0';
+	if ((st = open_checked(ctx->db, staged ? stage_part : open_path, from_path, allow_other_ward, sealed || staged,
+	                       &src, err)) != GN_OK)
+		goto out;
+	if (staged) {
+		gn_db_close(src); /* this process's locks on the stage are its connections' */
+		src = NULL;
+	}
 	gn_now_iso(now);
 	stamp_from_iso(now, stamp);
 	snprintf(kept, sizeof kept, "%s.before-restore-%s", db_path, stamp);
 	for (int i = 2; access(kept, F_OK) == 0 && i < 100; i++)
 		snprintf(kept, sizeof kept, "%s.before-restore-%s-%d", db_path, stamp, i);
-	char stage_name[PATH_MAX + 16];
-	snprintf(stage_name, sizeof stage_name, "%s.before-restore-incoming", db_path);
-	gn_private_part_path(stage_name, stage_part, sizeof stage_part);
-	if ((st = stage_restore(ctx, src, from_path, kept, stage_part, &stage, err)) != GN_OK)
+	if (!staged)
+		gn_private_part_path(stage_name, stage_part, sizeof stage_part);
+	if ((st = staged ? stage_open(ctx, from_path, kept, stage_part, &stage, err)
+	                 : stage_restore(ctx, src, from_path, kept, stage_part, &stage, err)) != GN_OK)
 		goto out;
 	bool swapped = false;
 	if ((st = swap_in(ctx, db_path, &stage, stage_part, kept, &swapped, err)) != GN_OK)
