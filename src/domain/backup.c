@@ -842,6 +842,13 @@ static void test_stop(const char *moment)
 		raise(SIGSTOP);
 }
 
+/* The ward as hold_ward found it: WAL, the lock let go (at the next read). */
+static void release_ward(sqlite3 *db)
+{
+	gn_db_journal_wal(db);
+	sqlite3_exec(db, "PRAGMA locking_mode = NORMAL; SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
+}
+
 /* Holds the ward for the swap: its exclusive lock, which a WAL connection
  * of anybody else's (another gonha, a snapshot being made) keeps from it,
  * and its WAL written into the file and removed (in-memory journal from
@@ -866,8 +873,7 @@ static gn_status hold_ward(sqlite3 *db, const char *db_path, gn_err *err)
 	}
 	if (held)
 		return GN_OK;
-	gn_db_journal_wal(db);
-	sqlite3_exec(db, "PRAGMA locking_mode = NORMAL; SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
+	release_ward(db);
 	return gn_fail(err, GN_ERR_BUSY, _("%s is open in another gonha; close it there and try again; nothing was changed"),
 	               db_path);
 }
@@ -897,8 +903,10 @@ static gn_status swap_in(gn_ctx *ctx, const char *db_path, sqlite3 **stage, cons
 		unlink(kept);
 		refused = true;
 	}
-	if (st != GN_OK && !refused)
+	if (st != GN_OK && !refused) {
+		release_ward(ctx->db);
 		return st;
+	}
 	if (refused) {
 		/* back to the WAL, the lock kept until the replacement's end */
 		gn_db_journal_wal(ctx->db);
@@ -961,14 +969,14 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 	                 : stage_restore(ctx, src, from_path, kept, stage_part, &stage, err)) != GN_OK)
 		goto out;
 	bool swapped = false;
-	if ((st = swap_in(ctx, db_path, &stage, stage_part, kept, &swapped, err)) != GN_OK)
-		goto out;
+	st = swap_in(ctx, db_path, &stage, stage_part, kept, &swapped, err);
 	if (swapped) {
 		stage_part[0] = '\0'; /* it is the ward now */
 		if (kept_path && kept_size)
 			snprintf(kept_path, kept_size, "%s", kept);
-		goto out;
 	}
+	if (st != GN_OK || swapped)
+		goto out;
 	/* no hard links here (a USB stick): the ward copied aside, and replaced
 	 * in place through the backup API */
 	if ((st = copy_database(ctx->db, kept, false, err)) != GN_OK)
