@@ -169,7 +169,10 @@ static void manifest_path(const char *path, char *out, size_t size)
 static gn_status file_digest_copy(const char *path, char hex[2 * crypto_generichash_BYTES + 1], long long *size,
                                   FILE *copy_to, const char *copy_path, gn_err *err)
 {
-	enum { CHUNK = 1 << 20 };
+	/* 256 KB: with 1 MB chunks, writing the copy (bench/rows/restore.sh at
+	 * 200 k) sometimes took 3.5x as long, the time in the kernel's copy
+	 * into the page cache (perf: copy_folio_from_iter_atomic) */
+	enum { CHUNK = 1 << 18 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return gn_fail(err, GN_ERR_IO, _("cannot open %s: %s"), path, strerror(errno));
