@@ -157,7 +157,7 @@ const gn_env gn_environment[] = {
 	{ "TMPDIR", N_("where private temporary folders are made for workbooks (else /tmp)") },
 	{ "GONHA_TDPS", N_("for the bash completion only: the TDP codes it offers after --tdp (\"01 02 03\")") },
 	{ "GONHA_NOW", N_("for tests only: a fixed time (YYYY-MM-DDTHH:MM:SSZ) instead of the clock") },
-	{ "GONHA_SYSFS, GONHA_TEST_PUBLISH, GONHA_BENCH_KEYS", N_("for tests and make bench only") },
+	{ "GONHA_SYSFS, GONHA_TEST_PUBLISH, GONHA_TEST_RESTORE_STOP, GONHA_BENCH_KEYS", N_("for tests and make bench only") },
 	{ NULL, NULL },
 };
 

@@ -496,6 +496,42 @@ gn_status gn_private_publish(const char *part_path, const char *final_path, gn_e
 	return st;
 }
 
+gn_status gn_private_replace(const char *part_path, const char *final_path, gn_err *err)
+{
+	gn_status st = GN_OK;
+	long h = find_held(part_path);
+	int fd = h >= 0 ? held[h].fd : open(part_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		st = gn_fail(err, GN_ERR_IO, _("cannot open %s: %s"), part_path, strerror(errno));
+	else if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP && errno != EOPNOTSUPP)
+		st = gn_private_write_fail(err, final_path, errno);
+	if (fd >= 0 && h < 0)
+		close(fd);
+	if (st == GN_OK && rename(part_path, final_path) != 0)
+		st = gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), final_path, strerror(errno));
+	if (st == GN_OK) {
+		sync_dir_of(final_path);
+		if (h >= 0)
+			release_at((size_t)h); /* the name is gone; its lock goes with it */
+	}
+	return st;
+}
+
+gn_status gn_private_link(const char *path, const char *new_path, bool *refused, gn_err *err)
+{
+	/* GONHA_TEST_PUBLISH=placeholder: a filesystem without links (tests) */
+	const char *force = getenv("GONHA_TEST_PUBLISH");
+	*refused = force && strcmp(force, "placeholder") == 0;
+	if (*refused)
+		return gn_fail(err, GN_ERR_IO, _("cannot create %s: %s"), new_path, strerror(EPERM));
+	if (link(path, new_path) == 0) {
+		sync_dir_of(new_path);
+		return GN_OK;
+	}
+	*refused = link_refused(errno);
+	return publish_fail(err, new_path, errno);
+}
+
 /* Runs one statement with a single text parameter ?1 (and ?2, ?3 if given). */
 static gn_status exec_bound(sqlite3 *db, const char *sql, const char *p1, const char *p2, const char *p3,
                             gn_err *err)

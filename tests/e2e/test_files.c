@@ -334,9 +334,9 @@ static void a_restore_killed_anywhere_leaves_one_ward_or_the_other(void)
 	const char *export_row = "action = 'bulk_read' AND changes LIKE '%h.csv%'";
 	REQUIRE(audit_rows("a.db", export_row) == 1);
 	/* the moments a restore goes through: its incoming copy being made,
-	 * the current ward being kept aside, the replacement */
-	const char *moments[] = { "a.db.before-restore-incoming.part", "a.db.before-restore-20261120-090000.part",
-		                  "a.db.before-restore-20261120-090000" };
+	 * the current ward given its kept name, the rename (the swap's own
+	 * moments are caught exactly by the next test) */
+	const char *moments[] = { "a.db.before-restore-incoming.part", "a.db.before-restore-20261120-090000" };
 	int caught = 0;
 	for (size_t i = 0; i < sizeof moments / sizeof *moments; i++) {
 		caught += kill_restore_at("a.db", "b.db", moments[i]);
@@ -352,6 +352,110 @@ static void a_restore_killed_anywhere_leaves_one_ward_or_the_other(void)
 	CHECK_EQ_INT(audit_rows("a.db", export_row), 0);
 	CHECK(audit_rows("a.db", "action = 'restore'") >= 1);
 	CHECK(!exists("a.db.before-restore-incoming.part"));
+	CHECK(no_leftovers(gn_test_tmpdir()));
+}
+
+/* Starts a restore of a.db from b.db that stops itself (SIGSTOP) at
+ * `moment` of its swap (backup.c, GONHA_TEST_RESTORE_STOP), then kills it
+ * there with kill -9; true if it was stopped and killed at that moment. */
+static bool kill_restore_stopped_at(const char *moment)
+{
+	setenv("GONHA_TEST_RESTORE_STOP", moment, 1);
+	const char *args[] = { "restore", "--db", "a.db", "--from", "b.db", NULL };
+	pid_t pid = start_gonha(args);
+	unsetenv("GONHA_TEST_RESTORE_STOP");
+	if (pid < 0)
+		return false;
+	int status = 0;
+	if (waitpid(pid, &status, WUNTRACED) != pid)
+		return false;
+	bool stopped = WIFSTOPPED(status);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return stopped && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+static bool same_inode(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(path_of(a), &sa) == 0 && stat(path_of(b), &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* The swap of a restore (the ward held, given its kept name by a hard
+ * link, the staged copy renamed over it) killed at each of its moments:
+ * the ward as it was under its name, whole; a kept name left on the live
+ * ward is removed by the next restore, which is whole. */
+static void a_restore_killed_in_its_swap_leaves_the_ward_whole(void)
+{
+	fresh_folder();
+	demo("a.db", 40);
+	REQUIRE(run("backup --db a.db --out b.db") == 0);
+	REQUIRE(run("export --db a.db --what households --out h.csv") == 0);
+	const char *export_row = "action = 'bulk_read' AND changes LIKE '%h.csv%'";
+	const char *kept = "a.db.before-restore-20261120-090000";
+	CHECK(kill_restore_stopped_at("held"));
+	CHECK_EQ_INT(run("check --db a.db"), 0);
+	CHECK_EQ_INT(audit_rows("a.db", export_row), 1);
+	CHECK_EQ_INT(audit_rows("a.db", "action = 'restore'"), 0);
+	CHECK(!exists(kept));
+	CHECK(kill_restore_stopped_at("linked"));
+	CHECK_EQ_INT(run("check --db a.db"), 0);
+	CHECK_EQ_INT(audit_rows("a.db", export_row), 1);
+	CHECK_EQ_INT(audit_rows("a.db", "action = 'restore'"), 0);
+	CHECK(exists(kept) && same_inode(kept, "a.db")); /* a second name of the live ward */
+	CHECK_EQ_INT(run("restore --db a.db --from b.db"), 0);
+	CHECK_EQ_INT(audit_rows("a.db", export_row), 0);
+	CHECK_EQ_INT(audit_rows("a.db", "action = 'restore'"), 1);
+	/* the leftover name was cleared first: the name is the ward set aside
+	 * now, the old one, a file apart */
+	CHECK(exists(kept) && !same_inode(kept, "a.db"));
+	CHECK(!exists("a.db.before-restore-20261120-090000-2"));
+	CHECK_EQ_INT(audit_rows(kept, export_row), 1);
+	CHECK_EQ_INT(run("check --db a.db"), 0);
+	CHECK_EQ_INT(count_ending(gn_test_tmpdir(), "-journal"), 0);
+	CHECK(no_leftovers(gn_test_tmpdir()));
+	/* where the filesystem has no hard links (a USB stick): the ward is
+	 * copied aside and replaced in place, as before */
+	REQUIRE(run("export --db a.db --what households --out h2.csv") == 0);
+	CHECK_EQ_INT(gn_e2e_run_env("GONHA_LANG=en GONHA_USER=admin GONHA_PASSWORD=demo GONHA_TEST_PUBLISH=placeholder",
+	                            "restore --db a.db --from b.db"),
+	             0);
+	const char *kept2 = "a.db.before-restore-20261120-090000-2";
+	CHECK(exists(kept2) && !same_inode(kept2, "a.db"));
+	CHECK_EQ_INT(audit_rows(kept2, "action = 'bulk_read' AND changes LIKE '%h2.csv%'"), 1);
+	CHECK_EQ_INT(audit_rows("a.db", "action = 'bulk_read' AND changes LIKE '%h2.csv%'"), 0);
+	CHECK_EQ_INT(run("check --db a.db"), 0);
+	CHECK(no_leftovers(gn_test_tmpdir()));
+}
+
+/* Another program with the ward open (a WAL connection holds its lock):
+ * the restore is refused, in words, and nothing changes; closed, it
+ * restores. */
+static void a_restore_is_refused_while_the_ward_is_open_elsewhere(void)
+{
+	fresh_folder();
+	demo("a.db", 10);
+	REQUIRE(run("backup --db a.db --out b.db") == 0);
+	REQUIRE(run("export --db a.db --what households --out h.csv") == 0);
+	const char *export_row = "action = 'bulk_read' AND changes LIKE '%h.csv%'";
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' >/dev/null", path_of("a.db"));
+	FILE *other = popen(cmd, "w");
+	REQUIRE(other != NULL);
+	fputs("SELECT count(*) FROM person;\n", other);
+	fflush(other);
+	/* its read has run once the WAL index is there */
+	for (int i = 0; i < 5000 && !exists("a.db-shm"); i++)
+		sleep_ms(1);
+	sleep_ms(200);
+	CHECK(run_in("vi", "restore --db a.db --from b.db") != 0);
+	CHECK(strstr(err_text, "a.db đang được mở trong một gonha khác") != NULL);
+	CHECK(!exists("a.db.before-restore-20261120-090000"));
+	pclose(other);
+	CHECK_EQ_INT(audit_rows("a.db", export_row), 1);
+	CHECK_EQ_INT(run("restore --db a.db --from b.db"), 0);
+	CHECK_EQ_INT(audit_rows("a.db", export_row), 0);
 	CHECK(no_leftovers(gn_test_tmpdir()));
 }
 
@@ -648,5 +752,6 @@ static void export_and_backup_on_exfat(void)
 }
 
 GN_TESTS(T(an_export_killed_halfway_is_done_again), T(a_second_gonha_writing_the_same_file_is_not_harmed),
-         T(leftover_snapshots_are_cleared), T(a_restore_killed_anywhere_leaves_one_ward_or_the_other), T(an_export_to_a_full_disk_fails_whole),
+         T(leftover_snapshots_are_cleared), T(a_restore_killed_anywhere_leaves_one_ward_or_the_other),
+         T(a_restore_killed_in_its_swap_leaves_the_ward_whole), T(a_restore_is_refused_while_the_ward_is_open_elsewhere), T(an_export_to_a_full_disk_fails_whole),
          T(export_and_backup_on_vfat), T(export_on_vfat_through_fuse), T(export_and_backup_on_exfat))

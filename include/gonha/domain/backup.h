@@ -69,9 +69,16 @@ gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward,
 /* Restores `from_path` into the database `ctx->db` opened from db_path
  * (ward officer only): gn_restore_check, then a copy of the current
  * database is kept as "<db_path>.before-restore-YYYYMMDD-HHMMSS" (mode
- * 0600; as it is, not checked: a damaged ward can be restored over), then the file's content replaces the database through the backup
- * API in one step (all or nothing), and the schema is brought up to date.
- * The restore is recorded in the restored database's audit log. kept_path
+ * 0600; as it is, not checked: a damaged ward can be restored over) and
+ * the file's content, staged beside it with the schema brought up to date
+ * and the restore recorded in its audit log, replaces the database: the
+ * staged file renamed over the ward's name, the ward itself becoming the
+ * kept file by a hard link (nothing copied; all or nothing), with
+ * ctx->db closed and opened again on the restored ward. Refused
+ * (GN_ERR_BUSY, nothing changed) while another connection has the ward
+ * open: it would go on writing into the kept file. Where the filesystem
+ * has no hard links, the ward is copied aside and replaced in place
+ * through the backup API in one transaction, as before. kept_path
  * (optional) gets the path of the copy kept aside. After a restore the
  * signed-in user is the one of the restored data: the caller should sign
  * in again. */

@@ -49,6 +49,19 @@ FILE *gn_private_create(const char *path, gn_err *err);
 void gn_private_part_path(const char *final_path, char *out, size_t size);
 gn_status gn_private_publish(const char *part_path, const char *final_path, gn_err *err);
 
+/* Gives a finished .part (gn_private_create) the name final_path,
+ * replacing the file that has it in one rename (never a moment without a
+ * file under that name): synced to the disk first, the folder after. On
+ * failure the .part stays (the caller publishes, replaces or discards it).
+ * Only where the caller knows nobody else has final_path open (a restore
+ * holding the ward's exclusive lock). */
+gn_status gn_private_replace(const char *part_path, const char *final_path, gn_err *err);
+
+/* A second name new_path (must not exist) for the file at path, the folder
+ * synced: no byte copied. *refused when the filesystem has no hard links
+ * (vfat, exFAT), so that the caller copies instead. */
+gn_status gn_private_link(const char *path, const char *new_path, bool *refused, gn_err *err);
+
 /* Gives up a .part file after a failed write: removes it and lets its lock
  * go (a plain remove() works too; the lock is then let go at the next
  * gn_private_create). */
