@@ -552,7 +552,13 @@ static const char *const migration_14 =
 	"END;"
 	"CREATE TRIGGER household_review_changes AFTER INSERT ON household_review BEGIN"
 	"  UPDATE data_changes SET n = n + 1 WHERE id = 1;"
-	"END;";
+	"END;"
+	/* this PC's id from the start (gn_db_pc_id keeps it), so that the
+	 * first export and import write nothing and the ids they carry do not
+	 * appear later: a random UUID, version 4 */
+	"INSERT OR IGNORE INTO meta(key, value) SELECT 'pc_id', lower(printf('%s-%s-4%s-%s%s-%s', hex(randomblob(4)), "
+	"  hex(randomblob(2)), substr(hex(randomblob(2)), 2), substr('89ab', 1 + abs(random() % 4), 1), "
+	"  substr(hex(randomblob(2)), 2), hex(randomblob(6))));";
 /* A person's own settings, per account (docs/accounts.md): heads-down
  * entry's moving on by itself (auto_advance) and what may follow. */
 static const char *const migration_15 =

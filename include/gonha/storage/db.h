@@ -101,7 +101,7 @@ char *gn_db_col_dup_empty(sqlite3_stmt *st, int col);
 gn_status gn_db_meta_set(sqlite3 *db, const char *key, const char *value, gn_err *err);
 char *gn_db_meta_get(sqlite3 *db, const char *key);
 
-/* This PC's id (meta pc_id, a UUID made at its first use and kept): what
+/* This PC's id (meta pc_id, a UUID made with the ward and kept; made here if missing): what
  * XLSForm's `deviceid` gives and where a record's times were taken. A copy
  * of the file taken to another PC keeps it until `gonha` is told otherwise;
  * see docs/design.md. Writes meta when there is none, so call it outside a
