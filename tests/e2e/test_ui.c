@@ -203,6 +203,7 @@ static void enters_a_household_end_to_end(void)
 	WAIT(t, "99B");
 	gn_term_resize(t, 20, 70);
 	WAIT(t, "Cửa sổ quá nhỏ");
+	gn_term_wait_quiet(t, 200, GN_TERM_WAIT_MS); /* as above: one size at a time */
 	CHECK(!gn_term_contains(t, "Thành viên"));
 	gn_term_resize(t, 24, 80);
 	WAIT(t, "Thành viên (3)");
