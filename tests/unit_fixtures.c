@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void gn_unit_ward(gn_ctx *ctx, int tdps, gn_census *census)
 {
 	gn_err err = { 0 };
 	gn_form_problems problems = { 0 };
-	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	setenv("GONHA_NOW", GN_UNIT_NOW, 1);
 	memset(ctx, 0, sizeof *ctx);
 	if (gn_db_open_memory(&ctx->db, &err) != GN_OK ||
 	    gn_ward_init(ctx->db, "Phường Thử", tdps, "admin", "secret1", NULL, &err) != GN_OK ||
@@ -24,6 +25,26 @@ void gn_unit_ward(gn_ctx *ctx, int tdps, gn_census *census)
 	gn_form_problems_free(&problems);
 	if (census)
 		ctx->coverage = &census->coverage;
+}
+
+char *gn_unit_hanoi_clock(const char *now)
+{
+	char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	setenv("TZ", "ICT-7", 1);
+	tzset();
+	setenv("GONHA_NOW", now, 1);
+	return saved;
+}
+
+void gn_unit_clock_back(char *saved_tz)
+{
+	if (saved_tz)
+		setenv("TZ", saved_tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved_tz);
+	setenv("GONHA_NOW", GN_UNIT_NOW, 1);
 }
 
 void gn_unit_ward_free(gn_ctx *ctx, gn_census *census)

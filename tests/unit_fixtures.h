@@ -14,6 +14,14 @@
  * The test stops (exit 2) if any of it fails. */
 void gn_unit_ward(gn_ctx *ctx, int tdps, gn_census *census);
 void gn_unit_ward_free(gn_ctx *ctx, gn_census *census);
+#define GN_UNIT_NOW "2026-11-20T09:00:00Z"
+
+/* Hà Nội's clock for a test: TZ=ICT-7 (UTC+7, written POSIX-style: no
+ * tzdata needed) and GONHA_NOW=now; gn_unit_clock_back puts TZ back as it
+ * was (the value gn_unit_hanoi_clock returned) and GONHA_NOW at
+ * GN_UNIT_NOW. */
+char *gn_unit_hanoi_clock(const char *now);
+void gn_unit_clock_back(char *saved_tz);
 
 /* The form screen's model by field name (src/ui/ui_model.h): the index
  * of the field (size_t)-1 and said when there is none; a value set. */

@@ -16,7 +16,6 @@
 #include "gonha/domain/household_list.h"
 #include "unit_fixtures.h"
 
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -379,10 +378,7 @@ static void report_matches_the_count(void)
 
 	/* at 04:00 on 1 January in Hà Nội (21:00 UTC on 31 December) the
 	 * report is of the new year's first quarter, the local one */
-	char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-	setenv("TZ", "ICT-7", 1); /* UTC+7, written POSIX-style: no tzdata needed */
-	tzset();
-	setenv("GONHA_NOW", "2026-12-31T21:00:00Z", 1);
+	char *tz = gn_unit_hanoi_clock("2026-12-31T21:00:00Z");
 	buf = NULL;
 	f = open_memstream(&buf, &len);
 	opt.as_of = NULL;
@@ -390,13 +386,7 @@ static void report_matches_the_count(void)
 	fclose(f);
 	CHECK(strstr(buf, "Quarter 1 of 2027 (figures as of 2027-01-01)") != NULL);
 	free(buf);
-	if (tz)
-		setenv("TZ", tz, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(tz);
-	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	gn_unit_clock_back(tz);
 	teardown();
 }
 

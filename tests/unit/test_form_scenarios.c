@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static gn_ctx ctx;
 
@@ -290,25 +289,16 @@ static void today_default_is_local(void)
 	const char *dir = gn_test_tmpdir();
 	gn_test_write_file(dir, "survey.csv", "type,name,label,default\ndate,day,Ngày,today()\n");
 	gn_test_write_file(dir, "settings.csv", "form_id,version\ntoday_form,1\n");
-	char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-	setenv("TZ", "ICT-7", 1); /* UTC+7, written POSIX-style: no tzdata needed */
-	tzset();
 	gn_form *form = load(dir); /* a ward at the fixtures' clock */
 	REQUIRE(form);
-	setenv("GONHA_NOW", "2026-12-01T21:00:00Z", 1);
+	char *tz = gn_unit_hanoi_clock("2026-12-01T21:00:00Z");
 	gn_household hh = { 0 };
 	uf_model *h = ui_form_model_new(form, "tdp01", "tdp01", &hh, false, 0);
 	REQUIRE(h);
 	CHECK_STR(h->get(h, at(h, "day")), "02/12/2026");
 	ui_model_free(h);
 	done(form, &hh);
-	if (tz)
-		setenv("TZ", tz, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(tz);
-	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	gn_unit_clock_back(tz);
 }
 
 GN_TESTS(T(tutorial_member_skip_logic), T(ona_household_names_by_path), T(cascade_choices_labels_metadata),

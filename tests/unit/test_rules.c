@@ -227,10 +227,7 @@ static void form_rules_over_stored_rows(void)
  * UTC on the 1st), a visit of the 2nd is not in the future. */
 static void today_is_the_wards_date(void)
 {
-	char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-	setenv("TZ", "ICT-7", 1); /* UTC+7, written POSIX-style: no tzdata needed */
-	tzset();
-	setenv("GONHA_NOW", "2026-12-01T21:22:00Z", 1);
+	char *tz = gn_unit_hanoi_clock("2026-12-01T21:22:00Z");
 	char today[11];
 	gn_today_iso(today);
 	CHECK_STR(today, "2026-12-02");
@@ -242,13 +239,7 @@ static void today_is_the_wards_date(void)
 	CHECK_EQ_INT(gn_household_validate_visit(&h, &err), GN_ERR_INVALID);
 	setenv("GONHA_NOW", "2026-12-31T17:30:00Z", 1); /* 00:30 on 1 January there */
 	CHECK_EQ_INT(gn_this_year(), 2027);
-	if (tz)
-		setenv("TZ", tz, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(tz);
-	setenv("GONHA_NOW", "2026-11-20T09:00:00Z", 1);
+	gn_unit_clock_back(tz);
 }
 
 GN_TESTS(T(today_is_the_wards_date), T(value_lists_agree), T(one_date_parser), T(what_spreadsheets_do), T(form_rules_over_stored_rows))
