@@ -45,6 +45,13 @@ static void vt_output(const char *s, size_t len, void *user)
 	}
 }
 
+static bool winch_blocked; /* gn_term_block_winch */
+
+void gn_term_block_winch(bool blocked)
+{
+	winch_blocked = blocked;
+}
+
 gn_term *gn_term_spawn(int rows, int cols, char *const argv[], char *const env_extra[])
 {
 	gn_term *t = calloc(1, sizeof *t);
@@ -70,6 +77,12 @@ gn_term *gn_term_spawn(int rows, int cols, char *const argv[], char *const env_e
 		setenv("TZ", "ICT-7", 1);
 		for (char *const *e = env_extra; e && *e; e++)
 			putenv(*e);
+		if (winch_blocked) { /* the mask is kept across exec */
+			sigset_t set;
+			sigemptyset(&set);
+			sigaddset(&set, SIGWINCH);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+		}
 		execvp(argv[0], argv);
 		_exit(127);
 	}

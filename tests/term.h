@@ -49,6 +49,11 @@ char *gn_term_screen(gn_term *t);
 char *gn_term_row(gn_term *t, int row);
 bool gn_term_contains(gn_term *t, const char *text);
 
+/* Programs spawned from now on start with SIGWINCH blocked (true) or not:
+ * a resize then reaches them only as the size the kernel holds, as when
+ * curses misses the signal, every time. */
+void gn_term_block_winch(bool blocked);
+
 /* Changes the window size (the kernel sends SIGWINCH). */
 int gn_term_resize(gn_term *t, int rows, int cols);
 

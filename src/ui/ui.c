@@ -288,6 +288,20 @@ void ui_draw_all(ui_app *app)
 	refresh();
 }
 
+/* A key already typed, or ERR at once: the wait of every other read
+ * (UI_KEY_WAIT_MS, set once by the loop) is put back as it was, so that
+ * the loop keeps looking at the clock and the terminal's size after an
+ * Esc (nodelay(FALSE) would wait for ever, and a resize whose signal
+ * curses missed would then wait for the next key). */
+static int get_pending(wint_t *wc)
+{
+	int delay = wgetdelay(stdscr);
+	wtimeout(stdscr, 0);
+	int r = get_wch(wc);
+	wtimeout(stdscr, delay);
+	return r;
+}
+
 /* Swallows the rest of an escape sequence curses did not know (a pasted
  * one), introduced by `intro`; notes the start and end of a bracketed
  * paste. */
@@ -297,8 +311,7 @@ static void swallow_escape(ui_app *app, int intro)
 	size_t n = 0;
 	wint_t wc;
 	int r;
-	nodelay(stdscr, TRUE);
-	while ((r = get_wch(&wc)) != ERR) {
+	while ((r = get_pending(&wc)) != ERR) {
 		if (n + 1 < sizeof seq && r == OK && wc < 0x80)
 			seq[n++] = (char)wc;
 		if ((intro == '[' || intro == 'O') && r == OK && wc >= 0x40 && wc <= 0x7E)
@@ -307,26 +320,34 @@ static void swallow_escape(ui_app *app, int intro)
 			break;
 	}
 	seq[n] = '\0';
-	nodelay(stdscr, FALSE);
 	if (intro == '[' && strcmp(seq, "200~") == 0)
 		app->paste = true;
 	else if (intro == '[' && strcmp(seq, "201~") == 0)
 		app->paste = false;
 }
 
-/* The terminal's size as the kernel has it, against what curses believes:
- * a resize whose SIGWINCH curses missed (it came while curses was busy
- * with the one before) is caught here, at the latest a second later. */
-static void follow_terminal_size(void)
+/* The terminal's size as the kernel has it, against what curses believes;
+ * true when they differed (curses now has the kernel's). curses looks at
+ * its SIGWINCH flag only when a wait ends with no key: a resize that came
+ * while the screen was drawn (the signal before curses began to wait), or
+ * the last of several resizes in a row, would wait for that. */
+static bool follow_terminal_size(void)
 {
 	struct winsize ws;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
-	    is_term_resized(ws.ws_row, ws.ws_col))
+	    is_term_resized(ws.ws_row, ws.ws_col)) {
 		resize_term(ws.ws_row, ws.ws_col);
+		return true;
+	}
+	return false;
 }
 
 int ui_read_key(ui_app *app)
 {
+	/* a size changed since the screen was last drawn: drawn again first,
+	 * before waiting for a key (0: nothing to do but draw) */
+	if (follow_terminal_size())
+		return 0;
 	wint_t wc;
 	int r = get_wch(&wc);
 	if (r == ERR) {
@@ -356,10 +377,8 @@ int ui_read_key(ui_app *app)
 	if (wc == 27) {
 		/* A lone Esc, or Esc then a key typed quickly: Esc. Esc then an
 		 * introducer: a sequence curses did not know, swallowed whole. */
-		nodelay(stdscr, TRUE);
 		wint_t next;
-		int r2 = get_wch(&next);
-		nodelay(stdscr, FALSE);
+		int r2 = get_pending(&next);
 		if (r2 == ERR)
 			return 27;
 		if (r2 == OK && next < 0x80 && strchr("[]P_^XO", (int)next)) {
@@ -849,7 +868,7 @@ int gn_ui_run(const char *path, sqlite3 *db, gn_census *census)
 	 * waits on, unaware) is seen within that second, not at the next key. */
 	int idle_minutes = gn_idle_lock_minutes(db);
 	double last_key = now_ms();
-	timeout(1000);
+	timeout(UI_KEY_WAIT_MS);
 	while (!app.quit && app.top) {
 		daily_snapshot(&app);
 		ui_draw_all(&app);

@@ -25,6 +25,10 @@
 #define UI_MIN_ROWS 24
 #define UI_MIN_COLS 80
 
+/* How long a read waits for a key (ms) before the loop looks at the clock
+ * (idle lock, drafts) and at the terminal's size again. */
+#define UI_KEY_WAIT_MS 1000
+
 /* ---- keys and actions --------------------------------------------------- */
 
 /* A key as one int: a character's code point, or a curses KEY_* code with
