@@ -16,12 +16,13 @@
 
 static gn_ctx ctx;
 static gn_tdp tdp1;
+static char *saved_tz; /* the TZ before setup, put back by teardown */
 
 static void setup(void)
 {
 	gn_err err = { 0 };
 	gn_unit_ward(&ctx, 2, NULL);
-	setenv("TZ", "ICT-7", 1);
+	saved_tz = gn_unit_hanoi_clock(GN_UNIT_NOW);
 	const char *codes[] = { "01", NULL };
 	gn_user_create(ctx.db, "leader1", "Leader", GN_ROLE_TDP_LEADER, "pw-leader", NULL, codes, "admin", &err);
 	gn_user_create(ctx.db, "tech1", "Tech", GN_ROLE_TECH_TEAM, "pw-tech1", NULL, codes, "admin", &err);
@@ -32,6 +33,7 @@ static void setup(void)
 static void teardown(void)
 {
 	gn_unit_ward_free(&ctx, NULL);
+	gn_unit_clock_back(saved_tz);
 }
 
 static long count(const char *sql)

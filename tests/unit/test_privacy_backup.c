@@ -45,10 +45,17 @@ static void setup(void)
 	setup_named("Phường Thử");
 }
 
+static char *saved_tz; /* the TZ before in_hanoi, put back by teardown */
+static bool hanoi;
+
 static void teardown(void)
 {
 	gn_db_close(ctx.db);
 	ctx.db = NULL;
+	if (hanoi)
+		gn_unit_clock_back(saved_tz);
+	hanoi = false;
+	saved_tz = NULL;
 }
 
 #define count gn_unit_count /* unit_fixtures.h */
@@ -216,8 +223,8 @@ static bool snapshot_exists(const char *dir, const char *stamp)
 /* The local day is the PC's: Hà Nội's here (UTC+7, no tzdata needed). */
 static void in_hanoi(void)
 {
-	setenv("TZ", "ICT-7", 1);
-	tzset();
+	saved_tz = gn_unit_hanoi_clock(GN_UNIT_NOW);
+	hanoi = true;
 }
 
 /* The day's snapshot: made when there is none, or when the newest is of
