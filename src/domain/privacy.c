@@ -300,7 +300,18 @@ void gn_private_discard(const char *part_path)
 	release_gone();
 }
 
-int gn_private_sweep(const char *dir, const char *prefix)
+/* A file of this user's at path removed (not a link, a folder or another
+ * user's): 1, else 0. */
+static int unlink_own(const char *path)
+{
+	struct stat sb;
+	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && unlink(path) == 0;
+}
+
+/* The one walk of the sweeps: each entry of dir whose name begins with
+ * prefix, given to one as its path and the name after the prefix; the sum
+ * of what one returns (how many it removed). */
+static int walk_prefixed(const char *dir, const char *prefix, int (*one)(const char *path, const char *rest))
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -309,33 +320,39 @@ int gn_private_sweep(const char *dir, const char *prefix)
 	size_t plen = strlen(prefix);
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		size_t n = strlen(e->d_name);
-		if (strncmp(e->d_name, prefix, plen) != 0)
-			continue;
 		char path[PATH_MAX];
-		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
-			continue;
-		struct stat sb;
-		if (n > plen + 5 && strcmp(e->d_name + n - 5, ".part") == 0) {
-			if (gn_private_clear_stale(path, NULL) == GN_OK && lstat(path, &sb) != 0)
-				removed++;
-		} else {
-			/* SQLite's file beside a .part already gone */
-			for (size_t i = 0; i < sizeof sqlite_sides / sizeof *sqlite_sides; i++) {
-				size_t sl = 5 + strlen(sqlite_sides[i]), pl = strlen(path);
-				char part[PATH_MAX];
-				if (n <= plen + sl || strncmp(e->d_name + n - sl, ".part", 5) != 0 ||
-				    strcmp(e->d_name + n - sl + 5, sqlite_sides[i]) != 0)
-					continue;
-				snprintf(part, sizeof part, "%.*s", (int)(pl - (sl - 5)), path);
-				if (lstat(part, &sb) != 0 && errno == ENOENT && lstat(path, &sb) == 0 &&
-				    S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && unlink(path) == 0)
-					removed++;
-			}
-		}
+		if (strncmp(e->d_name, prefix, plen) == 0 &&
+		    snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+			removed += one(path, e->d_name + plen);
 	}
 	closedir(d);
 	return removed;
+}
+
+/* gn_private_sweep's: a stale .part, or SQLite's file beside a .part
+ * already gone. */
+static int sweep_part(const char *path, const char *rest)
+{
+	size_t n = strlen(rest), pl = strlen(path);
+	struct stat sb;
+	if (n > 5 && strcmp(rest + n - 5, ".part") == 0)
+		return gn_private_clear_stale(path, NULL) == GN_OK && lstat(path, &sb) != 0;
+	int removed = 0;
+	for (size_t i = 0; i < sizeof sqlite_sides / sizeof *sqlite_sides; i++) {
+		size_t sl = 5 + strlen(sqlite_sides[i]);
+		char part[PATH_MAX];
+		if (n <= sl || strncmp(rest + n - sl, ".part", 5) != 0 || strcmp(rest + n - sl + 5, sqlite_sides[i]) != 0)
+			continue;
+		snprintf(part, sizeof part, "%.*s", (int)(pl - (sl - 5)), path);
+		if (lstat(part, &sb) != 0 && errno == ENOENT)
+			removed += unlink_own(path);
+	}
+	return removed;
+}
+
+int gn_private_sweep(const char *dir, const char *prefix)
+{
+	return walk_prefixed(dir, prefix, sweep_part);
 }
 
 void gn_private_own_name(const char *dir, const char *prefix, const char *suffix, char *out, size_t size)
@@ -343,33 +360,23 @@ void gn_private_own_name(const char *dir, const char *prefix, const char *suffix
 	snprintf(out, size, "%s/%s%ld%s", dir, prefix, (long)getpid(), suffix);
 }
 
+/* gn_private_sweep_orphans': a file named for a process that is gone. */
+static int sweep_orphan(const char *path, const char *rest)
+{
+	char *end = NULL;
+	long pid = strtol(rest, &end, 10);
+	if (end == rest || pid <= 0 || pid == (long)getpid())
+		return 0;
+	/* a live process of ours keeps its file (EPERM: someone else's
+	 * process now has the number; not ours to judge, left alone) */
+	if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	return unlink_own(path);
+}
+
 int gn_private_sweep_orphans(const char *dir, const char *prefix)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
-	int removed = 0;
-	size_t plen = strlen(prefix);
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, prefix, plen) != 0)
-			continue;
-		char *end = NULL;
-		long pid = strtol(e->d_name + plen, &end, 10);
-		if (end == e->d_name + plen || pid <= 0 || pid == (long)getpid())
-			continue;
-		/* a live process of ours keeps its file (EPERM: someone else's
-		 * process now has the number; not ours to judge, left alone) */
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		char path[PATH_MAX];
-		struct stat sb;
-		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path && lstat(path, &sb) == 0 &&
-		    S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && unlink(path) == 0)
-			removed++;
-	}
-	closedir(d);
-	return removed;
+	return walk_prefixed(dir, prefix, sweep_orphan);
 }
 
 /* errno of renameat2 when the filesystem does not know the flag. */

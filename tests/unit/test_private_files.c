@@ -248,6 +248,35 @@ static void write_failures_say_the_disk_is_full(void)
 	CHECK(strstr(err.msg, "cannot write p.csv: ") == err.msg);
 }
 
+/* The plain copies named for a process (gn_private_own_name): removed
+ * when that process is gone, kept while it lives (this one, init). */
+static void orphans_of_a_gone_process_are_removed(void)
+{
+	REQUIRE(mkdir(path_of("own"), 0700) == 0);
+	pid_t child = fork();
+	REQUIRE(child >= 0);
+	if (child == 0)
+		_exit(0);
+	REQUIRE(waitpid(child, NULL, 0) == child); /* gone, its number not reused this instant */
+	char name[64], own[600];
+	snprintf(name, sizeof name, "own/sealing-%ld.db", (long)child);
+	put(name, "a plain copy left by a kill");
+	snprintf(name, sizeof name, "own/sealing-%ld.db-journal", (long)child);
+	put(name, "its journal");
+	put("own/sealing-1.db", "a live process's");
+	put("own/sealing-x.db", "not a process's");
+	put("own/other-1.db", "not ours");
+	gn_private_own_name(path_of("own"), "sealing-", ".db", own, sizeof own);
+	put(strstr(own, "own/"), "this process's");
+	CHECK_EQ_INT(gn_private_sweep_orphans(path_of("own"), "sealing-"), 2);
+	snprintf(name, sizeof name, "own/sealing-%ld.db", (long)child);
+	CHECK(!exists(name));
+	CHECK(exists("own/sealing-1.db"));
+	CHECK(exists("own/sealing-x.db"));
+	CHECK(exists("own/other-1.db"));
+	CHECK(exists(strstr(own, "own/")));
+}
+
 GN_TESTS(T(a_leftover_part_is_removed_and_written_anew), T(a_live_writers_part_is_not_harmed),
          T(a_writer_killed_halfway_is_replaced), T(publishing_never_replaces_a_file),
-         T(sweeps_remove_only_leftovers), T(write_failures_say_the_disk_is_full))
+         T(sweeps_remove_only_leftovers), T(orphans_of_a_gone_process_are_removed), T(write_failures_say_the_disk_is_full))
