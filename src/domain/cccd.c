@@ -147,12 +147,16 @@ gn_status gn_cccd_validate(const char *cccd, int birth_year, gn_sex sex, gn_err 
 	return gn_fail_field(err, GN_ERR_INVALID, field, "%s", gn_status_str(GN_ERR_INVALID));
 }
 
+bool gn_cccd_is_masked(const char *s)
+{
+	return s && strlen(s) == CCCD_LEN && all_digits(s, 3) && strspn(s + 3, "*") == 6 && all_digits(s + 9, 3);
+}
+
 void gn_cccd_mask(const char *cccd, char out[13])
 {
 	/* Only a well-formed number shows its ends: anything else might put
 	 * half a UTF-8 character or more of the number on screen than meant. */
-	if (cccd && strlen(cccd) == CCCD_LEN && all_digits(cccd, 3) && strspn(cccd + 3, "*") == 6 &&
-	    all_digits(cccd + 9, 3)) {
+	if (gn_cccd_is_masked(cccd)) {
 		memcpy(out, cccd, CCCD_LEN + 1); /* masked already (person.cccd_masked) */
 	} else if (!cccd || strlen(cccd) != CCCD_LEN || !all_digits(cccd, CCCD_LEN)) {
 		memset(out, '*', CCCD_LEN);

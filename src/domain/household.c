@@ -101,7 +101,8 @@ static long other_head(const gn_household *hh, size_t member)
 static long cccd_taken(const gn_household *hh, size_t member, const char *cccd)
 {
 	for (size_t k = 0; cccd && *cccd && k < hh->n_members; k++)
-		if (k != member && hh->members[k].cccd && strcmp(hh->members[k].cccd, cccd) == 0)
+		if (k != member && hh->members[k].cccd && strcmp(hh->members[k].cccd, cccd) == 0 &&
+		    !gn_cccd_is_masked(cccd)) /* two numbers may show the same ends */
 			return (long)k;
 	return -1;
 }
@@ -118,7 +119,7 @@ gn_status gn_person_validate(const gn_person *p, int this_year, gn_err *err)
 	if (p->relation[0] && !gn_relation_known(p->relation))
 		return gn_fail_field(err, GN_ERR_INVALID, "relation",
 		                     _("unknown relation to the head '%s'"), p->relation);
-	if (p->cccd && *p->cccd) {
+	if (p->cccd && *p->cccd && !gn_cccd_is_masked(p->cccd)) { /* masked: the stored one, kept (save) */
 		gn_status st = gn_cccd_validate(p->cccd, p->birth_year, gn_sex_from_name(p->sex), err);
 		if (st != GN_OK && err)
 			snprintf(err->field, sizeof err->field, "cccd");
@@ -153,7 +154,7 @@ gn_status gn_household_check_field(const gn_household *hh, size_t member, const 
 		return gn_fail_field(err, GN_ERR_INVALID, name,
 		                     _("The household already has a head (%s); a household has exactly one head."),
 		                     hh->members[k].full_name ? hh->members[k].full_name : "");
-	if (strcmp(name, "cccd") == 0 && *value) {
+	if (strcmp(name, "cccd") == 0 && *value && !gn_cccd_is_masked(value)) {
 		if (gn_cccd_validate(value, p->birth_year, gn_sex_from_name(p->sex), err) != GN_OK) {
 			if (err)
 				snprintf(err->field, sizeof err->field, "%s", name);
@@ -311,7 +312,9 @@ gn_status gn_household_load(gn_ctx *ctx, const char *id, gn_household *out, gn_e
 	st = NULL;
 
 	if (sqlite3_prepare_v2(ctx->db,
-	                       "SELECT id, full_name, birth_year, sex, relation, gn_cccd_open(cccd), answers, rev "
+	                       "SELECT id, full_name, birth_year, sex, relation, "
+	                       /* without the key: the number masked, as the lists show it */
+	                       "CASE WHEN gn_vault_locked() THEN cccd_masked ELSE gn_cccd_open(cccd) END, answers, rev "
 	                       "FROM person WHERE household_id = ?1 AND deleted = 0 ORDER BY position, rowid",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = gn_db_fail(ctx->db, err, "person");
@@ -609,7 +612,15 @@ static gn_status save_person_row(gn_ctx *ctx, const gn_household *hh, gn_person 
 		sqlite3_bind_text(st, 8, p->sex, -1, SQLITE_STATIC);
 	if (p->relation[0])
 		sqlite3_bind_text(st, 9, p->relation, -1, SQLITE_STATIC);
-	if (p->cccd && *p->cccd)
+	/* a masked number is the stored one an account without the key saw:
+	 * NULL keeps it (GN_SQL_CCCD_SET); with the key it is not a number */
+	bool masked = gn_cccd_is_masked(p->cccd);
+	if (masked && gn_vault_state_of(db) != GN_VAULT_LOCKED) {
+		rc = gn_fail_field(err, GN_ERR_INVALID, "cccd", "%s",
+		                   _("the citizen ID number is shown masked: type the whole number, or clear it"));
+		goto out;
+	}
+	if (p->cccd && *p->cccd && !masked)
 		sqlite3_bind_text(st, 10, p->cccd, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, p->answers ? p->answers : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, now, -1, SQLITE_STATIC);

@@ -10,6 +10,7 @@
  * every other question is a key of the record's answers JSON, set or
  * removed one key at a time so that keys this form does not know (another
  * form version, another PC) are kept. */
+#include "gonha/domain/cccd.h"
 #include "ui.h"
 #include "gonha/domain/answers.h"
 #include "gonha/core/date.h"
@@ -452,6 +453,10 @@ static gn_status fm_check(uf_model *m, size_t i, gn_err *err)
 	/* dates are typed dd/mm/yyyy here, so say it that way */
 	if (fd->type == GN_FT_DATE && *v && !gn_date_valid(v))
 		return gn_fail_field(err, GN_ERR_INVALID, fd->name, "%s", _("Type a real date as dd/mm/yyyy, e.g. 20/11/2026."));
+	/* the stored number shown masked (this account has no ward key yet):
+	 * the save keeps it as it is, it is not checked as typed */
+	if (fd->role == GN_QROLE_CCCD && gn_cccd_is_masked(v))
+		return GN_OK;
 	/* the field itself as typed (its type is checked), the others as
 	 * expressions see them */
 	c->eval[c->f[i].fi] = c->vals[c->f[i].fi];

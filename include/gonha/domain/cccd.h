@@ -6,6 +6,7 @@
 #ifndef GONHA_CCCD_H
 #define GONHA_CCCD_H
 
+#include <stdbool.h>
 #include "gonha/core/status.h"
 
 typedef enum gn_sex {
@@ -44,6 +45,9 @@ const char *gn_cccd_province_code(int i);
 /* "019******123": first 3 and last 3 digits shown. out must hold 13 bytes.
  * Anything not 12 characters long is masked whole ("************"). */
 void gn_cccd_mask(const char *cccd, char out[13]);
+/* s is a masked number as gn_cccd_mask shows one ("019******123"): what an
+ * account without the ward key sees of a stored number, never one typed. */
+bool gn_cccd_is_masked(const char *s);
 
 /* Builds a consistent CCCD from its parts (serial 0..999999). out: 13 bytes. */
 gn_status gn_cccd_make(const char *province_code, int birth_year, gn_sex sex,
