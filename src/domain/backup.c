@@ -492,6 +492,45 @@ static long long snapshot_changes(const char *path)
 	return n;
 }
 
+/* A snapshot that holds citizen ID numbers in clear: made before the ward
+ * began to encrypt them (no meta cccd_sealed in it) and with a number. */
+static bool holds_plain_numbers(const char *path)
+{
+	sqlite3 *s = NULL;
+	sqlite3_stmt *q = NULL;
+	bool plain = false;
+	if (sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(s, "SELECT NOT EXISTS (SELECT 1 FROM meta WHERE key = 'cccd_sealed') AND "
+	                       "EXISTS (SELECT 1 FROM person WHERE typeof(cccd) = 'text')", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		plain = sqlite3_column_int(q, 0) != 0;
+	sqlite3_finalize(q);
+	sqlite3_close(s);
+	return plain;
+}
+
+/* A ward that encrypts its numbers keeps no snapshot with them in clear.
+ * The ones made before were sealed under the recovery code when it began
+ * to (wardkey.c); a gonha killed in the middle of that left the others
+ * plain, and the code is not kept to seal them later: they are removed
+ * here, at the next start (their sealed copies stay). */
+static void remove_plain_copies(sqlite3 *db, const char *dir, const snapshot_list *l)
+{
+	char *sealed = gn_db_meta_get(db, "cccd_sealed");
+	if (!sealed)
+		return;
+	free(sealed);
+	for (size_t i = 0; i < l->n; i++) {
+		char path[PATH_MAX + 64], mpath[PATH_MAX + 80];
+		snapshot_path(dir, l->stamps[i], path, sizeof path);
+		if (!holds_plain_numbers(path))
+			continue;
+		manifest_path(path, mpath, sizeof mpath);
+		unlink(path);
+		unlink(mpath);
+	}
+}
+
 /* Makes the folder (0700) or checks that it is one, and tightens its mode. */
 static gn_status private_dir(const char *dir, gn_err *err)
 {
@@ -534,6 +573,10 @@ gn_status gn_backup_auto(sqlite3 *db, const char *db_path, bool force, bool *mad
 	 * sealed import, left by a gonha killed half-way */
 	gn_private_sweep_orphans(dir, "sealing-");
 	gn_private_sweep(dir, "opening-");
+	if ((st = list_snapshots(dir, &l, err)) != GN_OK)
+		goto out;
+	remove_plain_copies(db, dir, &l);
+	free(l.stamps);
 	if ((st = list_snapshots(dir, &l, err)) != GN_OK)
 		goto out;
 	gn_now_iso(now);

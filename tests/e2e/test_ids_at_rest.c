@@ -230,6 +230,11 @@ static void a_plain_ward_is_sealed_at_its_officers_sign_in(void)
 	char versions_before[1 << 15];
 	snprintf(versions_before, sizeof versions_before, "%s", versions);
 
+	/* a copy as the plain snapshots are, for a kill in their sealing below */
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \".backup '%s'\"", gn_e2e_path("old.db"), gn_e2e_path("plain-left.db"));
+	REQUIRE(system(cmd) == 0);
+
 	/* the officer's sign-in: a copy first, then everything sealed, said once */
 	CHECK_EQ_INT(run("admin", "list --db old.db --tdp 01"), 0);
 	CHECK(has(gn_e2e_err, "citizen ID numbers are now stored encrypted"));
@@ -255,6 +260,16 @@ static void a_plain_ward_is_sealed_at_its_officers_sign_in(void)
 	         gn_test_tmpdir());
 	CHECK_EQ_INT(run("admin", "backup --db old.db --out copy.db"), 0);
 	CHECK_EQ_INT(gn_e2e_run_env(env, restore), 0);
+	/* gonha killed while it sealed them: a plain one left; the next start
+	 * (the day's snapshot) removes it, the sealed ones stay */
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s/ward-20261101-000000.db'", gn_e2e_path("plain-left.db"),
+	         gn_e2e_path("old.db.backups"));
+	REQUIRE(system(cmd) == 0);
+	int left = 0;
+	CHECK(numbers_in_folder("old.db.backups", &left) > 20);
+	CHECK_EQ_INT(gn_e2e_run_env("GONHA_USER= GONHA_PASSWORD=", "snapshot-daily --db old.db"), 0);
+	CHECK_EQ_INT(numbers_in_folder("old.db.backups", &left), 0);
+	CHECK(left >= files);
 	CHECK_STR(sql1("copy.db", "SELECT count(*) FROM meta WHERE key = 'cccd_sealed'"), "0"); /* as it was then */
 	/* nothing lost: the same rows, versions untouched (no other PC sees a
 	 * change), the rules all hold */
