@@ -62,6 +62,22 @@ gn_term *gn_ui_signed_in(const char *user, const char *then)
 	return t;
 }
 
+gn_term *gn_ui_fresh(const char *name, int tdps, int households, const char *user)
+{
+	gn_ui_demo(name, tdps, households);
+	return gn_ui_signed_in(user, "Số người");
+}
+
+gn_term *gn_ui_fresh_household(const char *name, const char *user, const char *no)
+{
+	gn_term *t = gn_ui_fresh(name, 2, 10, user);
+	if (t && gn_ui_new_household(t, 10, no) != 0) {
+		gn_term_free(t);
+		return NULL;
+	}
+	return t;
+}
+
 int gn_ui_new_household(gn_term *t, int households, const char *no)
 {
 	char list[32];

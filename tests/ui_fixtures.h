@@ -27,6 +27,14 @@ int gn_ui_sign_in(gn_term *t, const char *user, const char *password, const char
  * the demo password; NULL (t freed) when then did not come. */
 gn_term *gn_ui_signed_in(const char *user, const char *then);
 
+/* A fresh demo ward (gn_ui_demo: name, tdps x households) and user signed
+ * in on it (gn_ui_signed_in), its home screen shown; NULL when not. */
+gn_term *gn_ui_fresh(const char *name, int tdps, int households, const char *user);
+/* The same on 2 TDPs of 10 households, then a new household of TDP 1 with
+ * house number no typed (gn_ui_new_household); NULL (t freed) when a
+ * screen did not come. */
+gn_term *gn_ui_fresh_household(const char *name, const char *user, const char *no);
+
 /* From the home screen: TDP 1's list (with `households` households), a
  * new household there, house number no typed. 0, or -1 when a screen did
  * not come. */

@@ -271,11 +271,7 @@ static void survives_a_kill_and_offers_the_draft(void)
 	gn_term *t = start(24, 80, NULL);
 	REQUIRE(t);
 	REQUIRE(sign_in(t, "admin") == 0);
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "20 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
-	gn_term_type(t, "77");
+	REQUIRE(gn_ui_new_household(t, 20, "77") == 0);
 	gn_term_key(t, "Enter");
 	gn_term_type(t, "ngõ 5");
 	gn_term_key(t, "Enter");
@@ -352,11 +348,7 @@ static void stops_bad_input_at_the_field(void)
 	gn_term *t = start(24, 80, NULL);
 	REQUIRE(t);
 	REQUIRE(sign_in(t, "admin") == 0);
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "20 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
-	gn_term_type(t, "5");
+	REQUIRE(gn_ui_new_household(t, 20, "5") == 0);
 	gn_term_key(t, "Enter");
 	gn_term_key(t, "Enter");
 	gn_term_key(t, "Enter");                          /* the street is required */

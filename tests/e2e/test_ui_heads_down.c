@@ -70,8 +70,7 @@ static void one_adult(gn_term *t, const char *name, const char *year, const char
 
 static void heads_down_moves_on_and_takes_the_enter(void)
 {
-	gn_ui_demo("heads.db", 2, 10);
-	gn_term *t = gn_ui_signed_in("tdp01", "Số người");
+	gn_term *t = gn_ui_fresh("heads.db", 2, 10, "tdp01");
 	REQUIRE(t);
 	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM user_setting"), 0); /* the default: on */
 	REQUIRE(gn_ui_visited_household(t, 10, "12", "Hàng Bông") == 0);

@@ -23,8 +23,7 @@
 
 static void counter_and_visitor(void)
 {
-	gn_ui_demo("counter.db", 2, 10);
-	gn_term *t = signed_in("tdp01", "Số người");
+	gn_term *t = gn_ui_fresh("counter.db", 2, 10, "tdp01");
 	REQUIRE(t);
 	/* the visitor of a new household is the leader's name */
 	REQUIRE(gn_ui_visited_household(t, 10, "77", "Hàng Bông") == 0);
@@ -71,10 +70,8 @@ static void counter_and_visitor(void)
  * top. */
 static void restored_draft_opens_where_it_broke_off(void)
 {
-	gn_ui_demo("resume.db", 2, 10);
-	gn_term *t = signed_in("tdp01", "Số người");
+	gn_term *t = gn_ui_fresh_household("resume.db", "tdp01", "88");
 	REQUIRE(t);
-	new_household(t, "88");
 	gn_term_key(t, "C-t");
 	REQUIRE_WAIT(t, "người 1/1");
 	gn_term_type(t, "Đỗ Thị Dung");
@@ -99,10 +96,8 @@ static void restored_draft_opens_where_it_broke_off(void)
 
 	/* a draft of a household with nobody yet: its form, at the field after
 	 * the last answered one */
-	gn_ui_demo("resume2.db", 2, 10);
-	t = signed_in("tdp01", "Số người");
+	t = gn_ui_fresh_household("resume2.db", "tdp01", "99");
 	REQUIRE(t);
-	new_household(t, "99");
 	gn_term_key(t, "Enter");
 	REQUIRE_WAIT(t, "Ví dụ: ngõ 45/ngách 3");
 	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM draft"), 1);
@@ -127,8 +122,7 @@ static bool exists(const char *path)
 /* Enter twice on the default name: the second file is "-2", not refused. */
 static void second_export_of_the_day(void)
 {
-	gn_ui_demo("export.db", 2, 10);
-	gn_term *t = signed_in("admin", "Số người");
+	gn_term *t = gn_ui_fresh("export.db", 2, 10, "admin");
 	REQUIRE(t);
 	gn_term_type(t, "x");
 	REQUIRE_WAIT(t, "Trao đổi tệp CSV");

@@ -41,14 +41,8 @@ static int wait_query(gn_term *t, const char *sql, long want)
  * the draft prompt asks before the draft is gone. */
 static void quit_is_asked_and_keeps_the_field(void)
 {
-	gn_ui_demo("quit.db", 2, 10);
-	gn_term *t = signed_in("tdp01", "Số người");
+	gn_term *t = gn_ui_fresh_household("quit.db", "tdp01", "3B");
 	REQUIRE(t);
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "10 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
-	gn_term_type(t, "3B");
 	REQUIRE_WAIT(t, "Hộ mới 3B");
 	gn_term_key(t, "C-q");
 	WAIT(t, "Hộ này chưa lưu; những gì đã gõ được giữ trong bản nháp. Thoát gonha?");
@@ -104,14 +98,8 @@ static void quit_is_asked_and_keeps_the_field(void)
  * the draft, which comes back. */
 static void a_kill_keeps_the_field_being_typed(void)
 {
-	gn_ui_demo("kill.db", 2, 10);
-	gn_term *t = signed_in("tdp01", "Số người");
+	gn_term *t = gn_ui_fresh_household("kill.db", "tdp01", "3B");
 	REQUIRE(t);
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "10 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
-	gn_term_type(t, "3B");
 	REQUIRE_WAIT(t, "Hộ mới 3B");
 	CHECK_EQ_INT(wait_query(t, DRAFT_3B, 1), 0);
 	gn_term_signal(t, SIGKILL);
@@ -128,8 +116,7 @@ static void a_kill_keeps_the_field_being_typed(void)
  * F2 saves in a form; the ward officer's home bar shows sign-out. */
 static void each_key_means_one_thing(void)
 {
-	gn_ui_demo("keys.db", 2, 10);
-	gn_term *t = signed_in("admin", "Số người");
+	gn_term *t = gn_ui_fresh("keys.db", 2, 10, "admin");
 	REQUIRE(t);
 	WAIT(t, "q Thoát L Đăng xuất u Tài khoản a Nhật ký");
 	gn_term_key(t, "C-l");
@@ -168,14 +155,8 @@ static void each_key_means_one_thing(void)
 /* A household marked done with nobody in it: asked, not refused. */
 static void empty_visited_household_is_a_warning(void)
 {
-	gn_ui_demo("empty.db", 2, 10);
-	gn_term *t = signed_in("tdp01", "Số người");
+	gn_term *t = gn_ui_fresh_household("empty.db", "tdp01", "91");
 	REQUIRE(t);
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "10 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
-	gn_term_type(t, "91");
 	gn_term_key(t, "Enter");
 	gn_term_key(t, "Enter");
 	gn_term_key(t, "C-u");
@@ -205,14 +186,8 @@ static void empty_visited_household_is_a_warning(void)
  * newline stays in the field as a space. */
 static void a_pasted_newline_stays_in_the_field(void)
 {
-	gn_ui_demo("paste.db", 2, 10);
-	gn_term *t = signed_in("tdp01", "Số người");
+	gn_term *t = gn_ui_fresh_household("paste.db", "tdp01", "\x1b[200~12");
 	REQUIRE(t);
-	gn_term_key(t, "Enter");
-	REQUIRE_WAIT(t, "10 hộ");
-	gn_term_type(t, "a");
-	REQUIRE_WAIT(t, "Hộ mới");
-	gn_term_type(t, "\x1b[200~12");
 	REQUIRE_WAIT(t, "Số nhà                 12");
 	gn_term_type(t, "\nXYZ\r\nW\x1b[201~");
 	/* the newlines are spaces in the field ("\r\n" two of them) */
