@@ -82,8 +82,8 @@ static void type_head(gn_term *t, const char *name)
 
 static void first_keying(void)
 {
-	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
-	REQUIRE(gn_ui_sign_in(t, "nv1", "demo", "Các tổ của bạn") == 0);
+	gn_term *t = gn_ui_signed_in("nv1", "Các tổ của bạn");
+	REQUIRE(t);
 	gn_term_key(t, "Enter");
 	settled(t);
 	gn_term_type(t, "a");
@@ -115,8 +115,8 @@ static void a_pass_finds_counts_and_resolves_one_difference(void)
 	CHECK(strstr(gn_e2e_out, "seed 16") != NULL && strstr(gn_e2e_out, hh) != NULL);
 
 	/* the person who entered it may not key it again */
-	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
-	REQUIRE(gn_ui_sign_in(t, "nv1", "demo", "Các tổ của bạn") == 0);
+	gn_term *t = gn_ui_signed_in("nv1", "Các tổ của bạn");
+	REQUIRE(t);
 	gn_term_type(t, "v");
 	REQUIRE_WAIT(t, "Kiểm tra lại");
 	WAIT(t, "chưa nhập lại");
@@ -125,8 +125,8 @@ static void a_pass_finds_counts_and_resolves_one_difference(void)
 	gn_ui_quit(t);
 
 	/* the leader keys it again, blind: nothing of the first keying */
-	t = gn_ui_start(24, 80, NULL, NULL);
-	REQUIRE(gn_ui_sign_in(t, "tdp01", "demo", "Các tổ của bạn") == 0);
+	t = gn_ui_signed_in("tdp01", "Các tổ của bạn");
+	REQUIRE(t);
 	gn_term_type(t, "v");
 	REQUIRE_WAIT(t, "chưa nhập lại");
 	gn_term_key(t, "Enter");
@@ -144,8 +144,8 @@ static void a_pass_finds_counts_and_resolves_one_difference(void)
 	             1);
 
 	/* resumed where it was left */
-	t = gn_ui_start(24, 80, NULL, NULL);
-	REQUIRE(gn_ui_sign_in(t, "tdp01", "demo", "Các tổ của bạn") == 0);
+	t = gn_ui_signed_in("tdp01", "Các tổ của bạn");
+	REQUIRE(t);
 	gn_term_type(t, "v");
 	REQUIRE_WAIT(t, "đang dở");
 	gn_term_key(t, "Enter");
