@@ -255,7 +255,7 @@ static gn_status prepare_stmts(sqlite3 *db, const gn_demo_options *opt, demo_stm
 		"address_key, visit_status, visit_date, visited_by, entered_by, answers, "
 		"created_at, created_by, updated_at, updated_by, version, entered_at, form_id, form_version) "
 		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?13,?14,'v' || substr(replace(?1, '-', ''), 17), "
-		"CASE WHEN ?8 <> 'not_visited' AND ?11 IS NOT NULL THEN ?13 END, %Q, %Q)",
+		"CASE WHEN ?8 <> 'not_visited' AND ?11 IS NOT NULL THEN ?15 END, %Q, %Q)",
 		opt->form_id, opt->form_id ? opt->form_version : NULL);
 	char *person = sqlite3_mprintf(
 		"INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, "
@@ -290,6 +290,16 @@ static const char *pick_status(rng *r)
 	     : x < 96 ? GN_VISIT_REFUSED : GN_VISIT_MOVED;
 }
 
+/* When a visit was entered: the evening of its day at the office PC
+ * (17:00-20:59 in Hà Nội, UTC+7), the minute from the household's place,
+ * so that the operators' figures span the days the round took, the same
+ * for the same seed (the visit dates are drawn from it). Never after now:
+ * a visit is at least a day old. */
+static void entry_time(const char *visit_date, int index, char out[32])
+{
+	snprintf(out, 32, "%.10sT%02d:%02d:%02dZ", visit_date, 10 + index % 4, (index * 7) % 60, (index * 13) % 60);
+}
+
 /* The household's row, as the demo writes it (a brand-new file). */
 static gn_status insert_household(sqlite3 *db, demo_stmts *s, const gn_household *hh, const char *hh_id,
                                   const char *tdp_id, int index, const char *address_key, const char *answers,
@@ -315,6 +325,11 @@ static gn_status insert_household(sqlite3 *db, demo_stmts *s, const gn_household
 	sqlite3_bind_text(q, 12, answers, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 13, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 14, leader, -1, SQLITE_STATIC);
+	char entered[32];
+	if (visited) {
+		entry_time(hh->visit_date, index, entered);
+		sqlite3_bind_text(q, 15, entered, -1, SQLITE_STATIC);
+	}
 	return step_done(db, q, err);
 }
 

@@ -35,7 +35,7 @@ static char *content(sqlite3 *db)
 	const char *sql =
 		"SELECT (SELECT group_concat(x, char(10)) FROM (SELECT json_array(id, code, name, created_at) AS x FROM tdp ORDER BY id))"
 		" || (SELECT group_concat(x, char(10)) FROM (SELECT json_array(id, tdp_id, walk_order, house_no, alley, street,"
-		"      visit_status, visit_date, answers) AS x FROM household ORDER BY id))"
+		"      visit_status, visit_date, answers, entered_at) AS x FROM household ORDER BY id))"
 		" || (SELECT group_concat(x, char(10)) FROM (SELECT json_array(id, household_id, full_name, birth_year, sex,"
 		"      relation, gn_cccd_open(cccd), answers) AS x FROM person ORDER BY id))"
 		" || (SELECT group_concat(x, char(10)) FROM (SELECT json_array(login, role) AS x FROM users ORDER BY login))";
@@ -72,6 +72,13 @@ static void demo_is_realistic(void)
 	CHECK(gn_unit_count(db, "SELECT count(*) FROM person WHERE json_extract(answers, '$.smartphone') = 'yes'") > 50);
 	/* Every visited household has a date; not visited ones none. */
 	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM household WHERE (visit_status = 'not_visited') = (visit_date IS NOT NULL)"), 0);
+	/* Entered on the evening of the visit, over the days the round took
+	 * (the operators' figures by day), never after now. */
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM household WHERE (entered_at IS NULL) <> (visit_status = 'not_visited')"), 0);
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM household WHERE entered_at IS NOT NULL AND "
+	                               "(date(entered_at, '+7 hours') IS NOT visit_date OR entered_at >= '" GN_UNIT_NOW "' OR "
+	                               "time(entered_at, '+7 hours') NOT BETWEEN '17:00:00' AND '20:59:59')"), 0);
+	CHECK(gn_unit_count(db, "SELECT count(DISTINCT date(entered_at)) FROM household") > 20);
 	gn_db_close(db);
 }
 
