@@ -13,7 +13,7 @@
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
-PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat cairo pangocairo libpcre2-8 freexl
+PKGS      = ncursesw sqlite3 libsodium uuid xlsxwriter libzip expat cairo pangocairo libpcre2-8 freexl libgsf-1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -32,7 +32,7 @@ DEB_PACKAGES = build-essential pkg-config libncurses-dev libsqlite3-dev \
                libcsv-dev libunistring-dev libsodium-dev uuid-dev gettext \
                libvterm-dev sqlite3 tmux clang libclang-rt-14-dev time \
                dosfstools exfatprogs fusefat exfat-fuse \
-               libxlsxwriter-dev libzip-dev libexpat1-dev libpcre2-dev libfreexl-dev \
+               libxlsxwriter-dev libzip-dev libexpat1-dev libpcre2-dev libfreexl-dev libgsf-1-dev \
                libcairo2-dev libpango1.0-dev fonts-liberation2 poppler-utils
 
 # Only for `make deb` and `make check-deb`: the distribution's packaging

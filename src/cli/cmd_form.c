@@ -53,17 +53,12 @@ static int form_check(const char *dir)
 	gn_form_problems problems = { 0 };
 	gn_form *form = NULL;
 	gn_cov_set set = { 0 };
-	size_t len = strlen(dir);
 	bool book = false;
 	gn_status st = gn_form_load_any(dir, db, &form, &book, &problems, &err);
-	bool xls = book && len > 4 && strcasecmp(dir + len - 4, ".xls") == 0 && !gn_xlsx_is_zip(dir);
 	if (st == GN_OK && !book) /* indicators.csv lives beside a folder's sheets */
 		st = gn_form_indicators(form, &set, &problems, &err);
 	if (st == GN_OK)
 		st = gn_cov_sync(db, &set, &err); /* SQLite compiles every indicator */
-	if (xls) /* FreeXL reads no boolean cell */
-		gn_cli_print(stderr, _("%s: warning: in an .xls, a cell holding TRUE or FALSE as a boolean reads as empty; "
-		                       "write yes or no (or save the workbook as .xlsx)\n"), dir);
 	if (book)
 		print_book_problems(dir, &problems, stderr);
 	else

@@ -8,6 +8,12 @@
 
 #include <ctype.h>
 #include <freexl.h>
+#include <gsf/gsf-infile.h>
+#include <gsf/gsf-infile-msole.h>
+#include <gsf/gsf-input-stdio.h>
+#include <gsf/gsf-utils.h>
+#include <stdint.h>
+#include <unistr.h>
 #include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
@@ -202,9 +208,121 @@ gn_status gn_form_load_xlsx(const char *path, sqlite3 *db, gn_form **out, gn_for
 
 #define XLS_MAX_BYTES (32L << 20)
 
+/* The boolean cells FreeXL skips (it gives them as FREEXL_CELL_NULL):
+ * read from the workbook's BIFF8 stream itself (libgsf opens the OLE2
+ * container), the BOOLERR records and the formulas with a boolean value
+ * of the sheet of that name. */
+typedef struct xls_bool {
+	unsigned int row;
+	unsigned short col;
+	bool value;
+} xls_bool;
+
+typedef struct xls_stream {
+	uint8_t *data;
+	size_t len;
+} xls_stream;
+
+static unsigned rd16(const uint8_t *p) { return (unsigned)p[0] | (unsigned)p[1] << 8; }
+static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
+
+/* The "Workbook" stream of an .xls (empty when there is none: BIFF5 and
+ * older keep booleans as FreeXL reads them, empty). */
+static void xls_stream_read(const char *path, xls_stream *out)
+{
+	out->data = NULL;
+	out->len = 0;
+	GError *e = NULL;
+	GsfInput *in = gsf_input_stdio_new(path, &e);
+	GsfInfile *ole = in ? gsf_infile_msole_new(in, &e) : NULL;
+	GsfInput *wb = ole ? gsf_infile_child_by_name(ole, "Workbook") : NULL;
+	gsf_off_t size = wb ? gsf_input_size(wb) : 0;
+	if (size > 0 && size <= XLS_MAX_BYTES && (out->data = malloc((size_t)size)) != NULL) {
+		if (gsf_input_read(wb, (size_t)size, out->data))
+			out->len = (size_t)size;
+		else {
+			free(out->data);
+			out->data = NULL;
+		}
+	}
+	if (wb)
+		g_object_unref(wb);
+	if (ole)
+		g_object_unref(ole);
+	if (in)
+		g_object_unref(in);
+	g_clear_error(&e);
+}
+
+/* A BOUNDSHEET's name (ShortXLUnicodeString at p, n bytes left) as UTF-8. */
+static bool sheet_name_is(const uint8_t *p, size_t n, const char *name)
+{
+	if (n < 2)
+		return false;
+	size_t cch = p[0], wide = p[1] & 1;
+	if (n < 2 + cch * (wide ? 2 : 1))
+		return false;
+	uint16_t u16[256];
+	for (size_t i = 0; i < cch; i++)
+		u16[i] = (uint16_t)(wide ? rd16(p + 2 + 2 * i) : p[2 + i]);
+	size_t len = 0;
+	uint8_t *u8 = u16_to_u8(u16, cch, NULL, &len);
+	bool same = u8 && len == strlen(name) && memcmp(u8, name, len) == 0;
+	free(u8);
+	return same;
+}
+
+/* The boolean cells of the sheet named name, into *cells (*n of them). */
+static void xls_sheet_bools(const xls_stream *w, const char *name, xls_bool **cells, size_t *n)
+{
+	*cells = NULL;
+	*n = 0;
+	size_t at = 0, sheet = 0;
+	bool found = false;
+	/* the workbook globals: a BOUNDSHEET (0x85) per sheet, up to EOF (0x0A) */
+	while (!found && at + 4 <= w->len) {
+		unsigned type = rd16(w->data + at), len = rd16(w->data + at + 2);
+		const uint8_t *body = w->data + at + 4;
+		if (at + 4 + len > w->len || type == 0x000A)
+			break;
+		if (type == 0x0085 && len >= 8 && sheet_name_is(body + 6, len - 6, name)) {
+			sheet = rd32(body);
+			found = true;
+		}
+		at += 4 + len;
+	}
+	if (!found || sheet + 4 > w->len || rd16(w->data + sheet) != 0x0809)
+		return;
+	size_t cap = 0;
+	for (at = sheet; at + 4 <= w->len;) {
+		unsigned type = rd16(w->data + at), len = rd16(w->data + at + 2);
+		const uint8_t *body = w->data + at + 4;
+		if (at + 4 + len > w->len || (type == 0x000A && at != sheet))
+			break;
+		/* BOOLERR: row, column, format, the value, 1 when it is an error;
+		 * FORMULA (=TRUE(), as LibreOffice writes a boolean): row, column,
+		 * format, its cached value, a boolean one as type 1, 0xFFFF */
+		bool boolerr = type == 0x0205 && len >= 8 && body[7] == 0;
+		bool formula = type == 0x0006 && len >= 14 && body[6] == 1 && rd16(body + 12) == 0xFFFF;
+		if (boolerr || formula) {
+			if (*n == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				xls_bool *bigger = realloc(*cells, ncap * sizeof *bigger);
+				if (!bigger)
+					return;
+				*cells = bigger;
+				cap = ncap;
+			}
+			(*cells)[(*n)++] = (xls_bool){ rd16(body), (unsigned short)rd16(body + 2), body[boolerr ? 6 : 8] != 0 };
+		}
+		at += 4 + len;
+	}
+}
+
 /* One FreeXL cell as pyxform (xlrd) makes it: numbers as above, a date as
  * "YYYY-MM-DD 00:00:00", a date-time and a time as FreeXL writes them. A
- * boolean cell comes from FreeXL as empty (FREEXL_CELL_NULL). */
+ * boolean cell (empty from FreeXL) is TRUE or FALSE, as xlrd gives it to
+ * pyxform, from xls_sheet_bools. */
 static char *xls_cell_text(const FreeXL_CellValue *v, bool header)
 {
 	char buf[64];
@@ -229,7 +347,16 @@ static char *xls_cell_text(const FreeXL_CellValue *v, bool header)
 	}
 }
 
-static gn_status xls_sheet(const void *h, unsigned short index, gn_form_book *book, const char *as, gn_err *err)
+static const char *xls_bool_at(const xls_bool *b, size_t n, unsigned int r, unsigned short c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i].row == r && b[i].col == c)
+			return b[i].value ? "TRUE" : "FALSE";
+	return NULL;
+}
+
+static gn_status xls_sheet(const void *h, unsigned short index, const xls_stream *w, const char *name,
+                           gn_form_book *book, const char *as, gn_err *err)
 {
 	unsigned int rows = 0;
 	unsigned short cols = 0;
@@ -239,6 +366,9 @@ static gn_status xls_sheet(const void *h, unsigned short index, gn_form_book *bo
 	char **cells = calloc(cols ? cols : 1, sizeof *cells);
 	if (!cells)
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	xls_bool *bools = NULL;
+	size_t n_bools = 0;
+	xls_sheet_bools(w, name, &bools, &n_bools);
 	bool any = false;
 	for (unsigned int r = 0; r < rows && st == GN_OK; r++) {
 		size_t n = 0;
@@ -248,7 +378,8 @@ static gn_status xls_sheet(const void *h, unsigned short index, gn_form_book *bo
 				st = gn_fail(err, GN_ERR_INVALID, _("the workbook is damaged: a sheet cannot be read"));
 				break;
 			}
-			if (!(cells[c] = xls_cell_text(&v, r == 0)))
+			const char *b = v.type == FREEXL_CELL_NULL ? xls_bool_at(bools, n_bools, r, c) : NULL;
+			if (!(cells[c] = b ? strdup(b) : xls_cell_text(&v, r == 0)))
 				st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 			else if (*cells[c])
 				n = (size_t)c + 1;
@@ -263,6 +394,7 @@ static gn_status xls_sheet(const void *h, unsigned short index, gn_form_book *bo
 		}
 	}
 	free(cells);
+	free(bools);
 	if (st == GN_OK && !any)
 		st = gn_form_book_add_row(book, as, 1, NULL, 0, err);
 	return st;
@@ -297,6 +429,9 @@ gn_status gn_form_load_xls(const char *path, sqlite3 *db, gn_form **out, gn_form
 	if (st == GN_OK && !book)
 		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	bool any = false;
+	xls_stream stream = { 0 };
+	if (st == GN_OK)
+		xls_stream_read(path, &stream);
 	for (unsigned int i = 0; i < count && i < 4096 && st == GN_OK; i++) {
 		const char *name = NULL;
 		if (freexl_get_worksheet_name(h, (unsigned short)i, &name) != FREEXL_OK || !name)
@@ -314,9 +449,10 @@ gn_status gn_form_load_xls(const char *path, sqlite3 *db, gn_form **out, gn_form
 		if (!as)
 			continue;
 		any |= strcmp(as, "survey") == 0;
-		st = xls_sheet(h, (unsigned short)i, book, as, err);
+		st = xls_sheet(h, (unsigned short)i, &stream, name, book, as, err);
 	}
 	freexl_close(h);
+	free(stream.data);
 	if (st == GN_OK && !any)
 		st = gn_fail(err, GN_ERR_INVALID, _("%s has no survey sheet: it is not an XLSForm"), path);
 	if (st == GN_OK)
