@@ -655,6 +655,7 @@ static void read_diff(sqlite3 *db, sqlite3_stmt *st, gn_verify_diff *d)
 	gn_db_col_copy(st, 8, d->resolution, sizeof d->resolution);
 	d->value = open_value(db, d->field, st, 9);
 	gn_db_col_copy(st, 10, d->resolved_by, sizeof d->resolved_by);
+	gn_db_col_copy(st, 12, d->tdp_id, sizeof d->tdp_id);
 }
 
 static void diffs_drop(void *rows, size_t n)

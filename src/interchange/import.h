@@ -84,10 +84,13 @@ typedef struct importer {
 	gn_tdp_forms forms;   /* the form of each TDP, loaded once (registry.h) */
 	gn_form *row_form;    /* borrowed: the form of the row's TDP (imp_row_form), NULL before */
 	/* a repeat's table (import_repeat.c): household_id, tdp_code, parent,
-	 * entry, then questions; the repeat is the first row's */
+	 * entry, then questions; the repeat is the first row's, each row read
+	 * with its household's TDP's form */
 	int rp_fixed[4];      /* file columns of household_id, tdp_code, parent, entry */
-	int rp_repeat;        /* the begin_repeat, -1 until the first row */
-	int *rp_field;        /* per file column: the form field, -1 for the fixed ones */
+	int rp_repeat;        /* the begin_repeat in rp_form, -1 until the first row */
+	const gn_form *rp_form; /* borrowed: the form rp_field was mapped with */
+	char rp_repeat_name[128]; /* the first row's repeat: every row's */
+	int *rp_field;        /* per file column: rp_form's field, -1 for the fixed ones and unknown */
 	char **rp_names;      /* the header's cells (owned) */
 	sqlite3_stmt *rp_get, *rp_put;
 	/* what the import changed, for gonha import undo (import_undo.c):

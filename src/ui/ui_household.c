@@ -803,7 +803,8 @@ ui_view *ui_household_verify_new(ui_app *app, const char *pass_id, const char *h
 	}
 	char tdp[37];
 	snprintf(tdp, sizeof tdp, "%s", shadow.tdp_id);
-	ui_view *v = ui_household_new(app, tdp, NULL, &shadow, NULL);
+	/* keyed again with the form its TDP enters, as the first keying was */
+	ui_view *v = ui_enter_tdp_form(app, tdp) ? ui_household_new(app, tdp, NULL, &shadow, NULL) : NULL;
 	if (v) {
 		household_view *h = hv_of(v);
 		snprintf(h->verify_pass, sizeof h->verify_pass, "%s", pass_id);

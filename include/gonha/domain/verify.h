@@ -90,9 +90,10 @@ typedef struct gn_verify_diff {
 	long id;
 	char pass_id[37];
 	char household_id[37];
+	char tdp_id[37];       /* the household's TDP: its form reads the field */
 	int member;            /* roster position from 0, -1 the household */
 	char who[128];         /* the member's name in the first keying, or "" */
-	char field[64];        /* a column, an answer's key, or "members" (how many) */
+	char field[600];       /* a column, an answer's key (a repeat's by its path), or "members" (how many) */
 	char *first, *second;  /* owned, NULL = none */
 	char resolution[12];   /* "", "first", "second", "corrected" */
 	char *value;           /* owned: the value corrected to */
