@@ -3,6 +3,7 @@
  * differences as data; the choices merge and save; or both are kept as a
  * merge conflict. Against an in-memory database. */
 #include "testlib.h"
+#include "unit_fixtures.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/draft.h"
 #include "gonha/interchange/exchange.h"
@@ -428,6 +429,42 @@ static void removed_here_changed_there(void)
 	teardown();
 }
 
-GN_TESTS(T(a_save_over_a_changed_household_is_refused), T(both_changed_the_field_the_user_chooses),
+/* A conflict on a household of a TDP on ona-household: its differences
+ * in that form's words (its own question, a repeat's answer by its path),
+ * not census's columns. */
+static void a_conflict_shows_its_forms_questions(void)
+{
+	setup();
+	gn_err err = { 0 };
+	gn_census ona = { .form = gn_unit_shared_form(ctx.db, "ona-household") };
+	REQUIRE(ona.form);
+	setenv("GONHA_FORM", "ona-household", 1); /* every TDP enters it (gn_tdp_forms) */
+	gn_conflict c = { .id = 1, .table_name = "household" };
+	snprintf(c.record_id, sizeof c.record_id, "%s", hh_id);
+	c.local_data = strdup("{\"household_id\":\"x\",\"number_of_members\":\"2\",\"other_answers\":"
+	                      "\"{\\\"woman[1]/child[1]/name\\\":\\\"Na\\\",\\\"man[1]/name\\\":\\\"Ba\\\"}\"}");
+	c.incoming_data = strdup("{\"household_id\":\"x\",\"number_of_members\":\"3\",\"other_answers\":"
+	                         "\"{\\\"woman[1]/child[1]/name\\\":\\\"Nà\\\",\\\"man[1]/name\\\":\\\"Ba\\\"}\"}");
+	gn_conflict_field *f = NULL;
+	size_t n = 0;
+	CHECK_OK(gn_conflict_differences(&ona, ctx.db, &c, &f, &n, &err));
+	REQUIRE(n == 2);
+	CHECK_STR(f[0].name, "number_of_members");
+	CHECK_STR(f[0].label, "Number of Members");
+	CHECK_STR(f[0].local, "2");
+	CHECK_STR(f[0].incoming, "3");
+	CHECK_STR(f[1].name, "woman[1]/child[1]/name");
+	CHECK_STR(f[1].label, "Woman 1 › Child 1 › Name");
+	CHECK_STR(f[1].local, "Na");
+	CHECK_STR(f[1].incoming, "Nà");
+	gn_conflict_fields_free(f, n);
+	unsetenv("GONHA_FORM");
+	free(c.local_data);
+	free(c.incoming_data);
+	gn_form_free(ona.form);
+	teardown();
+}
+
+GN_TESTS(T(a_conflict_shows_its_forms_questions), T(a_save_over_a_changed_household_is_refused), T(both_changed_the_field_the_user_chooses),
          T(roster_changes_elsewhere_are_seen), T(a_change_with_nothing_different), T(kept_for_the_ward_officer),
          T(a_resumed_draft_is_checked), T(nothing_changed_in_the_database_saves), T(removed_here_changed_there))
