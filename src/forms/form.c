@@ -14,6 +14,7 @@
 #include <pcre2.h>
 #include <time.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1421,8 +1422,16 @@ char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals)
 		return NULL;
 	bind_values(form, f->calc, vals);
 	char *value = NULL;
-	if (sqlite3_step(f->calc) == SQLITE_ROW && sqlite3_column_type(f->calc, 0) != SQLITE_NULL)
+	int type = sqlite3_step(f->calc) == SQLITE_ROW ? sqlite3_column_type(f->calc, 0) : SQLITE_NULL;
+	double d = type == SQLITE_FLOAT ? sqlite3_column_double(f->calc, 0) : 0;
+	if (type == SQLITE_FLOAT && d == floor(d) && fabs(d) < 1e15) {
+		/* XPath's string of a whole number has no decimal point: sum() is 70, not 70.0 */
+		char whole[32];
+		snprintf(whole, sizeof whole, "%.0f", d == 0 ? 0.0 : d);
+		value = strdup(whole);
+	} else if (type != SQLITE_NULL) {
 		value = strdup((const char *)sqlite3_column_text(f->calc, 0));
+	}
 	sqlite3_reset(f->calc);
 	return value;
 }
