@@ -201,19 +201,29 @@ static gn_status add_difference(gn_conflict_field **out, size_t *n, const char *
 	return more[*n - 1].name && more[*n - 1].label ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 }
 
-/* The answers in other_answers that differ, key by key (a repeat's answer
- * by its path, labelled "Woman 2 › Child 1 › Name" from the form). */
-static gn_status other_differences(sqlite3 *db, const gn_form *form, const char *local, const char *incoming,
-                                   gn_conflict_field **out, size_t *n, gn_err *err)
+/* The answers that differ, key by key, each side's answers being its
+ * answer columns and its other_answers together (the same answer may be
+ * a column on one PC's file and in other_answers on the other's, when
+ * one read it with census's columns and the other with its TDP's form);
+ * a repeat's answer by its path, labelled "Woman 2 › Child 1 › Name" from
+ * the form. fixed: the JSON array of the file's columns that are no
+ * answer. */
+static gn_status answer_differences(sqlite3 *db, const gn_form *form, const char *fixed, const char *local,
+                                    const char *incoming, gn_conflict_field **out, size_t *n, gn_err *err)
 {
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(db, "WITH o(a, b) AS (SELECT CASE WHEN json_valid(?1) THEN ?1 ELSE '{}' END, CASE WHEN "
-	                       "json_valid(?2) THEN ?2 ELSE '{}' END), k(key) AS (SELECT key FROM o, json_each(o.a) UNION "
-	                       "SELECT key FROM o, json_each(o.b)) SELECT key, json_extract(a, '$.\"' || key || '\"'), "
-	                       "json_extract(b, '$.\"' || key || '\"') FROM k, o ORDER BY key", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "WITH side(s, j) AS (VALUES (1, ?1), (2, ?2)), o(s, a) AS (SELECT s, CASE WHEN "
+	                       "json_valid(json_extract(j, '$.other_answers')) THEN json_extract(j, '$.other_answers') "
+	                       "ELSE '{}' END FROM side), kv(s, key, value) AS (SELECT o.s, e.key, e.value FROM o, "
+	                       "json_each(o.a) e WHERE e.value IS NOT NULL UNION ALL SELECT side.s, e.key, e.value FROM "
+	                       "side, json_each(side.j) e WHERE e.value IS NOT NULL AND e.value <> '' AND e.key NOT IN "
+	                       "(SELECT value FROM json_each(?3))) SELECT key, max(CASE WHEN s = 1 THEN value END), "
+	                       "max(CASE WHEN s = 2 THEN value END) FROM kv GROUP BY key ORDER BY key",
+	                       -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(db, err, "merge_conflict");
-	sqlite3_bind_text(q, 1, local ? local : "{}", -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, incoming ? incoming : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 1, local && json_object_text(local) ? local : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, incoming && json_object_text(incoming) ? incoming : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, fixed, -1, SQLITE_STATIC);
 	gn_status st = GN_OK;
 	int rc;
 	while (st == GN_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -264,6 +274,8 @@ gn_status gn_conflict_differences(const gn_census *census, sqlite3 *db, const gn
 	gn_tdp_forms forms;
 	gn_form *form = NULL;
 	sqlite3_stmt *q = NULL;
+	gn_strbuf fixed = { 0 }; /* the columns that are no answer, as a JSON array */
+	gn_sb_add(&fixed, "[");
 	gn_ex_kind kind = strcmp(c->table_name, "person") == 0 ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS;
 	gn_tdp_forms_init(&forms, db, sqlite3_db_filename(db, "main"), census ? census->form : NULL);
 	gn_status st = record_form(db, census, c, &forms, &form, err);
@@ -278,7 +290,12 @@ gn_status gn_conflict_differences(const gn_census *census, sqlite3 *db, const gn
 	}
 	for (size_t k = 0; k < cols.n && st == GN_OK; k++) {
 		const ex_col *col = &cols.cols[k];
-		if (col->kind == EXC_META || col->kind == EXC_DERIVED || col->kind == EXC_TDP_NAME)
+		if (col->kind != EXC_ANSWER) {
+			gn_sb_add(&fixed, fixed.len > 1 ? "," : "");
+			gn_sb_json_str(&fixed, col->name);
+		}
+		if (col->kind == EXC_META || col->kind == EXC_DERIVED || col->kind == EXC_TDP_NAME ||
+		    (form && (col->kind == EXC_ANSWER || col->kind == EXC_OTHER)))
 			continue;
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, c->local_data, -1, SQLITE_STATIC);
@@ -291,16 +308,17 @@ gn_status gn_conflict_differences(const gn_census *census, sqlite3 *db, const gn
 		const char *l = (const char *)sqlite3_column_text(q, 0), *i = (const char *)sqlite3_column_text(q, 1);
 		if (strcmp(l ? l : "", i ? i : "") == 0)
 			continue;
-		if (col->kind == EXC_OTHER && form && (!l || json_object_text(l)) && (!i || json_object_text(i))) {
-			/* the form's other answers (its repeats') one by one */
-			st = other_differences(db, form, l, i, out, n, err);
-			continue;
-		}
 		const char *label = col->field ? gn_field_label(col->field) : col->name;
 		st = add_difference(out, n, col->name, label, l, i, err);
 	}
+	gn_sb_add(&fixed, "]");
+	if (st == GN_OK && form) /* the answers, one by one, in the record's form's words */
+		st = (fixed.failed ? gn_fail(err, GN_ERR_NOMEM, _("out of memory"))
+		                   : answer_differences(db, form, gn_sb_str(&fixed), c->local_data, c->incoming_data, out, n,
+		                                        err));
 out:
 	sqlite3_finalize(q);
+	gn_sb_free(&fixed);
 	ex_cols_free(&cols);
 	gn_tdp_forms_free(&forms);
 	if (st != GN_OK) {

@@ -441,10 +441,13 @@ static void a_conflict_shows_its_forms_questions(void)
 	setenv("GONHA_FORM", "ona-household", 1); /* every TDP enters it (gn_tdp_forms) */
 	gn_conflict c = { .id = 1, .table_name = "household" };
 	snprintf(c.record_id, sizeof c.record_id, "%s", hh_id);
-	c.local_data = strdup("{\"household_id\":\"x\",\"number_of_members\":\"2\",\"other_answers\":"
+	/* the census answer a TDP kept from before its form changed: a column
+	 * on this PC's side, in other_answers on the other's (read with its
+	 * TDP's form), the same value: no difference */
+	c.local_data = strdup("{\"household_id\":\"x\",\"phone\":\"0912345678\",\"number_of_members\":\"2\",\"other_answers\":"
 	                      "\"{\\\"woman[1]/child[1]/name\\\":\\\"Na\\\",\\\"man[1]/name\\\":\\\"Ba\\\"}\"}");
-	c.incoming_data = strdup("{\"household_id\":\"x\",\"number_of_members\":\"3\",\"other_answers\":"
-	                         "\"{\\\"woman[1]/child[1]/name\\\":\\\"Nà\\\",\\\"man[1]/name\\\":\\\"Ba\\\"}\"}");
+	c.incoming_data = strdup("{\"household_id\":\"x\",\"phone\":null,\"number_of_members\":\"3\",\"other_answers\":"
+	                         "\"{\\\"phone\\\":\\\"0912345678\\\",\\\"woman[1]/child[1]/name\\\":\\\"Nà\\\",\\\"man[1]/name\\\":\\\"Ba\\\"}\"}");
 	gn_conflict_field *f = NULL;
 	size_t n = 0;
 	CHECK_OK(gn_conflict_differences(&ona, ctx.db, &c, &f, &n, &err));
