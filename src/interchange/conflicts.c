@@ -201,25 +201,15 @@ static gn_status add_difference(gn_conflict_field **out, size_t *n, const char *
 	return more[*n - 1].name && more[*n - 1].label ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 }
 
-/* The answers that differ, key by key, each side's answers being its
- * answer columns and its other_answers together (the same answer may be
- * a column on one PC's file and in other_answers on the other's, when
- * one read it with census's columns and the other with its TDP's form);
- * a repeat's answer by its path, labelled "Woman 2 › Child 1 › Name" from
+/* The answers that differ, key by key (IMP_ANSWER_SETS_SQL); a repeat's
+ * answer by its path, labelled "Woman 2 › Child 1 › Name" from
  * the form. fixed: the JSON array of the file's columns that are no
  * answer. */
 static gn_status answer_differences(sqlite3 *db, const gn_form *form, const char *fixed, const char *local,
                                     const char *incoming, gn_conflict_field **out, size_t *n, gn_err *err)
 {
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(db, "WITH side(s, j) AS (VALUES (1, ?1), (2, ?2)), o(s, a) AS (SELECT s, CASE WHEN "
-	                       "json_valid(json_extract(j, '$.other_answers')) THEN json_extract(j, '$.other_answers') "
-	                       "ELSE '{}' END FROM side), kv(s, key, value) AS (SELECT o.s, e.key, e.value FROM o, "
-	                       "json_each(o.a) e WHERE e.value IS NOT NULL UNION ALL SELECT side.s, e.key, e.value FROM "
-	                       "side, json_each(side.j) e WHERE e.value IS NOT NULL AND e.value <> '' AND e.key NOT IN "
-	                       "(SELECT value FROM json_each(?3))) SELECT key, max(CASE WHEN s = 1 THEN value END), "
-	                       "max(CASE WHEN s = 2 THEN value END) FROM kv GROUP BY key ORDER BY key",
-	                       -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, IMP_ANSWER_SETS_SQL " ORDER BY key", -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(db, err, "merge_conflict");
 	sqlite3_bind_text(q, 1, local && json_object_text(local) ? local : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, incoming && json_object_text(incoming) ? incoming : "{}", -1, SQLITE_STATIC);

@@ -143,6 +143,14 @@ static void two_forms_round_trip(void)
 	CHECK_EQ_INT(run("export --db third.db --what households --with-ids --out '%s'%s", gn_e2e_path("households-3.csv"),
 	                 ""), 0);
 	CHECK(gn_e2e_same_files("households-1.csv", "households-3.csv"));
+	/* and again into the ward that has them: nothing changes (TDP 02's
+	 * old census answers are other_answers in the file, census's columns
+	 * in the ward: the same answers) */
+	CHECK_EQ_INT(run("import '%s' --db fresh.db%s", gn_e2e_path("households-1.xlsx"), ""), 0);
+	CHECK(gn_e2e_has(gn_e2e_out, "added 0, updated 0,") && gn_e2e_has(gn_e2e_out, "6 unchanged"));
+	CHECK_EQ_INT(run("export --db ward.db --what households --tdp 02 --out '%s'%s", gn_e2e_path("h02-again.csv"), ""), 0);
+	CHECK_EQ_INT(run("import '%s' --db ward.db%s", gn_e2e_path("h02-again.csv"), ""), 0);
+	CHECK(gn_e2e_has(gn_e2e_out, "added 0, updated 0,") && gn_e2e_has(gn_e2e_out, "3 unchanged"));
 
 	/* census-only again: no TDP on ona-household, its columns gone */
 	CHECK_EQ_INT(run("form use census --tdp 02 --db '%s'%s", db, ""), 0);
