@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define ADMIN "GONHA_USER=admin GONHA_PASSWORD=demo"
 #define FORM "serious_survey" /* ona-household's id_string */
@@ -163,4 +164,27 @@ static void two_forms_round_trip(void)
 	free(h0);
 }
 
-GN_TESTS(T(two_forms_round_trip))
+/* Two forms with a repeat of the same name asking other questions: one
+ * whole-ward table cannot hold both; refused naming them, and each TDP's
+ * table is exported on its own. */
+static void a_repeat_name_two_forms_share(void)
+{
+	const char *db = gn_ui_demo("ward.db", 2, 1);
+	ona_for_02(db);
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/tre", gn_test_tmpdir());
+	mkdir(dir, 0700);
+	gn_test_write_file(dir, "survey.csv", "type,name,label\nbegin repeat,child,Trẻ em\ninteger,tuoi,Tuổi\nend repeat,,\n");
+	gn_test_write_file(dir, "settings.csv", "form_id,version\ntre,1\n");
+	REQUIRE(run("form add '%s' --db '%s'", dir, db) == 0);
+	REQUIRE(run("form use tre --tdp 01 --db '%s'%s", db, "") == 0);
+	CHECK(run("export --db '%s' --what child --out '%s'", db, gn_e2e_path("child.csv")) != 0);
+	CHECK(gn_e2e_has(gn_e2e_err, "the forms " FORM " and tre both have a repeat named child, with other questions: "
+	                             "export its table for each TDP (--tdp CODE)"));
+	CHECK_EQ_INT(run("export --db '%s' --what child --tdp 01 --out '%s'", db, gn_e2e_path("child-01.csv")), 0);
+	char *t = gn_e2e_read("child-01.csv", NULL);
+	CHECK(t && strstr(t, "household_id,tdp_code,parent,entry,tuoi"));
+	free(t);
+}
+
+GN_TESTS(T(two_forms_round_trip), T(a_repeat_name_two_forms_share))
