@@ -857,6 +857,13 @@ static int walk_key(const gn_form *form, const char *key, bool (*step)(void *, c
 	return k;
 }
 
+bool gn_form_asks(const void *form, const char *field)
+{
+	if (strcmp(field, "members") == 0)
+		return gn_form_has_roster(form);
+	return gn_form_field_of(form, field) >= 0;
+}
+
 int gn_form_key_field(const gn_form *form, const char *key)
 {
 	if (!form || !key)

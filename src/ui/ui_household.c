@@ -478,7 +478,9 @@ static bool verify_done(household_view *h)
 	ui_app *app = h->v.app;
 	gn_err err = { 0 };
 	size_t differences = 0;
-	if (gn_verify_finish(&app->ctx, h->verify_pass, h->verify_hh, &h->hh, &differences, &err) != GN_OK) {
+	/* what the TDP's form asks (the one it was keyed again with) */
+	if (gn_verify_finish_asked(&app->ctx, h->verify_pass, h->verify_hh, &h->hh, gn_form_asks, app->form, &differences,
+	                           &err) != GN_OK) {
 		ui_form_show_error(&h->form, &err);
 		ui_status(app, true, _("Not saved: %s"), err.msg);
 		return false;

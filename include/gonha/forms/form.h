@@ -226,6 +226,10 @@ bool gn_form_key_label(const gn_form *form, const char *key, char *buf, size_t s
  * path whose every step is in the repeat the step before names, so that
  * "woman[1]/child[2]/name" is child's name, not man's. -1 none. */
 int gn_form_key_field(const gn_form *form, const char *key);
+/* Does the form ask field (a record's column by its role or name, an
+ * answer's key or path; "members", the number of people, when it binds a
+ * person roster)? What a verification compares. */
+bool gn_form_asks(const void *form, const char *field);
 /* Fields that hold an answer (not groups, repeats, notes). */
 bool gn_field_is_question(const gn_field *f);
 
