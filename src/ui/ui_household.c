@@ -479,7 +479,10 @@ static bool verify_done(household_view *h)
 	gn_err err = { 0 };
 	size_t differences = 0;
 	/* what the TDP's form asks (the one it was keyed again with) */
-	if (gn_verify_finish_asked(&app->ctx, h->verify_pass, h->verify_hh, &h->hh, gn_form_asks, app->form, &differences,
+	const gn_form *form = ui_tdp_form(app, h->hh.tdp_id);
+	if (!form)
+		return false;
+	if (gn_verify_finish_asked(&app->ctx, h->verify_pass, h->verify_hh, &h->hh, gn_form_asks, form, &differences,
 	                           &err) != GN_OK) {
 		ui_form_show_error(&h->form, &err);
 		ui_status(app, true, _("Not saved: %s"), err.msg);
