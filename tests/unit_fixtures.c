@@ -91,3 +91,17 @@ long gn_unit_count(sqlite3 *db, const char *sql)
 	sqlite3_finalize(st);
 	return n;
 }
+
+gn_form *gn_unit_shared_form(sqlite3 *db, const char *name)
+{
+	const char *s = getenv("GONHA_SHARED");
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s/real-forms/%s", s && *s ? s : "../shared", name);
+	gn_form *form = NULL;
+	gn_form_problems problems = { 0 };
+	gn_err err = { 0 };
+	if (gn_form_load(dir, db, &form, &problems, &err) != GN_OK)
+		fprintf(stderr, "  %s does not load: %s\n", dir, err.msg);
+	gn_form_problems_free(&problems);
+	return form;
+}

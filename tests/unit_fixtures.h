@@ -31,6 +31,10 @@ gn_status gn_unit_model_set(struct uf_model *m, const char *name, const char *va
 /* Shown (relevant); checked (required, constraint, type). */
 bool gn_unit_model_shown(struct uf_model *m, const char *name);
 gn_status gn_unit_model_check(struct uf_model *m, const char *name, gn_err *err);
+/* One of the real forms in ../shared/real-forms (or $GONHA_SHARED's),
+ * loaded on db; NULL, said, when it does not load (CI has them: a test
+ * fails, it does not skip). */
+gn_form *gn_unit_shared_form(sqlite3 *db, const char *name);
 /* The first column of the first row sql gives, as a number (-1: none). */
 long gn_unit_count(sqlite3 *db, const char *sql);
 

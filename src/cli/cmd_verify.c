@@ -6,6 +6,7 @@
 #include "gonha/domain/ward.h"
 #include "gonha/forms/census.h"
 #include "gonha/forms/form.h"
+#include "gonha/interchange/registry.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
 
@@ -132,19 +133,30 @@ static int verify_rates(gn_ctx *ctx, const char *tdp_code)
 	return GN_EXIT_OK;
 }
 
-/* The corrected value of difference id as its question stores it (a
- * choice's name, an ISO date): gn_form_value_as_stored. */
-static int as_stored(gn_ctx *ctx, const gn_census *census, long id, char *value, size_t size)
+/* Difference id's record is saved with its TDP's form (gn_tdp_forms):
+ * the session stamps the record with it, and the corrected value (value
+ * NULL: none) is made what its question stores (a choice's name, an ISO
+ * date: gn_form_value_as_stored), a repeat's answer found by its path. */
+static int use_diff_form(gn_ctx *ctx, gn_tdp_forms *forms, long id, char *value, size_t size)
 {
 	gn_err err = { 0 };
 	gn_verify_diff *d = NULL;
+	gn_form *form = NULL;
 	size_t n = 0;
 	int rc = GN_EXIT_OK;
 	if (gn_verify_diffs(ctx, NULL, NULL, false, &d, &n, &err) != GN_OK)
 		return gn_cli_fail(&err);
-	for (size_t i = 0; i < n && !rc; i++)
-		if (d[i].id == id && gn_form_value_as_stored(census->form, d[i].field, value, size, &err) != GN_OK)
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (d[i].id != id)
+			continue;
+		if (gn_tdp_forms_of(forms, d[i].tdp_id, &form, &err) != GN_OK ||
+		    (value && gn_form_value_as_stored(form, d[i].field, value, size, &err) != GN_OK))
 			rc = gn_cli_fail(&err);
+		else {
+			ctx->form_id = form->id;
+			ctx->form_version = form->version;
+		}
+	}
 	gn_verify_diffs_free(d, n);
 	return rc;
 }
@@ -214,8 +226,9 @@ int gn_cmd_verify(gn_cli *cli, int argc, char **argv)
 		gn_err err = { 0 };
 		char stored[512];
 		snprintf(stored, sizeof stored, "%s", value ? value : "");
-		if (value)
-			rc = as_stored(&ctx, &census, id, stored, sizeof stored);
+		gn_tdp_forms forms;
+		gn_tdp_forms_init(&forms, ctx.db, sqlite3_db_filename(ctx.db, "main"), census.form);
+		rc = use_diff_form(&ctx, &forms, id, value ? stored : NULL, sizeof stored);
 		if (!rc && gn_verify_resolve(&ctx, id, choice, value ? stored : NULL, &err) != GN_OK)
 			rc = gn_cli_fail(&err);
 		else if (!rc)
@@ -223,6 +236,8 @@ int gn_cmd_verify(gn_cli *cli, int argc, char **argv)
 			             gn_verify_resolution_label(choice == GN_VERIFY_CORRECTED     ? "corrected"
 			                              : choice == GN_VERIFY_TAKE_SECOND ? "second"
 			                                                                : "first"));
+		ctx.form_id = ctx.form_version = NULL;
+		gn_tdp_forms_free(&forms);
 	} else {
 		rc = verify_status(&ctx, pass);
 	}

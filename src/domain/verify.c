@@ -477,6 +477,8 @@ typedef struct compare_ctx {
 	int member;
 	const char *who;
 	size_t differences;
+	gn_verify_asked_fn asked; /* NULL: every field */
+	const void *asked_arg;
 } compare_ctx;
 
 /* A CCCD is kept sealed, as in the drafts. */
@@ -490,6 +492,8 @@ static gn_status add_field(compare_ctx *c, const char *field, const char *kind, 
 {
 	if ((!first || !*first) && (!second || !*second))
 		return GN_OK; /* answered in neither: not compared */
+	if (c->asked && !c->asked(c->asked_arg, field))
+		return GN_OK; /* the TDP's form does not ask it: not keyed again */
 	bool differs = !gn_text_same_keyed(first, second);
 	char *sf = NULL, *ss = NULL;
 	gn_status rc = GN_OK;
@@ -571,9 +575,16 @@ static gn_status compare(compare_ctx *c, const gn_household *first, const gn_hou
 gn_status gn_verify_finish(gn_ctx *ctx, const char *pass_id, const char *household_id, const gn_household *shadow,
                            size_t *differences, gn_err *err)
 {
+	return gn_verify_finish_asked(ctx, pass_id, household_id, shadow, NULL, NULL, differences, err);
+}
+
+gn_status gn_verify_finish_asked(gn_ctx *ctx, const char *pass_id, const char *household_id,
+                                 const gn_household *shadow, gn_verify_asked_fn asked, const void *arg,
+                                 size_t *differences, gn_err *err)
+{
 	gn_verify_item it;
 	gn_household first = { 0 };
-	compare_ctx c = { .ctx = ctx, .pass_id = pass_id, .household_id = household_id };
+	compare_ctx c = { .ctx = ctx, .pass_id = pass_id, .household_id = household_id, .asked = asked, .asked_arg = arg };
 	char changes[128];
 	*differences = 0;
 	gn_status rc = load_item(ctx, pass_id, household_id, &it, NULL, err);
@@ -655,6 +666,7 @@ static void read_diff(sqlite3 *db, sqlite3_stmt *st, gn_verify_diff *d)
 	gn_db_col_copy(st, 8, d->resolution, sizeof d->resolution);
 	d->value = open_value(db, d->field, st, 9);
 	gn_db_col_copy(st, 10, d->resolved_by, sizeof d->resolved_by);
+	gn_db_col_copy(st, 12, d->tdp_id, sizeof d->tdp_id);
 }
 
 static void diffs_drop(void *rows, size_t n)

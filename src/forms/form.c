@@ -14,6 +14,7 @@
 #include <pcre2.h>
 #include <time.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -750,7 +751,7 @@ int gn_form_field_of(const gn_form *form, const char *name)
 {
 	gn_qrole role = gn_qrole_from_name(name);
 	int k = role != GN_QROLE_NONE && role != GN_QROLE_ROSTER ? gn_form_role(form, role) : -1;
-	return k >= 0 ? k : form && name ? gn_form_find(form, name) : -1;
+	return k >= 0 ? k : gn_form_key_field(form, name);
 }
 
 static void sql_quoted(gn_strbuf *out, const char *text)
@@ -819,31 +820,81 @@ const char *gn_form_title(const gn_form *form) { return pick(form->title_vi, for
 const char *gn_field_hint(const gn_field *f) { return pick(f->hint_vi, f->hint_en); }
 const char *gn_choice_label(const gn_choice *c) { return pick(c->label_vi, c->label_en); }
 
-bool gn_form_key_label(const gn_form *form, const char *key, char *buf, size_t size)
+/* The field named name directly in repeat `around` (-1: outside every
+ * repeat), through its groups. */
+static int find_in(const gn_form *form, const char *name, int around)
 {
-	if (!form || !strchr(key, '/') || !size)
-		return false;
-	size_t len = 0;
-	buf[0] = '\0';
+	for (size_t i = 0; i < form->n_fields; i++)
+		if (form->fields[i].name && strcmp(form->fields[i].name, name) == 0 && gn_form_repeat_of(form, i) == around)
+			return (int)i;
+	return -1;
+}
+
+/* Walks a key's steps, each in the repeat the step before names; calls
+ * step(k, index) for each (index 0: no "[i]"). The last step's field, or
+ * -1 when the key is no path of the form's repeats. */
+static int walk_key(const gn_form *form, const char *key, bool (*step)(void *, const gn_field *, long), void *arg)
+{
+	int around = -1, k = -1;
 	for (const char *p = key; *p;) {
 		size_t n = strcspn(p, "/");
 		const char *open = memchr(p, '[', n);
 		char name[128];
 		snprintf(name, sizeof name, "%.*s", (int)(open ? (size_t)(open - p) : n), p);
-		int k = gn_form_find(form, name);
+		k = find_in(form, name, around);
 		if (k < 0 || (open && form->fields[k].type != GN_FT_BEGIN_REPEAT))
-			return false;
-		const char *label = *gn_field_label(&form->fields[k]) ? gn_field_label(&form->fields[k]) : name;
-		int w = open ? snprintf(buf + len, size - len, "%s%s %ld", len ? " › " : "", label, strtol(open + 1, NULL, 10))
-		             : snprintf(buf + len, size - len, "%s%s", len ? " › " : "", label);
-		if (w < 0 || (size_t)w >= size - len)
-			return false;
-		len += (size_t)w;
+			return -1;
+		if (step && !step(arg, &form->fields[k], open ? strtol(open + 1, NULL, 10) : 0))
+			return -1;
 		p += n;
-		if (*p == '/')
+		if (*p == '/') {
+			if (!open)
+				return -1; /* only an entry has steps below it */
 			p++;
+		}
+		around = k;
 	}
+	return k;
+}
+
+bool gn_form_asks(const void *form, const char *field)
+{
+	if (strcmp(field, "members") == 0)
+		return gn_form_has_roster(form);
+	return gn_form_field_of(form, field) >= 0;
+}
+
+int gn_form_key_field(const gn_form *form, const char *key)
+{
+	if (!form || !key)
+		return -1;
+	return strchr(key, '/') ? walk_key(form, key, NULL, NULL) : gn_form_find(form, key);
+}
+
+typedef struct key_label {
+	char *buf;
+	size_t size, len;
+} key_label;
+
+static bool label_step(void *arg, const gn_field *f, long index)
+{
+	key_label *l = arg;
+	const char *label = *gn_field_label(f) ? gn_field_label(f) : f->name;
+	int w = index ? snprintf(l->buf + l->len, l->size - l->len, "%s%s %ld", l->len ? " › " : "", label, index)
+	              : snprintf(l->buf + l->len, l->size - l->len, "%s%s", l->len ? " › " : "", label);
+	if (w < 0 || (size_t)w >= l->size - l->len)
+		return false;
+	l->len += (size_t)w;
 	return true;
+}
+
+bool gn_form_key_label(const gn_form *form, const char *key, char *buf, size_t size)
+{
+	if (!form || !strchr(key, '/') || !size)
+		return false;
+	buf[0] = '\0';
+	key_label l = { buf, size, 0 };
+	return walk_key(form, key, label_step, &l) >= 0;
 }
 
 bool gn_field_appearance(const gn_field *f, const char *word)
@@ -1378,8 +1429,16 @@ char *gn_form_calculate(gn_form *form, size_t i, gn_form_values vals)
 		return NULL;
 	bind_values(form, f->calc, vals);
 	char *value = NULL;
-	if (sqlite3_step(f->calc) == SQLITE_ROW && sqlite3_column_type(f->calc, 0) != SQLITE_NULL)
+	int type = sqlite3_step(f->calc) == SQLITE_ROW ? sqlite3_column_type(f->calc, 0) : SQLITE_NULL;
+	double d = type == SQLITE_FLOAT ? sqlite3_column_double(f->calc, 0) : 0;
+	if (type == SQLITE_FLOAT && d == floor(d) && fabs(d) < 1e15) {
+		/* XPath's string of a whole number has no decimal point: sum() is 70, not 70.0 */
+		char whole[32];
+		snprintf(whole, sizeof whole, "%.0f", d == 0 ? 0.0 : d);
+		value = strdup(whole);
+	} else if (type != SQLITE_NULL) {
 		value = strdup((const char *)sqlite3_column_text(f->calc, 0));
+	}
 	sqlite3_reset(f->calc);
 	return value;
 }
@@ -1691,7 +1750,7 @@ out:
 
 gn_status gn_form_value_as_stored(const gn_form *form, const char *field, char *value, size_t size, gn_err *err)
 {
-	int k = form ? gn_form_find(form, field) : -1;
+	int k = gn_form_key_field(form, field); /* a repeat's answer by its path too */
 	if (k < 0)
 		return GN_OK; /* a column the form does not ask: the domain checks it */
 	const gn_field *f = &form->fields[k];

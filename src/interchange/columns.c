@@ -132,18 +132,53 @@ static const gn_field *find_field(const gn_form *form, const char *name)
 	return k >= 0 ? &form->fields[k] : NULL;
 }
 
+/* "'$.a', '$.b'": the JSON paths of the form's answer columns, for
+ * json_remove (malloc'd); NULL and *none when it has none. */
+static char *answer_keys(const gn_form *form, bool persons, bool *none)
+{
+	gn_strbuf keys = { 0 };
+	for (size_t i = 0; form && i < form->n_fields; i++) {
+		const gn_field *f = &form->fields[i];
+		if (answer_col(form, f, persons))
+			gn_sb_printf(&keys, "%s'$.%s'", keys.len ? ", " : "", f->name);
+	}
+	*none = !keys.failed && !keys.len;
+	char *s = keys.len && !keys.failed ? gn_sb_take(&keys) : NULL;
+	gn_sb_free(&keys);
+	return s;
+}
+
+/* other_answers: the answers that are no column of the form's file. */
+static char *other_sql(const char *answer_keys, const char *alias)
+{
+	char *sql = answer_keys ? sqlite3_mprintf("nullif(json_remove(%s.answers, %s), '{}')", alias, answer_keys)
+	                        : sqlite3_mprintf("nullif(%s.answers, '{}')", alias);
+	char *owned = sql ? strdup(sql) : NULL;
+	sqlite3_free(sql);
+	return owned;
+}
+
+char *ex_cols_other_sql(const gn_form *form, gn_ex_kind kind)
+{
+	bool none = false, persons = kind == GN_EXK_PERSONS;
+	char *keys = answer_keys(form, persons, &none);
+	char *sql = keys || none ? other_sql(keys, persons ? "p" : "h") : NULL;
+	free(keys);
+	return sql;
+}
+
 static gn_status add_fixed(ex_cols *c, const gn_form *form, const fixed_col *cols, const char *alias, gn_err *err)
 {
 	for (int i = 0; cols[i].name; i++) {
 		const gn_field *f = cols[i].kind == EXC_CORE ? find_field(form, cols[i].name) : NULL;
-		char *sql;
-		if (cols[i].kind == EXC_OTHER)
-			sql = c->answer_keys ? sqlite3_mprintf("nullif(json_remove(%s.answers, %s), '{}')", alias, c->answer_keys)
-			                     : sqlite3_mprintf("nullif(%s.answers, '{}')", alias);
-		else
-			sql = sqlite3_mprintf("%s", cols[i].sql);
-		char *owned = sql ? strdup(sql) : NULL;
-		sqlite3_free(sql);
+		char *owned = NULL;
+		if (cols[i].kind == EXC_OTHER) {
+			owned = other_sql(c->answer_keys, alias);
+		} else {
+			char *sql = sqlite3_mprintf("%s", cols[i].sql);
+			owned = sql ? strdup(sql) : NULL;
+			sqlite3_free(sql);
+		}
 		const char *label = f && f->label_vi && *f->label_vi ? f->label_vi : cols[i].label_vi;
 		gn_status st = add_col(c, cols[i].name, label, cols[i].kind, f, owned, err);
 		if (st != GN_OK)
@@ -162,19 +197,10 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 	const char *alias = persons ? "p" : "h";
 
 	/* the form's questions stored in answers, in survey order */
-	gn_strbuf keys = { 0 };
-	for (size_t i = 0; form && i < form->n_fields; i++) {
-		const gn_field *f = &form->fields[i];
-		if (!answer_col(form, f, persons))
-			continue;
-		gn_sb_printf(&keys, "%s'$.%s'", keys.len ? ", " : "", f->name);
-	}
-	if (keys.failed) {
-		gn_sb_free(&keys);
+	bool none = false;
+	out->answer_keys = answer_keys(form, persons, &none);
+	if (!out->answer_keys && !none)
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-	}
-	out->answer_keys = keys.len ? gn_sb_take(&keys) : NULL;
-	gn_sb_free(&keys);
 
 	gn_status st = add_fixed(out, form, head, alias, err);
 	for (size_t i = 0; st == GN_OK && form && i < form->n_fields; i++) {

@@ -45,6 +45,9 @@ gn_status ex_cols_build(const gn_form *form, gn_ex_kind kind, ex_cols *out, gn_e
 /* Appends the answer columns of another form (a TDP entering it) that c
  * does not have yet: an import reads a file mixing TDPs of two forms. */
 gn_status ex_cols_add_form(ex_cols *c, const gn_form *form, gn_err *err);
+/* The SQL of other_answers in form's file of this kind (the answers that
+ * are none of its columns), malloc'd; NULL: out of memory. */
+char *ex_cols_other_sql(const gn_form *form, gn_ex_kind kind);
 /* Whether name is one of form's answer columns in a file of this kind. */
 bool ex_cols_is_answer_of(const gn_form *form, gn_ex_kind kind, const char *name);
 void ex_cols_free(ex_cols *c);

@@ -178,17 +178,101 @@ void gn_conflict_fields_free(gn_conflict_field *f, size_t n)
 	free(f);
 }
 
+/* other_answers as stored: a JSON object's text (anything else, say a
+ * cell mangled on the way, is compared whole). */
+static bool json_object_text(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return *s == '{';
+}
+
+/* One difference, its label the record's form's words for it. */
+static gn_status add_difference(gn_conflict_field **out, size_t *n, const char *name, const char *label,
+                                const char *l, const char *i, gn_err *err)
+{
+	gn_conflict_field *more = realloc(*out, (*n + 1) * sizeof *more);
+	if (!more)
+		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	*out = more;
+	more[*n] = (gn_conflict_field){ strdup(name), strdup(label && *label ? label : name), l && *l ? strdup(l) : NULL,
+		                            i && *i ? strdup(i) : NULL };
+	(*n)++;
+	return more[*n - 1].name && more[*n - 1].label ? GN_OK : gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+}
+
+/* The answers that differ, key by key (IMP_ANSWER_SETS_SQL); a repeat's
+ * answer by its path, labelled "Woman 2 › Child 1 › Name" from
+ * the form. fixed: the JSON array of the file's columns that are no
+ * answer. */
+static gn_status answer_differences(sqlite3 *db, const gn_form *form, const char *fixed, const char *local,
+                                    const char *incoming, gn_conflict_field **out, size_t *n, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, IMP_ANSWER_SETS_SQL " ORDER BY key", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "merge_conflict");
+	sqlite3_bind_text(q, 1, local && json_object_text(local) ? local : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, incoming && json_object_text(incoming) ? incoming : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, fixed, -1, SQLITE_STATIC);
+	gn_status st = GN_OK;
+	int rc;
+	while (st == GN_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(q, 0);
+		const char *l = (const char *)sqlite3_column_text(q, 1), *i = (const char *)sqlite3_column_text(q, 2);
+		if (!key || strcmp(l ? l : "", i ? i : "") == 0)
+			continue;
+		char label[512];
+		int k = gn_form_key_field(form, key);
+		if (!gn_form_key_label(form, key, label, sizeof label))
+			snprintf(label, sizeof label, "%s", k >= 0 ? gn_field_label(&form->fields[k]) : key);
+		st = add_difference(out, n, key, label, l, i, err);
+	}
+	if (st == GN_OK && rc != SQLITE_DONE)
+		st = gn_db_fail(db, err, "merge_conflict");
+	sqlite3_finalize(q);
+	return st;
+}
+
+/* The form the conflict's record is read with: its TDP's (gn_tdp_forms). */
+static gn_status record_form(sqlite3 *db, const gn_census *census, const gn_conflict *c, gn_tdp_forms *forms,
+                             gn_form **form, gn_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	char tdp[37] = "";
+	*form = census ? census->form : NULL;
+	if (!*form)
+		return GN_OK;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce((SELECT tdp_id FROM household WHERE id = ?1), (SELECT tdp_id FROM "
+	                       "person WHERE id = ?1))", -1, &q, NULL) != SQLITE_OK)
+		return gn_db_fail(db, err, "merge_conflict");
+	sqlite3_bind_text(q, 1, c->record_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		gn_db_col_copy(q, 0, tdp, sizeof tdp);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return gn_db_fail(db, err, "merge_conflict");
+	return *tdp ? gn_tdp_forms_of(forms, tdp, form, err) : GN_OK; /* a record gone: census's columns */
+}
+
 gn_status gn_conflict_differences(const gn_census *census, sqlite3 *db, const gn_conflict *c, gn_conflict_field **out,
                                   size_t *n, gn_err *err)
 {
 	*out = NULL;
 	*n = 0;
-	ex_cols cols;
-	gn_ex_kind kind = strcmp(c->table_name, "person") == 0 ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS;
-	gn_status st = ex_cols_build(census ? census->form : NULL, kind, &cols, err);
-	if (st != GN_OK)
-		return st;
+	ex_cols cols = { 0 };
+	gn_tdp_forms forms;
+	gn_form *form = NULL;
 	sqlite3_stmt *q = NULL;
+	gn_strbuf fixed = { 0 }; /* the columns that are no answer, as a JSON array */
+	gn_sb_add(&fixed, "[");
+	gn_ex_kind kind = strcmp(c->table_name, "person") == 0 ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS;
+	gn_tdp_forms_init(&forms, db, sqlite3_db_filename(db, "main"), census ? census->form : NULL);
+	gn_status st = record_form(db, census, c, &forms, &form, err);
+	if (st == GN_OK)
+		st = ex_cols_build(form, kind, &cols, err);
+	if (st != GN_OK)
+		goto out;
 	if (sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$.\"' || ?3 || '\"'), json_extract(?2, '$.\"' || ?3 || '\"')",
 	                       -1, &q, NULL) != SQLITE_OK) {
 		st = gn_db_fail(db, err, "merge_conflict");
@@ -196,7 +280,12 @@ gn_status gn_conflict_differences(const gn_census *census, sqlite3 *db, const gn
 	}
 	for (size_t k = 0; k < cols.n && st == GN_OK; k++) {
 		const ex_col *col = &cols.cols[k];
-		if (col->kind == EXC_META || col->kind == EXC_DERIVED || col->kind == EXC_TDP_NAME)
+		if (col->kind != EXC_ANSWER) {
+			gn_sb_add(&fixed, fixed.len > 1 ? "," : "");
+			gn_sb_json_str(&fixed, col->name);
+		}
+		if (col->kind == EXC_META || col->kind == EXC_DERIVED || col->kind == EXC_TDP_NAME ||
+		    (form && (col->kind == EXC_ANSWER || col->kind == EXC_OTHER)))
 			continue;
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, c->local_data, -1, SQLITE_STATIC);
@@ -209,20 +298,19 @@ gn_status gn_conflict_differences(const gn_census *census, sqlite3 *db, const gn
 		const char *l = (const char *)sqlite3_column_text(q, 0), *i = (const char *)sqlite3_column_text(q, 1);
 		if (strcmp(l ? l : "", i ? i : "") == 0)
 			continue;
-		gn_conflict_field *more = realloc(*out, (*n + 1) * sizeof *more);
-		if (!more) {
-			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-			break;
-		}
-		*out = more;
 		const char *label = col->field ? gn_field_label(col->field) : col->name;
-		more[*n] = (gn_conflict_field){ strdup(col->name), strdup(label && *label ? label : col->name),
-			                            l && *l ? strdup(l) : NULL, i && *i ? strdup(i) : NULL };
-		(*n)++;
+		st = add_difference(out, n, col->name, label, l, i, err);
 	}
+	gn_sb_add(&fixed, "]");
+	if (st == GN_OK && form) /* the answers, one by one, in the record's form's words */
+		st = (fixed.failed ? gn_fail(err, GN_ERR_NOMEM, _("out of memory"))
+		                   : answer_differences(db, form, gn_sb_str(&fixed), c->local_data, c->incoming_data, out, n,
+		                                        err));
 out:
 	sqlite3_finalize(q);
+	gn_sb_free(&fixed);
 	ex_cols_free(&cols);
+	gn_tdp_forms_free(&forms);
 	if (st != GN_OK) {
 		gn_conflict_fields_free(*out, *n);
 		*out = NULL;

@@ -10,6 +10,7 @@
 #include "gonha/core/i18n.h"
 #include "gonha/domain/privacy.h"
 #include "gonha/domain/sealed.h"
+#include "gonha/interchange/registry.h"
 #include "gonha/interchange/report.h"
 #include "gonha/core/strbuf.h"
 
@@ -99,6 +100,108 @@ static void put_cell(ex_sink *w, const gn_export_options *opt, const ex_col *c, 
 	}
 }
 
+/* A whole-ward file (no --tdp) of a ward whose TDPs enter more than one
+ * form: census's columns as always, then the questions of each other form
+ * the TDPs enter that are no column yet (in the order gn_tdp_forms_used
+ * gives). Each row fills the columns its own form asks, with its other
+ * answers in other_answers as its TDP's own file has them, and carries
+ * its form_id and form_version; a census-only ward's file is the one it
+ * always was (docs/exchange.md, "TDPs on different forms"). */
+typedef struct ward_forms {
+	gn_form **forms;   /* borrowed from the gn_tdp_forms: census first */
+	size_t n;
+	bool *asks;        /* [form * n_cols + col]: the column is that form's answer */
+	size_t n_cols;
+	char last_tdp[37]; /* rows come grouped by TDP: its form looked up once */
+	size_t last;       /* index of its form; n: one that does not load */
+} ward_forms;
+
+static void ward_forms_free(ward_forms *wf)
+{
+	free(wf->forms);
+	free(wf->asks);
+	memset(wf, 0, sizeof *wf);
+}
+
+static gn_status add_ward_forms(gn_tdp_forms *forms, ex_cols *cols, ward_forms *wf, gn_err *err)
+{
+	char (*ids)[64] = NULL;
+	size_t n = 0;
+	gn_status st = gn_tdp_forms_used(forms, &ids, &n, err);
+	if (st == GN_OK && n > 1 && !(wf->forms = calloc(n, sizeof *wf->forms)))
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	for (size_t i = 0; st == GN_OK && n > 1 && i < n; i++) {
+		gn_form *form = NULL;
+		gn_err skip = { 0 }; /* a form that does not load: its rows keep every answer in other_answers */
+		if (gn_tdp_forms_by_id(forms, ids[i], &form, &skip) != GN_OK)
+			continue;
+		wf->forms[wf->n++] = form;
+		if (form != forms->base)
+			st = ex_cols_add_form(cols, form, err);
+	}
+	free(ids);
+	if (st == GN_OK && wf->n > 1) {
+		wf->n_cols = cols->n;
+		if (!(wf->asks = calloc(wf->n * cols->n, sizeof *wf->asks)))
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		for (size_t f = 0; st == GN_OK && f < wf->n; f++)
+			for (size_t c = 0; c < cols->n; c++)
+				wf->asks[f * cols->n + c] = cols->cols[c].kind != EXC_ANSWER ||
+				                            ex_cols_is_answer_of(wf->forms[f], cols->kind, cols->cols[c].name);
+	} else if (st == GN_OK) {
+		free(wf->forms);
+		wf->forms = NULL;
+		wf->n = 0; /* one form: the file as it always was */
+	}
+	return st;
+}
+
+/* The select's extra columns: the TDP's id, then other_answers as each
+ * form's file has it, then every answer (a form that does not load). */
+static gn_status ward_forms_sql(const ward_forms *wf, gn_ex_kind kind, gn_strbuf *sql, gn_err *err)
+{
+	gn_sb_add(sql, ", t.id");
+	for (size_t f = 0; f < wf->n; f++) {
+		char *other = ex_cols_other_sql(wf->forms[f], kind);
+		if (!other)
+			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		gn_sb_printf(sql, ", %s", other);
+		free(other);
+	}
+	gn_sb_add(sql, kind == GN_EXK_PERSONS ? ", nullif(p.answers, '{}')" : ", nullif(h.answers, '{}')");
+	return GN_OK;
+}
+
+/* The row's form, by its TDP (column n_cols of the select). */
+static gn_status ward_row_form(ward_forms *wf, gn_tdp_forms *forms, sqlite3_stmt *st, gn_err *err)
+{
+	const char *tdp = (const char *)sqlite3_column_text(st, (int)wf->n_cols);
+	if (!tdp || strcmp(tdp, wf->last_tdp) == 0)
+		return GN_OK;
+	snprintf(wf->last_tdp, sizeof wf->last_tdp, "%s", tdp);
+	gn_form *form = NULL;
+	gn_err skip = { 0 };
+	wf->last = wf->n;
+	if (gn_tdp_forms_of(forms, tdp, &form, &skip) != GN_OK)
+		return skip.status == GN_ERR_NOMEM || skip.status == GN_ERR_DB ? gn_fail(err, skip.status, "%s", skip.msg)
+		                                                              : GN_OK;
+	for (size_t f = 0; f < wf->n; f++)
+		if (wf->forms[f] == form)
+			wf->last = f;
+	return GN_OK;
+}
+
+/* A cell of the row as its form has it: NULL in another form's column,
+ * other_answers its form's. */
+static const char *ward_cell(const ward_forms *wf, sqlite3_stmt *st, const ex_cols *cols, size_t i)
+{
+	if (cols->cols[i].kind == EXC_OTHER)
+		return (const char *)sqlite3_column_text(st, (int)(wf->n_cols + 1 + wf->last));
+	if (wf->last == wf->n)
+		return cols->cols[i].kind == EXC_ANSWER ? NULL : (const char *)sqlite3_column_text(st, (int)i);
+	return wf->asks[wf->last * wf->n_cols + i] ? (const char *)sqlite3_column_text(st, (int)i) : NULL;
+}
+
 static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, ex_sink *w,
                                 long *rows, gn_err *err)
 {
@@ -111,9 +214,16 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 	gn_status rc = gn_db_pc_id(ctx->db, pc, err);
 	if (rc != GN_OK)
 		return rc;
+	gn_tdp_forms forms; /* freed after cols, whose fields are theirs */
+	gn_tdp_forms_init(&forms, ctx->db, sqlite3_db_filename(ctx->db, "main"), census ? census->form : NULL);
 	rc = ex_cols_build(census ? census->form : NULL, persons ? GN_EXK_PERSONS : GN_EXK_HOUSEHOLDS, &cols, err);
-	if (rc != GN_OK)
+	if (rc != GN_OK) {
+		gn_tdp_forms_free(&forms);
 		return rc;
+	}
+	ward_forms wf = { 0 };
+	if (!opt->tdp_code && census && census->form && (rc = add_ward_forms(&forms, &cols, &wf, err)) != GN_OK)
+		goto out;
 	int cccd_col = persons ? ex_cols_find(&cols, "cccd") : -1;
 
 	gn_sb_add(&sql, "SELECT ");
@@ -121,6 +231,8 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 		/* masked from its own column: no key needed, nothing decrypted */
 		gn_sb_printf(&sql, "%s%s", i ? ", " : "",
 		             (int)i == cccd_col && !opt->with_ids ? "p.cccd_masked" : cols.cols[i].sql);
+	if (wf.n && (rc = ward_forms_sql(&wf, cols.kind, &sql, err)) != GN_OK)
+		goto out;
 	/* TDP, household, member, each by its index: rows come out in walking
 	 * order with only one TDP's rows ever sorted (memory stays flat) */
 	const char *where = persons
@@ -164,9 +276,11 @@ static gn_status export_records(gn_ctx *ctx, const gn_census *census, const gn_e
 	int step;
 	gn_cccd_view view = opt->with_ids ? GN_CCCD_VIEW_EXPORT_WHOLE : GN_CCCD_VIEW_LIST;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (wf.n && (rc = ward_row_form(&wf, &forms, st, err)) != GN_OK)
+			goto out;
 		for (size_t i = 0; i < cols.n; i++)
 			put_cell(w, opt, &cols.cols[i], heads[i].number, (int)i == cccd_col, view,
-			         (const char *)sqlite3_column_text(st, (int)i), &cell);
+			         wf.n ? ward_cell(&wf, st, &cols, i) : (const char *)sqlite3_column_text(st, (int)i), &cell);
 		if ((rc = ex_sink_end_row(w, err)) != GN_OK)
 			goto out;
 		if (++n % 65536 == 0 && opt->progress)
@@ -183,6 +297,8 @@ out:
 	gn_sb_free(&cell);
 	free(heads);
 	ex_cols_free(&cols);
+	ward_forms_free(&wf);
+	gn_tdp_forms_free(&forms);
 	return rc;
 }
 
@@ -242,12 +358,70 @@ static gn_status repeat_rows(repeat_job *j, size_t d, const char *prefix, gn_err
 	return GN_OK;
 }
 
-static gn_status export_repeat(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, ex_sink *w,
-                               long *rows, gn_err *err)
+
+/* The begin_repeat named name in form, -1 when none. */
+static int repeat_named(const gn_form *form, const char *name)
 {
-	const gn_form *form = census ? census->form : NULL;
-	int r = form && opt->repeat ? gn_form_find(form, opt->repeat) : -1;
-	if (r < 0 || form->fields[r].type != GN_FT_BEGIN_REPEAT)
+	int r = form && name ? gn_form_find(form, name) : -1;
+	return r >= 0 && form->fields[r].type == GN_FT_BEGIN_REPEAT ? r : -1;
+}
+
+/* The repeat's shape: the repeats around it and its questions, by name
+ * ("woman/child:name,age"): the table's columns and entry paths. */
+static void repeat_shape(const gn_form *form, int r, gn_strbuf *b)
+{
+	for (int k = r; k >= 0; k = gn_form_repeat_of(form, (size_t)k))
+		gn_sb_printf(b, "%s/", form->fields[k].name);
+	for (size_t k = 0; k < form->n_fields; k++)
+		if (gn_form_repeat_of(form, k) == r && gn_field_is_question(&form->fields[k]) &&
+		    form->fields[k].type != GN_FT_CALCULATE)
+			gn_sb_printf(b, "%s,", form->fields[k].name);
+}
+
+/* The form a whole-ward table of the repeat is read with: the first of the
+ * forms the TDPs enter that has it (census first). Two forms whose
+ * repeats of that name ask other questions cannot share one table: the
+ * export is refused, naming them (each TDP's table with --tdp). */
+static gn_status ward_repeat_form(gn_tdp_forms *forms, const char *name, const gn_form **out, gn_err *err)
+{
+	char (*ids)[64] = NULL;
+	size_t n = 0;
+	gn_strbuf first = { 0 }, other = { 0 };
+	*out = NULL;
+	gn_status st = gn_tdp_forms_used(forms, &ids, &n, err);
+	for (size_t i = 0; st == GN_OK && i < n; i++) {
+		gn_form *form = NULL;
+		gn_err skip = { 0 }; /* a form that does not load: its TDPs' rows are not the table's */
+		if (gn_tdp_forms_by_id(forms, ids[i], &form, &skip) != GN_OK || repeat_named(form, name) < 0)
+			continue;
+		if (!*out) {
+			*out = form;
+			repeat_shape(form, repeat_named(form, name), &first);
+			continue;
+		}
+		other.len = 0;
+		if (other.s)
+			other.s[0] = '\0';
+		repeat_shape(form, repeat_named(form, name), &other);
+		if (first.failed || other.failed)
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		else if (strcmp(gn_sb_str(&first), gn_sb_str(&other)) != 0)
+			st = gn_fail(err, GN_ERR_INVALID, _("the forms %s and %s both have a repeat named %s, with other "
+			                                    "questions: export its table for each TDP (--tdp CODE)"),
+			             (*out)->id, form->id, name);
+	}
+	free(ids);
+	gn_sb_free(&first);
+	gn_sb_free(&other);
+	return st;
+}
+
+/* The repeat's table read with form. */
+static gn_status export_repeat_of(gn_ctx *ctx, const gn_form *form, const gn_export_options *opt, ex_sink *w,
+                                  long *rows, gn_err *err)
+{
+	int r = repeat_named(form, opt->repeat);
+	if (r < 0)
 		return gn_fail(err, GN_ERR_INVALID, _("the form has no repeat named %s"), opt->repeat ? opt->repeat : "");
 	repeat_job j = { .db = ctx->db, .form = form, .opt = opt, .w = w };
 	int inner[16];
@@ -307,6 +481,22 @@ out:
 	sqlite3_finalize(st);
 	free(cols);
 	free(heads);
+	return rc;
+}
+
+static gn_status export_repeat(gn_ctx *ctx, const gn_census *census, const gn_export_options *opt, ex_sink *w,
+                               long *rows, gn_err *err)
+{
+	gn_tdp_forms forms;
+	gn_tdp_forms_init(&forms, ctx->db, sqlite3_db_filename(ctx->db, "main"), census ? census->form : NULL);
+	const gn_form *form = census ? census->form : NULL;
+	gn_status rc = GN_OK;
+	/* a whole ward: the form among the TDPs' that has the repeat */
+	if (!opt->tdp_code && form && repeat_named(form, opt->repeat) < 0)
+		rc = ward_repeat_form(&forms, opt->repeat, &form, err);
+	if (rc == GN_OK)
+		rc = export_repeat_of(ctx, form, opt, w, rows, err);
+	gn_tdp_forms_free(&forms);
 	return rc;
 }
 

@@ -541,7 +541,7 @@ static void importer_free(importer *im)
 {
 	sqlite3_stmt **stmts[] = { &im->local, &im->ins, &im->upd, &im->upd_in_place, &im->conflict_seen,
 		                       &im->conflict_add, &im->tdp_of, &im->hh_tdp, &im->hl_seen, &im->hl_household, &im->hl_head,
-		                       &im->reviews_ok, &im->reviews_add,
+		                       &im->reviews_ok, &im->reviews_add, &im->same_answers,
 		                       &im->bulk_ins, &im->written };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);

@@ -61,6 +61,7 @@ typedef struct importer {
 	sqlite3_stmt *upd_in_place; /* a person edited where they are: household, TDP and name as stored */
 	sqlite3_stmt *hl_seen, *hl_household, *hl_head;
 	sqlite3_stmt *reviews_ok, *reviews_add; /* a households row's reviews */
+	sqlite3_stmt *same_answers; /* IMP_ANSWER_SETS_SQL: a row's answers against the stored ones */
 	char (*touched)[37]; /* owned: TDP ids whose people changed */
 	long long file_bytes; /* size of the file, 0 when not known */
 	char **dropped;      /* owned: CREATE INDEX statements to run again */
@@ -84,10 +85,13 @@ typedef struct importer {
 	gn_tdp_forms forms;   /* the form of each TDP, loaded once (registry.h) */
 	gn_form *row_form;    /* borrowed: the form of the row's TDP (imp_row_form), NULL before */
 	/* a repeat's table (import_repeat.c): household_id, tdp_code, parent,
-	 * entry, then questions; the repeat is the first row's */
+	 * entry, then questions; the repeat is the first row's, each row read
+	 * with its household's TDP's form */
 	int rp_fixed[4];      /* file columns of household_id, tdp_code, parent, entry */
-	int rp_repeat;        /* the begin_repeat, -1 until the first row */
-	int *rp_field;        /* per file column: the form field, -1 for the fixed ones */
+	int rp_repeat;        /* the begin_repeat in rp_form, -1 until the first row */
+	const gn_form *rp_form; /* borrowed: the form rp_field was mapped with */
+	char rp_repeat_name[128]; /* the first row's repeat: every row's */
+	int *rp_field;        /* per file column: rp_form's field, -1 for the fixed ones and unknown */
 	char **rp_names;      /* the header's cells (owned) */
 	sqlite3_stmt *rp_get, *rp_put;
 	/* what the import changed, for gonha import undo (import_undo.c):
@@ -96,6 +100,22 @@ typedef struct importer {
 	struct sqlite3_session *undo;
 	sqlite3_stmt *undo_keep;
 } importer;
+
+/* A record's answers on two sides, ?1 and ?2 ({column: value} objects
+ * as files and conflicts have them), each side's answer columns and its
+ * other_answers taken together, so that an answer that is a column on
+ * one side (read with census's columns) and in other_answers on the
+ * other (read with its TDP's form) is the same answer; ?3 the JSON array
+ * of the columns that are no answer. Rows: key, its value on side 1, on
+ * side 2 (NULL: none). The one rule the merge (import_merge.c) and the
+ * conflicts' differences (conflicts.c) compare answers by. */
+#define IMP_ANSWER_SETS_SQL                                                                                          \
+	"WITH side(s, j) AS (VALUES (1, ?1), (2, ?2)), o(s, a) AS (SELECT s, CASE WHEN json_valid(json_extract(j, "     \
+	"'$.other_answers')) THEN json_extract(j, '$.other_answers') ELSE '{}' END FROM side), kv(s, key, value) AS "     \
+	"(SELECT o.s, e.key, e.value FROM o, json_each(o.a) e WHERE e.value IS NOT NULL UNION ALL SELECT side.s, "       \
+	"e.key, e.value FROM side, json_each(side.j) e WHERE e.value IS NOT NULL AND e.value <> '' AND e.key NOT IN "    \
+	"(SELECT value FROM json_each(?3))) SELECT key, max(CASE WHEN s = 1 THEN value END) AS l, max(CASE WHEN s = 2 " \
+	"THEN value END) AS i FROM kv GROUP BY key"
 
 /* The cleaned value of each known column (NFC, no controls, unguarded);
  * NULL for an empty cell. */

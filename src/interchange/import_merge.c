@@ -461,6 +461,52 @@ typedef enum merge_decision { UNCHANGED, TAKE, TAKE_NEW_VERSION, KEEP, CONFLICT,
 
 /* The merge rules of docs/exchange.md, on the stored cells (local, with
  * version_local and deleted after the columns) and the incoming row. */
+/* {column: value} of a row's answers and other_answers (cells: by
+ * im->cols index). */
+static void answers_json(importer *im, const char *const *cells, gn_strbuf *b)
+{
+	gn_sb_add(b, "{");
+	bool first = true;
+	for (size_t k = 0; k < im->cols.n; k++) {
+		const ex_col *c = &im->cols.cols[k];
+		if ((c->kind != EXC_ANSWER && c->kind != EXC_OTHER) || !cells[k] || !*cells[k])
+			continue;
+		gn_sb_add(b, first ? "" : ",");
+		gn_sb_json_str(b, c->name);
+		gn_sb_add(b, ":");
+		gn_sb_json_str(b, cells[k]);
+		first = false;
+	}
+	gn_sb_add(b, "}");
+}
+
+/* The row's answers are the stored ones, taken as sets (IMP_ANSWER_SETS_SQL):
+ * a TDP whose form changed keeps answers of the one before in
+ * other_answers, which the stored record reads as census's columns. */
+static bool same_answer_sets(importer *im, const row_values *r, char **local)
+{
+	gn_strbuf a = { 0 }, b = { 0 };
+	answers_json(im, (const char *const *)local, &a);
+	answers_json(im, (const char *const *)r->v, &b);
+	bool same = false;
+	if (!a.failed && !b.failed &&
+	    imp_prepare(im, &im->same_answers, "SELECT count(*) FROM (" IMP_ANSWER_SETS_SQL ") WHERE coalesce(l, '') <> "
+	                "coalesce(i, '')") == GN_OK) {
+		sqlite3_reset(im->same_answers);
+		sqlite3_bind_text(im->same_answers, 1, gn_sb_str(&a), -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->same_answers, 2, gn_sb_str(&b), -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->same_answers, 3, "[\"other_answers\"]", -1, SQLITE_STATIC);
+		if (sqlite3_step(im->same_answers) == SQLITE_ROW)
+			same = sqlite3_column_int64(im->same_answers, 0) == 0;
+		else
+			imp_db_error(im, "import");
+		sqlite3_reset(im->same_answers);
+	}
+	gn_sb_free(&a);
+	gn_sb_free(&b);
+	return same;
+}
+
 static merge_decision decide(importer *im, const row_values *r, char **local)
 {
 	size_t nc = im->cols.n;
@@ -470,13 +516,19 @@ static merge_decision decide(importer *im, const row_values *r, char **local)
 	const char *i_version = imp_val(r, im->ci.version), *i_base = imp_val(r, im->ci.base_version);
 	/* same content? (a masked CCCD stands for the stored one, numbers
 	 * compare as numbers) */
-	bool same = !l_deleted;
+	bool same = !l_deleted, same_answers = true;
 	for (size_t k = 0; k < nc && same; k++) {
 		const ex_col *c = &im->cols.cols[k];
 		if (c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED || c->kind == EXC_META)
 			continue;
-		same = ex_sheet_same(c, local[k], r->v[k]);
+		if (c->kind == EXC_ANSWER || c->kind == EXC_OTHER)
+			same_answers = same_answers && ex_sheet_same(c, local[k], r->v[k]);
+		else
+			same = ex_sheet_same(c, local[k], r->v[k]);
 	}
+	if (same && !same_answers) /* one side may keep an answer in other_answers that the other has as a column */
+		same_answers = same_answer_sets(im, r, local);
+	same = same && same_answers;
 	if (!same && im->token_mangled && !im->opt->take_incoming) {
 		imp_problem(im, im->row_line, _("version \"%s\": the spreadsheet turned the version of this edited record into "
 		                               "a number, so gonha cannot tell which version it was edited from: export again, "

@@ -3,9 +3,12 @@
  * gonha/domain/answers.h); the household must be in this ward already
  * (its households file imported first). A row whose answers are those
  * stored is unchanged; otherwise the household's answers are written, its
- * entries' counts raised to hold the entry, and the change audited. Every
- * cell is checked by its question's type; a bad row is refused at its line
- * naming the column, and a file with any refused row changes nothing. */
+ * entries' counts raised to hold the entry, and the change audited. Each
+ * row is read with the form its household's TDP enters (gn_tdp_forms), so
+ * one file may hold the entries of TDPs on two forms with that repeat.
+ * Every cell is checked by its question's type; a bad row is refused at
+ * its line naming the column, and a file with any refused row changes
+ * nothing. */
 #include "import.h"
 #include "gonha/domain/answers.h"
 #include "gonha/storage/db.h"
@@ -47,7 +50,7 @@ void imp_repeat_header(importer *im)
 	for (int k = 0; k < 4; k++)
 		if (im->rp_fixed[k] < 0)
 			imp_problem(im, im->row_line, _("the column %s is missing"), fixed_names[k]);
-	if (!im->census || !im->census->form)
+	if (!im->forms.base)
 		imp_problem(im, im->row_line, "%s", _("a repeat's table needs the form it was exported with"));
 	if (im->rep->problems_total)
 		im->fatal = true;
@@ -87,28 +90,41 @@ static int entry_repeat(const gn_form *form, const char *entry, const char *pare
 	return r;
 }
 
-/* The columns after the fixed four: the first row's repeat's questions. */
-static bool map_questions(importer *im, int r)
+/* The columns after the fixed four: the questions of repeat r of form
+ * (the form of the row's TDP, mapped again when it changes: rows come
+ * grouped by TDP). A column the form's repeat does not ask is -1: a row
+ * with a value in it is refused (row_fits). */
+static void map_questions(importer *im, const gn_form *form, int r)
 {
-	const gn_form *form = im->census->form;
+	for (size_t i = 0; i < im->n_header; i++) {
+		bool fixed = false;
+		for (int k = 0; k < 4; k++)
+			fixed |= im->rp_fixed[k] == (int)i;
+		int f = -1;
+		for (size_t k = 0; !fixed && k < form->n_fields && f < 0; k++)
+			if (gn_form_repeat_of(form, k) == r && gn_field_is_question(&form->fields[k]) &&
+			    strcmp(form->fields[k].name, im->rp_names[i]) == 0)
+				f = (int)k;
+		im->rp_field[i] = f;
+	}
+	im->rp_form = form;
+	im->rp_repeat = r;
+}
+
+/* Does every value of the row stand in a question of its form's repeat? */
+static bool row_fits(importer *im, const row_values *r, const gn_form *form, int rep)
+{
 	bool ok = true;
 	for (size_t i = 0; i < im->n_header; i++) {
 		bool fixed = false;
 		for (int k = 0; k < 4; k++)
 			fixed |= im->rp_fixed[k] == (int)i;
-		if (fixed)
+		if (fixed || im->rp_field[i] >= 0 || !imp_val(r, (int)i))
 			continue;
-		int f = -1;
-		for (size_t k = 0; k < form->n_fields && f < 0; k++)
-			if (gn_form_repeat_of(form, k) == r && gn_field_is_question(&form->fields[k]) &&
-			    strcmp(form->fields[k].name, im->rp_names[i]) == 0)
-				f = (int)k;
-		if (f < 0) {
-			imp_problem(im, 1, _("column \"%s\" is not a question of the repeat %s"), im->rp_names[i],
-			            form->fields[r].name);
-			ok = false;
-		}
-		im->rp_field[i] = f;
+		imp_problem(im, im->row_line, _("column \"%s\" is not a question of the repeat %s of the form %s, which "
+		                                "this row's TDP enters"),
+		            im->rp_names[i], form->fields[rep].name, form->id);
+		ok = false;
 	}
 	return ok;
 }
@@ -132,29 +148,15 @@ static gn_status raise_counts(sqlite3 *db, char **answers, const char *entry, gn
 
 void imp_repeat_row(importer *im)
 {
-	const gn_form *form = im->census ? im->census->form : NULL;
+	const gn_form *form = NULL;
 	sqlite3 *db = im->ctx->db;
 	row_values r = { 0 };
 	char *answers = NULL;
 	gn_strbuf audit = { 0 };
-	if (!form || !imp_clean_row(im, im->n_header, &r))
+	if (!im->forms.base || !imp_clean_row(im, im->n_header, &r))
 		goto out;
 	const char *hid = imp_val(&r, im->rp_fixed[RP_HOUSEHOLD]), *entry = imp_val(&r, im->rp_fixed[RP_ENTRY]);
 	const char *parent = imp_val(&r, im->rp_fixed[RP_PARENT]);
-	size_t index = 0;
-	int rep = entry ? entry_repeat(form, entry, parent ? parent : "", &index) : -1;
-	if (rep < 0) {
-		imp_cell_problem(im, "entry", entry, _("this is not an entry of the form's repeats under its parent"));
-		goto out;
-	}
-	if (im->rp_repeat < 0 && (im->rp_repeat = rep, !map_questions(im, rep))) {
-		im->fatal = true;
-		goto out;
-	}
-	if (rep != im->rp_repeat) {
-		imp_cell_problem(im, "entry", entry, _("this file is the table of another repeat"));
-		goto out;
-	}
 	/* the household, in this ward and the user's TDP */
 	if (!hid || !imp_is_uuid(hid)) {
 		imp_cell_problem(im, "household_id", hid, _("not a record id"));
@@ -190,6 +192,26 @@ void imp_repeat_row(importer *im)
 		imp_cell_problem(im, "household_id", hid, e.msg);
 		goto out;
 	}
+	/* the entry, in the repeat of the form this household's TDP enters */
+	if (!imp_row_form(im, &r, tdp_id))
+		goto out;
+	form = im->row_form;
+	size_t index = 0;
+	int rep = entry ? entry_repeat(form, entry, parent ? parent : "", &index) : -1;
+	if (rep < 0) {
+		imp_cell_problem(im, "entry", entry, _("this is not an entry of the form's repeats under its parent"));
+		goto out;
+	}
+	if (!im->rp_repeat_name[0])
+		snprintf(im->rp_repeat_name, sizeof im->rp_repeat_name, "%s", form->fields[rep].name);
+	if (strcmp(form->fields[rep].name, im->rp_repeat_name) != 0) {
+		imp_cell_problem(im, "entry", entry, _("this file is the table of another repeat"));
+		goto out;
+	}
+	if (form != im->rp_form || rep != im->rp_repeat)
+		map_questions(im, form, rep);
+	if (!row_fits(im, &r, form, rep))
+		goto out;
 	char *before = strdup(answers);
 	if (!before)
 		goto out;
@@ -227,14 +249,17 @@ void imp_repeat_row(importer *im)
 	}
 	char now[32];
 	gn_now_iso(now);
+	/* stamped with the form the entry was read with, as a households row is */
 	if (imp_prepare(im, &im->rp_put, "UPDATE household SET answers = json(?2), updated_at = ?3, updated_by = ?4, "
-	                "rev = rev + 1 WHERE id = ?1") != GN_OK)
+	                "form_id = ?5, form_version = ?6, rev = rev + 1 WHERE id = ?1") != GN_OK)
 		goto out;
 	sqlite3_reset(im->rp_put);
 	sqlite3_bind_text(im->rp_put, 1, hid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(im->rp_put, 2, answers, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(im->rp_put, 3, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(im->rp_put, 4, im->ctx->user.login, -1, SQLITE_TRANSIENT);
+	imp_bind_or_null(im->rp_put, 5, form->id);
+	imp_bind_or_null(im->rp_put, 6, form->version);
 	if (sqlite3_step(im->rp_put) != SQLITE_DONE) {
 		imp_db_error(im, "import");
 		goto out;

@@ -315,7 +315,9 @@ void imp_undo_finish(importer *im)
 	sqlite3 *db = im->ctx->db;
 	if (!im->undo || im->status != GN_OK)
 		return;
-	static const char *const kinds[] = { "", "persons", "households", "household_list" };
+	/* by gn_ex_kind: a repeat's table too (its entries were indexed past the end) */
+	static const char *const kinds[] = { "", "persons", "households", "household_list", "repeat" };
+	_Static_assert(sizeof kinds / sizeof *kinds == GN_EXK_REPEAT + 1, "a name for each kind of file");
 	char now[32];
 	gn_now_iso(now);
 	sqlite3_stmt *q = NULL;

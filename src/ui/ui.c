@@ -780,7 +780,7 @@ void ui_use_form(ui_app *app, const gn_form *form)
 	app->ctx.form_version = form ? form->version : NULL;
 }
 
-bool ui_enter_tdp_form(ui_app *app, const char *tdp_id)
+gn_form *ui_tdp_form(ui_app *app, const char *tdp_id)
 {
 	gn_err err = { 0 };
 	gn_form *form = NULL;
@@ -788,12 +788,20 @@ bool ui_enter_tdp_form(ui_app *app, const char *tdp_id)
 		gn_tdp_forms_init(app->forms, app->db, app->db_path, app->census ? app->census->form : NULL);
 	if (!app->forms) {
 		ui_status(app, true, "%s", _("out of memory"));
-		return false;
+		return NULL;
 	}
 	if (gn_tdp_forms_of(app->forms, tdp_id, &form, &err) != GN_OK) {
 		ui_status_err(app, &err);
-		return false;
+		return NULL;
 	}
+	return form;
+}
+
+bool ui_enter_tdp_form(ui_app *app, const char *tdp_id)
+{
+	gn_form *form = ui_tdp_form(app, tdp_id);
+	if (!form)
+		return false;
 	app->tdp_form = app->census && form == app->census->form ? NULL : form;
 	ui_use_form(app, form);
 	return true;

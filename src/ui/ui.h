@@ -184,6 +184,8 @@ void ui_use_form(ui_app *app, const struct gn_form *form);
  * another); false, with the reason in the status line, when it does not
  * load. */
 bool ui_enter_tdp_form(ui_app *app, const char *tdp_id);
+/* The form the TDP enters, loaded once (NULL, said, when it does not). */
+struct gn_form *ui_tdp_form(ui_app *app, const char *tdp_id);
 void ui_status(ui_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_status_err(ui_app *app, const gn_err *err);
 

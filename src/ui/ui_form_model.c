@@ -238,9 +238,15 @@ static gn_form_values values(form_model *c)
 	return (gn_form_values)c->eval;
 }
 
-/* Questions (and repeats) in repeats below this entry: each bound as the
- * JSON array of its entries' values (gn_repeat_values), for count(),
- * sum(), indexed-repeat()...; a repeat's own reference is its entries. */
+/* Questions and repeats in other entries than this one's and those around
+ * it, as ODK reads ${q} from here (pyxform's relative path): from the
+ * deepest repeat q shares with this entry (this entry's own entry of it),
+ * down through q's other repeats, every entry: a JSON array of their
+ * values (gn_repeat_values), for count(), sum(), indexed-repeat()... So a
+ * child's entry sees all of the household's members (a sibling repeat),
+ * a nested entry its own repeat's entries under the entry around it; a
+ * repeat's own reference is its entries. A question of this entry or of
+ * one around it is a single value (generic_key). */
 static void load_aggregates(form_model *c)
 {
 	free(c->seen);
@@ -249,21 +255,31 @@ static void load_aggregates(form_model *c)
 	for (size_t k = 0; k < c->form->n_fields; k++) {
 		const gn_field *fd = &c->form->fields[k];
 		int chain[FM_DEPTH];
-		size_t n;
+		size_t n = 0;
 		bool repeat = fd->type == GN_FT_BEGIN_REPEAT;
 		if ((!repeat && (!gn_field_is_question(fd) || fd->type == GN_FT_CALCULATE)) || in_person_roster(c, k) ||
-		    (int)k == ui_form_person_repeat(c->form) || !generic_chain(c, k, chain, &n))
+		    (int)k == ui_form_person_repeat(c->form))
 			continue;
-		if (repeat && n < FM_DEPTH)
+		for (int r = repeat_of(c->form, k); r >= 0 && n <= FM_DEPTH; r = repeat_of(c->form, (size_t)r))
+			n++;
+		if (n + repeat > FM_DEPTH)
+			continue;
+		size_t d = n;
+		for (int r = repeat_of(c->form, k); r >= 0; r = repeat_of(c->form, (size_t)r))
+			chain[--d] = r;
+		size_t shared = 0; /* the repeats around k that are this entry's too */
+		while (shared < n && shared < c->depth && chain[shared] == c->chain[shared])
+			shared++;
+		if (repeat)
 			chain[n++] = (int)k;
-		if (n <= c->depth)
-			continue;
+		else if (shared == n)
+			continue; /* in this entry or one around it: its value */
 		const char *names[FM_DEPTH];
-		for (size_t d = c->depth; d < n; d++)
-			names[d - c->depth] = c->form->fields[chain[d]].name;
+		for (size_t i = shared; i < n; i++)
+			names[i - shared] = c->form->fields[chain[i]].name;
 		char *json = NULL;
-		if (gn_repeat_values(c->form->db, c->hh->answers, c->depth ? c->prefix[c->depth - 1] : "", names,
-		                     n - c->depth, repeat ? NULL : fd->name, &json) != GN_OK)
+		if (gn_repeat_values(c->form->db, c->hh->answers, shared ? c->prefix[shared - 1] : "", names, n - shared,
+		                     repeat ? NULL : fd->name, &json) != GN_OK)
 			continue;
 		free(c->vals[k]);
 		c->vals[k] = json;

@@ -478,7 +478,12 @@ static bool verify_done(household_view *h)
 	ui_app *app = h->v.app;
 	gn_err err = { 0 };
 	size_t differences = 0;
-	if (gn_verify_finish(&app->ctx, h->verify_pass, h->verify_hh, &h->hh, &differences, &err) != GN_OK) {
+	/* what the TDP's form asks (the one it was keyed again with) */
+	const gn_form *form = ui_tdp_form(app, h->hh.tdp_id);
+	if (!form)
+		return false;
+	if (gn_verify_finish_asked(&app->ctx, h->verify_pass, h->verify_hh, &h->hh, gn_form_asks, form, &differences,
+	                           &err) != GN_OK) {
 		ui_form_show_error(&h->form, &err);
 		ui_status(app, true, _("Not saved: %s"), err.msg);
 		return false;
@@ -803,7 +808,8 @@ ui_view *ui_household_verify_new(ui_app *app, const char *pass_id, const char *h
 	}
 	char tdp[37];
 	snprintf(tdp, sizeof tdp, "%s", shadow.tdp_id);
-	ui_view *v = ui_household_new(app, tdp, NULL, &shadow, NULL);
+	/* keyed again with the form its TDP enters, as the first keying was */
+	ui_view *v = ui_enter_tdp_form(app, tdp) ? ui_household_new(app, tdp, NULL, &shadow, NULL) : NULL;
 	if (v) {
 		household_view *h = hv_of(v);
 		snprintf(h->verify_pass, sizeof h->verify_pass, "%s", pass_id);

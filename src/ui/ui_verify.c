@@ -75,19 +75,28 @@ static void verify_open(ui_view *v)
 	ui_list_set_count(&w->rows, n);
 }
 
-/* A question's label in the loaded form (its name when the form has none). */
-static const char *field_label(const ui_app *app, const char *name)
+/* A question's label in form (its name when the form has none; a
+ * repeat's answer by its path: "Woman 2 › Name"). */
+static const char *field_label(const gn_form *form, const char *field, char *buf, size_t size)
 {
-	if (strcmp(name, "members") == 0)
+	if (strcmp(field, "members") == 0)
 		return _("number of members");
-	int k = app->form ? gn_form_find(app->form, name) : -1;
-	const char *label = k >= 0 ? gn_field_label(&app->form->fields[k]) : NULL;
-	return label && *label ? label : name;
+	if (gn_form_key_label(form, field, buf, size))
+		return buf;
+	int k = form ? gn_form_field_of(form, field) : -1;
+	const char *label = k >= 0 ? gn_field_label(&form->fields[k]) : NULL;
+	return label && *label ? label : field;
 }
 
-static const char *value_text(const ui_app *app, const char *field, const char *v)
+/* A difference is read with the form its household's TDP enters. */
+static const gn_form *diff_form(ui_app *app, const gn_verify_diff *d)
 {
-	return v && *v ? ui_choice_label(app->form, field, v) : "—";
+	return ui_tdp_form(app, d->tdp_id);
+}
+
+static const char *value_text(ui_app *app, const gn_verify_diff *d, const char *v)
+{
+	return v && *v ? ui_choice_label(diff_form(app, d), d->field, v) : "—";
 }
 
 static void draw_tabs(verify_view *w)
@@ -153,13 +162,13 @@ static void draw_diffs(verify_view *w, int y)
 	ui_list_layout(&w->rows, (size_t)(LINES - 2 - y - 4)); /* the one under the cursor below */
 	for (size_t i = w->rows.top; ui_list_visible(&w->rows, i); i++, y++) {
 		const gn_verify_diff *d = &w->diffs[i];
-		char who[160], line[600];
+		char who[160], line[600], label[256];
 		if (d->member < 0)
 			snprintf(who, sizeof who, "%s", _("household"));
 		else
 			snprintf(who, sizeof who, _("member %d %s"), d->member + 1, d->who);
-		snprintf(line, sizeof line, "%s · %s: %s → %s", who, field_label(app, d->field),
-		         value_text(app, d->field, d->first), value_text(app, d->field, d->second));
+		snprintf(line, sizeof line, "%s · %s: %s → %s", who, field_label(diff_form(app, d), d->field, label, sizeof label),
+		         value_text(app, d, d->first), value_text(app, d, d->second));
 		bool here = i == w->rows.cur;
 		if (here)
 			attron(A_REVERSE);
@@ -173,9 +182,9 @@ static void draw_diffs(verify_view *w, int y)
 	char line[600];
 	y = LINES - 6;
 	ui_hline(y++, 0, COLS, "─");
-	snprintf(line, sizeof line, "%s: %s", _("first keying"), value_text(app, d->field, d->first));
+	snprintf(line, sizeof line, "%s: %s", _("first keying"), value_text(app, d, d->first));
 	ui_put_cut(y++, 2, COLS - 4, line);
-	snprintf(line, sizeof line, "%s: %s", _("second keying"), value_text(app, d->field, d->second));
+	snprintf(line, sizeof line, "%s: %s", _("second keying"), value_text(app, d, d->second));
 	ui_put_cut(y++, 2, COLS - 4, line);
 	if (d->resolution[0]) {
 		snprintf(line, sizeof line, "%s (%s)%s%s", gn_verify_resolution_label(d->resolution), d->resolved_by,
@@ -207,7 +216,7 @@ static void draw_rates(verify_view *w, int y)
 	ui_list_layout(&w->rows, (size_t)(LINES - 2 - y - 2));
 	for (size_t i = w->rows.top; ui_list_visible(&w->rows, i); i++, y++) {
 		const gn_verify_rate *r = &w->rates[i];
-		char b[6][32];
+		char b[6][32], label[256];
 		snprintf(b[0], sizeof b[0], "%ld", r->households);
 		snprintf(b[1], sizeof b[1], "%ld", r->compared);
 		snprintf(b[2], sizeof b[2], "%ld", r->differences);
@@ -218,7 +227,7 @@ static void draw_rates(verify_view *w, int y)
 		if (here)
 			attron(A_REVERSE);
 		ui_put_pad(y, 0, COLS, "");
-		ui_put_cut(y, 2, 24, w->page == VP_OPERATORS ? r->key : field_label(app, r->key));
+		ui_put_cut(y, 2, 24, w->page == VP_OPERATORS ? r->key : field_label(app->form, r->key, label, sizeof label));
 		ui_put_right(y, 36, 9, b[0]);
 		ui_put_right(y, 45, 8, b[1]);
 		ui_put_right(y, 53, 7, b[2]);
@@ -302,6 +311,9 @@ static void resolve(verify_view *w, gn_verify_choice choice)
 	    (!ui_ask_text(app, _("The right value:"), value, sizeof value) || !value[0]))
 		return;
 	gn_err err = { 0 };
+	/* saved with its TDP's form, the value as its question stores it */
+	if (!ui_enter_tdp_form(app, d->tdp_id))
+		return;
 	if (value[0] && gn_form_value_as_stored(app->form, d->field, value, sizeof value, &err) != GN_OK) {
 		ui_status(app, true, _("Not resolved: %s"), err.msg);
 		return;
@@ -310,7 +322,8 @@ static void resolve(verify_view *w, gn_verify_choice choice)
 		ui_status(app, true, _("Not resolved: %s"), err.msg);
 		return;
 	}
-	ui_status(app, false, "%s: %s", field_label(app, d->field),
+	char label[256];
+	ui_status(app, false, "%s: %s", field_label(app->form, d->field, label, sizeof label),
 	          gn_verify_resolution_label(choice == GN_VERIFY_CORRECTED ? "corrected"
 	                           : choice == GN_VERIFY_TAKE_SECOND ? "second" : "first"));
 	if (choice != GN_VERIFY_KEEP_FIRST)

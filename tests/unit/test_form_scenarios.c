@@ -301,5 +301,76 @@ static void today_default_is_local(void)
 	gn_unit_clock_back(tz);
 }
 
-GN_TESTS(T(tutorial_member_skip_logic), T(ona_household_names_by_path), T(cascade_choices_labels_metadata),
+/* tests/forms/siblings: expressions that reach outside the entry, as ODK
+ * reads them (the ODK XForms spec's relative paths, pyxform's ${q} in a
+ * repeat): a child's entry counts, sums and indexes the sibling repeat
+ * member, reads the household's hh_size; a check-up nested in a child
+ * reads the child around it and counts its own repeat's entries under
+ * that child only; the household counts every entry of a nested repeat. */
+static void sibling_and_ancestor_references(void)
+{
+	gn_form *form = load("tests/forms/siblings");
+	REQUIRE(form);
+	gn_household hh = { 0 };
+	gn_err err = { 0 };
+	uf_model *h = ui_form_model_new(form, "admin", "admin", &hh, false, 0);
+	REQUIRE(h);
+	CHECK_OK(set(h, "hh_size", "3"));
+	int member = gn_form_find(form, "member"), child = gn_form_find(form, "child"), visit = gn_form_find(form, "visit");
+	static const char *const people[][2] = { { "An", "40" }, { "Bình", "30" } };
+	for (size_t i = 0; i < 2; i++) {
+		char path[32];
+		snprintf(path, sizeof path, "member[%zu]", i + 1);
+		uf_model *m = ui_entry_model_new(form, "admin", "admin", &hh, member, path);
+		REQUIRE(m);
+		CHECK_OK(set(m, "mname", people[i][0]));
+		CHECK_OK(set(m, "age", people[i][1]));
+		ui_model_free(m);
+	}
+	CHECK_OK(gn_repeat_set_count(ctx.db, &hh.answers, "member", 2, &err));
+	uf_model *m1 = ui_entry_model_new(form, "admin", "admin", &hh, member, "member[1]");
+	REQUIRE(m1);
+	CHECK_STR(m1->get(m1, at(m1, "older")), "1"); /* count(${member}) - position(..): its own repeat's entries */
+	ui_model_free(m1);
+	/* a child: the sibling repeat's entries, the household's answer */
+	CHECK_OK(gn_repeat_set_count(ctx.db, &hh.answers, "child", 2, &err));
+	CHECK_OK(set(h, "hh_size", "2"));
+	uf_model *c2 = ui_entry_model_new(form, "admin", "admin", &hh, child, "child[2]");
+	REQUIRE(c2);
+	CHECK(!shown(c2, "school")); /* ${hh_size} > 2: the household's answer */
+	ui_model_free(c2);
+	CHECK_OK(set(h, "hh_size", "3"));
+	uf_model *c1 = ui_entry_model_new(form, "admin", "admin", &hh, child, "child[1]");
+	REQUIRE(c1);
+	CHECK_OK(set(c1, "cname", "Na"));
+	CHECK_STR(c1->get(c1, at(c1, "n_members")), "2");
+	CHECK_STR(c1->get(c1, at(c1, "total_age")), "70");
+	CHECK_STR(c1->get(c1, at(c1, "first_name")), "An");
+	CHECK_OK(set(c1, "mother_no", "3"));
+	CHECK_EQ_INT(check(c1, "mother_no", &err), GN_ERR_INVALID); /* . <= count(${member}) */
+	CHECK_STR(err.msg, "Không có thành viên số đó");
+	CHECK_OK(set(c1, "mother_no", "2"));
+	CHECK_OK(check(c1, "mother_no", &err));
+	CHECK_STR(c1->get(c1, at(c1, "mother_name")), "Bình");
+	CHECK(shown(c1, "school"));
+	/* a third member, added while the child is open: seen at once */
+	CHECK_OK(gn_repeat_set_count(ctx.db, &hh.answers, "member", 3, &err));
+	CHECK_STR(c1->get(c1, at(c1, "n_members")), "3");
+	/* check-ups: the child around them, their own entries under it */
+	CHECK_OK(gn_repeat_set_count(ctx.db, &hh.answers, "child[1]/visit", 2, &err));
+	CHECK_OK(gn_repeat_set_count(ctx.db, &hh.answers, "child[2]/visit", 1, &err));
+	uf_model *v = ui_entry_model_new(form, "admin", "admin", &hh, visit, "child[1]/visit[2]");
+	REQUIRE(v);
+	CHECK_STR(v->get(v, at(v, "whose")), "Na / 3");
+	CHECK_STR(v->get(v, at(v, "n_visits")), "2"); /* child 1's, not child 2's */
+	ui_model_free(v);
+	/* the household: every entry below it */
+	CHECK_STR(h->get(h, at(h, "n_children")), "2");
+	CHECK_STR(h->get(h, at(h, "n_visits_all")), "3");
+	ui_model_free(c1);
+	ui_model_free(h);
+	done(form, &hh);
+}
+
+GN_TESTS(T(sibling_and_ancestor_references), T(tutorial_member_skip_logic), T(ona_household_names_by_path), T(cascade_choices_labels_metadata),
          T(today_default_is_local))

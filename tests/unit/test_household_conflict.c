@@ -3,6 +3,7 @@
  * differences as data; the choices merge and save; or both are kept as a
  * merge conflict. Against an in-memory database. */
 #include "testlib.h"
+#include "unit_fixtures.h"
 #include "gonha/storage/db.h"
 #include "gonha/domain/draft.h"
 #include "gonha/interchange/exchange.h"
@@ -428,6 +429,44 @@ static void removed_here_changed_there(void)
 	teardown();
 }
 
-GN_TESTS(T(a_save_over_a_changed_household_is_refused), T(both_changed_the_field_the_user_chooses),
+/* A conflict on a household of a TDP on ona-household: its differences
+ * in that form's words (its own question, a repeat's answer by its path),
+ * not census's columns. */
+static void a_conflict_shows_its_forms_questions(void)
+{
+	setup();
+	gn_err err = { 0 };
+	gn_census ona = { .form = gn_unit_shared_form(ctx.db, "ona-household") };
+	REQUIRE(ona.form);
+	setenv("GONHA_FORM", "ona-household", 1); /* every TDP enters it (gn_tdp_forms) */
+	gn_conflict c = { .id = 1, .table_name = "household" };
+	snprintf(c.record_id, sizeof c.record_id, "%s", hh_id);
+	/* the census answer a TDP kept from before its form changed: a column
+	 * on this PC's side, in other_answers on the other's (read with its
+	 * TDP's form), the same value: no difference */
+	c.local_data = strdup("{\"household_id\":\"x\",\"phone\":\"0912345678\",\"number_of_members\":\"2\",\"other_answers\":"
+	                      "\"{\\\"woman[1]/child[1]/name\\\":\\\"Na\\\",\\\"man[1]/name\\\":\\\"Ba\\\"}\"}");
+	c.incoming_data = strdup("{\"household_id\":\"x\",\"phone\":null,\"number_of_members\":\"3\",\"other_answers\":"
+	                         "\"{\\\"phone\\\":\\\"0912345678\\\",\\\"woman[1]/child[1]/name\\\":\\\"Nà\\\",\\\"man[1]/name\\\":\\\"Ba\\\"}\"}");
+	gn_conflict_field *f = NULL;
+	size_t n = 0;
+	CHECK_OK(gn_conflict_differences(&ona, ctx.db, &c, &f, &n, &err));
+	REQUIRE(n == 2);
+	static const char *const want[2][4] = { { "number_of_members", "Number of Members", "2", "3" },
+		                                    { "woman[1]/child[1]/name", "Woman 1 › Child 1 › Name", "Na", "Nà" } };
+	for (size_t i = 0; i < 2; i++) {
+		const char *got[4] = { f[i].name, f[i].label, f[i].local, f[i].incoming };
+		for (size_t k = 0; k < 4; k++)
+			CHECK_STR(got[k], want[i][k]);
+	}
+	gn_conflict_fields_free(f, n);
+	unsetenv("GONHA_FORM");
+	free(c.local_data);
+	free(c.incoming_data);
+	gn_form_free(ona.form);
+	teardown();
+}
+
+GN_TESTS(T(a_conflict_shows_its_forms_questions), T(a_save_over_a_changed_household_is_refused), T(both_changed_the_field_the_user_chooses),
          T(roster_changes_elsewhere_are_seen), T(a_change_with_nothing_different), T(kept_for_the_ward_officer),
          T(a_resumed_draft_is_checked), T(nothing_changed_in_the_database_saves), T(removed_here_changed_there))

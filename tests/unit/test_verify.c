@@ -551,6 +551,79 @@ static void a_correction_is_stored_as_its_question_stores_it(void)
 	teardown();
 }
 
-GN_TESTS(T(compares_names_as_people_read_them), T(a_correction_is_stored_as_its_question_stores_it), T(an_erasure_reaches_the_second_keying), T(the_report_has_the_figures), T(draws_the_same_sample_from_the_same_seed),
+/* A TDP on ona-household (the same "name" in man, woman and woman's
+ * child): only what that form asks is compared (not the address it has
+ * no question for), the repeats' answers one by one by their paths,
+ * the difference names the household's TDP, its path finds the child's
+ * name (not the man's) in that form, and taking the second keying writes
+ * that path. */
+static void a_repeat_answer_is_verified_by_its_path(void)
+{
+	setup();
+	gn_err err = { 0 };
+	gn_form *ona = gn_unit_shared_form(ctx.db, "ona-household");
+	REQUIRE(ona);
+	static const char first[] = "{\"number_of_members\":3,\"man\":1,\"man[1]/name\":\"Ba\",\"woman\":1,"
+	                            "\"woman[1]/name\":\"Lan\",\"woman[1]/child\":1,\"woman[1]/child[1]/name\":\"Na\"}";
+	char sql[512];
+	snprintf(sql, sizeof sql, "UPDATE household SET answers = '%s'", first);
+	CHECK_OK(gn_db_exec(ctx.db, sql, &err));
+	char pass[37];
+	size_t drawn = 0, diffs = 0;
+	gn_verify_rule rule = { .count = 1, .seed = 7 };
+	CHECK_OK(gn_verify_sample(&ctx, "01", &rule, pass, &drawn, &err));
+	gn_verify_item it;
+	first_item(pass, &it);
+	REQUIRE(it.household_id[0]);
+	const char *second = other_operator(it.operator_login);
+	sign_in(second, password_of(second));
+	gn_household shadow;
+	CHECK_OK(gn_verify_begin(&ctx, pass, it.household_id, &shadow, &err));
+	gn_household_free(&shadow);
+	/* another house number: ona-household does not ask it (its TDP's
+	 * second keying has no such question), so it is not compared */
+	paper(&shadow, 999, "Nguyễn Thị Thủy");
+	free(shadow.answers);
+	/* the child's name keyed "Nà", the rest as the first keying */
+	shadow.answers = strdup("{\"number_of_members\":3,\"man\":1,\"man[1]/name\":\"Ba\",\"woman\":1,"
+	                        "\"woman[1]/name\":\"Lan\",\"woman[1]/child\":1,\"woman[1]/child[1]/name\":\"Nà\"}");
+	CHECK_OK(gn_verify_finish_asked(&ctx, pass, it.household_id, &shadow, gn_form_asks, ona, &diffs, &err));
+	gn_household_free(&shadow);
+	CHECK_EQ_INT((int)diffs, 1);
+	sign_in("admin", "secret1");
+	gn_verify_diff *d = NULL;
+	size_t n = 0;
+	CHECK_OK(gn_verify_diffs(&ctx, pass, NULL, true, &d, &n, &err));
+	REQUIRE(n == 1);
+	CHECK_STR(d[0].field, "woman[1]/child[1]/name");
+	CHECK_STR(d[0].tdp_id, tdp1.id); /* the form to read it with: its TDP's */
+	CHECK_STR(d[0].first, "Na");
+	CHECK_STR(d[0].second, "Nà");
+	/* in ona-household the path is the child's name, not the man's */
+	int k = gn_form_key_field(ona, d[0].field);
+	REQUIRE(k >= 0);
+	CHECK_EQ_INT(gn_form_repeat_of(ona, (size_t)k), gn_form_find(ona, "child"));
+	CHECK(k != gn_form_find(ona, "name"));
+	CHECK_EQ_INT(gn_form_field_of(ona, "man[1]/name"), gn_form_find(ona, "name"));
+	CHECK_EQ_INT(gn_form_key_field(ona, "man[1]/age"), -1);
+	CHECK_EQ_INT(gn_form_key_field(ona, "man/name"), -1); /* a count key has nothing below it */
+	char v[64] = "Bé Na";
+	CHECK_OK(gn_form_value_as_stored(ona, d[0].field, v, sizeof v, &err));
+	CHECK_STR(v, "Bé Na");
+	char label[128];
+	CHECK(gn_form_key_label(ona, d[0].field, label, sizeof label));
+	CHECK_STR(label, "Woman 1 › Child 1 › Name");
+	long id = d[0].id;
+	gn_verify_diffs_free(d, n);
+	CHECK_OK(gn_verify_resolve(&ctx, id, GN_VERIFY_TAKE_SECOND, NULL, &err));
+	snprintf(sql, sizeof sql, "SELECT json_extract(answers, '$.\"woman[1]/child[1]/name\"') = 'Nà' AND "
+	                          "json_extract(answers, '$.\"man[1]/name\"') = 'Ba' FROM household WHERE id = '%s'",
+	         it.household_id);
+	CHECK_EQ_INT(count(sql), 1);
+	gn_form_free(ona);
+	teardown();
+}
+
+GN_TESTS(T(compares_names_as_people_read_them), T(a_repeat_answer_is_verified_by_its_path), T(a_correction_is_stored_as_its_question_stores_it), T(an_erasure_reaches_the_second_keying), T(the_report_has_the_figures), T(draws_the_same_sample_from_the_same_seed),
          T(refuses_a_sample_larger_than_the_tdp), T(rekeys_blind_resumes_and_resolves),
          T(shadow_records_are_never_census_data))

@@ -79,6 +79,14 @@ gn_status gn_verify_keep(gn_ctx *ctx, const char *pass_id, const char *household
  * audited. *differences: the fields that differ. */
 gn_status gn_verify_finish(gn_ctx *ctx, const char *pass_id, const char *household_id, const gn_household *shadow,
                            size_t *differences, gn_err *err);
+/* The same, comparing only the fields asked(arg, field) says the form the
+ * household's TDP enters asks (a column, an answer's key or path,
+ * "members"): a TDP on a form without the address leaves the address out
+ * of its second keying, so it is no difference (asked NULL: every field). */
+typedef bool (*gn_verify_asked_fn)(const void *arg, const char *field);
+gn_status gn_verify_finish_asked(gn_ctx *ctx, const char *pass_id, const char *household_id,
+                                 const gn_household *shadow, gn_verify_asked_fn asked, const void *arg,
+                                 size_t *differences, gn_err *err);
 
 typedef enum gn_verify_choice {
 	GN_VERIFY_KEEP_FIRST = 0,
@@ -90,9 +98,10 @@ typedef struct gn_verify_diff {
 	long id;
 	char pass_id[37];
 	char household_id[37];
+	char tdp_id[37];       /* the household's TDP: its form reads the field */
 	int member;            /* roster position from 0, -1 the household */
 	char who[128];         /* the member's name in the first keying, or "" */
-	char field[64];        /* a column, an answer's key, or "members" (how many) */
+	char field[600];       /* a column, an answer's key (a repeat's by its path), or "members" (how many) */
 	char *first, *second;  /* owned, NULL = none */
 	char resolution[12];   /* "", "first", "second", "corrected" */
 	char *value;           /* owned: the value corrected to */

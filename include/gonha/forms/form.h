@@ -189,7 +189,8 @@ int gn_form_repeat_of(const gn_form *form, size_t k);
 /* The field that plays the role (gonha::role), -1 when the form binds none. */
 int gn_form_role(const gn_form *form, gn_qrole role);
 /* The form's field for a record's column (a role's name: "full_name") or
- * an answer's key (a question's name), -1 none. */
+ * an answer's key (a question's name, a repeat's answer by its path:
+ * gn_form_key_field), -1 none. */
 int gn_form_field_of(const gn_form *form, const char *name);
 /* Column mode: the SQL of a role field's value as its question has it
  * (its column in `table`, or bare when NULL; the age from the birth year;
@@ -221,6 +222,14 @@ bool gn_field_appearance(const gn_field *f, const char *word);
  * part by its label in the UI language. False when key is no path of the
  * form's repeats. */
 bool gn_form_key_label(const gn_form *form, const char *key, char *buf, size_t size);
+/* The question an answers key names: a bare name (gn_form_find), or a
+ * path whose every step is in the repeat the step before names, so that
+ * "woman[1]/child[2]/name" is child's name, not man's. -1 none. */
+int gn_form_key_field(const gn_form *form, const char *key);
+/* Does the form ask field (a record's column by its role or name, an
+ * answer's key or path; "members", the number of people, when it binds a
+ * person roster)? What a verification compares. */
+bool gn_form_asks(const void *form, const char *field);
 /* Fields that hold an answer (not groups, repeats, notes). */
 bool gn_field_is_question(const gn_field *f);
 
