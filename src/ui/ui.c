@@ -917,7 +917,7 @@ typedef struct key_stat {
 	char worst[32]; /* the slowest key's name */
 } key_stat;
 
-enum { KS_HOME, KS_TDP, KS_FILTER, KS_SEARCH, KS_HOUSEHOLD, KS_DASH, KS_COV, KS_MISSING, KS_SAVE, KS_N };
+enum { KS_HOME, KS_TDP, KS_FILTER, KS_SEARCH, KS_HOUSEHOLD, KS_DASH, KS_CHART, KS_COV, KS_MISSING, KS_SAVE, KS_N };
 
 typedef struct bench_keys {
 	key_stat s[KS_N];
@@ -1120,6 +1120,18 @@ static void bench_walk(ui_app *app, const char *tdp_id, int rounds, bool have_ce
 	for (size_t i = 0; i < sizeof sort / sizeof *sort; i++)
 		bench_key(app, b, KS_DASH, sort[i].key, sort[i].name);
 	bench_list_keys(app, b, KS_DASH);
+	/* the progress chart: 't' reads the weeks from the snapshots and
+	 * draws them; Right/Left the other indicators; Esc back */
+	for (int round = 0; round < 2; round++) {
+		bench_cold_start(app, b);
+		bench_key(app, b, KS_CHART, 't', "'t' (open)");
+		static const struct { int key; const char *name; } chart[] = {
+			{ UI_FN | KEY_RIGHT, "Right" }, { UI_FN | KEY_RIGHT, "Right" }, { UI_FN | KEY_LEFT, "Left" },
+		};
+		for (size_t i = 0; i < sizeof chart / sizeof *chart; i++)
+			bench_key(app, b, KS_CHART, chart[i].key, chart[i].name);
+		bench_key(app, b, KS_DASH, 27, "Esc (from the chart)");
+	}
 	bench_open(app, b, KS_COV, ui_cov_tdp_new, tdp_id);
 	t->cov = time_screen(app, rounds);
 	bench_list_keys(app, b, KS_COV);
@@ -1200,7 +1212,8 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *
 	bench_keys bk = { .cold = cold };
 	static const char *const screens[KS_N] = {
 		[KS_HOME] = "home", [KS_TDP] = "TDP", [KS_FILTER] = "TDP, every filter", [KS_SEARCH] = "TDP search typing",
-		[KS_HOUSEHOLD] = "household form", [KS_DASH] = "ward dashboard", [KS_COV] = "TDP coverage",
+		[KS_HOUSEHOLD] = "household form", [KS_DASH] = "ward dashboard",
+		[KS_CHART] = "progress chart", [KS_COV] = "TDP coverage",
 		[KS_MISSING] = "missing people list", [KS_SAVE] = "saves (fsync)",
 	};
 	for (int i = 0; i < KS_N; i++)
