@@ -121,7 +121,7 @@ static void draw_items(verify_view *w, int y)
 	ui_put(y, 67, 12, _("Differs"));
 	attroff(A_BOLD);
 	y++;
-	ui_list_layout(&w->rows, (size_t)(LINES - 2 - y));
+	ui_list_layout(&w->rows, (size_t)(UI_LINES - 2 - y));
 	for (size_t i = w->rows.top; ui_list_visible(&w->rows, i); i++, y++) {
 		const gn_verify_item *it = &w->items[i];
 		bool here = i == w->rows.cur;
@@ -150,7 +150,7 @@ static void draw_diffs(verify_view *w, int y)
 		ui_put(y, 2, COLS - 4, w->only_hh[0] ? _("No differences.") : _("No difference left to resolve."));
 		return;
 	}
-	ui_list_layout(&w->rows, (size_t)(LINES - 2 - y - 4)); /* the one under the cursor below */
+	ui_list_layout(&w->rows, (size_t)(UI_LINES - 2 - y - 4)); /* the one under the cursor below */
 	for (size_t i = w->rows.top; ui_list_visible(&w->rows, i); i++, y++) {
 		const gn_verify_diff *d = &w->diffs[i];
 		char who[160], line[600];
@@ -171,7 +171,7 @@ static void draw_diffs(verify_view *w, int y)
 	}
 	const gn_verify_diff *d = &w->diffs[w->rows.cur];
 	char line[600];
-	y = LINES - 6;
+	y = UI_LINES - 6;
 	ui_hline(y++, 0, COLS, "─");
 	snprintf(line, sizeof line, "%s: %s", _("first keying"), value_text(app, d->field, d->first));
 	ui_put_cut(y++, 2, COLS - 4, line);
@@ -204,7 +204,7 @@ static void draw_rates(verify_view *w, int y)
 	ui_put_right(y, 79, 7, _("Left"));
 	attroff(A_BOLD);
 	y++;
-	ui_list_layout(&w->rows, (size_t)(LINES - 2 - y - 2));
+	ui_list_layout(&w->rows, (size_t)(UI_LINES - 2 - y - 2));
 	for (size_t i = w->rows.top; ui_list_visible(&w->rows, i); i++, y++) {
 		const gn_verify_rate *r = &w->rates[i];
 		char b[6][32];
@@ -230,7 +230,7 @@ static void draw_rates(verify_view *w, int y)
 	}
 	if (!w->n_rates)
 		ui_put(y, 2, COLS - 4, _("No household keyed again yet."));
-	ui_put_wrapped(LINES - 4, 2, COLS - 4, 2,
+	ui_put_wrapped(UI_LINES - 4, 2, COLS - 4, 2,
 	               _("Hh: households keyed again · Fields: answers compared · Differ: those that differ · 1st err: "
 	                 "resolved as the first keying wrong · Left: not resolved yet"));
 }
