@@ -64,12 +64,12 @@ static void verify_open(ui_view *v)
 		break;
 	default:
 		st = gn_verify_rates(&app->ctx, w->page == VP_OPERATORS ? GN_VERIFY_BY_OPERATOR : GN_VERIFY_BY_QUESTION,
-		                     NULL, &w->rates, &w->n_rates, &err);
+		                     NULL, NULL, &w->rates, &w->n_rates, &err);
 		n = w->n_rates;
 		break;
 	}
 	if (st == GN_OK)
-		st = gn_verify_total(&app->ctx, NULL, &w->total, &w->total_items, &w->total_done, &err);
+		st = gn_verify_total(&app->ctx, NULL, NULL, &w->total, &w->total_items, &w->total_done, &err);
 	if (st != GN_OK)
 		ui_status_err(app, &err);
 	ui_list_set_count(&w->rows, n);
