@@ -455,6 +455,12 @@ gn_status gn_report_write_xlsx(gn_ctx *ctx, const gn_cov_set *set, const gn_repo
 
 /* ---- who entered what, and the reviews (issue 16) ---------------------- */
 
+/* under the operators' table, in the text and the PDF */
+#define OPERATORS_NOTE                                                                                           \
+	N_("hh/hour and min/hh: from the time the household form was open, where it is known. corrected: saves that " \
+	   "changed a household already entered, on this PC or on another PC whose export was merged here. other "   \
+	   "PC: households entered on another PC, whose times are that PC's clock.")
+
 /* "m:ss" of a time per household, "—" when none is known. */
 static void fmt_each(char *buf, size_t size, const gn_operator_row *r)
 {
@@ -543,9 +549,7 @@ static gn_status operators_text(gn_ctx *ctx, const char *until, FILE *f, gn_err 
 		snprintf(first, sizeof first, "  %s", *days[i].day ? days[i].day : "?");
 		operator_line(f, &days[i], first);
 	}
-	fprintf(f, "\n%s\n", _("hh/hour and min/hh: from the time the household form was open, where it is known. "
-	                       "corrected: saves that changed a household already entered (on this PC). other PC: "
-	                       "households entered on another PC, whose times are that PC's clock."));
+	fprintf(f, "\n%s\n", _(OPERATORS_NOTE));
 out:
 	free(users);
 	free(days);
@@ -1309,9 +1313,7 @@ static void sec_operators(doc_build *d)
 		set_cell(d, cells, i * 7 + 5, "%ld", users[i].corrections);
 		set_cell(d, cells, i * 7 + 6, "%ld", users[i].from_other_pc);
 	}
-	add_text(d, GN_PDF_TEXT, _("hh/hour and min/hh: from the time the household form was open, where it is known. "
-	                           "corrected: saves that changed a household already entered (on this PC). other PC: "
-	                           "households entered on another PC, whose times are that PC's clock."));
+	add_text(d, GN_PDF_TEXT, _(OPERATORS_NOTE));
 	free(users);
 }
 
