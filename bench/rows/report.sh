@@ -1,15 +1,22 @@
 # The quarterly report (issue 16): `gonha report` in each format (signed in,
-# the questionnaire loaded, the figures read from the kept counters, the
-# file written) and `--as-of` a past day (from the daily snapshots), against
-# the sqlite3 shell doing the same reads on the same file: the counters per
-# TDP (tdp_stats, tdp_indicator), the weekly totals from the snapshots, and
-# for --as-of each TDP's last snapshot on or before the day. The PDF also
+# the questionnaire loaded, the figures read, the file written) and
+# `--as-of` a past day (from the daily snapshots), against the sqlite3
+# shell doing the same reads on the same file. The coverage tables (every
+# format) read the counters per TDP (tdp_stats, tdp_indicator) and the
+# weekly totals from the snapshots (bench/report_ref.sql; for --as-of each
+# TDP's last snapshot on or before the day, bench/report_asof_ref.sql):
+# a few rows a TDP, so the shell's reads are repeated and divided. The
+# text and the PDF also hold the operators' figures and the reviews,
+# which read every household and person: the text the operators per user
+# and per user and day (bench/operators_user_ref.sql,
+# bench/operators_day_ref.sql), the PDF per user; both the reviews per
+# TDP (bench/reviews_ref.sql); these the shell reads once. The PDF also
 # lists, for the three TDPs furthest behind each target, what their people
-# lack (a read of those TDPs' persons the shell does not make): its ratio
-# says what that costs. The demo was made with GONHA_NOW on 2026-11-20, so
-# its snapshots are of that day; the report runs on the real date, after.
-# gonha's time is the whole command (process, sign-in, questionnaire, file
-# written); the shell's, its reads alone, divided by the runs.
+# lack (a read of those TDPs' persons the shell does not make). The CSV
+# and XLSX are the coverage section alone. The demo was made with
+# GONHA_NOW on 2026-11-20, so its snapshots are of that day; the report
+# runs on the real date, after. gonha's time is the whole command
+# (process, sign-in, questionnaire, file written).
 # the shell's reads take milliseconds: read many times, divided by the runs
 case $size in small) runs=500 ;; medium) runs=50 ;; *) runs=5 ;; esac
 repeat_sql() { # file: the file's SQL $runs times
@@ -30,11 +37,23 @@ repeat_sql "$OUT/report.asof.ref.sql"
 repeat_sql "$OUT/progress.ref.sql"
 measure "$OUT/reportref.$size" sqlite3 "$db" ".read $OUT/report.ref.sql.rep"
 per_run "$OUT/reportref.$size"
+for part in operators_user operators_day reviews; do
+	measure "$OUT/$part.ref.$size" sqlite3 "$db" ".read bench/${part}_ref.sql"
+done
+sum_refs() { # out files...: seconds summed, the largest peak
+	out=$1; shift
+	cat "$@" | awk '{ s += $1; if ($2 > m) m = $2 } END { printf "%.6f %d\n", s, m }' > "$out"
+}
+sum_refs "$OUT/reportref.$size.text" "$OUT/reportref.$size.1" "$OUT/operators_user.ref.$size" \
+	"$OUT/operators_day.ref.$size" "$OUT/reviews.ref.$size"
+sum_refs "$OUT/reportref.$size.pdf" "$OUT/reportref.$size.1" "$OUT/operators_user.ref.$size" "$OUT/reviews.ref.$size"
+cp "$OUT/reportref.$size.1" "$OUT/reportref.$size.csv"
+cp "$OUT/reportref.$size.1" "$OUT/reportref.$size.xlsx"
 for fmt in text csv xlsx pdf; do
 	rm -f "$OUT/report.$size.$fmt"
 	measure "$OUT/report.$fmt.$size" env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" report --db "$db" \
 		--format "$fmt" --out "$OUT/report.$size.$fmt"
-	row_ms "report --format $fmt vs reads" "$OUT/report.$fmt.$size" "$OUT/reportref.$size.1"
+	row_ms "report --format $fmt vs reads" "$OUT/report.$fmt.$size" "$OUT/reportref.$size.$fmt"
 	rm -f "$OUT/report.$size.$fmt"
 done
 measure "$OUT/reportasofref.$size" sqlite3 "$db" ".read $OUT/report.asof.ref.sql.rep"
