@@ -133,7 +133,7 @@ static void operators_draw(ui_view *v)
 	if (o->n == 0)
 		ui_put(4, 2, COLS - 4, _("Nothing entered yet."));
 	ui_put_wrapped(UI_LINES - 4, 1, COLS - 2, 2, _("hh/hour, min/hh: form time, where known. corrected: edits of a saved "
-	                                     "household (this PC). other PC: times from that PC's clock."));
+	                                     "household (here or merged). other PC: times from that PC's clock."));
 }
 
 static bool operators_key(ui_view *v, ui_action a, int key)
