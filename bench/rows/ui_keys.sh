@@ -1,7 +1,8 @@
 # The slowest key of every screen (issue 13): `gonha ui-bench` times each
 # key from the key to the redrawn screen (headless, 80x24, as the ward
 # officer) on home (with End), a TDP (its walk, every filter, search
-# typing: a name, then digits), a household form, the ward dashboard, a
+# typing: a name, then digits), a household form, the ward dashboard
+# and its progress chart (`t`: the weeks read from the snapshots), a
 # TDP's coverage and its missing people; saves (a household moved one
 # place and back, ^S on a household form: each a commit with its fsync,
 # synchronous=FULL) apart. Warm, then cold: --cold empties SQLite's cache
@@ -18,7 +19,7 @@ for mode in warm cold; do
 			{ echo "bench: ui-bench failed" >&2; exit 1; }
 	done
 	# "  NAME  N keys  mean X ms  slowest Y ms  (KEY)" after "slowest key per screen"
-	for screen in "home" "TDP" "TDP, every filter" "TDP search typing" "household form" "ward dashboard" \
+	for screen in "home" "TDP" "TDP, every filter" "TDP search typing" "household form" "ward dashboard" "progress chart" \
 	              "TDP coverage" "missing people list" "saves (fsync)"; do
 		ms=$(for run in 1 2 3; do
 			awk -v s="$screen" '/^slowest key per screen/ { on = 1; next }

@@ -122,11 +122,11 @@ static int verify_rates(gn_ctx *ctx, const char *tdp_code)
 		return gn_cli_fail(&err);
 	gn_verify_rate *r = NULL;
 	size_t n = 0;
-	if (gn_verify_rates(ctx, GN_VERIFY_BY_OPERATOR, tdp_code ? tdp.id : NULL, &r, &n, &err) != GN_OK)
+	if (gn_verify_rates(ctx, GN_VERIFY_BY_OPERATOR, tdp_code ? tdp.id : NULL, NULL, &r, &n, &err) != GN_OK)
 		return gn_cli_fail(&err);
 	print_rates(_("Differences per operator (who entered the household):"), r, n);
 	free(r);
-	if (gn_verify_rates(ctx, GN_VERIFY_BY_QUESTION, tdp_code ? tdp.id : NULL, &r, &n, &err) != GN_OK)
+	if (gn_verify_rates(ctx, GN_VERIFY_BY_QUESTION, tdp_code ? tdp.id : NULL, NULL, &r, &n, &err) != GN_OK)
 		return gn_cli_fail(&err);
 	print_rates(_("Differences per question:"), r, n);
 	free(r);

@@ -43,10 +43,14 @@ gn_status gn_entry_record(gn_ctx *ctx, const gn_household *hh, const char *now, 
 	}
 	if (rc != GN_OK || (!entry && !(was_entered && changed)))
 		return rc; /* a listing edit, or a save that changed nothing */
+	/* uid: the correction's own id, by which it travels (migration 20) */
 	if (sqlite3_prepare_v2(ctx->db, "INSERT INTO entry_time(household_id, tdp_id, user_login, opened_at, saved_at, "
-	                       "seconds, persons, correction) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &q,
+	                       "seconds, persons, correction, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &q,
 	                       NULL) != SQLITE_OK)
 		return gn_db_fail(ctx->db, err, "entry_time");
+	char uid[37];
+	gn_uuid_new(uid);
+	sqlite3_bind_text(q, 9, uid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 1, hh->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, hh->tdp_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, ctx->user.login, -1, SQLITE_STATIC);

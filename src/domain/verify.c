@@ -880,15 +880,19 @@ const char *gn_verify_resolution_label(const char *resolution)
 
 /* ---- the rates ------------------------------------------------------------ */
 
+/* ?4: the local day the figures are as of (NULL: now); a resolution
+ * made after it is still open then */
+#define RESOLUTION_THEN "(CASE WHEN ?4 IS NULL OR date(f.resolved_at, 'localtime') <= ?4 THEN f.resolution END)"
 #define RATE_COLUMNS \
 	"count(DISTINCT i.pass_id || i.household_id), " \
 	"count(DISTINCT CASE WHEN f.differs THEN i.pass_id || i.household_id END), count(f.id), " \
-	"coalesce(sum(f.differs), 0), coalesce(sum(f.differs AND f.resolution IN ('second', 'corrected')), 0), " \
-	"coalesce(sum(f.differs AND f.resolution IS NULL), 0) "
+	"coalesce(sum(f.differs), 0), coalesce(sum(f.differs AND " RESOLUTION_THEN " IN ('second', 'corrected')), 0), " \
+	"coalesce(sum(f.differs AND " RESOLUTION_THEN " IS NULL), 0) "
 #define RATE_FROM \
 	"FROM verify_item i JOIN verify_pass p ON p.id = i.pass_id LEFT JOIN verify_field f " \
 	"ON f.pass_id = i.pass_id AND f.household_id = i.household_id " \
-	"WHERE i.state = 'done' AND (?1 IS NULL OR p.tdp_id = ?1) AND " IN_SCOPE
+	"WHERE i.state = 'done' AND (?4 IS NULL OR date(i.updated_at, 'localtime') <= ?4) AND " \
+	"(?1 IS NULL OR p.tdp_id = ?1) AND " IN_SCOPE
 
 static void read_rate(sqlite3_stmt *st, int col, gn_verify_rate *r)
 {
@@ -909,8 +913,8 @@ static void read_rate_row(sqlite3 *db, sqlite3_stmt *st, void *row, const void *
 	read_rate(st, 1, r);
 }
 
-gn_status gn_verify_rates(gn_ctx *ctx, gn_verify_by by, const char *tdp_id, gn_verify_rate **out, size_t *n,
-                          gn_err *err)
+gn_status gn_verify_rates(gn_ctx *ctx, gn_verify_by by, const char *tdp_id, const char *until,
+                          gn_verify_rate **out, size_t *n, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	*out = NULL;
@@ -923,6 +927,7 @@ gn_status gn_verify_rates(gn_ctx *ctx, gn_verify_by by, const char *tdp_id, gn_v
 		return gn_db_fail(ctx->db, err, "verify_field");
 	sqlite3_bind_text(st, 1, tdp_id, -1, SQLITE_STATIC);
 	bind_scope(ctx, st);
+	sqlite3_bind_text(st, 4, until, -1, SQLITE_STATIC);
 	void *rows = NULL;
 	gn_status rc = collect(ctx->db, st, sizeof **out, read_rate_row, NULL, NULL, &rows, n,
 	                       "verify_field", err);
@@ -930,8 +935,8 @@ gn_status gn_verify_rates(gn_ctx *ctx, gn_verify_by by, const char *tdp_id, gn_v
 	return rc;
 }
 
-gn_status gn_verify_total(gn_ctx *ctx, const char *tdp_id, gn_verify_rate *out, size_t *items, size_t *done,
-                          gn_err *err)
+gn_status gn_verify_total(gn_ctx *ctx, const char *tdp_id, const char *until, gn_verify_rate *out, size_t *items,
+                          size_t *done, gn_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	gn_status rc = GN_OK;
@@ -939,11 +944,13 @@ gn_status gn_verify_total(gn_ctx *ctx, const char *tdp_id, gn_verify_rate *out, 
 	*items = *done = 0;
 	if (sqlite3_prepare_v2(ctx->db,
 	                       "SELECT " RATE_COLUMNS ", (SELECT count(*) FROM verify_item i JOIN verify_pass p "
-	                       "ON p.id = i.pass_id WHERE (?1 IS NULL OR p.tdp_id = ?1) AND " IN_SCOPE ") " RATE_FROM,
+	                       "ON p.id = i.pass_id WHERE (?1 IS NULL OR p.tdp_id = ?1) AND "
+	                       "(?4 IS NULL OR date(p.created_at, 'localtime') <= ?4) AND " IN_SCOPE ") " RATE_FROM,
 	                       -1, &st, NULL) != SQLITE_OK)
 		return gn_db_fail(ctx->db, err, "verify_item");
 	sqlite3_bind_text(st, 1, tdp_id, -1, SQLITE_STATIC);
 	bind_scope(ctx, st);
+	sqlite3_bind_text(st, 4, until, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		read_rate(st, 0, out);
 		*done = (size_t)out->households;

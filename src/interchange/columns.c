@@ -82,6 +82,12 @@ static const fixed_col household_tail[] = {
 	  "(SELECT nullif(json_group_array(json_object('id', r.id, 'decision', r.decision, 'reason', r.reason, 'at', r.at, "
 	  "'by', r.by_login, 'pc', coalesce(r.pc, " EX_THIS_PC "))), '[]') FROM household_review r "
 	  "INDEXED BY household_review_of WHERE r.household_id = h.id)" },
+	/* its corrections after save (entry_time), for the operator figures of
+	 * the PC it is merged into: records of their own merged by their id */
+	{ "corrections", "Sửa sau lưu", EXC_META,
+	  "(SELECT nullif(json_group_array(json_object('id', e.uid, 'by', e.user_login, 'at', e.saved_at, "
+	  "'pc', coalesce(e.pc, " EX_THIS_PC "))), '[]') FROM entry_time e INDEXED BY entry_time_correction "
+	  "WHERE e.household_id = h.id AND e.correction = 1)" },
 	{ "form_id", "Mã phiếu", EXC_META, "h.form_id" },
 	{ "form_version", "Phiên bản phiếu", EXC_META, "h.form_version" },
 	{ NULL, NULL, 0, NULL },

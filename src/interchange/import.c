@@ -541,7 +541,7 @@ static void importer_free(importer *im)
 {
 	sqlite3_stmt **stmts[] = { &im->local, &im->ins, &im->upd, &im->upd_in_place, &im->conflict_seen,
 		                       &im->conflict_add, &im->tdp_of, &im->hh_tdp, &im->hl_seen, &im->hl_household, &im->hl_head,
-		                       &im->reviews_ok, &im->reviews_add, &im->same_answers,
+		                       &im->reviews_ok, &im->reviews_add, &im->corrections_ok, &im->corrections_add, &im->same_answers,
 		                       &im->bulk_ins, &im->written };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
@@ -722,6 +722,7 @@ void imp_colidx_resolve(const ex_cols *cols, imp_colidx *ci)
 		{ "entered_pc", offsetof(imp_colidx, entered_pc) },
 		{ "entry_seconds", offsetof(imp_colidx, entry_seconds) },
 		{ "reviews", offsetof(imp_colidx, reviews) },
+		{ "corrections", offsetof(imp_colidx, corrections) },
 		{ "form_id", offsetof(imp_colidx, form_id) },
 		{ "form_version", offsetof(imp_colidx, form_version) },
 	};

@@ -30,7 +30,7 @@ extern const imp_list_col imp_list_cols[HL_COUNT];
  * household_id). */
 typedef struct imp_colidx {
 	int id, person_id, household_id, tdp_code, full_name, birth_year, sex, relation, cccd, other_answers, updated_at, updated_by, version, base_version, walk_order, house_no, alley, street, visit_status, visit_date, visited_by,
-	    created_at, created_by, created_pc, updated_pc, entered_by, entered_at, entered_pc, entry_seconds, reviews, form_id, form_version; /* -1: not in the file */
+	    created_at, created_by, created_pc, updated_pc, entered_by, entered_at, entered_pc, entry_seconds, reviews, corrections, form_id, form_version; /* -1: not in the file */
 } imp_colidx;
 
 typedef struct importer {
@@ -62,6 +62,7 @@ typedef struct importer {
 	sqlite3_stmt *hl_seen, *hl_household, *hl_head;
 	sqlite3_stmt *reviews_ok, *reviews_add; /* a households row's reviews */
 	sqlite3_stmt *same_answers; /* IMP_ANSWER_SETS_SQL: a row's answers against the stored ones */
+	sqlite3_stmt *corrections_ok, *corrections_add; /* and its corrections after save */
 	char (*touched)[37]; /* owned: TDP ids whose people changed */
 	long long file_bytes; /* size of the file, 0 when not known */
 	char **dropped;      /* owned: CREATE INDEX statements to run again */
@@ -162,8 +163,10 @@ void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_value
                            const char *tdp_id, const char *version, char **local);
 bool imp_count_added(importer *im, const char *tdp_id);
 void imp_merge_record(importer *im);
-/* A households row's reviews (the reviews column) added by their ids. */
-bool imp_merge_reviews(importer *im, const row_values *r, const char *tdp_id);
+/* A households row's records of their own, added by their ids: its
+ * reviews (the reviews column) and its corrections after save (the
+ * corrections column, entry_time). */
+bool imp_merge_records(importer *im, const row_values *r, const char *tdp_id);
 gn_status imp_prepare(importer *im, sqlite3_stmt **st, const char *sql);
 bool imp_remember_written(importer *im, const char *id);
 long imp_touch(importer *im, const char *tdp_id);

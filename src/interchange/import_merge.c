@@ -409,52 +409,75 @@ static bool row_tdp(importer *im, row_values *r, bool persons, char tdp_id[37])
 	return true;
 }
 
-/* The reviews of a households row, merged by their own ids (review.h):
- * one already here is left as it is, a new one is added; a review never
- * makes the household differ. */
-bool imp_merge_reviews(importer *im, const row_values *r, const char *tdp_id)
+/* Records of their own in a households row's JSON column (col), merged
+ * by their ids: one already here is left as it is, a new one is added
+ * (add); never making the household differ. valid: the column is the
+ * array gonha wrote, else the cell's problem is bad. */
+static bool merge_json_records(importer *im, const row_values *r, const char *tdp_id, int col, const char *name,
+                               sqlite3_stmt **valid, const char *valid_sql, sqlite3_stmt **add, const char *add_sql,
+                               const char *table, const char *bad)
 {
-	const char *reviews = imp_val(r, im->ci.reviews);
-	if (!reviews)
+	const char *records = imp_val(r, col);
+	if (!records)
 		return true;
-	if (imp_prepare(im, &im->reviews_ok,
-	                "SELECT json_valid(?1) AND json_type(?1) = 'array' AND NOT EXISTS (SELECT 1 FROM json_each(?1) "
-	                "WHERE json_type(value) IS NOT 'object' OR json_extract(value, '$.decision') NOT IN "
-	                "('approved', 'sent_back') OR length(json_extract(value, '$.id')) IS NOT 36 OR "
-	                "json_extract(value, '$.at') IS NULL OR json_extract(value, '$.by') IS NULL OR "
-	                "length(coalesce(json_extract(value, '$.reason'), '')) > 2000)") != GN_OK ||
-	    imp_prepare(im, &im->reviews_add,
-	                "INSERT INTO household_review(id, household_id, tdp_id, decision, reason, at, by_login, pc) "
-	                "SELECT json_extract(value, '$.id'), ?2, ?3, json_extract(value, '$.decision'), "
-	                "coalesce(json_extract(value, '$.reason'), ''), json_extract(value, '$.at'), "
-	                "json_extract(value, '$.by'), " EX_PC_STORED("json_extract(value, '$.pc')")
-	                " FROM json_each(?1) WHERE true ON CONFLICT(id) DO NOTHING") != GN_OK)
+	if (imp_prepare(im, valid, valid_sql) != GN_OK || imp_prepare(im, add, add_sql) != GN_OK)
 		return false;
-	sqlite3_reset(im->reviews_ok);
-	sqlite3_bind_text(im->reviews_ok, 1, reviews, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(im->reviews_ok);
-	bool ok = rc == SQLITE_ROW && sqlite3_column_int(im->reviews_ok, 0);
-	sqlite3_reset(im->reviews_ok);
+	sqlite3_reset(*valid);
+	sqlite3_bind_text(*valid, 1, records, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(*valid);
+	bool ok = rc == SQLITE_ROW && sqlite3_column_int(*valid, 0);
+	sqlite3_reset(*valid);
 	if (rc != SQLITE_ROW) {
-		imp_db_error(im, "household_review");
+		imp_db_error(im, table);
 		return false;
 	}
 	if (!ok) {
-		imp_cell_problem(im, "reviews", NULL, _("these are not the reviews gonha wrote: export the file again "
-		                                           "from gonha"));
+		imp_cell_problem(im, name, NULL, bad);
 		return false;
 	}
-	sqlite3_reset(im->reviews_add);
-	sqlite3_bind_text(im->reviews_add, 1, reviews, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(im->reviews_add, 2, imp_val(r, im->ci.id), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(im->reviews_add, 3, tdp_id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(im->reviews_add);
-	sqlite3_reset(im->reviews_add);
+	sqlite3_reset(*add);
+	sqlite3_bind_text(*add, 1, records, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(*add, 2, imp_val(r, im->ci.id), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(*add, 3, tdp_id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(*add);
+	sqlite3_reset(*add);
 	if (rc != SQLITE_DONE) {
-		imp_db_error(im, "household_review");
+		imp_db_error(im, table);
 		return false;
 	}
 	return true;
+}
+
+/* The reviews (review.h) and the corrections after save (entry_time, the
+ * operator figures) of a households row. */
+bool imp_merge_records(importer *im, const row_values *r, const char *tdp_id)
+{
+	return merge_json_records(
+	           im, r, tdp_id, im->ci.reviews, "reviews", &im->reviews_ok,
+	           "SELECT json_valid(?1) AND json_type(?1) = 'array' AND NOT EXISTS (SELECT 1 FROM json_each(?1) "
+	           "WHERE json_type(value) IS NOT 'object' OR json_extract(value, '$.decision') NOT IN "
+	           "('approved', 'sent_back') OR length(json_extract(value, '$.id')) IS NOT 36 OR "
+	           "json_extract(value, '$.at') IS NULL OR json_extract(value, '$.by') IS NULL OR "
+	           "length(coalesce(json_extract(value, '$.reason'), '')) > 2000)",
+	           &im->reviews_add,
+	           "INSERT INTO household_review(id, household_id, tdp_id, decision, reason, at, by_login, pc) "
+	           "SELECT json_extract(value, '$.id'), ?2, ?3, json_extract(value, '$.decision'), "
+	           "coalesce(json_extract(value, '$.reason'), ''), json_extract(value, '$.at'), "
+	           "json_extract(value, '$.by'), " EX_PC_STORED("json_extract(value, '$.pc')")
+	           " FROM json_each(?1) WHERE true ON CONFLICT(id) DO NOTHING",
+	           "household_review", _("these are not the reviews gonha wrote: export the file again from gonha")) &&
+	       merge_json_records(
+	           im, r, tdp_id, im->ci.corrections, "corrections", &im->corrections_ok,
+	           "SELECT json_valid(?1) AND json_type(?1) = 'array' AND NOT EXISTS (SELECT 1 FROM json_each(?1) "
+	           "WHERE json_type(value) IS NOT 'object' OR length(json_extract(value, '$.id')) IS NOT 36 OR "
+	           "json_type(value, '$.at') IS NOT 'text' OR json_type(value, '$.by') IS NOT 'text')",
+	           &im->corrections_add,
+	           "INSERT INTO entry_time(uid, household_id, tdp_id, user_login, opened_at, saved_at, seconds, persons, "
+	           "correction, pc) SELECT json_extract(value, '$.id'), ?2, ?3, json_extract(value, '$.by'), "
+	           "json_extract(value, '$.at'), json_extract(value, '$.at'), NULL, 0, 1, "
+	           EX_PC_STORED("json_extract(value, '$.pc')")
+	           " FROM json_each(?1) WHERE true ON CONFLICT(uid) DO NOTHING",
+	           "entry_time", _("these are not the corrections gonha wrote: export the file again from gonha"));
 }
 
 typedef enum merge_decision { UNCHANGED, TAKE, TAKE_NEW_VERSION, KEEP, CONFLICT, REFUSED } merge_decision;
@@ -654,7 +677,7 @@ void imp_merge_record(importer *im)
 				imp_replace_value(&r, (size_t)im->ci.base_version, NULL);
 		}
 		if (write_record(im, &r, gn_sb_str(&answers), tdp_id, true, false, NULL) && imp_count_added(im, tdp_id) &&
-		    (persons || imp_merge_reviews(im, &r, tdp_id)))
+		    (persons || imp_merge_records(im, &r, tdp_id)))
 			im->rep->added++;
 		goto out;
 	}
@@ -681,7 +704,7 @@ void imp_merge_record(importer *im)
 		keep_conflict(im, &r, local, table, tdp_id);
 	}
 	if (what != REFUSED && !persons)
-		imp_merge_reviews(im, &r, tdp_id);
+		imp_merge_records(im, &r, tdp_id);
 out:
 	free_cells(local, im->cols.n + 2);
 	imp_row_values_free(&r);

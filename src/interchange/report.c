@@ -455,6 +455,12 @@ gn_status gn_report_write_xlsx(gn_ctx *ctx, const gn_cov_set *set, const gn_repo
 
 /* ---- who entered what, and the reviews (issue 16) ---------------------- */
 
+/* under the operators' table, in the text and the PDF */
+#define OPERATORS_NOTE                                                                                           \
+	N_("hh/hour and min/hh: from the time the household form was open, where it is known. corrected: saves that " \
+	   "changed a household already entered, on this PC or on another PC whose export was merged here. other "   \
+	   "PC: households entered on another PC, whose times are that PC's clock.")
+
 /* "m:ss" of a time per household, "—" when none is known. */
 static void fmt_each(char *buf, size_t size, const gn_operator_row *r)
 {
@@ -543,16 +549,14 @@ static gn_status operators_text(gn_ctx *ctx, const char *until, FILE *f, gn_err 
 		snprintf(first, sizeof first, "  %s", *days[i].day ? days[i].day : "?");
 		operator_line(f, &days[i], first);
 	}
-	fprintf(f, "\n%s\n", _("hh/hour and min/hh: from the time the household form was open, where it is known. "
-	                       "corrected: saves that changed a household already entered (on this PC). other PC: "
-	                       "households entered on another PC, whose times are that PC's clock."));
+	fprintf(f, "\n%s\n", _(OPERATORS_NOTE));
 out:
 	free(users);
 	free(days);
 	return st;
 }
 
-static gn_status reviews_text(gn_ctx *ctx, const gn_cov_row *rows, size_t n, FILE *f, gn_err *err)
+static gn_status reviews_text(gn_ctx *ctx, const char *until, const gn_cov_row *rows, size_t n, FILE *f, gn_err *err)
 {
 	fprintf(f, "\n%s\n\n", _("IV. REVIEW (visited households)"));
 	pad(f, _("TDP"), 22);
@@ -567,7 +571,7 @@ static gn_status reviews_text(gn_ctx *ctx, const gn_cov_row *rows, size_t n, FIL
 	for (size_t i = 0; i <= n && st == GN_OK; i++) {
 		gn_review_counts c;
 		if (i < n) {
-			st = gn_review_count(ctx, rows[i].tdp_id, &c, err);
+			st = gn_review_count(ctx, rows[i].tdp_id, until, &c, err);
 			all.visited += c.visited;
 			all.approved += c.approved;
 			all.sent_back += c.sent_back;
@@ -635,7 +639,8 @@ static gn_status operators_rows(ex_sink *s, gn_ctx *ctx, const char *until, gn_e
 	return st;
 }
 
-static gn_status reviews_rows(ex_sink *s, gn_ctx *ctx, const gn_cov_row *rows, size_t n, gn_err *err)
+static gn_status reviews_rows(ex_sink *s, gn_ctx *ctx, const char *until, const gn_cov_row *rows, size_t n,
+                              gn_err *err)
 {
 	static const char *const names[] = { "tdp_code", "tdp_name", "visited", "approved", "sent_back",
 	                                     "not_reviewed" };
@@ -649,7 +654,7 @@ static gn_status reviews_rows(ex_sink *s, gn_ctx *ctx, const gn_cov_row *rows, s
 	for (size_t i = 0; i <= n && st == GN_OK; i++) {
 		gn_review_counts c = all;
 		if (i < n) {
-			if ((st = gn_review_count(ctx, rows[i].tdp_id, &c, err)) != GN_OK)
+			if ((st = gn_review_count(ctx, rows[i].tdp_id, until, &c, err)) != GN_OK)
 				break;
 			all.visited += c.visited;
 			all.approved += c.approved;
@@ -690,8 +695,9 @@ static gn_status verification_rows(ex_sink *s, gn_ctx *ctx, const gn_report_opti
 		size_t n = 0, items = 0, done = 0;
 		if (by < 2) {
 			st = gn_verify_rates(ctx, by == 0 ? GN_VERIFY_BY_OPERATOR : GN_VERIFY_BY_QUESTION, tdp[0] ? tdp : NULL,
-			                     &r, &n, err);
-		} else if ((st = gn_verify_total(ctx, tdp[0] ? tdp : NULL, &total, &items, &done, err)) == GN_OK) {
+			                     opt->as_of, &r, &n, err);
+		} else if ((st = gn_verify_total(ctx, tdp[0] ? tdp : NULL, opt->as_of, &total, &items, &done, err)) ==
+		           GN_OK) {
 			r = malloc(sizeof *r);
 			if (r) {
 				*r = total;
@@ -727,7 +733,7 @@ static gn_status section_csv(gn_ctx *ctx, const gn_report_options *opt, const ch
 	ex_sink_csv(&s, out, opt->csv_plain, true);
 	gn_status st = opt->section == GN_REPORT_SECTION_OPERATORS ? operators_rows(&s, ctx, opt->as_of ? as_of : NULL, err)
 	               : opt->section == GN_REPORT_SECTION_VERIFICATION ? verification_rows(&s, ctx, opt, err)
-	                                                                : reviews_rows(&s, ctx, rows, n, err);
+	                                                                : reviews_rows(&s, ctx, opt->as_of, rows, n, err);
 	ex_sink_close(&s, st == GN_OK, err);
 	if (st == GN_OK && ferror(out))
 		return gn_fail(err, GN_ERR_IO, _("could not write the report"));
@@ -781,7 +787,7 @@ static gn_status verify_text(gn_ctx *ctx, const gn_report_options *opt, FILE *f,
 	size_t items = 0, done = 0, n = 0;
 	gn_status st = verify_tdp(ctx, opt, tdp, err);
 	if (st == GN_OK)
-		st = gn_verify_total(ctx, tdp[0] ? tdp : NULL, &total, &items, &done, err);
+		st = gn_verify_total(ctx, tdp[0] ? tdp : NULL, opt->as_of, &total, &items, &done, err);
 	if (st != GN_OK)
 		return st;
 	fprintf(f, "\n%s\n", _("V. VERIFICATION (households keyed again by another person)"));
@@ -794,15 +800,13 @@ static gn_status verify_text(gn_ctx *ctx, const gn_report_options *opt, FILE *f,
 	fprintf(f, _("Households in the samples: %zu; keyed again: %zu; fields compared: %ld; differing: %ld (%s); "
 	             "resolved as the first keying wrong: %ld; still to resolve: %ld\n"),
 	        items, done, total.compared, total.differences, pct, total.against_first, total.open);
-	if (opt->as_of)
-		fprintf(f, "%s\n", _("(the verification figures are as they stand now, whatever the date asked)"));
-	st = gn_verify_rates(ctx, GN_VERIFY_BY_OPERATOR, tdp[0] ? tdp : NULL, &r, &n, err);
+	st = gn_verify_rates(ctx, GN_VERIFY_BY_OPERATOR, tdp[0] ? tdp : NULL, opt->as_of, &r, &n, err);
 	if (st == GN_OK)
 		verify_table(f, _("Per operator (who entered the household):"), r, n, false);
 	free(r);
 	r = NULL;
 	if (st == GN_OK)
-		st = gn_verify_rates(ctx, GN_VERIFY_BY_QUESTION, tdp[0] ? tdp : NULL, &r, &n, err);
+		st = gn_verify_rates(ctx, GN_VERIFY_BY_QUESTION, tdp[0] ? tdp : NULL, opt->as_of, &r, &n, err);
 	if (st == GN_OK)
 		verify_table(f, _("Per question:"), r, n, true);
 	free(r);
@@ -868,7 +872,7 @@ gn_status gn_report_write(gn_ctx *ctx, const gn_cov_set *set, const gn_report_op
 	fprintf(out, "\n%s\n", _("\"—\": nobody in the population yet. \"still short\": people still needed to reach the target."));
 	st = operators_text(ctx, opt->as_of, out, err);
 	if (st == GN_OK)
-		st = reviews_text(ctx, rows, n, out, err);
+		st = reviews_text(ctx, opt->as_of, rows, n, out, err);
 	free(ward);
 	free(rows);
 	if (st == GN_OK && opt->verification)
@@ -1238,7 +1242,8 @@ static void sec_verify(doc_build *d)
 	gn_err err = { 0 };
 	gn_verify_rate total, *r = NULL;
 	size_t items = 0, done = 0, n = 0;
-	if (gn_verify_total(d->ctx, NULL, &total, &items, &done, &err) != GN_OK) {
+	const char *until = d->past ? d->as_of : NULL;
+	if (gn_verify_total(d->ctx, NULL, until, &total, &items, &done, &err) != GN_OK) {
 		sec_unreadable(d, &err);
 		return;
 	}
@@ -1252,9 +1257,7 @@ static void sec_verify(doc_build *d)
 	         ownf(d, _("Households in the samples: %zu; keyed again: %zu; fields compared: %ld; differing: %ld (%s); "
 	                   "resolved as the first keying wrong: %ld; still to resolve: %ld\n"),
 	              items, done, total.compared, total.differences, pct, total.against_first, total.open));
-	if (d->past)
-		add_text(d, GN_PDF_TEXT, _("(the verification figures are as they stand now, whatever the date asked)"));
-	if (gn_verify_rates(d->ctx, GN_VERIFY_BY_OPERATOR, NULL, &r, &n, &err) != GN_OK) {
+	if (gn_verify_rates(d->ctx, GN_VERIFY_BY_OPERATOR, NULL, until, &r, &n, &err) != GN_OK) {
 		sec_unreadable(d, &err);
 		return;
 	}
@@ -1310,9 +1313,7 @@ static void sec_operators(doc_build *d)
 		set_cell(d, cells, i * 7 + 5, "%ld", users[i].corrections);
 		set_cell(d, cells, i * 7 + 6, "%ld", users[i].from_other_pc);
 	}
-	add_text(d, GN_PDF_TEXT, _("hh/hour and min/hh: from the time the household form was open, where it is known. "
-	                           "corrected: saves that changed a household already entered (on this PC). other PC: "
-	                           "households entered on another PC, whose times are that PC's clock."));
+	add_text(d, GN_PDF_TEXT, _(OPERATORS_NOTE));
 	free(users);
 }
 
@@ -1330,7 +1331,7 @@ static void sec_reviews(doc_build *d)
 		gn_review_counts c = all;
 		gn_err err = { 0 };
 		if (i < d->n_rows) {
-			if (gn_review_count(d->ctx, d->rows[i].tdp_id, &c, &err) != GN_OK) {
+			if (gn_review_count(d->ctx, d->rows[i].tdp_id, d->past ? d->as_of : NULL, &c, &err) != GN_OK) {
 				sec_unreadable(d, &err);
 				return;
 			}

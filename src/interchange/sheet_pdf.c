@@ -24,13 +24,14 @@
 #define ROW_MIN 22.0  /* about 8 mm: room to write by hand */
 #define FOOTER_H 14.0
 
-#define FONT_TEXT GN_SHEET_FONT " 10"
-#define FONT_HEAD GN_SHEET_FONT " Bold 9"
-#define FONT_GROUP GN_SHEET_FONT " Bold 10"
-#define FONT_TITLE GN_SHEET_FONT " Bold 14"
-#define FONT_SMALL GN_SHEET_FONT " 8.5"
-#define FONT_ITALIC GN_SHEET_FONT " Italic 10"
-#define FONT_BOLD GN_SHEET_FONT " Bold 10"
+/* the styles and sizes of the pen's fonts, after the family's name */
+#define FONT_TEXT " 10"
+#define FONT_HEAD " Bold 9"
+#define FONT_GROUP " Bold 10"
+#define FONT_TITLE " Bold 14"
+#define FONT_SMALL " 8.5"
+#define FONT_ITALIC " Italic 10"
+#define FONT_BOLD " Bold 10"
 
 typedef struct sink {
 	FILE *f;
@@ -55,6 +56,7 @@ typedef struct pen {
 	PangoContext *pc;
 	PangoLayout *lay;
 	PangoFontDescription *text, *head, *group, *title, *small, *italic, *bold;
+	const char *family;      /* GN_SHEET_FONT or GN_DOC_FONT */
 } pen;
 
 /* Lays text out at width (points; <= 0: one line) in font; its height. */
@@ -95,7 +97,7 @@ static bool font_present(pen *p)
 		return false;
 	PangoFontDescription *got = pango_font_describe(f);
 	const char *family = got ? pango_font_description_get_family(got) : NULL;
-	bool ok = family && strcasecmp(family, GN_SHEET_FONT) == 0;
+	bool ok = family && strcasecmp(family, p->family) == 0;
 	if (got)
 		pango_font_description_free(got);
 	g_object_unref(f);
@@ -316,9 +318,19 @@ static bool scale_cols(const gn_pdf_col *in, size_t n, gn_pdf_col out[MAX_COLS])
 	return true;
 }
 
-/* The surface on the sink and the pen with the sheet's fonts; fails (the
- * pen made is still freed by pen_end) when the font is not installed. */
-static gn_status pen_begin(pen *p, sink *k, const char *title, cairo_surface_t **out, gn_err *err)
+/* A font of the pen's family: style is FONT_TEXT, FONT_BOLD, ... */
+static PangoFontDescription *pen_font(const pen *p, const char *style)
+{
+	char name[128];
+	snprintf(name, sizeof name, "%s%s", p->family, style);
+	return pango_font_description_from_string(name);
+}
+
+/* The surface on the sink and the pen with the fonts of family (the one
+ * place the sheets and the documents choose theirs); fails (the pen made
+ * is still freed by pen_end) when the font is not installed. */
+static gn_status pen_begin(pen *p, sink *k, const char *family, const char *title, cairo_surface_t **out,
+                           gn_err *err)
 {
 	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(put, k, PAGE_W, PAGE_H);
 	*out = surface;
@@ -332,16 +344,17 @@ static gn_status pen_begin(pen *p, sink *k, const char *title, cairo_surface_t *
 	p->pc = pango_cairo_create_context(p->cr);
 	pango_cairo_context_set_resolution(p->pc, 72); /* a point is a point */
 	p->lay = pango_layout_new(p->pc);
-	p->text = pango_font_description_from_string(FONT_TEXT);
-	p->head = pango_font_description_from_string(FONT_HEAD);
-	p->group = pango_font_description_from_string(FONT_GROUP);
-	p->title = pango_font_description_from_string(FONT_TITLE);
-	p->small = pango_font_description_from_string(FONT_SMALL);
-	p->italic = pango_font_description_from_string(FONT_ITALIC);
-	p->bold = pango_font_description_from_string(FONT_BOLD);
+	p->family = family;
+	p->text = pen_font(p, FONT_TEXT);
+	p->head = pen_font(p, FONT_HEAD);
+	p->group = pen_font(p, FONT_GROUP);
+	p->title = pen_font(p, FONT_TITLE);
+	p->small = pen_font(p, FONT_SMALL);
+	p->italic = pen_font(p, FONT_ITALIC);
+	p->bold = pen_font(p, FONT_BOLD);
 	if (!font_present(p))
 		return gn_fail(err, GN_ERR_IO, _("the font %s is not installed (Debian package fonts-liberation2): "
-		                                 "no sheet was written"), GN_SHEET_FONT);
+		                                 "no sheet was written"), family);
 	return GN_OK;
 }
 
@@ -385,7 +398,7 @@ gn_status gn_pdf_sheet_write(const gn_pdf_sheet *sheet, FILE *out, gn_err *err)
 	pen p = { 0 };
 	plan pl = { 0 };
 	cairo_surface_t *surface = NULL;
-	gn_status st = pen_begin(&p, &k, s->title, &surface, err);
+	gn_status st = pen_begin(&p, &k, GN_SHEET_FONT, s->title, &surface, err);
 	if (st == GN_OK && !make_plan(&p, s, &pl))
 		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	if (st == GN_OK)
@@ -591,7 +604,7 @@ gn_status gn_pdf_doc_write(const gn_pdf_doc *doc, FILE *out, gn_err *err)
 	sink k = { out, 0 };
 	pen p = { 0 };
 	cairo_surface_t *surface = NULL;
-	gn_status st = pen_begin(&p, &k, doc->title, &surface, err);
+	gn_status st = pen_begin(&p, &k, GN_DOC_FONT, doc->title, &surface, err);
 	for (size_t i = 0; st == GN_OK && i < doc->n_blocks; i++)
 		if (doc->blocks[i].kind == GN_PDF_TABLE && (doc->blocks[i].n_cols == 0 || doc->blocks[i].n_cols > MAX_COLS))
 			st = gn_fail(err, GN_ERR_INVALID, "%s", _("could not draw the sheet: too many columns"));

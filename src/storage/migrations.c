@@ -702,6 +702,22 @@ static const char *const migration_19 =
 	"ALTER TABLE person ADD COLUMN form_id TEXT;"
 	"ALTER TABLE person ADD COLUMN form_version TEXT;";
 
+/* Corrections after save travel (issue 16): the operator figures count
+ * entry_time's corrections, which were this PC's alone, so a correction
+ * made on a TDP PC was never counted on the ward PC. Each row gets an id
+ * of its own (uid) and the PC its time came from (pc, NULL: this PC, as
+ * household_review.pc); the households export carries a household's
+ * corrections and an import adds those not already here, by uid
+ * (src/interchange/import_merge.c, imp_merge_records). */
+static const char *const migration_20 =
+	"ALTER TABLE entry_time ADD COLUMN uid TEXT;"
+	"ALTER TABLE entry_time ADD COLUMN pc TEXT;"
+	"UPDATE entry_time SET uid = lower(printf('%s-%s-4%s-%s%s-%s', hex(randomblob(4)), hex(randomblob(2)), "
+	"  substr(hex(randomblob(2)), 2), substr('89ab', 1 + abs(random() % 4), 1), substr(hex(randomblob(2)), 2), "
+	"  hex(randomblob(6))));"
+	"CREATE UNIQUE INDEX entry_time_uid ON entry_time(uid);"
+	"CREATE INDEX entry_time_correction ON entry_time(household_id) WHERE correction = 1;";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -759,6 +775,7 @@ static const char *const migrations[] = {
 	migration_17,
 	migration_18,
 	migration_19,
+	migration_20,
 };
 
 int gn_migration_count(void)

@@ -213,6 +213,8 @@ void ui_status_err(ui_app *app, const gn_err *err)
 	ui_status(app, true, "%s", err->msg[0] ? err->msg : gn_status_str(err->status));
 }
 
+int ui_bar_extra;
+
 static bool too_small(void)
 {
 	return LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS;
@@ -248,26 +250,28 @@ void ui_draw_all(ui_app *app)
 	erase();
 	curs_set(0);
 	/* The view draws and places the cursor; the status line and key bar
-	 * go around it, then the cursor goes back where the view put it. */
+	 * go around it, then the cursor goes back where the view put it. The
+	 * bar's rows first: a second one takes a row from the view. */
+	ui_bar_extra = ui_keybar_rows(app->top ? app->top->kind : 0, ui_officer(app)) - 1;
 	int cy = -1, cx = -1;
 	if (app->top) {
 		app->top->draw(app->top);
 		getyx(stdscr, cy, cx);
 	}
 	bool cursor_shown = app->top && !(app->top->kind & (UV_HOME | UV_TDP | UV_HELP | UV_COVS | UV_ACCOUNTS));
-	move(LINES - 2, 0);
+	move(UI_LINES - 2, 0);
 	clrtoeol();
 	if (app->status[0]) {
 		/* a long message (a question) takes the line above too */
 		size_t fit = gn_text_fit(app->status, COLS - 2);
-		int y = LINES - 2;
+		int y = UI_LINES - 2;
 		if (app->status[fit]) {
 			size_t cut = fit;
 			while (cut > 0 && app->status[cut] != ' ')
 				cut--;
 			if (cut > 0)
 				fit = cut;
-			y = LINES - 3;
+			y = UI_LINES - 3;
 			move(y, 0);
 			clrtoeol();
 		}
@@ -276,12 +280,12 @@ void ui_draw_all(ui_app *app)
 		char first[GN_ERR_MSG_MAX];
 		snprintf(first, sizeof first, "%.*s", (int)fit, app->status);
 		ui_put(y, 1, COLS - 2, first);
-		if (y != LINES - 2)
-			ui_put(LINES - 2, 1, COLS - 2, app->status + fit + (app->status[fit] == ' '));
+		if (y != UI_LINES - 2)
+			ui_put(UI_LINES - 2, 1, COLS - 2, app->status + fit + (app->status[fit] == ' '));
 		attroff(A_BOLD);
 	}
 	ui_draw_keybar(app->top ? app->top->kind : 0, ui_officer(app));
-	if (cursor_shown && cy >= 0 && cy < LINES - 2) {
+	if (cursor_shown && cy >= 0 && cy < UI_LINES - 2) {
 		move(cy, cx);
 		curs_set(1);
 	}
@@ -409,7 +413,7 @@ static bool ask_line(ui_app *app, const char *question, char *out, size_t size, 
 		/* the answer after the question (a secret shown as dots) */
 		int w = gn_text_width(question) + 2;
 		if (w < COLS - 8)
-			ui_input_draw(&eb, LINES - 2, w, COLS - w - 1, secret, true);
+			ui_input_draw(&eb, UI_LINES - 2, w, COLS - w - 1, secret, true);
 		refresh();
 		int key = ui_read_key(app);
 		if (key == 0)
@@ -476,7 +480,7 @@ static void help_draw(ui_view *v)
 	for (size_t i = 0; i < ui_action_count; i++)
 		if (help_shown(h, &ui_actions[i]))
 			n += (size_t)ui_wrap_count(_(ui_actions[i].help), w_text);
-	int y0 = 2, lines = LINES - 2 - y0;
+	int y0 = 2, lines = UI_LINES - 2 - y0;
 	ui_list_set_count(&h->text, n);
 	ui_list_layout(&h->text, lines > 0 ? (size_t)lines : 1);
 	size_t line = 0;
@@ -509,7 +513,7 @@ static void help_draw(ui_view *v)
 			attroff(A_BOLD);
 		}
 	}
-	move(LINES - 2, 0);
+	move(UI_LINES - 2, 0);
 }
 
 static bool help_key(ui_view *v, ui_action a, int key)
@@ -944,7 +948,7 @@ typedef struct key_stat {
 	char worst[32]; /* the slowest key's name */
 } key_stat;
 
-enum { KS_HOME, KS_TDP, KS_FILTER, KS_SEARCH, KS_HOUSEHOLD, KS_DASH, KS_COV, KS_MISSING, KS_SAVE, KS_N };
+enum { KS_HOME, KS_TDP, KS_FILTER, KS_SEARCH, KS_HOUSEHOLD, KS_DASH, KS_CHART, KS_COV, KS_MISSING, KS_SAVE, KS_N };
 
 typedef struct bench_keys {
 	key_stat s[KS_N];
@@ -1147,6 +1151,18 @@ static void bench_walk(ui_app *app, const char *tdp_id, int rounds, bool have_ce
 	for (size_t i = 0; i < sizeof sort / sizeof *sort; i++)
 		bench_key(app, b, KS_DASH, sort[i].key, sort[i].name);
 	bench_list_keys(app, b, KS_DASH);
+	/* the progress chart: 't' reads the weeks from the snapshots and
+	 * draws them; Right/Left the other indicators; Esc back */
+	for (int round = 0; round < 2; round++) {
+		bench_cold_start(app, b);
+		bench_key(app, b, KS_CHART, 't', "'t' (open)");
+		static const struct { int key; const char *name; } chart[] = {
+			{ UI_FN | KEY_RIGHT, "Right" }, { UI_FN | KEY_RIGHT, "Right" }, { UI_FN | KEY_LEFT, "Left" },
+		};
+		for (size_t i = 0; i < sizeof chart / sizeof *chart; i++)
+			bench_key(app, b, KS_CHART, chart[i].key, chart[i].name);
+		bench_key(app, b, KS_DASH, 27, "Esc (from the chart)");
+	}
 	bench_open(app, b, KS_COV, ui_cov_tdp_new, tdp_id);
 	t->cov = time_screen(app, rounds);
 	bench_list_keys(app, b, KS_COV);
@@ -1227,7 +1243,8 @@ int gn_ui_bench(const char *db_path, const char *login, int rounds, const char *
 	bench_keys bk = { .cold = cold };
 	static const char *const screens[KS_N] = {
 		[KS_HOME] = "home", [KS_TDP] = "TDP", [KS_FILTER] = "TDP, every filter", [KS_SEARCH] = "TDP search typing",
-		[KS_HOUSEHOLD] = "household form", [KS_DASH] = "ward dashboard", [KS_COV] = "TDP coverage",
+		[KS_HOUSEHOLD] = "household form", [KS_DASH] = "ward dashboard",
+		[KS_CHART] = "progress chart", [KS_COV] = "TDP coverage",
 		[KS_MISSING] = "missing people list", [KS_SAVE] = "saves (fsync)",
 	};
 	for (int i = 0; i < KS_N; i++)

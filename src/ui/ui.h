@@ -104,9 +104,18 @@ extern const size_t ui_action_count;
 /* The action a key does in a view, or UA_NONE. */
 ui_action ui_action_for_key(unsigned view, int key);
 
-/* The key bar (bottom line) of a view; officer: the signed-in user is a
- * ward officer (the officer-only actions are shown). */
+/* The key bar (bottom line, two when a daily key would have no room on
+ * one) of a view; officer: the signed-in user is a ward officer (the
+ * officer-only actions are shown). ui_keybar_rows: how many rows it takes. */
 void ui_draw_keybar(unsigned view, bool officer);
+int ui_keybar_rows(unsigned view, bool officer);
+
+/* The rows a view may use, as if the screen ended above the key bar's
+ * second row: views lay out with UI_LINES (the status line is UI_LINES - 2,
+ * the bar's first row UI_LINES - 1), never LINES. ui_draw_all sets
+ * ui_bar_extra (0 or 1) for the view on top before it draws. */
+extern int ui_bar_extra;
+#define UI_LINES (LINES - ui_bar_extra)
 
 /* The one name of a key, for the key bar, the help screen and the prompts:
  * "^S", "Enter", "Esc", "↑", "PgDn", "F1", "a"; spelled: as the help screen

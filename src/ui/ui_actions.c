@@ -316,52 +316,102 @@ static int bar_entry_width(const ui_action_def *a, bool more)
 	return gn_text_width(key) + 1 + gn_text_width(bar_label(a, more));
 }
 
-/* The bar: the view's entries in the table's order, two spaces apart (one
- * when that makes them all fit). When they do not all fit, the help entry
- * reads "More keys" (F1 lists them all) and is kept; the others are placed
- * in order where they fit, the if_room ones (ui_action_if_room) last, so
- * a key added to a full bar never pushes an older one off. */
-void ui_draw_keybar(unsigned view, bool officer)
+/* The bar's layout: which entries go on which of its rows (row[i]: 0 not
+ * shown, 1 the first row, 2 the second) and the gap after each entry.
+ * On one row: the view's entries in the table's order, two spaces apart
+ * (one when that makes them all fit). When they do not all fit, the help
+ * entry reads "More keys" (F1 lists them all) and is kept; the others are
+ * placed in order where they fit, the if_room ones (ui_action_if_room)
+ * last, so a key added to a full bar never pushes an older one off. The
+ * if_room ones are the keys a ward officer or a TDP leader uses every day
+ * (v, o, ^R): when one of them has no room on the one row, the bar takes
+ * a second row (the view one row less), which holds what the first could
+ * not; "More keys" only if something is left out even then. */
+typedef struct bar_plan {
+	unsigned char row[sizeof ui_actions / sizeof *ui_actions];
+	int gap[2];
+	int rows;
+	bool more;
+} bar_plan;
+
+/* Places the entries not yet placed on row r (1 or 2), in passes: the
+ * help entry, the others, the if_room ones; each where it fits. */
+static void bar_fill(bar_plan *b, unsigned view, bool officer, int r, int room)
 {
-	int y = LINES - 1, room = COLS - 1;
-	attrset(A_NORMAL);
-	move(y, 0);
-	clrtoeol();
-	int total = 0, n = 0;
-	for (size_t i = 0; i < ui_action_count; i++)
-		if (on_bar(&ui_actions[i], view, officer)) {
-			total += bar_entry_width(&ui_actions[i], false);
-			n++;
-		}
-	bool more = total + (n - 1) > room;
-	int gap = total + 2 * (n - 1) > room ? 1 : 2;
-	bool shown[sizeof ui_actions / sizeof *ui_actions] = { false };
-	int used = 0;
-	/* pass 0: the help entry, 1: the others, 2: the if_room ones */
+	int used = 0, n = 0, total = 0;
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t i = 0; i < ui_action_count; i++) {
 			const ui_action_def *a = &ui_actions[i];
-			if (!on_bar(a, view, officer) || shown[i])
+			if (!on_bar(a, view, officer) || b->row[i])
 				continue;
 			int want = a->action == UA_HELP ? 0 : ui_action_if_room(a->action) ? 2 : 1;
-			int w = bar_entry_width(a, more) + gap;
-			if (want != pass || used + w - gap > room)
+			int w = bar_entry_width(a, b->more) + (n ? 1 : 0);
+			if (want != pass || used + w > room)
 				continue;
-			shown[i] = true;
+			b->row[i] = (unsigned char)r;
 			used += w;
+			total += bar_entry_width(a, b->more);
+			n++;
 		}
-	int x = 0;
-	for (size_t i = 0; i < ui_action_count && x < room; i++) {
-		if (!shown[i])
-			continue;
-		const ui_action_def *a = &ui_actions[i];
-		char key[24];
-		ui_key_name(a->keys[0], false, key, sizeof key);
-		attron(A_REVERSE | A_BOLD);
-		x += ui_put(y, x, COLS - x, key);
-		attroff(A_REVERSE | A_BOLD);
-		x += ui_put(y, x, COLS - x, " ");
-		x += ui_put(y, x, COLS - x - 1, bar_label(a, more));
-		x += ui_put(y, x, COLS - x, gap == 1 ? " " : "  ");
+	b->gap[r - 1] = total + 2 * (n - 1) > room ? 1 : 2;
+}
+
+static void bar_layout(bar_plan *b, unsigned view, bool officer, int room)
+{
+	for (int more = 0; more < 2; more++) {
+		memset(b, 0, sizeof *b);
+		b->more = more;
+		b->rows = 1;
+		bar_fill(b, view, officer, 1, room);
+		bool left = false, daily_left = false;
+		for (size_t i = 0; i < ui_action_count; i++)
+			if (on_bar(&ui_actions[i], view, officer) && !b->row[i]) {
+				left = true;
+				daily_left |= ui_action_if_room(ui_actions[i].action);
+			}
+		if (daily_left) {
+			b->rows = 2;
+			bar_fill(b, view, officer, 2, room);
+			left = false;
+			for (size_t i = 0; i < ui_action_count; i++)
+				left |= on_bar(&ui_actions[i], view, officer) && !b->row[i];
+		}
+		if (!left || more)
+			return;
+		/* something is left out: the help entry says so, then again */
+	}
+}
+
+int ui_keybar_rows(unsigned view, bool officer)
+{
+	bar_plan b;
+	bar_layout(&b, view, officer, COLS - 1);
+	return b.rows;
+}
+
+void ui_draw_keybar(unsigned view, bool officer)
+{
+	int room = COLS - 1;
+	bar_plan b;
+	bar_layout(&b, view, officer, room);
+	attrset(A_NORMAL);
+	for (int r = 1; r <= b.rows; r++) {
+		int y = LINES - 1 - (b.rows - r);
+		move(y, 0);
+		clrtoeol();
+		int x = 0, gap = b.gap[r - 1];
+		for (size_t i = 0; i < ui_action_count && x < room; i++) {
+			if (b.row[i] != r)
+				continue;
+			const ui_action_def *a = &ui_actions[i];
+			char key[24];
+			ui_key_name(a->keys[0], false, key, sizeof key);
+			attron(A_REVERSE | A_BOLD);
+			x += ui_put(y, x, COLS - x, key);
+			attroff(A_REVERSE | A_BOLD);
+			x += ui_put(y, x, COLS - x, " ");
+			x += ui_put(y, x, COLS - x - 1, bar_label(a, b.more));
+			x += ui_put(y, x, COLS - x, gap == 1 ? " " : "  ");
+		}
 	}
 }

@@ -42,7 +42,7 @@ typedef struct audit_view {
 
 static int page_rows(void)
 {
-	int rows = LINES - 2 - 4;
+	int rows = UI_LINES - 2 - 4;
 	return rows > 1 ? rows : 1;
 }
 
@@ -254,7 +254,7 @@ static void draw_detail(audit_view *a)
 	if (a->n_changes == 0)
 		ui_put(y, 2, COLS - 3, _("(no values recorded)"));
 	ui_list_set_count(&a->lines, a->n_changes);
-	ui_list_layout(&a->lines, (size_t)(LINES - 3 - y > 1 ? LINES - 3 - y : 1));
+	ui_list_layout(&a->lines, (size_t)(UI_LINES - 3 - y > 1 ? UI_LINES - 3 - y : 1));
 	for (size_t i = a->lines.top; ui_list_visible(&a->lines, i); i++, y++) {
 		char o[256], nv[256];
 		const gn_audit_change *c = &a->changes[i];
@@ -326,10 +326,10 @@ static void audit_draw(ui_view *v)
 	if (a->typing) {
 		if (a->filter_msg[0]) {
 			attron(A_BOLD);
-			ui_put(LINES - 3, 1, COLS - 2, a->filter_msg);
+			ui_put(UI_LINES - 3, 1, COLS - 2, a->filter_msg);
 			attroff(A_BOLD);
 		} else {
-			ui_put(LINES - 3, 1, COLS - 2, _("user:NAME tdp:CODE action:create date:YYYY-MM-DD or FROM..TO; Enter: apply"));
+			ui_put(UI_LINES - 3, 1, COLS - 2, _("user:NAME tdp:CODE action:create date:YYYY-MM-DD or FROM..TO; Enter: apply"));
 		}
 		ui_input_draw(&a->filter, 1, lw + 2, COLS - lw - 4, false, true);
 	}

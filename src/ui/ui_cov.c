@@ -159,7 +159,7 @@ static void cov_draw(ui_view *v)
 		return;
 	}
 
-	int y0 = 4, per = 2, avail = (LINES - 3 - y0) / per; /* a line left for the hint */
+	int y0 = 4, per = 2, avail = (UI_LINES - 3 - y0) / per; /* a line left for the hint */
 	ui_list_layout(&c->list, avail > 0 ? (size_t)avail : 1);
 	int bar_w = COLS / 2 - 4;
 	for (size_t pos = c->list.top; ui_list_visible(&c->list, pos); pos++) {
@@ -200,7 +200,7 @@ static void cov_draw(ui_view *v)
 		ui_put(y + 1, 3 + bar_w + 2, COLS - (3 + bar_w + 2) - 1, what);
 	}
 	attron(A_DIM);
-	ui_put(LINES - 3, 1, COLS - 2, _("Enter: the people not yet counted in the indicator under the cursor."));
+	ui_put(UI_LINES - 3, 1, COLS - 2, _("Enter: the people not yet counted in the indicator under the cursor."));
 	attroff(A_DIM);
 }
 
@@ -428,9 +428,9 @@ static void dash_draw(ui_view *v)
 		                  "\"—\": %ld TDPs enter another form, which does not measure the plan's indicators: left "
 		                  "out of the total", (unsigned long)d->total.tdps_not_measured),
 		         d->total.tdps_not_measured);
-		ui_put_cut(LINES - 3, 1, COLS - 2, note);
+		ui_put_cut(UI_LINES - 3, 1, COLS - 2, note);
 	}
-	ui_list_layout(&d->list, (size_t)(LINES - 2 - y0 - foot));
+	ui_list_layout(&d->list, (size_t)(UI_LINES - 2 - y0 - foot));
 	for (size_t at = d->list.top; ui_list_visible(&d->list, at); at++) {
 		int y = y0 + (int)(at - d->list.top);
 		if (at == d->list.cur)
@@ -571,7 +571,7 @@ static void progress_draw(ui_view *v)
 	}
 
 	/* the chart: rows top..bottom, 0% at the bottom, 100% at the top */
-	int top = 3, bottom = LINES - 6, height = bottom - top + 1;
+	int top = 3, bottom = UI_LINES - 6, height = bottom - top + 1;
 	if (height < 2)
 		return;
 	int eighths = height * 8;
@@ -719,9 +719,9 @@ static void missing_draw(ui_view *v)
 	const gn_cov_def *d = &app->cov.defs[m->indicator];
 	char left[256], right[160], line[256];
 	int y0 = 3; /* the last line: the chosen person's needs in full */
-	ui_list_layout(&m->rows, (size_t)(LINES - 3 - y0 > 1 ? LINES - 3 - y0 : 1));
+	ui_list_layout(&m->rows, (size_t)(UI_LINES - 3 - y0 > 1 ? UI_LINES - 3 - y0 : 1));
 	if (m->loaded)
-		missing_page(m, m->rows.top, (size_t)(LINES - 3 - y0 > 1 ? LINES - 3 - y0 : 1));
+		missing_page(m, m->rows.top, (size_t)(UI_LINES - 3 - y0 > 1 ? UI_LINES - 3 - y0 : 1));
 	snprintf(right, sizeof right, "%s (%s)", m->list.tdp_name, m->list.tdp_code);
 	/* the indicator's label is cut to leave the TDP its room */
 	int room = COLS - 4 - gn_text_width(right);
@@ -771,7 +771,7 @@ static void missing_draw(ui_view *v)
 		gn_todo_lacks_text(app->form, it->lacks, lacks, sizeof lacks);
 		snprintf(full, sizeof full, _("%s lacks: %s"), it->full_name, lacks[0] ? lacks : "—");
 		attron(A_DIM);
-		ui_put_cut(LINES - 3, 1, COLS - 2, full);
+		ui_put_cut(UI_LINES - 3, 1, COLS - 2, full);
 		attroff(A_DIM);
 	}
 	if (m->loaded && m->total == 0)

@@ -236,7 +236,7 @@ static void exchange_draw(ui_view *v)
 	}
 	y += 2;
 	/* the files to pick, until a run has something to say */
-	for (size_t i = 0; x->cur == XOP_IMPORT && x->n_lines == 0 && i < x->files.n && y < LINES - 2; i++, y++) {
+	for (size_t i = 0; x->cur == XOP_IMPORT && x->n_lines == 0 && i < x->files.n && y < UI_LINES - 2; i++, y++) {
 		bool here = x->picking && i == x->pick;
 		if (here)
 			attron(A_REVERSE);
@@ -245,8 +245,8 @@ static void exchange_draw(ui_view *v)
 			attroff(A_REVERSE);
 	}
 	/* results wrap: a refused line's reason is read whole */
-	for (size_t i = 0; i < x->n_lines && y < LINES - 2; i++)
-		y += ui_put_wrapped(y, 2, COLS - 4, LINES - 2 - y, x->lines[i]); /* at words */
+	for (size_t i = 0; i < x->n_lines && y < UI_LINES - 2; i++)
+		y += ui_put_wrapped(y, 2, COLS - 4, UI_LINES - 2 - y, x->lines[i]); /* at words */
 	/* drawn last, so the terminal's cursor stays in the file field */
 	if (has_field(x->cur))
 		ui_input_draw(&x->path, field_y, 2 + w, COLS - 4 - w, false, true);
@@ -569,7 +569,7 @@ static int draw_differences(ui_app *app, const gn_conflict *k, int y)
 		ui_status_err(app, &err);
 		return y;
 	}
-	for (size_t i = 0; i < n && y < LINES - 2; i++) {
+	for (size_t i = 0; i < n && y < UI_LINES - 2; i++) {
 		char line[1024];
 		snprintf(line, sizeof line, "%s: %s → %s", f[i].label, f[i].local ? f[i].local : "—",
 		         f[i].incoming ? f[i].incoming : "—");

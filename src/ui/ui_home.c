@@ -121,13 +121,13 @@ static void home_draw(ui_view *v)
 	}
 	ui_hline(3, 1, COLS - 2, "─");
 
-	int rows = LINES - 2 - 4;
+	int rows = UI_LINES - 2 - 4;
 	if (h->plain_disk) {
 		rows--;
 		attron(A_BOLD);
-		/* the last list row: the status line (LINES - 2) is the UI's */
-		ui_put_pad(LINES - 3, 0, COLS, "");
-		ui_put(LINES - 3, 1, COLS - 2,
+		/* the last list row: the status line (UI_LINES - 2) is the UI's */
+		ui_put_pad(UI_LINES - 3, 0, COLS, "");
+		ui_put(UI_LINES - 3, 1, COLS - 2,
 		       _("! The disk is not encrypted: a lost PC gives the data away. Turn on BitLocker or LUKS."));
 		attroff(A_BOLD);
 	}

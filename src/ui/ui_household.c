@@ -263,12 +263,12 @@ static void household_draw(ui_view *v)
 	ui_title(v->app, left, right);
 	if (!has_people(h)) {
 		h->on_roster = false;
-		ui_form_draw(&h->form, 1, LINES - 2, true);
+		ui_form_draw(&h->form, 1, UI_LINES - 2, true);
 		return;
 	}
 
 	int info = draw_info(h, 1);
-	int form_h = (LINES - 4) / 2;
+	int form_h = (LINES - 4) / 2; /* half the screen, the bar's second row taken from the members' half */
 	int roster_y = 1 + form_h;
 	h->roster_y = roster_y;
 	ui_form_draw(&h->form, 1 + info, roster_y, !h->on_roster);
@@ -281,7 +281,7 @@ static void household_draw(ui_view *v)
 	ui_hline(roster_y, 0, COLS, "─");
 	ui_put(roster_y, 2, COLS - 4, head);
 	attroff(A_BOLD);
-	int rows = LINES - 2 - roster_y - 1;
+	int rows = UI_LINES - 2 - roster_y - 1;
 	size_t lines = h->hh.n_members + 1;
 	ui_keep_in_view(&h->roster_top, h->member, rows);
 	for (int r = 0; r < rows && h->roster_top + (size_t)r < lines; r++) {

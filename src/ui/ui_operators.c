@@ -119,7 +119,7 @@ static void operators_draw(ui_view *v)
 	ui_put(1, x, COLS - x - 1, _("clock"));
 	attroff(A_BOLD);
 	ui_hline(2, 1, COLS - 2, "─");
-	int rows = LINES - 2 - 3 - 3; /* the note's two lines and one between */
+	int rows = UI_LINES - 2 - 3 - 3; /* the note's two lines and one between */
 	ui_list_layout(&o->list, (size_t)(rows > 1 ? rows : 1));
 	for (size_t k = o->list.top; ui_list_visible(&o->list, k); k++) {
 		int y = 3 + (int)(k - o->list.top);
@@ -132,8 +132,8 @@ static void operators_draw(ui_view *v)
 	}
 	if (o->n == 0)
 		ui_put(4, 2, COLS - 4, _("Nothing entered yet."));
-	ui_put_wrapped(LINES - 4, 1, COLS - 2, 2, _("hh/hour, min/hh: form time, where known. corrected: edits of a saved "
-	                                     "household (this PC). other PC: times from that PC's clock."));
+	ui_put_wrapped(UI_LINES - 4, 1, COLS - 2, 2, _("hh/hour, min/hh: form time, where known. corrected: edits of a saved "
+	                                     "household (here or merged). other PC: times from that PC's clock."));
 }
 
 static bool operators_key(ui_view *v, ui_action a, int key)

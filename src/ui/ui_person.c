@@ -52,7 +52,7 @@ static void person_draw(ui_view *v)
 	         hh->alley ? hh->alley : "", p->member + 1, hh->n_members);
 	snprintf(right, sizeof right, _("filled %zu/%zu"), answered, total);
 	ui_title(v->app, left, right);
-	ui_form_draw(&p->form, 2, LINES - 2, true);
+	ui_form_draw(&p->form, 2, UI_LINES - 2, true);
 }
 
 /* Draft after keys, as the household view does. */

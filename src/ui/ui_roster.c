@@ -131,7 +131,7 @@ static void entry_draw(ui_view *v)
 	snprintf(left, sizeof left, _("%s · entry %zu of %zu"), ((roster_view *)e->roster)->crumb, e->index, n);
 	snprintf(right, sizeof right, _("filled %zu/%zu"), answered, total);
 	ui_title(v->app, left, right);
-	ui_form_draw(&e->form, 2, LINES - 2, true);
+	ui_form_draw(&e->form, 2, UI_LINES - 2, true);
 }
 
 static ui_view *roster_new(ui_app *app, ui_view *household, const uf_repeat *rep, const char *around);
@@ -303,7 +303,7 @@ static void roster_draw(ui_view *v)
 	snprintf(right, sizeof right, ngettext("%zu entry", "%zu entries", n), n);
 	ui_title(v->app, left, right);
 	size_t lines = r->rep.fixed >= 0 ? n : n + 1;
-	int rows = LINES - 4;
+	int rows = UI_LINES - 4;
 	ui_keep_in_view(&r->top, r->cur, rows);
 	for (int k = 0; k < rows && r->top + (size_t)k < lines; k++) {
 		size_t i = r->top + (size_t)k;

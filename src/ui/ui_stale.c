@@ -158,7 +158,7 @@ static void stale_draw(ui_view *v)
 	ui_put(y, tx, vw, _("You typed"));
 	attroff(A_BOLD);
 	y++;
-	int rows = LINES - 3 - y; /* the row above the status line: when opened */
+	int rows = UI_LINES - 3 - y; /* the row above the status line: when opened */
 	if (rows < 1)
 		rows = 1;
 	ui_list *list = &s->list;
@@ -204,7 +204,7 @@ static void stale_draw(ui_view *v)
 		const gn_change *ch = &s->c.changes[l->change];
 		char when[700];
 		snprintf(when, sizeof when, _("When you opened it: %s"), ch->opened_known ? l->opened : _("(not known)"));
-		ui_put_pad(LINES - 3, 1, COLS - 2, when);
+		ui_put_pad(UI_LINES - 3, 1, COLS - 2, when);
 	}
 	move(cur_y, 1);
 }

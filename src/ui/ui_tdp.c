@@ -157,7 +157,7 @@ static void tdp_draw(ui_view *v)
 		attroff(A_DIM);
 	}
 
-	int y0 = 3, avail = LINES - 2 - y0;
+	int y0 = 3, avail = UI_LINES - 2 - y0;
 	layout(t, avail);
 	for (size_t i = 0; i < sizeof t->row_at / sizeof *t->row_at; i++)
 		t->row_at[i] = -1;

@@ -294,7 +294,7 @@ static void draw_list(users_view *u)
 	ui_put(1, xs, COLS - xs - 1, _("State"));
 	attroff(A_BOLD);
 	ui_hline(2, 1, COLS - 2, "─");
-	ui_list_layout(&u->list, (size_t)(LINES - 2 - 3 - 1));
+	ui_list_layout(&u->list, (size_t)(UI_LINES - 2 - 3 - 1));
 	for (size_t k = u->list.top; ui_list_visible(&u->list, k); k++) {
 		const gn_user_info *r = &u->users[k];
 		int y = 3 + (int)(k - u->list.top);
@@ -364,7 +364,7 @@ static void draw_form(users_view *u)
 		ui_put(y, xl, COLS - xl - 1, u->msg);
 		attroff(A_BOLD);
 	}
-	ui_put(LINES - 4, xl, COLS - xl - 1,
+	ui_put(UI_LINES - 4, xl, COLS - xl - 1,
 	       _("Enter: next field, saves on the last one   Ctrl-S: save   Esc: cancel"));
 	/* the cursor last, where typing goes */
 	if (u->focus == F_ROLE)

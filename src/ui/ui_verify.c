@@ -64,12 +64,12 @@ static void verify_open(ui_view *v)
 		break;
 	default:
 		st = gn_verify_rates(&app->ctx, w->page == VP_OPERATORS ? GN_VERIFY_BY_OPERATOR : GN_VERIFY_BY_QUESTION,
-		                     NULL, &w->rates, &w->n_rates, &err);
+		                     NULL, NULL, &w->rates, &w->n_rates, &err);
 		n = w->n_rates;
 		break;
 	}
 	if (st == GN_OK)
-		st = gn_verify_total(&app->ctx, NULL, &w->total, &w->total_items, &w->total_done, &err);
+		st = gn_verify_total(&app->ctx, NULL, NULL, &w->total, &w->total_items, &w->total_done, &err);
 	if (st != GN_OK)
 		ui_status_err(app, &err);
 	ui_list_set_count(&w->rows, n);
@@ -130,7 +130,7 @@ static void draw_items(verify_view *w, int y)
 	ui_put(y, 67, 12, _("Differs"));
 	attroff(A_BOLD);
 	y++;
-	ui_list_layout(&w->rows, (size_t)(LINES - 2 - y));
+	ui_list_layout(&w->rows, (size_t)(UI_LINES - 2 - y));
 	for (size_t i = w->rows.top; ui_list_visible(&w->rows, i); i++, y++) {
 		const gn_verify_item *it = &w->items[i];
 		bool here = i == w->rows.cur;
@@ -159,7 +159,7 @@ static void draw_diffs(verify_view *w, int y)
 		ui_put(y, 2, COLS - 4, w->only_hh[0] ? _("No differences.") : _("No difference left to resolve."));
 		return;
 	}
-	ui_list_layout(&w->rows, (size_t)(LINES - 2 - y - 4)); /* the one under the cursor below */
+	ui_list_layout(&w->rows, (size_t)(UI_LINES - 2 - y - 4)); /* the one under the cursor below */
 	for (size_t i = w->rows.top; ui_list_visible(&w->rows, i); i++, y++) {
 		const gn_verify_diff *d = &w->diffs[i];
 		char who[160], line[600], label[256];
@@ -180,7 +180,7 @@ static void draw_diffs(verify_view *w, int y)
 	}
 	const gn_verify_diff *d = &w->diffs[w->rows.cur];
 	char line[600];
-	y = LINES - 6;
+	y = UI_LINES - 6;
 	ui_hline(y++, 0, COLS, "─");
 	snprintf(line, sizeof line, "%s: %s", _("first keying"), value_text(app, d, d->first));
 	ui_put_cut(y++, 2, COLS - 4, line);
@@ -213,7 +213,7 @@ static void draw_rates(verify_view *w, int y)
 	ui_put_right(y, 79, 7, _("Left"));
 	attroff(A_BOLD);
 	y++;
-	ui_list_layout(&w->rows, (size_t)(LINES - 2 - y - 2));
+	ui_list_layout(&w->rows, (size_t)(UI_LINES - 2 - y - 2));
 	for (size_t i = w->rows.top; ui_list_visible(&w->rows, i); i++, y++) {
 		const gn_verify_rate *r = &w->rates[i];
 		char b[6][32], label[256];
@@ -239,7 +239,7 @@ static void draw_rates(verify_view *w, int y)
 	}
 	if (!w->n_rates)
 		ui_put(y, 2, COLS - 4, _("No household keyed again yet."));
-	ui_put_wrapped(LINES - 4, 2, COLS - 4, 2,
+	ui_put_wrapped(UI_LINES - 4, 2, COLS - 4, 2,
 	               _("Hh: households keyed again · Fields: answers compared · Differ: those that differ · 1st err: "
 	                 "resolved as the first keying wrong · Left: not resolved yet"));
 }

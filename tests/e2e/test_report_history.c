@@ -3,10 +3,14 @@
  * D+1 (a person erased), and `--as-of D` asked on day D+2 give the figures
  * of the first report; a date before the census began is refused with a
  * message and changes nothing; before the snapshots began, the visits come
- * from their visit dates and the indicators are left empty (not 0). */
+ * from their visit dates and the indicators are left empty (not 0); the
+ * review and verification figures of `--as-of D` are those of day D too
+ * (reviews made, second keyings finished and differences resolved on D+1
+ * not seen). */
 #include "e2e_fixtures.h"
 #include "testlib.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,5 +112,97 @@ static void before_the_snapshots_the_visits_come_from_their_dates(void)
 	CHECK(gn_e2e_has(gn_e2e_out, "not known"));
 }
 
+/* SQL written into the test's ward as the UI's screens would (a review, a
+ * second keying finished): 0 done */
+static int sql_exec(const char *db, const char *sql)
+{
+	sqlite3 *h = NULL;
+	char *msg = NULL;
+	int rc = sqlite3_open(gn_e2e_path(db), &h) == SQLITE_OK ? sqlite3_exec(h, sql, NULL, NULL, &msg) : -1;
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "  sql: %s: %s\n", sql, msg ? msg : sqlite3_errmsg(h));
+	sqlite3_free(msg);
+	sqlite3_close(h);
+	return rc;
+}
+
+/* The reviews and the verification CSV sections of `when`, --as-of a date
+ * or not, one after the other; malloc'd. */
+static char *sections_csv(const char *when, const char *as_of)
+{
+	char *both = NULL;
+	size_t len = 0;
+	static const char *const secs[] = { "reviews", "verification" };
+	for (int i = 0; i < 2; i++) {
+		char args[256];
+		snprintf(args, sizeof args, "report --db w.db --format csv --plain --section %s%s%s", secs[i],
+		         as_of ? " --as-of " : "", as_of ? as_of : "");
+		if (gn_e2e_run_env(when, args) != 0) {
+			fprintf(stderr, "  report failed: %s\n", gn_e2e_err);
+			free(both);
+			return NULL;
+		}
+		size_t add = strlen(gn_e2e_out);
+		char *more = realloc(both, len + add + 1);
+		if (!more) {
+			free(both);
+			return NULL;
+		}
+		both = more;
+		memcpy(both + len, gn_e2e_out, add + 1);
+		len += add;
+	}
+	return both;
+}
+
+static void reviews_and_verification_as_they_stood(void)
+{
+	REQUIRE(gn_e2e_demo("w.db"));
+	/* day D: a sample of TDP 01 drawn, one household keyed again with a
+	 * difference not yet resolved, one household approved */
+	REQUIRE(gn_e2e_run_env(DAY_D, "verify sample --db w.db --tdp 01 --count 2 --seed 16") == 0);
+	REQUIRE(sql_exec("w.db",
+	                 "UPDATE verify_item SET state = 'done', verifier = 'tdp02', updated_at = '2026-11-20T09:00:00Z' "
+	                 "WHERE household_id = (SELECT min(household_id) FROM verify_item);"
+	                 "INSERT INTO verify_field(pass_id, household_id, member, field, kind, first, second, differs) "
+	                 "SELECT pass_id, household_id, -1, 'house_no', 'column', '12', '21', 1 FROM verify_item "
+	                 "WHERE state = 'done';"
+	                 "INSERT INTO verify_field(pass_id, household_id, member, field, kind, first, second, differs) "
+	                 "SELECT pass_id, household_id, -1, 'street', 'column', 'A', 'A', 0 FROM verify_item "
+	                 "WHERE state = 'done';"
+	                 "INSERT INTO household_review(id, household_id, tdp_id, decision, at, by_login) "
+	                 "SELECT 'r1', id, tdp_id, 'approved', '2026-11-20T09:00:00Z', 'admin' FROM household "
+	                 "WHERE visit_status = 'done' AND deleted = 0 ORDER BY id LIMIT 1;") == 0);
+	char *on_d = sections_csv(DAY_D, NULL);
+	REQUIRE(on_d);
+	CHECK(gn_e2e_has(on_d, "\"total\",\"\",1,1,2,1,"));
+	/* day D+1: the difference resolved, the other household keyed, that
+	 * household sent back and another approved */
+	REQUIRE(gn_e2e_run_env(DAY_D1, "verify resolve 1 --db w.db --keep second") == 0);
+	REQUIRE(sql_exec("w.db",
+	                 "UPDATE verify_item SET state = 'done', verifier = 'tdp02', updated_at = '2026-11-21T08:00:00Z' "
+	                 "WHERE state <> 'done';"
+	                 "INSERT INTO household_review(id, household_id, tdp_id, decision, reason, at, by_login) "
+	                 "SELECT 'r2', household_id, tdp_id, 'sent_back', 'thiếu người', '2026-11-21T08:00:00Z', 'admin' "
+	                 "FROM household_review WHERE id = 'r1';"
+	                 "INSERT INTO household_review(id, household_id, tdp_id, decision, at, by_login) "
+	                 "SELECT 'r3', id, tdp_id, 'approved', '2026-11-21T08:00:00Z', 'admin' FROM household "
+	                 "WHERE visit_status = 'done' AND deleted = 0 ORDER BY id LIMIT 1 OFFSET 1;") == 0);
+	char *on_d1 = sections_csv(DAY_D1, NULL);
+	REQUIRE(on_d1);
+	CHECK(strcmp(on_d, on_d1) != 0); /* the change shows */
+	/* on D+2, as of D: the figures of D */
+	char *d_asked_later = sections_csv(DAY_D2, "2026-11-20");
+	CHECK(d_asked_later && strcmp(d_asked_later, on_d) == 0);
+	if (d_asked_later && strcmp(d_asked_later, on_d) != 0)
+		fprintf(stderr, "  on D:\n%s\n  as of D on D+2:\n%s\n", on_d, d_asked_later);
+	char *d1_asked_later = sections_csv(DAY_D2, "2026-11-21");
+	CHECK(d1_asked_later && strcmp(d1_asked_later, on_d1) == 0);
+	free(on_d);
+	free(on_d1);
+	free(d_asked_later);
+	free(d1_asked_later);
+}
+
 GN_TESTS(T(as_of_a_past_day_gives_that_days_figures), T(a_date_before_the_census_is_refused),
-         T(before_the_snapshots_the_visits_come_from_their_dates))
+         T(before_the_snapshots_the_visits_come_from_their_dates), T(reviews_and_verification_as_they_stood))

@@ -43,8 +43,9 @@ static gn_term *start_on(const char *file, const char *user, const char *then)
 }
 
 /* On the PC's file, user opens the first household of their TDP not
- * visited yet and enters its visit. */
-static void enter_a_visit(const char *file, const char *user, const char *tdp_name)
+ * visited yet and enters its visit; correct: then, on the form still
+ * open, changes who visited and saves again (a correction after save). */
+static void enter_a_visit(const char *file, const char *user, const char *tdp_name, bool correct)
 {
 	gn_term *t = start_on(file, user, tdp_name);
 	REQUIRE(t);
@@ -65,6 +66,13 @@ static void enter_a_visit(const char *file, const char *user, const char *tdp_na
 	REQUIRE_WAIT(t, "Vẫn lưu hộ?"); /* the skills asked another day */
 	gn_term_type(t, "c");
 	WAIT(t, "Đã lưu: hộ");
+	if (correct) {
+		gn_term_type(t, "Lê Văn Tám"); /* the cursor is on who visited */
+		gn_term_key(t, "C-s");
+		REQUIRE_WAIT(t, "Vẫn lưu hộ?");
+		gn_term_type(t, "c");
+		WAIT(t, "Đã lưu: hộ");
+	}
 	gn_ui_quit(t);
 }
 
@@ -73,8 +81,8 @@ static void operators_on_a_merged_ward(void)
 	gn_ui_demo("ward.db", 2, 40);
 	copy_as_pc("ward.db", "pc-a.db");
 	copy_as_pc("ward.db", "pc-b.db");
-	enter_a_visit("pc-a.db", "tdp01", "Tổ dân phố 1");
-	enter_a_visit("pc-b.db", "tdp02", "Tổ dân phố 2");
+	enter_a_visit("pc-a.db", "tdp01", "Tổ dân phố 1", true);
+	enter_a_visit("pc-b.db", "tdp02", "Tổ dân phố 2", false);
 
 	char id_a[64], id_b[64], pc_a[64], pc_b[64];
 	snprintf(id_a, sizeof id_a, "%s", gn_e2e_sql1("pc-a.db", "SELECT id FROM household WHERE entry_seconds IS NOT NULL"));
@@ -82,6 +90,10 @@ static void operators_on_a_merged_ward(void)
 	REQUIRE(strlen(id_a) == 36 && strlen(id_b) == 36);
 	CHECK_STR(gn_e2e_sql1("pc-a.db", "SELECT count(*) FROM entry_time WHERE user_login = 'tdp01' AND correction = 0"),
 	          "1");
+	/* and tdp01 corrected it on PC A: recorded there, not yet on the ward PC */
+	CHECK_STR(gn_e2e_sql1("pc-a.db", "SELECT count(*) FROM entry_time WHERE user_login = 'tdp01' AND correction = 1"),
+	          "1");
+	CHECK_STR(gn_e2e_sql1("ward.db", "SELECT count(*) FROM entry_time WHERE correction = 1"), "0");
 
 	/* each PC sends its households and persons; the ward PC merges them */
 	CHECK_EQ_INT(gn_e2e_run("admin", "export --db pc-a.db --what households --out a-h.csv"), 0);
@@ -110,13 +122,22 @@ static void operators_on_a_merged_ward(void)
 	CHECK_STR(gn_e2e_sql1("ward.db", sql), want);
 	CHECK_STR(gn_e2e_sql1("ward.db", "SELECT count(*) FROM household WHERE entered_by = 'admin'"), "0");
 	CHECK_STR(gn_e2e_sql1("ward.db", "SELECT count(*) FROM household WHERE entered_pc IS NOT NULL"), "2");
+	/* the correction travelled with the household: by tdp01, at PC A's
+	 * time, from PC A; once, however often the file is merged */
+	snprintf(sql, sizeof sql, "SELECT group_concat(user_login || '|' || (pc = '%s') || '|' || (saved_at = (SELECT "
+	         "saved_at FROM entry_time WHERE correction = 1)) || '|' || household_id) FROM entry_time "
+	         "WHERE correction = 1", pc_a);
+	snprintf(want, sizeof want, "tdp01|1|1|%s", id_a);
+	CHECK_STR(gn_e2e_sql1("ward.db", sql), want);
+	CHECK_EQ_INT(gn_e2e_run("admin", "import a-h.csv --db ward.db"), 0);
+	CHECK_STR(gn_e2e_sql1("ward.db", "SELECT count(*) FROM entry_time WHERE correction = 1"), "1");
 
 	/* the figures: each leader's entry, timed, from another PC's clock */
 	CHECK_EQ_INT(gn_e2e_run("admin", "report --db ward.db --format csv --section operators --plain"), 0);
 	char total_a[64], total_b[64];
 	long hh_a = atol(gn_e2e_sql1("ward.db", "SELECT count(*) FROM household WHERE entered_by = 'tdp01' AND entered_at IS NOT NULL AND deleted = 0"));
 	long pp_a = atol(gn_e2e_sql1("ward.db", "SELECT count(*) FROM person WHERE created_by = 'tdp01' AND deleted = 0"));
-	snprintf(total_a, sizeof total_a, "\n\"tdp01\",\"\",%ld,%ld,1,0,,0,0,1\n", hh_a, pp_a);
+	snprintf(total_a, sizeof total_a, "\n\"tdp01\",\"\",%ld,%ld,1,0,,0,1,1\n", hh_a, pp_a); /* the correction on PC A */
 	long hh_b = atol(gn_e2e_sql1("ward.db", "SELECT count(*) FROM household WHERE entered_by = 'tdp02' AND entered_at IS NOT NULL AND deleted = 0"));
 	long pp_b = atol(gn_e2e_sql1("ward.db", "SELECT count(*) FROM person WHERE created_by = 'tdp02' AND deleted = 0"));
 	snprintf(total_b, sizeof total_b, "\n\"tdp02\",\"\",%ld,%ld,1,0,,0,0,1\n", hh_b, pp_b);

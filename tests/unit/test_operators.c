@@ -253,7 +253,7 @@ static void a_review_sends_back_and_approves(void)
 	CHECK_EQ_INT(count("SELECT count(*) FROM household WHERE visit_status = 'done'"), 1); /* still visited */
 	CHECK_EQ_INT(count("SELECT done FROM tdp_stats WHERE tdp_id = (SELECT id FROM tdp WHERE code = '01')"), 1);
 	gn_review_counts c;
-	REQUIRE(gn_review_count(&ctx, NULL, &c, &err) == GN_OK);
+	REQUIRE(gn_review_count(&ctx, NULL, NULL, &c, &err) == GN_OK);
 	CHECK_EQ_INT(c.visited, 1);
 	CHECK_EQ_INT(c.sent_back, 1);
 	CHECK_EQ_INT(c.approved, 0);
@@ -265,7 +265,7 @@ static void a_review_sends_back_and_approves(void)
 	REQUIRE(gn_review_latest(&ctx, hh.id, &r, &err) == GN_OK);
 	CHECK_EQ_INT(r.decision, GN_REVIEW_APPROVED);
 	CHECK(!on_revisit_list(hh.id, true));
-	REQUIRE(gn_review_count(&ctx, tdp1.id, &c, &err) == GN_OK);
+	REQUIRE(gn_review_count(&ctx, tdp1.id, NULL, &c, &err) == GN_OK);
 	CHECK_EQ_INT(c.approved, 1);
 	CHECK_EQ_INT(c.sent_back, 0);
 

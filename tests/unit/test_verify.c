@@ -301,7 +301,7 @@ static void rekeys_blind_resumes_and_resolves(void)
 	gn_verify_diffs_free(d, n);
 	/* rates before the resolution: op's one difference, open */
 	gn_verify_rate *r = NULL;
-	CHECK_EQ_INT(gn_verify_rates(&ctx, GN_VERIFY_BY_OPERATOR, NULL, &r, &n, &err), GN_OK);
+	CHECK_EQ_INT(gn_verify_rates(&ctx, GN_VERIFY_BY_OPERATOR, NULL, NULL, &r, &n, &err), GN_OK);
 	REQUIRE(n == 1);
 	CHECK_STR(r[0].key, it.operator_login);
 	CHECK_EQ_INT((int)r[0].differences, 1);
@@ -328,7 +328,7 @@ static void rekeys_blind_resumes_and_resolves(void)
 	CHECK_EQ_INT(count("SELECT count(*) FROM audit_log") - audits, 2); /* the person's change, the resolution */
 	CHECK_EQ_INT(count("SELECT count(*) FROM verify_field WHERE resolution = 'second' AND resolved_by = 'leader1'"),
 	             1);
-	CHECK_EQ_INT(gn_verify_rates(&ctx, GN_VERIFY_BY_QUESTION, NULL, &r, &n, &err), GN_OK);
+	CHECK_EQ_INT(gn_verify_rates(&ctx, GN_VERIFY_BY_QUESTION, NULL, NULL, &r, &n, &err), GN_OK);
 	REQUIRE(n > 1);
 	CHECK_STR(r[0].key, "birth_year");
 	CHECK_EQ_INT((int)r[0].compared, 2);
@@ -341,7 +341,7 @@ static void rekeys_blind_resumes_and_resolves(void)
 	CHECK_EQ_INT(gn_verify_resolve(&ctx, 9999, GN_VERIFY_KEEP_FIRST, NULL, &err), GN_ERR_NOT_FOUND);
 	gn_verify_rate total;
 	size_t items = 0, done = 0;
-	CHECK_EQ_INT(gn_verify_total(&ctx, NULL, &total, &items, &done, &err), GN_OK);
+	CHECK_EQ_INT(gn_verify_total(&ctx, NULL, NULL, &total, &items, &done, &err), GN_OK);
 	CHECK_EQ_INT((int)items, 1);
 	CHECK_EQ_INT((int)done, 1);
 	CHECK_EQ_INT((int)total.differences, 1);

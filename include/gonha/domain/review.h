@@ -46,9 +46,12 @@ typedef enum gn_review_decision {
 
 /* The latest decision on household `hh` (an SQL expression): 'approved',
  * 'sent_back' or NULL. */
-#define GN_SQL_REVIEW_OF(hh) \
+#define GN_SQL_REVIEW_OF(hh) GN_SQL_REVIEW_OF_UNTIL(hh, "NULL")
+/* the same as it stood at the end of the local day until (an SQL
+ * expression: NULL, now) */
+#define GN_SQL_REVIEW_OF_UNTIL(hh, until) \
 	"(SELECT r.decision FROM household_review r INDEXED BY household_review_of WHERE r.household_id = " hh \
-	" ORDER BY r.at DESC, r.rowid DESC LIMIT 1)"
+	" AND (" until " IS NULL OR date(r.at, 'localtime') <= " until ") ORDER BY r.at DESC, r.rowid DESC LIMIT 1)"
 
 typedef struct gn_review {
 	gn_review_decision decision; /* NONE: no review yet (the rest empty) */
@@ -70,11 +73,15 @@ gn_status gn_review_add(gn_ctx *ctx, const char *household_id, gn_review_decisio
 gn_status gn_review_latest(gn_ctx *ctx, const char *household_id, gn_review *out, gn_err *err);
 
 /* Visited households by their latest review, in one TDP (tdp_id) or every
- * TDP the user may see (NULL). */
+ * TDP the user may see (NULL). until: NULL now; else a local day
+ * YYYY-MM-DD, and the figures as they stood at its end: households visited
+ * on or before it (visit_date), each by its latest review made by then
+ * (reviews are append-only, with their times: a review made later is not
+ * seen). */
 typedef struct gn_review_counts {
 	long visited, approved, sent_back, not_reviewed;
 } gn_review_counts;
-gn_status gn_review_count(gn_ctx *ctx, const char *tdp_id, gn_review_counts *out, gn_err *err);
+gn_status gn_review_count(gn_ctx *ctx, const char *tdp_id, const char *until, gn_review_counts *out, gn_err *err);
 
 const char *gn_review_label(gn_review_decision d); /* translated */
 

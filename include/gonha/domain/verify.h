@@ -137,7 +137,11 @@ const char *gn_verify_resolution_label(const char *resolution);
  * name), over the households re-keyed (state done) of the TDP (NULL: all
  * the user may see). compared: fields compared; differences: those that
  * differed; against_first: those resolved as the first keying being
- * wrong (second or corrected); households, households_differing. */
+ * wrong (second or corrected); households, households_differing.
+ * until: NULL now; else a local day YYYY-MM-DD, and the figures as they
+ * stood at its end: households whose second keying was finished by then
+ * (its last save, verify_item.updated_at), resolutions made by then
+ * (resolved_at; a later one is still open), passes drawn by then. */
 typedef enum gn_verify_by { GN_VERIFY_BY_OPERATOR = 0, GN_VERIFY_BY_QUESTION } gn_verify_by;
 
 typedef struct gn_verify_rate {
@@ -146,12 +150,12 @@ typedef struct gn_verify_rate {
 	long compared, differences, against_first, open;
 } gn_verify_rate;
 
-gn_status gn_verify_rates(gn_ctx *ctx, gn_verify_by by, const char *tdp_id, gn_verify_rate **out, size_t *n,
-                          gn_err *err);
+gn_status gn_verify_rates(gn_ctx *ctx, gn_verify_by by, const char *tdp_id, const char *until,
+                          gn_verify_rate **out, size_t *n, gn_err *err);
 
 /* The whole: every pass the user may see, summed (key ""). */
-gn_status gn_verify_total(gn_ctx *ctx, const char *tdp_id, gn_verify_rate *out, size_t *items, size_t *done,
-                          gn_err *err);
+gn_status gn_verify_total(gn_ctx *ctx, const char *tdp_id, const char *until, gn_verify_rate *out, size_t *items,
+                          size_t *done, gn_err *err);
 
 /* A rate in per mille of fields compared (0 when none compared). */
 long gn_verify_per_mille(long part, long whole);

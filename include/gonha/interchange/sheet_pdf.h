@@ -5,7 +5,10 @@
  * is shaped by pango (Vietnamese marks placed by the font), in one font
  * (GN_SHEET_FONT, from the Debian package fonts-liberation2) that is
  * embedded, so the file prints the same anywhere. No curses, no database:
- * round_sheet.c fills it. */
+ * round_sheet.c fills it. A document (gn_pdf_doc_write) is set in
+ * GN_DOC_FONT instead: the serif of Nghị định 30/2020/NĐ-CP (Times New
+ * Roman), Liberation Serif, its metric-compatible twin in the same
+ * package. Both are asked for by name and must be what fontconfig gives. */
 #ifndef GONHA_SHEET_PDF_H
 #define GONHA_SHEET_PDF_H
 
@@ -16,6 +19,7 @@
 #include "gonha/core/status.h"
 
 #define GN_SHEET_FONT "Liberation Sans"
+#define GN_DOC_FONT "Liberation Serif"
 
 typedef struct gn_pdf_col {
 	const char *head;   /* translated */
@@ -48,7 +52,7 @@ typedef struct gn_pdf_sheet {
 gn_status gn_pdf_sheet_write(const gn_pdf_sheet *s, FILE *out, gn_err *err);
 
 /* ---- a document: an administrative text (Nghị định 30/2020/NĐ-CP) -------
- * Same pages, fonts and drawing as the sheets: at the top the issuing body
+ * Same pages and drawing as the sheets, in GN_DOC_FONT: at the top the issuing body
  * (left) and the national motto (right), its number and its place and
  * date; the kind and title centred; then blocks flowing over the pages
  * (section headings, paragraphs, tables whose header is repeated on a new
