@@ -91,10 +91,13 @@ typedef struct importer {
 	char **rp_names;      /* the header's cells (owned) */
 	sqlite3_stmt *rp_get, *rp_put;
 	/* what the import changed, for gonha import undo (import_undo.c):
-	 * SQLite's session on the keyed tables, person's rows as they were in
-	 * temp.gn_undo_before (NULL: not recorded) */
+	 * SQLite's session on the keyed tables (NULL: not recorded), person's
+	 * rows as they were in import_undo_person */
 	struct sqlite3_session *undo;
 	sqlite3_stmt *undo_keep;
+	char *undo_cols;               /* person's columns, quoted (sqlite3_mprintf) */
+	long undo_id;                  /* this import's row in import_undo */
+	long long undo_rowid0;         /* person's last rowid before it: the rows after are added */
 } importer;
 
 /* The cleaned value of each known column (NFC, no controls, unguarded);
@@ -154,7 +157,8 @@ void imp_repeat_free(importer *im);
 void imp_audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
                const char *changes);
 gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *err);
-/*   import_undo.c   each import recorded (SQLite's session extension) and undone */
+/*   import_undo.c   each import recorded (a session for the keyed tables, person's rows
+ *                   kept set-based) and undone */
 void imp_undo_begin(importer *im);
 void imp_undo_finish(importer *im);
 void imp_undo_end(importer *im);
