@@ -83,6 +83,10 @@ typedef struct importer {
 	imp_colidx ci;        /* the columns this file has, found once from its header */
 	gn_tdp_forms forms;   /* the form of each TDP, loaded once (registry.h) */
 	gn_form *row_form;    /* borrowed: the form of the row's TDP (imp_row_form), NULL before */
+	gn_form *form_of_tdp; /* borrowed: the form of TDP form_tdp, the last looked up */
+	char form_tdp[37];
+	unsigned char *answer_of;       /* owned: per column, 1 unless an answer not of answer_of_form */
+	const gn_form *answer_of_form;  /* borrowed */
 	/* a repeat's table (import_repeat.c): household_id, tdp_code, parent,
 	 * entry, then questions; the repeat is the first row's */
 	int rp_fixed[4];      /* file columns of household_id, tdp_code, parent, entry */
