@@ -39,29 +39,48 @@ static const char *const keyed_tables[] = { "tdp", "household", "merge_conflict"
 #define UNDO_HELD(id) "(EXISTS (SELECT 1 FROM import_undo_part WHERE import_id = " id ") OR " \
 	"EXISTS (SELECT 1 FROM import_undo_person WHERE import_id = " id "))"
 
-/* person's columns in order, quoted ("a", "b", ...), each after prefix
- * (p."a", ...); n: how many */
-static gn_status person_columns(sqlite3 *db, const char *prefix, gn_strbuf *cols, int *n, gn_err *err)
+/* person's column names, quoted, in order */
+static gn_status column_names(sqlite3 *db, char ***out, int *n, gn_err *err)
 {
 	sqlite3_stmt *q = NULL;
+	char **names = NULL;
 	*n = 0;
+	gn_status st = GN_OK;
 	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('person', 'main') ORDER BY cid", -1, &q, NULL) !=
 	    SQLITE_OK)
 		return gn_db_fail(db, err, "person");
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		char *quoted = sqlite3_mprintf("%s%s\"%w\"", *n ? ", " : "", prefix, (const char *)sqlite3_column_text(q, 0));
-		if (!quoted) {
-			sqlite3_finalize(q);
-			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-		}
-		gn_sb_add(cols, quoted);
-		sqlite3_free(quoted);
-		(*n)++;
+	while (st == GN_OK && sqlite3_step(q) == SQLITE_ROW) {
+		char **more = realloc(names, (size_t)(*n + 1) * sizeof *more);
+		if (more)
+			names = more;
+		if (!more || !(names[*n] = sqlite3_mprintf("\"%w\"", (const char *)sqlite3_column_text(q, 0))))
+			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+		else
+			(*n)++;
 	}
-	gn_status st = rc != SQLITE_DONE ? gn_db_fail(db, err, "person")
-	             : cols->failed ? gn_fail(err, GN_ERR_NOMEM, _("out of memory")) : GN_OK;
 	sqlite3_finalize(q);
+	*out = names;
+	return st;
+}
+
+static void free_names(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		sqlite3_free(names[i]);
+	free(names);
+}
+
+/* person's columns in order, quoted, each after prefix ("a", "b", ... or
+ * p."a", ...); n: how many */
+static gn_status person_columns(sqlite3 *db, const char *prefix, gn_strbuf *cols, int *n, gn_err *err)
+{
+	char **names = NULL;
+	gn_status st = column_names(db, &names, n, err);
+	for (int i = 0; st == GN_OK && i < *n; i++)
+		gn_sb_printf(cols, "%s%s%s", i ? ", " : "", prefix, names[i]);
+	if (st == GN_OK && cols->failed)
+		st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
+	free_names(names, *n);
 	return st;
 }
 
@@ -503,32 +522,6 @@ static sqlite3_stmt *update_for(sqlite3 *db, upd_cache *c, const unsigned char *
 	return c->slot[k].q;
 }
 
-/* person's column names, quoted, in order */
-static gn_status column_names(sqlite3 *db, char ***out, int *n, gn_err *err)
-{
-	sqlite3_stmt *q = NULL;
-	char **names = NULL;
-	*n = 0;
-	gn_status st = GN_OK;
-	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('person', 'main') ORDER BY cid", -1, &q, NULL) !=
-	    SQLITE_OK)
-		return gn_db_fail(db, err, "person");
-	while (st == GN_OK && sqlite3_step(q) == SQLITE_ROW) {
-		char **more = realloc(names, (size_t)(*n + 1) * sizeof *more);
-		if (more)
-			names = more;
-		if (!more || !(names[*n] = sqlite3_mprintf("\"%w\"", (const char *)sqlite3_column_text(q, 0))))
-			st = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-		else
-			(*n)++;
-	}
-	sqlite3_finalize(q);
-	if (st == GN_OK && (*n == 0 || *n > UPD_COLS))
-		st = gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
-	*out = names;
-	return st;
-}
-
 /* person's part of import id, from import_undo_person: each kept row
  * compared (by its digest) with the row as it is, anything changed,
  * removed or taken since gathered in u; the others put back: the persons
@@ -545,6 +538,8 @@ static gn_status undo_persons(sqlite3 *db, long id, undo_run *u, gn_err *err)
 	sqlite3_stmt *q = NULL, *del = NULL, *add = NULL;
 	char *sql = NULL;
 	gn_status st = column_names(db, &names, &n, err);
+	if (st == GN_OK && (n == 0 || n > UPD_COLS))
+		st = gn_fail(err, GN_ERR_DB, _("the recorded changes of this import cannot be read"));
 	if (st == GN_OK)
 		st = person_columns(db, "", &cols, &m, err);
 	if (st == GN_OK)
@@ -622,9 +617,7 @@ static gn_status undo_persons(sqlite3 *db, long id, undo_run *u, gn_err *err)
 	sqlite3_finalize(add);
 	for (int k = 0; k < UPD_SLOTS; k++)
 		sqlite3_finalize(cache.slot[k].q);
-	for (int i = 0; i < n; i++)
-		sqlite3_free(names[i]);
-	free(names);
+	free_names(names, n);
 	sqlite3_free(sql);
 	gn_sb_free(&cols);
 	gn_sb_free(&pcols);
