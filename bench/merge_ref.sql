@@ -10,7 +10,12 @@
 --      token and move the TDP counters, as they do for gonha;
 --   4. the coverage bits of the changed persons computed from their answers
 --      (bench/indicators_ref.sql: the indicators of forms/census written
---      out), the triggers moving the TDP counters.
+--      out), the triggers moving the TDP counters;
+--   5. what gonha keeps to undo the merge (src/interchange/import_undo.c):
+--      an import_undo row, each changed person's row as it was (copied
+--      before the upsert), and each one's digest as the merge left it
+--      (gonha's gn_row_digest is a BLAKE2b of the typed columns; the
+--      shell's sha3 of the quoted columns stands in for it).
 -- bench/rows/merge.sh compares every TDP's counters and every person's
 -- bits of both files afterwards. The names are not changed by the file, so
 -- the search key (gn_fold, which the shell does not have) is left alone.
@@ -49,6 +54,12 @@ DELETE FROM temp.diff WHERE changes = '{}';
 INSERT INTO audit_log(at, user_login, action, table_name, record_id, tdp_id, changes)
 SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'admin', 'import_update', 'person', id, tdp_id, changes FROM temp.diff;
 
+-- the undo's record: the rows as they were (before the upsert)
+INSERT INTO import_undo(at, by_login, source, kind, updated)
+SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'admin', 'change.csv', 'persons', count(*) FROM temp.diff;
+INSERT INTO import_undo_person SELECT (SELECT max(id) FROM import_undo), 0, NULL, p.*
+FROM temp.diff d CROSS JOIN person p ON p.rowid = d.prow;
+
 UPDATE person SET full_name = c.full_name, birth_year = CAST(nullif(c.birth_year, '') AS INTEGER),
   sex = nullif(c.sex, ''), relation = nullif(c.relation, ''),
   cccd = CASE WHEN typeof(person.cccd) = 'blob' THEN person.cccd ELSE nullif(c.cccd, '') END,
@@ -65,5 +76,9 @@ FROM temp.diff d, temp.change c WHERE person.rowid = d.prow AND c.person_id = d.
 UPDATE person SET ind_pop = b.pop, ind_num = b.num
 FROM (SELECT r, pop, num FROM temp.person_bits WHERE r IN (SELECT prow FROM temp.diff)) AS b
 WHERE person.rowid = b.r;
+
+-- the undo's record: each row's digest as the merge left it
+UPDATE import_undo_person SET after = (SELECT sha3(quote(p.id) || quote(p.household_id) || quote(p.tdp_id) || quote(p.position) || quote(p.full_name) || quote(p.name_key) || quote(p.birth_year) || quote(p.sex) || quote(p.relation) || quote(p.cccd) || quote(p.answers) || quote(p.deleted) || quote(p.rev) || quote(p.base_rev) || quote(p.created_at) || quote(p.created_by) || quote(p.updated_at) || quote(p.updated_by) || quote(p.ind_pop) || quote(p.ind_num) || quote(p.version) || quote(p.base_version) || quote(p.version_local) || quote(p.cccd_masked) || quote(p.created_pc) || quote(p.updated_pc) || quote(p.form_id) || quote(p.form_version))
+  FROM person p WHERE p.id = import_undo_person.id) WHERE import_id = (SELECT max(id) FROM import_undo);
 
 COMMIT;

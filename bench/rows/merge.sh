@@ -77,7 +77,8 @@ row "resolve 1 conflict vs upsert" "$persons" "$OUT/mergeconf.$size" "$OUT/merge
 mundo=$OUT/merge-undo.$size.csv
 sqlite3 :memory: ".import --csv $mall p" ".headers on" ".mode csv" ".once $mundo" \
 	"SELECT * FROM p WHERE rowid <= 20000 ORDER BY rowid"
-undo=$(sqlite3 "$mw" "SELECT min(import_id) FROM import_undo_part")
+undo=$(sqlite3 "$mw" "SELECT min(import_id) FROM (SELECT import_id FROM import_undo_part UNION ALL
+	SELECT import_id FROM import_undo_person)")
 [ -n "$undo" ] || { echo "bench: merge: the import recorded nothing to undo" >&2; exit 1; }
 measure "$OUT/mergeundo.$size" env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" import undo "$undo" --db "$mw"
 measure "$OUT/mergeundoref.$size" sh -c "$(merge_ref "$mundo")"

@@ -625,7 +625,7 @@ gn_status gn_person_erase(gn_ctx *ctx, const char *person_id, gn_err *err)
 	/* and the changes kept to undo imports hold people's rows as they
 	 * were: no import made before an erasure can be undone after it */
 	if (st == GN_OK)
-		st = gn_db_exec(db, "DELETE FROM import_undo_part", err);
+		st = gn_db_exec(db, "DELETE FROM import_undo_part; DELETE FROM import_undo_person", err);
 	if (st == GN_OK)
 		st = gn_audit(ctx, "erase", "person", person_id, tdp_id, NULL, err);
 	if (st == GN_OK)

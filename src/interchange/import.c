@@ -548,10 +548,12 @@ static void importer_free(importer *im)
 	free(im->touched);
 	free(im->added_in);
 	free(im->bit_sums);
+	free(im->answer_of);
 	free(im->map);
 	ex_cols_free(&im->cols);
 	imp_repeat_free(im);
 	im->row_form = NULL;
+	im->form_of_tdp = NULL;
 	gn_tdp_forms_free(&im->forms);
 }
 

@@ -85,6 +85,10 @@ typedef struct importer {
 	imp_colidx ci;        /* the columns this file has, found once from its header */
 	gn_tdp_forms forms;   /* the form of each TDP, loaded once (registry.h) */
 	gn_form *row_form;    /* borrowed: the form of the row's TDP (imp_row_form), NULL before */
+	gn_form *form_of_tdp; /* borrowed: the form of TDP form_tdp, the last looked up */
+	char form_tdp[37];
+	unsigned char *answer_of;       /* owned: per column, 1 unless an answer not of answer_of_form */
+	const gn_form *answer_of_form;  /* borrowed */
 	/* a repeat's table (import_repeat.c): household_id, tdp_code, parent,
 	 * entry, then questions; the repeat is the first row's, each row read
 	 * with its household's TDP's form */
@@ -96,10 +100,13 @@ typedef struct importer {
 	char **rp_names;      /* the header's cells (owned) */
 	sqlite3_stmt *rp_get, *rp_put;
 	/* what the import changed, for gonha import undo (import_undo.c):
-	 * SQLite's session on the keyed tables, person's rows as they were in
-	 * temp.gn_undo_before (NULL: not recorded) */
+	 * SQLite's session on the keyed tables (NULL: not recorded), person's
+	 * rows as they were in import_undo_person */
 	struct sqlite3_session *undo;
 	sqlite3_stmt *undo_keep;
+	char *undo_cols;               /* person's columns, quoted (sqlite3_mprintf) */
+	long undo_id;                  /* this import's row in import_undo */
+	long long undo_rowid0;         /* person's last rowid before it: the rows after are added */
 } importer;
 
 /* A record's answers on two sides, ?1 and ?2 ({column: value} objects
@@ -177,7 +184,8 @@ void imp_repeat_free(importer *im);
 void imp_audit(importer *im, const char *action, const char *table, const char *id, const char *tdp_id,
                const char *changes);
 gn_status imp_mark_resolved(gn_ctx *ctx, long id, bool keep_incoming, gn_err *err);
-/*   import_undo.c   each import recorded (SQLite's session extension) and undone */
+/*   import_undo.c   each import recorded (a session for the keyed tables, person's rows
+ *                   kept set-based) and undone */
 void imp_undo_begin(importer *im);
 void imp_undo_finish(importer *im);
 void imp_undo_end(importer *im);

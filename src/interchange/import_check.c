@@ -330,19 +330,41 @@ bool imp_row_form(importer *im, const row_values *r, const char *tdp_id)
 	im->row_form = NULL;
 	if (!im->forms.base)
 		return true; /* read with no form: nothing to check against */
-	if (gn_tdp_forms_of(&im->forms, tdp_id, &im->row_form, &e) != GN_OK) {
-		if (e.status == GN_ERR_INVALID || e.status == GN_ERR_NOT_FOUND) {
-			imp_problem(im, im->row_line, "%s", e.msg);
-		} else {
-			im->status = gn_fail(im->err, e.status, "%s", e.msg);
-			im->fatal = true;
+	/* rows come grouped by TDP, and a TDP's form does not change during
+	 * the import: looked up when the TDP changes */
+	if (!im->form_of_tdp || strcmp(tdp_id, im->form_tdp) != 0) {
+		im->form_of_tdp = NULL;
+		if (gn_tdp_forms_of(&im->forms, tdp_id, &im->form_of_tdp, &e) != GN_OK) {
+			im->form_of_tdp = NULL;
+			if (e.status == GN_ERR_INVALID || e.status == GN_ERR_NOT_FOUND) {
+				imp_problem(im, im->row_line, "%s", e.msg);
+			} else {
+				im->status = gn_fail(im->err, e.status, "%s", e.msg);
+				im->fatal = true;
+			}
+			return false;
 		}
-		return false;
+		snprintf(im->form_tdp, sizeof im->form_tdp, "%s", tdp_id);
+	}
+	im->row_form = im->form_of_tdp;
+	/* which answer columns are the form's questions: once per form */
+	if (im->answer_of_form != im->row_form) {
+		unsigned char *of = realloc(im->answer_of, im->cols.n ? im->cols.n : 1);
+		if (!of) {
+			im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+			im->fatal = true;
+			return false;
+		}
+		im->answer_of = of;
+		for (size_t k = 0; k < im->cols.n; k++)
+			of[k] = im->cols.cols[k].kind != EXC_ANSWER ||
+			        ex_cols_is_answer_of(im->row_form, im->cols.kind, im->cols.cols[k].name);
+		im->answer_of_form = im->row_form;
 	}
 	bool ok = true;
 	for (size_t k = 0; k < im->cols.n; k++) {
 		const ex_col *c = &im->cols.cols[k];
-		if (c->kind != EXC_ANSWER || !r->v[k] || ex_cols_is_answer_of(im->row_form, im->cols.kind, c->name))
+		if (im->answer_of[k] || !r->v[k])
 			continue;
 		imp_problem(im, im->row_line,
 		            _("column \"%s\" is not a question of the form %s, which this row's TDP enters: "

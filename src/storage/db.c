@@ -7,6 +7,7 @@
 #include "migrations.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,6 +339,46 @@ static void sql_now_utc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, now, -1, SQLITE_TRANSIENT);
 }
 
+/* gn_row_digest(a, b, ...): a BLAKE2b digest (16 bytes) of its values,
+ * each with its type, so that 1, '1' and NULL differ: one row as it was
+ * left, compared later with the row as it is (the undo of an import). */
+static void sql_row_digest(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	crypto_generichash_state state;
+	unsigned char digest[16];
+	crypto_generichash_init(&state, NULL, 0, sizeof digest);
+	for (int i = 0; i < argc; i++) {
+		unsigned char head[5];
+		int type = sqlite3_value_type(argv[i]);
+		const unsigned char *data = NULL;
+		int n = 0;
+		char num[32];
+		if (type == SQLITE_INTEGER)
+			n = snprintf(num, sizeof num, "%lld", (long long)sqlite3_value_int64(argv[i]));
+		else if (type == SQLITE_FLOAT)
+			n = snprintf(num, sizeof num, "%.17g", sqlite3_value_double(argv[i]));
+		if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+			data = (const unsigned char *)num;
+		} else if (type == SQLITE_TEXT) {
+			data = sqlite3_value_text(argv[i]);
+			n = sqlite3_value_bytes(argv[i]);
+		} else if (type == SQLITE_BLOB) {
+			data = sqlite3_value_blob(argv[i]);
+			n = sqlite3_value_bytes(argv[i]);
+		}
+		head[0] = (unsigned char)type;
+		head[1] = (unsigned char)(n >> 24);
+		head[2] = (unsigned char)(n >> 16);
+		head[3] = (unsigned char)(n >> 8);
+		head[4] = (unsigned char)n;
+		crypto_generichash_update(&state, head, sizeof head);
+		if (data && n > 0)
+			crypto_generichash_update(&state, data, (unsigned long long)n);
+	}
+	crypto_generichash_final(&state, digest, sizeof digest);
+	sqlite3_result_blob(ctx, digest, sizeof digest, SQLITE_TRANSIENT);
+}
+
 /* Per-connection settings and SQL functions every connection needs. */
 static gn_status configure(sqlite3 *db, int flags, gn_err *err)
 {
@@ -355,6 +396,9 @@ static gn_status configure(sqlite3 *db, int flags, gn_err *err)
 	if (st == GN_OK &&
 	    sqlite3_create_function_v2(db, "gn_now_utc", 0, SQLITE_UTF8, NULL, sql_now_utc, NULL, NULL, NULL) != SQLITE_OK)
 		st = gn_db_fail(db, err, "gn_now_utc");
+	if (st == GN_OK && sqlite3_create_function_v2(db, "gn_row_digest", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                                              sql_row_digest, NULL, NULL, NULL) != SQLITE_OK)
+		st = gn_db_fail(db, err, "gn_row_digest");
 	return st;
 }
 

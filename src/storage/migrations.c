@@ -718,6 +718,22 @@ static const char *const migration_20 =
 	"CREATE UNIQUE INDEX entry_time_uid ON entry_time(uid);"
 	"CREATE INDEX entry_time_correction ON entry_time(household_id) WHERE correction = 1;";
 
+/* Undo of an import, person's part (issue 13, src/interchange/import_undo.c):
+ * instead of a changeset of a keyed copy, each person an import changes or
+ * removes is kept here as the import found it, every column of person
+ * (added 0), and each person it adds by its id only (added 1); after: the
+ * row's digest as the import left it (gn_row_digest of person's columns in
+ * order, NULL for a person it removed), which the undo compares with the
+ * row as it is. A migration that adds a column to person adds it here too
+ * (tests/unit/test_storage.c holds them equal). Imports recorded before
+ * with person's rows as a changeset can no longer be undone. */
+static const char *const migration_21 =
+	"CREATE TABLE import_undo_person AS SELECT 0 AS import_id, 0 AS added, NULL AS after, * FROM person WHERE 0;"
+	"CREATE INDEX import_undo_person_of ON import_undo_person(import_id);"
+	/* the imports recorded before, with person's rows in a changeset of
+	 * the keyed copy: no longer undone (their households alone would be) */
+	"DELETE FROM import_undo_part WHERE import_id IN (SELECT import_id FROM import_undo_part WHERE part = 'person');";
+
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {
 	/* the person indexes and triggers as they are, to create again */
@@ -776,6 +792,7 @@ static const char *const migrations[] = {
 	migration_18,
 	migration_19,
 	migration_20,
+	migration_21,
 };
 
 int gn_migration_count(void)

@@ -197,6 +197,35 @@ static void meta_round_trip(void)
 	gn_db_close(db);
 }
 
+/* The undo of an import keeps person's rows whole in import_undo_person
+ * (migration 21): it has every column of person, in person's order, after
+ * its own three; and gn_row_digest tells a value's type apart. */
+static void undo_rows_keep_every_column_of_person(void)
+{
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_db_open_memory(&db, &err), GN_OK);
+	sqlite3_stmt *q = NULL;
+	REQUIRE(sqlite3_prepare_v2(db, "SELECT (SELECT group_concat(name, ',') FROM (SELECT name FROM "
+	                           "pragma_table_info('person') ORDER BY cid)), (SELECT group_concat(name, ',') FROM "
+	                           "(SELECT name FROM pragma_table_info('import_undo_person') WHERE cid >= 3 ORDER BY cid)), "
+	                           "(SELECT group_concat(name, ',') FROM (SELECT name FROM "
+	                           "pragma_table_info('import_undo_person') WHERE cid < 3 ORDER BY cid)), "
+	                           "gn_row_digest(1, 'a') = gn_row_digest(1, 'a'), gn_row_digest(1) = gn_row_digest('1'), "
+	                           "gn_row_digest(NULL) = gn_row_digest(''), gn_row_digest('ab', 'c') = gn_row_digest('a', 'bc'), "
+	                           "length(gn_row_digest())", -1, &q, NULL) == SQLITE_OK);
+	REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 0));
+	CHECK_STR((const char *)sqlite3_column_text(q, 2), "import_id,added,after");
+	CHECK_EQ_INT(sqlite3_column_int(q, 3), 1);
+	CHECK_EQ_INT(sqlite3_column_int(q, 4), 0);
+	CHECK_EQ_INT(sqlite3_column_int(q, 5), 0);
+	CHECK_EQ_INT(sqlite3_column_int(q, 6), 0);
+	CHECK_EQ_INT(sqlite3_column_int(q, 7), 16);
+	sqlite3_finalize(q);
+	gn_db_close(db);
+}
+
 static char *journal(sqlite3 *db)
 {
 	static char mode[16];
@@ -283,4 +312,5 @@ static void transactions_nest(void)
 
 GN_TESTS(T(create_is_private_and_current), T(missing_file_is_an_error), T(bulk_journal_only_when_alone),
          T(other_files_are_refused_unchanged), T(newer_schema_is_refused_unchanged),
-         T(migrates_from_first_version), T(default_path_rule), T(meta_round_trip), T(transactions_nest))
+         T(migrates_from_first_version), T(default_path_rule), T(meta_round_trip), T(transactions_nest),
+         T(undo_rows_keep_every_column_of_person))
