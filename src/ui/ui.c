@@ -534,6 +534,10 @@ static void handle_key(ui_app *app, int key)
 		return;
 	}
 	app->status[0] = '\0'; /* a message lasts until the next key */
+	if (a == UA_FORM_LANG) { /* every entry screen alike */
+		ui_form_lang_next(app);
+		return;
+	}
 	if (v->handle_key(v, a, key))
 		return;
 	/* Generic movement, once for every list: the view said how many rows
