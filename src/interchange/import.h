@@ -87,6 +87,7 @@ typedef struct importer {
 	 * entry, then questions; the repeat is the first row's */
 	int rp_fixed[4];      /* file columns of household_id, tdp_code, parent, entry */
 	int rp_repeat;        /* the begin_repeat, -1 until the first row */
+	const gn_form *rp_form; /* the form of the first row's TDP (rp_repeat and rp_field are of it) */
 	int *rp_field;        /* per file column: the form field, -1 for the fixed ones */
 	char **rp_names;      /* the header's cells (owned) */
 	sqlite3_stmt *rp_get, *rp_put;

@@ -23,6 +23,7 @@ void imp_repeat_header(importer *im)
 {
 	char **h = im->cells;
 	im->rp_repeat = -1;
+	im->rp_form = NULL;
 	for (int k = 0; k < 4; k++)
 		im->rp_fixed[k] = -1;
 	im->rp_field = malloc((im->n_header ? im->n_header : 1) * sizeof *im->rp_field);
@@ -88,9 +89,8 @@ static int entry_repeat(const gn_form *form, const char *entry, const char *pare
 }
 
 /* The columns after the fixed four: the first row's repeat's questions. */
-static bool map_questions(importer *im, int r)
+static bool map_questions(importer *im, const gn_form *form, int r)
 {
-	const gn_form *form = im->census->form;
 	bool ok = true;
 	for (size_t i = 0; i < im->n_header; i++) {
 		bool fixed = false;
@@ -132,29 +132,14 @@ static gn_status raise_counts(sqlite3 *db, char **answers, const char *entry, gn
 
 void imp_repeat_row(importer *im)
 {
-	const gn_form *form = im->census ? im->census->form : NULL;
 	sqlite3 *db = im->ctx->db;
 	row_values r = { 0 };
 	char *answers = NULL;
 	gn_strbuf audit = { 0 };
-	if (!form || !imp_clean_row(im, im->n_header, &r))
+	if (!im->census || !im->census->form || !imp_clean_row(im, im->n_header, &r))
 		goto out;
 	const char *hid = imp_val(&r, im->rp_fixed[RP_HOUSEHOLD]), *entry = imp_val(&r, im->rp_fixed[RP_ENTRY]);
 	const char *parent = imp_val(&r, im->rp_fixed[RP_PARENT]);
-	size_t index = 0;
-	int rep = entry ? entry_repeat(form, entry, parent ? parent : "", &index) : -1;
-	if (rep < 0) {
-		imp_cell_problem(im, "entry", entry, _("this is not an entry of the form's repeats under its parent"));
-		goto out;
-	}
-	if (im->rp_repeat < 0 && (im->rp_repeat = rep, !map_questions(im, rep))) {
-		im->fatal = true;
-		goto out;
-	}
-	if (rep != im->rp_repeat) {
-		imp_cell_problem(im, "entry", entry, _("this file is the table of another repeat"));
-		goto out;
-	}
 	/* the household, in this ward and the user's TDP */
 	if (!hid || !imp_is_uuid(hid)) {
 		imp_cell_problem(im, "household_id", hid, _("not a record id"));
@@ -178,6 +163,28 @@ void imp_repeat_row(importer *im)
 	}
 	if (step == SQLITE_DONE) {
 		imp_cell_problem(im, "household_id", hid, _("no such household in this ward: import its households file first"));
+		goto out;
+	}
+	/* read with the form its TDP enters (gonha form use), one for the file */
+	if (!imp_row_form(im, &r, tdp_id))
+		goto out;
+	const gn_form *form = im->row_form ? im->row_form : im->census->form;
+	if (im->rp_form && form != im->rp_form) {
+		imp_cell_problem(im, "household_id", hid, _("this household's TDP enters another form than the file's first row"));
+		goto out;
+	}
+	size_t index = 0;
+	int rep = entry ? entry_repeat(form, entry, parent ? parent : "", &index) : -1;
+	if (rep < 0) {
+		imp_cell_problem(im, "entry", entry, _("this is not an entry of the form's repeats under its parent"));
+		goto out;
+	}
+	if (im->rp_repeat < 0 && (im->rp_repeat = rep, im->rp_form = form, !map_questions(im, form, rep))) {
+		im->fatal = true;
+		goto out;
+	}
+	if (rep != im->rp_repeat) {
+		imp_cell_problem(im, "entry", entry, _("this file is the table of another repeat"));
 		goto out;
 	}
 	gn_err e = { 0 };

@@ -574,7 +574,7 @@ static void handle_key(ui_app *app, int key)
 static void handle(ui_app *app, int key)
 {
 	handle_key(app, key);
-	gn_form *form = app->census ? app->census->form : NULL;
+	gn_form *form = ui_form_in_use(app); /* the open TDP's */
 	if (form && form->eval_error.status != GN_OK) {
 		ui_status_err(app, &form->eval_error);
 		gn_err_clear(&form->eval_error);

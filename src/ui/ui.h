@@ -339,6 +339,9 @@ void ui_toggle_auto_advance(ui_app *app);
  * this form (GN_SETTING_FORM_LANG), else gn_form_lang_initial; and the
  * next of its languages, kept for the person (F7). */
 void ui_form_lang_apply(ui_app *app, struct gn_form *form);
+/* The form the screens enter now: the open TDP's (census unless the ward
+ * chose another), NULL without one. */
+struct gn_form *ui_form_in_use(ui_app *app);
 void ui_form_lang_next(ui_app *app);
 /* Relevant fields answered, and relevant fields in all. */
 void ui_form_progress(ui_form *f, size_t *answered, size_t *total);

@@ -846,13 +846,16 @@ uf_model *ui_entry_model_new(gn_form *form, const char *login, const char *visit
 
 /* ---- which form --------------------------------------------------------- */
 
+gn_form *ui_form_in_use(ui_app *app)
+{
+	if (app && app->tdp_form && app->form == app->tdp_form)
+		return app->tdp_form; /* the open TDP's (ui_enter_tdp_form) */
+	return app && app->census && app->census->form ? app->census->form : NULL;
+}
+
 static gn_form *loaded_form(ui_app *app)
 {
-	gn_form *form = NULL;
-	if (app && app->tdp_form && app->form == app->tdp_form)
-		form = app->tdp_form; /* the open TDP's (ui_enter_tdp_form) */
-	else if (app && app->census && app->census->form)
-		form = app->census->form;
+	gn_form *form = ui_form_in_use(app);
 	if (form)
 		ui_form_lang_apply(app, form);
 	return form;
