@@ -820,13 +820,13 @@ const char *gn_form_title(const gn_form *form) { return pick(form->title_vi, for
 const char *gn_field_hint(const gn_field *f) { return pick(f->hint_vi, f->hint_en); }
 const char *gn_choice_label(const gn_choice *c) { return pick(c->label_vi, c->label_en); }
 
-/* text number kind of n per language, in the chosen language, else the
+/* text number kind of n per language, in language lang, else the
  * default one; NULL when neither has it. */
-static const char *lang_text(const gn_form *form, char *const *tr, size_t n, size_t kind)
+static const char *lang_text(const gn_form *form, int lang, char *const *tr, size_t n, size_t kind)
 {
-	if (!tr || form->lang < 0 || (size_t)form->lang >= form->n_langs)
+	if (!tr || lang < 0 || (size_t)lang >= form->n_langs)
 		return NULL;
-	const char *t = tr[(size_t)form->lang * n + kind];
+	const char *t = tr[(size_t)lang * n + kind];
 	if (t && *t)
 		return t;
 	if (form->lang_default >= 0 && (t = tr[(size_t)form->lang_default * n + kind]) && *t)
@@ -836,7 +836,7 @@ static const char *lang_text(const gn_form *form, char *const *tr, size_t n, siz
 
 const char *gn_form_text(const gn_form *form, const gn_field *f, gn_text_kind kind)
 {
-	const char *t = lang_text(form, f->tr, GN_TR_COUNT, kind);
+	const char *t = lang_text(form, form->lang, f->tr, GN_TR_COUNT, kind);
 	if (t)
 		return t;
 	switch (kind) {
@@ -847,10 +847,15 @@ const char *gn_form_text(const gn_form *form, const gn_field *f, gn_text_kind ki
 	}
 }
 
+const char *gn_form_choice_text_in(const gn_form *form, const gn_choice *c, int lang)
+{
+	const char *t = lang_text(form, lang, c->tr, 1, 0);
+	return t ? t : gn_choice_label(c);
+}
+
 const char *gn_form_choice_text(const gn_form *form, const gn_choice *c)
 {
-	const char *t = lang_text(form, c->tr, 1, 0);
-	return t ? t : gn_choice_label(c);
+	return gn_form_choice_text_in(form, c, form->lang);
 }
 
 int gn_form_lang_find(const gn_form *form, const char *lang)
@@ -1257,6 +1262,12 @@ static void bind_values(const gn_form *form, sqlite3_stmt *st, gn_form_values va
 	sqlite3_clear_bindings(st);
 	int n = sqlite3_bind_parameter_count(st);
 	for (int p = 1; p <= n; p++) {
+		const char *named = sqlite3_bind_parameter_name(st, p);
+		if (named && strcmp(named, GN_FORM_LANG_PARAM) == 0) {
+			if (form->lang >= 0)
+				sqlite3_bind_int(st, p, form->lang); /* jr:choice-name() in the form's language */
+			continue;
+		}
 		int index = p - 1; /* ?N is field N-1 */
 		if (index == (int)form->n_fields && form->position > 0) {
 			sqlite3_bind_int(st, p, form->position); /* position(..) */

@@ -124,7 +124,11 @@ static void the_form_language_switches_live_and_is_kept(void)
 	WAIT(t, "2 Giếng khoan");
 	gn_term_type(t, "2");
 	/* ${nuoc} of a select_one: its choice's name, as ODK Collect shows it */
-	WAIT(t, "Mã nguồn nước: gieng");
+	WAIT(t, "Mã nguồn nước: gieng (Giếng khoan)");
+	gn_term_key(t, "F7"); /* jr:choice-name() follows the form's language */
+	WAIT(t, "Water source code: gieng (Well)");
+	gn_term_key(t, "F7");
+	WAIT(t, "Mã nguồn nước: gieng (Giếng khoan)");
 	CHECK(gn_ui_line_shows(t, "Nguồn nước uống", "Giếng khoan"));
 	gn_term_key(t, "C-s");
 	WAIT(t, "Đã lưu");
@@ -134,7 +138,7 @@ static void the_form_language_switches_live_and_is_kept(void)
 	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM user_setting s JOIN users u ON u.id = s.user_id WHERE u.login = "
 	                             "'tdp01' AND s.name = 'form_lang:bilingual' AND s.value = 'vi'"), 1);
 	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM audit_log WHERE table_name = 'users' AND changes LIKE "
-	                             "'%form_lang:bilingual%'"), 3);
+	                             "'%form_lang:bilingual%'"), 5); /* F7, F7, ^Y, F7, F7 */
 	gn_term_key(t, "Esc");
 	gn_ui_quit(t);
 

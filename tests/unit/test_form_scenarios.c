@@ -348,7 +348,11 @@ static void bilingual_texts_follow_the_form_language(void)
 	CHECK_STR(err.msg, "Từ 1 đến 30 người");
 	/* ${nuoc}: the choice's name, as ODK Collect shows it */
 	CHECK_OK(set(h, "nuoc", "gieng"));
-	CHECK_STR(h->field(h, note)->label, "Mã nguồn nước: gieng");
+	CHECK_STR(h->field(h, note)->label, "Mã nguồn nước: gieng (Giếng khoan)");
+	/* jr:choice-name() in the form's language too */
+	CHECK(gn_form_set_lang(form, 0));
+	CHECK_STR(h->field(h, note)->label, "Water source code: gieng (Well)");
+	CHECK(gn_form_set_lang(form, 1));
 	/* the UI's again: as a form of one language shows it */
 	CHECK(gn_form_set_lang(form, -1));
 	CHECK_STR(h->field(h, no)->label, "Số nhà"); /* UI vi: label::vi */

@@ -233,8 +233,12 @@ const char *gn_field_label(const gn_field *f);  /* in the UI language, falling b
  * none, else as gn_field_label / gn_field_hint give it; "" none. The
  * messages: the form's, "" when it gives none. */
 const char *gn_form_text(const gn_form *form, const gn_field *f, gn_text_kind kind);
-/* A choice's label the same way. */
+/* A choice's label the same way; _in: in language lang (-1: the UI's). */
 const char *gn_form_choice_text(const gn_form *form, const gn_choice *c);
+const char *gn_form_choice_text_in(const gn_form *form, const gn_choice *c, int lang);
+/* Parameter mode: the parameter bound to form->lang (NULL: the UI's), which
+ * jr:choice-name() reads. */
+#define GN_FORM_LANG_PARAM ":gn_lang"
 /* The language a screen starts with when the person chose none for this
  * form: settings' default_language, else the language whose code is
  * ui_lang ("vi"), else the first; -1 when the form has fewer than two. */
