@@ -604,6 +604,10 @@ static bool on_level(const form_model *c, size_t k)
 		return false;
 	case GN_FT_BEGIN_GROUP:
 		return gn_field_label(fd) && *gn_field_label(fd); /* a heading, when it has a label */
+	case GN_FT_CALCULATE:
+		/* shown when the form labels it (the age); ODK never shows one, and
+		 * one with no label (a jr:choice-name() for a label) is not a line */
+		return gn_field_label(fd) && *gn_field_label(fd);
 	default:
 		return true;
 	}

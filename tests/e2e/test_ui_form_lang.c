@@ -125,6 +125,7 @@ static void the_form_language_switches_live_and_is_kept(void)
 	gn_term_type(t, "2");
 	/* ${nuoc} of a select_one: its choice's name, as ODK Collect shows it */
 	WAIT(t, "Mã nguồn nước: gieng (Giếng khoan)");
+	CHECK(!gn_term_contains(t, "nuoc_ten")); /* a calculate with no label is no line */
 	gn_term_key(t, "F7"); /* jr:choice-name() follows the form's language */
 	WAIT(t, "Water source code: gieng (Well)");
 	gn_term_key(t, "F7");
