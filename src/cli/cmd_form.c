@@ -75,6 +75,14 @@ static int form_check(const char *dir)
 			questions += gn_field_is_question(&form->fields[i]);
 		gn_cli_print(stdout, _("%s: form %s version %s, %zu questions, %zu indicators: no problems\n"), dir, form->id,
 		       form->version, questions, set.n);
+		/* the form's own languages, which the entry screen offers (F7) */
+		if (form->n_langs) {
+			gn_cli_print(stdout, "%s: %s", dir, _("languages of the form:"));
+			for (size_t l = 0; l < form->n_langs; l++)
+				gn_cli_print(stdout, "%s %s%s", l ? "," : "", form->langs[l].name,
+				             (int)l == form->lang_default ? _(" (default)") : "");
+			gn_cli_print(stdout, "\n");
+		}
 	}
 	gn_cov_free(&set);
 	gn_form_free(form);

@@ -212,7 +212,7 @@ static void print_problem(void *arg, const char *rule, const char *table, const 
 }
 
 /* Each form the ward's TDPs enter over the records of those TDPs (one
- * form, census or GONHA_FORM's, over all of them). */
+ * form, census, over all of them). */
 static gn_status check_each_form(sqlite3 *db, const char *db_path, gn_form *base, long *problems, gn_err *err)
 {
 	gn_tdp_forms forms;
@@ -221,7 +221,7 @@ static gn_status check_each_form(sqlite3 *db, const char *db_path, gn_form *base
 	size_t n = 0;
 	*problems = 0;
 	gn_status st = gn_tdp_forms_used(&forms, &ids, &n, err);
-	bool one = st == GN_OK && n == 1 && (forms.every_tdp || strcmp(ids[0], GN_FORM_CENSUS) == 0);
+	bool one = st == GN_OK && n == 1 && strcmp(ids[0], GN_FORM_CENSUS) == 0;
 	for (size_t i = 0; st == GN_OK && i < n; i++) {
 		gn_form *form = NULL;
 		char *only = one ? NULL : sqlite3_mprintf(GN_SQL_TDP_FORM("tdp_id") " = %Q", ids[i]);

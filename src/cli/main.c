@@ -148,7 +148,6 @@ const gn_env gn_environment[] = {
 	                                  "language; any other (C.UTF-8, POSIX) keeps Vietnamese") },
 	{ "GONHA_EXPORT_DIR", N_("where files go when no name is given (sheets, exports from the screens); else the "
 	                         "database's folder") },
-	{ "GONHA_FORM", N_("the questionnaire to use: a folder of XLSForm CSV sheets, or a form's name in the forms folder (else census)") },
 	{ "GONHA_FORMS", N_("the folder of questionnaires (census/ and its indicators) instead of the installed one") },
 	{ "GONHA_LOCALEDIR", N_("the folder of translations instead of the installed one") },
 	{ "XDG_DATA_HOME", N_("the data folder: the default database is $XDG_DATA_HOME/gonha/ward.db (else "

@@ -521,7 +521,7 @@ static gn_status read_counters(gn_ctx *ctx, const gn_cov_set *set, const char *o
 		gn_db_col_copy(st, 2, r->name, sizeof r->name);
 		stats_of(st, 3, r);
 		gn_db_col_copy(st, 9, r->form_id, sizeof r->form_id);
-		r->not_measured = !(set && set->every_tdp) && strcmp(r->form_id, GN_FORM_CENSUS) != 0;
+		r->not_measured = strcmp(r->form_id, GN_FORM_CENSUS) != 0;
 		sqlite3_bind_text(ind, 1, r->tdp_id, -1, SQLITE_STATIC);
 		indicators_of(set, ind, r);
 		drop_unmeasured(set, r);
@@ -897,7 +897,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 		return rc;
 	if (page && !tdp_id)
 		return gn_fail(err, GN_ERR_INVALID, _("a page of the list is of one TDP"));
-	if (tdp_id && !set->every_tdp && (rc = require_measured(ctx->db, tdp_id, err)) != GN_OK)
+	if (tdp_id && (rc = require_measured(ctx->db, tdp_id, err)) != GN_OK)
 		return rc;
 	/* The kept bits say who is missing: index on household walk order. */
 	long long bit = 1LL << indicator;
@@ -915,7 +915,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 	                       "CROSS JOIN person p INDEXED BY person_household ON p.household_id = h.id AND p.deleted = 0 "
 	                       "WHERE t.id = ?2 AND h.deleted = 0 AND (p.ind_pop & ?1) <> 0 AND (p.ind_num & ?1) = 0 "
 	                       "AND (?3 OR h.tdp_id IN (SELECT tdp_id FROM user_tdp WHERE user_id = ?4)) "
-	                       "AND (?7 OR " GN_SQL_TDP_FORM("t.id") " = '" GN_FORM_CENSUS "') "
+	                       "AND " GN_SQL_TDP_FORM("t.id") " = '" GN_FORM_CENSUS "' "
 	                       "ORDER BY h.walk_order%s, h.id%s, p.position%s LIMIT ?5 OFFSET ?6", lacks, desc, desc, desc)
 	                   : sqlite3_mprintf(
 	                       "SELECT p.id, p.full_name, h.house_no, h.alley, h.street, t.code, p.birth_year, p.answers, "
@@ -941,7 +941,7 @@ static gn_status missing_rows(gn_ctx *ctx, const gn_cov_set *set, int indicator,
 		sqlite3_bind_text(st, 2, tdp_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, gn_scope_all(ctx));
 	sqlite3_bind_text(st, 4, ctx->user.id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, set->every_tdp); /* else a TDP on another form is not measured: nobody missing */
+	/* a TDP on another form is not measured: nobody missing */
 	if (page) {
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)page->limit);
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)page->offset);

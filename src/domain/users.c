@@ -585,22 +585,82 @@ static int setting_index(const char *name)
 	return -1;
 }
 
-int gn_user_setting(gn_ctx *ctx, const char *name)
+/* A setting kept as text: GN_SETTING_FORM_LANG followed by a form id. */
+static bool text_setting(const char *name)
+{
+	size_t n = strlen(GN_SETTING_FORM_LANG);
+	return strncmp(name, GN_SETTING_FORM_LANG, n) == 0 && name[n] && strlen(name) < 128;
+}
+
+/* The stored value of the signed-in user's setting, false when none. */
+static bool setting_read(gn_ctx *ctx, const char *name, char *buf, size_t size)
 {
 	sqlite3_stmt *st = NULL;
-	int k = setting_index(name);
-	if (k < 0)
-		return 0;
-	int value = settings[k].dflt;
+	bool found = false;
+	buf[0] = '\0';
 	if (!ctx->user.id[0])
-		return value;
+		return false;
 	if (sqlite3_prepare_v2(ctx->db, "SELECT value FROM user_setting WHERE user_id = ?1 AND name = ?2", -1, &st,
 	                       NULL) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 1, ctx->user.id, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		value = sqlite3_column_int(st, 0);
+	    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+		snprintf(buf, size, "%s", v ? (const char *)v : "");
+		found = true;
+	}
 	sqlite3_finalize(st);
-	return value;
+	return found;
+}
+
+int gn_user_setting(gn_ctx *ctx, const char *name)
+{
+	int k = setting_index(name);
+	char v[32];
+	if (k < 0)
+		return 0;
+	return setting_read(ctx, name, v, sizeof v) ? atoi(v) : settings[k].dflt;
+}
+
+void gn_user_setting_text(gn_ctx *ctx, const char *name, char *buf, size_t size)
+{
+	if (!size)
+		return;
+	if (!text_setting(name) || !setting_read(ctx, name, buf, size))
+		buf[0] = '\0';
+}
+
+/* Writes value over before (both as text), audited in one transaction. */
+static gn_status setting_write(gn_ctx *ctx, const char *name, const char *before, const char *value, gn_err *err)
+{
+	if (strcmp(before, value) == 0)
+		return GN_OK;
+	gn_status st = gn_db_begin(ctx->db, err);
+	if (st != GN_OK)
+		return st;
+	sqlite3_stmt *q = NULL, *json = NULL;
+	if (sqlite3_prepare_v2(ctx->db, "INSERT INTO user_setting (user_id, name, value) VALUES (?1, ?2, ?3) "
+	                       "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(q, 1, ctx->user.id, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(q, 3, value, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(q) != SQLITE_DONE)
+		st = gn_db_fail(ctx->db, err, _("saving a setting"));
+	/* the change as the audit keeps it: {"name": [before, value]}, numbers as numbers */
+	if (st == GN_OK &&
+	    (sqlite3_prepare_v2(ctx->db, "SELECT json_object(?1, json_array(CASE WHEN ?4 THEN CAST(?2 AS INTEGER) ELSE ?2 END, "
+	                        "CASE WHEN ?4 THEN CAST(?3 AS INTEGER) ELSE ?3 END))", -1, &json, NULL) != SQLITE_OK ||
+	     sqlite3_bind_text(json, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	     sqlite3_bind_text(json, 2, before, -1, SQLITE_STATIC) != SQLITE_OK ||
+	     sqlite3_bind_text(json, 3, value, -1, SQLITE_STATIC) != SQLITE_OK ||
+	     sqlite3_bind_int(json, 4, !text_setting(name)) != SQLITE_OK || sqlite3_step(json) != SQLITE_ROW))
+		st = gn_db_fail(ctx->db, err, _("saving a setting"));
+	if (st == GN_OK)
+		st = gn_audit(ctx, "update", "users", ctx->user.id, NULL, (const char *)sqlite3_column_text(json, 0), err);
+	sqlite3_finalize(q);
+	sqlite3_finalize(json);
+	if (st == GN_OK)
+		return gn_db_commit(ctx->db, err);
+	gn_db_rollback(ctx->db);
+	return st;
 }
 
 gn_status gn_user_setting_set(gn_ctx *ctx, const char *name, int value, gn_err *err)
@@ -610,26 +670,23 @@ gn_status gn_user_setting_set(gn_ctx *ctx, const char *name, int value, gn_err *
 	int k = setting_index(name);
 	if (k < 0 || value < settings[k].min || value > settings[k].max)
 		return gn_fail_field(err, GN_ERR_INVALID, name, _("no such setting or value: %s = %d"), name, value);
-	int before = gn_user_setting(ctx, name);
-	if (before == value)
-		return GN_OK;
-	gn_status st = gn_db_begin(ctx->db, err);
-	if (st != GN_OK)
-		return st;
-	sqlite3_stmt *q = NULL;
-	char changes[160];
-	snprintf(changes, sizeof changes, "{\"%s\":[%d,%d]}", name, before, value);
-	if (sqlite3_prepare_v2(ctx->db, "INSERT INTO user_setting (user_id, name, value) VALUES (?1, ?2, ?3) "
-	                       "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value", -1, &q, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(q, 1, ctx->user.id, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int(q, 3, value) != SQLITE_OK || sqlite3_step(q) != SQLITE_DONE)
-		st = gn_db_fail(ctx->db, err, _("saving a setting"));
-	sqlite3_finalize(q);
-	if (st == GN_OK)
-		st = gn_audit(ctx, "update", "users", ctx->user.id, NULL, changes, err);
-	if (st == GN_OK)
-		return gn_db_commit(ctx->db, err);
-	gn_db_rollback(ctx->db);
-	return st;
+	char before[16], now[16];
+	snprintf(before, sizeof before, "%d", gn_user_setting(ctx, name));
+	snprintf(now, sizeof now, "%d", value);
+	return setting_write(ctx, name, before, now, err);
+}
+
+gn_status gn_user_setting_text_set(gn_ctx *ctx, const char *name, const char *value, gn_err *err)
+{
+	if (!ctx->user.id[0])
+		return gn_fail(err, GN_ERR_DENIED, "%s", _("sign in first"));
+	size_t len = value ? strlen(value) : 0;
+	bool printable = len > 0 && len < 128;
+	for (size_t i = 0; printable && i < len; i++)
+		printable = (unsigned char)value[i] >= 0x20 && value[i] != 0x7f;
+	if (!text_setting(name) || !printable)
+		return gn_fail_field(err, GN_ERR_INVALID, name, _("no such setting or value: %s = %s"), name, value ? value : "");
+	char before[128];
+	gn_user_setting_text(ctx, name, before, sizeof before);
+	return setting_write(ctx, name, before, value, err);
 }

@@ -10,13 +10,8 @@ gn_status gn_census_load(sqlite3 *db, const char *name, gn_census *out, gn_form_
 {
 	char base[PATH_MAX], dir[PATH_MAX + 64];
 	memset(out, 0, sizeof *out);
-	/* GONHA_FORM: the form every screen and command uses, a folder of CSV
-	 * sheets (a path) or a form's name in the forms folder; until a ward
-	 * chooses a form per TDP */
-	const char *chosen = getenv("GONHA_FORM");
-	bool every_tdp = !name && chosen && *chosen;
-	if (every_tdp)
-		name = chosen;
+	/* census, the form a TDP enters until the ward chooses another
+	 * (gn_tdp_forms): no environment stands for the ward's choice */
 	if (name && strchr(name, '/'))
 		snprintf(dir, sizeof dir, "%s", name);
 	else
@@ -26,7 +21,6 @@ gn_status gn_census_load(sqlite3 *db, const char *name, gn_census *out, gn_form_
 		st = gn_form_migrate_answers(db, out->form, problems, err);
 	if (st == GN_OK)
 		st = gn_form_indicators(out->form, &out->coverage, problems, err);
-	out->coverage.every_tdp = every_tdp; /* else census's indicators, for the TDPs entering it */
 	if (st == GN_OK)
 		st = gn_cov_sync(db, &out->coverage, err);
 	if (st != GN_OK)

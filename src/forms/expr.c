@@ -488,17 +488,30 @@ static void function_call(parser *ps, const tok *name)
 			} else if (!f || !f->list) {
 				fail(ps, _("jr:choice-name() needs a select question written '${name}': %s"), *qname ? qname : fn);
 			} else {
-				gn_sb_printf(o, "(CASE %s", arg(&a, 0));
-				for (size_t k = 0; k < f->list->n; k++) {
-					char *one = sqlite3_mprintf(" WHEN %Q THEN %Q", f->list->items[k].name,
-					                            gn_choice_label(&f->list->items[k]));
-					if (one)
-						gn_sb_add(o, one);
-					else
-						o->failed = true;
-					sqlite3_free(one);
+				/* parameter mode: the label in the form's language chosen
+				 * (GN_FORM_LANG_PARAM), else as the UI's */
+				bool langs = !ps->ref && ps->form->n_langs > 1;
+				if (langs)
+					gn_sb_add(o, "(CASE " GN_FORM_LANG_PARAM);
+				int n_langs = langs ? (int)ps->form->n_langs : 0;
+				for (int l = 0; l <= n_langs; l++) {
+					bool last = l == n_langs; /* the ELSE, or the only one */
+					if (langs)
+						gn_sb_printf(o, last ? " ELSE " : " WHEN %d THEN ", l);
+					gn_sb_printf(o, "(CASE %s", arg(&a, 0));
+					for (size_t k = 0; k < f->list->n; k++) {
+						char *one = sqlite3_mprintf(" WHEN %Q THEN %Q", f->list->items[k].name,
+						                            gn_form_choice_text_in(ps->form, &f->list->items[k], last ? -1 : l));
+						if (one)
+							gn_sb_add(o, one);
+						else
+							o->failed = true;
+						sqlite3_free(one);
+					}
+					gn_sb_add(o, " ELSE '' END)");
 				}
-				gn_sb_add(o, " ELSE '' END)");
+				if (langs)
+					gn_sb_add(o, " END)");
 			}
 			kind = K_STR;
 		} else {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #ifndef FORMSDIR
@@ -820,6 +821,70 @@ const char *gn_form_title(const gn_form *form) { return pick(form->title_vi, for
 const char *gn_field_hint(const gn_field *f) { return pick(f->hint_vi, f->hint_en); }
 const char *gn_choice_label(const gn_choice *c) { return pick(c->label_vi, c->label_en); }
 
+/* text number kind of n per language, in language lang, else the
+ * default one; NULL when neither has it. */
+static const char *lang_text(const gn_form *form, int lang, char *const *tr, size_t n, size_t kind)
+{
+	if (!tr || lang < 0 || (size_t)lang >= form->n_langs)
+		return NULL;
+	const char *t = tr[(size_t)lang * n + kind];
+	if (t && *t)
+		return t;
+	if (form->lang_default >= 0 && (t = tr[(size_t)form->lang_default * n + kind]) && *t)
+		return t;
+	return NULL;
+}
+
+const char *gn_form_text(const gn_form *form, const gn_field *f, gn_text_kind kind)
+{
+	const char *t = lang_text(form, form->lang, f->tr, GN_TR_COUNT, kind);
+	if (t)
+		return t;
+	switch (kind) {
+	case GN_TR_LABEL: return gn_field_label(f);
+	case GN_TR_HINT: return gn_field_hint(f);
+	case GN_TR_REQUIRED_MSG: return pick(f->required_msg_vi, f->required_msg_en);
+	default: return pick(f->constraint_msg_vi, f->constraint_msg_en);
+	}
+}
+
+const char *gn_form_choice_text_in(const gn_form *form, const gn_choice *c, int lang)
+{
+	const char *t = lang_text(form, lang, c->tr, 1, 0);
+	return t ? t : gn_choice_label(c);
+}
+
+const char *gn_form_choice_text(const gn_form *form, const gn_choice *c)
+{
+	return gn_form_choice_text_in(form, c, form->lang);
+}
+
+int gn_form_lang_find(const gn_form *form, const char *lang)
+{
+	for (size_t i = 0; lang && i < form->n_langs; i++)
+		if (strcmp(form->langs[i].code, lang) == 0 || strcasecmp(form->langs[i].name, lang) == 0)
+			return (int)i;
+	return -1;
+}
+
+int gn_form_lang_initial(const gn_form *form, const char *ui_lang)
+{
+	if (form->n_langs < 2)
+		return -1;
+	if (form->lang_default >= 0)
+		return form->lang_default;
+	int k = gn_form_lang_find(form, ui_lang);
+	return k >= 0 ? k : 0;
+}
+
+bool gn_form_set_lang(gn_form *form, int k)
+{
+	if (k < -1 || k >= (int)form->n_langs)
+		return false;
+	form->lang = k;
+	return true;
+}
+
 /* The field named name directly in repeat `around` (-1: outside every
  * repeat), through its groups. */
 static int find_in(const gn_form *form, const char *name, int around)
@@ -989,6 +1054,14 @@ static void compile_all(gn_form *form, gn_form_problems *problems)
 			                    f->constraint_msg_en, f->required_msg_vi, f->required_msg_en };
 		for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
 			check_text_refs(form, f, texts[k], problems);
+		/* the form's other languages: each text once */
+		for (size_t k = 0; f->tr && k < form->n_langs * GN_TR_COUNT; k++) {
+			bool seen = false;
+			for (size_t j = 0; j < sizeof texts / sizeof *texts && !seen; j++)
+				seen = texts[j] && strcmp(texts[j], f->tr[k]) == 0;
+			if (!seen)
+				check_text_refs(form, f, f->tr[k], problems);
+		}
 		compile_field_expr(form, (int)i, f->relevant_src, "relevant", GN_COL_RELEVANT, &f->relevant, problems);
 		compile_field_expr(form, (int)i, f->constraint_src, "constraint", GN_COL_CONSTRAINT, &f->constraint, problems);
 		compile_field_expr(form, (int)i, f->required_src, "required", GN_COL_REQUIRED, &f->required, problems);
@@ -1052,6 +1125,8 @@ static gn_status load_sheets(const char *dir, sqlite3 *db, sheet *survey, bool h
 	if ((st = gn_form_register_sqlite(db, err)) != GN_OK)
 		goto out;
 	form_load_settings(form, dir, has_settings ? settings : NULL, problems);
+	form->lang = -1;
+	form_find_langs(form, has_survey ? survey : NULL, has_choices ? choices : NULL);
 	if (has_choices)
 		form_load_choices(form, choices, problems);
 	if (has_survey)
@@ -1182,6 +1257,9 @@ void gn_form_free(gn_form *form)
 		                    f->choice_filter_src, f->repeat_count_src, f->appearance, f->media_file };
 		for (size_t k = 0; k < sizeof strings / sizeof *strings; k++)
 			free(strings[k]);
+		for (size_t k = 0; f->tr && k < form->n_langs * GN_TR_COUNT; k++)
+			free(f->tr[k]);
+		free(f->tr);
 		sqlite3_finalize(f->relevant);
 		sqlite3_finalize(f->constraint);
 		sqlite3_finalize(f->required);
@@ -1195,6 +1273,9 @@ void gn_form_free(gn_form *form)
 			free(form->lists[i].items[k].label_vi);
 			free(form->lists[i].items[k].label_en);
 			free(form->lists[i].items[k].gonha_code);
+			for (size_t l = 0; form->lists[i].items[k].tr && l < form->n_langs; l++)
+				free(form->lists[i].items[k].tr[l]);
+			free(form->lists[i].items[k].tr);
 			for (size_t c = 0; form->lists[i].items[k].extra && c < form->n_choice_cols; c++)
 				free(form->lists[i].items[k].extra[c]);
 			free(form->lists[i].items[k].extra);
@@ -1205,6 +1286,11 @@ void gn_form_free(gn_form *form)
 	for (size_t c = 0; c < form->n_choice_cols; c++)
 		free(form->choice_cols[c]);
 	free(form->choice_cols);
+	for (size_t l = 0; l < form->n_langs; l++) {
+		free(form->langs[l].code);
+		free(form->langs[l].name);
+	}
+	free(form->langs);
 	free(form->fields);
 	free(form->lists);
 	free(form->dir);
@@ -1227,6 +1313,12 @@ static void bind_values(const gn_form *form, sqlite3_stmt *st, gn_form_values va
 	sqlite3_clear_bindings(st);
 	int n = sqlite3_bind_parameter_count(st);
 	for (int p = 1; p <= n; p++) {
+		const char *named = sqlite3_bind_parameter_name(st, p);
+		if (named && strcmp(named, GN_FORM_LANG_PARAM) == 0) {
+			if (form->lang >= 0)
+				sqlite3_bind_int(st, p, form->lang); /* jr:choice-name() in the form's language */
+			continue;
+		}
 		int index = p - 1; /* ?N is field N-1 */
 		if (index == (int)form->n_fields && form->position > 0) {
 			sqlite3_bind_int(st, p, form->position); /* position(..) */
@@ -1302,6 +1394,13 @@ static const char *message(const char *vi, const char *en, const char *fallback)
 {
 	const char *m = pick(vi, en);
 	return *m ? m : fallback;
+}
+
+/* The form's message of f in its chosen language, else the plain one. */
+static const char *form_message(const gn_form *form, const gn_field *f, gn_text_kind kind)
+{
+	const char *m = gn_form_text(form, f, kind);
+	return *m ? m : kind == GN_TR_REQUIRED_MSG ? _("this question needs an answer") : _("this answer is not allowed here");
 }
 
 const char *gn_field_constraint_message(const gn_field *f)
@@ -1408,7 +1507,7 @@ gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_e
 			return gn_fail_field(err, form->eval_error.status, f->name, "%s", form->eval_error.msg);
 		bool required = f->required_always || req == 1;
 		if (required)
-			return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s", gn_field_required_message(f));
+			return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s", form_message(form, f, GN_TR_REQUIRED_MSG));
 		return GN_OK;
 	}
 	gn_status st = gn_form_check_type(f, v, err);
@@ -1418,7 +1517,7 @@ gn_status gn_form_check_value(gn_form *form, size_t i, gn_form_values vals, gn_e
 	if (ok == -2) /* not the answer's fault: say what went wrong */
 		return gn_fail_field(err, form->eval_error.status, f->name, "%s", form->eval_error.msg);
 	if (ok != 1)
-		return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s", gn_field_constraint_message(f));
+		return gn_fail_field(err, GN_ERR_INVALID, f->name, "%s", form_message(form, f, GN_TR_CONSTRAINT_MSG));
 	return GN_OK;
 }
 
@@ -1500,11 +1599,9 @@ char *gn_form_fill(gn_form *form, const char *text, gn_form_values vals)
 		                                                                      : NULL;
 		if (calculated)
 			v = calculated;
-		if (k >= 0 && v && *v && form->fields[k].type == GN_FT_SELECT_ONE && form->fields[k].list) {
-			const gn_choice *c = gn_choice_find(form->fields[k].list, v);
-			if (c && *gn_choice_label(c))
-				v = gn_choice_label(c);
-		}
+		/* a select shows its answer as ODK Collect does: the choice's name
+		 * (names, space-separated); a label is jr:choice-name()'s, through a
+		 * calculate */
 		if (k < 0)
 			gn_sb_addn(&out, open, (size_t)(close - open + 1)); /* not a question: as written */
 		else

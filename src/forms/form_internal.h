@@ -29,6 +29,10 @@ char *form_dup_cell(const sheet *s, size_t r, int c);
 /* A column by its XLSForm name, accepting "label" for "label::vi" etc. */
 int form_column(const sheet *s, const char *name, const char *alias);
 
+/* The form's own languages (form->langs, lang_default) from the
+ * translatable columns of its survey and choices sheets (either NULL);
+ * after form_load_settings, before the sheets are loaded. */
+void form_find_langs(gn_form *form, const sheet *survey, const sheet *choices);
 gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *problems);
 gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *problems);
 gn_status form_load_settings(gn_form *form, const char *dir, const sheet *s, gn_form_problems *problems);

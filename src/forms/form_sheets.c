@@ -82,9 +82,12 @@ static void lang_code(const char *lang, char *out, size_t size)
 		snprintf(out, size, "%s", lang);
 }
 
-static void canon_header(const char *raw, char *out, size_t size)
+/* The header's canonical name in out; its language as written (the text
+ * after "::", "English (en)") in written, "" when it has none. */
+static void canon_header(const char *raw, char *out, size_t size, char *written, size_t wsize)
 {
 	char text[256], base[256], lang[128] = "";
+	written[0] = '\0';
 	/* whitespace collapsed and trimmed, as pyxform does */
 	size_t n = 0;
 	bool space = false;
@@ -122,12 +125,14 @@ static void canon_header(const char *raw, char *out, size_t size)
 			    strncmp(t, translatable_bases[i], (size_t)(colon - t)) == 0) {
 				snprintf(base, sizeof base, "%.*s", (int)(colon - t), t);
 				lang_code(colon + 1, lang, sizeof lang);
+				snprintf(written, wsize, "%s", colon + 1);
 				goto split;
 			}
 	}
 	if (sep) {
 		snprintf(base, sizeof base, "%.*s", (int)(sep - t), t);
 		lang_code(sep + 2, lang, sizeof lang);
+		snprintf(written, wsize, "%s", sep + 2);
 	} else {
 		snprintf(base, sizeof base, "%s", t);
 	}
@@ -160,14 +165,20 @@ void form_canon_headers(sheet *s, const char *file, gn_form_problems *problems)
 		return;
 	sheet_row *h = &s->rows[0];
 	char **raw = calloc(h->n ? h->n : 1, sizeof *raw);
-	if (!raw)
+	free(s->col_lang);
+	s->col_lang = calloc(h->n ? h->n : 1, sizeof *s->col_lang);
+	if (!raw || !s->col_lang) {
+		free(raw);
 		return;
+	}
 	for (size_t i = 0; i < h->n; i++) {
-		char canon[512];
-		canon_header(h->cells[i], canon, sizeof canon);
+		char canon[512], written[256];
+		canon_header(h->cells[i], canon, sizeof canon, written, sizeof written);
 		char *copy = strdup(canon);
 		if (!copy)
 			break;
+		if (*written)
+			s->col_lang[i] = strdup(written);
 		raw[i] = h->cells[i];
 		h->cells[i] = copy;
 		if (!*copy)
@@ -223,6 +234,109 @@ static void dup_lang(const sheet *s, size_t r, lang_cols c, char **vi, char **en
 	}
 }
 
+/* ---- the form's own languages ---------------------------------------- */
+
+static const char *const tr_bases[GN_TR_COUNT] = { "label", "hint", "required_message", "constraint_message" };
+
+/* The translatable base a canonical header is of ("label::en" -> GN_TR_LABEL,
+ * its language in *lang, "default" with none); -1 for any other column. */
+static int tr_column(const char *header, const char **lang)
+{
+	for (int k = 0; k < GN_TR_COUNT; k++) {
+		size_t n = strlen(tr_bases[k]);
+		if (strncmp(header, tr_bases[k], n) != 0)
+			continue;
+		if (!header[n]) {
+			*lang = "default";
+			return k;
+		}
+		if (strncmp(header + n, "::", 2) == 0 && header[n + 2]) {
+			*lang = header + n + 2;
+			return k;
+		}
+	}
+	return -1;
+}
+
+static void add_lang(gn_form *form, const char *code, const char *written)
+{
+	for (size_t i = 0; i < form->n_langs; i++)
+		if (strcmp(form->langs[i].code, code) == 0)
+			return;
+	gn_form_lang *grown = realloc(form->langs, (form->n_langs + 1) * sizeof *grown);
+	if (!grown)
+		return;
+	form->langs = grown;
+	/* a bare code gets a name where gonha knows one */
+	bool bare = !written || !*written || strcmp(written, code) == 0;
+	const char *name = !bare                          ? written
+	                   : strcmp(code, "vi") == 0      ? "Tiếng Việt (vi)"
+	                   : strcmp(code, "en") == 0      ? "English (en)"
+	                   : strcmp(code, "default") == 0 ? _("no language given")
+	                                                  : code;
+	gn_form_lang *l = &form->langs[form->n_langs];
+	l->code = strdup(code);
+	l->name = strdup(name);
+	if (!l->code || !l->name) {
+		free(l->code);
+		free(l->name);
+		return;
+	}
+	form->n_langs++;
+}
+
+void form_find_langs(gn_form *form, const sheet *survey, const sheet *choices)
+{
+	const sheet *sheets[] = { survey, choices };
+	for (int k = 0; k < 2; k++) {
+		const sheet *s = sheets[k];
+		for (size_t i = 0; s && s->n && i < s->rows[0].n; i++) {
+			const char *lang;
+			if (tr_column(s->rows[0].cells[i], &lang) >= 0)
+				add_lang(form, lang, s->col_lang ? s->col_lang[i] : NULL);
+		}
+	}
+	/* settings' default_language, written as a column's language is */
+	form->lang_default = -1;
+	if (form->default_lang && *form->default_lang) {
+		char code[128];
+		lang_code(form->default_lang, code, sizeof code);
+		form->lang_default = gn_form_lang_find(form, code);
+		if (form->lang_default < 0)
+			form->lang_default = gn_form_lang_find(form, form->default_lang);
+	}
+}
+
+/* The column of each (language, text) of a sheet: cols[lang * GN_TR_COUNT + kind], -1 none. */
+static int *tr_columns(const gn_form *form, const sheet *s)
+{
+	int *cols = malloc((form->n_langs ? form->n_langs : 1) * GN_TR_COUNT * sizeof *cols);
+	if (!cols)
+		return NULL;
+	for (size_t k = 0; k < form->n_langs * GN_TR_COUNT; k++)
+		cols[k] = -1;
+	for (size_t i = 0; s->n && i < s->rows[0].n; i++) {
+		const char *lang;
+		int kind = tr_column(s->rows[0].cells[i], &lang);
+		int l = kind >= 0 ? gn_form_lang_find(form, lang) : -1;
+		if (l >= 0 && cols[l * GN_TR_COUNT + kind] < 0)
+			cols[l * GN_TR_COUNT + kind] = (int)i;
+	}
+	return cols;
+}
+
+/* Row r's texts in every language (kinds texts of each, from cols). */
+static char **tr_cells(const gn_form *form, const sheet *s, size_t r, const int *cols, int kinds)
+{
+	if (!cols || form->n_langs == 0)
+		return NULL;
+	char **tr = calloc(form->n_langs * (size_t)kinds, sizeof *tr);
+	for (size_t l = 0; tr && l < form->n_langs; l++)
+		for (int k = 0; k < kinds; k++)
+			tr[l * (size_t)kinds + (size_t)k] = form_dup_cell(s, r, cols[l * GN_TR_COUNT + (size_t)k]);
+	return tr;
+}
+
 /* Columns gonha reads, or that pyxform reads and that decide nothing a
  * form check or the screen needs (how a question looks, media, notes for
  * authors): no warning for those. */
@@ -273,6 +387,7 @@ gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *pro
 	int *extra_col = calloc(s->n ? s->rows[0].n + 1 : 1, sizeof *extra_col);
 	if (!extra_col)
 		return GN_ERR_NOMEM;
+	int *tr_col = tr_columns(form, s);
 	for (size_t i = 0; s->n && i < s->rows[0].n; i++) {
 		const char *h = s->rows[0].cells[i];
 		if ((int)i == c_list || (int)i == c_name || !*h || strncmp(h, "media::", 7) == 0 ||
@@ -281,6 +396,7 @@ gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *pro
 		char **cols = realloc(form->choice_cols, (form->n_choice_cols + 1) * sizeof *cols);
 		if (!cols) {
 			free(extra_col);
+			free(tr_col);
 			return GN_ERR_NOMEM;
 		}
 		form->choice_cols = cols;
@@ -300,6 +416,7 @@ gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *pro
 			gn_choice_list *lists = realloc(form->lists, (form->n_lists + 1) * sizeof *lists);
 			if (!lists) {
 				free(extra_col);
+				free(tr_col);
 				return GN_ERR_NOMEM;
 			}
 			form->lists = lists;
@@ -317,6 +434,7 @@ gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *pro
 		gn_choice *items = realloc(list->items, (list->n + 1) * sizeof *items);
 		if (!items) {
 			free(extra_col);
+			free(tr_col);
 			return GN_ERR_NOMEM;
 		}
 		list->items = items;
@@ -324,6 +442,7 @@ gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *pro
 		memset(ch, 0, sizeof *ch);
 		ch->name = strdup(name);
 		dup_lang(s, r, c_label, &ch->label_vi, &ch->label_en);
+		ch->tr = tr_cells(form, s, r, tr_col, 1);
 		ch->gonha_code = form_dup_cell(s, r, c_code);
 		if (form->n_choice_cols) {
 			ch->extra = calloc(form->n_choice_cols, sizeof *ch->extra);
@@ -340,6 +459,7 @@ gn_status form_load_choices(gn_form *form, const sheet *s, gn_form_problems *pro
 			form_problem_at(problems, "choices.csv", line, row, c_label.vi, true, _("choice %s has no label"), name);
 	}
 	free(extra_col);
+	free(tr_col);
 	return GN_OK;
 }
 
@@ -725,8 +845,11 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 	group_state g = { .depth = 0, .level = 0 };
 	/* each row is one field, an "or_other" select two */
 	form->fields = calloc(s->n ? 2 * s->n : 1, sizeof *form->fields);
-	if (!form->fields)
+	int *tr_col = tr_columns(form, s);
+	if (!form->fields || !tr_col) {
+		free(tr_col);
 		return GN_ERR_NOMEM;
+	}
 	for (size_t r = 1; r < s->n; r++) {
 		int line = s->rows[r].line, row = s->rows[r].row;
 		const char *type_cell = sheet_cell(s, r, c_type);
@@ -748,6 +871,7 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 		dup_lang(s, r, c_req_msg, &f->required_msg_vi, &f->required_msg_en);
 		f->constraint_src = dup_expr(s, r, c_con);
 		dup_lang(s, r, c_con_msg, &f->constraint_msg_vi, &f->constraint_msg_en);
+		f->tr = tr_cells(form, s, r, tr_col, GN_TR_COUNT);
 		f->relevant_src = dup_expr(s, r, c_rel);
 		f->calculation_src = dup_expr(s, r, c_calc);
 		f->default_value = form_dup_cell(s, r, c_def);
@@ -799,6 +923,7 @@ gn_status form_load_survey(gn_form *form, const sheet *s, gn_form_problems *prob
 		form_problem_at(problems, "survey.csv", open->line, open->row, c_type, false, _("%s %s is never closed"),
 		                open->type == GN_FT_BEGIN_REPEAT ? "begin_repeat" : "begin_group", open->name);
 	}
+	free(tr_col);
 	return GN_OK;
 }
 
@@ -848,5 +973,6 @@ gn_status form_load_settings(gn_form *form, const char *dir, const sheet *s, gn_
 
 void form_canon_column(const char *raw, char *out, size_t size)
 {
-	canon_header(raw, out, size);
+	char written[256];
+	canon_header(raw, out, size, written, sizeof written);
 }

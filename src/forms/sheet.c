@@ -75,6 +75,9 @@ void sheet_free(sheet *s)
 			free(s->rows[i].cells[k]);
 		free(s->rows[i].cells);
 	}
+	for (size_t i = 0; s->col_lang && s->n && i < s->rows[0].n; i++)
+		free(s->col_lang[i]);
+	free(s->col_lang);
 	free(s->rows);
 	memset(s, 0, sizeof *s);
 }

@@ -17,6 +17,8 @@ typedef struct sheet_row {
 typedef struct sheet {
 	sheet_row *rows; /* rows[0] is the header */
 	size_t n;
+	char **col_lang; /* per header column, its language as the header wrote it ("English (en)"), NULL for
+	                  * none; made by form_canon_headers (which rewrites the header to "label::en") */
 } sheet;
 
 /* Reads path (UTF-8, with or without BOM, CRLF or LF). GN_ERR_NOT_FOUND

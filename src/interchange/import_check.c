@@ -457,7 +457,7 @@ void imp_check_form_rules(importer *im)
 		im->fatal = true;
 		return;
 	}
-	if (n == 1 && (im->forms.every_tdp || strcmp(ids[0], GN_FORM_CENSUS) == 0)) {
+	if (n == 1 && strcmp(ids[0], GN_FORM_CENSUS) == 0) {
 		check_rules_of(im, form, NULL);
 	} else {
 		for (size_t i = 0; i < n && im->status == GN_OK; i++) {

@@ -452,14 +452,12 @@ void gn_tdp_forms_init(gn_tdp_forms *c, sqlite3 *db, const char *db_path, gn_for
 	c->db = db;
 	snprintf(c->db_path, sizeof c->db_path, "%s", db_path ? db_path : "");
 	c->base = base;
-	const char *chosen = getenv("GONHA_FORM");
-	c->every_tdp = chosen && *chosen;
 }
 
 gn_status gn_tdp_forms_by_id(gn_tdp_forms *c, const char *form_id, gn_form **out, gn_err *err)
 {
 	*out = NULL;
-	if (c->every_tdp || strcmp(form_id, GN_FORM_CENSUS) == 0 || (c->base && strcmp(form_id, c->base->id) == 0)) {
+	if (strcmp(form_id, GN_FORM_CENSUS) == 0 || (c->base && strcmp(form_id, c->base->id) == 0)) {
 		if (!c->base)
 			return gn_fail(err, GN_ERR_NOT_FOUND, _("there is no form %s in this ward"), form_id);
 		*out = c->base;
@@ -492,9 +490,9 @@ gn_status gn_tdp_forms_of(gn_tdp_forms *c, const char *tdp_id, gn_form **out, gn
 {
 	char id[64];
 	*out = NULL;
-	gn_status st = c->every_tdp ? GN_OK : gn_registry_form_of_tdp(c->db, tdp_id, id, err);
+	gn_status st = gn_registry_form_of_tdp(c->db, tdp_id, id, err);
 	if (st == GN_OK)
-		st = gn_tdp_forms_by_id(c, c->every_tdp ? GN_FORM_CENSUS : id, out, err);
+		st = gn_tdp_forms_by_id(c, id, out, err);
 	return st;
 }
 
@@ -503,13 +501,6 @@ gn_status gn_tdp_forms_used(gn_tdp_forms *c, char (**ids)[64], size_t *n, gn_err
 	sqlite3_stmt *q = NULL;
 	*ids = NULL;
 	*n = 0;
-	if (c->every_tdp) {
-		if (!(*ids = calloc(1, sizeof **ids)))
-			return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
-		snprintf((*ids)[0], sizeof (*ids)[0], "%s", GN_FORM_CENSUS);
-		*n = 1;
-		return GN_OK;
-	}
 	if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT coalesce(form_id, '" GN_FORM_CENSUS "') AS f FROM tdp "
 	                       "ORDER BY f <> '" GN_FORM_CENSUS "', f", -1, &q, NULL) != SQLITE_OK)
 		return gn_db_fail(c->db, err, "tdp");
@@ -543,7 +534,7 @@ gn_status gn_tdp_forms_used(gn_tdp_forms *c, char (**ids)[64], size_t *n, gn_err
 
 bool gn_tdp_forms_measures(const gn_tdp_forms *c, const gn_form *form)
 {
-	return form && (form == c->base || c->every_tdp);
+	return form && form == c->base;
 }
 
 void gn_tdp_forms_free(gn_tdp_forms *c)

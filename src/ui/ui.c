@@ -557,6 +557,10 @@ static void handle_key(ui_app *app, int key)
 		return;
 	}
 	app->status[0] = '\0'; /* a message lasts until the next key */
+	if (a == UA_FORM_LANG) { /* every entry screen alike */
+		ui_form_lang_next(app);
+		return;
+	}
 	if (v->handle_key(v, a, key))
 		return;
 	/* Generic movement, once for every list: the view said how many rows
@@ -593,7 +597,7 @@ static void handle_key(ui_app *app, int key)
 static void handle(ui_app *app, int key)
 {
 	handle_key(app, key);
-	gn_form *form = app->census ? app->census->form : NULL;
+	gn_form *form = ui_form_in_use(app); /* the open TDP's */
 	if (form && form->eval_error.status != GN_OK) {
 		ui_status_err(app, &form->eval_error);
 		gn_err_clear(&form->eval_error);

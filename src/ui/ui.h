@@ -53,7 +53,7 @@ typedef enum ui_action {
 	UA_REVIEW, UA_OPERATORS,
 	UA_VERIFY, UA_VERIFY_FIRST, UA_VERIFY_SECOND, UA_VERIFY_CORRECT, UA_VERIFY_SAMPLE,
 	UA_PROGRESS,
-	UA_REDRAW, UA_AUTO_ADVANCE, UA_MOVE_TO,
+	UA_REDRAW, UA_AUTO_ADVANCE, UA_MOVE_TO, UA_FORM_LANG,
 } ui_action;
 
 /* The views, as bits: an action lists the views it works in. */
@@ -350,6 +350,14 @@ bool ui_form_resume(ui_form *f);
 /* Heads-down on or off for the signed-in person (kept for the account,
  * audited), said on the status line. */
 void ui_toggle_auto_advance(ui_app *app);
+/* The form's own language on the entry screens: the signed-in person's for
+ * this form (GN_SETTING_FORM_LANG), else gn_form_lang_initial; and the
+ * next of its languages, kept for the person (F7). */
+void ui_form_lang_apply(ui_app *app, struct gn_form *form);
+/* The form the screens enter now: the open TDP's (census unless the ward
+ * chose another), NULL without one. */
+struct gn_form *ui_form_in_use(ui_app *app);
+void ui_form_lang_next(ui_app *app);
 /* Relevant fields answered, and relevant fields in all. */
 void ui_form_progress(ui_form *f, size_t *answered, size_t *total);
 /* Checks every relevant field; on a failure, goes there with the message. */

@@ -53,6 +53,10 @@ const ui_action_def ui_actions[] = {
 	{ UA_AUTO_ADVANCE, "auto-advance", { UI_CTRL('o'), FN(KEY_F(6)) }, NULL,
 	  N_("Heads-down on/off: a field of fixed length (a year, a CCCD, a date) moves on by itself when full; "
 	     "an Enter right after is taken as done (kept for your account)"), UV_FORMS },
+	/* on the key bar where there is room (ui_action_if_room) */
+	{ UA_FORM_LANG, "form-language", { FN(KEY_F(7)), UI_CTRL('y') },
+	  N_("Language"), N_("The form in the next of its own languages (label::English (en)...), apart from gonha's "
+	                     "(Ctrl-Y too; kept for your account)"), UV_FORMS | UV_ROSTER },
 	{ UA_NEXT_FIELD, "next-field", { '\n', '\r', '\t', FN(KEY_ENTER) },
 	  NULL, N_("Next field (Enter, Tab or Down)"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
 	{ UA_NEXT_FIELD, "next-field", { FN(KEY_DOWN) }, NULL, N_("Next field"), UV_FORMS | UV_SIGNIN | UV_ACCFORM | UV_STALE },
@@ -225,7 +229,7 @@ bool ui_action_officer_only(ui_action a)
  * they leave room: added to full bars, they never push an older key off. */
 static bool ui_action_if_room(ui_action a)
 {
-	return a == UA_VERIFY || a == UA_OPERATORS || a == UA_REVIEW;
+	return a == UA_VERIFY || a == UA_OPERATORS || a == UA_REVIEW || a == UA_FORM_LANG;
 }
 
 ui_action ui_action_for_key(unsigned view, int key)

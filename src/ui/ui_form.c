@@ -414,6 +414,18 @@ static void value_text(const uf_field *fd, const char *value, char *out, size_t 
 	free(copy);
 }
 
+/* Choice c as the list shows it, numbered k ("2 Giếng khoan", a select
+ * multiple's with its box); true when value holds it. */
+static bool choice_item(const uf_field *fd, const uf_choice *c, int k, const char *value, char *item, size_t size)
+{
+	char pad[256], needle[80];
+	snprintf(pad, sizeof pad, " %s ", value);
+	snprintf(needle, sizeof needle, " %s ", c->name);
+	bool on = strstr(pad, needle) != NULL;
+	snprintf(item, size, "%d %s%s", k, c->label, fd->kind == UF_SELECT_MULTIPLE ? (on ? " [x]" : " [ ]") : "");
+	return on;
+}
+
 /* Lines the choices of the current field take when laid out in `cols`:
  * those shown, numbered 1..9 (a searched list: after the letters typed;
  * minimal: one line). */
@@ -427,21 +439,26 @@ static int draw_choices(ui_form *f, const uf_field *fd, const char *value, int y
 			ui_put(y, x, cols, typed);
 		line++;
 	}
+	/* horizontal: every choice in a cell as wide as the widest shown */
+	int cell = 0;
+	for (size_t c = 0, k = 0; fd->columns && c < fd->n_choices && k < 9; c++) {
+		if (!choice_shown(f, fd, &fd->choices[c]))
+			continue;
+		char item[200];
+		choice_item(fd, &fd->choices[c], (int)++k, value, item, sizeof item);
+		int w = gn_text_width(item) + 2;
+		cell = w > cell ? w : cell;
+	}
+	if (cell > cols)
+		cell = cols;
 	for (size_t c = 0; c < fd->n_choices; c++) {
 		if (!choice_shown(f, fd, &fd->choices[c]))
 			continue;
 		if (++number > 9)
 			break;
 		char item[200];
-		bool on = false;
-		char pad[256];
-		snprintf(pad, sizeof pad, " %s ", value);
-		char needle[80];
-		snprintf(needle, sizeof needle, " %s ", fd->choices[c].name);
-		on = strstr(pad, needle) != NULL;
-		snprintf(item, sizeof item, "%d %s%s", number, fd->choices[c].label,
-		         fd->kind == UF_SELECT_MULTIPLE ? (on ? " [x]" : " [ ]") : "");
-		int w = gn_text_width(item) + 2;
+		bool on = choice_item(fd, &fd->choices[c], number, value, item, sizeof item);
+		int w = cell ? cell : gn_text_width(item) + 2;
 		if (col > 0 && col + w > cols) {
 			if (fd->minimal)
 				break;
@@ -486,6 +503,17 @@ static int extra_lines(ui_form *f, size_t i, int cols, bool focused)
 	return n;
 }
 
+/* The lines fields from..to take (the relevant ones, with their extra lines). */
+static int lines_between(ui_form *f, size_t from, size_t to, int cols, bool focused)
+{
+	size_t n = f->model->n_fields(f->model);
+	int lines = 0;
+	for (size_t i = from; i <= to && i < n; i++)
+		if (f->model->relevant(f->model, i))
+			lines += 1 + extra_lines(f, i, cols, focused);
+	return lines;
+}
+
 void ui_form_draw(ui_form *f, int y0, int y1, bool focused)
 {
 	size_t n = f->model->n_fields(f->model);
@@ -493,16 +521,15 @@ void ui_form_draw(ui_form *f, int y0, int y1, bool focused)
 	int vx = 2 + label_w + 1, vcols = COLS - vx - 2;
 	if (f->top > f->cur)
 		f->top = f->cur;
+	/* field-list: the current field's group is one page, on the screen
+	 * whole where it fits (else from its heading down to the field) */
+	const uf_field *cf = f->cur < n ? f->model->field(f->model, f->cur) : NULL;
+	if (cf && cf->paged && (f->top > cf->page_first || lines_between(f, f->top, cf->page_last, vcols, focused) > y1 - y0) &&
+	    lines_between(f, cf->page_first, f->cur, vcols, focused) <= y1 - y0)
+		f->top = cf->page_first;
 	/* scroll until the current field and its extra lines fit */
-	for (;;) {
-		int lines = 0;
-		for (size_t i = f->top; i <= f->cur && i < n; i++)
-			if (f->model->relevant(f->model, i))
-				lines += 1 + extra_lines(f, i, vcols, focused);
-		if (lines <= y1 - y0 || f->top >= f->cur)
-			break;
+	while (f->top < f->cur && lines_between(f, f->top, f->cur, vcols, focused) > y1 - y0)
 		f->top++;
-	}
 	int y = y0, cursor_y = -1, cursor_x = -1;
 	for (size_t i = f->top; i < n && y < y1; i++) {
 		if (!f->model->relevant(f->model, i))

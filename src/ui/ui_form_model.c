@@ -13,6 +13,7 @@
 #include "gonha/domain/cccd.h"
 #include "ui.h"
 #include "gonha/domain/answers.h"
+#include "gonha/domain/users.h"
 #include "gonha/core/date.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
@@ -30,6 +31,7 @@ typedef struct fm_field {
 	char *shown;          /* owned: the value as shown */
 	char *label, *hint;   /* owned: with ${...} filled in, when the form's have any */
 	unsigned gen;         /* c->gen when choices, label and hint were last made */
+	int lang;             /* the form's language they were made in (form->lang) */
 } fm_field;
 
 #define FM_DEPTH 16       /* repeats within repeats */
@@ -303,23 +305,35 @@ static void refill(form_model *c, char **place, const char *src, const char **ou
 	*out = filled;
 }
 
+/* The label and hint as the form gives them in its language now (the
+ * question's name when it has no label; a repeat's line says how it opens). */
+static void set_texts(form_model *c, fm_field *f, const gn_field *fd)
+{
+	const char *label = gn_form_text(c->form, fd, GN_TR_LABEL), *hint = gn_form_text(c->form, fd, GN_TR_HINT);
+	f->uf.label = *label ? label : fd->name;
+	f->uf.hint = *hint ? hint : fd->type == GN_FT_BEGIN_REPEAT ? _("Enter opens its list of entries") : NULL;
+}
+
 /* The field as it stands with the values now: the choices its
  * choice_filter lets through, labels and hints filled in. */
 static const uf_field *fm_field_at(uf_model *m, size_t i)
 {
 	form_model *c = self(m);
 	fm_field *f = &c->f[i];
-	if (f->gen == c->gen)
+	if (f->gen == c->gen && f->lang == c->form->lang)
 		return &f->uf;
 	f->gen = c->gen;
+	f->lang = c->form->lang;
 	gn_field *fd = &c->form->fields[f->fi];
-	refill(c, &f->label, gn_field_label(fd), &f->uf.label);
-	refill(c, &f->hint, gn_field_hint(fd), &f->uf.hint);
-	if (fd->filter && f->choices) {
+	set_texts(c, f, fd);
+	refill(c, &f->label, f->uf.label, &f->uf.label);
+	refill(c, &f->hint, f->uf.hint, &f->uf.hint);
+	if (f->choices) {
 		size_t n = 0;
 		for (size_t j = 0; j < fd->list->n; j++)
-			if (gn_form_choice_shown(c->form, f->fi, j, values(c)))
-				f->choices[n++] = (uf_choice){ fd->list->items[j].name, gn_choice_label(&fd->list->items[j]) };
+			if (!fd->filter || gn_form_choice_shown(c->form, f->fi, j, values(c)))
+				f->choices[n++] =
+					(uf_choice){ fd->list->items[j].name, gn_form_choice_text(c->form, &fd->list->items[j]) };
 		f->uf.n_choices = n;
 	}
 	return &f->uf;
@@ -611,8 +625,45 @@ static bool on_level(const form_model *c, size_t k)
 		return false;
 	case GN_FT_BEGIN_GROUP:
 		return gn_field_label(fd) && *gn_field_label(fd); /* a heading, when it has a label */
+	case GN_FT_CALCULATE:
+		/* shown when the form labels it (the age); ODK never shows one, and
+		 * one with no label (a jr:choice-name() for a label) is not a line */
+		return gn_field_label(fd) && *gn_field_label(fd);
 	default:
 		return true;
+	}
+}
+
+/* The outermost group with appearance field-list that form field k is (a
+ * group's heading) or is in, within this entry; -1 none. */
+static int page_of(const form_model *c, size_t k)
+{
+	int page = -1;
+	for (int g = (int)k; g >= 0; g = c->form->fields[g].parent) {
+		const gn_field *fd = &c->form->fields[g];
+		if (fd->type == GN_FT_BEGIN_REPEAT)
+			break; /* a page never spans a repeat's entries */
+		if (fd->type == GN_FT_BEGIN_GROUP && gn_field_appearance(fd, "field-list"))
+			page = g;
+	}
+	return page;
+}
+
+/* field-list: the lines of one such group are a page, shown together. */
+static void set_pages(form_model *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		int page = page_of(c, c->f[i].fi);
+		if (page < 0)
+			continue;
+		size_t first = i, last = i;
+		while (first > 0 && page_of(c, c->f[first - 1].fi) == page)
+			first--;
+		while (last + 1 < c->n && page_of(c, c->f[last + 1].fi) == page)
+			last++;
+		c->f[i].uf.paged = true;
+		c->f[i].uf.page_first = first;
+		c->f[i].uf.page_last = last;
 	}
 }
 
@@ -749,25 +800,23 @@ static uf_model *model_new(gn_form *form, const char *login, const char *visitor
 			continue;
 		fm_field *f = &c->f[c->n++];
 		f->fi = k;
-		const char *hint = gn_field_hint(fd);
-		if (!hint || !*hint)
-			hint = fd->type == GN_FT_BEGIN_REPEAT ? _("Enter opens its list of entries") : NULL;
 		/* length: a date typed whole (dd/mm/yyyy), or what the form's constraint fixes */
-		f->uf = (uf_field){ .name = fd->name, .label = gn_field_label(fd), .hint = hint, .kind = kind_of(fd->type),
+		f->uf = (uf_field){ .name = fd->name, .kind = kind_of(fd->type),
 		                    .length = fd->type == GN_FT_DATE ? GN_DATE_DMY_LEN : gn_field_fixed_length(form, k) };
-		if (!*f->uf.label)
-			f->uf.label = fd->name;
+		f->lang = form->lang;
+		set_texts(c, f, fd);
 		if (fd->list && (fd->type == GN_FT_SELECT_ONE || fd->type == GN_FT_SELECT_MULTIPLE)) {
 			f->choices = calloc(fd->list->n ? fd->list->n : 1, sizeof *f->choices);
 			if (!f->choices)
 				goto fail;
 			for (size_t j = 0; j < fd->list->n; j++)
-				f->choices[j] = (uf_choice){ fd->list->items[j].name, gn_choice_label(&fd->list->items[j]) };
+				f->choices[j] = (uf_choice){ fd->list->items[j].name, gn_form_choice_text(form, &fd->list->items[j]) };
 			f->uf.choices = f->choices;
 			f->uf.n_choices = fd->list->n;
 			f->uf.search = fd->list->n > 9 || gn_field_appearance(fd, "search") ||
 			               gn_field_appearance(fd, "autocomplete");
 			f->uf.minimal = gn_field_appearance(fd, "minimal");
+			f->uf.columns = gn_field_appearance(fd, "horizontal");
 		}
 		if (gn_field_is_question(fd) && fd->type != GN_FT_CALCULATE && fd->type != GN_FT_MEDIA) {
 			f->shown = fd->type == GN_FT_DATE ? gn_date_to_dmy(c->vals[k]) : strdup(c->vals[k]);
@@ -775,6 +824,7 @@ static uf_model *model_new(gn_form *form, const char *login, const char *visitor
 				goto fail;
 		}
 	}
+	set_pages(c);
 	/* defaults, for a record not saved yet; metadata (start, today,
 	 * username, deviceid) whenever it has none */
 	bool fresh = person ? person_is_new(person_of(c)) : repeat < 0 ? !hh->id[0] : entry_is_new(c);
@@ -821,11 +871,54 @@ uf_model *ui_entry_model_new(gn_form *form, const char *login, const char *visit
 
 /* ---- which form --------------------------------------------------------- */
 
-static gn_form *loaded_form(ui_app *app)
+gn_form *ui_form_in_use(ui_app *app)
 {
 	if (app && app->tdp_form && app->form == app->tdp_form)
 		return app->tdp_form; /* the open TDP's (ui_enter_tdp_form) */
 	return app && app->census && app->census->form ? app->census->form : NULL;
+}
+
+static gn_form *loaded_form(ui_app *app)
+{
+	gn_form *form = ui_form_in_use(app);
+	if (form)
+		ui_form_lang_apply(app, form);
+	return form;
+}
+
+/* The setting that keeps the person's language of this form. */
+static void lang_setting(const gn_form *form, char *buf, size_t size)
+{
+	snprintf(buf, size, GN_SETTING_FORM_LANG "%s", form->id ? form->id : "");
+}
+
+void ui_form_lang_apply(ui_app *app, gn_form *form)
+{
+	char name[160], code[128];
+	lang_setting(form, name, sizeof name);
+	gn_user_setting_text(&app->ctx, name, code, sizeof code);
+	int k = *code ? gn_form_lang_find(form, code) : -1;
+	gn_form_set_lang(form, k >= 0 ? k : gn_form_lang_initial(form, gn_i18n_lang()));
+}
+
+void ui_form_lang_next(ui_app *app)
+{
+	gn_form *form = loaded_form(app);
+	if (!form || form->n_langs < 2) {
+		ui_status(app, false, "%s", _("This form is written in one language only."));
+		return;
+	}
+	int k = (form->lang + 1) % (int)form->n_langs;
+	char name[160];
+	gn_err err = { 0 };
+	lang_setting(form, name, sizeof name);
+	if (gn_user_setting_text_set(&app->ctx, name, form->langs[k].code, &err) != GN_OK) {
+		ui_status_err(app, &err);
+		return;
+	}
+	gn_form_set_lang(form, k);
+	ui_status(app, false, _("The form in %s (F7: the next of its %zu languages; kept for your account)"),
+	          form->langs[k].name, form->n_langs);
 }
 
 const char *ui_visitor_name(const ui_app *app)

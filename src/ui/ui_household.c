@@ -50,7 +50,8 @@ static household_view *hv_of(ui_view *v) { return (household_view *)v; }
  * repeats lines of it (ui_roster.c). */
 static bool has_people(household_view *h)
 {
-	return h->v.app->census && ui_form_person_repeat(h->v.app->census->form) >= 0;
+	const gn_form *form = ui_form_in_use(h->v.app); /* the TDP's, not census's */
+	return form && ui_form_person_repeat(form) >= 0;
 }
 static bool met_changed_elsewhere(household_view *h, bool next);
 

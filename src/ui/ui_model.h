@@ -43,6 +43,10 @@ typedef struct uf_field {
 	size_t n_choices;
 	bool search;         /* choices found by typing (appearance search, autocomplete, or a long list) */
 	bool minimal;        /* appearance minimal: the choices on one line */
+	bool columns;        /* appearance horizontal: the choices in columns of one width, row by row
+	                      * (otherwise side by side as they fit: horizontal-compact) */
+	bool paged;          /* in a group whose appearance is field-list: its lines are one page */
+	size_t page_first, page_last; /* paged: the page's first and last lines (the group's heading...) */
 	int length;          /* characters of a full answer when the form fixes it (heads-down moves on), else 0 */
 } uf_field;
 

@@ -1,5 +1,5 @@
-/* Any XLSForm entered heads-down on a real terminal (GONHA_FORM picks the
- * form): ../shared/real-forms/ona-household (two repeats, one nested in
+/* Any XLSForm entered heads-down on a real terminal (installed with gonha
+ * form add and given to every TDP with gonha form use, as a ward does): ../shared/real-forms/ona-household (two repeats, one nested in
  * the other, the same question name in all three) and gonha's own
  * tests/forms/cascade (province -> district by choice_filter, found by
  * typing (appearance search), a repeat
@@ -20,17 +20,19 @@
 #define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
 #define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
 
-static char form_env[PATH_MAX + 32];
+static char form_dir[PATH_MAX], form_id[64];
 
-/* GONHA_FORM=<the form's folder, whole>; false (and said) when it is not there. */
-static bool use_form(const char *dir)
+/* The form of the tests that follow: its folder and its id; false (and
+ * said) when it is not there. */
+static bool use_form(const char *dir, const char *id)
 {
 	char whole[PATH_MAX];
+	snprintf(form_id, sizeof form_id, "%s", id);
 	if (!realpath(dir, whole)) {
 		fprintf(stderr, "  the form %s is not there (../shared is needed, as CI has it)\n", dir);
 		return false;
 	}
-	snprintf(form_env, sizeof form_env, "GONHA_FORM=%s", whole);
+	snprintf(form_dir, sizeof form_dir, "%s", whole);
 	return true;
 }
 
@@ -43,9 +45,18 @@ static const char *shared(void)
 /* A headless command as the ward officer with the form. */
 static int run(const char *args)
 {
-	char env[PATH_MAX + 128];
-	snprintf(env, sizeof env, "GONHA_USER=admin GONHA_PASSWORD=demo '%s'", form_env);
-	return gn_e2e_run_env(env, args);
+	return gn_e2e_run_env("GONHA_USER=admin GONHA_PASSWORD=demo", args);
+}
+
+/* The form installed in the ward db (of the test's folder), every TDP entering it. */
+static bool install(const char *db)
+{
+	char args[PATH_MAX + 256];
+	snprintf(args, sizeof args, "form add '%s' --db '%s'", form_dir, db);
+	if (run(args) != 0)
+		return false;
+	snprintf(args, sizeof args, "form use '%s' --all --db '%s'", form_id, db);
+	return run(args) == 0;
 }
 
 #define line_shows gn_ui_line_shows
@@ -55,7 +66,9 @@ static int run(const char *args)
 static gn_term *new_household(const char *user)
 {
 	gn_ui_demo("ward.db", 1, 0);
-	gn_term *t = gn_ui_start(24, 80, NULL, form_env);
+	if (!install("ward.db"))
+		return NULL;
+	gn_term *t = gn_ui_start(24, 80, NULL, NULL);
 	if (!t)
 		return NULL;
 	if (gn_ui_sign_in(t, user, "demo", "Tổ dân phố 1") != 0 || gn_term_key(t, "Enter") != 0 ||
@@ -76,10 +89,11 @@ static void round_trip(const char *const *what, size_t n)
 	snprintf(args, sizeof args, "rm -rf '%s'* '%s'/*-[12].csv", gn_e2e_path("fresh.db"), gn_test_tmpdir());
 	CHECK_EQ_INT(system(args), 0);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(args, sizeof args, "export --db ward.db --what %s --out %s-1.csv", what[i], what[i]);
+		snprintf(args, sizeof args, "export --db ward.db --tdp 01 --what %s --out %s-1.csv", what[i], what[i]);
 		CHECK_EQ_INT(run(args), 0);
 	}
 	CHECK_EQ_INT(gn_e2e_run_env(NULL, "demo --db fresh.db --tdps 1 --households 0"), 0);
+	CHECK(install("fresh.db"));
 	for (size_t i = 0; i < n; i++) {
 		snprintf(args, sizeof args, "import %s-1.csv --db fresh.db", what[i]);
 		CHECK_EQ_INT(run(args), 0);
@@ -87,7 +101,7 @@ static void round_trip(const char *const *what, size_t n)
 			CHECK(gn_e2e_has(gn_e2e_out, "added 0, updated 0,") && gn_e2e_has(gn_e2e_out, "0 in conflict"));
 	}
 	for (size_t i = 0; i < n; i++) {
-		snprintf(args, sizeof args, "export --db fresh.db --what %s --out %s-2.csv", what[i], what[i]);
+		snprintf(args, sizeof args, "export --db fresh.db --tdp 01 --what %s --out %s-2.csv", what[i], what[i]);
 		CHECK_EQ_INT(run(args), 0);
 		snprintf(a, sizeof a, "%s-1.csv", what[i]);
 		snprintf(b, sizeof b, "%s-2.csv", what[i]);
@@ -102,7 +116,7 @@ static void ona_household_heads_down(void)
 {
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/real-forms/ona-household", shared());
-	REQUIRE(use_form(dir));
+	REQUIRE(use_form(dir, "serious_survey"));
 	gn_term *t = new_household("admin");
 	REQUIRE(t);
 	CHECK(line_shows(t, "Man", "0 mục"));
@@ -182,7 +196,7 @@ static void ona_household_heads_down(void)
 	CHECK(child && strstr(child, ",woman[1],woman[1]/child[1],Bé Bảy"));
 	free(child);
 	/* the same table as a workbook imports as unchanged */
-	CHECK_EQ_INT(run("export --db ward.db --what child --out child.xlsx"), 0);
+	CHECK_EQ_INT(run("export --db ward.db --tdp 01 --what child --out child.xlsx"), 0);
 	CHECK_EQ_INT(run("import child.xlsx --db fresh.db"), 0);
 	CHECK(gn_e2e_has(gn_e2e_out, "1 rows; added 0, updated 0,") && gn_e2e_has(gn_e2e_out, "1 unchanged"));
 }
@@ -193,7 +207,7 @@ static void ona_household_heads_down(void)
  * the form's message, metadata filled in. */
 static void cascade_heads_down(void)
 {
-	REQUIRE(use_form("tests/forms/cascade"));
+	REQUIRE(use_form("tests/forms/cascade", "cascade"));
 	gn_term *t = new_household("tdp01");
 	REQUIRE(t);
 	gn_term_type(t, "Nguyễn Văn Một");

@@ -8,7 +8,9 @@
  *   - ../shared/real-forms/ona-household (the same name in three repeats,
  *     one nested)
  *   - tests/forms/cascade (gonha's own: province -> district, ${...} in
- *     labels, metadata, a repeat_count, geopoint, media) */
+ *     labels, metadata, a repeat_count, geopoint, media)
+ *   - tests/forms/bilingual (gonha's own: its texts in two languages, the
+ *     one shown chosen apart from the UI's) */
 #include "testlib.h"
 #include "unit_fixtures.h"
 #include "../../src/ui/ui_model.h"
@@ -372,5 +374,80 @@ static void sibling_and_ancestor_references(void)
 	done(form, &hh);
 }
 
+/* tests/forms/bilingual: the languages found (default_language first in
+ * rank), the one a screen starts with, every text following the chosen
+ * one, a text missing in it taken from the default, the form's messages
+ * in it; ${nuoc} (a select_one) filled in by its choice's name. */
+static void bilingual_texts_follow_the_form_language(void)
+{
+	gn_form *form = load("tests/forms/bilingual");
+	REQUIRE(form);
+	REQUIRE(form->n_langs == 2);
+	CHECK_STR(form->langs[0].code, "en");
+	CHECK_STR(form->langs[0].name, "English (en)");
+	CHECK_STR(form->langs[1].code, "vi");
+	CHECK_STR(form->langs[1].name, "Tiếng Việt (vi)");
+	CHECK_EQ_INT(form->lang_default, 0);
+	CHECK_EQ_INT(form->lang, -1); /* loaded: the UI's, as before */
+	/* the start: default_language, whatever the UI's */
+	CHECK_EQ_INT(gn_form_lang_initial(form, "vi"), 0);
+	CHECK_EQ_INT(gn_form_lang_find(form, "Tiếng Việt (vi)"), 1);
+	CHECK_EQ_INT(gn_form_lang_find(form, "sw"), -1);
+	CHECK(!gn_form_set_lang(form, 2));
+	gn_household hh = { 0 };
+	uf_model *h = ui_form_model_new(form, "tdp01", "tdp01", &hh, false, 0);
+	REQUIRE(h);
+	size_t no = at(h, "so_nha"), water = at(h, "nuoc"), note = at(h, "da_chon");
+	size_t notes = at(h, "ghi_chu");
+	CHECK(gn_form_set_lang(form, 0));
+	CHECK_STR(h->field(h, no)->label, "House number");
+	CHECK_STR(h->field(h, no)->hint, "As painted on the gate");
+	CHECK_STR(h->field(h, water)->choices[1].label, "Well");
+	gn_err err = { 0 };
+	CHECK_EQ_INT(check(h, "so_nha", &err), GN_ERR_INVALID);
+	CHECK_STR(err.msg, "Type the house number");
+	/* Vietnamese: the same model, remade at once */
+	CHECK(gn_form_set_lang(form, 1));
+	CHECK_STR(h->field(h, no)->label, "Số nhà");
+	CHECK_STR(h->field(h, no)->hint, "Như sơn trên cổng");
+	CHECK_STR(h->field(h, water)->choices[1].label, "Giếng khoan");
+	CHECK_STR(h->field(h, notes)->label, "Notes for the ward"); /* none in Vietnamese: the default's */
+	CHECK_EQ_INT(check(h, "so_nha", &err), GN_ERR_INVALID);
+	CHECK_STR(err.msg, "Hãy gõ số nhà");
+	CHECK_OK(set(h, "so_nguoi", "40"));
+	CHECK_EQ_INT(check(h, "so_nguoi", &err), GN_ERR_INVALID);
+	CHECK_STR(err.msg, "Từ 1 đến 30 người");
+	/* ${nuoc}: the choice's name, as ODK Collect shows it */
+	CHECK_OK(set(h, "nuoc", "gieng"));
+	CHECK_STR(h->field(h, note)->label, "Mã nguồn nước: gieng (Giếng khoan)");
+	/* jr:choice-name() in the form's language too */
+	CHECK(gn_form_set_lang(form, 0));
+	CHECK_STR(h->field(h, note)->label, "Water source code: gieng (Well)");
+	CHECK(gn_form_set_lang(form, 1));
+	/* the UI's again: as a form of one language shows it */
+	CHECK(gn_form_set_lang(form, -1));
+	CHECK_STR(h->field(h, no)->label, "Số nhà"); /* UI vi: label::vi */
+	ui_model_free(h);
+	done(form, &hh);
+}
+
+/* With no default_language, the language of the UI, else the first. */
+static void the_start_language_without_a_default(void)
+{
+	const char *dir = gn_test_tmpdir();
+	gn_test_write_file(dir, "survey.csv", "type,name,label::Swahili (sw),label::English (en),label::Tiếng Việt (vi)\n"
+	                                      "text,a,Jina,Name,Tên\n");
+	gn_test_write_file(dir, "settings.csv", "form_id,version\nthree,1\n");
+	gn_form *form = load(dir);
+	REQUIRE(form);
+	CHECK_EQ_INT((int)form->n_langs, 3);
+	CHECK_EQ_INT(form->lang_default, -1);
+	CHECK_EQ_INT(gn_form_lang_initial(form, "vi"), 2);
+	CHECK_EQ_INT(gn_form_lang_initial(form, "en"), 1);
+	CHECK_EQ_INT(gn_form_lang_initial(form, "fr"), 0);
+	gn_household hh = { 0 };
+	done(form, &hh);
+}
+
 GN_TESTS(T(sibling_and_ancestor_references), T(tutorial_member_skip_logic), T(ona_household_names_by_path), T(cascade_choices_labels_metadata),
-         T(today_default_is_local))
+         T(today_default_is_local), T(bilingual_texts_follow_the_form_language), T(the_start_language_without_a_default))

@@ -436,9 +436,9 @@ static void a_conflict_shows_its_forms_questions(void)
 {
 	setup();
 	gn_err err = { 0 };
+	/* the base form: what a TDP of no other choice enters (gn_tdp_forms) */
 	gn_census ona = { .form = gn_unit_shared_form(ctx.db, "ona-household") };
 	REQUIRE(ona.form);
-	setenv("GONHA_FORM", "ona-household", 1); /* every TDP enters it (gn_tdp_forms) */
 	gn_conflict c = { .id = 1, .table_name = "household" };
 	snprintf(c.record_id, sizeof c.record_id, "%s", hh_id);
 	/* the census answer a TDP kept from before its form changed: a column
@@ -460,7 +460,6 @@ static void a_conflict_shows_its_forms_questions(void)
 			CHECK_STR(got[k], want[i][k]);
 	}
 	gn_conflict_fields_free(f, n);
-	unsetenv("GONHA_FORM");
 	free(c.local_data);
 	free(c.incoming_data);
 	gn_form_free(ona.form);

@@ -37,7 +37,6 @@ typedef struct gn_cov_set {
 	size_t n;
 	char *flags_sql;           /* owned: "UPDATE person SET ind_pop = ..., ind_num = ... WHERE " */
 	char *pop_sql, *num_sql;   /* owned: the two bitmasks alone, SQL over a person row */
-	bool every_tdp;            /* the form was chosen by GONHA_FORM: it stands for every TDP */
 } gn_cov_set;
 
 /* Adds one indicator (copies the strings). Target years may be added with

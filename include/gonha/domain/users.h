@@ -115,6 +115,14 @@ int gn_user_setting(gn_ctx *ctx, const char *name);
 /* Sets it for the signed-in user; GN_ERR_INVALID for a name gonha does
  * not know or a value it does not take. */
 gn_status gn_user_setting_set(gn_ctx *ctx, const char *name, int value, gn_err *err);
+/* The language a person reads a form in on the entry screen, one setting
+ * per form: GN_SETTING_FORM_LANG "<form_id>", its value the language's
+ * code (gn_form_lang.code). */
+#define GN_SETTING_FORM_LANG "form_lang:"
+/* A text setting (GN_SETTING_FORM_LANG...) in buf, "" when never set. */
+void gn_user_setting_text(gn_ctx *ctx, const char *name, char *buf, size_t size);
+/* Sets it for the signed-in user (printable text, under 128 bytes), audited. */
+gn_status gn_user_setting_text_set(gn_ctx *ctx, const char *name, const char *value, gn_err *err);
 
 /* Parses "01,02,03" into a NULL-terminated array of codes (one malloc'd
  * block, free() it). Empty items are skipped; "" gives an empty list. */

@@ -12,8 +12,8 @@ typedef struct gn_census {
 	gn_cov_set coverage;  /* owned */
 } gn_census;
 
-/* Loads forms/<name> (name NULL = $GONHA_FORM, a folder or a form's name,
- * else "census"; a name with a '/' is a folder) from gn_forms_dir() on db and
+/* Loads forms/<name> (name NULL = "census"; a name with a '/' is a
+ * folder) from gn_forms_dir() on db and
  * syncs the coverage counters. A broken form is refused: its problems are
  * in *problems, to be shown as `form check` shows them. */
 gn_status gn_census_load(sqlite3 *db, const char *name, gn_census *out, gn_form_problems *problems, gn_err *err);

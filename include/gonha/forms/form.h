@@ -73,8 +73,22 @@ gn_qrole gn_qrole_from_name(const char *name);
 /* Is the role a household's (address, visit) rather than a person's? */
 bool gn_qrole_of_household(gn_qrole role);
 
+/* The texts of a question that a form gives in each of its languages
+ * (gn_field.tr, gn_form_text). */
+typedef enum gn_text_kind {
+	GN_TR_LABEL, GN_TR_HINT, GN_TR_REQUIRED_MSG, GN_TR_CONSTRAINT_MSG, GN_TR_COUNT
+} gn_text_kind;
+
+/* One of the form's own languages, as its columns name them
+ * (label::English (en), label::Tiếng Việt (vi)): apart from the UI's. */
+typedef struct gn_form_lang {
+	char *code;                  /* "en", "vi", "sw"; "default" for the columns with no language */
+	char *name;                  /* as the header wrote it ("English (en)"), else the code */
+} gn_form_lang;
+
 typedef struct gn_choice {
 	char *name, *label_vi, *label_en;
+	char **tr;                   /* the label in each of the form's languages (form->n_langs), "" none; NULL */
 	char *gonha_code;            /* choices' gonha::code: gonha's code for this one, when its list is of a
 	                              * role that has codes (relation, sex, visit outcome); "" = its name */
 	char **extra;                /* the choices sheet's other columns (form->choice_cols), for choice_filter */
@@ -90,6 +104,8 @@ typedef struct gn_field {
 	gn_field_type type;
 	char *name;
 	char *label_vi, *label_en, *hint_vi, *hint_en;
+	char **tr;                   /* [lang * GN_TR_COUNT + kind]: its texts in each of the form's languages,
+	                              * "" where the form has none; NULL (a field gonha made) */
 	char *required_src, *required_msg_vi, *required_msg_en;
 	char *constraint_src, *constraint_msg_vi, *constraint_msg_en;
 	char *relevant_src, *calculation_src, *default_value, *choice_filter_src;
@@ -115,6 +131,10 @@ typedef struct gn_field {
 typedef struct gn_form {
 	char *dir;
 	char *id, *version, *default_lang;
+	gn_form_lang *langs;         /* the form's own languages, in the order of its columns (gn_form_text) */
+	size_t n_langs;
+	int lang_default;            /* settings' default_language among them, -1 none */
+	int lang;                    /* the language the screen shows (gn_form_set_lang), -1: the UI's */
 	gn_field *fields;            /* in survey order */
 	size_t n_fields;
 	gn_choice_list *lists;
@@ -209,6 +229,25 @@ const char *gn_form_code_to_gonha(const gn_form *form, gn_qrole role, const char
 const char *gn_form_code_from_gonha(const gn_form *form, gn_qrole role, const char *code);
 const gn_choice *gn_choice_find(const gn_choice_list *list, const char *name);
 const char *gn_field_label(const gn_field *f);  /* in the UI language, falling back */
+/* A question's text in the language chosen for the form (form->lang,
+ * gn_form_set_lang), else in its default_language where that one has
+ * none, else as gn_field_label / gn_field_hint give it; "" none. The
+ * messages: the form's, "" when it gives none. */
+const char *gn_form_text(const gn_form *form, const gn_field *f, gn_text_kind kind);
+/* A choice's label the same way; _in: in language lang (-1: the UI's). */
+const char *gn_form_choice_text(const gn_form *form, const gn_choice *c);
+const char *gn_form_choice_text_in(const gn_form *form, const gn_choice *c, int lang);
+/* Parameter mode: the parameter bound to form->lang (NULL: the UI's), which
+ * jr:choice-name() reads. */
+#define GN_FORM_LANG_PARAM ":gn_lang"
+/* The language a screen starts with when the person chose none for this
+ * form: settings' default_language, else the language whose code is
+ * ui_lang ("vi"), else the first; -1 when the form has fewer than two. */
+int gn_form_lang_initial(const gn_form *form, const char *ui_lang);
+/* The language whose code or name is `lang`, -1 none. */
+int gn_form_lang_find(const gn_form *form, const char *lang);
+/* Shows the form in language k (-1: the UI's); false when it has no k. */
+bool gn_form_set_lang(gn_form *form, int k);
 const char *gn_form_title(const gn_form *form); /* settings' form_title, "" none */
 const char *gn_field_hint(const gn_field *f);
 const char *gn_choice_label(const gn_choice *c);
@@ -289,7 +328,9 @@ bool gn_form_choice_shown(gn_form *form, size_t i, size_t c, gn_form_values vals
 long gn_form_repeat_count(gn_form *form, size_t i, gn_form_values vals);
 
 /* A label or hint with each ${name} replaced by that question's value
- * now (a choice by its label; "" when empty): malloc'd, NULL on no memory. */
+ * now, as ODK Collect fills it: a select's by its choice name(s) (a label
+ * is jr:choice-name()'s, through a calculate), a calculate's computed; ""
+ * when empty. malloc'd, NULL on no memory. */
 char *gn_form_fill(gn_form *form, const char *text, gn_form_values vals);
 
 /* ---- translation --------------------------------------------------------- */

@@ -58,8 +58,9 @@ gn_status gn_registry_load(sqlite3 *db, const char *db_path, const char *form_id
 /* The loaded form of each TDP, for one run (the one place the screen and
  * every command learn which form a TDP's records are read with): each
  * form loaded once, on first use. base (borrowed) is the form loaded at
- * start, census's; when GONHA_FORM is set (the tests' hook) base stands
- * for every TDP. */
+ * start, census's. No environment variable stands for the ward's choice:
+ * tests install their forms (gonha form add, gonha form use) as a ward
+ * does. */
 typedef struct gn_tdp_form_slot {
 	char id[64];
 	gn_form *form; /* owned */
@@ -68,7 +69,6 @@ typedef struct gn_tdp_forms {
 	sqlite3 *db;
 	char db_path[PATH_MAX];
 	gn_form *base;
-	bool every_tdp;          /* GONHA_FORM set */
 	gn_tdp_form_slot *slots; /* owned */
 	size_t n;
 } gn_tdp_forms;
@@ -80,10 +80,9 @@ gn_status gn_tdp_forms_of(gn_tdp_forms *c, const char *tdp_id, gn_form **out, gn
 /* The form form_id (census: base), loaded once. */
 gn_status gn_tdp_forms_by_id(gn_tdp_forms *c, const char *form_id, gn_form **out, gn_err *err);
 /* The forms the ward's TDPs enter, each once (census first when used);
- * *ids owned, free() it. With GONHA_FORM set: base's alone. */
+ * *ids owned, free() it. */
 gn_status gn_tdp_forms_used(gn_tdp_forms *c, char (**ids)[64], size_t *n, gn_err *err);
-/* true when form measures the plan's indicators (census, or every TDP
- * under GONHA_FORM). */
+/* true when form measures the plan's indicators (census). */
 bool gn_tdp_forms_measures(const gn_tdp_forms *c, const gn_form *form);
 void gn_tdp_forms_free(gn_tdp_forms *c);
 
