@@ -29,3 +29,15 @@ bool gn_beside_binary(const char *const *candidates, size_t n, const char *probe
 	}
 	return false;
 }
+
+const char *gn_path_dir(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, size, ".");
+	else if (slash == path)
+		snprintf(dir, size, "/");
+	else
+		snprintf(dir, size, "%.*s", (int)(slash - path), path);
+	return slash ? slash + 1 : path;
+}

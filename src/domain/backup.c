@@ -7,6 +7,7 @@
 #include "gonha/storage/db.h"
 #include "gonha/storage/vault.h"
 #include "gonha/core/i18n.h"
+#include "gonha/core/paths.h"
 #include "gonha/domain/privacy.h"
 #include "gonha/domain/sealed.h"
 
@@ -727,37 +728,14 @@ gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward,
 	return st;
 }
 
-/* The copies kept aside by restores cut short: DB.before-restore-*.part. */
-static void sweep_before_restore(const char *db_path)
+/* The copies kept aside by restores cut short: DB.before-restore-*.part,
+ * and a kept name left on the live ward (gn_db_sweep_kept_links). */
+static void sweep_before_restore(sqlite3 *db, const char *db_path)
 {
 	char dir[PATH_MAX], prefix[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", db_path);
-	char *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : db_path;
-	snprintf(prefix, sizeof prefix, "%s.before-restore-", base);
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
+	snprintf(prefix, sizeof prefix, "%s" GN_DB_KEPT_INFIX, gn_path_dir(db_path, dir, sizeof dir));
 	gn_private_sweep(dir, prefix);
-	/* a kept name that is still a second name of the ward itself: a
-	 * restore killed between its link and its rename (swap_in) */
-	struct stat ward;
-	DIR *d = stat(db_path, &ward) == 0 ? opendir(dir) : NULL;
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL) {
-		char path[PATH_MAX + 256];
-		struct stat sb;
-		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
-		    snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
-			continue;
-		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_dev == ward.st_dev && sb.st_ino == ward.st_ino)
-			unlink(path);
-	}
-	if (d)
-		closedir(d);
+	gn_db_sweep_kept_links(db, db_path);
 }
 
 /* The restore's "restore" entry, written into the incoming copy so that it
@@ -897,23 +875,22 @@ static void release_ward(sqlite3 *db)
 
 /* Holds the ward for the swap: its exclusive lock, which a WAL connection
  * of anybody else's (another gonha, a snapshot being made) keeps from it,
- * and its WAL written into the file and removed (in-memory journal from
- * here to the close: no -wal, -shm or -journal of this ward's left beside
- * the name the restored file takes). GN_ERR_BUSY, the ward as it was, if
- * someone else has it open. */
+ * and its WAL written into the file and removed, so that no -wal, -shm or
+ * -journal of this ward's is left beside the name the restored file
+ * takes. Safe against a power cut, not only a kill: the one write to the
+ * ward's own pages (page 1's header leaving WAL mode, after the
+ * checkpoint) goes through a rollback journal on the disk, deleted when
+ * it commits, before the lock is taken (no journal is left open in
+ * exclusive locking mode); the swap then writes nothing into the file,
+ * and the deletions are on the disk with the link's fsync of the folder
+ * (gn_private_link), before the rename. GN_ERR_BUSY, the ward as it was,
+ * if someone else has it open. */
 static gn_status hold_ward(sqlite3 *db, const char *db_path, gn_err *err)
 {
-	sqlite3_stmt *q = NULL;
-	bool held = false;
-	if (sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
-		return gn_db_fail(db, err, db_path);
-	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = MEMORY", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW) {
-		const char *mode = (const char *)sqlite3_column_text(q, 0);
-		held = mode && strcmp(mode, "memory") == 0;
-	}
-	sqlite3_finalize(q);
-	if (held && sqlite3_exec(db, "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	/* SQLite leaves the WAL only when no other connection has the file */
+	bool held = gn_db_journal_for_bulk(db);
+	if (held && (sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK ||
+	             sqlite3_exec(db, "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL) != SQLITE_OK)) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		held = false;
 	}
@@ -983,9 +960,9 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 		return st;
 	if (!from_path || !*from_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "from", _("no file to restore from was given"));
-	sweep_before_restore(db_path);
+	sweep_before_restore(ctx->db, db_path);
 	char stage_name[PATH_MAX + 16];
-	snprintf(stage_name, sizeof stage_name, "%s.before-restore-incoming", db_path);
+	snprintf(stage_name, sizeof stage_name, "%s" GN_DB_KEPT_INFIX "incoming", db_path);
 	gn_private_part_path(stage_name, stage_part, sizeof stage_part);
 	/* a file with its manifest: copied to the stage in the same read as
 	 * its digest, and the copy checked (a quick_check), then opened as the
@@ -1006,9 +983,9 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 	}
 	gn_now_iso(now);
 	stamp_from_iso(now, stamp);
-	snprintf(kept, sizeof kept, "%s.before-restore-%s", db_path, stamp);
+	snprintf(kept, sizeof kept, "%s" GN_DB_KEPT_INFIX "%s", db_path, stamp);
 	for (int i = 2; access(kept, F_OK) == 0 && i < 100; i++)
-		snprintf(kept, sizeof kept, "%s.before-restore-%s-%d", db_path, stamp, i);
+		snprintf(kept, sizeof kept, "%s" GN_DB_KEPT_INFIX "%s-%d", db_path, stamp, i);
 	if (!staged)
 		gn_private_part_path(stage_name, stage_part, sizeof stage_part);
 	if ((st = staged ? stage_open(ctx, from_path, kept, stage_part, &stage, err)
@@ -1118,9 +1095,9 @@ gn_status gn_restore_sealed(gn_ctx *ctx, const char *db_path, const char *from_p
 	/* opened beside the database, private and locked, swept if a kill
 	 * leaves it (a restore's own leftovers) */
 	char name[PATH_MAX + 16], open_path[PATH_MAX + 32];
-	snprintf(name, sizeof name, "%s.before-restore-opened", db_path);
+	snprintf(name, sizeof name, "%s" GN_DB_KEPT_INFIX "opened", db_path);
 	gn_private_part_path(name, open_path, sizeof open_path);
-	sweep_before_restore(db_path);
+	sweep_before_restore(ctx->db, db_path);
 	if ((st = gn_unseal_file(from_path, open_path, passphrase, err)) != GN_OK)
 		return st;
 	st = restore_from(ctx, db_path, open_path, from_path, true, allow_other_ward, kept_path, kept_size, err);

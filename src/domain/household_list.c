@@ -339,8 +339,11 @@ gn_status gn_hh_position(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, c
 		return rc;
 	if (strcmp(its_tdp, tdp_id) != 0)
 		return gn_fail(err, GN_ERR_NOT_FOUND, _("the household no longer exists"));
-	rc = prepare_list(ctx, "SELECT count(*) FILTER (WHERE h.walk_order < ?6 OR (h.walk_order = ?6 AND h.id < ?7)), "
-	                  "count(*) FILTER (WHERE h.id = ?7)", "", tdp_id, filter, query, &st, err);
+	/* only the households up to this one in walking order (the index's
+	 * range), not the whole TDP: a TDP reopened near its top reads a few
+	 * index entries, cold too (issue 13) */
+	rc = prepare_list(ctx, "SELECT count(*) FILTER (WHERE h.walk_order < ?6 OR h.id < ?7), "
+	                  "count(*) FILTER (WHERE h.id = ?7)", " AND h.walk_order <= ?6", tdp_id, filter, query, &st, err);
 	if (rc != GN_OK)
 		return rc;
 	sqlite3_bind_double(st, 6, walk);

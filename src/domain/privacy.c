@@ -4,6 +4,7 @@
 #include "gonha/storage/db.h"
 #include "gonha/storage/vault.h"
 #include "gonha/core/i18n.h"
+#include "gonha/core/paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -462,14 +463,7 @@ static gn_status put_in_place(const char *part_path, const char *final_path, boo
 static void sync_dir_of(const char *path)
 {
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
+	gn_path_dir(path, dir, sizeof dir);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);

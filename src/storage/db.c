@@ -3,9 +3,11 @@
 #include "gonha/storage/vault.h"
 #include "gonha/core/date.h"
 #include "gonha/core/i18n.h"
+#include "gonha/core/paths.h"
 #include "gonha/text/text.h"
 #include "migrations.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <sodium.h>
 #include <fcntl.h>
@@ -94,9 +96,9 @@ static bool journal_mode(sqlite3 *db, const char *mode)
 	return done;
 }
 
-bool gn_db_journal_for_bulk(sqlite3 *db)
+/* The connection's file is in WAL mode. */
+static bool in_wal(sqlite3 *db)
 {
-	/* only from the WAL: an in-memory database keeps its own */
 	sqlite3_stmt *q = NULL;
 	bool wal = false;
 	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
@@ -104,7 +106,13 @@ bool gn_db_journal_for_bulk(sqlite3 *db)
 		wal = now && strcasecmp(now, "wal") == 0;
 	}
 	sqlite3_finalize(q);
-	return wal && journal_mode(db, "delete");
+	return wal;
+}
+
+bool gn_db_journal_for_bulk(sqlite3 *db)
+{
+	/* only from the WAL: an in-memory database keeps its own */
+	return in_wal(db) && journal_mode(db, "delete");
 }
 
 void gn_db_journal_wal(sqlite3 *db)
@@ -112,6 +120,29 @@ void gn_db_journal_wal(sqlite3 *db)
 	/* if another connection opened the file meanwhile this fails, and the
 	 * next open of gonha sets the WAL again */
 	(void)journal_mode(db, "wal");
+}
+
+void gn_db_sweep_kept_links(sqlite3 *db, const char *db_path)
+{
+	/* WAL: the connection holds its shared lock between transactions */
+	char dir[PATH_MAX], prefix[PATH_MAX];
+	struct stat ward;
+	if (!in_wal(db) || stat(db_path, &ward) != 0)
+		return;
+	snprintf(prefix, sizeof prefix, "%s" GN_DB_KEPT_INFIX, gn_path_dir(db_path, dir, sizeof dir));
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		char path[PATH_MAX + 256];
+		struct stat sb;
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
+		    snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+			continue;
+		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_dev == ward.st_dev && sb.st_ino == ward.st_ino)
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
 }
 
 /* One job per connection, run once its transaction has ended, committed
@@ -473,6 +504,8 @@ gn_status gn_db_open(const char *path, int flags, sqlite3 **out, gn_err *err)
 		goto fail;
 	if ((st = gn_vault_reset(db, err)) != GN_OK)
 		goto fail;
+	if (!(flags & GN_DB_READONLY) && !created)
+		gn_db_sweep_kept_links(db, path);
 	*out = db;
 	return GN_OK;
 fail:

@@ -384,8 +384,10 @@ static bool same_inode(const char *a, const char *b)
 
 /* The swap of a restore (the ward held, given its kept name by a hard
  * link, the staged copy renamed over it) killed at each of its moments:
- * the ward as it was under its name, whole; a kept name left on the live
- * ward is removed by the next restore, which is whole. */
+ * the ward as it was under its name, whole, and back in WAL mode with no
+ * journal beside it; a kept name left on the live ward is removed by the
+ * next open of the ward (or the next restore), and the next restore is
+ * whole. */
 static void a_restore_killed_in_its_swap_leaves_the_ward_whole(void)
 {
 	fresh_folder();
@@ -399,11 +401,19 @@ static void a_restore_killed_in_its_swap_leaves_the_ward_whole(void)
 	CHECK_EQ_INT(audit_rows("a.db", export_row), 1);
 	CHECK_EQ_INT(audit_rows("a.db", "action = 'restore'"), 0);
 	CHECK(!exists(kept));
+	CHECK_EQ_INT(count_ending(gn_test_tmpdir(), "-journal"), 0);
 	CHECK(kill_restore_stopped_at("linked"));
+	CHECK(exists(kept) && same_inode(kept, "a.db")); /* a second name of the live ward */
+	CHECK_EQ_INT(count_ending(gn_test_tmpdir(), "-journal"), 0);
+	/* the next open of the ward removes that name, not only a restore */
 	CHECK_EQ_INT(run("check --db a.db"), 0);
+	CHECK(!exists(kept));
+	CHECK(exists("a.db"));
 	CHECK_EQ_INT(audit_rows("a.db", export_row), 1);
 	CHECK_EQ_INT(audit_rows("a.db", "action = 'restore'"), 0);
-	CHECK(exists(kept) && same_inode(kept, "a.db")); /* a second name of the live ward */
+	/* killed there again, the restore itself clears it first */
+	CHECK(kill_restore_stopped_at("linked"));
+	CHECK(exists(kept) && same_inode(kept, "a.db"));
 	CHECK_EQ_INT(run("restore --db a.db --from b.db"), 0);
 	CHECK_EQ_INT(audit_rows("a.db", export_row), 0);
 	CHECK_EQ_INT(audit_rows("a.db", "action = 'restore'"), 1);

@@ -12,4 +12,8 @@
  * (relative to that folder); out gets its real path. false when none does. */
 bool gn_beside_binary(const char *const *candidates, size_t n, const char *probe, char *out, size_t size);
 
+/* The folder of the file at path ("." for a bare name, "/" for one in the
+ * root) into dir; the file's own name (within path) returned. */
+const char *gn_path_dir(const char *path, char *dir, size_t size);
+
 #endif

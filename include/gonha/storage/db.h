@@ -68,6 +68,18 @@ bool gn_db_after_tx(sqlite3 *db, gn_db_tx_job fn, void *arg);
 bool gn_db_journal_for_bulk(sqlite3 *db);
 void gn_db_journal_wal(sqlite3 *db);
 
+/* The names a restore gives beside the ward: DB.before-restore-STAMP
+ * (the ward set aside), DB.before-restore-incoming.part (the staged
+ * copy). A restore killed between giving the ward its kept name (a hard
+ * link) and renaming the staged copy over the ward's name leaves that
+ * name on the live ward itself: gn_db_sweep_kept_links removes such a
+ * name, at every open of the ward for writing (gn_db_open) and before a
+ * restore. Only a name that is the very file the caller's connection has
+ * open in WAL mode: that connection's lock keeps any restore's swap away
+ * (the swap needs the file to itself), so no restore is half-way. */
+#define GN_DB_KEPT_INFIX ".before-restore-"
+void gn_db_sweep_kept_links(sqlite3 *db, const char *db_path);
+
 /* Runs SQL with no results. */
 gn_status gn_db_exec(sqlite3 *db, const char *sql, gn_err *err);
 
