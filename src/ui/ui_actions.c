@@ -232,6 +232,14 @@ static bool ui_action_if_room(ui_action a)
 	return a == UA_VERIFY || a == UA_OPERATORS || a == UA_REVIEW || a == UA_FORM_LANG;
 }
 
+/* Of those, the keys used every day (a ward officer's v and o, a review's
+ * ^R): one left out makes the bar take a second row. The form's language
+ * (F7) is not: it goes on a second row that is there, else F1 lists it. */
+static bool ui_action_daily(ui_action a)
+{
+	return a == UA_VERIFY || a == UA_OPERATORS || a == UA_REVIEW;
+}
+
 ui_action ui_action_for_key(unsigned view, int key)
 {
 	if (key == 0)
@@ -327,10 +335,11 @@ static int bar_entry_width(const ui_action_def *a, bool more)
  * entry reads "More keys" (F1 lists them all) and is kept; the others are
  * placed in order where they fit, the if_room ones (ui_action_if_room)
  * last, so a key added to a full bar never pushes an older one off. The
- * if_room ones are the keys a ward officer or a TDP leader uses every day
- * (v, o, ^R): when one of them has no room on the one row, the bar takes
- * a second row (the view one row less), which holds what the first could
- * not; "More keys" only if something is left out even then. */
+ * daily ones among them (ui_action_daily: v, o, ^R) are the keys a ward
+ * officer or a TDP leader uses every day: when one of them has no room on
+ * the one row, the bar takes a second row (the view one row less), which
+ * holds what the first could not; "More keys" only if something is left
+ * out even then. */
 typedef struct bar_plan {
 	unsigned char row[sizeof ui_actions / sizeof *ui_actions];
 	int gap[2];
@@ -371,7 +380,7 @@ static void bar_layout(bar_plan *b, unsigned view, bool officer, int room)
 		for (size_t i = 0; i < ui_action_count; i++)
 			if (on_bar(&ui_actions[i], view, officer) && !b->row[i]) {
 				left = true;
-				daily_left |= ui_action_if_room(ui_actions[i].action);
+				daily_left |= ui_action_daily(ui_actions[i].action);
 			}
 		if (daily_left) {
 			b->rows = 2;

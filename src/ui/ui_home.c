@@ -32,13 +32,25 @@ static long visited(const gn_cov_row *r)
 	return r->done + r->refused + r->moved;
 }
 
+/* The width of "visited/listed" on every row: the ward's numbers are the
+ * widest (760000/760000 in a province's file), so its row sets it for all
+ * and the bars stay one length. Set by home_draw before any row. */
+static int count_width = 11;
+
+static int count_width_for(long listed)
+{
+	char n[48];
+	int w = 2 * snprintf(n, sizeof n, "%ld", listed) + 1;
+	return w > 11 ? w : 11;
+}
+
 static void draw_progress(ui_app *app, const gn_cov_row *r, int y, int x, int width)
 {
 	(void)app;
 	char n[48];
-	ui_bar(y, x, width - 12, visited(r), r->listed);
+	ui_bar(y, x, width - count_width - 1, visited(r), r->listed);
 	snprintf(n, sizeof n, "%ld/%ld", visited(r), r->listed);
-	ui_put_right(y, x + width, 11, n);
+	ui_put_right(y, x + width, count_width, n);
 }
 
 static void draw_revisits(ui_app *app, const gn_cov_row *r, int y, int x, int width)
@@ -113,6 +125,7 @@ static void home_draw(ui_view *v)
 	attroff(A_BOLD);
 
 	/* the ward (or "your TDPs") first, then one line per TDP */
+	count_width = count_width_for(h->total.listed);
 	ui_put(2, 1, name_w, h->total.name);
 	x = 1 + name_w + 1;
 	for (size_t c = 0; c < sizeof home_columns / sizeof *home_columns; c++) {
