@@ -323,22 +323,29 @@ static gn_status insert_household(sqlite3 *db, demo_stmts *s, const gn_household
 	}
 	sqlite3_bind_text(q, 11, leader, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 12, answers, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 13, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 14, leader, -1, SQLITE_STATIC);
+	/* a visited household was made when it was entered, and not changed
+	 * since: created, updated and entered at the one time */
 	char entered[32];
-	if (visited) {
+	if (visited)
 		entry_time(hh->visit_date, index, entered);
+	sqlite3_bind_text(q, 13, visited ? entered : now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 14, leader, -1, SQLITE_STATIC);
+	if (visited)
 		sqlite3_bind_text(q, 15, entered, -1, SQLITE_STATIC);
-	}
 	return step_done(db, q, err);
 }
 
 /* Its members' rows, in roster order. */
 static gn_status insert_members(sqlite3 *db, demo_stmts *s, rng *r, const gn_household *hh, const char *hh_id,
-                                const char *tdp_id, char **person_answers, const char *leader, gn_err *err)
+                                const char *tdp_id, int index, char **person_answers, const char *leader, gn_err *err)
 {
+	/* entered with their household: at its entry time when it was visited
+	 * (the operators' figures count persons by the day they were made) */
 	char now[32];
-	gn_now_iso(now);
+	if (hh->visit_date)
+		entry_time(hh->visit_date, index, now);
+	else
+		gn_now_iso(now);
 	gn_status st = GN_OK;
 	for (size_t i = 0; i < hh->n_members && st == GN_OK; i++) {
 		const gn_person *p = &hh->members[i];
@@ -453,7 +460,7 @@ static gn_status make_household(sqlite3 *db, demo_stmts *s, rng *r, const char *
 	demo_uuid(r, hh_id);
 	if ((st = insert_household(db, s, &hh, hh_id, tdp_id, index, address_key, gn_sb_str(&answers), leader, err)) !=
 	        GN_OK ||
-	    (st = insert_members(db, s, r, &hh, hh_id, tdp_id, person_answers, leader, err)) != GN_OK)
+	    (st = insert_members(db, s, r, &hh, hh_id, tdp_id, index, person_answers, leader, err)) != GN_OK)
 		goto free_out;
 	*persons += n;
 free_out:

@@ -79,6 +79,12 @@ static void demo_is_realistic(void)
 	                               "(date(entered_at, '+7 hours') IS NOT visit_date OR entered_at >= '" GN_UNIT_NOW "' OR "
 	                               "time(entered_at, '+7 hours') NOT BETWEEN '17:00:00' AND '20:59:59')"), 0);
 	CHECK(gn_unit_count(db, "SELECT count(DISTINCT date(entered_at)) FROM household") > 20);
+	/* made when entered, with their members: the operators' figures count
+	 * a day's households and its persons on the same day */
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM household WHERE entered_at IS NOT NULL AND "
+	                               "(created_at IS NOT entered_at OR updated_at IS NOT entered_at)"), 0);
+	CHECK_EQ_INT(gn_unit_count(db, "SELECT count(*) FROM person p JOIN household h ON h.id = p.household_id "
+	                               "WHERE h.entered_at IS NOT NULL AND p.created_at IS NOT h.entered_at"), 0);
 	gn_db_close(db);
 }
 
