@@ -22,7 +22,10 @@
 
 /* The search: every word typed must match the start of a word of the
  * same member's name, or of the address; all digits may also be the start
- * of a CCCD. Words are bound from ?10 on. */
+ * of a CCCD. Words are bound from ?10 on, the longest first: the name half
+ * reads the households that have a name word starting with it, one range
+ * of household_word (migration 22), and only when more words are typed
+ * looks at those households' members for the same one having them all. */
 #define MAX_WORDS 6
 
 static void query_clause(gn_strbuf *b, size_t n_words, bool digits, size_t len)
@@ -30,23 +33,28 @@ static void query_clause(gn_strbuf *b, size_t n_words, bool digits, size_t len)
 	gn_sb_add(b, " AND (");
 	for (size_t i = 0; i < n_words; i++)
 		gn_sb_printf(b, "%sinstr(' ' || h.address_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
-	/* one pass over the TDP's people, not one look-up per household: the
-	 * names from index person_search alone (migration 13) */
-	gn_sb_add(b, ") OR h.id IN (SELECT p.household_id FROM person p INDEXED BY person_search "
-	             "WHERE p.tdp_id = ?1 AND p.deleted = 0 AND (");
-	for (size_t i = 0; i < n_words; i++)
-		gn_sb_printf(b, "%sinstr(' ' || p.name_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
+	gn_sb_add(b, ") OR h.id IN (SELECT hw.household_id FROM household_word hw "
+	             "WHERE hw.tdp_id = ?1 AND hw.word >= ?10 AND hw.word < ?10 || char(1114111)");
+	if (n_words > 1) {
+		gn_sb_add(b, " AND EXISTS (SELECT 1 FROM person p WHERE p.household_id = hw.household_id "
+		             "AND p.deleted = 0");
+		for (size_t i = 0; i < n_words; i++)
+			gn_sb_printf(b, " AND instr(' ' || p.name_key, ' ' || ?%zu) > 0", 10 + i);
+		gn_sb_add(b, ")");
+	}
+	gn_sb_add(b, ")");
 	/* digits: a whole CCCD by its blind index (every stored CCCD has 12
 	 * digits: gn_person_validate), or the first three (the province of
-	 * birth, shown in lists, in the index); any other query leaves the
-	 * clause out, false for every row, so that the index holds every
-	 * column the query names and only a whole CCCD reads the rows. */
+	 * birth, shown in lists, in index person_search, migration 13); any
+	 * other query has no CCCD half, so that only a whole CCCD reads the
+	 * rows. */
 	if (digits && len == 12)
-		gn_sb_add(b, ") OR (?3 AND p.cccd = gn_cccd_index(?2)))))");
+		gn_sb_add(b, " OR h.id IN (SELECT p.household_id FROM person p INDEXED BY person_search "
+		             "WHERE p.tdp_id = ?1 AND p.deleted = 0 AND ?3 AND p.cccd = gn_cccd_index(?2))");
 	else if (digits && len <= 3)
-		gn_sb_add(b, ") OR (?3 AND substr(p.cccd_masked, 1, length(?2)) = ?2))))");
-	else
-		gn_sb_add(b, "))))");
+		gn_sb_add(b, " OR h.id IN (SELECT p.household_id FROM person p INDEXED BY person_search "
+		             "WHERE p.tdp_id = ?1 AND p.deleted = 0 AND ?3 AND substr(p.cccd_masked, 1, length(?2)) = ?2)");
+	gn_sb_add(b, ")");
 }
 
 /* The WHERE clause shared by the list, its count and positions. Binds:
@@ -90,6 +98,24 @@ static gn_status fold_query(const char *query, char **folded, bool *digits, gn_e
 	return GN_OK;
 }
 
+/* The words of a folded query (cut in place), at most MAX_WORDS; *first:
+ * the first as typed (?2: one word for a CCCD), NULL for none. words[0]
+ * is the longest, the range word ?10 (the fewest households). */
+static size_t split_words(char *folded, char *words[MAX_WORDS], const char **first)
+{
+	size_t n = 0;
+	for (char *w = folded ? strtok(folded, " ") : NULL; w && n < MAX_WORDS; w = strtok(NULL, " "))
+		words[n++] = w;
+	*first = n ? words[0] : NULL;
+	for (size_t i = 1; i < n; i++)
+		if (strlen(words[i]) > strlen(words[0])) {
+			char *t = words[0];
+			words[0] = words[i];
+			words[i] = t;
+		}
+	return n;
+}
+
 /* A list's columns (gn_hh_row), read by read_rows. */
 #define LIST_SELECT \
 	"SELECT h.id, h.walk_order, h.house_no, h.alley, h.street, h.visit_status, " \
@@ -101,6 +127,8 @@ static gn_status fold_query(const char *query, char **folded, bool *digits, gn_e
 	" WHERE p.household_id = h.id AND p.deleted = 0 AND p.relation IS NOT 'head' " \
 	" AND instr(' ' || p.name_key, ' ' || ?2) > 0 ORDER BY p.position LIMIT 1) END, " \
 	"h.visit_date, " GN_SQL_REVIEW_OF("h.id") " IS 'sent_back'"
+/* a page of it: ?4 rows from ?5 */
+#define LIST_TAIL " ORDER BY h.walk_order, h.id LIMIT ?4 OFFSET ?5"
 
 static gn_status read_rows(gn_ctx *ctx, sqlite3_stmt *st, size_t limit, gn_hh_row **out, size_t *n, gn_err *err);
 
@@ -117,11 +145,10 @@ static gn_status prepare_list(gn_ctx *ctx, const char *select, const char *tail,
 	if ((rc = fold_query(query, &folded, &digits, err)) != GN_OK)
 		return rc;
 	char *words[MAX_WORDS];
-	size_t n_words = 0;
-	for (char *w = folded ? strtok(folded, " ") : NULL; w && n_words < MAX_WORDS; w = strtok(NULL, " "))
-		words[n_words++] = w;
+	const char *first;
+	size_t n_words = split_words(folded, words, &first);
 	gn_sb_add(&sql, select);
-	where_clause(&sql, filter, n_words, digits, n_words ? strlen(words[0]) : 0);
+	where_clause(&sql, filter, n_words, digits, first ? strlen(first) : 0);
 	gn_sb_add(&sql, tail);
 	if (sql.failed) {
 		rc = gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
@@ -132,12 +159,34 @@ static gn_status prepare_list(gn_ctx *ctx, const char *select, const char *tail,
 		goto out;
 	}
 	sqlite3_bind_text(*out, 1, tdp_id, -1, SQLITE_TRANSIENT);
-	if (n_words) /* ?2: the whole query (a CCCD has no spaces) */
-		sqlite3_bind_text(*out, 2, words[0], -1, SQLITE_TRANSIENT);
+	if (first) /* ?2: the whole query's first word (a CCCD has no spaces) */
+		sqlite3_bind_text(*out, 2, first, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(*out, 3, digits);
 	for (size_t i = 0; i < n_words; i++)
 		sqlite3_bind_text(*out, 10 + (int)i, words[i], -1, SQLITE_TRANSIENT);
 out:
+	gn_sb_free(&sql);
+	free(folded);
+	return rc;
+}
+
+gn_status gn_hh_search_sql(gn_hh_filter filter, const char *query, bool count, char **out)
+{
+	gn_strbuf sql = { 0 };
+	char *folded = NULL, *words[MAX_WORDS];
+	const char *first;
+	bool digits;
+	gn_err err = { 0 };
+	*out = NULL;
+	gn_status rc = fold_query(query, &folded, &digits, &err);
+	if (rc != GN_OK)
+		return rc;
+	size_t n_words = split_words(folded, words, &first);
+	gn_sb_add(&sql, count ? "SELECT count(*)" : LIST_SELECT);
+	where_clause(&sql, filter, n_words, digits, first ? strlen(first) : 0);
+	gn_sb_add(&sql, count ? "" : LIST_TAIL);
+	if (sql.failed || !(*out = strdup(gn_sb_str(&sql))))
+		rc = GN_ERR_NOMEM;
 	gn_sb_free(&sql);
 	free(folded);
 	return rc;
@@ -154,8 +203,7 @@ gn_status gn_hh_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const
 	*n = 0;
 	if (limit == 0)
 		return GN_OK;
-	rc = prepare_list(ctx, LIST_SELECT, " ORDER BY h.walk_order, h.id LIMIT ?4 OFFSET ?5", tdp_id, filter, query,
-	                  &st, err);
+	rc = prepare_list(ctx, LIST_SELECT, LIST_TAIL, tdp_id, filter, query, &st, err);
 	if (rc != GN_OK)
 		goto out;
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)limit);

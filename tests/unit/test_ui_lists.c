@@ -376,6 +376,67 @@ static void search_ignores_diacritics(void)
 	teardown();
 }
 
+/* The name words a search reads (household_word, migration 22) follow
+ * every change of a member, made by gonha or by the sqlite3 shell (plain
+ * SQL here): a renamed, removed, deleted or moved member's words leave
+ * the household unless another live member's name has them. */
+static size_t found(const char *tdp_id, const char *query)
+{
+	size_t total = 99;
+	gn_err err = { 0 };
+	CHECK_EQ_INT(gn_hh_count(&ctx, tdp_id, GN_HH_ALL, query, &total, &err), GN_OK);
+	return total;
+}
+
+static void search_words_follow_every_change(void)
+{
+	setup();
+	fill();
+	sqlite3 *db = ctx.db;
+	CHECK_EQ_INT(found(tdp1.id, "thi"), 2); /* Bình; Dung and Hà, one household */
+	/* Hà removed: her household keeps "thi" (Dung), not "nguyen" */
+	CHECK_EQ_INT(sqlite3_exec(db, "UPDATE person SET deleted = 1 WHERE full_name = 'Nguyễn Thị Hà'", NULL, NULL, NULL),
+	             SQLITE_OK);
+	CHECK_EQ_INT(found(tdp1.id, "thi"), 2);
+	CHECK_EQ_INT(found(tdp1.id, "nguyen"), 1);
+	/* and back */
+	CHECK_EQ_INT(sqlite3_exec(db, "UPDATE person SET deleted = 0 WHERE full_name = 'Nguyễn Thị Hà'", NULL, NULL, NULL),
+	             SQLITE_OK);
+	CHECK_EQ_INT(found(tdp1.id, "nguyen"), 2);
+	/* Dung deleted outright: "pham" gone, "thi" still Hà's */
+	CHECK_EQ_INT(sqlite3_exec(db, "DELETE FROM person WHERE full_name = 'Phạm Thị Dung'", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_EQ_INT(found(tdp1.id, "pham"), 0);
+	CHECK_EQ_INT(found(tdp1.id, "thi"), 2);
+	/* renamed (name_key by the one folding rule) */
+	CHECK_EQ_INT(sqlite3_exec(db, "UPDATE person SET full_name = 'Đỗ Minh Khoa', name_key = gn_fold('Đỗ Minh Khoa') "
+	                              "WHERE full_name = 'Đỗ Văn Đức'", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_EQ_INT(found(tdp1.id, "duc"), 0);
+	CHECK_EQ_INT(found(tdp1.id, "khoa"), 1);
+	CHECK_EQ_INT(found(tdp1.id, "do mi"), 1);
+	CHECK_EQ_INT(found(tdp1.id, "van"), 2); /* An, Cường */
+	/* moved to the other TDP's household */
+	char sql[256];
+	snprintf(sql, sizeof sql, "UPDATE person SET household_id = '%s', tdp_id = '%s' WHERE full_name = 'Nguyễn Văn An'",
+	         ids[4], tdp2.id);
+	CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	CHECK_EQ_INT(found(tdp1.id, "an"), 0);
+	CHECK_EQ_INT(found(tdp2.id, "an"), 1);
+	CHECK_EQ_INT(found(tdp2.id, "nguyen an"), 1);
+	CHECK_EQ_INT(found(tdp2.id, "nguyen em"), 1);
+	CHECK_EQ_INT(found(tdp2.id, "an em"), 0); /* the same member has every word */
+	/* the words are exactly the live members' */
+	sqlite3_stmt *st = NULL;
+	REQUIRE(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM household_word), (SELECT count(*) FROM ("
+	                               "SELECT DISTINCT p.tdp_id, w.value, p.household_id FROM person p, "
+	                               "json_each('[\"' || replace(p.name_key, ' ', '\",\"') || '\"]') w "
+	                               "WHERE p.deleted = 0))", -1, &st, NULL) == SQLITE_OK);
+	REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+	CHECK_EQ_INT(sqlite3_column_int(st, 0), sqlite3_column_int(st, 1));
+	CHECK(sqlite3_column_int(st, 0) > 10);
+	sqlite3_finalize(st);
+	teardown();
+}
+
 static void moves_in_the_walk_and_next(void)
 {
 	setup();
@@ -500,5 +561,5 @@ static void answers_keep_unknown_keys(void)
 
 GN_TESTS(T(list_pages_by_the_rows_drawn), T(list_survives_a_resize), T(list_shorter_than_a_page),
          T(list_pages_by_what_a_view_drew), T(list_scrolls_text),
-         T(answers_keep_unknown_keys), T(lists_in_walking_order_with_heads), T(search_ignores_diacritics), T(moves_in_the_walk_and_next),
+         T(answers_keep_unknown_keys), T(lists_in_walking_order_with_heads), T(search_ignores_diacritics), T(search_words_follow_every_change), T(moves_in_the_walk_and_next),
          T(scope_is_enforced), T(drafts_round_trip))

@@ -51,6 +51,11 @@ gn_status gn_hh_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const
 gn_status gn_hh_sheet_list(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *alley,
                            gn_hh_row **rows, size_t *n, gn_err *err);
 
+/* The SQL gn_hh_list (count false: a page, ?4 rows from ?5) or gn_hh_count
+ * (count true) runs for this filter and query, unbound, for its plan to be
+ * seen (tests/unit/test_key_plans.c). *out is malloc'd. */
+gn_status gn_hh_search_sql(gn_hh_filter filter, const char *query, bool count, char **out);
+
 /* How many households gn_hh_list would give without offset and limit. */
 gn_status gn_hh_count(gn_ctx *ctx, const char *tdp_id, gn_hh_filter filter, const char *query,
                       size_t *out, gn_err *err);
