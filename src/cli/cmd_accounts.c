@@ -479,6 +479,7 @@ int gn_cmd_recover(gn_cli *cli, int argc, char **argv)
 	if (gn_db_path(a.db ? a.db : cli->db_path, path, sizeof path, &err) != GN_OK ||
 	    gn_db_open(path, 0, &db, &err) != GN_OK)
 		return gn_cli_fail(&err);
+	gn_backup_sweep_restores(db, path);
 	const char *env = getenv("GONHA_RECOVERY_CODE");
 	char *code = env ? strdup(env) : gn_cli_prompt(_("Recovery code: "), 1);
 	if (!code) {

@@ -1,6 +1,7 @@
 /* The terminal UI (no command), and its headless bench. */
 #include "cli.h"
 #include "gonha/core/i18n.h"
+#include "gonha/domain/backup.h"
 #include "gonha/forms/census.h"
 #include "gonha/storage/db.h"
 #include "gonha/ui/ui.h"
@@ -28,6 +29,7 @@ int gn_cmd_ui(gn_cli *cli)
 		return gn_cli_usage(_("there is no ward in %s yet: make one with gonha init, or try gonha demo"), path);
 	if (gn_db_open(path, 0, &db, &err) != GN_OK)
 		return gn_cli_fail(&err);
+	gn_backup_sweep_restores(db, path);
 	gn_census census;
 	gn_form_problems problems = { 0 };
 	int rc = 0;

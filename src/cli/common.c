@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "gonha/domain/wardkey.h"
+#include "gonha/domain/backup.h"
 #include "gonha/text/text.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
@@ -163,6 +164,8 @@ int gn_cli_open_signed_in(gn_cli *cli, const char *db_opt, int db_flags, gn_ctx 
 	if (gn_db_path(db_opt ? db_opt : cli->db_path, path, sizeof path, &err) != GN_OK ||
 	    gn_db_open(path, db_flags, &ctx->db, &err) != GN_OK)
 		return gn_cli_fail(&err);
+	if (!(db_flags & GN_DB_READONLY))
+		gn_backup_sweep_restores(ctx->db, path);
 
 	char *login = getenv("GONHA_USER") ? strdup(getenv("GONHA_USER")) : NULL;
 	char *password = getenv("GONHA_PASSWORD") ? strdup(getenv("GONHA_PASSWORD")) : NULL;

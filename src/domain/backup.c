@@ -728,9 +728,7 @@ gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward,
 	return st;
 }
 
-/* The copies kept aside by restores cut short: DB.before-restore-*.part,
- * and a kept name left on the live ward (gn_db_sweep_kept_links). */
-static void sweep_before_restore(sqlite3 *db, const char *db_path)
+void gn_backup_sweep_restores(sqlite3 *db, const char *db_path)
 {
 	char dir[PATH_MAX], prefix[PATH_MAX];
 	snprintf(prefix, sizeof prefix, "%s" GN_DB_KEPT_INFIX, gn_path_dir(db_path, dir, sizeof dir));
@@ -856,8 +854,9 @@ static gn_status stage_open(gn_ctx *ctx, const char *from_path, const char *kept
 	return st;
 }
 
-/* GONHA_TEST_RESTORE_STOP=held or linked: the process stops itself
- * (SIGSTOP) at that moment of the swap, so that a test kills it exactly
+/* GONHA_TEST_RESTORE_STOP=staged, held or linked: the process stops
+ * itself (SIGSTOP) at that moment (the incoming copy whole, before the
+ * swap; then of the swap), so that a test kills it exactly
  * there (tests/e2e/test_files.c). */
 static void test_stop(const char *moment)
 {
@@ -907,7 +906,7 @@ static gn_status hold_ward(sqlite3 *db, const char *db_path, gn_err *err)
  * A kill at any moment leaves one whole ward or the other under the name
  * (the rename is atomic); after the link and before the rename, the kept
  * name is a second name of the live ward, which the next restore removes
- * (sweep_before_restore). *swapped false with GN_OK: this filesystem has no
+ * (gn_backup_sweep_restores). *swapped false with GN_OK: this filesystem has no
  * hard links, or will not rename over a file; the ward is as it was, for
  * the copy and the backup API. The staged copy is closed once it is the
  * ward. */
@@ -960,7 +959,7 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 		return st;
 	if (!from_path || !*from_path)
 		return gn_fail_field(err, GN_ERR_INVALID, "from", _("no file to restore from was given"));
-	sweep_before_restore(ctx->db, db_path);
+	gn_backup_sweep_restores(ctx->db, db_path);
 	char stage_name[PATH_MAX + 16];
 	snprintf(stage_name, sizeof stage_name, "%s" GN_DB_KEPT_INFIX "incoming", db_path);
 	gn_private_part_path(stage_name, stage_part, sizeof stage_part);
@@ -991,6 +990,7 @@ static gn_status restore_from(gn_ctx *ctx, const char *db_path, const char *open
 	if ((st = staged ? stage_open(ctx, from_path, kept, stage_part, &stage, err)
 	                 : stage_restore(ctx, src, from_path, kept, stage_part, &stage, err)) != GN_OK)
 		goto out;
+	test_stop("staged");
 	bool swapped = false;
 	st = swap_in(ctx, db_path, &stage, stage_part, kept, &swapped, err);
 	if (swapped) {
@@ -1097,7 +1097,7 @@ gn_status gn_restore_sealed(gn_ctx *ctx, const char *db_path, const char *from_p
 	char name[PATH_MAX + 16], open_path[PATH_MAX + 32];
 	snprintf(name, sizeof name, "%s" GN_DB_KEPT_INFIX "opened", db_path);
 	gn_private_part_path(name, open_path, sizeof open_path);
-	sweep_before_restore(ctx->db, db_path);
+	gn_backup_sweep_restores(ctx->db, db_path);
 	if ((st = gn_unseal_file(from_path, open_path, passphrase, err)) != GN_OK)
 		return st;
 	st = restore_from(ctx, db_path, open_path, from_path, true, allow_other_ward, kept_path, kept_size, err);

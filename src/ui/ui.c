@@ -4,6 +4,7 @@
  * drawing of any text, and the headless bench. */
 #include "ui.h"
 #include "gonha/interchange/registry.h"
+#include "gonha/domain/backup.h"
 #include "gonha/forms/census.h"
 #include "gonha/storage/db.h"
 #include "gonha/core/i18n.h"
@@ -829,7 +830,9 @@ static void adopt_census(ui_app *app, gn_census *census)
 static gn_status open_db(const char *db_path, sqlite3 **db, char buf[4096], gn_err *err)
 {
 	gn_status st = gn_db_path(db_path, buf, 4096, err);
-	return st == GN_OK ? gn_db_open(buf, 0, db, err) : st;
+	if (st == GN_OK && (st = gn_db_open(buf, 0, db, err)) == GN_OK)
+		gn_backup_sweep_restores(*db, buf);
+	return st;
 }
 
 /* The screens read one TDP at a time, again at every key: its persons,

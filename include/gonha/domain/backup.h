@@ -85,6 +85,14 @@ gn_status gn_restore_check(sqlite3 *db, const char *path, bool allow_other_ward,
 gn_status gn_restore(gn_ctx *ctx, const char *db_path, const char *from_path,
                      bool allow_other_ward, char *kept_path, size_t kept_size, gn_err *err);
 
+/* What restores cut short left beside the ward at db_path, which db has
+ * open for writing: a staged copy (DB.before-restore-*.part, 2.4 GB at
+ * 2 M persons) that no live restore holds (its lock, privacy.h), and a
+ * kept name that is a second name of the ward itself
+ * (gn_db_sweep_kept_links). At every open of a ward for writing (the
+ * commands, the terminal UI) and before a restore. */
+void gn_backup_sweep_restores(sqlite3 *db, const char *db_path);
+
 /* A backup sealed under a passphrase for carrying off the PC (sealed.h):
  * the copy is made in the private folder beside db_path, sealed into
  * out_path (must not exist) and removed. Ward officer only; recorded as a
