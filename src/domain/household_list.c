@@ -24,8 +24,8 @@
  * same member's name, or of the address; all digits may also be the start
  * of a CCCD. Words are bound from ?10 on, the longest first: the name half
  * reads the households that have a name word starting with it, one range
- * of household_word (migration 22), and only when more words are typed
- * looks at those households' members for the same one having them all. */
+ * of household_word (migration 22), the other words looked for in the
+ * name of the same entry (the same member's). */
 #define MAX_WORDS 6
 
 static void query_clause(gn_strbuf *b, size_t n_words, bool digits, size_t len)
@@ -35,25 +35,17 @@ static void query_clause(gn_strbuf *b, size_t n_words, bool digits, size_t len)
 		gn_sb_printf(b, "%sinstr(' ' || h.address_key, ' ' || ?%zu) > 0", i ? " AND " : "(", 10 + i);
 	gn_sb_add(b, ") OR h.id IN (SELECT hw.household_id FROM household_word hw "
 	             "WHERE hw.tdp_id = ?1 AND hw.word >= ?10 AND hw.word < ?10 || char(1114111)");
-	if (n_words > 1) {
-		gn_sb_add(b, " AND EXISTS (SELECT 1 FROM person p WHERE p.household_id = hw.household_id "
-		             "AND p.deleted = 0");
-		for (size_t i = 0; i < n_words; i++)
-			gn_sb_printf(b, " AND instr(' ' || p.name_key, ' ' || ?%zu) > 0", 10 + i);
-		gn_sb_add(b, ")");
-	}
+	for (size_t i = 1; i < n_words; i++) /* the same member's name */
+		gn_sb_printf(b, " AND instr(' ' || hw.name_key, ' ' || ?%zu) > 0", 10 + i);
 	gn_sb_add(b, ")");
-	/* digits: a whole CCCD by its blind index (every stored CCCD has 12
-	 * digits: gn_person_validate), or the first three (the province of
-	 * birth, shown in lists, in index person_search, migration 13); any
-	 * other query has no CCCD half, so that only a whole CCCD reads the
-	 * rows. */
+	/* digits: up to three are the start of a CCCD (the province of birth,
+	 * shown in lists) in the range above (household_word has it); a whole
+	 * CCCD by its blind index (every stored CCCD has 12 digits:
+	 * gn_person_validate); any other query has no CCCD half, so that only a
+	 * whole CCCD reads the rows. */
 	if (digits && len == 12)
 		gn_sb_add(b, " OR h.id IN (SELECT p.household_id FROM person p INDEXED BY person_search "
 		             "WHERE p.tdp_id = ?1 AND p.deleted = 0 AND ?3 AND p.cccd = gn_cccd_index(?2))");
-	else if (digits && len <= 3)
-		gn_sb_add(b, " OR h.id IN (SELECT p.household_id FROM person p INDEXED BY person_search "
-		             "WHERE p.tdp_id = ?1 AND p.deleted = 0 AND ?3 AND substr(p.cccd_masked, 1, length(?2)) = ?2)");
 	gn_sb_add(b, ")");
 }
 

@@ -739,39 +739,56 @@ static const char *const migration_21 =
  * (about 150 pages at 2 M, 17-19 ms cold for the key that first matches no
  * address); household_word holds each word of each live member's folded
  * name (name_key, gn_text_fold: the one folding rule, split at its single
- * spaces) once per household, keyed (tdp_id, word, household_id), so that
- * a word typed is one range (word >= w AND word < w || U+10FFFF) over the
- * households that have it. Kept by triggers on person, whoever writes (the
- * sqlite3 shell too: json_each only): a word leaves a household when no
- * other live member's name has it. The words of a name, as a JSON array:
- * name_key has no control characters (folded to spaces), '\' and '"'
- * escaped. */
+ * spaces) with the name it is of, keyed (tdp_id, word, household_id,
+ * name_key), so that a word typed is one range (word >= w AND word < w ||
+ * U+10FFFF) over the households that have it, and the other words typed
+ * are looked for in the same member's name on the same entry. A
+ * household's CCCDs are there too, as their first three digits (the
+ * province of birth, the part a list shows: cccd_masked) with the name ''
+ * (which no other word typed is in), so that a query of up to three digits
+ * is the same one range. Kept by triggers on person, whoever writes (the
+ * sqlite3 shell too: json_each only); an entry leaves when no other live
+ * member of the household has that name (that province). The words of a name, as a JSON array: name_key has no control
+ * characters (folded to spaces), '\' and '"' escaped. */
 #define GN_NAME_WORDS(key) \
 	"json_each('[\"' || replace(replace(replace(" key ", '\\', '\\\\'), '\"', '\\\"'), ' ', '\",\"') || '\"]')"
 #define GN_WORDS_ADD(row) \
-	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id) SELECT " row ".tdp_id, value, " \
-	row ".household_id FROM " GN_NAME_WORDS(row ".name_key") " WHERE value <> '' AND " row ".deleted = 0;"
+	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key) SELECT " row ".tdp_id, value, " \
+	row ".household_id, " row ".name_key FROM " GN_NAME_WORDS(row ".name_key") " WHERE value <> '' AND " row \
+	".deleted = 0;" \
+	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key) SELECT " row ".tdp_id, " \
+	"substr(" row ".cccd_masked, 1, 3), " row ".household_id, '' WHERE " row ".deleted = 0 AND " row \
+	".cccd_masked <> '';"
 #define GN_WORDS_DROP \
-	"DELETE FROM household_word WHERE tdp_id = OLD.tdp_id AND household_id = OLD.household_id AND word IN (" \
-	"  SELECT value FROM " GN_NAME_WORDS("OLD.name_key") ") AND NOT EXISTS (" \
-	"  SELECT 1 FROM person p WHERE p.household_id = OLD.household_id AND p.deleted = 0 AND p.id <> OLD.id" \
-	"  AND p.tdp_id = OLD.tdp_id AND instr(' ' || p.name_key || ' ', ' ' || household_word.word || ' ') > 0);"
+	"DELETE FROM household_word WHERE tdp_id = OLD.tdp_id AND household_id = OLD.household_id" \
+	"  AND name_key = OLD.name_key AND word IN (SELECT value FROM " GN_NAME_WORDS("OLD.name_key") ")" \
+	"  AND NOT EXISTS (SELECT 1 FROM person p WHERE p.household_id = OLD.household_id AND p.deleted = 0" \
+	"  AND p.id <> OLD.id AND p.tdp_id = OLD.tdp_id AND p.name_key = OLD.name_key);" \
+	"DELETE FROM household_word WHERE tdp_id = OLD.tdp_id AND household_id = OLD.household_id AND name_key = ''" \
+	"  AND word = substr(OLD.cccd_masked, 1, 3) AND NOT EXISTS (SELECT 1 FROM person p WHERE" \
+	"  p.household_id = OLD.household_id AND p.deleted = 0 AND p.id <> OLD.id AND p.tdp_id = OLD.tdp_id" \
+	"  AND substr(p.cccd_masked, 1, 3) = substr(OLD.cccd_masked, 1, 3));"
 static const char *const migration_22 =
 	"CREATE TABLE household_word ("
 	"  tdp_id       TEXT NOT NULL,"
 	"  word         TEXT NOT NULL,"
 	"  household_id TEXT NOT NULL,"
-	"  PRIMARY KEY (tdp_id, word, household_id)"
+	"  name_key     TEXT NOT NULL,"
+	"  PRIMARY KEY (tdp_id, word, household_id, name_key)"
 	") WITHOUT ROWID;"
-	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id)"
-	"  SELECT p.tdp_id, w.value, p.household_id FROM person p, " GN_NAME_WORDS("p.name_key") " w"
-	"  WHERE p.deleted = 0 AND w.value <> '' ORDER BY 1, 2, 3;"
+	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key)"
+	"  SELECT p.tdp_id, w.value, p.household_id, p.name_key FROM person p, " GN_NAME_WORDS("p.name_key") " w"
+	"  WHERE p.deleted = 0 AND w.value <> '' ORDER BY 1, 2, 3, 4;"
+	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key)"
+	"  SELECT tdp_id, substr(cccd_masked, 1, 3), household_id, '' FROM person"
+	"  WHERE deleted = 0 AND cccd_masked <> '' ORDER BY 1, 2, 3;"
 	"CREATE TRIGGER person_words_insert AFTER INSERT ON person WHEN NEW.deleted = 0 BEGIN "
 	GN_WORDS_ADD("NEW")
 	"END;"
-	"CREATE TRIGGER person_words_update AFTER UPDATE OF name_key, tdp_id, household_id, deleted ON person"
-	"  WHEN NEW.name_key IS NOT OLD.name_key OR NEW.tdp_id IS NOT OLD.tdp_id"
-	"  OR NEW.household_id IS NOT OLD.household_id OR NEW.deleted IS NOT OLD.deleted BEGIN "
+	"CREATE TRIGGER person_words_update AFTER UPDATE OF name_key, cccd_masked, tdp_id, household_id, deleted"
+	"  ON person WHEN NEW.name_key IS NOT OLD.name_key OR NEW.cccd_masked IS NOT OLD.cccd_masked"
+	"  OR NEW.tdp_id IS NOT OLD.tdp_id OR NEW.household_id IS NOT OLD.household_id"
+	"  OR NEW.deleted IS NOT OLD.deleted BEGIN "
 	GN_WORDS_DROP
 	GN_WORDS_ADD("NEW")
 	"END;"

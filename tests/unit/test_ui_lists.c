@@ -407,6 +407,20 @@ static void search_words_follow_every_change(void)
 	CHECK_EQ_INT(sqlite3_exec(db, "DELETE FROM person WHERE full_name = 'Phạm Thị Dung'", NULL, NULL, NULL), SQLITE_OK);
 	CHECK_EQ_INT(found(tdp1.id, "pham"), 0);
 	CHECK_EQ_INT(found(tdp1.id, "thi"), 2);
+	/* a CCCD's province (the spouses Bình and Hà have 019) */
+	CHECK_EQ_INT(found(tdp1.id, "019"), 2);
+	CHECK_EQ_INT(sqlite3_exec(db, "UPDATE person SET cccd = NULL, cccd_masked = NULL WHERE full_name = 'Nguyễn Thị Hà'",
+	                          NULL, NULL, NULL), SQLITE_OK);
+	CHECK_EQ_INT(found(tdp1.id, "019"), 1);
+	CHECK_EQ_INT(sqlite3_exec(db, "UPDATE person SET (cccd, cccd_masked) = (SELECT cccd, cccd_masked FROM person "
+	                              "WHERE full_name = 'Trần Thị Bình') WHERE full_name = 'Nguyễn Văn An'",
+	                          NULL, NULL, NULL), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(db, "UPDATE person SET cccd = NULL, cccd_masked = NULL WHERE full_name = 'Trần Thị Bình'",
+	                          NULL, NULL, NULL), SQLITE_OK);
+	CHECK_EQ_INT(found(tdp1.id, "01"), 1); /* An's now */
+	CHECK_EQ_INT(sqlite3_exec(db, "UPDATE person SET cccd = NULL, cccd_masked = NULL WHERE full_name = 'Nguyễn Văn An'",
+	                          NULL, NULL, NULL), SQLITE_OK);
+	CHECK_EQ_INT(found(tdp1.id, "0"), 0);
 	/* renamed (name_key by the one folding rule) */
 	CHECK_EQ_INT(sqlite3_exec(db, "UPDATE person SET full_name = 'Đỗ Minh Khoa', name_key = gn_fold('Đỗ Minh Khoa') "
 	                              "WHERE full_name = 'Đỗ Văn Đức'", NULL, NULL, NULL), SQLITE_OK);
@@ -427,9 +441,10 @@ static void search_words_follow_every_change(void)
 	/* the words are exactly the live members' */
 	sqlite3_stmt *st = NULL;
 	REQUIRE(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM household_word), (SELECT count(*) FROM ("
-	                               "SELECT DISTINCT p.tdp_id, w.value, p.household_id FROM person p, "
+	                               "SELECT DISTINCT p.tdp_id, w.value, p.household_id, p.name_key FROM person p, "
 	                               "json_each('[\"' || replace(p.name_key, ' ', '\",\"') || '\"]') w "
-	                               "WHERE p.deleted = 0))", -1, &st, NULL) == SQLITE_OK);
+	                               "WHERE p.deleted = 0 UNION SELECT tdp_id, substr(cccd_masked, 1, 3), household_id, '' "
+	                               "FROM person WHERE deleted = 0 AND cccd_masked <> ''))", -1, &st, NULL) == SQLITE_OK);
 	REQUIRE(sqlite3_step(st) == SQLITE_ROW);
 	CHECK_EQ_INT(sqlite3_column_int(st, 0), sqlite3_column_int(st, 1));
 	CHECK(sqlite3_column_int(st, 0) > 10);
