@@ -266,6 +266,23 @@ static bool already_nfc(const uint8_t *s, size_t len)
 	return true;
 }
 
+/* True when cleaning would hand back the text as it is: printable ASCII
+ * only (NFC, no controls, nothing to map) and, unless spaces are kept, no
+ * space at either end and none beside another (nothing to collapse). */
+static bool plain_ascii(const uint8_t *s, size_t len, int flags)
+{
+	bool keep_spaces = flags & GN_TEXT_KEEP_SPACES;
+	if (!keep_spaces && (s[0] == ' ' || s[len - 1] == ' '))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < 0x20 || s[i] >= DEL)
+			return false;
+		if (s[i] == ' ' && !keep_spaces && s[i + 1] == ' ') /* s[len - 1] is no space */
+			return false;
+	}
+	return true;
+}
+
 gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_err *err)
 {
 	*out = NULL;
@@ -276,6 +293,14 @@ gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_er
 		return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, "%s", gn_status_str(GN_ERR_NOMEM));
 	}
 	const uint8_t *s = (const uint8_t *)in;
+	if (plain_ascii(s, len, flags)) { /* most cells of a census: nothing to clean */
+		*out = malloc(len + 1);
+		if (!*out)
+			return gn_fail(err, GN_ERR_NOMEM, "%s", gn_status_str(GN_ERR_NOMEM));
+		memcpy(*out, s, len);
+		(*out)[len] = '\0';
+		return GN_OK;
+	}
 	const uint8_t *bad = u8_check(s, len);
 	if (bad)
 		/* 1-based, as a person counts. */

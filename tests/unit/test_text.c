@@ -2,6 +2,7 @@
 #include "gonha/text/text.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* "Nguyễn Văn Á" written both ways. */
@@ -325,6 +326,60 @@ static void random_bytes_never_leak_controls(void)
 	}
 }
 
+/* The plain ASCII cells an import reads by the hundred thousand take a
+ * shorter way (text.c, plain_ascii): what they come back as is what the
+ * full way makes of them, spaces at the ends or side by side included. */
+static void plain_ascii_cleans_as_the_full_way(void)
+{
+	static const struct {
+		const char *in;
+		int flags;
+		const char *out;
+	} cases[] = {
+		{ "yes", 0, "yes" },
+		{ "2026-11-20T09:00:00Z", 0, "2026-11-20T09:00:00Z" },
+		{ "Ngo 5 Hang Bac", 0, "Ngo 5 Hang Bac" },
+		{ " a", 0, "a" },
+		{ "a ", 0, "a" },
+		{ "a  b", 0, "a b" },
+		{ " ", 0, "" },
+		{ "a  b ", GN_TEXT_KEEP_SPACES, "a  b " },
+		{ "a\x7f" "b", 0, "ab" },
+		{ "a~b", GN_TEXT_MULTILINE, "a~b" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *a = clean(cases[i].in, cases[i].flags);
+		CHECK_STR(a, cases[i].out);
+		free(a);
+	}
+	/* every run of printable ASCII and spaces, against the same text with a
+	 * letter beyond ASCII after it (which takes the full way) */
+	static const char alphabet[] = { 'a', ' ', 'Z', '"', '~' };
+	unsigned seed = 777;
+	for (int round = 0; round < 5000; round++) {
+		char in[16], longer[20];
+		size_t len = (size_t)(round % 12) + 1;
+		for (size_t k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			in[k] = alphabet[(seed >> 16) % sizeof alphabet];
+		}
+		in[len] = '\0';
+		snprintf(longer, sizeof longer, "%s\xc4\x91", in);
+		char *a = clean(in, round % 4), *b = clean(longer, round % 4);
+		REQUIRE(a && b);
+		size_t n = strlen(b);
+		REQUIRE(n >= 2);
+		b[n - 2] = '\0'; /* the full way's text before the added letter */
+		if (n >= 3 && b[n - 3] == ' ' && !((round % 4) & GN_TEXT_KEEP_SPACES))
+			b[n - 3] = '\0'; /* a space before it is trailing without it */
+		CHECK_STR(a, b);
+		free(a);
+		free(b);
+		if (gn_test_failed)
+			return;
+	}
+}
+
 /* ---- width ------------------------------------------------------------- */
 
 static void display_width(void)
@@ -430,6 +485,7 @@ GN_TESTS(
 	T(spaces_newlines_and_tabs),
 	T(invalid_utf8_is_rejected),
 	T(random_bytes_never_leak_controls),
+	T(plain_ascii_cleans_as_the_full_way),
 	T(display_width),
 	T(fit_never_splits_a_character),
 	T(sql_gn_fold)
