@@ -684,6 +684,9 @@ void imp_bind_form(importer *im, sqlite3_stmt *q, int i, const row_values *r)
 	} else if (im->ctx->form_id || form) { /* the form it is read with */
 		imp_bind_or_null(q, i, im->ctx->form_id ? im->ctx->form_id : form->id);
 		imp_bind_or_null(q, i + 1, im->ctx->form_id ? im->ctx->form_version : form->version);
+	} else {
+		sqlite3_bind_null(q, i);
+		sqlite3_bind_null(q, i + 1);
 	}
 }
 

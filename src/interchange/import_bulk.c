@@ -182,9 +182,12 @@ bool imp_bulk_flush(importer *im)
 {
 	if (!im->bulk_pending)
 		return true;
-	/* the last batch may be short: the rows left unbound are NULLs, which
-	 * the statement leaves out */
+	/* the last batch may be short: the rows left are made NULLs, which the
+	 * statement leaves out (a full batch binds every parameter again, so
+	 * the statement is not cleared between batches) */
 	sqlite3_stmt *q = im->bulk_ins;
+	for (int k = im->bulk_pending * BULK_PARAMS + 1; im->bulk_pending < BULK_ROWS && k <= BULK_ROWS * BULK_PARAMS; k++)
+		sqlite3_bind_null(q, k);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		long i = imp_touch(im, (const char *)sqlite3_column_text(q, 0));
@@ -202,7 +205,6 @@ bool imp_bulk_flush(importer *im)
 	if (!ok && !im->fatal)
 		imp_db_error(im, "person");
 	sqlite3_reset(im->bulk_ins);
-	sqlite3_clear_bindings(im->bulk_ins);
 	im->bulk_pending = 0;
 	return ok;
 }

@@ -109,7 +109,8 @@ void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* Parameters base+1 to base+19 of the person statements: base+14 to 17
+/* Parameters base+1 to base+19 of the person statements, every one bound
+ * (the bulk statement is not cleared between its batches): base+14 to 17
  * who made the record, when, and the PCs of its times (NULL when the file
  * does not say); base+18 and 19 the form id and version. */
 void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_values *r, const char *answers,
@@ -125,6 +126,8 @@ void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_value
 	const char *by = imp_val(r, im->ci.birth_year);
 	if (by)
 		sqlite3_bind_int(q, base + 5, atoi(by));
+	else
+		sqlite3_bind_null(q, base + 5);
 	imp_bind_or_null(q, base + 6, imp_val(r, im->ci.sex));
 	imp_bind_or_null(q, base + 7, imp_val(r, im->ci.relation));
 	imp_bind_or_null(q, base + 8, cccd);
