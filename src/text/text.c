@@ -382,8 +382,8 @@ gn_status gn_text_nfc(const char *in, char **out)
 	size_t len = strlen(in);
 	if (!gn_text_valid_utf8(in, len))
 		return GN_ERR_INVALID;
-	if (len == 0) {
-		*out = strdup("");
+	if (len == 0 || already_nfc((const uint8_t *)in, len)) { /* as it stands: the normalizer would copy it */
+		*out = strdup(in);
 		return *out ? GN_OK : GN_ERR_NOMEM;
 	}
 	return normalize_to_cstr(UNINORM_NFC, (const uint8_t *)in, len, out);
