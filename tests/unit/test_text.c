@@ -478,6 +478,49 @@ static void sql_gn_fold(void)
 	sqlite3_close(db);
 }
 
+/* A key of ASCII and Latin letters is made a character at a time
+ * (text.c, fold_latin); the same text with a Greek letter after it takes
+ * the whole way (u8_tolower in NFD, marks dropped): the two keys must agree,
+ * for every code point of Latin-1 to Latin Extended-B and of Latin Extended
+ * Additional, and for Vietnamese words of every vowel and tone. */
+static void latin_keys_are_the_whole_ways(void)
+{
+	char in[512], longer[540];
+	for (unsigned cp = 0x80; cp < 0x1F00; cp = cp == 0x24F ? 0x1E00 : cp + 1) {
+		size_t n = 0;
+		memcpy(in, "Ab", 2);
+		n = 2 + put_utf8(in + 2, cp);
+		memcpy(in + n, "c d", 4);
+		snprintf(longer, sizeof longer, "%s \xce\xa9", in); /* Ω: folds to ω the whole way */
+		char *a = fold(in), *b = fold(longer);
+		REQUIRE(a && b);
+		char want[540];
+		snprintf(want, sizeof want, "%s%s\xcf\x89", a, *a ? " " : "");
+		if (strcmp(b, want) != 0) {
+			fprintf(stderr, "U+%04X: %s / %s\n", cp, a, b);
+			CHECK_STR(b, want);
+		}
+		free(a);
+		free(b);
+		if (gn_test_failed)
+			return;
+	}
+	const char *words[] = { vowels_lower, vowels_upper, "Tr\xe1\xbb\x8bnh \xc4\x90\xe1\xbb\xa9" "c",
+		                    "Nguy\xe1\xbb\x85n  V\xc4\x83n\xc2\xa0\xc3\x81" };
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+		snprintf(longer, sizeof longer, "%s \xce\xa9", words[i]);
+		char *a = NULL, *b = fold(longer);
+		snprintf(in, sizeof in, "%s", words[i]);
+		a = fold(in);
+		REQUIRE(a && b);
+		char want[540];
+		snprintf(want, sizeof want, "%s%s\xcf\x89", a, *a ? " " : "");
+		CHECK_STR(b, want);
+		free(a);
+		free(b);
+	}
+}
+
 GN_TESTS(
 	T(nfc_and_nfd_clean_to_same_nfc),
 	T(name_folds_the_same_in_nfc_and_nfd),
@@ -492,5 +535,6 @@ GN_TESTS(
 	T(plain_ascii_cleans_as_the_full_way),
 	T(display_width),
 	T(fit_never_splits_a_character),
-	T(sql_gn_fold)
+	T(sql_gn_fold),
+	T(latin_keys_are_the_whole_ways)
 )
