@@ -177,6 +177,25 @@ static sqlite3_stmt *bulk_statement(importer *im)
 	return q;
 }
 
+/* Room for the text of a batch of rows as a census has them (about 400
+ * bytes a person); a longer value than fits is bound as a copy. Never
+ * grown: the statement points into it. */
+#define BULK_KEPT_BYTES (BULK_ROWS * 2048)
+
+const char *imp_bulk_keep(importer *im, const char *v)
+{
+	if (!v)
+		return NULL;
+	if (!im->bulk_kept && !(im->bulk_kept = malloc(BULK_KEPT_BYTES)))
+		return NULL;
+	size_t n = strlen(v) + 1;
+	if (n > BULK_KEPT_BYTES - im->bulk_kept_len)
+		return NULL;
+	char *kept = memcpy(im->bulk_kept + im->bulk_kept_len, v, n);
+	im->bulk_kept_len += n;
+	return kept;
+}
+
 /* Inserts the rows bound so far, summing the bits each came back with. */
 bool imp_bulk_flush(importer *im)
 {
@@ -206,6 +225,7 @@ bool imp_bulk_flush(importer *im)
 		imp_db_error(im, "person");
 	sqlite3_reset(im->bulk_ins);
 	im->bulk_pending = 0;
+	im->bulk_kept_len = 0; /* every value kept is bound again before the next run, or made NULL */
 	return ok;
 }
 
@@ -229,7 +249,9 @@ bool imp_insert_counted(importer *im, const row_values *r, const char *answers, 
 		answers = compact;
 	}
 	int base = im->bulk_pending * BULK_PARAMS;
+	im->bulk_binding = true;
 	imp_bind_person_at(im, im->bulk_ins, base, r, answers, tdp_id, imp_val(r, im->ci.version), NULL);
+	im->bulk_binding = false;
 	sqlite3_bind_int64(im->bulk_ins, base + BULK_PARAMS, im->row_line);
 	free(compact);
 	if (!imp_count_added(im, tdp_id))
