@@ -78,6 +78,7 @@ typedef struct importer {
 	 * each row goes in, and a row's position is its line (file order). */
 	bool empty_ward;
 	sqlite3_stmt *bulk_ins; /* BULK_ROWS persons at a time */
+	sqlite3_stmt *bulk_json; /* SELECT json(?1): a row's other_answers compacted */
 	int bulk_pending;       /* rows bound into bulk_ins, not yet inserted */
 	/* owned: the text bound into bulk_ins since its last run, kept here
 	 * (bound SQLITE_STATIC) instead of copied by SQLite value by value;

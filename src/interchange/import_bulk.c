@@ -235,13 +235,14 @@ bool imp_insert_counted(importer *im, const row_values *r, const char *answers, 
 		return false;
 	char *compact = NULL;
 	if (imp_val(r, im->ci.other_answers)) { /* written as it came: compact it as SQLite would */
-		sqlite3_stmt *j = NULL;
-		if (sqlite3_prepare_v2(im->ctx->db, "SELECT json(?1)", -1, &j, NULL) == SQLITE_OK) {
+		sqlite3_stmt *j = im->bulk_json; /* prepared once */
+		if (j || sqlite3_prepare_v2(im->ctx->db, "SELECT json(?1)", -1, &im->bulk_json, NULL) == SQLITE_OK) {
+			j = im->bulk_json;
 			sqlite3_bind_text(j, 1, answers, -1, SQLITE_STATIC);
 			if (sqlite3_step(j) == SQLITE_ROW)
 				compact = strdup((const char *)sqlite3_column_text(j, 0));
+			sqlite3_reset(j);
 		}
-		sqlite3_finalize(j);
 		if (!compact) {
 			imp_db_error(im, "person");
 			return false;
