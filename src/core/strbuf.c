@@ -80,19 +80,26 @@ void gn_sb_json_str(gn_strbuf *b, const char *s)
 		return;
 	}
 	gn_sb_add(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		/* the bytes that need no escape, at once */
+		const unsigned char *run = p;
+		while (*run >= 0x20 && *run != '"' && *run != '\\')
+			run++;
+		if (run > p)
+			gn_sb_addn(b, (const char *)p, (size_t)(run - p));
+		p = run;
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"': gn_sb_add(b, "\\\""); break;
 		case '\\': gn_sb_add(b, "\\\\"); break;
 		case '\n': gn_sb_add(b, "\\n"); break;
 		case '\r': gn_sb_add(b, "\\r"); break;
 		case '\t': gn_sb_add(b, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				gn_sb_printf(b, "\\u%04x", *p);
-			else
-				gn_sb_addn(b, (const char *)p, 1);
+		default: gn_sb_printf(b, "\\u%04x", *p);
 		}
+		p++;
 	}
 	gn_sb_add(b, "\"");
 }

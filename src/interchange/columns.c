@@ -1,5 +1,6 @@
 /* The columns of the persons and households files (see columns.h). */
 #include "columns.h"
+#include "spreadsheet.h"
 #include "gonha/core/i18n.h"
 #include "gonha/core/strbuf.h"
 
@@ -128,7 +129,7 @@ static gn_status add_col(ex_cols *c, const char *name, const char *label, ex_col
 		return gn_fail(err, GN_ERR_NOMEM, _("out of memory"));
 	}
 	c->cols = cols;
-	c->cols[c->n++] = (ex_col){ name, label, kind, field, sql };
+	c->cols[c->n++] = (ex_col){ name, label, kind, field, sql, ex_sheet_role(name, field) };
 	return GN_OK;
 }
 

@@ -32,6 +32,7 @@ typedef struct ex_col {
 	ex_col_kind kind;
 	const gn_field *field;  /* the form's question, or NULL */
 	char *sql;              /* owned: the SELECT expression */
+	unsigned char sheet;    /* ex_sheet_role(name, field), found when the column is added; 0: not yet */
 } ex_col;
 
 typedef struct ex_cols {

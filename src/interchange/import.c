@@ -542,9 +542,10 @@ static void importer_free(importer *im)
 	sqlite3_stmt **stmts[] = { &im->local, &im->ins, &im->upd, &im->upd_in_place, &im->conflict_seen,
 		                       &im->conflict_add, &im->tdp_of, &im->hh_tdp, &im->hl_seen, &im->hl_household, &im->hl_head,
 		                       &im->reviews_ok, &im->reviews_add, &im->corrections_ok, &im->corrections_add, &im->same_answers,
-		                       &im->bulk_ins, &im->written };
+		                       &im->bulk_ins, &im->bulk_json, &im->written };
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
+	free(im->bulk_kept); /* after bulk_ins, which points into it */
 	free(im->touched);
 	free(im->added_in);
 	free(im->bit_sums);
@@ -684,6 +685,9 @@ void imp_bind_form(importer *im, sqlite3_stmt *q, int i, const row_values *r)
 	} else if (im->ctx->form_id || form) { /* the form it is read with */
 		imp_bind_or_null(q, i, im->ctx->form_id ? im->ctx->form_id : form->id);
 		imp_bind_or_null(q, i + 1, im->ctx->form_id ? im->ctx->form_version : form->version);
+	} else {
+		sqlite3_bind_null(q, i);
+		sqlite3_bind_null(q, i + 1);
 	}
 }
 

@@ -78,7 +78,14 @@ typedef struct importer {
 	 * each row goes in, and a row's position is its line (file order). */
 	bool empty_ward;
 	sqlite3_stmt *bulk_ins; /* BULK_ROWS persons at a time */
+	sqlite3_stmt *bulk_json; /* SELECT json(?1): a row's other_answers compacted */
 	int bulk_pending;       /* rows bound into bulk_ins, not yet inserted */
+	/* owned: the text bound into bulk_ins since its last run, kept here
+	 * (bound SQLITE_STATIC) instead of copied by SQLite value by value;
+	 * bulk_binding: a row is being bound into it */
+	char *bulk_kept;
+	size_t bulk_kept_len;
+	bool bulk_binding;
 	/* the last TDP code and household looked up: rows come grouped */
 	char last_code[32], last_code_tdp[37], last_canonical[32];
 	char last_hh[37], last_hh_tdp[37];
@@ -158,6 +165,9 @@ bool imp_tdp_for_code(importer *im, const char *code, char id[37]);
 bool imp_tdp_for_code_as(importer *im, const char *code, char id[37], char canonical[32]);
 bool imp_bulk_flush(importer *im);
 bool imp_insert_counted(importer *im, const row_values *r, const char *answers, const char *tdp_id);
+/* v kept for the bulk statement's run (NULL: v is NULL, or no room left:
+ * bind it as a copy) */
+const char *imp_bulk_keep(importer *im, const char *v);
 void imp_maybe_bulk(importer *im);
 void imp_rebuild_indexes(importer *im);
 void imp_audit_added(importer *im);

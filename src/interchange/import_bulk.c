@@ -177,14 +177,36 @@ static sqlite3_stmt *bulk_statement(importer *im)
 	return q;
 }
 
+/* Room for the text of a batch of rows as a census has them (about 400
+ * bytes a person); a longer value than fits is bound as a copy. Never
+ * grown: the statement points into it. */
+#define BULK_KEPT_BYTES (BULK_ROWS * 2048)
+
+const char *imp_bulk_keep(importer *im, const char *v)
+{
+	if (!v)
+		return NULL;
+	if (!im->bulk_kept && !(im->bulk_kept = malloc(BULK_KEPT_BYTES)))
+		return NULL;
+	size_t n = strlen(v) + 1;
+	if (n > BULK_KEPT_BYTES - im->bulk_kept_len)
+		return NULL;
+	char *kept = memcpy(im->bulk_kept + im->bulk_kept_len, v, n);
+	im->bulk_kept_len += n;
+	return kept;
+}
+
 /* Inserts the rows bound so far, summing the bits each came back with. */
 bool imp_bulk_flush(importer *im)
 {
 	if (!im->bulk_pending)
 		return true;
-	/* the last batch may be short: the rows left unbound are NULLs, which
-	 * the statement leaves out */
+	/* the last batch may be short: the rows left are made NULLs, which the
+	 * statement leaves out (a full batch binds every parameter again, so
+	 * the statement is not cleared between batches) */
 	sqlite3_stmt *q = im->bulk_ins;
+	for (int k = im->bulk_pending * BULK_PARAMS + 1; im->bulk_pending < BULK_ROWS && k <= BULK_ROWS * BULK_PARAMS; k++)
+		sqlite3_bind_null(q, k);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		long i = imp_touch(im, (const char *)sqlite3_column_text(q, 0));
@@ -202,8 +224,8 @@ bool imp_bulk_flush(importer *im)
 	if (!ok && !im->fatal)
 		imp_db_error(im, "person");
 	sqlite3_reset(im->bulk_ins);
-	sqlite3_clear_bindings(im->bulk_ins);
 	im->bulk_pending = 0;
+	im->bulk_kept_len = 0; /* every value kept is bound again before the next run, or made NULL */
 	return ok;
 }
 
@@ -213,13 +235,14 @@ bool imp_insert_counted(importer *im, const row_values *r, const char *answers, 
 		return false;
 	char *compact = NULL;
 	if (imp_val(r, im->ci.other_answers)) { /* written as it came: compact it as SQLite would */
-		sqlite3_stmt *j = NULL;
-		if (sqlite3_prepare_v2(im->ctx->db, "SELECT json(?1)", -1, &j, NULL) == SQLITE_OK) {
+		sqlite3_stmt *j = im->bulk_json; /* prepared once */
+		if (j || sqlite3_prepare_v2(im->ctx->db, "SELECT json(?1)", -1, &im->bulk_json, NULL) == SQLITE_OK) {
+			j = im->bulk_json;
 			sqlite3_bind_text(j, 1, answers, -1, SQLITE_STATIC);
 			if (sqlite3_step(j) == SQLITE_ROW)
 				compact = strdup((const char *)sqlite3_column_text(j, 0));
+			sqlite3_reset(j);
 		}
-		sqlite3_finalize(j);
 		if (!compact) {
 			imp_db_error(im, "person");
 			return false;
@@ -227,7 +250,9 @@ bool imp_insert_counted(importer *im, const row_values *r, const char *answers, 
 		answers = compact;
 	}
 	int base = im->bulk_pending * BULK_PARAMS;
+	im->bulk_binding = true;
 	imp_bind_person_at(im, im->bulk_ins, base, r, answers, tdp_id, imp_val(r, im->ci.version), NULL);
+	im->bulk_binding = false;
 	sqlite3_bind_int64(im->bulk_ins, base + BULK_PARAMS, im->row_line);
 	free(compact);
 	if (!imp_count_added(im, tdp_id))

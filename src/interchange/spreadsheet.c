@@ -100,22 +100,54 @@ static bool month_name_date(const char *s)
 	return false;
 }
 
-/* The columns that hold an instant as gonha writes it (UTC, ISO 8601). */
+enum {
+	ROLE_KNOWN = 1 << 0,   /* found: never 0 */
+	ROLE_TIME = 1 << 1,    /* an instant as gonha writes it (UTC, ISO 8601) */
+	ROLE_DATE = 1 << 2,
+	ROLE_NUMBER = 1 << 3,
+	ROLE_HOUSE_NO = 1 << 4,
+	ROLE_CCCD = 1 << 5,
+	ROLE_PHONE = 1 << 6,
+};
+
+unsigned char ex_sheet_role(const char *name, const gn_field *field)
+{
+	unsigned char role = ROLE_KNOWN;
+	if (strcmp(name, "updated_at") == 0 || strcmp(name, "created_at") == 0 || strcmp(name, "entered_at") == 0)
+		role |= ROLE_TIME;
+	if ((field && field->type == GN_FT_DATE) || strcmp(name, "visit_date") == 0)
+		role |= ROLE_DATE;
+	if (strcmp(name, "walk_order") == 0 || strcmp(name, "birth_year") == 0 ||
+	    (field && (field->type == GN_FT_INTEGER || field->type == GN_FT_DECIMAL)))
+		role |= ROLE_NUMBER;
+	if (strcmp(name, "house_no") == 0)
+		role |= ROLE_HOUSE_NO;
+	if (strcmp(name, "cccd") == 0)
+		role |= ROLE_CCCD;
+	if (strcmp(name, "phone") == 0 || strcmp(name, "head_phone") == 0)
+		role |= ROLE_PHONE;
+	return role;
+}
+
+/* c's role: as found when it was added, else (a column made on the spot) now */
+static bool has_role(const ex_col *c, unsigned char bit)
+{
+	return ((c->sheet ? c->sheet : ex_sheet_role(c->name, c->field)) & bit) != 0;
+}
+
 static bool ex_is_time_column(const ex_col *c)
 {
-	return strcmp(c->name, "updated_at") == 0 || strcmp(c->name, "created_at") == 0 ||
-	       strcmp(c->name, "entered_at") == 0;
+	return has_role(c, ROLE_TIME);
 }
 
 static bool is_date_column(const ex_col *c)
 {
-	return (c->field && c->field->type == GN_FT_DATE) || strcmp(c->name, "visit_date") == 0;
+	return has_role(c, ROLE_DATE);
 }
 
 static bool is_number_column(const ex_col *c)
 {
-	return strcmp(c->name, "walk_order") == 0 || strcmp(c->name, "birth_year") == 0 ||
-	       (c->field && (c->field->type == GN_FT_INTEGER || c->field->type == GN_FT_DECIMAL));
+	return has_role(c, ROLE_NUMBER);
 }
 
 static bool is_text_column(const ex_col *c)
@@ -144,7 +176,7 @@ const char *ex_sheet_damage(const ex_col *c, const char *cell, const char *local
 	if (is_date_column(c) && !gn_date_parse(cell, NULL, NULL, NULL) && locale_date(cell))
 		return _("the spreadsheet rewrote this date in the computer's own date format, so the day and the month "
 		         "cannot be told apart: keep dates as YYYY-MM-DD (format the column as Text) and save again");
-	if (strcmp(c->name, "house_no") == 0 && (gn_date_parse(cell, NULL, NULL, NULL) || locale_date(cell) ||
+	if (has_role(c, ROLE_HOUSE_NO) && (gn_date_parse(cell, NULL, NULL, NULL) || locale_date(cell) ||
 	                                         month_name_date(cell)))
 		return _("the spreadsheet turned this house number into a date: type it again as text (format the "
 		         "column as Text first) and save again");
@@ -170,7 +202,7 @@ char *ex_sheet_restore(const ex_col *c, const char *cell, const char *local, boo
 			return strdup(local);
 	}
 	/* by the rule of the column */
-	if (strcmp(c->name, "cccd") == 0 && all_digits(cell) && n >= 9 && n < 12) {
+	if (has_role(c, ROLE_CCCD) && all_digits(cell) && n >= 9 && n < 12) {
 		char *padded = malloc(13);
 		if (padded) {
 			memset(padded, '0', 12 - n);
@@ -178,7 +210,7 @@ char *ex_sheet_restore(const ex_col *c, const char *cell, const char *local, boo
 		}
 		return padded;
 	}
-	if ((strcmp(c->name, "phone") == 0 || strcmp(c->name, "head_phone") == 0) && all_digits(cell) &&
+	if (has_role(c, ROLE_PHONE) && all_digits(cell) &&
 	    (n == 9 || n == 10) && cell[0] != '0') {
 		/* a Vietnamese number is written with its leading 0: 10 digits for
 		 * a mobile, 11 for a landline */

@@ -8,6 +8,11 @@
 
 #include "columns.h"
 
+/* What the rules below need to know of a column, by its name and question,
+ * as bits (never 0), found once when the column is added (ex_col.sheet)
+ * instead of by its name for every cell. */
+unsigned char ex_sheet_role(const char *name, const gn_field *field);
+
 /* A number a spreadsheet wrote in exponent form ("1.23457E+11",
  * "9.0689548789226E+015"): its last digits are gone. */
 bool ex_sheet_exponent(const char *cell);

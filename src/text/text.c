@@ -266,6 +266,23 @@ static bool already_nfc(const uint8_t *s, size_t len)
 	return true;
 }
 
+/* True when cleaning would hand back the text as it is: printable ASCII
+ * only (NFC, no controls, nothing to map) and, unless spaces are kept, no
+ * space at either end and none beside another (nothing to collapse). */
+static bool plain_ascii(const uint8_t *s, size_t len, int flags)
+{
+	bool keep_spaces = flags & GN_TEXT_KEEP_SPACES;
+	if (!keep_spaces && (s[0] == ' ' || s[len - 1] == ' '))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < 0x20 || s[i] >= DEL)
+			return false;
+		if (s[i] == ' ' && !keep_spaces && s[i + 1] == ' ') /* s[len - 1] is no space */
+			return false;
+	}
+	return true;
+}
+
 gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_err *err)
 {
 	*out = NULL;
@@ -276,6 +293,14 @@ gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_er
 		return *out ? GN_OK : gn_fail(err, GN_ERR_NOMEM, "%s", gn_status_str(GN_ERR_NOMEM));
 	}
 	const uint8_t *s = (const uint8_t *)in;
+	if (plain_ascii(s, len, flags)) { /* most cells of a census: nothing to clean */
+		*out = malloc(len + 1);
+		if (!*out)
+			return gn_fail(err, GN_ERR_NOMEM, "%s", gn_status_str(GN_ERR_NOMEM));
+		memcpy(*out, s, len);
+		(*out)[len] = '\0';
+		return GN_OK;
+	}
 	const uint8_t *bad = u8_check(s, len);
 	if (bad)
 		/* 1-based, as a person counts. */
@@ -357,8 +382,8 @@ gn_status gn_text_nfc(const char *in, char **out)
 	size_t len = strlen(in);
 	if (!gn_text_valid_utf8(in, len))
 		return GN_ERR_INVALID;
-	if (len == 0) {
-		*out = strdup("");
+	if (len == 0 || already_nfc((const uint8_t *)in, len)) { /* as it stands: the normalizer would copy it */
+		*out = strdup(in);
 		return *out ? GN_OK : GN_ERR_NOMEM;
 	}
 	return normalize_to_cstr(UNINORM_NFC, (const uint8_t *)in, len, out);
@@ -440,6 +465,59 @@ static gn_status fold_unicode(const uint8_t *s, size_t len, text_buf *b)
 	return GN_OK;
 }
 
+/* The letters of Vietnamese (and the rest of Latin-1, Latin Extended-A
+ * and -B, Latin Extended Additional) whose key is one ASCII letter, found
+ * once by fold_unicode itself: latin_key[cp] for cp < 0x250, latin_key[0x250
+ * + cp - 0x1E00] for U+1E00..U+1EFF; 0: not one letter (white space, a
+ * letter that keeps something, or not looked at). */
+static unsigned char latin_key[0x250 + 0x100];
+static bool latin_key_made;
+
+static void make_latin_key(void)
+{
+	for (ucs4_t cp = 0x80; cp < 0x1F00; cp = cp == 0x24F ? 0x1E00 : cp + 1) {
+		uint8_t one[4];
+		int n = u8_uctomb(one, cp, sizeof one);
+		text_buf b = { 0 };
+		if (n > 0 && fold_unicode(one, (size_t)n, &b) == GN_OK && b.len == 1 && b.bytes[0] >= 'a' &&
+		    b.bytes[0] <= 'z')
+			latin_key[cp < 0x250 ? cp : 0x250 + cp - 0x1E00] = b.bytes[0];
+		free(b.bytes);
+	}
+	latin_key_made = true;
+}
+
+/* fold_unicode's key for text of ASCII and such letters (a Vietnamese name
+ * in NFC), made a character at a time: 1 made, 0 not such text (b left to
+ * be made again), -1 out of memory. Case mapping of these letters looks at
+ * no context, and a key of ASCII is not composed again, so the key is the
+ * same. */
+static int fold_latin(const uint8_t *s, size_t len, text_buf *b)
+{
+	if (!latin_key_made)
+		make_latin_key();
+	bool pending_space = false;
+	for (size_t i = 0; i < len;) {
+		uint8_t c = s[i];
+		if (c < 0x80) {
+			if (c >= 'A' && c <= 'Z')
+				c = (uint8_t)(c - 'A' + 'a');
+			i++;
+		} else {
+			ucs4_t uc;
+			int n = u8_mbtouc(&uc, s + i, len - i); /* valid: checked by the caller */
+			unsigned char k = uc < 0x250 ? latin_key[uc] : uc >= 0x1E00 && uc < 0x1F00 ? latin_key[0x250 + uc - 0x1E00] : 0;
+			if (!k)
+				return 0;
+			c = k;
+			i += (size_t)n;
+		}
+		if (!fold_put(b, c, &c, 1, &pending_space))
+			return -1;
+	}
+	return 1;
+}
+
 gn_status gn_text_fold(const char *in, char **out)
 {
 	*out = NULL;
@@ -472,8 +550,15 @@ gn_status gn_text_fold(const char *in, char **out)
 		st = GN_ERR_NOMEM;
 	else if (ascii)
 		st = fold_ascii(valid.bytes, valid.len, &key) ? GN_OK : GN_ERR_NOMEM;
-	else
-		st = fold_unicode(valid.bytes, valid.len, &key);
+	else {
+		int latin = fold_latin(valid.bytes, valid.len, &key);
+		if (latin < 0)
+			st = GN_ERR_NOMEM;
+		else if (latin == 0) {
+			key.len = 0;
+			st = fold_unicode(valid.bytes, valid.len, &key);
+		}
+	}
 	free(valid.bytes);
 	if (st == GN_OK && !buf_put_byte(&key, '\0'))
 		st = GN_ERR_NOMEM;

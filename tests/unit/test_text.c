@@ -2,6 +2,7 @@
 #include "gonha/text/text.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* "Nguyễn Văn Á" written both ways. */
@@ -45,6 +46,10 @@ static void nfc_and_nfd_clean_to_same_nfc(void)
 		{ "\xce\xb9\xcc\x81", "\xce\xaf" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *nfc = NULL; /* gn_text_nfc takes the same short way */
+		CHECK_OK(gn_text_nfc(cases[i][0], &nfc));
+		CHECK_STR(nfc, cases[i][1]);
+		free(nfc);
 		char *got = clean(cases[i][0], 0);
 		CHECK_STR(got, cases[i][1]);
 		free(got);
@@ -325,6 +330,60 @@ static void random_bytes_never_leak_controls(void)
 	}
 }
 
+/* The plain ASCII cells an import reads by the hundred thousand take a
+ * shorter way (text.c, plain_ascii): what they come back as is what the
+ * full way makes of them, spaces at the ends or side by side included. */
+static void plain_ascii_cleans_as_the_full_way(void)
+{
+	static const struct {
+		const char *in;
+		int flags;
+		const char *out;
+	} cases[] = {
+		{ "yes", 0, "yes" },
+		{ "2026-11-20T09:00:00Z", 0, "2026-11-20T09:00:00Z" },
+		{ "Ngo 5 Hang Bac", 0, "Ngo 5 Hang Bac" },
+		{ " a", 0, "a" },
+		{ "a ", 0, "a" },
+		{ "a  b", 0, "a b" },
+		{ " ", 0, "" },
+		{ "a  b ", GN_TEXT_KEEP_SPACES, "a  b " },
+		{ "a\x7f" "b", 0, "ab" },
+		{ "a~b", GN_TEXT_MULTILINE, "a~b" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *a = clean(cases[i].in, cases[i].flags);
+		CHECK_STR(a, cases[i].out);
+		free(a);
+	}
+	/* every run of printable ASCII and spaces, against the same text with a
+	 * letter beyond ASCII after it (which takes the full way) */
+	static const char alphabet[] = { 'a', ' ', 'Z', '"', '~' };
+	unsigned seed = 777;
+	for (int round = 0; round < 5000; round++) {
+		char in[16], longer[20];
+		size_t len = (size_t)(round % 12) + 1;
+		for (size_t k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			in[k] = alphabet[(seed >> 16) % sizeof alphabet];
+		}
+		in[len] = '\0';
+		snprintf(longer, sizeof longer, "%s\xc4\x91", in);
+		char *a = clean(in, round % 4), *b = clean(longer, round % 4);
+		REQUIRE(a && b);
+		size_t n = strlen(b);
+		REQUIRE(n >= 2);
+		b[n - 2] = '\0'; /* the full way's text before the added letter */
+		if (n >= 3 && b[n - 3] == ' ' && !((round % 4) & GN_TEXT_KEEP_SPACES))
+			b[n - 3] = '\0'; /* a space before it is trailing without it */
+		CHECK_STR(a, b);
+		free(a);
+		free(b);
+		if (gn_test_failed)
+			return;
+	}
+}
+
 /* ---- width ------------------------------------------------------------- */
 
 static void display_width(void)
@@ -419,6 +478,49 @@ static void sql_gn_fold(void)
 	sqlite3_close(db);
 }
 
+/* A key of ASCII and Latin letters is made a character at a time
+ * (text.c, fold_latin); the same text with a Greek letter after it takes
+ * the whole way (u8_tolower in NFD, marks dropped): the two keys must agree,
+ * for every code point of Latin-1 to Latin Extended-B and of Latin Extended
+ * Additional, and for Vietnamese words of every vowel and tone. */
+static void latin_keys_are_the_whole_ways(void)
+{
+	char in[512], longer[540];
+	for (unsigned cp = 0x80; cp < 0x1F00; cp = cp == 0x24F ? 0x1E00 : cp + 1) {
+		size_t n = 0;
+		memcpy(in, "Ab", 2);
+		n = 2 + put_utf8(in + 2, cp);
+		memcpy(in + n, "c d", 4);
+		snprintf(longer, sizeof longer, "%s \xce\xa9", in); /* Ω: folds to ω the whole way */
+		char *a = fold(in), *b = fold(longer);
+		REQUIRE(a && b);
+		char want[540];
+		snprintf(want, sizeof want, "%s%s\xcf\x89", a, *a ? " " : "");
+		if (strcmp(b, want) != 0) {
+			fprintf(stderr, "U+%04X: %s / %s\n", cp, a, b);
+			CHECK_STR(b, want);
+		}
+		free(a);
+		free(b);
+		if (gn_test_failed)
+			return;
+	}
+	const char *words[] = { vowels_lower, vowels_upper, "Tr\xe1\xbb\x8bnh \xc4\x90\xe1\xbb\xa9" "c",
+		                    "Nguy\xe1\xbb\x85n  V\xc4\x83n\xc2\xa0\xc3\x81" };
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+		snprintf(longer, sizeof longer, "%s \xce\xa9", words[i]);
+		char *a = NULL, *b = fold(longer);
+		snprintf(in, sizeof in, "%s", words[i]);
+		a = fold(in);
+		REQUIRE(a && b);
+		char want[540];
+		snprintf(want, sizeof want, "%s%s\xcf\x89", a, *a ? " " : "");
+		CHECK_STR(b, want);
+		free(a);
+		free(b);
+	}
+}
+
 GN_TESTS(
 	T(nfc_and_nfd_clean_to_same_nfc),
 	T(name_folds_the_same_in_nfc_and_nfd),
@@ -430,7 +532,9 @@ GN_TESTS(
 	T(spaces_newlines_and_tabs),
 	T(invalid_utf8_is_rejected),
 	T(random_bytes_never_leak_controls),
+	T(plain_ascii_cleans_as_the_full_way),
 	T(display_width),
 	T(fit_never_splits_a_character),
-	T(sql_gn_fold)
+	T(sql_gn_fold),
+	T(latin_keys_are_the_whole_ways)
 )
