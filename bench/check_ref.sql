@@ -66,3 +66,12 @@ SELECT count(*) FROM person WHERE deleted = 0 AND (length(full_name) > 80
   OR length(coalesce(json_extract(answers, '$.notes'), '')) > 500);
 SELECT count(*) FROM household WHERE deleted = 0 AND
   coalesce(json_extract(answers, '$.phone'), '') NOT IN ('') AND json_extract(answers, '$.phone') NOT REGEXP '^0[0-9]{9,10}$';
+-- search_words: household_word against the words of the persons' folded
+-- names and their CCCD provinces, both ways (gonha/storage/search_words.h)
+WITH f(tdp_id, word, household_id, name_key) AS (
+  SELECT p.tdp_id, w.value, p.household_id, p.name_key FROM person p,
+    json_each('["' || replace(replace(replace(p.name_key, '\', '\\'), '"', '\"'), ' ', '","') || '"]') w
+    WHERE p.deleted = 0 AND w.value <> ''
+  UNION SELECT tdp_id, substr(cccd_masked, 1, 3), household_id, '' FROM person WHERE deleted = 0 AND cccd_masked <> ''),
+ k AS (SELECT tdp_id, word, household_id, name_key FROM household_word)
+SELECT (SELECT count(*) FROM (SELECT * FROM f EXCEPT SELECT * FROM k)) + (SELECT count(*) FROM (SELECT * FROM k EXCEPT SELECT * FROM f));

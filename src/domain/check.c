@@ -3,6 +3,7 @@
 #include "gonha/domain/coverage.h"
 #include "gonha/storage/vault.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/search_words.h"
 #include "gonha/domain/household.h"
 #include "gonha/core/i18n.h"
 #include "gonha/text/text.h"
@@ -288,6 +289,18 @@ gn_status gn_check_run(sqlite3 *db, const gn_cov_set *coverage, gn_check_report_
 	                     "WHERE (coalesce(c.den, -1), c.num) IS NOT (coalesce(x.den, 0), coalesce(x.num, 0))",
 	                     _("the household counts of this TDP do not match a recount"),
 	                     _("the kept count of indicator %s does not match a recount"), err)) != GN_OK)
+		goto out;
+	/* the words search typing reads (household_word, kept by triggers)
+	 * against the persons, each household once, in one grouped pass */
+	if ((st = rule_query(&c, GN_RULE_SEARCH_WORDS,
+	                     "WITH f(tdp_id, word, household_id, name_key) AS (" GN_SQL_HOUSEHOLD_WORDS "), "
+	                     " k AS (SELECT tdp_id, word, household_id, name_key FROM household_word) "
+	                     "SELECT 'household', household_id, ?1 FROM (SELECT * FROM f EXCEPT SELECT * FROM k) "
+	                     "GROUP BY household_id "
+	                     "UNION ALL SELECT 'household', household_id, ?2 FROM (SELECT * FROM k EXCEPT SELECT * FROM f) "
+	                     "GROUP BY household_id",
+	                     _("search words of this household's members are missing from the search table"),
+	                     _("the search table has words for this household that none of its members has"), err)) != GN_OK)
 		goto out;
 	/* (each person's kept bits and the search keys are checked in the
 	 * one pass over each table, check_persons and check_households) */

@@ -9,6 +9,7 @@
  * (deleted = 1) so that a removal travels too. */
 #include "migrations.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/search_words.h"
 #include "gonha/core/i18n.h"
 
 #include <stdlib.h>
@@ -748,10 +749,8 @@ static const char *const migration_21 =
  * (which no other word typed is in), so that a query of up to three digits
  * is the same one range. Kept by triggers on person, whoever writes (the
  * sqlite3 shell too: json_each only); an entry leaves when no other live
- * member of the household has that name (that province). The words of a name, as a JSON array: name_key has no control
- * characters (folded to spaces), '\' and '"' escaped. */
-#define GN_NAME_WORDS(key) \
-	"json_each('[\"' || replace(replace(replace(" key ", '\\', '\\\\'), '\"', '\\\"'), ' ', '\",\"') || '\"]')"
+ * member of the household has that name (that province). What belongs
+ * there is said once, in gonha/storage/search_words.h. */
 #define GN_WORDS_ADD(row) \
 	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key) SELECT " row ".tdp_id, value, " \
 	row ".household_id, " row ".name_key FROM " GN_NAME_WORDS(row ".name_key") " WHERE value <> '' AND " row \
@@ -776,12 +775,8 @@ static const char *const migration_22 =
 	"  name_key     TEXT NOT NULL,"
 	"  PRIMARY KEY (tdp_id, word, household_id, name_key)"
 	") WITHOUT ROWID;"
-	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key)"
-	"  SELECT p.tdp_id, w.value, p.household_id, p.name_key FROM person p, " GN_NAME_WORDS("p.name_key") " w"
-	"  WHERE p.deleted = 0 AND w.value <> '' ORDER BY 1, 2, 3, 4;"
-	"INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key)"
-	"  SELECT tdp_id, substr(cccd_masked, 1, 3), household_id, '' FROM person"
-	"  WHERE deleted = 0 AND cccd_masked <> '' ORDER BY 1, 2, 3;"
+	"INSERT INTO household_word(tdp_id, word, household_id, name_key)"
+	"  SELECT * FROM (" GN_SQL_HOUSEHOLD_WORDS ") ORDER BY 1, 2, 3, 4;"
 	"CREATE TRIGGER person_words_insert AFTER INSERT ON person WHEN NEW.deleted = 0 BEGIN "
 	GN_WORDS_ADD("NEW")
 	"END;"
@@ -797,7 +792,6 @@ static const char *const migration_22 =
 	"END;";
 #undef GN_WORDS_DROP
 #undef GN_WORDS_ADD
-#undef GN_NAME_WORDS
 
 static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 {

@@ -203,6 +203,13 @@ static void check_catches_each_rule(void)
 	expect_rule("UPDATE tdp_stats SET done = done + 1", GN_RULE_COUNTERS);
 	expect_rule("UPDATE tdp_indicator SET num = num + 1 WHERE bit = 0 AND tdp_id = (SELECT min(id) FROM tdp)",
 	            GN_RULE_COUNTERS);
+	/* the search table (household_word) apart from its persons: a word
+	 * gone, a word no member has */
+	expect_rule("DELETE FROM household_word WHERE (tdp_id, word, household_id, name_key) = "
+	            "(SELECT tdp_id, word, household_id, name_key FROM household_word WHERE name_key <> '' LIMIT 1)",
+	            GN_RULE_SEARCH_WORDS);
+	expect_rule("INSERT INTO household_word SELECT tdp_id, 'zzz', household_id, name_key FROM person LIMIT 1",
+	            GN_RULE_SEARCH_WORDS);
 	/* a person's bits wrong, the sums moved with them by the triggers */
 	expect_rule("UPDATE person SET ind_num = 0 WHERE rowid = (SELECT min(rowid) FROM person WHERE ind_num <> 0 "
 	            "AND deleted = 0)", GN_RULE_COUNTERS);

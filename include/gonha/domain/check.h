@@ -19,6 +19,7 @@ typedef struct sqlite3 sqlite3;
 #define GN_RULE_NFC "nfc"                        /* stored names are NFC */
 #define GN_RULE_SEARCH_KEY "search_key"          /* folded keys match the names */
 #define GN_RULE_COUNTERS "counters"              /* kept counts match a recount */
+#define GN_RULE_SEARCH_WORDS "search_words"      /* household_word holds its members' words, no others */
 #define GN_RULE_SCHEMA "schema"                  /* tables, indexes, triggers as the migrations make them */
 #define GN_RULE_VALUES "values"                  /* a record breaks a rule of the domain (year, visit, ...) */
 #define GN_RULE_FORM "form"                      /* a stored answer breaks the questionnaire's constraint */
