@@ -3,6 +3,7 @@
 #include "import.h"
 #include "gonha/domain/coverage.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/search_words.h"
 #include "gonha/storage/vault.h"
 #include "gonha/core/i18n.h"
 
@@ -101,6 +102,14 @@ void imp_rebuild_indexes(importer *im)
 		free(im->dropped[i]);
 		sqlite3_free(im->dropped[i + 1]);
 	}
+	/* the triggers that keep the search table were dropped with the rest:
+	 * its rows for the persons brought, in one sorted pass (the ward had
+	 * nobody, so it had none) */
+	if (im->n_dropped && im->empty_ward && im->status == GN_OK && im->rep->problems_total == 0 &&
+	    sqlite3_exec(im->ctx->db, "INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key) "
+	                              "SELECT * FROM (" GN_SQL_HOUSEHOLD_WORDS ") ORDER BY 1, 2, 3, 4",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		imp_db_error(im, "import");
 	free(im->dropped);
 	im->dropped = NULL;
 	im->n_dropped = 0;
