@@ -224,6 +224,7 @@ static void cascade_heads_down(void)
 	gn_term_key(t, "BTab");
 	gn_term_type(t, "1"); /* Hà Nội: Đại Từ is not one of its districts */
 	REQUIRE_WAIT(t, "1 Ba Đình  2 Cầu Giấy");
+	gn_term_wait_quiet(t, 150, GN_TERM_WAIT_MS); /* the whole redraw, not its first part (failed once under load) */
 	CHECK(!gn_term_contains(t, "Đại Từ"));
 	gn_term_type(t, "cau"); /* appearance search: letters find the choices */
 	REQUIRE_WAIT(t, "Gõ chữ để tìm: cau");
