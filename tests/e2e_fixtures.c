@@ -5,6 +5,7 @@
 #include <csv.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -132,6 +133,18 @@ bool gn_e2e_demo(const char *db)
 		return false;
 	snprintf(args, sizeof args, "demo --db %s --tdps 3 --households 12 --seed 7", db);
 	return gn_e2e_run("admin", args) == 0;
+}
+
+int gn_e2e_form_install(const char *db, const char *dir, const char *form_id, const char *tdp_code)
+{
+	static const char officer[] = "GONHA_USER=admin GONHA_PASSWORD=demo";
+	char args[2 * PATH_MAX + 256];
+	snprintf(args, sizeof args, "form add '%s' --db '%s'", dir, db);
+	if (gn_e2e_run_env(officer, args) != 0)
+		return 1;
+	snprintf(args, sizeof args, "form use '%s' %s%s --db '%s'", form_id, tdp_code ? "--tdp " : "--all",
+	         tdp_code ? tdp_code : "", db);
+	return gn_e2e_run_env(officer, args);
 }
 
 int gn_e2e_cccds(const char *db, char (*ids)[13], int max)

@@ -39,6 +39,11 @@ const char *gn_e2e_fingerprint(const char *db);
 /* A fresh test folder with a demo ward of 3 TDPs x 12 households. */
 bool gn_e2e_demo(const char *db);
 
+/* As the ward officer installs a form: `gonha form add DIR`, then `gonha
+ * form use FORM_ID` for TDP tdp_code, or every TDP when it is NULL. 0 when
+ * both commands succeed. */
+int gn_e2e_form_install(const char *db, const char *dir, const char *form_id, const char *tdp_code);
+
 /* The citizen IDs of a ward in the test folder, whole (an --with-ids
  * export by admin): up to max of them into ids[k][13]; how many. */
 int gn_e2e_cccds(const char *db, char (*ids)[13], int max);

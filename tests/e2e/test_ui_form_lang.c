@@ -21,7 +21,6 @@
 
 #define WAIT(t, text) CHECK_EQ_INT(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS), 0)
 #define REQUIRE_WAIT(t, text) REQUIRE(gn_term_wait_for((t), (text), GN_TERM_WAIT_MS) == 0)
-#define ADMIN "GONHA_USER=admin GONHA_PASSWORD=demo"
 
 /* tests/forms/NAME as a whole path (the commands run in the test's folder). */
 static const char *form_dir(const char *name)
@@ -37,13 +36,7 @@ static const char *form_dir(const char *name)
 /* The form tests/forms/NAME installed and given to TDP tdp ("--all"). */
 static bool install(const char *name, const char *tdp)
 {
-	char args[PATH_MAX + 2400];
-	snprintf(args, sizeof args, "form add '%s' --db '%s'", form_dir(name), gn_ui_db());
-	if (gn_e2e_run_env(ADMIN, args) != 0)
-		return false;
-	snprintf(args, sizeof args, "form use %s %s%s --db '%s'", name, strcmp(tdp, "--all") ? "--tdp " : "", tdp,
-	         gn_ui_db());
-	return gn_e2e_run_env(ADMIN, args) == 0;
+	return gn_e2e_form_install(gn_ui_db(), form_dir(name), name, strcmp(tdp, "--all") ? tdp : NULL) == 0;
 }
 
 /* Signed in as user, a new household of TDP 1 opened (waiting for first). */

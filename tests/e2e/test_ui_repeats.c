@@ -51,12 +51,7 @@ static int run(const char *args)
 /* The form installed in the ward db (of the test's folder), every TDP entering it. */
 static bool install(const char *db)
 {
-	char args[PATH_MAX + 256];
-	snprintf(args, sizeof args, "form add '%s' --db '%s'", form_dir, db);
-	if (run(args) != 0)
-		return false;
-	snprintf(args, sizeof args, "form use '%s' --all --db '%s'", form_id, db);
-	return run(args) == 0;
+	return gn_e2e_form_install(db, form_dir, form_id, NULL) == 0;
 }
 
 #define line_shows gn_ui_line_shows

@@ -41,8 +41,7 @@ static void ona_for_02(const char *db)
 {
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/real-forms/ona-household", shared());
-	REQUIRE(run("form add '%s' --db '%s'", dir, db) == 0);
-	REQUIRE(run("form use " FORM " --tdp 02 --db '%s'%s", db, "") == 0);
+	REQUIRE(gn_e2e_form_install(db, dir, FORM, "02") == 0);
 }
 
 static void import_table(const char *name, const char *csv, const char *db)
@@ -176,8 +175,7 @@ static void a_repeat_name_two_forms_share(void)
 	mkdir(dir, 0700);
 	gn_test_write_file(dir, "survey.csv", "type,name,label\nbegin repeat,child,Trẻ em\ninteger,tuoi,Tuổi\nend repeat,,\n");
 	gn_test_write_file(dir, "settings.csv", "form_id,version\ntre,1\n");
-	REQUIRE(run("form add '%s' --db '%s'", dir, db) == 0);
-	REQUIRE(run("form use tre --tdp 01 --db '%s'%s", db, "") == 0);
+	REQUIRE(gn_e2e_form_install(db, dir, "tre", "01") == 0);
 	CHECK(run("export --db '%s' --what child --out '%s'", db, gn_e2e_path("child.csv")) != 0);
 	CHECK(gn_e2e_has(gn_e2e_err, "the forms " FORM " and tre both have a repeat named child, with other questions: "
 	                             "export its table for each TDP (--tdp CODE)"));
