@@ -546,6 +546,7 @@ static void importer_free(importer *im)
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
 		sqlite3_finalize(*stmts[i]);
 	free(im->bulk_kept); /* after bulk_ins, which points into it */
+	imp_words_free(im);
 	free(im->touched);
 	free(im->added_in);
 	free(im->bit_sums);

@@ -86,6 +86,9 @@ typedef struct importer {
 	char *bulk_kept;
 	size_t bulk_kept_len;
 	bool bulk_binding;
+	/* owned: the search words (household_word) of the persons bulk_ins
+	 * inserted since the last were written, a TDP at a time */
+	struct imp_words *words;
 	/* the last TDP code and household looked up: rows come grouped */
 	char last_code[32], last_code_tdp[37], last_canonical[32];
 	char last_hh[37], last_hh_tdp[37];
@@ -169,6 +172,8 @@ bool imp_insert_counted(importer *im, const row_values *r, const char *answers, 
  * bind it as a copy) */
 const char *imp_bulk_keep(importer *im, const char *v);
 void imp_maybe_bulk(importer *im);
+/* Frees the words gathered and not written (after a refusal). */
+void imp_words_free(importer *im);
 void imp_rebuild_indexes(importer *im);
 void imp_audit_added(importer *im);
 void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v);

@@ -2,6 +2,7 @@
 #include "testlib.h"
 #include "unit_fixtures.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/search_words.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -310,7 +311,38 @@ static void transactions_nest(void)
 	gn_db_close(db);
 }
 
-GN_TESTS(T(create_is_private_and_current), T(missing_file_is_an_error), T(bulk_journal_only_when_alone),
+/* The words of a name are said twice, in SQL for the triggers and in C for
+ * the import into an empty ward (search_words.h): the same words, whatever
+ * the spaces, quotes, backslashes or control characters in the name. */
+static void search_words_split_alike(void)
+{
+	static const char *const names[] = {
+		"Nguyễn Văn An", "  Lê   Thị  Hoa  ", "Trần\tVăn\nBình\r", "O'Brien \"Bob\" back\\slash \\\"",
+		"Nguye\xcc\x82\xcc\x83n Thi\xcc\xa3 Ba", "", "   ", "Đặng", "a  b",
+	};
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	REQUIRE(gn_db_open_memory(&db, &err) == GN_OK);
+	sqlite3_stmt *q = NULL;
+	REQUIRE(sqlite3_prepare_v2(db, "SELECT k, (SELECT coalesce(group_concat(value, '|'), '') FROM "
+	                           GN_NAME_WORDS("k") " WHERE value <> '') FROM (SELECT gn_fold(?1) AS k)",
+	                           -1, &q, NULL) == SQLITE_OK);
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		sqlite3_bind_text(q, 1, names[i], -1, SQLITE_STATIC);
+		REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+		const char *key = (const char *)sqlite3_column_text(q, 0), *at = key, *w;
+		char joined[256] = "";
+		size_t n, used = 0;
+		while ((w = gn_name_word_next(&at, &n)) != NULL)
+			used += (size_t)snprintf(joined + used, sizeof joined - used, "%s%.*s", used ? "|" : "", (int)n, w);
+		CHECK_STR(joined, (const char *)sqlite3_column_text(q, 1));
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+GN_TESTS(T(search_words_split_alike), T(create_is_private_and_current), T(missing_file_is_an_error), T(bulk_journal_only_when_alone),
          T(other_files_are_refused_unchanged), T(newer_schema_is_refused_unchanged),
          T(migrates_from_first_version), T(default_path_rule), T(meta_round_trip), T(transactions_nest),
          T(undo_rows_keep_every_column_of_person))
