@@ -11,6 +11,7 @@ GONHA=${GONHA:-./gonha}
 OUT=bench/out
 mkdir -p "$OUT"
 SIZES=${BENCH_SIZES:-"small medium large"}
+# BENCH_ROWS=exchange (a glob): only those files of bench/rows, for a by-hand run
 
 # households per TDP x TDPs for about 20 thousand, 200 thousand, 2 million persons
 size_args() {
@@ -62,7 +63,7 @@ SQL
 	rm -f "$ref" "$OUT/$size.household.csv" "$OUT/$size.person.csv"
 
 	# ---- rows added by later features go here, using $db and $persons ----
-	for hook in bench/rows/*.sh; do
+	for hook in bench/rows/${BENCH_ROWS:-*}.sh; do
 		[ -f "$hook" ] && . "$hook"
 	done
 done
