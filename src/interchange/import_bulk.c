@@ -98,6 +98,7 @@ static void report_duplicates(importer *im)
  * same word may come from an earlier part). */
 #define WORDS_MAX 65536                /* words gathered before they are written, whatever the TDP */
 #define WORDS_TEXT_MAX (8u << 20)      /* bytes of text likewise */
+#define WORDS_ROWS 64                  /* rows an insert statement takes */
 
 typedef struct word_entry {
 	size_t word, word_len, household, key; /* offsets into imp_words.text, the word's length */
@@ -109,7 +110,7 @@ typedef struct imp_words {
 	size_t text_len, text_cap;
 	word_entry *entry; /* owned */
 	size_t n, cap;
-	sqlite3_stmt *ins;
+	sqlite3_stmt *ins[2]; /* a row at a time, WORDS_ROWS at a time */
 } imp_words;
 
 void imp_words_free(importer *im)
@@ -117,7 +118,8 @@ void imp_words_free(importer *im)
 	imp_words *w = im->words;
 	if (!w)
 		return;
-	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->ins[0]);
+	sqlite3_finalize(w->ins[1]);
 	free(w->text);
 	free(w->entry);
 	free(w);
@@ -137,33 +139,58 @@ static int word_order(const void *a, const void *b, void *arg)
 	return c ? c : strcmp(text + x->key, text + y->key);
 }
 
+/* The statement that inserts rows words at a time (1 or WORDS_ROWS), the
+ * TDP's id bound once as ?1. */
+static sqlite3_stmt *words_statement(importer *im, int rows)
+{
+	imp_words *w = im->words;
+	sqlite3_stmt **q = &w->ins[rows > 1];
+	if (*q)
+		return *q;
+	gn_strbuf sql = { 0 };
+	gn_sb_add(&sql, "INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, name_key) VALUES ");
+	for (int i = 0; i < rows; i++)
+		gn_sb_printf(&sql, "%s(?1, ?%d, ?%d, ?%d)", i ? ", " : "", 3 * i + 2, 3 * i + 3, 3 * i + 4);
+	if (sql.failed) {
+		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+		im->fatal = true;
+	} else if (sqlite3_prepare_v2(im->ctx->db, gn_sb_str(&sql), -1, q, NULL) != SQLITE_OK) {
+		imp_db_error(im, "import");
+	}
+	gn_sb_free(&sql);
+	return *q;
+}
+
+/* The words gathered, sorted and each once, into household_word, many rows
+ * a statement (SQLite's work per statement done once for many). */
 static void words_write(importer *im)
 {
 	imp_words *w = im->words;
 	if (!w->n)
 		return;
-	if (!w->ins && sqlite3_prepare_v2(im->ctx->db, "INSERT OR IGNORE INTO household_word(tdp_id, word, household_id, "
-	                                  "name_key) VALUES (?1, ?2, ?3, ?4)", -1, &w->ins, NULL) != SQLITE_OK) {
-		imp_db_error(im, "import");
-		return;
-	}
 	qsort_r(w->entry, w->n, sizeof *w->entry, word_order, w->text);
-	sqlite3_bind_text(w->ins, 1, w->tdp_id, -1, SQLITE_STATIC);
-	for (size_t i = 0; i < w->n; i++) {
-		const word_entry *e = &w->entry[i];
-		if (i && word_order(e - 1, e, w->text) == 0)
-			continue;
-		sqlite3_bind_text(w->ins, 2, w->text + e->word, (int)e->word_len, SQLITE_STATIC);
-		sqlite3_bind_text(w->ins, 3, w->text + e->household, -1, SQLITE_STATIC);
-		sqlite3_bind_text(w->ins, 4, w->text + e->key, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(w->ins);
-		sqlite3_reset(w->ins);
-		if (rc != SQLITE_DONE) {
-			imp_db_error(im, "import");
+	size_t n = 1;
+	for (size_t i = 1; i < w->n; i++)
+		if (word_order(&w->entry[n - 1], &w->entry[i], w->text) != 0)
+			w->entry[n++] = w->entry[i];
+	for (size_t i = 0; i < n && im->status == GN_OK;) {
+		int rows = n - i >= WORDS_ROWS ? WORDS_ROWS : 1;
+		sqlite3_stmt *q = words_statement(im, rows);
+		if (!q)
 			break;
+		sqlite3_bind_text(q, 1, w->tdp_id, -1, SQLITE_STATIC);
+		for (int r = 0; r < rows; r++, i++) {
+			const word_entry *e = &w->entry[i];
+			sqlite3_bind_text(q, 3 * r + 2, w->text + e->word, (int)e->word_len, SQLITE_STATIC);
+			sqlite3_bind_text(q, 3 * r + 3, w->text + e->household, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 3 * r + 4, w->text + e->key, -1, SQLITE_STATIC);
 		}
+		int rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q); /* nothing left pointing into the text */
+		if (rc != SQLITE_DONE)
+			imp_db_error(im, "import");
 	}
-	sqlite3_clear_bindings(w->ins);
 	w->n = 0;
 	w->text_len = 0;
 }
