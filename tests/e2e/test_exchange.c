@@ -83,6 +83,11 @@ static void round_trip_is_byte_identical(void)
 	CHECK_EQ_INT(run("admin", "export --db a.db --what persons --out p1.csv"), 2);
 }
 
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* A persons file into a ward with nobody in it goes in by the fast path
  * (indexes and triggers made again at the end): a person named twice is
  * refused at the second line with the first named, nothing changes; the
@@ -154,6 +159,33 @@ static void a_ward_with_nobody_takes_a_file_in_one_go(void)
 	                       "table_name = 'person'"),
 	          want);
 	CHECK_EQ_INT(run("admin", "check --db b.db"), 0);
+
+	/* the same rows in the order of their ids, no longer grouped by TDP:
+	 * the words are written as often as the TDP changes, the same words */
+	data = read_file("p.csv", &len);
+	REQUIRE(data);
+	char *body = strstr(data, "\r\n") + 2, **rows = calloc((size_t)lines, sizeof *rows);
+	REQUIRE(rows);
+	size_t n = 0;
+	for (char *at = body, *eol; (eol = strstr(at, "\r\n")) != NULL; at = eol + 2) {
+		eol[0] = '\0';
+		rows[n++] = at;
+	}
+	qsort(rows, n, sizeof *rows, by_text);
+	FILE *mixed = fopen(path_of("mixed.csv"), "wb");
+	REQUIRE(mixed);
+	fwrite(data, 1, (size_t)(body - data), mixed);
+	for (size_t i = 0; i < n; i++)
+		fprintf(mixed, "%s\r\n", rows[i]);
+	fclose(mixed);
+	free(rows);
+	free(data);
+	CHECK_EQ_INT(run("admin", "--lang vi init --db c.db --ward 'Phường Vạn Xuân' --tdps 3"), 0);
+	CHECK_EQ_INT(run("admin", "import h.csv --db c.db"), 0);
+	CHECK_EQ_INT(run("admin", "import mixed.csv --db c.db"), 0);
+	CHECK_STR(sql1("c.db", "SELECT count(*) FROM person"), sql1("a.db", "SELECT count(*) FROM person"));
+	CHECK_STR(sql1("c.db", words), sql1("a.db", words));
+	CHECK_EQ_INT(run("admin", "check --db c.db"), 0);
 }
 
 static void labels_plain_and_masked_files_come_back(void)
