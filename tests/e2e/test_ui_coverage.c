@@ -172,7 +172,7 @@ static void ward_dashboard_sorts(void)
 	gn_term_type(t, "w");
 	REQUIRE_WAIT(t, "Các tổ của bạn");
 	WAIT(t, "02 Tổ dân phố 2");
-	CHECK(!gn_term_contains(t, "Tổ dân phố 1"));
+	CHECK_EQ_INT(gn_term_wait_gone(t, "Tổ dân phố 1", GN_TERM_WAIT_MS), 0);
 	quit(t);
 }
 

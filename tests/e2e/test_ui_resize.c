@@ -29,7 +29,7 @@ static void sizes_then_back(gn_term *t, const int (*sizes)[2], size_t n)
 	CHECK_EQ_INT(gn_term_resize(t, 24, 80), 0);
 	CHECK_EQ_INT(gn_term_wait_row(t, 23, keys, GN_TERM_WAIT_MS), 0);
 	CHECK_EQ_INT(gn_term_wait_row(t, 0, title, GN_TERM_WAIT_MS), 0);
-	CHECK(!gn_term_contains(t, "quá nhỏ"));
+	CHECK_EQ_INT(gn_term_wait_gone(t, "quá nhỏ", GN_TERM_WAIT_MS), 0);
 	free(title);
 	free(keys);
 }
