@@ -44,6 +44,9 @@ same_counters() { # what [audit]
 	fi
 }
 
+# both copies on the disk before either runs: at 2 M the 6 GB just copied
+# was still being written out under gonha's run, the first
+sync
 measure "$OUT/merge.$size" env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" import "$mchg" --db "$mw"
 measure "$OUT/mergeref.$size" sh -c "$(merge_ref "$mchg")"
 same_counters "$changed persons"
