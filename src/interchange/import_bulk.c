@@ -106,8 +106,7 @@ typedef struct word_entry {
 
 typedef struct imp_words {
 	char tdp_id[37];
-	char *text; /* owned: household ids, name keys and CCCD provinces, each NUL-ended */
-	size_t text_len, text_cap;
+	gn_strbuf text; /* owned: household ids, name keys and CCCD provinces, each NUL-ended */
 	word_entry *entry; /* owned */
 	size_t n, cap;
 	sqlite3_stmt *ins[2]; /* a row at a time, WORDS_ROWS at a time */
@@ -120,7 +119,7 @@ void imp_words_free(importer *im)
 		return;
 	sqlite3_finalize(w->ins[0]);
 	sqlite3_finalize(w->ins[1]);
-	free(w->text);
+	gn_sb_free(&w->text);
 	free(w->entry);
 	free(w);
 	im->words = NULL;
@@ -168,10 +167,11 @@ static void words_write(importer *im)
 	imp_words *w = im->words;
 	if (!w->n)
 		return;
-	qsort_r(w->entry, w->n, sizeof *w->entry, word_order, w->text);
+	char *text = w->text.s;
+	qsort_r(w->entry, w->n, sizeof *w->entry, word_order, text);
 	size_t n = 1;
 	for (size_t i = 1; i < w->n; i++)
-		if (word_order(&w->entry[n - 1], &w->entry[i], w->text) != 0)
+		if (word_order(&w->entry[n - 1], &w->entry[i], text) != 0)
 			w->entry[n++] = w->entry[i];
 	for (size_t i = 0; i < n && im->status == GN_OK;) {
 		int rows = n - i >= WORDS_ROWS ? WORDS_ROWS : 1;
@@ -181,9 +181,9 @@ static void words_write(importer *im)
 		sqlite3_bind_text(q, 1, w->tdp_id, -1, SQLITE_STATIC);
 		for (int r = 0; r < rows; r++, i++) {
 			const word_entry *e = &w->entry[i];
-			sqlite3_bind_text(q, 3 * r + 2, w->text + e->word, (int)e->word_len, SQLITE_STATIC);
-			sqlite3_bind_text(q, 3 * r + 3, w->text + e->household, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 3 * r + 4, w->text + e->key, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 3 * r + 2, text + e->word, (int)e->word_len, SQLITE_STATIC);
+			sqlite3_bind_text(q, 3 * r + 3, text + e->household, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 3 * r + 4, text + e->key, -1, SQLITE_STATIC);
 		}
 		int rc = sqlite3_step(q);
 		sqlite3_reset(q);
@@ -192,26 +192,16 @@ static void words_write(importer *im)
 			imp_db_error(im, "import");
 	}
 	w->n = 0;
-	w->text_len = 0;
+	w->text.len = 0; /* the room kept for the next TDP */
 }
 
-/* s copied to the end of the text, its offset; (size_t)-1 when out of memory. */
+/* s copied to the end of the text with its NUL, its offset; (size_t)-1
+ * when out of memory. */
 static size_t words_text(imp_words *w, const char *s)
 {
-	size_t n = strlen(s) + 1;
-	if (w->text_len + n > w->text_cap) {
-		size_t cap = w->text_cap ? w->text_cap * 2 : 1 << 16;
-		while (cap < w->text_len + n)
-			cap *= 2;
-		char *more = realloc(w->text, cap);
-		if (!more)
-			return (size_t)-1;
-		w->text = more;
-		w->text_cap = cap;
-	}
-	memcpy(w->text + w->text_len, s, n);
-	w->text_len += n;
-	return w->text_len - n;
+	size_t at = w->text.len;
+	gn_sb_addn(&w->text, s, strlen(s) + 1);
+	return w->text.failed ? (size_t)-1 : at;
 }
 
 static bool words_entry(imp_words *w, size_t word, size_t len, size_t household, size_t key)
@@ -238,7 +228,7 @@ static bool words_add(importer *im, const char *tdp_id, const char *household_id
 		return false;
 	if (!tdp_id || !household_id || strlen(tdp_id) >= sizeof w->tdp_id)
 		return false;
-	if (w->n && (strcmp(w->tdp_id, tdp_id) || w->n >= WORDS_MAX || w->text_len >= WORDS_TEXT_MAX))
+	if (w->n && (strcmp(w->tdp_id, tdp_id) || w->n >= WORDS_MAX || w->text.len >= WORDS_TEXT_MAX))
 		words_write(im);
 	if (im->status != GN_OK)
 		return false;
@@ -248,10 +238,10 @@ static bool words_add(importer *im, const char *tdp_id, const char *household_id
 	size_t key = name_key ? words_text(w, name_key) : (size_t)-1;
 	if (household == (size_t)-1 || (name_key && key == (size_t)-1))
 		return false;
-	const char *at = name_key ? w->text + key : "", *word;
+	const char *at = name_key ? w->text.s + key : "", *word;
 	size_t len;
 	while ((word = gn_name_word_next(&at, &len)) != NULL)
-		if (!words_entry(w, (size_t)(word - w->text), len, household, key))
+		if (!words_entry(w, (size_t)(word - w->text.s), len, household, key))
 			return false;
 	if (province && *province) {
 		size_t p = words_text(w, province), none = words_text(w, "");
