@@ -66,8 +66,8 @@ const char *gn_e2e_path(const char *name)
 	static char buf[8][1024];
 	static int k;
 	k = (k + 1) % 8;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", gn_test_tmpdir(), name);
-	return buf[k];
+	int n = snprintf(buf[k], sizeof buf[k], "%s/%s", gn_test_tmpdir(), name);
+	return n >= 0 && (size_t)n < sizeof buf[k] ? buf[k] : "/nonexistent/path-too-long"; /* never a cut path */
 }
 
 char *gn_e2e_read(const char *name, size_t *len)

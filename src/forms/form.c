@@ -1623,13 +1623,53 @@ gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *
 		return gn_fail(err, GN_ERR_INVALID, _("%s is a household question; an indicator counts persons"), field->name);
 	if (gn_form_column_sql(form, field, NULL, out))
 		return GN_OK;
+	gn_form_answer_sql(out, field->name);
+	return GN_OK;
+}
+
+#define ANSWER_READ "json_extract(answers, '$."
+
+void gn_form_answer_sql(gn_strbuf *out, const char *name)
+{
 	/* Names are [A-Za-z0-9_.-], checked at load: safe inside the path,
 	 * quoted when they have a '.' or a '-'. */
-	if (strpbrk(field->name, ".-"))
-		gn_sb_printf(out, "json_extract(answers, '$.\"%s\"')", field->name);
+	if (strpbrk(name, ".-"))
+		gn_sb_printf(out, ANSWER_READ "\"%s\"')", name);
 	else
-		gn_sb_printf(out, "json_extract(answers, '$.%s')", field->name);
-	return GN_OK;
+		gn_sb_printf(out, ANSWER_READ "%s')", name);
+}
+
+const char *gn_form_answer_ref(const char *sql, size_t *len, char *name, size_t cap)
+{
+	const size_t lead = strlen(ANSWER_READ);
+	for (const char *p = sql; *p; p++) {
+		if (strncmp(p, ANSWER_READ, lead) == 0) {
+			const char *n = p + lead;
+			bool quoted = *n == '"';
+			n += quoted;
+			size_t l = strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+			const char *end = n + l;
+			if (quoted && *end == '"')
+				end++;
+			else if (quoted)
+				l = 0;
+			if (l && l < cap && strncmp(end, "')", 2) == 0) {
+				memcpy(name, n, l);
+				name[l] = '\0';
+				*len = (size_t)(end + 2 - p);
+				return p;
+			}
+		}
+		if (*p == '\'' || *p == '"') { /* a literal or a quoted name: not read inside */
+			char q = *p;
+			while (p[1] && !(p[1] == q && p[2] != q))
+				p += 1 + (p[1] == q); /* a doubled quote stands for one */
+			if (!p[1])
+				return NULL;
+			p++;
+		}
+	}
+	return NULL;
 }
 
 /* The questions a part of a condition reads that are answers (not core

@@ -33,6 +33,8 @@ typedef struct imp_colidx {
 	    created_at, created_by, created_pc, updated_pc, entered_by, entered_at, entered_pc, entry_seconds, reviews, corrections, form_id, form_version; /* -1: not in the file */
 } imp_colidx;
 
+#define IMP_BULK_ANSWERS 32
+
 typedef struct importer {
 	gn_ctx *ctx;
 	const gn_census *census;
@@ -78,7 +80,14 @@ typedef struct importer {
 	 * each row goes in, and a row's position is its line (file order). */
 	bool empty_ward;
 	sqlite3_stmt *bulk_ins; /* BULK_ROWS persons at a time */
-	sqlite3_stmt *bulk_json; /* SELECT json(?1): a row's other_answers compacted */
+	sqlite3_stmt *bulk_json; /* a row with other_answers: its answers compacted, and bulk_answer read from them */
+	/* the answers the coverage bits read (gn_form_answer_ref), bound beside
+	 * each row of bulk_ins instead of read again from its answers JSON by
+	 * every indicator; bulk_answer_col: the file's column of each (-1:
+	 * the file has none); bulk_params: the parameters of one row */
+	char bulk_answer[IMP_BULK_ANSWERS][64];
+	int bulk_answer_col[IMP_BULK_ANSWERS];
+	int n_bulk_answers, bulk_params;
 	int bulk_pending;       /* rows bound into bulk_ins, not yet inserted */
 	/* owned: the text bound into bulk_ins since its last run, kept here
 	 * (bound SQLITE_STATIC) instead of copied by SQLite value by value;

@@ -295,6 +295,39 @@ static void today_fixed(importer *im, gn_strbuf *out, const char *expr)
 	gn_sb_add(out, p);
 }
 
+/* expr with each answer it reads (gn_form_answer_ref) made the column
+ * gn_a<k> of the statement, bound beside the row (imp_insert_counted): an
+ * indicator's rule as it is, its answers taken from the cells the answers
+ * JSON is written from instead of parsed out of that JSON again by every
+ * indicator of every row. Past IMP_BULK_ANSWERS, read from the JSON. */
+static void answers_bound(importer *im, gn_strbuf *out, const char *expr)
+{
+	const char *p = expr, *hit;
+	size_t len;
+	char name[sizeof im->bulk_answer[0]];
+	while ((hit = gn_form_answer_ref(p, &len, name, sizeof name)) != NULL) {
+		gn_sb_addn(out, p, (size_t)(hit - p));
+		int k = 0;
+		while (k < im->n_bulk_answers && strcmp(im->bulk_answer[k], name) != 0)
+			k++;
+		if (k == im->n_bulk_answers && k < IMP_BULK_ANSWERS) {
+			snprintf(im->bulk_answer[k], sizeof im->bulk_answer[k], "%s", name);
+			/* the first answer column of that name: the one the JSON has first */
+			im->bulk_answer_col[k] = -1;
+			for (size_t c = 0; c < im->cols.n && im->bulk_answer_col[k] < 0; c++)
+				if (im->cols.cols[c].kind == EXC_ANSWER && strcmp(im->cols.cols[c].name, name) == 0)
+					im->bulk_answer_col[k] = (int)c;
+			im->n_bulk_answers++;
+		}
+		if (k < im->n_bulk_answers)
+			gn_sb_printf(out, "gn_a%d", k);
+		else
+			gn_sb_addn(out, hit, len);
+		p = hit + len;
+	}
+	gn_sb_add(out, p);
+}
+
 /* Persons into a ward that had nobody, BULK_ROWS at a time: one INSERT ...
  * SELECT over a VALUES list computes each row's coverage bits (the
  * indicators are SQL over a person row) and hands them back with RETURNING
@@ -302,14 +335,18 @@ static void today_fixed(importer *im, gn_strbuf *out, const char *expr)
  * statement (the year of today for every age, starting and ending the
  * statement) is done once a batch instead of once a row. */
 #define BULK_ROWS 64
-#define BULK_PARAMS 20 /* bind_person's 19, then the position */
+#define BULK_PARAMS 20 /* bind_person's 19, then the position; then the answers */
 
 static sqlite3_stmt *bulk_statement(importer *im)
 {
 	const gn_cov_set *cov = im->ctx->coverage;
-	gn_strbuf pop = { 0 }, num = { 0 }, sql = { 0 };
-	today_fixed(im, &pop, cov->pop_sql ? cov->pop_sql : "0");
-	today_fixed(im, &num, cov->num_sql ? cov->num_sql : "0");
+	gn_strbuf pop_today = { 0 }, num_today = { 0 }, pop = { 0 }, num = { 0 }, sql = { 0 };
+	today_fixed(im, &pop_today, cov->pop_sql ? cov->pop_sql : "0");
+	today_fixed(im, &num_today, cov->num_sql ? cov->num_sql : "0");
+	im->n_bulk_answers = 0;
+	answers_bound(im, &pop, gn_sb_str(&pop_today));
+	answers_bound(im, &num, gn_sb_str(&num_today));
+	im->bulk_params = BULK_PARAMS + im->n_bulk_answers;
 	gn_sb_printf(&sql,
 	             "INSERT INTO person(id, household_id, tdp_id, position, full_name, name_key, birth_year, sex, "
 	             "relation, " GN_SQL_CCCD_COLUMNS ", answers, created_at, created_by, updated_at, updated_by, version, "
@@ -324,26 +361,45 @@ static sqlite3_stmt *bulk_statement(importer *im)
 	             "column11 AS updated_by, column12 AS version, column13 AS base_version, 0 AS deleted, 1 AS rev, "
 	             "coalesce(column14, column10) AS created_at, coalesce(column15, column11) AS created_by, "
 	             "column16 AS created_pc, column17 AS updated_pc, 0 AS version_local, 0 AS ind_pop, "
-	             "0 AS ind_num FROM (VALUES ",
+	             "0 AS ind_num",
 	             gn_sb_str(&pop), gn_sb_str(&num));
+	for (int k = 0; k < im->n_bulk_answers; k++)
+		gn_sb_printf(&sql, ", column%d AS gn_a%d", BULK_PARAMS + 1 + k, k);
+	gn_sb_add(&sql, " FROM (VALUES ");
 	for (int i = 0; i < BULK_ROWS; i++) {
 		gn_sb_add(&sql, i ? ", (" : "(");
-		for (int k = 1; k <= BULK_PARAMS; k++)
-			gn_sb_printf(&sql, "%s?%d", k > 1 ? ", " : "", i * BULK_PARAMS + k);
+		for (int k = 1; k <= im->bulk_params; k++)
+			gn_sb_printf(&sql, "%s?%d", k > 1 ? ", " : "", i * im->bulk_params + k);
 		gn_sb_add(&sql, ")");
 	}
 	gn_sb_add(&sql, ")) WHERE id IS NOT NULL RETURNING tdp_id, ind_pop, ind_num, household_id, name_key, "
 	           "substr(cccd_masked, 1, 3)");
+	/* a row with other_answers: compacted, and the answers read from it
+	 * as the indicators read them from the stored JSON (other_answers may
+	 * hold one too, and comes first) */
+	gn_strbuf json = { 0 };
+	gn_sb_add(&json, "SELECT answers");
+	for (int k = 0; k < im->n_bulk_answers; k++) {
+		gn_sb_add(&json, ", ");
+		gn_form_answer_sql(&json, im->bulk_answer[k]);
+	}
+	gn_sb_add(&json, " FROM (SELECT json(?1) AS answers)");
 	sqlite3_stmt *q = NULL;
-	if (pop.failed || num.failed || sql.failed) {
+	if (pop_today.failed || num_today.failed || pop.failed || num.failed || sql.failed || json.failed) {
 		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
 		im->fatal = true;
-	} else if (sqlite3_prepare_v2(im->ctx->db, gn_sb_str(&sql), -1, &q, NULL) != SQLITE_OK) {
+	} else if (sqlite3_prepare_v2(im->ctx->db, gn_sb_str(&sql), -1, &q, NULL) != SQLITE_OK ||
+	           sqlite3_prepare_v2(im->ctx->db, gn_sb_str(&json), -1, &im->bulk_json, NULL) != SQLITE_OK) {
 		imp_db_error(im, "person");
+		sqlite3_finalize(q);
+		q = NULL;
 	}
+	gn_sb_free(&pop_today);
+	gn_sb_free(&num_today);
 	gn_sb_free(&pop);
 	gn_sb_free(&num);
 	gn_sb_free(&sql);
+	gn_sb_free(&json);
 	return q;
 }
 
@@ -375,7 +431,8 @@ bool imp_bulk_flush(importer *im)
 	 * statement leaves out (a full batch binds every parameter again, so
 	 * the statement is not cleared between batches) */
 	sqlite3_stmt *q = im->bulk_ins;
-	for (int k = im->bulk_pending * BULK_PARAMS + 1; im->bulk_pending < BULK_ROWS && k <= BULK_ROWS * BULK_PARAMS; k++)
+	for (int k = im->bulk_pending * im->bulk_params + 1; im->bulk_pending < BULK_ROWS && k <= BULK_ROWS * im->bulk_params;
+	     k++)
 		sqlite3_bind_null(q, k);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -412,27 +469,35 @@ bool imp_insert_counted(importer *im, const row_values *r, const char *answers, 
 {
 	if (!im->bulk_ins && !(im->bulk_ins = bulk_statement(im)))
 		return false;
+	int base = im->bulk_pending * im->bulk_params;
+	sqlite3_stmt *q = im->bulk_ins, *j = im->bulk_json;
 	char *compact = NULL;
-	if (imp_val(r, im->ci.other_answers)) { /* written as it came: compact it as SQLite would */
-		sqlite3_stmt *j = im->bulk_json; /* prepared once */
-		if (j || sqlite3_prepare_v2(im->ctx->db, "SELECT json(?1)", -1, &im->bulk_json, NULL) == SQLITE_OK) {
-			j = im->bulk_json;
-			sqlite3_bind_text(j, 1, answers, -1, SQLITE_STATIC);
-			if (sqlite3_step(j) == SQLITE_ROW)
-				compact = strdup((const char *)sqlite3_column_text(j, 0));
-			sqlite3_reset(j);
-		}
+	bool other = imp_val(r, im->ci.other_answers) != NULL;
+	if (other) { /* written as it came: compact it as SQLite would */
+		sqlite3_bind_text(j, 1, answers, -1, SQLITE_STATIC);
+		if (sqlite3_step(j) == SQLITE_ROW && (compact = strdup((const char *)sqlite3_column_text(j, 0))) != NULL)
+			for (int k = 0; k < im->n_bulk_answers; k++) /* a copy, of the same type */
+				sqlite3_bind_value(q, base + BULK_PARAMS + 1 + k, sqlite3_column_value(j, 1 + k));
+		sqlite3_reset(j);
 		if (!compact) {
 			imp_db_error(im, "person");
 			return false;
 		}
 		answers = compact;
 	}
-	int base = im->bulk_pending * BULK_PARAMS;
 	im->bulk_binding = true;
-	imp_bind_person_at(im, im->bulk_ins, base, r, answers, tdp_id, imp_val(r, im->ci.version), NULL);
+	imp_bind_person_at(im, q, base, r, answers, tdp_id, imp_val(r, im->ci.version), NULL);
+	/* each answer as the JSON holds it: the cell, a JSON string */
+	for (int k = 0; k < im->n_bulk_answers && !other; k++) {
+		int c = im->bulk_answer_col[k];
+		const char *v = c >= 0 ? r->v[c] : NULL, *kept = imp_bulk_keep(im, v);
+		if (kept)
+			sqlite3_bind_text(q, base + BULK_PARAMS + 1 + k, kept, -1, SQLITE_STATIC);
+		else
+			imp_bind_or_null(q, base + BULK_PARAMS + 1 + k, v);
+	}
 	im->bulk_binding = false;
-	sqlite3_bind_int64(im->bulk_ins, base + BULK_PARAMS, im->row_line);
+	sqlite3_bind_int64(q, base + BULK_PARAMS, im->row_line);
 	free(compact);
 	if (!imp_count_added(im, tdp_id))
 		return false;

@@ -4,8 +4,11 @@
 #include "testlib.h"
 #include "gonha/storage/db.h"
 #include "gonha/forms/form.h"
+#include "gonha/core/strbuf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 static sqlite3 *db;
@@ -398,6 +401,33 @@ static void conjuncts_say_what_is_lacking(void)
 	gn_db_close(db);
 }
 
-GN_TESTS(T(conjuncts_say_what_is_lacking), T(answers_survive_a_form_change), T(every_function_runs_in_sqlite), T(relevant_required_constraint), T(each_problem_is_named_with_its_line),
+/* An answer read as a person row reads it is found again in SQL (the bulk
+ * import binds it instead), a quoted name too; the same text inside a
+ * string literal or a quoted identifier is not a read. */
+static void answer_reads_are_found_in_sql(void)
+{
+	gn_strbuf sql = { 0 };
+	gn_sb_add(&sql, "coalesce((");
+	gn_form_answer_sql(&sql, "smartphone");
+	gn_sb_add(&sql, " = 'it''s json_extract(answers, ''$.x'')'), 0) AND \"json_extract(answers, '$.y')\" OR ");
+	gn_form_answer_sql(&sql, "old.name-2");
+	CHECK(!sql.failed);
+	const char *p = gn_sb_str(&sql), *hit;
+	size_t len;
+	char name[64], seen[256] = "";
+	while ((hit = gn_form_answer_ref(p, &len, name, sizeof name)) != NULL) {
+		snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "[%s:%.*s]", name, (int)len, hit);
+		p = hit + len;
+	}
+	CHECK_STR(seen, "[smartphone:json_extract(answers, '$.smartphone')]"
+	                "[old.name-2:json_extract(answers, '$.\"old.name-2\"')]");
+	char small[4]; /* a name longer than the room: left as it is, read from the JSON */
+	CHECK(gn_form_answer_ref(gn_sb_str(&sql), &len, small, sizeof small) == NULL);
+	gn_sb_free(&sql);
+	CHECK(gn_form_answer_ref("json_extract(answers, '$.a", &len, name, sizeof name) == NULL);
+	CHECK(gn_form_answer_ref("'unclosed json_extract(answers, '$.a')", &len, name, sizeof name) == NULL);
+}
+
+GN_TESTS(T(answer_reads_are_found_in_sql), T(conjuncts_say_what_is_lacking), T(answers_survive_a_form_change), T(every_function_runs_in_sqlite), T(relevant_required_constraint), T(each_problem_is_named_with_its_line),
          T(expressions_cannot_reach_the_database), T(unknown_columns_are_warnings), T(the_census_form_loads),
          T(a_public_sample_form_names_what_gonha_lacks))

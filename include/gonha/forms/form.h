@@ -362,6 +362,13 @@ gn_status gn_form_conjuncts(const char *expr, char ***parts, size_t *n, gn_err *
 /* The mapping of a person row: core columns, answers JSON for the rest. */
 gn_status gn_form_person_column(void *arg, const gn_form *form, const gn_field *field, gn_strbuf *out,
                                 gn_err *err);
+/* The SQL gn_form_person_column reads a person's answer to the question
+ * name with (a key of the answers JSON), and where the next such read is
+ * in sql (outside its string literals and quoted names): its start, its
+ * length in *len, the name in name (cap bytes); NULL when there is none.
+ * A caller that has the answers at hand puts them in its place. */
+void gn_form_answer_sql(gn_strbuf *out, const char *name);
+const char *gn_form_answer_ref(const char *sql, size_t *len, char *name, size_t cap);
 
 /* Answers are never lost when the form changes: they are kept by question
  * name in each record's answers JSON, so a question dropped from the form
