@@ -267,6 +267,12 @@ bool imp_clean_row(importer *im, size_t n_targets, row_values *out)
 	return true;
 }
 
+static void out_of_memory(importer *im)
+{
+	im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
+	im->fatal = true;
+}
+
 static void on_field(void *data, size_t len, void *arg)
 {
 	importer *im = arg;
@@ -277,35 +283,49 @@ static void on_field(void *data, size_t len, void *arg)
 	if (im->n_cells == im->cap_cells) {
 		size_t cap = im->cap_cells ? 2 * im->cap_cells : 32;
 		char **cells = realloc(im->cells, cap * sizeof *cells);
-		if (!cells) {
-			im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
-			im->fatal = true;
+		if (cells)
+			im->cells = cells;
+		size_t *at = cells ? realloc(im->cell_at, cap * sizeof *at) : NULL;
+		if (!at) {
+			out_of_memory(im);
 			return;
 		}
-		memset(cells + im->cap_cells, 0, (cap - im->cap_cells) * sizeof *cells);
-		im->cells = cells;
+		im->cell_at = at;
 		im->cap_cells = cap;
 	}
-	char *cell = malloc(len + 1);
-	if (!cell) {
-		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
-		im->fatal = true;
-		return;
+	/* a cell is at most GN_EX_MAX_CELL and refused above it (imp_clean_row),
+	 * but every byte is kept until then so that the message is right */
+	if (len + 1 > im->row_text_cap - im->row_text_len) {
+		size_t cap = im->row_text_cap ? im->row_text_cap : 4096;
+		while (len + 1 > cap - im->row_text_len)
+			cap *= 2;
+		char *text = realloc(im->row_text, cap);
+		if (!text) {
+			out_of_memory(im);
+			return;
+		}
+		im->row_text = text;
+		im->row_text_cap = cap;
 	}
+	char *cell = im->row_text + im->row_text_len;
 	if (len)
 		memcpy(cell, data, len);
 	cell[len] = '\0';
-	free(im->cells[im->n_cells]);
-	im->cells[im->n_cells++] = cell;
+	im->cell_at[im->n_cells++] = im->row_text_len;
+	im->row_text_len += len + 1;
+}
+
+/* cells[] made to point at the row's text, now that it is all read */
+static void row_cells(importer *im)
+{
+	for (size_t i = 0; i < im->n_cells; i++)
+		im->cells[i] = im->row_text + im->cell_at[i];
 }
 
 static void clear_row(importer *im)
 {
-	for (size_t i = 0; i < im->n_cells; i++) {
-		free(im->cells[i]);
-		im->cells[i] = NULL;
-	}
 	im->n_cells = 0;
+	im->row_text_len = 0;
 	im->row_bad_utf8 = im->row_nul = false;
 }
 
@@ -320,6 +340,7 @@ static void on_row(int c, void *arg)
 	if (im->n_cells == 0)
 		im->row_line = im->row_start;
 	im->row_start = im->line + 1; /* the next row starts after this line */
+	row_cells(im);
 	/* a blank line is not a row */
 	if (im->n_cells == 1 && !*im->cells[0] && !im->row_bad_utf8 && !im->row_nul) {
 		clear_row(im);
@@ -503,7 +524,12 @@ static void read_lines(importer *im, line_source *src)
 		imp_problem(im, 1, _("the file is empty"));
 	clear_row(im);
 	free(im->cells);
+	free(im->cell_at);
+	free(im->row_text);
 	im->cells = NULL;
+	im->cell_at = NULL;
+	im->row_text = NULL;
+	im->cap_cells = im->row_text_cap = 0;
 	free(buf);
 	csv_free(&p);
 }

@@ -44,9 +44,15 @@ typedef struct importer {
 	int *map;            /* file column -> ex_cols index (or HL_ index), -1 = none */
 	size_t n_header;
 	int this_year;
-	/* the row being read */
+	/* the row being read: its cells' text one after another in row_text
+	 * (each ended by a NUL, at cell_at[i]), and cells[i] pointing into it
+	 * once the row is complete (a row's text grows as it is read). All
+	 * owned, kept from row to row: no allocation per cell. */
 	char **cells;
+	size_t *cell_at;
 	size_t n_cells, cap_cells;
+	char *row_text;
+	size_t row_text_len, row_text_cap;
 	long line, row_line;
 	long row_start;
 	long last_refused_line;      /* the line the row being read started on */
