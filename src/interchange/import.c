@@ -212,9 +212,11 @@ bool imp_parse_int(const char *s, long lo, long hi, long *out)
 
 void imp_row_values_free(row_values *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i]);
+	for (size_t i = 0; r->v && i < r->n; i++)
+		if (!r->borrowed || !r->borrowed[i])
+			free(r->v[i]);
 	free(r->v);
+	free(r->borrowed);
 	memset(r, 0, sizeof *r);
 }
 
@@ -222,7 +224,8 @@ bool imp_clean_row(importer *im, size_t n_targets, row_values *out)
 {
 	out->n = n_targets;
 	out->v = calloc(n_targets ? n_targets : 1, sizeof *out->v);
-	if (!out->v) {
+	out->borrowed = calloc(n_targets ? n_targets : 1, 1);
+	if (!out->v || !out->borrowed) {
 		im->status = gn_fail(im->err, GN_ERR_NOMEM, _("out of memory"));
 		im->fatal = true;
 		return false;
@@ -234,8 +237,7 @@ bool imp_clean_row(importer *im, size_t n_targets, row_values *out)
 		const char *raw = gn_csv_unguard(im->cells[i]);
 		size_t len = strlen(raw);
 		if (len == 0) { /* most answers of most people: nothing to clean */
-			free(out->v[t]);
-			out->v[t] = NULL;
+			imp_replace_value(out, (size_t)t, NULL);
 			continue;
 		}
 		if (len > GN_EX_MAX_CELL) {
@@ -251,6 +253,12 @@ bool imp_clean_row(importer *im, size_t n_targets, row_values *out)
 			if (c->kind == EXC_OTHER)
 				flags = GN_TEXT_MULTILINE | GN_TEXT_KEEP_SPACES;
 		}
+		if (gn_text_is_clean(raw, len, flags)) { /* most cells: as they are */
+			imp_replace_value(out, (size_t)t, NULL);
+			out->v[t] = (char *)raw;
+			out->borrowed[t] = 1;
+			continue;
+		}
 		char *clean = NULL;
 		gn_err e = { 0 };
 		if (gn_text_clean(raw, len, flags, &clean, &e) != GN_OK) {
@@ -261,8 +269,7 @@ bool imp_clean_row(importer *im, size_t n_targets, row_values *out)
 			free(clean);
 			clean = NULL;
 		}
-		free(out->v[t]);
-		out->v[t] = clean;
+		imp_replace_value(out, (size_t)t, clean);
 	}
 	return true;
 }

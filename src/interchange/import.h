@@ -153,7 +153,10 @@ typedef struct importer {
 /* The cleaned value of each known column (NFC, no controls, unguarded);
  * NULL for an empty cell. */
 typedef struct row_values {
-	char **v;   /* owned; by ex_cols index (or HL_ index) */
+	char **v;   /* by ex_cols index (or HL_ index); owned unless borrowed */
+	/* per value, 1: a cell that needed no cleaning, pointing into the
+	 * row's text (importer.row_text), which outlives the row's values */
+	unsigned char *borrowed;
 	size_t n;
 } row_values;
 

@@ -93,8 +93,11 @@ void imp_cell_problem(importer *im, const char *column, const char *value, const
 
 void imp_replace_value(row_values *r, size_t k, char *value)
 {
-	free(r->v[k]);
+	if (!r->borrowed || !r->borrowed[k])
+		free(r->v[k]);
 	r->v[k] = value;
+	if (r->borrowed)
+		r->borrowed[k] = 0;
 }
 
 /* The version tokens of the row: one a spreadsheet wrote as a number is
@@ -184,7 +187,12 @@ static bool check_cells(importer *im, row_values *r, char **local)
 			}
 			continue;
 		}
-		if (f->type == GN_FT_SELECT_ONE || f->type == GN_FT_SELECT_MULTIPLE) {
+		const char *name = f->type == GN_FT_SELECT_ONE || f->type == GN_FT_SELECT_MULTIPLE ? ex_choice_name(f, r->v[k])
+		                                                                                  : NULL;
+		if (name && strcmp(name, r->v[k]) == 0) {
+			/* already the choice's name (names, for several), as gonha
+			 * exports them: kept as it is */
+		} else if (f->type == GN_FT_SELECT_ONE || f->type == GN_FT_SELECT_MULTIPLE) {
 			char *names = choice_names(f, r->v[k]);
 			if (!names) {
 				imp_cell_problem(im, c->name, r->v[k], _("is not one of the choices"));

@@ -283,6 +283,11 @@ static bool plain_ascii(const uint8_t *s, size_t len, int flags)
 	return true;
 }
 
+bool gn_text_is_clean(const char *in, size_t len, int flags)
+{
+	return in && len > 0 && plain_ascii((const uint8_t *)in, len, flags);
+}
+
 gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_err *err)
 {
 	*out = NULL;

@@ -25,6 +25,10 @@ bool gn_text_valid_utf8(const char *s, size_t len);
  * ESC ] ... BEL/ST, ...) removed, leading/trailing white space trimmed and
  * inner runs collapsed to one space. *out is malloc'd; caller frees. */
 gn_status gn_text_clean(const char *in, size_t len, int flags, char **out, gn_err *err);
+/* True when gn_text_clean would give in[0..len) back as it is (printable
+ * ASCII with nothing to trim or collapse: most cells of a census), so that
+ * a caller may use it without a copy. */
+bool gn_text_is_clean(const char *in, size_t len, int flags);
 
 /* The search key of a name or address: lower case, no diacritics, đ/Đ -> d,
  * white space collapsed. "Nguyễn Văn Á" (NFC or NFD) -> "nguyen van a".
