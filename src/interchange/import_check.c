@@ -165,6 +165,7 @@ static char *choice_names(const gn_field *f, const char *cell)
 static bool check_cells(importer *im, row_values *r, char **local)
 {
 	bool ok = true;
+	gn_err e; /* filled by a check that fails (not cleared per cell: a cell is most of a row's work) */
 	for (size_t k = 0; k < im->cols.n; k++) {
 		const ex_col *c = &im->cols.cols[k];
 		if (!r->v[k] || c->kind == EXC_TDP_NAME || c->kind == EXC_DERIVED)
@@ -201,7 +202,6 @@ static bool check_cells(importer *im, row_values *r, char **local)
 			}
 			imp_replace_value(r, k, names);
 		}
-		gn_err e = { 0 };
 		if (gn_form_check_type(f, r->v[k], &e) != GN_OK) {
 			imp_cell_problem(im, c->name, r->v[k], e.msg);
 			ok = false;

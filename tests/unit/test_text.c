@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* "Nguyễn Văn Á" written both ways. */
 #define NAME_NFC "Nguy\xe1\xbb\x85n V\xc4\x83n \xc3\x81"
@@ -521,7 +522,39 @@ static void latin_keys_are_the_whole_ways(void)
 	}
 }
 
+/* gn_text_is_clean says yes only when gn_text_clean would give the text
+ * back as it is (the import then uses such a cell where it lies), and yes
+ * for the printable ASCII that is most of a census. */
+static void clean_already_is_what_clean_gives_back(void)
+{
+	static const struct {
+		const char *in;
+		int flags;
+		bool clean;
+	} cases[] = {
+		{ "abc", 0, true }, { "Nguyen Van A", 0, true }, { "~!@#$%^&*()_+{}|:<>?", 0, true }, { "x", 0, true },
+		{ "a  b", GN_TEXT_KEEP_SPACES, true }, { " a ", GN_TEXT_KEEP_SPACES, true }, { " abc", 0, false },
+		{ "abc ", 0, false }, { "a  b", 0, false }, { "a\tb", 0, false }, { "a\nb", GN_TEXT_MULTILINE, false },
+		{ "a\x7f", 0, false }, { "\xe1\xba\xa3", 0, false }, { "a\x1b[31mb", 0, false }, { " ", 0, false },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *in = cases[i].in;
+		char *out = NULL;
+		gn_err e = { 0 };
+		CHECK_EQ_INT(gn_text_clean(in, strlen(in), cases[i].flags, &out, &e), GN_OK);
+		bool is = gn_text_is_clean(in, strlen(in), cases[i].flags);
+		if (is != cases[i].clean || (is && (!out || strcmp(out, in) != 0))) {
+			gn_test_failed = 1;
+			fprintf(stderr, "  case %zu: \"%s\" is clean %d, cleaned to \"%s\"\n", i, in, is, out ? out : "");
+		}
+		free(out);
+	}
+	CHECK(!gn_text_is_clean("", 0, 0));
+	CHECK(!gn_text_is_clean(NULL, 0, 0));
+}
+
 GN_TESTS(
+	T(clean_already_is_what_clean_gives_back),
 	T(nfc_and_nfd_clean_to_same_nfc),
 	T(name_folds_the_same_in_nfc_and_nfd),
 	T(every_vowel_and_tone_folds_to_the_plain_vowel),
