@@ -415,6 +415,7 @@ out:
 gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_err *err)
 {
 	char now[32], *nfc = NULL;
+	unsigned char sk[GN_ACCOUNT_SECRET_BYTES]; /* the account's key, when the password opened it */
 	if (sodium_init() < 0)
 		return gn_fail(err, GN_ERR_NOMEM, _("cannot start the password library"));
 	if (!login || !*login)
@@ -438,8 +439,14 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 	/* Argon2 for every name, a known one's hash or one no password matches */
 	bool nfc_ok = gn_password_nfc(password, &nfc, NULL) == GN_OK && strlen(nfc) <= GN_PASSWORD_MAX;
 	const char *hash = a.known && a.hash ? a.hash : dummy_hash;
-	bool right = crypto_pwhash_str_verify(hash, nfc_ok ? nfc : "", nfc_ok ? strlen(nfc) : 0) == 0 && nfc_ok &&
-	             a.known && a.hash;
+	/* the account's key opened by the password is the check, when its row
+	 * says the same password made this hash and opened that key
+	 * (wardkey.h): one Argon2 either way */
+	bool opened = false, by_key = nfc_ok && a.known && a.hash &&
+	                              gn_wardkey_signin_open(ctx->db, a.user_id, a.hash, nfc, sk, &opened);
+	bool right = by_key ? opened
+	                    : crypto_pwhash_str_verify(hash, nfc_ok ? nfc : "", nfc_ok ? strlen(nfc) : 0) == 0 && nfc_ok &&
+	                          a.known && a.hash;
 	if (!right) {
 		if ((rc = audit_failure(ctx->db, &a, now, err)) == GN_OK)
 			rc = gn_fail(err, GN_ERR_DENIED, _("wrong user name or password"));
@@ -459,9 +466,10 @@ gn_status gn_sign_in(gn_ctx *ctx, const char *login, const char *password, gn_er
 	gn_role_from_name(a.role, &u->role);
 	/* the key to citizen IDs, from the password just checked (only now:
 	 * a refused sign-in costs the same for every name) */
-	if ((rc = gn_wardkey_unlock(ctx, nfc, ctx->key_news, err)) != GN_OK)
+	if ((rc = gn_wardkey_unlock(ctx, nfc, opened ? sk : NULL, a.hash, ctx->key_news, err)) != GN_OK)
 		memset(u, 0, sizeof *u); /* not signed in */
 out:
+	sodium_memzero(sk, sizeof sk);
 	free(a.hash);
 	gn_password_free(nfc);
 	return rc;

@@ -638,20 +638,94 @@ out:
 	return st;
 }
 
-/* Opens the ward key from the account's row: false if it does not open. */
-static bool open_from(sqlite3 *db, const char *nfc, const account_row *a)
+/* Opens the ward key from the account's row, with the account's secret key
+ * account_sk or, NULL, the one the password opens: false if it does not
+ * open. */
+static bool open_from(sqlite3 *db, const char *nfc, const unsigned char *account_sk, const account_row *a)
 {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[SECRET_BYTES], ward[GN_WARD_KEY_BYTES],
 		sealed[crypto_box_SEALBYTES + GN_WARD_KEY_BYTES];
 	size_t n = 0, m = 0;
+	if (account_sk)
+		memcpy(sk, account_sk, sizeof sk);
 	bool ok = unb64(a->public_key, pk, sizeof pk, &n) && n == sizeof pk &&
 	          unb64(a->ward_sealed, sealed, sizeof sealed, &m) && m == sizeof sealed &&
-	          unwrap(nfc, ACCOUNT_AD, a->secret_wrap, sk, sizeof sk) &&
+	          (account_sk || unwrap(nfc, ACCOUNT_AD, a->secret_wrap, sk, sizeof sk)) &&
 	          crypto_box_seal_open(ward, sealed, sizeof sealed, pk, sk) == 0 && right_key(db, ward) &&
 	          gn_vault_open(db, ward, NULL) == GN_OK;
 	sodium_memzero(sk, sizeof sk);
 	sodium_memzero(ward, sizeof ward);
 	return ok;
+}
+
+/* ---- one Argon2 a sign-in ---------------------------------------------- */
+
+_Static_assert(GN_ACCOUNT_SECRET_BYTES == SECRET_BYTES, "an account's secret key");
+
+/* The tag of a password hash and a key wrap that one password both made
+ * or opened (signin_tag, gn_wardkey_signin_open): a hash over the two as
+ * they are stored, so that a change to either is a different tag. */
+static void signin_tag(const char *pwhash, const char *secret_wrap, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, (const unsigned char *)"gonha sign-in", 13, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)pwhash, strlen(pwhash) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)secret_wrap, strlen(secret_wrap));
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+bool gn_wardkey_signin_open(sqlite3 *db, const char *user_id, const char *pwhash, const char *password_nfc,
+                            unsigned char sk[GN_ACCOUNT_SECRET_BYTES], bool *opened)
+{
+	*opened = false;
+	if (!pwhash || !password_nfc)
+		return false;
+	sqlite3_stmt *q = NULL;
+	bool tagged = false;
+	/* any failure (an older file not migrated, read-only): not tagged */
+	if (sqlite3_prepare_v2(db, "SELECT secret_wrap, signin_tag FROM account_key WHERE user_id = ?1", -1, &q, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(q, 1, user_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_TEXT &&
+		    sqlite3_column_type(q, 1) == SQLITE_TEXT && sqlite3_column_bytes(q, 1) == 64) {
+			const char *wrap_text = (const char *)sqlite3_column_text(q, 0);
+			char want[65];
+			signin_tag(pwhash, wrap_text, want);
+			tagged = sodium_memcmp(want, sqlite3_column_text(q, 1), 64) == 0;
+			if (tagged)
+				*opened = unwrap(password_nfc, ACCOUNT_AD, wrap_text, sk, SECRET_BYTES);
+		}
+	}
+	sqlite3_finalize(q);
+	return tagged;
+}
+
+/* The account's row tagged with pwhash and its wrap as stored now: only
+ * once the password pwhash was checked against opened that wrap or made
+ * it. A failure leaves the row untagged: the next sign-in checks the
+ * password hash, as it does without a tag. */
+static void tag_for_signin(sqlite3 *db, const char *user_id, const char *pwhash)
+{
+	sqlite3_stmt *q = NULL;
+	char tag[65] = "";
+	if (!pwhash || sqlite3_db_readonly(db, "main"))
+		return;
+	if (sqlite3_prepare_v2(db, "SELECT secret_wrap FROM account_key WHERE user_id = ?1", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, user_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_TEXT)
+			signin_tag(pwhash, (const char *)sqlite3_column_text(q, 0), tag);
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (*tag && sqlite3_prepare_v2(db, "UPDATE account_key SET signin_tag = ?2 WHERE user_id = ?1 AND "
+	                                   "signin_tag IS NOT ?2", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, user_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, tag, -1, SQLITE_STATIC);
+		(void)sqlite3_step(q); /* a full disk: untagged, no harm */
+	}
+	sqlite3_finalize(q);
 }
 
 static bool plain_demo(sqlite3 *db)
@@ -663,7 +737,8 @@ static bool plain_demo(sqlite3 *db)
 	return yes;
 }
 
-gn_status gn_wardkey_unlock(gn_ctx *ctx, const char *password, gn_key_news *news, gn_err *err)
+gn_status gn_wardkey_unlock(gn_ctx *ctx, const char *password, const unsigned char *account_sk, const char *pwhash,
+                            gn_key_news *news, gn_err *err)
 {
 	sqlite3 *db = ctx->db;
 	bool writable = !sqlite3_db_readonly(db, "main");
@@ -684,16 +759,20 @@ gn_status gn_wardkey_unlock(gn_ctx *ctx, const char *password, gn_key_news *news
 		goto out;
 	}
 	st = read_account(db, ctx->user.id, &a, err);
-	if (st == GN_ERR_NOT_FOUND || (st == GN_OK && (!a.ward_sealed || !open_from(db, nfc, &a)))) {
+	if (st == GN_ERR_NOT_FOUND || (st == GN_OK && (!a.ward_sealed || !open_from(db, nfc, account_sk, &a)))) {
 		/* No key yet, or one that does not open (a password set outside
 		 * gonha): a key pair now, and the ward key from the next officer. */
 		if (st == GN_ERR_NOT_FOUND || a.ward_sealed) {
 			st = writable ? new_pair(db, ctx->user.id, nfc, err) : GN_OK;
+			if (st == GN_OK && writable)
+				tag_for_signin(db, ctx->user.id, pwhash); /* made from the password just checked */
 		}
 		if (news)
 			news->waiting = true;
 		goto out;
 	}
+	if (st == GN_OK && !account_sk)
+		tag_for_signin(db, ctx->user.id, pwhash); /* the password checked opened it */
 	if (st == GN_OK && officer && writable) {
 		int given = 0;
 		st = give_waiting(db, &given, err);

@@ -829,6 +829,14 @@ static gn_status rebuild_person(sqlite3 *db, gn_err *err)
 	return st;
 }
 
+/* What lets a sign-in take the account's key as its password check (one
+ * Argon2 instead of two, domain/wardkey.c): the hash of the users row's
+ * password hash and the key's wrap, as they were when one password
+ * matched the first and opened the second. Either changing leaves it
+ * behind; NULL until the next sign-in. */
+static const char *const migration_23 =
+	"ALTER TABLE account_key ADD COLUMN signin_tag TEXT;";
+
 static const char *const migrations[] = {
 	NULL, /* version 0: an empty file */
 	migration_1,
@@ -853,6 +861,7 @@ static const char *const migrations[] = {
 	migration_20,
 	migration_21,
 	migration_22,
+	migration_23,
 };
 
 int gn_migration_count(void)

@@ -100,15 +100,16 @@ static void a_ward_from_before_exports_the_same(void)
 	/* the file as it was before the change: without the columns, at
 	 * schema version 18 (migration 19 added them), and without what later
 	 * migrations made (20: entry_time's uid and pc; 21: import_undo_person;
-	 * 22: household_word and its triggers), since they run again */
-	char sql[900];
+	 * 22: household_word and its triggers; 23: account_key's signin_tag),
+	 * since they run again */
+	char sql[1200];
 	snprintf(sql, sizeof sql,
 	         "DROP INDEX entry_time_uid; DROP INDEX entry_time_correction; ALTER TABLE entry_time DROP COLUMN uid;"
 	         "ALTER TABLE entry_time DROP COLUMN pc;"
 	         "ALTER TABLE tdp DROP COLUMN form_id; ALTER TABLE household DROP COLUMN form_id; ALTER TABLE person DROP COLUMN form_id;"
 	         "ALTER TABLE person DROP COLUMN form_version; DROP TABLE import_undo_person;"
 	         "DROP TRIGGER person_words_insert; DROP TRIGGER person_words_update; DROP TRIGGER person_words_delete;"
-	         "DROP TABLE household_word; PRAGMA user_version = %d;", 18);
+	         "DROP TABLE household_word; ALTER TABLE account_key DROP COLUMN signin_tag; PRAGMA user_version = %d;", 18);
 	CHECK_OK(gn_db_exec(ctx.db, sql, &err));
 	gn_census_free(&census);
 	gn_db_close(ctx.db);

@@ -12,6 +12,7 @@
 #include "gonha/storage/db.h"
 #include "gonha/storage/vault.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,5 +237,85 @@ static void the_recovery_code_opens_the_key(void)
 	teardown();
 }
 
-GN_TESTS(T(the_number_is_stored_sealed), T(each_account_opens_the_key_with_its_password),
+/* The clock an hour on: past the wait a refused sign-in sets. */
+static void an_hour_later(void)
+{
+	static int hour = 10;
+	char now[32];
+	snprintf(now, sizeof now, "2026-11-20T%02d:00:00Z", hour++);
+	setenv("GONHA_NOW", now, 1);
+}
+
+/* A sign-in takes the account's key opened by the password as its check
+ * (one Argon2) only while the row says that password made the users row's
+ * hash: tagged at the first sign-in, then the key is the check; a wrong
+ * password is refused and counted as before; a password changed by its
+ * owner, reset by the officer or written into the file outside gonha
+ * leaves the tag behind, and the old password no longer signs in. */
+static void the_key_checks_the_password_only_while_the_hash_is_the_same(void)
+{
+	setup();
+	char seen[16];
+	gn_err err = { 0 };
+	gn_key_news news;
+	const char *tag_sql = "SELECT coalesce(length(signin_tag), 0) FROM account_key a JOIN users u ON u.id = a.user_id "
+	                      "WHERE u.login = 'leader1'";
+	CHECK_STR(text1(officer.db, tag_sql), "0"); /* made by the officer: never opened by its password yet */
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader1", &news, seen), GN_VAULT_OPEN);
+	CHECK_STR(text1(officer.db, tag_sql), "64");
+	char tag[80];
+	snprintf(tag, sizeof tag, "%s", text1(officer.db, "SELECT signin_tag FROM account_key a JOIN users u ON "
+	                                                  "u.id = a.user_id WHERE u.login = 'leader1'"));
+	/* by the key now: the same vault, the same number */
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader1", &news, seen), GN_VAULT_OPEN);
+	CHECK_STR(seen, "019080001234");
+	/* a wrong password: refused, counted, the tag as it was */
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader9", &news, seen), -1);
+	an_hour_later();
+	CHECK_STR(text1(officer.db, "SELECT failed_count FROM users WHERE login = 'leader1'"), "1");
+	CHECK_STR(text1(officer.db, "SELECT signin_tag FROM account_key a JOIN users u ON u.id = a.user_id "
+	                            "WHERE u.login = 'leader1'"), tag);
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader1", &news, seen), GN_VAULT_OPEN);
+	CHECK_STR(text1(officer.db, "SELECT failed_count FROM users WHERE login = 'leader1'"), "0");
+
+	/* its own change: the old password is refused, the new one opens */
+	gn_ctx leader = { 0 };
+	REQUIRE(gn_db_open(path, 0, &leader.db, &err) == GN_OK);
+	REQUIRE(gn_sign_in(&leader, "leader1", "pw-leader1", &err) == GN_OK);
+	CHECK_EQ_INT(gn_user_change_own_password(&leader, "pw-leader1", "pw-leader2", &err), GN_OK);
+	gn_db_close(leader.db);
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader1", &news, seen), -1);
+	an_hour_later();
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader2", &news, seen), GN_VAULT_OPEN);
+	CHECK_STR(seen, "019080001234");
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader2", &news, seen), GN_VAULT_OPEN);
+	CHECK(strcmp(text1(officer.db, "SELECT signin_tag FROM account_key a JOIN users u ON u.id = a.user_id "
+	                               "WHERE u.login = 'leader1'"), tag) != 0);
+
+	/* reset by the officer: the old password is refused */
+	CHECK_EQ_INT(gn_user_reset_password(&officer, "leader1", "pw-leader3", &err), GN_OK);
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader2", &news, seen), -1);
+	an_hour_later();
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader3", &news, seen), GN_VAULT_OPEN);
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader3", &news, seen), GN_VAULT_OPEN);
+	CHECK_STR(seen, "019080001234");
+
+	/* a hash written into the file by other means, the key as it was (the
+	 * old password still opens it): the old password is refused all the
+	 * same, the new one signs in and waits for the key */
+	char hash[128];
+	REQUIRE(gn_password_hash("pw-outside", hash, &err) == GN_OK);
+	char *sql = sqlite3_mprintf("UPDATE users SET pwhash = %Q WHERE login = 'leader1'", hash);
+	REQUIRE(sqlite3_exec(officer.db, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_free(sql);
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader3", &news, seen), -1);
+	an_hour_later();
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-outside", &news, seen), GN_VAULT_LOCKED);
+	CHECK(news.waiting);
+	CHECK_EQ_INT(sign_in_as("leader1", "pw-leader3", &news, seen), -1);
+	an_hour_later();
+	teardown();
+}
+
+GN_TESTS(T(the_key_checks_the_password_only_while_the_hash_is_the_same), T(the_number_is_stored_sealed), T(each_account_opens_the_key_with_its_password),
          T(an_account_without_the_key_waits_and_changes_nothing), T(the_recovery_code_opens_the_key))

@@ -54,13 +54,30 @@ gn_status gn_wardkey_rewrap(sqlite3 *db, const char *user_id, const char *old_pa
 /* A disabled account: its keys deleted. */
 gn_status gn_wardkey_revoke(sqlite3 *db, const char *user_id, gn_err *err);
 
+/* The account's secret key from its password at sign-in, when the sign-in
+ * may take that as its password check: one Argon2 instead of two (the
+ * password hash's, then the key's). It may when the account key's row
+ * says (signin_tag) that its key was last opened by the password the
+ * users row's hash pwhash was made from, and neither changed since: a
+ * password the officer set, a new key, leave the tag behind. True when it
+ * may: then *opened says whether password_nfc opened the key, into sk.
+ * False: the password hash is checked as before. */
+#define GN_ACCOUNT_SECRET_BYTES 32
+bool gn_wardkey_signin_open(sqlite3 *db, const char *user_id, const char *pwhash, const char *password_nfc,
+                            unsigned char sk[GN_ACCOUNT_SECRET_BYTES], bool *opened);
+
 /* At sign-in, the password just checked: opens the connection's vault
- * with the account's key; for a ward officer in a ward not yet encrypting,
- * makes a backup and encrypts every CCCD first (news->sealed_now); a ward
- * officer also gives the key to the accounts waiting for it. news may be
- * NULL. Failing to open a key the account has is an error (a damaged
- * wrap); having none is not (news->waiting). */
-gn_status gn_wardkey_unlock(gn_ctx *ctx, const char *password, gn_key_news *news, gn_err *err);
+ * with the account's key (account_sk: already opened by
+ * gn_wardkey_signin_open, or NULL to open it from the password); for a
+ * ward officer in a ward not yet encrypting, makes a backup and encrypts
+ * every CCCD first (news->sealed_now); a ward officer also gives the key
+ * to the accounts waiting for it. When the password opened the key (or
+ * made it), the row is tagged with pwhash, the users row's hash the
+ * password was checked against, for the next sign-in. news may be NULL.
+ * Failing to open a key the account has is an error (a damaged wrap);
+ * having none is not (news->waiting). */
+gn_status gn_wardkey_unlock(gn_ctx *ctx, const char *password, const unsigned char *account_sk, const char *pwhash,
+                            gn_key_news *news, gn_err *err);
 
 /* Opens the connection's vault with the recovery code (any spacing, case
  * or dashes). GN_ERR_DENIED if it is not this ward's code. */
