@@ -116,6 +116,12 @@ static void the_number_is_stored_sealed(void)
 	CHECK_STR(text1(officer.db, "SELECT substr(gn_cccd_seal_text(cccd), 1, 3) FROM person"), "c1.");
 	CHECK_STR(text1(officer.db, "SELECT gn_cccd_open(gn_cccd_seal_text('019080001234'))"), "019080001234");
 	CHECK_STR(text1(officer.db, "SELECT gn_cccd_seal(gn_cccd_seal_text(cccd)) = cccd FROM person"), "1");
+	/* one number after another, the same again, each opened for itself
+	 * (the last one opened is kept: never another's) */
+	CHECK_STR(text1(officer.db, "SELECT group_concat(gn_cccd_open(gn_cccd_seal(n)), ' ') FROM (SELECT '019080001234' "
+	                            "AS n UNION ALL SELECT '019080001234' UNION ALL SELECT '079123456789' UNION ALL "
+	                            "SELECT '019080001234')"),
+	          "019080001234 019080001234 079123456789 019080001234");
 	/* a ciphertext changed by one character does not open: refused, not
 	 * taken for another number */
 	sqlite3_stmt *st = NULL;
