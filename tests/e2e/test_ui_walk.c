@@ -123,6 +123,8 @@ static void moved_in_one_action(void)
 	WAIT(t, moving);
 	gn_term_key(t, "Up");
 	gn_term_type(t, "t");
+	/* the message of the move before says the same: the prompt gone first */
+	CHECK_EQ_INT(gn_term_wait_gone(t, moving, GN_TERM_WAIT_MS), 0);
 	WAIT(t, moved);
 	CHECK_STR(at(0, got, sizeof got), last);
 	CHECK_STR(at(1, got, sizeof got), first);
@@ -135,7 +137,9 @@ static void moved_in_one_action(void)
 	WAIT(t, moving_first);
 	gn_term_key(t, "End");
 	gn_term_key(t, "Enter");
-	WAIT(t, "Đã chuyển hộ");
+	CHECK_EQ_INT(gn_term_wait_gone(t, moving_first, GN_TERM_WAIT_MS), 0);
+	snprintf(moved, sizeof moved, "Đã chuyển hộ %s.", first);
+	WAIT(t, moved);
 	CHECK_STR(at(9, got, sizeof got), first);
 	CHECK_EQ_INT(gn_ui_query_int("SELECT count(*) FROM audit_log WHERE action = 'move'"), 3);
 	gn_ui_quit(t);
