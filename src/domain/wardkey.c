@@ -216,6 +216,27 @@ static gn_status store_pair(sqlite3 *db, const char *user_id, const unsigned cha
 }
 
 /* A new key pair for user_id under the (NFC) password. */
+static void tag_for_signin(sqlite3 *db, const char *user_id, const char *pwhash);
+
+/* The sign-in tag (gn_wardkey_signin_open) for an account's key just
+ * wrapped under nfc (an account made, a password set), when the users
+ * row's hash is that password's: checked here, never assumed of the
+ * caller (one Argon2 more where this is rare), so that even the first
+ * sign-in takes one. */
+static void tag_if_hash_is(sqlite3 *db, const char *user_id, const char *nfc)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT pwhash FROM users WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, user_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_TEXT) {
+			const char *hash = (const char *)sqlite3_column_text(q, 0);
+			if (crypto_pwhash_str_verify(hash, nfc, strlen(nfc)) == 0)
+				tag_for_signin(db, user_id, hash);
+		}
+	}
+	sqlite3_finalize(q);
+}
+
 static gn_status new_pair(sqlite3 *db, const char *user_id, const char *nfc, gn_err *err)
 {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[SECRET_BYTES];
@@ -239,6 +260,8 @@ gn_status gn_wardkey_grant(sqlite3 *db, const char *login, const char *password,
 		st = gn_password_nfc(password, &nfc, err);
 	if (st == GN_OK)
 		st = new_pair(db, id, nfc, err);
+	if (st == GN_OK)
+		tag_if_hash_is(db, id, nfc);
 	gn_password_free(nfc);
 	return st;
 }
@@ -354,6 +377,8 @@ gn_status gn_wardkey_rewrap(sqlite3 *db, const char *login, const char *old_pass
 	}
 	account_row_free(&a);
 out:
+	if (st == GN_OK)
+		tag_if_hash_is(db, id, new_nfc);
 	free(secret_wrap);
 	gn_password_free(old_nfc);
 	gn_password_free(new_nfc);
