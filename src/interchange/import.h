@@ -195,6 +195,9 @@ void imp_words_free(importer *im);
 void imp_rebuild_indexes(importer *im);
 void imp_audit_added(importer *im);
 void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v);
+/* A text parameter of a person row: kept for the bulk statement's run
+ * when a row is bound into it (bulk_binding), else copied by SQLite. */
+void imp_bind_value(importer *im, sqlite3_stmt *q, int i, const char *v);
 /* Parameters i and i+1: the form id and version a record was entered
  * with, the file's when it has the columns (an empty cell: not known),
  * else the form the file is read with. */

@@ -490,11 +490,7 @@ bool imp_insert_counted(importer *im, const row_values *r, const char *answers, 
 	/* each answer as the JSON holds it: the cell, a JSON string */
 	for (int k = 0; k < im->n_bulk_answers && !other; k++) {
 		int c = im->bulk_answer_col[k];
-		const char *v = c >= 0 ? r->v[c] : NULL, *kept = imp_bulk_keep(im, v);
-		if (kept)
-			sqlite3_bind_text(q, base + BULK_PARAMS + 1 + k, kept, -1, SQLITE_STATIC);
-		else
-			imp_bind_or_null(q, base + BULK_PARAMS + 1 + k, v);
+		imp_bind_value(im, q, base + BULK_PARAMS + 1 + k, c >= 0 ? r->v[c] : NULL);
 	}
 	im->bulk_binding = false;
 	sqlite3_bind_int64(q, base + BULK_PARAMS, im->row_line);

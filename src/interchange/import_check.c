@@ -188,12 +188,11 @@ static bool check_cells(importer *im, row_values *r, char **local)
 			}
 			continue;
 		}
-		const char *name = f->type == GN_FT_SELECT_ONE || f->type == GN_FT_SELECT_MULTIPLE ? ex_choice_name(f, r->v[k])
-		                                                                                  : NULL;
-		if (name && strcmp(name, r->v[k]) == 0) {
-			/* already the choice's name (names, for several), as gonha
-			 * exports them: kept as it is */
-		} else if (f->type == GN_FT_SELECT_ONE || f->type == GN_FT_SELECT_MULTIPLE) {
+		const char *name = NULL;
+		/* a choice already written as its name (names, for several), as
+		 * gonha exports them, is kept as it is */
+		if ((f->type == GN_FT_SELECT_ONE || f->type == GN_FT_SELECT_MULTIPLE) &&
+		    (!(name = ex_choice_name(f, r->v[k])) || strcmp(name, r->v[k]) != 0)) {
 			char *names = choice_names(f, r->v[k]);
 			if (!names) {
 				imp_cell_problem(im, c->name, r->v[k], _("is not one of the choices"));

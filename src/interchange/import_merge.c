@@ -109,9 +109,7 @@ void imp_bind_or_null(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* A text parameter of a person row: kept for the bulk statement's run
- * when a row is bound into it, else copied by SQLite. */
-static void bind_value(importer *im, sqlite3_stmt *q, int i, const char *v)
+void imp_bind_value(importer *im, sqlite3_stmt *q, int i, const char *v)
 {
 	const char *kept = im->bulk_binding ? imp_bulk_keep(im, v) : NULL;
 	if (kept)
@@ -130,27 +128,27 @@ void imp_bind_person_at(importer *im, sqlite3_stmt *q, int base, const row_value
 	const char *cccd = imp_val(r, im->ci.cccd);
 	if (cccd && strchr(cccd, '*')) /* masked: keep what is stored */
 		cccd = local ? local[im->ci.cccd] : NULL;
-	bind_value(im, q, base + 1, imp_val(r, im->ci.person_id));
-	bind_value(im, q, base + 2, imp_val(r, im->ci.household_id));
-	bind_value(im, q, base + 3, tdp_id);
-	bind_value(im, q, base + 4, imp_val(r, im->ci.full_name));
+	imp_bind_value(im, q, base + 1, imp_val(r, im->ci.person_id));
+	imp_bind_value(im, q, base + 2, imp_val(r, im->ci.household_id));
+	imp_bind_value(im, q, base + 3, tdp_id);
+	imp_bind_value(im, q, base + 4, imp_val(r, im->ci.full_name));
 	const char *by = imp_val(r, im->ci.birth_year);
 	if (by)
 		sqlite3_bind_int(q, base + 5, atoi(by));
 	else
 		sqlite3_bind_null(q, base + 5);
-	bind_value(im, q, base + 6, imp_val(r, im->ci.sex));
-	bind_value(im, q, base + 7, imp_val(r, im->ci.relation));
-	bind_value(im, q, base + 8, cccd);
-	bind_value(im, q, base + 9, answers);
-	bind_value(im, q, base + 10, imp_val(r, im->ci.updated_at));
-	bind_value(im, q, base + 11, imp_val(r, im->ci.updated_by) ? imp_val(r, im->ci.updated_by) : im->ctx->user.login);
-	bind_value(im, q, base + 12, version);
-	bind_value(im, q, base + 13, imp_val(r, im->ci.base_version));
-	bind_value(im, q, base + 14, imp_val(r, im->ci.created_at));
-	bind_value(im, q, base + 15, imp_val(r, im->ci.created_by));
-	bind_value(im, q, base + 16, imp_val(r, im->ci.created_pc));
-	bind_value(im, q, base + 17, imp_val(r, im->ci.updated_pc));
+	imp_bind_value(im, q, base + 6, imp_val(r, im->ci.sex));
+	imp_bind_value(im, q, base + 7, imp_val(r, im->ci.relation));
+	imp_bind_value(im, q, base + 8, cccd);
+	imp_bind_value(im, q, base + 9, answers);
+	imp_bind_value(im, q, base + 10, imp_val(r, im->ci.updated_at));
+	imp_bind_value(im, q, base + 11, imp_val(r, im->ci.updated_by) ? imp_val(r, im->ci.updated_by) : im->ctx->user.login);
+	imp_bind_value(im, q, base + 12, version);
+	imp_bind_value(im, q, base + 13, imp_val(r, im->ci.base_version));
+	imp_bind_value(im, q, base + 14, imp_val(r, im->ci.created_at));
+	imp_bind_value(im, q, base + 15, imp_val(r, im->ci.created_by));
+	imp_bind_value(im, q, base + 16, imp_val(r, im->ci.created_pc));
+	imp_bind_value(im, q, base + 17, imp_val(r, im->ci.updated_pc));
 	imp_bind_form(im, q, base + 18, r);
 }
 
