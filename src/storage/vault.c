@@ -14,6 +14,12 @@
 #define SEALED_PREFIX "c1."
 #define DOC_PREFIX "d1."
 #define PREFIX_LEN 3
+/* a number's stored form (below): the form byte, the nonce, the number,
+ * the tag */
+#define NPUB crypto_aead_chacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES crypto_aead_chacha20poly1305_ietf_ABYTES
+#define PLAIN_MAX 32 /* a CCCD is 12 digits */
+#define BLOB_MAX (1 + NPUB + PLAIN_MAX + TAG_BYTES)
 
 typedef struct vault_keys {
 	unsigned char enc[crypto_aead_chacha20poly1305_ietf_KEYBYTES]; /* = xchacha's: 32 */
@@ -26,9 +32,9 @@ typedef struct vault_keys {
 	 * person's number twice in a row (is it there, does it match), and
 	 * each opening is a decryption. Kept here, with the keys: wiped with
 	 * them. */
-	unsigned char last_blob[1 + 12 + 32 + 16]; /* BLOB_MAX, checked below */
+	unsigned char last_blob[BLOB_MAX];
 	size_t last_n;
-	char last_plain[32 + 1];
+	char last_plain[PLAIN_MAX + 1];
 } vault_keys;
 
 typedef struct vault {
@@ -81,12 +87,6 @@ static void vault_destroy(void *p)
  * repeats only with its own plaintext (96 bits: two different numbers
  * meet on one only by chance, about 2^-96 a pair). */
 #define FORM_BYTE 0xC1
-#define NPUB crypto_aead_chacha20poly1305_ietf_NPUBBYTES
-#define TAG_BYTES crypto_aead_chacha20poly1305_ietf_ABYTES
-#define PLAIN_MAX 32 /* a CCCD is 12 digits */
-#define BLOB_MAX (1 + NPUB + PLAIN_MAX + TAG_BYTES)
-_Static_assert(sizeof ((vault_keys *)0)->last_blob == BLOB_MAX, "the last number's stored bytes");
-_Static_assert(sizeof ((vault_keys *)0)->last_plain == PLAIN_MAX + 1, "the last number");
 #define TEXT_MAX (PREFIX_LEN + sodium_base64_ENCODED_LEN(BLOB_MAX, sodium_base64_VARIANT_URLSAFE_NO_PADDING))
 /* Bound to every number's ciphertext: a value sealed for another use does
  * not open as a number. */
