@@ -215,7 +215,6 @@ static gn_status store_pair(sqlite3 *db, const char *user_id, const unsigned cha
 	return st;
 }
 
-/* A new key pair for user_id under the (NFC) password. */
 static void tag_for_signin(sqlite3 *db, const char *user_id, const char *pwhash);
 
 /* The sign-in tag (gn_wardkey_signin_open) for an account's key just
@@ -237,6 +236,7 @@ static void tag_if_hash_is(sqlite3 *db, const char *user_id, const char *nfc)
 	sqlite3_finalize(q);
 }
 
+/* A new key pair for user_id under the (NFC) password. */
 static gn_status new_pair(sqlite3 *db, const char *user_id, const char *nfc, gn_err *err)
 {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[SECRET_BYTES];
@@ -735,15 +735,12 @@ static void tag_for_signin(sqlite3 *db, const char *user_id, const char *pwhash)
 {
 	sqlite3_stmt *q = NULL;
 	char tag[65] = "";
+	account_row a;
 	if (!pwhash || sqlite3_db_readonly(db, "main"))
 		return;
-	if (sqlite3_prepare_v2(db, "SELECT secret_wrap FROM account_key WHERE user_id = ?1", -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(q, 1, user_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_TEXT)
-			signin_tag(pwhash, (const char *)sqlite3_column_text(q, 0), tag);
-	}
-	sqlite3_finalize(q);
-	q = NULL;
+	if (read_account(db, user_id, &a, NULL) == GN_OK)
+		signin_tag(pwhash, a.secret_wrap, tag);
+	account_row_free(&a);
 	if (*tag && sqlite3_prepare_v2(db, "UPDATE account_key SET signin_tag = ?2 WHERE user_id = ?1 AND "
 	                                   "signin_tag IS NOT ?2", -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, user_id, -1, SQLITE_STATIC);
