@@ -79,20 +79,18 @@ void gn_sb_json_str(gn_strbuf *b, const char *s)
 		gn_sb_add(b, "null");
 		return;
 	}
+	gn_sb_addn(b, "\"", 1);
 	const unsigned char *p = (const unsigned char *)s;
-	/* the bytes that need no escape, at once: most strings are one run */
-	const unsigned char *run = p;
-	while (*run >= 0x20 && *run != '"' && *run != '\\')
-		run++;
-	size_t n = (size_t)(run - p);
-	if (!reserve(b, n + 2))
-		return;
-	b->s[b->len] = '"';
-	memcpy(b->s + b->len + 1, p, n);
-	b->len += n + 1;
-	b->s[b->len] = '\0';
-	p = run;
 	while (*p) {
+		/* the bytes that need no escape, at once */
+		const unsigned char *run = p;
+		while (*run >= 0x20 && *run != '"' && *run != '\\')
+			run++;
+		if (run > p)
+			gn_sb_addn(b, (const char *)p, (size_t)(run - p));
+		p = run;
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"': gn_sb_add(b, "\\\""); break;
 		case '\\': gn_sb_add(b, "\\\\"); break;
@@ -102,13 +100,8 @@ void gn_sb_json_str(gn_strbuf *b, const char *s)
 		default: gn_sb_printf(b, "\\u%04x", *p);
 		}
 		p++;
-		for (run = p; *run >= 0x20 && *run != '"' && *run != '\\';)
-			run++;
-		if (run > p)
-			gn_sb_addn(b, (const char *)p, (size_t)(run - p));
-		p = run;
 	}
-	gn_sb_add(b, "\"");
+	gn_sb_addn(b, "\"", 1);
 }
 
 char *gn_sb_take(gn_strbuf *b)
