@@ -3,6 +3,7 @@
 #include "gonha/domain/coverage.h"
 #include "gonha/storage/vault.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/schema_ref.h"
 #include "gonha/storage/search_words.h"
 #include "gonha/domain/household.h"
 #include "gonha/core/i18n.h"
@@ -176,57 +177,41 @@ static gn_status check_households(checker *c, gn_err *err)
 	return rc;
 }
 
-/* The schema as the migrations make it: every table, index and trigger a
- * fresh database has, with the same SQL (an index or trigger dropped by
- * hand, or changed, is found; sqlite's own tables are not compared). */
+/* The schema as the migrations make it (built into gonha at build time:
+ * gonha/storage/schema_ref.h): every table, index and trigger a fresh
+ * database has, with the same SQL (an index or trigger dropped by hand, or
+ * changed, is found; sqlite's own tables are not compared). */
 static gn_status check_schema(checker *c, gn_err *err)
 {
-	sqlite3 *fresh = NULL;
-	gn_status rc = gn_db_open_memory(&fresh, err);
-	if (rc != GN_OK)
-		return rc;
-	static const char *const sql =
-		"SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL ORDER BY 1, 2";
-	sqlite3_stmt *want = NULL, *have = NULL;
-	if (sqlite3_prepare_v2(fresh, sql, -1, &want, NULL) != SQLITE_OK) {
-		rc = gn_db_fail(fresh, err, GN_RULE_SCHEMA);
-		goto out;
-	}
+	sqlite3_stmt *have = NULL;
 	if (sqlite3_prepare_v2(c->db, "SELECT sql FROM sqlite_schema WHERE type = ?1 AND name = ?2", -1, &have, NULL) !=
-	    SQLITE_OK) {
-		rc = gn_db_fail(c->db, err, GN_RULE_SCHEMA);
-		goto out;
-	}
-	int step;
-	while ((step = sqlite3_step(want)) == SQLITE_ROW) {
-		const char *type = (const char *)sqlite3_column_text(want, 0), *name = (const char *)sqlite3_column_text(want, 1);
-		const char *text = (const char *)sqlite3_column_text(want, 2);
+	    SQLITE_OK)
+		return gn_db_fail(c->db, err, GN_RULE_SCHEMA);
+	gn_status rc = GN_OK;
+	for (size_t i = 0; i < gn_schema_reference_count && rc == GN_OK; i++) {
+		const gn_schema_object *want = &gn_schema_reference[i];
 		sqlite3_reset(have);
-		sqlite3_bind_text(have, 1, type, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(have, 2, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(have, 1, want->type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(have, 2, want->name, -1, SQLITE_STATIC);
 		int got = sqlite3_step(have);
 		if (got == SQLITE_DONE) {
 			char detail[256];
-			snprintf(detail, sizeof detail, _("the %s %s is missing (the file was changed outside gonha)"), type, name);
-			problem(c, GN_RULE_SCHEMA, "", name, detail);
+			snprintf(detail, sizeof detail, _("the %s %s is missing (the file was changed outside gonha)"),
+			         want->type, want->name);
+			problem(c, GN_RULE_SCHEMA, "", want->name, detail);
 		} else if (got == SQLITE_ROW) {
 			const char *now = (const char *)sqlite3_column_text(have, 0);
-			if (!now || strcmp(now, text) != 0) {
+			if (!now || strcmp(now, want->sql) != 0) {
 				char detail[256];
-				snprintf(detail, sizeof detail, _("the %s %s differs from what gonha makes"), type, name);
-				problem(c, GN_RULE_SCHEMA, "", name, detail);
+				snprintf(detail, sizeof detail, _("the %s %s differs from what gonha makes"), want->type,
+				         want->name);
+				problem(c, GN_RULE_SCHEMA, "", want->name, detail);
 			}
 		} else {
 			rc = gn_db_fail(c->db, err, GN_RULE_SCHEMA);
-			break;
 		}
 	}
-	if (rc == GN_OK && step != SQLITE_DONE)
-		rc = gn_db_fail(fresh, err, GN_RULE_SCHEMA);
-out:
-	sqlite3_finalize(want);
 	sqlite3_finalize(have);
-	gn_db_close(fresh);
 	return rc;
 }
 

@@ -8,7 +8,10 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 out=build/fuzz
 mkdir -p "$out"
 make -s $out/obj/gen/cccd_provinces.h BUILD=$out/obj >/dev/null
-libsrc=$(ls src/*/*.c | grep -v '^src/cli/' | grep -v '^src/ui/')
+# the schema table gonha check reads, generated from the migrations by the
+# Makefile's own build (gonha/storage/schema_ref.h)
+make -s $out/obj/gen/schema_ref.c BUILD=$out/obj >/dev/null
+libsrc="$(ls src/*/*.c | grep -v '^src/cli/' | grep -v '^src/ui/') $out/obj/gen/schema_ref.c"
 # the libraries the Makefile builds with (its PKGS, passed by make fuzz)
 pkgs=${GONHA_PKGS:?run through make fuzz, which passes the PKGS of the Makefile}
 for target in "$@"; do

@@ -2,6 +2,7 @@
 #include "testlib.h"
 #include "unit_fixtures.h"
 #include "gonha/storage/db.h"
+#include "gonha/storage/schema_ref.h"
 #include "gonha/storage/search_words.h"
 
 #include <fcntl.h>
@@ -342,7 +343,38 @@ static void search_words_split_alike(void)
 	sqlite3_close(db);
 }
 
-GN_TESTS(T(search_words_split_alike), T(create_is_private_and_current), T(missing_file_is_an_error), T(bulk_journal_only_when_alone),
+/* The schema built into gonha (build/gen/schema_ref.c, what gonha check
+ * compares a file with) is exactly what the migrations make today, object
+ * by object and in the same order: a stale generated file fails here. */
+static void the_built_in_schema_is_the_migrations(void)
+{
+	sqlite3 *db = NULL;
+	gn_err err = { 0 };
+	REQUIRE(gn_db_open_memory(&db, &err) == GN_OK);
+	sqlite3_stmt *q = NULL;
+	REQUIRE(sqlite3_prepare_v2(db, GN_SQL_SCHEMA_OBJECTS, -1, &q, NULL) == SQLITE_OK);
+	size_t n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		REQUIRE(n < gn_schema_reference_count);
+		const gn_schema_object *o = &gn_schema_reference[n++];
+		CHECK_STR((const char *)sqlite3_column_text(q, 0), o->type);
+		CHECK_STR((const char *)sqlite3_column_text(q, 1), o->name);
+		CHECK_STR((const char *)sqlite3_column_text(q, 2), o->sql);
+	}
+	CHECK_EQ_INT((int)n, (int)gn_schema_reference_count);
+	/* tables, indexes and triggers are all there (not only the first kind) */
+	int kinds = 0;
+	for (size_t i = 0; i < gn_schema_reference_count; i++)
+		kinds |= strcmp(gn_schema_reference[i].type, "table") == 0     ? 1
+		         : strcmp(gn_schema_reference[i].type, "index") == 0   ? 2
+		         : strcmp(gn_schema_reference[i].type, "trigger") == 0 ? 4
+		                                                               : 0;
+	CHECK_EQ_INT(kinds, 7);
+	sqlite3_finalize(q);
+	gn_db_close(db);
+}
+
+GN_TESTS(T(search_words_split_alike), T(the_built_in_schema_is_the_migrations), T(create_is_private_and_current), T(missing_file_is_an_error), T(bulk_journal_only_when_alone),
          T(other_files_are_refused_unchanged), T(newer_schema_is_refused_unchanged),
          T(migrates_from_first_version), T(default_path_rule), T(meta_round_trip), T(transactions_nest),
          T(undo_rows_keep_every_column_of_person))
