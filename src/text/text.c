@@ -531,37 +531,47 @@ gn_status gn_text_fold(const char *in, char **out)
 	const uint8_t *s = (const uint8_t *)in;
 	size_t len = strlen(in);
 
-	/* Invalid bytes are dropped, so a key can always be made. */
+	/* Invalid bytes are dropped, so a key can always be made; valid text
+	 * (nearly always) is read where it lies. */
 	text_buf valid = {0};
+	const uint8_t *text = s;
+	size_t text_len = len;
 	bool ascii = true;
-	if (!buf_reserve(&valid, len + 1))
-		return GN_ERR_NOMEM;
-	for (size_t i = 0; i < len;) {
-		ucs4_t uc;
-		int n = u8_mbtoucr(&uc, s + i, len - i);
-		if (n < 0) {
-			i++;
-			continue;
+	if (!u8_check(s, len)) {
+		for (size_t i = 0; i < len && ascii; i++)
+			ascii = s[i] < 0x80;
+	} else {
+		if (!buf_reserve(&valid, len + 1))
+			return GN_ERR_NOMEM;
+		for (size_t i = 0; i < len;) {
+			ucs4_t uc;
+			int n = u8_mbtoucr(&uc, s + i, len - i);
+			if (n < 0) {
+				i++;
+				continue;
+			}
+			if (uc >= 0x80)
+				ascii = false;
+			buf_put_bytes(&valid, s + i, n); /* room reserved above */
+			i += n;
 		}
-		if (uc >= 0x80)
-			ascii = false;
-		buf_put_bytes(&valid, s + i, n); /* room reserved above */
-		i += n;
+		text = valid.bytes;
+		text_len = valid.len;
 	}
 
 	text_buf key = {0};
 	gn_status st = GN_OK;
-	if (!buf_reserve(&key, valid.len + 1))
+	if (!buf_reserve(&key, text_len + 1))
 		st = GN_ERR_NOMEM;
 	else if (ascii)
-		st = fold_ascii(valid.bytes, valid.len, &key) ? GN_OK : GN_ERR_NOMEM;
+		st = fold_ascii(text, text_len, &key) ? GN_OK : GN_ERR_NOMEM;
 	else {
-		int latin = fold_latin(valid.bytes, valid.len, &key);
+		int latin = fold_latin(text, text_len, &key);
 		if (latin < 0)
 			st = GN_ERR_NOMEM;
 		else if (latin == 0) {
 			key.len = 0;
-			st = fold_unicode(valid.bytes, valid.len, &key);
+			st = fold_unicode(text, text_len, &key);
 		}
 	}
 	free(valid.bytes);
