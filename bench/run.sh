@@ -29,6 +29,31 @@ measure() {
 		echo "bench: failed: $*" >&2; cat "$out.err" >&2; exit 1; }
 }
 
+# Rows short enough that one busy second of a shared machine moves the
+# ratio take the fastest of several rounds, gonha and its references run in
+# turn within each round (so a busy spell slows both, not one): the small
+# ward runs 3 rounds, the larger ones 1 (BENCH_REPEAT sets it). A row does
+#   round=0; while [ $round -lt "$repeats" ]; do once A ...; once B ...; round=$((round + 1)); done
+#   fastest A; fastest B
+# once OUTFILE SETUP cmd...: the shell command SETUP (which puts the files
+# back as they were; "" when the command changes nothing), then one measured
+# run, kept in OUTFILE.all.
+once() {
+	# (sh has no local variables: these names are once's own, apart from measure's)
+	once_out=$1; once_setup=$2; shift 2
+	sh -c "$once_setup"
+	measure "$once_out.one" "$@"
+	cat "$once_out.one" >> "$once_out.all"
+	rm -f "$once_out.one" "$once_out.one.err"
+}
+
+# fastest OUTFILE: the fastest run of OUTFILE.all, as measure writes it; the
+# peak memory the highest of the runs.
+fastest() {
+	awk 'NR == 1 || $1 < t { t = $1 } $2 > m { m = $2 } END { print t, m }' "$1.all" > "$1"
+	rm -f "$1.all"
+}
+
 row() { # what persons g_file s_file
 	awk -v what="$1" -v persons="$2" -v g="$(cat "$3")" -v s="$(cat "$4")" 'BEGIN {
 		split(g, a, " "); split(s, b, " ");
@@ -38,6 +63,7 @@ row() { # what persons g_file s_file
 
 printf "%-34s %10s %9s %9s %8s %9s %9s\n" "what" "persons" "gonha s" "sqlite3 s" "ratio" "gonha MB" "sqlite MB"
 for size in $SIZES; do
+	case $size in small) repeats=${BENCH_REPEAT:-3} ;; *) repeats=${BENCH_REPEAT:-1} ;; esac
 	db=$OUT/$size.db
 	rm -f "$db" "$db-wal" "$db-shm"
 	measure "$OUT/demo.$size" env GONHA_NOW=2026-11-20T09:00:00Z "$GONHA" demo --db "$db" $(size_args "$size")

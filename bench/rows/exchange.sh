@@ -36,23 +36,20 @@ tdps=$(sqlite3 "$db" "SELECT count(*) FROM tdp")
 GONHA_PASSWORD=demo GONHA_NEW_PASSWORD=demo "$GONHA" --lang vi init --db "$imp" --ward "Phường Vạn Xuân" --tdps "$tdps" >/dev/null
 GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" export --db "$db" --what households --out "$OUT/households.$size.csv" --with-ids 2>/dev/null
 GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" import "$OUT/households.$size.csv" --db "$imp" >/dev/null
-measure "$OUT/import.$size" env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" import "$xp" --db "$imp"
+# the ward before the persons, put back before each run (gonha's close
+# checkpoints the WAL into the file, so the file alone is the ward)
+cp "$imp" "$imp.empty"
 refimp=$OUT/refimport.$size.db
-rm -f "$refimp"
-measure "$OUT/importref.$size" sqlite3 "$refimp" ".import --csv $xp person_csv"
-row "import persons vs sqlite3 .import" "$persons" "$OUT/import.$size" "$OUT/importref.$size"
-# The same .import into a table keyed by person_id, as a merge by UUID needs
-# at the least: what the key alone costs the shell.
-rm -f "$refimp"
-head -1 "$xp" | sed 's/^\xef\xbb\xbf//; s/\r$//; s/,/" TEXT, "/g; s/^/CREATE TABLE person_csv ("/; s/$/" TEXT, PRIMARY KEY (person_id));/' |
-	sqlite3 "$refimp"
-measure "$OUT/importkey.$size" sqlite3 "$refimp" ".import --csv --skip 1 $xp person_csv"
-row "import persons vs .import keyed" "$persons" "$OUT/import.$size" "$OUT/importkey.$size"
-# The same .import, then the seven indexes gonha keeps on persons (its
-# unique id, household and members, TDP, name search, CCCD, live persons of a
-# TDP, those needing help) over the file's nearest columns: what the shell
-# itself takes to load this file into a table a census can be read from.
-rm -f "$refimp"
+# The references, each loading the same file into its own new database:
+# - .import alone;
+# - .import into a table keyed by person_id, as a merge by UUID needs at
+#   the least: what the key alone costs the shell;
+head -1 "$xp" | sed 's/^\xef\xbb\xbf//; s/\r$//; s/,/" TEXT, "/g; s/^/CREATE TABLE person_csv ("/; s/$/" TEXT, PRIMARY KEY (person_id));/' \
+	> "$OUT/keyed.sql"
+# - .import, then the seven indexes gonha keeps on persons (its unique id,
+#   household and members, TDP, name search, CCCD, live persons of a TDP,
+#   those needing help) over the file's nearest columns: what the shell
+#   itself takes to load this file into a table a census can be read from;
 cat > "$OUT/indexed.sql" <<SQL
 .import --csv $xp person_csv
 BEGIN;
@@ -65,16 +62,14 @@ CREATE INDEX f_tdp_live ON person_csv(tdp_code) WHERE updated_by <> '';
 CREATE INDEX f_help ON person_csv(tdp_code, household_id) WHERE needs_help NOT IN ('', '[]');
 COMMIT;
 SQL
-measure "$OUT/importidx.$size" sqlite3 "$refimp" ".read $OUT/indexed.sql"
-row "import persons vs .import+indexes" "$persons" "$OUT/import.$size" "$OUT/importidx.$size"
-# The same again with the search table too (household_word, migration 22:
-# gonha keeps it beside the seven indexes, so that a word typed in search is
-# one range), made as the schema's own SQL makes it (search_words.h: each
-# name split as JSON, the CCCD provinces, one sorted insert), over the
-# file's TDP code and lower-cased name where gonha has the TDP's id and the
-# folded name.
-rm -f "$refimp"
-cat >> "$OUT/indexed.sql" <<'SQL'
+# - the same again with the search table too (household_word, migration 22:
+#   gonha keeps it beside the seven indexes, so that a word typed in search
+#   is one range), made as the schema's own SQL makes it (search_words.h:
+#   each name split as JSON, the CCCD provinces, one sorted insert), over the
+#   file's TDP code and lower-cased name where gonha has the TDP's id and
+#   the folded name.
+cp "$OUT/indexed.sql" "$OUT/words.sql"
+cat >> "$OUT/words.sql" <<'SQL'
 BEGIN;
 CREATE TABLE f_word (tdp_code TEXT NOT NULL, word TEXT NOT NULL, household_id TEXT NOT NULL, name_key TEXT NOT NULL,
   PRIMARY KEY (tdp_code, word, household_id, name_key)) WITHOUT ROWID;
@@ -85,6 +80,21 @@ INSERT OR IGNORE INTO f_word SELECT * FROM (
   UNION SELECT tdp_code, substr(cccd, 1, 3), household_id, '' FROM person_csv WHERE cccd <> '') ORDER BY 1, 2, 3, 4;
 COMMIT;
 SQL
-measure "$OUT/importwords.$size" sqlite3 "$refimp" ".read $OUT/indexed.sql"
+for f in import importref importkey importidx importwords; do rm -f "$OUT/$f.$size.all"; done
+round=0
+while [ $round -lt "$repeats" ]; do
+	once "$OUT/import.$size" "rm -f '$imp-wal' '$imp-shm'; cp '$imp.empty' '$imp'" \
+		env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" import "$xp" --db "$imp"
+	once "$OUT/importref.$size" "rm -f '$refimp'" sqlite3 "$refimp" ".import --csv $xp person_csv"
+	once "$OUT/importkey.$size" "rm -f '$refimp'; sqlite3 '$refimp' < '$OUT/keyed.sql'" \
+		sqlite3 "$refimp" ".import --csv --skip 1 $xp person_csv"
+	once "$OUT/importidx.$size" "rm -f '$refimp'" sqlite3 "$refimp" ".read $OUT/indexed.sql"
+	once "$OUT/importwords.$size" "rm -f '$refimp'" sqlite3 "$refimp" ".read $OUT/words.sql"
+	round=$((round + 1))
+done
+for f in import importref importkey importidx importwords; do fastest "$OUT/$f.$size"; done
+row "import persons vs sqlite3 .import" "$persons" "$OUT/import.$size" "$OUT/importref.$size"
+row "import persons vs .import keyed" "$persons" "$OUT/import.$size" "$OUT/importkey.$size"
+row "import persons vs .import+indexes" "$persons" "$OUT/import.$size" "$OUT/importidx.$size"
 row "import vs .import+indexes+words" "$persons" "$OUT/import.$size" "$OUT/importwords.$size"
-rm -f "$OUT/indexed.sql" "$xp" "$OUT/ref.persons.$size.csv" "$OUT/households.$size.csv" "$imp" "$imp-wal" "$imp-shm" "$refimp"
+rm -f "$OUT/indexed.sql" "$xp" "$OUT/ref.persons.$size.csv" "$OUT/households.$size.csv" "$imp" "$imp-wal" "$imp-shm" "$imp.empty" "$refimp" "$OUT/keyed.sql" "$OUT/words.sql"
