@@ -276,14 +276,18 @@ gn_status gn_check_run(sqlite3 *db, const gn_cov_set *coverage, gn_check_report_
 	                     _("the kept count of indicator %s does not match a recount"), err)) != GN_OK)
 		goto out;
 	/* the words search typing reads (household_word, kept by triggers)
-	 * against the persons, each household once, in one grouped pass */
+	 * against the persons, each household once: the rows the persons make,
+	 * made once; each looked up by the table's key (they come TDP by TDP,
+	 * as the key is ordered), and the table's rows that none made found by
+	 * one EXCEPT against them (20 k persons: 0.27 s against 0.35 s for an
+	 * EXCEPT each way, which made the rows twice and sorted both) */
 	if ((st = rule_query(&c, GN_RULE_SEARCH_WORDS,
-	                     "WITH f(tdp_id, word, household_id, name_key) AS (" GN_SQL_HOUSEHOLD_WORDS "), "
-	                     " k AS (SELECT tdp_id, word, household_id, name_key FROM household_word) "
-	                     "SELECT 'household', household_id, ?1 FROM (SELECT * FROM f EXCEPT SELECT * FROM k) "
-	                     "GROUP BY household_id "
-	                     "UNION ALL SELECT 'household', household_id, ?2 FROM (SELECT * FROM k EXCEPT SELECT * FROM f) "
-	                     "GROUP BY household_id",
+	                     "WITH f(tdp_id, word, household_id, name_key) AS MATERIALIZED (" GN_SQL_HOUSEHOLD_WORDS ") "
+	                     "SELECT 'household', household_id, ?1 FROM f WHERE NOT EXISTS (SELECT 1 FROM household_word k "
+	                     " WHERE k.tdp_id = f.tdp_id AND k.word = f.word AND k.household_id = f.household_id "
+	                     " AND k.name_key = f.name_key) GROUP BY household_id "
+	                     "UNION ALL SELECT 'household', household_id, ?2 FROM (SELECT tdp_id, word, household_id, name_key "
+	                     " FROM household_word EXCEPT SELECT * FROM f) GROUP BY household_id",
 	                     _("search words of this household's members are missing from the search table"),
 	                     _("the search table has words for this household that none of its members has"), err)) != GN_OK)
 		goto out;
