@@ -32,7 +32,7 @@ measure() {
 # Rows short enough that one busy second of a shared machine moves the
 # ratio take the fastest of several rounds, gonha and its references run in
 # turn within each round (so a busy spell slows both, not one): the small
-# ward runs 3 rounds, the larger ones 1 (BENCH_REPEAT sets it). A row does
+# ward runs 5 rounds, the larger ones 1 (BENCH_REPEAT sets it). A row does
 #   round=0; while [ $round -lt "$repeats" ]; do once A ...; once B ...; round=$((round + 1)); done
 #   fastest A; fastest B
 # once OUTFILE SETUP cmd...: the shell command SETUP (which puts the files
@@ -63,7 +63,7 @@ row() { # what persons g_file s_file
 
 printf "%-34s %10s %9s %9s %8s %9s %9s\n" "what" "persons" "gonha s" "sqlite3 s" "ratio" "gonha MB" "sqlite MB"
 for size in $SIZES; do
-	case $size in small) repeats=${BENCH_REPEAT:-3} ;; *) repeats=${BENCH_REPEAT:-1} ;; esac
+	case $size in small) repeats=${BENCH_REPEAT:-5} ;; *) repeats=${BENCH_REPEAT:-1} ;; esac
 	db=$OUT/$size.db
 	rm -f "$db" "$db-wal" "$db-shm"
 	measure "$OUT/demo.$size" env GONHA_NOW=2026-11-20T09:00:00Z "$GONHA" demo --db "$db" $(size_args "$size")
