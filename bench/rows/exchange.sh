@@ -47,9 +47,12 @@ refimp=$OUT/refimport.$size.db
 head -1 "$xp" | sed 's/^\xef\xbb\xbf//; s/\r$//; s/,/" TEXT, "/g; s/^/CREATE TABLE person_csv ("/; s/$/" TEXT, PRIMARY KEY (person_id));/' \
 	> "$OUT/keyed.sql"
 # - .import, then the seven indexes gonha keeps on persons (its unique id,
-#   household and members, TDP, name search, CCCD, live persons of a TDP,
-#   those needing help) over the file's nearest columns: what the shell
-#   itself takes to load this file into a table a census can be read from;
+#   household and members, TDP, name key, the search by name and CCCD of a
+#   TDP's live persons, live persons of a TDP, those needing help) over the
+#   file's nearest columns: what the shell itself takes to load this file
+#   into a table a census can be read from (the search index stood for an
+#   index on the CCCD alone until 2026-12-02: gonha dropped that one in
+#   migration 11 and has kept person_search since migration 13);
 cat > "$OUT/indexed.sql" <<SQL
 .import --csv $xp person_csv
 BEGIN;
@@ -57,7 +60,7 @@ CREATE UNIQUE INDEX f_id ON person_csv(person_id);
 CREATE INDEX f_household ON person_csv(household_id, birth_year);
 CREATE INDEX f_tdp ON person_csv(tdp_code);
 CREATE INDEX f_name ON person_csv(full_name);
-CREATE INDEX f_cccd ON person_csv(cccd) WHERE cccd <> '';
+CREATE INDEX f_search ON person_csv(tdp_code, full_name, cccd, household_id) WHERE updated_by <> '';
 CREATE INDEX f_tdp_live ON person_csv(tdp_code) WHERE updated_by <> '';
 CREATE INDEX f_help ON person_csv(tdp_code, household_id) WHERE needs_help NOT IN ('', '[]');
 COMMIT;
