@@ -37,7 +37,10 @@ GONHA_PASSWORD=demo GONHA_NEW_PASSWORD=demo "$GONHA" --lang vi init --db "$imp" 
 GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" export --db "$db" --what households --out "$OUT/households.$size.csv" --with-ids 2>/dev/null
 GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" import "$OUT/households.$size.csv" --db "$imp" >/dev/null
 # the ward before the persons, put back before each run (gonha's close
-# checkpoints the WAL into the file, so the file alone is the ward)
+# checkpoints the WAL into the file, so the file alone is the ward). Every
+# command here starts after a sync: else the import's fsync would write
+# the copy's pages too (60 MB at 200 k), which the shell's new files never
+# have.
 cp "$imp" "$imp.empty"
 refimp=$OUT/refimport.$size.db
 # The references, each loading the same file into its own new database:
@@ -86,13 +89,13 @@ SQL
 for f in import importref importkey importidx importwords; do rm -f "$OUT/$f.$size.all"; done
 round=0
 while [ $round -lt "$repeats" ]; do
-	once "$OUT/import.$size" "rm -f '$imp-wal' '$imp-shm'; cp '$imp.empty' '$imp'" \
+	once "$OUT/import.$size" "rm -f '$imp-wal' '$imp-shm'; cp '$imp.empty' '$imp'; sync" \
 		env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" import "$xp" --db "$imp"
-	once "$OUT/importref.$size" "rm -f '$refimp'" sqlite3 "$refimp" ".import --csv $xp person_csv"
-	once "$OUT/importkey.$size" "rm -f '$refimp'; sqlite3 '$refimp' < '$OUT/keyed.sql'" \
+	once "$OUT/importref.$size" "rm -f '$refimp'; sync" sqlite3 "$refimp" ".import --csv $xp person_csv"
+	once "$OUT/importkey.$size" "rm -f '$refimp'; sqlite3 '$refimp' < '$OUT/keyed.sql'; sync" \
 		sqlite3 "$refimp" ".import --csv --skip 1 $xp person_csv"
-	once "$OUT/importidx.$size" "rm -f '$refimp'" sqlite3 "$refimp" ".read $OUT/indexed.sql"
-	once "$OUT/importwords.$size" "rm -f '$refimp'" sqlite3 "$refimp" ".read $OUT/words.sql"
+	once "$OUT/importidx.$size" "rm -f '$refimp'; sync" sqlite3 "$refimp" ".read $OUT/indexed.sql"
+	once "$OUT/importwords.$size" "rm -f '$refimp'; sync" sqlite3 "$refimp" ".read $OUT/words.sql"
 	round=$((round + 1))
 done
 for f in import importref importkey importidx importwords; do fastest "$OUT/$f.$size"; done
