@@ -213,7 +213,7 @@ bool imp_parse_int(const char *s, long lo, long hi, long *out)
 void imp_row_values_free(row_values *r)
 {
 	for (size_t i = 0; r->v && i < r->n; i++)
-		if (!r->borrowed || !r->borrowed[i])
+		if (imp_value_owned(r, i))
 			free(r->v[i]);
 	free(r->v);
 	free(r->borrowed);

@@ -160,6 +160,12 @@ typedef struct row_values {
 	size_t n;
 } row_values;
 
+/* Whether value k is the row's own to free (not a cell it borrows). */
+static inline bool imp_value_owned(const row_values *r, size_t k)
+{
+	return !r->borrowed || !r->borrowed[k];
+}
+
 static inline const char *imp_val(const row_values *r, int col)
 {
 	return col >= 0 && (size_t)col < r->n ? r->v[col] : NULL;

@@ -489,8 +489,7 @@ bool imp_insert_counted(importer *im, const row_values *r, const char *answers, 
 	imp_bind_person_at(im, q, base, r, answers, tdp_id, imp_val(r, im->ci.version), NULL);
 	/* each answer as the JSON holds it: the cell, a JSON string */
 	for (int k = 0; k < im->n_bulk_answers && !other; k++) {
-		int c = im->bulk_answer_col[k];
-		imp_bind_value(im, q, base + BULK_PARAMS + 1 + k, c >= 0 ? r->v[c] : NULL);
+		imp_bind_value(im, q, base + BULK_PARAMS + 1 + k, imp_val(r, im->bulk_answer_col[k]));
 	}
 	im->bulk_binding = false;
 	sqlite3_bind_int64(q, base + BULK_PARAMS, im->row_line);

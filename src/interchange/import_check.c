@@ -93,7 +93,7 @@ void imp_cell_problem(importer *im, const char *column, const char *value, const
 
 void imp_replace_value(row_values *r, size_t k, char *value)
 {
-	if (!r->borrowed || !r->borrowed[k])
+	if (imp_value_owned(r, k))
 		free(r->v[k]);
 	r->v[k] = value;
 	if (r->borrowed)

@@ -537,7 +537,7 @@ gn_status gn_text_fold(const char *in, char **out)
 	const uint8_t *text = s;
 	size_t text_len = len;
 	bool ascii = true;
-	if (!u8_check(s, len)) {
+	if (gn_text_valid_utf8(in, len)) {
 		for (size_t i = 0; i < len && ascii; i++)
 			ascii = s[i] < 0x80;
 	} else {
