@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 GONHA=${GONHA:-./gonha}
 OUT=bench/out
 mkdir -p "$OUT"
+# the rounds once collects and fastest reads, left by a run that stopped half-way
+rm -f "$OUT"/*.all
 SIZES=${BENCH_SIZES:-"small medium large"}
 # BENCH_ROWS=exchange (a glob): only those files of bench/rows, for a by-hand run
 
@@ -37,7 +39,7 @@ measure() {
 #   fastest A; fastest B
 # once OUTFILE SETUP cmd...: the shell command SETUP (which puts the files
 # back as they were; "" when the command changes nothing), then one measured
-# run, kept in OUTFILE.all.
+# run, added to OUTFILE.all (fastest reads and removes it).
 once() {
 	# (sh has no local variables: these names are once's own, apart from measure's)
 	once_out=$1; once_setup=$2; shift 2

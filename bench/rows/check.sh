@@ -8,7 +8,6 @@
 # 301 s against 133 s at 2 M in one run, 129 s for gonha alone warm).
 sync
 cat "$db" > /dev/null
-rm -f "$OUT/check.$size.all" "$OUT/checkref.$size.all" "$OUT/checkic.$size.all"
 round=0
 while [ $round -lt "$repeats" ]; do
 	once "$OUT/check.$size" "" env GONHA_USER=admin GONHA_PASSWORD=demo "$GONHA" check --db "$db"

@@ -86,7 +86,6 @@ INSERT OR IGNORE INTO f_word SELECT * FROM (
   UNION SELECT tdp_code, substr(cccd, 1, 3), household_id, '' FROM person_csv WHERE cccd <> '') ORDER BY 1, 2, 3, 4;
 COMMIT;
 SQL
-for f in import importref importkey importidx importwords; do rm -f "$OUT/$f.$size.all"; done
 round=0
 while [ $round -lt "$repeats" ]; do
 	once "$OUT/import.$size" "rm -f '$imp-wal' '$imp-shm'; cp '$imp.empty' '$imp'; sync" \
